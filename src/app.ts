@@ -1,0 +1,29 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Deps } from './deps.ts';
+import type { HubEnv } from './http.ts';
+import { healthRoutes } from './web/health.ts';
+
+/**
+ * The one Hono app, used by the Node server, the Worker and the tests alike.
+ * Runtime specifics arrive through `deps`; nothing here knows where it runs.
+ */
+export function createApp(deps: Deps): Hono<HubEnv> {
+  const app = new Hono<HubEnv>();
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+
+  app.route('/', healthRoutes);
+
+  app.notFound((c) => c.json({ error: 'not_found', message: `Nothing at ${new URL(c.req.url).pathname}` }, 404));
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) {
+      return c.json({ error: 'bad_request', message: err.message }, err.status);
+    }
+    deps.log.error('request failed', { path: new URL(c.req.url).pathname, error: String((err as Error)?.stack ?? err) });
+    return c.json({ error: 'internal', message: 'Internal error' }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,4 @@
+/** The one schema shared by SQLite (Node) and D1 (Workers). Each aggregate has its file. */
+export * from './networks.ts';
+export * from './sources.ts';
+export * from './items.ts';

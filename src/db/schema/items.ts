@@ -1,0 +1,77 @@
+import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sources } from './sources.ts';
+
+export interface Enclosure {
+  url: string;
+  type: string | null;
+  length: number | null;
+}
+
+/**
+ * A story as readers see it: one row per story, whatever the number of networks that
+ * relayed it. Its content is the best of its entries (see ingest/dedupe).
+ */
+export const items = sqliteTable(
+  'items',
+  {
+    /** Stable hub id (never changes once given, survives merges of later entries). */
+    id: text('id').primaryKey(),
+    canonicalUrl: text('canonical_url'),
+    url: text('url'),
+    title: text('title').notNull(),
+    summary: text('summary'),
+    contentHtml: text('content_html'),
+    author: text('author'),
+    categories: text('categories', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    enclosures: text('enclosures', { mode: 'json' }).$type<Enclosure[]>().notNull().default([]),
+    /** Earliest publication among its entries (epoch ms). */
+    publishedAt: integer('published_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    firstSeenAt: integer('first_seen_at').notNull(),
+    /** Plain-text of title+content used by the q= filter. */
+    searchText: text('search_text').notNull().default(''),
+  },
+  (t) => [index('items_published').on(t.publishedAt), index('items_canonical').on(t.canonicalUrl)],
+);
+
+/**
+ * One item as one source published it (Miniflux's "entry"). Several entries can point to
+ * the same story in `items`: that is the provenance (networks and every link).
+ */
+export const entries = sqliteTable(
+  'entries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sourceId: integer('source_id').notNull().references(() => sources.id),
+    networkSlug: text('network_slug').notNull(),
+    itemId: text('item_id').notNull().references(() => items.id),
+    /** sha-256 of the source's guid (or link, or title+date when there is none). */
+    guidHash: text('guid_hash').notNull(),
+    guid: text('guid'),
+    url: text('url'),
+    canonicalUrl: text('canonical_url'),
+    title: text('title').notNull(),
+    summary: text('summary'),
+    contentHtml: text('content_html'),
+    author: text('author'),
+    categories: text('categories', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    enclosures: text('enclosures', { mode: 'json' }).$type<Enclosure[]>().notNull().default([]),
+    publishedAt: integer('published_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    firstSeenAt: integer('first_seen_at').notNull(),
+    /** Hash of the normalised content: an unchanged re-pull writes nothing. */
+    contentHash: text('content_hash').notNull(),
+    /** Why this entry joined its item: 'first' | 'guid' | 'canonical_url' | 'near_duplicate' | 'manual'. */
+    mergeReason: text('merge_reason').notNull().default('first'),
+    /** Human-readable detail of the decision (scores, matched keys). */
+    mergeDetail: text('merge_detail'),
+  },
+  (t) => [
+    uniqueIndex('entries_source_guid').on(t.sourceId, t.guidHash),
+    index('entries_item').on(t.itemId),
+    index('entries_canonical').on(t.canonicalUrl),
+  ],
+);
+
+export type ItemRow = typeof items.$inferSelect;
+export type EntryRow = typeof entries.$inferSelect;

@@ -1,0 +1,57 @@
+import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { networks } from './networks.ts';
+
+/**
+ * One URL the hub pulls for a network: a news feed, a calendar, or a bare site whose
+ * feeds are discovered. Holds the fetch state (validators, backoff) and the health shown
+ * on /networks. All instants are epoch milliseconds.
+ */
+export const sources = sqliteTable(
+  'sources',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    networkSlug: text('network_slug').notNull().references(() => networks.slug),
+    kind: text('kind', { enum: ['feed', 'calendar', 'site'] }).notNull(),
+    /** URL as declared by the coordinators. */
+    url: text('url').notNull(),
+    /** URL actually fetched: discovered feed or adopted permanent redirect. */
+    fetchUrl: text('fetch_url').notNull(),
+    title: text('title'),
+    /** active | retired (HTTP 410) | removed (gone from the federation file) */
+    status: text('status', { enum: ['active', 'retired', 'removed'] }).notNull().default('active'),
+    etag: text('etag'),
+    lastModified: text('last_modified'),
+    /** Permanent redirect seen but not adopted yet (adopted once stable). */
+    redirectUrl: text('redirect_url'),
+    redirectCount: integer('redirect_count').notNull().default(0),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    /** Machine-readable error kind (timeout, too_large, http_error, parse_error, blocked_host…). */
+    lastErrorKind: text('last_error_kind'),
+    errorCount: integer('error_count').notNull().default(0),
+    lastFetchAt: integer('last_fetch_at'),
+    lastSuccessAt: integer('last_success_at'),
+    nextFetchAt: integer('next_fetch_at').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('sources_network_url').on(t.networkSlug, t.url),
+    index('sources_due').on(t.status, t.nextFetchAt),
+  ],
+);
+
+export type SourceRow = typeof sources.$inferSelect;
+
+/** One run of `pull` (cron, CLI, admin or queue), for /healthz and the CLI summary. */
+export const pulls = sqliteTable('pulls', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  trigger: text('trigger').notNull(),
+  startedAt: integer('started_at').notNull(),
+  finishedAt: integer('finished_at'),
+  sources: integer('sources').notNull().default(0),
+  ok: integer('ok').notNull().default(0),
+  notModified: integer('not_modified').notNull().default(0),
+  failed: integer('failed').notNull().default(0),
+  newItems: integer('new_items').notNull().default(0),
+  updatedItems: integer('updated_items').notNull().default(0),
+});

@@ -1,0 +1,64 @@
+import type { Config } from './env.ts';
+import type { Database } from './db/client.ts';
+
+/** Time, injectable so tests and the digest can travel. */
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Resolves a host name to IP addresses (for the private-address guard). */
+export interface Resolver {
+  /** Empty when the runtime cannot resolve (Workers): only literal addresses are checked then. */
+  lookup(host: string): Promise<string[]>;
+}
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+}
+
+/** Outcome of one delivery: temporary failures are retried, permanent ones stop mailing that address. */
+export type SendResult =
+  | { ok: true; messageId?: string }
+  | { ok: false; permanent: boolean; error: string };
+
+export interface Mailer {
+  send(message: MailMessage): Promise<SendResult>;
+  close?(): Promise<void>;
+}
+
+/** Hands due sources to whatever pulls them: a Queue on Workers, a pool in-process on Node. */
+export interface PullDispatcher {
+  dispatch(sourceIds: number[]): Promise<void>;
+}
+
+export interface Logger {
+  info(msg: string, data?: Record<string, unknown>): void;
+  warn(msg: string, data?: Record<string, unknown>): void;
+  error(msg: string, data?: Record<string, unknown>): void;
+}
+
+export const consoleLogger: Logger = {
+  info: (msg, data) => console.log(JSON.stringify({ level: 'info', msg, ...data })),
+  warn: (msg, data) => console.warn(JSON.stringify({ level: 'warn', msg, ...data })),
+  error: (msg, data) => console.error(JSON.stringify({ level: 'error', msg, ...data })),
+};
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+/** Everything a handler or a job needs, built once per runtime (workers/node, workers/cloudflare). */
+export interface Deps {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  /** The platform fetch (ofetch wraps it in ingest/fetch). */
+  fetch: typeof fetch;
+  resolver: Resolver;
+  mailer: Mailer | null;
+  dispatcher: PullDispatcher;
+  log: Logger;
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/**
+ * Settings, read once from the runtime's environment (process.env on Node, `[vars]` on
+ * Workers). Nothing else in the hub reads the environment: everything gets a Config.
+ */
+const flag = z
+  .string()
+  .optional()
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const schema = z.object({
+  HUB_DB: z.string().default('./data/hub.sqlite'),
+  HUB_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HUB_NETWORKS: z.string().default('./networks.yaml'),
+  HUB_BASE_URL: z.string().url().optional(),
+  HUB_ADMIN_TOKEN: z.string().min(1).optional(),
+  HUB_PULL_CRON: z.string().default('*/30 * * * *'),
+  HUB_DIGEST_CRON: z.string().default('0 8 * * 1'),
+  HUB_ALLOW_PRIVATE_HOSTS: flag,
+  HUB_SMTP_URL: z.string().optional(),
+  HUB_MAIL_FROM: z.string().optional(),
+  HUB_FETCH_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  HUB_FETCH_MAX_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  HUB_FETCH_CONCURRENCY: z.coerce.number().int().positive().default(8),
+  HUB_FETCH_PER_HOST: z.coerce.number().int().positive().default(2),
+  HUB_SECRET: z.string().optional(),
+});
+
+export interface Config {
+  dbPath: string;
+  port: number;
+  networksFile: string;
+  /** From HUB_BASE_URL; when absent the federation file's hub.base_url is used. */
+  baseUrl: string | undefined;
+  adminToken: string | undefined;
+  pullCron: string;
+  digestCron: string;
+  allowPrivateHosts: boolean;
+  smtpUrl: string | undefined;
+  mailFrom: string | undefined;
+  fetch: { timeoutMs: number; maxBytes: number; concurrency: number; perHost: number };
+  /** Key for signed tokens (newsletter); falls back to the admin token, then to a per-database random key. */
+  secret: string | undefined;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses raw settings into a Config, with a readable message on the first bad value. */
+export function loadConfig(raw: Record<string, unknown>): Config {
+  // Workers vars may be booleans or numbers: compare everything as strings.
+  const strings = Object.fromEntries(
+    Object.entries(raw).filter(([k, v]) => k.startsWith('HUB_') && v !== undefined && v !== '').map(([k, v]) => [k, String(v)]),
+  );
+  const parsed = schema.safeParse(strings);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid setting ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  return {
+    dbPath: e.HUB_DB,
+    port: e.HUB_PORT,
+    networksFile: e.HUB_NETWORKS,
+    baseUrl: e.HUB_BASE_URL?.replace(/\/+$/, ''),
+    adminToken: e.HUB_ADMIN_TOKEN,
+    pullCron: e.HUB_PULL_CRON,
+    digestCron: e.HUB_DIGEST_CRON,
+    allowPrivateHosts: e.HUB_ALLOW_PRIVATE_HOSTS,
+    smtpUrl: e.HUB_SMTP_URL,
+    mailFrom: e.HUB_MAIL_FROM,
+    fetch: {
+      timeoutMs: e.HUB_FETCH_TIMEOUT_MS,
+      maxBytes: e.HUB_FETCH_MAX_BYTES,
+      concurrency: e.HUB_FETCH_CONCURRENCY,
+      perHost: e.HUB_FETCH_PER_HOST,
+    },
+    secret: e.HUB_SECRET ?? e.HUB_ADMIN_TOKEN,
+  };
+}

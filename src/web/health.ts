@@ -1,0 +1,37 @@
+import { Hono } from 'hono';
+import { desc, gt, and, eq } from 'drizzle-orm';
+import { pulls, sources } from '../db/schema/index.ts';
+import type { HubEnv } from '../http.ts';
+
+/** GET /healthz: database reachable, last pull, sources failing. 503 when the database is not. */
+export const healthRoutes = new Hono<HubEnv>().get('/healthz', async (c) => {
+  const { db } = c.get('deps');
+  const dbOk = await db.ping();
+  if (!dbOk) return c.json({ ok: false, database: false, last_pull: null, sources_failing: [] }, 503);
+  const [last] = await db.orm.select().from(pulls).orderBy(desc(pulls.startedAt)).limit(1);
+  const failing = await db.orm
+    .select({ id: sources.id, network: sources.networkSlug, url: sources.url, error: sources.lastError, error_count: sources.errorCount, last_success_at: sources.lastSuccessAt })
+    .from(sources)
+    .where(and(eq(sources.status, 'active'), gt(sources.errorCount, 0)));
+  c.header('Cache-Control', 'no-store');
+  return c.json({
+    ok: true,
+    database: true,
+    last_pull: last
+      ? {
+          started_at: new Date(last.startedAt).toISOString(),
+          finished_at: last.finishedAt ? new Date(last.finishedAt).toISOString() : null,
+          trigger: last.trigger,
+          sources: last.sources,
+          ok: last.ok,
+          not_modified: last.notModified,
+          failed: last.failed,
+          new_items: last.newItems,
+        }
+      : null,
+    sources_failing: failing.map((f) => ({
+      ...f,
+      last_success_at: f.last_success_at ? new Date(f.last_success_at).toISOString() : null,
+    })),
+  });
+});

@@ -1,0 +1,16 @@
+import type { TestProject } from 'vitest/node';
+import { startFixtureServer } from './fixture-server.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** http://127.0.0.1:PORT of the fixture feed server. */
+    fixtureBase: string;
+  }
+}
+
+/** One fixture server for the whole run, reachable from Node tests and from workerd alike. */
+export default async function setup(project: TestProject) {
+  const server = await startFixtureServer();
+  project.provide('fixtureBase', server.base);
+  return async () => server.close();
+}

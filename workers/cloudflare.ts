@@ -1,0 +1,35 @@
+import type { D1Database, ExecutionContext, ScheduledController } from '@cloudflare/workers-types';
+import { createApp } from '../src/app.ts';
+import { loadConfig } from '../src/env.ts';
+import { d1Database } from '../src/db/d1.ts';
+import { consoleLogger, systemClock, type Deps } from '../src/deps.ts';
+
+/** Bindings and vars declared in wrangler.toml. */
+export interface Env {
+  DB: D1Database;
+  [key: string]: unknown;
+}
+
+/** Workers cannot resolve names: the private-address guard checks literal addresses only. */
+const noResolver = { lookup: async () => [] as string[] };
+
+export function workerDeps(env: Env): Deps {
+  const config = loadConfig(env as Record<string, unknown>);
+  return {
+    config,
+    db: d1Database(env.DB),
+    clock: systemClock,
+    fetch: (input, init) => fetch(input, init),
+    resolver: noResolver,
+    mailer: null,
+    dispatcher: { dispatch: async () => {} },
+    log: consoleLogger,
+  };
+}
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    return createApp(workerDeps(env)).fetch(request, env, ctx as any);
+  },
+  async scheduled(_controller: ScheduledController, _env: Env, _ctx: ExecutionContext): Promise<void> {},
+};

@@ -1,0 +1,32 @@
+import { lookup } from 'node:dns/promises';
+import { loadConfig, type Config } from '../../src/env.ts';
+import { consoleLogger, systemClock, type Deps, type Logger } from '../../src/deps.ts';
+import { openSqlite } from './sqlite.ts';
+
+export type NodeDeps = Deps & { close(): Promise<void> };
+
+/** Builds the Node runtime's services: SQLite file, system DNS, SMTP when configured. */
+export function nodeDeps(options: { env?: Record<string, unknown>; config?: Config; log?: Logger } = {}): NodeDeps {
+  const config = options.config ?? loadConfig(options.env ?? process.env);
+  const db = openSqlite(config.dbPath);
+  const deps: NodeDeps = {
+    config,
+    db,
+    clock: systemClock,
+    fetch: globalThis.fetch,
+    resolver: {
+      async lookup(host) {
+        const found = await lookup(host, { all: true, verbatim: true });
+        return found.map((a) => a.address);
+      },
+    },
+    mailer: null,
+    dispatcher: { dispatch: async () => {} },
+    log: options.log ?? consoleLogger,
+    async close() {
+      await deps.mailer?.close?.();
+      db.close();
+    },
+  };
+  return deps;
+}
