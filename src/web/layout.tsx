@@ -1,0 +1,106 @@
+import type { Child } from 'hono/jsx';
+import { defineMessages, type Lang } from './i18n.ts';
+
+const t = defineMessages({
+  fr: { skip: 'Aller au contenu', news: 'Actualités', agenda: 'Agenda', networks: 'Réseaux', newsletter: 'Lettre d’information', nav: 'Navigation principale', other: 'English', otherLang: 'en' },
+  en: { skip: 'Skip to content', news: 'News', agenda: 'Agenda', networks: 'Networks', newsletter: 'Newsletter', nav: 'Main navigation', other: 'Français', otherLang: 'fr' },
+});
+
+export interface Alternate {
+  type: 'application/rss+xml' | 'application/atom+xml' | 'application/feed+json' | 'text/calendar' | 'text/x-opml';
+  title: string;
+  href: string;
+}
+
+/** The feeds every page advertises, so a reader pointed at any page finds them. */
+export function hubAlternates(hubTitle: string): Alternate[] {
+  return [
+    { type: 'application/rss+xml', title: `${hubTitle} (RSS)`, href: '/feed.xml' },
+    { type: 'application/atom+xml', title: `${hubTitle} (Atom)`, href: '/feed.atom' },
+    { type: 'application/feed+json', title: `${hubTitle} (JSON Feed)`, href: '/feed.json' },
+    { type: 'text/calendar', title: `${hubTitle} — agenda`, href: '/agenda.ics' },
+  ];
+}
+
+export interface LayoutProps {
+  lang: Lang;
+  hubTitle: string;
+  title: string;
+  /** Extra alternates (filtered feeds, per-network feeds); the hub's own are always there. */
+  alternates?: Alternate[];
+  /** Path + query of this page without lang, for the language switch. */
+  path?: string;
+  children?: Child;
+}
+
+/**
+ * The page shell shared by every page: landmarks, skip link, language switch, feed
+ * discovery links. Pure HTML and CSS: nothing needs JavaScript to read.
+ */
+export function Layout(p: LayoutProps) {
+  const m = t(p.lang);
+  const alternates = [...hubAlternates(p.hubTitle), ...(p.alternates ?? [])];
+  const switchHref = withLang(p.path ?? '/', m.otherLang);
+  return (
+    <html lang={p.lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{p.title === p.hubTitle ? p.title : `${p.title} · ${p.hubTitle}`}</title>
+        {alternates.map((a) => (
+          <link rel="alternate" type={a.type} title={a.title} href={a.href} />
+        ))}
+        <style>{css}</style>
+      </head>
+      <body>
+        <a class="skip" href="#main">{m.skip}</a>
+        <header class="site">
+          <a class="brand" href="/">{p.hubTitle}</a>
+          <nav aria-label={m.nav}>
+            <ul>
+              <li><a href="/">{m.news}</a></li>
+              <li><a href="/agenda">{m.agenda}</a></li>
+              <li><a href="/networks">{m.networks}</a></li>
+              <li><a href="/newsletter">{m.newsletter}</a></li>
+              <li><a href={switchHref} hreflang={m.otherLang} lang={m.otherLang}>{m.other}</a></li>
+            </ul>
+          </nav>
+        </header>
+        <main id="main">{p.children}</main>
+        <footer class="site">
+          <p>
+            <a href="/feed.xml">RSS</a> · <a href="/feed.atom">Atom</a> · <a href="/feed.json">JSON Feed</a> · <a href="/agenda.ics">iCalendar</a> · <a href="/networks.opml">OPML</a>
+          </p>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+function withLang(path: string, lang: string): string {
+  const u = new URL(path, 'http://x');
+  u.searchParams.set('lang', lang);
+  return u.pathname + u.search;
+}
+
+// Contrast ≥ 4.5:1 everywhere (WCAG AA); system fonts; one column on phones.
+const css = `
+:root{color-scheme:light dark;--fg:#1a1a1a;--bg:#fff;--muted:#555;--link:#0b57a4;--line:#ddd;--accent:#7a1f5c;--ok:#17622e;--bad:#a61b1b}
+@media (prefers-color-scheme:dark){:root{--fg:#eee;--bg:#121212;--muted:#bbb;--link:#8cc4ff;--line:#333;--accent:#f0a6d4;--ok:#7fd69a;--bad:#ff9c9c}}
+*{box-sizing:border-box}body{margin:0;font:1rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+a{color:var(--link)}a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:var(--bg);padding:.5rem;z-index:9}
+header.site,main,footer.site{max-width:52rem;margin:0 auto;padding:1rem}
+header.site{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:baseline;border-bottom:1px solid var(--line)}
+.brand{font-weight:700;font-size:1.3rem;color:var(--accent);text-decoration:none}
+nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:0;padding:0}
+footer.site{border-top:1px solid var(--line);color:var(--muted);font-size:.9rem}
+h1{font-size:1.6rem;line-height:1.25}h2{font-size:1.2rem}
+.muted{color:var(--muted)}.ok{color:var(--ok)}.bad{color:var(--bad)}
+form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin:1rem 0}
+form.filters label{display:flex;flex-direction:column;font-size:.9rem}
+input,select,button{font:inherit;padding:.35rem .5rem}
+ul.river{list-style:none;padding:0}ul.river>li{border-bottom:1px solid var(--line);padding:.75rem 0}
+.tags{font-size:.85rem;color:var(--muted)}
+img{max-width:100%;height:auto}
+`;
