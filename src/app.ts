@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Deps } from './deps.ts';
 import type { HubEnv } from './http.ts';
 import { healthRoutes } from './web/health.ts';
+import { adminAuth } from './web/admin-auth.ts';
 
 /**
  * The one Hono app, used by the Node server, the Worker and the tests alike.
@@ -15,6 +16,10 @@ export function createApp(deps: Deps): Hono<HubEnv> {
     await next();
   });
 
+  // Admin API: every feature mounts its admin routes under /api/admin, behind one guard.
+  app.use('/api/admin/*', adminAuth);
+
+  // Feature routes (each a small Hono app of its own).
   app.route('/', healthRoutes);
 
   app.notFound((c) => c.json({ error: 'not_found', message: `Nothing at ${new URL(c.req.url).pathname}` }, 404));
