@@ -74,6 +74,9 @@ CREATE TABLE `entries` (
 	`content_hash` text NOT NULL,
 	`merge_reason` text DEFAULT 'first' NOT NULL,
 	`merge_detail` text,
+	`title_key` text DEFAULT '' NOT NULL,
+	`minhash` text DEFAULT '' NOT NULL,
+	`shingle_count` integer DEFAULT 0 NOT NULL,
 	FOREIGN KEY (`source_id`) REFERENCES `sources`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`item_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE no action
 );
@@ -81,6 +84,29 @@ CREATE TABLE `entries` (
 CREATE UNIQUE INDEX `entries_source_guid` ON `entries` (`source_id`,`guid_hash`);--> statement-breakpoint
 CREATE INDEX `entries_item` ON `entries` (`item_id`);--> statement-breakpoint
 CREATE INDEX `entries_canonical` ON `entries` (`canonical_url`);--> statement-breakpoint
+CREATE INDEX `entries_guid` ON `entries` (`guid_hash`);--> statement-breakpoint
+CREATE TABLE `entry_splits` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`source_id` integer NOT NULL,
+	`guid_hash` text NOT NULL,
+	`canonical_url` text,
+	`title_key` text NOT NULL,
+	`from_item_id` text NOT NULL,
+	`to_item_id` text NOT NULL,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`source_id`) REFERENCES `sources`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `entry_splits_source` ON `entry_splits` (`source_id`);--> statement-breakpoint
+CREATE TABLE `item_bands` (
+	`band_key` text NOT NULL,
+	`item_id` text NOT NULL,
+	`published_at` integer NOT NULL,
+	PRIMARY KEY(`band_key`, `item_id`),
+	FOREIGN KEY (`item_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `item_bands_key_time` ON `item_bands` (`band_key`,`published_at`);--> statement-breakpoint
 CREATE TABLE `items` (
 	`id` text PRIMARY KEY NOT NULL,
 	`canonical_url` text,

@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 import { sources } from './sources.ts';
 
 export interface Enclosure {
@@ -65,13 +65,57 @@ export const entries = sqliteTable(
     mergeReason: text('merge_reason').notNull().default('first'),
     /** Human-readable detail of the decision (scores, matched keys). */
     mergeDetail: text('merge_detail'),
+    /** Normalised title (see ingest/dedupe/text.ts): near-duplicate key and title bucket. */
+    titleKey: text('title_key').notNull().default(''),
+    /** MinHash of the text's word shingles, hex (see ingest/dedupe/minhash.ts). */
+    minhash: text('minhash').notNull().default(''),
+    /** Number of distinct shingles behind `minhash` (for containment estimates). */
+    shingleCount: integer('shingle_count').notNull().default(0),
   },
   (t) => [
     uniqueIndex('entries_source_guid').on(t.sourceId, t.guidHash),
     index('entries_item').on(t.itemId),
     index('entries_canonical').on(t.canonicalUrl),
+    index('entries_guid').on(t.guidHash),
   ],
 );
 
+/**
+ * The near-duplicate index: LSH band keys (and the normalised-title bucket) of every entry,
+ * pointing at the entry's item. Looking candidates up by key keeps matching near-linear in
+ * the number of new entries. Rows are only candidate generators: every candidate is checked
+ * against the entries' real signatures, so a stale row (after an edit or a split) is harmless.
+ */
+export const itemBands = sqliteTable(
+  'item_bands',
+  {
+    bandKey: text('band_key').notNull(),
+    itemId: text('item_id').notNull().references(() => items.id),
+    /** Publication of the entry that produced the key: candidates are restricted to a window. */
+    publishedAt: integer('published_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bandKey, t.itemId] }), index('item_bands_key_time').on(t.bandKey, t.publishedAt)],
+);
+
+/**
+ * A wrong merge split by an admin: the entry (and any later entry of the same source with
+ * the same guid, canonical URL or title) never joins `fromItemId` again.
+ */
+export const entrySplits = sqliteTable(
+  'entry_splits',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sourceId: integer('source_id').notNull().references(() => sources.id),
+    guidHash: text('guid_hash').notNull(),
+    canonicalUrl: text('canonical_url'),
+    titleKey: text('title_key').notNull(),
+    fromItemId: text('from_item_id').notNull(),
+    toItemId: text('to_item_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('entry_splits_source').on(t.sourceId)],
+);
+
 export type ItemRow = typeof items.$inferSelect;
+export type EntrySplitRow = typeof entrySplits.$inferSelect;
 export type EntryRow = typeof entries.$inferSelect;

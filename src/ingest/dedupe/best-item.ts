@@ -1,0 +1,94 @@
+/**
+ * The item readers see, derived from its entries: the earliest publication, the best content
+ * (an original rather than a relay, then the longest text) and the union of categories and
+ * enclosures. Pure: the store writes the result only when it differs from what is stored.
+ */
+import type { EntryRow, ItemRow, Enclosure } from '../../db/schema/items.ts';
+import { htmlToText, looksLikeRelay, stripBodyRelay } from './text.ts';
+
+/** The entry fields the item is derived from. */
+export type EntrySource = Pick<
+  EntryRow,
+  'sourceId' | 'url' | 'canonicalUrl' | 'title' | 'summary' | 'contentHtml' | 'author' | 'categories' | 'enclosures' | 'publishedAt' | 'firstSeenAt'
+>;
+
+const SEARCH_TEXT_CAP = 20_000;
+
+interface Ranked {
+  entry: EntrySource;
+  relay: boolean;
+  text: string;
+}
+
+function rank(entry: EntrySource): Ranked {
+  const raw = htmlToText(entry.contentHtml ?? entry.summary ?? '');
+  return { entry, relay: looksLikeRelay(entry.title, raw), text: stripBodyRelay(raw) };
+}
+
+/** Best first: originals before relays, then longest text, then earliest, then lowest source id. */
+function compareRanked(a: Ranked, b: Ranked): number {
+  if (a.relay !== b.relay) return a.relay ? 1 : -1;
+  if (a.text.length !== b.text.length) return b.text.length - a.text.length;
+  if (a.entry.publishedAt !== b.entry.publishedAt) return a.entry.publishedAt - b.entry.publishedAt;
+  return a.entry.sourceId - b.entry.sourceId;
+}
+
+/** The entry whose content the item shows. */
+export function bestEntry<T extends EntrySource>(entries: T[]): T {
+  const ranked = entries.map(rank).sort(compareRanked);
+  return ranked[0]!.entry as T;
+}
+
+function unionCategories(lists: string[][]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const list of lists) {
+    for (const c of list) {
+      const key = c.trim().toLocaleLowerCase('fr');
+      if (key && !seen.has(key)) {
+        seen.add(key);
+        out.push(c.trim());
+      }
+    }
+  }
+  return out.slice(0, 30);
+}
+
+function unionEnclosures(lists: Enclosure[][]): Enclosure[] {
+  const seen = new Set<string>();
+  const out: Enclosure[] = [];
+  for (const list of lists) for (const e of list) if (!seen.has(e.url)) (seen.add(e.url), out.push(e));
+  return out.slice(0, 20);
+}
+
+/** Item row (without updatedAt) derived from at least one entry. */
+export function deriveItem(id: string, entries: EntrySource[]): Omit<ItemRow, 'updatedAt'> {
+  if (!entries.length) throw new Error(`item ${id} has no entries`);
+  const ranked = entries.map(rank).sort(compareRanked);
+  const best = ranked[0]!;
+  const e = best.entry;
+  return {
+    id,
+    canonicalUrl: e.canonicalUrl,
+    url: e.url,
+    title: e.title,
+    summary: e.summary,
+    contentHtml: e.contentHtml,
+    author: e.author,
+    categories: unionCategories(ranked.map((r) => r.entry.categories)),
+    enclosures: unionEnclosures(ranked.map((r) => r.entry.enclosures)),
+    publishedAt: Math.min(...entries.map((x) => x.publishedAt)),
+    firstSeenAt: Math.min(...entries.map((x) => x.firstSeenAt)),
+    searchText: `${e.title}\n${best.text}`.slice(0, SEARCH_TEXT_CAP),
+  };
+}
+
+/** Whether a stored item differs from a derived one (updatedAt aside). */
+export function itemDiffers(stored: ItemRow, derived: Omit<ItemRow, 'updatedAt'>): boolean {
+  for (const key of Object.keys(derived) as Array<keyof typeof derived>) {
+    const a = stored[key];
+    const b = derived[key];
+    if (typeof a === 'object' || typeof b === 'object' ? JSON.stringify(a) !== JSON.stringify(b) : a !== b) return true;
+  }
+  return false;
+}

@@ -1,0 +1,195 @@
+/**
+ * Finds the item a new entry belongs to, in this order: an admin's split pin, the same guid
+ * from another source, the same canonical URL, then a near-duplicate found through the band
+ * index (item_bands). All lookups for one stored document are made up front, a few chunked
+ * queries whatever the number of items; entries created by the same call are matched in memory.
+ */
+import { and, between, eq, inArray, isNotNull } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { entries, entrySplits, itemBands, type EntrySplitRow } from '../../db/schema/items.ts';
+import { isStoryUrl } from '../canonical-url.ts';
+import { chunks, IN_LIST } from './chunk.ts';
+import { compareEntries, marksConflict, CANDIDATE_WINDOW_MS } from './similarity.ts';
+import { serialMarks } from './text.ts';
+
+/** A new entry as the matcher sees it. */
+export interface MatchInput {
+  sourceId: number;
+  guid: string | null;
+  guidHash: string;
+  canonicalUrl: string | null;
+  titleKey: string;
+  marks: string;
+  minhash: string;
+  shingleCount: number;
+  publishedAt: number;
+  indexKeys: string[];
+}
+
+/** An entry already in an item (stored, or created earlier in the same call: id null). */
+export interface KnownEntry {
+  id: number | null;
+  itemId: string;
+  sourceId: number;
+  networkSlug: string;
+  guid: string | null;
+  guidHash: string;
+  canonicalUrl: string | null;
+  titleKey: string;
+  marks: string;
+  minhash: string;
+  shingleCount: number;
+  publishedAt: number;
+}
+
+export interface MatchDecision {
+  itemId: string;
+  reason: 'guid' | 'canonical_url' | 'near_duplicate' | 'manual';
+  detail: string;
+}
+
+/** Guids like "42" or "post" are reused across sites: only distinctive ones merge sources. */
+function distinctiveGuid(guid: string | null): guid is string {
+  return !!guid && guid.length >= 12 && !/^\d+$/.test(guid);
+}
+
+function describe(e: KnownEntry): string {
+  return e.id === null ? `a new entry of ${e.networkSlug} in this pull` : `entry #${e.id} (${e.networkSlug})`;
+}
+
+export class Matcher {
+  private byItem = new Map<string, KnownEntry[]>();
+  private byBand = new Map<string, Set<string>>();
+  private byGuidHash = new Map<string, KnownEntry[]>();
+  private byCanonical = new Map<string, KnownEntry[]>();
+
+  private constructor(private pins: EntrySplitRow[]) {}
+
+  /** Loads every candidate the new entries could match, in chunked queries. */
+  static async load(db: Database, sourceId: number, inputs: MatchInput[]): Promise<Matcher> {
+    const orm = db.orm;
+    const pins = inputs.length ? await orm.select().from(entrySplits).where(eq(entrySplits.sourceId, sourceId)) : [];
+    const matcher = new Matcher(pins);
+    if (!inputs.length) return matcher;
+    const itemIds = new Set<string>();
+
+    const guidHashes = [...new Set(inputs.filter((i) => distinctiveGuid(i.guid)).map((i) => i.guidHash))];
+    for (const part of chunks(guidHashes, IN_LIST)) {
+      const rows = await orm.select({ itemId: entries.itemId }).from(entries).where(and(inArray(entries.guidHash, part), isNotNull(entries.guid)));
+      for (const r of rows) itemIds.add(r.itemId);
+    }
+    const urls = [...new Set(inputs.map((i) => i.canonicalUrl).filter(isStoryUrl))];
+    for (const part of chunks(urls, IN_LIST)) {
+      const rows = await orm.select({ itemId: entries.itemId }).from(entries).where(inArray(entries.canonicalUrl, part));
+      for (const r of rows) itemIds.add(r.itemId);
+    }
+    const keys = [...new Set(inputs.flatMap((i) => i.indexKeys))];
+    if (keys.length) {
+      const from = Math.min(...inputs.map((i) => i.publishedAt)) - CANDIDATE_WINDOW_MS;
+      const to = Math.max(...inputs.map((i) => i.publishedAt)) + CANDIDATE_WINDOW_MS;
+      for (const part of chunks(keys, IN_LIST - 2)) {
+        const rows = await orm
+          .select({ bandKey: itemBands.bandKey, itemId: itemBands.itemId })
+          .from(itemBands)
+          .where(and(inArray(itemBands.bandKey, part), between(itemBands.publishedAt, from, to)));
+        for (const r of rows) {
+          matcher.addBand(r.bandKey, r.itemId);
+          itemIds.add(r.itemId);
+        }
+      }
+    }
+    for (const pin of pins) itemIds.add(pin.toItemId);
+    for (const part of chunks([...itemIds], IN_LIST)) {
+      const rows = await orm
+        .select({
+          id: entries.id,
+          itemId: entries.itemId,
+          sourceId: entries.sourceId,
+          networkSlug: entries.networkSlug,
+          guid: entries.guid,
+          guidHash: entries.guidHash,
+          canonicalUrl: entries.canonicalUrl,
+          title: entries.title,
+          titleKey: entries.titleKey,
+          minhash: entries.minhash,
+          shingleCount: entries.shingleCount,
+          publishedAt: entries.publishedAt,
+        })
+        .from(entries)
+        .where(inArray(entries.itemId, part));
+      for (const { title, ...r } of rows) matcher.addEntry({ ...r, marks: serialMarks(title) }, []);
+    }
+    return matcher;
+  }
+
+  private addBand(key: string, itemId: string): void {
+    let set = this.byBand.get(key);
+    if (!set) this.byBand.set(key, (set = new Set()));
+    set.add(itemId);
+  }
+
+  /** Registers an entry (stored or just created) so later entries can match it. */
+  addEntry(entry: KnownEntry, indexKeys: string[]): void {
+    const list = this.byItem.get(entry.itemId);
+    if (list) list.push(entry);
+    else this.byItem.set(entry.itemId, [entry]);
+    const g = this.byGuidHash.get(entry.guidHash);
+    if (g) g.push(entry);
+    else this.byGuidHash.set(entry.guidHash, [entry]);
+    if (entry.canonicalUrl) {
+      const c = this.byCanonical.get(entry.canonicalUrl);
+      if (c) c.push(entry);
+      else this.byCanonical.set(entry.canonicalUrl, [entry]);
+    }
+    for (const k of indexKeys) this.addBand(k, entry.itemId);
+  }
+
+  /** The item this entry joins, or null for a new story. */
+  match(e: MatchInput): MatchDecision | null {
+    const forbidden = new Set<string>();
+    let pinned: EntrySplitRow | null = null;
+    for (const pin of this.pins) {
+      if (pin.guidHash === e.guidHash || (pin.canonicalUrl && pin.canonicalUrl === e.canonicalUrl) || (pin.titleKey && pin.titleKey === e.titleKey)) {
+        forbidden.add(pin.fromItemId);
+        pinned ??= pin;
+      }
+    }
+    const allowed = (itemId: string) => !forbidden.has(itemId);
+    const hasSource = (itemId: string) => (this.byItem.get(itemId) ?? []).some((x) => x.sourceId === e.sourceId);
+
+    if (distinctiveGuid(e.guid)) {
+      const hit = (this.byGuidHash.get(e.guidHash) ?? []).find(
+        (x) => x.guid === e.guid && x.sourceId !== e.sourceId && allowed(x.itemId) && !marksConflict(x.marks, e.marks),
+      );
+      if (hit) return { itemId: hit.itemId, reason: 'guid', detail: `same guid "${e.guid}" as ${describe(hit)}` };
+    }
+    if (isStoryUrl(e.canonicalUrl)) {
+      const hit = (this.byCanonical.get(e.canonicalUrl) ?? []).find(
+        (x) => allowed(x.itemId) && !marksConflict(x.marks, e.marks) && (x.sourceId !== e.sourceId || x.titleKey === e.titleKey),
+      );
+      if (hit) return { itemId: hit.itemId, reason: 'canonical_url', detail: `same canonical URL ${e.canonicalUrl} as ${describe(hit)}` };
+    }
+
+    let best: { itemId: string; score: number; detail: string } | null = null;
+    const seen = new Set<string>();
+    for (const key of e.indexKeys) {
+      for (const itemId of this.byBand.get(key) ?? []) {
+        if (seen.has(itemId)) continue;
+        seen.add(itemId);
+        if (!allowed(itemId) || hasSource(itemId)) continue;
+        for (const x of this.byItem.get(itemId) ?? []) {
+          const verdict = compareEntries(e, x);
+          if (!verdict.duplicate) continue;
+          // Among equally good candidates, the closest in time is the likeliest original.
+          const score = verdict.score - (Math.abs(e.publishedAt - x.publishedAt) / CANDIDATE_WINDOW_MS) * 0.1;
+          if (!best || score > best.score) best = { itemId, score, detail: `${verdict.detail}; matched ${describe(x)}` };
+        }
+      }
+    }
+    if (best) return { itemId: best.itemId, reason: 'near_duplicate', detail: best.detail };
+    if (pinned && this.byItem.has(pinned.toItemId)) {
+      return { itemId: pinned.toItemId, reason: 'manual', detail: `kept apart from item ${pinned.fromItemId} by an admin split (#${pinned.id})` };
+    }
+    return null;
+  }
+}

@@ -1,0 +1,75 @@
+/** Turns a parsed item into the normalised fields an entry stores, with its identity and content hashes. */
+import type { ParsedItem, Enclosure } from '../types.ts';
+import { canonicalItemUrl } from '../canonical-url.ts';
+import { htmlToText } from './text.ts';
+import { sha256Hex } from './hash.ts';
+
+export interface PreparedEntry {
+  /** sha-256 of the guid, else of the canonical URL, else of title + date. */
+  guidHash: string;
+  guid: string | null;
+  url: string | null;
+  canonicalUrl: string | null;
+  title: string;
+  summary: string | null;
+  contentHtml: string | null;
+  author: string | null;
+  categories: string[];
+  enclosures: Enclosure[];
+  /** As the feed gives them (ms), before first-seen defaults and clamping. */
+  rawPublished: number | null;
+  rawUpdated: number | null;
+  /** sha-256 over the normalised fields: equal hashes mean nothing to write. */
+  contentHash: string;
+}
+
+function clean(value: string | null | undefined): string | null {
+  const v = value?.trim();
+  return v ? v : null;
+}
+
+function time(date: Date | null): number | null {
+  const t = date?.getTime();
+  return t === undefined || !Number.isFinite(t) ? null : t;
+}
+
+/** A title for items that have none: the start of their text, else their URL. */
+function fallbackTitle(item: ParsedItem, url: string | null): string {
+  const text = htmlToText(item.summary ?? item.contentHtml ?? '').replace(/\s+/g, ' ');
+  if (text) return text.length > 90 ? `${text.slice(0, 89).replace(/\s+\S*$/, '')}…` : text;
+  return url ?? '(sans titre)';
+}
+
+/** Null when the item has nothing to identify or show it (no guid, link, title or text). */
+export async function prepareEntry(item: ParsedItem): Promise<PreparedEntry | null> {
+  const guid = clean(item.guid);
+  const url = clean(item.url);
+  const canonical = canonicalItemUrl({ url, guid });
+  const rawPublished = time(item.published);
+  const rawUpdated = time(item.updated);
+  const title = clean(item.title)?.replace(/\s+/g, ' ') ?? null;
+  const summary = clean(item.summary);
+  const contentHtml = clean(item.contentHtml);
+  let identity: string;
+  if (guid) identity = `guid:${guid}`;
+  else if (canonical) identity = `url:${canonical}`;
+  else if (title || summary || contentHtml) identity = `title:${title ?? ''}|${rawPublished ?? ''}|${title ? '' : (summary ?? contentHtml ?? '').slice(0, 500)}`;
+  else return null;
+  const categories = [...new Set(item.categories.map((c) => c.trim()).filter(Boolean))];
+  const enclosures = item.enclosures.filter((e) => e && typeof e.url === 'string' && e.url);
+  const fields = {
+    guid,
+    url,
+    canonicalUrl: canonical,
+    title: title ?? fallbackTitle(item, url),
+    summary,
+    contentHtml,
+    author: clean(item.author),
+    categories,
+    enclosures,
+    rawPublished,
+    rawUpdated,
+  };
+  const [guidHash, contentHash] = await Promise.all([sha256Hex(identity), sha256Hex(JSON.stringify(fields))]);
+  return { guidHash, contentHash, ...fields };
+}

@@ -1,0 +1,74 @@
+/**
+ * The near-duplicate decision between two entries: pure, conservative, explainable.
+ *
+ * - Serial titles stay apart: when both titles carry numbers/dates/ordinals, they must be equal.
+ * - Same title key: the texts must overlap (containment ≥ 0.5), or, when one of them is little
+ *   more than its title, the title must be specific (≥ 4 words) and the dates within 7 days.
+ * - Different titles: near-identical texts (Jaccard ≥ 0.8 with related titles, ≥ 0.9 otherwise,
+ *   or a truncated copy: containment ≥ 0.9 with related titles), on texts long enough to judge.
+ * Callers restrict candidates to ±30 days of publication before asking.
+ */
+import { estimateContainment, estimateJaccard, signatureFromHex } from './minhash.ts';
+
+export interface Comparable {
+  titleKey: string;
+  marks: string;
+  minhash: string;
+  shingleCount: number;
+  publishedAt: number;
+}
+
+export interface Verdict {
+  duplicate: boolean;
+  /** 0..1, for choosing the best candidate. */
+  score: number;
+  /** Human-readable explanation stored in entries.merge_detail. */
+  detail: string;
+}
+
+const DAY = 86_400_000;
+export const CANDIDATE_WINDOW_MS = 30 * DAY;
+const SHORT_TEXT = 8;
+const LONG_ENOUGH = 20;
+
+function titleTokenSimilarity(a: string, b: string): number {
+  const sa = new Set(a.split(' ').filter(Boolean));
+  const sb = new Set(b.split(' ').filter(Boolean));
+  if (!sa.size || !sb.size) return 0;
+  let inter = 0;
+  for (const t of sa) if (sb.has(t)) inter++;
+  return inter / (sa.size + sb.size - inter);
+}
+
+/** Serial marks conflict when both titles have some and they differ. */
+export function marksConflict(a: string, b: string): boolean {
+  return a !== '' && b !== '' && a !== b;
+}
+
+export function compareEntries(a: Comparable, b: Comparable): Verdict {
+  if (marksConflict(a.marks, b.marks)) return { duplicate: false, score: 0, detail: `serial titles differ (${a.marks} ≠ ${b.marks})` };
+  if (Math.abs(a.publishedAt - b.publishedAt) > CANDIDATE_WINDOW_MS) return { duplicate: false, score: 0, detail: 'outside the 30-day window' };
+  const sa = signatureFromHex(a.minhash);
+  const sb = signatureFromHex(b.minhash);
+  const jaccard = sa && sb && a.shingleCount && b.shingleCount ? estimateJaccard(sa, sb) : 0;
+  const containment = estimateContainment(jaccard, a.shingleCount, b.shingleCount);
+  const titleSim = titleTokenSimilarity(a.titleKey, b.titleKey);
+  const minShingles = Math.min(a.shingleCount, b.shingleCount);
+  const scores = `jaccard=${jaccard.toFixed(2)} containment=${containment.toFixed(2)} title=${titleSim.toFixed(2)}`;
+  const yes = (why: string, score: number): Verdict => ({ duplicate: true, score, detail: `${why}; ${scores}` });
+
+  if (a.titleKey && a.titleKey === b.titleKey) {
+    if (minShingles >= SHORT_TEXT && containment >= 0.5) return yes('same title, overlapping text', 0.5 + containment / 2);
+    const specific = a.titleKey.split(' ').length >= 4;
+    if (minShingles < SHORT_TEXT && specific && Math.abs(a.publishedAt - b.publishedAt) <= 7 * DAY) {
+      return yes('same specific title, one text too short to compare', 0.6);
+    }
+    return { duplicate: false, score: 0, detail: `same title but different text; ${scores}` };
+  }
+  if (minShingles >= LONG_ENOUGH) {
+    if (jaccard >= 0.9) return yes('near-identical text', jaccard);
+    if (jaccard >= 0.8 && titleSim >= 0.3) return yes('near-identical text, related titles', jaccard);
+    if (containment >= 0.9 && titleSim >= 0.5) return yes('truncated copy, related titles', containment * 0.95);
+  }
+  return { duplicate: false, score: 0, detail: `not similar enough; ${scores}` };
+}

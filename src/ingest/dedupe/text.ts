@@ -1,0 +1,121 @@
+/**
+ * Text normalisation for deduplication: what two relays of one story have in common once
+ * typography, case, accents and relay marks ("[Relais]", "Relayé depuis …") are set aside.
+ */
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', laquo: '«', raquo: '»', rsquo: '’', lsquo: '‘', ldquo: '“', rdquo: '”', hellip: '…', ndash: '–', mdash: '—' };
+
+/** Plain text of (already sanitised) HTML: block ends become line breaks, entities decoded. */
+export function htmlToText(html: string | null | undefined): string {
+  if (!html) return '';
+  return html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<\/(p|div|li|h[1-6]|blockquote|section|article|header|footer|tr)>|<br\s*\/?>/gi, '\n')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
+      if (e[0] === '#') {
+        const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+        return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : ' ';
+      }
+      return ENTITIES[e.toLowerCase()] ?? m;
+    })
+    .replace(/[ \t\u00a0]+/g, ' ')
+    .replace(/ *\n[\s]*/g, '\n')
+    .trim();
+}
+
+const TITLE_RELAY = /^\s*(?:\[\s*(?:relais|relay[ée]e?|repris[e]?)[^\]]{0,60}\]|\(\s*(?:relais|relay[ée]e?)\s*\)|(?:relais|rt|fwd?|tr)\s*[:：\-–—]|relay[ée]e?\s+(?:depuis|par|de|via)\s+[^:：\-–—]{1,60}[:：\-–—])\s*/i;
+const BODY_RELAY_LINE = /^\s*(?:relay[ée]e?|repris[e]?|republi[ée]e?|partag[ée]e?|publi[ée]e? initialement)\s+(?:depuis|de|par|sur|via|chez)\b[^\n]{0,120}(?:\n|$)/i;
+const BODY_RELAY_INLINE = /^\s*(?:relay[ée]e?|repris[e]?|republi[ée]e?|partag[ée]e?)\s+(?:depuis|de|par|sur|via|chez)\s+[^:：.\-–—\n]{1,80}[:：.\-–—]\s*/i;
+
+/** The title without relay marks ("[Relais] ", "Relais : ", "Relayé depuis X : "). */
+export function stripTitleRelay(title: string): string {
+  let t = title;
+  for (let i = 0; i < 3; i++) {
+    const next = t.replace(TITLE_RELAY, '');
+    if (next === t) break;
+    t = next;
+  }
+  return t.trim();
+}
+
+/** The body text without a leading "Relayé depuis …" line or phrase. */
+export function stripBodyRelay(text: string): string {
+  const line = text.replace(BODY_RELAY_LINE, '');
+  return (line !== text ? line : text.replace(BODY_RELAY_INLINE, '')).trim();
+}
+
+/** Whether title or body says it is a relay of someone else's story. */
+export function looksLikeRelay(title: string, text: string): boolean {
+  return TITLE_RELAY.test(title) || BODY_RELAY_LINE.test(text) || BODY_RELAY_INLINE.test(text);
+}
+
+/** Lowercase, accents and ligatures folded, anything not a letter or digit turned into a space. */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/œ/gi, 'oe')
+    .replace(/æ/gi, 'ae')
+    .replace(/ß/g, 'ss')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/**
+ * The title key: relay marks stripped, typography (’ ' « » “ ”), case, accents and trailing
+ * punctuation folded away. Two relays of a story usually share it exactly.
+ */
+export function titleKey(title: string | null | undefined): string {
+  return title ? foldText(stripTitleRelay(title)) : '';
+}
+
+const MONTHS = ['janvier', 'fevrier', 'mars', 'avril', 'mai', 'juin', 'juillet', 'aout', 'septembre', 'octobre', 'novembre', 'decembre',
+  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
+  'janv', 'fevr', 'sept', 'oct', 'nov', 'dec', 'jan', 'feb', 'apr', 'jun', 'jul', 'aug', 'sep'];
+const MONTH_NUMBER = new Map<string, number>();
+MONTHS.forEach((m, i) => MONTH_NUMBER.set(m, i < 24 ? (i % 12) + 1 : ({ janv: 1, fevr: 2, sept: 9, oct: 10, nov: 11, dec: 12, jan: 1, feb: 2, apr: 4, jun: 6, jul: 7, aug: 8, sep: 9 } as Record<string, number>)[m]!));
+const WEEKDAYS = new Set(['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
+const ORDINALS: Record<string, number> = { premier: 1, premiere: 1, first: 1, deuxieme: 2, second: 2, seconde: 2, troisieme: 3, third: 3, quatrieme: 4, fourth: 4, cinquieme: 5, fifth: 5, sixieme: 6, septieme: 7, huitieme: 8, neuvieme: 9, dixieme: 10 };
+const ROMAN = /^(?=[ivxlc]{2,})c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$/;
+const ROMAN_VALUES: Record<string, number> = { i: 1, v: 5, x: 10, l: 50, c: 100 };
+
+function romanValue(s: string): number {
+  let total = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = ROMAN_VALUES[s[i]!]!;
+    const next = ROMAN_VALUES[s[i + 1] ?? ''] ?? 0;
+    total += v < next ? -v : v;
+  }
+  return total;
+}
+
+/**
+ * What makes a serial title one of a series: its numbers, dates, months, weekdays, ordinals
+ * and roman numerals ("Lettre n°12" → "12", "Atelier du 3 mars" → "3 m3"), folded to a sorted
+ * string. Two titles whose marks differ are different episodes, never merged.
+ */
+export function serialMarks(title: string | null | undefined): string {
+  const key = titleKey(title);
+  if (!key) return '';
+  const marks: string[] = [];
+  for (const token of key.split(' ')) {
+    const num = /^(\d+)(er|re|e|eme|nd|st|th|rd)?$/.exec(token);
+    if (num) marks.push(String(Number(num[1])));
+    else if (/\d/.test(token)) marks.push(...(token.match(/\d+/g) ?? []).map((d) => String(Number(d))));
+    else if (MONTH_NUMBER.has(token)) marks.push(`m${MONTH_NUMBER.get(token)}`);
+    else if (WEEKDAYS.has(token)) marks.push(`d:${token.slice(0, 3)}`);
+    else if (token in ORDINALS) marks.push(String(ORDINALS[token]));
+    else if (ROMAN.test(token)) marks.push(String(romanValue(token)));
+  }
+  return marks.sort().join(' ');
+}
+
+/** Words of a text for shingling: folded, relay marks stripped, capped so huge posts stay cheap. */
+export function words(text: string, cap = 3000): string[] {
+  const folded = foldText(text);
+  if (!folded) return [];
+  const all = folded.split(' ');
+  return all.length > cap ? all.slice(0, cap) : all;
+}

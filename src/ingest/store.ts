@@ -1,0 +1,200 @@
+/**
+ * Stores one feed document's items for a source: new entries join an existing story (dedup)
+ * or create one, edited entries update their story, unchanged ones cost no write at all.
+ *
+ * An entry is keyed by (source_id, guid_hash); its content_hash covers the normalised fields, so
+ * a re-pull of an unchanged feed only reads. Reads are a handful of chunked queries per
+ * document; writes go in one `deps.db.batch` (one transaction on SQLite, one D1 batch).
+ */
+import { and, eq, getTableColumns, inArray } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import type { Statement } from '../db/client.ts';
+import { rowsPerInsert } from '../db/client.ts';
+import { entries, itemBands, items, type EntryRow, type ItemRow } from '../db/schema/items.ts';
+import type { SourceRow } from '../db/schema/sources.ts';
+import type { ParsedItem, StoreResult } from './types.ts';
+import { prepareEntry, type PreparedEntry } from './dedupe/prepare.ts';
+import { fingerprint, indexKeys, type Fingerprint } from './dedupe/fingerprint.ts';
+import { Matcher, type MatchDecision } from './dedupe/matcher.ts';
+import { deriveItem, itemDiffers, type EntrySource } from './dedupe/best-item.ts';
+import { newItemId } from './dedupe/hash.ts';
+import { chunks, IN_LIST } from './dedupe/chunk.ts';
+
+export interface StoreOptions {
+  /** false: every new entry makes its own item (the baseline of bench/dedup). Default true. */
+  dedupe?: boolean;
+}
+
+type NewEntry = typeof entries.$inferInsert;
+
+const ITEM_COLUMNS = Object.keys(getTableColumns(items)).length;
+const ENTRY_COLUMNS = Object.keys(getTableColumns(entries)).length;
+const BAND_COLUMNS = Object.keys(getTableColumns(itemBands)).length;
+
+/** Publication of a new entry: missing → first seen; in the future → clamped to first seen. */
+function publicationFor(raw: number | null, firstSeen: number): number {
+  return raw === null || raw > firstSeen ? firstSeen : raw;
+}
+
+/** Store a parsed document's items for `source` (see module doc). */
+export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: ParsedItem[], options: StoreOptions = {}): Promise<StoreResult> {
+  const now = deps.clock.now().getTime();
+  const orm = deps.db.orm;
+  const result: StoreResult = { new: 0, updated: 0, unchanged: 0 };
+
+  // 1. Normalise; a document listing one guid twice keeps the first.
+  const prepared = new Map<string, PreparedEntry>();
+  for (const item of parsed) {
+    const p = await prepareEntry(item);
+    if (p && !prepared.has(p.guidHash)) prepared.set(p.guidHash, p);
+  }
+  if (!prepared.size) return result;
+
+  // 2. What this source already has under these guids.
+  const existing = new Map<string, Pick<EntryRow, 'id' | 'itemId' | 'contentHash' | 'firstSeenAt' | 'publishedAt'>>();
+  for (const part of chunks([...prepared.keys()], IN_LIST)) {
+    const rows = await orm
+      .select({ id: entries.id, guidHash: entries.guidHash, itemId: entries.itemId, contentHash: entries.contentHash, firstSeenAt: entries.firstSeenAt, publishedAt: entries.publishedAt })
+      .from(entries)
+      .where(and(eq(entries.sourceId, source.id), inArray(entries.guidHash, part)));
+    for (const { guidHash, ...r } of rows) existing.set(guidHash, r);
+  }
+
+  const fresh: Array<{ p: PreparedEntry; fp: Fingerprint; keys: string[]; publishedAt: number }> = [];
+  const edited: Array<{ p: PreparedEntry; fp: Fingerprint; keys: string[]; old: NonNullable<ReturnType<typeof existing.get>> }> = [];
+  for (const p of prepared.values()) {
+    const old = existing.get(p.guidHash);
+    if (old && old.contentHash === p.contentHash) {
+      result.unchanged++;
+      continue;
+    }
+    const fp = fingerprint(p.title, p.contentHtml, p.summary);
+    if (old) edited.push({ p, fp, keys: indexKeys(fp), old });
+    else fresh.push({ p, fp, keys: indexKeys(fp), publishedAt: publicationFor(p.rawPublished, now) });
+  }
+  if (!fresh.length && !edited.length) return result;
+
+  // 3. Assign every new entry to an item.
+  const dedupe = options.dedupe !== false;
+  const inputs = fresh.map(({ p, fp, keys, publishedAt }) => ({
+    sourceId: source.id,
+    guid: p.guid,
+    guidHash: p.guidHash,
+    canonicalUrl: p.canonicalUrl,
+    titleKey: fp.titleKey,
+    marks: fp.marks,
+    minhash: fp.minhash,
+    shingleCount: fp.shingleCount,
+    publishedAt,
+    indexKeys: keys,
+  }));
+  const matcher = await Matcher.load(deps.db, source.id, dedupe ? inputs : []);
+  const createdItems = new Set<string>();
+  const touchedItems = new Set<string>();
+  const newEntryRows: NewEntry[] = [];
+  const bandRows = new Map<string, { bandKey: string; itemId: string; publishedAt: number }>();
+  const addBands = (keys: string[], itemId: string, publishedAt: number) => {
+    for (const bandKey of keys) if (!bandRows.has(`${bandKey}|${itemId}`)) bandRows.set(`${bandKey}|${itemId}`, { bandKey, itemId, publishedAt });
+  };
+
+  fresh.forEach(({ p, fp, keys, publishedAt }, i) => {
+    const decision: MatchDecision | null = dedupe ? matcher.match(inputs[i]!) : null;
+    const itemId = decision?.itemId ?? newItemId();
+    if (decision) touchedItems.add(itemId);
+    else createdItems.add(itemId);
+    newEntryRows.push({
+      sourceId: source.id,
+      networkSlug: source.networkSlug,
+      itemId,
+      guidHash: p.guidHash,
+      guid: p.guid,
+      url: p.url,
+      canonicalUrl: p.canonicalUrl,
+      title: p.title,
+      summary: p.summary,
+      contentHtml: p.contentHtml,
+      author: p.author,
+      categories: p.categories,
+      enclosures: p.enclosures,
+      publishedAt,
+      updatedAt: p.rawUpdated ?? publishedAt,
+      firstSeenAt: now,
+      contentHash: p.contentHash,
+      mergeReason: decision?.reason ?? 'first',
+      mergeDetail: decision?.detail ?? null,
+      titleKey: fp.titleKey,
+      minhash: fp.minhash,
+      shingleCount: fp.shingleCount,
+    });
+    if (dedupe) {
+      matcher.addEntry({ id: null, itemId, sourceId: source.id, networkSlug: source.networkSlug, guid: p.guid, guidHash: p.guidHash, canonicalUrl: p.canonicalUrl, titleKey: fp.titleKey, marks: fp.marks, minhash: fp.minhash, shingleCount: fp.shingleCount, publishedAt }, keys);
+      addBands(keys, itemId, publishedAt);
+    }
+    result.new++;
+  });
+
+  // 4. Edited entries: new content, same entry, same item.
+  const statements: Statement[] = [];
+  const editedRows = new Map<number, EntrySource>();
+  for (const { p, fp, keys, old } of edited) {
+    const publishedAt = p.rawPublished === null || p.rawPublished > old.firstSeenAt ? old.publishedAt : p.rawPublished;
+    const values = {
+      guid: p.guid,
+      url: p.url,
+      canonicalUrl: p.canonicalUrl,
+      title: p.title,
+      summary: p.summary,
+      contentHtml: p.contentHtml,
+      author: p.author,
+      categories: p.categories,
+      enclosures: p.enclosures,
+      publishedAt,
+      updatedAt: p.rawUpdated ?? now,
+      contentHash: p.contentHash,
+      titleKey: fp.titleKey,
+      minhash: fp.minhash,
+      shingleCount: fp.shingleCount,
+    };
+    statements.push(orm.update(entries).set(values).where(eq(entries.id, old.id)));
+    editedRows.set(old.id, { sourceId: source.id, firstSeenAt: old.firstSeenAt, ...values });
+    touchedItems.add(old.itemId);
+    if (dedupe) addBands(keys, old.itemId, publishedAt);
+    result.updated++;
+  }
+
+  // 5. Items: insert the new ones, re-derive the touched ones from all their entries.
+  const entriesByItem = new Map<string, EntrySource[]>();
+  const push = (itemId: string, e: EntrySource) => {
+    const list = entriesByItem.get(itemId);
+    if (list) list.push(e);
+    else entriesByItem.set(itemId, [e]);
+  };
+  const storedItems = new Map<string, ItemRow>();
+  const touched = [...touchedItems].filter((id) => !createdItems.has(id));
+  for (const part of chunks(touched, IN_LIST)) {
+    for (const row of await orm.select().from(entries).where(inArray(entries.itemId, part))) push(row.itemId, editedRows.get(row.id) ?? row);
+    for (const row of await orm.select().from(items).where(inArray(items.id, part))) storedItems.set(row.id, row);
+  }
+  for (const row of newEntryRows) push(row.itemId, row as EntrySource);
+
+  const newItemRows: ItemRow[] = [];
+  for (const itemId of createdItems) newItemRows.push({ ...deriveItem(itemId, entriesByItem.get(itemId)!), updatedAt: now });
+  const itemUpdates: Statement[] = [];
+  for (const itemId of touched) {
+    const stored = storedItems.get(itemId);
+    const derived = deriveItem(itemId, entriesByItem.get(itemId) ?? []);
+    if (!stored) newItemRows.push({ ...derived, updatedAt: now });
+    else if (itemDiffers(stored, derived)) {
+      const { id: _id, ...changes } = derived;
+      itemUpdates.push(orm.update(items).set({ ...changes, updatedAt: now }).where(eq(items.id, itemId)));
+    }
+  }
+
+  const writes: Statement[] = [];
+  for (const part of chunks(newItemRows, rowsPerInsert(ITEM_COLUMNS))) writes.push(orm.insert(items).values(part));
+  for (const part of chunks(newEntryRows, rowsPerInsert(ENTRY_COLUMNS))) writes.push(orm.insert(entries).values(part));
+  writes.push(...statements, ...itemUpdates);
+  for (const part of chunks([...bandRows.values()], rowsPerInsert(BAND_COLUMNS))) writes.push(orm.insert(itemBands).values(part).onConflictDoNothing());
+  await deps.db.batch(writes);
+  return result;
+}

@@ -1,0 +1,40 @@
+import { networks, sources } from '../../src/db/schema/index.ts';
+import type { SourceRow } from '../../src/db/schema/sources.ts';
+import type { Deps } from '../../src/deps.ts';
+import type { ParsedItem } from '../../src/ingest/types.ts';
+
+/** Inserts a network and one feed source for it (store tests need the foreign keys). */
+export async function addSource(deps: Deps, slug: string, url = `https://${slug}.example/feed.xml`): Promise<SourceRow> {
+  const now = Date.now();
+  await deps.db.orm.insert(networks).values({ slug, name: slug, createdAt: now, updatedAt: now }).onConflictDoNothing();
+  const [row] = await deps.db.orm.insert(sources).values({ networkSlug: slug, kind: 'feed', url, fetchUrl: url, createdAt: now }).returning();
+  return row!;
+}
+
+/** A parsed item with sensible defaults. */
+export function parsedItem(over: Partial<ParsedItem> = {}): ParsedItem {
+  return {
+    guid: null,
+    url: null,
+    title: null,
+    published: null,
+    updated: null,
+    author: null,
+    summary: null,
+    contentHtml: null,
+    categories: [],
+    enclosures: [],
+    ...over,
+  };
+}
+
+/** A fixed clock that tests move by hand. */
+export function manualClock(start: string) {
+  let t = new Date(start).getTime();
+  return {
+    now: () => new Date(t),
+    advance(ms: number) {
+      t += ms;
+    },
+  };
+}
