@@ -1,6 +1,7 @@
 import { ConfigError } from '../src/env.ts';
 import { nodeDeps } from './node/deps.ts';
 import { startServer } from './node/serve.ts';
+import { itemsCommand } from './node/items-cli.ts';
 
 /** Node entry point: the `intercoop` command line. Returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -12,6 +13,14 @@ export async function main(argv: string[]): Promise<number> {
         const { port } = await startServer(deps);
         console.log(`Intercoop Hub: http://127.0.0.1:${port}/`);
         return await new Promise<number>(() => {});
+      }
+      case 'items': {
+        const deps = nodeDeps();
+        try {
+          return await itemsCommand(deps, args);
+        } finally {
+          await deps.close();
+        }
       }
       case undefined:
       case 'help':
@@ -39,6 +48,8 @@ const usage = `Usage: intercoop <command>
   networks sync                 load networks.yaml into the store
   networks import FILE.opml     add the feeds of an OPML file to networks.yaml
   networks list                 list the member networks and their sources
+  items show ITEM_ID            show a story, its entries and why they were merged
+  items split ENTRY_ID          move a wrongly merged entry to a story of its own
   parse FILE_OR_URL             print what the hub reads from one feed or calendar (JSON)
   digest [--dry-run] [--to EMAIL]  build and send the digests that are due
   demo                          start a simulated federation and a hub pulling it (offline)`;

@@ -38,6 +38,18 @@ export function isTrackingParam(name: string, value: string): boolean {
   return TRACKING_EXACT.has(n) || TRACKING_PREFIXES.some((p) => n.startsWith(p));
 }
 
+/** The URL as published, minus tracking parameters and fragment (for showing links, not matching). */
+export function withoutTracking(raw: string): string {
+  try {
+    const url = new URL(raw);
+    for (const [k, v] of [...url.searchParams.entries()]) if (isTrackingParam(k, v)) url.searchParams.delete(k);
+    url.hash = '';
+    return url.toString();
+  } catch {
+    return raw;
+  }
+}
+
 /** True for feed-proxy links whose real target is not in the URL. */
 export function isFeedProxyUrl(url: string): boolean {
   try {

@@ -5,6 +5,7 @@
  */
 import type { EntryRow, ItemRow, Enclosure } from '../../db/schema/items.ts';
 import { htmlToText, looksLikeRelay, stripBodyRelay } from './text.ts';
+import { withoutTracking } from '../canonical-url.ts';
 
 /** The entry fields the item is derived from. */
 export type EntrySource = Pick<
@@ -70,7 +71,7 @@ export function deriveItem(id: string, entries: EntrySource[]): Omit<ItemRow, 'u
   return {
     id,
     canonicalUrl: e.canonicalUrl,
-    url: e.url,
+    url: e.url ? withoutTracking(e.url) : null,
     title: e.title,
     summary: e.summary,
     contentHtml: e.contentHtml,

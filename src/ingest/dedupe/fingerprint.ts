@@ -21,7 +21,10 @@ export function fingerprint(title: string, contentHtml: string | null, summary: 
   const rawText = htmlToText(contentHtml ?? summary ?? '');
   const body = stripBodyRelay(rawText);
   const key = titleKey(title);
-  const shingles = shingleHashes(words(`${key} ${body}`));
+  // The body alone when it says enough, so a rewritten title does not dilute the text's
+  // similarity; short bodies lean on the title too.
+  const bodyWords = words(body);
+  const shingles = shingleHashes(bodyWords.length >= 30 ? bodyWords : words(`${key} ${body}`));
   return {
     titleKey: key,
     marks: serialMarks(title),

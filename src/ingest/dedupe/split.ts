@@ -1,0 +1,57 @@
+/**
+ * Undoing a wrong merge: an admin moves one entry out of its item into a story of its own.
+ * A pin in entry_splits keeps it apart on later pulls (see Matcher).
+ */
+import { eq } from 'drizzle-orm';
+import type { Deps } from '../../deps.ts';
+import { rowsPerInsert } from '../../db/client.ts';
+import { entries, entrySplits, itemBands, items } from '../../db/schema/items.ts';
+import { deriveItem } from './best-item.ts';
+import { chunks } from './chunk.ts';
+import { indexKeys } from './fingerprint.ts';
+import { newItemId } from './hash.ts';
+
+export class SplitError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'alone',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SplitError';
+  }
+}
+
+export interface SplitResult {
+  entryId: number;
+  fromItemId: string;
+  toItemId: string;
+}
+
+/** Moves entry `entryId` to a new item; the old item is re-derived from the entries left. */
+export async function splitEntry(deps: Deps, entryId: number): Promise<SplitResult> {
+  const orm = deps.db.orm;
+  const now = deps.clock.now().getTime();
+  const [entry] = await orm.select().from(entries).where(eq(entries.id, entryId));
+  if (!entry) throw new SplitError('not_found', `No entry #${entryId}.`);
+  const siblings = await orm.select().from(entries).where(eq(entries.itemId, entry.itemId));
+  const rest = siblings.filter((e) => e.id !== entry.id);
+  if (!rest.length) throw new SplitError('alone', `Entry #${entryId} is the only entry of item ${entry.itemId}: nothing to split.`);
+
+  const fromItemId = entry.itemId;
+  const toItemId = newItemId();
+  const previous = `${entry.mergeReason}${entry.mergeDetail ? ` — ${entry.mergeDetail}` : ''}`;
+  const moved = { ...entry, itemId: toItemId };
+  const { id: _id, ...remaining } = deriveItem(fromItemId, rest);
+  const bands = indexKeys(entry).map((bandKey) => ({ bandKey, itemId: toItemId, publishedAt: entry.publishedAt }));
+  await deps.db.batch([
+    orm.insert(items).values({ ...deriveItem(toItemId, [moved]), updatedAt: now }),
+    orm
+      .update(entries)
+      .set({ itemId: toItemId, mergeReason: 'manual', mergeDetail: `split from item ${fromItemId} by an admin on ${new Date(now).toISOString()} (was: ${previous})` })
+      .where(eq(entries.id, entry.id)),
+    orm.update(items).set({ ...remaining, updatedAt: now }).where(eq(items.id, fromItemId)),
+    orm.insert(entrySplits).values({ sourceId: entry.sourceId, guidHash: entry.guidHash, canonicalUrl: entry.canonicalUrl, titleKey: entry.titleKey, fromItemId, toItemId, createdAt: now }),
+    ...chunks(bands, rowsPerInsert(3)).map((part) => orm.insert(itemBands).values(part).onConflictDoNothing()),
+  ]);
+  return { entryId, fromItemId, toItemId };
+}

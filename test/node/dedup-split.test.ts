@@ -1,0 +1,68 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { createApp } from '../../src/app.ts';
+import { entries, items } from '../../src/db/schema/index.ts';
+import { itemProvenance } from '../../src/db/items.ts';
+import { storeFeedItems } from '../../src/ingest/store.ts';
+import { itemsCommand } from '../../workers/node/items-cli.ts';
+import { makeNodeDeps } from '../support/node-deps.ts';
+import { addSource, manualClock, parsedItem } from '../support/store-fixtures.ts';
+
+const text = `<p>Les coopératives d'habitants du territoire se réunissent pour un forum ouvert consacré au logement abordable, aux baux solidaires et aux montages juridiques qui permettent de sortir le foncier de la spéculation.</p>`;
+
+describe('provenance, explanation and split (Node, real SQLite)', () => {
+  const deps = makeNodeDeps({ HUB_ADMIN_TOKEN: 'secret-token' });
+  deps.clock = manualClock('2026-04-10T12:00:00Z');
+  afterAll(() => deps.close());
+  const auth = { authorization: 'Bearer secret-token' };
+
+  it('exposes networks and links of a merged story, explains and splits it; the split survives re-pulls', async () => {
+    const a = await addSource(deps, 'habitat-coop');
+    const b = await addSource(deps, 'relais-ess');
+    const original = [parsedItem({ guid: 'https://habitat-coop.example/forum', url: 'https://habitat-coop.example/forum', title: 'Forum « Habiter autrement »', contentHtml: text, published: new Date('2026-04-01T09:00:00Z') })];
+    const relay = [parsedItem({ guid: 'relais-ess-forum-habiter', url: 'https://habitat-coop.example/forum/?utm_medium=email&mc_cid=abc', title: "[Relais] Forum \"Habiter autrement\"", contentHtml: `<p>Relayé depuis Habitat Coop</p>${text}`, published: new Date('2026-04-02T09:00:00Z') })];
+    await storeFeedItems(deps, a, original);
+    await storeFeedItems(deps, b, relay);
+    const rows = await deps.db.orm.select().from(entries);
+    expect(new Set(rows.map((r) => r.itemId)).size).toBe(1);
+    const itemId = rows[0]!.itemId;
+    const prov = (await itemProvenance(deps, [itemId])).get(itemId)!;
+    expect(prov.networks).toEqual(['habitat-coop', 'relais-ess']);
+    expect(prov.links).toEqual(['https://habitat-coop.example/forum']);
+
+    const lines: string[] = [];
+    expect(await itemsCommand(deps, ['show', itemId], (l) => lines.push(l))).toBe(0);
+    expect(lines.join('\n')).toContain('canonical_url — same canonical URL https://habitat-coop.example/forum');
+
+    const relayEntry = rows.find((r) => r.sourceId === b.id)!;
+    const app = createApp(deps);
+    expect((await app.request(`/api/admin/entries/${relayEntry.id}/split`, { method: 'POST' })).status).toBe(401);
+    expect((await app.request(`/api/admin/entries/abc/split`, { method: 'POST', headers: auth })).status).toBe(400);
+    expect((await app.request(`/api/admin/entries/999999/split`, { method: 'POST', headers: auth })).status).toBe(404);
+    const res = await app.request(`/api/admin/entries/${relayEntry.id}/split`, { method: 'POST', headers: auth });
+    expect(res.status).toBe(200);
+    const split = (await res.json()) as { from_item_id: string; to_item_id: string };
+    expect(split.from_item_id).toBe(itemId);
+    // A second split of the now lonely entry is refused clearly.
+    expect((await app.request(`/api/admin/entries/${relayEntry.id}/split`, { method: 'POST', headers: auth })).status).toBe(409);
+
+    // Re-pull unchanged, then edited, then under a regenerated guid: still apart.
+    await storeFeedItems(deps, b, relay);
+    await storeFeedItems(deps, b, [{ ...relay[0]!, contentHtml: `${relay[0]!.contentHtml}<p>Mise à jour.</p>` }]);
+    await storeFeedItems(deps, b, [{ ...relay[0]!, guid: 'relais-ess-forum-habiter-v2' }]);
+    await storeFeedItems(deps, a, original);
+    const after = await deps.db.orm.select().from(entries);
+    const bItems = new Set(after.filter((r) => r.sourceId === b.id).map((r) => r.itemId));
+    expect(bItems).toEqual(new Set([split.to_item_id]));
+    expect(after.filter((r) => r.itemId === itemId).map((r) => r.sourceId)).toEqual([a.id]);
+    const [moved] = await deps.db.orm.select().from(entries).where(eq(entries.id, relayEntry.id));
+    expect(moved!.mergeReason).toBe('manual');
+    const [left] = await deps.db.orm.select().from(items).where(eq(items.id, itemId));
+    expect(left!.title).toBe('Forum « Habiter autrement »');
+
+    const shown: string[] = [];
+    await itemsCommand(deps, ['show', split.to_item_id], (l) => shown.push(l));
+    expect(shown.join('\n')).toMatch(/split #\d+: .*kept apart on later pulls/);
+    expect(await itemsCommand(deps, ['split', 'x'], () => {}, () => {})).toBe(2);
+  });
+});

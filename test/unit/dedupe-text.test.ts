@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { htmlToText, looksLikeRelay, serialMarks, stripBodyRelay, stripTitleRelay, titleKey } from '../../src/ingest/dedupe/text.ts';
+import { fingerprint } from '../../src/ingest/dedupe/fingerprint.ts';
+import { compareEntries, marksConflict } from '../../src/ingest/dedupe/similarity.ts';
+
+describe('title normalisation', () => {
+  it('folds typography, case, accents and trailing punctuation', () => {
+    const k = titleKey('L’Assemblée générale de « Coop Énergie » !');
+    expect(k).toBe('l assemblee generale de coop energie');
+    expect(titleKey("L'assemblée Générale de \"Coop Energie\"")).toBe(k);
+    expect(titleKey('l’assemblée générale de “coop énergie”…')).toBe(k);
+    expect(titleKey('Œuvre collective')).toBe('oeuvre collective');
+  });
+
+  it('strips relay marks in titles', () => {
+    for (const t of ['[Relais] Fête des coops', '[RELAIS] Fête des coops', 'Relais : Fête des coops', 'Relayé depuis Animacoop : Fête des coops', '(relais) Fête des coops', '[Relayé par Coopaname] Fête des coops']) {
+      expect(stripTitleRelay(t)).toBe('Fête des coops');
+      expect(titleKey(t)).toBe('fete des coops');
+    }
+    expect(stripTitleRelay('Relais Paysans : 10 ans')).toBe('Relais Paysans : 10 ans');
+  });
+
+  it('strips a leading "Relayé depuis …" in bodies and recognises relays', () => {
+    const text = htmlToText('<p>Relayé depuis <a href="x">Animacoop</a></p><p>Le texte &laquo;original&raquo;.</p>');
+    expect(text).toBe('Relayé depuis Animacoop\nLe texte «original».');
+    expect(stripBodyRelay(text)).toBe('Le texte «original».');
+    expect(stripBodyRelay('Relayé depuis Animacoop : Le texte.')).toBe('Le texte.');
+    expect(looksLikeRelay('Titre', text)).toBe(true);
+    expect(looksLikeRelay('Titre', 'Le texte.')).toBe(false);
+  });
+});
+
+describe('serial titles', () => {
+  it('extracts numbers, dates, months, ordinals and roman numerals', () => {
+    expect(serialMarks("Lettre d'information n°12")).toBe('12');
+    expect(serialMarks('Atelier — session 2')).toBe('2');
+    expect(serialMarks('Rencontre du 3 mars 2026')).toBe('2026 3 m3');
+    expect(serialMarks('Conférence du 03/03/2026')).toBe(serialMarks('Conférence du 3/3/2026'));
+    expect(serialMarks('Deuxième rencontre')).toBe('2');
+    expect(serialMarks('Université d’été, édition XII')).toBe('12');
+    expect(serialMarks('Permanence du lundi')).not.toBe(serialMarks('Permanence du mardi'));
+    expect(serialMarks('Fête des coops')).toBe('');
+  });
+
+  it('conflicting marks keep episodes apart, a missing mark does not', () => {
+    expect(marksConflict(serialMarks('Lettre n°12'), serialMarks('Lettre n°13'))).toBe(true);
+    expect(marksConflict(serialMarks('Lettre n°12'), serialMarks('[Relais] Lettre n° 12 !'))).toBe(false);
+    expect(marksConflict(serialMarks('Atelier'), serialMarks('Atelier session 1'))).toBe(false);
+  });
+});
+
+describe('near-duplicate decision', () => {
+  const story =
+    'La fédération des coopératives d’activité et d’emploi lance un programme d’accompagnement pour les porteurs de projet du secteur culturel. Douze structures pilotes ont été retenues après un appel à candidatures ouvert tout l’hiver, et les premières sessions de formation commencent au printemps dans trois régions. Le programme est financé par des fonds régionaux et européens.';
+  const other =
+    'Le réseau des tiers-lieux organise sa rencontre annuelle autour de la gouvernance partagée et des outils numériques libres. Au programme, des ateliers pratiques, des retours d’expérience et une plénière sur le financement participatif des lieux collectifs en milieu rural.';
+  const at = (title: string, html: string, day = 1) => ({ ...fingerprint(title, html, null), publishedAt: Date.UTC(2026, 2, day) });
+
+  it('merges a relay with typographic title variants and a relay prefix', () => {
+    const v = compareEntries(at('Accompagnement des projets culturels : c’est parti !', `<p>${story}</p>`), at("[Relais] Accompagnement des projets culturels : c'est parti", `<p>Relayé depuis la fédération</p><p>${story}</p>`, 2));
+    expect(v.duplicate).toBe(true);
+    expect(v.detail).toMatch(/same title/);
+  });
+
+  it('merges a rewritten title over the same text, and a truncated copy with a related title', () => {
+    expect(compareEntries(at('Les CAE lancent un programme culturel', story), at('Un programme pour les projets culturels dans les CAE', story, 3)).duplicate).toBe(true);
+    const half = story.slice(0, story.indexOf('Le programme est'));
+    expect(compareEntries(at('Programme culturel des CAE', story), at('Programme culturel des CAE : douze pilotes', half, 2)).duplicate).toBe(true);
+  });
+
+  it('keeps apart different stories, same title with different text, serial titles and far dates', () => {
+    expect(compareEntries(at('Rencontre annuelle', story), at('Rencontre annuelle', other)).duplicate).toBe(false);
+    expect(compareEntries(at('Atelier — session 1', story), at('Atelier — session 2', story)).duplicate).toBe(false);
+    expect(compareEntries(at("Lettre d'information n°12", story), at("Lettre d'information n°13", story)).duplicate).toBe(false);
+    expect(compareEntries(at('Programme culturel', story, 1), { ...at('Programme culturel', story), publishedAt: Date.UTC(2026, 5, 1) }).duplicate).toBe(false);
+  });
+
+  it('does not merge on a short generic title alone', () => {
+    expect(compareEntries(at('Assemblée générale', ''), at('Assemblée générale', '')).duplicate).toBe(false);
+    expect(compareEntries(at('Assemblée générale de la SCIC Énergie Partagée', ''), at('[Relais] Assemblée générale de la SCIC Énergie partagée', '')).duplicate).toBe(true);
+  });
+});
