@@ -102,11 +102,10 @@ CREATE TABLE `item_bands` (
 	`band_key` text NOT NULL,
 	`item_id` text NOT NULL,
 	`published_at` integer NOT NULL,
-	PRIMARY KEY(`band_key`, `item_id`),
 	FOREIGN KEY (`item_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `item_bands_key_time` ON `item_bands` (`band_key`,`published_at`);--> statement-breakpoint
+CREATE INDEX `item_bands_lookup` ON `item_bands` (`band_key`,`published_at`,`item_id`);--> statement-breakpoint
 CREATE TABLE `items` (
 	`id` text PRIMARY KEY NOT NULL,
 	`canonical_url` text,

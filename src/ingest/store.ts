@@ -31,6 +31,9 @@ const ITEM_COLUMNS = Object.keys(getTableColumns(items)).length;
 const ENTRY_COLUMNS = Object.keys(getTableColumns(entries)).length;
 const BAND_COLUMNS = Object.keys(getTableColumns(itemBands)).length;
 
+/** What an entry stored without dedup carries: nothing to index. */
+const NO_FINGERPRINT: Fingerprint = { titleKey: '', marks: '', minhash: '', shingleCount: 0, relay: false, textLength: 0 };
+
 /** Publication of a new entry: missing → first seen; in the future → clamped to first seen. */
 function publicationFor(raw: number | null, firstSeen: number): number {
   return raw === null || raw > firstSeen ? firstSeen : raw;
@@ -41,6 +44,7 @@ export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: Pars
   const now = deps.clock.now().getTime();
   const orm = deps.db.orm;
   const result: StoreResult = { new: 0, updated: 0, unchanged: 0 };
+  const dedupe = options.dedupe !== false;
 
   // 1. Normalise; a document listing one guid twice keeps the first.
   const prepared = new Map<string, PreparedEntry>();
@@ -68,14 +72,13 @@ export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: Pars
       result.unchanged++;
       continue;
     }
-    const fp = fingerprint(p.title, p.contentHtml, p.summary);
+    const fp = dedupe ? fingerprint(p.title, p.contentHtml, p.summary) : NO_FINGERPRINT;
     if (old) edited.push({ p, fp, keys: indexKeys(fp), old });
     else fresh.push({ p, fp, keys: indexKeys(fp), publishedAt: publicationFor(p.rawPublished, now) });
   }
   if (!fresh.length && !edited.length) return result;
 
   // 3. Assign every new entry to an item.
-  const dedupe = options.dedupe !== false;
   const inputs = fresh.map(({ p, fp, keys, publishedAt }) => ({
     sourceId: source.id,
     guid: p.guid,
@@ -92,9 +95,9 @@ export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: Pars
   const createdItems = new Set<string>();
   const touchedItems = new Set<string>();
   const newEntryRows: NewEntry[] = [];
-  const bandRows = new Map<string, { bandKey: string; itemId: string; publishedAt: number }>();
+  const bandRows: Array<{ bandKey: string; itemId: string; publishedAt: number }> = [];
   const addBands = (keys: string[], itemId: string, publishedAt: number) => {
-    for (const bandKey of keys) if (!bandRows.has(`${bandKey}|${itemId}`)) bandRows.set(`${bandKey}|${itemId}`, { bandKey, itemId, publishedAt });
+    for (const bandKey of matcher.missingKeys(itemId, keys)) bandRows.push({ bandKey, itemId, publishedAt });
   };
 
   fresh.forEach(({ p, fp, keys, publishedAt }, i) => {
@@ -127,8 +130,8 @@ export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: Pars
       shingleCount: fp.shingleCount,
     });
     if (dedupe) {
-      matcher.addEntry({ id: null, itemId, sourceId: source.id, networkSlug: source.networkSlug, guid: p.guid, guidHash: p.guidHash, canonicalUrl: p.canonicalUrl, titleKey: fp.titleKey, marks: fp.marks, minhash: fp.minhash, shingleCount: fp.shingleCount, publishedAt }, keys);
       addBands(keys, itemId, publishedAt);
+      matcher.addEntry({ id: null, itemId, sourceId: source.id, networkSlug: source.networkSlug, guid: p.guid, guidHash: p.guidHash, canonicalUrl: p.canonicalUrl, titleKey: fp.titleKey, marks: fp.marks, minhash: fp.minhash, shingleCount: fp.shingleCount, publishedAt }, keys);
     }
     result.new++;
   });
@@ -162,29 +165,35 @@ export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: Pars
     result.updated++;
   }
 
-  // 5. Items: insert the new ones, re-derive the touched ones from all their entries.
-  const entriesByItem = new Map<string, EntrySource[]>();
-  const push = (itemId: string, e: EntrySource) => {
-    const list = entriesByItem.get(itemId);
+  // 5. Items: insert the new ones; re-derive the touched ones from all their entries and write
+  // them when the result differs from what their entries gave before this call (which is what
+  // is stored: items are only ever written through deriveItem), so no read of items is needed.
+  const before = new Map<string, EntrySource[]>();
+  const after = new Map<string, EntrySource[]>();
+  const push = (map: Map<string, EntrySource[]>, itemId: string, e: EntrySource) => {
+    const list = map.get(itemId);
     if (list) list.push(e);
-    else entriesByItem.set(itemId, [e]);
+    else map.set(itemId, [e]);
   };
-  const storedItems = new Map<string, ItemRow>();
   const touched = [...touchedItems].filter((id) => !createdItems.has(id));
-  for (const part of chunks(touched, IN_LIST)) {
-    for (const row of await orm.select().from(entries).where(inArray(entries.itemId, part))) push(row.itemId, editedRows.get(row.id) ?? row);
-    for (const row of await orm.select().from(items).where(inArray(items.id, part))) storedItems.set(row.id, row);
+  const addStored = (row: EntryRow) => {
+    push(before, row.itemId, row);
+    push(after, row.itemId, editedRows.get(row.id) ?? row);
+  };
+  // The matcher already holds every entry of the items it matched; only items touched by edits need reading.
+  for (const id of touched) for (const row of matcher.stored.get(id) ?? []) addStored(row);
+  for (const part of chunks(touched.filter((id) => !matcher.stored.has(id)), IN_LIST)) {
+    for (const row of await orm.select().from(entries).where(inArray(entries.itemId, part))) addStored(row);
   }
-  for (const row of newEntryRows) push(row.itemId, row as EntrySource);
+  for (const row of newEntryRows) push(after, row.itemId, row as EntrySource);
 
   const newItemRows: ItemRow[] = [];
-  for (const itemId of createdItems) newItemRows.push({ ...deriveItem(itemId, entriesByItem.get(itemId)!), updatedAt: now });
+  for (const itemId of createdItems) newItemRows.push({ ...deriveItem(itemId, after.get(itemId)!), updatedAt: now });
   const itemUpdates: Statement[] = [];
   for (const itemId of touched) {
-    const stored = storedItems.get(itemId);
-    const derived = deriveItem(itemId, entriesByItem.get(itemId) ?? []);
-    if (!stored) newItemRows.push({ ...derived, updatedAt: now });
-    else if (itemDiffers(stored, derived)) {
+    const derived = deriveItem(itemId, after.get(itemId) ?? []);
+    const previous = before.get(itemId);
+    if (!previous || itemDiffers(deriveItem(itemId, previous), derived)) {
       const { id: _id, ...changes } = derived;
       itemUpdates.push(orm.update(items).set({ ...changes, updatedAt: now }).where(eq(items.id, itemId)));
     }
@@ -194,7 +203,7 @@ export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: Pars
   for (const part of chunks(newItemRows, rowsPerInsert(ITEM_COLUMNS))) writes.push(orm.insert(items).values(part));
   for (const part of chunks(newEntryRows, rowsPerInsert(ENTRY_COLUMNS))) writes.push(orm.insert(entries).values(part));
   writes.push(...statements, ...itemUpdates);
-  for (const part of chunks([...bandRows.values()], rowsPerInsert(BAND_COLUMNS))) writes.push(orm.insert(itemBands).values(part).onConflictDoNothing());
+  for (const part of chunks(bandRows, rowsPerInsert(BAND_COLUMNS))) writes.push(orm.insert(itemBands).values(part));
   await deps.db.batch(writes);
   return result;
 }

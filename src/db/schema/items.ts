@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { sources } from './sources.ts';
 
 export interface Enclosure {
@@ -94,7 +94,10 @@ export const itemBands = sqliteTable(
     /** Publication of the entry that produced the key: candidates are restricted to a window. */
     publishedAt: integer('published_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.bandKey, t.itemId] }), index('item_bands_key_time').on(t.bandKey, t.publishedAt)],
+  // One covering index and no primary key: the table is written for every new story, so each
+  // extra index would cost random page writes. The store skips keys an item already has;
+  // an occasional duplicate row is harmless.
+  (t) => [index('item_bands_lookup').on(t.bandKey, t.publishedAt, t.itemId)],
 );
 
 /**

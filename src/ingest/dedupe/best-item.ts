@@ -84,8 +84,8 @@ export function deriveItem(id: string, entries: EntrySource[]): Omit<ItemRow, 'u
   };
 }
 
-/** Whether a stored item differs from a derived one (updatedAt aside). */
-export function itemDiffers(stored: ItemRow, derived: Omit<ItemRow, 'updatedAt'>): boolean {
+/** Whether two derived items differ (updatedAt aside). */
+export function itemDiffers(stored: Omit<ItemRow, 'updatedAt'>, derived: Omit<ItemRow, 'updatedAt'>): boolean {
   for (const key of Object.keys(derived) as Array<keyof typeof derived>) {
     const a = stored[key];
     const b = derived[key];

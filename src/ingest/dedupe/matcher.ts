@@ -4,11 +4,12 @@
  * index (item_bands). All lookups for one stored document are made up front, a few chunked
  * queries whatever the number of items; entries created by the same call are matched in memory.
  */
-import { and, between, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, between, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { entries, entrySplits, itemBands, type EntrySplitRow } from '../../db/schema/items.ts';
+import { entries, entrySplits, itemBands, type EntryRow, type EntrySplitRow } from '../../db/schema/items.ts';
 import { isStoryUrl } from '../canonical-url.ts';
-import { chunks, IN_LIST } from './chunk.ts';
+import { IN_LIST } from './chunk.ts';
+import { indexKeys } from './fingerprint.ts';
 import { compareEntries, marksConflict, CANDIDATE_WINDOW_MS } from './similarity.ts';
 import { serialMarks } from './text.ts';
 
@@ -57,6 +58,25 @@ function describe(e: KnownEntry): string {
   return e.id === null ? `a new entry of ${e.networkSlug} in this pull` : `entry #${e.id} (${e.networkSlug})`;
 }
 
+/** Groups inputs so that one lookup query stays under D1's 100 bound parameters. */
+function paramGroups(inputs: MatchInput[]): MatchInput[][] {
+  const groups: MatchInput[][] = [];
+  let current: MatchInput[] = [];
+  let params = 2; // the time window
+  for (const input of inputs) {
+    const cost = 2 + input.indexKeys.length;
+    if (current.length && params + cost > IN_LIST + 8) {
+      groups.push(current);
+      current = [];
+      params = 2;
+    }
+    current.push(input);
+    params += cost;
+  }
+  if (current.length) groups.push(current);
+  return groups;
+}
+
 export class Matcher {
   private byItem = new Map<string, KnownEntry[]>();
   private byBand = new Map<string, Set<string>>();
@@ -65,67 +85,58 @@ export class Matcher {
 
   private constructor(private pins: EntrySplitRow[]) {}
 
-  /** Loads every candidate the new entries could match, in chunked queries. */
+  /**
+   * Loads every item the new entries could match, with all of their entries, in one query per
+   * chunk of inputs: items sharing a distinctive guid or a story URL with an input, and items
+   * sharing an index key within the candidate window (item_bands).
+   */
   static async load(db: Database, sourceId: number, inputs: MatchInput[]): Promise<Matcher> {
     const orm = db.orm;
-    const pins = inputs.length ? await orm.select().from(entrySplits).where(eq(entrySplits.sourceId, sourceId)) : [];
+    const found: EntryRow[] = [];
+    for (const group of paramGroups(inputs)) {
+      const guidHashes = [...new Set(group.filter((i) => distinctiveGuid(i.guid)).map((i) => i.guidHash))];
+      const urls = [...new Set(group.map((i) => i.canonicalUrl).filter(isStoryUrl))];
+      const keys = [...new Set(group.flatMap((i) => i.indexKeys))];
+      const from = Math.min(...group.map((i) => i.publishedAt)) - CANDIDATE_WINDOW_MS;
+      const to = Math.max(...group.map((i) => i.publishedAt)) + CANDIDATE_WINDOW_MS;
+      const candidates: SQL[] = [];
+      if (guidHashes.length) candidates.push(sql`select ${entries.itemId} from ${entries} where ${and(inArray(entries.guidHash, guidHashes), isNotNull(entries.guid))}`);
+      if (urls.length) candidates.push(sql`select ${entries.itemId} from ${entries} where ${inArray(entries.canonicalUrl, urls)}`);
+      if (keys.length) candidates.push(sql`select ${itemBands.itemId} from ${itemBands} where ${and(inArray(itemBands.bandKey, keys), between(itemBands.publishedAt, from, to))}`);
+      if (!candidates.length) continue;
+      const rows = await orm.select().from(entries).where(sql`${entries.itemId} in (${sql.join(candidates, sql` union `)})`);
+      found.push(...rows);
+    }
+    const pins = found.length ? await orm.select().from(entrySplits).where(eq(entrySplits.sourceId, sourceId)) : [];
     const matcher = new Matcher(pins);
-    if (!inputs.length) return matcher;
-    const itemIds = new Set<string>();
-
-    const guidHashes = [...new Set(inputs.filter((i) => distinctiveGuid(i.guid)).map((i) => i.guidHash))];
-    for (const part of chunks(guidHashes, IN_LIST)) {
-      const rows = await orm.select({ itemId: entries.itemId }).from(entries).where(and(inArray(entries.guidHash, part), isNotNull(entries.guid)));
-      for (const r of rows) itemIds.add(r.itemId);
-    }
-    const urls = [...new Set(inputs.map((i) => i.canonicalUrl).filter(isStoryUrl))];
-    for (const part of chunks(urls, IN_LIST)) {
-      const rows = await orm.select({ itemId: entries.itemId }).from(entries).where(inArray(entries.canonicalUrl, part));
-      for (const r of rows) itemIds.add(r.itemId);
-    }
-    const keys = [...new Set(inputs.flatMap((i) => i.indexKeys))];
-    if (keys.length) {
-      const from = Math.min(...inputs.map((i) => i.publishedAt)) - CANDIDATE_WINDOW_MS;
-      const to = Math.max(...inputs.map((i) => i.publishedAt)) + CANDIDATE_WINDOW_MS;
-      for (const part of chunks(keys, IN_LIST - 2)) {
-        const rows = await orm
-          .select({ bandKey: itemBands.bandKey, itemId: itemBands.itemId })
-          .from(itemBands)
-          .where(and(inArray(itemBands.bandKey, part), between(itemBands.publishedAt, from, to)));
-        for (const r of rows) {
-          matcher.addBand(r.bandKey, r.itemId);
-          itemIds.add(r.itemId);
-        }
-      }
-    }
-    for (const pin of pins) itemIds.add(pin.toItemId);
-    for (const part of chunks([...itemIds], IN_LIST)) {
-      const rows = await orm
-        .select({
-          id: entries.id,
-          itemId: entries.itemId,
-          sourceId: entries.sourceId,
-          networkSlug: entries.networkSlug,
-          guid: entries.guid,
-          guidHash: entries.guidHash,
-          canonicalUrl: entries.canonicalUrl,
-          title: entries.title,
-          titleKey: entries.titleKey,
-          minhash: entries.minhash,
-          shingleCount: entries.shingleCount,
-          publishedAt: entries.publishedAt,
-        })
-        .from(entries)
-        .where(inArray(entries.itemId, part));
-      for (const { title, ...r } of rows) matcher.addEntry({ ...r, marks: serialMarks(title) }, []);
+    const seen = new Set<number>();
+    for (const row of found) {
+      if (seen.has(row.id)) continue;
+      seen.add(row.id);
+      matcher.stored.set(row.itemId, [...(matcher.stored.get(row.itemId) ?? []), row]);
+      matcher.addEntry({ ...row, marks: serialMarks(row.title) }, indexKeys(row));
     }
     return matcher;
   }
+
+  /** Every stored entry of each candidate item (complete per item), for deriving items again. */
+  readonly stored = new Map<string, EntryRow[]>();
+
+  private itemKeys = new Map<string, Set<string>>();
 
   private addBand(key: string, itemId: string): void {
     let set = this.byBand.get(key);
     if (!set) this.byBand.set(key, (set = new Set()));
     set.add(itemId);
+    let keys = this.itemKeys.get(itemId);
+    if (!keys) this.itemKeys.set(itemId, (keys = new Set()));
+    keys.add(key);
+  }
+
+  /** The index keys an item does not have yet (those are the only ones worth writing). */
+  missingKeys(itemId: string, keys: string[]): string[] {
+    const known = this.itemKeys.get(itemId);
+    return known ? keys.filter((k) => !known.has(k)) : keys;
   }
 
   /** Registers an entry (stored or just created) so later entries can match it. */

@@ -2,7 +2,7 @@
  * The near-duplicate decision between two entries: pure, conservative, explainable.
  *
  * - Serial titles stay apart: when both titles carry numbers/dates/ordinals, they must be equal.
- * - Same title key: the texts must overlap (containment ≥ 0.5), or, when one of them is little
+ * - Same title key: the texts must overlap (containment ≥ 0.7), or, when one of them is little
  *   more than its title, the title must be specific (≥ 4 words) and the dates within 7 days.
  * - Different titles: near-identical texts (Jaccard ≥ 0.8 with related titles, ≥ 0.9 otherwise,
  *   or a truncated copy: containment ≥ 0.9 with related titles), on texts long enough to judge.
@@ -58,7 +58,7 @@ export function compareEntries(a: Comparable, b: Comparable): Verdict {
   const yes = (why: string, score: number): Verdict => ({ duplicate: true, score, detail: `${why}; ${scores}` });
 
   if (a.titleKey && a.titleKey === b.titleKey) {
-    if (minShingles >= SHORT_TEXT && containment >= 0.5) return yes('same title, overlapping text', 0.5 + containment / 2);
+    if (minShingles >= SHORT_TEXT && containment >= 0.7) return yes('same title, overlapping text', 0.5 + containment / 2);
     const specific = a.titleKey.split(' ').length >= 4;
     if (minShingles < SHORT_TEXT && specific && Math.abs(a.publishedAt - b.publishedAt) <= 7 * DAY) {
       return yes('same specific title, one text too short to compare', 0.6);

@@ -51,7 +51,7 @@ export async function splitEntry(deps: Deps, entryId: number): Promise<SplitResu
       .where(eq(entries.id, entry.id)),
     orm.update(items).set({ ...remaining, updatedAt: now }).where(eq(items.id, fromItemId)),
     orm.insert(entrySplits).values({ sourceId: entry.sourceId, guidHash: entry.guidHash, canonicalUrl: entry.canonicalUrl, titleKey: entry.titleKey, fromItemId, toItemId, createdAt: now }),
-    ...chunks(bands, rowsPerInsert(3)).map((part) => orm.insert(itemBands).values(part).onConflictDoNothing()),
+    ...chunks(bands, rowsPerInsert(3)).map((part) => orm.insert(itemBands).values(part)),
   ]);
   return { entryId, fromItemId, toItemId };
 }

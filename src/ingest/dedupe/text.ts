@@ -24,9 +24,15 @@ export function htmlToText(html: string | null | undefined): string {
     .trim();
 }
 
-const TITLE_RELAY = /^\s*(?:\[\s*(?:relais|relay[ée]e?|repris[e]?)[^\]]{0,60}\]|\(\s*(?:relais|relay[ée]e?)\s*\)|(?:relais|rt|fwd?|tr)\s*[:：\-–—]|relay[ée]e?\s+(?:depuis|par|de|via)\s+[^:：\-–—]{1,60}[:：\-–—])\s*/i;
+// A separator after a relay mark: a colon, or a dash between spaces (network names like
+// "reseau-ouest" contain dashes).
+const SEP = String.raw`(?:\s*[:：]|\s+[-–—](?=\s))`;
+const TITLE_RELAY = new RegExp(
+  String.raw`^\s*(?:\[\s*(?:relais|relay[ée]e?|repris[e]?)[^\]]{0,60}\]|\(\s*(?:relais|relay[ée]e?)\s*\)|(?:relais|rt|fwd?|tr)${SEP}|relay[ée]e?\s+(?:depuis|par|de|via)\s+[^:：\n]{1,60}?${SEP})\s*`,
+  'i',
+);
 const BODY_RELAY_LINE = /^\s*(?:relay[ée]e?|repris[e]?|republi[ée]e?|partag[ée]e?|publi[ée]e? initialement)\s+(?:depuis|de|par|sur|via|chez)\b[^\n]{0,120}\n/i;
-const BODY_RELAY_INLINE = /^\s*(?:relay[ée]e?|repris[e]?|republi[ée]e?|partag[ée]e?)\s+(?:depuis|de|par|sur|via|chez)\s+[^:：.\-–—\n]{1,80}[:：.\-–—]\s*/i;
+const BODY_RELAY_INLINE = new RegExp(String.raw`^\s*(?:relay[ée]e?|repris[e]?|republi[ée]e?|partag[ée]e?)\s+(?:depuis|de|par|sur|via|chez)\s+[^:：.\n]{1,80}?(?:${SEP}|\.)\s*`, 'i');
 
 /** The title without relay marks ("[Relais] ", "Relais : ", "Relayé depuis X : "). */
 export function stripTitleRelay(title: string): string {

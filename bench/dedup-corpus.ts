@@ -1,0 +1,157 @@
+/**
+ * A labelled corpus for bench/dedup: stories published by one network and relayed by others
+ * with every variation of issue 3, plus near-miss negatives that must stay apart. Deterministic
+ * (seeded PRNG) so figures are comparable from run to run.
+ */
+import type { ParsedItem } from '../src/ingest/types.ts';
+
+export interface CorpusEntry {
+  /** Ground truth: entries with the same story are one item. */
+  story: string;
+  network: string;
+  item: ParsedItem;
+  /** Which variation produced it (for the per-kind report). */
+  kind: string;
+}
+
+const DAY = 86_400_000;
+const STOP = ['le', 'la', 'les', 'de', 'des', 'du', 'et', 'pour', 'avec', 'dans', 'sur', 'un', 'une', 'en', 'au', 'aux', 'par', 'qui', 'que', 'est', 'sont', 'nous', 'vous', 'leur', 'ce', 'cette', 'plus', 'tout'];
+const SYLLABLES = ['co', 'op', 'ra', 'ti', 've', 'mu', 'tu', 'el', 'le', 'ter', 'ri', 'toi', 're', 'so', 'li', 'dai', 'fo', 'rma', 'tion', 'pro', 'jet', 'ha', 'bi', 'tat', 'ag', 'ri', 'cul', 'tu', 're', 'ener', 'gie', 'ci', 'to', 'yen', 'mo', 'bi', 'li', 'te', 'lo', 'cal', 'an', 'ima', 'sa', 'voir', 'fai', 're', 'gou', 'ver', 'nan', 'ce'];
+
+/** Mulberry32: small seeded PRNG. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function buildCorpus(stories: number, seed = 42): CorpusEntry[] {
+  const rnd = prng(seed);
+  const pick = <T>(list: T[]): T => list[Math.floor(rnd() * list.length)]!;
+  const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+  const vocab = Array.from({ length: 4000 }, () => Array.from({ length: int(2, 4) }, () => pick(SYLLABLES)).join(''));
+  const word = () => (rnd() < 0.4 ? pick(STOP) : pick(vocab));
+  const sentence = (n = int(10, 22)) => {
+    const w = Array.from({ length: n }, word).join(' ');
+    return `${w[0]!.toUpperCase()}${w.slice(1)}.`;
+  };
+  const paragraph = () => Array.from({ length: int(2, 4) }, () => sentence()).join(' ');
+  const title = () => {
+    const w = Array.from({ length: int(4, 8) }, () => pick(vocab)).join(' ');
+    return `${w[0]!.toUpperCase()}${w.slice(1)}`;
+  };
+  const networks = Array.from({ length: 12 }, (_, i) => `reseau-${String.fromCharCode(97 + i)}`);
+  const start = Date.UTC(2026, 0, 1);
+  const out: CorpusEntry[] = [];
+  let guidSeq = 0;
+  const nextGuid = (net: string) => `${net}-post-${++guidSeq}`;
+
+  // Title variants that keep the same story.
+  const titleVariants: Array<[string, (t: string, from: string) => string]> = [
+    ['title-same', (t) => t],
+    ['title-relais', (t) => `[Relais] ${t}`],
+    ['title-relaye', (t, from) => `Relayé depuis ${from} : ${t}`],
+    ['title-case', (t) => t.toUpperCase()],
+    ['title-bang', (t) => `${t} !`],
+    ['title-quotes', (t) => t.replace(/'/g, '’').replace(/"([^"]*)"/g, '« $1 »')],
+  ];
+  // URL variants of the original link.
+  const urlVariants: Array<[string, (u: string) => string]> = [
+    ['url-utm', (u) => `${u}?utm_source=newsletter&utm_medium=email&utm_campaign=mars`],
+    ['url-fbclid', (u) => `${u}?fbclid=IwAR${int(1000, 9999)}`],
+    ['url-mailchimp', (u) => `${u}?mc_cid=${int(1000, 9999)}&mc_eid=${int(1000, 9999)}`],
+    ['url-http-www', (u) => u.replace('https://', 'http://www.')],
+    ['url-slash-fragment', (u) => `${u}/#commentaires`],
+    ['url-amp', (u) => `${u}/amp`],
+    ['url-amp-param', (u) => `${u}?amp=1`],
+    ['url-amp-host', (u) => u.replace('https://', 'https://amp.')],
+    ['url-feedproxy', () => `http://feedproxy.google.com/~r/Relais/~3/${int(100000, 999999)}/`],
+  ];
+
+  for (let s = 0; s < stories; s++) {
+    const origin = networks[s % networks.length]!;
+    const storyId = `story-${s}`;
+    const published = start + Math.floor(rnd() * 170 * DAY);
+    const url = `https://${origin}.example/actus/${s}-${int(1, 9999)}`;
+    const paragraphs = Array.from({ length: int(3, 6) }, paragraph);
+    let t = title();
+    if (rnd() < 0.3) t = `L'${t.toLowerCase()} "${pick(vocab)}"`;
+    const html = paragraphs.map((p) => `<p>${p}</p>`).join('');
+    out.push({ story: storyId, network: origin, kind: 'original', item: { guid: url, url, title: t, published: new Date(published), updated: null, author: null, summary: null, contentHtml: html, categories: [], enclosures: [] } });
+
+    const relayCount = rnd() < 0.25 ? 0 : int(1, 4);
+    const relayNets = networks.filter((n) => n !== origin).sort(() => rnd() - 0.5).slice(0, relayCount);
+    for (const net of relayNets) {
+      const when = new Date(published + int(1, 5 * 24) * 3_600_000);
+      const [tKind, tFn] = pick(titleVariants);
+      const relayTitle = tFn(t, origin);
+      const mode = rnd();
+      let kind: string;
+      let link: string;
+      let guid = nextGuid(net);
+      let body = html;
+      if (mode < 0.45) {
+        const [uKind, uFn] = pick(urlVariants);
+        link = uFn(url);
+        if (uKind === 'url-feedproxy') guid = url; // FeedBurner keeps the original link in the guid
+        kind = `${uKind}+${tKind}`;
+      } else {
+        link = `https://${net}.example/relais/${s}`;
+        const b = rnd();
+        if (b < 0.35) (body = `<p>Relayé depuis ${origin}</p>${html}`), (kind = `own-url+relaye-body+${tKind}`);
+        else if (b < 0.6) (body = paragraphs.slice(0, Math.max(2, Math.ceil(paragraphs.length / 2))).map((p) => `<p>${p}</p>`).join('')), (kind = `own-url+truncated+${tKind}`);
+        else if (b < 0.8) (body = `${html}<p>${sentence()}</p>`), (kind = `own-url+edited+${tKind}`);
+        else kind = `own-url+same-body+${tKind}`;
+      }
+      out.push({ story: storyId, network: net, kind, item: { guid, url: link, title: relayTitle, published: when, updated: null, author: null, summary: null, contentHtml: body, categories: [], enclosures: [] } });
+    }
+  }
+
+  // Near-miss negatives: each one its own story.
+  const negatives = Math.max(20, Math.floor(stories / 4));
+  const template = Array.from({ length: 3 }, paragraph);
+  for (let i = 0; i < negatives; i++) {
+    const net = pick(networks);
+    const other = pick(networks.filter((n) => n !== net));
+    const when = start + Math.floor(rnd() * 170 * DAY);
+    const add = (network: string, kind: string, t: string, html: string, at: number) => {
+      const u = `https://${network}.example/n/${i}-${kind}-${out.length}`;
+      out.push({ story: `neg-${out.length}`, network, kind, item: { guid: u, url: u, title: t, published: new Date(at), updated: null, author: null, summary: null, contentHtml: html, categories: [], enclosures: [] } });
+    };
+    const k = i % 5;
+    if (k === 0) {
+      // Serial newsletter: same template, different numbers, relayed by another network.
+      const extra = `<p>${paragraph()}</p>`;
+      add(net, 'serial-newsletter', `Lettre d'information n°${i + 1}`, template.map((p) => `<p>${p}</p>`).join('') + extra, when);
+      add(other, 'serial-newsletter', `[Relais] Lettre d'information n°${i + 2}`, template.map((p) => `<p>${p}</p>`).join('') + extra, when + 7 * DAY);
+    } else if (k === 1) {
+      // Workshop series: identical text, session number in the title.
+      const html = Array.from({ length: 3 }, paragraph).map((p) => `<p>${p}</p>`).join('');
+      const t1 = `Atelier ${pick(vocab)} — session 1`;
+      add(net, 'serial-session', t1, html, when);
+      add(other, 'serial-session', t1.replace('session 1', 'session 2'), html, when + 7 * DAY);
+    } else if (k === 2) {
+      // Dated events with the same text.
+      const html = Array.from({ length: 2 }, paragraph).map((p) => `<p>${p}</p>`).join('');
+      add(net, 'serial-date', `Permanence ${pick(vocab)} du 3 mars`, html, when);
+      add(other, 'serial-date', out[out.length - 1]!.item.title!.replace('3 mars', '10 mars'), html, when + 7 * DAY);
+    } else if (k === 3) {
+      // Same generic title, different stories.
+      add(net, 'same-title', 'Assemblée générale', `<p>${paragraph()}</p><p>${paragraph()}</p>`, when);
+      add(other, 'same-title', 'Assemblée générale !', `<p>${paragraph()}</p><p>${paragraph()}</p>`, when + DAY);
+    } else {
+      // Follow-up quoting one paragraph of an earlier post, and a job offer sharing a template paragraph.
+      const first = Array.from({ length: 4 }, paragraph);
+      add(net, 'follow-up', title(), first.map((p) => `<p>${p}</p>`).join(''), when);
+      add(other, 'follow-up', `Retour sur ${title().toLowerCase()}`, `<p>${first[0]}</p><p>${paragraph()}</p><p>${paragraph()}</p>`, when + 3 * DAY);
+      add(net, 'job-offer', 'Offre d’emploi : chargé·e de mission', `<p>${template[0]}</p><p>${paragraph()}</p><p>${paragraph()}</p>`, when);
+      add(other, 'job-offer', "Offre d'emploi : chargé·e de mission", `<p>${template[0]}</p><p>${paragraph()}</p><p>${paragraph()}</p>`, when + 2 * DAY);
+    }
+  }
+  return out;
+}
