@@ -77,6 +77,10 @@ CREATE TABLE `entries` (
 	`title_key` text DEFAULT '' NOT NULL,
 	`minhash` text DEFAULT '' NOT NULL,
 	`shingle_count` integer DEFAULT 0 NOT NULL,
+	`serial_marks` text DEFAULT '' NOT NULL,
+	`text_length` integer DEFAULT 0 NOT NULL,
+	`relay` integer DEFAULT false NOT NULL,
+	`split_from_item_id` text,
 	FOREIGN KEY (`source_id`) REFERENCES `sources`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`item_id`) REFERENCES `items`(`id`) ON UPDATE no action ON DELETE no action
 );
@@ -85,6 +89,7 @@ CREATE UNIQUE INDEX `entries_source_guid` ON `entries` (`source_id`,`guid_hash`)
 CREATE INDEX `entries_item` ON `entries` (`item_id`);--> statement-breakpoint
 CREATE INDEX `entries_canonical` ON `entries` (`canonical_url`);--> statement-breakpoint
 CREATE INDEX `entries_guid` ON `entries` (`guid_hash`);--> statement-breakpoint
+CREATE INDEX `entries_split_source` ON `entries` (`source_id`) WHERE "entries"."split_from_item_id" is not null;--> statement-breakpoint
 CREATE TABLE `entry_splits` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`source_id` integer NOT NULL,

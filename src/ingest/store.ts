@@ -128,6 +128,9 @@ export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: Pars
       titleKey: fp.titleKey,
       minhash: fp.minhash,
       shingleCount: fp.shingleCount,
+      serialMarks: fp.marks,
+      textLength: fp.textLength,
+      relay: fp.relay,
     });
     if (dedupe) {
       addBands(keys, itemId, publishedAt);
@@ -157,6 +160,9 @@ export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: Pars
       titleKey: fp.titleKey,
       minhash: fp.minhash,
       shingleCount: fp.shingleCount,
+      serialMarks: fp.marks,
+      textLength: fp.textLength,
+      relay: fp.relay,
     };
     statements.push(orm.update(entries).set(values).where(eq(entries.id, old.id)));
     editedRows.set(old.id, { sourceId: source.id, firstSeenAt: old.firstSeenAt, ...values });
@@ -191,10 +197,10 @@ export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: Pars
   for (const itemId of createdItems) newItemRows.push({ ...deriveItem(itemId, after.get(itemId)!), updatedAt: now });
   const itemUpdates: Statement[] = [];
   for (const itemId of touched) {
-    const derived = deriveItem(itemId, after.get(itemId) ?? []);
+    const entriesAfter = after.get(itemId) ?? [];
     const previous = before.get(itemId);
-    if (!previous || itemDiffers(deriveItem(itemId, previous), derived)) {
-      const { id: _id, ...changes } = derived;
+    if (!previous || itemDiffers(deriveItem(itemId, previous, false), deriveItem(itemId, entriesAfter, false))) {
+      const { id: _id, ...changes } = deriveItem(itemId, entriesAfter);
       itemUpdates.push(orm.update(items).set({ ...changes, updatedAt: now }).where(eq(items.id, itemId)));
     }
   }

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { sources } from './sources.ts';
 
@@ -71,12 +72,21 @@ export const entries = sqliteTable(
     minhash: text('minhash').notNull().default(''),
     /** Number of distinct shingles behind `minhash` (for containment estimates). */
     shingleCount: integer('shingle_count').notNull().default(0),
+    /** Numbers, dates and ordinals of the title: serial titles whose marks differ stay apart. */
+    serialMarks: text('serial_marks').notNull().default(''),
+    /** Length of the plain text without relay marks, and whether it is a relay: "best content" ranks on them. */
+    textLength: integer('text_length').notNull().default(0),
+    relay: integer('relay', { mode: 'boolean' }).notNull().default(false),
+    /** Set when an admin split this entry out of that item: it never joins it again (see entry_splits). */
+    splitFromItemId: text('split_from_item_id'),
   },
   (t) => [
     uniqueIndex('entries_source_guid').on(t.sourceId, t.guidHash),
     index('entries_item').on(t.itemId),
     index('entries_canonical').on(t.canonicalUrl),
     index('entries_guid').on(t.guidHash),
+    // Tiny partial index: the matcher looks up a source's split entries on every store.
+    index('entries_split_source').on(t.sourceId).where(sql`${t.splitFromItemId} is not null`),
   ],
 );
 
@@ -101,8 +111,9 @@ export const itemBands = sqliteTable(
 );
 
 /**
- * A wrong merge split by an admin: the entry (and any later entry of the same source with
- * the same guid, canonical URL or title) never joins `fromItemId` again.
+ * History of the wrong merges split by an admin (for `items show`). The matcher reads the pin
+ * from entries.split_from_item_id: the entry (and any later entry of the same source with the
+ * same guid, canonical URL or title) never joins `fromItemId` again.
  */
 export const entrySplits = sqliteTable(
   'entry_splits',

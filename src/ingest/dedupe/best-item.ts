@@ -11,25 +11,34 @@ import { withoutTracking } from '../canonical-url.ts';
 export type EntrySource = Pick<
   EntryRow,
   'sourceId' | 'url' | 'canonicalUrl' | 'title' | 'summary' | 'contentHtml' | 'author' | 'categories' | 'enclosures' | 'publishedAt' | 'firstSeenAt'
->;
+> &
+  /** Stored with the entry by the store; measured from the text when absent. */
+  Partial<Pick<EntryRow, 'textLength' | 'relay'>>;
 
 const SEARCH_TEXT_CAP = 20_000;
 
 interface Ranked {
   entry: EntrySource;
   relay: boolean;
-  text: string;
+  textLength: number;
+}
+
+/** Plain text without relay marks, as "best content" measures it. */
+function bodyText(entry: EntrySource): { relay: boolean; text: string } {
+  const raw = htmlToText(entry.contentHtml ?? entry.summary ?? '');
+  return { relay: looksLikeRelay(entry.title, raw), text: stripBodyRelay(raw) };
 }
 
 function rank(entry: EntrySource): Ranked {
-  const raw = htmlToText(entry.contentHtml ?? entry.summary ?? '');
-  return { entry, relay: looksLikeRelay(entry.title, raw), text: stripBodyRelay(raw) };
+  if (entry.textLength !== undefined && entry.relay !== undefined) return { entry, relay: entry.relay, textLength: entry.textLength };
+  const { relay, text } = bodyText(entry);
+  return { entry, relay, textLength: text.length };
 }
 
 /** Best first: originals before relays, then longest text, then earliest, then lowest source id. */
 function compareRanked(a: Ranked, b: Ranked): number {
   if (a.relay !== b.relay) return a.relay ? 1 : -1;
-  if (a.text.length !== b.text.length) return b.text.length - a.text.length;
+  if (a.textLength !== b.textLength) return b.textLength - a.textLength;
   if (a.entry.publishedAt !== b.entry.publishedAt) return a.entry.publishedAt - b.entry.publishedAt;
   return a.entry.sourceId - b.entry.sourceId;
 }
@@ -62,8 +71,11 @@ function unionEnclosures(lists: Enclosure[][]): Enclosure[] {
   return out.slice(0, 20);
 }
 
-/** Item row (without updatedAt) derived from at least one entry. */
-export function deriveItem(id: string, entries: EntrySource[]): Omit<ItemRow, 'updatedAt'> {
+/**
+ * Item row (without updatedAt) derived from at least one entry. `searchText` is computed only
+ * when asked (it needs the best entry's text), so comparing two derivations stays cheap.
+ */
+export function deriveItem(id: string, entries: EntrySource[], withSearchText = true): Omit<ItemRow, 'updatedAt'> {
   if (!entries.length) throw new Error(`item ${id} has no entries`);
   const ranked = entries.map(rank).sort(compareRanked);
   const best = ranked[0]!;
@@ -80,13 +92,14 @@ export function deriveItem(id: string, entries: EntrySource[]): Omit<ItemRow, 'u
     enclosures: unionEnclosures(ranked.map((r) => r.entry.enclosures)),
     publishedAt: Math.min(...entries.map((x) => x.publishedAt)),
     firstSeenAt: Math.min(...entries.map((x) => x.firstSeenAt)),
-    searchText: `${e.title}\n${best.text}`.slice(0, SEARCH_TEXT_CAP),
+    searchText: withSearchText ? `${e.title}\n${bodyText(e).text}`.slice(0, SEARCH_TEXT_CAP) : '',
   };
 }
 
-/** Whether two derived items differ (updatedAt aside). */
+/** Whether two derived items differ (updatedAt aside; searchText follows from title and content). */
 export function itemDiffers(stored: Omit<ItemRow, 'updatedAt'>, derived: Omit<ItemRow, 'updatedAt'>): boolean {
   for (const key of Object.keys(derived) as Array<keyof typeof derived>) {
+    if (key === 'searchText') continue;
     const a = stored[key];
     const b = derived[key];
     if (typeof a === 'object' || typeof b === 'object' ? JSON.stringify(a) !== JSON.stringify(b) : a !== b) return true;

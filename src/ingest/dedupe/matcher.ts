@@ -4,14 +4,12 @@
  * index (item_bands). All lookups for one stored document are made up front, a few chunked
  * queries whatever the number of items; entries created by the same call are matched in memory.
  */
-import { and, between, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { entries, entrySplits, itemBands, type EntryRow, type EntrySplitRow } from '../../db/schema/items.ts';
+import type { EntryRow } from '../../db/schema/items.ts';
+import { lookupCandidates } from './lookup.ts';
 import { isStoryUrl } from '../canonical-url.ts';
-import { IN_LIST } from './chunk.ts';
 import { indexKeys } from './fingerprint.ts';
 import { compareEntries, marksConflict, CANDIDATE_WINDOW_MS } from './similarity.ts';
-import { serialMarks } from './text.ts';
 
 /** A new entry as the matcher sees it. */
 export interface MatchInput {
@@ -43,6 +41,17 @@ export interface KnownEntry {
   publishedAt: number;
 }
 
+/** An admin split: entries like this one (same source and guid, URL or title) stay out of `fromItemId`. */
+interface Pin {
+  entryId: number;
+  sourceId: number;
+  guidHash: string;
+  canonicalUrl: string | null;
+  titleKey: string;
+  fromItemId: string;
+  toItemId: string;
+}
+
 export interface MatchDecision {
   itemId: string;
   reason: 'guid' | 'canonical_url' | 'near_duplicate' | 'manual';
@@ -58,32 +67,13 @@ function describe(e: KnownEntry): string {
   return e.id === null ? `a new entry of ${e.networkSlug} in this pull` : `entry #${e.id} (${e.networkSlug})`;
 }
 
-/** Groups inputs so that one lookup query stays under D1's 100 bound parameters. */
-function paramGroups(inputs: MatchInput[]): MatchInput[][] {
-  const groups: MatchInput[][] = [];
-  let current: MatchInput[] = [];
-  let params = 2; // the time window
-  for (const input of inputs) {
-    const cost = 2 + input.indexKeys.length;
-    if (current.length && params + cost > IN_LIST + 8) {
-      groups.push(current);
-      current = [];
-      params = 2;
-    }
-    current.push(input);
-    params += cost;
-  }
-  if (current.length) groups.push(current);
-  return groups;
-}
-
 export class Matcher {
   private byItem = new Map<string, KnownEntry[]>();
   private byBand = new Map<string, Set<string>>();
   private byGuidHash = new Map<string, KnownEntry[]>();
   private byCanonical = new Map<string, KnownEntry[]>();
 
-  private constructor(private pins: EntrySplitRow[]) {}
+  private constructor(private pins: Pin[]) {}
 
   /**
    * Loads every item the new entries could match, with all of their entries, in one query per
@@ -91,30 +81,24 @@ export class Matcher {
    * sharing an index key within the candidate window (item_bands).
    */
   static async load(db: Database, sourceId: number, inputs: MatchInput[]): Promise<Matcher> {
-    const orm = db.orm;
-    const found: EntryRow[] = [];
-    for (const group of paramGroups(inputs)) {
-      const guidHashes = [...new Set(group.filter((i) => distinctiveGuid(i.guid)).map((i) => i.guidHash))];
-      const urls = [...new Set(group.map((i) => i.canonicalUrl).filter(isStoryUrl))];
-      const keys = [...new Set(group.flatMap((i) => i.indexKeys))];
-      const from = Math.min(...group.map((i) => i.publishedAt)) - CANDIDATE_WINDOW_MS;
-      const to = Math.max(...group.map((i) => i.publishedAt)) + CANDIDATE_WINDOW_MS;
-      const candidates: SQL[] = [];
-      if (guidHashes.length) candidates.push(sql`select ${entries.itemId} from ${entries} where ${and(inArray(entries.guidHash, guidHashes), isNotNull(entries.guid))}`);
-      if (urls.length) candidates.push(sql`select ${entries.itemId} from ${entries} where ${inArray(entries.canonicalUrl, urls)}`);
-      if (keys.length) candidates.push(sql`select ${itemBands.itemId} from ${itemBands} where ${and(inArray(itemBands.bandKey, keys), between(itemBands.publishedAt, from, to))}`);
-      if (!candidates.length) continue;
-      const rows = await orm.select().from(entries).where(sql`${entries.itemId} in (${sql.join(candidates, sql` union `)})`);
-      found.push(...rows);
-    }
-    const pins = found.length ? await orm.select().from(entrySplits).where(eq(entrySplits.sourceId, sourceId)) : [];
+    const found = inputs.length
+      ? await lookupCandidates(
+          db,
+          sourceId,
+          inputs.map((i) => ({ guidHash: distinctiveGuid(i.guid) ? i.guidHash : null, canonicalUrl: isStoryUrl(i.canonicalUrl) ? i.canonicalUrl : null, indexKeys: i.indexKeys, publishedAt: i.publishedAt })),
+          CANDIDATE_WINDOW_MS,
+        )
+      : [];
+    const pins: Pin[] = found
+      .filter((r) => r.sourceId === sourceId && r.splitFromItemId)
+      .map((r) => ({ entryId: r.id, sourceId: r.sourceId, guidHash: r.guidHash, canonicalUrl: r.canonicalUrl, titleKey: r.titleKey, fromItemId: r.splitFromItemId!, toItemId: r.itemId }));
     const matcher = new Matcher(pins);
     const seen = new Set<number>();
     for (const row of found) {
       if (seen.has(row.id)) continue;
       seen.add(row.id);
       matcher.stored.set(row.itemId, [...(matcher.stored.get(row.itemId) ?? []), row]);
-      matcher.addEntry({ ...row, marks: serialMarks(row.title) }, indexKeys(row));
+      matcher.addEntry({ ...row, marks: row.serialMarks }, indexKeys(row));
     }
     return matcher;
   }
@@ -158,7 +142,7 @@ export class Matcher {
   /** The item this entry joins, or null for a new story. */
   match(e: MatchInput): MatchDecision | null {
     const forbidden = new Set<string>();
-    let pinned: EntrySplitRow | null = null;
+    let pinned: Pin | null = null;
     for (const pin of this.pins) {
       if (pin.guidHash === e.guidHash || (pin.canonicalUrl && pin.canonicalUrl === e.canonicalUrl) || (pin.titleKey && pin.titleKey === e.titleKey)) {
         forbidden.add(pin.fromItemId);
@@ -199,7 +183,7 @@ export class Matcher {
     }
     if (best) return { itemId: best.itemId, reason: 'near_duplicate', detail: best.detail };
     if (pinned && this.byItem.has(pinned.toItemId)) {
-      return { itemId: pinned.toItemId, reason: 'manual', detail: `kept apart from item ${pinned.fromItemId} by an admin split (#${pinned.id})` };
+      return { itemId: pinned.toItemId, reason: 'manual', detail: `kept apart from item ${pinned.fromItemId} by an admin split of entry #${pinned.entryId}` };
     }
     return null;
   }

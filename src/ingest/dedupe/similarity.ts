@@ -40,6 +40,17 @@ function titleTokenSimilarity(a: string, b: string): number {
   return inter / (sa.size + sb.size - inter);
 }
 
+// Parsed signatures, by hex string: an entry is compared with many new entries in one store call.
+const parsed = new Map<string, Uint32Array | null>();
+function parsedSignature(hex: string): Uint32Array | null {
+  let sig = parsed.get(hex);
+  if (sig === undefined) {
+    if (parsed.size > 5000) parsed.clear();
+    parsed.set(hex, (sig = signatureFromHex(hex)));
+  }
+  return sig;
+}
+
 /** Serial marks conflict when both titles have some and they differ. */
 export function marksConflict(a: string, b: string): boolean {
   return a !== '' && b !== '' && a !== b;
@@ -48,8 +59,8 @@ export function marksConflict(a: string, b: string): boolean {
 export function compareEntries(a: Comparable, b: Comparable): Verdict {
   if (marksConflict(a.marks, b.marks)) return { duplicate: false, score: 0, detail: `serial titles differ (${a.marks} ≠ ${b.marks})` };
   if (Math.abs(a.publishedAt - b.publishedAt) > CANDIDATE_WINDOW_MS) return { duplicate: false, score: 0, detail: 'outside the 30-day window' };
-  const sa = signatureFromHex(a.minhash);
-  const sb = signatureFromHex(b.minhash);
+  const sa = parsedSignature(a.minhash);
+  const sb = parsedSignature(b.minhash);
   const jaccard = sa && sb && a.shingleCount && b.shingleCount ? estimateJaccard(sa, sb) : 0;
   const containment = estimateContainment(jaccard, a.shingleCount, b.shingleCount);
   const titleSim = titleTokenSimilarity(a.titleKey, b.titleKey);

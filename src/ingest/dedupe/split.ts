@@ -47,7 +47,7 @@ export async function splitEntry(deps: Deps, entryId: number): Promise<SplitResu
     orm.insert(items).values({ ...deriveItem(toItemId, [moved]), updatedAt: now }),
     orm
       .update(entries)
-      .set({ itemId: toItemId, mergeReason: 'manual', mergeDetail: `split from item ${fromItemId} by an admin on ${new Date(now).toISOString()} (was: ${previous})` })
+      .set({ itemId: toItemId, splitFromItemId: fromItemId, mergeReason: 'manual', mergeDetail: `split from item ${fromItemId} by an admin on ${new Date(now).toISOString()} (was: ${previous})` })
       .where(eq(entries.id, entry.id)),
     orm.update(items).set({ ...remaining, updatedAt: now }).where(eq(items.id, fromItemId)),
     orm.insert(entrySplits).values({ sourceId: entry.sourceId, guidHash: entry.guidHash, canonicalUrl: entry.canonicalUrl, titleKey: entry.titleKey, fromItemId, toItemId, createdAt: now }),

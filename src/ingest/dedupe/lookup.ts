@@ -1,0 +1,69 @@
+/**
+ * The candidate lookup: every stored entry of the items that new entries could join — items
+ * sharing a distinctive guid or a story URL with them, items sharing an index key (item_bands)
+ * within the candidate window, and the source's split entries (pins).
+ *
+ * The query has a fixed shape (a few inputs per execution, unused slots bound to NULL, which
+ * matches nothing) so it is prepared once per database and reused: building drizzle SQL anew
+ * for every stored document cost more than running it.
+ */
+import { and, between, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { entries, itemBands, type EntryRow } from '../../db/schema/items.ts';
+import { BANDS } from './minhash.ts';
+
+/** Inputs per execution; index keys per input: the bands and the title bucket. */
+const PER_QUERY = 4;
+const KEYS_PER_INPUT = BANDS + 1;
+
+export interface LookupInput {
+  /** Distinctive guid's hash, or null. */
+  guidHash: string | null;
+  /** Story URL, or null. */
+  canonicalUrl: string | null;
+  indexKeys: string[];
+  publishedAt: number;
+}
+
+const slots = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => sql.placeholder(`${prefix}${i}`));
+
+function prepare(db: Database) {
+  const orm = db.orm;
+  const guidSlots = slots('g', PER_QUERY);
+  const urlSlots = slots('u', PER_QUERY);
+  const keySlots = slots('k', PER_QUERY * KEYS_PER_INPUT);
+  const candidates = sql.join(
+    [
+      sql`select ${entries.itemId} from ${entries} where ${and(inArray(entries.guidHash, guidSlots), isNotNull(entries.guid))}`,
+      sql`select ${entries.itemId} from ${entries} where ${inArray(entries.canonicalUrl, urlSlots)}`,
+      sql`select ${entries.itemId} from ${entries} where ${entries.sourceId} = ${sql.placeholder('source')} and ${entries.splitFromItemId} is not null`,
+      sql`select ${itemBands.itemId} from ${itemBands} where ${and(inArray(itemBands.bandKey, keySlots), between(itemBands.publishedAt, sql.placeholder('from'), sql.placeholder('to')))}`,
+    ],
+    sql` union `,
+  );
+  return orm.select().from(entries).where(sql`${entries.itemId} in (${candidates})`).prepare();
+}
+
+const prepared = new WeakMap<Database, ReturnType<typeof prepare>>();
+
+/** Stored entries of every candidate item (duplicates possible across chunks). */
+export async function lookupCandidates(db: Database, sourceId: number, inputs: LookupInput[], windowMs: number): Promise<EntryRow[]> {
+  let statement = prepared.get(db);
+  if (!statement) prepared.set(db, (statement = prepare(db)));
+  const found: EntryRow[] = [];
+  for (let start = 0; start < inputs.length; start += PER_QUERY) {
+    const group = inputs.slice(start, start + PER_QUERY);
+    const values: Record<string, unknown> = { source: sourceId, from: 0, to: 0 };
+    if (group.length) {
+      values.from = Math.min(...group.map((i) => i.publishedAt)) - windowMs;
+      values.to = Math.max(...group.map((i) => i.publishedAt)) + windowMs;
+    }
+    for (let i = 0; i < PER_QUERY; i++) {
+      values[`g${i}`] = group[i]?.guidHash ?? null;
+      values[`u${i}`] = group[i]?.canonicalUrl ?? null;
+      for (let k = 0; k < KEYS_PER_INPUT; k++) values[`k${i * KEYS_PER_INPUT + k}`] = group[i]?.indexKeys[k] ?? null;
+    }
+    found.push(...((await statement.all(values)) as EntryRow[]));
+  }
+  return found;
+}
