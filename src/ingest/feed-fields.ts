@@ -1,0 +1,156 @@
+import { Parser } from 'htmlparser2';
+import type { Enclosure } from './types.ts';
+
+/**
+ * Field-level helpers shared by the XML and JSON feed readers: every value a member feed gives
+ * passes through one of these, so the bounds (lengths, counts) hold whatever the format.
+ */
+export const LIMITS = {
+  /** Items read from one document (newest first in practice); the rest are ignored. */
+  items: 10_000,
+  title: 1_000,
+  summary: 500,
+  author: 200,
+  /** HTML content before sanitising (characters). */
+  content: 512 * 1024,
+  url: 2_048,
+  categories: 30,
+  category: 100,
+  enclosures: 20,
+  guid: 1_024,
+};
+
+/** Plain text from an HTML fragment: tags removed, entities decoded, whitespace collapsed, length bounded. */
+export function plainText(html: string | null | undefined, max: number): string | null {
+  if (!html) return null;
+  if (!/[<&]/.test(html)) return bounded(collapse(html), max);
+  let out = '';
+  let skip = 0;
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (name === 'script' || name === 'style') skip++;
+        else if (BLOCKS.has(name)) out += ' ';
+      },
+      onclosetag(name) {
+        if (name === 'script' || name === 'style') skip = Math.max(0, skip - 1);
+        else if (BLOCKS.has(name)) out += ' ';
+      },
+      ontext(text) {
+        // Stop collecting early on huge inputs: only `max` characters survive anyway.
+        if (skip === 0 && out.length < max * 4) out += text;
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.write(html.length > LIMITS.content ? html.slice(0, LIMITS.content) : html);
+  parser.end();
+  return bounded(collapse(out), max);
+}
+
+/** Text that is not HTML (Atom type="text", JSON content_text): whitespace collapsed, bounded. */
+export function cleanText(text: string | null | undefined, max: number): string | null {
+  return text ? bounded(collapse(text), max) : null;
+}
+
+const BLOCKS = new Set(['p', 'br', 'div', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'tr', 'td', 'th', 'section', 'article', 'figure', 'figcaption', 'pre', 'hr', 'img']);
+
+function collapse(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Cuts at a word boundary and marks the cut with an ellipsis; null for empty text. */
+function bounded(text: string, max: number): string | null {
+  if (!text) return null;
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+/** Plain-text content as HTML paragraphs (JSON Feed content_text, Atom type="text"). */
+export function textToHtml(text: string): string {
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return escaped
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`)
+    .join('');
+}
+
+/** An absolute http(s) URL resolved against `base`, or null. */
+export function resolveUrl(value: string | null | undefined, base: string | null): string | null {
+  const raw = value?.trim();
+  if (!raw || raw.length > LIMITS.url) return null;
+  try {
+    const url = base ? new URL(raw, base) : new URL(raw);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A base URL for resolving: `value` resolved against `base` (any scheme), else `base`. */
+export function resolveBase(value: string | null | undefined, base: string | null): string | null {
+  if (!value?.trim()) return base;
+  try {
+    return (base ? new URL(value.trim(), base) : new URL(value.trim())).href;
+  } catch {
+    return base;
+  }
+}
+
+/** North-American and European zone abbreviations V8's Date parser does not all know. */
+const ZONES: Record<string, string> = {
+  UT: '+0000', UTC: '+0000', GMT: '+0000', Z: '+0000', WET: '+0000', WEST: '+0100', CET: '+0100', CEST: '+0200',
+  MET: '+0100', MEST: '+0200', EET: '+0200', EEST: '+0300', BST: '+0100', EST: '-0500', EDT: '-0400',
+  CST: '-0600', CDT: '-0500', MST: '-0700', MDT: '-0600', PST: '-0800', PDT: '-0700',
+};
+
+/** RFC 822 / RFC 3339 / W3CDTF date, or null when missing or unreadable (never an Invalid Date). */
+export function parseDate(value: string | null | undefined): Date | null {
+  let raw = value?.trim();
+  if (!raw || raw.length > 100) return null;
+  // "Lun, 02 Nov 2026 10:00:00 CET": drop a leading weekday in any language, map zone names.
+  raw = raw.replace(/^[^\d,]{2,12},\s*/, '').replace(/\b([A-Z]{1,4})$/, (zone) => ZONES[zone] ?? zone);
+  const date = new Date(raw);
+  const time = date.getTime();
+  if (Number.isNaN(time)) return null;
+  // Year 0 or 275760 are parse accidents, not publication dates.
+  const year = date.getUTCFullYear();
+  return year >= 1970 && year <= 2200 ? date : null;
+}
+
+/** Trimmed, de-duplicated (case-insensitively) categories, bounded in number and length. */
+export function cleanCategories(values: Array<string | null | undefined>): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const value of values) {
+    const c = cleanText(value, LIMITS.category);
+    if (!c || seen.has(c.toLocaleLowerCase('fr'))) continue;
+    seen.add(c.toLocaleLowerCase('fr'));
+    out.push(c);
+    if (out.length >= LIMITS.categories) break;
+  }
+  return out;
+}
+
+/** An enclosure with an absolute URL and a sane length, or null. */
+export function cleanEnclosure(url: string | null | undefined, type: string | null | undefined, length: unknown, base: string | null): Enclosure | null {
+  const absolute = resolveUrl(url, base);
+  if (!absolute) return null;
+  const n = typeof length === 'number' ? length : Number.parseInt(String(length ?? ''), 10);
+  const mime = type?.trim().toLowerCase();
+  return {
+    url: absolute,
+    type: mime && /^[a-z0-9.+-]+\/[a-z0-9.+-]+$/.test(mime) ? mime : null,
+    length: Number.isSafeInteger(n) && n > 0 ? n : null,
+  };
+}
+
+/** Drops duplicate enclosure URLs and keeps at most LIMITS.enclosures. */
+export function uniqueEnclosures(list: Array<Enclosure | null>): Enclosure[] {
+  const seen = new Set<string>();
+  return list.filter((e): e is Enclosure => !!e && !seen.has(e.url) && !!seen.add(e.url)).slice(0, LIMITS.enclosures);
+}

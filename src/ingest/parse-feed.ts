@@ -1,0 +1,63 @@
+import { IngestError, type ParsedFeed } from './types.ts';
+import { parseJsonFeed } from './parse-json-feed.ts';
+import { parseXmlFeed } from './parse-xml-feed.ts';
+
+/** Deeper than this is not a feed but an attack on the parser (feeds nest 5–10 levels, XHTML content a few more). */
+const MAX_DEPTH = 256;
+
+/**
+ * A decoded feed document → ParsedFeed: RSS 0.9x/1.0/2.0 and Atom 1.0 (through rss-parser),
+ * JSON Feed 1.0/1.1 (natively). URLs come out absolute (resolved against xml:base, the item,
+ * the feed, then `baseUrl`, the document's own URL), HTML sanitised, text bounded.
+ * Throws IngestError('not_a_feed' | 'parse_error') with a message a coordinator can act on.
+ */
+export async function parseFeed(text: string, baseUrl: string): Promise<ParsedFeed> {
+  const body = text.replace(/^\uFEFF/, '').trimStart();
+  if (!body) throw new IngestError('not_a_feed', 'The document is empty.');
+  if (body.startsWith('{')) return parseJsonFeed(body, baseUrl);
+  if (!body.startsWith('<')) {
+    throw new IngestError('not_a_feed', 'The document is neither XML nor JSON: not a feed.');
+  }
+  const head = stripProlog(body);
+  if (/^<(!doctype\s+html|html[\s>])/i.test(head)) {
+    throw new IngestError('not_a_feed', 'This is an HTML page, not a feed: give the site address, its feeds are found from <link rel="alternate">.');
+  }
+  rejectEntityDeclarations(body);
+  rejectDeepNesting(body);
+  return parseXmlFeed(body, baseUrl);
+}
+
+/** Skips the XML declaration, comments, processing instructions and whitespace before the root. */
+function stripProlog(body: string): string {
+  return body.slice(0, 4096).replace(/^(\s*(<\?[\s\S]*?\?>|<!--[\s\S]*?-->))*\s*/, '');
+}
+
+/**
+ * Feeds never need a DTD with entity declarations; documents that have one are the
+ * "billion laughs" and external-entity (XXE) attacks. Refused before any parsing, in O(n).
+ */
+function rejectEntityDeclarations(body: string): void {
+  const doctype = body.search(/<!DOCTYPE/i);
+  if (doctype === -1) return;
+  // The internal subset is what sits between "[" and "]>"; a plain DOCTYPE (RSS 0.91's) is harmless.
+  const bracket = body.indexOf('[', doctype);
+  const close = body.indexOf('>', doctype);
+  const subsetEnd = bracket !== -1 && (close === -1 || bracket < close) ? body.indexOf(']>', bracket) : close;
+  const declaration = body.slice(doctype, subsetEnd === -1 ? body.length : subsetEnd);
+  if (/<!ENTITY/i.test(declaration)) {
+    throw new IngestError('parse_error', 'The document declares XML entities (<!ENTITY …>): refused, feeds never need them and they are used for attacks.');
+  }
+}
+
+/** Counts element depth with one linear scan (no parser, no recursion). */
+function rejectDeepNesting(body: string): void {
+  let depth = 0;
+  const tags = /<(\/?)([A-Za-z_][^\s/>]*)[^>]*?(\/?)>|<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g;
+  for (let m = tags.exec(body); m; m = tags.exec(body)) {
+    if (!m[2]) continue;
+    if (m[1]) depth--;
+    else if (!m[3] && ++depth > MAX_DEPTH) {
+      throw new IngestError('parse_error', `The XML is nested more than ${MAX_DEPTH} levels deep: refused.`);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import { IngestError, type ParsedFeed, type ParsedItem } from './types.ts';
+import {
+  LIMITS, cleanCategories, cleanEnclosure, cleanText, parseDate, plainText, resolveUrl, textToHtml, uniqueEnclosures,
+} from './feed-fields.ts';
+import { sanitizeHtml } from './sanitize.ts';
+
+/** JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1), read natively. */
+export function parseJsonFeed(text: string, baseUrl: string): ParsedFeed {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new IngestError('parse_error', `Invalid JSON: ${(err as Error).message}`);
+  }
+  if (!isObject(doc) || typeof doc.version !== 'string' || !/^https?:\/\/jsonfeed\.org\/version\/1(\.\d+)?\/?$/.test(doc.version)) {
+    throw new IngestError('not_a_feed', 'This JSON document is not a JSON Feed (no "version": "https://jsonfeed.org/version/1.1").');
+  }
+  const feedLink = resolveUrl(str(doc.home_page_url), baseUrl);
+  const feedBase = feedLink ?? baseUrl;
+  const feedAuthor = authorName(doc);
+  const items = Array.isArray(doc.items) ? doc.items.slice(0, LIMITS.items) : [];
+  return {
+    kind: 'feed',
+    format: 'json',
+    title: cleanText(str(doc.title), LIMITS.title),
+    link: feedLink,
+    items: items.filter(isObject).map((item) => jsonItem(item, feedBase, feedAuthor)),
+  };
+}
+
+function jsonItem(item: Record<string, unknown>, feedBase: string, feedAuthor: string | null): ParsedItem {
+  const url = resolveUrl(str(item.url), feedBase) ?? resolveUrl(str(item.external_url), feedBase);
+  const base = url ?? feedBase;
+  const html = str(item.content_html);
+  const textContent = str(item.content_text);
+  const contentHtml = html
+    ? sanitizeHtml(html.slice(0, LIMITS.content), base)
+    : textContent ? textToHtml(textContent.slice(0, LIMITS.content)) : null;
+  const id = typeof item.id === 'number' ? String(item.id) : str(item.id);
+  const published = parseDate(str(item.date_published));
+  const updated = parseDate(str(item.date_modified));
+  const attachments = Array.isArray(item.attachments) ? item.attachments.filter(isObject) : [];
+  return {
+    guid: id?.trim() ? id.trim().slice(0, LIMITS.guid) : null,
+    url,
+    title: plainText(str(item.title), LIMITS.title),
+    // Like Atom: a modification date is the best estimate of publication when that is missing.
+    published: published ?? updated,
+    updated,
+    author: authorName(item) ?? feedAuthor,
+    summary: cleanText(str(item.summary), LIMITS.summary) ?? plainText(html ?? textContent, LIMITS.summary),
+    contentHtml: contentHtml || null,
+    categories: cleanCategories(Array.isArray(item.tags) ? item.tags.map(str) : []),
+    enclosures: uniqueEnclosures(attachments.map((a) => cleanEnclosure(str(a.url), str(a.mime_type), a.size_in_bytes, base))),
+  };
+}
+
+/** JSON Feed 1.1 `authors[]`, or 1.0 `author`. */
+function authorName(node: Record<string, unknown>): string | null {
+  const authors = Array.isArray(node.authors) ? node.authors : isObject(node.author) ? [node.author] : [];
+  const names = authors.filter(isObject).map((a) => str(a.name)).filter((n): n is string => !!n?.trim());
+  return cleanText(names.join(', '), LIMITS.author);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}

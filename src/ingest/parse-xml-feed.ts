@@ -1,0 +1,205 @@
+import Parser from 'rss-parser';
+import { IngestError, type ParsedFeed, type ParsedItem } from './types.ts';
+import {
+  LIMITS, cleanCategories, cleanEnclosure, cleanText, parseDate, plainText, resolveBase, resolveUrl, textToHtml,
+  uniqueEnclosures,
+} from './feed-fields.ts';
+import { sanitizeHtml } from './sanitize.ts';
+
+/** An xml2js node: attributes under `$`, text under `_`, children as arrays. */
+type Node = { $?: Record<string, string>; _?: string } & { [child: string]: unknown };
+type Raw = { format: ParsedFeed['format']; channel: Node; items: Node[] };
+
+/**
+ * rss-parser recognises the format (RSS 0.9x/1.0/2.0, Atom) and runs xml2js (sax, strict, no DTD
+ * processing); its builders are replaced so that we read the raw elements ourselves: it keeps
+ * only one enclosure, ignores xml:base and throws on an invalid Atom date.
+ */
+class RawFeedParser extends Parser<Raw, Node> {
+  buildAtomFeed(xml: { feed: Node }): Raw {
+    return { format: 'atom', channel: xml.feed, items: nodes(xml.feed.entry) };
+  }
+  buildRSS2(xml: { rss: Node }): Raw {
+    const channel = nodes(xml.rss.channel)[0] ?? {};
+    return { format: 'rss', channel, items: nodes(channel.item) };
+  }
+  buildRSS0_9(xml: { rss: Node }): Raw {
+    return this.buildRSS2(xml);
+  }
+  buildRSS1(xml: { 'rdf:RDF': Node }): Raw {
+    const rdf = xml['rdf:RDF'];
+    return { format: 'rdf', channel: nodes(rdf.channel)[0] ?? {}, items: nodes(rdf.item) };
+  }
+}
+
+/** Reads an RSS or Atom document (already checked not to declare entities) into a ParsedFeed. */
+export async function parseXmlFeed(text: string, baseUrl: string): Promise<ParsedFeed> {
+  let raw: Raw;
+  try {
+    raw = (await new RawFeedParser({ defaultRSS: 2 }).parseString(text)) as unknown as Raw;
+  } catch (err) {
+    const message = (err as Error).message.split('\n')[0];
+    if (/not recognized/i.test(message ?? '')) throw new IngestError('not_a_feed', 'This XML document is not an RSS or Atom feed.');
+    throw new IngestError('parse_error', `Invalid XML: ${message}`);
+  }
+  return raw.format === 'atom' ? atomFeed(raw, baseUrl, text) : rssFeed(raw, baseUrl);
+}
+
+function rssFeed(raw: Raw, baseUrl: string): ParsedFeed {
+  const { channel } = raw;
+  const feedBase = resolveBase(attr(channel, 'xml:base'), baseUrl);
+  const link = resolveUrl(text(child(channel, 'link')), feedBase);
+  const linkBase = link ?? feedBase;
+  const items = raw.items.slice(0, LIMITS.items).map((item): ParsedItem => {
+    const itemBase = resolveBase(attr(item, 'xml:base'), linkBase);
+    const guidNode = child(item, 'guid');
+    const guid = text(guidNode)?.trim() || attr(item, 'rdf:about')?.trim() || null;
+    const permalink = guidNode && attr(guidNode, 'isPermaLink') !== 'false' ? guid : null;
+    const url = resolveUrl(text(child(item, 'link')), itemBase) ?? resolveUrl(permalink, itemBase);
+    const description = text(child(item, 'description'));
+    const encoded = text(child(item, 'content:encoded'));
+    const contentBase = url ?? itemBase;
+    const html = encoded ?? description;
+    const published = parseDate(text(child(item, 'pubDate')) ?? text(child(item, 'dc:date')));
+    return {
+      guid: guid ? guid.slice(0, LIMITS.guid) : null,
+      url,
+      title: plainText(text(child(item, 'title')), LIMITS.title),
+      published,
+      updated: parseDate(text(child(item, 'atom:updated')) ?? text(child(item, 'dcterms:modified'))),
+      author: rssAuthor(item) ?? rssAuthor(channel),
+      summary: plainText(description ?? encoded, LIMITS.summary),
+      contentHtml: html ? sanitizeHtml(html.slice(0, LIMITS.content), contentBase) || null : null,
+      categories: cleanCategories([...nodes(item.category), ...nodes(item['dc:subject'])].map(text)),
+      enclosures: uniqueEnclosures([
+        ...nodes(item.enclosure).map((e) => cleanEnclosure(attr(e, 'url'), attr(e, 'type'), attr(e, 'length'), contentBase)),
+        ...nodes(item['media:content']).map((e) => cleanEnclosure(attr(e, 'url'), attr(e, 'type'), attr(e, 'fileSize'), contentBase)),
+      ]),
+    };
+  });
+  return { kind: 'feed', format: raw.format, title: plainText(text(child(channel, 'title')), LIMITS.title), link, items };
+}
+
+/** "jean@example.org (Jean Dupont)" → "Jean Dupont"; dc:creator otherwise. */
+function rssAuthor(node: Node): string | null {
+  const creators = nodes(node['dc:creator']).map(text).filter(Boolean) as string[];
+  if (creators.length) return cleanText(creators.join(', '), LIMITS.author);
+  const author = text(child(node, 'author')) ?? text(child(node, 'managingEditor'));
+  if (!author) return null;
+  const named = author.match(/\(([^)]+)\)\s*$/);
+  return cleanText(named ? named[1] : author, LIMITS.author);
+}
+
+function atomFeed(raw: Raw, baseUrl: string, source: string): ParsedFeed {
+  const feed = raw.channel;
+  const xhtml = xhtmlSource(source);
+  const feedBase = resolveBase(attr(feed, 'xml:base'), baseUrl);
+  const link = alternateLink(feed, feedBase);
+  const feedAuthor = atomAuthor(feed);
+  const items = raw.items.slice(0, LIMITS.items).map((entry, index): ParsedItem => {
+    const entryBase = resolveBase(attr(entry, 'xml:base'), feedBase);
+    const markup = (name: string) => xhtml(index, name);
+    const url = alternateLink(entry, entryBase);
+    const contentNode = child(entry, 'content');
+    const summaryNode = child(entry, 'summary');
+    const hasOwnBase = attr(entry, 'xml:base') !== null;
+    const contentBase = (node: Node | null) =>
+      node && attr(node, 'xml:base') !== null ? resolveBase(attr(node, 'xml:base'), entryBase) : hasOwnBase ? entryBase : url ?? entryBase;
+    const content = contentNode && !attr(contentNode, 'src') ? atomHtml(contentNode, markup('content')) : null;
+    const summary = summaryNode ? atomHtml(summaryNode, markup('summary')) : null;
+    const htmlNode = content ? contentNode : summaryNode;
+    const html = content ?? summary;
+    const published = parseDate(text(child(entry, 'published')) ?? text(child(entry, 'issued')));
+    const updated = parseDate(text(child(entry, 'updated')) ?? text(child(entry, 'modified')));
+    return {
+      guid: text(child(entry, 'id'))?.trim().slice(0, LIMITS.guid) || null,
+      url,
+      title: atomTitle(child(entry, 'title'), markup('title')),
+      // Atom requires <updated> and makes <published> optional: updated is then the best estimate.
+      published: published ?? updated,
+      updated,
+      author: atomAuthor(entry) ?? feedAuthor,
+      summary: plainText(summary ?? content, LIMITS.summary),
+      contentHtml: html ? sanitizeHtml(html.slice(0, LIMITS.content), contentBase(htmlNode)) || null : null,
+      categories: cleanCategories(nodes(entry.category).map((c) => attr(c, 'term') ?? attr(c, 'label') ?? text(c))),
+      enclosures: uniqueEnclosures(
+        nodes(entry.link)
+          .filter((l) => attr(l, 'rel') === 'enclosure')
+          .map((l) => cleanEnclosure(attr(l, 'href'), attr(l, 'type'), attr(l, 'length'), entryBase)),
+      ),
+    };
+  });
+  return { kind: 'feed', format: 'atom', title: atomTitle(child(feed, 'title'), xhtml(-1, 'title')), link, items };
+}
+
+/** Atom text construct → HTML (type text is escaped, xhtml is the inner markup taken from the source). */
+function atomHtml(node: Node, xhtmlMarkup: string | null): string | null {
+  const type = attr(node, 'type') ?? 'text';
+  if (type === 'xhtml') return xhtmlMarkup;
+  const value = text(node);
+  if (value === null) return null;
+  return type === 'html' || type === 'text/html' ? value : textToHtml(value);
+}
+
+function atomTitle(node: Node | null, xhtmlMarkup: string | null): string | null {
+  if (!node) return null;
+  const type = attr(node, 'type') ?? 'text';
+  if (type === 'xhtml') return plainText(xhtmlMarkup, LIMITS.title);
+  return type === 'html' ? plainText(text(node), LIMITS.title) : cleanText(text(node), LIMITS.title);
+}
+
+/**
+ * xml2js groups children by name and loses the order of mixed content, so inline XHTML
+ * (type="xhtml") is read from the source instead: the n-th <entry> of the text is the n-th
+ * entry xml2js gave (entries never nest). Index -1 is the feed's own head.
+ */
+function xhtmlSource(source: string): (entryIndex: number, element: string) => string | null {
+  if (!/type\s*=\s*["']xhtml["']/.test(source)) return () => null;
+  const starts: number[] = [];
+  const entryTag = /<(?:[A-Za-z_][\w.-]*:)?entry[\s>]/g;
+  for (let m = entryTag.exec(source); m; m = entryTag.exec(source)) starts.push(m.index);
+  return (index, element) => {
+    const from = index === -1 ? 0 : starts[index];
+    if (from === undefined) return null;
+    const to = index === -1 ? starts[0] ?? source.length : starts[index + 1] ?? source.length;
+    const block = source.slice(from, to);
+    const re = new RegExp(`<((?:[A-Za-z_][\\w.-]*:)?${element})\\b[^>]*\\btype\\s*=\\s*["']xhtml["'][^>]*>([\\s\\S]*?)</\\1\\s*>`);
+    const inner = block.match(re)?.[2];
+    if (inner === undefined) return null;
+    // Drop the mandatory wrapping <div xmlns="…">…</div> and namespace prefixes on tags.
+    return inner
+      .trim()
+      .replace(/^<(?:[\w.-]+:)?div\b[^>]*>([\s\S]*)<\/(?:[\w.-]+:)?div>$/, '$1')
+      .replace(/<(\/?)[A-Za-z_][\w.-]*:/g, '<$1');
+  };
+}
+
+function atomAuthor(node: Node): string | null {
+  const names = nodes(node.author).map((a) => text(child(a, 'name'))).filter(Boolean) as string[];
+  return names.length ? cleanText(names.join(', '), LIMITS.author) : null;
+}
+
+/** The entry's rel="alternate" link (HTML first), or its first link without rel. */
+function alternateLink(node: Node, base: string | null): string | null {
+  const links = nodes(node.link);
+  const alternates = links.filter((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate');
+  const best = alternates.find((l) => /html/.test(attr(l, 'type') ?? 'text/html')) ?? alternates[0];
+  return best ? resolveUrl(attr(best, 'href'), base) : null;
+}
+
+function nodes(value: unknown): Node[] {
+  return Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? ({ _: v } as Node) : (v as Node))).filter(Boolean) : [];
+}
+
+function child(node: Node, name: string): Node | null {
+  return nodes(node[name])[0] ?? null;
+}
+
+function text(node: Node | null): string | null {
+  if (!node) return null;
+  return typeof node._ === 'string' ? node._ : null;
+}
+
+function attr(node: Node, name: string): string | null {
+  return node.$?.[name] ?? null;
+}

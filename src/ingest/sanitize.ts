@@ -1,0 +1,194 @@
+import { Parser } from 'htmlparser2';
+
+/**
+ * Allowlist HTML sanitiser for member content (runs on Node and Workers: htmlparser2 is pure JS).
+ * The output is rebuilt from parsed tokens, never copied from the input, so whatever the parser
+ * did not recognise as an allowed tag or attribute simply does not exist in the result.
+ */
+
+/** Allowed tags and their allowed attributes (besides the global ones). */
+const TAGS: Record<string, readonly string[]> = {
+  a: ['href'],
+  abbr: [], b: [], bdi: [], br: [], caption: [], code: [], dd: [], del: ['cite', 'datetime'], details: [], dfn: [],
+  div: [], dl: [], dt: [], em: [], figcaption: [], figure: [], h1: [], h2: [], h3: [], h4: [], h5: [], h6: [], hr: [],
+  i: [], ins: ['cite', 'datetime'], kbd: [], li: ['value'], mark: [], ol: ['start', 'reversed', 'type'], p: [],
+  pre: [], q: ['cite'], s: [], samp: [], small: [], span: [], strong: [], sub: [], summary: [], sup: [],
+  table: [], tbody: [], td: ['colspan', 'rowspan'], tfoot: [], th: ['colspan', 'rowspan', 'scope'], thead: [],
+  time: ['datetime'], tr: [], u: [], ul: [], blockquote: ['cite'], cite: [], var: [], wbr: [],
+  img: ['src', 'alt', 'width', 'height'],
+  audio: ['src'], video: ['src', 'poster', 'width', 'height'], source: ['src', 'type'],
+  iframe: ['src', 'width', 'height'],
+};
+const GLOBAL_ATTRIBUTES = ['title', 'lang'];
+const VOID = new Set(['br', 'hr', 'img', 'source', 'wbr']);
+/** Tags dropped with everything inside them (their text is code, chrome or a trap, not content). */
+const DROP_WITH_CONTENT = new Set([
+  'script', 'style', 'template', 'noscript', 'noembed', 'noframes', 'title', 'head', 'textarea', 'select', 'option',
+  'button', 'object', 'embed', 'applet', 'svg', 'math', 'xmp', 'plaintext', 'frameset', 'frame', 'iframe', 'form',
+]);
+const URL_ATTRIBUTES = new Set(['href', 'src', 'cite', 'poster']);
+const NUMERIC_ATTRIBUTES = new Set(['width', 'height', 'colspan', 'rowspan', 'start', 'value']);
+
+/**
+ * Video players we embed (hosts that serve an embed player and nothing else on these paths).
+ * Everything else loses its iframe: a reader should not run arbitrary third-party pages.
+ */
+export const IFRAME_HOSTS: Record<string, RegExp> = {
+  'www.youtube-nocookie.com': /^\/embed\//,
+  'www.youtube.com': /^\/embed\//,
+  'youtube.com': /^\/embed\//,
+  'player.vimeo.com': /^\/video\//,
+  'www.dailymotion.com': /^\/embed\//,
+  'framatube.org': /^\/videos\/embed\//,
+};
+
+/** Hosts that only serve tracking pixels / open counters (their images are never content). */
+const TRACKER_HOSTS = [
+  'feeds.feedburner.com', 'feedproxy.google.com', 'pixel.wp.com', 'stats.wp.com', 'www.google-analytics.com',
+  'google-analytics.com', 'pixel.quantserve.com', 'sb.scorecardresearch.com', 'www.facebook.com', 'pixel.mailchimp.com',
+  'list-manage.com', 'mailchi.mp', 'matomo.cloud', 'doubleclick.net', 'analytics.twitter.com', 'ad.doubleclick.net',
+];
+
+const MAX_DEPTH = 64;
+
+/**
+ * Keeps allowed tags and attributes only; URLs must be http(s) (or mailto: for links) once
+ * entity-decoded and stripped of whitespace tricks, and are made absolute against `baseUrl`.
+ * Links get rel="noopener noreferrer"; iframes survive only from IFRAME_HOSTS; tracking pixels
+ * (≤ 2 px, known tracker hosts) are dropped. The result is well-formed: every tag is closed.
+ */
+export function sanitizeHtml(html: string, baseUrl: string | null): string {
+  let out = '';
+  const open: string[] = [];
+  /** >0 while inside a dropped-with-content element (counts nesting of the same kinds). */
+  let dropping = 0;
+  let allowedIframeOpen = false;
+
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        if (dropping > 0) {
+          if (DROP_WITH_CONTENT.has(name)) dropping++;
+          return;
+        }
+        if (name === 'iframe') {
+          const iframe = renderIframe(attribs, baseUrl);
+          if (iframe) {
+            out += iframe;
+            allowedIframeOpen = true;
+          }
+          dropping++;
+          return;
+        }
+        if (DROP_WITH_CONTENT.has(name)) {
+          dropping++;
+          return;
+        }
+        const allowed = TAGS[name];
+        if (!allowed || open.length >= MAX_DEPTH) return;
+        const attributes = cleanAttributes(name, attribs, allowed, baseUrl);
+        if (attributes === null) return; // e.g. a tracking pixel
+        out += `<${name}${attributes}>`;
+        if (!VOID.has(name)) open.push(name);
+      },
+      ontext(text) {
+        if (dropping === 0) out += escapeText(text);
+      },
+      onclosetag(name) {
+        // htmlparser2 closes every element it opened (void ones immediately), so counts stay balanced.
+        if (dropping > 0) {
+          if (DROP_WITH_CONTENT.has(name)) dropping--;
+          if (dropping === 0 && name === 'iframe' && allowedIframeOpen) {
+            out += '</iframe>';
+            allowedIframeOpen = false;
+          }
+          return;
+        }
+        if (VOID.has(name)) return;
+        const at = open.lastIndexOf(name);
+        if (at === -1) return;
+        while (open.length > at) out += `</${open.pop()}>`;
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: false },
+  );
+  parser.write(html);
+  parser.end();
+  if (allowedIframeOpen) out += '</iframe>';
+  while (open.length) out += `</${open.pop()}>`;
+  return out;
+}
+
+function cleanAttributes(tag: string, attribs: Record<string, string>, allowed: readonly string[], baseUrl: string | null): string | null {
+  const kept: Array<[string, string]> = [];
+  for (const [name, raw] of Object.entries(attribs)) {
+    if (!allowed.includes(name) && !GLOBAL_ATTRIBUTES.includes(name)) continue;
+    let value: string | null = raw;
+    if (URL_ATTRIBUTES.has(name)) value = safeUrl(raw, baseUrl, tag === 'a' && name === 'href');
+    else if (NUMERIC_ATTRIBUTES.has(name)) value = /^\s*\d{1,5}\s*$/.test(raw) ? raw.trim() : null;
+    if (value !== null) kept.push([name, value]);
+  }
+  if (tag === 'img') {
+    const src = kept.find(([n]) => n === 'src')?.[1];
+    if (!src || isTrackingPixel(src, attribs)) return null;
+  }
+  if ((tag === 'audio' || tag === 'video') && !kept.some(([n]) => n === 'controls')) kept.push(['controls', '']);
+  if (tag === 'a' && kept.some(([n]) => n === 'href')) kept.push(['rel', 'noopener noreferrer']);
+  return kept.map(([n, v]) => ` ${n}="${escapeAttribute(v)}"`).join('');
+}
+
+function renderIframe(attribs: Record<string, string>, baseUrl: string | null): string | null {
+  const src = attribs.src ? safeUrl(attribs.src, baseUrl, false) : null;
+  if (!src) return null;
+  const url = new URL(src);
+  const path = IFRAME_HOSTS[url.hostname];
+  if (url.protocol !== 'https:' || !path || !path.test(url.pathname)) return null;
+  const size = ['width', 'height']
+    .filter((n) => attribs[n] && /^\s*\d{1,5}\s*$/.test(attribs[n]!))
+    .map((n) => ` ${n}="${attribs[n]!.trim()}"`)
+    .join('');
+  return `<iframe src="${escapeAttribute(src)}"${size} sandbox="allow-scripts allow-same-origin allow-popups" allowfullscreen loading="lazy" referrerpolicy="strict-origin-when-cross-origin">`;
+}
+
+/**
+ * An absolute http(s) URL (or mailto: for links), or null. Browsers ignore tabs and newlines
+ * inside URLs and control characters around them ("java\tscript:"), so they are removed first.
+ */
+export function safeUrl(raw: string, baseUrl: string | null, allowMailto: boolean): string | null {
+  const cleaned = raw.replace(/[\u0000-\u0020\u007f-\u009f\u00a0\u1680\u2000-\u200f\u2028\u2029\u202f\u205f\u3000\ufeff]+/g, (m, offset: number) =>
+    // Inner spaces are legitimate in sloppy URLs (percent-encode them); controls and tabs are not.
+    /^ +$/.test(m) && offset > 0 && offset + m.length < raw.length ? '%20' : '',
+  );
+  if (!cleaned) return null;
+  let url: URL;
+  try {
+    url = baseUrl ? new URL(cleaned, baseUrl) : new URL(cleaned);
+  } catch {
+    // No base: keep a plain relative reference (no scheme before the first / ? #).
+    return !baseUrl && !/^[^/?#]*:/.test(cleaned) ? cleaned : null;
+  }
+  if (url.protocol === 'http:' || url.protocol === 'https:') return url.href;
+  if (allowMailto && url.protocol === 'mailto:') return url.href;
+  return null;
+}
+
+function isTrackingPixel(src: string, attribs: Record<string, string>): boolean {
+  const tiny = (v: string | undefined) => v !== undefined && /^\s*[0-2](px)?\s*$/.test(v);
+  if (tiny(attribs.width) || tiny(attribs.height)) return true;
+  if (/(?:^|;)\s*(?:width|height)\s*:\s*[0-2](?:px)?\s*(?:;|$)/i.test(attribs.style ?? '')) return true;
+  if (/(?:^|;)\s*display\s*:\s*none/i.test(attribs.style ?? '')) return true;
+  try {
+    const host = new URL(src).hostname;
+    return TRACKER_HOSTS.some((t) => host === t || host.endsWith(`.${t}`));
+  } catch {
+    return false;
+  }
+}
+
+function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
