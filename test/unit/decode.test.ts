@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { decodeBody, decodeWindows1252 } from '../../src/ingest/decode.ts';
+import { IngestError } from '../../src/ingest/types.ts';
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+/** Latin-1 bytes, one byte per code point (the test strings stay within U+00FF). */
+const latin1 = (s: string) => Uint8Array.from([...s].map((c) => c.charCodeAt(0)));
+const ESS = 'Économie sociale et solidaire';
+
+describe('decodeBody', () => {
+  it('reads valid UTF-8 without any declaration', () => {
+    expect(decodeBody(utf8(`<rss>${ESS}</rss>`), null)).toBe(`<rss>${ESS}</rss>`);
+  });
+
+  it('falls back to windows-1252 for Latin-1 bytes without any declaration', () => {
+    expect(decodeBody(latin1(`<rss>${ESS}</rss>`), null)).toBe(`<rss>${ESS}</rss>`);
+  });
+
+  it('obeys an HTTP charset=ISO-8859-1 and reads 0x80–0x9F as windows-1252 (€, –, œ)', () => {
+    const bytes = Uint8Array.from([...latin1('Prix : '), 0x80, 0x20, 0x96, 0x20, 0x9c, 0x75, 0x76, 0x72, 0x65]);
+    expect(decodeBody(bytes, 'application/rss+xml; charset=ISO-8859-1')).toBe('Prix : € – œuvre');
+  });
+
+  it.each(['latin1', 'us-ascii', 'iso-8859-1', '"iso-8859-1"', 'windows-1252'])('maps charset=%s to windows-1252', (label) => {
+    expect(decodeBody(latin1(ESS), `text/xml; charset=${label}`)).toBe(ESS);
+  });
+
+  it('reads the XML declaration when HTTP says nothing', () => {
+    const doc = `<?xml version="1.0" encoding="ISO-8859-1"?><rss>${ESS}</rss>`;
+    expect(decodeBody(latin1(doc), 'application/xml')).toBe(doc);
+  });
+
+  it('reads <meta charset> in an HTML page', () => {
+    const doc = `<html><head><meta charset="iso-8859-15"></head><body>${ESS} \u00a4</body></html>`;
+    // In ISO-8859-15, 0xA4 is the euro sign.
+    expect(decodeBody(latin1(doc), 'text/html')).toContain(`${ESS} €`);
+  });
+
+  it('lets the HTTP charset win over the XML declaration', () => {
+    const doc = `<?xml version="1.0" encoding="UTF-8"?><rss>${ESS}</rss>`;
+    expect(decodeBody(latin1(doc), 'text/xml; charset=windows-1252')).toBe(doc);
+  });
+
+  it('does not mangle UTF-8 bytes wrongly served as charset=ISO-8859-1', () => {
+    const doc = `<?xml version="1.0" encoding="UTF-8"?><rss>${ESS}</rss>`;
+    expect(decodeBody(utf8(doc), 'text/xml; charset=ISO-8859-1')).toBe(doc);
+  });
+
+  it('falls back to windows-1252 when a "UTF-8" declaration is wrong', () => {
+    const doc = `<?xml version="1.0" encoding="UTF-8"?><rss>${ESS}</rss>`;
+    expect(decodeBody(latin1(doc), 'text/xml; charset=utf-8')).toBe(doc);
+    expect(decodeBody(latin1(doc), null)).toBe(doc);
+  });
+
+  it('ignores an unknown charset label and uses the next clue', () => {
+    expect(decodeBody(utf8(ESS), 'text/xml; charset=x-nonsense')).toBe(ESS);
+  });
+
+  it('ignores a UTF-16 declaration on bytes that read as ASCII', () => {
+    const doc = `<?xml version="1.0" encoding="UTF-16"?><rss>${ESS}</rss>`;
+    expect(decodeBody(utf8(doc), null)).toBe(doc);
+  });
+
+  it('honours a UTF-8 BOM over a contrary HTTP charset and strips it', () => {
+    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...utf8(ESS)]);
+    expect(decodeBody(bytes, 'text/xml; charset=iso-8859-1')).toBe(ESS);
+  });
+
+  it.each([
+    ['utf-16le', [0xff, 0xfe], false],
+    ['utf-16be', [0xfe, 0xff], true],
+  ] as const)('decodes %s by its BOM', (_name, bom, bigEndian) => {
+    const text = `<?xml version="1.0" encoding="UTF-16"?><rss>${ESS}</rss>`;
+    const body = new Uint8Array(bom.length + text.length * 2);
+    body.set(bom);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      body[bom.length + 2 * i] = bigEndian ? c >> 8 : c & 0xff;
+      body[bom.length + 2 * i + 1] = bigEndian ? c & 0xff : c >> 8;
+    }
+    expect(decodeBody(body, 'text/xml; charset=iso-8859-1')).toBe(text);
+  });
+
+  it('rejects binary garbage (a PNG header, random bytes with NULs)', () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
+    expect(() => decodeBody(png, 'image/png')).toThrow(IngestError);
+    const random = Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256);
+    try {
+      decodeBody(random, null);
+      expect.unreachable();
+    } catch (err) {
+      expect((err as IngestError).kind).toBe('decode_error');
+    }
+  });
+
+  it('decodes the whole windows-1252 high range with its own table', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const text = decodeWindows1252(all);
+    expect(text.length).toBe(256);
+    expect(text[0x80]).toBe('€');
+    expect(text[0x8c]).toBe('Œ');
+    expect(text[0x9f]).toBe('Ÿ');
+    expect(text[0xc9]).toBe('É');
+    expect(text[0xff]).toBe('ÿ');
+  });
+});
