@@ -94,8 +94,10 @@ export function buildCorpus(stories: number, seed = 42): CorpusEntry[] {
       let kind: string;
       let link: string;
       let guid = nextGuid(net);
-      let body = html;
-      if (mode < 0.45) {
+      let body: string | null = html;
+      let relayTitleFinal = relayTitle;
+      const firstHalf = paragraphs.slice(0, Math.max(2, Math.ceil(paragraphs.length / 2))).map((p) => `<p>${p}</p>`).join('');
+      if (mode < 0.4) {
         const [uKind, uFn] = pick(urlVariants);
         link = uFn(url);
         if (uKind === 'url-feedproxy') guid = url; // FeedBurner keeps the original link in the guid
@@ -103,12 +105,17 @@ export function buildCorpus(stories: number, seed = 42): CorpusEntry[] {
       } else {
         link = `https://${net}.example/relais/${s}`;
         const b = rnd();
-        if (b < 0.35) (body = `<p>Relayé depuis ${origin}</p>${html}`), (kind = `own-url+relaye-body+${tKind}`);
-        else if (b < 0.6) (body = paragraphs.slice(0, Math.max(2, Math.ceil(paragraphs.length / 2))).map((p) => `<p>${p}</p>`).join('')), (kind = `own-url+truncated+${tKind}`);
-        else if (b < 0.8) (body = `${html}<p>${sentence()}</p>`), (kind = `own-url+edited+${tKind}`);
-        else kind = `own-url+same-body+${tKind}`;
+        if (b < 0.25) (body = `<p>Relayé depuis ${origin}</p>${html}`), (kind = `own-url+relaye-body+${tKind}`);
+        else if (b < 0.42) (body = firstHalf), (kind = `own-url+truncated+${tKind}`);
+        else if (b < 0.56) (body = `${html}<p>${sentence()}</p>`), (kind = `own-url+edited+${tKind}`);
+        else if (b < 0.66) kind = `own-url+same-body+${tKind}`;
+        else if (b < 0.74) (body = `<p>${paragraphs[0]!.split('. ')[0]}.</p>`), (kind = `own-url+first-sentence+${tKind}`);
+        else if (b < 0.8) (body = null), (kind = `own-url+title-only+${tKind}`);
+        else if (b < 0.9) (relayTitleFinal = title()), (kind = 'own-url+rewritten-title+same-body');
+        else if (b < 0.95) (relayTitleFinal = `[Relais] ${relayTitle}`), (body = `<p>Relayé depuis ${pick(networks)}</p><p>Relayé depuis ${origin}</p>${html}`), (kind = 'own-url+relay-of-relay');
+        else (relayTitleFinal = title()), (body = firstHalf), (kind = 'own-url+rewritten-title+truncated');
       }
-      out.push({ story: storyId, network: net, kind, item: { guid, url: link, title: relayTitle, published: when, updated: null, author: null, summary: null, contentHtml: body, categories: [], enclosures: [] } });
+      out.push({ story: storyId, network: net, kind, item: { guid, url: link, title: relayTitleFinal, published: when, updated: null, author: null, summary: null, contentHtml: body, categories: [], enclosures: [] } });
     }
   }
 
@@ -123,7 +130,7 @@ export function buildCorpus(stories: number, seed = 42): CorpusEntry[] {
       const u = `https://${network}.example/n/${i}-${kind}-${out.length}`;
       out.push({ story: `neg-${out.length}`, network, kind, item: { guid: u, url: u, title: t, published: new Date(at), updated: null, author: null, summary: null, contentHtml: html, categories: [], enclosures: [] } });
     };
-    const k = i % 5;
+    const k = i % 6;
     if (k === 0) {
       // Serial newsletter: same template, different numbers, relayed by another network.
       const extra = `<p>${paragraph()}</p>`;
@@ -144,6 +151,11 @@ export function buildCorpus(stories: number, seed = 42): CorpusEntry[] {
       // Same generic title, different stories.
       add(net, 'same-title', 'Assemblée générale', `<p>${paragraph()}</p><p>${paragraph()}</p>`, when);
       add(other, 'same-title', 'Assemblée générale !', `<p>${paragraph()}</p><p>${paragraph()}</p>`, when + DAY);
+    } else if (k === 5) {
+      // Short posts drowned in the same network boilerplate, relayed by another network.
+      const footer = `<p>${template[1]}</p><p>${template[2]}</p>`;
+      add(net, 'boilerplate', title(), `<p>${sentence()}</p>${footer}`, when);
+      add(other, 'boilerplate', title(), `<p>${sentence()}</p>${footer}`, when + DAY);
     } else {
       // Follow-up quoting one paragraph of an earlier post, and a job offer sharing a template paragraph.
       const first = Array.from({ length: 4 }, paragraph);

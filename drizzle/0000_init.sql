@@ -77,6 +77,7 @@ CREATE TABLE `entries` (
 	`title_key` text DEFAULT '' NOT NULL,
 	`minhash` text DEFAULT '' NOT NULL,
 	`shingle_count` integer DEFAULT 0 NOT NULL,
+	`lead_key` text DEFAULT '' NOT NULL,
 	`serial_marks` text DEFAULT '' NOT NULL,
 	`text_length` integer DEFAULT 0 NOT NULL,
 	`relay` integer DEFAULT false NOT NULL,

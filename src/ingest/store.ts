@@ -32,7 +32,7 @@ const ENTRY_COLUMNS = Object.keys(getTableColumns(entries)).length;
 const BAND_COLUMNS = Object.keys(getTableColumns(itemBands)).length;
 
 /** What an entry stored without dedup carries: nothing to index. */
-const NO_FINGERPRINT: Fingerprint = { titleKey: '', marks: '', minhash: '', shingleCount: 0, relay: false, textLength: 0 };
+const NO_FINGERPRINT: Fingerprint = { titleKey: '', marks: '', minhash: '', shingleCount: 0, relay: false, textLength: 0, leadKey: '' };
 
 /** Publication of a new entry: missing → first seen; in the future → clamped to first seen. */
 function publicationFor(raw: number | null, firstSeen: number): number {
@@ -86,6 +86,7 @@ export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: Pars
     canonicalUrl: p.canonicalUrl,
     titleKey: fp.titleKey,
     marks: fp.marks,
+    leadKey: fp.leadKey,
     minhash: fp.minhash,
     shingleCount: fp.shingleCount,
     publishedAt,
@@ -131,10 +132,11 @@ export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: Pars
       serialMarks: fp.marks,
       textLength: fp.textLength,
       relay: fp.relay,
+      leadKey: fp.leadKey,
     });
     if (dedupe) {
       addBands(keys, itemId, publishedAt);
-      matcher.addEntry({ id: null, itemId, sourceId: source.id, networkSlug: source.networkSlug, guid: p.guid, guidHash: p.guidHash, canonicalUrl: p.canonicalUrl, titleKey: fp.titleKey, marks: fp.marks, minhash: fp.minhash, shingleCount: fp.shingleCount, publishedAt }, keys);
+      matcher.addEntry({ id: null, itemId, sourceId: source.id, networkSlug: source.networkSlug, guid: p.guid, guidHash: p.guidHash, canonicalUrl: p.canonicalUrl, titleKey: fp.titleKey, leadKey: fp.leadKey, marks: fp.marks, minhash: fp.minhash, shingleCount: fp.shingleCount, publishedAt }, keys);
     }
     result.new++;
   });
@@ -163,6 +165,7 @@ export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: Pars
       serialMarks: fp.marks,
       textLength: fp.textLength,
       relay: fp.relay,
+      leadKey: fp.leadKey,
     };
     statements.push(orm.update(entries).set(values).where(eq(entries.id, old.id)));
     editedRows.set(old.id, { sourceId: source.id, firstSeenAt: old.firstSeenAt, ...values });

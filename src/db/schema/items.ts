@@ -72,6 +72,8 @@ export const entries = sqliteTable(
     minhash: text('minhash').notNull().default(''),
     /** Number of distinct shingles behind `minhash` (for containment estimates). */
     shingleCount: integer('shingle_count').notNull().default(0),
+    /** Hash of the text's first words (see ingest/dedupe/fingerprint.ts), '' when the text is too short. */
+    leadKey: text('lead_key').notNull().default(''),
     /** Numbers, dates and ordinals of the title: serial titles whose marks differ stay apart. */
     serialMarks: text('serial_marks').notNull().default(''),
     /** Length of the plain text without relay marks, and whether it is a relay: "best content" ranks on them. */

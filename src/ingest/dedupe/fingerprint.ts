@@ -1,6 +1,6 @@
 /** What dedup knows of one entry: title key, serial marks, MinHash signature and band keys. */
 import { htmlToText, looksLikeRelay, serialMarks, stripBodyRelay, titleKey, words } from './text.ts';
-import { bandKeys, minhash, shingleHashes, signatureToHex } from './minhash.ts';
+import { BANDS, bandKeys, minhash, shingleHashes, signatureToHex } from './minhash.ts';
 import { fnv1a32 } from './hash.ts';
 
 export interface Fingerprint {
@@ -14,7 +14,13 @@ export interface Fingerprint {
   relay: boolean;
   /** Length of the plain text (without relay marks): "best content" prefers the longest. */
   textLength: number;
+  /** Hash of the text's first words: truncated copies and teasers keep the beginning. '' when too short. */
+  leadKey: string;
 }
+
+const LEAD_WORDS = 8;
+/** Bodies with fewer words are compared together with their title. */
+const BODY_ALONE_WORDS = 8;
 
 /** Fingerprint of an entry from its title and sanitised HTML (summary when there is no content). */
 export function fingerprint(title: string, contentHtml: string | null, summary: string | null): Fingerprint {
@@ -22,9 +28,10 @@ export function fingerprint(title: string, contentHtml: string | null, summary: 
   const body = stripBodyRelay(rawText);
   const key = titleKey(title);
   // The body alone when it says enough, so a rewritten title does not dilute the text's
-  // similarity; short bodies lean on the title too.
+  // similarity and a teaser stays contained in its full text; tiny bodies lean on the title.
   const bodyWords = words(body);
-  const shingles = shingleHashes(bodyWords.length >= 30 ? bodyWords : words(`${key} ${body}`));
+  const shingles = shingleHashes(bodyWords.length >= BODY_ALONE_WORDS ? bodyWords : words(`${key} ${body}`));
+  const leadKey = bodyWords.length >= LEAD_WORDS ? fnv1a32(bodyWords.slice(0, LEAD_WORDS).join(' ')).toString(16) : '';
   return {
     titleKey: key,
     marks: serialMarks(title),
@@ -32,12 +39,17 @@ export function fingerprint(title: string, contentHtml: string | null, summary: 
     shingleCount: shingles.size,
     relay: looksLikeRelay(title, rawText),
     textLength: body.length,
+    leadKey,
   };
 }
 
-/** Keys under which an entry is indexed: its LSH bands and its title bucket. */
-export function indexKeys(fp: Pick<Fingerprint, 'titleKey' | 'minhash' | 'shingleCount'>): string[] {
+/** Keys under which an entry is indexed: its LSH bands, its title bucket and its lead bucket. */
+export function indexKeys(fp: Pick<Fingerprint, 'titleKey' | 'minhash' | 'shingleCount' | 'leadKey'>): string[] {
   const keys = fp.shingleCount > 0 ? bandKeys(fp.minhash) : [];
   if (fp.titleKey) keys.push(`t:${fnv1a32(fp.titleKey).toString(16)}:${fp.titleKey.length}`);
+  if (fp.leadKey) keys.push(`l:${fp.leadKey}`);
   return keys;
 }
+
+/** How many index keys an entry can have (sizes the lookup query). */
+export const MAX_INDEX_KEYS = BANDS + 2;

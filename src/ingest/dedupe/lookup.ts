@@ -10,11 +10,11 @@
 import { and, between, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { entries, itemBands, type EntryRow } from '../../db/schema/items.ts';
-import { BANDS } from './minhash.ts';
+import { MAX_INDEX_KEYS } from './fingerprint.ts';
 
-/** Inputs per execution; index keys per input: the bands and the title bucket. */
+/** Inputs per execution; index keys per input: the bands, the title and lead buckets. */
 const PER_QUERY = 4;
-const KEYS_PER_INPUT = BANDS + 1;
+const KEYS_PER_INPUT = MAX_INDEX_KEYS;
 
 export interface LookupInput {
   /** Distinctive guid's hash, or null. */

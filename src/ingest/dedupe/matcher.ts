@@ -18,6 +18,7 @@ export interface MatchInput {
   guidHash: string;
   canonicalUrl: string | null;
   titleKey: string;
+  leadKey: string;
   marks: string;
   minhash: string;
   shingleCount: number;
@@ -35,6 +36,7 @@ export interface KnownEntry {
   guidHash: string;
   canonicalUrl: string | null;
   titleKey: string;
+  leadKey: string;
   marks: string;
   minhash: string;
   shingleCount: number;

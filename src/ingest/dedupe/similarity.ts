@@ -2,16 +2,21 @@
  * The near-duplicate decision between two entries: pure, conservative, explainable.
  *
  * - Serial titles stay apart: when both titles carry numbers/dates/ordinals, they must be equal.
- * - Same title key: the texts must overlap (containment ≥ 0.7), or, when one of them is little
- *   more than its title, the title must be specific (≥ 4 words) and the dates within 7 days.
- * - Different titles: near-identical texts (Jaccard ≥ 0.8 with related titles, ≥ 0.9 otherwise,
- *   or a truncated copy: containment ≥ 0.9 with related titles), on texts long enough to judge.
+ * - Same title key: the texts must overlap (containment ≥ 0.7), or the title must be specific
+ *   (≥ 4 words), the dates within 7 days, and one text either a teaser (< 30 shingles) opening
+ *   with the same words as the other or little more than its title.
+ * - Different titles: near-identical texts (Jaccard ≥ 0.8 with related titles, ≥ 0.95 otherwise,
+ *   or a truncated copy: containment ≥ 0.9 with related titles), on texts long enough to judge;
+ *   or a long text (≥ 40 shingles) wholly contained in a clearly longer one (size ratio ≤ 0.8,
+ *   containment ≥ 0.95, or ≥ 0.85 with the same opening words; Jaccard ≥ 0.3).
  * Callers restrict candidates to ±30 days of publication before asking.
  */
 import { estimateContainment, estimateJaccard, signatureFromHex } from './minhash.ts';
 
 export interface Comparable {
   titleKey: string;
+  /** Hash of the first words of the text ('' when too short). */
+  leadKey: string;
   marks: string;
   minhash: string;
   shingleCount: number;
@@ -30,6 +35,7 @@ const DAY = 86_400_000;
 export const CANDIDATE_WINDOW_MS = 30 * DAY;
 const SHORT_TEXT = 8;
 const LONG_ENOUGH = 20;
+const TEASER = 30;
 
 function titleTokenSimilarity(a: string, b: string): number {
   const sa = new Set(a.split(' ').filter(Boolean));
@@ -71,15 +77,28 @@ export function compareEntries(a: Comparable, b: Comparable): Verdict {
   if (a.titleKey && a.titleKey === b.titleKey) {
     if (minShingles >= SHORT_TEXT && containment >= 0.7) return yes('same title, overlapping text', 0.5 + containment / 2);
     const specific = a.titleKey.split(' ').length >= 4;
+    // A teaser (the opening sentence only) is too small for MinHash to see it inside the full
+    // text. Posts made from one template open alike too, but they go on: only a short text counts.
+    if (specific && minShingles < TEASER && a.leadKey && a.leadKey === b.leadKey && Math.abs(a.publishedAt - b.publishedAt) <= 7 * DAY) {
+      return yes('same specific title, a teaser with the same opening words', 0.7);
+    }
     if (minShingles < SHORT_TEXT && specific && Math.abs(a.publishedAt - b.publishedAt) <= 7 * DAY) {
       return yes('same specific title, one text too short to compare', 0.6);
     }
     return { duplicate: false, score: 0, detail: `same title but different text; ${scores}` };
   }
   if (minShingles >= LONG_ENOUGH) {
-    if (jaccard >= 0.9) return yes('near-identical text', jaccard);
+    if (jaccard >= 0.95) return yes('near-identical text', jaccard);
     if (jaccard >= 0.8 && titleSim >= 0.3) return yes('near-identical text, related titles', jaccard);
     if (containment >= 0.9 && titleSim >= 0.5) return yes('truncated copy, related titles', containment * 0.95);
+  }
+  // A substantial text wholly contained in a clearly longer one (a truncated relay under a new
+  // title). Posts of similar length sharing a long footer look contained too: the size ratio
+  // and the 0.95 bar keep them apart.
+  const sizeRatio = minShingles / Math.max(a.shingleCount, b.shingleCount, 1);
+  if (minShingles >= 40 && sizeRatio <= 0.8 && jaccard >= 0.3) {
+    if (containment >= 0.95) return yes('long text contained in a longer one', containment * 0.9);
+    if (containment >= 0.85 && a.leadKey && a.leadKey === b.leadKey) return yes('long text contained in a longer one, same opening words', containment * 0.9);
   }
   return { duplicate: false, score: 0, detail: `not similar enough; ${scores}` };
 }

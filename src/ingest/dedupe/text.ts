@@ -47,8 +47,15 @@ export function stripTitleRelay(title: string): string {
 
 /** The body text without a leading "Relayé depuis …" line or phrase. */
 export function stripBodyRelay(text: string): string {
-  const line = text.replace(BODY_RELAY_LINE, '');
-  return (line !== text ? line : text.replace(BODY_RELAY_INLINE, '')).trim();
+  let t = text;
+  // A relay of a relay says it twice.
+  for (let i = 0; i < 3; i++) {
+    const line = t.replace(BODY_RELAY_LINE, '');
+    const next = (line !== t ? line : t.replace(BODY_RELAY_INLINE, '')).trim();
+    if (next === t) break;
+    t = next;
+  }
+  return t.trim();
 }
 
 /** Whether title or body says it is a relay of someone else's story. */
