@@ -79,4 +79,24 @@ describe('near-duplicate decision', () => {
     expect(compareEntries(at('Assemblée générale', ''), at('Assemblée générale', '')).duplicate).toBe(false);
     expect(compareEntries(at('Assemblée générale de la SCIC Énergie Partagée', ''), at('[Relais] Assemblée générale de la SCIC Énergie partagée', '')).duplicate).toBe(true);
   });
+
+  const para = (seed: string, n = 45) => Array.from({ length: n }, (_, i) => `${seed}${(i * 7919) % 97}`).join(' ');
+
+  it('merges a teaser (opening sentence only) under the same specific title, not a template post', () => {
+    const full = `<p>${story}</p><p>${other}</p>`;
+    const teaser = `<p>${story.split('. ')[0]}.</p>`;
+    expect(compareEntries(at('Programme culturel des CAE en région', full), at('[Relais] Programme culturel des CAE en région', teaser, 2)).duplicate).toBe(true);
+    // Two job offers from one template: same title, same opening, then different texts.
+    const offerA = `<p>${story}</p><p>${para('alpha')}</p>`;
+    const offerB = `<p>${story}</p><p>${para('beta')}</p>`;
+    expect(compareEntries(at('Offre d’emploi : chargé·e de mission', offerA), at("Offre d'emploi : chargé·e de mission", offerB, 2)).duplicate).toBe(false);
+  });
+
+  it('merges a long truncated copy under a new title, not posts sharing a long footer', () => {
+    const long = `<p>${para('gamma', 60)}</p><p>${para('delta', 60)}</p>`;
+    const half = `<p>${para('gamma', 60)}</p>`;
+    expect(compareEntries(at('Un titre original', long), at('Tout autre chose', half, 2)).detail).toMatch(/^long text contained/);
+    const footer = `<p>${para('pied', 60)}</p>`;
+    expect(compareEntries(at('Première nouvelle', `<p>${para('un', 25)}</p>${footer}`), at('Autre nouvelle', `<p>${para('deux', 25)}</p>${footer}`, 2)).duplicate).toBe(false);
+  });
 });
