@@ -42,11 +42,17 @@ export function shingleHashes(words: string[]): Set<number> {
 /** The MinHash signature of a shingle set (all 0xffffffff when empty). */
 export function minhash(shingles: Set<number>): Uint32Array {
   const sig = new Uint32Array(MINHASH_SIZE).fill(0xffffffff);
-  for (const s of shingles) {
-    for (let i = 0; i < MINHASH_SIZE; i++) {
-      const v = (Math.imul(A[i]!, s) + B[i]!) >>> 0;
-      if (v < sig[i]!) sig[i] = v;
+  // Int32 values keep Math.imul on its fast path (hashes above 2³¹ would be heap numbers).
+  const values = Int32Array.from(shingles);
+  for (let i = 0; i < MINHASH_SIZE; i++) {
+    const a = A[i]! | 0;
+    const b = B[i]! | 0;
+    let min = 0xffffffff;
+    for (let j = 0; j < values.length; j++) {
+      const v = (Math.imul(a, values[j]!) + b) >>> 0;
+      if (v < min) min = v;
     }
+    sig[i] = min;
   }
   return sig;
 }
