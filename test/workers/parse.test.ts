@@ -1,0 +1,97 @@
+import { describe, expect, inject, it } from 'vitest';
+import { decodeBody } from '../../src/ingest/decode.ts';
+import { parseFeed } from '../../src/ingest/parse-feed.ts';
+import { sanitizeHtml } from '../../src/ingest/sanitize.ts';
+import { feedToParseOutput } from '../../src/ingest/parse-output.ts';
+
+/** The same decode → parse → sanitise path inside workerd (nodejs_compat), fixtures fetched from the fixture server. */
+const base = inject('fixtureBase');
+
+async function fetchFeed(name: string) {
+  const url = `${base}/parse/${name}`;
+  const res = await fetch(url);
+  const text = decodeBody(new Uint8Array(await res.arrayBuffer()), res.headers.get('content-type'));
+  return parseFeed(text, url);
+}
+
+describe('decode in workerd', () => {
+  it('falls back to windows-1252 for Latin-1 bytes and maps 0x80–0x9F', () => {
+    const bytes = Uint8Array.from([0xc9, 0x63, 0x6f, 0x6e, 0x6f, 0x6d, 0x69, 0x65, 0x20, 0x80, 0x20, 0x96]);
+    expect(decodeBody(bytes, null)).toBe('Économie € –');
+    expect(decodeBody(bytes, 'text/xml; charset=iso-8859-1')).toBe('Économie € –');
+  });
+
+  it('decodes UTF-16LE by its BOM and ISO-8859-15 by its label', () => {
+    expect(decodeBody(new Uint8Array([0xff, 0xfe, 0xc9, 0x00, 0x53, 0x00]), 'text/xml; charset=iso-8859-1')).toBe('ÉS');
+    expect(decodeBody(new Uint8Array([0xa4]), 'text/plain; charset=iso-8859-15')).toBe('€');
+  });
+
+  it('rejects binary bytes', () => {
+    expect(() => decodeBody(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), null)).toThrow(/binary/);
+  });
+});
+
+describe('parse in workerd', () => {
+  it('reads RSS 2.0 through rss-parser, resolved and sanitised', async () => {
+    const feed = await fetchFeed('rss2.xml');
+    expect(feed.items[0]).toMatchObject({
+      guid: 'coop-occ-42',
+      url: 'https://coop-occitanie.example.org/actus/mois-ess',
+      title: 'Économie sociale & solidaire : le mois',
+      categories: ['ESS', 'Occitanie'],
+    });
+    expect(feed.items[0]!.contentHtml).not.toContain('script');
+    expect(feed.items[0]!.published?.toISOString()).toBe('2026-11-02T09:00:00.000Z');
+  });
+
+  it('reads RSS 1.0, Atom with xml:base and XHTML, JSON Feed 1.0 and 1.1', async () => {
+    expect((await fetchFeed('rss1.rdf')).items[0]!.author).toBe('Yann Le Goff');
+    const atom = await fetchFeed('atom.xml');
+    expect(atom.items.map((i) => i.url)).toEqual([
+      'https://tierslieux.example.org/blog/2026/fabrique-nantes',
+      'https://autre.example.org/articles/numero-2',
+      'https://tierslieux.example.org/blog/invalide',
+    ]);
+    expect(atom.items[1]!.title).toBe('Un titre XHTML');
+    expect((await fetchFeed('feed-1.1.json')).items[0]!.author).toBe('Sophie Bernard, Paul Roux');
+    expect((await fetchFeed('feed-1.0.json')).items[0]!.author).toBe('Jean Dupont');
+  });
+
+  it('reads the Latin-1 fixture through its XML declaration', async () => {
+    const feed = await fetchFeed('latin1.xml');
+    expect(feed.title).toBe('Économie sociale et solidaire');
+    expect(feed.items[0]!.title).toBe('Café associatif – € collectés');
+  });
+
+  it('gives the parse JSON shape', async () => {
+    const out = feedToParseOutput(await fetchFeed('feed-1.1.json'));
+    expect(out.items[0]).toMatchObject({ id: '2026-11-05-appel', published: '2026-11-05T08:00:00.000Z', content_html: expect.stringContaining('<p>') });
+  });
+
+  it('refuses HTML pages, truncated XML and entity bombs quickly', async () => {
+    await expect(fetchFeed('page.html')).rejects.toMatchObject({ kind: 'not_a_feed' });
+    await expect(fetchFeed('truncated.xml')).rejects.toMatchObject({ kind: 'parse_error' });
+    const start = Date.now();
+    await expect(fetchFeed('billion-laughs.xml')).rejects.toMatchObject({ kind: 'parse_error' });
+    await expect(fetchFeed('xxe.xml')).rejects.toMatchObject({ kind: 'parse_error' });
+    expect(Date.now() - start).toBeLessThan(2000);
+  });
+
+  it('reads a 10,000-item feed', async () => {
+    const items = Array.from({ length: 10_000 }, (_, i) => `<item><title>A ${i}</title><guid>g${i}</guid><description>&lt;p&gt;x ${i}&lt;/p&gt;</description></item>`).join('');
+    const feed = await parseFeed(`<rss version="2.0"><channel><title>t</title>${items}</channel></rss>`, 'https://big.example/');
+    expect(feed.items).toHaveLength(10_000);
+  });
+});
+
+describe('sanitize in workerd', () => {
+  it.each([
+    ['<a href="java&#x09;script:alert(1)">x</a>', '<a>x</a>'],
+    ['<img src=x onerror=alert(1)>', '<img src="https://r.example/a/x">'],
+    ['<svg onload=alert(1)><script>alert(1)</script></svg>ok', 'ok'],
+    ['<iframe src="https://evil.example/"></iframe><iframe src="https://player.vimeo.com/video/1"></iframe>', '<iframe src="https://player.vimeo.com/video/1" sandbox="allow-scripts allow-same-origin allow-popups" allowfullscreen loading="lazy" referrerpolicy="strict-origin-when-cross-origin"></iframe>'],
+    ['<img src="p.gif" width="1" height="1"><a href="../b">b</a>', '<a href="https://r.example/b" rel="noopener noreferrer">b</a>'],
+  ])('%s', (input, expected) => {
+    expect(sanitizeHtml(input, 'https://r.example/a/page')).toBe(expected);
+  });
+});
