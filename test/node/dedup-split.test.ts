@@ -36,6 +36,11 @@ describe('provenance, explanation and split (Node, real SQLite)', () => {
 
     const relayEntry = rows.find((r) => r.sourceId === b.id)!;
     const app = createApp(deps);
+    const shownApi = await app.request(`/api/admin/items/${itemId}`, { headers: auth });
+    expect(shownApi.status).toBe(200);
+    const explained = (await shownApi.json()) as { entries: Array<{ id: number; mergeReason: string }> };
+    expect(explained.entries.map((e) => e.mergeReason)).toEqual(['first', 'canonical_url']);
+    expect((await app.request('/api/admin/items/nope', { headers: auth })).status).toBe(404);
     expect((await app.request(`/api/admin/entries/${relayEntry.id}/split`, { method: 'POST' })).status).toBe(401);
     expect((await app.request(`/api/admin/entries/abc/split`, { method: 'POST', headers: auth })).status).toBe(400);
     expect((await app.request(`/api/admin/entries/999999/split`, { method: 'POST', headers: auth })).status).toBe(404);
