@@ -51,13 +51,13 @@ describe('demo federation content', () => {
     expect(again.status).toBe(304);
   });
 
-  it('passes feedparser (no bozo) for the XML feeds and icalendar with recurring_ical_events', () => {
+  it('passes feedparser (no bozo, XML feeds) and icalendar with recurring_ical_events', () => {
     const dir = mkdtempSync(join(tmpdir(), 'demo-content-'));
     const docs: string[] = [];
     const calendars: string[] = [];
     let i = 0;
     for (const [path, file] of running.federation.files) {
-      // feedparser reads JSON Feed only from HTTP with a JSON content type: XML formats here.
+      // feedparser 6.0 (Debian) has no JSON Feed reader: XML formats here, JSON Feeds in the first test.
       if (file.contentType.startsWith('text/html') || file.contentType.includes('json')) continue;
       const name = join(dir, `${i++}`);
       writeFileSync(name, file.body);
