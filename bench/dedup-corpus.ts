@@ -134,8 +134,8 @@ export function buildCorpus(stories: number, seed = 42): CorpusEntry[] {
     if (k === 0) {
       // Serial newsletter: same template, different numbers, relayed by another network.
       const extra = `<p>${paragraph()}</p>`;
-      add(net, 'serial-newsletter', `Lettre d'information n°${i + 1}`, template.map((p) => `<p>${p}</p>`).join('') + extra, when);
-      add(other, 'serial-newsletter', `[Relais] Lettre d'information n°${i + 2}`, template.map((p) => `<p>${p}</p>`).join('') + extra, when + 7 * DAY);
+      add(net, 'serial-newsletter', `Lettre d'information n°${2 * i + 1}`, template.map((p) => `<p>${p}</p>`).join('') + extra, when);
+      add(other, 'serial-newsletter', `[Relais] Lettre d'information n°${2 * i + 2}`, template.map((p) => `<p>${p}</p>`).join('') + extra, when + 7 * DAY);
     } else if (k === 1) {
       // Workshop series: identical text, session number in the title.
       const html = Array.from({ length: 3 }, paragraph).map((p) => `<p>${p}</p>`).join('');

@@ -19,6 +19,8 @@ export interface Fingerprint {
 }
 
 const LEAD_WORDS = 8;
+/** Titles with fewer words are too generic for a title bucket. */
+export const SPECIFIC_TITLE_WORDS = 4;
 /** Bodies with fewer words are compared together with their title. */
 const BODY_ALONE_WORDS = 8;
 
@@ -46,7 +48,10 @@ export function fingerprint(title: string, contentHtml: string | null, summary: 
 /** Keys under which an entry is indexed: its LSH bands, its title bucket and its lead bucket. */
 export function indexKeys(fp: Pick<Fingerprint, 'titleKey' | 'minhash' | 'shingleCount' | 'leadKey'>): string[] {
   const keys = fp.shingleCount > 0 ? bandKeys(fp.minhash) : [];
-  if (fp.titleKey) keys.push(`t:${fnv1a32(fp.titleKey).toString(16)}:${fp.titleKey.length}`);
+  // Only specific titles get a bucket: a generic one ("Assemblée générale") would bring every
+  // homonym of the month as a candidate, and same-title merges need overlapping texts anyway,
+  // which the bands and the lead bucket find.
+  if (fp.titleKey.split(' ').length >= SPECIFIC_TITLE_WORDS) keys.push(`t:${fnv1a32(fp.titleKey).toString(16)}:${fp.titleKey.length}`);
   if (fp.leadKey) keys.push(`l:${fp.leadKey}`);
   return keys;
 }

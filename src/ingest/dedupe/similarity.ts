@@ -12,6 +12,7 @@
  * Callers restrict candidates to ±30 days of publication before asking.
  */
 import { estimateContainment, estimateJaccard, signatureFromHex } from './minhash.ts';
+import { SPECIFIC_TITLE_WORDS } from './fingerprint.ts';
 
 export interface Comparable {
   titleKey: string;
@@ -76,7 +77,7 @@ export function compareEntries(a: Comparable, b: Comparable): Verdict {
 
   if (a.titleKey && a.titleKey === b.titleKey) {
     if (minShingles >= SHORT_TEXT && containment >= 0.7) return yes('same title, overlapping text', 0.5 + containment / 2);
-    const specific = a.titleKey.split(' ').length >= 4;
+    const specific = a.titleKey.split(' ').length >= SPECIFIC_TITLE_WORDS;
     // A teaser (the opening sentence only) is too small for MinHash to see it inside the full
     // text. Posts made from one template open alike too, but they go on: only a short text counts.
     if (specific && minShingles < TEASER && a.leadKey && a.leadKey === b.leadKey && Math.abs(a.publishedAt - b.publishedAt) <= 7 * DAY) {
