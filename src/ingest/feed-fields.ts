@@ -43,7 +43,9 @@ export function plainText(html: string | null | undefined, max: number): string 
     },
     { decodeEntities: true },
   );
-  parser.write(html.length > LIMITS.content ? html.slice(0, LIMITS.content) : html);
+  // Only `max` characters survive: reading far beyond that is wasted work on long articles.
+  const budget = Math.min(LIMITS.content, max * 40);
+  parser.write(html.length > budget ? html.slice(0, budget) : html);
   parser.end();
   return bounded(collapse(out), max);
 }

@@ -150,12 +150,15 @@ function renderIframe(attribs: Record<string, string>, baseUrl: string | null): 
   return `<iframe src="${escapeAttribute(src)}"${size} sandbox="allow-scripts allow-same-origin allow-popups" allowfullscreen loading="lazy" referrerpolicy="strict-origin-when-cross-origin">`;
 }
 
+const INVISIBLE = /[\u0000-\u0020\u007f-\u009f\u00a0\u1680\u2000-\u200f\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+const INVISIBLE_RUNS = new RegExp(`${INVISIBLE.source}+`, 'g');
+
 /**
  * An absolute http(s) URL (or mailto: for links), or null. Browsers ignore tabs and newlines
  * inside URLs and control characters around them ("java\tscript:"), so they are removed first.
  */
 export function safeUrl(raw: string, baseUrl: string | null, allowMailto: boolean): string | null {
-  const cleaned = raw.replace(/[\u0000-\u0020\u007f-\u009f\u00a0\u1680\u2000-\u200f\u2028\u2029\u202f\u205f\u3000\ufeff]+/g, (m, offset: number) =>
+  const cleaned = !INVISIBLE.test(raw) ? raw : raw.replace(INVISIBLE_RUNS, (m, offset: number) =>
     // Inner spaces are legitimate in sloppy URLs (percent-encode them); controls and tabs are not.
     /^ +$/.test(m) && offset > 0 && offset + m.length < raw.length ? '%20' : '',
   );
