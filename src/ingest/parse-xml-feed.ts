@@ -38,9 +38,11 @@ export async function parseXmlFeed(text: string, baseUrl: string): Promise<Parse
   try {
     raw = (await new RawFeedParser({ defaultRSS: 2 }).parseString(text)) as unknown as Raw;
   } catch (err) {
-    const message = (err as Error).message.split('\n')[0];
-    if (/not recognized/i.test(message ?? '')) throw new IngestError('not_a_feed', 'This XML document is not an RSS or Atom feed.');
-    throw new IngestError('parse_error', `Invalid XML: ${message}`);
+    const message = String((err as Error)?.message ?? err).split('\n')[0]!;
+    if (/not recognized/i.test(message)) throw new IngestError('not_a_feed', 'This XML document is not an RSS or Atom feed.');
+    // sax reports "Message\nLine: N\nColumn: M\nChar: c": keep the position, it is what a coordinator needs.
+    const at = String((err as Error)?.message ?? '').match(/Line: (\d+)\s+Column: (\d+)/);
+    throw new IngestError('parse_error', `Invalid XML: ${message}${at ? ` (line ${Number(at[1]) + 1}, column ${at[2]})` : ''}`);
   }
   return raw.format === 'atom' ? atomFeed(raw, baseUrl, text) : rssFeed(raw, baseUrl);
 }
