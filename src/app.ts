@@ -5,6 +5,7 @@ import type { HubEnv } from './http.ts';
 import { healthRoutes } from './web/health.ts';
 import { adminAuth } from './web/admin-auth.ts';
 import { adminItemRoutes } from './web/admin-items.ts';
+import { feedRoutes } from './web/feeds.ts';
 
 /**
  * The one Hono app, used by the Node server, the Worker and the tests alike.
@@ -22,6 +23,7 @@ export function createApp(deps: Deps): Hono<HubEnv> {
 
   // Feature routes (each a small Hono app of its own).
   app.route('/', healthRoutes);
+  app.route('/', feedRoutes);
   app.route('/api/admin', adminItemRoutes);
 
   app.notFound((c) => c.json({ error: 'not_found', message: `Nothing at ${new URL(c.req.url).pathname}` }, 404));

@@ -1,5 +1,6 @@
 import type { Config } from './env.ts';
 import type { Database } from './db/client.ts';
+import type { ResponseCache } from './publish/cache.ts';
 
 /** Time, injectable so tests and the digest can travel. */
 export interface Clock {
@@ -61,4 +62,9 @@ export interface Deps {
   mailer: Mailer | null;
   dispatcher: PullDispatcher;
   log: Logger;
+  /**
+   * Where rendered feeds are kept between requests (see publish/cache.ts): the Cache API on
+   * Workers, an in-memory LRU on Node. Absent or null: every request renders.
+   */
+  responseCache?: ResponseCache | null;
 }

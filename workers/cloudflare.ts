@@ -3,6 +3,7 @@ import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/env.ts';
 import { d1Database } from '../src/db/d1.ts';
 import { consoleLogger, systemClock, type Deps } from '../src/deps.ts';
+import { edgeResponseCache, type EdgeCache } from '../src/publish/cache.ts';
 
 /** Bindings and vars declared in wrangler.toml. */
 export interface Env {
@@ -24,6 +25,8 @@ export function workerDeps(env: Env): Deps {
     mailer: null,
     dispatcher: { dispatch: async () => {} },
     log: consoleLogger,
+    // caches.default: a popular feed is answered at the edge without a D1 query (see publish/cache.ts).
+    responseCache: typeof caches !== 'undefined' ? edgeResponseCache((caches as unknown as { default: EdgeCache }).default) : null,
   };
 }
 

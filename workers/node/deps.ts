@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { loadConfig, type Config } from '../../src/env.ts';
 import { consoleLogger, systemClock, type Deps, type Logger } from '../../src/deps.ts';
 import { openSqlite } from './sqlite.ts';
+import { memoryResponseCache } from '../../src/publish/cache.ts';
 
 export type NodeDeps = Deps & { close(): Promise<void> };
 
@@ -23,6 +24,7 @@ export function nodeDeps(options: { env?: Record<string, unknown>; config?: Conf
     mailer: null,
     dispatcher: { dispatch: async () => {} },
     log: options.log ?? consoleLogger,
+    responseCache: memoryResponseCache(),
     async close() {
       await deps.mailer?.close?.();
       db.close();

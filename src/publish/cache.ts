@@ -1,0 +1,71 @@
+/**
+ * The seam through which rendered feeds are reused. Two kinds:
+ * - `versioned` (Node, in memory): keys carry the store version, so an entry is never stale;
+ *   reading the version is one O(1) query per request.
+ * - `ttl` (Workers, Cache API): looked up before the store is touched, so a popular feed
+ *   costs no D1 query at all; entries expire after a short edge TTL, and new pulls show up then.
+ */
+export interface ResponseCache {
+  readonly mode: 'versioned' | 'ttl';
+  /** `key` is an absolute URL (the Cache API wants one). */
+  match(key: string): Promise<Response | undefined>;
+  put(key: string, res: Response): Promise<void>;
+}
+
+interface Stored {
+  body: ArrayBuffer;
+  status: number;
+  headers: [string, string][];
+}
+
+/** A small least-recently-used cache of whole responses, for one Node process. */
+export function memoryResponseCache(maxEntries = 200): ResponseCache {
+  const map = new Map<string, Stored>();
+  return {
+    mode: 'versioned',
+    async match(key) {
+      const hit = map.get(key);
+      if (!hit) return undefined;
+      map.delete(key);
+      map.set(key, hit); // most recently used last
+      return new Response(hit.body, { status: hit.status, headers: hit.headers });
+    },
+    async put(key, res) {
+      const body = await res.arrayBuffer();
+      map.delete(key);
+      map.set(key, { body, status: res.status, headers: [...res.headers] });
+      while (map.size > maxEntries) map.delete(map.keys().next().value!);
+    },
+  };
+}
+
+/** Minimal shape of the Workers Cache (caches.default), to stay free of runtime types here. */
+export interface EdgeCache {
+  match(key: string): Promise<Response | undefined>;
+  put(key: string, res: Response): Promise<void>;
+}
+
+/**
+ * The Workers Cache API as a ResponseCache. The stored copy says `s-maxage=edgeTtlSeconds`
+ * (the Cache API honours it); the copy handed to readers gets the public Cache-Control back.
+ */
+export function edgeResponseCache(cache: EdgeCache, edgeTtlSeconds = 60): ResponseCache {
+  return {
+    mode: 'ttl',
+    async match(key) {
+      const hit = await cache.match(key);
+      if (!hit) return undefined;
+      const res = new Response(hit.body, hit);
+      const publicControl = hit.headers.get('x-hub-cache-control');
+      if (publicControl) res.headers.set('cache-control', publicControl);
+      res.headers.delete('x-hub-cache-control');
+      return res;
+    },
+    async put(key, res) {
+      const stored = new Response(res.body, res);
+      stored.headers.set('x-hub-cache-control', res.headers.get('cache-control') ?? '');
+      stored.headers.set('cache-control', `public, max-age=${edgeTtlSeconds}`);
+      await cache.put(key, stored);
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Conditional GET for everything the hub republishes: ETag + Last-Modified on the way out,
+ * 304 for If-None-Match / If-Modified-Since on the way in (RFC 9110 §13), and the response
+ * cache in between (see cache.ts).
+ */
+import type { Deps } from '../deps.ts';
+import { storeVersion } from '../db/river.ts';
+
+/** What a feed renderer produces. */
+export interface Rendered {
+  body: string;
+  contentType: string;
+  /** Newest change among what the body shows (epoch ms); the store version's time when empty. */
+  lastModified: number;
+}
+
+/** Readers may keep a feed five minutes; shared caches too. */
+export const FEED_CACHE_CONTROL = 'public, max-age=300';
+
+/** 53-bit FNV-1a of a string, hex: enough to tell versions apart in an ETag. */
+export function shortHash(text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  return ((h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0')).slice(0, 14);
+}
+
+/** True when the request's validators say the reader already has this response. */
+export function isNotModified(req: Request, etag: string | null, lastModified: string | null): boolean {
+  const inm = req.headers.get('if-none-match');
+  if (inm !== null) {
+    if (!etag) return false;
+    const bare = etag.replace(/^W\//, '');
+    return inm.trim() === '*' || inm.split(',').some((t) => t.trim().replace(/^W\//, '') === bare);
+  }
+  const ims = req.headers.get('if-modified-since');
+  if (ims && lastModified) {
+    const since = Date.parse(ims);
+    const modified = Date.parse(lastModified);
+    return !Number.isNaN(since) && !Number.isNaN(modified) && modified <= since;
+  }
+  return false;
+}
+
+/** The 304 for a response the reader already has: validators and caching headers only. */
+export function notModified(from: Headers): Response {
+  const headers = new Headers();
+  for (const name of ['etag', 'last-modified', 'cache-control', 'vary']) {
+    const v = from.get(name);
+    if (v) headers.set(name, v);
+  }
+  return new Response(null, { status: 304, headers });
+}
+
+function answer(req: Request, res: Response): Response {
+  return isNotModified(req, res.headers.get('etag'), res.headers.get('last-modified')) ? notModified(res.headers) : res;
+}
+
+/**
+ * Serves a republished document with caching and conditional GET. `key` is the absolute URL
+ * in a canonical form (same query, same key); `render` runs only when no cached copy fits.
+ */
+export async function serveCached(deps: Deps, req: Request, key: string, render: () => Promise<Rendered | null>): Promise<Response | null> {
+  const cache = deps.responseCache ?? null;
+  if (cache?.mode === 'ttl') {
+    const hit = await cache.match(key);
+    if (hit) return answer(req, hit);
+  }
+  const version = await storeVersion(deps);
+  const etag = `"${shortHash(`${version} ${key}`)}"`;
+  // The ETag is known before rendering: a reader who has this version costs no rendering.
+  const inm = req.headers.get('if-none-match');
+  if (inm !== null && isNotModified(req, etag, null)) {
+    return notModified(new Headers({ etag, 'cache-control': FEED_CACHE_CONTROL }));
+  }
+  const versionedKey = `${key}#v=${version}`;
+  if (cache?.mode === 'versioned') {
+    const hit = await cache.match(versionedKey);
+    if (hit) return answer(req, hit);
+  }
+  const rendered = await render();
+  if (!rendered) return null;
+  const res = new Response(rendered.body, {
+    headers: {
+      'content-type': rendered.contentType,
+      etag,
+      'last-modified': new Date(Math.floor(rendered.lastModified / 1000) * 1000).toUTCString(),
+      'cache-control': FEED_CACHE_CONTROL,
+    },
+  });
+  if (cache) await cache.put(cache.mode === 'versioned' ? versionedKey : key, res.clone());
+  return answer(req, res);
+}
