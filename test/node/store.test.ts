@@ -88,4 +88,16 @@ describe('storeFeedItems (Node, real SQLite)', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]!.itemId).not.toBe(rows[1]!.itemId);
   });
+
+  it('never bridges two episodes of a series through a third entry that resembles both', async () => {
+    const tpl = body(7) + body(8);
+    const c = await addSource(deps, 'revue-coop');
+    await storeFeedItems(deps, a, [parsedItem({ guid: 'https://animacoop.example/lettre-20', url: 'https://animacoop.example/lettre-20', title: "Lettre d'information n°20", contentHtml: tpl, published: new Date('2026-03-02T08:00:00Z') })]);
+    await storeFeedItems(deps, c, [parsedItem({ guid: 'https://revue-coop.example/revue', url: 'https://revue-coop.example/revue', title: 'La revue de la semaine', contentHtml: tpl, published: new Date('2026-03-03T08:00:00Z') })]);
+    await storeFeedItems(deps, b, [parsedItem({ guid: 'https://relais-coop.example/lettre-21', url: 'https://relais-coop.example/lettre-21', title: "Lettre d'information n°21", contentHtml: tpl, published: new Date('2026-03-04T08:00:00Z') })]);
+    const rows = await deps.db.orm.select().from(entries);
+    const itemOf = (title: string) => rows.find((r) => r.title === title)!.itemId;
+    expect(itemOf('La revue de la semaine')).toBe(itemOf("Lettre d'information n°20"));
+    expect(itemOf("Lettre d'information n°21")).not.toBe(itemOf("Lettre d'information n°20"));
+  });
 });

@@ -151,7 +151,9 @@ export class Matcher {
         pinned ??= pin;
       }
     }
-    const allowed = (itemId: string) => !forbidden.has(itemId);
+    // An item holding an episode of a series never takes another episode, even through a
+    // third entry that resembles both.
+    const allowed = (itemId: string) => !forbidden.has(itemId) && !(e.marks && (this.byItem.get(itemId) ?? []).some((x) => marksConflict(x.marks, e.marks)));
     const hasSource = (itemId: string) => (this.byItem.get(itemId) ?? []).some((x) => x.sourceId === e.sourceId);
 
     if (distinctiveGuid(e.guid)) {

@@ -7,8 +7,8 @@
  *   with the same words as the other or little more than its title.
  * - Different titles: near-identical texts (Jaccard ≥ 0.8 with related titles, ≥ 0.95 otherwise,
  *   or a truncated copy: containment ≥ 0.9 with related titles), on texts long enough to judge;
- *   or a long text (≥ 40 shingles) wholly contained in a clearly longer one (size ratio ≤ 0.8,
- *   containment ≥ 0.95, or ≥ 0.85 with the same opening words; Jaccard ≥ 0.3).
+ *   or a long text (≥ 40 shingles) contained in a clearly longer one that opens with the same
+ *   words (size ratio ≤ 0.8, containment ≥ 0.85, Jaccard ≥ 0.3).
  * Callers restrict candidates to ±30 days of publication before asking.
  */
 import { estimateContainment, estimateJaccard, signatureFromHex } from './minhash.ts';
@@ -93,13 +93,12 @@ export function compareEntries(a: Comparable, b: Comparable): Verdict {
     if (jaccard >= 0.8 && titleSim >= 0.3) return yes('near-identical text, related titles', jaccard);
     if (containment >= 0.9 && titleSim >= 0.5) return yes('truncated copy, related titles', containment * 0.95);
   }
-  // A substantial text wholly contained in a clearly longer one (a truncated relay under a new
-  // title). Posts of similar length sharing a long footer look contained too: the size ratio
-  // and the 0.95 bar keep them apart.
+  // A substantial text wholly contained in a clearly longer one that opens with the same words
+  // (a truncated relay under a new title). Posts sharing a long footer or a template look
+  // contained too, but they open differently or are of similar length.
   const sizeRatio = minShingles / Math.max(a.shingleCount, b.shingleCount, 1);
-  if (minShingles >= 40 && sizeRatio <= 0.8 && jaccard >= 0.3) {
-    if (containment >= 0.95) return yes('long text contained in a longer one', containment * 0.9);
-    if (containment >= 0.85 && a.leadKey && a.leadKey === b.leadKey) return yes('long text contained in a longer one, same opening words', containment * 0.9);
+  if (minShingles >= 40 && sizeRatio <= 0.8 && jaccard >= 0.3 && containment >= 0.85 && a.leadKey && a.leadKey === b.leadKey) {
+    return yes('long text contained in a longer one, same opening words', containment * 0.9);
   }
   return { duplicate: false, score: 0, detail: `not similar enough; ${scores}` };
 }
