@@ -129,4 +129,71 @@ CREATE TABLE `items` (
 );
 --> statement-breakpoint
 CREATE INDEX `items_published` ON `items` (`published_at`);--> statement-breakpoint
-CREATE INDEX `items_canonical` ON `items` (`canonical_url`);
+CREATE INDEX `items_canonical` ON `items` (`canonical_url`);--> statement-breakpoint
+CREATE TABLE `deliveries` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`digest_id` integer NOT NULL,
+	`subscriber_id` integer NOT NULL,
+	`state` text DEFAULT 'pending' NOT NULL,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`next_attempt_at` integer DEFAULT 0 NOT NULL,
+	`claimed_at` integer,
+	`message_id` text NOT NULL,
+	`last_error` text,
+	`sent_at` integer,
+	FOREIGN KEY (`digest_id`) REFERENCES `digests`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `deliveries_digest_subscriber` ON `deliveries` (`digest_id`,`subscriber_id`);--> statement-breakpoint
+CREATE INDEX `deliveries_todo` ON `deliveries` (`digest_id`,`state`,`id`);--> statement-breakpoint
+CREATE INDEX `deliveries_subscriber` ON `deliveries` (`subscriber_id`,`state`);--> statement-breakpoint
+CREATE TABLE `digests` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`status` text DEFAULT 'open' NOT NULL,
+	`window_end` integer NOT NULL,
+	`window_start` integer NOT NULL,
+	`edition` text,
+	`story_count` integer DEFAULT 0 NOT NULL,
+	`event_count` integer DEFAULT 0 NOT NULL,
+	`created_at` integer NOT NULL,
+	`enqueued_at` integer,
+	`finished_at` integer
+);
+--> statement-breakpoint
+CREATE INDEX `digests_status` ON `digests` (`status`,`id`);--> statement-breakpoint
+CREATE TABLE `pending_subscriptions` (
+	`token_hash` text PRIMARY KEY NOT NULL,
+	`email` text NOT NULL,
+	`lang` text DEFAULT 'fr' NOT NULL,
+	`frequency` text DEFAULT 'weekly' NOT NULL,
+	`choices` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`expires_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `pending_expires` ON `pending_subscriptions` (`expires_at`);--> statement-breakpoint
+CREATE TABLE `rate_limits` (
+	`key` text NOT NULL,
+	`window_start` integer NOT NULL,
+	`count` integer DEFAULT 0 NOT NULL,
+	PRIMARY KEY(`key`, `window_start`)
+);
+--> statement-breakpoint
+CREATE TABLE `subscribers` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`email` text NOT NULL,
+	`lang` text DEFAULT 'fr' NOT NULL,
+	`frequency` text DEFAULT 'weekly' NOT NULL,
+	`choices` text NOT NULL,
+	`status` text DEFAULT 'active' NOT NULL,
+	`token_salt` text NOT NULL,
+	`confirmed_at` integer NOT NULL,
+	`last_digest_at` integer,
+	`unsubscribed_at` integer,
+	`bounced_at` integer,
+	`bounce_reason` text,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `subscribers_email` ON `subscribers` (`email`);--> statement-breakpoint
+CREATE INDEX `subscribers_status` ON `subscribers` (`status`,`id`);

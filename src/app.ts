@@ -5,6 +5,8 @@ import type { HubEnv } from './http.ts';
 import { healthRoutes } from './web/health.ts';
 import { adminAuth } from './web/admin-auth.ts';
 import { adminItemRoutes } from './web/admin-items.ts';
+import { newsletterRoutes } from './digest/routes.tsx';
+import { adminSubscriberRoutes } from './digest/admin-routes.ts';
 import { feedRoutes } from './web/feeds.ts';
 
 /**
@@ -25,6 +27,8 @@ export function createApp(deps: Deps): Hono<HubEnv> {
   app.route('/', healthRoutes);
   app.route('/', feedRoutes);
   app.route('/api/admin', adminItemRoutes);
+  app.route('/', newsletterRoutes);
+  app.route('/api/admin', adminSubscriberRoutes);
 
   app.notFound((c) => c.json({ error: 'not_found', message: `Nothing at ${new URL(c.req.url).pathname}` }, 404));
   app.onError((err, c) => {

@@ -16,6 +16,8 @@ export interface Resolver {
 
 export interface MailMessage {
   to: string;
+  /** Sender; the mailer's configured sender (HUB_MAIL_FROM) when absent. */
+  from?: string;
   subject: string;
   html: string;
   text: string;

@@ -2,6 +2,7 @@ import { ConfigError } from '../src/env.ts';
 import { nodeDeps } from './node/deps.ts';
 import { startServer } from './node/serve.ts';
 import { itemsCommand } from './node/items-cli.ts';
+import { digestCommand } from './node/commands/digest.ts';
 
 /** Node entry point: the `intercoop` command line. Returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -18,6 +19,14 @@ export async function main(argv: string[]): Promise<number> {
         const deps = nodeDeps();
         try {
           return await itemsCommand(deps, args);
+        } finally {
+          await deps.close();
+        }
+      }
+      case 'digest': {
+        const deps = nodeDeps();
+        try {
+          return await digestCommand(deps, args);
         } finally {
           await deps.close();
         }

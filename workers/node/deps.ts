@@ -3,6 +3,7 @@ import { loadConfig, type Config } from '../../src/env.ts';
 import { consoleLogger, systemClock, type Deps, type Logger } from '../../src/deps.ts';
 import { openSqlite } from './sqlite.ts';
 import { memoryResponseCache } from '../../src/publish/cache.ts';
+import { smtpMailer } from './smtp-mailer.ts';
 
 export type NodeDeps = Deps & { close(): Promise<void> };
 
@@ -21,7 +22,7 @@ export function nodeDeps(options: { env?: Record<string, unknown>; config?: Conf
         return found.map((a) => a.address);
       },
     },
-    mailer: null,
+    mailer: config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom, db) : null,
     dispatcher: { dispatch: async () => {} },
     log: options.log ?? consoleLogger,
     responseCache: memoryResponseCache(),

@@ -2,3 +2,4 @@
 export * from './networks.ts';
 export * from './sources.ts';
 export * from './items.ts';
+export * from './newsletter.ts';
