@@ -86,3 +86,42 @@ print(json.dumps(out))`;
     expect(new Set(out.events)).toEqual(new Set(running.federation.expected.eventUids));
   });
 });
+
+describe('prepareDemo', () => {
+  it('starts the federation, writes its networks.yaml and the hub settings in the data directory', async () => {
+    const { prepareDemo } = await import('../../workers/node/demo/prepare.ts');
+    const { parse } = await import('yaml');
+    const { readFileSync } = await import('node:fs');
+    const dataDir = mkdtempSync(join(tmpdir(), 'demo-prepare-'));
+    const demo = await prepareDemo({ dataDir, hubPort: 0, federationPort: 0, env: {} });
+    try {
+      expect(demo.config).toMatchObject({
+        dbPath: join(dataDir, 'hub.sqlite'),
+        networksFile: join(dataDir, 'networks.yaml'),
+        allowPrivateHosts: true,
+        port: demo.hubPort,
+        baseUrl: demo.hubUrl,
+      });
+      const file = parse(readFileSync(demo.networksFile, 'utf8')) as {
+        hub: { base_url: string; timezone: string };
+        networks: Array<{ slug: string; site: string; feeds?: string[]; agendas?: string[] }>;
+      };
+      expect(file.hub).toMatchObject({ base_url: demo.hubUrl, timezone: 'Europe/Paris' });
+      expect(file.networks).toHaveLength(12);
+      expect(file.networks.filter((n) => !n.feeds)).toHaveLength(1);
+      for (const url of file.networks.flatMap((n) => [n.site, ...(n.feeds ?? []), ...(n.agendas ?? [])])) {
+        expect((await fetch(url)).status, url).toBe(200);
+      }
+    } finally {
+      await demo.federation.close();
+    }
+  });
+
+  it('keeps a HUB_DB given by the user', async () => {
+    const { prepareDemo } = await import('../../workers/node/demo/prepare.ts');
+    const dataDir = mkdtempSync(join(tmpdir(), 'demo-prepare-'));
+    const demo = await prepareDemo({ dataDir, hubPort: 0, federationPort: 0, env: { HUB_DB: join(dataDir, 'mine.sqlite') } });
+    await demo.federation.close();
+    expect(demo.config.dbPath).toBe(join(dataDir, 'mine.sqlite'));
+  });
+});
