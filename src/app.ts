@@ -8,6 +8,9 @@ import { adminItemRoutes } from './web/admin-items.ts';
 import { newsletterRoutes } from './digest/routes.tsx';
 import { adminSubscriberRoutes } from './digest/admin-routes.ts';
 import { feedRoutes } from './web/feeds.ts';
+import { opmlRoutes } from './web/opml.ts';
+import { riverPage } from './web/pages/river.tsx';
+import { networkPages } from './web/pages/networks.tsx';
 
 /**
  * The one Hono app, used by the Node server, the Worker and the tests alike.
@@ -26,6 +29,9 @@ export function createApp(deps: Deps): Hono<HubEnv> {
   // Feature routes (each a small Hono app of its own).
   app.route('/', healthRoutes);
   app.route('/', feedRoutes);
+  app.route('/', opmlRoutes);
+  app.route('/', riverPage);
+  app.route('/', networkPages);
   app.route('/api/admin', adminItemRoutes);
   app.route('/', newsletterRoutes);
   app.route('/api/admin', adminSubscriberRoutes);

@@ -95,3 +95,19 @@ export async function serveCached(deps: Deps, req: Request, key: string, render:
   if (cache) await cache.put(cache.mode === 'versioned' ? versionedKey : key, res.clone());
   return answer(req, res);
 }
+
+/**
+ * A small document rendered on each request (OPML): the ETag is the body's hash, so a
+ * reader polling it still gets 304s.
+ */
+export function withValidators(req: Request, body: string, contentType: string, lastModified: number, cacheControl = FEED_CACHE_CONTROL): Response {
+  const res = new Response(body, {
+    headers: {
+      'content-type': contentType,
+      etag: `"${shortHash(body)}"`,
+      'last-modified': new Date(Math.floor(lastModified / 1000) * 1000).toUTCString(),
+      'cache-control': cacheControl,
+    },
+  });
+  return answer(req, res);
+}

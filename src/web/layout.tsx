@@ -103,4 +103,13 @@ input,select,button{font:inherit;padding:.35rem .5rem}
 ul.river{list-style:none;padding:0}ul.river>li{border-bottom:1px solid var(--line);padding:.75rem 0}
 .tags{font-size:.85rem;color:var(--muted)}
 img{max-width:100%;height:auto}
+.story h2,.story h3{margin:.1rem 0 .25rem;font-size:1.15rem}.story p{margin:.3rem 0}
+.meta,.provenance{font-size:.9rem;color:var(--muted)}.provenance a{color:var(--link)}
+ul.directory,ul.sources{list-style:none;padding:0}ul.directory>li{border-bottom:1px solid var(--line);padding:.5rem 0 1rem}
+ul.sources>li{margin:.4rem 0;overflow-wrap:anywhere}.kind{font-weight:600}
+.health{display:block;font-size:.9rem;padding-left:1rem}.health.ok{color:var(--ok)}.health.bad{color:var(--bad)}.health.muted{color:var(--muted)}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.5rem 0}dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}
+.sr-label{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+nav.pager{display:flex;justify-content:space-between;gap:1rem;margin:1.5rem 0}
+@media (max-width:36rem){form.filters label,form.filters input,form.filters select{width:100%}}
 `;

@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import type { ServerType } from '@hono/node-server';
+import { createApp } from '../../src/app.ts';
+import { storeFeedItems } from '../../src/ingest/store.ts';
+import { sources } from '../../src/db/schema/index.ts';
+import { startServer } from '../../workers/node/serve.ts';
+import { makeNodeDeps } from '../support/node-deps.ts';
+import { seedFederation } from '../support/publish-seed.ts';
+import { parsedItem } from '../support/store-fixtures.ts';
+import { feedparser, jingAtom, jsonFeedErrors, newsboatTitles } from '../support/feed-validators.ts';
+
+interface JsonFeed {
+  next_url?: string;
+  items: { id: string; title: string; tags?: string[]; _hub: { networks: string[]; links: string[] } }[];
+}
+
+const FILLERS = 130;
+const TOTAL = FILLERS + 3; // the relayed story counts once
+
+describe('unified feed (Node, real SQLite, real validators)', () => {
+  const deps = makeNodeDeps();
+  const app = createApp(deps);
+  let server: ServerType;
+  let base = '';
+  const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers });
+  const json = async (path: string) => (await (await get(path)).json()) as JsonFeed;
+
+  beforeAll(async () => {
+    await seedFederation(deps, FILLERS);
+    const started = await startServer(deps, 0, '127.0.0.1');
+    server = started.server;
+    base = `http://127.0.0.1:${started.port}`;
+  });
+  afterAll(async () => {
+    server?.close();
+    await deps.close();
+  });
+
+  it('Atom passes the RFC 4287 RELAX NG grammar (jing) and says where each story came from', async () => {
+    const res = await get('/feed.atom?limit=5');
+    expect(res.headers.get('content-type')).toContain('application/atom+xml');
+    const xml = await res.text();
+    expect(jingAtom(xml)).toBe('');
+    // The grammar does reject: a feed without id and updated.
+    expect(jingAtom('<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title></feed>')).not.toBe('');
+    const parsed = feedparser(xml);
+    expect(parsed.bozo).toBe(0);
+    expect(parsed.entries).toHaveLength(5);
+    const relayed = parsed.entries.find((e) => e.title === 'Rencontre régionale des coopératives')!;
+    expect(relayed.id).toMatch(/^urn:intercoop:item:/);
+    expect(relayed.source?.title).toBe('Animacoop');
+    expect(relayed.tags).toEqual(expect.arrayContaining(['animacoop', 'tiers-lieux', 'Événement']));
+    const podcast = parsed.entries.find((e) => e.title.startsWith('Podcast'))!;
+    expect(podcast.title).toBe('Podcast : AT&T <b>pas</b> du HTML ]]> fin'); // plain text kept as text
+    expect(podcast.enclosures).toEqual([
+      { href: 'https://animacoop.example/ep1.mp3', type: 'audio/mpeg' },
+      { href: 'https://animacoop.example/ep1.ogg', type: 'audio/ogg' },
+    ]);
+    expect(parsed.links.find((l) => l.rel === 'next')?.href).toMatch(/\/feed\.atom\?limit=5&before=/);
+  });
+
+  it('RSS parses without bozo in feedparser and loads in newsboat', async () => {
+    const xml = await (await get('/feed.xml?limit=20')).text();
+    const parsed = feedparser(xml);
+    expect(parsed.bozo, parsed.exception ?? '').toBe(0);
+    expect(parsed.version).toBe('rss20');
+    expect(parsed.entries).toHaveLength(20);
+    const relayed = parsed.entries.find((e) => e.title === 'Rencontre régionale des coopératives')!;
+    expect(relayed.source).toEqual({ href: 'https://hub.example.org/networks/animacoop/feed.xml', title: 'Animacoop' });
+    expect(relayed.tags).toEqual(expect.arrayContaining(['animacoop', 'tiers-lieux']));
+    const titles = await newsboatTitles(`${base}/feed.xml?limit=20`);
+    expect(titles).toHaveLength(20);
+    expect(titles).toContain('Rencontre régionale des coopératives');
+  });
+
+  it('JSON Feed validates against the JSON Feed 1.1 schema and carries _hub provenance', async () => {
+    const doc = await json('/feed.json?limit=10');
+    expect(jsonFeedErrors(doc)).toEqual([]);
+    const relayed = doc.items.find((i) => i.title === 'Rencontre régionale des coopératives')!;
+    expect(relayed._hub.networks).toEqual(['animacoop', 'tiers-lieux']);
+    expect(relayed._hub.links).toEqual(['https://animacoop.example/rencontre', 'https://tiers.example/relais-rencontre']);
+    expect(jsonFeedErrors({ ...doc, items: [{ id: 'x' }] })).not.toEqual([]); // the schema does reject
+  });
+
+  it('pages through every story with next_url on a stable cursor, without duplicates', async () => {
+    const seen: string[] = [];
+    let url: string | undefined = '/feed.json?limit=50';
+    let pages = 0;
+    while (url) {
+      const doc: JsonFeed = await json(url.replace('https://hub.example.org', ''));
+      seen.push(...doc.items.map((i) => i.id));
+      url = doc.next_url;
+      pages++;
+    }
+    expect(pages).toBe(3);
+    expect(seen).toHaveLength(TOTAL);
+    expect(new Set(seen).size).toBe(TOTAL);
+    // The default page is 50 stories.
+    expect((await json('/feed.json')).items).toHaveLength(50);
+  });
+
+  it('filters by network (repeatable), tag, territory and text', async () => {
+    const titles = async (q: string) => (await json(`/feed.json?limit=200&${q}`)).items.map((i) => i.title).sort();
+    expect(await titles('network=tiers-lieux')).toEqual(['Atelier fablab ouvert à tous', 'Rencontre régionale des coopératives']);
+    expect(await titles('network=tiers-lieux&network=animacoop')).toHaveLength(3);
+    expect(await titles('network=scop-ouest')).toHaveLength(FILLERS);
+    // Network tag (case-insensitive) or the story's own category.
+    expect(await titles('tag=COOPÉRATION'.replace('É', 'é'))).toHaveLength(2); // animacoop's tag
+    expect(await titles('tag=audio')).toEqual(['Podcast : AT&T <b>pas</b> du HTML ]]> fin']);
+    expect(await titles('tag=emploi')).toHaveLength(FILLERS);
+    expect(await titles('territory=bretagne')).toHaveLength(FILLERS + 2);
+    expect(await titles('q=fablab')).toEqual(['Atelier fablab ouvert à tous']);
+    expect(await titles('q=100%25')).toEqual([]); // % is literal, not a wildcard
+    expect(await titles('territory=Bretagne&q=rencontre')).toEqual(['Rencontre régionale des coopératives']);
+  });
+
+  it('answers bad filters with a clear 400', async () => {
+    for (const q of ['limit=0', 'limit=201', 'limit=abc', 'network=Not%20A%20Slug', 'before=garbage']) {
+      const res = await get(`/feed.json?${q}`);
+      expect(res.status, q).toBe(400);
+      expect(((await res.json()) as { message: string }).message).toMatch(/limit|network|before/);
+    }
+    expect((await json('/feed.json?limit=200')).items).toHaveLength(TOTAL > 200 ? 200 : TOTAL);
+  });
+
+  it('per-network feeds show that network only; an unknown one is a 404', async () => {
+    const doc = await json('/networks/tiers-lieux/feed.json');
+    expect(doc.items).toHaveLength(2);
+    expect(jsonFeedErrors(doc)).toEqual([]);
+    const atom = await (await get('/networks/animacoop/feed.atom')).text();
+    expect(jingAtom(atom)).toBe('');
+    expect(atom).toContain('<title type="text">Intercoop — Animacoop</title>');
+    expect(feedparser(await (await get('/networks/animacoop/feed.xml')).text()).bozo).toBe(0);
+    expect((await get('/networks/nope/feed.xml')).status).toBe(404);
+  });
+
+  it('answers conditional requests with 304 and shows new pulls at once', async () => {
+    const first = await get('/feed.xml');
+    const etag = first.headers.get('etag')!;
+    const lastModified = first.headers.get('last-modified')!;
+    expect(etag).toMatch(/^"[0-9a-f]+"$/);
+    expect(first.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(Date.parse(lastModified)).toBeGreaterThan(0);
+    const again = await get('/feed.xml', { 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(etag);
+    expect(await again.text()).toBe('');
+    expect((await get('/feed.xml', { 'if-modified-since': lastModified })).status).toBe(304);
+    expect((await get('/feed.xml', { 'if-none-match': '"other"' })).status).toBe(200);
+    // The same request is served from the cache: identical body.
+    expect(await (await get('/feed.xml')).text()).toBe(await first.clone().text());
+
+    const [src] = await deps.db.orm.select().from(sources).limit(1);
+    await storeFeedItems(deps, src!, [parsedItem({ guid: 'new-1', url: 'https://animacoop.example/nouveau', title: 'Toute nouvelle actualité du réseau', contentHtml: '<p>Une annonce toute fraîche.</p>', published: new Date() })]);
+    const after = await get('/feed.xml', { 'if-none-match': etag });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(etag);
+    expect(await after.text()).toContain('Toute nouvelle actualité du réseau');
+  });
+
+  it('/networks.opml lists every member feed and agenda, grouped by network (OPML 2.0)', async () => {
+    const res = await get('/networks.opml');
+    expect(res.headers.get('content-type')).toContain('text/x-opml');
+    const opml = await res.text();
+    // Parsed by a real XML parser: well-formed, and the structure readers import.
+    const outline = JSON.parse(
+      execFileSync('/usr/bin/python3', ['-c', `
+import sys, json, xml.etree.ElementTree as ET
+root = ET.fromstring(sys.stdin.buffer.read())
+assert root.tag == 'opml' and root.get('version') == '2.0'
+print(json.dumps([{ 'text': o.get('text'), 'feeds': [c.get('xmlUrl') or c.get('url') for c in o] } for o in root.find('body')]))
+`], { input: opml, encoding: 'utf8' }),
+    ) as { text: string; feeds: string[] }[];
+    expect(outline.map((o) => o.text)).toEqual(['Animacoop', 'SCOP Ouest', 'Tiers-Lieux & Cie']);
+    expect(outline[0]!.feeds).toEqual(['https://animacoop.example/feed.xml']);
+    expect(outline[1]!.feeds).toEqual([]); // retired (410) source left out
+    expect((await get('/networks.opml', { 'if-none-match': res.headers.get('etag')! })).status).toBe(304);
+  });
+});
