@@ -25,6 +25,8 @@ const schema = z.object({
   HUB_FETCH_CONCURRENCY: z.coerce.number().int().positive().default(8),
   HUB_FETCH_PER_HOST: z.coerce.number().int().positive().default(2),
   HUB_SECRET: z.string().optional(),
+  HUB_MAIL_API_URL: z.string().url().default('https://api.resend.com/emails'),
+  HUB_MAIL_API_KEY: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -42,6 +44,8 @@ export interface Config {
   fetch: { timeoutMs: number; maxBytes: number; concurrency: number; perHost: number };
   /** Key for signed tokens (newsletter); falls back to the admin token, then to a per-database random key. */
   secret: string | undefined;
+  /** Workers mailer: a Resend-compatible HTTP email API (see src/digest/http-mailer.ts). */
+  mailApi: { url: string; key: string | undefined };
 }
 
 export class ConfigError extends Error {}
@@ -76,5 +80,6 @@ export function loadConfig(raw: Record<string, unknown>): Config {
       perHost: e.HUB_FETCH_PER_HOST,
     },
     secret: e.HUB_SECRET ?? e.HUB_ADMIN_TOKEN,
+    mailApi: { url: e.HUB_MAIL_API_URL, key: e.HUB_MAIL_API_KEY },
   };
 }

@@ -4,6 +4,8 @@ import { loadConfig } from '../src/env.ts';
 import { d1Database } from '../src/db/d1.ts';
 import { consoleLogger, systemClock, type Deps } from '../src/deps.ts';
 import { edgeResponseCache, type EdgeCache } from '../src/publish/cache.ts';
+import { httpMailer } from '../src/digest/http-mailer.ts';
+import { digestTick, DIGEST_TRIGGER } from '../src/digest/scheduled.ts';
 
 /** Bindings and vars declared in wrangler.toml. */
 export interface Env {
@@ -22,7 +24,7 @@ export function workerDeps(env: Env): Deps {
     clock: systemClock,
     fetch: (input, init) => fetch(input, init),
     resolver: noResolver,
-    mailer: null,
+    mailer: config.mailApi.key ? httpMailer({ url: config.mailApi.url, key: config.mailApi.key, from: config.mailFrom ?? 'newsletter@localhost' }) : null,
     dispatcher: { dispatch: async () => {} },
     log: consoleLogger,
     // caches.default: a popular feed is answered at the edge without a D1 query (see publish/cache.ts).
@@ -34,5 +36,7 @@ export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     return createApp(workerDeps(env)).fetch(request, env, ctx as any);
   },
-  async scheduled(_controller: ScheduledController, _env: Env, _ctx: ExecutionContext): Promise<void> {},
+  async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    if (controller.cron === DIGEST_TRIGGER) ctx.waitUntil(digestTick(workerDeps(env), controller.scheduledTime).then(() => undefined));
+  },
 };

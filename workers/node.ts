@@ -3,6 +3,7 @@ import { nodeDeps } from './node/deps.ts';
 import { startServer } from './node/serve.ts';
 import { itemsCommand } from './node/items-cli.ts';
 import { digestCommand } from './node/commands/digest.ts';
+import { scheduleDigests } from './node/digest-schedule.ts';
 
 /** Node entry point: the `intercoop` command line. Returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -12,6 +13,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve': {
         const deps = nodeDeps();
         const { port } = await startServer(deps);
+        await scheduleDigests(deps);
         console.log(`Intercoop Hub: http://127.0.0.1:${port}/`);
         return await new Promise<number>(() => {});
       }

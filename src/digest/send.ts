@@ -40,6 +40,8 @@ export interface RunOptions {
   loadEvents?: EventsLoader;
   /** Messages in flight at once (the SMTP pool's connections are the real limit). */
   concurrency?: number;
+  /** Stop taking new pages after this instant (a Worker invocation is short); the next run resumes. */
+  deadline?: number;
 }
 
 export interface RunSummary {
@@ -159,6 +161,7 @@ async function deliver(deps: Deps, digest: DigestRow, hub: HubSettings, now: num
   const concurrency = opts.concurrency ?? 8;
   let cursor = 0;
   for (;;) {
+    if (opts.deadline !== undefined && Date.now() > opts.deadline) break;
     const d = deliveries;
     const page: Todo[] = await deps.db.orm
       .select({ delivery: d, subscriber: subscribers })

@@ -1,0 +1,49 @@
+/**
+ * `serve`'s digest schedule: HUB_DIGEST_CRON read in the hub's time zone (node-cron), plus
+ * a timer for the retries the ledger asks for, and a resume of leftovers at start-up.
+ */
+import cron from 'node-cron';
+import type { Deps } from '../../src/deps.ts';
+import { readHubSettings } from '../../src/db/hub-settings.ts';
+import { runDigests } from '../../src/digest/send.ts';
+import type { EventsLoader } from '../../src/digest/sources.ts';
+
+export interface DigestSchedule {
+  stop(): void;
+}
+
+export async function scheduleDigests(deps: Deps, loadEvents?: EventsLoader): Promise<DigestSchedule> {
+  if (!deps.mailer) {
+    deps.log.warn('digests off: no mailer (set HUB_SMTP_URL)');
+    return { stop() {} };
+  }
+  const hub = await readHubSettings(deps.db, deps.config.baseUrl);
+  let running = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const run = async (startNew: boolean) => {
+    if (running) return;
+    running = true;
+    clearTimeout(retry);
+    try {
+      const s = await runDigests(deps, { startNew, loadEvents });
+      if (s.digestId !== null) deps.log.info('digest run', { ...s });
+      if (s.nextRetryAt !== null) {
+        retry = setTimeout(() => void run(false), Math.max(1000, s.nextRetryAt - deps.clock.now().getTime()));
+        retry.unref?.();
+      }
+    } catch (err) {
+      deps.log.error('digest run failed', { error: String((err as Error)?.stack ?? err) });
+    } finally {
+      running = false;
+    }
+  };
+  const task = cron.schedule(deps.config.digestCron, () => run(true), { timezone: hub.timezone, noOverlap: true, name: 'digest' });
+  // Leftovers of an interrupted run or pending retries: resume them, start nothing new.
+  void run(false);
+  return {
+    stop() {
+      void task.stop();
+      clearTimeout(retry);
+    },
+  };
+}
