@@ -28,6 +28,7 @@ const messages = {
     preferences: 'Choisir ce que vous recevez',
     unsubscribe: 'Se désabonner',
     archive: 'Lettres précédentes',
+    colon: '\u202f: ',
     why: (hub: string) => `Vous recevez cette lettre parce que vous vous êtes inscrit·e sur ${hub}.`,
   },
   en: {
@@ -40,6 +41,7 @@ const messages = {
     preferences: 'Choose what you receive',
     unsubscribe: 'Unsubscribe',
     archive: 'Past issues',
+    colon: ': ',
     why: (hub: string) => `You receive this newsletter because you subscribed on ${hub}.`,
   },
 };
@@ -136,15 +138,15 @@ export function renderDigest(content: DigestContent, ctx: RenderContext, network
   const footerText: string[] = [];
   if (ctx.preferencesUrl) {
     footer.push(`<a href="${esc(ctx.preferencesUrl)}" style="${A}">${esc(m.preferences)}</a>`);
-    footerText.push(`${m.preferences} : ${ctx.preferencesUrl}`);
+    footerText.push(`${m.preferences}${m.colon}${ctx.preferencesUrl}`);
   }
   if (ctx.unsubscribeUrl) {
     footer.push(`<a href="${esc(ctx.unsubscribeUrl)}" style="${A}">${esc(m.unsubscribe)}</a>`);
-    footerText.push(`${m.unsubscribe} : ${ctx.unsubscribeUrl}`);
+    footerText.push(`${m.unsubscribe}${m.colon}${ctx.unsubscribeUrl}`);
   }
   const archive = `${ctx.baseUrl}/newsletter/archive`;
   footer.push(`<a href="${esc(archive)}" style="${A}">${esc(m.archive)}</a>`);
-  footerText.push(`${m.archive} : ${archive}`);
+  footerText.push(`${m.archive}${m.colon}${archive}`);
   html.push(
     `<tr><td class="muted" style="padding:24px;font-size:14px;color:#555555;border-top:1px solid #dddddd">`,
     ctx.unsubscribeUrl ? `<p style="margin:0 0 8px 0">${esc(m.why(ctx.hubTitle))}</p>` : '',

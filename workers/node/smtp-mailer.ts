@@ -76,6 +76,8 @@ export function smtpMailer(url: string, from: string | undefined, db?: Database)
           text: m.text,
           html: m.html,
           headers,
+          // base64 bodies: encoded natively, much cheaper than quoted-printable at 10,000 messages.
+          textEncoding: 'base64',
           ...(messageId ? { messageId } : {}),
           ...(key ? { dkim: { ...key, headerFieldNames: SIGNED_HEADERS } } : {}),
         });
