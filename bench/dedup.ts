@@ -26,7 +26,7 @@ const arg = (name: string, fallback: number) => {
  * ratio: every stored item is new). `window` N: each document is the source's feed as readers
  * fetch it, its N latest items, so unchanged items are re-read on every pull (a real pull).
  */
-async function ingest(corpus: CorpusEntry[], dedupe: boolean, window = 0): Promise<{ ms: number; writeMs: number; deps: NodeDeps; dir: string }> {
+async function ingest(corpus: CorpusEntry[], dedupe: boolean, window = 0): Promise<{ ms: number; writeMs: number; deps: NodeDeps; dir: string; totals: { new: number; updated: number; unchanged: number } }> {
   const dir = mkdtempSync(join(tmpdir(), 'hub-bench-'));
   const deps = nodeDeps({ config: loadConfig({ HUB_DB: join(dir, 'hub.sqlite') }), log: silentLogger });
   let writeMs = 0;
@@ -54,16 +54,20 @@ async function ingest(corpus: CorpusEntry[], dedupe: boolean, window = 0): Promi
   }
   const days = [...pulls.keys()].sort((a, b) => a - b);
   const feeds = new Map<string, CorpusEntry[]>();
+  const totals = { new: 0, updated: 0, unchanged: 0 };
   const started = performance.now();
   for (const day of days) {
     deps.clock = { now: () => new Date((day + 1) * DAY) };
     for (const [slug, list] of pulls.get(day)!) {
       const feed = [...list, ...(feeds.get(slug) ?? [])].slice(0, Math.max(window, list.length));
       feeds.set(slug, feed);
-      await storeFeedItems(deps, bySource.get(slug)!, (window ? feed : list).map((e) => e.item), { dedupe });
+      const res = await storeFeedItems(deps, bySource.get(slug)!, (window ? feed : list).map((e) => e.item), { dedupe });
+      totals.new += res.new;
+      totals.updated += res.updated;
+      totals.unchanged += res.unchanged;
     }
   }
-  return { ms: performance.now() - started, writeMs, deps, dir };
+  return { ms: performance.now() - started, writeMs, deps, dir, totals };
 }
 
 /** Pairwise precision and recall of predicted clusters against the labelled stories. */
@@ -143,6 +147,6 @@ async function main() {
 if (process.argv.includes('--profile')) {
   // One run only (add --off for the baseline), for `node --cpu-prof`.
   const run = await ingest(buildCorpus(arg('stories', 600)), !process.argv.includes('--off'), arg('window', 0));
-  console.log(`ingest ${run.ms.toFixed(0)} ms, of which writes ${run.writeMs.toFixed(0)} ms`);
+  console.log(`ingest ${run.ms.toFixed(0)} ms, of which writes ${run.writeMs.toFixed(0)} ms; ${JSON.stringify(run.totals)}`);
   await run.deps.close();
 } else await main();

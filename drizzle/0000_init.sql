@@ -87,6 +87,7 @@ CREATE TABLE `entries` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `entries_source_guid` ON `entries` (`source_id`,`guid_hash`);--> statement-breakpoint
+CREATE INDEX `entries_source_guid_content` ON `entries` (`source_id`,`guid_hash`,`content_hash`);--> statement-breakpoint
 CREATE INDEX `entries_item` ON `entries` (`item_id`);--> statement-breakpoint
 CREATE INDEX `entries_canonical` ON `entries` (`canonical_url`);--> statement-breakpoint
 CREATE INDEX `entries_guid` ON `entries` (`guid_hash`);--> statement-breakpoint

@@ -54,24 +54,38 @@ export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: Pars
   }
   if (!prepared.size) return result;
 
-  // 2. What this source already has under these guids.
-  const existing = new Map<string, Pick<EntryRow, 'id' | 'itemId' | 'contentHash' | 'firstSeenAt' | 'publishedAt'>>();
+  // 2. What this source already has under these guids: content hashes from a covering index,
+  // then the few rows an edit needs.
+  const known = new Map<string, { id: number; contentHash: string }>();
   for (const part of chunks([...prepared.keys()], IN_LIST)) {
+    const rows = await orm
+      .select({ id: entries.id, guidHash: entries.guidHash, contentHash: entries.contentHash })
+      .from(entries)
+      .where(and(eq(entries.sourceId, source.id), inArray(entries.guidHash, part)));
+    for (const r of rows) known.set(r.guidHash, r);
+  }
+  const changedIds = [...prepared.values()].flatMap((p) => {
+    const k = known.get(p.guidHash);
+    return k && k.contentHash !== p.contentHash ? [k.id] : [];
+  });
+  const existing = new Map<string, Pick<EntryRow, 'id' | 'itemId' | 'contentHash' | 'firstSeenAt' | 'publishedAt'>>();
+  for (const part of chunks(changedIds, IN_LIST)) {
     const rows = await orm
       .select({ id: entries.id, guidHash: entries.guidHash, itemId: entries.itemId, contentHash: entries.contentHash, firstSeenAt: entries.firstSeenAt, publishedAt: entries.publishedAt })
       .from(entries)
-      .where(and(eq(entries.sourceId, source.id), inArray(entries.guidHash, part)));
+      .where(inArray(entries.id, part));
     for (const { guidHash, ...r } of rows) existing.set(guidHash, r);
   }
 
   const fresh: Array<{ p: PreparedEntry; fp: Fingerprint; keys: string[]; publishedAt: number }> = [];
   const edited: Array<{ p: PreparedEntry; fp: Fingerprint; keys: string[]; old: NonNullable<ReturnType<typeof existing.get>> }> = [];
   for (const p of prepared.values()) {
-    const old = existing.get(p.guidHash);
-    if (old && old.contentHash === p.contentHash) {
+    const k = known.get(p.guidHash);
+    if (k && k.contentHash === p.contentHash) {
       result.unchanged++;
       continue;
     }
+    const old = existing.get(p.guidHash);
     const fp = dedupe ? fingerprint(p.title, p.contentHtml, p.summary) : NO_FINGERPRINT;
     if (old) edited.push({ p, fp, keys: indexKeys(fp), old });
     else fresh.push({ p, fp, keys: indexKeys(fp), publishedAt: publicationFor(p.rawPublished, now) });

@@ -84,6 +84,9 @@ export const entries = sqliteTable(
   },
   (t) => [
     uniqueIndex('entries_source_guid').on(t.sourceId, t.guidHash),
+    // Covers the re-pull check (is this guid known, is its content the same?) without reading
+    // the rows: unchanged feeds are the common case of every pull.
+    index('entries_source_guid_content').on(t.sourceId, t.guidHash, t.contentHash),
     index('entries_item').on(t.itemId),
     index('entries_canonical').on(t.canonicalUrl),
     index('entries_guid').on(t.guidHash),
