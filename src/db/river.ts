@@ -87,10 +87,24 @@ export async function listRiver(deps: Deps, q: RiverQuery): Promise<RiverPage> {
  * to key cached feeds on.
  */
 export async function storeVersion(deps: Deps): Promise<string> {
-  const row = await deps.db.orm.get<{ i: number | null; e: number | null; p: string | null; n: number | null }>(sql`select
-    (select max(rowid) from items) as i,
-    (select max(id) from entries) as e,
-    (select id || '-' || coalesce(finished_at, 0) from pulls order by id desc limit 1) as p,
-    (select max(updated_at) from networks) as n`);
+  let prepared = versionQueries.get(deps.db.orm);
+  if (!prepared) {
+    // An aggregate without GROUP BY always yields one row, even on an empty store.
+    prepared = deps.db.orm
+      .select({
+        i: sql<number | null>`max(${items}.rowid)`,
+        e: sql<number | null>`(select max(id) from entries)`,
+        p: sql<string | null>`(select id || '-' || coalesce(finished_at, 0) from pulls order by id desc limit 1)`,
+        n: sql<number | null>`(select max(updated_at) from networks)`,
+      })
+      .from(items)
+      .prepare();
+    versionQueries.set(deps.db.orm, prepared);
+  }
+  // Prepared once per database: on SQLite this is a ~10 µs lookup, cheap enough per request.
+  const row = await prepared.get();
   return `${row?.i ?? 0}.${row?.e ?? 0}.${row?.p ?? 0}.${row?.n ?? 0}`;
 }
+
+type VersionRow = { i: number | null; e: number | null; p: string | null; n: number | null };
+const versionQueries = new WeakMap<object, { get(): VersionRow | undefined | Promise<VersionRow | undefined> }>();

@@ -7,33 +7,41 @@
  */
 export interface ResponseCache {
   readonly mode: 'versioned' | 'ttl';
+  /**
+   * `versioned` only: how long a store version read is trusted (ms). 0 reads it on every
+   * request; a second spares the database under load while new pulls still show within it.
+   */
+  readonly versionTtlMs?: number;
   /** `key` is an absolute URL (the Cache API wants one). */
   match(key: string): Promise<Response | undefined>;
   put(key: string, res: Response): Promise<void>;
 }
 
 interface Stored {
-  body: ArrayBuffer;
+  body: Uint8Array<ArrayBuffer>;
   status: number;
-  headers: [string, string][];
+  headers: Record<string, string>;
 }
 
 /** A small least-recently-used cache of whole responses, for one Node process. */
-export function memoryResponseCache(maxEntries = 200): ResponseCache {
+export function memoryResponseCache(options: { maxEntries?: number; versionTtlMs?: number } = {}): ResponseCache {
+  const maxEntries = options.maxEntries ?? 200;
   const map = new Map<string, Stored>();
   return {
     mode: 'versioned',
+    versionTtlMs: options.versionTtlMs ?? 0,
     async match(key) {
       const hit = map.get(key);
       if (!hit) return undefined;
       map.delete(key);
       map.set(key, hit); // most recently used last
-      return new Response(hit.body, { status: hit.status, headers: hit.headers });
+      // Uint8Array body + plain headers: @hono/node-server writes such a Response straight out.
+      return new Response(hit.body, { status: hit.status, headers: { ...hit.headers } });
     },
     async put(key, res) {
-      const body = await res.arrayBuffer();
+      const body = new Uint8Array(await res.arrayBuffer());
       map.delete(key);
-      map.set(key, { body, status: res.status, headers: [...res.headers] });
+      map.set(key, { body, status: res.status, headers: Object.fromEntries(res.headers) });
       while (map.size > maxEntries) map.delete(map.keys().next().value!);
     },
   };

@@ -60,9 +60,39 @@ function answer(req: Request, res: Response): Response {
   return isNotModified(req, res.headers.get('etag'), res.headers.get('last-modified')) ? notModified(res.headers) : res;
 }
 
+const versionMemo = new WeakMap<object, { version: string; at: number }>();
+
+/** The store version, re-read at most every `ttlMs` (per database). */
+async function currentVersion(deps: Deps, ttlMs: number): Promise<string> {
+  if (ttlMs <= 0) return storeVersion(deps);
+  const now = performance.now();
+  const memo = versionMemo.get(deps.db);
+  if (memo && now - memo.at < ttlMs) return memo.version;
+  const version = await storeVersion(deps);
+  versionMemo.set(deps.db, { version, at: now });
+  return version;
+}
+
+/** True when the reader takes gzip (Accept-Encoding: gzip, not refused with q=0). */
+export function acceptsGzip(header: string | null): boolean {
+  if (!header) return false;
+  return header.split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((x) => x.trim()).find((x) => x.startsWith('q='));
+    return (coding === 'gzip' || coding === 'x-gzip') && (!q || Number(q.slice(2)) > 0);
+  });
+}
+
+async function gzip(body: string): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([body]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 /**
  * Serves a republished document with caching and conditional GET. `key` is the absolute URL
  * in a canonical form (same query, same key); `render` runs only when no cached copy fits.
+ * With the in-memory cache (Node) a gzip copy is kept too, for readers that accept it (on
+ * Workers, Cloudflare compresses at the edge).
  */
 export async function serveCached(deps: Deps, req: Request, key: string, render: () => Promise<Rendered | null>): Promise<Response | null> {
   const cache = deps.responseCache ?? null;
@@ -70,28 +100,31 @@ export async function serveCached(deps: Deps, req: Request, key: string, render:
     const hit = await cache.match(key);
     if (hit) return answer(req, hit);
   }
-  const version = await storeVersion(deps);
-  const etag = `"${shortHash(`${version} ${key}`)}"`;
+  const version = await currentVersion(deps, cache?.versionTtlMs ?? 0);
+  const tag = shortHash(`${version} ${key}`);
+  const gz = cache?.mode === 'versioned' && acceptsGzip(req.headers.get('accept-encoding'));
+  // One ETag per representation (RFC 9110 §8.8.3): the gzip copy has its own.
+  const etag = gz ? `"${tag}-gz"` : `"${tag}"`;
   // The ETag is known before rendering: a reader who has this version costs no rendering.
-  const inm = req.headers.get('if-none-match');
-  if (inm !== null && isNotModified(req, etag, null)) {
-    return notModified(new Headers({ etag, 'cache-control': FEED_CACHE_CONTROL }));
+  if (req.headers.get('if-none-match') !== null && (isNotModified(req, `"${tag}"`, null) || isNotModified(req, `"${tag}-gz"`, null))) {
+    return notModified(new Headers({ etag, 'cache-control': FEED_CACHE_CONTROL, vary: 'accept-encoding' }));
   }
-  const versionedKey = `${key}#v=${version}`;
+  const versionedKey = `${key}#v=${version}${gz ? '#gzip' : ''}`;
   if (cache?.mode === 'versioned') {
     const hit = await cache.match(versionedKey);
     if (hit) return answer(req, hit);
   }
   const rendered = await render();
   if (!rendered) return null;
-  const res = new Response(rendered.body, {
-    headers: {
-      'content-type': rendered.contentType,
-      etag,
-      'last-modified': new Date(Math.floor(rendered.lastModified / 1000) * 1000).toUTCString(),
-      'cache-control': FEED_CACHE_CONTROL,
-    },
-  });
+  const headers = {
+    'content-type': rendered.contentType,
+    etag: `"${tag}"`,
+    'last-modified': new Date(Math.floor(rendered.lastModified / 1000) * 1000).toUTCString(),
+    'cache-control': FEED_CACHE_CONTROL,
+    vary: 'accept-encoding',
+  };
+  let res = new Response(rendered.body, { headers });
+  if (gz) res = new Response(await gzip(rendered.body), { headers: { ...headers, etag, 'content-encoding': 'gzip' } });
   if (cache) await cache.put(cache.mode === 'versioned' ? versionedKey : key, res.clone());
   return answer(req, res);
 }

@@ -153,10 +153,25 @@ describe('unified feed (Node, real SQLite, real validators)', () => {
 
     const [src] = await deps.db.orm.select().from(sources).limit(1);
     await storeFeedItems(deps, src!, [parsedItem({ guid: 'new-1', url: 'https://animacoop.example/nouveau', title: 'Toute nouvelle actualité du réseau', contentHtml: '<p>Une annonce toute fraîche.</p>', published: new Date() })]);
+    // Node re-reads the store version at most once a second (workers/node/deps.ts).
+    await new Promise((r) => setTimeout(r, 1100));
     const after = await get('/feed.xml', { 'if-none-match': etag });
     expect(after.status).toBe(200);
     expect(after.headers.get('etag')).not.toBe(etag);
     expect(await after.text()).toContain('Toute nouvelle actualité du réseau');
+  });
+
+  it('keeps a gzip copy for readers that accept it, with its own ETag', async () => {
+    const res = await get('/feed.atom', { 'accept-encoding': 'gzip, deflate' });
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect(res.headers.get('vary')).toBe('accept-encoding');
+    const etag = res.headers.get('etag')!;
+    expect(etag).toMatch(/-gz"$/);
+    const xml = await new Response(res.body!.pipeThrough(new DecompressionStream('gzip'))).text();
+    expect(jingAtom(xml)).toBe('');
+    expect(xml).toBe(await (await get('/feed.atom')).text());
+    expect((await get('/feed.atom', { 'accept-encoding': 'gzip', 'if-none-match': etag })).status).toBe(304);
+    expect((await get('/feed.atom', { 'accept-encoding': 'gzip;q=0' })).headers.get('content-encoding')).toBeNull();
   });
 
   it('/networks.opml lists every member feed and agenda, grouped by network (OPML 2.0)', async () => {

@@ -25,7 +25,8 @@ export function nodeDeps(options: { env?: Record<string, unknown>; config?: Conf
     mailer: config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom, db) : null,
     dispatcher: { dispatch: async () => {} },
     log: options.log ?? consoleLogger,
-    responseCache: memoryResponseCache(),
+    // Feeds are re-rendered when the store changes; its version is re-read at most once a second.
+    responseCache: memoryResponseCache({ versionTtlMs: 1000 }),
     async close() {
       await deps.mailer?.close?.();
       db.close();

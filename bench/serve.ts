@@ -1,0 +1,151 @@
+/**
+ * Serving throughput: /feed.xml with 10,000 stories in the store, plain and with If-None-Match,
+ * against a bare Hono "hello" route, in the same run (npm run bench:serve).
+ *
+ * The servers run in a child process (`--server`) so that autocannon, in this process, does not
+ * share an event loop with them. Prints req/s and p99 latency for each case and the ratios to
+ * the bare route (targets: feed ≥ 50 %, 304 ≥ 80 %).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+import autocannon from 'autocannon';
+import { loadConfig } from '../src/env.ts';
+import { silentLogger } from '../src/deps.ts';
+import { nodeDeps } from '../workers/node/deps.ts';
+import { startServer } from '../workers/node/serve.ts';
+import { networks, sources } from '../src/db/schema/index.ts';
+import { storeFeedItems } from '../src/ingest/store.ts';
+import { writeHubSettings } from '../src/db/hub-settings.ts';
+import type { ParsedItem } from '../src/ingest/types.ts';
+
+const ITEMS = 10_000;
+const NETWORKS = 20;
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = 32;
+
+const paragraph =
+  '<p>L’économie sociale et solidaire rassemble des <a href="https://exemple.org/coop">coopératives</a>, mutuelles et associations qui partagent une gouvernance démocratique et une lucrativité limitée.</p>';
+
+/** A story of realistic size: ~1.5 KB of HTML content, a summary, two categories, sometimes an enclosure. */
+function story(net: number, i: number, t: number): ParsedItem {
+  return {
+    guid: `n${net}-i${i}`,
+    url: `https://reseau-${net}.example/actualites/${i}-rencontre-cooperative`,
+    title: `Rencontre ${i} du réseau ${net} : coopérer sur le territoire, édition ${i % 97}`,
+    published: new Date(t - i * 600_000 - net * 7_000),
+    updated: null,
+    author: `Équipe du réseau ${net}`,
+    summary: 'L’économie sociale et solidaire rassemble des coopératives, mutuelles et associations.',
+    contentHtml: `<h2>Actualité ${i}</h2>${paragraph.repeat(6)}`,
+    categories: ['ESS', `thème-${i % 12}`],
+    enclosures: i % 10 === 0 ? [{ url: `https://reseau-${net}.example/media/${i}.mp3`, type: 'audio/mpeg', length: 1_234_567 }] : [],
+  };
+}
+
+async function runServer(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'hub-bench-serve-'));
+  const config = loadConfig({ HUB_DB: join(dir, 'hub.sqlite') });
+  const deps = nodeDeps({ config, log: silentLogger });
+  await writeHubSettings(deps.db, { title: 'Intercoop', baseUrl: 'https://hub.example.org', language: 'fr', timezone: 'Europe/Paris' });
+  const t = Date.now();
+  const perNetwork = ITEMS / NETWORKS;
+  for (let n = 0; n < NETWORKS; n++) {
+    const slug = `reseau-${n}`;
+    await deps.db.orm.insert(networks).values({ slug, name: `Réseau ${n}`, territory: n % 2 ? 'Bretagne' : 'Occitanie', tags: ['ess'], createdAt: t, updatedAt: t });
+    const url = `https://${slug}.example/feed.xml`;
+    const [src] = await deps.db.orm.insert(sources).values({ networkSlug: slug, kind: 'feed', url, fetchUrl: url, createdAt: t }).returning();
+    const batch = Array.from({ length: perNetwork }, (_, i) => story(n, i, t));
+    await storeFeedItems(deps, src!, batch, { dedupe: false });
+  }
+  const hub = await startServer(deps, 0, '127.0.0.1');
+  const bare = new Hono().get('/hello', (c) => c.text('hello'));
+  const bareServer = await new Promise<number>((resolve) => {
+    serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+  });
+  const ports = { hubPort: hub.port, barePort: bareServer };
+  if (process.send) process.send(ports);
+  else console.log(JSON.stringify(ports)); // standalone (profiling): `node --import tsx bench/serve.ts --server`
+}
+
+interface Figures {
+  name: string;
+  rps: number;
+  p99: number;
+  non2xx: number;
+  statusOk: boolean;
+}
+
+async function measure(name: string, url: string, headers: Record<string, string>, expectStatus: number): Promise<Figures> {
+  let wrongStatus = 0;
+  const result = await autocannon({
+    url,
+    headers,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+    setupClient: (client: { on(event: string, cb: (status: number) => void): void }) => {
+      client.on('response', (status: number) => {
+        if (status !== expectStatus) wrongStatus++;
+      });
+    },
+  });
+  return { name, rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, statusOk: wrongStatus === 0 };
+}
+
+async function main(): Promise<void> {
+  const self = fileURLToPath(import.meta.url);
+  const child = spawn(process.execPath, ['--import', 'tsx', self, '--server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const started = Date.now();
+  const ports = await new Promise<{ hubPort: number; barePort: number }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { hubPort: number; barePort: number }));
+    child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+  });
+  console.log(`seeded ${ITEMS} stories from ${NETWORKS} networks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  try {
+    const feedUrl = `http://127.0.0.1:${ports.hubPort}/feed.xml`;
+    const first = await fetch(feedUrl);
+    const body = await first.text();
+    const etag = first.headers.get('etag')!;
+    console.log(`/feed.xml: ${(body.length / 1024).toFixed(0)} KB, ${body.split('<item>').length - 1} items, ETag ${etag}`);
+    // Warm-up (JIT, caches) before measuring.
+    await measure('warm-up', `http://127.0.0.1:${ports.barePort}/hello`, {}, 200);
+    await measure('warm-up', feedUrl, {}, 200);
+    const bare = await measure('bare Hono /hello', `http://127.0.0.1:${ports.barePort}/hello`, {}, 200);
+    const feed = await measure('/feed.xml', feedUrl, {}, 200);
+    const notModified = await measure('/feed.xml + If-None-Match (304)', feedUrl, { 'if-none-match': etag }, 304);
+    // What feed readers send: most accept gzip (the hub keeps a compressed copy per version).
+    const gzipped = await measure('/feed.xml, Accept-Encoding: gzip', feedUrl, { 'accept-encoding': 'gzip' }, 200);
+    console.log(`\n${CONNECTIONS} connections, ${DURATION_S} s each\n`);
+    console.log('case'.padEnd(36), 'req/s'.padStart(9), 'p99 ms'.padStart(8), 'vs bare'.padStart(8));
+    for (const f of [bare, feed, gzipped, notModified]) {
+      console.log(f.name.padEnd(36), f.rps.toFixed(0).padStart(9), String(f.p99).padStart(8), `${((f.rps / bare.rps) * 100).toFixed(0)} %`.padStart(8), f.statusOk ? '' : '(unexpected statuses!)');
+    }
+    const gz = await fetch(feedUrl, { headers: { 'accept-encoding': 'gzip' } });
+    await gz.arrayBuffer();
+    if (gz.headers.get('content-encoding') !== 'gzip') console.log('(gzip copy missing!)');
+    const feedOk = feed.rps >= 0.5 * bare.rps;
+    const nmOk = notModified.rps >= 0.8 * bare.rps;
+    const gzOk = gzipped.rps >= 0.5 * bare.rps;
+    console.log(`\ntargets: feed ≥ 50 % of bare: ${feedOk ? 'met' : 'NOT met'} (identity), ${gzOk ? 'met' : 'NOT met'} (gzip); 304 ≥ 80 %: ${nmOk ? 'met' : 'NOT met'}`);
+  } finally {
+    child.kill();
+  }
+}
+
+if (process.argv.includes('--server')) {
+  // A clean exit on signals, so `node --cpu-prof` writes its profile.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(0));
+  runServer().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
