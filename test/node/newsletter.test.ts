@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createApp } from '../../src/app.ts';
-import { deliveries, pendingSubscriptions, subscribers } from '../../src/db/schema/index.ts';
+import { deliveries, pendingSubscriptions, settings, subscribers } from '../../src/db/schema/index.ts';
+import { generateKeyPairSync } from 'node:crypto';
 import { writeHubSettings } from '../../src/db/hub-settings.ts';
 import { storeFeedItems } from '../../src/ingest/store.ts';
 import { runDigests } from '../../src/digest/send.ts';
@@ -250,5 +251,26 @@ describe('newsletter on Node (real SQLite, real SMTP server)', () => {
     await runDigests(deps);
     expect(digestsFor('p550@example.org')).toBe(0);
     expect(digestsFor('t421@example.org')).toBe(1); // nothing new since: empty digest, not sent
+  });
+
+  it('DKIM from settings signs the list headers (RFC 8058)', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    await deps.db.orm.insert(settings).values({ key: 'dkim', value: JSON.stringify({ domainName: 'hub.test', keySelector: 'lettre', privateKey }) });
+    const signed = smtpMailer(sink.url, 'Intercoop Réseaux <lettre@hub.test>', deps.db);
+    try {
+      const r = await signed.send({ to: 'dkim@example.org', subject: 'Essai — signé', text: 'texte', html: '<p>html</p>', headers: { 'Message-ID': '<dkim-1@hub.test>', 'List-Unsubscribe': '<https://hub.test/newsletter/unsubscribe/x>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } });
+      expect(r.ok).toBe(true);
+      const got = sink.received.at(-1)!;
+      const sig = headerOf(got.mail, 'dkim-signature')!;
+      expect(sig).toMatch(/d=hub\.test/);
+      expect(sig).toMatch(/s=lettre/);
+      const h = /(?:^|;)\s*h=([^;]+)/.exec(sig)![1]!.replace(/\s+/g, '').toLowerCase().split(':');
+      expect(h).toEqual(expect.arrayContaining(['from', 'subject', 'message-id', 'list-unsubscribe', 'list-unsubscribe-post']));
+      expect(got.mail.subject).toBe('Essai — signé');
+      expect(got.mail.from?.value[0]).toMatchObject({ name: 'Intercoop Réseaux', address: 'lettre@hub.test' });
+      expect(got.mail.messageId).toBe('<dkim-1@hub.test>');
+    } finally {
+      await signed.close?.();
+    }
   });
 });

@@ -12,6 +12,7 @@
 import { eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import type { MailMessage, Mailer, SendResult } from '../../src/deps.ts';
+import { buildMime, encodeAddress } from './mime.ts';
 import { settings } from '../../src/db/schema/index.ts';
 import type { Database } from '../../src/db/client.ts';
 
@@ -66,22 +67,15 @@ export function smtpMailer(url: string, from: string | undefined, db?: Database)
 
   return {
     async send(m: MailMessage): Promise<SendResult> {
-      const { 'Message-ID': messageId, ...headers } = m.headers;
       const key = await loadDkim();
+      const from = m.from ?? sender;
       try {
         const info = await transport.sendMail({
-          from: m.from ?? sender,
-          to: m.to,
-          subject: m.subject,
-          text: m.text,
-          html: m.html,
-          headers,
-          // base64 bodies: encoded natively, much cheaper than quoted-printable at 10,000 messages.
-          textEncoding: 'base64',
-          ...(messageId ? { messageId } : {}),
+          envelope: { from: encodeAddress(from).address, to: [m.to] },
+          raw: buildMime({ from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers }),
           ...(key ? { dkim: { ...key, headerFieldNames: SIGNED_HEADERS } } : {}),
         });
-        return { ok: true, messageId: info.messageId };
+        return { ok: true, messageId: m.headers['Message-ID'] ?? info.messageId };
       } catch (err) {
         return classifySmtpError(err);
       }
