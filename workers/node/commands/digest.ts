@@ -19,7 +19,7 @@ export async function digestCommand(deps: Deps, args: string[], loadEvents?: Eve
   const takeover = args.includes('--takeover');
   const toIndex = args.indexOf('--to');
   const known = new Set(['--dry-run', '--takeover', '--to']);
-  const unknown = args.filter((a, i) => !known.has(a) && i !== toIndex + 1);
+  const unknown = args.filter((a, i) => !known.has(a) && (toIndex < 0 || i !== toIndex + 1));
   if (unknown.length || (toIndex >= 0 && !args[toIndex + 1])) {
     err('Usage: intercoop digest [--dry-run] [--to EMAIL] [--takeover]');
     return 2;
