@@ -50,7 +50,8 @@ export function Layout(p: LayoutProps) {
         {alternates.map((a) => (
           <link rel="alternate" type={a.type} title={a.title} href={a.href} />
         ))}
-        <style>{css}</style>
+        {/* Raw: JSX would escape the > and " of the selectors and font names. */}
+        <style dangerouslySetInnerHTML={{ __html: css }} />
       </head>
       <body>
         <a class="skip" href="#main">{m.skip}</a>
@@ -100,10 +101,10 @@ h1{font-size:1.6rem;line-height:1.25}h2{font-size:1.2rem}
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin:1rem 0}
 form.filters label{display:flex;flex-direction:column;font-size:.9rem}
 input,select,button{font:inherit;padding:.35rem .5rem}
-ul.river{list-style:none;padding:0}ul.river>li{border-bottom:1px solid var(--line);padding:.75rem 0}
+ul.river{list-style:none;padding:0}ul.river>li{border-bottom:1px solid var(--line);padding:.9rem 0}
 .tags{font-size:.85rem;color:var(--muted)}
 img{max-width:100%;height:auto}
-.story h2,.story h3{margin:.1rem 0 .25rem;font-size:1.15rem}.story p{margin:.3rem 0}
+.story h2,.story h3{margin:.1rem 0 .3rem;font-size:1.15rem;line-height:1.3}.story p{margin:.3rem 0}
 .meta,.provenance{font-size:.9rem;color:var(--muted)}.provenance a{color:var(--link)}
 ul.directory,ul.sources{list-style:none;padding:0}ul.directory>li{border-bottom:1px solid var(--line);padding:.5rem 0 1rem}
 ul.sources>li{margin:.4rem 0;overflow-wrap:anywhere}.kind{font-weight:600}
