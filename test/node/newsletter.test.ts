@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { createApp } from '../../src/app.ts';
 import { deliveries, pendingSubscriptions, settings, subscribers } from '../../src/db/schema/index.ts';
 import { generateKeyPairSync } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { writeHubSettings } from '../../src/db/hub-settings.ts';
 import { storeFeedItems } from '../../src/ingest/store.ts';
 import { runDigests } from '../../src/digest/send.ts';
@@ -207,6 +208,9 @@ describe('newsletter on Node (real SQLite, real SMTP server)', () => {
     const rssText = await rss.text();
     expect(rssText).toContain(`<link>https://hub.test${issue}</link>`);
     expect(rssText).not.toMatch(/@example\.org|unsubscribe\//);
+    // Debian's feedparser reads it as well-formed RSS with one entry per published digest.
+    const fp = spawnSync('/usr/bin/python3', ['-c', 'import feedparser,sys,json; d=feedparser.parse(sys.stdin.read()); print(json.dumps([d.bozo, d.version, len(d.entries), d.entries[0].title]))'], { input: rssText, encoding: 'utf8' });
+    expect(JSON.parse(fp.stdout)).toEqual([false, 'rss20', 1, expect.stringMatching(/^Intercoop — la lettre du /)]);
   });
 
   it('admin export: the only place addresses appear', async () => {
