@@ -23,6 +23,8 @@ export interface DigestEvent {
   start: number;
   end: number | null;
   allDay: boolean;
+  /** The event's own zone: an all-day event's date is midnight there. */
+  timezone: string;
   location: string | null;
   url: string | null;
   networks: string[];

@@ -62,9 +62,9 @@ export function formatDay(ms: number, lang: 'fr' | 'en', timeZone: string): stri
   return fmt(lang, timeZone, 'date').format(ms);
 }
 
-/** When an event happens, in the hub's zone (all-day events keep their calendar date: shown in UTC). */
-export function formatEventTime(e: Pick<DigestEvent, 'start' | 'allDay'>, lang: 'fr' | 'en', timeZone: string): string {
-  return e.allDay ? `${fmt(lang, 'UTC', 'date').format(e.start)} (${messages[lang].allDay})` : fmt(lang, timeZone, 'datetime').format(e.start);
+/** When an event happens, in the hub's zone; an all-day event keeps its calendar date (read in its own zone). */
+export function formatEventTime(e: Pick<DigestEvent, 'start' | 'allDay' | 'timezone'>, lang: 'fr' | 'en', timeZone: string): string {
+  return e.allDay ? `${fmt(lang, e.timezone || timeZone, 'date').format(e.start)} (${messages[lang].allDay})` : fmt(lang, timeZone, 'datetime').format(e.start);
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');

@@ -9,7 +9,7 @@ const networks = new Map<string, NetworkInfo>([
   ['agri', { slug: 'agri', name: 'Agricoop', territory: 'Île-de-France', tags: ['agriculture'] }],
 ]);
 const story = (id: string, nets: string[], publishedAt: number, categories: string[] = []): DigestStory => ({ id, title: `Titre ${id}`, url: `https://ex.org/${id}`, summary: `Résumé ${id}`, publishedAt, networks: nets, categories });
-const event = (id: string, nets: string[], start: number, allDay = false): DigestEvent => ({ id, title: `Événement ${id}`, start, end: null, allDay, location: 'Toulouse', url: null, networks: nets });
+const event = (id: string, nets: string[], start: number, allDay = false, timezone = 'Europe/Paris'): DigestEvent => ({ id, title: `Événement ${id}`, start, end: null, allDay, timezone, location: 'Toulouse', url: null, networks: nets });
 const stories = [story('a1', ['animacoop'], 3), story('a2', ['animacoop', 'tiers'], 5), story('t1', ['tiers'], 4), story('g1', ['agri'], 1, ['Habitat'])];
 const none: DigestChoices = { networks: [], tags: [], territories: [] };
 
@@ -53,7 +53,7 @@ describe('buildDigest (pure)', () => {
 describe('renderDigest', () => {
   const content = buildDigest({
     stories: [{ ...story('x', ['animacoop', 'tiers'], 1), title: 'A <b>"quoted"</b> & co', url: 'javascript:alert(1)' }, story('y', ['agri'], 2)],
-    events: [event('ev', ['animacoop'], Date.parse('2026-11-20T17:30:00Z')), event('day', ['agri'], Date.parse('2026-11-21T00:00:00Z'), true)],
+    events: [event('ev', ['animacoop'], Date.parse('2026-11-20T17:30:00Z')), event('day', ['agri'], Date.parse('2026-11-20T23:00:00Z'), true), event('reunion', ['agri'], Date.parse('2026-11-21T20:00:00Z'), true, 'Indian/Reunion')],
     networks,
     choices: none,
   })!;
@@ -65,7 +65,8 @@ describe('renderDigest', () => {
     expect(r.html).not.toContain('javascript:');
     expect(r.text).not.toContain('javascript:');
     expect(r.text).toContain('vendredi 20 novembre 2026 à 18:30'); // 17:30 UTC = 18:30 Paris
-    expect(r.text).toContain('samedi 21 novembre 2026 (toute la journée)');
+    expect(r.text).toContain('samedi 21 novembre 2026 (toute la journée)'); // midnight in Paris
+    expect(r.text).toContain('dimanche 22 novembre 2026 (toute la journée)'); // midnight in La Réunion
     expect(r.text).toContain('aussi publié par Tiers-Lieux Bretagne');
     for (const part of [r.html, r.text]) {
       expect(part).toContain('https://hub.test/newsletter/unsubscribe/T');
