@@ -197,4 +197,60 @@ CREATE TABLE `subscribers` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `subscribers_email` ON `subscribers` (`email`);--> statement-breakpoint
-CREATE INDEX `subscribers_status` ON `subscribers` (`status`,`id`);
+CREATE INDEX `subscribers_status` ON `subscribers` (`status`,`id`);--> statement-breakpoint
+CREATE TABLE `event_occurrences` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`event_id` text NOT NULL,
+	`start` integer NOT NULL,
+	`end` integer,
+	`recurrence_id` integer,
+	`status` text DEFAULT 'confirmed' NOT NULL,
+	`title` text,
+	`location` text,
+	FOREIGN KEY (`event_id`) REFERENCES `events`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `event_occurrences_start` ON `event_occurrences` (`start`);--> statement-breakpoint
+CREATE INDEX `event_occurrences_event` ON `event_occurrences` (`event_id`);--> statement-breakpoint
+CREATE TABLE `event_sources` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`event_id` text NOT NULL,
+	`source_id` integer NOT NULL,
+	`network_slug` text NOT NULL,
+	`uid` text NOT NULL,
+	`url` text,
+	`content_hash` text NOT NULL,
+	`removed` integer DEFAULT false NOT NULL,
+	`first_seen_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`event_id`) REFERENCES `events`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`source_id`) REFERENCES `sources`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `event_sources_source_uid` ON `event_sources` (`source_id`,`uid`);--> statement-breakpoint
+CREATE INDEX `event_sources_event` ON `event_sources` (`event_id`);--> statement-breakpoint
+CREATE TABLE `events` (
+	`id` text PRIMARY KEY NOT NULL,
+	`primary_source_id` integer NOT NULL,
+	`uid` text NOT NULL,
+	`title` text NOT NULL,
+	`description` text,
+	`location` text,
+	`url` text,
+	`categories` text DEFAULT '[]' NOT NULL,
+	`status` text DEFAULT 'confirmed' NOT NULL,
+	`start` integer NOT NULL,
+	`end` integer,
+	`all_day` integer DEFAULT false NOT NULL,
+	`timezone` text NOT NULL,
+	`rrule` text,
+	`components` text DEFAULT '[]' NOT NULL,
+	`title_key` text DEFAULT '' NOT NULL,
+	`search_text` text DEFAULT '' NOT NULL,
+	`expanded_until` integer DEFAULT 0 NOT NULL,
+	`first_seen_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `events_start` ON `events` (`start`);--> statement-breakpoint
+CREATE INDEX `events_updated` ON `events` (`updated_at`);

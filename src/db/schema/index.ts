@@ -3,3 +3,4 @@ export * from './networks.ts';
 export * from './sources.ts';
 export * from './items.ts';
 export * from './newsletter.ts';
+export * from './events.ts';

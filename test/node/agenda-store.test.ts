@@ -1,0 +1,40 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it, expect } from 'vitest';
+import { makeNodeDeps } from '../support/node-deps.ts';
+import { fixturesDir } from '../support/fixture-server.ts';
+import { runAgendaScenarios } from '../support/agenda-scenarios.ts';
+import { storeCalendar } from '../../src/agenda/store.ts';
+import { listOccurrences } from '../../src/agenda/query.ts';
+import { addSource, manualClock } from '../support/store-fixtures.ts';
+
+const load = (name: string) => readFile(join(fixturesDir, 'agenda', name), 'utf8');
+
+describe('agenda store on Node with SQLite', () => {
+  it('reads zones, recurrences and overrides, skips DTSTAMP-only changes, cancels dropped events, merges relays', async () => {
+    const deps = makeNodeDeps();
+    await runAgendaScenarios(deps, load);
+  });
+
+  it('bounds hostile calendars: an endless daily RRULE stays in the window, a bad date skips one event', async () => {
+    const deps = { ...makeNodeDeps(), clock: manualClock('2026-10-01T00:00:00Z') };
+    const src = await addSource(deps, 'hostile', 'https://hostile.example/a.ics');
+    const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0',
+      'BEGIN:VEVENT', 'UID:forever', 'DTSTART;TZID=Europe/Paris:20000101T090000', 'RRULE:FREQ=DAILY', 'SUMMARY:Sans fin', 'END:VEVENT',
+      'BEGIN:VEVENT', 'UID:minutely', 'DTSTART:20261001T000000Z', 'RRULE:FREQ=MINUTELY', 'SUMMARY:Chaque minute', 'END:VEVENT',
+      'BEGIN:VEVENT', 'UID:bad', 'DTSTART:20261399T990000', 'SUMMARY:Date impossible', 'END:VEVENT',
+      'BEGIN:VEVENT', 'UID:ok', 'DTSTART:20261010T100000Z', 'SUMMARY:Correct', 'END:VEVENT',
+      ...Array.from({ length: 1500 }, (_, i) => `BEGIN:VEVENT\r\nUID:bulk-${i}\r\nDTSTART:20261101T${String(i % 24).padStart(2, '0')}0000Z\r\nSUMMARY:Bulk ${i}\r\nEND:VEVENT`),
+      'END:VCALENDAR'];
+    const t0 = Date.now();
+    const r = await storeCalendar(deps, src, lines.join('\r\n'), { maxEvents: 600, maxOccurrencesPerEvent: 500 });
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect(r.new).toBe(600);
+    const occ = await listOccurrences(deps, { from: new Date('2026-08-01T00:00:00Z'), to: new Date('2028-01-01T00:00:00Z'), limit: 5000, q: 'sans fin' });
+    expect(occ.length).toBeGreaterThan(300);
+    expect(occ.length).toBeLessThanOrEqual(500);
+    expect(occ[0]!.start.getTime()).toBeGreaterThanOrEqual(new Date('2026-08-30T00:00:00Z').getTime());
+    expect((await listOccurrences(deps, { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-10-02T00:00:00Z'), q: 'chaque minute', limit: 5000 })).length).toBe(500);
+    expect((await listOccurrences(deps, { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2027-01-01T00:00:00Z'), q: 'correct' })).length).toBe(1);
+  });
+});
