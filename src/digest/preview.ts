@@ -6,6 +6,7 @@ import type { Deps, MailMessage } from '../deps.ts';
 import { allChoices, buildDigest, periodMs, windowStart } from './build.ts';
 import { renderDigest } from './render.ts';
 import { dueAt } from './send.ts';
+import { agendaEvents } from './events.ts';
 import { EVENTS_AHEAD_MS, loadNetworks, loadStories, type EventsLoader } from './sources.ts';
 
 export interface Preview {
@@ -15,7 +16,7 @@ export interface Preview {
 }
 
 /** Counts due subscribers and non-empty digests, page by page. */
-export async function previewRun(deps: Deps, loadEvents: EventsLoader = async () => []): Promise<Preview> {
+export async function previewRun(deps: Deps, loadEvents: EventsLoader = agendaEvents): Promise<Preview> {
   const now = deps.clock.now().getTime();
   const networks = await loadNetworks(deps);
   const events = await loadEvents(deps, now, now + EVENTS_AHEAD_MS);
@@ -41,7 +42,7 @@ export async function previewRun(deps: Deps, loadEvents: EventsLoader = async ()
  * The edition as someone following everything would get it now (stories since the last
  * digest), addressed to `to`, with no personal links: for checking how a digest looks.
  */
-export async function previewMessage(deps: Deps, to: string, loadEvents: EventsLoader = async () => []): Promise<MailMessage | null> {
+export async function previewMessage(deps: Deps, to: string, loadEvents: EventsLoader = agendaEvents): Promise<MailMessage | null> {
   const now = deps.clock.now().getTime();
   const hub = await readHubSettings(deps.db, deps.config.baseUrl);
   const [prev] = await deps.db.orm.select({ windowEnd: digests.windowEnd }).from(digests).orderBy(desc(digests.id)).limit(1);

@@ -23,6 +23,7 @@ import { renderDigest } from './render.ts';
 import { EVENTS_AHEAD_MS, loadNetworks, loadStories, type EventsLoader } from './sources.ts';
 import { tokenFor, purgeExpiredRequests, purgeUnsubscribed } from './subscriptions.ts';
 import { purgeRateLimits } from './rate-limit.ts';
+import { agendaEvents } from './events.ts';
 
 /** Temporary failures are retried this many times (backoff 5 min, 10, 20… capped at 6 h). */
 export const MAX_ATTEMPTS = 6;
@@ -37,6 +38,7 @@ export interface RunOptions {
   startNew?: boolean;
   /** Treat in-flight claims as abandoned now (after a crash, when no other run is active). */
   takeover?: boolean;
+  /** Where upcoming events come from (default: the agenda). */
   loadEvents?: EventsLoader;
   /** Messages in flight at once (the SMTP pool's connections are the real limit). */
   concurrency?: number;
@@ -57,7 +59,6 @@ export interface RunSummary {
   nextRetryAt: number | null;
 }
 
-const noEvents: EventsLoader = async () => [];
 
 /** Builds, sends and records the digests that are due. Safe to run concurrently with a crash's leftovers. */
 export async function runDigests(deps: Deps, opts: RunOptions = {}): Promise<RunSummary> {
@@ -70,7 +71,7 @@ export async function runDigests(deps: Deps, opts: RunOptions = {}): Promise<Run
   const open = await deps.db.orm.select().from(digests).where(eq(digests.status, 'open')).orderBy(asc(digests.id));
   for (const digest of open) await process(deps, digest, hub, now, opts, summary);
   if (opts.startNew !== false) {
-    const digest = await openDigest(deps, now, opts.loadEvents ?? noEvents);
+    const digest = await openDigest(deps, now, opts.loadEvents ?? agendaEvents);
     if (digest) {
       summary.created = true;
       await process(deps, digest, hub, now, opts, summary);
@@ -156,7 +157,7 @@ type Todo = { delivery: typeof deliveries.$inferSelect; subscriber: SubscriberRo
 async function deliver(deps: Deps, digest: DigestRow, hub: HubSettings, now: number, opts: RunOptions, summary: RunSummary): Promise<void> {
   const staleBefore = opts.takeover ? Number.MAX_SAFE_INTEGER : now - STALE_CLAIM_MS;
   const networks = await loadNetworks(deps);
-  const events: DigestEvent[] = await (opts.loadEvents ?? noEvents)(deps, digest.windowEnd, digest.windowEnd + EVENTS_AHEAD_MS);
+  const events: DigestEvent[] = await (opts.loadEvents ?? agendaEvents)(deps, digest.windowEnd, digest.windowEnd + EVENTS_AHEAD_MS);
   const stories = storyCache(deps, digest.windowEnd);
   const concurrency = opts.concurrency ?? 8;
   let cursor = 0;
