@@ -47,11 +47,13 @@ export function isNotModified(req: Request, etag: string | null, lastModified: s
 }
 
 /** The 304 for a response the reader already has: validators and caching headers only. */
-export function notModified(from: Headers): Response {
-  const headers = new Headers();
+export function notModified(from: Headers | Record<string, string>): Response {
+  const get = (name: string) => (from instanceof Headers ? from.get(name) : from[name]);
+  // A plain header object: @hono/node-server writes it out without building a Headers.
+  const headers: Record<string, string> = {};
   for (const name of ['etag', 'last-modified', 'cache-control', 'vary']) {
-    const v = from.get(name);
-    if (v) headers.set(name, v);
+    const v = get(name);
+    if (v) headers[name] = v;
   }
   return new Response(null, { status: 304, headers });
 }
@@ -107,12 +109,13 @@ export async function serveCached(deps: Deps, req: Request, key: string, render:
   const etag = gz ? `"${tag}-gz"` : `"${tag}"`;
   // The ETag is known before rendering: a reader who has this version costs no rendering.
   if (req.headers.get('if-none-match') !== null && (isNotModified(req, `"${tag}"`, null) || isNotModified(req, `"${tag}-gz"`, null))) {
-    return notModified(new Headers({ etag, 'cache-control': FEED_CACHE_CONTROL, vary: 'accept-encoding' }));
+    return notModified({ etag, 'cache-control': FEED_CACHE_CONTROL, vary: 'accept-encoding' });
   }
   const versionedKey = `${key}#v=${version}${gz ? '#gzip' : ''}`;
   if (cache?.mode === 'versioned') {
     const hit = await cache.match(versionedKey);
-    if (hit) return answer(req, hit);
+    // Its ETag is `etag` (same version, same key), already compared above: only a date is left.
+    if (hit) return req.headers.get('if-modified-since') ? answer(req, hit) : hit;
   }
   const rendered = await render();
   if (!rendered) return null;
