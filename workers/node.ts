@@ -3,6 +3,7 @@ import { nodeDeps } from './node/deps.ts';
 import { startServer } from './node/serve.ts';
 import { itemsCommand } from './node/items-cli.ts';
 import { digestCommand } from './node/commands/digest.ts';
+import { parseCommand } from './node/commands/parse.ts';
 import { scheduleDigests } from './node/digest-schedule.ts';
 
 /** Node entry point: the `intercoop` command line. Returns the process exit code. */
@@ -21,6 +22,14 @@ export async function main(argv: string[]): Promise<number> {
         const deps = nodeDeps();
         try {
           return await itemsCommand(deps, args);
+        } finally {
+          await deps.close();
+        }
+      }
+      case 'parse': {
+        const deps = nodeDeps();
+        try {
+          return await parseCommand(deps, args, null);
         } finally {
           await deps.close();
         }

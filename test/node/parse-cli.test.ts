@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ParseOutput } from '../../src/ingest/types.ts';
+
+/** `intercoop parse` as a coordinator runs it: a child process, JSON on stdout, exit codes. */
+const bin = fileURLToPath(new URL('../../bin/intercoop.js', import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/parse/${name}`, import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'hub-parse-cli-'));
+
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { env: { ...process.env, HUB_DB: join(dir, 'hub.sqlite'), ...env }, timeout: 30_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe.concurrent('intercoop parse', () => {
+  it('prints a feed file as the INTERFACE.md JSON', async () => {
+    const { code, stdout } = await run(['parse', fixture('rss2.xml')]);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout) as ParseOutput;
+    expect(out).toMatchObject({ kind: 'feed', title: 'Coopérer en Occitanie', link: 'https://coop-occitanie.example.org/', events: [] });
+    expect(out.items[0]).toEqual({
+      id: 'coop-occ-42',
+      url: 'https://coop-occitanie.example.org/actus/mois-ess',
+      title: 'Économie sociale & solidaire : le mois',
+      published: '2026-11-02T09:00:00.000Z',
+      updated: null,
+      author: 'Camille Martin',
+      summary: "Un mois pour découvrir l'ESS.",
+      content_html: expect.stringContaining('<a href="https://coop-occitanie.example.org/programme" rel="noopener noreferrer">'),
+      categories: ['ESS', 'Occitanie'],
+      enclosures: [
+        { url: 'https://coop-occitanie.example.org/media/podcast.mp3', type: 'audio/mpeg', length: 123456 },
+        { url: 'https://coop-occitanie.example.org/media/programme.pdf', type: 'application/pdf', length: null },
+      ],
+    });
+    expect(stdout).toMatch(/^\{\n {2}"kind"/); // pretty-printed
+  });
+
+  it('exits 2 on a usage error', async () => {
+    expect((await run(['parse'])).code).toBe(2);
+  });
+
+  it('exits 1 with a clear message on an HTML page, a bomb, a missing file', async () => {
+    const [html, bomb, missing] = await Promise.all([
+      run(['parse', fixture('page.html')]),
+      run(['parse', fixture('billion-laughs.xml')]),
+      run(['parse', join(dir, 'nope.xml')]),
+    ]);
+    expect(html.code).toBe(1);
+    expect(html.stderr).toMatch(/HTML page, not a feed/);
+    expect(bomb.code).toBe(1);
+    expect(bomb.stderr).toMatch(/ENTITY/);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no such file/);
+  });
+
+  it('prints a calendar as events', async () => {
+    const { code, stdout } = await run(['parse', fixture('agenda.ics')]);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout) as ParseOutput;
+    expect(out).toMatchObject({ kind: 'calendar', title: 'Agenda — Animacoop', items: [] });
+    expect(out.events).toEqual([
+      expect.objectContaining({ uid: 'permanence-cooperative@animacoop.example.org', start: '2026-11-03T14:00:00+01:00', all_day: false, timezone: 'Europe/Paris', rrule: 'FREQ=WEEKLY;COUNT=12;BYDAY=TU' }),
+      expect.objectContaining({ uid: 'forum-ess-nantes@ess.example.org', all_day: true, rrule: null }),
+    ]);
+  });
+});
