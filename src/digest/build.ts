@@ -28,6 +28,8 @@ export interface DigestEvent {
   location: string | null;
   url: string | null;
   networks: string[];
+  /** When the hub first saw the event (decides whether an events-only digest has news). */
+  firstSeenAt?: number;
 }
 
 export interface NetworkInfo {
@@ -56,6 +58,11 @@ export interface BuildInput {
   events: readonly DigestEvent[];
   networks: ReadonlyMap<string, NetworkInfo>;
   choices: DigestChoices;
+  /**
+   * Start of this subscriber's window. When set, a digest without new stories is sent only if
+   * one of its events is new since then: the same upcoming events alone are not news twice.
+   */
+  since?: number;
   /** Caps so a long absence does not produce a book. */
   maxStories?: number;
   maxEvents?: number;
@@ -86,7 +93,8 @@ export function matchesChoices(choices: DigestChoices, networkSlugs: readonly st
 /**
  * One subscriber's digest: matching stories grouped by their first publishing network
  * (groups in network-name order, stories newest first) and matching upcoming events in time
- * order. Null when both are empty: an empty digest is not sent.
+ * order. Null when both are empty (or, with `since`, when there is no new story and no new
+ * event): an empty digest is not sent.
  */
 export function buildDigest(input: BuildInput): DigestContent | null {
   const maxStories = input.maxStories ?? 40;
@@ -100,6 +108,7 @@ export function buildDigest(input: BuildInput): DigestContent | null {
     .sort((a, b) => a.start - b.start || a.id.localeCompare(b.id))
     .slice(0, maxEvents);
   if (!stories.length && !events.length) return null;
+  if (!stories.length && input.since !== undefined && !events.some((e) => (e.firstSeenAt ?? Infinity) > input.since!)) return null;
   const byNetwork = new Map<string, StoryGroup>();
   for (const s of stories) {
     const key = s.networks[0] ?? '';

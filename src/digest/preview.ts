@@ -31,7 +31,7 @@ export async function previewRun(deps: Deps, loadEvents: EventsLoader = agendaEv
       let stories = cache.get(since);
       if (!stories) cache.set(since, (stories = await loadStories(deps, since, now)));
       out.due++;
-      if (buildDigest({ stories, events, networks, choices: s.choices })) out.wouldSend++;
+      if (buildDigest({ stories, events, networks, choices: s.choices, since })) out.wouldSend++;
     }
     cursor = page[page.length - 1]!.id;
   }

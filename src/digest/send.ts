@@ -221,7 +221,8 @@ async function deliverOne(
     summary.skipped++;
     return;
   }
-  const content = buildDigest({ stories: await stories(windowStart(subscriber)), events, networks, choices: subscriber.choices });
+  const since = windowStart(subscriber);
+  const content = buildDigest({ stories: await stories(since), events, networks, choices: subscriber.choices, since });
   if (!content) {
     // Nothing matched in the whole window, so moving the window on loses nothing (and the
     // subscriber is not "due" again at every run).

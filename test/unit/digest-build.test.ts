@@ -39,6 +39,13 @@ describe('buildDigest (pure)', () => {
     expect(d.events.map((e) => e.id)).toEqual(['e1']);
     expect(d.groups).toEqual([]);
   });
+  it('with a window start, events alone make a digest only when one of them is new', () => {
+    const old = { ...event('old', ['agri'], 50), firstSeenAt: 5 };
+    const fresh = { ...event('fresh', ['agri'], 60), firstSeenAt: 15 };
+    expect(buildDigest({ stories: [], events: [old], networks, choices: none, since: 10 })).toBeNull();
+    expect(buildDigest({ stories: [], events: [old, fresh], networks, choices: none, since: 10 })!.events.map((e) => e.id)).toEqual(['old', 'fresh']);
+    expect(buildDigest({ stories: [story('s', ['agri'], 1)], events: [old], networks, choices: none, since: 10 })!.events).toHaveLength(1);
+  });
   it('caps a long absence', () => {
     const many = Array.from({ length: 100 }, (_, i) => story(`s${i}`, ['agri'], i));
     expect(buildDigest({ stories: many, events: [], networks, choices: none, maxStories: 10 })!.storyCount).toBe(10);
