@@ -240,11 +240,12 @@ async function deliverOne(
     .where(and(eq(deliveries.id, delivery.id), eq(deliveries.state, delivery.state), eq(deliveries.attempts, delivery.attempts)))
     .returning({ id: deliveries.id });
   if (!claimed.length) return;
-  const message = await digestMessage(deps, hub, digest, subscriber, content, networks, delivery.messageId);
   let result: SendResult;
   try {
+    const message = await digestMessage(deps, hub, digest, subscriber, content, networks, delivery.messageId);
     result = await deps.mailer!.send(message);
   } catch (err) {
+    // A bug or an outage here must not stop the run nor leave the row claimed: retry later.
     result = { ok: false, permanent: false, error: String((err as Error)?.message ?? err) };
   }
   if (result.ok) {
