@@ -34,6 +34,8 @@ export interface FeedInput {
   htmlPath: string;
   /** Canonical filter parameters (without the cursor). */
   params: URLSearchParams;
+  /** `before=` of this page, when it is not the first (self links name the page, RFC 5005). */
+  cursor?: string | null;
   page: RiverPage;
   networks: Map<string, NetworkLabel>;
   /** Instant shown as the feed's update time when it has no stories. */
@@ -81,10 +83,10 @@ function url(base: string, path: string, params?: URLSearchParams): string {
 export function renderFeed(format: FeedFormat, input: FeedInput): string {
   const base = input.hub.baseUrl;
   const { ext } = FEED_TYPES[format];
-  const selfUrl = (fmt: FeedFormat, withCursor = true) => {
-    const p = new URLSearchParams(input.params);
-    return url(base, `${input.feedPath}.${FEED_TYPES[fmt].ext}`, withCursor ? p : p);
-  };
+  const pageParams = new URLSearchParams(input.params);
+  if (input.cursor) pageParams.set('before', input.cursor);
+  // Self links name this page (RFC 5005); the feed's id names the whole filtered feed.
+  const selfUrl = (fmt: FeedFormat) => url(base, `${input.feedPath}.${FEED_TYPES[fmt].ext}`, pageParams);
   const nextUrl = input.page.next
     ? (() => {
         const p = new URLSearchParams(input.params);
@@ -94,7 +96,7 @@ export function renderFeed(format: FeedFormat, input: FeedInput): string {
     : null;
   const updated = Math.max(input.fallbackUpdated, ...input.page.items.map((i) => i.updatedAt));
   const feed = new Feed({
-    id: selfUrl('atom'),
+    id: url(base, `${input.feedPath}.atom`, input.params),
     title: clean(input.title),
     description: clean(input.description),
     link: url(base, input.htmlPath, input.params),

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import type { HubContext, HubEnv } from '../http.ts';
-import { parseRiverQuery, riverParams, RiverQueryError, type RiverQuery } from '../publish/query.ts';
+import { formatCursor, parseRiverQuery, riverParams, RiverQueryError, type RiverQuery } from '../publish/query.ts';
 import { FEED_TYPES, renderFeed, type FeedFormat } from '../publish/feeds.ts';
 import { serveCached } from '../publish/conditional.ts';
 import { listRiver } from '../db/river.ts';
@@ -51,6 +51,7 @@ async function serveFeed(c: HubContext, format: FeedFormat, slug: string | null)
       feedPath: network ? `/networks/${network.slug}/feed` : '/feed',
       htmlPath: network ? `/networks/${network.slug}` : '/',
       params: filterParams,
+      cursor: query.before ? formatCursor(query.before) : null,
       page,
       networks: labels,
       fallbackUpdated: lastModified,

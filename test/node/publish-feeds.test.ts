@@ -57,7 +57,15 @@ describe('unified feed (Node, real SQLite, real validators)', () => {
       { href: 'https://animacoop.example/ep1.mp3', type: 'audio/mpeg' },
       { href: 'https://animacoop.example/ep1.ogg', type: 'audio/ogg' },
     ]);
-    expect(parsed.links.find((l) => l.rel === 'next')?.href).toMatch(/\/feed\.atom\?limit=5&before=/);
+    const next = parsed.links.find((l) => l.rel === 'next')!.href;
+    expect(next).toMatch(/\/feed\.atom\?limit=5&before=/);
+    // The next page names itself (RFC 5005) and keeps the feed's id.
+    const page2 = await (await get(next.replace('https://hub.example.org', ''))).text();
+    expect(jingAtom(page2)).toBe('');
+    const parsed2 = feedparser(page2);
+    expect(parsed2.links.find((l) => l.rel === 'self')?.href).toBe(next);
+    expect(parsed2.entries.map((e) => e.id)).not.toContain(parsed.entries[0]!.id);
+    expect(page2.match(/<id>([^<]+)<\/id>/)![1]).toBe(xml.match(/<id>([^<]+)<\/id>/)![1]);
   });
 
   it('RSS parses without bozo in feedparser and loads in newsboat', async () => {
