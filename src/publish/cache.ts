@@ -23,10 +23,20 @@ interface Stored {
   headers: Record<string, string>;
 }
 
-/** A small least-recently-used cache of whole responses, for one Node process. */
-export function memoryResponseCache(options: { maxEntries?: number; versionTtlMs?: number } = {}): ResponseCache {
+/**
+ * A small least-recently-used cache of whole responses, for one Node process, bounded in
+ * entries and in bytes (any filter makes a new key, so readers could otherwise fill memory).
+ */
+export function memoryResponseCache(options: { maxEntries?: number; maxBytes?: number; versionTtlMs?: number } = {}): ResponseCache {
   const maxEntries = options.maxEntries ?? 200;
+  const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
   const map = new Map<string, Stored>();
+  let bytes = 0;
+  const drop = (key: string) => {
+    const old = map.get(key);
+    if (old) bytes -= old.body.byteLength;
+    map.delete(key);
+  };
   return {
     mode: 'versioned',
     versionTtlMs: options.versionTtlMs ?? 0,
@@ -40,9 +50,11 @@ export function memoryResponseCache(options: { maxEntries?: number; versionTtlMs
     },
     async put(key, res) {
       const body = new Uint8Array(await res.arrayBuffer());
-      map.delete(key);
+      if (body.byteLength > maxBytes) return;
+      drop(key);
       map.set(key, { body, status: res.status, headers: Object.fromEntries(res.headers) });
-      while (map.size > maxEntries) map.delete(map.keys().next().value!);
+      bytes += body.byteLength;
+      while (map.size > maxEntries || bytes > maxBytes) drop(map.keys().next().value!);
     },
   };
 }

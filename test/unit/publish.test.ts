@@ -85,3 +85,20 @@ describe('OPML', () => {
     expect(opml.match(/type="rss"/g)).toHaveLength(1);
   });
 });
+
+describe('in-memory response cache', () => {
+  it('evicts the least recently used entry by count and by bytes', async () => {
+    const { memoryResponseCache } = await import('../../src/publish/cache.ts');
+    const cache = memoryResponseCache({ maxEntries: 2, maxBytes: 10 });
+    await cache.put('a', new Response('1234'));
+    await cache.put('b', new Response('1234'));
+    expect(await (await cache.match('a'))!.text()).toBe('1234'); // a is now the most recent
+    await cache.put('c', new Response('12'));
+    expect(await cache.match('b')).toBeUndefined();
+    await cache.put('d', new Response('123456')); // 4 + 2 + 6 > 10 bytes: oldest go
+    expect(await cache.match('a')).toBeUndefined();
+    expect(await (await cache.match('d'))!.text()).toBe('123456');
+    await cache.put('huge', new Response('x'.repeat(11)));
+    expect(await cache.match('huge')).toBeUndefined();
+  });
+});
