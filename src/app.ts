@@ -11,6 +11,7 @@ import { feedRoutes } from './web/feeds.ts';
 import { opmlRoutes } from './web/opml.ts';
 import { riverPage } from './web/pages/river.tsx';
 import { networkPages } from './web/pages/networks.tsx';
+import { agendaRoutes } from './agenda/routes.tsx';
 
 /**
  * The one Hono app, used by the Node server, the Worker and the tests alike.
@@ -32,6 +33,7 @@ export function createApp(deps: Deps): Hono<HubEnv> {
   app.route('/', opmlRoutes);
   app.route('/', riverPage);
   app.route('/', networkPages);
+  app.route('/', agendaRoutes);
   app.route('/api/admin', adminItemRoutes);
   app.route('/', newsletterRoutes);
   app.route('/api/admin', adminSubscriberRoutes);
