@@ -17,7 +17,7 @@ export async function seedAgenda(deps: Deps, load: Load): Promise<void> {
     ['relais-ouest', 'Relais Ouest', 'Pays de la Loire', ['relais'], 'relay.ics'],
   ];
   for (const [slug, name, territory, tags, file] of plan) {
-    const src = await addSource(deps, slug, `https://${slug}.example/agenda.ics`);
+    const src = await addSource(deps, slug, `https://${slug}.example/seed/agenda.ics`);
     await deps.db.orm.update(networks).set({ name, territory, tags }).where(eq(networks.slug, slug));
     await storeCalendar(deps, src, await load(file));
   }
