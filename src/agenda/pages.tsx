@@ -26,7 +26,7 @@ export const m = defineMessages({
     empty: 'Aucun événement ne correspond.',
     allDay: 'Toute la journée',
     until: (d: string) => `jusqu’au ${d}`,
-    place: 'Lieu',
+    place: 'Lieu :',
     by: 'Publié par',
     link: 'Voir sur le site',
     add: 'Ajouter à mon agenda',
@@ -61,7 +61,7 @@ export const m = defineMessages({
     empty: 'No event matches.',
     allDay: 'All day',
     until: (d: string) => `until ${d}`,
-    place: 'Place',
+    place: 'Place:',
     by: 'Published by',
     link: 'See on the website',
     add: 'Add to my calendar',
@@ -84,6 +84,7 @@ const css = `
 ul.events{list-style:none;padding:0;margin:0}ul.events>li{border-bottom:1px solid var(--line);padding:.7rem 0}
 .event h3{margin:0 0 .2rem;font-size:1.1rem;line-height:1.3}.event p{margin:.15rem 0}.event .time{font-weight:600}
 .cancelled h3{text-decoration:line-through}.badge{display:inline-block;font-size:.8rem;font-weight:700;color:var(--bad);border:1px solid var(--bad);border-radius:.3rem;padding:0 .3rem;margin-left:.3rem;text-decoration:none}
+details.filters{margin:1rem 0}details.filters>summary{cursor:pointer;font-weight:600;color:var(--link)}
 .actions{display:flex;flex-wrap:wrap;gap:.2rem 1rem;font-size:.95rem}.subscribe{display:flex;flex-wrap:wrap;gap:.3rem 1rem}
 `;
 
@@ -141,7 +142,7 @@ function EventItem(p: { o: Occurrence; lang: Lang; tz: string; names: Map<string
         <time datetime={o.start.toISOString()}>{timeText(o, p.lang, p.tz)}</time>
         {here ? <span class="muted"> · {here}</span> : null}
       </p>
-      {o.location ? <p><span class="sr-label">{mm.place} : </span>📍 {o.location}</p> : null}
+      {o.location ? <p class="place"><span class="muted">{mm.place}</span> {o.location}</p> : null}
       <p class="provenance">
         {mm.by} {o.networks.map((n, i) => <>{i ? ', ' : ''}<a href={`/networks/${n}`}>{p.names.get(n) ?? n}</a></>)}
       </p>
@@ -187,6 +188,8 @@ export function AgendaPage(p: AgendaPageProps) {
       <style>{css}</style>
       <h1>{mm.title}</h1>
       <p class="muted">{mm.shownIn(p.hubTimezone)}</p>
+      <details class="filters" open={!!qs || !!p.error}>
+      <summary>{mm.filters}</summary>
       <form class="filters" method="get" action="/agenda" aria-label={mm.filters}>
         <label>
           {mm.network}
@@ -210,6 +213,7 @@ export function AgendaPage(p: AgendaPageProps) {
         <button type="submit">{mm.apply}</button>
         {qs ? <a href={hrefWith('/agenda', new URLSearchParams(), p.langParam)}>{mm.reset}</a> : null}
       </form>
+      </details>
       <p class="subscribe">
         <a href={webcal}>{mm.subscribe}</a>
         <a href={icsPath} type="text/calendar">{mm.download}</a>
@@ -261,7 +265,7 @@ export function EventPage(p: EventPageProps) {
           <li class={o.status === 'cancelled' ? 'event cancelled' : 'event'}>
             <h3>{dayHeading(o.allDay ? localDate(o.start.getTime(), o.timezone) : localDate(o.start.getTime(), p.hubTimezone), p.lang)}{o.status === 'cancelled' ? <span class="badge">{mm.cancelled}</span> : null}</h3>
             <p class="time"><time datetime={o.start.toISOString()}>{timeText(o, p.lang, p.hubTimezone)}</time>{elsewhere(o, p.lang, p.hubTimezone) ? <span class="muted"> · {elsewhere(o, p.lang, p.hubTimezone)}</span> : null}</p>
-            {o.location ? <p>📍 {o.location}</p> : null}
+            {o.location ? <p class="place"><span class="muted">{mm.place}</span> {o.location}</p> : null}
           </li>
         ))}
       </ul>
