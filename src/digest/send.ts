@@ -59,7 +59,6 @@ export interface RunSummary {
   nextRetryAt: number | null;
 }
 
-
 /** Builds, sends and records the digests that are due. Safe to run concurrently with a crash's leftovers. */
 export async function runDigests(deps: Deps, opts: RunOptions = {}): Promise<RunSummary> {
   if (!deps.mailer) throw new Error('No mailer configured: set HUB_SMTP_URL (Node) or the mail API (Workers).');
@@ -69,18 +68,18 @@ export async function runDigests(deps: Deps, opts: RunOptions = {}): Promise<Run
   const hub = await readHubSettings(deps.db, deps.config.baseUrl);
   // Leftovers first (retries, a crashed run), then a new digest if the schedule asks for one.
   const open = await deps.db.orm.select().from(digests).where(eq(digests.status, 'open')).orderBy(asc(digests.id));
-  for (const digest of open) await process(deps, digest, hub, now, opts, summary);
+  for (const digest of open) await processDigest(deps, digest, hub, now, opts, summary);
   if (opts.startNew !== false) {
     const digest = await openDigest(deps, now, opts.loadEvents ?? agendaEvents);
     if (digest) {
       summary.created = true;
-      await process(deps, digest, hub, now, opts, summary);
+      await processDigest(deps, digest, hub, now, opts, summary);
     }
   }
   return summary;
 }
 
-async function process(deps: Deps, digest: DigestRow, hub: HubSettings, now: number, opts: RunOptions, summary: RunSummary): Promise<void> {
+async function processDigest(deps: Deps, digest: DigestRow, hub: HubSettings, now: number, opts: RunOptions, summary: RunSummary): Promise<void> {
   summary.digestId = digest.id;
   if (!digest.enqueuedAt) await enqueue(deps, digest, hub);
   await deliver(deps, digest, hub, now, opts, summary);
