@@ -73,4 +73,38 @@ describe('digest run killed mid-way (child process, real SMTP server)', () => {
       await sink.close();
     }
   });
+
+  it('killed right after the server accepted a message: the re-send, if any, carries the same Message-ID', async () => {
+    const deps2 = makeNodeDeps({ HUB_SECRET: 'crash-secret' });
+    const sink = await startSmtpSink();
+    try {
+      await writeHubSettings(deps2.db, { title: 'Intercoop', baseUrl: 'https://hub.test', language: 'fr', timezone: 'Europe/Paris' });
+      await addNetwork(deps2, 'animacoop', 'Animacoop', 'Occitanie', []);
+      const source = await addSource(deps2, 'animacoop');
+      await storeFeedItems(deps2, source, [parsedItem({ guid: 'y1', url: 'https://animacoop.example/y1', title: 'Fête de la coopération', contentHtml: '<p>La fête annuelle de la coopération, avec concerts, ateliers et marché de producteurs.</p>', published: new Date() })]);
+      const now = Date.now();
+      for (let i = 1; i <= 12; i++) await deps2.db.orm.insert(subscribers).values({ email: `w${i}@example.org`, choices: { networks: [], tags: [], territories: [] }, tokenSalt: `t${i}`, confirmedAt: now - 3600_000, updatedAt: now });
+      const env = { HUB_DB: join(deps2.dir, 'hub.sqlite'), HUB_SMTP_URL: `smtp://127.0.0.1:${sink.port}?rate=0&pool=1`, HUB_SECRET: 'crash-secret' };
+      const first = runCli(env, []);
+      // Accept the 5th message (250 OK goes out), then kill at once: the ledger may not have
+      // recorded it. That is the documented at-least-once window.
+      sink.beforeAccept = (_to, count) => {
+        if (count === 4) setImmediate(() => first.child.kill('SIGKILL'));
+        return count <= 4;
+      };
+      expect((await first.done).signal).toBe('SIGKILL');
+      sink.beforeAccept = null;
+      expect((await runCli(env, ['--takeover']).done).code).toBe(0);
+      for (let i = 1; i <= 12; i++) {
+        const copies = sink.received.filter((r) => r.to === `w${i}@example.org`);
+        expect(copies.length, `w${i}`).toBeGreaterThanOrEqual(1);
+        expect(copies.length, `w${i}`).toBeLessThanOrEqual(2);
+        expect(new Set(copies.map((c) => c.mail.messageId)).size).toBe(1); // a duplicate is identifiable
+      }
+      expect(new Set(sink.received.map((r) => r.mail.messageId)).size).toBe(12);
+    } finally {
+      await sink.close();
+      await deps2.close();
+    }
+  });
 });
