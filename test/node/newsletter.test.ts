@@ -68,6 +68,7 @@ describe('newsletter on Node (real SQLite, real SMTP server)', () => {
     expect(mail.to).toBe('alice@example.org');
     expect(mail.mail.subject).toContain('Confirmez');
     expect(mail.mail.from?.text).toContain('lettre@hub.test');
+    expect(mail.mail.messageId).toMatch(/^<[0-9a-f]{32}@hub\.test>$/);
     expect(mail.mail.html).toBeTruthy();
 
     const path = confirmationPath(sink, 'alice@example.org');

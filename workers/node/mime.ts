@@ -55,8 +55,13 @@ export interface RawMessage {
 /** The whole message, CRLF line ends. `headers` may carry Message-ID and list headers. */
 export function buildMime(m: RawMessage): string {
   const boundary = `=_hub_${randomBytes(12).toString('hex')}`;
+  const from = encodeAddress(m.from);
+  // Every message needs a Message-ID (spam filters frown on its absence); the digest brings its own.
+  const hasId = Object.keys(m.headers).some((k) => k.toLowerCase() === 'message-id');
+  const domain = from.address.split('@')[1] ?? 'localhost';
   const head = [
-    `From: ${encodeAddress(m.from).header}`,
+    ...(hasId ? [] : [`Message-ID: <${randomBytes(16).toString('hex')}@${domain}>`]),
+    `From: ${from.header}`,
     `To: ${m.to}`,
     `Subject: ${encodeWords(m.subject.replace(/[\r\n]+/g, ' '))}`,
     `Date: ${(m.date ?? new Date()).toUTCString().replace('GMT', '+0000')}`,
