@@ -230,8 +230,12 @@ function readEvent(uid: string, master: ICAL.Component, overrides: ICAL.Componen
   if (event.isRecurring()) {
     const it = event.iterator();
     let iterations = 0;
+    // Occurrences well before the window are skipped on their calendar date alone (zone maths is the costly part).
+    const early = new Date(ctx.from - 3 * 24 * 3600_000);
+    const earlyKey = early.getUTCFullYear() * 10000 + (early.getUTCMonth() + 1) * 100 + early.getUTCDate();
     for (let next = it.next(); next; next = it.next()) {
       if (++iterations > MAX_ITERATIONS) break;
+      if (next.year * 10000 + next.month * 100 + next.day < earlyKey) continue;
       const details = event.getOccurrenceDetails(next);
       const rid = timeToMs(details.recurrenceId, zone);
       const s = timeToMs(details.startDate, zone);

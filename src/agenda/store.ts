@@ -82,6 +82,10 @@ export async function storeCalendar(deps: Deps, source: SourceRow, text: string,
 
   const known = new Map<string, EventSourceRow>();
   for (const row of await orm.select().from(eventSources).where(eq(eventSources.sourceId, source.id))) known.set(row.uid, row);
+  // Everything the loop needs, read up front in chunks (one query per event would crawl on D1).
+  const knownEvents = await loadEvents(deps, [...new Set([...known.values()].map((r) => r.eventId))]);
+  const provenance = await loadProvenance(deps, [...knownEvents.keys()]);
+  const relayPool = await loadRelayCandidates(deps, source, parsed.events.filter((e) => !known.has(e.uid)).map((e) => e.start));
 
   const result: StoreResult = { new: 0, updated: 0, unchanged: 0 };
   const seen = new Set<string>();
@@ -97,9 +101,9 @@ export async function storeCalendar(deps: Deps, source: SourceRow, text: string,
     const hash = await contentHash(ev);
     const mine = known.get(ev.uid);
     if (mine) {
-      const [event] = await orm.select().from(events).where(eq(events.id, mine.eventId));
+      const event = knownEvents.get(mine.eventId);
       if (!event) continue;
-      const primaryGone = event.primarySourceId !== source.id && (await primaryRemoved(deps, event));
+      const primaryGone = event.primarySourceId !== source.id && (provenance.get(event.id) ?? []).every((r) => r.sourceId !== event.primarySourceId || r.removed);
       const owns = event.primarySourceId === source.id || primaryGone;
       if (mine.contentHash === hash && !mine.removed) {
         result.unchanged++;
@@ -120,7 +124,7 @@ export async function storeCalendar(deps: Deps, source: SourceRow, text: string,
       }
     } else {
       result.new++;
-      const relayOf = await findRelayTarget(deps, source, ev);
+      const relayOf = findRelayTarget(relayPool, ev);
       const eventId = relayOf ?? (await eventIdFor(source, ev.uid));
       if (!relayOf) {
         pending.push(orm.insert(events).values({ id: eventId, primarySourceId: source.id, firstSeenAt: now, ...eventValues(ev, now, windowEnd) }).onConflictDoNothing());
@@ -137,7 +141,7 @@ export async function storeCalendar(deps: Deps, source: SourceRow, text: string,
     if (seen.has(row.uid) || row.removed) continue;
     result.updated++;
     await deps.db.batch([orm.update(eventSources).set({ removed: true, updatedAt: now }).where(eq(eventSources.id, row.id))]);
-    const others = await orm.select({ id: eventSources.id }).from(eventSources).where(and(eq(eventSources.eventId, row.eventId), eq(eventSources.removed, false)));
+    const others = (provenance.get(row.eventId) ?? []).filter((r) => r.id !== row.id && !r.removed);
     if (!others.length) {
       await deps.db.batch([
         orm.update(events).set({ status: 'cancelled', updatedAt: now }).where(eq(events.id, row.eventId)),
@@ -149,25 +153,63 @@ export async function storeCalendar(deps: Deps, source: SourceRow, text: string,
   return result;
 }
 
-async function primaryRemoved(deps: Deps, event: EventRow): Promise<boolean> {
-  const rows = await deps.db.orm
-    .select({ removed: eventSources.removed })
-    .from(eventSources)
-    .where(and(eq(eventSources.eventId, event.id), eq(eventSources.sourceId, event.primarySourceId)));
-  return rows.length === 0 || rows.every((r) => r.removed);
+const CHUNK = 90;
+
+async function loadEvents(deps: Deps, ids: string[]): Promise<Map<string, EventRow>> {
+  const out = new Map<string, EventRow>();
+  for (let i = 0; i < ids.length; i += CHUNK) for (const e of await deps.db.orm.select().from(events).where(inArray(events.id, ids.slice(i, i + CHUNK)))) out.set(e.id, e);
+  return out;
+}
+
+async function loadProvenance(deps: Deps, ids: string[]): Promise<Map<string, EventSourceRow[]>> {
+  const out = new Map<string, EventSourceRow[]>();
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    for (const r of await deps.db.orm.select().from(eventSources).where(inArray(eventSources.eventId, ids.slice(i, i + CHUNK)))) {
+      const list = out.get(r.eventId) ?? [];
+      list.push(r);
+      out.set(r.eventId, list);
+    }
+  }
+  return out;
+}
+
+interface RelayCandidateRow {
+  id: string;
+  title: string;
+  location: string | null;
+  start: number;
+}
+
+/** Stored events of other sources starting when the new events start (relays are looked for among them). */
+async function loadRelayCandidates(deps: Deps, source: SourceRow, starts: number[]): Promise<Map<number, RelayCandidateRow[]>> {
+  const out = new Map<number, RelayCandidateRow[]>();
+  const unique = [...new Set(starts)];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const rows = await deps.db.orm
+      .select({ id: events.id, title: events.title, location: events.location, start: events.start })
+      .from(events)
+      .where(and(inArray(events.start, unique.slice(i, i + CHUNK)), ne(events.status, 'cancelled')));
+    if (!rows.length) continue;
+    const mine = new Set<string>();
+    const ids = rows.map((r) => r.id);
+    for (let j = 0; j < ids.length; j += CHUNK) {
+      for (const r of await deps.db.orm.select({ eventId: eventSources.eventId }).from(eventSources).where(and(eq(eventSources.sourceId, source.id), inArray(eventSources.eventId, ids.slice(j, j + CHUNK))))) mine.add(r.eventId);
+    }
+    for (const r of rows) {
+      if (mine.has(r.id)) continue;
+      const list = out.get(r.start) ?? [];
+      list.push(r);
+      out.set(r.start, list);
+    }
+  }
+  return out;
 }
 
 /** A stored event from another source with the same start and a similar title/place, if any. */
-async function findRelayTarget(deps: Deps, source: SourceRow, ev: ParsedEvent): Promise<string | null> {
-  const candidates = await deps.db.orm
-    .select({ id: events.id, title: events.title, location: events.location, primarySourceId: events.primarySourceId })
-    .from(events)
-    .where(and(eq(events.start, ev.start), ne(events.status, 'cancelled')))
-    .limit(50);
-  if (!candidates.length) return null;
-  const fromSource = new Set(
-    (await deps.db.orm.select({ eventId: eventSources.eventId }).from(eventSources).where(and(eq(eventSources.sourceId, source.id), inArray(eventSources.eventId, candidates.map((c) => c.id))))).map((r) => r.eventId),
-  );
-  const match = candidates.find((c) => !fromSource.has(c.id) && sameEvent({ title: c.title, location: c.location }, { title: ev.title ?? '', location: ev.location }));
-  return match?.id ?? null;
+function findRelayTarget(pool: Map<number, RelayCandidateRow[]>, ev: ParsedEvent): string | null {
+  const list = pool.get(ev.start) ?? [];
+  const index = list.findIndex((c) => sameEvent({ title: c.title, location: c.location }, { title: ev.title ?? '', location: ev.location }));
+  if (index < 0) return null;
+  // One event of this source per stored event: a second look-alike stays apart.
+  return list.splice(index, 1)[0]!.id;
 }
