@@ -98,6 +98,11 @@ describe('pages in headless Chromium (no JavaScript)', () => {
     expect(await p.locator('link[rel="alternate"][href="/networks/tiers-lieux/feed.atom"]').count()).toBe(1);
     expect(await p.getByRole('link', { name: 'JSON Feed' }).first().getAttribute('href')).toBe('/networks/tiers-lieux/feed.json');
 
+    const bad = await p.goto(`${base}/?limit=999`);
+    expect(bad?.status()).toBe(400);
+    expect(await p.getByRole('alert').textContent()).toContain('limit=');
+    expect(await p.locator('form[role="search"]').count()).toBe(1); // the reader can fix the filter
+
     const res = await p.goto(`${base}/networks/inconnu`);
     expect(res?.status()).toBe(404);
     expect(await p.locator('h1').textContent()).toBe('Réseau introuvable');
