@@ -8,6 +8,8 @@ import { makeNodeDeps } from '../support/node-deps.ts';
 import { fixturesDir } from '../support/fixture-server.ts';
 import { seedAgenda, AGENDA_NOW } from '../support/agenda-seed.ts';
 import { manualClock } from '../support/store-fixtures.ts';
+import { sources } from '../../src/db/schema/index.ts';
+import { storeCalendar } from '../../src/agenda/store.ts';
 
 const load = (name: string) => readFile(join(fixturesDir, 'agenda', name), 'utf8');
 const PY = join(fixturesDir, '../support/ics-check.py');
@@ -114,5 +116,18 @@ describe('agenda publishing (Node, real SQLite)', () => {
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain('Événement introuvable');
     expect((await app.request('/events/nope123.ics')).status).toBe(404);
+  });
+
+  it('an event its calendar dropped is republished with STATUS:CANCELLED, its UID unchanged', async () => {
+    const before = (await (await app.request('/agenda.json?q=webinaire&from=2026-10-01')).json()) as { events: JsonEvent[] };
+    const id = before.events[0]!.id;
+    const src = (await deps.db.orm.select().from(sources)).find((s) => s.networkSlug === 'outremer')!;
+    const text = (await load('overseas.ics')).replace(/BEGIN:VEVENT\r\nUID:utc-1[\s\S]*?END:VEVENT\r\n/, '');
+    expect(await storeCalendar(deps, src, text)).toEqual({ new: 0, updated: 1, unchanged: 2 });
+    const ics = await (await app.request(`/events/${id}.ics`)).text();
+    expect(ics).toContain(`UID:${id}@`);
+    expect(ics).toContain('STATUS:CANCELLED');
+    const after = (await (await app.request('/agenda.json?q=webinaire&from=2026-10-01')).json()) as { events: JsonEvent[] };
+    expect(after.events.map((e) => e.status)).toEqual(['cancelled']);
   });
 });

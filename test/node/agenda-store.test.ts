@@ -16,6 +16,21 @@ describe('agenda store on Node with SQLite', () => {
     await runAgendaScenarios(deps, load);
   });
 
+  it('rolls an unchanged series forward as the window moves, without counting a change', async () => {
+    const clock = manualClock('2026-10-01T08:00:00Z');
+    const deps = { ...makeNodeDeps(), clock };
+    const src = await addSource(deps, 'animacoop', 'https://animacoop.example/agenda.ics');
+    const text = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:weekly', 'DTSTAMP:20260901T000000Z', 'DTSTART;TZID=Europe/Paris:20260903T183000', 'RRULE:FREQ=WEEKLY', 'SUMMARY:Permanence', 'END:VEVENT', 'END:VCALENDAR'].join('\r\n');
+    await storeCalendar(deps, src, text, { aheadMs: 60 * 24 * 3600_000 });
+    const until = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2027-06-01T00:00:00Z'), limit: 5000 };
+    const before = await listOccurrences(deps, until);
+    expect(before.at(-1)!.start.toISOString()).toBe('2026-11-26T17:30:00.000Z');
+    clock.advance(30 * 24 * 3600_000);
+    expect(await storeCalendar(deps, src, text, { aheadMs: 60 * 24 * 3600_000 })).toEqual({ new: 0, updated: 0, unchanged: 1 });
+    const after = await listOccurrences(deps, until);
+    expect(after.at(-1)!.start.toISOString()).toBe('2026-12-24T17:30:00.000Z');
+  });
+
   it('bounds hostile calendars: an endless daily RRULE stays in the window, a bad date skips one event', async () => {
     const deps = { ...makeNodeDeps(), clock: manualClock('2026-10-01T00:00:00Z') };
     const src = await addSource(deps, 'hostile', 'https://hostile.example/a.ics');
