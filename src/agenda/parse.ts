@@ -58,6 +58,8 @@ export interface ParseCalendarOptions {
   aheadMs?: number;
   maxEvents?: number;
   maxOccurrencesPerEvent?: number;
+  /** Wall-clock budget for expanding a calendar; events past it are skipped and reported. */
+  budgetMs?: number;
 }
 
 export const DEFAULT_PAST_MS = 31 * 24 * 3600_000;
@@ -140,7 +142,12 @@ export function parseCalendar(text: string, opts: ParseCalendarOptions): ParsedC
   }
 
   const events: ParsedEvent[] = [];
+  const deadline = Date.now() + (opts.budgetMs ?? 10_000);
   for (const [uid, g] of groups) {
+    if (Date.now() > deadline) {
+      errors.push(`calendar took longer than ${opts.budgetMs ?? 10_000} ms to read: the remaining events were skipped`);
+      break;
+    }
     if (events.length >= maxEvents) {
       errors.push(`more than ${maxEvents} events: the rest were skipped`);
       break;

@@ -72,7 +72,7 @@ export async function eventProvenance(deps: Deps, eventList: Pick<EventRow, 'id'
 
 /**
  * The SQL condition an event must meet for the network/territory/tag/q filters. Tags match a
- * network's tags (SQL) or the event's categories (checked by `matchesCategories` after).
+ * network's tags or the event's categories: checked by `matchesTags` after the query.
  * Returns null when a filter can match nothing.
  */
 export async function eventFilterCondition(deps: Deps, f: AgendaFilters): Promise<{ where: SQL | undefined; tagNetworks: Set<string> | null; tags: string[] } | null> {
@@ -90,14 +90,8 @@ export async function eventFilterCondition(deps: Deps, f: AgendaFilters): Promis
   }
   let tagNetworks: Set<string> | null = null;
   const tags = (f.tags ?? []).map(fold).filter(Boolean);
-  if (tags.length) {
-    tagNetworks = new Set(all.filter((n) => n.tags.some((t) => tags.includes(fold(t)))).map((n) => n.slug));
-    const tagConds: SQL[] = tags.map((t) => like(events.categories, `%${t.replace(/[%_]/g, '')}%`));
-    // Categories are stored as written (accents): widen with the raw words too.
-    for (const t of f.tags ?? []) tagConds.push(like(events.categories, `%${t.replace(/[%_"]/g, '')}%`));
-    if (tagNetworks.size) tagConds.push(inArray(events.id, deps.db.orm.select({ id: eventSources.eventId }).from(eventSources).where(inArray(eventSources.networkSlug, [...tagNetworks]))));
-    conds.push(or(...tagConds)!);
-  }
+  // Tags are matched after the query (categories need accent folding SQLite cannot do).
+  if (tags.length) tagNetworks = new Set(all.filter((n) => n.tags.some((t) => tags.includes(fold(t)))).map((n) => n.slug));
   const q = f.q ? fold(f.q) : '';
   if (q) for (const word of q.split(' ').slice(0, 8)) conds.push(like(events.searchText, `%${word.replace(/[%_]/g, '')}%`));
   return { where: conds.length ? and(...conds) : undefined, tagNetworks, tags };

@@ -22,7 +22,7 @@ export function isCalendar(text: string): boolean {
 }
 
 /** Window and caps; the defaults suit production (12 months ahead, 1 month back). */
-export type StoreCalendarOptions = Pick<ParseCalendarOptions, 'pastMs' | 'aheadMs' | 'maxEvents' | 'maxOccurrencesPerEvent'>;
+export type StoreCalendarOptions = Pick<ParseCalendarOptions, 'pastMs' | 'aheadMs' | 'maxEvents' | 'maxOccurrencesPerEvent' | 'budgetMs'>;
 
 const ROLL_EVERY_MS = 24 * 3600_000;
 const OCC_COLUMNS = 8;
