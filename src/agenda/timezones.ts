@@ -193,6 +193,17 @@ export const WINDOWS_ZONES: Record<string, string> = {
  */
 export function resolveTzid(tzid: string | null | undefined): string | null {
   if (!tzid) return null;
+  // Building an Intl formatter per check is costly (≈0.3 ms): calendars repeat a few TZIDs.
+  const cached = resolved.get(tzid);
+  if (cached !== undefined) return cached;
+  const zone = resolveUncached(tzid);
+  if (resolved.size < 1000) resolved.set(tzid, zone);
+  return zone;
+}
+
+const resolved = new Map<string, string | null>();
+
+function resolveUncached(tzid: string): string | null {
   const name = tzid.trim().replace(/^"|"$/g, '');
   if (!name) return null;
   if (name.toUpperCase() === 'UTC' || name === 'Z' || name === 'GMT' || name === 'Etc/UTC') return 'UTC';
