@@ -126,7 +126,7 @@ function elsewhere(o: Occurrence, lang: Lang, tz: string): string | null {
   return m(lang).localTime(formatDateTime(o.start, lang, o.timezone, { timeStyle: 'short' }), o.timezone);
 }
 
-function EventItem(p: { o: Occurrence; lang: Lang; tz: string; names: Map<string, string>; langParam: string; headingLevel: 'h3' }) {
+function EventItem(p: { o: Occurrence; lang: Lang; tz: string; names: Map<string, string>; langParam: string }) {
   const mm = m(p.lang);
   const { o } = p;
   const cancelled = o.status === 'cancelled';
@@ -225,7 +225,7 @@ export function AgendaPage(p: AgendaPageProps) {
         <section class="agenda-day" aria-labelledby={`d-${day}`}>
           <h2 id={`d-${day}`}><time datetime={day}>{dayHeading(day, p.lang)}</time></h2>
           <ul class="events">
-            {list.map((o) => <EventItem o={o} lang={p.lang} tz={p.hubTimezone} names={names} langParam={p.langParam} headingLevel="h3" />)}
+            {list.map((o) => <EventItem o={o} lang={p.lang} tz={p.hubTimezone} names={names} langParam={p.langParam} />)}
           </ul>
         </section>
       ))}

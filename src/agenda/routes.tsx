@@ -8,12 +8,12 @@ import { pageContext } from '../web/page-context.ts';
 import { listOccurrences, getEvent, type Occurrence } from './query.ts';
 import { AgendaQueryError, parseAgendaRequest } from './request.ts';
 import { agendaIcs, agendaJson, conditionalResponse, eventsIcs } from './feeds.ts';
-import { AgendaPage, EventNotFound, EventPage, m, type NetworkOption } from './pages.tsx';
+import { AgendaPage, EventNotFound, EventPage, type NetworkOption } from './pages.tsx';
 
 export const agendaRoutes = new Hono<HubEnv>();
 
 const PAGE_LIMIT = 300;
-/** The page also shows what started earlier today. */
+/** Subscribers keep a month of history in /agenda.ics. */
 const DAY = 24 * 3600_000;
 
 async function networkOptions(c: HubContext): Promise<NetworkOption[]> {
@@ -89,4 +89,3 @@ agendaRoutes.get('/events/:id', async (c) => {
   return c.html(<EventPage lang={ctx.lang} hubTitle={ctx.hub.title} hubTimezone={ctx.hub.timezone} path={ctx.path} langParam={ctx.langParam} networks={await networkOptions(c)} occurrences={shown} title={event.title} description={event.description} rrule={event.rrule} />);
 });
 
-export { m as agendaMessages };
