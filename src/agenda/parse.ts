@@ -48,6 +48,8 @@ export interface ParsedCalendar {
   events: ParsedEvent[];
   /** Events skipped and why (invalid dates, caps). */
   errors: string[];
+  /** True when caps or the time budget cut the calendar short: absent events are not gone. */
+  truncated: boolean;
 }
 
 export interface ParseCalendarOptions {
@@ -142,14 +144,17 @@ export function parseCalendar(text: string, opts: ParseCalendarOptions): ParsedC
   }
 
   const events: ParsedEvent[] = [];
+  let truncated = false;
   const deadline = Date.now() + (opts.budgetMs ?? 10_000);
   for (const [uid, g] of groups) {
     if (Date.now() > deadline) {
       errors.push(`calendar took longer than ${opts.budgetMs ?? 10_000} ms to read: the remaining events were skipped`);
+      truncated = true;
       break;
     }
     if (events.length >= maxEvents) {
       errors.push(`more than ${maxEvents} events: the rest were skipped`);
+      truncated = true;
       break;
     }
     // Overrides without a master are single events of their own.
@@ -163,7 +168,7 @@ export function parseCalendar(text: string, opts: ParseCalendarOptions): ParsedC
       }
     }
   }
-  return { title: calTitle, timezone: calZone, events, errors };
+  return { title: calTitle, timezone: calZone, events, errors, truncated };
 }
 
 interface ReadContext {
@@ -199,6 +204,15 @@ export function timeToMs(t: ICAL.Time, zone: string): number {
   return ms;
 }
 
+/** ical.js quietly rolls impossible dates over (month 13 → next year): refuse them instead. jCal value: "2026-10-08" or "2026-10-08T18:30:00(Z)". */
+function validValue(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})Z?)?$/.exec(v);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 1800 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return false;
+  return m[4] === undefined || (Number(m[4]) <= 23 && Number(m[5]) <= 59 && Number(m[6]) <= 60);
+}
+
 /** The zone an event's start is shown in. */
 function zoneOf(dtstart: ICAL.Property, fallback: string): string {
   const tzid = dtstart.getParameter('tzid');
@@ -215,7 +229,11 @@ function readEvent(uid: string, master: ICAL.Component, overrides: ICAL.Componen
   const event = new ICAL.Event(master);
   for (const o of overrides) event.relateException(o);
   const startTime = event.startDate;
-  if (!startTime || Number.isNaN(startTime.year) || startTime.year < 1800 || startTime.year > 2200) throw new Error('invalid DTSTART');
+  for (const name of ['dtstart', 'dtend']) {
+    const raw = master.getFirstProperty(name)?.toJSON()[3];
+    if (raw !== undefined && !validValue(String(raw))) throw new Error(`invalid ${name.toUpperCase()} ${String(raw)}`);
+  }
+  if (!startTime || Number.isNaN(startTime.year)) throw new Error('invalid DTSTART');
   const allDay = startTime.isDate;
   const start = timeToMs(startTime, zone);
   const endMs = (t: ICAL.Time | null | undefined, s: number): number | null => {

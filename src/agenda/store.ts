@@ -137,7 +137,8 @@ export async function storeCalendar(deps: Deps, source: SourceRow, text: string,
   await flush();
 
   // Events this source no longer publishes: provenance marked removed; the event is cancelled once no source has it.
-  for (const row of known.values()) {
+  // A calendar cut short by the caps says nothing about the events it did not reach.
+  for (const row of parsed.truncated ? [] : known.values()) {
     if (seen.has(row.uid) || row.removed) continue;
     result.updated++;
     await deps.db.batch([orm.update(eventSources).set({ removed: true, updatedAt: now }).where(eq(eventSources.id, row.id))]);

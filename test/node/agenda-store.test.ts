@@ -51,5 +51,10 @@ describe('agenda store on Node with SQLite', () => {
     expect(occ[0]!.start.getTime()).toBeGreaterThanOrEqual(new Date('2026-08-30T00:00:00Z').getTime());
     expect((await listOccurrences(deps, { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-10-02T00:00:00Z'), q: 'chaque minute', limit: 5000 })).length).toBe(500);
     expect((await listOccurrences(deps, { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2027-01-01T00:00:00Z'), q: 'correct' })).length).toBe(1);
+    // ical.js would roll month 13 / day 99 over into 2027: the event is refused instead.
+    expect(await listOccurrences(deps, { from: new Date('2026-08-01T00:00:00Z'), to: new Date('2028-01-01T00:00:00Z'), q: 'impossible' })).toEqual([]);
+    // A tighter cap on the next pull cuts the calendar short: the events it did not reach are not cancelled.
+    expect(await storeCalendar(deps, src, lines.join('\r\n'), { maxEvents: 100, maxOccurrencesPerEvent: 500 })).toEqual({ new: 0, updated: 0, unchanged: 100 });
+    expect((await listOccurrences(deps, { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-11-02T00:00:00Z'), q: 'bulk', limit: 5000 })).length).toBe(597);
   });
 });
