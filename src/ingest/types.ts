@@ -94,3 +94,37 @@ export interface ParseOutput {
     rrule: string | null;
   }>;
 }
+
+/** What refresh asks the fetcher for: the URL and the validators from the last success. */
+export interface FetchRequest {
+  url: string;
+  etag?: string | null;
+  lastModified?: string | null;
+  /** Overrides config.fetch.timeoutMs / maxBytes (tests, `parse`). */
+  timeoutMs?: number;
+  maxBytes?: number;
+}
+
+/** Validators and redirect facts common to every answer. */
+interface FetchAnswer {
+  /** HTTP status of the final response. */
+  httpStatus: number;
+  /** URL of the final response, after redirects. */
+  url: string;
+  /**
+   * Where the chain of redirects ends when every hop was permanent (301/308), else null:
+   * refresh records it and adopts it once it has been seen on consecutive fetches.
+   */
+  permanentRedirect: string | null;
+  etag: string | null;
+  lastModified: string | null;
+}
+
+/**
+ * Outcome of one fetch. Every failure (blocked host, timeout, too large, HTTP 4xx/5xx other
+ * than 410, redirect loop, network) is thrown as an IngestError instead.
+ */
+export type FetchOutcome =
+  | (FetchAnswer & { status: 'ok'; body: Uint8Array; contentType: string | null })
+  | (FetchAnswer & { status: 'not_modified' })
+  | (FetchAnswer & { status: 'gone' });
