@@ -128,3 +128,36 @@ export type FetchOutcome =
   | (FetchAnswer & { status: 'ok'; body: Uint8Array; contentType: string | null })
   | (FetchAnswer & { status: 'not_modified' })
   | (FetchAnswer & { status: 'gone' });
+
+/** How one source's refresh went, for the CLI summary, the admin API and the pulls table. */
+export interface SourceReport {
+  sourceId: number;
+  networkSlug: string;
+  url: string;
+  kind: 'feed' | 'calendar' | 'site';
+  outcome: 'ok' | 'not_modified' | 'gone' | 'error';
+  httpStatus: number | null;
+  new: number;
+  updated: number;
+  unchanged: number;
+  errorKind: ErrorKind | null;
+  error: string | null;
+  /** When the source is due again (epoch ms): backoff after errors. */
+  nextFetchAt: number;
+  ms: number;
+}
+
+/** One run of pull (ingest/pull.ts). */
+export interface PullSummary {
+  pullId: number;
+  trigger: string;
+  startedAt: number;
+  finishedAt: number;
+  sources: number;
+  ok: number;
+  notModified: number;
+  failed: number;
+  newItems: number;
+  updatedItems: number;
+  reports: SourceReport[];
+}
