@@ -1,0 +1,257 @@
+/**
+ * Reads the federation file (networks.yaml, or the same structure as JSON) into a Federation.
+ * Pure: no I/O. Every problem is collected, not just the first, each with its path and, when
+ * the YAML says where, its line, so a coordinator can fix the whole file in one go.
+ */
+import { z } from 'zod';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { defaultHubSettings, type HubSettings } from '../db/hub-settings.ts';
+
+/** One member network as declared. Absent fields are null / empty lists. */
+export interface NetworkDeclaration {
+  slug: string;
+  name: string;
+  site: string | null;
+  territory: string | null;
+  tags: string[];
+  description: string | null;
+  feeds: string[];
+  agendas: string[];
+}
+
+export interface Federation {
+  hub: HubSettings;
+  networks: NetworkDeclaration[];
+  /** Tolerated oddities (unknown keys, missing base_url…), in French. */
+  warnings: string[];
+}
+
+export interface FederationProblem {
+  /** "networks[3].slug"; empty for the document as a whole. */
+  path: string;
+  /** 1-based line in the file, when known. */
+  line: number | null;
+  message: string;
+}
+
+/** The file cannot be used as it is; `problems` lists everything wrong with it. */
+export class FederationFileError extends Error {
+  readonly problems: FederationProblem[];
+  constructor(problems: FederationProblem[]) {
+    super(
+      `Fichier de la fédération invalide / invalid federation file (${problems.length} problème${problems.length > 1 ? 's' : ''}) :\n` +
+        problems.map((p) => `  - ${formatProblem(p)}`).join('\n'),
+    );
+    this.name = 'FederationFileError';
+    this.problems = problems;
+  }
+}
+
+/** "networks[3].slug (ligne 27) : …" */
+export function formatProblem(p: FederationProblem): string {
+  const where = [p.path || 'document', p.line ? `(ligne ${p.line})` : ''].filter(Boolean).join(' ');
+  return `${where} : ${p.message}`;
+}
+
+export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** http(s) URL with a host; anything else (javascript:, file:, relative) is refused. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** webcal:// is how sites advertise calendars; the hub fetches the same URL over https. */
+export function webcalToHttps(value: string): string {
+  return value.replace(/^webcals?:\/\//i, 'https://');
+}
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// YAML writes an empty key (`feeds:`) as null: read it as absent.
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema.optional());
+// A single value where a list is expected (`tags: formation`) is read as a one-item list.
+const listOf = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(item, { error: 'une liste est attendue' }));
+
+const text = z
+  .string({ error: (iss) => (iss.input == null ? 'champ obligatoire' : 'un texte est attendu') })
+  .trim()
+  .min(1, 'ne doit pas être vide');
+
+const httpUrl = z
+  .string({ error: (iss) => (iss.input == null ? 'champ obligatoire' : 'une adresse (texte) est attendue') })
+  .trim()
+  .refine(isHttpUrl, { error: (iss) => `adresse invalide « ${String(iss.input)} » : seules les adresses http:// ou https:// sont acceptées` });
+
+const agendaUrl = z.preprocess((v) => (typeof v === 'string' ? webcalToHttps(v.trim()) : v), httpUrl);
+
+const hubSchema = z.object(
+  {
+    title: optional(text),
+    base_url: optional(httpUrl),
+    language: optional(z.enum(['fr', 'en'], { error: (iss) => `langue « ${String(iss.input)} » inconnue : fr ou en` })),
+    timezone: optional(
+      z
+        .string({ error: 'un fuseau horaire (texte) est attendu' })
+        .trim()
+        .refine(isValidTimeZone, { error: (iss) => `fuseau horaire inconnu « ${String(iss.input)} » (exemple : Europe/Paris)` }),
+    ),
+  },
+  { error: 'un bloc (clé: valeur) est attendu' },
+);
+
+const networkSchema = z.object(
+  {
+    slug: z
+      .string({ error: (iss) => (iss.input == null ? 'champ obligatoire' : 'un texte est attendu') })
+      .refine((s) => SLUG_PATTERN.test(s), {
+        error: (iss) => `identifiant invalide « ${String(iss.input)} » : lettres minuscules sans accents, chiffres et tirets (a-z, 0-9, -), 64 caractères au plus`,
+      }),
+    name: text,
+    site: optional(httpUrl),
+    territory: optional(text),
+    tags: optional(listOf(text)),
+    description: optional(text),
+    feeds: optional(listOf(httpUrl)),
+    agendas: optional(listOf(agendaUrl)),
+  },
+  { error: 'un réseau doit être un bloc (slug, name, site, feeds…)' },
+);
+
+const networksSchema = z.preprocess(
+  (v) => (v === null ? [] : v),
+  z.array(z.unknown(), { error: (iss) => (iss.input === undefined ? 'la liste des réseaux (networks:) est obligatoire' : 'une liste de réseaux est attendue') }),
+);
+
+const KNOWN = {
+  root: new Set(['hub', 'networks']),
+  hub: new Set(['title', 'base_url', 'language', 'timezone']),
+  network: new Set(['slug', 'name', 'site', 'territory', 'tags', 'description', 'feeds', 'agendas']),
+};
+
+/** Parses and checks networks.yaml (JSON is accepted too: it is YAML). Throws FederationFileError. */
+export function parseNetworksFile(source: string): Federation {
+  const lines = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) {
+    throw new FederationFileError(
+      doc.errors.map((e) => ({ path: '', line: e.linePos?.[0]?.line ?? null, message: `YAML illisible : ${firstLine(e.message)}` })),
+    );
+  }
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const problems: FederationProblem[] = [];
+  const at = (path: (string | number)[], message: string) => problems.push({ path: formatPath(path), line: lineOf(doc, lines, path), message });
+  const warnings: string[] = [];
+  const warn = (path: (string | number)[], message: string) => {
+    const line = lineOf(doc, lines, path);
+    warnings.push(`${formatPath(path)}${line ? ` (ligne ${line})` : ''} : ${message}`);
+  };
+
+  if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) {
+    at([], 'le fichier doit contenir un bloc hub: et une liste networks:');
+    throw new FederationFileError(problems);
+  }
+  const top = raw as Record<string, unknown>;
+  unknownKeys(top, KNOWN.root, [], warn);
+
+  // The hub block and each network are checked apart so that one bad value hides no other problem.
+  const hub: HubSettings = { ...defaultHubSettings };
+  const hubParsed = optional(hubSchema).safeParse(top.hub);
+  if (!hubParsed.success) for (const issue of hubParsed.error.issues) at(['hub', ...(issue.path as (string | number)[])], issue.message);
+  else if (hubParsed.data) {
+    unknownKeys(top.hub as Record<string, unknown>, KNOWN.hub, ['hub'], warn);
+    const h = hubParsed.data;
+    if (h.title) hub.title = h.title;
+    if (h.base_url) hub.baseUrl = h.base_url.replace(/\/+$/, '');
+    if (h.language) hub.language = h.language;
+    if (h.timezone) hub.timezone = h.timezone;
+  }
+  if (hubParsed.success && !hubParsed.data?.base_url) warn(['hub'], `pas de base_url : les liens du hub utiliseront HUB_BASE_URL ou ${defaultHubSettings.baseUrl}`);
+
+  const list = networksSchema.safeParse(top.networks);
+  if (!list.success) {
+    for (const issue of list.error.issues) at(['networks', ...(issue.path as (string | number)[])], issue.message);
+    throw new FederationFileError(problems);
+  }
+
+  const networks: NetworkDeclaration[] = [];
+  const slugLines = new Map<string, number>();
+  list.data.forEach((value, i) => {
+    const parsed = networkSchema.safeParse(value);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) at(['networks', i, ...(issue.path as (string | number)[])], issue.message);
+      return;
+    }
+    unknownKeys(value as Record<string, unknown>, KNOWN.network, ['networks', i], warn);
+    const n = parsed.data;
+    const feeds = n.feeds ?? [];
+    const agendas = n.agendas ?? [];
+    if (!n.site && !feeds.length && !agendas.length) {
+      at(['networks', i], `le réseau « ${n.slug} » doit indiquer au moins un site, un flux (feeds) ou un agenda (agendas)`);
+    }
+    const seen = new Set<string>();
+    for (const [key, urls] of [['feeds', feeds], ['agendas', agendas]] as const) {
+      urls.forEach((url, j) => {
+        if (seen.has(url)) at(['networks', i, key, j], `adresse déjà déclarée pour ce réseau : ${url}`);
+        seen.add(url);
+      });
+    }
+    const first = slugLines.get(n.slug);
+    if (first !== undefined) {
+      at(['networks', i, 'slug'], `identifiant « ${n.slug} » déjà utilisé par networks[${first}] : chaque réseau a le sien`);
+      return;
+    }
+    slugLines.set(n.slug, i);
+    networks.push({
+      slug: n.slug,
+      name: n.name,
+      site: n.site ?? null,
+      territory: n.territory ?? null,
+      tags: [...new Set(n.tags ?? [])],
+      description: n.description ?? null,
+      feeds,
+      agendas,
+    });
+  });
+  if (problems.length) throw new FederationFileError(problems);
+  if (!networks.length) warn(['networks'], 'aucun réseau déclaré : une synchronisation désactivera tous les réseaux connus');
+  return { hub, networks, warnings };
+}
+
+function unknownKeys(obj: Record<string, unknown>, known: Set<string>, path: (string | number)[], warn: (p: (string | number)[], m: string) => void) {
+  for (const key of Object.keys(obj)) {
+    if (!known.has(key)) warn([...path, key], `clé inconnue ignorée (attendu : ${[...known].join(', ')})`);
+  }
+}
+
+/** ['networks', 3, 'slug'] → "networks[3].slug" */
+export function formatPath(path: (string | number)[]): string {
+  return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '');
+}
+
+/** The line of the node at `path`, or of its nearest existing parent (a missing key is reported where its block starts). */
+function lineOf(doc: Document, lines: LineCounter, path: (string | number)[]): number | null {
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+    const range = (node as { range?: [number, number, number] } | undefined)?.range;
+    if (range) return lines.linePos(range[0]).line;
+  }
+  return null;
+}
+
+function firstLine(message: string): string {
+  // The position is reported apart (ligne N): drop yaml's own "at line 2, column 7:".
+  return message.split('\n')[0]!.replace(/\s*at line \d+, column \d+:?\s*$/, '').trim();
+}
