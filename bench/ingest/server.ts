@@ -9,7 +9,7 @@
  * Started by bench/ingest/index.ts and bench/load.ts; reports its ports over IPC (or prints them
  * as JSON on stdout when run alone). Counts requests by status on GET /_stats.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { benchSource, renderSource, validators, type BaseOf } from './federation.ts';
@@ -71,7 +71,7 @@ export async function serveFederation(options: FederationOptions): Promise<Feder
     count(200);
     res.writeHead(200, headers).end(body);
   };
-  const servers = [];
+  const servers: Server[] = [];
   for (let h = 0; h < options.hosts; h++) {
     const server = createServer(handler);
     server.keepAliveTimeout = 30_000;
