@@ -12,6 +12,7 @@ import { opmlRoutes } from './web/opml.ts';
 import { riverPage } from './web/pages/river.tsx';
 import { networkPages } from './web/pages/networks.tsx';
 import { agendaRoutes } from './agenda/routes.tsx';
+import { adminPullRoutes } from './web/admin-pulls.ts';
 
 /**
  * The one Hono app, used by the Node server, the Worker and the tests alike.
@@ -35,6 +36,7 @@ export function createApp(deps: Deps): Hono<HubEnv> {
   app.route('/', networkPages);
   app.route('/', agendaRoutes);
   app.route('/api/admin', adminItemRoutes);
+  app.route('/api/admin', adminPullRoutes);
   app.route('/', newsletterRoutes);
   app.route('/api/admin', adminSubscriberRoutes);
 

@@ -5,6 +5,13 @@ import { itemsCommand } from './node/items-cli.ts';
 import { digestCommand } from './node/commands/digest.ts';
 import { parseCommand } from './node/commands/parse.ts';
 import { scheduleDigests } from './node/digest-schedule.ts';
+import { schedulePulls } from './node/pull-schedule.ts';
+import { syncFederationFile } from './node/federation-file.ts';
+import { pullCommand } from './node/commands/pull.ts';
+import { demoCommand } from './node/commands/demo.ts';
+import { networksCommand } from './node/commands/networks.ts';
+import { fetchForParse } from './node/commands/parse-fetcher.ts';
+import type { NodeDeps } from './node/deps.ts';
 
 /** Node entry point: the `intercoop` command line. Returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -13,35 +20,25 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'serve': {
         const deps = nodeDeps();
+        await syncFederationFile(deps);
         const { port } = await startServer(deps);
+        schedulePulls(deps);
         await scheduleDigests(deps);
         console.log(`Intercoop Hub: http://127.0.0.1:${port}/`);
         return await new Promise<number>(() => {});
       }
-      case 'items': {
-        const deps = nodeDeps();
-        try {
-          return await itemsCommand(deps, args);
-        } finally {
-          await deps.close();
-        }
-      }
-      case 'parse': {
-        const deps = nodeDeps();
-        try {
-          return await parseCommand(deps, args, null);
-        } finally {
-          await deps.close();
-        }
-      }
-      case 'digest': {
-        const deps = nodeDeps();
-        try {
-          return await digestCommand(deps, args);
-        } finally {
-          await deps.close();
-        }
-      }
+      case 'items':
+        return await withDeps((deps) => itemsCommand(deps, args));
+      case 'parse':
+        return await withDeps((deps) => parseCommand(deps, args, fetchForParse));
+      case 'digest':
+        return await withDeps((deps) => digestCommand(deps, args));
+      case 'pull':
+        return await withDeps((deps) => pullCommand(deps, args));
+      case 'networks':
+        return await withDeps((deps) => networksCommand(deps, args));
+      case 'demo':
+        return await demoCommand(args);
       case undefined:
       case 'help':
       case '--help':
@@ -61,10 +58,21 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Runs a one-shot command with the Node services, closing them (SQLite, SMTP pool) after. */
+async function withDeps(run: (deps: NodeDeps) => Promise<number>): Promise<number> {
+  const deps = nodeDeps();
+  try {
+    return await run(deps);
+  } finally {
+    await deps.close();
+  }
+}
+
 const usage = `Usage: intercoop <command>
 
   serve                         HTTP server + scheduled pulls and digests
-  pull [--network SLUG]         pull now and print a summary per source
+  pull [--network SLUG] [--due] [--json]
+                                pull now (--due: only sources due) and print a summary per source
   networks sync                 load networks.yaml into the store
   networks import FILE.opml     add the feeds of an OPML file to networks.yaml
   networks list                 list the member networks and their sources
@@ -72,4 +80,4 @@ const usage = `Usage: intercoop <command>
   items split ENTRY_ID          move a wrongly merged entry to a story of its own
   parse FILE_OR_URL             print what the hub reads from one feed or calendar (JSON)
   digest [--dry-run] [--to EMAIL]  build and send the digests that are due
-  demo                          start a simulated federation and a hub pulling it (offline)`;
+  demo [--once]                 start a simulated federation and a hub pulling it (offline)`;

@@ -4,8 +4,9 @@ import { consoleLogger, systemClock, type Deps, type Logger } from '../../src/de
 import { openSqlite } from './sqlite.ts';
 import { memoryResponseCache } from '../../src/publish/cache.ts';
 import { smtpMailer } from './smtp-mailer.ts';
+import { inProcessDispatcher, type InProcessDispatcher } from '../../src/ingest/in-process-dispatcher.ts';
 
-export type NodeDeps = Deps & { close(): Promise<void> };
+export type NodeDeps = Deps & { dispatcher: InProcessDispatcher; close(): Promise<void> };
 
 /** Builds the Node runtime's services: SQLite file, system DNS, SMTP when configured. */
 export function nodeDeps(options: { env?: Record<string, unknown>; config?: Config; log?: Logger } = {}): NodeDeps {
@@ -23,11 +24,13 @@ export function nodeDeps(options: { env?: Record<string, unknown>; config?: Conf
       },
     },
     mailer: config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom, db) : null,
-    dispatcher: { dispatch: async () => {} },
+    // Scheduled pulls run here, one run at a time (Workers use a Queue instead).
+    dispatcher: inProcessDispatcher(() => deps),
     log: options.log ?? consoleLogger,
     // Feeds are re-rendered when the store changes; its version is re-read at most once a second.
     responseCache: memoryResponseCache({ versionTtlMs: 1000 }),
     async close() {
+      await deps.dispatcher.idle();
       await deps.mailer?.close?.();
       db.close();
     },

@@ -1,0 +1,32 @@
+import type { PullSummary } from './types.ts';
+
+/** The summary as JSON, snake_case like the rest of the public JSON. */
+export function summaryJson(s: PullSummary) {
+  return {
+    pull_id: s.pullId,
+    trigger: s.trigger,
+    started_at: new Date(s.startedAt).toISOString(),
+    finished_at: new Date(s.finishedAt).toISOString(),
+    sources: s.sources,
+    ok: s.ok,
+    not_modified: s.notModified,
+    failed: s.failed,
+    new_items: s.newItems,
+    updated_items: s.updatedItems,
+    reports: s.reports.map((r) => ({
+      source_id: r.sourceId,
+      network: r.networkSlug,
+      url: r.url,
+      kind: r.kind,
+      outcome: r.outcome,
+      http_status: r.httpStatus,
+      new: r.new,
+      updated: r.updated,
+      unchanged: r.unchanged,
+      error_kind: r.errorKind,
+      error: r.error,
+      next_fetch_at: new Date(r.nextFetchAt).toISOString(),
+      ms: r.ms,
+    })),
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * A pull: which sources are due, refreshing them with bounded concurrency (per host too),
+ * and a row in `pulls` for /healthz, the admin API and the CLI summary.
+ *
+ * Two ways in: `pull()` pulls now, in this process (CLI, admin API, the Node schedule);
+ * `dispatchDuePulls()` only selects due sources and hands them to `deps.dispatcher` (a Queue
+ * on Workers, whose consumer calls `pullSources`; an in-process pool on Node).
+ */
+import { and, asc, eq, inArray, lte } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import { pulls, sources, type SourceRow } from '../db/schema/sources.ts';
+import { refreshSource } from './refresh.ts';
+import { hostKey, runLimited } from './limiter.ts';
+import { chunks, IN_LIST } from './dedupe/chunk.ts';
+import type { PullSummary, SourceReport } from './types.ts';
+
+export interface PullOptions {
+  /** Recorded in `pulls.trigger`: cli, cron, admin, queue, demo, bench… */
+  trigger: string;
+  /** Only this network's sources. */
+  network?: string;
+  /** Every active source, due or not (a coordinator asking for a pull now). Default: due only. */
+  all?: boolean;
+  onProgress?: (report: SourceReport, done: number, total: number) => void;
+}
+
+/**
+ * How long a dispatched source is held back from the next selection: a queue consumer that
+ * dies leaves it due again afterwards, instead of it being enqueued twice meanwhile.
+ */
+export const DISPATCH_LEASE_MS = 20 * 60_000;
+
+/** Active sources to pull now, oldest due first. */
+export async function selectSources(deps: Deps, options: { network?: string; all?: boolean }): Promise<SourceRow[]> {
+  const now = deps.clock.now().getTime();
+  const conditions = [eq(sources.status, 'active')];
+  if (options.network) conditions.push(eq(sources.networkSlug, options.network));
+  if (!options.all) conditions.push(lte(sources.nextFetchAt, now));
+  return deps.db.orm.select().from(sources).where(and(...conditions)).orderBy(asc(sources.nextFetchAt), asc(sources.id));
+}
+
+export async function pull(deps: Deps, options: PullOptions): Promise<PullSummary> {
+  return pullSources(deps, await selectSources(deps, options), options.trigger, options.onProgress);
+}
+
+/** Pulls the sources with these ids (a queue message batch), skipping any no longer active. */
+export async function pullSourceIds(deps: Deps, ids: number[], trigger: string): Promise<PullSummary> {
+  const rows: SourceRow[] = [];
+  for (const part of chunks(ids, IN_LIST)) {
+    rows.push(...(await deps.db.orm.select().from(sources).where(and(inArray(sources.id, part), eq(sources.status, 'active')))));
+  }
+  return pullSources(deps, rows, trigger);
+}
+
+/** Refreshes `rows` and records the run. Never throws for a source's failure. */
+export async function pullSources(deps: Deps, rows: SourceRow[], trigger: string, onProgress?: PullOptions['onProgress']): Promise<PullSummary> {
+  const startedAt = deps.clock.now().getTime();
+  const [run] = await deps.db.orm.insert(pulls).values({ trigger, startedAt, sources: rows.length }).returning({ id: pulls.id });
+  const reports: SourceReport[] = [];
+  await runLimited(rows, (s) => hostKey(s.fetchUrl), { concurrency: deps.config.fetch.concurrency, perKey: deps.config.fetch.perHost }, async (source) => {
+    const report = await refreshSource(deps, source);
+    reports.push(report);
+    onProgress?.(report, reports.length, rows.length);
+  });
+  const summary: PullSummary = {
+    pullId: run!.id,
+    trigger,
+    startedAt,
+    finishedAt: deps.clock.now().getTime(),
+    sources: rows.length,
+    ok: reports.filter((r) => r.outcome === 'ok').length,
+    notModified: reports.filter((r) => r.outcome === 'not_modified').length,
+    failed: reports.filter((r) => r.outcome === 'error' || r.outcome === 'gone').length,
+    newItems: reports.reduce((n, r) => n + r.new, 0),
+    updatedItems: reports.reduce((n, r) => n + r.updated, 0),
+    reports,
+  };
+  await deps.db.orm
+    .update(pulls)
+    .set({ finishedAt: summary.finishedAt, ok: summary.ok, notModified: summary.notModified, failed: summary.failed, newItems: summary.newItems, updatedItems: summary.updatedItems })
+    .where(eq(pulls.id, summary.pullId));
+  return summary;
+}
+
+/**
+ * The scheduled tick on both runtimes: selects due sources, holds them back for the lease,
+ * and hands their ids to the dispatcher. Returns how many were dispatched.
+ */
+export async function dispatchDuePulls(deps: Deps): Promise<number> {
+  const due = await selectSources(deps, {});
+  if (!due.length) return 0;
+  const ids = due.map((s) => s.id);
+  const leaseUntil = deps.clock.now().getTime() + DISPATCH_LEASE_MS;
+  await deps.db.batch(chunks(ids, IN_LIST).map((part) => deps.db.orm.update(sources).set({ nextFetchAt: leaseUntil }).where(inArray(sources.id, part))));
+  await deps.dispatcher.dispatch(ids);
+  return ids.length;
+}

@@ -1,0 +1,151 @@
+/**
+ * Refreshes one source: fetch → decode → (discover) → parse → store, then records what
+ * happened on the source row (validators, health, backoff). The one place where the stages
+ * of the pipeline meet; each stage lives in its own module.
+ *
+ * Never throws for a member's fault: every failure becomes a recorded error on that source
+ * and a report, so one broken feed never stops the others. Validators (ETag, Last-Modified)
+ * are saved only after the items are stored: a failed store must not turn into a 304 later.
+ */
+import { eq } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import { sources, type SourceRow } from '../db/schema/sources.ts';
+import { fetchDocument } from './fetch.ts';
+import { decodeBody } from './decode.ts';
+import { discoverFeeds } from './discover.ts';
+import { parseFeed } from './parse-feed.ts';
+import { storeFeedItems } from './store.ts';
+import { isCalendar, storeCalendar } from '../agenda/store.ts';
+import { followRedirect, nextFetchAfterError, nextFetchAfterSuccess } from './backoff.ts';
+import { IngestError, type ErrorKind, type FetchOutcome, type SourceReport, type StoreResult } from './types.ts';
+
+type SourceUpdate = Partial<typeof sources.$inferInsert>;
+
+/** What one document gave: counts and the title to remember when the source has none. */
+interface Stored {
+  result: StoreResult;
+  title: string | null;
+  /** Set when the document was an HTML page whose feed was discovered and read instead. */
+  discoveredUrl?: string;
+  validators: { etag: string | null; lastModified: string | null };
+}
+
+export async function refreshSource(deps: Deps, source: SourceRow): Promise<SourceReport> {
+  const started = Date.now();
+  const now = deps.clock.now().getTime();
+  const base = { sourceId: source.id, networkSlug: source.networkSlug, url: source.fetchUrl, kind: source.kind };
+  let lastStatus: number | null = null;
+  try {
+    const outcome: FetchOutcome = await fetchDocument(deps, { url: source.fetchUrl, etag: source.etag, lastModified: source.lastModified });
+    lastStatus = outcome.httpStatus;
+    const redirect = followRedirect(source, outcome.permanentRedirect);
+    const health: SourceUpdate = {
+      ...redirect,
+      lastStatus: outcome.httpStatus,
+      lastFetchAt: now,
+      lastSuccessAt: now,
+      lastError: null,
+      lastErrorKind: null,
+      errorCount: 0,
+      nextFetchAt: nextFetchAfterSuccess(now),
+    };
+    if (outcome.status === 'gone') {
+      // HTTP 410 is the member saying "this feed is gone for good": stop pulling it, say so on /networks.
+      await update(deps, source.id, {
+        status: 'retired',
+        lastStatus: 410,
+        lastFetchAt: now,
+        lastError: 'Flux retiré par son site (HTTP 410 Gone) : il n’est plus relevé.',
+        lastErrorKind: 'http_error',
+      });
+      return { ...base, outcome: 'gone', httpStatus: 410, new: 0, updated: 0, unchanged: 0, errorKind: null, error: null, nextFetchAt: now, ms: Date.now() - started };
+    }
+    if (outcome.status === 'not_modified') {
+      await update(deps, source.id, health);
+      return { ...base, outcome: 'not_modified', httpStatus: outcome.httpStatus, new: 0, updated: 0, unchanged: 0, errorKind: null, error: null, nextFetchAt: health.nextFetchAt!, ms: Date.now() - started };
+    }
+    const stored = await readDocument(deps, source, outcome);
+    await update(deps, source.id, {
+      ...health,
+      ...stored.validators,
+      ...(stored.discoveredUrl ? { fetchUrl: stored.discoveredUrl, redirectUrl: null, redirectCount: 0 } : {}),
+      ...(!source.title && stored.title ? { title: stored.title.slice(0, 300) } : {}),
+    });
+    return { ...base, url: stored.discoveredUrl ?? base.url, outcome: 'ok', httpStatus: outcome.httpStatus, ...stored.result, errorKind: null, error: null, nextFetchAt: health.nextFetchAt!, ms: Date.now() - started };
+  } catch (err) {
+    const failure = asIngestError(err);
+    const errorCount = source.errorCount + 1;
+    const nextFetchAt = nextFetchAfterError(now, errorCount, failure.retryAfterMs);
+    const record: SourceUpdate = {
+      lastStatus: failure.status ?? lastStatus,
+      lastFetchAt: now,
+      lastError: failure.message.slice(0, 1000),
+      lastErrorKind: failure.kind,
+      errorCount,
+      nextFetchAt,
+    };
+    try {
+      await update(deps, source.id, record);
+    } catch (storeErr) {
+      // The database itself refuses (locked, full): report it, the next pull retries the source.
+      deps.log.error('cannot record source error', { sourceId: source.id, error: String(storeErr) });
+    }
+    deps.log.warn('source failed', { sourceId: source.id, url: source.fetchUrl, kind: failure.kind, error: failure.message });
+    return { ...base, outcome: 'error', httpStatus: record.lastStatus ?? null, new: 0, updated: 0, unchanged: 0, errorKind: failure.kind, error: record.lastError!, nextFetchAt, ms: Date.now() - started };
+  }
+}
+
+/** Decodes a fetched body and stores it as a calendar or a feed; an HTML page leads to its feed. */
+async function readDocument(deps: Deps, source: SourceRow, outcome: FetchOutcome & { status: 'ok' }, hops = 0): Promise<Stored> {
+  const text = decodeBody(outcome.body, outcome.contentType);
+  const validators = { etag: outcome.etag, lastModified: outcome.lastModified };
+  if (source.kind === 'calendar' || isCalendar(text)) {
+    const result = await stage('storage_error', () => storeCalendar(deps, source, text));
+    return { result, title: calendarName(text), validators };
+  }
+  if (hops === 0 && looksLikeHtml(text)) {
+    // A site address (or a feed URL that now serves its home page): follow <link rel="alternate">.
+    const found = discoverFeeds(text, outcome.url);
+    const wanted = found.find((f: { kind: string }) => f.kind === 'feed') ?? found[0];
+    if (!wanted) {
+      throw new IngestError('not_a_feed', 'Page HTML sans lien vers un flux (<link rel="alternate" type="application/rss+xml">) : indiquez l’adresse du flux.');
+    }
+    const next: FetchOutcome = await fetchDocument(deps, { url: wanted.url });
+    if (next.status !== 'ok') throw new IngestError('http_error', `Flux découvert (${wanted.url}) indisponible (HTTP ${next.httpStatus}).`, next.httpStatus);
+    const stored = await readDocument(deps, source, next, hops + 1);
+    return { ...stored, title: stored.title ?? wanted.title, discoveredUrl: wanted.url };
+  }
+  const feed = await parseFeed(text, outcome.url);
+  const result = await stage('storage_error', () => storeFeedItems(deps, source, feed.items));
+  return { result, title: feed.title, validators };
+}
+
+/** Runs a stage, labelling unexpected failures with the stage's kind. */
+async function stage<T>(kind: ErrorKind, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof IngestError) throw err;
+    throw new IngestError(kind, `Enregistrement impossible : ${(err as Error)?.message ?? String(err)}`);
+  }
+}
+
+function asIngestError(err: unknown): IngestError {
+  if (err instanceof IngestError) return err;
+  // A parser bug or an exotic document: recorded like any other failure, with its message.
+  return new IngestError('parse_error', `Lecture impossible : ${(err as Error)?.message ?? String(err)}`);
+}
+
+function looksLikeHtml(text: string): boolean {
+  const head = text.slice(0, 2048).replace(/^\uFEFF/, '').replace(/^(\s*(<\?[\s\S]*?\?>|<!--[\s\S]*?-->))*\s*/, '');
+  return /^<(!doctype\s+html|html[\s>]|head[\s>])/i.test(head);
+}
+
+function calendarName(text: string): string | null {
+  const m = text.slice(0, 8192).match(/^X-WR-CALNAME[^:\r\n]*:(.+)$/m);
+  return m ? m[1]!.trim().replace(/\\([,;\\])/g, '$1') : null;
+}
+
+async function update(deps: Deps, id: number, values: SourceUpdate): Promise<void> {
+  await deps.db.orm.update(sources).set(values).where(eq(sources.id, id));
+}
