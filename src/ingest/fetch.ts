@@ -1,0 +1,154 @@
+import { createFetch } from 'ofetch';
+import type { Deps } from '../deps.ts';
+import { assertFetchable } from './guard.ts';
+import { httpError, networkError, timedOut, tooLarge } from './fetch-errors.ts';
+import { ACCEPT, userAgent } from './user-agent.ts';
+import { IngestError, type FetchOutcome, type FetchRequest } from './types.ts';
+
+/** More hops than this is a misconfigured (or hostile) member: Miniflux and browsers stop around here too. */
+export const MAX_REDIRECTS = 5;
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
+const PERMANENT = new Set([301, 308]);
+
+/**
+ * Fetches one member document: conditional GET, redirects followed by hand so that every hop
+ * goes through the private-address guard, one deadline for the whole exchange (a server that
+ * trickles bytes cannot hold a pull), and a size cap checked while streaming (a 50 MB answer
+ * is cut at the cap, never buffered). Failures are thrown as IngestError; 304 and 410 are
+ * outcomes. Same code on Node and workerd: only the Web fetch API (deps.fetch) is used.
+ */
+export async function fetchDocument(deps: Deps, req: FetchRequest): Promise<FetchOutcome> {
+  const timeoutMs = req.timeoutMs ?? deps.config.fetch.timeoutMs;
+  const maxBytes = req.maxBytes ?? deps.config.fetch.maxBytes;
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // Racing the deadline (rather than trusting every runtime to surface the abort in time)
+  // bounds the call even if a read ignores the signal; the abort then frees the connection.
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(timedOut(timeoutMs));
+      controller.abort();
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([exchange(deps, req, maxBytes, controller.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+    // Whatever is still open (a body left unread after an error) is released.
+    controller.abort();
+  }
+}
+
+async function exchange(deps: Deps, req: FetchRequest, maxBytes: number, signal: AbortSignal): Promise<FetchOutcome> {
+  const client = createFetch({ fetch: deps.fetch }).create({
+    retry: 0,
+    ignoreResponseError: true,
+    redirect: 'manual',
+    responseType: 'stream',
+  });
+  const headers: Record<string, string> = {
+    'user-agent': await userAgent(deps),
+    accept: ACCEPT,
+    'accept-encoding': 'gzip',
+  };
+  if (req.etag) headers['if-none-match'] = req.etag;
+  if (req.lastModified) headers['if-modified-since'] = req.lastModified;
+
+  const seen = new Set<string>();
+  let url = req.url;
+  let hops = 0;
+  let allPermanent = true;
+  for (;;) {
+    const target = await assertFetchable(deps, url);
+    target.hash = '';
+    seen.add(target.href);
+    let res: Response;
+    try {
+      res = await client.raw(target.href, { headers, signal });
+    } catch (err) {
+      throw networkError(err, target.host, false);
+    }
+
+    if (REDIRECT.has(res.status)) {
+      void res.body?.cancel().catch(() => {});
+      const next = redirectTarget(res, target);
+      if (seen.has(next)) throw new IngestError('redirect_loop', `boucle de redirections (${target.href} → ${next})`, res.status);
+      if (++hops > MAX_REDIRECTS) throw new IngestError('redirect_loop', `trop de redirections (plus de ${MAX_REDIRECTS})`, res.status);
+      if (!PERMANENT.has(res.status)) allPermanent = false;
+      url = next;
+      continue;
+    }
+
+    const answer = {
+      httpStatus: res.status,
+      url: target.href,
+      permanentRedirect: hops > 0 && allPermanent ? target.href : null,
+      etag: res.headers.get('etag'),
+      lastModified: res.headers.get('last-modified'),
+    };
+    if (res.status === 304) {
+      // A 304 may omit the validators: the ones sent are still the right ones.
+      return { ...answer, status: 'not_modified', etag: answer.etag ?? req.etag ?? null, lastModified: answer.lastModified ?? req.lastModified ?? null };
+    }
+    if (res.status === 410) {
+      void res.body?.cancel().catch(() => {});
+      return { ...answer, status: 'gone' };
+    }
+    if (res.status < 200 || res.status > 299) {
+      void res.body?.cancel().catch(() => {});
+      throw httpError(res.status, res.statusText, res.headers.get('retry-after'), deps.clock.now());
+    }
+    const body = await readCapped(res, maxBytes, target.host);
+    return { ...answer, status: 'ok', body, contentType: res.headers.get('content-type') };
+  }
+}
+
+function redirectTarget(res: Response, from: URL): string {
+  const location = res.headers.get('location');
+  if (!location) throw new IngestError('http_error', `HTTP ${res.status} sans adresse de redirection (Location)`, res.status);
+  try {
+    const next = new URL(location, from);
+    next.hash = '';
+    return next.href;
+  } catch {
+    throw new IngestError('invalid_url', `redirection vers une adresse invalide (${location.slice(0, 120)})`, res.status);
+  }
+}
+
+/** The body, decompressed, refused as soon as it passes `maxBytes` (declared or counted). */
+async function readCapped(res: Response, maxBytes: number, host: string): Promise<Uint8Array> {
+  const encoded = (res.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  // Content-Length counts compressed bytes: only a plain body can be refused on its word.
+  if (!encoded && declared > maxBytes) {
+    void res.body?.cancel().catch(() => {});
+    throw tooLarge(maxBytes);
+  }
+  if (!res.body) return new Uint8Array(0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (err) {
+      throw networkError(err, host, true);
+    }
+    if (chunk.done) break;
+    total += chunk.value.byteLength;
+    if (total > maxBytes) {
+      void reader.cancel().catch(() => {});
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(chunk.value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const body = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.byteLength;
+  }
+  return body;
+}
