@@ -1,4 +1,4 @@
-import type { D1Database, ExecutionContext, ScheduledController } from '@cloudflare/workers-types';
+import type { D1Database, ExecutionContext, MessageBatch, Queue, ScheduledController } from '@cloudflare/workers-types';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/env.ts';
 import { d1Database } from '../src/db/d1.ts';
@@ -6,10 +6,15 @@ import { consoleLogger, systemClock, type Deps } from '../src/deps.ts';
 import { edgeResponseCache, type EdgeCache } from '../src/publish/cache.ts';
 import { httpMailer } from '../src/digest/http-mailer.ts';
 import { digestTick, DIGEST_TRIGGER } from '../src/digest/scheduled.ts';
+import { dispatchDuePulls } from '../src/ingest/pull.ts';
+import { inProcessDispatcher } from '../src/ingest/in-process-dispatcher.ts';
+import { consumePullBatch, queueDispatcher, type PullMessage } from './cloudflare/pull-queue.ts';
 
 /** Bindings and vars declared in wrangler.toml. */
 export interface Env {
   DB: D1Database;
+  /** The pull fan-out queue (wrangler.toml); without it, due sources are pulled in the cron invocation. */
+  PULL_QUEUE?: Queue<PullMessage>;
   [key: string]: unknown;
 }
 
@@ -18,18 +23,19 @@ const noResolver = { lookup: async () => [] as string[] };
 
 export function workerDeps(env: Env): Deps {
   const config = loadConfig(env as Record<string, unknown>);
-  return {
+  const deps: Deps = {
     config,
     db: d1Database(env.DB),
     clock: systemClock,
     fetch: (input, init) => fetch(input, init),
     resolver: noResolver,
     mailer: config.mailApi.key ? httpMailer({ url: config.mailApi.url, key: config.mailApi.key, from: config.mailFrom ?? 'newsletter@localhost' }) : null,
-    dispatcher: { dispatch: async () => {} },
+    dispatcher: env.PULL_QUEUE ? queueDispatcher(env.PULL_QUEUE) : inProcessDispatcher(() => deps),
     log: consoleLogger,
     // caches.default: a popular feed is answered at the edge without a D1 query (see publish/cache.ts).
     responseCache: typeof caches !== 'undefined' ? edgeResponseCache((caches as unknown as { default: EdgeCache }).default) : null,
   };
+  return deps;
 }
 
 export default {
@@ -37,6 +43,14 @@ export default {
     return createApp(workerDeps(env)).fetch(request, env, ctx as any);
   },
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
-    if (controller.cron === DIGEST_TRIGGER) ctx.waitUntil(digestTick(workerDeps(env), controller.scheduledTime).then(() => undefined));
+    const deps = workerDeps(env);
+    if (controller.cron === DIGEST_TRIGGER) ctx.waitUntil(digestTick(deps, controller.scheduledTime).then(() => undefined));
+    // Every other trigger is the pull schedule (HUB_PULL_CRON): enqueue what is due.
+    else ctx.waitUntil(dispatchDuePulls(deps).then((count) => deps.log.info('pull dispatched', { sources: count })));
+  },
+  async queue(batch: MessageBatch<PullMessage>, env: Env): Promise<void> {
+    const deps = workerDeps(env);
+    const summary = await consumePullBatch(deps, batch);
+    deps.log.info('pull batch', { pull: summary.pullId, sources: summary.sources, ok: summary.ok, not_modified: summary.notModified, failed: summary.failed, new_items: summary.newItems });
   },
 };

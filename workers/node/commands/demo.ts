@@ -45,7 +45,7 @@ Ctrl-C pour arrêter.`);
       process.once('SIGTERM', resolve);
     });
     schedule.stop();
-    server.closeAllConnections?.();
+    if ("closeAllConnections" in server) server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     return 0;
   } finally {
