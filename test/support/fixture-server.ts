@@ -22,7 +22,8 @@ export async function startFixtureServer(): Promise<{
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://x');
-      const custom = routes.get(url.pathname);
+      // Exact paths first, then routes registered with a trailing slash as prefixes (/_pull/edit/<token>).
+      const custom = routes.get(url.pathname) ?? [...routes].find(([path]) => path.endsWith('/') && url.pathname.startsWith(path))?.[1];
       if (custom) return void (await custom(req, res));
       const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
       if (rel.startsWith('..')) return void res.writeHead(400).end();

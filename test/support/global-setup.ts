@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { startFixtureServer } from './fixture-server.ts';
+import { pullBehaviours } from './pull-behaviours.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,6 +12,7 @@ declare module 'vitest' {
 /** One fixture server for the whole run, reachable from Node tests and from workerd alike. */
 export default async function setup(project: TestProject) {
   const server = await startFixtureServer();
+  for (const [path, handler] of pullBehaviours()) server.route(path, handler);
   project.provide('fixtureBase', server.base);
   return async () => server.close();
 }

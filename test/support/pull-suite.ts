@@ -1,0 +1,128 @@
+/**
+ * The pull behaviour suite, run identically on Node (SQLite file) and in workerd (D1):
+ * test/node/pull.test.ts and test/workers/pull.test.ts call it with their own deps.
+ * Member servers are the global fixture server's /_pull/… behaviours (pull-behaviours.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import type { Deps } from '../../src/deps.ts';
+import { entries, items, networks, pulls, sources } from '../../src/db/schema/index.ts';
+import type { SourceRow } from '../../src/db/schema/sources.ts';
+import { pull } from '../../src/ingest/pull.ts';
+import { BACKOFF_BASE_MS } from '../../src/ingest/backoff.ts';
+import { manualClock } from './store-fixtures.ts';
+
+export function pullSuite(runtime: string, makeDeps: () => Promise<Deps>, base: string): void {
+  const token = () => `${runtime}-${Math.random().toString(36).slice(2, 10)}`;
+
+  async function source(deps: Deps, slug: string, url: string, kind: SourceRow['kind'] = 'feed'): Promise<SourceRow> {
+    const now = deps.clock.now().getTime();
+    await deps.db.orm.insert(networks).values({ slug, name: `Réseau ${slug}`, createdAt: now, updatedAt: now }).onConflictDoNothing();
+    const [row] = await deps.db.orm.insert(sources).values({ networkSlug: slug, kind, url, fetchUrl: url, createdAt: now }).returning();
+    return row!;
+  }
+  const row = async (deps: Deps, id: number) => (await deps.db.orm.select().from(sources).where(eq(sources.id, id)))[0]!;
+
+  describe(`pull (${runtime})`, () => {
+    it('stores new items, answers 304 re-pulls without writing, updates an edited item in place', async () => {
+      const deps = await makeDeps();
+      const t = token();
+      const stable = await source(deps, `stable-${t}`, `${base}/_pull/stable/${t}`);
+      const edit = await source(deps, `edit-${t}`, `${base}/_pull/edit/${t}`);
+
+      const first = await pull(deps, { trigger: 'test', network: stable.networkSlug });
+      const firstEdit = await pull(deps, { trigger: 'test', network: edit.networkSlug });
+      expect(first.reports.map((r) => [r.outcome, r.httpStatus, r.new])).toEqual([['ok', 200, 2]]);
+      expect(firstEdit.reports.map((r) => [r.outcome, r.new])).toEqual([['ok', 2]]);
+      expect((await row(deps, stable.id)).etag).toBe(`"s-${t}"`);
+      const itemsBefore = await deps.db.orm.select().from(entries).where(eq(entries.sourceId, stable.id));
+
+      const again = await pull(deps, { trigger: 'test', network: stable.networkSlug });
+      expect(again.reports.map((r) => [r.outcome, r.httpStatus, r.new, r.updated])).toEqual([['not_modified', 304, 0, 0]]);
+      expect(await deps.db.orm.select().from(entries).where(eq(entries.sourceId, stable.id))).toEqual(itemsBefore);
+
+      const edited = await pull(deps, { trigger: 'test', network: edit.networkSlug });
+      expect(edited.reports.map((r) => [r.outcome, r.new, r.updated, r.unchanged])).toEqual([['ok', 1, 1, 1]]);
+      const editEntries = await deps.db.orm.select().from(entries).where(eq(entries.sourceId, edit.id));
+      expect(editEntries).toHaveLength(3);
+      const a = editEntries.find((e) => e.guid === `${t}-a`)!;
+      const [story] = await deps.db.orm.select().from(items).where(eq(items.id, a.itemId));
+      expect(story!.title).toBe('Première version corrigée');
+
+      const [recorded] = await deps.db.orm.select().from(pulls).where(eq(pulls.id, edited.pullId));
+      expect(recorded).toMatchObject({ trigger: 'test', sources: 1, ok: 1, newItems: 1, updatedItems: 1 });
+      expect(recorded!.finishedAt).not.toBeNull();
+    });
+
+    it('records each broken source with its error and backoff while the others go on', async () => {
+      const deps = await makeDeps();
+      const clock = manualClock('2026-11-02T10:00:00Z');
+      deps.clock = clock;
+      const now = clock.now().getTime();
+      const t = token();
+      const slug = `mixed-${t}`;
+      const garbage = await source(deps, slug, `${base}/_pull/garbage.xml`);
+      const error500 = await source(deps, slug, `${base}/_pull/error500.xml`);
+      const busy = await source(deps, slug, `${base}/_pull/busy.xml`);
+      const gone = await source(deps, slug, `${base}/_pull/gone.xml`);
+      const missing = await source(deps, slug, `${base}/_pull/nothing-here.xml`);
+      const good = await source(deps, slug, `${base}/_pull/stable/${t}`);
+
+      const summary = await pull(deps, { trigger: 'test', network: slug });
+      const by = new Map(summary.reports.map((r) => [r.sourceId, r]));
+      expect(by.get(good.id)).toMatchObject({ outcome: 'ok', new: 2 });
+      expect(by.get(garbage.id)).toMatchObject({ outcome: 'error' });
+      expect(['not_a_feed', 'parse_error', 'decode_error']).toContain(by.get(garbage.id)!.errorKind);
+      expect(by.get(error500.id)).toMatchObject({ outcome: 'error', errorKind: 'http_error', httpStatus: 500 });
+      expect(by.get(busy.id)).toMatchObject({ outcome: 'error', errorKind: 'http_error', httpStatus: 503 });
+      expect(by.get(missing.id)).toMatchObject({ outcome: 'error', errorKind: 'http_error', httpStatus: 404 });
+      expect(by.get(gone.id)).toMatchObject({ outcome: 'gone', httpStatus: 410 });
+      expect(summary).toMatchObject({ sources: 6, ok: 1, failed: 5 });
+
+      const e500 = await row(deps, error500.id);
+      expect(e500).toMatchObject({ errorCount: 1, lastErrorKind: 'http_error', lastStatus: 500, nextFetchAt: now + BACKOFF_BASE_MS });
+      expect(e500.lastError).toMatch(/500/);
+      // Retry-After: 7200 asks for longer than the first backoff step: honoured.
+      expect((await row(deps, busy.id)).nextFetchAt).toBe(now + 7200_000);
+      expect(await row(deps, gone.id)).toMatchObject({ status: 'retired', lastStatus: 410 });
+      expect((await row(deps, good.id)).errorCount).toBe(0);
+
+      // Due selection: 16 minutes later only the 500 is due again (plus the healthy one); the retired one never.
+      clock.advance(16 * 60_000);
+      const due = await pull(deps, { trigger: 'test', network: slug, all: false });
+      expect(due.reports.map((r) => r.sourceId).sort()).toEqual([error500.id, garbage.id, missing.id, good.id].sort());
+      const e500Again = await row(deps, error500.id);
+      expect(e500Again.errorCount).toBe(2);
+      expect(e500Again.nextFetchAt).toBe(clock.now().getTime() + 2 * BACKOFF_BASE_MS);
+
+      const everything = await pull(deps, { trigger: 'test', network: slug });
+      expect(everything.reports.map((r) => r.sourceId)).not.toContain(gone.id);
+    });
+
+    it('adopts a permanent redirect only once it has been seen on three pulls', async () => {
+      const deps = await makeDeps();
+      const t = token();
+      const moved = await source(deps, `moved-${t}`, `${base}/_pull/moved/${t}`);
+      for (const n of [1, 2]) {
+        const s = await pull(deps, { trigger: 'test', network: moved.networkSlug });
+        expect(s.reports[0]!.outcome).toBe(n === 1 ? 'ok' : 'not_modified');
+        expect(await row(deps, moved.id)).toMatchObject({ fetchUrl: moved.url, redirectUrl: `${base}/_pull/stable/${t}`, redirectCount: n });
+      }
+      await pull(deps, { trigger: 'test', network: moved.networkSlug });
+      expect(await row(deps, moved.id)).toMatchObject({ url: moved.url, fetchUrl: `${base}/_pull/stable/${t}`, redirectUrl: null, redirectCount: 0 });
+      const direct = await pull(deps, { trigger: 'test', network: moved.networkSlug });
+      expect(direct.reports[0]).toMatchObject({ url: `${base}/_pull/stable/${t}`, outcome: 'not_modified' });
+    });
+
+    it('finds the feed of a site known by its address only', async () => {
+      const deps = await makeDeps();
+      const t = token();
+      const site = await source(deps, `site-${t}`, `${base}/_pull/site/${t}`, 'site');
+      const s = await pull(deps, { trigger: 'test', network: site.networkSlug });
+      expect(s.reports[0]).toMatchObject({ outcome: 'ok', new: 2, url: `${base}/_pull/stable/site-${t}` });
+      expect(await row(deps, site.id)).toMatchObject({ url: site.url, fetchUrl: `${base}/_pull/stable/site-${t}`, title: `Réseau site-${t}` });
+      const again = await pull(deps, { trigger: 'test', network: site.networkSlug });
+      expect(again.reports[0]!.outcome).toBe('not_modified');
+    });
+  });
+}
