@@ -150,7 +150,13 @@ export function parseNetworksFile(source: string): Federation {
       doc.errors.map((e) => ({ path: '', line: e.linePos?.[0]?.line ?? null, message: `YAML illisible : ${firstLine(e.message)}` })),
     );
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // yaml refuses alias bombs (billion laughs) while expanding them.
+    throw new FederationFileError([{ path: '', line: null, message: `YAML refusé : trop d'alias (*ancre) à développer (${(err as Error).message})` }]);
+  }
   const problems: FederationProblem[] = [];
   const at = (path: (string | number)[], message: string) => problems.push({ path: formatPath(path), line: lineOf(doc, lines, path), message });
   const warnings: string[] = [];

@@ -185,6 +185,11 @@ export function importOpml(yamlText: string | null, opmlText: string): ImportRes
   if (doc.errors.length) {
     throw new FederationFileError(doc.errors.map((e) => ({ path: '', line: e.linePos?.[0]?.line ?? null, message: `YAML illisible : ${e.message.split('\n')[0]}` })));
   }
+  try {
+    doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new FederationFileError([{ path: '', line: null, message: `YAML refusé : trop d'alias (*ancre) à développer (${(err as Error).message})` }]);
+  }
   if (doc.contents === null) doc.contents = parseDocument(NEW_FILE).contents;
   if (!isMap(doc.contents)) throw new FederationFileError([{ path: '', line: 1, message: 'le fichier doit contenir un bloc hub: et une liste networks:' }]);
 
