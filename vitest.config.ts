@@ -35,6 +35,7 @@ export default defineConfig({
                 TEST_MIGRATIONS: await readD1Migrations(migrationsDir),
                 HUB_ALLOW_PRIVATE_HOSTS: '1',
                 HUB_ADMIN_TOKEN: 'test-admin-token',
+                HUB_LOG_LEVEL: 'warn',
               },
             },
           })),

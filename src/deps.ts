@@ -53,6 +53,18 @@ export const consoleLogger: Logger = {
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
+export type LogLevel = 'info' | 'warn' | 'error' | 'silent';
+
+/** The console logger without the levels below `level` (HUB_LOG_LEVEL). */
+export function leveledLogger(level: LogLevel, base: Logger = consoleLogger): Logger {
+  const rank = { info: 0, warn: 1, error: 2, silent: 3 }[level];
+  return {
+    info: rank <= 0 ? base.info : silentLogger.info,
+    warn: rank <= 1 ? base.warn : silentLogger.warn,
+    error: rank <= 2 ? base.error : silentLogger.error,
+  };
+}
+
 /** Everything a handler or a job needs, built once per runtime (workers/node, workers/cloudflare). */
 export interface Deps {
   config: Config;

@@ -27,6 +27,7 @@ const schema = z.object({
   HUB_SECRET: z.string().optional(),
   HUB_MAIL_API_URL: z.string().url().default('https://api.resend.com/emails'),
   HUB_MAIL_API_KEY: z.string().min(1).optional(),
+  HUB_LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
 });
 
 export interface Config {
@@ -46,6 +47,8 @@ export interface Config {
   secret: string | undefined;
   /** Workers mailer: a Resend-compatible HTTP email API (see src/digest/http-mailer.ts). */
   mailApi: { url: string; key: string | undefined };
+  /** JSON log lines below this level are dropped (HUB_LOG_LEVEL). */
+  logLevel: 'info' | 'warn' | 'error' | 'silent';
 }
 
 export class ConfigError extends Error {}
@@ -81,5 +84,6 @@ export function loadConfig(raw: Record<string, unknown>): Config {
     },
     secret: e.HUB_SECRET ?? e.HUB_ADMIN_TOKEN,
     mailApi: { url: e.HUB_MAIL_API_URL, key: e.HUB_MAIL_API_KEY },
+    logLevel: e.HUB_LOG_LEVEL,
   };
 }

@@ -2,7 +2,7 @@ import type { D1Database, ExecutionContext, MessageBatch, Queue, ScheduledContro
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/env.ts';
 import { d1Database } from '../src/db/d1.ts';
-import { consoleLogger, systemClock, type Deps } from '../src/deps.ts';
+import { leveledLogger, systemClock, type Deps } from '../src/deps.ts';
 import { edgeResponseCache, type EdgeCache } from '../src/publish/cache.ts';
 import { httpMailer } from '../src/digest/http-mailer.ts';
 import { digestTick, DIGEST_TRIGGER } from '../src/digest/scheduled.ts';
@@ -31,7 +31,7 @@ export function workerDeps(env: Env): Deps {
     resolver: noResolver,
     mailer: config.mailApi.key ? httpMailer({ url: config.mailApi.url, key: config.mailApi.key, from: config.mailFrom ?? 'newsletter@localhost' }) : null,
     dispatcher: env.PULL_QUEUE ? queueDispatcher(env.PULL_QUEUE) : inProcessDispatcher(() => deps),
-    log: consoleLogger,
+    log: leveledLogger(config.logLevel),
     // caches.default: a popular feed is answered at the edge without a D1 query (see publish/cache.ts).
     responseCache: typeof caches !== 'undefined' ? edgeResponseCache((caches as unknown as { default: EdgeCache }).default) : null,
   };

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { loadConfig, type Config } from '../../src/env.ts';
-import { consoleLogger, systemClock, type Deps, type Logger } from '../../src/deps.ts';
+import { leveledLogger, systemClock, type Deps, type Logger } from '../../src/deps.ts';
 import { openSqlite } from './sqlite.ts';
 import { memoryResponseCache } from '../../src/publish/cache.ts';
 import { smtpMailer } from './smtp-mailer.ts';
@@ -26,7 +26,7 @@ export function nodeDeps(options: { env?: Record<string, unknown>; config?: Conf
     mailer: config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom, db) : null,
     // Scheduled pulls run here, one run at a time (Workers use a Queue instead).
     dispatcher: inProcessDispatcher(() => deps),
-    log: options.log ?? consoleLogger,
+    log: options.log ?? leveledLogger(config.logLevel),
     // Feeds are re-rendered when the store changes; its version is re-read at most once a second.
     responseCache: memoryResponseCache({ versionTtlMs: 1000 }),
     async close() {

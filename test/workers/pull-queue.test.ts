@@ -1,0 +1,44 @@
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
+import { describe, expect, inject, it } from 'vitest';
+import { and, eq, isNotNull, like, sql } from 'drizzle-orm';
+import worker, { workerDeps, type Env } from '../../workers/cloudflare.ts';
+import { entries, networks, pulls, sources } from '../../src/db/schema/index.ts';
+import { rowsPerInsert } from '../../src/db/client.ts';
+
+const base = inject('fixtureBase');
+
+describe('pull fan-out on a Queue (workerd, D1, Queues)', () => {
+  it('the pull cron enqueues 500 due sources and the queue consumer pulls them all', async () => {
+    const deps = workerDeps(env as unknown as Env);
+    const now = Date.now();
+    const run = Math.random().toString(36).slice(2, 8);
+    await deps.db.orm.insert(networks).values({ slug: `fanout-${run}`, name: 'Fan-out', createdAt: now, updatedAt: now });
+    const rows = Array.from({ length: 500 }, (_, i) => {
+      const url = `${base}/_pull/stable/q${run}-${i}`;
+      return { networkSlug: `fanout-${run}`, kind: 'feed' as const, url, fetchUrl: url, createdAt: now };
+    });
+    const size = rowsPerInsert(10); // nine bound values per row (defaults included)
+    for (let i = 0; i < rows.length; i += size) await deps.db.orm.insert(sources).values(rows.slice(i, i + size));
+
+    const controller = createScheduledController({ cron: '*/30 * * * *', scheduledTime: now });
+    const ctx = createExecutionContext();
+    await worker.scheduled(controller as any, env as unknown as Env, ctx as any);
+    await waitOnExecutionContext(ctx);
+
+    // Held back while queued: the next tick must not enqueue them twice.
+    const [leased] = await deps.db.orm.select({ n: sql<number>`count(*)` }).from(sources).where(and(eq(sources.networkSlug, `fanout-${run}`), sql`${sources.nextFetchAt} > ${now}`));
+    expect(leased!.n).toBe(500);
+
+    const pulled = async () =>
+      (await deps.db.orm.select({ n: sql<number>`count(*)` }).from(sources).where(and(eq(sources.networkSlug, `fanout-${run}`), isNotNull(sources.lastSuccessAt))))[0]!.n;
+    const deadline = Date.now() + 90_000;
+    while ((await pulled()) < 500 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(await pulled()).toBe(500);
+
+    const [stored] = await deps.db.orm.select({ n: sql<number>`count(*)` }).from(entries).where(like(entries.guid, `q${run}-%`));
+    expect(stored!.n).toBe(1000);
+    const queueRuns = await deps.db.orm.select().from(pulls).where(eq(pulls.trigger, 'queue'));
+    expect(queueRuns.length).toBeGreaterThanOrEqual(50); // max_batch_size 10 → at least 50 consumer invocations
+    expect(queueRuns.every((r) => r.sources <= 10 && r.finishedAt !== null)).toBe(true);
+  }, 120_000);
+});
