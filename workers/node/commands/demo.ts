@@ -19,15 +19,21 @@ export async function demoCommand(args: string[]): Promise<number> {
     console.error(`Unknown option: ${unknown[0]}\nUsage: intercoop demo [--once]`);
     return 2;
   }
-  const demo = await prepareDemo();
+  // The federation's dates are relative to "now": taken at the start of the day, a restart
+  // serves the same bytes, so the hub's second pull is all 304s as with real members.
+  const today = new Date();
+  today.setUTCHours(0, 0, 0, 0);
+  const demo = await prepareDemo({ now: today });
   // The demo's own chatter would drown the summary: only warnings and errors are shown.
   const log = { ...consoleLogger, info: silentLogger.info };
   const deps = nodeDeps({ config: demo.config, log });
   try {
     await syncFederationFile(deps);
     console.log(`Fédération simulée : ${demo.federation.url}/ (${demo.federation.federation.networks.length} réseaux)`);
-    const summary = await pull(deps, { trigger: 'demo', all: true, onProgress: (r, done, total) => process.stderr.write(`\r${done}/${total} sources relevées`) });
-    process.stderr.write('\n');
+    // A counter that rewrites itself on a terminal; logs and CI get the summary only.
+    const tty = process.stderr.isTTY;
+    const summary = await pull(deps, { trigger: 'demo', all: true, onProgress: tty ? (_r, done, total) => process.stderr.write(`\r${done}/${total} sources relevées`) : undefined });
+    if (tty) process.stderr.write('\n');
     console.log(renderSummary(summary));
     if (once) return summary.failed ? 1 : 0;
     const { server, port } = await startServer(deps, demo.hubPort, '127.0.0.1');
