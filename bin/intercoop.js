@@ -4,5 +4,12 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// `intercoop networks list | head`: a closed pipe ends the command quietly, as for any Unix tool.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
 const { main } = await import('../workers/node.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -90,7 +90,7 @@ export async function refreshSource(deps: Deps, source: SourceRow): Promise<Sour
       // The database itself refuses (locked, full): report it, the next pull retries the source.
       deps.log.error('cannot record source error', { sourceId: source.id, error: String(storeErr) });
     }
-    deps.log.warn('source failed', { sourceId: source.id, url: source.fetchUrl, kind: failure.kind, error: failure.message });
+    deps.log.info('source failed', { sourceId: source.id, url: source.fetchUrl, kind: failure.kind, error: failure.message });
     return { ...base, outcome: 'error', httpStatus: record.lastStatus ?? null, new: 0, updated: 0, unchanged: 0, errorKind: failure.kind, error: record.lastError!, nextFetchAt, ms: Date.now() - started };
   }
 }
