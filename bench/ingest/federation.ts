@@ -29,14 +29,39 @@ const TERRITORIES = ['Occitanie', 'Bretagne', 'Grand Est', 'Hauts-de-France', 'N
 const KINDS = ['Coopérative', 'Réseau', 'Collectif', 'Association', 'Fédération', 'Union', 'Maison', 'Pôle'];
 const THEMES = ['habitat participatif', 'médiation numérique', 'circuits courts', 'tiers-lieux', 'énergie citoyenne', 'mobilité solidaire', 'finance solidaire', 'éducation populaire', 'insertion', 'agriculture paysanne', 'réemploi', 'culture', 'santé communautaire', 'logiciels libres'];
 const PLACES = ['Toulouse', 'Rennes', 'Lille', 'Nantes', 'Marseille', 'Lyon', 'Strasbourg', 'Besançon', 'Montpellier', 'Bordeaux', 'Limoges', 'Brest', 'Grenoble', 'Dijon', 'Clermont-Ferrand', 'Poitiers', 'Saint-Denis', 'Tours', 'Caen', 'Metz'];
-const SUBJECTS = ['Les bénévoles', 'Les habitantes et habitants', 'Les adhérents', 'Les partenaires', 'Les salariés de la coopérative'];
-const SUBJECT_ONE = ['La coopérative', 'Le conseil d’administration', 'Notre réseau', 'L’équipe salariée', 'Le collectif', 'La fédération'];
-const VERBS = ['ont présenté', 'organisent', 'lancent', 'accompagnent', 'soutiennent', 'ouvrent', 'préparent', 'renouvellent', 'animent', 'documentent', 'financent', 'relancent'];
-const VERB_ONE = ['a présenté', 'organise', 'lance', 'accompagne', 'soutient', 'ouvre', 'prépare', 'renouvelle', 'anime', 'documente', 'finance', 'relance'];
-const OBJECTS = ['un atelier de réparation de vélos', 'une permanence d’accès aux droits', 'un fonds de dotation territorial', 'une épicerie solidaire', 'un chantier participatif', 'une formation à la gouvernance partagée', 'un groupement d’achat', 'une ressourcerie', 'un café associatif', 'une cantine de quartier', 'un jardin partagé', 'une école de la coopération', 'un forum des initiatives locales', 'une centrale villageoise photovoltaïque'];
-const COMPLEMENTS = ['avec le soutien de la région', 'dans le cadre du contrat de ville', 'pour la troisième année consécutive', 'en lien avec les centres sociaux', 'malgré la baisse des subventions', 'grâce à une campagne de financement participatif', 'aux côtés des collectivités', 'avec les habitants du quartier', 'en partenariat avec la chambre régionale de l’ESS', 'après six mois de concertation'];
+/**
+ * A French lexicon large enough that two unrelated stories share few word 3-shingles, as real
+ * articles do (a small set of sentence templates would make every story a near-duplicate of
+ * every other and measure a pathological case of the dedup, not a federation).
+ */
+const NOUN_PHRASES = [
+  'la coopérative', 'le jardin partagé', 'l’atelier vélo', 'la ressourcerie', 'le tiers-lieu', 'la mairie', 'le conseil départemental', 'la communauté de communes',
+  'le centre social', 'la médiathèque', 'l’épicerie solidaire', 'le collectif d’habitants', 'la maison de quartier', 'le fablab', 'la recyclerie', 'le café associatif',
+  'la ferme collective', 'le marché de producteurs', 'la régie de quartier', 'le chantier d’insertion', 'la caisse solidaire', 'le fonds territorial', 'la centrale villageoise', 'le réseau de chaleur',
+  'l’école de la deuxième chance', 'la crèche parentale', 'le groupement d’employeurs', 'la plateforme de mobilité', 'le garage solidaire', 'la cantine scolaire', 'le conseil citoyen', 'la fédération régionale',
+  'l’assemblée générale', 'le comité de pilotage', 'la commission éthique', 'le bureau élargi', 'la permanence juridique', 'le point d’accueil', 'la boutique de gestion', 'le pôle territorial de coopération économique',
+  'la scop du bâtiment', 'la société coopérative d’intérêt collectif', 'le groupement d’achat', 'l’habitat participatif', 'la monnaie locale', 'le circuit court', 'la filière bois', 'la conserverie',
+  'le verger conservatoire', 'la friche industrielle', 'l’ancienne gare', 'le moulin communal', 'la halle couverte', 'le local associatif', 'la salle des fêtes', 'le bus numérique',
+  'la formation des bénévoles', 'le diagnostic partagé', 'l’étude de faisabilité', 'la convention de partenariat', 'le budget participatif', 'la charte de gouvernance', 'le rapport d’activité', 'la feuille de route',
+  'la campagne d’adhésion', 'le financement participatif', 'la subvention régionale', 'le prêt d’honneur', 'l’appel à projets', 'le contrat de ville', 'la délégation de service public', 'le marché public responsable',
+  'la semaine de l’économie sociale', 'le mois de l’économie sociale et solidaire', 'la fête du quartier', 'le forum des associations', 'la journée portes ouvertes', 'le festival des solidarités', 'la nuit de la lecture', 'le salon des savoir-faire',
+  'la consigne des bouteilles', 'le compostage collectif', 'la réparation des appareils', 'le prêt d’outils', 'l’accès aux droits', 'la lutte contre l’illettrisme', 'l’accompagnement numérique', 'la garde d’enfants',
+  'la transition énergétique', 'la sobriété foncière', 'la rénovation thermique', 'la mobilité rurale', 'l’alimentation durable', 'la santé communautaire', 'l’éducation populaire', 'la culture scientifique',
+  'le logiciel libre', 'la cartographie collaborative', 'la base de données ouverte', 'le site internet', 'la lettre d’information', 'le podcast', 'la web-radio', 'l’exposition photographique',
+  'la présidente', 'le trésorier', 'la coordinatrice', 'le directeur', 'l’animatrice', 'le service civique', 'la stagiaire', 'le chargé de mission',
+];
+const ADJECTIVES = ['solidaire', 'durable', 'économique', 'numérique', 'démocratique', 'écologique', 'pratique', 'agricole', 'accessible', 'responsable', 'autonome', 'rapide', 'simple', 'libre', 'utile', 'sobre', 'exemplaire', 'fragile', 'inédit', 'ambitieux', 'modeste', 'original', 'nécessaire', 'indispensable', 'historique', 'symbolique', 'pédagogique', 'artistique', 'technique', 'juridique', 'financier', 'territorial'];
+const VERBS = [
+  'accompagne', 'finance', 'réunit', 'transforme', 'soutient', 'anime', 'accueille', 'prolonge', 'relance', 'documente', 'évalue', 'renforce', 'rejoint', 'remplace', 'complète', 'prépare',
+  'inaugure', 'mutualise', 'forme', 'conseille', 'équipe', 'rénove', 'partage', 'ouvre', 'organise', 'présente', 'défend', 'mobilise', 'illustre', 'éclaire', 'interroge', 'relie',
+  'héberge', 'valorise', 'diffuse', 'rassemble', 'structure', 'pérennise', 'expérimente', 'simplifie',
+];
+const LINKS = ['grâce à', 'avec', 'pour', 'malgré', 'au service de', 'aux côtés de', 'autour de', 'en lien avec', 'au profit de', 'à la demande de', 'après', 'avant', 'sans', 'contre', 'depuis', 'selon'];
+const ADVERBS = ['désormais', 'depuis janvier', 'cette année', 'chaque mardi', 'deux fois par mois', 'tout l’été', 'dès la rentrée', 'pour la première fois', 'à nouveau', 'enfin', 'discrètement', 'avec succès', 'en douceur', 'sans attendre', 'pas à pas', 'collectivement'];
+const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+const PEOPLE = ['Camille Martin', 'Léa Bernard', 'Hugo Petit', 'Inès Moreau', 'Nathan Laurent', 'Chloé Garnier', 'Mathis Rousseau', 'Zoé Fontaine', 'Élise Chevalier', 'Yanis Roux', 'Anaïs Lefèvre', 'Théo Mercier', 'Jeanne Dubois', 'Karim Benali', 'Solène Perrin', 'Maëlle Guérin', 'Bastien Leroy', 'Nadia Haddad', 'Paul Mallet', 'Rose Carpentier'];
 const TITLE_HEADS = ['Retour sur', 'Appel à participation :', 'Bilan :', 'Ouverture :', 'Rencontre :', 'Portrait :', 'Lancement de', 'Compte rendu :', 'Journée d’étude :', 'Nouveau :'];
-const AUTHORS = ['Camille Martin', 'Léa Bernard', 'Hugo Petit', 'Inès Moreau', 'Nathan Laurent', 'Chloé Garnier', 'Mathis Rousseau', 'Zoé Fontaine', 'Élise Chevalier', 'Yanis Roux', 'Anaïs Lefèvre', 'Théo Mercier'];
+const AUTHORS = PEOPLE;
 
 /** Share of each feed's items that relay another member's story. */
 export const RELAY_SHARE = 0.05;
@@ -94,11 +119,19 @@ function originalStory(baseOf: BaseOf, i: number, k: number, now: number): Story
   const src = benchSource(i);
   const place = pick(PLACES);
   const theme = pick(THEMES);
+  const np = () => pick(NOUN_PHRASES);
+  const cap = (t: string) => t[0]!.toUpperCase() + t.slice(1);
   // Distinct numbers in the title keep independent stories apart (they are not relays).
-  const title = `${pick(TITLE_HEADS)} ${pick(OBJECTS)} à ${place} (${theme}, n° ${i}-${k})`;
-  const subjectVerb = () => (rnd() < 0.5 ? `${pick(SUBJECTS)} ${pick(VERBS)}` : `${pick(SUBJECT_ONE)} ${pick(VERB_ONE)}`);
-  const sentence = () => `${subjectVerb()} ${pick(OBJECTS)} ${pick(COMPLEMENTS)}, à ${pick(PLACES)}, autour de la question ${pick(THEMES)}.`;
-  const paragraphs = Array.from({ length: 3 + Math.floor(rnd() * 4) }, () => Array.from({ length: 2 + Math.floor(rnd() * 3) }, sentence).join(' '));
+  const title = `${pick(TITLE_HEADS)} ${np()} ${pick(ADJECTIVES)} à ${place} (${theme}, n° ${i}-${k})`;
+  const sentence = () => {
+    const shape = Math.floor(rnd() * 4);
+    if (shape === 0) return `${cap(np())} ${pick(ADJECTIVES)} ${pick(VERBS)} ${np()} ${pick(LINKS)} ${np()}.`;
+    if (shape === 1) return `${cap(pick(ADVERBS))}, ${np()} ${pick(VERBS)} ${np()} ${pick(ADJECTIVES)} ${pick(LINKS)} ${np()} de ${pick(PLACES)}.`;
+    if (shape === 2) return `Pour ${pick(PEOPLE)}, ${np()} ${pick(VERBS)} ${pick(ADVERBS)} ${np()} ${pick(LINKS)} ${np()} ${pick(ADJECTIVES)}.`;
+    return `${cap(np())} ${pick(VERBS)} ${np()} ${pick(ADJECTIVES)}, ${pick(ADVERBS)}, ${pick(LINKS)} ${np()} et ${np()}.`;
+  };
+  const lead = `À ${place}, le ${1 + Math.floor(rnd() * 28)} ${pick(MONTHS)}, ${1 + Math.floor(rnd() * 200)} personnes ont rejoint ${np()} ${pick(ADJECTIVES)} : ${pick(PEOPLE)} ${pick(VERBS)} ${np()}.`;
+  const paragraphs = Array.from({ length: 3 + Math.floor(rnd() * 3) }, (_, n) => [...(n === 0 ? [lead] : []), ...Array.from({ length: 2 + Math.floor(rnd() * 3) }, sentence)].join(' '));
   const html =
     paragraphs.map((p, n) => (n === 1 ? `<p>${escape(p)} <a href="${base}/${src.slug}/ressources/${k}">En savoir plus</a>.</p>` : `<p>${escape(p)}</p>`)).join('\n') +
     (k % 5 === 0 ? `\n<p><img src="${base}/${src.slug}/images/${k}.jpg" alt="Photo de l’événement à ${escape(place)}" width="640" height="360"></p>` : '');

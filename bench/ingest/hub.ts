@@ -1,0 +1,124 @@
+/**
+ * The hub side of bench/ingest, one process per federation size so that each peak RSS is that
+ * size's alone: a fresh SQLite file, the federation loaded from its networks.yaml, then a cold
+ * `pull` of every source and a second one (every member answers 304). Sends its figures to the
+ * parent over IPC (or prints them as JSON when run alone, e.g. under `node --cpu-prof`).
+ *
+ *   node --import tsx bench/ingest/hub.ts --ports 41000,41001 --sources 1000 --items 50
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { count } from 'drizzle-orm';
+import { loadConfig } from '../../src/env.ts';
+import { silentLogger } from '../../src/deps.ts';
+import { nodeDeps } from '../../workers/node/deps.ts';
+import { pull } from '../../src/ingest/pull.ts';
+import { entries, items } from '../../src/db/schema/index.ts';
+import { federationYaml } from './federation.ts';
+import { argValue, feedUrl } from './server.ts';
+import { loadFederation } from './load-federation.ts';
+
+export interface PhaseFigures {
+  ms: number;
+  sources: number;
+  ok: number;
+  notModified: number;
+  failed: number;
+  newEntries: number;
+  /** Highest process.memoryUsage().rss seen by the 50 ms sampler, bytes. */
+  peakRss: number;
+  /** The kernel's peak (VmHWM, reset before the phase when /proc allows), bytes; null elsewhere. */
+  hwm: number | null;
+  errors: string[];
+}
+
+export interface HubFigures {
+  sources: number;
+  items: number;
+  baselineRss: number;
+  cold: PhaseFigures;
+  warm: PhaseFigures;
+  storedEntries: number;
+  storedItems: number;
+}
+
+/** Samples RSS every 50 ms; the peak since the last reset. */
+function rssSampler() {
+  let peak = 0;
+  const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
+  const timer = setInterval(sample, 50);
+  timer.unref();
+  return {
+    reset() {
+      peak = 0;
+      sample();
+      // Linux: "5" resets VmHWM to the current RSS, so the kernel's figure is per phase too.
+      try {
+        writeFileSync('/proc/self/clear_refs', '5');
+      } catch {
+        /* not Linux, or not allowed: the sampler's figure stands alone */
+      }
+    },
+    peak: () => (sample(), peak),
+    stop: () => clearInterval(timer),
+  };
+}
+
+function kernelPeak(): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function runHub(ports: number[], sources: number, itemsPerFeed: number, env: Record<string, string> = {}): Promise<HubFigures> {
+  const dir = mkdtempSync(join(tmpdir(), 'hub-bench-ingest-'));
+  const config = loadConfig({ HUB_DB: join(dir, 'hub.sqlite'), HUB_ALLOW_PRIVATE_HOSTS: '1', ...env });
+  const deps = nodeDeps({ config, log: silentLogger });
+  try {
+    await loadFederation(deps, federationYaml(sources, (i) => feedUrl(ports, i)));
+    const sampler = rssSampler();
+    const baselineRss = process.memoryUsage().rss;
+    const phase = async (): Promise<PhaseFigures> => {
+      sampler.reset();
+      const t0 = performance.now();
+      const summary = await pull(deps, { trigger: 'bench', all: true });
+      const ms = performance.now() - t0;
+      const errors = [...new Set(summary.reports.filter((r) => r.outcome === 'error').map((r) => `${r.errorKind}: ${r.error}`))].slice(0, 5);
+      return { ms, sources: summary.sources, ok: summary.ok, notModified: summary.notModified, failed: summary.failed, newEntries: summary.newItems, peakRss: sampler.peak(), hwm: kernelPeak(), errors };
+    };
+    const cold = await phase();
+    const warm = await phase();
+    sampler.stop();
+    const [e] = await deps.db.orm.select({ n: count() }).from(entries);
+    const [it] = await deps.db.orm.select({ n: count() }).from(items);
+    return { sources, items: itemsPerFeed, baselineRss, cold, warm, storedEntries: e!.n, storedItems: it!.n };
+  } finally {
+    await deps.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv.includes('--ports')) {
+  const argv = process.argv.slice(2);
+  const ports = argv[argv.indexOf('--ports') + 1]!.split(',').map(Number);
+  const env: Record<string, string> = {};
+  const concurrency = argv.indexOf('--concurrency');
+  if (concurrency !== -1) env.HUB_FETCH_CONCURRENCY = argv[concurrency + 1]!;
+  runHub(ports, argValue(argv, 'sources', 1000), argValue(argv, 'items', 50), env).then(
+    (figures) => {
+      if (process.send) process.send(figures, () => process.exit(0));
+      else {
+        console.log(JSON.stringify(figures, null, 2));
+        process.exit(0);
+      }
+    },
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,106 @@
+/**
+ * Ingest throughput and memory (npm run bench:ingest): a simulated federation served by a child
+ * process (server.ts), pulled by another child (hub.ts) with a fresh SQLite file — cold, then
+ * again with every member answering 304. Runs 250, 500 and 1,000 sources by default to show
+ * whether memory stays flat in the number of sources; `--sources N` runs one size.
+ *
+ *   npm run bench:ingest -- [--sources 1000] [--items 50] [--hosts 50] [--concurrency 8] [--gzip] [--profile]
+ *
+ * --profile writes a V8 CPU profile of each hub run to bench/out/ (open in Chrome DevTools).
+ * Targets (issue 7, 2 cores): cold ≥ 2,000 items/s including dedup and storage; the all-304
+ * pull of 1,000 sources under 5 s; peak RSS under 300 MB.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { argValue } from './server.ts';
+import type { HubFigures, PhaseFigures } from './hub.ts';
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+function child(script: string, args: string[], execArgv: string[] = []): ChildProcess {
+  return fork(here(script), args, { execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+function firstMessage<T>(proc: ChildProcess, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    proc.once('message', (m) => resolve(m as T));
+    proc.once('exit', (code) => reject(new Error(`${what} exited (code ${code}) before answering`)));
+  });
+}
+
+async function runSize(sources: number, argv: string[]): Promise<HubFigures> {
+  const items = argValue(argv, 'items', 50);
+  const hosts = argValue(argv, 'hosts', 50);
+  const server = child('./server.ts', ['--sources', String(sources), '--items', String(items), '--hosts', String(hosts), ...(argv.includes('--gzip') ? ['--gzip'] : [])]);
+  try {
+    const { ports } = await firstMessage<{ ports: number[] }>(server, 'the federation server');
+    const hubArgs = ['--ports', ports.join(','), '--sources', String(sources), '--items', String(items)];
+    if (argv.includes('--concurrency')) hubArgs.push('--concurrency', argv[argv.indexOf('--concurrency') + 1]!);
+    // One directory per run: tsx's loader thread writes a profile of its own next to the main one.
+    const profileDir = here(`../out/ingest-profile-${sources}-${Date.now()}`);
+    const profile = argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+    if (profile.length) mkdirSync(profileDir, { recursive: true });
+    const hub = child('./hub.ts', hubArgs, profile);
+    const figures = await firstMessage<HubFigures>(hub, 'the hub');
+    await new Promise((resolve) => (hub.exitCode !== null ? resolve(null) : hub.once('exit', resolve)));
+    return figures;
+  } finally {
+    server.kill();
+  }
+}
+
+const mb = (bytes: number | null) => (bytes === null ? '–' : `${(bytes / 1024 / 1024).toFixed(0)} MB`);
+
+function line(label: string, p: PhaseFigures, items: boolean): string {
+  const s = p.ms / 1000;
+  return [
+    label.padEnd(22),
+    `${s.toFixed(2)} s`.padStart(9),
+    (items ? `${(p.newEntries / s).toFixed(0)}` : '–').padStart(9),
+    `${(p.sources / s).toFixed(0)}`.padStart(9),
+    mb(p.peakRss).padStart(9),
+    mb(p.hwm).padStart(9),
+    `${p.ok}/${p.notModified}/${p.failed}`.padStart(14),
+  ].join(' ');
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const sizes = argv.includes('--sources') ? [argValue(argv, 'sources', 1000)] : [250, 500, 1000];
+  const items = argValue(argv, 'items', 50);
+  console.log(`bench:ingest — ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, ${items} items per feed, sizes ${sizes.join(', ')}\n`);
+  const results: HubFigures[] = [];
+  for (const n of sizes) results.push(await runSize(n, argv));
+
+  console.log(`${'run'.padEnd(22)} ${'wall'.padStart(9)} ${'items/s'.padStart(9)} ${'src/s'.padStart(9)} ${'peak RSS'.padStart(9)} ${'VmHWM'.padStart(9)} ${'ok/304/err'.padStart(14)}`);
+  for (const r of results) {
+    console.log(line(`${r.sources} sources, cold`, r.cold, true));
+    console.log(line(`${r.sources} sources, 304`, r.warm, false));
+  }
+  console.log('');
+  for (const r of results) {
+    const expected = r.sources * r.items;
+    console.log(`${r.sources} sources: ${r.storedEntries} entries stored (expected ${expected}) in ${r.storedItems} stories (relays merged: ${r.storedEntries - r.storedItems}); idle RSS before the pull ${mb(r.baselineRss)}`);
+    for (const e of [...r.cold.errors, ...r.warm.errors]) console.log(`  error: ${e}`);
+  }
+  const big = results.find((r) => r.sources === 1000) ?? results[results.length - 1]!;
+  const peak = Math.max(...results.flatMap((r) => [r.cold.peakRss, r.warm.peakRss, r.cold.hwm ?? 0, r.warm.hwm ?? 0]));
+  const rate = big.cold.newEntries / (big.cold.ms / 1000);
+  const complete = results.every((r) => r.cold.failed === 0 && r.warm.notModified === r.sources && r.storedEntries === r.sources * r.items);
+  console.log(`\ntargets (${big.sources} sources):`);
+  console.log(`  cold ≥ 2,000 items/s: ${rate.toFixed(0)} items/s — ${rate >= 2000 ? 'met' : 'NOT met'}`);
+  console.log(`  all-304 pull < 5 s: ${(big.warm.ms / 1000).toFixed(2)} s — ${big.warm.ms < 5000 && big.warm.notModified === big.sources ? 'met' : 'NOT met'}`);
+  console.log(`  peak RSS < 300 MB: ${mb(peak)} — ${peak < 300 * 1024 * 1024 ? 'met' : 'NOT met'}`);
+  if (results.length > 1) {
+    const peaks = results.map((r) => Math.max(r.cold.hwm ?? r.cold.peakRss, r.cold.peakRss));
+    console.log(`  RSS flat in sources: ${results.map((r, i) => `${r.sources} → ${mb(peaks[i]!)}`).join(', ')}`);
+  }
+  if (!complete) console.log('  (some sources failed or were not 304 on the second pull: see above)');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
