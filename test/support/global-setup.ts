@@ -1,11 +1,15 @@
 import type { TestProject } from 'vitest/node';
 import { startFixtureServer } from './fixture-server.ts';
 import { pullBehaviours } from './pull-behaviours.ts';
+import { startDemoFederation } from '../../workers/node/demo/server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** http://127.0.0.1:PORT of the fixture feed server. */
     fixtureBase: string;
+    /** http://127.0.0.1:PORT of the demo federation (`intercoop demo`'s members), built at `demoNow`. */
+    demoBase: string;
+    demoNow: string;
   }
 }
 
@@ -14,5 +18,13 @@ export default async function setup(project: TestProject) {
   const server = await startFixtureServer();
   for (const [path, handler] of pullBehaviours()) server.route(path, handler);
   project.provide('fixtureBase', server.base);
-  return async () => server.close();
+  const demoNow = new Date();
+  demoNow.setUTCHours(0, 0, 0, 0);
+  const demo = await startDemoFederation({ port: 0, now: demoNow });
+  project.provide('demoBase', demo.url);
+  project.provide('demoNow', demoNow.toISOString());
+  return async () => {
+    await server.close();
+    await demo.close();
+  };
 }
