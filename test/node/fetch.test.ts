@@ -103,18 +103,18 @@ beforeAll(async () => {
   r('/silent', () => {
     /* never answers */
   });
-  r('/loop-a', (_req, res) => res.writeHead(302, { location: '/loop-b' }).end());
-  r('/loop-b', (_req, res) => res.writeHead(302, { location: `${base}/loop-a` }).end());
-  for (let i = 0; i < 8; i++) r(`/hop/${i}`, (_req, res) => res.writeHead(301, { location: `/hop/${i + 1}` }).end());
-  r('/p/301', (_req, res) => res.writeHead(301, { location: '/p/308' }).end());
-  r('/p/308', (_req, res) => res.writeHead(308, { location: '/minimal.xml' }).end());
-  r('/t/301', (_req, res) => res.writeHead(301, { location: '/t/302' }).end());
-  r('/t/302', (_req, res) => res.writeHead(302, { location: '/minimal.xml' }).end());
-  r('/no-location', (_req, res) => res.writeHead(302).end());
-  r('/gone', (_req, res) => res.writeHead(410, { 'content-type': 'text/plain' }).end('retired'));
-  r('/429-seconds', (_req, res) => res.writeHead(429, { 'retry-after': '120' }).end());
-  r('/503-date', (_req, res) => res.writeHead(503, { 'retry-after': new Date(Date.now() + 3_600_000).toUTCString() }).end());
-  r('/500', (_req, res) => res.writeHead(500).end('boom'));
+  r('/loop-a', (_req, res) => void res.writeHead(302, { location: '/loop-b' }).end());
+  r('/loop-b', (_req, res) => void res.writeHead(302, { location: `${base}/loop-a` }).end());
+  for (let i = 0; i < 8; i++) r(`/hop/${i}`, (_req, res) => void res.writeHead(301, { location: `/hop/${i + 1}` }).end());
+  r('/p/301', (_req, res) => void res.writeHead(301, { location: '/p/308' }).end());
+  r('/p/308', (_req, res) => void res.writeHead(308, { location: '/minimal.xml' }).end());
+  r('/t/301', (_req, res) => void res.writeHead(301, { location: '/t/302' }).end());
+  r('/t/302', (_req, res) => void res.writeHead(302, { location: '/minimal.xml' }).end());
+  r('/no-location', (_req, res) => void res.writeHead(302).end());
+  r('/gone', (_req, res) => void res.writeHead(410, { 'content-type': 'text/plain' }).end('retired'));
+  r('/429-seconds', (_req, res) => void res.writeHead(429, { 'retry-after': '120' }).end());
+  r('/503-date', (_req, res) => void res.writeHead(503, { 'retry-after': new Date(Date.now() + 3_600_000).toUTCString() }).end());
+  r('/500', (_req, res) => void res.writeHead(500).end('boom'));
   r('/drop', (req, res) => {
     res.writeHead(200, { 'content-type': 'application/xml', 'content-length': 100_000 });
     res.write('<rss version="2.0"><channel><title>coupé');
@@ -125,9 +125,9 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'text/plain' }).end('internal');
   });
   for (const [name, target] of Object.entries(ssrfTargets())) {
-    r(`/to/${name}`, (_req, res) => res.writeHead(302, { location: target }).end());
+    r(`/to/${name}`, (_req, res) => void res.writeHead(302, { location: target }).end());
   }
-  r('/to/public-then-loopback', (_req, res) => res.writeHead(301, { location: `http://member.example:${port()}/to/loopback` }).end());
+  r('/to/public-then-loopback', (_req, res) => void res.writeHead(301, { location: `http://member.example:${port()}/to/loopback` }).end());
 });
 
 afterAll(async () => {
