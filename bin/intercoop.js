@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // The `intercoop` command. The hub is written in TypeScript and run through tsx, so a
 // clone works with `npm install` alone: no build step to forget.
+import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
-register();
+// The project's own tsconfig (JSX through hono/jsx), wherever the command is run from:
+// tsx would otherwise look for one in the current directory.
+register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
 // `intercoop networks list | head`: a closed pipe ends the command quietly, as for any Unix tool.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err) => {

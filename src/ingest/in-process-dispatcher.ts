@@ -20,7 +20,9 @@ export function inProcessDispatcher(deps: () => Deps, onRun?: (summary: PullSumm
       const ids = [...pending];
       pending.clear();
       try {
-        onRun?.(await pullSourceIds(deps(), ids, 'cron'));
+        // Not `onRun?.(await …)`: an absent callback would skip evaluating the pull itself.
+        const summary = await pullSourceIds(deps(), ids, 'cron');
+        onRun?.(summary);
       } catch (err) {
         // The run itself failed (database gone): the sources come due again after their lease.
         deps().log.error('scheduled pull failed', { error: String((err as Error)?.stack ?? err) });

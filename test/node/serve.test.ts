@@ -1,0 +1,88 @@
+/**
+ * `npm start` (= `intercoop serve`) on a fresh machine: migrations applied to a new SQLite
+ * file, the federation file synced, a first pull at start-up, pages served; then the node-cron
+ * schedule (HUB_PULL_CRON) keeps pulling what is due through the in-process dispatcher.
+ */
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { buildDemoFederation, demoNetworksYaml } from '../../workers/node/demo/content.ts';
+import { makeNodeDeps } from '../support/node-deps.ts';
+import { parseNetworksFile } from '../../src/federation/networks-file.ts';
+import { syncFederation } from '../../src/federation/sync.ts';
+import { dispatchDuePulls, DISPATCH_LEASE_MS } from '../../src/ingest/pull.ts';
+import { pulls, sources } from '../../src/db/schema/index.ts';
+import { schedulePulls } from '../../workers/node/pull-schedule.ts';
+
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+describe('intercoop serve', () => {
+  it('applies migrations, syncs networks.yaml, pulls at start-up and serves the result', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hub-serve-'));
+    const federation = buildDemoFederation(inject('demoBase'), new Date(inject('demoNow')));
+    writeFileSync(join(dir, 'networks.yaml'), demoNetworksYaml(federation, 'https://hub.test'));
+    const child = spawn(process.execPath, [resolve('bin/intercoop.js'), 'serve'], {
+      cwd: dir,
+      env: { ...process.env, HUB_DB: join(dir, 'data', 'hub.sqlite'), HUB_NETWORKS: join(dir, 'networks.yaml'), HUB_PORT: '0', HUB_ALLOW_PRIVATE_HOSTS: '1', HUB_LOG_LEVEL: 'warn' },
+    });
+    children.push(child);
+    const url = await new Promise<string>((resolveUrl, reject) => {
+      let out = '';
+      child.stdout!.on('data', (chunk) => {
+        out += chunk;
+        const m = out.match(/Intercoop Hub: (http:\/\/\S+?)\/?\n/);
+        if (m) resolveUrl(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+    });
+    let health: { last_pull: { finished_at: string | null; ok: number; sources: number } | null } = { last_pull: null };
+    for (let i = 0; i < 100 && !health.last_pull?.finished_at; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      health = await (await fetch(`${url}/healthz`)).json();
+    }
+    expect(health.last_pull).toMatchObject({ sources: 16, ok: 16 });
+    const river = await (await fetch(`${url}/`)).text();
+    expect(river).toContain('Animacoop');
+    const agenda = await fetch(`${url}/agenda.ics`);
+    expect(agenda.status).toBe(200);
+  }, 60_000);
+});
+
+describe('pull schedule (node-cron → in-process dispatcher)', () => {
+  it('pulls due sources at start-up, holds them while in flight, and never overlaps runs', async () => {
+    const deps = makeNodeDeps({ HUB_PULL_CRON: '0 0 1 1 *' });
+    try {
+      const federation = buildDemoFederation(inject('demoBase'), new Date(inject('demoNow')));
+      await syncFederation(deps, parseNetworksFile(demoNetworksYaml(federation, 'https://hub.test')));
+      const schedule = schedulePulls(deps);
+      await new Promise((r) => setTimeout(r, 50));
+      // Dispatched sources are leased: a tick during the run finds nothing due.
+      expect(await dispatchDuePulls(deps)).toBe(0);
+      await deps.dispatcher.idle();
+      schedule.stop();
+      const runs = await deps.db.orm.select().from(pulls);
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toMatchObject({ trigger: 'cron', sources: 16, ok: 16 });
+      const leased = await deps.db.orm.select().from(sources).where(eq(sources.status, 'active'));
+      expect(leased.every((s) => s.nextFetchAt < Date.now() + DISPATCH_LEASE_MS && s.lastSuccessAt !== null)).toBe(true);
+      // Due again (healthy sources are due at every tick): the next tick pulls them, all 304.
+      expect(await dispatchDuePulls(deps)).toBe(16);
+      const last = (await deps.db.orm.select().from(pulls)).at(-1)!;
+      expect(last).toMatchObject({ trigger: 'cron', notModified: 16 });
+    } finally {
+      await deps.close();
+    }
+  });
+
+  it('refuses an invalid HUB_PULL_CRON with a clear message', () => {
+    const deps = makeNodeDeps({ HUB_PULL_CRON: 'every half hour' });
+    expect(() => schedulePulls(deps)).toThrow(/HUB_PULL_CRON is not a valid cron expression/);
+    void deps.close();
+  });
+});
