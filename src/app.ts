@@ -13,6 +13,7 @@ import { riverPage } from './web/pages/river.tsx';
 import { networkPages } from './web/pages/networks.tsx';
 import { agendaRoutes } from './agenda/routes.tsx';
 import { adminPullRoutes } from './web/admin-pulls.ts';
+import { adminFederationRoutes } from './web/admin-federation.ts';
 
 /**
  * The one Hono app, used by the Node server, the Worker and the tests alike.
@@ -37,6 +38,7 @@ export function createApp(deps: Deps): Hono<HubEnv> {
   app.route('/', agendaRoutes);
   app.route('/api/admin', adminItemRoutes);
   app.route('/api/admin', adminPullRoutes);
+  app.route('/api/admin', adminFederationRoutes);
   app.route('/', newsletterRoutes);
   app.route('/api/admin', adminSubscriberRoutes);
 
