@@ -64,7 +64,8 @@ async function exchange(deps: Deps, req: FetchRequest, maxBytes: number, signal:
     seen.add(target.href);
     let res: Response;
     try {
-      res = await client.raw(target.href, { headers, signal });
+      const { href, auth } = splitCredentials(target);
+      res = await client.raw(href, { headers: auth ? { ...headers, authorization: auth } : headers, signal });
     } catch (err) {
       throw networkError(err, target.host, false);
     }
@@ -72,7 +73,7 @@ async function exchange(deps: Deps, req: FetchRequest, maxBytes: number, signal:
     if (REDIRECT.has(res.status)) {
       void res.body?.cancel().catch(() => {});
       const next = redirectTarget(res, target);
-      if (seen.has(next)) throw new IngestError('redirect_loop', `boucle de redirections (${target.href} → ${next})`, res.status);
+      if (seen.has(next)) throw new IngestError('redirect_loop', `boucle de redirections (${splitCredentials(target).href} → ${splitCredentials(new URL(next)).href})`, res.status);
       if (++hops > MAX_REDIRECTS) throw new IngestError('redirect_loop', `trop de redirections (plus de ${MAX_REDIRECTS})`, res.status);
       if (!PERMANENT.has(res.status)) allPermanent = false;
       url = next;
@@ -100,6 +101,29 @@ async function exchange(deps: Deps, req: FetchRequest, maxBytes: number, signal:
     }
     const body = await readCapped(res, maxBytes, target.host);
     return { ...answer, status: 'ok', body, contentType: res.headers.get('content-type') };
+  }
+}
+
+/**
+ * A private feed's `https://user:pass@host/…` is asked with a Basic Authorization header (fetch
+ * refuses URLs with credentials, and its error would print the password). The outcome's URL
+ * keeps them, so an adopted redirect still works; a relative redirect inherits them (WHATWG
+ * URL resolution), a redirect to another host does not.
+ */
+function splitCredentials(url: URL): { href: string; auth: string | null } {
+  if (!url.username && !url.password) return { href: url.href, auth: null };
+  const bare = new URL(url.href);
+  bare.username = '';
+  bare.password = '';
+  const bytes = new TextEncoder().encode(`${unescapeSafe(url.username)}:${unescapeSafe(url.password)}`);
+  return { href: bare.href, auth: `Basic ${btoa(String.fromCharCode(...bytes))}` };
+}
+
+function unescapeSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
   }
 }
 

@@ -120,6 +120,13 @@ beforeAll(async () => {
     res.write('<rss version="2.0"><channel><title>coupé');
     setTimeout(() => req.socket.destroy(), 50);
   });
+  r('/auth', (req, res) => {
+    seenHeaders.push(req.headers);
+    const expected = `Basic ${Buffer.from('membre:sécret:1').toString('base64')}`;
+    if (req.headers.authorization !== expected) return void res.writeHead(401, { 'www-authenticate': 'Basic' }).end();
+    res.writeHead(200, { 'content-type': 'application/xml' }).end(minimal);
+  });
+  r('/auth-moved', (_req, res) => void res.writeHead(301, { location: '/auth' }).end());
   r('/secret', (_req, res) => {
     count('/secret');
     res.writeHead(200, { 'content-type': 'text/plain' }).end('internal');
@@ -201,6 +208,18 @@ describe('fetchDocument: success and validators', () => {
     // ~1 KB on the wire, ~62 KB once inflated: a 32 KB cap refuses it.
     const err = await failure(deps, { url: `${base}/gzip`, maxBytes: 32 * 1024 });
     expect(err).toMatchObject({ kind: 'too_large', message: 'réponse trop volumineuse (> 32 ko)' });
+  });
+});
+
+describe('fetchDocument: credentials in the URL', () => {
+  it('are sent as Basic auth, kept in the outcome URL, followed on a same-host redirect, never printed', async () => {
+    const url = `http://membre:s%C3%A9cret%3A1@127.0.0.1:${port()}/auth-moved`;
+    const o = ok(await fetchDocument(deps, { url }));
+    expect(o.url).toBe(`http://membre:s%C3%A9cret%3A1@127.0.0.1:${port()}/auth`);
+    expect(o.permanentRedirect).toBe(o.url);
+    const err = await failure(deps, { url: `http://membre:faux@127.0.0.1:${port()}/auth` });
+    expect(err).toMatchObject({ kind: 'http_error', status: 401 });
+    expect(err.message).not.toContain('faux');
   });
 });
 
