@@ -93,7 +93,13 @@ const text = z
 const httpUrl = z
   .string({ error: (iss) => (iss.input == null ? 'champ obligatoire' : 'une adresse (texte) est attendue') })
   .trim()
-  .refine(isHttpUrl, { error: (iss) => `adresse invalide « ${String(iss.input)} » : seules les adresses http:// ou https:// sont acceptées` });
+  .refine(isHttpUrl, { error: (iss) => `adresse invalide « ${String(iss.input)} » : seules les adresses http:// ou https:// sont acceptées${schemeHint(String(iss.input))}` });
+
+/** "animacoop.net/feed" is the usual slip: suggest the full address. */
+function schemeHint(value: string): string {
+  const v = value.trim();
+  return !/^[a-z][a-z0-9+.-]*:/i.test(v) && /^[\w-]+(\.[\w-]+)+(\/|$)/.test(v) ? ` (vouliez-vous dire https://${v} ?)` : '';
+}
 
 const agendaUrl = z.preprocess((v) => (typeof v === 'string' ? webcalToHttps(v.trim()) : v), httpUrl);
 

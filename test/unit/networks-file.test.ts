@@ -151,3 +151,10 @@ networks:
     }
   });
 });
+
+describe('parseNetworksFile hints', () => {
+  it('suggests https:// for an address written without its scheme', () => {
+    const problems = problemsOf('networks:\n  - slug: a\n    name: A\n    site: animacoop.net/\n');
+    expect(problems).toEqual([{ path: 'networks[0].site', line: 4, message: 'adresse invalide « animacoop.net/ » : seules les adresses http:// ou https:// sont acceptées (vouliez-vous dire https://animacoop.net/ ?)' }]);
+  });
+});
