@@ -214,17 +214,17 @@ export function importOpml(yamlText: string | null, opmlText: string): ImportRes
     const site = typeof n.site === 'string' ? n.site : null;
     const host = hostOf(site);
     if (host && !byHost.has(host)) byHost.set(host, item);
-    if (site) present.set(site, slug);
+    if (site) present.set(urlKey(site), slug);
     for (const key of ['feeds', 'agendas']) {
       const v = n[key];
-      for (const url of Array.isArray(v) ? v : typeof v === 'string' ? [v] : []) if (typeof url === 'string') present.set(url.trim(), slug);
+      for (const url of Array.isArray(v) ? v : typeof v === 'string' ? [v] : []) if (typeof url === 'string') present.set(urlKey(url.trim()), slug);
     }
   }
 
   const result: ImportResult = { yaml: '', added: { networks: [], feeds: [], agendas: [], sites: [] }, skipped: [...opml.skipped] };
   for (const o of opml.outlines) {
     const url = (o.xmlUrl ?? o.htmlUrl)!;
-    const already = present.get(url);
+    const already = present.get(urlKey(url));
     if (already) {
       result.skipped.push({ title: o.title, url, reason: `déjà présent dans le réseau « ${already} »` });
       continue;
@@ -240,7 +240,7 @@ export function importOpml(yamlText: string | null, opmlText: string): ImportRes
       const key = o.kind === 'agenda' ? 'agendas' : 'feeds';
       appendTo(doc, existing, key, url);
       result.added[key].push({ network: slug, url });
-      present.set(url, slug);
+      present.set(urlKey(url), slug);
       continue;
     }
     const name = o.title ?? host ?? url;
@@ -255,8 +255,8 @@ export function importOpml(yamlText: string | null, opmlText: string): ImportRes
     if (o.kind !== 'site') map.set(o.kind === 'agenda' ? 'agendas' : 'feeds', flowSeq([url]));
     networks.items.push(map);
     if (host) byHost.set(host, map);
-    if (o.htmlUrl) present.set(o.htmlUrl, slug);
-    present.set(url, slug);
+    if (o.htmlUrl) present.set(urlKey(o.htmlUrl), slug);
+    present.set(urlKey(url), slug);
     result.added.networks.push({ slug, name });
     if (o.kind === 'site') result.added.sites.push({ network: slug, url });
     else result.added[o.kind === 'agenda' ? 'agendas' : 'feeds'].push({ network: slug, url });
@@ -287,6 +287,19 @@ function uniqueSlug(base: string, taken: Set<string>): string {
   const stem = SLUG_PATTERN.test(base) ? base : 'reseau';
   if (!taken.has(stem)) return stem;
   for (let i = 2; ; i++) if (!taken.has(`${stem}-${i}`)) return `${stem}-${i}`;
+}
+
+/**
+ * What makes two spellings of one feed the same for the import: scheme, "www.", host case,
+ * default port and a trailing slash aside (http://www.A.org/feed/ = https://a.org/feed).
+ */
+function urlKey(url: string): string {
+  try {
+    const u = new URL(webcalToHttps(url));
+    return `${u.hostname.replace(/^www\./, '')}${u.port ? `:${u.port}` : ''}${u.pathname.replace(/\/+$/, '')}${u.search}`;
+  } catch {
+    return url;
+  }
 }
 
 /** Host without "www.", lower case, or null. */

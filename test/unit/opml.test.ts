@@ -155,3 +155,12 @@ describe('importOpml', () => {
     expect(() => importOpml(EXISTING, '<rss/>')).toThrow(OpmlError);
   });
 });
+
+describe('importOpml duplicates', () => {
+  it('treats http/https, www., host case and a trailing slash as the same feed', () => {
+    const yaml = 'networks:\n  - slug: a\n    name: A\n    site: https://a.example/\n    feeds: [https://a.example/feed/]\n    agendas: [https://a.example/agenda.ics]\n';
+    const r = importOpml(yaml, '<opml><body><outline text="A" xmlUrl="http://WWW.a.example/feed"/><outline text="Cal" xmlUrl="webcal://a.example/agenda.ics"/><outline text="New" xmlUrl="https://a.example/feed/comments"/></body></opml>');
+    expect(r.skipped.map((s) => s.url)).toEqual(['http://WWW.a.example/feed', 'https://a.example/agenda.ics']);
+    expect(r.added.feeds).toEqual([{ network: 'a', url: 'https://a.example/feed/comments' }]);
+  });
+});
