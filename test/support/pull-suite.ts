@@ -11,6 +11,7 @@ import type { SourceRow } from '../../src/db/schema/sources.ts';
 import { pull } from '../../src/ingest/pull.ts';
 import { BACKOFF_BASE_MS } from '../../src/ingest/backoff.ts';
 import { manualClock } from './store-fixtures.ts';
+import { createApp } from '../../src/app.ts';
 
 export function pullSuite(runtime: string, makeDeps: () => Promise<Deps>, base: string): void {
   const token = () => `${runtime}-${Math.random().toString(36).slice(2, 10)}`;
@@ -97,6 +98,56 @@ export function pullSuite(runtime: string, makeDeps: () => Promise<Deps>, base: 
 
       const everything = await pull(deps, { trigger: 'test', network: slug });
       expect(everything.reports.map((r) => r.sourceId)).not.toContain(gone.id);
+    });
+
+    it('hostile members (entity bomb, XXE, truncated, binary, 50 MB, trickling, redirect loop) are recorded errors; the others are pulled', async () => {
+      const deps = await makeDeps();
+      deps.config = { ...deps.config, fetch: { ...deps.config.fetch, timeoutMs: 1500 } };
+      const t = token();
+      const slug = `hostile-${t}`;
+      const hostile = {
+        bomb: await source(deps, slug, `${base}/parse/billion-laughs.xml`),
+        xxe: await source(deps, slug, `${base}/parse/xxe.xml`),
+        truncated: await source(deps, slug, `${base}/parse/truncated.xml`),
+        garbage: await source(deps, slug, `${base}/_pull/garbage.xml`),
+        huge: await source(deps, slug, `${base}/_fetch/chunked/${50 * 1024 * 1024}`),
+        trickle: await source(deps, slug, `${base}/_fetch/trickle`),
+        loop: await source(deps, slug, `${base}/_fetch/loop-a`),
+      };
+      const good = await source(deps, slug, `${base}/_pull/stable/${t}`);
+      const started = Date.now();
+      const summary = await pull(deps, { trigger: 'test', network: slug });
+      // Bounded by the per-source timeout, not by the slowest member's whims.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const by = new Map(summary.reports.map((r) => [r.sourceId, r]));
+      expect(by.get(good.id)).toMatchObject({ outcome: 'ok', new: 2 });
+      const kinds = Object.fromEntries(Object.entries(hostile).map(([name, src]) => [name, by.get(src.id)!.errorKind]));
+      expect(kinds).toEqual({ bomb: 'parse_error', xxe: 'parse_error', truncated: 'parse_error', garbage: kinds.garbage, huge: 'too_large', trickle: 'timeout', loop: 'redirect_loop' });
+      expect(['not_a_feed', 'parse_error', 'decode_error']).toContain(kinds.garbage);
+      for (const src of Object.values(hostile)) {
+        const stored = await row(deps, src.id);
+        expect(stored.errorCount, src.url).toBe(1);
+        expect(stored.lastError, src.url).toBeTruthy();
+      }
+    });
+
+    it('POST /api/admin/pull pulls now and answers the summary; token required; unknown network 404', async () => {
+      const deps = await makeDeps();
+      deps.config = { ...deps.config, adminToken: 'pull-token' };
+      const t = token();
+      const src = await source(deps, `admin-${t}`, `${base}/_pull/stable/${t}`);
+      const app = createApp(deps);
+      const call = (path: string, auth = 'Bearer pull-token') => app.request(`https://hub.test${path}`, { method: 'POST', headers: auth ? { authorization: auth } : {} });
+      expect((await call(`/api/admin/pull?network=${src.networkSlug}`, '')).status).toBe(401);
+      expect((await call(`/api/admin/pull?network=${src.networkSlug}`, 'Bearer wrong')).status).toBe(401);
+      const missing = await call('/api/admin/pull?network=nope');
+      expect(missing.status).toBe(404);
+      expect(await missing.json()).toMatchObject({ error: 'unknown_network' });
+      const res = await call(`/api/admin/pull?network=${src.networkSlug}`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { trigger: string; sources: number; ok: number; new_items: number; reports: Array<{ outcome: string; network: string }> };
+      expect(body).toMatchObject({ trigger: 'admin', sources: 1, ok: 1, new_items: 2 });
+      expect(body.reports).toEqual([expect.objectContaining({ outcome: 'ok', network: src.networkSlug })]);
     });
 
     it('adopts a permanent redirect only once it has been seen on three pulls', async () => {
