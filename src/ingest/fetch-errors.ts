@@ -9,6 +9,8 @@ const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
   406: 'Not Acceptable', 408: 'Request Timeout', 429: 'Too Many Requests', 451: 'Unavailable For Legal Reasons',
   500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  // Cloudflare's own answer when a Worker's subrequest cannot reach the origin (DNS error 1016 and the like).
+  530: 'Origin Unreachable',
 };
 
 /** "HTTP 404 Not Found" (the server's reason phrase, else the standard one). */
@@ -70,7 +72,8 @@ export function networkError(err: unknown, host: string, midBody: boolean): Inge
   if ([...codes].some((c) => /CERT|SELF_SIGNED|TLS|SSL/.test(c)) || /certificate|tls|ssl/i.test(text)) {
     return new IngestError('network', `certificat TLS refusé pour ${host}`);
   }
-  if (has('EHOSTUNREACH', 'ENETUNREACH') || /unreachable/i.test(text)) {
+  // workerd answers an unknown name or an unreachable address with an opaque "internal error; reference = …".
+  if (has('EHOSTUNREACH', 'ENETUNREACH') || /unreachable|^internal error/i.test(text)) {
     return new IngestError('network', `${host} injoignable`);
   }
   return new IngestError('network', `erreur réseau avec ${host} (${text.slice(0, 160) || 'inconnue'})`);

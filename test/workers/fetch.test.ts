@@ -77,6 +77,12 @@ describe('fetchDocument in workerd', () => {
     expect(await failure(deps(), { url: `${base}/nope.xml` })).toMatchObject({ kind: 'http_error', status: 404, message: 'HTTP 404 Not Found' });
   });
 
+  it('a refused port and an unknown name are network errors with the host named', async () => {
+    expect(await failure(deps(), { url: 'http://127.0.0.1:1/feed.xml' })).toMatchObject({ kind: 'network', message: 'connexion interrompue par 127.0.0.1:1' });
+    // workerd cannot tell an unknown name from an unreachable host (Node says dns).
+    expect(await failure(deps(), { url: 'http://nowhere.invalid/feed.xml' })).toMatchObject({ kind: 'network', message: 'nowhere.invalid injoignable' });
+  });
+
   it('private hosts off: literal loopback, metadata and localhost are refused', async () => {
     for (const url of [`${base}/minimal.xml`, `http://2130706433:${port}/minimal.xml`, `http://[::1]:${port}/`, 'http://169.254.169.254/latest/meta-data/', `http://localhost:${port}/minimal.xml`]) {
       const err = await failure(strict(), { url });
