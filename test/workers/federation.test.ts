@@ -1,28 +1,19 @@
-import { env } from 'cloudflare:test';
+import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { Hono } from 'hono';
 import { eq } from 'drizzle-orm';
 import { workerDeps, type Env } from '../../workers/cloudflare.ts';
-import type { HubEnv } from '../../src/http.ts';
 import type { Deps } from '../../src/deps.ts';
-import { adminAuth } from '../../src/web/admin-auth.ts';
-import { adminFederationRoutes } from '../../src/web/admin-federation.ts';
+import { createApp } from '../../src/app.ts';
 import { pulls, sources } from '../../src/db/schema/index.ts';
 
 const BASE = 'https://hub.test';
 const TOKEN = 'test-admin-token';
 
-/** The admin routes behind the same guard as in createApp, over this test's D1. */
+/** The hub's app (admin guard and routes as mounted in createApp) over this test's D1. */
 function adminApp(): { deps: Deps; call: (path: string, init?: RequestInit) => Promise<Response> } {
   const deps = workerDeps(env as unknown as Env);
   deps.log = { info() {}, warn() {}, error() {} };
-  const app = new Hono<HubEnv>();
-  app.use('*', async (c, next) => {
-    c.set('deps', deps);
-    await next();
-  });
-  app.use('/api/admin/*', adminAuth);
-  app.route('/api/admin', adminFederationRoutes);
+  const app = createApp(deps);
   return { deps, call: async (path, init) => app.fetch(new Request(`${BASE}${path}`, init)) };
 }
 
@@ -164,6 +155,11 @@ describe('admin federation API in workerd with D1', () => {
     expect((await call('/api/admin/networks', { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
     expect((await call('/api/admin/sources')).status).toBe(401);
     expect((await call('/api/admin/pulls')).status).toBe(401);
+    // Through the Worker's own fetch handler too.
+    expect((await SELF.fetch(`${BASE}/api/admin/networks`, { method: 'PUT', body: FEDERATION })).status).toBe(401);
+    const viaWorker = await SELF.fetch(`${BASE}/api/admin/networks`, { headers: auth });
+    expect(viaWorker.status).toBe(200);
+    expect(await viaWorker.json()).toMatchObject({ hub: { title: expect.any(String) }, networks: expect.any(Array) });
   });
 
   it('GET /sources filters by network and failing; GET /pulls lists newest first; bad parameters are 400', async () => {
