@@ -15,4 +15,8 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 const { main } = await import('../workers/node.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// A finished command exits now: idle keep-alive connections to member servers would
+// otherwise hold the process for seconds. Output is flushed first.
+process.exitCode = code;
+process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

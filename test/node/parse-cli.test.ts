@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { ParseOutput } from '../../src/ingest/types.ts';
 
 /** `intercoop parse` as a coordinator runs it: a child process, JSON on stdout, exit codes. */
@@ -13,13 +13,13 @@ const dir = mkdtempSync(join(tmpdir(), 'hub-parse-cli-'));
 
 function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, HUB_DB: join(dir, 'hub.sqlite'), ...env }, timeout: 30_000 }, (err, stdout, stderr) =>
+    execFile(process.execPath, [bin, ...args], { env: { ...process.env, HUB_DB: join(dir, 'hub.sqlite'), ...env }, timeout: 80_000 }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
 
-describe.concurrent('intercoop parse', () => {
+describe.concurrent('intercoop parse', { timeout: 90_000 }, () => {
   it('prints a feed file as the INTERFACE.md JSON', async () => {
     const { code, stdout } = await run(['parse', fixture('rss2.xml')]);
     expect(code).toBe(0);
@@ -71,4 +71,21 @@ describe.concurrent('intercoop parse', () => {
       expect.objectContaining({ uid: 'forum-ess-nantes@ess.example.org', all_day: true, rrule: null }),
     ]);
   });
+
+  it('reads a URL through the hub\'s fetcher: HTTP charset, redirects, and the private-address guard', async () => {
+    const base = inject('fixtureBase');
+    const [ok, latin1, blocked, missing] = await Promise.all([
+      run(['parse', `${base}/_fetch/p301`], { HUB_ALLOW_PRIVATE_HOSTS: '1' }),
+      run(['parse', `${inject('demoBase')}/urscop-hauts-de-france/rss.xml`], { HUB_ALLOW_PRIVATE_HOSTS: '1' }),
+      run(['parse', `${base}/parse/rss2.xml`], { HUB_ALLOW_PRIVATE_HOSTS: '0' }),
+      run(['parse', `${base}/nothing-here.xml`], { HUB_ALLOW_PRIVATE_HOSTS: '1' }),
+    ]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ kind: 'feed' });
+    expect((JSON.parse(latin1.stdout) as ParseOutput).items.map((i) => i.title)).toContain('Économie sociale et solidaire : les salariés reprennent leur imprimerie en Scop');
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toMatch(/blocked_host/);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/HTTP 404/);
+  }, 90_000);
 });
