@@ -85,10 +85,16 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === 
 const listOf = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(item, { error: 'une liste est attendue' }));
 
-const text = z
-  .string({ error: (iss) => (iss.input == null ? 'champ obligatoire' : 'un texte est attendu') })
-  .trim()
-  .min(1, 'ne doit pas être vide');
+// YAML reads `name: 2024` or `tags: [2024]` as numbers; a coordinator meant text.
+const numberAsText = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : v);
+
+const text = z.preprocess(
+  numberAsText,
+  z
+    .string({ error: (iss) => (iss.input == null ? 'champ obligatoire' : 'un texte est attendu') })
+    .trim()
+    .min(1, 'ne doit pas être vide'),
+);
 
 const httpUrl = z
   .string({ error: (iss) => (iss.input == null ? 'champ obligatoire' : 'une adresse (texte) est attendue') })
@@ -120,11 +126,14 @@ const hubSchema = z.object(
 
 const networkSchema = z.object(
   {
-    slug: z
-      .string({ error: (iss) => (iss.input == null ? 'champ obligatoire' : 'un texte est attendu') })
-      .refine((s) => SLUG_PATTERN.test(s), {
-        error: (iss) => `identifiant invalide « ${String(iss.input)} » : lettres minuscules sans accents, chiffres et tirets (a-z, 0-9, -), 64 caractères au plus`,
-      }),
+    slug: z.preprocess(
+      numberAsText,
+      z
+        .string({ error: (iss) => (iss.input == null ? 'champ obligatoire' : 'un texte est attendu') })
+        .refine((s) => SLUG_PATTERN.test(s), {
+          error: (iss) => `identifiant invalide « ${String(iss.input)} » : lettres minuscules sans accents, chiffres et tirets (a-z, 0-9, -), 64 caractères au plus`,
+        }),
+    ),
     name: text,
     site: optional(httpUrl),
     territory: optional(text),

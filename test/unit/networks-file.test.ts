@@ -158,3 +158,11 @@ describe('parseNetworksFile hints', () => {
     expect(problems).toEqual([{ path: 'networks[0].site', line: 4, message: 'adresse invalide « animacoop.net/ » : seules les adresses http:// ou https:// sont acceptées (vouliez-vous dire https://animacoop.net/ ?)' }]);
   });
 });
+
+describe('parseNetworksFile numbers', () => {
+  it('reads numbers where text is expected as text (YAML types `2024` as a number)', () => {
+    const f = parseNetworksFile('networks:\n  - slug: 1901\n    name: 2024\n    tags: [2024, coop]\n    site: https://a.example/\n');
+    expect(f.networks[0]).toMatchObject({ slug: '1901', name: '2024', tags: ['2024', 'coop'] });
+    expect(problemsOf('networks:\n  - slug: a\n    name: true\n    site: https://a.example/\n')).toEqual([{ path: 'networks[0].name', line: 3, message: 'un texte est attendu' }]);
+  });
+});
