@@ -41,4 +41,20 @@ describe('pull fan-out on a Queue (workerd, D1, Queues)', () => {
     expect(queueRuns.length).toBeGreaterThanOrEqual(50); // max_batch_size 10 → at least 50 consumer invocations
     expect(queueRuns.every((r) => r.sources <= 10 && r.finishedAt !== null)).toBe(true);
   }, 120_000);
+
+  it('without a queue binding, the cron invocation pulls the due sources itself', async () => {
+    const bare = { ...(env as unknown as Env), PULL_QUEUE: undefined };
+    const deps = workerDeps(bare);
+    const now = Date.now();
+    const run = Math.random().toString(36).slice(2, 8);
+    await deps.db.orm.insert(networks).values({ slug: `solo-${run}`, name: 'Solo', createdAt: now, updatedAt: now });
+    const url = `${base}/_pull/stable/solo-${run}`;
+    await deps.db.orm.insert(sources).values({ networkSlug: `solo-${run}`, kind: 'feed', url, fetchUrl: url, createdAt: now });
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: '*/30 * * * *', scheduledTime: now }) as any, bare, ctx as any);
+    await waitOnExecutionContext(ctx);
+    const [row] = await deps.db.orm.select().from(sources).where(eq(sources.url, url));
+    expect(row).toMatchObject({ lastStatus: 200, errorCount: 0 });
+    expect(row!.lastSuccessAt).not.toBeNull();
+  });
 });
