@@ -42,7 +42,16 @@ function parseDate(name: string, value: string, zone: string, endOfDay: boolean)
   throw new AgendaQueryError(`${name}=${value} is not an ISO 8601 date (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+01:00)`);
 }
 
-const list = (url: URL, name: string) => url.searchParams.getAll(name).map((v) => v.trim()).filter(Boolean).slice(0, 20);
+/** More values than this for one filter is not a person's query: refused rather than silently cut. */
+const MAX_VALUES = 50;
+const MAX_TEXT = 200;
+
+function list(url: URL, name: string): string[] {
+  const values = [...new Set(url.searchParams.getAll(name).map((v) => v.trim()).filter(Boolean))];
+  if (values.length > MAX_VALUES) throw new AgendaQueryError(`${name}= is repeated too often (at most ${MAX_VALUES} values)`);
+  if (values.some((v) => v.length > MAX_TEXT)) throw new AgendaQueryError(`${name}= is too long (at most ${MAX_TEXT} characters)`);
+  return values;
+}
 
 /** Parses the filters of an agenda URL; default range: from now (or `defaultPastMs` before) to a year ahead. */
 export function parseAgendaRequest(url: URL, zone: string, now: Date, defaultPastMs = 0): AgendaRequest {
@@ -50,7 +59,8 @@ export function parseAgendaRequest(url: URL, zone: string, now: Date, defaultPas
   if (networks.some((n) => !/^[a-z0-9-]{1,64}$/.test(n))) throw new AgendaQueryError('network= takes network slugs (lowercase letters, digits, hyphens)');
   const tags = list(url, 'tag');
   const territories = list(url, 'territory');
-  const q = (url.searchParams.get('q') ?? '').trim().slice(0, 200);
+  const q = (url.searchParams.get('q') ?? '').trim();
+  if (q.length > MAX_TEXT) throw new AgendaQueryError(`q= is too long (at most ${MAX_TEXT} characters)`);
   const fromRaw = (url.searchParams.get('from') ?? '').trim();
   const toRaw = (url.searchParams.get('to') ?? '').trim();
   const from = fromRaw ? parseDate('from', fromRaw, zone, false) : new Date(now.getTime() - defaultPastMs);

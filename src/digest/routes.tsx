@@ -3,6 +3,7 @@
  * unsubscribe by signed link (POST = RFC 8058 one-click), public archive and its RSS.
  */
 import { Hono, type Context } from 'hono';
+import { readCapped } from '../web/capped-body.ts';
 import { and, desc, eq, gt, or } from 'drizzle-orm';
 import type { HubEnv } from '../http.ts';
 import { pickLang, type Lang } from '../web/i18n.ts';
@@ -15,6 +16,28 @@ import { ArchivePage, IssuePage, MessagePage, PreferencesPage, SubscribePage, Un
 import { archiveRss } from './archive-rss.ts';
 
 export const newsletterRoutes = new Hono<HubEnv>();
+
+/**
+ * A form here is a few hundred bytes (a few KB with every network ticked). Anything bigger is
+ * refused before it is read: an unbounded body would be buffered whole in memory.
+ */
+export const MAX_FORM_BYTES = 64 * 1024;
+
+newsletterRoutes.use('/newsletter/*', async (c, next) => {
+  if (c.req.method !== 'POST') return next();
+  const body = await readCapped(c.req.raw, MAX_FORM_BYTES);
+  if (body === null) {
+    const x = await context(c);
+    const [title, text] =
+      x.lang === 'en'
+        ? ['Form too large', `The form sent is larger than ${MAX_FORM_BYTES / 1024} KB: it was not read.`]
+        : ['Formulaire trop volumineux', `Le formulaire envoyé dépasse ${MAX_FORM_BYTES / 1024} Ko : il n’a pas été lu.`];
+    return c.html(<MessagePage {...x.page} title={title} text={text} status="bad" link={{ href: '/newsletter', label: t(x.lang).title }} />, 413);
+  }
+  // The handlers read the form from the bytes already counted.
+  c.req.raw = new Request(c.req.raw.url, { method: 'POST', headers: c.req.raw.headers, body: body as Uint8Array<ArrayBuffer> });
+  await next();
+});
 
 async function context(c: Context<HubEnv>) {
   const deps = c.get('deps');

@@ -11,6 +11,7 @@ import type { HubEnv } from '../http.ts';
 import { readHubSettings } from '../db/hub-settings.ts';
 import { FederationFileError, parseNetworksFile } from '../federation/networks-file.ts';
 import { syncFederation } from '../federation/sync.ts';
+import { readCapped } from './capped-body.ts';
 import { listNetworks, listPulls, listSources, networkJson, pullJson, sourceJson, SOURCE_STATUSES, type SourceStatus } from '../federation/list.ts';
 
 /** A federation file is a few kilobytes per hundred networks: 1 MB is far beyond any real one. */
@@ -31,8 +32,9 @@ adminFederationRoutes.put('/networks', async (c) => {
   const deps = c.get('deps');
   const declared = Number(c.req.header('content-length'));
   if (Number.isFinite(declared) && declared > MAX_FEDERATION_BYTES) return tooLarge(c);
-  const text = await readCapped(c.req.raw, MAX_FEDERATION_BYTES);
-  if (text === null) return tooLarge(c);
+  const bytes = await readCapped(c.req.raw, MAX_FEDERATION_BYTES);
+  if (bytes === null) return tooLarge(c);
+  const text = new TextDecoder('utf-8').decode(bytes);
   if (!text.trim()) return c.json({ error: 'bad_request', message: 'Corps vide : envoyez le contenu de networks.yaml (text/yaml) ou le même en JSON.' }, 400);
   if ((c.req.header('content-type') ?? '').includes('json')) {
     // JSON is YAML too, but a clear "not JSON" beats a YAML parser's complaint about it.
@@ -88,29 +90,4 @@ adminFederationRoutes.get('/pulls', async (c) => {
 
 function tooLarge(c: { json: (body: unknown, status: 413) => Response }): Response {
   return c.json({ error: 'too_large', message: `Fichier de la fédération trop volumineux : ${MAX_FEDERATION_BYTES} octets au plus.` }, 413);
-}
-
-/** The body as UTF-8 text, or null once it exceeds `max` bytes (read no further: a missing Content-Length proves nothing). */
-async function readCapped(req: Request, max: number): Promise<string | null> {
-  if (!req.body) return '';
-  const reader = req.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      return null;
-    }
-    parts.push(value);
-  }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.byteLength;
-  }
-  return new TextDecoder('utf-8').decode(all);
 }
