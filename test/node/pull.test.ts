@@ -1,15 +1,5 @@
-import { afterAll, inject } from 'vitest';
+import { inject } from 'vitest';
 import { pullSuite } from '../support/pull-suite.ts';
-import { makeNodeDeps } from '../support/node-deps.ts';
-import type { NodeDeps } from '../../workers/node/deps.ts';
+import { nodeDepsFactory } from '../support/node-deps.ts';
 
-const opened: NodeDeps[] = [];
-afterAll(async () => {
-  for (const deps of opened) await deps.close();
-});
-
-pullSuite('node', async () => {
-  const deps = makeNodeDeps();
-  opened.push(deps);
-  return deps;
-}, inject('fixtureBase'));
+pullSuite('node', nodeDepsFactory(), inject('fixtureBase'));

@@ -1,3 +1,4 @@
+import { afterAll } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,4 +11,17 @@ export function makeNodeDeps(env: Record<string, string> = {}): NodeDeps & { dir
   const dir = mkdtempSync(join(tmpdir(), 'hub-test-'));
   const config = loadConfig({ HUB_DB: join(dir, 'hub.sqlite'), HUB_ALLOW_PRIVATE_HOSTS: '1', ...env });
   return Object.assign(nodeDeps({ config, log: silentLogger }), { dir });
+}
+
+/** A factory of fresh Node deps for shared suites, each closed once the file's tests are done. */
+export function nodeDepsFactory(env: Record<string, string> = {}): () => Promise<NodeDeps> {
+  const opened: NodeDeps[] = [];
+  afterAll(async () => {
+    for (const deps of opened) await deps.close();
+  });
+  return async () => {
+    const deps = makeNodeDeps(env);
+    opened.push(deps);
+    return deps;
+  };
 }
