@@ -4,7 +4,7 @@
  * (a federation has many hosts; the fetcher limits concurrency per host). Answers with ETag
  * and Last-Modified, 304 to a matching conditional request (without rendering anything).
  *
- *   node --import tsx bench/ingest/server.ts --sources 1000 --items 50 [--hosts 50] [--gzip]
+ *   node --import tsx bench/ingest/server.ts --sources 1000 --items 50 [--hosts 50] [--gzip] [--delay-ms 1000 [--slow-from 3]]
  *
  * Started by bench/ingest/index.ts and bench/load.ts; reports its ports over IPC (or prints them
  * as JSON on stdout when run alone). Counts requests by status on GET /_stats.
@@ -21,6 +21,9 @@ export interface FederationOptions {
   gzip: boolean;
   /** Epoch ms the stories are dated from (fixed for the server's life: content never changes). */
   now: number;
+  /** Members from this index on answer after `delayMs` (slow servers, for fault tests). */
+  slowFrom?: number;
+  delayMs?: number;
 }
 
 export interface FederationPorts {
@@ -55,6 +58,13 @@ export async function serveFederation(options: FederationOptions): Promise<Feder
       count(404);
       return void res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('page introuvable');
     }
+    if (options.delayMs && i >= (options.slowFrom ?? 0)) {
+      setTimeout(() => answer(i, req, res, count), options.delayMs);
+      return;
+    }
+    answer(i, req, res, count);
+  };
+  const answer = (i: number, req: IncomingMessage, res: ServerResponse, count: (status: number) => void) => {
     const { etag, lastModified } = validators(i, options.items);
     if (req.headers['if-none-match'] === etag || (!req.headers['if-none-match'] && req.headers['if-modified-since'] === lastModified)) {
       count(304);
@@ -97,6 +107,8 @@ if (isMain) {
     hosts: argValue(argv, 'hosts', 50),
     gzip: argv.includes('--gzip'),
     now: argValue(argv, 'now', Date.now()),
+    slowFrom: argv.includes('--slow-from') ? Number(argv[argv.indexOf('--slow-from') + 1]) : 0,
+    delayMs: argv.includes('--delay-ms') ? argValue(argv, 'delay-ms', 0) : 0,
   };
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(0));
   serveFederation(options).then(
