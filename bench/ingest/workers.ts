@@ -1,0 +1,209 @@
+/**
+ * bench/ingest against the Workers build (npm run bench:ingest:workers): the same simulated
+ * federation, pulled by `wrangler dev` (workerd, local D1, local Queues) the way production
+ * does it — the pull Cron Trigger (fired through /__scheduled) enqueues the due sources, the
+ * queue consumer pulls them ten at a time. The federation is loaded through the admin API
+ * (PUT /api/admin/networks). Wall time runs until every source has been fetched and every pull
+ * run recorded since the trigger has finished (GET /api/admin/sources and /api/admin/pulls).
+ * Memory is workerd's (the process running the Worker), sampled every 50 ms.
+ *
+ *   npm run bench:ingest:workers -- [--sources 250] [--items 50] [--hosts 50] [--port 8799] [--admin-pull]
+ *
+ * --admin-pull triggers through POST /api/admin/pull (one request pulls everything) instead of
+ * the cron and the queue.
+ */
+import { spawn, fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { federationYaml } from './federation.ts';
+import { argValue, feedUrl } from './server.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const TOKEN = 'bench-admin-token';
+const wranglerBin = join(root, 'node_modules/.bin/wrangler');
+
+interface Phase {
+  ms: number;
+  fetched: number;
+  ok: number;
+  notModified: number;
+  failed: number;
+  newItems: number;
+  runs: number;
+  peakRss: number | null;
+}
+
+/** Runs wrangler to completion; throws with its output when it fails. */
+function wrangler(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(wranglerBin, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    proc.on('error', (err) => reject(new Error(`cannot run wrangler (${wranglerBin}): ${err.message}`)));
+    proc.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`wrangler ${args.join(' ')} failed (exit ${code}):\n${out.slice(-3000)}`))));
+  });
+}
+
+/** Starts `wrangler dev`; resolves once /healthz answers, rejects with wrangler's output if it exits or stays silent. */
+async function startDev(port: number, persist: string, env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; base: string; output: () => string }> {
+  const args = ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persist, '--test-scheduled', '--show-interactive-dev-session=false', '--var', 'HUB_ALLOW_PRIVATE_HOSTS:1', '--var', `HUB_ADMIN_TOKEN:${TOKEN}`, '--var', 'HUB_LOG_LEVEL:warn'];
+  const proc = spawn(wranglerBin, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  let exited: string | null = null;
+  proc.on('exit', (code, signal) => (exited = `exited (code ${code}, signal ${signal})`));
+  proc.on('error', (err) => (exited = `could not start: ${err.message}`));
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`wrangler dev ${exited}:\n${out.slice(-3000)}`);
+    const ok = await fetch(`${base}/healthz`).then((r) => r.status < 500, () => false);
+    if (ok) return { proc, base, output: () => out };
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  stopDev(proc);
+  throw new Error(`wrangler dev did not answer on ${base} within 90 s:\n${out.slice(-3000)}`);
+}
+
+function stopDev(proc: ChildProcess): void {
+  // wrangler runs workerd as its child: end the whole group it leads.
+  try {
+    if (proc.pid) process.kill(-proc.pid, 'SIGTERM');
+  } catch {
+    proc.kill('SIGTERM');
+  }
+}
+
+/** The workerd processes started under `pid` (Linux /proc); empty elsewhere. */
+function workerdPids(pid: number): number[] {
+  try {
+    const parents = new Map<number, number>();
+    const names = new Map<number, string>();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        parents.set(Number(entry), ppid);
+        names.set(Number(entry), name);
+      } catch {
+        /* gone */
+      }
+    }
+    const isDescendant = (p: number): boolean => {
+      for (let cur = parents.get(p); cur !== undefined && cur > 1; cur = parents.get(cur)) if (cur === pid) return true;
+      return false;
+    };
+    return [...names].filter(([p, name]) => name === 'workerd' && isDescendant(p)).map(([p]) => p);
+  } catch {
+    return [];
+  }
+}
+
+function rssOf(pids: number[]): number | null {
+  let total = 0;
+  for (const p of pids) {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (m) total += Number(m[1]) * 1024;
+    } catch {
+      /* gone */
+    }
+  }
+  return pids.length ? total : null;
+}
+
+async function admin(base: string, path: string, init: RequestInit = {}): Promise<any> {
+  const res = await fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, ...(init.headers ?? {}) } });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path} → ${res.status}: ${text.slice(0, 500)}`);
+  return JSON.parse(text);
+}
+
+async function phase(base: string, sources: number, workerd: number[], viaAdmin: boolean): Promise<Phase> {
+  let peak: number | null = null;
+  const sampler = setInterval(() => {
+    const rss = rssOf(workerd);
+    if (rss !== null) peak = Math.max(peak ?? 0, rss);
+  }, 50);
+  const t0 = Date.now();
+  try {
+    if (viaAdmin) await admin(base, '/api/admin/pull', { method: 'POST' });
+    else {
+      const res = await fetch(`${base}/__scheduled?cron=${encodeURIComponent('*/30 * * * *').replace(/%20/g, '+')}`);
+      if (!res.ok) throw new Error(`/__scheduled → ${res.status}: ${(await res.text()).slice(0, 300)}`);
+    }
+    // Until every source was fetched and every run started since t0 is finished.
+    for (;;) {
+      const [{ sources: rows }, { pulls: runs }] = await Promise.all([admin(base, '/api/admin/sources'), admin(base, '/api/admin/pulls?limit=200')]);
+      const fetched = (rows as Array<{ last_fetch_at: string | null }>).filter((s) => s.last_fetch_at && Date.parse(s.last_fetch_at) >= t0).length;
+      const mine = (runs as Array<{ started_at: string; finished_at: string | null; ok: number; not_modified: number; failed: number; new_items: number }>).filter((p) => Date.parse(p.started_at) >= t0);
+      if (fetched >= sources && mine.length && mine.every((p) => p.finished_at)) {
+        const ms = Math.max(...mine.map((p) => Date.parse(p.finished_at!))) - t0;
+        const sum = (k: 'ok' | 'not_modified' | 'failed' | 'new_items') => mine.reduce((n, p) => n + p[k], 0);
+        return { ms, fetched, ok: sum('ok'), notModified: sum('not_modified'), failed: sum('failed'), newItems: sum('new_items'), runs: mine.length, peakRss: peak };
+      }
+      if (Date.now() - t0 > 30 * 60_000) throw new Error(`pull not finished after 30 min (${fetched}/${sources} sources fetched)`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const sources = argValue(argv, 'sources', 250);
+  const items = argValue(argv, 'items', 50);
+  const hosts = argValue(argv, 'hosts', 50);
+  const port = argValue(argv, 'port', 8799);
+  const viaAdmin = argv.includes('--admin-pull');
+  const persist = mkdtempSync(join(tmpdir(), 'hub-bench-workers-'));
+  const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1' };
+  const server = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), ['--sources', String(sources), '--items', String(items), '--hosts', String(hosts)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let dev: Awaited<ReturnType<typeof startDev>> | null = null;
+  try {
+    const { ports } = await new Promise<{ ports: number[] }>((resolve, reject) => {
+      server.once('message', (m) => resolve(m as { ports: number[] }));
+      server.once('exit', (code) => reject(new Error(`federation server exited (${code})`)));
+    });
+    console.log(`bench:ingest:workers — ${cpus().length} cores, wrangler dev (workerd, local D1${viaAdmin ? '' : ', local Queues'}), ${sources} sources × ${items} items`);
+    await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist], env);
+    dev = await startDev(port, persist, env);
+    const workerd = workerdPids(dev.proc.pid!);
+    const yamlPath = join(persist, 'networks.yaml');
+    writeFileSync(yamlPath, federationYaml(sources, (i) => feedUrl(ports, i)));
+    const sync = await admin(dev.base, '/api/admin/networks', { method: 'PUT', headers: { 'content-type': 'text/yaml' }, body: readFileSync(yamlPath, 'utf8') });
+    if (sync.sources.added !== sources) throw new Error(`the admin API added ${sync.sources.added} sources, not ${sources}: ${JSON.stringify(sync)}`);
+    const idle = rssOf(workerd);
+
+    const cold = await phase(dev.base, sources, workerd, viaAdmin);
+    const warm = await phase(dev.base, sources, workerd, viaAdmin);
+    const mb = (b: number | null) => (b === null ? '–' : `${(b / 1024 / 1024).toFixed(0)} MB`);
+    console.log(`\n${'run'.padEnd(10)} ${'wall'.padStart(9)} ${'items/s'.padStart(9)} ${'src/s'.padStart(7)} ${'workerd RSS'.padStart(12)} ${'ok/304/err'.padStart(14)} runs`);
+    for (const [label, p] of [['cold', cold], ['all-304', warm]] as const) {
+      const s = p.ms / 1000;
+      console.log(`${label.padEnd(10)} ${`${s.toFixed(2)} s`.padStart(9)} ${(label === 'cold' ? (p.newItems / s).toFixed(0) : '–').padStart(9)} ${(p.fetched / s).toFixed(0).padStart(7)} ${mb(p.peakRss).padStart(12)} ${`${p.ok}/${p.notModified}/${p.failed}`.padStart(14)} ${p.runs}`);
+    }
+    console.log(`\nworkerd idle RSS ${mb(idle)} (pids ${workerd.join(', ') || 'not found'}); ${cold.newItems} entries stored (expected ${sources * items})`);
+    const rate = cold.newItems / (cold.ms / 1000);
+    console.log(`targets: cold ≥ 2,000 items/s: ${rate.toFixed(0)} — ${rate >= 2000 ? 'met' : 'NOT met'}; all-304 < 5 s: ${(warm.ms / 1000).toFixed(2)} s — ${warm.ms < 5000 && warm.notModified === sources ? 'met' : 'NOT met'}`);
+  } finally {
+    if (dev) stopDev(dev.proc);
+    server.kill();
+    rmSync(persist, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(String(err?.message ?? err));
+    process.exit(1);
+  },
+);
