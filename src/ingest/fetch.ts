@@ -63,11 +63,18 @@ async function exchange(deps: Deps, req: FetchRequest, maxBytes: number, signal:
     target.hash = '';
     seen.add(target.href);
     let res: Response;
-    try {
-      const { href, auth } = splitCredentials(target);
-      res = await client.raw(href, { headers: auth ? { ...headers, authorization: auth } : headers, signal });
-    } catch (err) {
-      throw networkError(err, target.host, false);
+    const { href, auth } = splitCredentials(target);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await client.raw(href, { headers: auth ? { ...headers, authorization: auth } : headers, signal });
+        break;
+      } catch (err) {
+        const failure = networkError(err, target.host, false);
+        // A reused keep-alive connection the server had just closed fails before any answer:
+        // a GET is safe to send again, once, on a fresh connection.
+        if (attempt === 1 && !signal.aborted && failure.message.startsWith('connexion interrompue')) continue;
+        throw failure;
+      }
     }
 
     if (REDIRECT.has(res.status)) {

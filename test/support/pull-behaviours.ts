@@ -26,6 +26,12 @@ export function pullBehaviours(): Map<string, FixtureHandler> {
   prefix('/_pull/stable/', (req, res, token) => serveFeed(req, res, feed(token, [item('1', `Atelier ${token}`), item('2', `Réunion ${token}`)]), `"s-${token}"`));
   // Three fetches ending at the same permanent redirect, the feed living at /_pull/stable/<token>.
   prefix('/_pull/moved/', (_req, res, token) => void res.writeHead(301, { location: `/_pull/stable/${token}` }).end());
+  // /_pull/big/<token>/<n>: a feed of n distinct items (the parser keeps at most 10,000).
+  prefix('/_pull/big/', (req, res, rest) => {
+    const [token, n] = rest.split('/');
+    const items = Array.from({ length: Number(n) || 0 }, (_, i) => item(String(i), `Compte rendu n°${i} de l’assemblée ${token}`));
+    serveFeed(req, res, feed(token!, items), `"big-${token}-${n}"`);
+  });
   routes.set('/_pull/gone.xml', (_req, res) => void res.writeHead(410, { 'content-type': 'text/plain' }).end('gone'));
   routes.set('/_pull/error500.xml', (_req, res) => void res.writeHead(500, { 'content-type': 'text/plain' }).end('boom'));
   routes.set('/_pull/busy.xml', (_req, res) => void res.writeHead(503, { 'retry-after': '7200', 'content-type': 'text/plain' }).end('busy'));
