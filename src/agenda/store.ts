@@ -61,7 +61,7 @@ function eventValues(ev: ParsedEvent, now: number, windowEnd: number) {
 function occurrenceInserts(deps: Deps, eventId: string, ev: ParsedEvent): Statement[] {
   const rows = ev.occurrences.map((o) => ({ eventId, start: o.start, end: o.end, recurrenceId: o.recurrenceId, status: o.status, title: o.title, location: o.location }));
   const out: Statement[] = [];
-  const size = rowsPerInsert(OCC_COLUMNS);
+  const size = rowsPerInsert(OCC_COLUMNS, deps.db);
   for (let i = 0; i < rows.length; i += size) out.push(deps.db.orm.insert(eventOccurrences).values(rows.slice(i, i + size)));
   return out;
 }

@@ -21,9 +21,17 @@ export interface Database {
   batch(statements: Statement[]): Promise<void>;
   /** Readiness probe for /healthz. */
   ping(): Promise<boolean>;
+  /**
+   * Bound parameters one statement may carry: 100 on D1; SQLite takes thousands, and fewer,
+   * larger inserts are what makes a cold pull fast there. Absent: D1's 100.
+   */
+  maxParams?: number;
 }
 
-/** Rows per multi-row insert that keep under D1's 100 bound parameters. */
-export function rowsPerInsert(columns: number): number {
-  return Math.max(1, Math.floor(100 / columns));
+/** D1's cap on bound parameters per statement, the lowest of the runtimes. */
+export const D1_MAX_PARAMS = 100;
+
+/** Rows per multi-row insert that keep under the database's bound-parameter cap (D1's when not given). */
+export function rowsPerInsert(columns: number, db?: Pick<Database, 'maxParams'>): number {
+  return Math.max(1, Math.floor((db?.maxParams ?? D1_MAX_PARAMS) / columns));
 }

@@ -1,13 +1,14 @@
 import { drizzle } from 'drizzle-orm/d1';
 import type { D1Database } from '@cloudflare/workers-types';
 import * as schema from './schema/index.ts';
-import type { Database, HubOrm, Statement } from './client.ts';
+import { D1_MAX_PARAMS, type Database, type HubOrm, type Statement } from './client.ts';
 
 /** The Database seam over a D1 binding (Workers). Migrations are applied by wrangler. */
 export function d1Database(binding: D1Database): Database {
   const orm = drizzle(binding as any, { schema });
   return {
     orm: orm as unknown as HubOrm,
+    maxParams: D1_MAX_PARAMS,
     async batch(statements: Statement[]) {
       if (statements.length) await orm.batch(statements as [Statement, ...Statement[]]);
     },

@@ -82,14 +82,14 @@ function toStatements(deps: Deps, plan: SyncPlan, now: number): Statement[] {
   const orm = deps.db.orm;
   const out: Statement[] = [];
   // Networks first: sources reference them.
-  for (const rows of chunk(plan.insertNetworks, rowsPerInsert(NETWORK_COLUMNS))) {
+  for (const rows of chunk(plan.insertNetworks, rowsPerInsert(NETWORK_COLUMNS, deps.db))) {
     out.push(orm.insert(networks).values(rows.map((n) => ({ ...n, createdAt: now, updatedAt: now }))));
   }
   for (const u of plan.updateNetworks) out.push(orm.update(networks).set({ ...u.set, updatedAt: now }).where(eq(networks.slug, u.slug)));
   for (const slugs of chunk(plan.deactivateNetworks, IDS_PER_STATEMENT)) {
     out.push(orm.update(networks).set({ active: false, updatedAt: now }).where(inArray(networks.slug, slugs)));
   }
-  for (const rows of chunk(plan.insertSources, rowsPerInsert(SOURCE_COLUMNS))) {
+  for (const rows of chunk(plan.insertSources, rowsPerInsert(SOURCE_COLUMNS, deps.db))) {
     out.push(orm.insert(sources).values(rows.map((s) => ({ ...s, fetchUrl: s.url, status: 'active' as const, nextFetchAt: 0, createdAt: now }))));
   }
   for (const r of plan.reactivateSources) {

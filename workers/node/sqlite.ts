@@ -28,6 +28,8 @@ export function openSqlite(path: string): Database & { close(): void; raw: Bette
   return {
     orm: orm as unknown as HubOrm,
     raw,
+    // SQLite allows 32,766; a few thousand keeps statements small enough to prepare quickly.
+    maxParams: 4000,
     async batch(statements) {
       if (statements.length) batch(statements);
     },
