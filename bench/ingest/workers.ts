@@ -49,7 +49,7 @@ function wrangler(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
 
 /** Starts `wrangler dev`; resolves once /healthz answers, rejects with wrangler's output if it exits or stays silent. */
 async function startDev(port: number, persist: string, env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; base: string; output: () => string }> {
-  const args = ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persist, '--test-scheduled', '--show-interactive-dev-session=false', '--var', 'HUB_ALLOW_PRIVATE_HOSTS:1', '--var', `HUB_ADMIN_TOKEN:${TOKEN}`, '--var', 'HUB_LOG_LEVEL:warn'];
+  const args = ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persist, '--test-scheduled', '--show-interactive-dev-session=false', '--var', 'HUB_ALLOW_PRIVATE_HOSTS:1', '--var', `HUB_ADMIN_TOKEN:${TOKEN}`, '--var', `HUB_LOG_LEVEL:${process.env.HUB_LOG_LEVEL ?? 'warn'}`];
   const proc = spawn(wranglerBin, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -125,7 +125,10 @@ async function admin(base: string, path: string, init: RequestInit = {}): Promis
   return JSON.parse(text);
 }
 
-async function phase(base: string, sources: number, workerd: number[], viaAdmin: boolean): Promise<Phase> {
+/** No source fetched for this long: the run is stuck (reported with wrangler's output). */
+const STALL_MS = 120_000;
+
+async function phase(base: string, sources: number, workerd: number[], viaAdmin: boolean, output: () => string): Promise<Phase> {
   let peak: number | null = null;
   const sampler = setInterval(() => {
     const rss = rssOf(workerd);
@@ -139,6 +142,8 @@ async function phase(base: string, sources: number, workerd: number[], viaAdmin:
       if (!res.ok) throw new Error(`/__scheduled → ${res.status}: ${(await res.text()).slice(0, 300)}`);
     }
     // Until every source was fetched and every run started since t0 is finished.
+    let progress = { fetched: -1, at: Date.now() };
+    let shown = Date.now();
     for (;;) {
       const [{ sources: rows }, { pulls: runs }] = await Promise.all([admin(base, '/api/admin/sources'), admin(base, '/api/admin/pulls?limit=200')]);
       const fetched = (rows as Array<{ last_fetch_at: string | null }>).filter((s) => s.last_fetch_at && Date.parse(s.last_fetch_at) >= t0).length;
@@ -148,7 +153,14 @@ async function phase(base: string, sources: number, workerd: number[], viaAdmin:
         const sum = (k: 'ok' | 'not_modified' | 'failed' | 'new_items') => mine.reduce((n, p) => n + p[k], 0);
         return { ms, fetched, ok: sum('ok'), notModified: sum('not_modified'), failed: sum('failed'), newItems: sum('new_items'), runs: mine.length, peakRss: peak };
       }
-      if (Date.now() - t0 > 30 * 60_000) throw new Error(`pull not finished after 30 min (${fetched}/${sources} sources fetched)`);
+      if (fetched !== progress.fetched) progress = { fetched, at: Date.now() };
+      if (Date.now() - shown > 15_000) {
+        shown = Date.now();
+        process.stdout.write(`  … ${fetched}/${sources} sources fetched, ${mine.length} runs (${mine.filter((p) => !p.finished_at).length} unfinished), ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+      }
+      if (Date.now() - progress.at > STALL_MS) {
+        throw new Error(`stuck: ${fetched}/${sources} sources fetched, nothing new for ${STALL_MS / 1000} s; ${mine.filter((p) => !p.finished_at).length} runs never finished.\nwrangler output (end):\n${output().slice(-4000)}`);
+      }
       await new Promise((r) => setTimeout(r, 250));
     }
   } finally {
@@ -182,8 +194,8 @@ async function main(): Promise<void> {
     if (sync.sources.added !== sources) throw new Error(`the admin API added ${sync.sources.added} sources, not ${sources}: ${JSON.stringify(sync)}`);
     const idle = rssOf(workerd);
 
-    const cold = await phase(dev.base, sources, workerd, viaAdmin);
-    const warm = await phase(dev.base, sources, workerd, viaAdmin);
+    const cold = await phase(dev.base, sources, workerd, viaAdmin, dev.output);
+    const warm = await phase(dev.base, sources, workerd, viaAdmin, dev.output);
     const mb = (b: number | null) => (b === null ? '–' : `${(b / 1024 / 1024).toFixed(0)} MB`);
     console.log(`\n${'run'.padEnd(10)} ${'wall'.padStart(9)} ${'items/s'.padStart(9)} ${'src/s'.padStart(7)} ${'workerd RSS'.padStart(12)} ${'ok/304/err'.padStart(14)} runs`);
     for (const [label, p] of [['cold', cold], ['all-304', warm]] as const) {
