@@ -6,10 +6,10 @@
  * a re-pull of an unchanged feed only reads. Reads are a handful of chunked queries per
  * document; writes go in one `deps.db.batch` (one transaction on SQLite, one D1 batch).
  */
-import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { Statement } from '../db/client.ts';
-import { rowsPerInsert } from '../db/client.ts';
+import { jsonInserts } from '../db/json-insert.ts';
 import { entries, itemBands, items, type EntryRow, type ItemRow } from '../db/schema/items.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { ParsedItem, StoreResult } from './types.ts';
@@ -27,8 +27,6 @@ export interface StoreOptions {
 
 type NewEntry = typeof entries.$inferInsert;
 
-const ITEM_COLUMNS = Object.keys(getTableColumns(items)).length;
-const ENTRY_COLUMNS = Object.keys(getTableColumns(entries)).length;
 
 /** What an entry stored without dedup carries: nothing to index. */
 const NO_FINGERPRINT: Fingerprint = { titleKey: '', marks: '', minhash: '', shingleCount: 0, relay: false, textLength: 0, leadKey: '' };
@@ -222,27 +220,10 @@ export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: Pars
   }
 
   const writes: Statement[] = [];
-  for (const part of chunks(newItemRows, rowsPerInsert(ITEM_COLUMNS, deps.db))) writes.push(orm.insert(items).values(part));
-  for (const part of chunks(newEntryRows, rowsPerInsert(ENTRY_COLUMNS, deps.db))) writes.push(orm.insert(entries).values(part));
+  writes.push(...jsonInserts(deps.db, items, newItemRows));
+  writes.push(...jsonInserts(deps.db, entries, newEntryRows));
   writes.push(...statements, ...itemUpdates);
-  writes.push(...bandInserts(deps, bandRows));
+  writes.push(...jsonInserts(deps.db, itemBands, bandRows));
   await deps.db.batch(writes);
   return result;
-}
-
-/** Band keys per JSON document: ~40 bytes each, well under D1's 1 MB per bound value. */
-const BANDS_PER_STATEMENT = 10_000;
-
-/**
- * Band rows (about ten per new entry) as `INSERT … SELECT FROM json_each(?)`: one bound value
- * per 10,000 rows instead of one per column and row. Building 100,000 rows of VALUES through
- * the query builder was most of a cold pull's storage time; SQLite and D1 both have json_each.
- */
-function bandInserts(deps: Deps, rows: Array<{ bandKey: string; itemId: string; publishedAt: number }>): Statement[] {
-  return chunks(rows, BANDS_PER_STATEMENT).map((part) => {
-    const json = JSON.stringify(part.map((r) => [r.bandKey, r.itemId, r.publishedAt]));
-    return deps.db.orm
-      .insert(itemBands)
-      .select(sql`select json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') from json_each(${json})`);
-  });
 }

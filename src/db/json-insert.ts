@@ -1,0 +1,57 @@
+/**
+ * Many rows in one statement with one bound value: `INSERT INTO t SELECT … FROM json_each(?)`.
+ *
+ * A cold pull writes thousands of entries and tens of thousands of index rows. As multi-row
+ * VALUES, D1's 100-parameter cap splits them into statements of three or four rows, and on
+ * SQLite building the SQL of every row through the query builder cost more than SQLite's own
+ * work. Both SQLite and D1 read a JSON array of rows natively.
+ */
+import { getTableColumns, is, sql, SQL } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import type { Database, Statement } from './client.ts';
+
+/** Characters of JSON per statement: ≤ 1.5 MB of UTF-8, under D1's 2 MB per value. */
+const MAX_JSON_CHARS = 500_000;
+
+export function jsonInserts<T extends SQLiteTable>(db: Database, table: T, rows: Array<T['$inferInsert']>): Statement[] {
+  if (!rows.length) return [];
+  const columns = Object.entries(getTableColumns(table)) as Array<[string, SQLiteColumn]>;
+  // insert … select lists every column of the table in this order: one JSON slot each.
+  const select = sql.join(
+    columns.map((_, i) => sql.raw(`json_extract(value, '$[${i}]')`)),
+    sql`, `,
+  );
+  const statements: Statement[] = [];
+  let batch: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (!batch.length) return;
+    const json = `[${batch.join(',')}]`;
+    statements.push(db.orm.insert(table).select(sql`select ${select} from json_each(${json})`) as unknown as Statement);
+    batch = [];
+    size = 0;
+  };
+  for (const row of rows) {
+    const encoded = JSON.stringify(columns.map(([key, column]) => driverValue(column, (row as Record<string, unknown>)[key])));
+    if (size + encoded.length > MAX_JSON_CHARS) flush();
+    batch.push(encoded);
+    size += encoded.length + 1;
+  }
+  flush();
+  return statements;
+}
+
+/** What drizzle would bind for this value, defaults included (an autoincrement id stays null). */
+function driverValue(column: SQLiteColumn, value: unknown): unknown {
+  let v = value;
+  if (v === undefined) {
+    if (column.defaultFn) v = column.defaultFn();
+    else if (column.default !== undefined && !is(column.default, SQL)) v = column.default;
+    else v = null;
+  }
+  if (v === null || v === undefined) return null;
+  const mapped = column.mapToDriverValue(v);
+  if (typeof mapped === 'boolean') return mapped ? 1 : 0;
+  if (typeof mapped === 'bigint') return Number(mapped);
+  return mapped;
+}
