@@ -74,12 +74,12 @@ function kernelPeak(): number | null {
   }
 }
 
-export async function runHub(ports: number[], sources: number, itemsPerFeed: number, env: Record<string, string> = {}, sqliteCacheMb: number | null = null): Promise<HubFigures> {
+export async function runHub(ports: number[], sources: number, itemsPerFeed: number, env: Record<string, string> = {}, pragmas: string[] = []): Promise<HubFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'hub-bench-ingest-'));
   const config = loadConfig({ HUB_DB: join(dir, 'hub.sqlite'), HUB_ALLOW_PRIVATE_HOSTS: '1', ...env });
   const deps = nodeDeps({ config, log: silentLogger });
-  // Experiment knob (--sqlite-cache-mb): the page cache is SQLite's default (2 MB) unless asked.
-  if (sqliteCacheMb !== null) (deps.db as unknown as { raw: { pragma(s: string): unknown } }).raw.pragma(`cache_size = -${sqliteCacheMb * 1024}`);
+  // Experiment knob (--sqlite-pragma 'cache_size=-131072', repeatable): the hub's own settings unless asked.
+  for (const p of pragmas) (deps.db as unknown as { raw: { pragma(s: string): unknown } }).raw.pragma(p);
   try {
     await loadFederation(deps, federationYaml(sources, (i) => feedUrl(ports, i)));
     const sampler = rssSampler();
@@ -110,8 +110,8 @@ if (process.argv.includes('--ports')) {
   const env: Record<string, string> = {};
   const concurrency = argv.indexOf('--concurrency');
   if (concurrency !== -1) env.HUB_FETCH_CONCURRENCY = argv[concurrency + 1]!;
-  const cache = argv.includes('--sqlite-cache-mb') ? argValue(argv, 'sqlite-cache-mb', 2) : null;
-  runHub(ports, argValue(argv, 'sources', 1000), argValue(argv, 'items', 50), env, cache).then(
+  const pragmas = argv.flatMap((a, i) => (a === '--sqlite-pragma' ? [argv[i + 1]!] : []));
+  runHub(ports, argValue(argv, 'sources', 1000), argValue(argv, 'items', 50), env, pragmas).then(
     (figures) => {
       if (process.send) process.send(figures, () => process.exit(0));
       else {
