@@ -7,6 +7,9 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from '../../src/db/schema/index.ts';
 import type { Database, HubOrm, Statement } from '../../src/db/client.ts';
 
+/** Distinct SQL texts kept prepared (the store and the pull use a few dozen). */
+const PREPARED_CACHE = 256;
+
 export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
 /**
@@ -20,10 +23,30 @@ export function openSqlite(path: string): Database & { close(): void; raw: Bette
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = ON');
   raw.pragma('synchronous = NORMAL');
+  // Checkpoint every ~16 MB of WAL rather than 4 MB: a cold pull writes a lot, and each
+  // checkpoint is a sync of the database file.
+  raw.pragma('wal_autocheckpoint = 4000');
   const orm = drizzle(raw, { schema });
   migrate(orm, { migrationsFolder });
+  // Statements of a batch come from the query builder; their SQL repeats from one stored
+  // document to the next (same inserts, same updates), so the prepared statements are kept by
+  // SQL text instead of being prepared anew for every run.
+  const prepared = new Map<string, BetterSqlite3.Statement>();
+  const statementFor = (sql: string) => {
+    let stmt = prepared.get(sql);
+    if (!stmt) {
+      if (prepared.size >= PREPARED_CACHE) prepared.delete(prepared.keys().next().value!);
+      prepared.set(sql, (stmt = raw.prepare(sql)));
+    }
+    return stmt;
+  };
   const batch = raw.transaction((statements: Statement[]) => {
-    for (const s of statements) (s as unknown as { run(): unknown }).run();
+    for (const s of statements) {
+      const { sql, params } = (s as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
+      const stmt = statementFor(sql);
+      if (stmt.reader) stmt.all(...params);
+      else stmt.run(...params);
+    }
   });
   return {
     orm: orm as unknown as HubOrm,
