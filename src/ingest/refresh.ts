@@ -146,6 +146,9 @@ function calendarName(text: string): string | null {
   return m ? m[1]!.trim().replace(/\\([,;\\])/g, '$1') : null;
 }
 
+/** Records the source's new state; a database refusal is a storage error, not the member's. */
 async function update(deps: Deps, id: number, values: SourceUpdate): Promise<void> {
-  await deps.db.orm.update(sources).set(values).where(eq(sources.id, id));
+  await stage('storage_error', async () => {
+    await deps.db.orm.update(sources).set(values).where(eq(sources.id, id));
+  });
 }

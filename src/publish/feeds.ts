@@ -141,14 +141,15 @@ function toFeedItem(item: RiverItem, base: string, format: FeedFormat): Item {
 
 type El = ElementCompact & Record<string, any>;
 
-const escapeAttr = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+// xml-js turns `"` into `&quot;` before calling this, and escapes nothing else in attributes.
+const escapeAttr = (v: string) => v.replace(/&(?!quot;)/g, '&amp;').replace(/</g, '&lt;');
 
 function parseXml(xml: string): El {
   return xml2js(xml, { compact: true, alwaysArray: ['entry', 'item', 'link', 'category', 'author', 'atom:link'] }) as El;
 }
 
 function toXml(doc: El): string {
-  // xml-js escapes text but not attribute values: do it here, once.
+  // xml-js escapes text, and only quotes in attribute values: the rest is done here, once.
   return js2xml(doc, { compact: true, spaces: 2, attributeValueFn: escapeAttr });
 }
 

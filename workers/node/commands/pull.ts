@@ -23,12 +23,19 @@ export async function pullCommand(deps: Deps, args: string[], out = process.stdo
       return 2;
     }
   }
-  const summary = await pull(deps, {
-    trigger: 'cli',
-    network: options.network,
-    all: !options.due,
-    onProgress: (report, done, total) => err.write(`[${done}/${total}] ${progressLine(report)}\n`),
-  });
+  let summary: PullSummary;
+  try {
+    summary = await pull(deps, {
+      trigger: 'cli',
+      network: options.network,
+      all: !options.due,
+      onProgress: (report, done, total) => err.write(`[${done}/${total}] ${progressLine(report)}\n`),
+    });
+  } catch (failure) {
+    // The run itself could not happen (database locked or unreadable): say so, exit 1.
+    err.write(`La récupération n’a pas pu avoir lieu : ${(failure as Error)?.message ?? String(failure)}\n`);
+    return 1;
+  }
   if (options.json) out.write(`${JSON.stringify(summaryJson(summary), null, 2)}\n`);
   else out.write(renderSummary(summary));
   return 0;
