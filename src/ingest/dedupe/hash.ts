@@ -1,13 +1,9 @@
-/** Hashing helpers that run the same on Node and Workers (Web Crypto, no node:crypto). */
+/** Hashing helpers that run the same on Node and Workers (plain JS and Web Crypto, no node:crypto). */
+import { sha256HexSync } from './sha256.ts';
 
-const encoder = new TextEncoder();
-
-/** Hex SHA-256 of a string (crypto.subtle). */
+/** Hex SHA-256 of a string (see sha256.ts for why not crypto.subtle). */
 export async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
-  let out = '';
-  for (const byte of digest) out += byte.toString(16).padStart(2, '0');
-  return out;
+  return sha256HexSync(text);
 }
 
 /** 32-bit FNV-1a of a string: cheap, stable, good enough to feed MinHash and band keys. */
@@ -28,8 +24,16 @@ const BASE32 = 'abcdefghijkmnpqrstuvwxyz23456789';
  * its first entry would derive.
  */
 export function newItemId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  // Random bytes drawn 4 KB at a time: one getRandomValues per id was visible in cold pulls.
+  if (poolOffset + 16 > pool.length) {
+    crypto.getRandomValues(pool);
+    poolOffset = 0;
+  }
   let id = '';
-  for (const b of bytes) id += BASE32[b & 31];
+  for (let i = 0; i < 16; i++) id += BASE32[pool[poolOffset + i]! & 31];
+  poolOffset += 16;
   return id;
 }
+
+const pool = new Uint8Array(4096);
+let poolOffset = pool.length;
