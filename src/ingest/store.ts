@@ -205,7 +205,7 @@ export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: Pars
   for (const part of chunks(touched.filter((id) => !matcher.stored.has(id)), IN_LIST)) {
     for (const row of await orm.select().from(entries).where(inArray(entries.itemId, part))) addStored(row);
   }
-  for (const row of newEntryRows) push(after, row.itemId, row as EntrySource);
+  newEntryRows.forEach((row, i) => push(after, row.itemId, { ...(row as EntrySource), bodyText: fresh[i]!.fp.text }));
 
   const newItemRows: ItemRow[] = [];
   for (const itemId of createdItems) newItemRows.push({ ...deriveItem(itemId, after.get(itemId)!), updatedAt: now });

@@ -13,7 +13,10 @@ export type EntrySource = Pick<
   'sourceId' | 'url' | 'canonicalUrl' | 'title' | 'summary' | 'contentHtml' | 'author' | 'categories' | 'enclosures' | 'publishedAt' | 'firstSeenAt'
 > &
   /** Stored with the entry by the store; measured from the text when absent. */
-  Partial<Pick<EntryRow, 'textLength' | 'relay'>>;
+  Partial<Pick<EntryRow, 'textLength' | 'relay'>> & {
+    /** Plain text without relay marks, when the store already computed it (fingerprint). */
+    bodyText?: string;
+  };
 
 const SEARCH_TEXT_CAP = 20_000;
 
@@ -92,7 +95,7 @@ export function deriveItem(id: string, entries: EntrySource[], withSearchText = 
     enclosures: unionEnclosures(ranked.map((r) => r.entry.enclosures)),
     publishedAt: Math.min(...entries.map((x) => x.publishedAt)),
     firstSeenAt: Math.min(...entries.map((x) => x.firstSeenAt)),
-    searchText: withSearchText ? `${e.title}\n${bodyText(e).text}`.slice(0, SEARCH_TEXT_CAP) : '',
+    searchText: withSearchText ? `${e.title}\n${e.bodyText ?? bodyText(e).text}`.slice(0, SEARCH_TEXT_CAP) : '',
   };
 }
 

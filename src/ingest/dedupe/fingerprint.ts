@@ -16,6 +16,8 @@ export interface Fingerprint {
   textLength: number;
   /** Hash of the text's first words: truncated copies and teasers keep the beginning. '' when too short. */
   leadKey: string;
+  /** The plain text without relay marks (not stored: the item's search text reuses it). */
+  text?: string;
 }
 
 const LEAD_WORDS = 8;
@@ -42,6 +44,7 @@ export function fingerprint(title: string, contentHtml: string | null, summary: 
     relay: looksLikeRelay(title, rawText),
     textLength: body.length,
     leadKey,
+    text: body,
   };
 }
 

@@ -63,11 +63,27 @@ export function looksLikeRelay(title: string, text: string): boolean {
   return TITLE_RELAY.test(title) || BODY_RELAY_LINE.test(text) || BODY_RELAY_INLINE.test(text);
 }
 
+/**
+ * Latin letters with accents, Latin-1 signs and general punctuation, each mapped to what
+ * NFKD + dropping combining marks gives: French text folds through this table without
+ * normalising the whole string (which dominated fingerprinting). Same result by construction.
+ */
+const FOLDABLE = /[\u0080-\u024f\u2000-\u206f\u20ac]/g;
+const OUTSIDE_TABLE = /[^\u0000-\u024f\u2000-\u206f\u20ac]/;
+const FOLD_TABLE = new Map<string, string>();
+for (const [from, to] of [[0x80, 0x24f], [0x2000, 0x206f], [0x20ac, 0x20ac]] as const) {
+  for (let code = from; code <= to; code++) {
+    const ch = String.fromCharCode(code);
+    FOLD_TABLE.set(ch, ch.normalize('NFKD').replace(/[\u0300-\u036f]/g, ''));
+  }
+}
+
 /** Lowercase, accents and ligatures folded, anything not a letter or digit turned into a space. */
 export function foldText(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  const unaccented = OUTSIDE_TABLE.test(text)
+    ? text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '')
+    : text.replace(FOLDABLE, (ch) => FOLD_TABLE.get(ch)!);
+  return unaccented
     .replace(/œ/gi, 'oe')
     .replace(/æ/gi, 'ae')
     .replace(/ß/g, 'ss')
