@@ -1,7 +1,8 @@
 /**
  * When a source is due again. Pure: refresh.ts gives it the outcome and the error count.
  *
- * A healthy source is due at the next scheduled pull. A failing one waits longer after each
+ * A healthy source is due at the next scheduled pull, ten minutes later at the earliest. A failing
+ * one waits longer after each
  * failure (15 min, 30 min, 1 h … capped at 24 h) so a dead member server is not hammered,
  * but it is never given up on: it is retried at least daily and recovers by itself.
  * A server's Retry-After wins when it asks for longer (capped at 7 days, against absurd values).
@@ -18,8 +19,15 @@ export function backoffDelay(errorCount: number): number {
   return Math.min(BACKOFF_BASE_MS * factor, BACKOFF_CAP_MS);
 }
 
+/**
+ * A healthy source waits at least this long before the next scheduled fetch: with the default
+ * half-hourly schedule it is due at every tick, and a tick that fires while a long pull is
+ * still running does not fetch again what was fetched a moment ago.
+ */
+export const MIN_REFETCH_MS = 10 * 60_000;
+
 export function nextFetchAfterSuccess(now: number): number {
-  return now;
+  return now + MIN_REFETCH_MS;
 }
 
 export function nextFetchAfterError(now: number, errorCount: number, retryAfterMs?: number): number {

@@ -83,7 +83,7 @@ ${over.sudFeeds ? `    feeds: [${over.sudFeeds.join(', ')}]\n` : ''}`);
   });
 
   it('a second sync of the same file writes nothing, even after a pull changed the fetch state', async () => {
-    const summary = await pull(deps, { trigger: 'test' });
+    const summary = await pull(deps, { trigger: 'test', all: true });
     expect(summary.failed).toBe(0);
     const site = (await allSources(deps)).find((s) => s.kind === 'site')!;
     // The pull discovered the site's feed; the sync must not undo that.

@@ -22,7 +22,7 @@ describe('a 10,000-item feed in a pull', () => {
       await deps.db.orm.insert(sources).values(smallUrls.map((url) => ({ networkSlug: 'small', kind: 'feed' as const, url, fetchUrl: url, createdAt: now })));
 
       const started = Date.now();
-      const summary = await pull(deps, { trigger: 'test' });
+      const summary = await pull(deps, { trigger: 'test', all: true });
       const seconds = (Date.now() - started) / 1000;
       expect(summary.failed).toBe(0);
       expect(summary.reports.find((r) => r.sourceId === big!.id)).toMatchObject({ outcome: 'ok', new: 10_000 });
@@ -31,7 +31,7 @@ describe('a 10,000-item feed in a pull', () => {
       expect(n).toBe(10_000);
       console.log(`10,000-item feed stored in ${seconds.toFixed(1)} s`);
 
-      const again = await pull(deps, { trigger: 'test', network: 'big' });
+      const again = await pull(deps, { trigger: 'test', network: 'big', all: true });
       expect(again.reports[0]!.error).toBeNull();
       expect(again.reports[0]).toMatchObject({ outcome: 'not_modified' });
     } finally {

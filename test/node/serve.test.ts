@@ -13,7 +13,9 @@ import { buildDemoFederation, demoNetworksYaml } from '../../workers/node/demo/c
 import { makeNodeDeps } from '../support/node-deps.ts';
 import { parseNetworksFile } from '../../src/federation/networks-file.ts';
 import { syncFederation } from '../../src/federation/sync.ts';
-import { dispatchDuePulls, DISPATCH_LEASE_MS } from '../../src/ingest/pull.ts';
+import { dispatchDuePulls } from '../../src/ingest/pull.ts';
+import { MIN_REFETCH_MS } from '../../src/ingest/backoff.ts';
+import { manualClock } from '../support/store-fixtures.ts';
 import { pulls, sources } from '../../src/db/schema/index.ts';
 import { schedulePulls } from '../../workers/node/pull-schedule.ts';
 
@@ -57,21 +59,25 @@ describe('intercoop serve', () => {
 describe('pull schedule (node-cron → in-process dispatcher)', () => {
   it('pulls due sources at start-up, holds them while in flight, and never overlaps runs', async () => {
     const deps = makeNodeDeps({ HUB_PULL_CRON: '0 0 1 1 *' });
+    const clock = manualClock(new Date().toISOString());
+    deps.clock = clock;
     try {
       const federation = buildDemoFederation(inject('demoBase'), new Date(inject('demoNow')));
       await syncFederation(deps, parseNetworksFile(demoNetworksYaml(federation, 'https://hub.test')));
       const schedule = schedulePulls(deps);
       await new Promise((r) => setTimeout(r, 50));
-      // Dispatched sources are leased: a tick during the run finds nothing due.
+      // In flight, sources are leased; once pulled, not due before MIN_REFETCH_MS: a tick now finds nothing.
       expect(await dispatchDuePulls(deps)).toBe(0);
       await deps.dispatcher.idle();
+      expect(await dispatchDuePulls(deps)).toBe(0);
       schedule.stop();
       const runs = await deps.db.orm.select().from(pulls);
       expect(runs).toHaveLength(1);
       expect(runs[0]).toMatchObject({ trigger: 'cron', sources: 16, ok: 16 });
-      const leased = await deps.db.orm.select().from(sources).where(eq(sources.status, 'active'));
-      expect(leased.every((s) => s.nextFetchAt < Date.now() + DISPATCH_LEASE_MS && s.lastSuccessAt !== null)).toBe(true);
-      // Due again (healthy sources are due at every tick): the next tick pulls them, all 304.
+      const pulled = await deps.db.orm.select().from(sources).where(eq(sources.status, 'active'));
+      expect(pulled.every((s) => s.lastSuccessAt !== null && s.nextFetchAt === s.lastSuccessAt + MIN_REFETCH_MS)).toBe(true);
+      // The next tick after the minimum interval pulls them again: all 304.
+      clock.advance(MIN_REFETCH_MS + 1);
       expect(await dispatchDuePulls(deps)).toBe(16);
       const last = (await deps.db.orm.select().from(pulls)).at(-1)!;
       expect(last).toMatchObject({ trigger: 'cron', notModified: 16 });

@@ -20,7 +20,7 @@ export function demoPullSuite(runtime: string, makeDeps: () => Promise<Deps>, de
       const federation = buildDemoFederation(demoBase, new Date(demoNow));
       await syncFederation(deps, parseNetworksFile(demoNetworksYaml(federation, 'https://hub.test')));
 
-      const first = await pull(deps, { trigger: 'test' });
+      const first = await pull(deps, { trigger: 'test', all: true });
       const sourceCount = federation.networks.reduce((n, net) => n + Math.max(1, net.feeds.length) + net.agendas.length, 0);
       expect(first.reports.filter((r) => r.outcome !== 'ok')).toEqual([]);
       expect(first.sources).toBe(sourceCount);
@@ -34,7 +34,7 @@ export function demoPullSuite(runtime: string, makeDeps: () => Promise<Deps>, de
       const uids = (await deps.db.orm.select({ uid: eventSources.uid }).from(eventSources)).map((r) => r.uid);
       expect(new Set(uids)).toEqual(new Set(eventUids));
 
-      const second = await pull(deps, { trigger: 'test' });
+      const second = await pull(deps, { trigger: 'test', all: true });
       expect(second).toMatchObject({ sources: sourceCount, notModified: sourceCount, failed: 0, newItems: 0, updatedItems: 0 });
 
       const app = createApp(deps);

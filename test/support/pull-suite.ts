@@ -31,18 +31,18 @@ export function pullSuite(runtime: string, makeDeps: () => Promise<Deps>, base: 
       const stable = await source(deps, `stable-${t}`, `${base}/_pull/stable/${t}`);
       const edit = await source(deps, `edit-${t}`, `${base}/_pull/edit/${t}`);
 
-      const first = await pull(deps, { trigger: 'test', network: stable.networkSlug });
-      const firstEdit = await pull(deps, { trigger: 'test', network: edit.networkSlug });
+      const first = await pull(deps, { trigger: 'test', network: stable.networkSlug, all: true });
+      const firstEdit = await pull(deps, { trigger: 'test', network: edit.networkSlug, all: true });
       expect(first.reports.map((r) => [r.outcome, r.httpStatus, r.new])).toEqual([['ok', 200, 2]]);
       expect(firstEdit.reports.map((r) => [r.outcome, r.new])).toEqual([['ok', 2]]);
       expect((await row(deps, stable.id)).etag).toBe(`"s-${t}"`);
       const itemsBefore = await deps.db.orm.select().from(entries).where(eq(entries.sourceId, stable.id));
 
-      const again = await pull(deps, { trigger: 'test', network: stable.networkSlug });
+      const again = await pull(deps, { trigger: 'test', network: stable.networkSlug, all: true });
       expect(again.reports.map((r) => [r.outcome, r.httpStatus, r.new, r.updated])).toEqual([['not_modified', 304, 0, 0]]);
       expect(await deps.db.orm.select().from(entries).where(eq(entries.sourceId, stable.id))).toEqual(itemsBefore);
 
-      const edited = await pull(deps, { trigger: 'test', network: edit.networkSlug });
+      const edited = await pull(deps, { trigger: 'test', network: edit.networkSlug, all: true });
       expect(edited.reports.map((r) => [r.outcome, r.new, r.updated, r.unchanged])).toEqual([['ok', 1, 1, 1]]);
       const editEntries = await deps.db.orm.select().from(entries).where(eq(entries.sourceId, edit.id));
       expect(editEntries).toHaveLength(3);
@@ -69,7 +69,7 @@ export function pullSuite(runtime: string, makeDeps: () => Promise<Deps>, base: 
       const missing = await source(deps, slug, `${base}/_pull/nothing-here.xml`);
       const good = await source(deps, slug, `${base}/_pull/stable/${t}`);
 
-      const summary = await pull(deps, { trigger: 'test', network: slug });
+      const summary = await pull(deps, { trigger: 'test', network: slug, all: true });
       const by = new Map(summary.reports.map((r) => [r.sourceId, r]));
       expect(by.get(good.id)).toMatchObject({ outcome: 'ok', new: 2 });
       expect(by.get(garbage.id)).toMatchObject({ outcome: 'error' });
@@ -96,7 +96,7 @@ export function pullSuite(runtime: string, makeDeps: () => Promise<Deps>, base: 
       expect(e500Again.errorCount).toBe(2);
       expect(e500Again.nextFetchAt).toBe(clock.now().getTime() + 2 * BACKOFF_BASE_MS);
 
-      const everything = await pull(deps, { trigger: 'test', network: slug });
+      const everything = await pull(deps, { trigger: 'test', network: slug, all: true });
       expect(everything.reports.map((r) => r.sourceId)).not.toContain(gone.id);
     });
 
@@ -116,7 +116,7 @@ export function pullSuite(runtime: string, makeDeps: () => Promise<Deps>, base: 
       };
       const good = await source(deps, slug, `${base}/_pull/stable/${t}`);
       const started = Date.now();
-      const summary = await pull(deps, { trigger: 'test', network: slug });
+      const summary = await pull(deps, { trigger: 'test', network: slug, all: true });
       // Bounded by the per-source timeout, not by the slowest member's whims.
       expect(Date.now() - started).toBeLessThan(10_000);
       const by = new Map(summary.reports.map((r) => [r.sourceId, r]));
@@ -155,13 +155,13 @@ export function pullSuite(runtime: string, makeDeps: () => Promise<Deps>, base: 
       const t = token();
       const moved = await source(deps, `moved-${t}`, `${base}/_pull/moved/${t}`);
       for (const n of [1, 2]) {
-        const s = await pull(deps, { trigger: 'test', network: moved.networkSlug });
+        const s = await pull(deps, { trigger: 'test', network: moved.networkSlug, all: true });
         expect(s.reports[0]!.outcome).toBe(n === 1 ? 'ok' : 'not_modified');
         expect(await row(deps, moved.id)).toMatchObject({ fetchUrl: moved.url, redirectUrl: `${base}/_pull/stable/${t}`, redirectCount: n });
       }
-      await pull(deps, { trigger: 'test', network: moved.networkSlug });
+      await pull(deps, { trigger: 'test', network: moved.networkSlug, all: true });
       expect(await row(deps, moved.id)).toMatchObject({ url: moved.url, fetchUrl: `${base}/_pull/stable/${t}`, redirectUrl: null, redirectCount: 0 });
-      const direct = await pull(deps, { trigger: 'test', network: moved.networkSlug });
+      const direct = await pull(deps, { trigger: 'test', network: moved.networkSlug, all: true });
       expect(direct.reports[0]).toMatchObject({ url: `${base}/_pull/stable/${t}`, outcome: 'not_modified' });
     });
 
@@ -169,10 +169,10 @@ export function pullSuite(runtime: string, makeDeps: () => Promise<Deps>, base: 
       const deps = await makeDeps();
       const t = token();
       const site = await source(deps, `site-${t}`, `${base}/_pull/site/${t}`, 'site');
-      const s = await pull(deps, { trigger: 'test', network: site.networkSlug });
+      const s = await pull(deps, { trigger: 'test', network: site.networkSlug, all: true });
       expect(s.reports[0]).toMatchObject({ outcome: 'ok', new: 2, url: `${base}/_pull/stable/site-${t}` });
       expect(await row(deps, site.id)).toMatchObject({ url: site.url, fetchUrl: `${base}/_pull/stable/site-${t}`, title: `Réseau site-${t}` });
-      const again = await pull(deps, { trigger: 'test', network: site.networkSlug });
+      const again = await pull(deps, { trigger: 'test', network: site.networkSlug, all: true });
       expect(again.reports[0]!.outcome).toBe('not_modified');
     });
   });
