@@ -59,6 +59,11 @@ export function networkError(err: unknown, host: string, midBody: boolean): Inge
   if (err instanceof IngestError) return err;
   const { codes, text } = describe(err);
   const has = (...c: string[]) => c.some((x) => codes.has(x));
+  // Node's connection-time guard (workers/node/guarded-fetch.ts): the address the name led to is private.
+  if (has('EHUB_BLOCKED_ADDRESS')) {
+    const refusal = /adresse privée[^\n]*/.exec(text)?.[0] ?? `adresse privée ou locale refusée (${host})`;
+    return new IngestError('blocked_host', refusal);
+  }
   if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_NODATA') || /getaddrinfo|dns|name (not|could not be) resolved|name resolution/i.test(text)) {
     return new IngestError('dns', `nom de domaine introuvable (${host})`);
   }

@@ -4,6 +4,7 @@ import { leveledLogger, systemClock, type Deps, type Logger } from '../../src/de
 import { openSqlite } from './sqlite.ts';
 import { memoryResponseCache } from '../../src/publish/cache.ts';
 import { smtpMailer } from './smtp-mailer.ts';
+import { guardedFetch } from './guarded-fetch.ts';
 import { inProcessDispatcher, type InProcessDispatcher } from '../../src/ingest/in-process-dispatcher.ts';
 
 export type NodeDeps = Deps & { dispatcher: InProcessDispatcher; close(): Promise<void> };
@@ -16,7 +17,8 @@ export function nodeDeps(options: { env?: Record<string, unknown>; config?: Conf
     config,
     db,
     clock: systemClock,
-    fetch: globalThis.fetch,
+    // With private hosts refused, every connection's own DNS answer is checked too (rebinding).
+    fetch: config.allowPrivateHosts ? globalThis.fetch : guardedFetch(),
     resolver: {
       async lookup(host) {
         const found = await lookup(host, { all: true, verbatim: true });
