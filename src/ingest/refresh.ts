@@ -15,6 +15,8 @@ import { decodeBody } from './decode.ts';
 import { discoverFeeds } from './discover.ts';
 import { parseFeed } from './parse-feed.ts';
 import { storeFeedItems } from './store.ts';
+import { yieldToEventLoop } from './yield.ts';
+import { serialized } from './serialize.ts';
 import { isCalendar, storeCalendar } from '../agenda/store.ts';
 import { followRedirect, nextFetchAfterError, nextFetchAfterSuccess } from './backoff.ts';
 import { IngestError, type ErrorKind, type FetchOutcome, type SourceReport, type StoreResult } from './types.ts';
@@ -100,7 +102,7 @@ async function readDocument(deps: Deps, source: SourceRow, outcome: FetchOutcome
   const text = decodeBody(outcome.body, outcome.contentType);
   const validators = { etag: outcome.etag, lastModified: outcome.lastModified };
   if (source.kind === 'calendar' || isCalendar(text)) {
-    const result = await stage('storage_error', () => storeCalendar(deps, source, text));
+    const result = await serialized(deps.db, () => stage('storage_error', () => storeCalendar(deps, source, text)));
     return { result, title: calendarName(text), validators };
   }
   if (hops === 0 && looksLikeHtml(text)) {
@@ -115,9 +117,13 @@ async function readDocument(deps: Deps, source: SourceRow, outcome: FetchOutcome
     const stored = await readDocument(deps, source, next, hops + 1);
     return { ...stored, title: stored.title ?? wanted.title, discoveredUrl: wanted.url };
   }
-  const feed = await parseFeed(text, outcome.url);
-  const result = await stage('storage_error', () => storeFeedItems(deps, source, feed.items));
-  return { result, title: feed.title, validators };
+  return serialized(deps.db, async () => {
+    const feed = await parseFeed(text, outcome.url);
+    // Parsing and storing are each a long synchronous stretch: let waiting requests in between.
+    await yieldToEventLoop();
+    const result = await stage('storage_error', () => storeFeedItems(deps, source, feed.items));
+    return { result, title: feed.title, validators };
+  });
 }
 
 /** Runs a stage, labelling unexpected failures with the stage's kind. */

@@ -10,6 +10,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { Statement } from '../db/client.ts';
 import { jsonInserts } from '../db/json-insert.ts';
+import { ITEMS_PER_SLICE, yieldToEventLoop } from './yield.ts';
 import { entries, itemBands, items, type EntryRow, type ItemRow } from '../db/schema/items.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { ParsedItem, StoreResult } from './types.ts';
@@ -45,7 +46,9 @@ export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: Pars
 
   // 1. Normalise; a document listing one guid twice keeps the first.
   const prepared = new Map<string, PreparedEntry>();
+  let handled = 0;
   for (const item of parsed) {
+    if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
     const p = await prepareEntry(item);
     if (p && !prepared.has(p.guidHash)) prepared.set(p.guidHash, p);
   }
@@ -76,7 +79,9 @@ export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: Pars
 
   const fresh: Array<{ p: PreparedEntry; fp: Fingerprint; keys: string[]; publishedAt: number }> = [];
   const edited: Array<{ p: PreparedEntry; fp: Fingerprint; keys: string[]; old: NonNullable<ReturnType<typeof existing.get>> }> = [];
+  handled = 0;
   for (const p of prepared.values()) {
+    if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
     const k = known.get(p.guidHash);
     if (k && k.contentHash === p.contentHash) {
       result.unchanged++;
