@@ -4,6 +4,7 @@
  * (seeded PRNG) so figures are comparable from run to run.
  */
 import type { ParsedItem } from '../src/ingest/types.ts';
+import { prng } from './prng.ts';
 
 export interface CorpusEntry {
   /** Ground truth: entries with the same story are one item. */
@@ -18,17 +19,6 @@ const DAY = 86_400_000;
 const STOP = ['le', 'la', 'les', 'de', 'des', 'du', 'et', 'pour', 'avec', 'dans', 'sur', 'un', 'une', 'en', 'au', 'aux', 'par', 'qui', 'que', 'est', 'sont', 'nous', 'vous', 'leur', 'ce', 'cette', 'plus', 'tout'];
 const SYLLABLES = ['co', 'op', 'ra', 'ti', 've', 'mu', 'tu', 'el', 'le', 'ter', 'ri', 'toi', 're', 'so', 'li', 'dai', 'fo', 'rma', 'tion', 'pro', 'jet', 'ha', 'bi', 'tat', 'ag', 'ri', 'cul', 'tu', 're', 'ener', 'gie', 'ci', 'to', 'yen', 'mo', 'bi', 'li', 'te', 'lo', 'cal', 'an', 'ima', 'sa', 'voir', 'fai', 're', 'gou', 'ver', 'nan', 'ce'];
 
-/** Mulberry32: small seeded PRNG. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function buildCorpus(stories: number, seed = 42): CorpusEntry[] {
   const rnd = prng(seed);

@@ -5,6 +5,7 @@
  * dedup has real work to do. Pure and deterministic: source `i` always renders the same bytes,
  * so its ETag is known without rendering it (the all-304 pull costs the server nothing).
  */
+import { prng } from '../prng.ts';
 
 export type BenchFormat = 'rss' | 'atom' | 'json';
 
@@ -65,18 +66,6 @@ const AUTHORS = PEOPLE;
 
 /** Share of each feed's items that relay another member's story. */
 export const RELAY_SHARE = 0.05;
-
-/** Mulberry32, seeded per source and item: the same bytes on every render. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function benchSource(index: number): BenchSource {
   const format = FORMATS[index % FORMATS.length]!;

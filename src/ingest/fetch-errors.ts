@@ -61,8 +61,7 @@ export function networkError(err: unknown, host: string, midBody: boolean): Inge
   const has = (...c: string[]) => c.some((x) => codes.has(x));
   // Node's connection-time guard (workers/node/guarded-fetch.ts): the address the name led to is private.
   if (has('EHUB_BLOCKED_ADDRESS')) {
-    const refusal = /adresse privée[^\n]*/.exec(text)?.[0] ?? `adresse privée ou locale refusée (${host})`;
-    return new IngestError('blocked_host', refusal);
+    return new IngestError('blocked_host', text || `adresse privée ou locale refusée (${host})`);
   }
   if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_NODATA') || /getaddrinfo|dns|name (not|could not be) resolved|name resolution/i.test(text)) {
     return new IngestError('dns', `nom de domaine introuvable (${host})`);

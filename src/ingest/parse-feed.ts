@@ -18,13 +18,20 @@ export async function parseFeed(text: string, baseUrl: string): Promise<ParsedFe
   if (!body.startsWith('<')) {
     throw new IngestError('not_a_feed', 'The document is neither XML nor JSON: not a feed.');
   }
-  const head = stripProlog(body);
-  if (/^<(!doctype\s+html|html[\s>])/i.test(head)) {
+  if (isHtmlPage(body)) {
     throw new IngestError('not_a_feed', 'This is an HTML page, not a feed: give the site address, its feeds are found from <link rel="alternate">.');
   }
   rejectEntityDeclarations(body);
   rejectDeepNesting(body);
   return parseXmlFeed(body, baseUrl);
+}
+
+/**
+ * Whether a document is an HTML page (a site's home page rather than its feed): refresh
+ * follows its <link rel="alternate">, parse refuses it with a hint.
+ */
+export function isHtmlPage(text: string): boolean {
+  return /^<(!doctype\s+html|html[\s>]|head[\s>])/i.test(stripProlog(text.replace(/^\uFEFF/, '').trimStart()));
 }
 
 /** Skips the XML declaration, comments, processing instructions and whitespace before the root. */

@@ -13,7 +13,7 @@ import { sources, type SourceRow } from '../db/schema/sources.ts';
 import { fetchDocument } from './fetch.ts';
 import { decodeBody } from './decode.ts';
 import { discoverFeeds } from './discover.ts';
-import { parseFeed } from './parse-feed.ts';
+import { isHtmlPage, parseFeed } from './parse-feed.ts';
 import { storeFeedItems } from './store.ts';
 import { yieldToEventLoop } from './yield.ts';
 import { serialized } from './serialize.ts';
@@ -35,7 +35,20 @@ interface Stored {
 export async function refreshSource(deps: Deps, source: SourceRow): Promise<SourceReport> {
   const started = Date.now();
   const now = deps.clock.now().getTime();
-  const base = { sourceId: source.id, networkSlug: source.networkSlug, url: source.fetchUrl, kind: source.kind };
+  // Every outcome's report: counts and error empty unless said otherwise.
+  const report = (fields: Pick<SourceReport, 'outcome' | 'httpStatus' | 'nextFetchAt'> & Partial<SourceReport>): SourceReport => ({
+    sourceId: source.id,
+    networkSlug: source.networkSlug,
+    url: source.fetchUrl,
+    kind: source.kind,
+    new: 0,
+    updated: 0,
+    unchanged: 0,
+    errorKind: null,
+    error: null,
+    ...fields,
+    ms: Date.now() - started,
+  });
   let lastStatus: number | null = null;
   try {
     const outcome: FetchOutcome = await fetchDocument(deps, { url: source.fetchUrl, etag: source.etag, lastModified: source.lastModified });
@@ -60,11 +73,11 @@ export async function refreshSource(deps: Deps, source: SourceRow): Promise<Sour
         lastError: 'Flux retiré par son site (HTTP 410 Gone) : il n’est plus relevé.',
         lastErrorKind: 'http_error',
       });
-      return { ...base, outcome: 'gone', httpStatus: 410, new: 0, updated: 0, unchanged: 0, errorKind: null, error: null, nextFetchAt: now, ms: Date.now() - started };
+      return report({ outcome: 'gone', httpStatus: 410, nextFetchAt: now });
     }
     if (outcome.status === 'not_modified') {
       await update(deps, source.id, health);
-      return { ...base, outcome: 'not_modified', httpStatus: outcome.httpStatus, new: 0, updated: 0, unchanged: 0, errorKind: null, error: null, nextFetchAt: health.nextFetchAt!, ms: Date.now() - started };
+      return report({ outcome: 'not_modified', httpStatus: outcome.httpStatus, nextFetchAt: health.nextFetchAt! });
     }
     const stored = await readDocument(deps, source, outcome);
     await update(deps, source.id, {
@@ -73,7 +86,7 @@ export async function refreshSource(deps: Deps, source: SourceRow): Promise<Sour
       ...(stored.discoveredUrl ? { fetchUrl: stored.discoveredUrl, redirectUrl: null, redirectCount: 0 } : {}),
       ...(!source.title && stored.title ? { title: stored.title.slice(0, 300) } : {}),
     });
-    return { ...base, url: stored.discoveredUrl ?? base.url, outcome: 'ok', httpStatus: outcome.httpStatus, ...stored.result, errorKind: null, error: null, nextFetchAt: health.nextFetchAt!, ms: Date.now() - started };
+    return report({ outcome: 'ok', httpStatus: outcome.httpStatus, nextFetchAt: health.nextFetchAt!, ...stored.result, ...(stored.discoveredUrl ? { url: stored.discoveredUrl } : {}) });
   } catch (err) {
     const failure = asIngestError(err);
     const errorCount = source.errorCount + 1;
@@ -93,7 +106,7 @@ export async function refreshSource(deps: Deps, source: SourceRow): Promise<Sour
       deps.log.error('cannot record source error', { sourceId: source.id, error: String(storeErr) });
     }
     deps.log.info('source failed', { sourceId: source.id, url: source.fetchUrl, kind: failure.kind, error: failure.message });
-    return { ...base, outcome: 'error', httpStatus: record.lastStatus ?? null, new: 0, updated: 0, unchanged: 0, errorKind: failure.kind, error: record.lastError!, nextFetchAt, ms: Date.now() - started };
+    return report({ outcome: 'error', httpStatus: record.lastStatus ?? null, errorKind: failure.kind, error: record.lastError!, nextFetchAt });
   }
 }
 
@@ -105,10 +118,10 @@ async function readDocument(deps: Deps, source: SourceRow, outcome: FetchOutcome
     const result = await serialized(deps.db, () => stage('storage_error', () => storeCalendar(deps, source, text)));
     return { result, title: calendarName(text), validators };
   }
-  if (hops === 0 && looksLikeHtml(text)) {
+  if (hops === 0 && isHtmlPage(text)) {
     // A site address (or a feed URL that now serves its home page): follow <link rel="alternate">.
     const found = discoverFeeds(text, outcome.url);
-    const wanted = found.find((f: { kind: string }) => f.kind === 'feed') ?? found[0];
+    const wanted = found.find((f) => f.kind === 'feed') ?? found[0];
     if (!wanted) {
       throw new IngestError('not_a_feed', 'Page HTML sans lien vers un flux (<link rel="alternate" type="application/rss+xml">) : indiquez l’adresse du flux.');
     }
@@ -140,11 +153,6 @@ function asIngestError(err: unknown): IngestError {
   if (err instanceof IngestError) return err;
   // A parser bug or an exotic document: recorded like any other failure, with its message.
   return new IngestError('parse_error', `Lecture impossible : ${(err as Error)?.message ?? String(err)}`);
-}
-
-function looksLikeHtml(text: string): boolean {
-  const head = text.slice(0, 2048).replace(/^\uFEFF/, '').replace(/^(\s*(<\?[\s\S]*?\?>|<!--[\s\S]*?-->))*\s*/, '');
-  return /^<(!doctype\s+html|html[\s>]|head[\s>])/i.test(head);
 }
 
 function calendarName(text: string): string | null {

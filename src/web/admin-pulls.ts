@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
-import { eq } from 'drizzle-orm';
 import type { HubEnv } from '../http.ts';
-import { networks } from '../db/schema/networks.ts';
+import { getDirectoryEntry } from '../db/directory.ts';
 import { pull } from '../ingest/pull.ts';
 import { summaryJson } from '../ingest/pull-json.ts';
 
@@ -14,8 +13,7 @@ export const adminPullRoutes = new Hono<HubEnv>().post('/pull', async (c) => {
   const deps = c.get('deps');
   const network = c.req.query('network') || undefined;
   if (network) {
-    const [known] = await deps.db.orm.select({ slug: networks.slug }).from(networks).where(eq(networks.slug, network));
-    if (!known) return c.json({ error: 'unknown_network', message: `Réseau inconnu : ${network}` }, 404);
+    if (!(await getDirectoryEntry(deps, network))) return c.json({ error: 'unknown_network', message: `Réseau inconnu : ${network}` }, 404);
   }
   const summary = await pull(deps, { trigger: 'admin', network, all: c.req.query('due') !== '1' });
   return c.json(summaryJson(summary));

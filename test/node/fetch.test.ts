@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchDocument } from '../../src/ingest/fetch.ts';
-import { IngestError, type FetchOutcome, type FetchRequest } from '../../src/ingest/types.ts';
 import type { Deps } from '../../src/deps.ts';
 import { HUB_VERSION } from '../../src/version.ts';
 import { fixturesDir, startFixtureServer } from '../support/fixture-server.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
+import { failure, ok } from '../support/fetch-assertions.ts';
 
 /**
  * The fetcher against real HTTP servers on 127.0.0.1 (Node's fetch, real sockets, real gzip),
@@ -28,20 +28,6 @@ const seenHeaders: Record<string, string | string[] | undefined>[] = [];
 
 function count(path: string) {
   hits.set(path, (hits.get(path) ?? 0) + 1);
-}
-
-async function failure(d: Deps, req: FetchRequest): Promise<IngestError> {
-  const result = await fetchDocument(d, req).then(
-    (o) => o,
-    (e: unknown) => e,
-  );
-  expect(result, `${req.url} should fail`).toBeInstanceOf(IngestError);
-  return result as IngestError;
-}
-
-function ok(o: FetchOutcome): Extract<FetchOutcome, { status: 'ok' }> {
-  expect(o.status).toBe('ok');
-  return o as Extract<FetchOutcome, { status: 'ok' }>;
 }
 
 /** Writes `total` bytes in 64 KiB chunks, honouring backpressure; resolves with what was actually written. */

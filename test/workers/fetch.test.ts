@@ -4,7 +4,7 @@ import { workerDeps, type Env } from '../../workers/cloudflare.ts';
 import { loadConfig } from '../../src/env.ts';
 import { silentLogger, type Deps } from '../../src/deps.ts';
 import { fetchDocument } from '../../src/ingest/fetch.ts';
-import { IngestError, type FetchOutcome, type FetchRequest } from '../../src/ingest/types.ts';
+import { failure, ok } from '../support/fetch-assertions.ts';
 
 /**
  * The same fetcher inside workerd (its fetch, its streams, its gzip), against the global
@@ -15,20 +15,6 @@ const port = new URL(base).port;
 const deps = (): Deps => ({ ...workerDeps(env as unknown as Env), log: silentLogger });
 /** HUB_ALLOW_PRIVATE_HOSTS off, as in production. */
 const strict = (): Deps => ({ ...deps(), config: loadConfig({ ...(env as Record<string, unknown>), HUB_ALLOW_PRIVATE_HOSTS: '0' }) });
-
-async function failure(d: Deps, req: FetchRequest): Promise<IngestError> {
-  const result = await fetchDocument(d, req).then(
-    (o) => o,
-    (e: unknown) => e,
-  );
-  expect(result, `${req.url} should fail`).toBeInstanceOf(IngestError);
-  return result as IngestError;
-}
-
-function ok(o: FetchOutcome): Extract<FetchOutcome, { status: 'ok' }> {
-  expect(o.status).toBe('ok');
-  return o as Extract<FetchOutcome, { status: 'ok' }>;
-}
 
 describe('fetchDocument in workerd', () => {
   it('200 with validators, then 304 on If-None-Match and on If-Modified-Since', async () => {

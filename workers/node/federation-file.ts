@@ -18,14 +18,10 @@ export async function syncFederationFile(deps: Deps): Promise<boolean> {
   }
   try {
     const report = await syncFederation(deps, parseNetworksFile(text));
-    deps.log.info('federation synced', { file: deps.config.networksFile, ...flatten(report) });
+    deps.log.info('federation synced', { file: deps.config.networksFile, ...report });
     return true;
   } catch (err) {
     deps.log.error('federation file not loaded', { file: deps.config.networksFile, error: (err as Error).message });
     return false;
   }
-}
-
-function flatten(report: unknown): Record<string, unknown> {
-  return typeof report === 'object' && report ? (report as Record<string, unknown>) : {};
 }

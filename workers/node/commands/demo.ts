@@ -10,7 +10,7 @@ import { schedulePulls } from '../pull-schedule.ts';
 import { syncFederationFile } from '../federation-file.ts';
 import { pull } from '../../../src/ingest/pull.ts';
 import { renderSummary } from './pull.ts';
-import { silentLogger, consoleLogger } from '../../../src/deps.ts';
+import { leveledLogger } from '../../../src/deps.ts';
 
 export async function demoCommand(args: string[]): Promise<number> {
   const once = args.includes('--once');
@@ -25,7 +25,7 @@ export async function demoCommand(args: string[]): Promise<number> {
   today.setUTCHours(0, 0, 0, 0);
   const demo = await prepareDemo({ now: today });
   // The demo's own chatter would drown the summary: only warnings and errors are shown.
-  const log = { ...consoleLogger, info: silentLogger.info };
+  const log = leveledLogger('warn');
   const deps = nodeDeps({ config: demo.config, log });
   try {
     await syncFederationFile(deps);

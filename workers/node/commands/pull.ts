@@ -3,9 +3,8 @@
  * as it finishes (stderr, so stdout stays a clean summary or JSON), then a summary per source.
  * Exit 0 unless the run itself failed: a member's broken feed is reported, not fatal.
  */
-import { eq } from 'drizzle-orm';
 import type { Deps } from '../../../src/deps.ts';
-import { networks } from '../../../src/db/schema/networks.ts';
+import { getDirectoryEntry } from '../../../src/db/directory.ts';
 import { pull } from '../../../src/ingest/pull.ts';
 import type { PullSummary, SourceReport } from '../../../src/ingest/types.ts';
 import { summaryJson } from '../../../src/ingest/pull-json.ts';
@@ -17,8 +16,7 @@ export async function pullCommand(deps: Deps, args: string[], out = process.stdo
     return 2;
   }
   if (options.network) {
-    const [known] = await deps.db.orm.select({ slug: networks.slug }).from(networks).where(eq(networks.slug, options.network));
-    if (!known) {
+    if (!(await getDirectoryEntry(deps, options.network))) {
       err.write(`Réseau inconnu : ${options.network} (voir \`intercoop networks list\`)\n`);
       return 2;
     }
