@@ -27,7 +27,15 @@ export function openSqlite(path: string): Database & { close(): void; raw: Bette
   // checkpoint is a sync of the database file.
   raw.pragma('wal_autocheckpoint = 4000');
   const orm = drizzle(raw, { schema });
-  migrate(orm, { migrationsFolder });
+  try {
+    migrate(orm, { migrationsFolder });
+  } catch (err) {
+    // Two commands started at once on a new file (serve and pull, or tests) both see no
+    // migration applied; the second then finds the first one's tables. Its transaction was
+    // rolled back and the first has recorded its work: reading the journal again settles it.
+    if (!/already exists/.test(String((err as { cause?: unknown }).cause ?? err))) throw err;
+    migrate(orm, { migrationsFolder });
+  }
   // Statements of a batch come from the query builder; their SQL repeats from one stored
   // document to the next (same inserts, same updates), so the prepared statements are kept by
   // SQL text instead of being prepared anew for every run.
