@@ -14,6 +14,7 @@ import { networkPages } from './web/pages/networks.tsx';
 import { agendaRoutes } from './agenda/routes.tsx';
 import { adminPullRoutes } from './web/admin-pulls.ts';
 import { adminFederationRoutes } from './web/admin-federation.ts';
+import { answerBeforeRouting } from './publish/fast-path.ts';
 
 /**
  * The one Hono app, used by the Node server, the Worker and the tests alike.
@@ -50,5 +51,10 @@ export function createApp(deps: Deps): Hono<HubEnv> {
     deps.log.error('request failed', { path: new URL(c.req.url).pathname, error: String((err as Error)?.stack ?? err) });
     return c.json({ error: 'internal', message: 'Internal error' }, 500);
   });
+
+  // Feeds already rendered, or already held by the reader, are answered before routing (publish/fast-path.ts).
+  // app.request() goes through app.fetch too, so tests see what servers see.
+  const route = app.fetch;
+  app.fetch = (request, env, ctx) => answerBeforeRouting(deps, request) ?? route(request, env, ctx);
   return app;
 }

@@ -15,6 +15,8 @@ export interface ResponseCache {
   /** `key` is an absolute URL (the Cache API wants one). */
   match(key: string): Promise<Response | undefined>;
   put(key: string, res: Response): Promise<void>;
+  /** `versioned` only: match, synchronously (publish/fast-path.ts answers before routing with it). */
+  peek?(key: string): Response | undefined;
 }
 
 interface Stored {
@@ -40,13 +42,16 @@ export function memoryResponseCache(options: { maxEntries?: number; maxBytes?: n
   return {
     mode: 'versioned',
     versionTtlMs: options.versionTtlMs ?? 0,
-    async match(key) {
+    peek(key) {
       const hit = map.get(key);
       if (!hit) return undefined;
       map.delete(key);
       map.set(key, hit); // most recently used last
       // Uint8Array body + plain headers: @hono/node-server writes such a Response straight out.
       return new Response(hit.body, { status: hit.status, headers: { ...hit.headers } });
+    },
+    async match(key) {
+      return this.peek!(key);
     },
     async put(key, res) {
       const body = new Uint8Array(await res.arrayBuffer());

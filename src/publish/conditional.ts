@@ -5,6 +5,7 @@
  */
 import type { Deps } from '../deps.ts';
 import { storeVersion } from '../db/river.ts';
+import { rememberValidator } from './fast-path.ts';
 
 /** What a feed renderer produces. */
 export interface Rendered {
@@ -64,6 +65,17 @@ function answer(req: Request, res: Response): Response {
 
 const versionMemo = new WeakMap<object, { version: string; at: number }>();
 
+/**
+ * The store version as last read, if that read is still trusted (`versioned` caches with a
+ * TTL only); null when the next request must read it again. Synchronous on purpose: see early-304.ts.
+ */
+export function trustedVersion(deps: Deps): string | null {
+  const ttlMs = deps.responseCache?.mode === 'versioned' ? (deps.responseCache.versionTtlMs ?? 0) : 0;
+  if (ttlMs <= 0) return null;
+  const memo = versionMemo.get(deps.db);
+  return memo && performance.now() - memo.at < ttlMs ? memo.version : null;
+}
+
 /** The store version, re-read at most every `ttlMs` (per database). */
 async function currentVersion(deps: Deps, ttlMs: number): Promise<string> {
   if (ttlMs <= 0) return storeVersion(deps);
@@ -73,6 +85,11 @@ async function currentVersion(deps: Deps, ttlMs: number): Promise<string> {
   const version = await storeVersion(deps);
   versionMemo.set(deps.db, { version, at: now });
   return version;
+}
+
+/** Where the in-memory cache keeps the rendering of `key` at a store version, per encoding. */
+export function versionedCacheKey(key: string, version: string, gzip: boolean): string {
+  return `${key}#v=${version}${gzip ? '#gzip' : ''}`;
 }
 
 /** True when the reader takes gzip (Accept-Encoding: gzip, not refused with q=0). */
@@ -107,11 +124,12 @@ export async function serveCached(deps: Deps, req: Request, key: string, render:
   const gz = cache?.mode === 'versioned' && acceptsGzip(req.headers.get('accept-encoding'));
   // One ETag per representation (RFC 9110 §8.8.3): the gzip copy has its own.
   const etag = gz ? `"${tag}-gz"` : `"${tag}"`;
+  if (cache?.mode === 'versioned') rememberValidator(deps, req.url, { version, tag, key });
   // The ETag is known before rendering: a reader who has this version costs no rendering.
   if (req.headers.get('if-none-match') !== null && (isNotModified(req, `"${tag}"`, null) || isNotModified(req, `"${tag}-gz"`, null))) {
     return notModified({ etag, 'cache-control': FEED_CACHE_CONTROL, vary: 'accept-encoding' });
   }
-  const versionedKey = `${key}#v=${version}${gz ? '#gzip' : ''}`;
+  const versionedKey = versionedCacheKey(key, version, gz);
   if (cache?.mode === 'versioned') {
     const hit = await cache.match(versionedKey);
     // Its ETag is `etag` (same version, same key), already compared above: only a date is left.

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { execFileSync } from 'node:child_process';
 import type { ServerType } from '@hono/node-server';
 import { createApp } from '../../src/app.ts';
 import { storeFeedItems } from '../../src/ingest/store.ts';
 import { sources } from '../../src/db/schema/index.ts';
 import { startServer } from '../../workers/node/serve.ts';
+import { answerBeforeRouting } from '../../src/publish/fast-path.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import { seedFederation } from '../support/publish-seed.ts';
 import { parsedItem } from '../support/store-fixtures.ts';
@@ -167,6 +169,51 @@ describe('unified feed (Node, real SQLite, real validators)', () => {
     expect(after.status).toBe(200);
     expect(after.headers.get('etag')).not.toBe(etag);
     expect(await after.text()).toContain('Toute nouvelle actualité du réseau');
+  });
+
+  it('answers repeat requests before routing, exactly as the routed answer, until the store changes', async () => {
+    const url = `${base}/networks/animacoop/feed.json?limit=5`;
+    const req = (headers: Record<string, string> = {}) => new Request(url, { headers });
+    // The hub's own headers; the HTTP server adds the transport ones (date, content-length…).
+    const own = (h: Headers) => Object.fromEntries([...h].filter(([name]) => !['connection', 'content-length', 'date', 'keep-alive'].includes(name)));
+    // Unknown before the first routed answer, whatever the request.
+    expect(answerBeforeRouting(deps, req())).toBeNull();
+    const routed = await fetch(url, { headers: { 'accept-encoding': 'identity' } });
+    const routedBody = await routed.text();
+    const routedGz = await get(url, { 'accept-encoding': 'gzip' });
+    const etag = routed.headers.get('etag')!;
+
+    const early = answerBeforeRouting(deps, req());
+    expect(early?.status).toBe(200);
+    expect(own(early!.headers)).toEqual(own(routed.headers));
+    expect(await early!.text()).toBe(routedBody);
+    const earlyGz = answerBeforeRouting(deps, req({ 'accept-encoding': 'gzip' }));
+    expect(earlyGz?.headers.get('etag')).toBe(routedGz.headers.get('etag'));
+    expect(new Uint8Array(await earlyGz!.arrayBuffer())).toEqual(new Uint8Array(await routedGz.arrayBuffer()));
+    const early304 = answerBeforeRouting(deps, req({ 'if-none-match': `W/"x", ${etag}` }));
+    expect(early304?.status).toBe(304);
+    const routed304 = await fetch(url, { headers: { 'if-none-match': etag, 'accept-encoding': 'identity' } });
+    expect(routed304.status).toBe(304);
+    expect(own(early304!.headers)).toEqual(own(routed304.headers));
+    // The app's fetch (what the servers call) answers them at once, not through a promise.
+    expect(app.fetch(req({ 'if-none-match': etag }))).toBeInstanceOf(Response);
+    expect(app.fetch(req({ 'if-none-match': '"other"' }))).toBeInstanceOf(Promise);
+    // What it cannot decide alone is routed: another ETag, a date, another method or URL.
+    expect(answerBeforeRouting(deps, req({ 'if-none-match': '"other"' }))).toBeNull();
+    expect(answerBeforeRouting(deps, req({ 'if-modified-since': routed.headers.get('last-modified')! }))).toBeNull();
+    expect(answerBeforeRouting(deps, new Request(url, { method: 'HEAD' }))).toBeNull();
+    expect(answerBeforeRouting(deps, new Request(`${url}&tag=ess`))).toBeNull();
+
+    // A new story: once the version read expires (1 s on Node) nothing is answered early and
+    // the routed answer has the story.
+    const [src] = await deps.db.orm.select().from(sources).where(eq(sources.networkSlug, 'animacoop')).limit(1);
+    await storeFeedItems(deps, src!, [parsedItem({ guid: 'early-1', url: 'https://animacoop.example/tot', title: 'Une actualité qui invalide le chemin court', published: new Date() })]);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(answerBeforeRouting(deps, req({ 'if-none-match': etag }))).toBeNull();
+    expect(answerBeforeRouting(deps, req())).toBeNull();
+    const fresh = await fetch(url, { headers: { 'if-none-match': etag } });
+    expect(fresh.status).toBe(200);
+    expect(await fresh.text()).toContain('Une actualité qui invalide le chemin court');
   });
 
   it('keeps a gzip copy for readers that accept it, with its own ETag', async () => {
