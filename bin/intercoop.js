@@ -1,12 +1,8 @@
 #!/usr/bin/env node
-// The `intercoop` command. The hub is written in TypeScript and run through tsx, so a
-// clone works with `npm install` alone: no build step to forget.
-import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
+// The `intercoop` command. The hub is written in TypeScript; bin/bundle.js turns it into one
+// JavaScript file on each start, so a clone works with `npm install` alone.
+import { bundle } from './bundle.js';
 
-// The project's own tsconfig (JSX through hono/jsx), wherever the command is run from:
-// tsx would otherwise look for one in the current directory.
-register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
 // `intercoop networks list | head`: a closed pipe ends the command quietly, as for any Unix tool.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err) => {
@@ -14,7 +10,7 @@ for (const stream of [process.stdout, process.stderr]) {
     throw err;
   });
 }
-const { main } = await import('../workers/node.ts');
+const { main } = await import(await bundle('workers/node.ts'));
 const code = await main(process.argv.slice(2));
 // A finished command exits now: idle keep-alive connections to member servers would
 // otherwise hold the process for seconds. Output is flushed first.

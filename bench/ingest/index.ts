@@ -14,6 +14,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { bundle } from '../../bin/bundle.js';
 import { argValue } from './server.ts';
 import type { HubFigures, PhaseFigures } from './hub.ts';
 
@@ -43,7 +44,8 @@ async function runSize(sources: number, argv: string[]): Promise<HubFigures> {
     const profileDir = here(`../out/ingest-profile-${sources}-${Date.now()}`);
     const profile = argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
     if (profile.length) mkdirSync(profileDir, { recursive: true });
-    const hub = child('./hub.ts', hubArgs, profile);
+    // The hub runs as `intercoop` does: bundled, plain JavaScript, no TypeScript loader resident.
+    const hub = fork(fileURLToPath(await bundle('bench/ingest/hub.ts')), hubArgs, { execArgv: profile, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const figures = await firstMessage<HubFigures>(hub, 'the hub');
     await new Promise((resolve) => (hub.exitCode !== null ? resolve(null) : hub.once('exit', resolve)));
     return figures;

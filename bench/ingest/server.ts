@@ -98,7 +98,8 @@ export async function serveFederation(options: FederationOptions): Promise<Feder
   };
 }
 
-const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/bench\//, '/bench/'));
+// By name: the hub's bundle (bench/ingest/index.ts) includes this module for argValue and feedUrl.
+const isMain = /bench\/ingest\/server\.ts$/.test(process.argv[1] ?? '');
 if (isMain) {
   const argv = process.argv.slice(2);
   const options: FederationOptions = {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
@@ -10,7 +10,19 @@ import type { Database, HubOrm, Statement } from '../../src/db/client.ts';
 /** Distinct SQL texts kept prepared (the store and the pull use a few dozen). */
 const PREPARED_CACHE = 256;
 
-export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+/**
+ * The project's `drizzle/` folder, found upwards from this module: it runs from its source
+ * file (tests, tsx) or from the bundle bin/bundle.js writes in node_modules/.cache.
+ */
+function findMigrations(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'drizzle');
+    if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate;
+    if (dirname(dir) === dir) throw new Error(`No drizzle/ migrations folder above ${from}`);
+  }
+}
+
+export const migrationsFolder = findMigrations(dirname(fileURLToPath(import.meta.url)));
 
 /**
  * Opens (creating if needed) the SQLite file and applies pending migrations.
