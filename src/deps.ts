@@ -1,5 +1,6 @@
 import type { Config } from './env.ts';
 import type { Database } from './db/client.ts';
+import type { FeedReader } from './ingest/feed-reader.ts';
 import type { ResponseCache } from './publish/cache.ts';
 
 /** Time, injectable so tests and the digest can travel. */
@@ -81,4 +82,6 @@ export interface Deps {
    * Workers, an in-memory LRU on Node. Absent or null: every request renders.
    */
   responseCache?: ResponseCache | null;
+  /** Reads feed documents for the pull (see ingest/feed-reader.ts); absent: in line. */
+  feedReader?: FeedReader;
 }

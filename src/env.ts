@@ -24,6 +24,7 @@ const schema = z.object({
   HUB_FETCH_MAX_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   HUB_FETCH_CONCURRENCY: z.coerce.number().int().positive().default(8),
   HUB_FETCH_PER_HOST: z.coerce.number().int().positive().default(2),
+  HUB_PARSE_THREADS: z.coerce.number().int().min(0).max(16).optional(),
   HUB_SECRET: z.string().optional(),
   HUB_MAIL_API_URL: z.string().url().default('https://api.resend.com/emails'),
   HUB_MAIL_API_KEY: z.string().min(1).optional(),
@@ -43,6 +44,8 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string | undefined;
   fetch: { timeoutMs: number; maxBytes: number; concurrency: number; perHost: number };
+  /** Threads reading feed documents during pulls (Node; 0: in line). Unset: the runtime decides. */
+  parseThreads: number | undefined;
   /** Key for signed tokens (newsletter); falls back to the admin token, then to a per-database random key. */
   secret: string | undefined;
   /** Workers mailer: a Resend-compatible HTTP email API (see src/digest/http-mailer.ts). */
@@ -82,6 +85,7 @@ export function loadConfig(raw: Record<string, unknown>): Config {
       concurrency: e.HUB_FETCH_CONCURRENCY,
       perHost: e.HUB_FETCH_PER_HOST,
     },
+    parseThreads: e.HUB_PARSE_THREADS,
     secret: e.HUB_SECRET ?? e.HUB_ADMIN_TOKEN,
     mailApi: { url: e.HUB_MAIL_API_URL, key: e.HUB_MAIL_API_KEY },
     logLevel: e.HUB_LOG_LEVEL,

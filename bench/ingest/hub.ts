@@ -110,6 +110,8 @@ if (process.argv.includes('--ports')) {
   const env: Record<string, string> = {};
   const concurrency = argv.indexOf('--concurrency');
   if (concurrency !== -1) env.HUB_FETCH_CONCURRENCY = argv[concurrency + 1]!;
+  const threads = argv.indexOf('--parse-threads');
+  if (threads !== -1) env.HUB_PARSE_THREADS = argv[threads + 1]!;
   const pragmas = argv.flatMap((a, i) => (a === '--sqlite-pragma' ? [argv[i + 1]!] : []));
   runHub(ports, argValue(argv, 'sources', 1000), argValue(argv, 'items', 50), env, pragmas).then(
     (figures) => {

@@ -4,7 +4,7 @@
  * again with every member answering 304. Runs 250, 500 and 1,000 sources by default to show
  * whether memory stays flat in the number of sources; `--sources N` runs one size.
  *
- *   npm run bench:ingest -- [--sources 1000] [--items 50] [--hosts 50] [--concurrency 8] [--gzip] [--profile] [--sqlite-pragma 'cache_size=-131072' …]
+ *   npm run bench:ingest -- [--sources 1000] [--items 50] [--hosts 50] [--concurrency 8] [--parse-threads N] [--gzip] [--profile] [--sqlite-pragma 'cache_size=-131072' …]
  *
  * --profile writes a V8 CPU profile of each hub run to bench/out/ (open in Chrome DevTools).
  * Targets (issue 7, 2 cores): cold ≥ 2,000 items/s including dedup and storage; the all-304
@@ -38,7 +38,7 @@ async function runSize(sources: number, argv: string[]): Promise<HubFigures> {
   try {
     const { ports } = await firstMessage<{ ports: number[] }>(server, 'the federation server');
     const hubArgs = ['--ports', ports.join(','), '--sources', String(sources), '--items', String(items)];
-    if (argv.includes('--concurrency')) hubArgs.push('--concurrency', argv[argv.indexOf('--concurrency') + 1]!);
+    for (const flag of ['--concurrency', '--parse-threads']) if (argv.includes(flag)) hubArgs.push(flag, argv[argv.indexOf(flag) + 1]!);
     argv.forEach((a, i) => a === '--sqlite-pragma' && hubArgs.push(a, argv[i + 1]!));
     // One directory per run: tsx's loader thread writes a profile of its own next to the main one.
     const profileDir = here(`../out/ingest-profile-${sources}-${Date.now()}`);

@@ -13,8 +13,9 @@ import { sources, type SourceRow } from '../db/schema/sources.ts';
 import { fetchDocument } from './fetch.ts';
 import { decodeBody } from './decode.ts';
 import { discoverFeeds } from './discover.ts';
-import { isHtmlPage, parseFeed } from './parse-feed.ts';
-import { storeFeedItems } from './store.ts';
+import { isHtmlPage } from './parse-feed.ts';
+import { storePreparedItems } from './store.ts';
+import { inlineFeedReader } from './feed-reader.ts';
 import { yieldToEventLoop } from './yield.ts';
 import { serialized } from './serialize.ts';
 import { isCalendar, storeCalendar } from '../agenda/store.ts';
@@ -130,11 +131,14 @@ async function readDocument(deps: Deps, source: SourceRow, outcome: FetchOutcome
     const stored = await readDocument(deps, source, next, hops + 1);
     return { ...stored, title: stored.title ?? wanted.title, discoveredUrl: wanted.url };
   }
+  const reader = deps.feedReader ?? inlineFeedReader;
+  // Read off the main thread: before this document's turn, while another one is stored.
+  const readAhead = reader.offThread ? await reader.read(text, outcome.url) : null;
   return serialized(deps.db, async () => {
-    const feed = await parseFeed(text, outcome.url);
-    // Parsing and storing are each a long synchronous stretch: let waiting requests in between.
+    const feed = readAhead ?? (await reader.read(text, outcome.url));
+    // Reading and storing are each a long synchronous stretch: let waiting requests in between.
     await yieldToEventLoop();
-    const result = await stage('storage_error', () => storeFeedItems(deps, source, feed.items));
+    const result = await stage('storage_error', () => storePreparedItems(deps, source, feed.items));
     return { result, title: feed.title, validators };
   });
 }

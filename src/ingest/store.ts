@@ -14,7 +14,7 @@ import { ITEMS_PER_SLICE, yieldToEventLoop } from './yield.ts';
 import { entries, itemBands, items, type EntryRow, type ItemRow } from '../db/schema/items.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { ParsedItem, StoreResult } from './types.ts';
-import { prepareEntry, type PreparedEntry } from './dedupe/prepare.ts';
+import { prepareItems, type PreparedItem } from './dedupe/prepare.ts';
 import { fingerprint, indexKeys, type Fingerprint } from './dedupe/fingerprint.ts';
 import { Matcher, type MatchDecision } from './dedupe/matcher.ts';
 import { deriveItem, itemDiffers, type EntrySource } from './dedupe/best-item.ts';
@@ -39,19 +39,18 @@ function publicationFor(raw: number | null, firstSeen: number): number {
 
 /** Store a parsed document's items for `source` (see module doc). */
 export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: ParsedItem[], options: StoreOptions = {}): Promise<StoreResult> {
+  return storePreparedItems(deps, source, await prepareItems(parsed), options);
+}
+
+/** Store a document's items already normalised by prepareItems (here or in another thread). */
+export async function storePreparedItems(deps: Deps, source: SourceRow, preparedItems: PreparedItem[], options: StoreOptions = {}): Promise<StoreResult> {
   const now = deps.clock.now().getTime();
   const orm = deps.db.orm;
   const result: StoreResult = { new: 0, updated: 0, unchanged: 0 };
   const dedupe = options.dedupe !== false;
 
-  // 1. Normalise; a document listing one guid twice keeps the first.
-  const prepared = new Map<string, PreparedEntry>();
-  let handled = 0;
-  for (const item of parsed) {
-    if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
-    const p = await prepareEntry(item);
-    if (p && !prepared.has(p.guidHash)) prepared.set(p.guidHash, p);
-  }
+  // 1. Normalised by prepareItems, one entry per guid.
+  const prepared = new Map(preparedItems.map((p) => [p.guidHash, p]));
   if (!prepared.size) return result;
 
   // 2. What this source already has under these guids: content hashes from a covering index,
@@ -77,9 +76,9 @@ export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: Pars
     for (const { guidHash, ...r } of rows) existing.set(guidHash, r);
   }
 
-  const fresh: Array<{ p: PreparedEntry; fp: Fingerprint; keys: string[]; publishedAt: number }> = [];
-  const edited: Array<{ p: PreparedEntry; fp: Fingerprint; keys: string[]; old: NonNullable<ReturnType<typeof existing.get>> }> = [];
-  handled = 0;
+  const fresh: Array<{ p: PreparedItem; fp: Fingerprint; keys: string[]; publishedAt: number }> = [];
+  const edited: Array<{ p: PreparedItem; fp: Fingerprint; keys: string[]; old: NonNullable<ReturnType<typeof existing.get>> }> = [];
+  let handled = 0;
   for (const p of prepared.values()) {
     if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
     const k = known.get(p.guidHash);
@@ -88,7 +87,7 @@ export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: Pars
       continue;
     }
     const old = existing.get(p.guidHash);
-    const fp = dedupe ? fingerprint(p.title, p.contentHtml, p.summary) : NO_FINGERPRINT;
+    const fp = dedupe ? (p.fp ?? fingerprint(p.title, p.contentHtml, p.summary)) : NO_FINGERPRINT;
     if (old) edited.push({ p, fp, keys: indexKeys(fp), old });
     else fresh.push({ p, fp, keys: indexKeys(fp), publishedAt: publicationFor(p.rawPublished, now) });
   }

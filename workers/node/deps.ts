@@ -1,4 +1,5 @@
 import { lookup } from 'node:dns/promises';
+import { availableParallelism } from 'node:os';
 import { loadConfig, type Config } from '../../src/env.ts';
 import { leveledLogger, systemClock, type Deps, type Logger } from '../../src/deps.ts';
 import { openSqlite } from './sqlite.ts';
@@ -6,6 +7,12 @@ import { memoryResponseCache } from '../../src/publish/cache.ts';
 import { smtpMailer } from './smtp-mailer.ts';
 import { guardedFetch } from './guarded-fetch.ts';
 import { inProcessDispatcher, type InProcessDispatcher } from '../../src/ingest/in-process-dispatcher.ts';
+import { feedReaderPool } from './feed-reader-pool.ts';
+
+/** One core stays with the main thread (SQLite, HTTP); readers take the others, up to 2. */
+function defaultParseThreads(): number {
+  return Math.min(2, Math.max(0, availableParallelism() - 1));
+}
 
 export type NodeDeps = Deps & { dispatcher: InProcessDispatcher; close(): Promise<void> };
 
@@ -13,6 +20,8 @@ export type NodeDeps = Deps & { dispatcher: InProcessDispatcher; close(): Promis
 export function nodeDeps(options: { env?: Record<string, unknown>; config?: Config; log?: Logger } = {}): NodeDeps {
   const config = options.config ?? loadConfig(options.env ?? process.env);
   const db = openSqlite(config.dbPath);
+  const threads = config.parseThreads ?? defaultParseThreads();
+  const feedReader = threads > 0 ? feedReaderPool(threads) : undefined;
   const deps: NodeDeps = {
     config,
     db,
@@ -31,8 +40,10 @@ export function nodeDeps(options: { env?: Record<string, unknown>; config?: Conf
     log: options.log ?? leveledLogger(config.logLevel),
     // Feeds are re-rendered when the store changes; its version is re-read at most once a second.
     responseCache: memoryResponseCache({ versionTtlMs: 1000 }),
+    feedReader,
     async close() {
       await deps.dispatcher.idle();
+      await feedReader?.close();
       await deps.mailer?.close?.();
       db.close();
     },

@@ -3,6 +3,8 @@ import type { ParsedItem, Enclosure } from '../types.ts';
 import { canonicalItemUrl } from '../canonical-url.ts';
 import { htmlToText } from './text.ts';
 import { sha256Hex } from './hash.ts';
+import { fingerprint, type Fingerprint } from './fingerprint.ts';
+import { ITEMS_PER_SLICE, yieldToEventLoop } from '../yield.ts';
 
 export interface PreparedEntry {
   /** sha-256 of the guid, else of the canonical URL, else of title + date. */
@@ -72,4 +74,28 @@ export async function prepareEntry(item: ParsedItem): Promise<PreparedEntry | nu
   };
   const [guidHash, contentHash] = await Promise.all([sha256Hex(identity), sha256Hex(JSON.stringify(fields))]);
   return { guidHash, contentHash, ...fields };
+}
+
+/** An entry ready to store; `fp` when its fingerprint was computed ahead (off the main thread). */
+export interface PreparedItem extends PreparedEntry {
+  fp?: Fingerprint;
+}
+
+/**
+ * A document's items, normalised; a document listing one guid twice keeps the first.
+ * `fingerprints`: compute every item's dedup fingerprint now. The store otherwise computes
+ * them for new and edited entries only, which is less work in total: ahead is for a thread
+ * that would be idle anyway (workers/node/feed-reader-pool.ts).
+ */
+export async function prepareItems(parsed: ParsedItem[], options: { fingerprints?: boolean } = {}): Promise<PreparedItem[]> {
+  const prepared = new Map<string, PreparedItem>();
+  let handled = 0;
+  for (const item of parsed) {
+    if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
+    const p: PreparedItem | null = await prepareEntry(item);
+    if (!p || prepared.has(p.guidHash)) continue;
+    if (options.fingerprints) p.fp = fingerprint(p.title, p.contentHtml, p.summary);
+    prepared.set(p.guidHash, p);
+  }
+  return [...prepared.values()];
 }

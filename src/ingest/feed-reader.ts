@@ -1,0 +1,38 @@
+/**
+ * Reading a feed document: parse it, then normalise its items for the store. Pure CPU work on
+ * one document, so a runtime with threads to spare can do it elsewhere while the main thread
+ * stores the previous document (Node: workers/node/feed-reader-pool.ts); the default reads in
+ * line, as Workers do.
+ */
+import { parseFeed } from './parse-feed.ts';
+import { prepareItems, type PreparedItem } from './dedupe/prepare.ts';
+
+/** A read feed document: what the source learns (its title) and what the store takes. */
+export interface ReadFeed {
+  title: string | null;
+  items: PreparedItem[];
+}
+
+export interface FeedReader {
+  /**
+   * True when reading happens off the main thread: refresh then reads before taking its turn
+   * to store (serialize.ts), so reading one document overlaps with storing another.
+   */
+  readonly offThread: boolean;
+  /** Throws IngestError like parseFeed. */
+  read(text: string, url: string): Promise<ReadFeed>;
+}
+
+/**
+ * The read itself. `fingerprints` computes every item's dedup fingerprint ahead: worth it
+ * off the main thread only (in line, the store computes them for new entries alone).
+ */
+export async function readFeed(text: string, url: string, options: { fingerprints?: boolean } = {}): Promise<ReadFeed> {
+  const feed = await parseFeed(text, url);
+  return { title: feed.title, items: await prepareItems(feed.items, options) };
+}
+
+export const inlineFeedReader: FeedReader = {
+  offThread: false,
+  read: (text, url) => readFeed(text, url),
+};

@@ -1,0 +1,118 @@
+/**
+ * Feed documents read on a thread (workers/node/feed-reader-pool.ts): the same reading as in
+ * line, errors with their kind, a dying thread failing its document alone, and the store
+ * ending with the same rows whichever way the items were read.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { inlineFeedReader, readFeed } from '../../src/ingest/feed-reader.ts';
+import { IngestError } from '../../src/ingest/types.ts';
+import { storePreparedItems } from '../../src/ingest/store.ts';
+import { entries, items } from '../../src/db/schema/index.ts';
+import { feedReaderPool } from '../../workers/node/feed-reader-pool.ts';
+import { renderSource } from '../../bench/ingest/federation.ts';
+import { makeNodeDeps } from '../support/node-deps.ts';
+import { addSource } from '../support/store-fixtures.ts';
+
+const NOW = Date.UTC(2026, 10, 20);
+const base = () => 'https://membres.example';
+/** Members of the bench federation: RSS, Atom and JSON Feed documents, with relays. */
+const doc = (i: number, n = 20, members = 40) => {
+  const feed = renderSource(base, i, n, members, NOW);
+  return { text: feed.body, url: `https://membres.example/${i}.xml` };
+};
+
+async function rejection(p: Promise<unknown>): Promise<IngestError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(IngestError);
+  return err as IngestError;
+}
+
+describe('feed reader threads', () => {
+  const pool = feedReaderPool(2);
+  afterAll(() => pool.close());
+
+  it('read as in line, with every fingerprint computed ahead', async () => {
+    for (const i of [0, 1, 2, 3]) {
+      const { text, url } = doc(i);
+      const threaded = await pool.read(text, url);
+      expect(threaded).toEqual(await readFeed(text, url, { fingerprints: true }));
+      expect(threaded.items.length).toBe(20);
+      expect(threaded.items.every((item) => item.fp && item.fp.minhash.length > 0)).toBe(true);
+      const inline = await inlineFeedReader.read(text, url);
+      expect(inline.items.every((item) => item.fp === undefined)).toBe(true);
+      expect(threaded.items.map(({ fp: _fp, ...rest }) => rest)).toEqual(inline.items);
+    }
+  });
+
+  it('reads many documents at once, each answer to its own request', async () => {
+    const docs = Array.from({ length: 24 }, (_, i) => doc(i, 5 + (i % 7)));
+    const read = await Promise.all(docs.map((d) => pool.read(d.text, d.url)));
+    read.forEach((feed, i) => expect(feed.items.length).toBe(5 + (i % 7)));
+    expect(read.map((f) => f.title)).toEqual(await Promise.all(docs.map(async (d) => (await readFeed(d.text, d.url)).title)));
+  });
+
+  it('returns reading errors with their kind and message', async () => {
+    const html = await rejection(pool.read('<!doctype html><html><body>Accueil</body></html>', 'https://x.example/'));
+    expect(html.kind).toBe('not_a_feed');
+    const json = await rejection(pool.read('{"version": "https://jsonfeed.org/version/1.1", "items": [', 'https://x.example/feed.json'));
+    expect(json.kind).toBe('parse_error');
+    expect(json.message).toMatch(/Invalid JSON/);
+    // The threads are still there for the next document.
+    expect((await pool.read(doc(5).text, doc(5).url)).items.length).toBe(20);
+  });
+
+  it('a thread that runs out of memory fails its document only; a new thread reads the next', async () => {
+    const small = feedReaderPool(1, { threadHeapMb: 16 });
+    try {
+      // 3.7 MB of tiny items: each becomes objects, far more than 16 MB of heap once parsed.
+      const huge = `<?xml version="1.0"?><rss version="2.0"><channel><title>Énorme</title>${'<item><title>a</title><link>https://x.example/a</link></item>'.repeat(60_000)}</channel></rss>`;
+      const err = await rejection(small.read(huge, 'https://x.example/huge.xml'));
+      expect(err.kind).toBe('parse_error');
+      expect(err.message).toBe('Lecture impossible : le document demande plus de 16 Mo de mémoire pour être lu');
+      const next = await small.read(doc(6).text, doc(6).url);
+      expect(next.items.length).toBe(20);
+    } finally {
+      await small.close();
+    }
+  }, 60_000);
+
+  it('a closed pool refuses new documents', async () => {
+    const closing = feedReaderPool(1);
+    await closing.read(doc(7).text, doc(7).url);
+    await closing.close();
+    await expect(closing.read(doc(7).text, doc(7).url)).rejects.toThrow(/closed/);
+  });
+
+  it('the store ends with the same rows whether items were read on a thread or in line', async () => {
+    const rowsAfter = async (reader: 'thread' | 'inline') => {
+      const deps = makeNodeDeps();
+      try {
+        const sources = [await addSource(deps, 'reseau-a'), await addSource(deps, 'reseau-b')];
+        // Two members relaying each other's stories: dedup decides with the fingerprints.
+        for (const [k, i] of [0, 1].entries()) {
+          const { text, url } = doc(i, 20, 2);
+          const feed = reader === 'thread' ? await pool.read(text, url) : await inlineFeedReader.read(text, url);
+          await storePreparedItems(deps, sources[k]!, feed.items);
+        }
+        const e = await deps.db.orm.select().from(entries).orderBy(entries.id);
+        const it = await deps.db.orm.select().from(items);
+        // Ids and first-seen times differ between two stores; what dedup decided must not.
+        const stories = new Map(it.map((row) => [row.id, row.title]));
+        return {
+          entries: e.map(({ id: _id, itemId, firstSeenAt: _f, publishedAt: _p, updatedAt: _u, ...rest }) => ({ ...rest, story: stories.get(itemId) })),
+          stories: it.length,
+        };
+      } finally {
+        await deps.close();
+      }
+    };
+    const threaded = await rowsAfter('thread');
+    const inline = await rowsAfter('inline');
+    expect(threaded.entries.length).toBe(40);
+    expect(threaded.stories).toBeLessThan(40); // relays merged
+    expect(threaded).toEqual(inline);
+  });
+});

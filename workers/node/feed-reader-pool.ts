@@ -1,0 +1,100 @@
+/**
+ * Feed documents read on other threads: parsing, normalising and fingerprinting a document is
+ * about half of a cold pull's CPU, all of it pure, while the main thread's share is SQLite.
+ * With a thread reading the next documents, the main thread only stores (bench:ingest).
+ *
+ * Threads start on the first read (a command that pulls nothing starts none) and keep the
+ * process alive only while they have work. A thread that dies (a document exhausting its
+ * memory limit, a crash) fails its document as parse_error, and a new one takes its place.
+ */
+import { Worker } from 'node:worker_threads';
+import type { FeedReader, ReadFeed } from '../../src/ingest/feed-reader.ts';
+import { IngestError } from '../../src/ingest/types.ts';
+import type { ReadReply, ReadRequest } from './feed-reader-protocol.ts';
+
+/** Above what the largest document the fetcher accepts (HUB_FETCH_MAX_BYTES) needs, by far. */
+const THREAD_HEAP_MB = 384;
+
+interface Task extends ReadRequest {
+  resolve(feed: ReadFeed): void;
+  reject(err: Error): void;
+}
+
+interface Thread {
+  worker: Worker;
+  task: Task | null;
+}
+
+/** The thread's script: the bundle's copy beside this module, or the TypeScript source. */
+function threadScript(): URL {
+  return import.meta.url.endsWith('.ts') ? new URL('./feed-reader-worker-dev.mjs', import.meta.url) : new URL('./feed-reader-worker.mjs', import.meta.url);
+}
+
+/**
+ * `size` threads at most. `threadHeapMb` bounds each thread's heap: a document that needs more
+ * fails alone (tests use a small bound to see a thread die).
+ */
+export function feedReaderPool(size: number, options: { threadHeapMb?: number } = {}): FeedReader & { close(): Promise<void> } {
+  const heapMb = options.threadHeapMb ?? THREAD_HEAP_MB;
+  const threads: Thread[] = [];
+  const queue: Task[] = [];
+  let nextId = 1;
+  let closed = false;
+
+  const spawn = (): Thread => {
+    // A small young generation is collected more often: the thread's RSS stays ~20 MB lower.
+    const resourceLimits = { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 8 };
+    const thread: Thread = { worker: new Worker(threadScript(), { resourceLimits }), task: null };
+    thread.worker.unref();
+    thread.worker.on('message', (reply: ReadReply) => {
+      const task = thread.task;
+      if (!task || task.id !== reply.id) return;
+      thread.task = null;
+      if ('feed' in reply) task.resolve(reply.feed);
+      else task.reject(new IngestError(reply.error.kind ?? 'parse_error', reply.error.kind ? reply.error.message : `Lecture impossible : ${reply.error.message}`));
+      dispatch();
+    });
+    const died = (why: string) => {
+      const i = threads.indexOf(thread);
+      if (i === -1) return;
+      threads.splice(i, 1);
+      thread.task?.reject(new IngestError('parse_error', `Lecture impossible : ${why}`));
+      thread.task = null;
+      dispatch();
+    };
+    thread.worker.on('error', (err: Error & { code?: string }) =>
+      died(err?.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `le document demande plus de ${heapMb} Mo de mémoire pour être lu` : (err?.message ?? String(err))),
+    );
+    thread.worker.on('exit', (code) => died(`le lecteur de flux s’est arrêté (code ${code})`));
+    threads.push(thread);
+    return thread;
+  };
+
+  const dispatch = () => {
+    while (queue.length && !closed) {
+      const idle = threads.find((t) => !t.task) ?? (threads.length < size ? spawn() : null);
+      if (!idle) break;
+      const task = queue.shift()!;
+      idle.task = task;
+      idle.worker.ref(); // work pending: the process waits for it
+      idle.worker.postMessage({ id: task.id, text: task.text, url: task.url } satisfies ReadRequest);
+    }
+    for (const t of threads) if (!t.task) t.worker.unref();
+  };
+
+  return {
+    offThread: true,
+    read(text, url) {
+      if (closed) return Promise.reject(new Error('feed reader pool closed'));
+      return new Promise<ReadFeed>((resolve, reject) => {
+        queue.push({ id: nextId++, text, url, resolve, reject });
+        dispatch();
+      });
+    },
+    async close() {
+      closed = true;
+      for (const task of queue.splice(0)) task.reject(new Error('feed reader pool closed'));
+      await Promise.all(threads.splice(0).map((t) => t.worker.terminate()));
+    },
+  };
+}
