@@ -1,6 +1,9 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
 // The `intercoop` command. The hub is written in TypeScript; bin/bundle.js turns it into one
 // JavaScript file on each start, so a clone works with `npm install` alone.
+// --max-semi-space-size=8 (MB, V8's default is 16): the young generation is collected more often
+// and a pull's peak RSS is ~25 MB lower, at no measurable cost in speed (bench:ingest). The npm
+// scripts pass the same flag.
 import { bundle } from './bundle.js';
 
 // `intercoop networks list | head`: a closed pipe ends the command quietly, as for any Unix tool.

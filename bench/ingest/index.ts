@@ -11,7 +11,7 @@
  * pull of 1,000 sources under 5 s; peak RSS under 300 MB.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { bundle } from '../../bin/bundle.js';
@@ -19,6 +19,12 @@ import { argValue } from './server.ts';
 import type { HubFigures, PhaseFigures } from './hub.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+/** The Node flags `intercoop` runs with (its shebang line): the bench measures the same process. */
+function intercoopNodeFlags(): string[] {
+  const shebang = readFileSync(here('../../bin/intercoop.js'), 'utf8').split('\n', 1)[0]!;
+  return shebang.replace(/^#!\S*env\s+(-S\s+)?node\s*/, '').split(/\s+/).filter(Boolean);
+}
 
 function child(script: string, args: string[], execArgv: string[] = []): ChildProcess {
   return fork(here(script), args, { execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -45,7 +51,7 @@ async function runSize(sources: number, argv: string[]): Promise<HubFigures> {
     const profile = argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
     if (profile.length) mkdirSync(profileDir, { recursive: true });
     // The hub runs as `intercoop` does: bundled, plain JavaScript, no TypeScript loader resident.
-    const hub = fork(fileURLToPath(await bundle('bench/ingest/hub.ts')), hubArgs, { execArgv: profile, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const hub = fork(fileURLToPath(await bundle('bench/ingest/hub.ts')), hubArgs, { execArgv: [...intercoopNodeFlags(), ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const figures = await firstMessage<HubFigures>(hub, 'the hub');
     await new Promise((resolve) => (hub.exitCode !== null ? resolve(null) : hub.once('exit', resolve)));
     return figures;
