@@ -12,7 +12,7 @@
  * this part.
  */
 import type { Deps } from '../deps.ts';
-import { acceptsGzip, FEED_CACHE_CONTROL, isNotModified, notModified, trustedVersion, versionedCacheKey } from './conditional.ts';
+import { acceptsGzip, FEED_CACHE_CONTROL, isNotModified, trustedVersion, versionedCacheKey } from './conditional.ts';
 
 /** What serveCached worked out for a request URL. */
 export interface Validator {
@@ -39,15 +39,30 @@ export function rememberValidator(deps: Deps, url: string, validator: Validator)
   if (byUrl.size > MAX_URLS) byUrl.delete(byUrl.keys().next().value!);
 }
 
+/** acceptsGzip, remembered for the last header seen: a reader population sends a few values only. */
+let lastAcceptEncoding: string | null = null;
+let lastTakesGzip = false;
+function takesGzip(header: string | null): boolean {
+  if (header !== lastAcceptEncoding) {
+    lastAcceptEncoding = header;
+    lastTakesGzip = acceptsGzip(header);
+  }
+  return lastTakesGzip;
+}
+
 /** The response for a GET this module can answer alone, or null to route it as usual. */
 export function answerBeforeRouting(deps: Deps, req: Request): Response | null {
   if (req.method !== 'GET') return null;
   const known = validators.get(deps)?.get(req.url);
   if (!known || known.version !== trustedVersion(deps)) return null;
-  const gz = acceptsGzip(req.headers.get('accept-encoding'));
-  if (req.headers.get('if-none-match') !== null) {
-    if (!isNotModified(req, `"${known.tag}"`, null) && !isNotModified(req, `"${known.tag}-gz"`, null)) return null;
-    return notModified({ etag: gz ? `"${known.tag}-gz"` : `"${known.tag}"`, 'cache-control': FEED_CACHE_CONTROL, vary: 'accept-encoding' });
+  const gz = takesGzip(req.headers.get('accept-encoding'));
+  const inm = req.headers.get('if-none-match');
+  if (inm !== null) {
+    const plain = `"${known.tag}"`;
+    const zipped = `"${known.tag}-gz"`;
+    // A reader sends back the ETag it was given, alone: compared as is before any parsing.
+    if (inm !== plain && inm !== zipped && !isNotModified(req, plain, null) && !isNotModified(req, zipped, null)) return null;
+    return new Response(null, { status: 304, headers: { etag: gz ? zipped : plain, 'cache-control': FEED_CACHE_CONTROL, vary: 'accept-encoding' } });
   }
   // A date to compare is rarer: serveCached does it.
   if (req.headers.get('if-modified-since') !== null) return null;
