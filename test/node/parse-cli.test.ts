@@ -88,4 +88,14 @@ describe.concurrent('intercoop parse', { timeout: 90_000 }, () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/HTTP 404/);
   }, 90_000);
+
+  it('runs as an executable through its shebang (node with the flags it needs), from any folder', async () => {
+    const out = await new Promise<{ code: number; stdout: string }>((resolve) =>
+      execFile(bin, ['parse', fixture('rss2.xml')], { cwd: tmpdir(), env: { ...process.env, HUB_DB: join(dir, 'shebang.sqlite') }, timeout: 80_000 }, (err, stdout) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
+      ),
+    );
+    expect(out.code).toBe(0);
+    expect((JSON.parse(out.stdout) as ParseOutput).title).toBe('Coopérer en Occitanie');
+  });
 });
