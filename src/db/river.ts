@@ -83,7 +83,7 @@ export async function listRiver(deps: Deps, q: RiverQuery): Promise<RiverPage> {
 /**
  * A short string that changes whenever what the feeds show may have changed: a new story or
  * entry (rowids only grow), a finished pull (edits in place happen inside pulls), a network
- * edited. Every part is an O(1) lookup, so it is cheap enough to read on each request and
+ * edited, the hub's own settings changed. Every part is an O(1) lookup, so it is cheap enough to read on each request and
  * to key cached feeds on.
  */
 export async function storeVersion(deps: Deps): Promise<string> {
@@ -96,6 +96,8 @@ export async function storeVersion(deps: Deps): Promise<string> {
         e: sql<number | null>`(select max(id) from entries)`,
         p: sql<string | null>`(select id || '-' || coalesce(finished_at, 0) from pulls order by id desc limit 1)`,
         n: sql<number | null>`(select max(updated_at) from networks)`,
+        // The hub's title, address and language show in every feed; a few hundred bytes.
+        h: sql<string | null>`(select value from settings where key = 'hub')`,
       })
       .from(items)
       .prepare();
@@ -103,8 +105,8 @@ export async function storeVersion(deps: Deps): Promise<string> {
   }
   // Prepared once per database: on SQLite this is a ~10 µs lookup, cheap enough per request.
   const row = await prepared.get();
-  return `${row?.i ?? 0}.${row?.e ?? 0}.${row?.p ?? 0}.${row?.n ?? 0}`;
+  return `${row?.i ?? 0}.${row?.e ?? 0}.${row?.p ?? 0}.${row?.n ?? 0}.${row?.h ?? ''}`;
 }
 
-type VersionRow = { i: number | null; e: number | null; p: string | null; n: number | null };
+type VersionRow = { i: number | null; e: number | null; p: string | null; n: number | null; h: string | null };
 const versionQueries = new WeakMap<object, { get(): VersionRow | undefined | Promise<VersionRow | undefined> }>();

@@ -7,6 +7,7 @@ import { storeFeedItems } from '../../src/ingest/store.ts';
 import { sources } from '../../src/db/schema/index.ts';
 import { startServer } from '../../workers/node/serve.ts';
 import { answerBeforeRouting } from '../../src/publish/fast-path.ts';
+import { readHubSettings, writeHubSettings } from '../../src/db/hub-settings.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import { seedFederation } from '../support/publish-seed.ts';
 import { parsedItem } from '../support/store-fixtures.ts';
@@ -214,6 +215,19 @@ describe('unified feed (Node, real SQLite, real validators)', () => {
     const fresh = await fetch(url, { headers: { 'if-none-match': etag } });
     expect(fresh.status).toBe(200);
     expect(await fresh.text()).toContain('Une actualité qui invalide le chemin court');
+  });
+
+  it('a new hub title shows in the feeds at the next version read, without a pull', async () => {
+    const before = await get('/feed.atom');
+    const etag = before.headers.get('etag')!;
+    const hub = await readHubSettings(deps.db, deps.config.baseUrl);
+    await writeHubSettings(deps.db, { ...hub, title: 'Intercoop Occitanie' });
+    await new Promise((r) => setTimeout(r, 1100));
+    const after = await get('/feed.atom', { 'if-none-match': etag });
+    expect(after.status).toBe(200);
+    expect(await after.text()).toContain('<title type="text">Intercoop Occitanie</title>');
+    await writeHubSettings(deps.db, hub);
+    await new Promise((r) => setTimeout(r, 1100)); // the next tests see the restored title
   });
 
   it('keeps a gzip copy for readers that accept it, with its own ETag', async () => {
