@@ -92,7 +92,7 @@ function parseComponents(text: string, errors: string[]): { calendar: ICAL.Compo
     return { calendar: root, vevents: root.getAllSubcomponents('vevent') };
   } catch (err) {
     const blocks = fixed.match(/BEGIN:VEVENT[\s\S]*?END:VEVENT/gi);
-    if (!blocks) throw new IngestError('parse_error', `Not a readable iCalendar document: ${(err as Error).message}`);
+    if (!blocks) throw new IngestError('parse_error', `Document iCalendar illisible : ${(err as Error).message}`);
     const zones = (fixed.match(/BEGIN:VTIMEZONE[\s\S]*?END:VTIMEZONE/gi) ?? []).join('\r\n');
     const header = /^[\s\S]*?(?=BEGIN:V(EVENT|TIMEZONE|TODO|JOURNAL))/i.exec(fixed)?.[0] ?? 'BEGIN:VCALENDAR\r\n';
     let calendar: ICAL.Component;
@@ -120,7 +120,7 @@ function parseComponents(text: string, errors: string[]): { calendar: ICAL.Compo
 
 /** Reads a calendar: events grouped by UID, overrides applied, occurrences expanded in [now-past, now+ahead]. */
 export function parseCalendar(text: string, opts: ParseCalendarOptions): ParsedCalendar {
-  if (!looksLikeCalendar(text)) throw new IngestError('not_a_feed', 'Not an iCalendar document (no BEGIN:VCALENDAR)');
+  if (!looksLikeCalendar(text)) throw new IngestError('not_a_feed', 'Ce n’est pas un document iCalendar (pas de BEGIN:VCALENDAR)');
   const errors: string[] = [];
   // Register every TZID named anywhere, before parsing, so times are read in their zone.
   for (const m of text.matchAll(/TZID=("[^"]+"|[^;:\r\n]+)/gi)) registerTzid(m[1]!.replace(/^"|"$/g, ''));

@@ -150,7 +150,7 @@ export async function storeCalendar(deps: Deps, source: SourceRow, text: string,
       ]);
     }
   }
-  if (!parsed.events.length && parsed.errors.length) throw new IngestError('parse_error', `No readable event: ${parsed.errors[0]}`);
+  if (!parsed.events.length && parsed.errors.length) throw new IngestError('parse_error', `Aucun événement lisible : ${parsed.errors[0]}`);
   return result;
 }
 

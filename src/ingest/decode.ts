@@ -133,11 +133,11 @@ function finish(text: string): string {
   let controls = 0;
   for (let i = 0; i < sample.length; i++) {
     const c = sample.charCodeAt(i);
-    if (c === 0) throw new IngestError('decode_error', 'The document contains NUL bytes: this is binary data, not a feed.');
+    if (c === 0) throw new IngestError('decode_error', 'Le document contient des octets NUL : ce sont des données binaires, pas un flux.');
     if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) controls++;
   }
   if (controls > 16 && controls > sample.length / 100) {
-    throw new IngestError('decode_error', 'The document is mostly control characters: this is binary data, not a feed.');
+    throw new IngestError('decode_error', 'Le document est surtout fait de caractères de contrôle : ce sont des données binaires, pas un flux.');
   }
   return text;
 }

@@ -13,13 +13,13 @@ const MAX_DEPTH = 256;
  */
 export async function parseFeed(text: string, baseUrl: string): Promise<ParsedFeed> {
   const body = text.replace(/^\uFEFF/, '').trimStart();
-  if (!body) throw new IngestError('not_a_feed', 'The document is empty.');
+  if (!body) throw new IngestError('not_a_feed', 'Le document est vide.');
   if (body.startsWith('{')) return parseJsonFeed(body, baseUrl);
   if (!body.startsWith('<')) {
-    throw new IngestError('not_a_feed', 'The document is neither XML nor JSON: not a feed.');
+    throw new IngestError('not_a_feed', 'Le document n’est ni du XML ni du JSON : ce n’est pas un flux.');
   }
   if (isHtmlPage(body)) {
-    throw new IngestError('not_a_feed', 'This is an HTML page, not a feed: give the site address, its feeds are found from <link rel="alternate">.');
+    throw new IngestError('not_a_feed', 'C’est une page HTML, pas un flux : donnez l’adresse du site, ses flux sont trouvés par <link rel="alternate">.');
   }
   rejectEntityDeclarations(body);
   rejectDeepNesting(body);
@@ -52,7 +52,7 @@ function rejectEntityDeclarations(body: string): void {
   const subsetEnd = bracket !== -1 && (close === -1 || bracket < close) ? body.indexOf(']>', bracket) : close;
   const declaration = body.slice(doctype, subsetEnd === -1 ? body.length : subsetEnd);
   if (/<!ENTITY/i.test(declaration)) {
-    throw new IngestError('parse_error', 'The document declares XML entities (<!ENTITY …>): refused, feeds never need them and they are used for attacks.');
+    throw new IngestError('parse_error', 'Le document déclare des entités XML (<!ENTITY …>) : refusé, un flux n’en a jamais besoin et elles servent aux attaques.');
   }
 }
 
@@ -64,7 +64,7 @@ function rejectDeepNesting(body: string): void {
     if (!m[2]) continue;
     if (m[1]) depth--;
     else if (!m[3] && ++depth > MAX_DEPTH) {
-      throw new IngestError('parse_error', `The XML is nested more than ${MAX_DEPTH} levels deep: refused.`);
+      throw new IngestError('parse_error', `Le XML est imbriqué sur plus de ${MAX_DEPTH} niveaux : refusé.`);
     }
   }
 }

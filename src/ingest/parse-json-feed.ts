@@ -10,10 +10,10 @@ export function parseJsonFeed(text: string, baseUrl: string): ParsedFeed {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new IngestError('parse_error', `Invalid JSON: ${(err as Error).message}`);
+    throw new IngestError('parse_error', `JSON invalide : ${(err as Error).message}`);
   }
   if (!isObject(doc) || typeof doc.version !== 'string' || !/^https?:\/\/jsonfeed\.org\/version\/1(\.\d+)?\/?$/.test(doc.version)) {
-    throw new IngestError('not_a_feed', 'This JSON document is not a JSON Feed (no "version": "https://jsonfeed.org/version/1.1").');
+    throw new IngestError('not_a_feed', 'Ce document JSON n’est pas un JSON Feed (pas de "version": "https://jsonfeed.org/version/1.1").');
   }
   const feedLink = resolveUrl(str(doc.home_page_url), baseUrl);
   const feedBase = feedLink ?? baseUrl;

@@ -39,10 +39,10 @@ export async function parseXmlFeed(text: string, baseUrl: string): Promise<Parse
     raw = (await new RawFeedParser({ defaultRSS: 2 }).parseString(text)) as unknown as Raw;
   } catch (err) {
     const message = String((err as Error)?.message ?? err).split('\n')[0]!;
-    if (/not recognized/i.test(message)) throw new IngestError('not_a_feed', 'This XML document is not an RSS or Atom feed.');
+    if (/not recognized/i.test(message)) throw new IngestError('not_a_feed', 'Ce document XML n’est pas un flux RSS ni Atom.');
     // sax reports "Message\nLine: N\nColumn: M\nChar: c": keep the position, it is what a coordinator needs.
     const at = String((err as Error)?.message ?? '').match(/Line: (\d+)\s+Column: (\d+)/);
-    throw new IngestError('parse_error', `Invalid XML: ${message}${at ? ` (line ${Number(at[1]) + 1}, column ${at[2]})` : ''}`);
+    throw new IngestError('parse_error', `XML invalide : ${message}${at ? ` (ligne ${Number(at[1]) + 1}, colonne ${at[2]})` : ''}`);
   }
   return raw.format === 'atom' ? atomFeed(raw, baseUrl, text) : rssFeed(raw, baseUrl);
 }

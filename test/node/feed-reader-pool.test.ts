@@ -59,7 +59,7 @@ describe('feed reader threads', () => {
     expect(html.kind).toBe('not_a_feed');
     const json = await rejection(pool.read('{"version": "https://jsonfeed.org/version/1.1", "items": [', 'https://x.example/feed.json'));
     expect(json.kind).toBe('parse_error');
-    expect(json.message).toMatch(/Invalid JSON/);
+    expect(json.message).toMatch(/^JSON invalide : /);
     // The threads are still there for the next document.
     expect((await pool.read(doc(5).text, doc(5).url)).items.length).toBe(20);
   });

@@ -54,7 +54,7 @@ describe.concurrent('intercoop parse', { timeout: 90_000 }, () => {
       run(['parse', join(dir, 'nope.xml')]),
     ]);
     expect(html.code).toBe(1);
-    expect(html.stderr).toMatch(/HTML page, not a feed/);
+    expect(html.stderr).toMatch(/page HTML, pas un flux/);
     expect(bomb.code).toBe(1);
     expect(bomb.stderr).toMatch(/ENTITY/);
     expect(missing.code).toBe(1);

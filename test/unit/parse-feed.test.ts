@@ -163,8 +163,8 @@ describe('parseFeed: encodings and errors', () => {
   });
 
   it.each([
-    ['page.html', 'not_a_feed', /HTML page/],
-    ['truncated.xml', 'parse_error', /^Invalid XML: .+ \(line \d+, column \d+\)$/],
+    ['page.html', 'not_a_feed', /page HTML/],
+    ['truncated.xml', 'parse_error', /^XML invalide : .+ \(ligne \d+, colonne \d+\)$/],
   ])('%s → %s with a readable message', async (name, kind, message) => {
     const err = await parse(name).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IngestError);

@@ -45,13 +45,13 @@ describe('hostile documents', () => {
 
   it('refuses binary garbage at the decode step', () => {
     const garbage = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 2654435761) >>> 24);
-    expect(() => decodeBody(garbage, 'application/octet-stream')).toThrow(/binary/);
+    expect(() => decodeBody(garbage, 'application/octet-stream')).toThrow(/données binaires/);
   });
 
   it('refuses 100,000 levels of nesting quickly', async () => {
     const deep = `<rss version="2.0"><channel><title>x</title><item><description>${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}</description></item></channel></rss>`;
     const { result, ms } = await timed(() => parseFeed(deep, BASE));
-    expect(result).toMatchObject({ kind: 'parse_error', message: expect.stringMatching(/nested/) });
+    expect(result).toMatchObject({ kind: 'parse_error', message: expect.stringMatching(/imbriqué/) });
     expect(ms).toBeLessThan(1000);
   });
 

@@ -27,7 +27,7 @@ describe('decode in workerd', () => {
   });
 
   it('rejects binary bytes', () => {
-    expect(() => decodeBody(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), null)).toThrow(/binary/);
+    expect(() => decodeBody(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), null)).toThrow(/données binaires/);
   });
 });
 
