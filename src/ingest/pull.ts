@@ -87,7 +87,15 @@ export async function pullSources(deps: Deps, rows: SourceRow[], trigger: string
  * and hands their ids to the dispatcher. Returns how many were dispatched.
  */
 export async function dispatchDuePulls(deps: Deps): Promise<number> {
-  const due = await selectSources(deps, {});
+  return dispatchPulls(deps, {});
+}
+
+/**
+ * Like the scheduled tick, for any selection (a coordinator's "pull now" through the queue:
+ * POST /api/admin/pull?queue=1). Returns how many sources were dispatched.
+ */
+export async function dispatchPulls(deps: Deps, options: { network?: string; all?: boolean }): Promise<number> {
+  const due = await selectSources(deps, options);
   if (!due.length) return 0;
   const ids = due.map((s) => s.id);
   const leaseUntil = deps.clock.now().getTime() + DISPATCH_LEASE_MS;

@@ -148,6 +148,16 @@ export function pullSuite(runtime: string, makeDeps: () => Promise<Deps>, base: 
       const body = (await res.json()) as { trigger: string; sources: number; ok: number; new_items: number; reports: Array<{ outcome: string; network: string }> };
       expect(body).toMatchObject({ trigger: 'admin', sources: 1, ok: 1, new_items: 2 });
       expect(body.reports).toEqual([expect.objectContaining({ outcome: 'ok', network: src.networkSlug })]);
+
+      // queue=1: handed to the runtime's dispatcher (the Queue, Node's pool), held back meanwhile.
+      const handed: number[] = [];
+      deps.dispatcher = { dispatch: async (ids) => void handed.push(...ids) };
+      const queued = await call(`/api/admin/pull?queue=1&network=${src.networkSlug}`);
+      expect(queued.status).toBe(202);
+      expect(await queued.json()).toEqual({ dispatched: 1 });
+      expect(handed).toEqual([src.id]);
+      expect((await row(deps, src.id)).nextFetchAt).toBeGreaterThan(deps.clock.now().getTime() + 19 * 60_000);
+      expect((await call(`/api/admin/pull?queue=1&network=${src.networkSlug}`, '')).status).toBe(401);
     });
 
     it('adopts a permanent redirect only once it has been seen on three pulls', async () => {

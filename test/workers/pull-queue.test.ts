@@ -42,6 +42,34 @@ describe('pull fan-out on a Queue (workerd, D1, Queues)', () => {
     expect(queueRuns.every((r) => r.sources <= 10 && r.finishedAt !== null)).toBe(true);
   }, 120_000);
 
+  it('POST /api/admin/pull?queue=1 enqueues a network now, though nothing is due; the consumer pulls it', async () => {
+    const deps = workerDeps(env as unknown as Env);
+    const now = Date.now();
+    const run = Math.random().toString(36).slice(2, 8);
+    const slug = `now-${run}`;
+    await deps.db.orm.insert(networks).values({ slug, name: 'Maintenant', createdAt: now, updatedAt: now });
+    const urls = Array.from({ length: 12 }, (_, i) => `${base}/_pull/stable/now${run}-${i}`);
+    // Pulled a minute ago: the schedule would leave them alone for a while.
+    const rows = urls.map((url) => ({ networkSlug: slug, kind: 'feed' as const, url, fetchUrl: url, createdAt: now, nextFetchAt: now + 3_600_000 }));
+    const size = rowsPerInsert(10); // D1 binds at most 100 values per statement
+    for (let i = 0; i < rows.length; i += size) await deps.db.orm.insert(sources).values(rows.slice(i, i + size));
+    const call = async (path: string) => {
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(new Request(`https://hub.test${path}`, { method: 'POST', headers: { authorization: 'Bearer test-admin-token' } }) as any, env as unknown as Env, ctx as any);
+      await waitOnExecutionContext(ctx);
+      return res as unknown as Response;
+    };
+    const res = await call(`/api/admin/pull?queue=1&network=${slug}`);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ dispatched: 12 });
+    const pulled = async () => (await deps.db.orm.select({ n: sql<number>`count(*)` }).from(sources).where(and(eq(sources.networkSlug, slug), isNotNull(sources.lastSuccessAt))))[0]!.n;
+    const deadline = Date.now() + 60_000;
+    while ((await pulled()) < 12 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await pulled()).toBe(12);
+    // Only due sources with due=1: none here.
+    expect(await (await call(`/api/admin/pull?queue=1&due=1&network=${slug}`)).json()).toEqual({ dispatched: 0 });
+  }, 90_000);
+
   it('without a queue binding, the cron invocation pulls the due sources itself', async () => {
     const bare = { ...(env as unknown as Env), PULL_QUEUE: undefined };
     const deps = workerDeps(bare);
