@@ -79,6 +79,21 @@ describe('feed reader threads', () => {
     }
   }, 60_000);
 
+  it('threads that cannot start (a broken install) leave the reading in line, said once', async () => {
+    const said: string[] = [];
+    const broken = feedReaderPool(2, { script: new URL('./missing-reader-script.mjs', import.meta.url), onFallback: (why) => said.push(why) });
+    try {
+      const docs = [doc(8), doc(9), doc(10)];
+      const read = await Promise.all(docs.map((d) => broken.read(d.text, d.url)));
+      expect(read).toEqual(await Promise.all(docs.map((d) => readFeed(d.text, d.url))));
+      expect((await broken.read(doc(11).text, doc(11).url)).items.length).toBe(20);
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(/missing-reader-script/);
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('a closed pool refuses new documents', async () => {
     const closing = feedReaderPool(1);
     await closing.read(doc(7).text, doc(7).url);

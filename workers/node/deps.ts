@@ -21,7 +21,8 @@ export function nodeDeps(options: { env?: Record<string, unknown>; config?: Conf
   const config = options.config ?? loadConfig(options.env ?? process.env);
   const db = openSqlite(config.dbPath);
   const threads = config.parseThreads ?? defaultParseThreads();
-  const feedReader = threads > 0 ? feedReaderPool(threads) : undefined;
+  const log = options.log ?? leveledLogger(config.logLevel);
+  const feedReader = threads > 0 ? feedReaderPool(threads, { onFallback: (why) => log.warn('feed reader threads cannot start; reading documents in line', { why }) }) : undefined;
   const deps: NodeDeps = {
     config,
     db,
@@ -37,7 +38,7 @@ export function nodeDeps(options: { env?: Record<string, unknown>; config?: Conf
     mailer: config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom, db) : null,
     // Scheduled pulls run here, one run at a time (Workers use a Queue instead).
     dispatcher: inProcessDispatcher(() => deps),
-    log: options.log ?? leveledLogger(config.logLevel),
+    log,
     // Feeds are re-rendered when the store changes; its version is re-read at most once a second.
     responseCache: memoryResponseCache({ versionTtlMs: 1000 }),
     feedReader,

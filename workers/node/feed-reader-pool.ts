@@ -8,7 +8,7 @@
  * memory limit, a crash) fails its document as parse_error, and a new one takes its place.
  */
 import { Worker } from 'node:worker_threads';
-import type { FeedReader, ReadFeed } from '../../src/ingest/feed-reader.ts';
+import { readFeed, type FeedReader, type ReadFeed } from '../../src/ingest/feed-reader.ts';
 import { IngestError } from '../../src/ingest/types.ts';
 import type { ReadReply, ReadRequest } from './feed-reader-protocol.ts';
 
@@ -23,6 +23,8 @@ interface Task extends ReadRequest {
 interface Thread {
   worker: Worker;
   task: Task | null;
+  /** Its script loaded (it said so): a death before that is the pool's, not a document's. */
+  ready: boolean;
 }
 
 /** The thread's script: the bundle's copy beside this module, or the TypeScript source. */
@@ -30,23 +32,39 @@ function threadScript(): URL {
   return import.meta.url.endsWith('.ts') ? new URL('./feed-reader-worker-dev.mjs', import.meta.url) : new URL('./feed-reader-worker.mjs', import.meta.url);
 }
 
+export interface FeedReaderPoolOptions {
+  /** Bounds each thread's heap: a document that needs more fails alone (tests use a small one). */
+  threadHeapMb?: number;
+  /** The threads' script (tests point it at a missing file). */
+  script?: URL;
+  /** Told once if threads cannot start, when the pool falls back to reading in line. */
+  onFallback?: (why: string) => void;
+}
+
 /**
- * `size` threads at most. `threadHeapMb` bounds each thread's heap: a document that needs more
- * fails alone (tests use a small bound to see a thread die).
+ * `size` threads at most. Should threads fail to start at all (a script missing from a broken
+ * install), documents are read in line instead: slower, never a pull that fails for it.
  */
-export function feedReaderPool(size: number, options: { threadHeapMb?: number } = {}): FeedReader & { close(): Promise<void> } {
+export function feedReaderPool(size: number, options: FeedReaderPoolOptions = {}): FeedReader & { close(): Promise<void> } {
   const heapMb = options.threadHeapMb ?? THREAD_HEAP_MB;
+  const script = options.script ?? threadScript();
   const threads: Thread[] = [];
   const queue: Task[] = [];
   let nextId = 1;
   let closed = false;
+  let inline = false;
+  const readInline = (task: Task) => void readFeed(task.text, task.url).then(task.resolve, task.reject);
 
   const spawn = (): Thread => {
     // A small young generation is collected more often: the thread's RSS stays ~20 MB lower.
     const resourceLimits = { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 8 };
-    const thread: Thread = { worker: new Worker(threadScript(), { resourceLimits }), task: null };
+    const thread: Thread = { worker: new Worker(script, { resourceLimits }), task: null, ready: false };
     thread.worker.unref();
-    thread.worker.on('message', (reply: ReadReply) => {
+    thread.worker.on('message', (reply: ReadReply | { ready: true }) => {
+      if ('ready' in reply) {
+        thread.ready = true;
+        return;
+      }
       const task = thread.task;
       if (!task || task.id !== reply.id) return;
       thread.task = null;
@@ -54,23 +72,33 @@ export function feedReaderPool(size: number, options: { threadHeapMb?: number } 
       else task.reject(new IngestError(reply.error.kind ?? 'parse_error', reply.error.kind ? reply.error.message : `Lecture impossible : ${reply.error.message}`));
       dispatch();
     });
-    const died = (why: string) => {
+    const died = (why: string, documentsFault: boolean) => {
       const i = threads.indexOf(thread);
       if (i === -1) return;
       threads.splice(i, 1);
-      thread.task?.reject(new IngestError('parse_error', `Lecture impossible : ${why}`));
+      const task = thread.task;
       thread.task = null;
+      if (!thread.ready && !documentsFault && !inline) {
+        inline = true;
+        options.onFallback?.(why);
+      }
+      if (task) {
+        if (inline) readInline(task);
+        else task.reject(new IngestError('parse_error', `Lecture impossible : ${why}`));
+      }
       dispatch();
     };
-    thread.worker.on('error', (err: Error & { code?: string }) =>
-      died(err?.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `le document demande plus de ${heapMb} Mo de mémoire pour être lu` : (err?.message ?? String(err))),
-    );
-    thread.worker.on('exit', (code) => died(`le lecteur de flux s’est arrêté (code ${code})`));
+    thread.worker.on('error', (err: Error & { code?: string }) => {
+      const oom = err?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      died(oom ? `le document demande plus de ${heapMb} Mo de mémoire pour être lu` : (err?.message ?? String(err)), oom);
+    });
+    thread.worker.on('exit', (code) => died(`le lecteur de flux s’est arrêté (code ${code})`, false));
     threads.push(thread);
     return thread;
   };
 
   const dispatch = () => {
+    if (inline) for (const task of queue.splice(0)) readInline(task);
     while (queue.length && !closed) {
       const idle = threads.find((t) => !t.task) ?? (threads.length < size ? spawn() : null);
       if (!idle) break;
@@ -86,6 +114,7 @@ export function feedReaderPool(size: number, options: { threadHeapMb?: number } 
     offThread: true,
     read(text, url) {
       if (closed) return Promise.reject(new Error('feed reader pool closed'));
+      if (inline) return readFeed(text, url);
       return new Promise<ReadFeed>((resolve, reject) => {
         queue.push({ id: nextId++, text, url, resolve, reject });
         dispatch();
