@@ -60,7 +60,7 @@ export function feedReaderPool(size: number, options: FeedReaderPoolOptions = {}
     const resourceLimits = { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 8 };
     const thread: Thread = { worker: new Worker(script, { resourceLimits }), task: null, ready: false };
     thread.worker.unref();
-    thread.worker.on('message', (reply: ReadReply | { ready: true }) => {
+    thread.worker.on('message', (reply: ReadReply) => {
       if ('ready' in reply) {
         thread.ready = true;
         return;

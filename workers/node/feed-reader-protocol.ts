@@ -9,6 +9,8 @@ export interface ReadRequest {
 }
 
 export type ReadReply =
+  /** Sent once, when the thread's script has loaded. */
+  | { ready: true }
   | { id: number; feed: ReadFeed }
   /** An IngestError (kind set) or anything else thrown (kind absent), as plain data. */
   | { id: number; error: { kind?: ErrorKind; message: string } };

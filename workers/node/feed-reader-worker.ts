@@ -20,4 +20,4 @@ port.on('message', async ({ id, text, url }: ReadRequest) => {
   port.postMessage(reply);
 });
 // Loaded: from now on a death is a document's doing, not a broken install (feed-reader-pool.ts).
-port.postMessage({ ready: true });
+port.postMessage({ ready: true } satisfies ReadReply);
