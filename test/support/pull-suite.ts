@@ -151,8 +151,9 @@ export function pullSuite(runtime: string, makeDeps: () => Promise<Deps>, base: 
 
       // queue=1: handed to the runtime's dispatcher (the Queue, Node's pool), held back meanwhile.
       const handed: number[] = [];
+      const dispatcher = deps.dispatcher;
       deps.dispatcher = { dispatch: async (ids) => void handed.push(...ids) };
-      const queued = await call(`/api/admin/pull?queue=1&network=${src.networkSlug}`);
+      const queued = await Promise.resolve(call(`/api/admin/pull?queue=1&network=${src.networkSlug}`)).finally(() => (deps.dispatcher = dispatcher));
       expect(queued.status).toBe(202);
       expect(await queued.json()).toEqual({ dispatched: 1 });
       expect(handed).toEqual([src.id]);
