@@ -1,14 +1,15 @@
 /**
- * Many rows in one statement with one bound value: `INSERT INTO t SELECT … FROM json_each(?)`.
- *
- * A cold pull writes thousands of entries and tens of thousands of index rows. As multi-row
- * VALUES, D1's 100-parameter cap splits them into statements of three or four rows, and on
- * SQLite building the SQL of every row through the query builder cost more than SQLite's own
- * work. Both SQLite and D1 read a JSON array of rows natively.
+ * Many rows in few statements. A cold pull writes thousands of entries and tens of thousands
+ * of index rows.
+ * - D1: one bound value, `INSERT INTO t SELECT … FROM json_each(?)`. As multi-row VALUES, its
+ *   100-parameter cap would split them into statements of three or four rows.
+ * - SQLite (Database.rawStatement): multi-row VALUES of up to the parameter cap, their SQL
+ *   text written here once per table and row count (the query builder cost more than SQLite's
+ *   own work), values bound as they are: about twice as fast as unpacking JSON.
  */
-import { getTableColumns, is, sql, SQL } from 'drizzle-orm';
+import { getTableColumns, getTableName, is, sql, SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { Database, Statement } from './client.ts';
+import { rowsPerInsert, type Database, type Statement } from './client.ts';
 
 /** Characters of JSON per statement: ≤ 1.5 MB of UTF-8, under D1's 2 MB per value. */
 const MAX_JSON_CHARS = 500_000;
@@ -16,6 +17,7 @@ const MAX_JSON_CHARS = 500_000;
 export function jsonInserts<T extends SQLiteTable>(db: Database, table: T, rows: Array<T['$inferInsert']>): Statement[] {
   if (!rows.length) return [];
   const columns = Object.entries(getTableColumns(table)) as Array<[string, SQLiteColumn]>;
+  if (db.rawStatement) return valuesInserts(db, table, columns, rows);
   // insert … select lists every column of the table in this order: one JSON slot each.
   const select = sql.join(
     columns.map((_, i) => sql.raw(`json_extract(value, '$[${i}]')`)),
@@ -38,6 +40,26 @@ export function jsonInserts<T extends SQLiteTable>(db: Database, table: T, rows:
     size += encoded.length + 1;
   }
   flush();
+  return statements;
+}
+
+const valuesSql = new Map<string, string>();
+
+function valuesInserts<T extends SQLiteTable>(db: Database, table: T, columns: Array<[string, SQLiteColumn]>, rows: Array<T['$inferInsert']>): Statement[] {
+  const perStatement = rowsPerInsert(columns.length, db);
+  const name = getTableName(table);
+  const head = `insert into "${name}" (${columns.map(([, c]) => `"${c.name}"`).join(', ')}) values `;
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const statements: Statement[] = [];
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const part = rows.slice(start, start + perStatement);
+    const key = `${name}:${part.length}`;
+    let text = valuesSql.get(key);
+    if (!text) valuesSql.set(key, (text = head + Array.from({ length: part.length }, () => tuple).join(', ')));
+    const params: unknown[] = [];
+    for (const row of part) for (const [key, column] of columns) params.push(driverValue(column, (row as Record<string, unknown>)[key]));
+    statements.push(db.rawStatement!(text, params));
+  }
   return statements;
 }
 

@@ -73,6 +73,8 @@ export function openSqlite(path: string): Database & { close(): void; raw: Bette
     raw,
     // SQLite allows 32,766; a few thousand keeps statements small enough to prepare quickly.
     maxParams: 4000,
+    // batch() only asks a statement for its SQL and values.
+    rawStatement: (sql, params) => ({ toSQL: () => ({ sql, params }) }) as unknown as Statement,
     async batch(statements) {
       if (statements.length) batch(statements);
     },
