@@ -78,18 +78,50 @@ for (const [from, to] of [[0x80, 0x24f], [0x2000, 0x206f], [0x20ac, 0x20ac]] as 
   }
 }
 
-/** Lowercase, accents and ligatures folded, anything not a letter or digit turned into a space. */
-export function foldText(text: string): string {
-  const unaccented = OUTSIDE_TABLE.test(text)
-    ? text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '')
-    : text.replace(FOLDABLE, (ch) => FOLD_TABLE.get(ch)!);
+/** The folding steps after accents: ligatures, case, separators (on text already unaccented). */
+function foldUnaccented(unaccented: string): string {
   return unaccented
     .replace(/œ/gi, 'oe')
     .replace(/æ/gi, 'ae')
     .replace(/ß/g, 'ss')
     .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+    .replace(/[^\p{L}\p{N}]+/gu, ' ');
+}
+
+/**
+ * Every character of the table folded alone, all steps applied: letters and digits, with ' '
+ * for separators. Folding is per character there (no context: lowercase in these ranges has
+ * no special cases), so a text is the concatenation of its characters' folds, separators
+ * merged. One pass over the text instead of six regular expressions over it.
+ */
+const CHAR_FOLD = new Map<number, string>();
+for (const [from, to] of [[0x0, 0x24f], [0x2000, 0x206f], [0x20ac, 0x20ac]] as const) {
+  for (let code = from; code <= to; code++) {
+    const ch = String.fromCharCode(code);
+    CHAR_FOLD.set(code, foldUnaccented(FOLD_TABLE.get(ch) ?? ch));
+  }
+}
+const LOW_FOLD: string[] = Array.from({ length: 0x250 }, (_, code) => CHAR_FOLD.get(code)!);
+
+/** Lowercase, accents and ligatures folded, anything not a letter or digit turned into a space. */
+export function foldText(text: string): string {
+  if (OUTSIDE_TABLE.test(text)) return foldUnaccented(text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '')).trim();
+  let out = '';
+  let space = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const folded = code < 0x250 ? LOW_FOLD[code]! : CHAR_FOLD.get(code)!;
+    for (let j = 0; j < folded.length; j++) {
+      const c = folded[j]!;
+      if (c === ' ') space = true;
+      else {
+        if (space && out) out += ' ';
+        space = false;
+        out += c;
+      }
+    }
+  }
+  return out;
 }
 
 /**
