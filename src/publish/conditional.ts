@@ -67,7 +67,7 @@ const versionMemo = new WeakMap<object, { version: string; at: number }>();
 
 /**
  * The store version as last read, if that read is still trusted (`versioned` caches with a
- * TTL only); null when the next request must read it again. Synchronous on purpose: see early-304.ts.
+ * TTL only); null when the next request must read it again. Synchronous on purpose: see fast-path.ts.
  */
 export function trustedVersion(deps: Deps): string | null {
   const ttlMs = deps.responseCache?.mode === 'versioned' ? (deps.responseCache.versionTtlMs ?? 0) : 0;
@@ -85,6 +85,20 @@ async function currentVersion(deps: Deps, ttlMs: number): Promise<string> {
   const version = await storeVersion(deps);
   versionMemo.set(deps.db, { version, at: now });
   return version;
+}
+
+/**
+ * The 304 for a reader whose If-None-Match names either representation's ETag of this version
+ * (`"tag"`, or `"tag-gz"` for the gzip copy), answered with the one it asks for now; else null.
+ */
+export function versionNotModified(req: Request, tag: string, gz: boolean): Response | null {
+  const inm = req.headers.get('if-none-match');
+  if (inm === null) return null;
+  const plain = `"${tag}"`;
+  const zipped = `"${tag}-gz"`;
+  // A reader sends back the ETag it was given, alone: compared as is before any parsing.
+  if (inm !== plain && inm !== zipped && !isNotModified(req, plain, null) && !isNotModified(req, zipped, null)) return null;
+  return notModified({ etag: gz ? zipped : plain, 'cache-control': FEED_CACHE_CONTROL, vary: 'accept-encoding' });
 }
 
 /** Where the in-memory cache keeps the rendering of `key` at a store version, per encoding. */
@@ -126,9 +140,8 @@ export async function serveCached(deps: Deps, req: Request, key: string, render:
   const etag = gz ? `"${tag}-gz"` : `"${tag}"`;
   if (cache?.mode === 'versioned') rememberValidator(deps, req.url, { version, tag, key });
   // The ETag is known before rendering: a reader who has this version costs no rendering.
-  if (req.headers.get('if-none-match') !== null && (isNotModified(req, `"${tag}"`, null) || isNotModified(req, `"${tag}-gz"`, null))) {
-    return notModified({ etag, 'cache-control': FEED_CACHE_CONTROL, vary: 'accept-encoding' });
-  }
+  const unchanged = versionNotModified(req, tag, gz);
+  if (unchanged) return unchanged;
   const versionedKey = versionedCacheKey(key, version, gz);
   if (cache?.mode === 'versioned') {
     const hit = await cache.match(versionedKey);

@@ -12,7 +12,7 @@
  * this part.
  */
 import type { Deps } from '../deps.ts';
-import { acceptsGzip, FEED_CACHE_CONTROL, isNotModified, trustedVersion, versionedCacheKey } from './conditional.ts';
+import { acceptsGzip, trustedVersion, versionedCacheKey, versionNotModified } from './conditional.ts';
 
 /** What serveCached worked out for a request URL. */
 export interface Validator {
@@ -56,14 +56,7 @@ export function answerBeforeRouting(deps: Deps, req: Request): Response | null {
   const known = validators.get(deps)?.get(req.url);
   if (!known || known.version !== trustedVersion(deps)) return null;
   const gz = takesGzip(req.headers.get('accept-encoding'));
-  const inm = req.headers.get('if-none-match');
-  if (inm !== null) {
-    const plain = `"${known.tag}"`;
-    const zipped = `"${known.tag}-gz"`;
-    // A reader sends back the ETag it was given, alone: compared as is before any parsing.
-    if (inm !== plain && inm !== zipped && !isNotModified(req, plain, null) && !isNotModified(req, zipped, null)) return null;
-    return new Response(null, { status: 304, headers: { etag: gz ? zipped : plain, 'cache-control': FEED_CACHE_CONTROL, vary: 'accept-encoding' } });
-  }
+  if (req.headers.get('if-none-match') !== null) return versionNotModified(req, known.tag, gz);
   // A date to compare is rarer: serveCached does it.
   if (req.headers.get('if-modified-since') !== null) return null;
   return deps.responseCache?.peek?.(versionedCacheKey(known.key, known.version, gz)) ?? null;
