@@ -64,23 +64,13 @@ export function looksLikeRelay(title: string, text: string): boolean {
 }
 
 /**
- * Latin letters with accents, Latin-1 signs and general punctuation, each mapped to what
- * NFKD + dropping combining marks gives: French text folds through this table without
- * normalising the whole string (which dominated fingerprinting). Same result by construction.
+ * The full folding, for any text: NFKD with combining marks dropped (accents), ligatures,
+ * lowercase, anything not a letter or digit a space (runs of them one space, not trimmed).
  */
-const FOLDABLE = /[\u0080-\u024f\u2000-\u206f\u20ac]/g;
-const OUTSIDE_TABLE = /[^\u0000-\u024f\u2000-\u206f\u20ac]/;
-const FOLD_TABLE = new Map<string, string>();
-for (const [from, to] of [[0x80, 0x24f], [0x2000, 0x206f], [0x20ac, 0x20ac]] as const) {
-  for (let code = from; code <= to; code++) {
-    const ch = String.fromCharCode(code);
-    FOLD_TABLE.set(ch, ch.normalize('NFKD').replace(/[\u0300-\u036f]/g, ''));
-  }
-}
-
-/** The folding steps after accents: ligatures, case, separators (on text already unaccented). */
-function foldUnaccented(unaccented: string): string {
-  return unaccented
+function foldSlow(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/œ/gi, 'oe')
     .replace(/æ/gi, 'ae')
     .replace(/ß/g, 'ss')
@@ -89,28 +79,25 @@ function foldUnaccented(unaccented: string): string {
 }
 
 /**
- * Every character of the table folded alone, all steps applied: letters and digits, with ' '
- * for separators. Folding is per character there (no context: lowercase in these ranges has
- * no special cases), so a text is the concatenation of its characters' folds, separators
- * merged. One pass over the text instead of six regular expressions over it.
+ * ASCII, Latin letters with accents, Latin-1 signs and general punctuation, each folded alone
+ * by foldSlow: letters and digits, with ' ' for separators. In these ranges folding has no
+ * context (no special lowercase cases), so a text of them is the concatenation of its
+ * characters' folds, separators merged: one pass over the text, where normalising the whole
+ * string dominated fingerprinting. Same result by construction (and tested against foldSlow).
  */
-const CHAR_FOLD = new Map<number, string>();
+const OUTSIDE_TABLE = /[^\u0000-\u024f\u2000-\u206f\u20ac]/;
+const CHAR_FOLD: string[] = [];
 for (const [from, to] of [[0x0, 0x24f], [0x2000, 0x206f], [0x20ac, 0x20ac]] as const) {
-  for (let code = from; code <= to; code++) {
-    const ch = String.fromCharCode(code);
-    CHAR_FOLD.set(code, foldUnaccented(FOLD_TABLE.get(ch) ?? ch));
-  }
+  for (let code = from; code <= to; code++) CHAR_FOLD[code] = foldSlow(String.fromCharCode(code));
 }
-const LOW_FOLD: string[] = Array.from({ length: 0x250 }, (_, code) => CHAR_FOLD.get(code)!);
 
 /** Lowercase, accents and ligatures folded, anything not a letter or digit turned into a space. */
 export function foldText(text: string): string {
-  if (OUTSIDE_TABLE.test(text)) return foldUnaccented(text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '')).trim();
+  if (OUTSIDE_TABLE.test(text)) return foldSlow(text).trim();
   let out = '';
   let space = false;
   for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const folded = code < 0x250 ? LOW_FOLD[code]! : CHAR_FOLD.get(code)!;
+    const folded = CHAR_FOLD[text.charCodeAt(i)]!;
     for (let j = 0; j < folded.length; j++) {
       const c = folded[j]!;
       if (c === ' ') space = true;
