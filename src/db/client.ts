@@ -27,7 +27,7 @@ export interface Database {
    */
   maxParams?: number;
   /**
-   * A statement from SQL text and its values, for bulk inserts (db/json-insert.ts). SQLite
+   * A statement from SQL text and its values, for bulk inserts (db/bulk-insert.ts). SQLite
    * only: there, plain multi-row VALUES read about twice as fast as JSON unpacked by SQL, and
    * its parameter cap allows a hundred rows per statement. D1 batches take drizzle queries.
    */

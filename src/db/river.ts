@@ -83,8 +83,8 @@ export async function listRiver(deps: Deps, q: RiverQuery): Promise<RiverPage> {
 /**
  * A short string that changes whenever what the feeds show may have changed: a new story or
  * entry (rowids only grow), a finished pull (edits in place happen inside pulls), a network
- * edited, the hub's own settings changed. Every part is an O(1) lookup, so it is cheap enough to read on each request and
- * to key cached feeds on.
+ * edited, the hub's own settings changed. Every part is an O(1) lookup, so it is cheap enough
+ * to read on each request and to key cached feeds on.
  */
 export async function storeVersion(deps: Deps): Promise<string> {
   let prepared = versionQueries.get(deps.db.orm);

@@ -1,10 +1,10 @@
 /**
  * When a source is due again. Pure: refresh.ts gives it the outcome and the error count.
  *
- * A healthy source is due at the next scheduled pull, ten minutes later at the earliest. A failing
- * one waits longer after each
- * failure (15 min, 30 min, 1 h … capped at 24 h) so a dead member server is not hammered,
- * but it is never given up on: it is retried at least daily and recovers by itself.
+ * A healthy source is due at the next scheduled pull, ten minutes later at the earliest. A
+ * failing one waits longer after each failure (15 min, 30 min, 1 h … capped at 24 h) so a dead
+ * member server is not hammered, but it is never given up on: it is retried at least daily and
+ * recovers by itself.
  * A server's Retry-After wins when it asks for longer (capped at 7 days, against absurd values).
  */
 export const BACKOFF_BASE_MS = 15 * 60_000;

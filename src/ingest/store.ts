@@ -9,7 +9,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { Statement } from '../db/client.ts';
-import { jsonInserts } from '../db/json-insert.ts';
+import { bulkInserts } from '../db/bulk-insert.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from './yield.ts';
 import { entries, itemBands, items, type EntryRow, type ItemRow } from '../db/schema/items.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
@@ -27,7 +27,6 @@ export interface StoreOptions {
 }
 
 type NewEntry = typeof entries.$inferInsert;
-
 
 /** What an entry stored without dedup carries: nothing to index. */
 const NO_FINGERPRINT: Fingerprint = { titleKey: '', marks: '', minhash: '', shingleCount: 0, relay: false, textLength: 0, leadKey: '' };
@@ -224,10 +223,10 @@ export async function storePreparedItems(deps: Deps, source: SourceRow, prepared
   }
 
   const writes: Statement[] = [];
-  writes.push(...jsonInserts(deps.db, items, newItemRows));
-  writes.push(...jsonInserts(deps.db, entries, newEntryRows));
+  writes.push(...bulkInserts(deps.db, items, newItemRows));
+  writes.push(...bulkInserts(deps.db, entries, newEntryRows));
   writes.push(...statements, ...itemUpdates);
-  writes.push(...jsonInserts(deps.db, itemBands, bandRows));
+  writes.push(...bulkInserts(deps.db, itemBands, bandRows));
   await deps.db.batch(writes);
   return result;
 }

@@ -14,10 +14,16 @@ import { rowsPerInsert, type Database, type Statement } from './client.ts';
 /** Characters of JSON per statement: ≤ 1.5 MB of UTF-8, under D1's 2 MB per value. */
 const MAX_JSON_CHARS = 500_000;
 
-export function jsonInserts<T extends SQLiteTable>(db: Database, table: T, rows: Array<T['$inferInsert']>): Statement[] {
+type Columns = Array<[string, SQLiteColumn]>;
+
+/** Inserts `rows` into `table` in as few statements as the database takes (see above). */
+export function bulkInserts<T extends SQLiteTable>(db: Database, table: T, rows: Array<T['$inferInsert']>): Statement[] {
   if (!rows.length) return [];
-  const columns = Object.entries(getTableColumns(table)) as Array<[string, SQLiteColumn]>;
-  if (db.rawStatement) return valuesInserts(db, table, columns, rows);
+  const columns = Object.entries(getTableColumns(table)) as Columns;
+  return db.rawStatement ? valuesInserts(db, table, columns, rows) : jsonEachInserts(db, table, columns, rows);
+}
+
+function jsonEachInserts<T extends SQLiteTable>(db: Database, table: T, columns: Columns, rows: Array<T['$inferInsert']>): Statement[] {
   // insert … select lists every column of the table in this order: one JSON slot each.
   const select = sql.join(
     columns.map((_, i) => sql.raw(`json_extract(value, '$[${i}]')`)),
@@ -45,7 +51,7 @@ export function jsonInserts<T extends SQLiteTable>(db: Database, table: T, rows:
 
 const valuesSql = new Map<string, string>();
 
-function valuesInserts<T extends SQLiteTable>(db: Database, table: T, columns: Array<[string, SQLiteColumn]>, rows: Array<T['$inferInsert']>): Statement[] {
+function valuesInserts<T extends SQLiteTable>(db: Database, table: T, columns: Columns, rows: Array<T['$inferInsert']>): Statement[] {
   const perStatement = rowsPerInsert(columns.length, db);
   const name = getTableName(table);
   const head = `insert into "${name}" (${columns.map(([, c]) => `"${c.name}"`).join(', ')}) values `;
