@@ -25,7 +25,7 @@ import { nodeDeps } from '../workers/node/deps.ts';
 import { startServer } from '../workers/node/serve.ts';
 import { pull } from '../src/ingest/pull.ts';
 import { federationYaml } from './ingest/federation.ts';
-import { argValue, feedUrl } from './ingest/server.ts';
+import { argValue, feedUrl, spawnFederation } from './ingest/server.ts';
 import { loadFederation } from './ingest/load-federation.ts';
 
 const WINDOW_MS = 5_000;
@@ -101,10 +101,9 @@ async function main(): Promise<void> {
   const items = argValue(argv, 'items', 50);
   const seconds = argValue(argv, 'seconds', 20);
   const connections = argValue(argv, 'connections', 8);
-  const server = child(['ingest/server.ts', '--sources', String(sources), '--items', String(items), '--hosts', '50']);
+  const { child: server, ports } = await spawnFederation(['--sources', String(sources), '--items', String(items), '--hosts', '50']);
   let hub: ChildProcess | null = null;
   try {
-    const ports = await message<number[]>(server, 'ports', 'the federation server');
     hub = child(['load.ts', '--hub', '--ports', ports.join(','), '--sources', String(sources), '--items', String(items)]);
     const port = await message<number>(hub, 'port', 'the hub');
     console.log(`bench:load — hub on 127.0.0.1:${port}, ${sources} sources × ${items} items, ${connections} connections per route, ${WARMUP_MS / 1000} s before the pull + ${seconds} s\n`);

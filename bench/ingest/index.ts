@@ -15,7 +15,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { bundle } from '../../bin/bundle.js';
-import { argValue } from './server.ts';
+import { argValue, spawnFederation } from './server.ts';
 import type { HubFigures, PhaseFigures } from './hub.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -24,10 +24,6 @@ const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 function intercoopNodeFlags(): string[] {
   const shebang = readFileSync(here('../../bin/intercoop.js'), 'utf8').split('\n', 1)[0]!;
   return shebang.replace(/^#!\S*env\s+(-S\s+)?node\s*/, '').split(/\s+/).filter(Boolean);
-}
-
-function child(script: string, args: string[], execArgv: string[] = []): ChildProcess {
-  return fork(here(script), args, { execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 function firstMessage<T>(proc: ChildProcess, what: string): Promise<T> {
@@ -40,9 +36,8 @@ function firstMessage<T>(proc: ChildProcess, what: string): Promise<T> {
 async function runSize(sources: number, argv: string[]): Promise<HubFigures> {
   const items = argValue(argv, 'items', 50);
   const hosts = argValue(argv, 'hosts', 50);
-  const server = child('./server.ts', ['--sources', String(sources), '--items', String(items), '--hosts', String(hosts), ...(argv.includes('--gzip') ? ['--gzip'] : [])]);
+  const { child: server, ports } = await spawnFederation(['--sources', String(sources), '--items', String(items), '--hosts', String(hosts), ...(argv.includes('--gzip') ? ['--gzip'] : [])]);
   try {
-    const { ports } = await firstMessage<{ ports: number[] }>(server, 'the federation server');
     const hubArgs = ['--ports', ports.join(','), '--sources', String(sources), '--items', String(items)];
     for (const flag of ['--concurrency', '--parse-threads']) if (argv.includes(flag)) hubArgs.push(flag, argv[argv.indexOf(flag) + 1]!);
     argv.forEach((a, i) => a === '--sqlite-pragma' && hubArgs.push(a, argv[i + 1]!));

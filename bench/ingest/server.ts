@@ -9,7 +9,9 @@
  * Started by bench/ingest/index.ts and bench/load.ts; reports its ports over IPC (or prints them
  * as JSON on stdout when run alone). Counts requests by status on GET /_stats.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { benchSource, renderSource, validators, type BaseOf } from './federation.ts';
@@ -96,6 +98,20 @@ export async function serveFederation(options: FederationOptions): Promise<Feder
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()); })));
     },
   };
+}
+
+/**
+ * The federation served by a process of its own (this file, with `args` as on its command
+ * line), as the benches and the fault tests run it: a process that pulls, or waits on a lock,
+ * must not also be the one serving the members. Resolves once every port listens.
+ */
+export async function spawnFederation(args: string[]): Promise<{ child: ChildProcess; ports: number[] }> {
+  const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ports = await new Promise<number[]>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { ports: number[] }).ports));
+    child.once('exit', (code) => reject(new Error(`the federation server exited (code ${code}) before listening`)));
+  });
+  return { child, ports };
 }
 
 // By name: the hub's bundle (bench/ingest/index.ts) includes this module for argValue and feedUrl.

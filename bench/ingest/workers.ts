@@ -13,13 +13,13 @@
  * --admin-pull triggers through POST /api/admin/pull (one request pulls everything) instead of
  * the cron and the queue.
  */
-import { spawn, fork, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { federationYaml } from './federation.ts';
-import { argValue, feedUrl } from './server.ts';
+import { argValue, feedUrl, spawnFederation } from './server.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = 'bench-admin-token';
@@ -183,13 +183,9 @@ async function main(): Promise<void> {
   const viaAdmin = argv.includes('--admin-pull');
   const persist = mkdtempSync(join(tmpdir(), 'hub-bench-workers-'));
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1' };
-  const server = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), ['--sources', String(sources), '--items', String(items), '--hosts', String(hosts)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const { child: server, ports } = await spawnFederation(['--sources', String(sources), '--items', String(items), '--hosts', String(hosts)]);
   let dev: Awaited<ReturnType<typeof startDev>> | null = null;
   try {
-    const { ports } = await new Promise<{ ports: number[] }>((resolve, reject) => {
-      server.once('message', (m) => resolve(m as { ports: number[] }));
-      server.once('exit', (code) => reject(new Error(`federation server exited (${code})`)));
-    });
     console.log(`bench:ingest:workers — ${cpus().length} cores, wrangler dev (workerd, local D1${viaAdmin ? '' : ', local Queues'}), ${sources} sources × ${items} items`);
     await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist], env);
     dev = await startDev(port, persist, env);

@@ -19,7 +19,7 @@ import { parseNetworksFile } from '../../src/federation/networks-file.ts';
 import { syncFederation } from '../../src/federation/sync.ts';
 import type { Deps } from '../../src/deps.ts';
 import { renderSource, validators } from '../../bench/ingest/federation.ts';
-import { feedUrl } from '../../bench/ingest/server.ts';
+import { feedUrl, spawnFederation } from '../../bench/ingest/server.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import { startFixtureServer } from '../support/fixture-server.ts';
 
@@ -64,15 +64,7 @@ async function snapshot(deps: Deps) {
  * event loop waits on a lock must not also be the one serving the members.
  */
 async function federationProcess(args: string[]): Promise<{ urlOf(i: number): string; close(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/ingest/server.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  const { ports } = await new Promise<{ ports: number[] }>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) resolve(JSON.parse(out.slice(0, out.indexOf('\n'))) as { ports: number[] });
-    });
-    child.on('exit', (code) => reject(new Error(`federation server exited (${code})`)));
-  });
+  const { child, ports } = await spawnFederation(args);
   return { urlOf: (i) => feedUrl(ports, i), close: () => void child.kill() };
 }
 
