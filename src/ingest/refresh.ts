@@ -18,6 +18,7 @@ import { storePreparedItems } from './store.ts';
 import { inlineFeedReader } from './feed-reader.ts';
 import { yieldToEventLoop } from './yield.ts';
 import { serialized } from './serialize.ts';
+import { withStoreLease } from './store-lease.ts';
 import { isCalendar, storeCalendar } from '../agenda/store.ts';
 import { followRedirect, nextFetchAfterError, nextFetchAfterSuccess } from './backoff.ts';
 import { IngestError, type ErrorKind, type FetchOutcome, type SourceReport, type StoreResult } from './types.ts';
@@ -116,7 +117,7 @@ async function readDocument(deps: Deps, source: SourceRow, outcome: FetchOutcome
   const text = decodeBody(outcome.body, outcome.contentType);
   const validators = { etag: outcome.etag, lastModified: outcome.lastModified };
   if (source.kind === 'calendar' || isCalendar(text)) {
-    const result = await serialized(deps.db, () => stage('storage_error', () => storeCalendar(deps, source, text)));
+    const result = await serialized(deps.db, () => stage('storage_error', () => withStoreLease(deps, () => storeCalendar(deps, source, text))));
     return { result, title: calendarName(text), validators };
   }
   if (hops === 0 && isHtmlPage(text)) {
@@ -138,7 +139,7 @@ async function readDocument(deps: Deps, source: SourceRow, outcome: FetchOutcome
     const feed = readAhead ?? (await reader.read(text, outcome.url));
     // Reading and storing are each a long synchronous stretch: let waiting requests in between.
     await yieldToEventLoop();
-    const result = await stage('storage_error', () => storePreparedItems(deps, source, feed.items));
+    const result = await stage('storage_error', () => withStoreLease(deps, () => storePreparedItems(deps, source, feed.items)));
     return { result, title: feed.title, validators };
   });
 }

@@ -5,7 +5,9 @@
  *   'storage_error'; nothing stored before is lost; the next pull completes;
  * - the pulling process killed (SIGKILL) mid-pull: the file is intact, what was stored is there,
  *   a new pull completes every source;
- * - a member server dying mid-response: that source's error is recorded, the others are fine.
+ * - a member server dying mid-response: that source's error is recorded, the others are fine;
+ * - two processes pulling the same file at once: their stores take turns (store-lease.ts), so
+ *   none fails on a unique index and a story relayed by two sources is kept once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -291,5 +293,54 @@ describe('a member server dying mid-response', () => {
     const others = summary.reports.filter((r) => r.networkSlug !== 'mourant');
     expect(others.map((r) => r.outcome)).toEqual(Array(N).fill('ok'));
     expect(await entryCount(deps)).toBe(N * ITEMS);
+  });
+});
+
+/** Runs test/support/pull-child.ts on `dbPath` to its end: one report per pulled source. */
+async function pullInChild(dbPath: string): Promise<Array<{ sourceId: number; outcome: string; new: number }>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/pull-child.ts', dbPath], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`pull child exited ${code}: ${stderr}`);
+  return stdout.split('\n').filter((l) => l.startsWith('done ')).map((l) => {
+    const [, id, outcome, n] = l.split(' ');
+    return { sourceId: Number(id), outcome: outcome!, new: Number(n) };
+  });
+}
+
+describe('two processes pulling one file at once (serve’s schedule and a CLI pull)', () => {
+  const deps = makeNodeDeps();
+  let server: Fixture;
+  const STORIES = 1000;
+
+  beforeAll(async () => {
+    server = await startFixtureServer();
+    // Two networks relay one big feed: each process stores both sources, each story twice.
+    const now = Date.UTC(2026, 10, 20);
+    server.route('/relayed.xml', (_req, res) => {
+      const feed = renderSource(() => server.base, 0, STORIES, 1, now);
+      res.writeHead(200, { 'content-type': feed.contentType }).end(feed.body);
+    });
+    const url = `${server.base}/relayed.xml`;
+    await syncFederation(deps, parseNetworksFile(yamlFor([{ slug: 'relais-a', feeds: [url] }, { slug: 'relais-b', feeds: [url] }])));
+  });
+  afterAll(async () => {
+    await server?.close();
+    await deps.close();
+  });
+
+  it('no store fails and every story is kept once, with both relays', async () => {
+    const reports = (await Promise.all([pullInChild(deps.config.dbPath), pullInChild(deps.config.dbPath)])).flat();
+    expect(reports.filter((r) => r.outcome !== 'ok'), JSON.stringify(reports)).toEqual([]);
+    const ids = (await deps.db.orm.select({ id: sources.id }).from(sources)).map((s) => s.id);
+    // Each source's entries were new to exactly one of the two processes.
+    for (const id of ids) expect(reports.filter((r) => r.sourceId === id).reduce((n, r) => n + r.new, 0)).toBe(STORIES);
+    const stored = await deps.db.orm.select({ sourceId: entries.sourceId, guidHash: entries.guidHash, itemId: entries.itemId }).from(entries);
+    expect(stored).toHaveLength(2 * STORIES);
+    const [a, b] = ids.map((id) => new Map(stored.filter((e) => e.sourceId === id).map((e) => [e.guidHash, e.itemId])));
+    expect([...a!].filter(([guid, item]) => b!.get(guid) !== item)).toEqual([]);
   });
 });

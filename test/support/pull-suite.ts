@@ -4,16 +4,20 @@
  * Member servers are the global fixture server's /_pull/… behaviours (pull-behaviours.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../../src/deps.ts';
-import { entries, items, networks, pulls, sources } from '../../src/db/schema/index.ts';
+import { entries, items, networks, pulls, settings, sources } from '../../src/db/schema/index.ts';
 import type { SourceRow } from '../../src/db/schema/sources.ts';
 import { pull } from '../../src/ingest/pull.ts';
 import { BACKOFF_BASE_MS } from '../../src/ingest/backoff.ts';
 import { manualClock } from './store-fixtures.ts';
 import { createApp } from '../../src/app.ts';
 
-export function pullSuite(runtime: string, makeDeps: () => Promise<Deps>, base: string): void {
+/**
+ * `makeDeps(shareWith)` opens the database of `shareWith` anew, as another process or Workers
+ * invocation would (in workerd every deps shares the D1 binding anyway).
+ */
+export function pullSuite(runtime: string, makeDeps: (shareWith?: Deps) => Promise<Deps>, base: string): void {
   const token = () => `${runtime}-${Math.random().toString(36).slice(2, 10)}`;
 
   async function source(deps: Deps, slug: string, url: string, kind: SourceRow['kind'] = 'feed'): Promise<SourceRow> {
@@ -185,6 +189,40 @@ export function pullSuite(runtime: string, makeDeps: () => Promise<Deps>, base: 
       expect(await row(deps, site.id)).toMatchObject({ url: site.url, fetchUrl: `${base}/_pull/stable/site-${t}`, title: `Réseau site-${t}` });
       const again = await pull(deps, { trigger: 'test', network: site.networkSlug, all: true });
       expect(again.reports[0]!.outcome).toBe('not_modified');
+    });
+
+    it('two pulls at once on one database (two processes, two queue consumers) keep a story relayed by both once', async () => {
+      // Slow writers: each store's write waits, so the other's reads come before it whatever the
+      // scheduling (in production the two run in parallel, on two cores or two isolates).
+      const slowWrites = (deps: Deps): Deps => ({ ...deps, db: { ...deps.db, batch: async (statements) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return deps.db.batch(statements);
+      } } });
+      const a = slowWrites(await makeDeps());
+      const b = slowWrites(await makeDeps(a));
+      const t = token();
+      // Two networks relaying one feed: every story comes twice, by the same canonical URL.
+      const url = `${base}/_pull/big/${t}/150`;
+      const first = await source(a, `relay-a-${t}`, url);
+      const second = await source(a, `relay-b-${t}`, url);
+      const summaries = await Promise.all([pull(a, { trigger: 'test', network: first.networkSlug, all: true }), pull(b, { trigger: 'test', network: second.networkSlug, all: true })]);
+      expect(summaries.flatMap((s) => s.reports.map((r) => [r.outcome, r.new]))).toEqual([['ok', 150], ['ok', 150]]);
+      const stored = await a.db.orm.select({ itemId: entries.itemId }).from(entries).where(inArray(entries.sourceId, [first.id, second.id]));
+      expect(stored).toHaveLength(300);
+      expect(new Set(stored.map((e) => e.itemId)).size).toBe(150);
+      expect(await a.db.orm.select().from(settings).where(eq(settings.key, 'lease:store'))).toEqual([]);
+    });
+
+    it('a store lease left by a holder that died delays the next store until it expires, then it goes on', async () => {
+      const deps = await makeDeps();
+      const t = token();
+      const stable = await source(deps, `orphan-${t}`, `${base}/_pull/stable/${t}`);
+      const expires = Date.now() + 400;
+      await deps.db.orm.insert(settings).values({ key: 'lease:store', value: `${expires} dead-holder` }).onConflictDoUpdate({ target: settings.key, set: { value: `${expires} dead-holder` } });
+      const s = await pull(deps, { trigger: 'test', network: stable.networkSlug, all: true });
+      expect(Date.now()).toBeGreaterThanOrEqual(expires);
+      expect(s.reports.map((r) => [r.outcome, r.new])).toEqual([['ok', 2]]);
+      expect(await deps.db.orm.select().from(settings).where(eq(settings.key, 'lease:store'))).toEqual([]);
     });
   });
 }

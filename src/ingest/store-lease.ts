@@ -1,0 +1,72 @@
+/**
+ * One document stored at a time per database, across processes and Workers invocations.
+ *
+ * Dedup reads what is stored, decides, then writes. Two stores interleaving (two queue
+ * consumers on D1, `intercoop serve`'s schedule and a CLI `pull` on one SQLite file) each
+ * decide "new story" before the other writes, and a story relayed by both stays twice; two
+ * pulls of one source fail on the (source, guid) unique index. `serialized` orders the stores
+ * of one process; this lease, a row of `settings`, orders them between processes.
+ *
+ * Taking it is one upsert that only overwrites an expired lease (RETURNING says whether it
+ * did), releasing it one delete: two small writes per document, no migration, the same SQL on
+ * SQLite and D1. A holder that dies mid-store leaves a lease that expires after LEASE_MS.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import { settings } from '../db/schema/index.ts';
+import { IngestError } from './types.ts';
+
+const KEY = 'lease:store';
+/** Longer than any store (a 10,000-item document on D1 takes seconds, not minutes). */
+export const LEASE_MS = 120_000;
+/** A waiter outlasts a dead holder's lease, so a crash delays the others but never fails them. */
+const WAIT_MS = LEASE_MS + 10_000;
+const FIRST_PAUSE_MS = 5;
+const MAX_PAUSE_MS = 100;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `store` holding the database's store lease (see module doc); callers are already
+ * `serialized`, so a process never waits on its own lease. Real time, not deps.clock: the
+ * lease orders live processes, whatever time the hub's logic is told it is.
+ */
+export async function withStoreLease<T>(deps: Deps, store: () => Promise<T>): Promise<T> {
+  const lease = await acquire(deps);
+  try {
+    return await store();
+  } finally {
+    await release(deps, lease).catch((err: unknown) => {
+      // Not fatal: the lease expires by itself.
+      deps.log.warn('cannot release the store lease', { error: String(err) });
+    });
+  }
+}
+
+async function acquire(deps: Deps): Promise<string> {
+  const started = Date.now();
+  for (let pause = FIRST_PAUSE_MS; ; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
+    const now = Date.now();
+    const value = `${now + LEASE_MS} ${crypto.randomUUID()}`;
+    const taken = await deps.db.orm
+      .insert(settings)
+      .values({ key: KEY, value })
+      .onConflictDoUpdate({
+        target: settings.key,
+        set: { value },
+        // The stored value starts with its expiry in epoch ms.
+        setWhere: sql`cast(substr(${settings.value}, 1, instr(${settings.value}, ' ') - 1) as integer) < ${now}`,
+      })
+      .returning({ value: settings.value });
+    if (taken.length) return value;
+    if (now - started > WAIT_MS) {
+      throw new IngestError('storage_error', `Base occupée : un autre enregistrement est en cours depuis plus de ${Math.round(WAIT_MS / 1000)} s ; la source sera reprise au prochain passage.`);
+    }
+    // Jitter, so that waiters do not all ask again at the same instant.
+    await sleep(pause * (0.5 + Math.random()));
+  }
+}
+
+async function release(deps: Deps, value: string): Promise<void> {
+  await deps.db.orm.delete(settings).where(and(eq(settings.key, KEY), eq(settings.value, value)));
+}
