@@ -6,6 +6,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from '../../src/db/schema/index.ts';
 import type { Database, HubOrm, Statement } from '../../src/db/client.ts';
+import { checkpointInBackground, INLINE_FRAMES } from './checkpointer.ts';
 
 /** Distinct SQL texts kept prepared (the store and the pull use a few dozen). */
 const PREPARED_CACHE = 256;
@@ -35,9 +36,9 @@ export function openSqlite(path: string): Database & { close(): void; raw: Bette
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = ON');
   raw.pragma('synchronous = NORMAL');
-  // Checkpoint every ~16 MB of WAL rather than 4 MB: a cold pull writes a lot, and each
-  // checkpoint is a sync of the database file.
-  raw.pragma('wal_autocheckpoint = 4000');
+  // Checkpoint every ~16 MB of WAL rather than 4 MB (a cold pull writes a lot, and each
+  // checkpoint syncs the database file); for a file, a thread does it instead (checkpointer.ts).
+  raw.pragma(`wal_autocheckpoint = ${INLINE_FRAMES}`);
   const orm = drizzle(raw, { schema });
   try {
     migrate(orm, { migrationsFolder });
@@ -68,6 +69,7 @@ export function openSqlite(path: string): Database & { close(): void; raw: Bette
       else stmt.run(...params);
     }
   });
+  const stopCheckpoints = path === ':memory:' ? () => {} : checkpointInBackground(path, raw);
   return {
     orm: orm as unknown as HubOrm,
     raw,
@@ -86,6 +88,9 @@ export function openSqlite(path: string): Database & { close(): void; raw: Bette
         return false;
       }
     },
-    close: () => raw.close(),
+    close: () => {
+      stopCheckpoints();
+      raw.close();
+    },
   };
 }

@@ -1,0 +1,52 @@
+/**
+ * WAL checkpoints run in a thread (workers/node/checkpointer.ts): the database file takes the
+ * pages written through the hub's connection although that connection, whose own threshold is
+ * far (BACKSTOP_FRAMES), never checkpointed them itself.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { openSqlite } from '../../workers/node/sqlite.ts';
+import { BACKSTOP_FRAMES, CHECKPOINT_EVERY_MS } from '../../workers/node/checkpointer.ts';
+
+const opened: Array<{ close(): void }> = [];
+afterEach(() => opened.splice(0).forEach((db) => db.close()));
+
+async function until(check: () => boolean, ms: number): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) if (check()) return true;
+  return check();
+}
+
+describe('background WAL checkpoints', () => {
+  it('copy committed pages into the database file without the writing connection doing it', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'hub-ckpt-')), 'hub.sqlite');
+    const db = openSqlite(path);
+    opened.push(db);
+    expect(db.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_FRAMES);
+    const before = statSync(path).size;
+    // ~8 MB in 2,000 pages: far below the connection's own threshold.
+    db.raw.exec('create table filler (x blob)');
+    const insert = db.raw.prepare('insert into filler values (randomblob(4000))');
+    db.raw.transaction(() => {
+      for (let i = 0; i < 2000; i++) insert.run();
+    })();
+    expect(statSync(`${path}-wal`).size).toBeGreaterThan(8_000_000);
+    expect(await until(() => statSync(path).size > before + 8_000_000, 50 * CHECKPOINT_EVERY_MS)).toBe(true);
+  });
+
+  it('a second connection to the same file, then both closed: each still reads and writes', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'hub-ckpt-')), 'hub.sqlite');
+    const a = openSqlite(path);
+    const b = openSqlite(path);
+    a.raw.exec('create table t (x)');
+    b.raw.prepare('insert into t values (1)').run();
+    a.close();
+    b.raw.prepare('insert into t values (2)').run();
+    expect(b.raw.prepare('select count(*) n from t').get()).toEqual({ n: 2 });
+    b.close();
+    const c = openSqlite(path);
+    opened.push(c);
+    expect(c.raw.prepare('select count(*) n from t').get()).toEqual({ n: 2 });
+  });
+});
