@@ -203,9 +203,9 @@ export async function storePreparedItems(deps: Deps, source: SourceRow, prepared
     push(before, row.itemId, row);
     push(after, row.itemId, editedRows.get(row.id) ?? row);
   };
-  // The matcher already holds every entry of the items it matched; only items touched by edits need reading.
-  for (const id of touched) for (const row of matcher.stored.get(id) ?? []) addStored(row);
-  for (const part of chunks(touched.filter((id) => !matcher.stored.has(id)), IN_LIST)) {
+  // Joined and edited items are a few per document: their entries are read whole here (the
+  // matcher only read what matching needs).
+  for (const part of chunks(touched, IN_LIST)) {
     for (const row of await orm.select().from(entries).where(inArray(entries.itemId, part))) addStored(row);
   }
   newEntryRows.forEach((row, i) => push(after, row.itemId, { ...(row as EntrySource), bodyText: fresh[i]!.fp.text }));

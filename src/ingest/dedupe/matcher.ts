@@ -5,7 +5,6 @@
  * queries whatever the number of items; entries created by the same call are matched in memory.
  */
 import type { Database } from '../../db/client.ts';
-import type { EntryRow } from '../../db/schema/items.ts';
 import { lookupCandidates } from './lookup.ts';
 import { isStoryUrl } from '../canonical-url.ts';
 import { indexKeys } from './fingerprint.ts';
@@ -103,14 +102,10 @@ export class Matcher {
     for (const row of found) {
       if (seen.has(row.id)) continue;
       seen.add(row.id);
-      matcher.stored.set(row.itemId, [...(matcher.stored.get(row.itemId) ?? []), row]);
       matcher.addEntry({ ...row, marks: row.serialMarks }, indexKeys(row));
     }
     return matcher;
   }
-
-  /** Every stored entry of each candidate item (complete per item), for deriving items again. */
-  readonly stored = new Map<string, EntryRow[]>();
 
   private itemKeys = new Map<string, Set<string>>();
 
