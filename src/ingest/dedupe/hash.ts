@@ -1,9 +1,14 @@
-/** Hashing helpers that run the same on Node and Workers (plain JS and Web Crypto, no node:crypto). */
-import { sha256HexSync } from './sha256.ts';
+/** Hashing helpers that run the same on Node and Workers (node:crypto is there with nodejs_compat). */
+import { createHash } from 'node:crypto';
 
-/** Hex SHA-256 of a string (see sha256.ts for why not crypto.subtle). */
+/**
+ * Hex SHA-256 of a string. The store hashes two strings per entry: through crypto.subtle each
+ * digest is an asynchronous round trip that costs more than hashing a few kilobytes, and in
+ * plain JavaScript it took 5× node:crypto's time (33 against 6 µs for 2 KB), 6 % of reading a
+ * document. node:crypto's hash is native and synchronous on both runtimes.
+ */
 export async function sha256Hex(text: string): Promise<string> {
-  return sha256HexSync(text);
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** 32-bit FNV-1a of a string: cheap, stable, good enough to feed MinHash and band keys. */
