@@ -17,6 +17,7 @@ import type { ParsedItem, StoreResult } from './types.ts';
 import { prepareItems, type PreparedItem } from './dedupe/prepare.ts';
 import { fingerprint, indexKeys, type Fingerprint } from './dedupe/fingerprint.ts';
 import { Matcher, type MatchDecision } from './dedupe/matcher.ts';
+import { entriesOfItems } from './dedupe/lookup.ts';
 import { deriveItem, itemDiffers, type EntrySource } from './dedupe/best-item.ts';
 import { newItemId } from './dedupe/hash.ts';
 import { chunks, IN_LIST } from './dedupe/chunk.ts';
@@ -205,9 +206,7 @@ export async function storePreparedItems(deps: Deps, source: SourceRow, prepared
   };
   // Joined and edited items are a few per document: their entries are read whole here (the
   // matcher only read what matching needs).
-  for (const part of chunks(touched, IN_LIST)) {
-    for (const row of await orm.select().from(entries).where(inArray(entries.itemId, part))) addStored(row);
-  }
+  for (const row of await entriesOfItems(deps.db, touched)) addStored(row);
   newEntryRows.forEach((row, i) => push(after, row.itemId, { ...(row as EntrySource), bodyText: fresh[i]!.fp.text }));
 
   const newItemRows: ItemRow[] = [];

@@ -13,7 +13,7 @@
  */
 import { and, between, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { entries, itemBands } from '../../db/schema/items.ts';
+import { entries, itemBands, type EntryRow } from '../../db/schema/items.ts';
 import { MAX_INDEX_KEYS } from './fingerprint.ts';
 
 /** Inputs per execution; index keys per input: the bands, the title and lead buckets. */
@@ -107,3 +107,29 @@ export async function lookupCandidates(db: Database, sourceId: number, inputs: L
   }
   return found;
 }
+
+/** Item ids per execution of the entries-of-items query (unused slots bound to NULL). */
+const ITEMS_PER_QUERY = 16;
+
+function prepareEntriesOf(db: Database) {
+  return db.orm.select().from(entries).where(inArray(entries.itemId, slots('i', ITEMS_PER_QUERY))).prepare();
+}
+
+const preparedEntriesOf = new WeakMap<Database, ReturnType<typeof prepareEntriesOf>>();
+
+/**
+ * Every stored entry, whole, of the given items: those a document joins or edits, a few per
+ * document (prepared once, like the candidate lookup: small documents are many).
+ */
+export async function entriesOfItems(db: Database, itemIds: string[]): Promise<EntryRow[]> {
+  let statement = preparedEntriesOf.get(db);
+  if (!statement) preparedEntriesOf.set(db, (statement = prepareEntriesOf(db)));
+  const found: EntryRow[] = [];
+  for (let start = 0; start < itemIds.length; start += ITEMS_PER_QUERY) {
+    const values: Record<string, unknown> = {};
+    for (let i = 0; i < ITEMS_PER_QUERY; i++) values[`i${i}`] = itemIds[start + i] ?? null;
+    found.push(...((await statement.all(values)) as EntryRow[]));
+  }
+  return found;
+}
+
