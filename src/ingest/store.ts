@@ -6,7 +6,7 @@
  * a re-pull of an unchanged feed only reads. Reads are a handful of chunked queries per
  * document; writes go in one `deps.db.batch` (one transaction on SQLite, one D1 batch).
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { Statement } from '../db/client.ts';
 import { bulkInserts } from '../db/bulk-insert.ts';
@@ -17,7 +17,7 @@ import type { ParsedItem, StoreResult } from './types.ts';
 import { prepareItems, type PreparedItem } from './dedupe/prepare.ts';
 import { fingerprint, indexKeys, type Fingerprint } from './dedupe/fingerprint.ts';
 import { Matcher, type MatchDecision } from './dedupe/matcher.ts';
-import { entriesOfItems } from './dedupe/lookup.ts';
+import { entriesOfItems, knownEntries } from './dedupe/lookup.ts';
 import { deriveItem, itemDiffers, type EntrySource } from './dedupe/best-item.ts';
 import { newItemId } from './dedupe/hash.ts';
 import { chunks, IN_LIST } from './dedupe/chunk.ts';
@@ -56,13 +56,7 @@ export async function storePreparedItems(deps: Deps, source: SourceRow, prepared
   // 2. What this source already has under these guids: content hashes from a covering index,
   // then the few rows an edit needs.
   const known = new Map<string, { id: number; contentHash: string }>();
-  for (const part of chunks([...prepared.keys()], IN_LIST)) {
-    const rows = await orm
-      .select({ id: entries.id, guidHash: entries.guidHash, contentHash: entries.contentHash })
-      .from(entries)
-      .where(and(eq(entries.sourceId, source.id), inArray(entries.guidHash, part)));
-    for (const r of rows) known.set(r.guidHash, r);
-  }
+  for (const r of await knownEntries(deps.db, source.id, [...prepared.keys()])) known.set(r.guidHash, r);
   const changedIds = [...prepared.values()].flatMap((p) => {
     const k = known.get(p.guidHash);
     return k && k.contentHash !== p.contentHash ? [k.id] : [];

@@ -11,7 +11,7 @@
  * matches nothing) so it is prepared once per database and reused: building drizzle SQL anew
  * for every stored document cost more than running it.
  */
-import { and, between, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, between, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { entries, itemBands, type EntryRow } from '../../db/schema/items.ts';
 import { MAX_INDEX_KEYS } from './fingerprint.ts';
@@ -129,6 +129,38 @@ export async function entriesOfItems(db: Database, itemIds: string[]): Promise<E
     const values: Record<string, unknown> = {};
     for (let i = 0; i < ITEMS_PER_QUERY; i++) values[`i${i}`] = itemIds[start + i] ?? null;
     found.push(...((await statement.all(values)) as EntryRow[]));
+  }
+  return found;
+}
+
+/**
+ * Guid hashes per execution of the known-entries query: a usual feed in one, within D1's 100
+ * parameters; unused slots are bound to NULL.
+ */
+const GUIDS_PER_QUERY = 64;
+
+function prepareKnown(db: Database) {
+  return db.orm
+    .select({ id: entries.id, guidHash: entries.guidHash, contentHash: entries.contentHash })
+    .from(entries)
+    .where(and(eq(entries.sourceId, sql.placeholder('source')), inArray(entries.guidHash, slots('h', GUIDS_PER_QUERY))))
+    .prepare();
+}
+
+const preparedKnown = new WeakMap<Database, ReturnType<typeof prepareKnown>>();
+
+/**
+ * What a source already has under these guids (id and content hash, from a covering index):
+ * asked for every stored document, so prepared once rather than built and prepared each time.
+ */
+export async function knownEntries(db: Database, sourceId: number, guidHashes: string[]): Promise<Array<{ id: number; guidHash: string; contentHash: string }>> {
+  let statement = preparedKnown.get(db);
+  if (!statement) preparedKnown.set(db, (statement = prepareKnown(db)));
+  const found: Array<{ id: number; guidHash: string; contentHash: string }> = [];
+  for (let start = 0; start < guidHashes.length; start += GUIDS_PER_QUERY) {
+    const values: Record<string, unknown> = { source: sourceId };
+    for (let i = 0; i < GUIDS_PER_QUERY; i++) values[`h${i}`] = guidHashes[start + i] ?? null;
+    found.push(...(await statement.all(values)));
   }
   return found;
 }
