@@ -54,6 +54,12 @@ async function entryCount(deps: Deps, sourceIds?: number[]): Promise<number> {
   return row!.n;
 }
 
+/** A line of test/support/pull-child.ts: "done <sourceId> <outcome> <new>" for a finished source. */
+function doneReport(line: string): { sourceId: number; outcome: string; new: number } | null {
+  const [word, id, outcome, n] = line.split(' ');
+  return word === 'done' ? { sourceId: Number(id), outcome: outcome!, new: Number(n) } : null;
+}
+
 /** Every stored entry and story, to compare before and after a fault. */
 async function snapshot(deps: Deps) {
   const e = await deps.db.orm.select({ id: entries.id, itemId: entries.itemId, hash: entries.contentHash }).from(entries).orderBy(entries.id);
@@ -205,9 +211,9 @@ describe('the pulling process killed mid-pull (SIGKILL)', () => {
       child.stdout!.on('data', (d: Buffer) => {
         buffer += d.toString();
         for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n')) {
-          const [word, id, outcome, n] = buffer.slice(0, nl).split(' ');
+          const report = doneReport(buffer.slice(0, nl));
           buffer = buffer.slice(nl + 1);
-          if (word === 'done') done.push({ sourceId: Number(id), outcome: outcome!, new: Number(n) });
+          if (report) done.push(report);
           if (done.length === 3) {
             child.kill('SIGKILL');
             resolve();
@@ -305,10 +311,7 @@ async function pullInChild(dbPath: string): Promise<Array<{ sourceId: number; ou
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   if (code !== 0) throw new Error(`pull child exited ${code}: ${stderr}`);
-  return stdout.split('\n').filter((l) => l.startsWith('done ')).map((l) => {
-    const [, id, outcome, n] = l.split(' ');
-    return { sourceId: Number(id), outcome: outcome!, new: Number(n) };
-  });
+  return stdout.split('\n').flatMap((l) => doneReport(l) ?? []);
 }
 
 describe('two processes pulling one file at once (serve’s schedule and a CLI pull)', () => {

@@ -48,22 +48,7 @@ const candidateColumns = {
 };
 
 /** A stored entry as the matcher sees it. */
-export interface CandidateRow {
-  id: number;
-  itemId: string;
-  sourceId: number;
-  networkSlug: string;
-  guid: string | null;
-  guidHash: string;
-  canonicalUrl: string | null;
-  titleKey: string;
-  leadKey: string;
-  serialMarks: string;
-  minhash: string;
-  shingleCount: number;
-  publishedAt: number;
-  splitFromItemId: string | null;
-}
+export type CandidateRow = Pick<EntryRow, keyof typeof candidateColumns>;
 
 const slots = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => sql.placeholder(`${prefix}${i}`));
 
