@@ -31,8 +31,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * `serialized`, so a process never waits on its own lease. Real time, not deps.clock: the
  * lease orders live processes, whatever time the hub's logic is told it is.
  */
-export async function withStoreLease<T>(deps: Deps, store: () => Promise<T>): Promise<T> {
-  const lease = await acquire(deps);
+export async function withStoreLease<T>(deps: Deps, store: () => Promise<T>, waitMs = WAIT_MS): Promise<T> {
+  const lease = await acquire(deps, waitMs);
   try {
     return await store();
   } finally {
@@ -43,7 +43,7 @@ export async function withStoreLease<T>(deps: Deps, store: () => Promise<T>): Pr
   }
 }
 
-async function acquire(deps: Deps): Promise<string> {
+async function acquire(deps: Deps, waitMs: number): Promise<string> {
   const started = Date.now();
   for (let pause = FIRST_PAUSE_MS; ; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
     const now = Date.now();
@@ -59,8 +59,8 @@ async function acquire(deps: Deps): Promise<string> {
       })
       .returning({ value: settings.value });
     if (taken.length) return value;
-    if (now - started > WAIT_MS) {
-      throw new IngestError('storage_error', `Base occupée : un autre enregistrement est en cours depuis plus de ${Math.round(WAIT_MS / 1000)} s ; la source sera reprise au prochain passage.`);
+    if (now - started > waitMs) {
+      throw new IngestError('storage_error', `Base occupée : un autre enregistrement est en cours depuis plus de ${Math.round(waitMs / 1000)} s ; la source sera reprise au prochain passage.`);
     }
     // Jitter, so that waiters do not all ask again at the same instant.
     await sleep(pause * (0.5 + Math.random()));

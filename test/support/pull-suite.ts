@@ -10,6 +10,7 @@ import { entries, items, networks, pulls, settings, sources } from '../../src/db
 import type { SourceRow } from '../../src/db/schema/sources.ts';
 import { pull } from '../../src/ingest/pull.ts';
 import { BACKOFF_BASE_MS } from '../../src/ingest/backoff.ts';
+import { withStoreLease } from '../../src/ingest/store-lease.ts';
 import { manualClock } from './store-fixtures.ts';
 import { createApp } from '../../src/app.ts';
 
@@ -223,6 +224,20 @@ export function pullSuite(runtime: string, makeDeps: (shareWith?: Deps) => Promi
       expect(Date.now()).toBeGreaterThanOrEqual(expires);
       expect(s.reports.map((r) => [r.outcome, r.new])).toEqual([['ok', 2]]);
       expect(await deps.db.orm.select().from(settings).where(eq(settings.key, 'lease:store'))).toEqual([]);
+    });
+
+    it('a store that cannot get the lease in time fails as a storage error, without storing', async () => {
+      const deps = await makeDeps();
+      const held = `${Date.now() + 60_000} live-holder`;
+      await deps.db.orm.insert(settings).values({ key: 'lease:store', value: held }).onConflictDoUpdate({ target: settings.key, set: { value: held } });
+      let ran = false;
+      const attempt = withStoreLease(deps, async () => (ran = true), 300);
+      await expect(attempt).rejects.toMatchObject({ kind: 'storage_error', message: expect.stringMatching(/^Base occupée/) });
+      expect(ran).toBe(false);
+      // The holder's lease is untouched; once it is gone, stores go on.
+      expect(await deps.db.orm.select().from(settings).where(eq(settings.key, 'lease:store'))).toEqual([{ key: 'lease:store', value: held }]);
+      await deps.db.orm.delete(settings).where(eq(settings.key, 'lease:store'));
+      expect(await withStoreLease(deps, async () => 'stored', 300)).toBe('stored');
     });
   });
 }
