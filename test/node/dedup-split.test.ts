@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createApp } from '../../src/app.ts';
-import { entries, items } from '../../src/db/schema/index.ts';
+import { entries, items, settings } from '../../src/db/schema/index.ts';
 import { itemProvenance } from '../../src/db/items.ts';
 import { storeFeedItems } from '../../src/ingest/store.ts';
 import { itemsCommand } from '../../workers/node/items-cli.ts';
@@ -69,5 +69,22 @@ describe('provenance, explanation and split (Node, real SQLite)', () => {
     await itemsCommand(deps, ['show', split.to_item_id], (l) => shown.push(l));
     expect(shown.join('\n')).toMatch(/split #\d+: .*kept apart on later pulls/);
     expect(await itemsCommand(deps, ['split', 'x'], () => {}, () => {})).toBe(2);
+  });
+
+  it('a split waits while another process holds the store lease, then goes through', async () => {
+    const a = await addSource(deps, 'lease-origine');
+    const b = await addSource(deps, 'lease-relais');
+    const body = `<p>Un atelier ouvert sur la rénovation énergétique des copropriétés, les aides disponibles et les artisans du territoire, avec des témoignages de syndics bénévoles.</p>`;
+    await storeFeedItems(deps, a, [parsedItem({ guid: 'https://origine.example/atelier', url: 'https://origine.example/atelier', title: 'Atelier rénovation', contentHtml: body })]);
+    await storeFeedItems(deps, b, [parsedItem({ guid: 'relais-atelier', url: 'https://origine.example/atelier?utm_source=x', title: '[Relais] Atelier rénovation', contentHtml: body })]);
+    const relayEntry = (await deps.db.orm.select().from(entries).where(eq(entries.sourceId, b.id)))[0]!;
+    const expires = Date.now() + 400;
+    await deps.db.orm.insert(settings).values({ key: 'lease:store', value: `${expires} other-process` });
+    const lines: string[] = [];
+    expect(await itemsCommand(deps, ['split', String(relayEntry.id)], (l) => lines.push(l))).toBe(0);
+    expect(Date.now()).toBeGreaterThanOrEqual(expires);
+    const [moved] = await deps.db.orm.select().from(entries).where(eq(entries.id, relayEntry.id));
+    expect(moved!.itemId).not.toBe(relayEntry.itemId);
+    expect(await deps.db.orm.select().from(settings).where(eq(settings.key, 'lease:store'))).toEqual([]);
   });
 });

@@ -10,6 +10,8 @@ import { deriveItem } from './best-item.ts';
 import { chunks } from './chunk.ts';
 import { indexKeys } from './fingerprint.ts';
 import { newItemId } from './hash.ts';
+import { serialized } from '../serialize.ts';
+import { withStoreLease } from '../store-lease.ts';
 
 export class SplitError extends Error {
   constructor(
@@ -27,8 +29,16 @@ export interface SplitResult {
   toItemId: string;
 }
 
-/** Moves entry `entryId` to a new item; the old item is re-derived from the entries left. */
-export async function splitEntry(deps: Deps, entryId: number): Promise<SplitResult> {
+/**
+ * Moves entry `entryId` to a new item; the old item is re-derived from the entries left. It
+ * takes the stores' turn (serialized here, the store lease elsewhere): a document stored in
+ * between would derive the item from entries the split is moving, or the other way round.
+ */
+export function splitEntry(deps: Deps, entryId: number): Promise<SplitResult> {
+  return serialized(deps.db, () => withStoreLease(deps, () => split(deps, entryId)));
+}
+
+async function split(deps: Deps, entryId: number): Promise<SplitResult> {
   const orm = deps.db.orm;
   const now = deps.clock.now().getTime();
   const [entry] = await orm.select().from(entries).where(eq(entries.id, entryId));
