@@ -1,7 +1,10 @@
 /**
- * MinHash over word 3-shingles with LSH banding. 64 hash functions in 16 bands of 4 rows:
- * two texts share at least one band with probability 1-(1-J⁴)¹⁶ (≈ 0.99 at Jaccard 0.6,
- * ≈ 0.06 at 0.2), so looking up band keys finds the likely duplicates without comparing pairs.
+ * MinHash over word 3-shingles with LSH banding. 64 hash functions; the first 32 make 8 bands
+ * of 4 rows: two texts share at least one band with probability 1-(1-J⁴)⁸ (≈ 0.98 at Jaccard
+ * 0.8, 0.67 at 0.6, 0.01 at 0.2), so looking up band keys finds the likely duplicates without
+ * comparing pairs. All 64 estimate the similarity; the title and lead buckets (fingerprint.ts)
+ * find the looser relays the bands miss. 8 bands rather than 16 halved the index rows written
+ * per entry, at the same measured recall (bench:dedup).
  */
 import { fnv1a32 } from './hash.ts';
 
