@@ -52,7 +52,31 @@ export type CandidateRow = Pick<EntryRow, keyof typeof candidateColumns>;
 
 const slots = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => sql.placeholder(`${prefix}${i}`));
 
-function prepare(db: Database) {
+/** A statement prepared once per database, on first use. */
+function perDatabase<S>(prepare: (db: Database) => S): (db: Database) => S {
+  const made = new WeakMap<Database, S>();
+  return (db) => {
+    let statement = made.get(db);
+    if (!statement) made.set(db, (statement = prepare(db)));
+    return statement;
+  };
+}
+
+/**
+ * Runs a statement whose slots `${prefix}0…` take `per` values of `list` at a time, the unused
+ * ones bound to NULL (which matches nothing), with the `fixed` values in every execution.
+ */
+async function allInSlots<R>(statement: { all(values: Record<string, unknown>): R[] | Promise<R[]> }, list: string[], prefix: string, per: number, fixed: Record<string, unknown> = {}): Promise<R[]> {
+  const found: R[] = [];
+  for (let start = 0; start < list.length; start += per) {
+    const values: Record<string, unknown> = { ...fixed };
+    for (let i = 0; i < per; i++) values[`${prefix}${i}`] = list[start + i] ?? null;
+    found.push(...(await statement.all(values)));
+  }
+  return found;
+}
+
+const candidatesQuery = perDatabase((db) => {
   const orm = db.orm;
   const guidSlots = slots('g', PER_QUERY);
   const urlSlots = slots('u', PER_QUERY);
@@ -67,14 +91,11 @@ function prepare(db: Database) {
     sql` union `,
   );
   return orm.select(candidateColumns).from(entries).where(sql`${entries.itemId} in (${candidates})`).prepare();
-}
-
-const prepared = new WeakMap<Database, ReturnType<typeof prepare>>();
+});
 
 /** Stored entries of every candidate item (duplicates possible across chunks). */
 export async function lookupCandidates(db: Database, sourceId: number, inputs: LookupInput[], windowMs: number): Promise<CandidateRow[]> {
-  let statement = prepared.get(db);
-  if (!statement) prepared.set(db, (statement = prepare(db)));
+  const statement = candidatesQuery(db);
   const found: CandidateRow[] = [];
   for (let start = 0; start < inputs.length; start += PER_QUERY) {
     const group = inputs.slice(start, start + PER_QUERY);
@@ -96,26 +117,14 @@ export async function lookupCandidates(db: Database, sourceId: number, inputs: L
 /** Item ids per execution of the entries-of-items query (unused slots bound to NULL). */
 const ITEMS_PER_QUERY = 16;
 
-function prepareEntriesOf(db: Database) {
-  return db.orm.select().from(entries).where(inArray(entries.itemId, slots('i', ITEMS_PER_QUERY))).prepare();
-}
-
-const preparedEntriesOf = new WeakMap<Database, ReturnType<typeof prepareEntriesOf>>();
+const entriesOfQuery = perDatabase((db) => db.orm.select().from(entries).where(inArray(entries.itemId, slots('i', ITEMS_PER_QUERY))).prepare());
 
 /**
  * Every stored entry, whole, of the given items: those a document joins or edits, a few per
  * document (prepared once, like the candidate lookup: small documents are many).
  */
-export async function entriesOfItems(db: Database, itemIds: string[]): Promise<EntryRow[]> {
-  let statement = preparedEntriesOf.get(db);
-  if (!statement) preparedEntriesOf.set(db, (statement = prepareEntriesOf(db)));
-  const found: EntryRow[] = [];
-  for (let start = 0; start < itemIds.length; start += ITEMS_PER_QUERY) {
-    const values: Record<string, unknown> = {};
-    for (let i = 0; i < ITEMS_PER_QUERY; i++) values[`i${i}`] = itemIds[start + i] ?? null;
-    found.push(...((await statement.all(values)) as EntryRow[]));
-  }
-  return found;
+export function entriesOfItems(db: Database, itemIds: string[]): Promise<EntryRow[]> {
+  return allInSlots<EntryRow>(entriesOfQuery(db), itemIds, 'i', ITEMS_PER_QUERY);
 }
 
 /**
@@ -124,29 +133,18 @@ export async function entriesOfItems(db: Database, itemIds: string[]): Promise<E
  */
 const GUIDS_PER_QUERY = 64;
 
-function prepareKnown(db: Database) {
-  return db.orm
+const knownQuery = perDatabase((db) =>
+  db.orm
     .select({ id: entries.id, guidHash: entries.guidHash, contentHash: entries.contentHash })
     .from(entries)
     .where(and(eq(entries.sourceId, sql.placeholder('source')), inArray(entries.guidHash, slots('h', GUIDS_PER_QUERY))))
-    .prepare();
-}
-
-const preparedKnown = new WeakMap<Database, ReturnType<typeof prepareKnown>>();
+    .prepare(),
+);
 
 /**
  * What a source already has under these guids (id and content hash, from a covering index):
  * asked for every stored document, so prepared once rather than built and prepared each time.
  */
-export async function knownEntries(db: Database, sourceId: number, guidHashes: string[]): Promise<Array<{ id: number; guidHash: string; contentHash: string }>> {
-  let statement = preparedKnown.get(db);
-  if (!statement) preparedKnown.set(db, (statement = prepareKnown(db)));
-  const found: Array<{ id: number; guidHash: string; contentHash: string }> = [];
-  for (let start = 0; start < guidHashes.length; start += GUIDS_PER_QUERY) {
-    const values: Record<string, unknown> = { source: sourceId };
-    for (let i = 0; i < GUIDS_PER_QUERY; i++) values[`h${i}`] = guidHashes[start + i] ?? null;
-    found.push(...(await statement.all(values)));
-  }
-  return found;
+export function knownEntries(db: Database, sourceId: number, guidHashes: string[]): Promise<Array<{ id: number; guidHash: string; contentHash: string }>> {
+  return allInSlots(knownQuery(db), guidHashes, 'h', GUIDS_PER_QUERY, { source: sourceId });
 }
-
