@@ -3,7 +3,7 @@
  * pages written through the hub's connection although that connection, whose own threshold is
  * far (BACKSTOP_FRAMES), never checkpointed them itself.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -12,11 +12,6 @@ import { BACKSTOP_FRAMES, CHECKPOINT_EVERY_MS } from '../../workers/node/checkpo
 
 const opened: Array<{ close(): void }> = [];
 afterEach(() => opened.splice(0).forEach((db) => db.close()));
-
-async function until(check: () => boolean, ms: number): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) if (check()) return true;
-  return check();
-}
 
 describe('background WAL checkpoints', () => {
   it('copy committed pages into the database file without the writing connection doing it', async () => {
@@ -32,7 +27,7 @@ describe('background WAL checkpoints', () => {
       for (let i = 0; i < 2000; i++) insert.run();
     })();
     expect(statSync(`${path}-wal`).size).toBeGreaterThan(8_000_000);
-    expect(await until(() => statSync(path).size > before + 8_000_000, 50 * CHECKPOINT_EVERY_MS)).toBe(true);
+    await vi.waitFor(() => expect(statSync(path).size).toBeGreaterThan(before + 8_000_000), { timeout: 50 * CHECKPOINT_EVERY_MS, interval: 20 });
   });
 
   it('a second connection to the same file, then both closed: each still reads and writes', async () => {
