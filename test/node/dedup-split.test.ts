@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createApp } from '../../src/app.ts';
-import { entries, items, settings } from '../../src/db/schema/index.ts';
+import { entries, items } from '../../src/db/schema/index.ts';
 import { itemProvenance } from '../../src/db/items.ts';
 import { storeFeedItems } from '../../src/ingest/store.ts';
 import { itemsCommand } from '../../workers/node/items-cli.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
-import { addSource, manualClock, parsedItem } from '../support/store-fixtures.ts';
+import { addSource, holdStoreLease, manualClock, parsedItem, storeLeaseRows } from '../support/store-fixtures.ts';
 
 const text = `<p>Les coopératives d'habitants du territoire se réunissent pour un forum ouvert consacré au logement abordable, aux baux solidaires et aux montages juridiques qui permettent de sortir le foncier de la spéculation.</p>`;
 
@@ -79,12 +79,12 @@ describe('provenance, explanation and split (Node, real SQLite)', () => {
     await storeFeedItems(deps, b, [parsedItem({ guid: 'relais-atelier', url: 'https://origine.example/atelier?utm_source=x', title: '[Relais] Atelier rénovation', contentHtml: body })]);
     const relayEntry = (await deps.db.orm.select().from(entries).where(eq(entries.sourceId, b.id)))[0]!;
     const expires = Date.now() + 400;
-    await deps.db.orm.insert(settings).values({ key: 'lease:store', value: `${expires} other-process` });
+    await holdStoreLease(deps, expires, 'other-process');
     const lines: string[] = [];
     expect(await itemsCommand(deps, ['split', String(relayEntry.id)], (l) => lines.push(l))).toBe(0);
     expect(Date.now()).toBeGreaterThanOrEqual(expires);
     const [moved] = await deps.db.orm.select().from(entries).where(eq(entries.id, relayEntry.id));
     expect(moved!.itemId).not.toBe(relayEntry.itemId);
-    expect(await deps.db.orm.select().from(settings).where(eq(settings.key, 'lease:store'))).toEqual([]);
+    expect(await storeLeaseRows(deps)).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import type { SourceRow } from '../../src/db/schema/sources.ts';
 import { pull } from '../../src/ingest/pull.ts';
 import { BACKOFF_BASE_MS } from '../../src/ingest/backoff.ts';
 import { withStoreLease } from '../../src/ingest/store-lease.ts';
-import { manualClock } from './store-fixtures.ts';
+import { holdStoreLease, manualClock, storeLeaseRows } from './store-fixtures.ts';
 import { createApp } from '../../src/app.ts';
 
 /**
@@ -211,7 +211,7 @@ export function pullSuite(runtime: string, makeDeps: (shareWith?: Deps) => Promi
       const stored = await a.db.orm.select({ itemId: entries.itemId }).from(entries).where(inArray(entries.sourceId, [first.id, second.id]));
       expect(stored).toHaveLength(300);
       expect(new Set(stored.map((e) => e.itemId)).size).toBe(150);
-      expect(await a.db.orm.select().from(settings).where(eq(settings.key, 'lease:store'))).toEqual([]);
+      expect(await storeLeaseRows(a)).toEqual([]);
     });
 
     it('a store lease left by a holder that died delays the next store until it expires, then it goes on', async () => {
@@ -219,23 +219,22 @@ export function pullSuite(runtime: string, makeDeps: (shareWith?: Deps) => Promi
       const t = token();
       const stable = await source(deps, `orphan-${t}`, `${base}/_pull/stable/${t}`);
       const expires = Date.now() + 400;
-      await deps.db.orm.insert(settings).values({ key: 'lease:store', value: `${expires} dead-holder` }).onConflictDoUpdate({ target: settings.key, set: { value: `${expires} dead-holder` } });
+      await holdStoreLease(deps, expires, 'dead-holder');
       const s = await pull(deps, { trigger: 'test', network: stable.networkSlug, all: true });
       expect(Date.now()).toBeGreaterThanOrEqual(expires);
       expect(s.reports.map((r) => [r.outcome, r.new])).toEqual([['ok', 2]]);
-      expect(await deps.db.orm.select().from(settings).where(eq(settings.key, 'lease:store'))).toEqual([]);
+      expect(await storeLeaseRows(deps)).toEqual([]);
     });
 
     it('a store that cannot get the lease in time fails as a storage error, without storing', async () => {
       const deps = await makeDeps();
-      const held = `${Date.now() + 60_000} live-holder`;
-      await deps.db.orm.insert(settings).values({ key: 'lease:store', value: held }).onConflictDoUpdate({ target: settings.key, set: { value: held } });
+      const held = await holdStoreLease(deps, Date.now() + 60_000, 'live-holder');
       let ran = false;
       const attempt = withStoreLease(deps, async () => (ran = true), 300);
       await expect(attempt).rejects.toMatchObject({ kind: 'storage_error', message: expect.stringMatching(/^Base occupée/) });
       expect(ran).toBe(false);
       // The holder's lease is untouched; once it is gone, stores go on.
-      expect(await deps.db.orm.select().from(settings).where(eq(settings.key, 'lease:store'))).toEqual([{ key: 'lease:store', value: held }]);
+      expect(await storeLeaseRows(deps)).toEqual([{ key: 'lease:store', value: held }]);
       await deps.db.orm.delete(settings).where(eq(settings.key, 'lease:store'));
       expect(await withStoreLease(deps, async () => 'stored', 300)).toBe('stored');
     });

@@ -1,4 +1,5 @@
-import { networks, sources } from '../../src/db/schema/index.ts';
+import { eq } from 'drizzle-orm';
+import { networks, settings, sources } from '../../src/db/schema/index.ts';
 import type { SourceRow } from '../../src/db/schema/sources.ts';
 import type { Deps } from '../../src/deps.ts';
 import type { ParsedItem } from '../../src/ingest/types.ts';
@@ -37,4 +38,16 @@ export function manualClock(start: string) {
       t += ms;
     },
   };
+}
+
+/** The store lease's row (ingest/store-lease.ts), as another process holding it until `expiresAt` would leave it. */
+export async function holdStoreLease(deps: Deps, expiresAt: number, holder: string): Promise<string> {
+  const value = `${expiresAt} ${holder}`;
+  await deps.db.orm.insert(settings).values({ key: 'lease:store', value }).onConflictDoUpdate({ target: settings.key, set: { value } });
+  return value;
+}
+
+/** The store lease's row, if any: [] once every store has released it. */
+export function storeLeaseRows(deps: Deps) {
+  return deps.db.orm.select().from(settings).where(eq(settings.key, 'lease:store'));
 }
