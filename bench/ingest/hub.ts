@@ -26,6 +26,8 @@ export interface PhaseFigures {
   notModified: number;
   failed: number;
   newEntries: number;
+  /** CPU time of the hub process over the phase, all its threads (user + system), ms. */
+  cpuMs: number;
   /** Highest process.memoryUsage().rss seen by the 50 ms sampler, bytes. */
   peakRss: number;
   /** The kernel's peak (VmHWM, reset before the phase when /proc allows), bytes; null elsewhere. */
@@ -87,12 +89,26 @@ export async function runHub(ports: number[], sources: number, itemsPerFeed: num
     const phase = async (): Promise<PhaseFigures> => {
       sampler.reset();
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       const summary = await pull(deps, { trigger: 'bench', all: true });
       const ms = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      const cpuMs = (cpu.user + cpu.system) / 1000;
       const errors = [...new Set(summary.reports.filter((r) => r.outcome === 'error').map((r) => `${r.errorKind}: ${r.error}`))].slice(0, 5);
-      return { ms, sources: summary.sources, ok: summary.ok, notModified: summary.notModified, failed: summary.failed, newEntries: summary.newItems, peakRss: sampler.peak(), hwm: kernelPeak(), errors };
+      return { ms, sources: summary.sources, ok: summary.ok, notModified: summary.notModified, failed: summary.failed, newEntries: summary.newItems, cpuMs, peakRss: sampler.peak(), hwm: kernelPeak(), errors };
     };
     const cold = await phase();
+    if (process.env.THREADS_CPU) {
+      const { readdirSync } = await import('node:fs');
+      console.error(readFileSync('/proc/self/io', 'utf8'));
+      for (const t of readdirSync('/proc/self/task')) {
+        const st = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+        const comm = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
+        const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+        const ut = Number(f[11]), stt = Number(f[12]);
+        if (ut + stt > 10) console.error('thread', t, comm, 'user', ut / 100, 'sys', stt / 100);
+      }
+    }
     const warm = await phase();
     sampler.stop();
     const [e] = await deps.db.orm.select({ n: count() }).from(entries);

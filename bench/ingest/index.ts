@@ -46,7 +46,7 @@ async function runSize(sources: number, argv: string[]): Promise<HubFigures> {
     const profile = argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
     if (profile.length) mkdirSync(profileDir, { recursive: true });
     // The hub runs as `intercoop` does: bundled, plain JavaScript, no TypeScript loader resident.
-    const hub = fork(fileURLToPath(await bundle('bench/ingest/hub.ts')), hubArgs, { execArgv: [...intercoopNodeFlags(), ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const hub = fork(fileURLToPath(await bundle('bench/ingest/hub.ts')), hubArgs, { execArgv: [...intercoopNodeFlags(), ...(process.env.HUB_NODE_FLAGS ?? "").split(" ").filter(Boolean), ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const figures = await firstMessage<HubFigures>(hub, 'the hub');
     await new Promise((resolve) => (hub.exitCode !== null ? resolve(null) : hub.once('exit', resolve)));
     return figures;
@@ -64,6 +64,7 @@ function line(label: string, p: PhaseFigures, items: boolean): string {
     `${s.toFixed(2)} s`.padStart(9),
     (items ? `${(p.newEntries / s).toFixed(0)}` : '–').padStart(9),
     `${(p.sources / s).toFixed(0)}`.padStart(9),
+    `${(p.cpuMs / 1000).toFixed(1)} s`.padStart(9),
     mb(p.peakRss).padStart(9),
     mb(p.hwm).padStart(9),
     `${p.ok}/${p.notModified}/${p.failed}`.padStart(14),
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
   const results: HubFigures[] = [];
   for (const n of sizes) results.push(await runSize(n, argv));
 
-  console.log(`${'run'.padEnd(22)} ${'wall'.padStart(9)} ${'items/s'.padStart(9)} ${'src/s'.padStart(9)} ${'peak RSS'.padStart(9)} ${'VmHWM'.padStart(9)} ${'ok/304/err'.padStart(14)}`);
+  console.log(`${'run'.padEnd(22)} ${'wall'.padStart(9)} ${'items/s'.padStart(9)} ${'src/s'.padStart(9)} ${'hub CPU'.padStart(9)} ${'peak RSS'.padStart(9)} ${'VmHWM'.padStart(9)} ${'ok/304/err'.padStart(14)}`);
   for (const r of results) {
     console.log(line(`${r.sources} sources, cold`, r.cold, true));
     console.log(line(`${r.sources} sources, 304`, r.warm, false));

@@ -32,6 +32,27 @@ export interface Database {
    * its parameter cap allows a hundred rows per statement. D1 batches take drizzle queries.
    */
   rawStatement?(sql: string, params: unknown[]): Statement;
+  /**
+   * Group commit (SQLite, workers/node/group-commit.ts): stores that follow each other closely
+   * share one transaction. Absent on D1, where every batch commits by itself.
+   */
+  commitGroup?: CommitGroup;
+}
+
+export interface CommitGroup {
+  /**
+   * Runs `work` inside the shared transaction (opened if none is), returning when it is done,
+   * with `committed`, settled when the transaction that holds its writes commits or fails.
+   * Whoever reports the work as saved awaits `committed` first.
+   */
+  run<T>(work: () => Promise<T>): Promise<{ value: T; committed: Promise<void> }>;
+  /** Commits the shared transaction now: the caller knows that no store follows. */
+  flush(): void;
+}
+
+/** Runs `work` in the database's commit group where it has one; elsewhere it is committed on return. */
+export function sharedCommit<T>(db: Database, work: () => Promise<T>): Promise<{ value: T; committed: Promise<void> }> {
+  return db.commitGroup ? db.commitGroup.run(work) : work().then((value) => ({ value, committed: Promise.resolve() }));
 }
 
 /** D1's cap on bound parameters per statement, the lowest of the runtimes. */

@@ -9,7 +9,7 @@
 import { and, asc, eq, inArray, lte } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { pulls, sources, type SourceRow } from '../db/schema/sources.ts';
-import { refreshSource } from './refresh.ts';
+import { refreshInTurn } from './refresh.ts';
 import { hostKey, runLimited } from './limiter.ts';
 import { chunks, IN_LIST } from './dedupe/chunk.ts';
 import type { PullSummary, SourceReport } from './types.ts';
@@ -57,11 +57,20 @@ export async function pullSources(deps: Deps, rows: SourceRow[], trigger: string
   const startedAt = deps.clock.now().getTime();
   const [run] = await deps.db.orm.insert(pulls).values({ trigger, startedAt, sources: rows.length }).returning({ id: pulls.id });
   const reports: SourceReport[] = [];
+  const recorded: Array<Promise<void>> = [];
   await runLimited(rows, (s) => hostKey(s.fetchUrl), { concurrency: deps.config.fetch.concurrency, perKey: deps.config.fetch.perHost }, async (source) => {
-    const report = await refreshSource(deps, source);
-    reports.push(report);
-    onProgress?.(report, reports.length, rows.length);
+    // The source's turn ends once its document is stored; its report comes with the commit.
+    const { report } = await refreshInTurn(deps, source);
+    recorded.push(
+      report.then((r) => {
+        reports.push(r);
+        onProgress?.(r, reports.length, rows.length);
+      }),
+    );
   });
+  // No store follows: the last ones need not wait for a group commit's idle delay.
+  deps.db.commitGroup?.flush();
+  await Promise.all(recorded);
   const summary: PullSummary = {
     pullId: run!.id,
     trigger,

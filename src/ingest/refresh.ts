@@ -5,7 +5,8 @@
  *
  * Never throws for a member's fault: every failure becomes a recorded error on that source
  * and a report, so one broken feed never stops the others. Validators (ETag, Last-Modified)
- * are saved only after the items are stored: a failed store must not turn into a 304 later.
+ * are saved only after the items are committed: a failed or lost store must not turn into a
+ * 304 later.
  */
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
@@ -19,6 +20,7 @@ import { inlineFeedReader } from './feed-reader.ts';
 import { yieldToEventLoop } from './yield.ts';
 import { serialized } from './serialize.ts';
 import { withStoreLease } from './store-lease.ts';
+import { sharedCommit } from '../db/client.ts';
 import { isCalendar, storeCalendar } from '../agenda/store.ts';
 import { followRedirect, nextFetchAfterError, nextFetchAfterSuccess } from './backoff.ts';
 import { IngestError, type ErrorKind, type FetchOutcome, type SourceReport, type StoreResult } from './types.ts';
@@ -32,9 +34,18 @@ interface Stored {
   /** Set when the document was an HTML page whose feed was discovered and read instead. */
   discoveredUrl?: string;
   validators: { etag: string | null; lastModified: string | null };
+  /** Settles when the stored items are committed (a group commit may hold them a moment). */
+  committed: Promise<void>;
 }
 
-export async function refreshSource(deps: Deps, source: SourceRow): Promise<SourceReport> {
+/**
+ * Refreshes a source in two steps. It resolves once the document is fetched and stored, when
+ * a pull can give its turn to another source; `report` settles once the stored items are
+ * committed and the source's new state is recorded. A group commit (SQLite) holds a store's
+ * commit until the stores that follow have joined it: a pull that waited for each commit
+ * before starting the next source would leave nothing to group.
+ */
+export async function refreshInTurn(deps: Deps, source: SourceRow): Promise<{ report: Promise<SourceReport> }> {
   const started = Date.now();
   const now = deps.clock.now().getTime();
   // Every outcome's report: counts and error empty unless said otherwise.
@@ -52,6 +63,27 @@ export async function refreshSource(deps: Deps, source: SourceRow): Promise<Sour
     ms: Date.now() - started,
   });
   let lastStatus: number | null = null;
+  const failed = async (err: unknown): Promise<SourceReport> => {
+    const failure = asIngestError(err);
+    const errorCount = source.errorCount + 1;
+    const nextFetchAt = nextFetchAfterError(now, errorCount, failure.retryAfterMs);
+    const record: SourceUpdate = {
+      lastStatus: failure.status ?? lastStatus,
+      lastFetchAt: now,
+      lastError: failure.message.slice(0, 1000),
+      lastErrorKind: failure.kind,
+      errorCount,
+      nextFetchAt,
+    };
+    try {
+      await update(deps, source.id, record);
+    } catch (storeErr) {
+      // The database itself refuses (locked, full): report it, the next pull retries the source.
+      deps.log.error('cannot record source error', { sourceId: source.id, error: String(storeErr) });
+    }
+    deps.log.info('source failed', { sourceId: source.id, url: source.fetchUrl, kind: failure.kind, error: failure.message });
+    return report({ outcome: 'error', httpStatus: record.lastStatus ?? null, errorKind: failure.kind, error: record.lastError!, nextFetchAt });
+  };
   try {
     const outcome: FetchOutcome = await fetchDocument(deps, { url: source.fetchUrl, etag: source.etag, lastModified: source.lastModified });
     lastStatus = outcome.httpStatus;
@@ -75,40 +107,27 @@ export async function refreshSource(deps: Deps, source: SourceRow): Promise<Sour
         lastError: 'Flux retiré par son site (HTTP 410 Gone) : il n’est plus relevé.',
         lastErrorKind: 'http_error',
       });
-      return report({ outcome: 'gone', httpStatus: 410, nextFetchAt: now });
+      return { report: Promise.resolve(report({ outcome: 'gone', httpStatus: 410, nextFetchAt: now })) };
     }
     if (outcome.status === 'not_modified') {
       await update(deps, source.id, health);
-      return report({ outcome: 'not_modified', httpStatus: outcome.httpStatus, nextFetchAt: health.nextFetchAt! });
+      return { report: Promise.resolve(report({ outcome: 'not_modified', httpStatus: outcome.httpStatus, nextFetchAt: health.nextFetchAt! })) };
     }
     const stored = await readDocument(deps, source, outcome);
-    await update(deps, source.id, {
-      ...health,
-      ...stored.validators,
-      ...(stored.discoveredUrl ? { fetchUrl: stored.discoveredUrl, redirectUrl: null, redirectCount: 0 } : {}),
-      ...(!source.title && stored.title ? { title: stored.title.slice(0, 300) } : {}),
-    });
-    return report({ outcome: 'ok', httpStatus: outcome.httpStatus, nextFetchAt: health.nextFetchAt!, ...stored.result, ...(stored.discoveredUrl ? { url: stored.discoveredUrl } : {}) });
-  } catch (err) {
-    const failure = asIngestError(err);
-    const errorCount = source.errorCount + 1;
-    const nextFetchAt = nextFetchAfterError(now, errorCount, failure.retryAfterMs);
-    const record: SourceUpdate = {
-      lastStatus: failure.status ?? lastStatus,
-      lastFetchAt: now,
-      lastError: failure.message.slice(0, 1000),
-      lastErrorKind: failure.kind,
-      errorCount,
-      nextFetchAt,
+    const recorded = async (): Promise<SourceReport> => {
+      // Validators only once the items are committed (a lost store must not turn into a 304).
+      await stage('storage_error', () => stored.committed);
+      await update(deps, source.id, {
+        ...health,
+        ...stored.validators,
+        ...(stored.discoveredUrl ? { fetchUrl: stored.discoveredUrl, redirectUrl: null, redirectCount: 0 } : {}),
+        ...(!source.title && stored.title ? { title: stored.title.slice(0, 300) } : {}),
+      });
+      return report({ outcome: 'ok', httpStatus: outcome.httpStatus, nextFetchAt: health.nextFetchAt!, ...stored.result, ...(stored.discoveredUrl ? { url: stored.discoveredUrl } : {}) });
     };
-    try {
-      await update(deps, source.id, record);
-    } catch (storeErr) {
-      // The database itself refuses (locked, full): report it, the next pull retries the source.
-      deps.log.error('cannot record source error', { sourceId: source.id, error: String(storeErr) });
-    }
-    deps.log.info('source failed', { sourceId: source.id, url: source.fetchUrl, kind: failure.kind, error: failure.message });
-    return report({ outcome: 'error', httpStatus: record.lastStatus ?? null, errorKind: failure.kind, error: record.lastError!, nextFetchAt });
+    return { report: recorded().catch(failed) };
+  } catch (err) {
+    return { report: failed(err) };
   }
 }
 
@@ -117,8 +136,8 @@ async function readDocument(deps: Deps, source: SourceRow, outcome: FetchOutcome
   const text = decodeBody(outcome.body, outcome.contentType);
   const validators = { etag: outcome.etag, lastModified: outcome.lastModified };
   if (source.kind === 'calendar' || isCalendar(text)) {
-    const result = await serialized(deps.db, () => stage('storage_error', () => withStoreLease(deps, () => storeCalendar(deps, source, text))));
-    return { result, title: calendarName(text), validators };
+    const { value: result, committed } = await serialized(deps.db, () => storeTurn(deps, () => storeCalendar(deps, source, text)));
+    return { result, title: calendarName(text), validators, committed };
   }
   if (hops === 0 && isHtmlPage(text)) {
     // A site address (or a feed URL that now serves its home page): follow <link rel="alternate">.
@@ -139,9 +158,14 @@ async function readDocument(deps: Deps, source: SourceRow, outcome: FetchOutcome
     const feed = readAhead ?? (await reader.read(text, outcome.url));
     // Reading and storing are each a long synchronous stretch: let waiting requests in between.
     await yieldToEventLoop();
-    const result = await stage('storage_error', () => withStoreLease(deps, () => storePreparedItems(deps, source, feed.items)));
-    return { result, title: feed.title, validators };
+    const { value: result, committed } = await storeTurn(deps, () => storePreparedItems(deps, source, feed.items));
+    return { result, title: feed.title, validators, committed };
   });
+}
+
+/** A store in its turn: holding the store lease, in the database's group commit when it has one. */
+function storeTurn<T>(deps: Deps, store: () => Promise<T>): Promise<{ value: T; committed: Promise<void> }> {
+  return stage('storage_error', () => sharedCommit(deps.db, () => withStoreLease(deps, store)));
 }
 
 /** Runs a stage, labelling unexpected failures with the stage's kind. */

@@ -7,6 +7,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from '../../src/db/schema/index.ts';
 import type { Database, HubOrm, Statement } from '../../src/db/client.ts';
 import { checkpointInBackground, INLINE_FRAMES } from './checkpointer.ts';
+import { groupCommit } from './group-commit.ts';
 
 /** Distinct SQL texts kept prepared (the store and the pull use a few dozen). */
 const PREPARED_CACHE = 256;
@@ -70,6 +71,7 @@ export function openSqlite(path: string): Database & { close(): void; raw: Bette
     }
   });
   const stopCheckpoints = path === ':memory:' ? () => {} : checkpointInBackground(path, raw);
+  const group = groupCommit(raw, path);
   return {
     orm: orm as unknown as HubOrm,
     raw,
@@ -80,6 +82,7 @@ export function openSqlite(path: string): Database & { close(): void; raw: Bette
     async batch(statements) {
       if (statements.length) batch(statements);
     },
+    commitGroup: group,
     async ping() {
       try {
         raw.prepare('select 1').get();
@@ -89,6 +92,7 @@ export function openSqlite(path: string): Database & { close(): void; raw: Bette
       }
     },
     close: () => {
+      group.close();
       stopCheckpoints();
       raw.close();
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../src/ingest/dedupe/hash.ts';
+import { newItemId, sha256Hex } from '../../src/ingest/dedupe/hash.ts';
 
 async function subtle(text: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
@@ -18,5 +18,19 @@ describe('sha256Hex', () => {
     for (let n = 0; n <= 200; n++) samples.push('é’«»œ€😀a'.repeat(n).slice(0, n), 'x'.repeat(n));
     samples.push('Économie sociale et solidaire : '.repeat(500));
     for (const s of samples) expect(await sha256Hex(s), JSON.stringify(s.slice(0, 20))).toBe(await subtle(s));
+  });
+});
+
+describe('newItemId', () => {
+  it('is 16 characters of the unambiguous alphabet, sorted by creation time, and unique', () => {
+    const ids = Array.from({ length: 20_000 }, () => newItemId(Date.UTC(2026, 10, 30, 12)));
+    for (const id of ids.slice(0, 100)) expect(id).toMatch(/^[2-9a-km-np-z]{16}$/);
+    expect(new Set(ids).size, '40 random bits within one time step').toBe(ids.length);
+    // Later ids sort after earlier ones (4 ms steps), whatever their random part: new stories
+    // land together at the end of the indexes keyed by item id.
+    const times = [0, 4, 1_000, Date.UTC(2026, 0, 1), Date.UTC(2026, 10, 30, 12), Date.UTC(2100, 0, 1)];
+    const inOrder = times.map((t) => newItemId(t));
+    expect([...inOrder].sort()).toEqual(inOrder);
+    expect(newItemId(Date.UTC(2026, 10, 30, 12)).slice(0, 8)).toBe(ids[0]!.slice(0, 8));
   });
 });

@@ -1,0 +1,173 @@
+/**
+ * Group commit (workers/node/group-commit.ts): stores that follow each other share one SQLite
+ * transaction, and each learns when its writes are committed, which is when a pull reports it.
+ * Another connection (as another process would) is the judge of what is committed.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import BetterSqlite3 from 'better-sqlite3';
+import { count, eq } from 'drizzle-orm';
+import { openSqlite } from '../../workers/node/sqlite.ts';
+import { groupCommit, IDLE_MS } from '../../workers/node/group-commit.ts';
+import { pull } from '../../src/ingest/pull.ts';
+import { entries, sources } from '../../src/db/schema/index.ts';
+import { makeNodeDeps } from '../support/node-deps.ts';
+import { startFixtureServer } from '../support/fixture-server.ts';
+import { addSource } from '../support/store-fixtures.ts';
+
+const opened: Array<{ close(): void }> = [];
+afterEach(() => opened.splice(0).reverse().forEach((db) => db.close()));
+
+const freshPath = () => join(mkdtempSync(join(tmpdir(), 'hub-group-')), 'hub.sqlite');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A SQLite file with a `marks` table, through the hub's connection, and a second connection to judge. */
+function files() {
+  const path = freshPath();
+  const db = openSqlite(path);
+  db.raw.exec('create table marks (k integer primary key)');
+  const other = new BetterSqlite3(path);
+  opened.push(db, other);
+  const insert = db.raw.prepare('insert into marks values (?)');
+  const seen = () => (other.prepare('select k from marks order by k').all() as Array<{ k: number }>).map((r) => r.k);
+  return { path, db, insert, seen };
+}
+
+describe('group commit', () => {
+  it('stores that follow each other share one commit, seen by others only once it lands', async () => {
+    const { db, insert, seen } = files();
+    const first = await db.commitGroup!.run(async () => insert.run(1));
+    await sleep(IDLE_MS / 4);
+    const second = await db.commitGroup!.run(async () => insert.run(2));
+    expect(seen(), 'nothing committed while stores keep coming').toEqual([]);
+    let firstAt = 0;
+    let secondAt = 0;
+    await Promise.all([first.committed.then(() => (firstAt = performance.now())), second.committed.then(() => (secondAt = performance.now()))]);
+    expect(seen()).toEqual([1, 2]);
+    expect(Math.abs(firstAt - secondAt), 'one commit settles both').toBeLessThan(5);
+  });
+
+  it('a flush (the end of a pull) commits at once', async () => {
+    const { db, insert, seen } = files();
+    const { committed } = await db.commitGroup!.run(async () => insert.run(1));
+    db.commitGroup!.flush();
+    expect(seen()).toEqual([1]);
+    await expect(committed).resolves.toBeUndefined();
+  });
+
+  it('a transaction open longer than its bound commits after the store that passes it', async () => {
+    const path = freshPath();
+    const raw = new BetterSqlite3(path);
+    raw.pragma('journal_mode = WAL');
+    raw.exec('create table marks (k integer primary key)');
+    const other = new BetterSqlite3(path);
+    const group = groupCommit(raw, path, { idleMs: 10_000, maxOpenMs: 50 });
+    opened.push({ close: () => (group.close(), raw.close()) }, other);
+    const count = () => (other.prepare('select count(*) n from marks').get() as { n: number }).n;
+    const works = [];
+    for (let k = 1; k <= 3; k++) {
+      works.push(await group.run(async () => (raw.prepare('insert into marks values (?)').run(k), await sleep(30))));
+    }
+    // 1 and 2 took 60 ms: committed at the end of 2; 3 opened the next transaction.
+    expect(count()).toBe(2);
+    await Promise.all(works.slice(0, 2).map((w) => w.committed));
+    group.flush();
+    await works[2]!.committed;
+    expect(count()).toBe(3);
+  });
+
+  it('a transaction SQLite rolled back by itself fails every store in it: none is reported saved', async () => {
+    const { db, insert, seen } = files();
+    const first = await db.commitGroup!.run(async () => insert.run(1));
+    // What SQLite does on a full disk or an I/O error mid-transaction.
+    const second = await db.commitGroup!.run(async () => (insert.run(2), db.raw.exec('ROLLBACK')));
+    await expect(first.committed).rejects.toThrow(/Transaction annulée par SQLite/);
+    await expect(second.committed).rejects.toThrow(/Transaction annulée par SQLite/);
+    expect(seen()).toEqual([]);
+    // The group goes on with the next store.
+    const third = await db.commitGroup!.run(async () => insert.run(3));
+    db.commitGroup!.flush();
+    await third.committed;
+    expect(seen()).toEqual([3]);
+  });
+
+  it('two connections to one file in one process do not group: each store is committed when it returns', async () => {
+    const { path, db, insert, seen } = files();
+    const second = openSqlite(path);
+    opened.push(second);
+    const { committed } = await db.commitGroup!.run(async () => insert.run(1));
+    expect(seen()).toEqual([1]);
+    await committed;
+    // The other connection's write would otherwise wait on a lock this thread holds.
+    await second.commitGroup!.run(async () => second.raw.prepare('insert into marks values (2)').run());
+    expect(seen()).toEqual([1, 2]);
+  });
+
+  it('a process killed with a transaction open keeps what was committed and loses only what was never reported', async () => {
+    const path = freshPath();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/group-commit-child.ts', path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stored = 0;
+    let committed = 0;
+    await new Promise<void>((resolve, reject) => {
+      let buffer = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        buffer += d.toString();
+        for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n')) {
+          const [word, k] = buffer.slice(0, nl).split(' ');
+          buffer = buffer.slice(nl + 1);
+          if (word === 'stored') stored = Number(k);
+          if (word === 'committed') committed = Math.max(committed, Number(k));
+          // Mid-group: a commit has landed and three stores have joined the next transaction
+          // (a commit's lines all come before the next store's).
+          if (word === 'stored' && committed && stored >= committed + 3) {
+            child.kill('SIGKILL');
+            resolve();
+          }
+        }
+      });
+      child.on('exit', (code, signal) => signal !== 'SIGKILL' && reject(new Error(`child exited (${code}) before the kill`)));
+    });
+    await new Promise((resolve) => (child.exitCode !== null || child.signalCode ? resolve(null) : child.once('exit', resolve)));
+    const raw = new BetterSqlite3(path);
+    opened.push(raw);
+    expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    const kept = (raw.prepare('select k from marks order by k').all() as Array<{ k: number }>).map((r) => r.k);
+    expect(kept.length, 'every reported row is there').toBeGreaterThanOrEqual(committed);
+    expect(kept, 'rows are whole commits, from the first on').toEqual(Array.from({ length: kept.length }, (_, i) => i + 1));
+    expect(kept.length, 'stored but unreported rows went with the open transaction').toBeLessThan(stored);
+  }, 30_000);
+});
+
+describe('a pull whose group commit is lost', () => {
+  it('reports a storage_error and keeps no validators, so the next pull fetches the document again and stores it', async () => {
+    const server = await startFixtureServer();
+    const deps = makeNodeDeps();
+    opened.push({ close: () => void server.close() }, { close: () => void deps.close() });
+    const source = await addSource(deps, 'reseau', `${server.base}/parse/rss2.xml`);
+    const group = deps.db.commitGroup!;
+    const run = group.run.bind(group);
+    const raw = (deps.db as unknown as { raw: BetterSqlite3.Database }).raw;
+    // The store goes through, then SQLite drops the transaction (as on a full disk).
+    group.run = (work) => run(async () => {
+      const value = await work();
+      raw.exec('ROLLBACK');
+      return value;
+    });
+    const lost = await pull(deps, { trigger: 'test', all: true });
+    expect(lost.reports[0]).toMatchObject({ outcome: 'error', errorKind: 'storage_error', error: expect.stringMatching(/Transaction annulée par SQLite/) });
+    const [row] = await deps.db.orm.select().from(sources).where(eq(sources.id, source.id));
+    expect(row).toMatchObject({ etag: null, lastModified: null, lastErrorKind: 'storage_error' });
+    const [stored] = await deps.db.orm.select({ n: count() }).from(entries);
+    expect(stored!.n).toBe(0);
+
+    group.run = run;
+    const next = await pull(deps, { trigger: 'test', all: true });
+    expect(next.reports[0]).toMatchObject({ outcome: 'ok', httpStatus: 200 });
+    expect(next.newItems).toBeGreaterThan(0);
+    const [again] = await deps.db.orm.select({ n: count() }).from(entries);
+    expect(again!.n).toBe(next.newItems);
+  });
+});
