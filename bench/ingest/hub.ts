@@ -98,17 +98,6 @@ export async function runHub(ports: number[], sources: number, itemsPerFeed: num
       return { ms, sources: summary.sources, ok: summary.ok, notModified: summary.notModified, failed: summary.failed, newEntries: summary.newItems, cpuMs, peakRss: sampler.peak(), hwm: kernelPeak(), errors };
     };
     const cold = await phase();
-    if (process.env.THREADS_CPU) {
-      const { readdirSync } = await import('node:fs');
-      console.error(readFileSync('/proc/self/io', 'utf8'));
-      for (const t of readdirSync('/proc/self/task')) {
-        const st = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
-        const comm = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
-        const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-        const ut = Number(f[11]), stt = Number(f[12]);
-        if (ut + stt > 10) console.error('thread', t, comm, 'user', ut / 100, 'sys', stt / 100);
-      }
-    }
     const warm = await phase();
     sampler.stop();
     const [e] = await deps.db.orm.select({ n: count() }).from(entries);

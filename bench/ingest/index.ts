@@ -46,7 +46,7 @@ async function runSize(sources: number, argv: string[]): Promise<HubFigures> {
     const profile = argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
     if (profile.length) mkdirSync(profileDir, { recursive: true });
     // The hub runs as `intercoop` does: bundled, plain JavaScript, no TypeScript loader resident.
-    const hub = fork(fileURLToPath(await bundle('bench/ingest/hub.ts')), hubArgs, { execArgv: [...intercoopNodeFlags(), ...(process.env.HUB_NODE_FLAGS ?? "").split(" ").filter(Boolean), ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const hub = fork(fileURLToPath(await bundle('bench/ingest/hub.ts')), hubArgs, { execArgv: [...intercoopNodeFlags(), ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const figures = await firstMessage<HubFigures>(hub, 'the hub');
     await new Promise((resolve) => (hub.exitCode !== null ? resolve(null) : hub.once('exit', resolve)));
     return figures;
