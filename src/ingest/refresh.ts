@@ -114,6 +114,8 @@ export async function refreshInTurn(deps: Deps, source: SourceRow): Promise<{ re
       return { report: Promise.resolve(report({ outcome: 'not_modified', httpStatus: outcome.httpStatus, nextFetchAt: health.nextFetchAt! })) };
     }
     const stored = await readDocument(deps, source, outcome);
+    // Not `outcome` itself in the closure below: it holds the body until the commit.
+    const httpStatus = outcome.httpStatus;
     const recorded = async (): Promise<SourceReport> => {
       // Validators only once the items are committed (a lost store must not turn into a 304).
       await stage('storage_error', () => stored.committed);
@@ -123,7 +125,7 @@ export async function refreshInTurn(deps: Deps, source: SourceRow): Promise<{ re
         ...(stored.discoveredUrl ? { fetchUrl: stored.discoveredUrl, redirectUrl: null, redirectCount: 0 } : {}),
         ...(!source.title && stored.title ? { title: stored.title.slice(0, 300) } : {}),
       });
-      return report({ outcome: 'ok', httpStatus: outcome.httpStatus, nextFetchAt: health.nextFetchAt!, ...stored.result, ...(stored.discoveredUrl ? { url: stored.discoveredUrl } : {}) });
+      return report({ outcome: 'ok', httpStatus, nextFetchAt: health.nextFetchAt!, ...stored.result, ...(stored.discoveredUrl ? { url: stored.discoveredUrl } : {}) });
     };
     return { report: recorded().catch(failed) };
   } catch (err) {
