@@ -50,6 +50,15 @@ export interface CommitGroup {
   flush(): void;
 }
 
+/**
+ * Commits now whatever a group commit holds, the caller's own writes included: for writes that
+ * must be durable before something leaves the hub (an email), since a write made between two
+ * stores of a pull joins their transaction. Nothing to do where every write commits by itself.
+ */
+export function commitNow(db: Database): void {
+  db.commitGroup?.flush();
+}
+
 /** Runs `work` in the database's commit group where it has one; elsewhere it is committed on return. */
 export function sharedCommit<T>(db: Database, work: () => Promise<T>): Promise<{ value: T; committed: Promise<void> }> {
   return db.commitGroup ? db.commitGroup.run(work) : work().then((value) => ({ value, committed: Promise.resolve() }));

@@ -15,7 +15,7 @@
  */
 import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { deliveries, digests, subscribers, type DigestRow, type SubscriberRow } from '../db/schema/index.ts';
-import { rowsPerInsert } from '../db/client.ts';
+import { commitNow, rowsPerInsert } from '../db/client.ts';
 import { readHubSettings, type HubSettings } from '../db/hub-settings.ts';
 import type { Deps, MailMessage, SendResult } from '../deps.ts';
 import { allChoices, buildDigest, DUE_SLACK_MS, periodMs, windowStart, type DigestContent, type DigestEvent, type DigestStory, type NetworkInfo } from './build.ts';
@@ -239,6 +239,9 @@ async function deliverOne(
     .where(and(eq(deliveries.id, delivery.id), eq(deliveries.state, delivery.state), eq(deliveries.attempts, delivery.attempts)))
     .returning({ id: deliveries.id });
   if (!claimed.length) return;
+  // Claim and state are durable before and after the SMTP transaction, even when a pull's
+  // group commit holds the connection's transaction (the ledger's promise above).
+  commitNow(deps.db);
   let result: SendResult;
   try {
     const message = await digestMessage(deps, hub, digest, subscriber, content, networks, delivery.messageId);
@@ -252,6 +255,7 @@ async function deliverOne(
       deps.db.orm.update(deliveries).set({ state: 'sent', sentAt: deps.clock.now().getTime(), lastError: null }).where(eq(deliveries.id, delivery.id)),
       deps.db.orm.update(subscribers).set({ lastDigestAt: digest.windowEnd }).where(eq(subscribers.id, subscriber.id)),
     ]);
+    commitNow(deps.db);
     summary.sent++;
   } else if (result.permanent) {
     await deps.db.batch([

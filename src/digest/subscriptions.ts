@@ -6,6 +6,7 @@ import { and, eq, lt } from 'drizzle-orm';
 import { pendingSubscriptions, subscribers, type DigestChoices, type SubscriberRow } from '../db/schema/index.ts';
 import type { Deps } from '../deps.ts';
 import { readHubSettings } from '../db/hub-settings.ts';
+import { commitNow } from '../db/client.ts';
 import { randomToken, sha256 } from './crypto.ts';
 import { newsletterSecret } from './secret.ts';
 import { manageToken, tokenSubscriberId, verifyManageToken } from './tokens.ts';
@@ -62,6 +63,8 @@ export async function requestSubscription(deps: Deps, req: SubscriptionRequest):
     createdAt: now,
     expiresAt: now + CONFIRM_TTL_MS,
   });
+  // The link must work once the email is out.
+  commitNow(deps.db);
   const hub = await readHubSettings(deps.db, deps.config.baseUrl);
   const message = confirmationEmail({ to: email, lang: req.lang, hubTitle: hub.title, link: `${hub.baseUrl}/newsletter/confirm/${token}` });
   const sent = await deps.mailer.send(message);

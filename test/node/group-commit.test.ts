@@ -11,12 +11,22 @@ import { tmpdir } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
 import { count, eq } from 'drizzle-orm';
 import { openSqlite } from '../../workers/node/sqlite.ts';
+import { commitNow } from '../../src/db/client.ts';
 import { groupCommit, IDLE_MS } from '../../workers/node/group-commit.ts';
 import { pull } from '../../src/ingest/pull.ts';
 import { entries, sources } from '../../src/db/schema/index.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import { startFixtureServer } from '../support/fixture-server.ts';
 import { addSource } from '../support/store-fixtures.ts';
+import { startSmtpSink } from '../support/smtp-sink.ts';
+import { smtpMailer } from '../../workers/node/smtp-mailer.ts';
+import { requestSubscription } from '../../src/digest/subscriptions.ts';
+import { runDigests } from '../../src/digest/send.ts';
+import { writeHubSettings } from '../../src/db/hub-settings.ts';
+import { subscribers } from '../../src/db/schema/index.ts';
+import { storeFeedItems } from '../../src/ingest/store.ts';
+import { addNetwork } from '../support/newsletter-fixtures.ts';
+import { parsedItem } from '../support/store-fixtures.ts';
 
 const opened: Array<{ close(): void }> = [];
 afterEach(() => opened.splice(0).reverse().forEach((db) => db.close()));
@@ -56,6 +66,20 @@ describe('group commit', () => {
     db.commitGroup!.flush();
     expect(seen()).toEqual([1]);
     await expect(committed).resolves.toBeUndefined();
+  });
+
+  it('a write committed at once mid-store (before an email leaves) commits the group, and the store still learns it is committed', async () => {
+    const { db, insert, seen } = files();
+    const first = await db.commitGroup!.run(async () => insert.run(1));
+    const second = await db.commitGroup!.run(async () => {
+      insert.run(2);
+      commitNow(db);
+      expect(seen(), 'the flush took 1 and what 2 had written').toEqual([1, 2]);
+      insert.run(3);
+    });
+    expect(seen(), 'after the flush, the store went on outside any transaction').toEqual([1, 2, 3]);
+    await expect(first.committed).resolves.toBeUndefined();
+    await expect(second.committed).resolves.toBeUndefined();
   });
 
   it('a transaction open longer than its bound commits after the store that passes it', async () => {
@@ -169,5 +193,57 @@ describe('a pull whose group commit is lost', () => {
     expect(next.newItems).toBeGreaterThan(0);
     const [again] = await deps.db.orm.select({ n: count() }).from(entries);
     expect(again!.n).toBe(next.newItems);
+  });
+});
+
+describe('an email that depends on a write, sent while a pull holds a group transaction', () => {
+  /** Node deps with a real SMTP server, a second connection to judge what is committed, and a store holding the group open. */
+  async function setup() {
+    const sink = await startSmtpSink();
+    const deps = makeNodeDeps({ HUB_SECRET: 'group-commit-secret' });
+    deps.mailer = smtpMailer(sink.url, 'Intercoop <lettre@hub.test>', deps.db);
+    const other = new BetterSqlite3(deps.config.dbPath);
+    opened.push({ close: () => void sink.close() }, { close: () => void deps.close() }, other);
+    const holdGroup = async () => {
+      let finish!: () => void;
+      const store = deps.db.commitGroup!.run(() => new Promise<void>((resolve) => (finish = resolve)));
+      return async () => (finish(), await (await store).committed);
+    };
+    return { sink, deps, other, holdGroup };
+  }
+
+  it('a digest delivery is claimed, then marked sent, in committed writes around each SMTP transaction', async () => {
+    const { sink, deps, other, holdGroup } = await setup();
+    await writeHubSettings(deps.db, { title: 'Intercoop', baseUrl: 'https://hub.test', language: 'fr', timezone: 'Europe/Paris' });
+    await addNetwork(deps, 'animacoop', 'Animacoop', 'Occitanie', ['formation']);
+    const source = await addSource(deps, 'animacoop');
+    await storeFeedItems(deps, source, [parsedItem({ guid: 'x1', url: 'https://animacoop.example/x1', title: 'Rencontre régionale', contentHtml: '<p>Une rencontre régionale des coopératives, avec des ateliers.</p>', published: new Date() })]);
+    for (const i of [1, 2]) {
+      await deps.db.orm.insert(subscribers).values({ email: `s${i}@example.org`, choices: { networks: [], tags: [], territories: [] }, tokenSalt: `salt${i}`, confirmedAt: Date.now() - 3600_000, updatedAt: Date.now() });
+    }
+    const states: string[] = [];
+    sink.beforeAccept = () => {
+      states.push((other.prepare('select group_concat(state) s from (select state from deliveries order by id)').get() as { s: string }).s);
+    };
+    const release = await holdGroup();
+    const run = await runDigests(deps, { concurrency: 1 });
+    await release();
+    expect(run.sent).toBe(2);
+    expect(states, 'as another process sees the ledger when each message is accepted').toEqual(['sending,pending', 'sent,sending']);
+  });
+
+  it('a subscription request is committed before its confirmation email leaves (the link works)', async () => {
+    const { sink, deps, other, holdGroup } = await setup();
+    let pendingAtSend = -1;
+    sink.beforeAccept = () => {
+      pendingAtSend = (other.prepare('select count(*) n from pending_subscriptions').get() as { n: number }).n;
+    };
+    // A store in progress keeps the group's transaction open for as long as the request takes.
+    const release = await holdGroup();
+    const outcome = await requestSubscription(deps, { email: 'camille@example.org', choices: { networks: [], tags: [], territories: [] }, frequency: 'weekly', lang: 'fr', ip: '203.0.113.9' });
+    await release();
+    expect(outcome).toEqual({ ok: true });
+    expect(sink.received).toHaveLength(1);
+    expect(pendingAtSend, 'the request was committed before its email left').toBe(1);
   });
 });

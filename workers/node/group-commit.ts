@@ -12,7 +12,9 @@
  * when its transaction does, and refresh.ts saves the source's validators and reports the
  * document only after that: a process killed with a transaction open loses documents it had
  * not reported yet, and the next pull fetches them again. Other writes made on the connection
- * while the transaction is open (between two stores) join it and commit with it.
+ * while the transaction is open (between two stores) join it and commit with it; those that
+ * come before an email leaves (a digest delivery's state, a subscription request) commit it at
+ * once (commitNow in src/db/client.ts).
  *
  * Two connections to one file in one process (tests that play two processes) never group:
  * one would hold the write lock across awaits while SQLite's busy wait of the other blocks
@@ -99,10 +101,13 @@ export function groupCommit(raw: BetterSqlite3.Database, path: string, delays = 
       running++;
       try {
         const value = await work();
+        // Committed during the work (a flush before sending an email): what came after it was
+        // written outside any transaction, so committed as it went.
+        if (!open) return { value, committed: Promise.resolve() };
         const committed = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
         // Read by whoever awaits it; a rejection nobody awaits must not end the process.
         committed.catch(() => undefined);
-        if (open && !raw.inTransaction) {
+        if (!raw.inTransaction) {
           open = false;
           settle(lostTransaction());
         }
