@@ -11,6 +11,7 @@ import type { Deps } from '../deps.ts';
 import { pulls, sources, type SourceRow } from '../db/schema/sources.ts';
 import { refreshInTurn } from './refresh.ts';
 import { hostKey, runLimited } from './limiter.ts';
+import { commitNow } from '../db/client.ts';
 import { chunks, IN_LIST } from './dedupe/chunk.ts';
 import type { PullSummary, SourceReport } from './types.ts';
 
@@ -69,7 +70,7 @@ export async function pullSources(deps: Deps, rows: SourceRow[], trigger: string
     );
   });
   // No store follows: the last ones need not wait for a group commit's idle delay.
-  deps.db.commitGroup?.flush();
+  commitNow(deps.db);
   await Promise.all(recorded);
   const summary: PullSummary = {
     pullId: run!.id,

@@ -32,9 +32,9 @@ const TIME_STEP_MS = 4;
  * creation (8 characters, sortable) then 40 random bits. Random rather than derived from an
  * entry so that a split never collides with the id its first entry would derive.
  *
- * Time first because ids are keys of three indexes (items, entries by item, item bands): fully
- * random ids put every new story on its own page of each, and a cold pull then wrote a page per
- * index per story to the WAL; ids that grow with time land together at the end of each index.
+ * Time first because ids key two indexes (the items table's and entries by item): fully random
+ * ids put every new story on a page of its own in each, and a cold pull then wrote a page per
+ * index per story to the WAL; ids that grow with time land together at the end of each.
  */
 export function newItemId(now = Date.now()): string {
   let id = '';
