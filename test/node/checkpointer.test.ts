@@ -8,7 +8,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { openSqlite } from '../../workers/node/sqlite.ts';
-import { BACKSTOP_FRAMES, CHECKPOINT_EVERY_MS } from '../../workers/node/checkpointer.ts';
+import { BACKSTOP_FRAMES, CHECKPOINT_EVERY_MS, checkpointInBackground, INLINE_FRAMES } from '../../workers/node/checkpointer.ts';
 
 const opened: Array<{ close(): void }> = [];
 afterEach(() => opened.splice(0).forEach((db) => db.close()));
@@ -43,5 +43,21 @@ describe('background WAL checkpoints', () => {
     const c = openSqlite(path);
     opened.push(c);
     expect(c.raw.prepare('select count(*) n from t').get()).toEqual({ n: 2 });
+  });
+
+  // Last: it leaves the process's thread stopped (the next file opened would start another).
+  it('a thread that stops hands the checkpoints back to the connections', async () => {
+    const db = openSqlite(join(mkdtempSync(join(tmpdir(), 'hub-ckpt-')), 'hub.sqlite'));
+    opened.push(db);
+    expect(db.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_FRAMES);
+    // A file the thread cannot open makes it throw: as a thread whose better-sqlite3 is broken would.
+    const pragmas: string[] = [];
+    const stop = checkpointInBackground(join(tmpdir(), 'hub-ckpt-missing', 'none', 'hub.sqlite'), { pragma: (source: string) => pragmas.push(source) });
+    try {
+      await vi.waitFor(() => expect(db.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(INLINE_FRAMES), { timeout: 5000, interval: 20 });
+      expect(pragmas).toEqual([`wal_autocheckpoint = ${BACKSTOP_FRAMES}`, `wal_autocheckpoint = ${INLINE_FRAMES}`]);
+    } finally {
+      stop();
+    }
   });
 });
