@@ -118,6 +118,26 @@ describe('group commit', () => {
     expect(seen()).toEqual([3]);
   });
 
+  it('waits for another process’s write lock without blocking the thread, then goes on', async () => {
+    const { path, db, insert, seen } = files();
+    const holder = new BetterSqlite3(path);
+    opened.push(holder);
+    holder.exec('BEGIN IMMEDIATE');
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
+    setTimeout(() => holder.exec('COMMIT'), 300);
+    try {
+      const { committed } = await db.commitGroup!.run(async () => insert.run(1));
+      expect(ticks, 'the event loop ran while the store waited').toBeGreaterThanOrEqual(10);
+      db.commitGroup!.flush();
+      await committed;
+      expect(seen()).toEqual([1]);
+      expect(db.raw.pragma('busy_timeout', { simple: true }), 'the connection keeps its own patience').toBe(5000);
+    } finally {
+      clearInterval(ticker);
+    }
+  });
+
   it('two connections to one file in one process do not group: each store is committed when it returns', async () => {
     const { path, db, insert, seen } = files();
     const second = openSqlite(path);

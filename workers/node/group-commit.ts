@@ -84,6 +84,29 @@ export function groupCommit(raw: BetterSqlite3.Database, path: string, delays = 
     }
   }
 
+  /**
+   * BEGIN IMMEDIATE, waiting for another process's write lock without blocking the thread:
+   * SQLite's own busy wait (busy_timeout) sleeps in the thread, and another process's group may
+   * hold the lock for MAX_OPEN_MS; `serve` keeps answering meanwhile. Gives up, as SQLite would,
+   * after the connection's busy_timeout.
+   */
+  async function begin(): Promise<void> {
+    const patience = Number(raw.pragma('busy_timeout', { simple: true }));
+    const started = Date.now();
+    for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+      raw.pragma('busy_timeout = 0');
+      try {
+        raw.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() - started >= patience) throw err;
+      } finally {
+        raw.pragma(`busy_timeout = ${patience}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+
   return {
     async run<T>(work: () => Promise<T>) {
       // Another transaction of this connection (none spans an await today) or another
@@ -93,7 +116,7 @@ export function groupCommit(raw: BetterSqlite3.Database, path: string, delays = 
         return { value: await work(), committed: Promise.resolve() };
       }
       if (!open) {
-        raw.exec('BEGIN IMMEDIATE');
+        await begin();
         open = true;
         openedAt = Date.now();
       }
