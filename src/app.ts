@@ -15,6 +15,10 @@ import { agendaRoutes } from './agenda/routes.tsx';
 import { adminPullRoutes } from './web/admin-pulls.ts';
 import { adminFederationRoutes } from './web/admin-federation.ts';
 import { answerBeforeRouting } from './publish/fast-path.ts';
+import { commitNow } from './db/client.ts';
+
+/** Methods that change nothing (the one GET that does, a confirmation link, commits itself). */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * The one Hono app, used by the Node server, the Worker and the tests alike.
@@ -25,6 +29,9 @@ export function createApp(deps: Deps): Hono<HubEnv> {
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     await next();
+    // A request that changes something is answered once the change is committed: a write made
+    // while a pull's group commit holds the transaction would otherwise wait for it (SQLite).
+    if (!SAFE_METHODS.has(c.req.method)) commitNow(deps.db);
   });
 
   // Admin API: every feature mounts its admin routes under /api/admin, behind one guard.

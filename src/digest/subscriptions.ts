@@ -99,6 +99,8 @@ export async function confirmSubscription(deps: Deps, token: string): Promise<Co
       .onConflictDoUpdate({ target: subscribers.email, set: { ...values, status: 'active', unsubscribedAt: null, bouncedAt: null, bounceReason: null } }),
     deps.db.orm.delete(pendingSubscriptions).where(eq(pendingSubscriptions.tokenHash, hash)),
   ]);
+  // A link followed (GET) that changes something: committed before the page says "confirmed".
+  commitNow(deps.db);
   const [subscriber] = await deps.db.orm.select().from(subscribers).where(eq(subscribers.email, pending.email));
   return { ok: true, subscriber: subscriber!, token: await manageToken(await newsletterSecret(deps), subscriber!.id, subscriber!.tokenSalt) };
 }

@@ -25,7 +25,8 @@ import { runDigests } from '../../src/digest/send.ts';
 import { writeHubSettings } from '../../src/db/hub-settings.ts';
 import { subscribers } from '../../src/db/schema/index.ts';
 import { storeFeedItems } from '../../src/ingest/store.ts';
-import { addNetwork } from '../support/newsletter-fixtures.ts';
+import { addNetwork, BASE, confirmationPath, postSubscribe } from '../support/newsletter-fixtures.ts';
+import { createApp } from '../../src/app.ts';
 import { parsedItem } from '../support/store-fixtures.ts';
 
 const opened: Array<{ close(): void }> = [];
@@ -250,6 +251,26 @@ describe('an email that depends on a write, sent while a pull holds a group tran
     await release();
     expect(run.sent).toBe(2);
     expect(states, 'as another process sees the ledger when each message is accepted').toEqual(['sending,pending', 'sent,sending']);
+  });
+
+  it('a person told that a change is done can rely on it: confirmation link (GET) and unsubscription (POST)', async () => {
+    const { sink, deps, other, holdGroup } = await setup();
+    await writeHubSettings(deps.db, { title: 'Intercoop', baseUrl: BASE, language: 'fr', timezone: 'Europe/Paris' });
+    const app = createApp(deps);
+    const status = () => (other.prepare(`select status from subscribers where email = 'dominique@example.org'`).get() as { status: string } | undefined)?.status;
+    // Each step with a store holding the group's transaction open (a commit closes it).
+    expect((await postSubscribe(app, { email: 'dominique@example.org' })).status).toBe(200);
+    let release = await holdGroup();
+    const confirmed = await app.request(`${BASE}${confirmationPath(sink, 'dominique@example.org')}`);
+    expect(confirmed.status).toBe(200);
+    expect(status(), 'subscribed, as another process sees it, when the page says so').toBe('active');
+    await release();
+    const token = /\/newsletter\/preferences\/([A-Za-z0-9._-]+)/.exec(await confirmed.text())![1]!;
+    release = await holdGroup();
+    const left = await app.request(`${BASE}/newsletter/unsubscribe/${token}`, { method: 'POST', body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }) });
+    expect(left.status).toBe(200);
+    expect(status(), 'unsubscribed when the page says so').toBe('unsubscribed');
+    await release();
   });
 
   it('a subscription request is committed before its confirmation email leaves (the link works)', async () => {

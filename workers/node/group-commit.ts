@@ -13,8 +13,8 @@
  * document only after that: a process killed with a transaction open loses documents it had
  * not reported yet, and the next pull fetches them again. Other writes made on the connection
  * while the transaction is open (between two stores) join it and commit with it; those that
- * come before an email leaves (a digest delivery's state, a subscription request) commit it at
- * once (commitNow in src/db/client.ts).
+ * come before an email leaves (a digest delivery's state, a subscription request) or before a
+ * request is answered (src/app.ts) commit it at once (commitNow in src/db/client.ts).
  *
  * Two connections to one file in one process (tests that play two processes) never group:
  * one would hold the write lock across awaits while SQLite's busy wait of the other blocks
