@@ -14,20 +14,18 @@ import { openSqlite } from '../../workers/node/sqlite.ts';
 import { commitNow } from '../../src/db/client.ts';
 import { groupCommit, IDLE_MS } from '../../workers/node/group-commit.ts';
 import { pull } from '../../src/ingest/pull.ts';
-import { entries, sources } from '../../src/db/schema/index.ts';
+import { entries, sources, subscribers } from '../../src/db/schema/index.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import { startFixtureServer } from '../support/fixture-server.ts';
-import { addSource } from '../support/store-fixtures.ts';
+import { addSource, parsedItem } from '../support/store-fixtures.ts';
 import { startSmtpSink } from '../support/smtp-sink.ts';
 import { smtpMailer } from '../../workers/node/smtp-mailer.ts';
 import { requestSubscription } from '../../src/digest/subscriptions.ts';
 import { runDigests } from '../../src/digest/send.ts';
 import { writeHubSettings } from '../../src/db/hub-settings.ts';
-import { subscribers } from '../../src/db/schema/index.ts';
 import { storeFeedItems } from '../../src/ingest/store.ts';
 import { addNetwork, BASE, confirmationPath, postSubscribe } from '../support/newsletter-fixtures.ts';
 import { createApp } from '../../src/app.ts';
-import { parsedItem } from '../support/store-fixtures.ts';
 
 const opened: Array<{ close(): void }> = [];
 afterEach(() => opened.splice(0).reverse().forEach((db) => db.close()));
@@ -217,7 +215,7 @@ describe('a pull whose group commit is lost', () => {
   });
 });
 
-describe('an email that depends on a write, sent while a pull holds a group transaction', () => {
+describe('writes an email or a person relies on, made while a pull holds a group transaction', () => {
   /** Node deps with a real SMTP server, a second connection to judge what is committed, and a store holding the group open. */
   async function setup() {
     const sink = await startSmtpSink();
@@ -235,7 +233,7 @@ describe('an email that depends on a write, sent while a pull holds a group tran
 
   it('a digest delivery is claimed, then marked sent, in committed writes around each SMTP transaction', async () => {
     const { sink, deps, other, holdGroup } = await setup();
-    await writeHubSettings(deps.db, { title: 'Intercoop', baseUrl: 'https://hub.test', language: 'fr', timezone: 'Europe/Paris' });
+    await writeHubSettings(deps.db, { title: 'Intercoop', baseUrl: BASE, language: 'fr', timezone: 'Europe/Paris' });
     await addNetwork(deps, 'animacoop', 'Animacoop', 'Occitanie', ['formation']);
     const source = await addSource(deps, 'animacoop');
     await storeFeedItems(deps, source, [parsedItem({ guid: 'x1', url: 'https://animacoop.example/x1', title: 'Rencontre régionale', contentHtml: '<p>Une rencontre régionale des coopératives, avec des ateliers.</p>', published: new Date() })]);
