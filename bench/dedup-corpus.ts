@@ -16,15 +16,96 @@ export interface CorpusEntry {
 }
 
 const DAY = 86_400_000;
-const STOP = ['le', 'la', 'les', 'de', 'des', 'du', 'et', 'pour', 'avec', 'dans', 'sur', 'un', 'une', 'en', 'au', 'aux', 'par', 'qui', 'que', 'est', 'sont', 'nous', 'vous', 'leur', 'ce', 'cette', 'plus', 'tout'];
-const SYLLABLES = ['co', 'op', 'ra', 'ti', 've', 'mu', 'tu', 'el', 'le', 'ter', 'ri', 'toi', 're', 'so', 'li', 'dai', 'fo', 'rma', 'tion', 'pro', 'jet', 'ha', 'bi', 'tat', 'ag', 'ri', 'cul', 'tu', 're', 'ener', 'gie', 'ci', 'to', 'yen', 'mo', 'bi', 'li', 'te', 'lo', 'cal', 'an', 'ima', 'sa', 'voir', 'fai', 're', 'gou', 'ver', 'nan', 'ce'];
-
+const STOP = [
+  'le',
+  'la',
+  'les',
+  'de',
+  'des',
+  'du',
+  'et',
+  'pour',
+  'avec',
+  'dans',
+  'sur',
+  'un',
+  'une',
+  'en',
+  'au',
+  'aux',
+  'par',
+  'qui',
+  'que',
+  'est',
+  'sont',
+  'nous',
+  'vous',
+  'leur',
+  'ce',
+  'cette',
+  'plus',
+  'tout',
+];
+const SYLLABLES = [
+  'co',
+  'op',
+  'ra',
+  'ti',
+  've',
+  'mu',
+  'tu',
+  'el',
+  'le',
+  'ter',
+  'ri',
+  'toi',
+  're',
+  'so',
+  'li',
+  'dai',
+  'fo',
+  'rma',
+  'tion',
+  'pro',
+  'jet',
+  'ha',
+  'bi',
+  'tat',
+  'ag',
+  'ri',
+  'cul',
+  'tu',
+  're',
+  'ener',
+  'gie',
+  'ci',
+  'to',
+  'yen',
+  'mo',
+  'bi',
+  'li',
+  'te',
+  'lo',
+  'cal',
+  'an',
+  'ima',
+  'sa',
+  'voir',
+  'fai',
+  're',
+  'gou',
+  'ver',
+  'nan',
+  'ce',
+];
 
 export function buildCorpus(stories: number, seed = 42): CorpusEntry[] {
   const rnd = prng(seed);
   const pick = <T>(list: T[]): T => list[Math.floor(rnd() * list.length)]!;
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
-  const vocab = Array.from({ length: 4000 }, () => Array.from({ length: int(2, 4) }, () => pick(SYLLABLES)).join(''));
+  const vocab = Array.from({ length: 4000 }, () =>
+    Array.from({ length: int(2, 4) }, () => pick(SYLLABLES)).join(''),
+  );
   const word = () => (rnd() < 0.4 ? pick(STOP) : pick(vocab));
   const sentence = (n = int(10, 22)) => {
     const w = Array.from({ length: n }, word).join(' ');
@@ -72,10 +153,29 @@ export function buildCorpus(stories: number, seed = 42): CorpusEntry[] {
     let t = title();
     if (rnd() < 0.3) t = `L'${t.toLowerCase()} "${pick(vocab)}"`;
     const html = paragraphs.map((p) => `<p>${p}</p>`).join('');
-    out.push({ story: storyId, network: origin, kind: 'original', item: { guid: url, url, title: t, published: new Date(published), updated: null, author: null, summary: null, contentHtml: html, categories: [], enclosures: [] } });
+    out.push({
+      story: storyId,
+      network: origin,
+      kind: 'original',
+      item: {
+        guid: url,
+        url,
+        title: t,
+        published: new Date(published),
+        updated: null,
+        author: null,
+        summary: null,
+        contentHtml: html,
+        categories: [],
+        enclosures: [],
+      },
+    });
 
     const relayCount = rnd() < 0.25 ? 0 : int(1, 4);
-    const relayNets = networks.filter((n) => n !== origin).sort(() => rnd() - 0.5).slice(0, relayCount);
+    const relayNets = networks
+      .filter((n) => n !== origin)
+      .sort(() => rnd() - 0.5)
+      .slice(0, relayCount);
     for (const net of relayNets) {
       const when = new Date(published + int(1, 5 * 24) * 3_600_000);
       const [tKind, tFn] = pick(titleVariants);
@@ -86,7 +186,10 @@ export function buildCorpus(stories: number, seed = 42): CorpusEntry[] {
       let guid = nextGuid(net);
       let body: string | null = html;
       let relayTitleFinal = relayTitle;
-      const firstHalf = paragraphs.slice(0, Math.max(2, Math.ceil(paragraphs.length / 2))).map((p) => `<p>${p}</p>`).join('');
+      const firstHalf = paragraphs
+        .slice(0, Math.max(2, Math.ceil(paragraphs.length / 2)))
+        .map((p) => `<p>${p}</p>`)
+        .join('');
       if (mode < 0.4) {
         const [uKind, uFn] = pick(urlVariants);
         link = uFn(url);
@@ -95,17 +198,43 @@ export function buildCorpus(stories: number, seed = 42): CorpusEntry[] {
       } else {
         link = `https://${net}.example/relais/${s}`;
         const b = rnd();
-        if (b < 0.25) (body = `<p>Relayé depuis ${origin}</p>${html}`), (kind = `own-url+relaye-body+${tKind}`);
+        if (b < 0.25)
+          (body = `<p>Relayé depuis ${origin}</p>${html}`), (kind = `own-url+relaye-body+${tKind}`);
         else if (b < 0.42) (body = firstHalf), (kind = `own-url+truncated+${tKind}`);
-        else if (b < 0.56) (body = `${html}<p>${sentence()}</p>`), (kind = `own-url+edited+${tKind}`);
+        else if (b < 0.56)
+          (body = `${html}<p>${sentence()}</p>`), (kind = `own-url+edited+${tKind}`);
         else if (b < 0.66) kind = `own-url+same-body+${tKind}`;
-        else if (b < 0.74) (body = `<p>${paragraphs[0]!.split('. ')[0]}.</p>`), (kind = `own-url+first-sentence+${tKind}`);
+        else if (b < 0.74)
+          (body = `<p>${paragraphs[0]!.split('. ')[0]}.</p>`),
+            (kind = `own-url+first-sentence+${tKind}`);
         else if (b < 0.8) (body = null), (kind = `own-url+title-only+${tKind}`);
         else if (b < 0.9) (relayTitleFinal = title()), (kind = 'own-url+rewritten-title+same-body');
-        else if (b < 0.95) (relayTitleFinal = `[Relais] ${relayTitle}`), (body = `<p>Relayé depuis ${pick(networks)}</p><p>Relayé depuis ${origin}</p>${html}`), (kind = 'own-url+relay-of-relay');
-        else (relayTitleFinal = title()), (body = firstHalf), (kind = 'own-url+rewritten-title+truncated');
+        else if (b < 0.95)
+          (relayTitleFinal = `[Relais] ${relayTitle}`),
+            (body = `<p>Relayé depuis ${pick(networks)}</p><p>Relayé depuis ${origin}</p>${html}`),
+            (kind = 'own-url+relay-of-relay');
+        else
+          (relayTitleFinal = title()),
+            (body = firstHalf),
+            (kind = 'own-url+rewritten-title+truncated');
       }
-      out.push({ story: storyId, network: net, kind, item: { guid, url: link, title: relayTitleFinal, published: when, updated: null, author: null, summary: null, contentHtml: body, categories: [], enclosures: [] } });
+      out.push({
+        story: storyId,
+        network: net,
+        kind,
+        item: {
+          guid,
+          url: link,
+          title: relayTitleFinal,
+          published: when,
+          updated: null,
+          author: null,
+          summary: null,
+          contentHtml: body,
+          categories: [],
+          enclosures: [],
+        },
+      });
     }
   }
 
@@ -118,29 +247,79 @@ export function buildCorpus(stories: number, seed = 42): CorpusEntry[] {
     const when = start + Math.floor(rnd() * 170 * DAY);
     const add = (network: string, kind: string, t: string, html: string, at: number) => {
       const u = `https://${network}.example/n/${i}-${kind}-${out.length}`;
-      out.push({ story: `neg-${out.length}`, network, kind, item: { guid: u, url: u, title: t, published: new Date(at), updated: null, author: null, summary: null, contentHtml: html, categories: [], enclosures: [] } });
+      out.push({
+        story: `neg-${out.length}`,
+        network,
+        kind,
+        item: {
+          guid: u,
+          url: u,
+          title: t,
+          published: new Date(at),
+          updated: null,
+          author: null,
+          summary: null,
+          contentHtml: html,
+          categories: [],
+          enclosures: [],
+        },
+      });
     };
     const k = i % 6;
     if (k === 0) {
       // Serial newsletter: same template, different numbers, relayed by another network.
       const extra = `<p>${paragraph()}</p>`;
-      add(net, 'serial-newsletter', `Lettre d'information n°${2 * i + 1}`, template.map((p) => `<p>${p}</p>`).join('') + extra, when);
-      add(other, 'serial-newsletter', `[Relais] Lettre d'information n°${2 * i + 2}`, template.map((p) => `<p>${p}</p>`).join('') + extra, when + 7 * DAY);
+      add(
+        net,
+        'serial-newsletter',
+        `Lettre d'information n°${2 * i + 1}`,
+        template.map((p) => `<p>${p}</p>`).join('') + extra,
+        when,
+      );
+      add(
+        other,
+        'serial-newsletter',
+        `[Relais] Lettre d'information n°${2 * i + 2}`,
+        template.map((p) => `<p>${p}</p>`).join('') + extra,
+        when + 7 * DAY,
+      );
     } else if (k === 1) {
       // Workshop series: identical text, session number in the title.
-      const html = Array.from({ length: 3 }, paragraph).map((p) => `<p>${p}</p>`).join('');
+      const html = Array.from({ length: 3 }, paragraph)
+        .map((p) => `<p>${p}</p>`)
+        .join('');
       const t1 = `Atelier ${pick(vocab)} — session 1`;
       add(net, 'serial-session', t1, html, when);
       add(other, 'serial-session', t1.replace('session 1', 'session 2'), html, when + 7 * DAY);
     } else if (k === 2) {
       // Dated events with the same text.
-      const html = Array.from({ length: 2 }, paragraph).map((p) => `<p>${p}</p>`).join('');
+      const html = Array.from({ length: 2 }, paragraph)
+        .map((p) => `<p>${p}</p>`)
+        .join('');
       add(net, 'serial-date', `Permanence ${pick(vocab)} du 3 mars`, html, when);
-      add(other, 'serial-date', out[out.length - 1]!.item.title!.replace('3 mars', '10 mars'), html, when + 7 * DAY);
+      add(
+        other,
+        'serial-date',
+        out[out.length - 1]!.item.title!.replace('3 mars', '10 mars'),
+        html,
+        when + 7 * DAY,
+      );
     } else if (k === 3) {
       // Same generic title, different stories.
-      add(net, 'same-title', 'Assemblée générale', `<p>${paragraph()}</p><p>${paragraph()}</p>`, when);
-      add(other, 'same-title', 'Assemblée générale !', `<p>${paragraph()}</p><p>${paragraph()}</p>`, when + DAY);
+      add(
+        net,
+        'same-title',
+        'Assemblée générale',
+        `<p>${paragraph()}</p><p>${paragraph()}</p>`,
+        when,
+      );
+      add(
+        other,
+        'same-title',
+        'Assemblée générale !',
+        `<p>${paragraph()}</p><p>${paragraph()}</p>`,
+        when + DAY,
+      );
     } else if (k === 5) {
       // Short posts drowned in the same network boilerplate, relayed by another network.
       const footer = `<p>${template[1]}</p><p>${template[2]}</p>`;
@@ -150,9 +329,27 @@ export function buildCorpus(stories: number, seed = 42): CorpusEntry[] {
       // Follow-up quoting one paragraph of an earlier post, and a job offer sharing a template paragraph.
       const first = Array.from({ length: 4 }, paragraph);
       add(net, 'follow-up', title(), first.map((p) => `<p>${p}</p>`).join(''), when);
-      add(other, 'follow-up', `Retour sur ${title().toLowerCase()}`, `<p>${first[0]}</p><p>${paragraph()}</p><p>${paragraph()}</p>`, when + 3 * DAY);
-      add(net, 'job-offer', 'Offre d’emploi : chargé·e de mission', `<p>${template[0]}</p><p>${paragraph()}</p><p>${paragraph()}</p>`, when);
-      add(other, 'job-offer', "Offre d'emploi : chargé·e de mission", `<p>${template[0]}</p><p>${paragraph()}</p><p>${paragraph()}</p>`, when + 2 * DAY);
+      add(
+        other,
+        'follow-up',
+        `Retour sur ${title().toLowerCase()}`,
+        `<p>${first[0]}</p><p>${paragraph()}</p><p>${paragraph()}</p>`,
+        when + 3 * DAY,
+      );
+      add(
+        net,
+        'job-offer',
+        'Offre d’emploi : chargé·e de mission',
+        `<p>${template[0]}</p><p>${paragraph()}</p><p>${paragraph()}</p>`,
+        when,
+      );
+      add(
+        other,
+        'job-offer',
+        "Offre d'emploi : chargé·e de mission",
+        `<p>${template[0]}</p><p>${paragraph()}</p><p>${paragraph()}</p>`,
+        when + 2 * DAY,
+      );
     }
   }
   return out;

@@ -40,16 +40,22 @@ if (process.argv[2] === '--smtp-child') {
       });
     },
   });
-  server.listen(0, '127.0.0.1', () => process.send!({ port: (server as any).server.address().port }));
+  server.listen(0, '127.0.0.1', () =>
+    process.send!({ port: (server as any).server.address().port }),
+  );
   process.on('message', () => process.send!({ count }));
 } else {
   await main();
 }
 
-
 async function main() {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-  const smtp = fork(fileURLToPath(import.meta.url), ['--smtp-child'], { execArgv: ['--import', 'tsx'] });
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
+  const smtp = fork(fileURLToPath(import.meta.url), ['--smtp-child'], {
+    execArgv: ['--import', 'tsx'],
+  });
   const port = await new Promise<number>((r) => smtp.once('message', (m: any) => r(m.port)));
   try {
     for (const n of sizes.length ? sizes : [2_000, 10_000]) await run(n, port, smtp);
@@ -60,15 +66,43 @@ async function main() {
 
 async function run(n: number, port: number, smtp: ReturnType<typeof fork>) {
   const dir = mkdtempSync(join(tmpdir(), 'hub-bench-digest-'));
-  const deps = nodeDeps({ config: loadConfig({ HUB_DB: join(dir, 'hub.sqlite'), HUB_SECRET: 'bench' }), log: silentLogger });
-  deps.mailer = smtpMailer(`smtp://127.0.0.1:${port}?pool=8&rate=0`, 'Intercoop <lettre@hub.test>', deps.db);
-  await writeHubSettings(deps.db, { title: 'Intercoop', baseUrl: 'https://hub.test', language: 'fr', timezone: 'Europe/Paris' });
+  const deps = nodeDeps({
+    config: loadConfig({ HUB_DB: join(dir, 'hub.sqlite'), HUB_SECRET: 'bench' }),
+    log: silentLogger,
+  });
+  deps.mailer = smtpMailer(
+    `smtp://127.0.0.1:${port}?pool=8&rate=0`,
+    'Intercoop <lettre@hub.test>',
+    deps.db,
+  );
+  await writeHubSettings(deps.db, {
+    title: 'Intercoop',
+    baseUrl: 'https://hub.test',
+    language: 'fr',
+    timezone: 'Europe/Paris',
+  });
   const now = Date.now();
   // 20 networks, 10 stories each.
   for (let i = 0; i < 20; i++) {
     const slug = `reseau-${i}`;
-    await deps.db.orm.insert(networks).values({ slug, name: `Réseau ${i}`, territory: TERRITORIES[i % 5]!, tags: [TAGS[i % 6]!, TAGS[(i + 1) % 6]!], createdAt: now, updatedAt: now });
-    const [src] = await deps.db.orm.insert(sources).values({ networkSlug: slug, kind: 'feed', url: `https://${slug}.example/feed`, fetchUrl: `https://${slug}.example/feed`, createdAt: now }).returning();
+    await deps.db.orm.insert(networks).values({
+      slug,
+      name: `Réseau ${i}`,
+      territory: TERRITORIES[i % 5]!,
+      tags: [TAGS[i % 6]!, TAGS[(i + 1) % 6]!],
+      createdAt: now,
+      updatedAt: now,
+    });
+    const [src] = await deps.db.orm
+      .insert(sources)
+      .values({
+        networkSlug: slug,
+        kind: 'feed',
+        url: `https://${slug}.example/feed`,
+        fetchUrl: `https://${slug}.example/feed`,
+        createdAt: now,
+      })
+      .returning();
     await storeFeedItems(
       deps,
       src!,
@@ -102,7 +136,8 @@ async function run(n: number, port: number, smtp: ReturnType<typeof fork>) {
   }));
   const per = rowsPerInsert(8);
   const statements = [];
-  for (let i = 0; i < rows.length; i += per) statements.push(deps.db.orm.insert(subscribers).values(rows.slice(i, i + per)));
+  for (let i = 0; i < rows.length; i += per)
+    statements.push(deps.db.orm.insert(subscribers).values(rows.slice(i, i + per)));
   await deps.db.batch(statements);
   rows.length = 0;
   global.gc?.();

@@ -5,19 +5,24 @@
 import { decodeBody } from '../src/ingest/decode.ts';
 import { parseFeed } from '../src/ingest/parse-feed.ts';
 
-const paragraph = '<p>L’économie sociale et solidaire rassemble des <a href="/coop">coopératives</a>, mutuelles et associations. <img src="photo.jpg" alt="photo"> <script>x()</script></p>';
+const paragraph =
+  '<p>L’économie sociale et solidaire rassemble des <a href="/coop">coopératives</a>, mutuelles et associations. <img src="photo.jpg" alt="photo"> <script>x()</script></p>';
 
 function rss(n: number): string {
-  const items = Array.from({ length: n }, (_, i) =>
-    `<item><title>Article ${i} : coopération</title><link>/a/${i}</link><guid>g${i}</guid><pubDate>Mon, 02 Nov 2026 10:00:00 +0100</pubDate><category>ESS</category><description><![CDATA[${paragraph}]]></description><content:encoded><![CDATA[${paragraph.repeat(5)}]]></content:encoded></item>`,
+  const items = Array.from(
+    { length: n },
+    (_, i) =>
+      `<item><title>Article ${i} : coopération</title><link>/a/${i}</link><guid>g${i}</guid><pubDate>Mon, 02 Nov 2026 10:00:00 +0100</pubDate><category>ESS</category><description><![CDATA[${paragraph}]]></description><content:encoded><![CDATA[${paragraph.repeat(5)}]]></content:encoded></item>`,
   ).join('');
   return `<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Bench</title><link>https://bench.example/</link>${items}</channel></rss>`;
 }
 
 function atom(n: number): string {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-  const entries = Array.from({ length: n }, (_, i) =>
-    `<entry><title>Entrée ${i}</title><link href="e/${i}"/><id>urn:e:${i}</id><updated>2026-11-02T10:00:00Z</updated><content type="html">${esc(paragraph.repeat(5))}</content></entry>`,
+  const entries = Array.from(
+    { length: n },
+    (_, i) =>
+      `<entry><title>Entrée ${i}</title><link href="e/${i}"/><id>urn:e:${i}</id><updated>2026-11-02T10:00:00Z</updated><content type="html">${esc(paragraph.repeat(5))}</content></entry>`,
   ).join('');
   return `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://bench.example/"><title>Bench</title>${entries}</feed>`;
 }
@@ -26,11 +31,21 @@ function json(n: number): string {
   return JSON.stringify({
     version: 'https://jsonfeed.org/version/1.1',
     title: 'Bench',
-    items: Array.from({ length: n }, (_, i) => ({ id: `j${i}`, url: `https://bench.example/j/${i}`, title: `Item ${i}`, content_html: paragraph.repeat(5), date_published: '2026-11-02T10:00:00Z' })),
+    items: Array.from({ length: n }, (_, i) => ({
+      id: `j${i}`,
+      url: `https://bench.example/j/${i}`,
+      title: `Item ${i}`,
+      content_html: paragraph.repeat(5),
+      date_published: '2026-11-02T10:00:00Z',
+    })),
   });
 }
 
-const cases: Array<[string, (n: number) => string]> = [['RSS 2.0', rss], ['Atom', atom], ['JSON Feed', json]];
+const cases: Array<[string, (n: number) => string]> = [
+  ['RSS 2.0', rss],
+  ['Atom', atom],
+  ['JSON Feed', json],
+];
 console.log('format      items   size      median    items/s    MB/s');
 for (const [name, make] of cases) {
   for (const n of [50, 1_000, 10_000]) {

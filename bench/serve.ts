@@ -46,10 +46,20 @@ function story(net: number, i: number, t: number): ParsedItem {
     published: new Date(t - i * 600_000 - net * 7_000),
     updated: null,
     author: `Équipe du réseau ${net}`,
-    summary: 'L’économie sociale et solidaire rassemble des coopératives, mutuelles et associations.',
+    summary:
+      'L’économie sociale et solidaire rassemble des coopératives, mutuelles et associations.',
     contentHtml: `<h2>Actualité ${i}</h2>${paragraph.repeat(6)}`,
     categories: ['ESS', `thème-${i % 12}`],
-    enclosures: i % 10 === 0 ? [{ url: `https://reseau-${net}.example/media/${i}.mp3`, type: 'audio/mpeg', length: 1_234_567 }] : [],
+    enclosures:
+      i % 10 === 0
+        ? [
+            {
+              url: `https://reseau-${net}.example/media/${i}.mp3`,
+              type: 'audio/mpeg',
+              length: 1_234_567,
+            },
+          ]
+        : [],
   };
 }
 
@@ -57,24 +67,47 @@ async function runServer(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hub-bench-serve-'));
   const config = loadConfig({ HUB_DB: join(dir, 'hub.sqlite') });
   const deps = nodeDeps({ config, log: silentLogger });
-  await writeHubSettings(deps.db, { title: 'Intercoop', baseUrl: 'https://hub.example.org', language: 'fr', timezone: 'Europe/Paris' });
+  await writeHubSettings(deps.db, {
+    title: 'Intercoop',
+    baseUrl: 'https://hub.example.org',
+    language: 'fr',
+    timezone: 'Europe/Paris',
+  });
   const t = Date.now();
   const perNetwork = ITEMS / NETWORKS;
   for (let n = 0; n < NETWORKS; n++) {
     const slug = `reseau-${n}`;
-    await deps.db.orm.insert(networks).values({ slug, name: `Réseau ${n}`, territory: n % 2 ? 'Bretagne' : 'Occitanie', tags: ['ess'], createdAt: t, updatedAt: t });
+    await deps.db.orm.insert(networks).values({
+      slug,
+      name: `Réseau ${n}`,
+      territory: n % 2 ? 'Bretagne' : 'Occitanie',
+      tags: ['ess'],
+      createdAt: t,
+      updatedAt: t,
+    });
     const url = `https://${slug}.example/feed.xml`;
-    const [src] = await deps.db.orm.insert(sources).values({ networkSlug: slug, kind: 'feed', url, fetchUrl: url, createdAt: t }).returning();
+    const [src] = await deps.db.orm
+      .insert(sources)
+      .values({ networkSlug: slug, kind: 'feed', url, fetchUrl: url, createdAt: t })
+      .returning();
     const batch = Array.from({ length: perNetwork }, (_, i) => story(n, i, t));
     await storeFeedItems(deps, src!, batch, { dedupe: false });
   }
   const hub = await startServer(deps, 0, '127.0.0.1');
   // The bare routes: "hello", and the same bytes as /feed.xml from a constant (the cost of the
   // body alone, an upper bound for any feed of that size).
-  const feedBytes = new Uint8Array(await (await createApp(deps).request('/feed.xml')).arrayBuffer());
+  const feedBytes = new Uint8Array(
+    await (await createApp(deps).request('/feed.xml')).arrayBuffer(),
+  );
   const bare = new Hono()
     .get('/hello', (c) => c.text('hello'))
-    .get('/static-feed', () => new Response(feedBytes, { headers: { 'content-type': 'application/rss+xml; charset=utf-8' } }));
+    .get(
+      '/static-feed',
+      () =>
+        new Response(feedBytes, {
+          headers: { 'content-type': 'application/rss+xml; charset=utf-8' },
+        }),
+    );
   const bareServer = await new Promise<number>((resolve) => {
     serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
   });
@@ -99,20 +132,50 @@ interface Figures {
  */
 const WRK = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((path) => existsSync(path)) ?? null;
 
-async function measure(name: string, url: string, headers: Record<string, string>, expectStatus: number, seconds: number): Promise<Figures> {
-  return WRK ? measureWrk(WRK, name, url, headers, expectStatus, seconds) : measureAutocannon(name, url, headers, expectStatus, seconds);
+async function measure(
+  name: string,
+  url: string,
+  headers: Record<string, string>,
+  expectStatus: number,
+  seconds: number,
+): Promise<Figures> {
+  return WRK
+    ? measureWrk(WRK, name, url, headers, expectStatus, seconds)
+    : measureAutocannon(name, url, headers, expectStatus, seconds);
 }
 
-async function measureWrk(wrk: string, name: string, url: string, headers: Record<string, string>, expectStatus: number, seconds: number): Promise<Figures> {
-  const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), url];
+async function measureWrk(
+  wrk: string,
+  name: string,
+  url: string,
+  headers: Record<string, string>,
+  expectStatus: number,
+  seconds: number,
+): Promise<Figures> {
+  const args = [
+    '-t1',
+    `-c${CONNECTIONS}`,
+    `-d${seconds}s`,
+    '--latency',
+    ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]),
+    url,
+  ];
   const { stdout } = await execFileAsync(wrk, args);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? NaN);
   const p99 = wrkMs(/\s99%\s+([\d.]+)(us|ms|s)/.exec(stdout));
   // wrk counts statuses outside 2xx/3xx only: the expected one is checked on a sample below.
-  const errors = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0) + Number(/Socket errors:.*?(\d+)/.exec(stdout)?.[1] ?? 0);
+  const errors =
+    Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0) +
+    Number(/Socket errors:.*?(\d+)/.exec(stdout)?.[1] ?? 0);
   const sample = await fetch(url, { headers });
   await sample.arrayBuffer();
-  return { name, rps, p99, non2xx: errors, statusOk: errors === 0 && sample.status === expectStatus };
+  return {
+    name,
+    rps,
+    p99,
+    non2xx: errors,
+    statusOk: errors === 0 && sample.status === expectStatus,
+  };
 }
 
 function wrkMs(m: RegExpExecArray | null): number {
@@ -121,7 +184,13 @@ function wrkMs(m: RegExpExecArray | null): number {
   return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
 }
 
-async function measureAutocannon(name: string, url: string, headers: Record<string, string>, expectStatus: number, seconds: number): Promise<Figures> {
+async function measureAutocannon(
+  name: string,
+  url: string,
+  headers: Record<string, string>,
+  expectStatus: number,
+  seconds: number,
+): Promise<Figures> {
   let wrongStatus = 0;
   const result = await autocannon({
     url,
@@ -134,24 +203,36 @@ async function measureAutocannon(name: string, url: string, headers: Record<stri
       });
     },
   });
-  return { name, rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, statusOk: wrongStatus === 0 };
+  return {
+    name,
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    statusOk: wrongStatus === 0,
+  };
 }
 
 async function main(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ['--import', 'tsx', self, '--server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', self, '--server'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const started = Date.now();
   const ports = await new Promise<{ hubPort: number; barePort: number }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { hubPort: number; barePort: number }));
     child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
   });
-  console.log(`seeded ${ITEMS} stories from ${NETWORKS} networks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${ITEMS} stories from ${NETWORKS} networks in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   try {
     const feedUrl = `http://127.0.0.1:${ports.hubPort}/feed.xml`;
     const first = await fetch(feedUrl);
     const body = await first.text();
     const etag = first.headers.get('etag')!;
-    console.log(`/feed.xml: ${(body.length / 1024).toFixed(0)} KB, ${body.split('<item>').length - 1} items, ETag ${etag}`);
+    console.log(
+      `/feed.xml: ${(body.length / 1024).toFixed(0)} KB, ${body.split('<item>').length - 1} items, ETag ${etag}`,
+    );
     const bareUrl = `http://127.0.0.1:${ports.barePort}`;
     const cases: [string, string, Record<string, string>, number][] = [
       ['bare Hono /hello', `${bareUrl}/hello`, {}, 200],
@@ -167,7 +248,8 @@ async function main(): Promise<void> {
     const rounds: Figures[][] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const figures: Figures[] = [];
-      for (const [name, url, headers, status] of cases) figures.push(await measure(name, url, headers, status, DURATION_S));
+      for (const [name, url, headers, status] of cases)
+        figures.push(await measure(name, url, headers, status, DURATION_S));
       rounds.push(figures);
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -178,10 +260,23 @@ async function main(): Promise<void> {
       ratio: median(rounds.map((r) => r[i]!.rps / r[0]!.rps)),
       statusOk: rounds.every((r) => r[i]!.statusOk),
     }));
-    console.log(`\n${WRK ? 'wrk, 1 thread' : 'autocannon (install wrk for body-heavy cases)'}, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${DURATION_S} s, medians\n`);
-    console.log('case'.padEnd(36), 'req/s'.padStart(9), 'p99 ms'.padStart(8), 'vs bare'.padStart(8));
+    console.log(
+      `\n${WRK ? 'wrk, 1 thread' : 'autocannon (install wrk for body-heavy cases)'}, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${DURATION_S} s, medians\n`,
+    );
+    console.log(
+      'case'.padEnd(36),
+      'req/s'.padStart(9),
+      'p99 ms'.padStart(8),
+      'vs bare'.padStart(8),
+    );
     for (const f of summary) {
-      console.log(f.name.padEnd(36), f.rps.toFixed(0).padStart(9), String(f.p99).padStart(8), `${(f.ratio * 100).toFixed(0)} %`.padStart(8), f.statusOk ? '' : '(unexpected statuses!)');
+      console.log(
+        f.name.padEnd(36),
+        f.rps.toFixed(0).padStart(9),
+        String(f.p99).padStart(8),
+        `${(f.ratio * 100).toFixed(0)} %`.padStart(8),
+        f.statusOk ? '' : '(unexpected statuses!)',
+      );
     }
     const [, , feed, gzipped, notModified] = summary;
     const gz = await fetch(feedUrl, { headers: { 'accept-encoding': 'gzip' } });
@@ -190,7 +285,9 @@ async function main(): Promise<void> {
     const feedOk = feed!.ratio >= 0.5;
     const nmOk = notModified!.ratio >= 0.8;
     const gzOk = gzipped!.ratio >= 0.5;
-    console.log(`\ntargets: feed ≥ 50 % of bare: ${feedOk ? 'met' : 'NOT met'} (identity), ${gzOk ? 'met' : 'NOT met'} (gzip); 304 ≥ 80 %: ${nmOk ? 'met' : 'NOT met'}`);
+    console.log(
+      `\ntargets: feed ≥ 50 % of bare: ${feedOk ? 'met' : 'NOT met'} (identity), ${gzOk ? 'met' : 'NOT met'} (gzip); 304 ≥ 80 %: ${nmOk ? 'met' : 'NOT met'}`,
+    );
   } finally {
     child.kill();
   }

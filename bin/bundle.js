@@ -3,7 +3,15 @@
 // Node runs plain JavaScript. A TypeScript loader (tsx) would stay resident in its own thread,
 // about 50 MB of RSS for the life of `serve`; the bundle costs none.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -27,7 +35,12 @@ export async function bundle(entry) {
   const dir = join(root, 'node_modules', '.cache', 'intercoop');
   try {
     const result = await esbuild.build({
-      entryPoints: { [main]: join(root, entry), ...Object.fromEntries(Object.entries(THREADS).map(([name, path]) => [name, join(root, path)])) },
+      entryPoints: {
+        [main]: join(root, entry),
+        ...Object.fromEntries(
+          Object.entries(THREADS).map(([name, path]) => [name, join(root, path)]),
+        ),
+      },
       absWorkingDir: root,
       tsconfig: join(root, 'tsconfig.json'),
       bundle: true,
@@ -49,7 +62,8 @@ export async function bundle(entry) {
     if (!existsSync(target)) {
       const tmp = `${target}.${process.pid}.tmp`;
       mkdirSync(tmp, { recursive: true });
-      for (const file of result.outputFiles) writeFileSync(join(tmp, basename(file.path)), file.contents);
+      for (const file of result.outputFiles)
+        writeFileSync(join(tmp, basename(file.path)), file.contents);
       try {
         renameSync(tmp, target);
       } catch (err) {

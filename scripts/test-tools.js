@@ -16,7 +16,10 @@ const checks = [
 ];
 
 function py(code) {
-  return existsSync('/usr/bin/python3') && spawnSync('/usr/bin/python3', ['-c', code], { stdio: 'ignore' }).status === 0;
+  return (
+    existsSync('/usr/bin/python3') &&
+    spawnSync('/usr/bin/python3', ['-c', code], { stdio: 'ignore' }).status === 0
+  );
 }
 
 const missing = checks.filter((c) => !c.ok()).map((c) => c.pkg);
@@ -24,7 +27,9 @@ if (missing.length === 0) process.exit(0);
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 if (!isRoot || !existsSync('/usr/bin/apt-get')) {
-  console.error(`The tests need these Debian packages: ${missing.join(' ')}\nInstall them with: sudo apt-get install -y ${missing.join(' ')}`);
+  console.error(
+    `The tests need these Debian packages: ${missing.join(' ')}\nInstall them with: sudo apt-get install -y ${missing.join(' ')}`,
+  );
   process.exit(1);
 }
 console.log(`Installing test validators from Debian: ${missing.join(' ')}`);

@@ -50,12 +50,17 @@ export function createApp(deps: Deps): Hono<HubEnv> {
   app.route('/', newsletterRoutes);
   app.route('/api/admin', adminSubscriberRoutes);
 
-  app.notFound((c) => c.json({ error: 'not_found', message: `Nothing at ${new URL(c.req.url).pathname}` }, 404));
+  app.notFound((c) =>
+    c.json({ error: 'not_found', message: `Nothing at ${new URL(c.req.url).pathname}` }, 404),
+  );
   app.onError((err, c) => {
     if (err instanceof HTTPException) {
       return c.json({ error: 'bad_request', message: err.message }, err.status);
     }
-    deps.log.error('request failed', { path: new URL(c.req.url).pathname, error: String((err as Error)?.stack ?? err) });
+    deps.log.error('request failed', {
+      path: new URL(c.req.url).pathname,
+      error: String((err as Error)?.stack ?? err),
+    });
     return c.json({ error: 'internal', message: 'Internal error' }, 500);
   });
 

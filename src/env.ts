@@ -21,7 +21,11 @@ const schema = z.object({
   HUB_SMTP_URL: z.string().optional(),
   HUB_MAIL_FROM: z.string().optional(),
   HUB_FETCH_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
-  HUB_FETCH_MAX_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  HUB_FETCH_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024),
   HUB_FETCH_CONCURRENCY: z.coerce.number().int().positive().default(8),
   HUB_FETCH_PER_HOST: z.coerce.number().int().positive().default(2),
   HUB_PARSE_THREADS: z.coerce.number().int().min(0).max(16).optional(),
@@ -60,7 +64,9 @@ export class ConfigError extends Error {}
 export function loadConfig(raw: Record<string, unknown>): Config {
   // Workers vars may be booleans or numbers: compare everything as strings.
   const strings = Object.fromEntries(
-    Object.entries(raw).filter(([k, v]) => k.startsWith('HUB_') && v !== undefined && v !== '').map(([k, v]) => [k, String(v)]),
+    Object.entries(raw)
+      .filter(([k, v]) => k.startsWith('HUB_') && v !== undefined && v !== '')
+      .map(([k, v]) => [k, String(v)]),
   );
   const parsed = schema.safeParse(strings);
   if (!parsed.success) {

@@ -1,4 +1,10 @@
-import type { D1Database, ExecutionContext, MessageBatch, Queue, ScheduledController } from '@cloudflare/workers-types';
+import type {
+  D1Database,
+  ExecutionContext,
+  MessageBatch,
+  Queue,
+  ScheduledController,
+} from '@cloudflare/workers-types';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/env.ts';
 import { d1Database } from '../src/db/d1.ts';
@@ -29,11 +35,20 @@ export function workerDeps(env: Env): Deps {
     clock: systemClock,
     fetch: (input, init) => fetch(input, init),
     resolver: noResolver,
-    mailer: config.mailApi.key ? httpMailer({ url: config.mailApi.url, key: config.mailApi.key, from: config.mailFrom ?? 'newsletter@localhost' }) : null,
+    mailer: config.mailApi.key
+      ? httpMailer({
+          url: config.mailApi.url,
+          key: config.mailApi.key,
+          from: config.mailFrom ?? 'newsletter@localhost',
+        })
+      : null,
     dispatcher: env.PULL_QUEUE ? queueDispatcher(env.PULL_QUEUE) : inProcessDispatcher(() => deps),
     log: leveledLogger(config.logLevel),
     // caches.default: a popular feed is answered at the edge without a D1 query (see publish/cache.ts).
-    responseCache: typeof caches !== 'undefined' ? edgeResponseCache((caches as unknown as { default: EdgeCache }).default) : null,
+    responseCache:
+      typeof caches !== 'undefined'
+        ? edgeResponseCache((caches as unknown as { default: EdgeCache }).default)
+        : null,
   };
   return deps;
 }
@@ -44,13 +59,26 @@ export default {
   },
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
     const deps = workerDeps(env);
-    if (controller.cron === DIGEST_TRIGGER) ctx.waitUntil(digestTick(deps, controller.scheduledTime).then(() => undefined));
+    if (controller.cron === DIGEST_TRIGGER)
+      ctx.waitUntil(digestTick(deps, controller.scheduledTime).then(() => undefined));
     // Every other trigger is the pull schedule (HUB_PULL_CRON): enqueue what is due.
-    else ctx.waitUntil(dispatchDuePulls(deps).then((count) => deps.log.info('pull dispatched', { sources: count })));
+    else
+      ctx.waitUntil(
+        dispatchDuePulls(deps).then((count) =>
+          deps.log.info('pull dispatched', { sources: count }),
+        ),
+      );
   },
   async queue(batch: MessageBatch<PullMessage>, env: Env): Promise<void> {
     const deps = workerDeps(env);
     const summary = await consumePullBatch(deps, batch);
-    deps.log.info('pull batch', { pull: summary.pullId, sources: summary.sources, ok: summary.ok, not_modified: summary.notModified, failed: summary.failed, new_items: summary.newItems });
+    deps.log.info('pull batch', {
+      pull: summary.pullId,
+      sources: summary.sources,
+      ok: summary.ok,
+      not_modified: summary.notModified,
+      failed: summary.failed,
+      new_items: summary.newItems,
+    });
   },
 };

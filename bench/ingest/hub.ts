@@ -76,14 +76,28 @@ function kernelPeak(): number | null {
   }
 }
 
-export async function runHub(ports: number[], sources: number, itemsPerFeed: number, env: Record<string, string> = {}, pragmas: string[] = []): Promise<HubFigures> {
+export async function runHub(
+  ports: number[],
+  sources: number,
+  itemsPerFeed: number,
+  env: Record<string, string> = {},
+  pragmas: string[] = [],
+): Promise<HubFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'hub-bench-ingest-'));
-  const config = loadConfig({ HUB_DB: join(dir, 'hub.sqlite'), HUB_ALLOW_PRIVATE_HOSTS: '1', ...env });
+  const config = loadConfig({
+    HUB_DB: join(dir, 'hub.sqlite'),
+    HUB_ALLOW_PRIVATE_HOSTS: '1',
+    ...env,
+  });
   const deps = nodeDeps({ config, log: silentLogger });
   // Experiment knob (--sqlite-pragma 'cache_size=-131072', repeatable): the hub's own settings unless asked.
-  for (const p of pragmas) (deps.db as unknown as { raw: { pragma(s: string): unknown } }).raw.pragma(p);
+  for (const p of pragmas)
+    (deps.db as unknown as { raw: { pragma(s: string): unknown } }).raw.pragma(p);
   try {
-    await loadFederation(deps, federationYaml(sources, (i) => feedUrl(ports, i)));
+    await loadFederation(
+      deps,
+      federationYaml(sources, (i) => feedUrl(ports, i)),
+    );
     const sampler = rssSampler();
     const baselineRss = process.memoryUsage().rss;
     const phase = async (): Promise<PhaseFigures> => {
@@ -94,15 +108,40 @@ export async function runHub(ports: number[], sources: number, itemsPerFeed: num
       const ms = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
       const cpuMs = (cpu.user + cpu.system) / 1000;
-      const errors = [...new Set(summary.reports.filter((r) => r.outcome === 'error').map((r) => `${r.errorKind}: ${r.error}`))].slice(0, 5);
-      return { ms, sources: summary.sources, ok: summary.ok, notModified: summary.notModified, failed: summary.failed, newEntries: summary.newItems, cpuMs, peakRss: sampler.peak(), hwm: kernelPeak(), errors };
+      const errors = [
+        ...new Set(
+          summary.reports
+            .filter((r) => r.outcome === 'error')
+            .map((r) => `${r.errorKind}: ${r.error}`),
+        ),
+      ].slice(0, 5);
+      return {
+        ms,
+        sources: summary.sources,
+        ok: summary.ok,
+        notModified: summary.notModified,
+        failed: summary.failed,
+        newEntries: summary.newItems,
+        cpuMs,
+        peakRss: sampler.peak(),
+        hwm: kernelPeak(),
+        errors,
+      };
     };
     const cold = await phase();
     const warm = await phase();
     sampler.stop();
     const [e] = await deps.db.orm.select({ n: count() }).from(entries);
     const [it] = await deps.db.orm.select({ n: count() }).from(items);
-    return { sources, items: itemsPerFeed, baselineRss, cold, warm, storedEntries: e!.n, storedItems: it!.n };
+    return {
+      sources,
+      items: itemsPerFeed,
+      baselineRss,
+      cold,
+      warm,
+      storedEntries: e!.n,
+      storedItems: it!.n,
+    };
   } finally {
     await deps.close();
     rmSync(dir, { recursive: true, force: true });

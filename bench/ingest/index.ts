@@ -23,39 +23,66 @@ const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 /** The Node flags `intercoop` runs with (its shebang line): the bench measures the same process. */
 function intercoopNodeFlags(): string[] {
   const shebang = readFileSync(here('../../bin/intercoop.js'), 'utf8').split('\n', 1)[0]!;
-  return shebang.replace(/^#!\S*env\s+(-S\s+)?node\s*/, '').split(/\s+/).filter(Boolean);
+  return shebang
+    .replace(/^#!\S*env\s+(-S\s+)?node\s*/, '')
+    .split(/\s+/)
+    .filter(Boolean);
 }
 
 function firstMessage<T>(proc: ChildProcess, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
     proc.once('message', (m) => resolve(m as T));
-    proc.once('exit', (code) => reject(new Error(`${what} exited (code ${code}) before answering`)));
+    proc.once('exit', (code) =>
+      reject(new Error(`${what} exited (code ${code}) before answering`)),
+    );
   });
 }
 
 async function runSize(sources: number, argv: string[]): Promise<HubFigures> {
   const items = argValue(argv, 'items', 50);
   const hosts = argValue(argv, 'hosts', 50);
-  const { child: server, ports } = await spawnFederation(['--sources', String(sources), '--items', String(items), '--hosts', String(hosts), ...(argv.includes('--gzip') ? ['--gzip'] : [])]);
+  const { child: server, ports } = await spawnFederation([
+    '--sources',
+    String(sources),
+    '--items',
+    String(items),
+    '--hosts',
+    String(hosts),
+    ...(argv.includes('--gzip') ? ['--gzip'] : []),
+  ]);
   try {
-    const hubArgs = ['--ports', ports.join(','), '--sources', String(sources), '--items', String(items)];
-    for (const flag of ['--concurrency', '--parse-threads']) if (argv.includes(flag)) hubArgs.push(flag, argv[argv.indexOf(flag) + 1]!);
+    const hubArgs = [
+      '--ports',
+      ports.join(','),
+      '--sources',
+      String(sources),
+      '--items',
+      String(items),
+    ];
+    for (const flag of ['--concurrency', '--parse-threads'])
+      if (argv.includes(flag)) hubArgs.push(flag, argv[argv.indexOf(flag) + 1]!);
     argv.forEach((a, i) => a === '--sqlite-pragma' && hubArgs.push(a, argv[i + 1]!));
     // One directory per run: tsx's loader thread writes a profile of its own next to the main one.
     const profileDir = here(`../out/ingest-profile-${sources}-${Date.now()}`);
     const profile = argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
     if (profile.length) mkdirSync(profileDir, { recursive: true });
     // The hub runs as `intercoop` does: bundled, plain JavaScript, no TypeScript loader resident.
-    const hub = fork(fileURLToPath(await bundle('bench/ingest/hub.ts')), hubArgs, { execArgv: [...intercoopNodeFlags(), ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const hub = fork(fileURLToPath(await bundle('bench/ingest/hub.ts')), hubArgs, {
+      execArgv: [...intercoopNodeFlags(), ...profile],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const figures = await firstMessage<HubFigures>(hub, 'the hub');
-    await new Promise((resolve) => (hub.exitCode !== null ? resolve(null) : hub.once('exit', resolve)));
+    await new Promise((resolve) =>
+      hub.exitCode !== null ? resolve(null) : hub.once('exit', resolve),
+    );
     return figures;
   } finally {
     server.kill();
   }
 }
 
-const mb = (bytes: number | null) => (bytes === null ? '–' : `${(bytes / 1024 / 1024).toFixed(0)} MB`);
+const mb = (bytes: number | null) =>
+  bytes === null ? '–' : `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 function line(label: string, p: PhaseFigures, items: boolean): string {
   const s = p.ms / 1000;
@@ -75,11 +102,15 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const sizes = argv.includes('--sources') ? [argValue(argv, 'sources', 1000)] : [250, 500, 1000];
   const items = argValue(argv, 'items', 50);
-  console.log(`bench:ingest — ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, ${items} items per feed, sizes ${sizes.join(', ')}\n`);
+  console.log(
+    `bench:ingest — ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, ${items} items per feed, sizes ${sizes.join(', ')}\n`,
+  );
   const results: HubFigures[] = [];
   for (const n of sizes) results.push(await runSize(n, argv));
 
-  console.log(`${'run'.padEnd(22)} ${'wall'.padStart(9)} ${'items/s'.padStart(9)} ${'src/s'.padStart(9)} ${'hub CPU'.padStart(9)} ${'peak RSS'.padStart(9)} ${'VmHWM'.padStart(9)} ${'ok/304/err'.padStart(14)}`);
+  console.log(
+    `${'run'.padEnd(22)} ${'wall'.padStart(9)} ${'items/s'.padStart(9)} ${'src/s'.padStart(9)} ${'hub CPU'.padStart(9)} ${'peak RSS'.padStart(9)} ${'VmHWM'.padStart(9)} ${'ok/304/err'.padStart(14)}`,
+  );
   for (const r of results) {
     console.log(line(`${r.sources} sources, cold`, r.cold, true));
     console.log(line(`${r.sources} sources, 304`, r.warm, false));
@@ -87,22 +118,38 @@ async function main(): Promise<void> {
   console.log('');
   for (const r of results) {
     const expected = r.sources * r.items;
-    console.log(`${r.sources} sources: ${r.storedEntries} entries stored (expected ${expected}) in ${r.storedItems} stories (relays merged: ${r.storedEntries - r.storedItems}); idle RSS before the pull ${mb(r.baselineRss)}`);
+    console.log(
+      `${r.sources} sources: ${r.storedEntries} entries stored (expected ${expected}) in ${r.storedItems} stories (relays merged: ${r.storedEntries - r.storedItems}); idle RSS before the pull ${mb(r.baselineRss)}`,
+    );
     for (const e of [...r.cold.errors, ...r.warm.errors]) console.log(`  error: ${e}`);
   }
   const big = results.find((r) => r.sources === 1000) ?? results[results.length - 1]!;
-  const peak = Math.max(...results.flatMap((r) => [r.cold.peakRss, r.warm.peakRss, r.cold.hwm ?? 0, r.warm.hwm ?? 0]));
+  const peak = Math.max(
+    ...results.flatMap((r) => [r.cold.peakRss, r.warm.peakRss, r.cold.hwm ?? 0, r.warm.hwm ?? 0]),
+  );
   const rate = big.cold.newEntries / (big.cold.ms / 1000);
-  const complete = results.every((r) => r.cold.failed === 0 && r.warm.notModified === r.sources && r.storedEntries === r.sources * r.items);
+  const complete = results.every(
+    (r) =>
+      r.cold.failed === 0 &&
+      r.warm.notModified === r.sources &&
+      r.storedEntries === r.sources * r.items,
+  );
   console.log(`\ntargets (${big.sources} sources):`);
-  console.log(`  cold ≥ 2,000 items/s: ${rate.toFixed(0)} items/s — ${rate >= 2000 ? 'met' : 'NOT met'}`);
-  console.log(`  all-304 pull < 5 s: ${(big.warm.ms / 1000).toFixed(2)} s — ${big.warm.ms < 5000 && big.warm.notModified === big.sources ? 'met' : 'NOT met'}`);
+  console.log(
+    `  cold ≥ 2,000 items/s: ${rate.toFixed(0)} items/s — ${rate >= 2000 ? 'met' : 'NOT met'}`,
+  );
+  console.log(
+    `  all-304 pull < 5 s: ${(big.warm.ms / 1000).toFixed(2)} s — ${big.warm.ms < 5000 && big.warm.notModified === big.sources ? 'met' : 'NOT met'}`,
+  );
   console.log(`  peak RSS < 300 MB: ${mb(peak)} — ${peak < 300 * 1024 * 1024 ? 'met' : 'NOT met'}`);
   if (results.length > 1) {
     const peaks = results.map((r) => Math.max(r.cold.hwm ?? r.cold.peakRss, r.cold.peakRss));
-    console.log(`  RSS flat in sources: ${results.map((r, i) => `${r.sources} → ${mb(peaks[i]!)}`).join(', ')}`);
+    console.log(
+      `  RSS flat in sources: ${results.map((r, i) => `${r.sources} → ${mb(peaks[i]!)}`).join(', ')}`,
+    );
   }
-  if (!complete) console.log('  (some sources failed or were not 304 on the second pull: see above)');
+  if (!complete)
+    console.log('  (some sources failed or were not 304 on the second pull: see above)');
 }
 
 main().catch((err) => {

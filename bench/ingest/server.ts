@@ -37,7 +37,8 @@ export function argValue(argv: string[], name: string, fallback: number): number
   const i = argv.indexOf(`--${name}`);
   if (i === -1) return fallback;
   const v = Number(argv[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} takes a positive number (got ${argv[i + 1]})`);
+  if (!Number.isFinite(v) || v <= 0)
+    throw new Error(`--${name} takes a positive number (got ${argv[i + 1]})`);
   return v;
 }
 
@@ -46,19 +47,26 @@ export function feedUrl(ports: number[], i: number): string {
   return `http://127.0.0.1:${ports[i % ports.length]}${benchSource(i).path}`;
 }
 
-export async function serveFederation(options: FederationOptions): Promise<FederationPorts & { close(): Promise<void> }> {
+export async function serveFederation(
+  options: FederationOptions,
+): Promise<FederationPorts & { close(): Promise<void> }> {
   const ports: number[] = [];
   const baseOf: BaseOf = (i) => `http://127.0.0.1:${ports[i % ports.length]}`;
   const counts: Record<string, number> = {};
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/_stats') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(counts));
+    if (path === '/_stats')
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(counts));
     const m = /^\/reseau-(\d{4})\//.exec(path);
     const i = m ? Number(m[1]) : -1;
     const count = (status: number) => (counts[status] = (counts[status] ?? 0) + 1);
     if (i < 0 || i >= options.sources || benchSource(i).path !== path) {
       count(404);
-      return void res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('page introuvable');
+      return void res
+        .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('page introuvable');
     }
     if (options.delayMs && i >= (options.slowFrom ?? 0)) {
       setTimeout(() => answer(i, req, res, count), options.delayMs);
@@ -66,15 +74,27 @@ export async function serveFederation(options: FederationOptions): Promise<Feder
     }
     answer(i, req, res, count);
   };
-  const answer = (i: number, req: IncomingMessage, res: ServerResponse, count: (status: number) => void) => {
+  const answer = (
+    i: number,
+    req: IncomingMessage,
+    res: ServerResponse,
+    count: (status: number) => void,
+  ) => {
     const { etag, lastModified } = validators(i, options.items);
-    if (req.headers['if-none-match'] === etag || (!req.headers['if-none-match'] && req.headers['if-modified-since'] === lastModified)) {
+    if (
+      req.headers['if-none-match'] === etag ||
+      (!req.headers['if-none-match'] && req.headers['if-modified-since'] === lastModified)
+    ) {
       count(304);
       return void res.writeHead(304, { etag, 'last-modified': lastModified }).end();
     }
     const feed = renderSource(baseOf, i, options.items, options.sources, options.now);
     let body: Buffer = Buffer.from(feed.body);
-    const headers: Record<string, string | number> = { 'content-type': feed.contentType, etag, 'last-modified': lastModified };
+    const headers: Record<string, string | number> = {
+      'content-type': feed.contentType,
+      etag,
+      'last-modified': lastModified,
+    };
     if (options.gzip && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
       body = gzipSync(body);
       headers['content-encoding'] = 'gzip';
@@ -95,7 +115,15 @@ export async function serveFederation(options: FederationOptions): Promise<Feder
     ports,
     stats: `http://127.0.0.1:${ports[0]}/_stats`,
     close: async () => {
-      await Promise.all(servers.map((s) => new Promise<void>((resolve) => { s.closeAllConnections(); s.close(() => resolve()); })));
+      await Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.closeAllConnections();
+              s.close(() => resolve());
+            }),
+        ),
+      );
     },
   };
 }
@@ -105,11 +133,18 @@ export async function serveFederation(options: FederationOptions): Promise<Feder
  * line), as the benches and the fault tests run it: a process that pulls, or waits on a lock,
  * must not also be the one serving the members. Resolves once every port listens.
  */
-export async function spawnFederation(args: string[]): Promise<{ child: ChildProcess; ports: number[] }> {
-  const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export async function spawnFederation(
+  args: string[],
+): Promise<{ child: ChildProcess; ports: number[] }> {
+  const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), args, {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const ports = await new Promise<number[]>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { ports: number[] }).ports));
-    child.once('exit', (code) => reject(new Error(`the federation server exited (code ${code}) before listening`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the federation server exited (code ${code}) before listening`)),
+    );
   });
   return { child, ports };
 }

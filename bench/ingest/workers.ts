@@ -43,15 +43,49 @@ function wrangler(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    proc.on('error', (err) => reject(new Error(`cannot run wrangler (${wranglerBin}): ${err.message}`)));
-    proc.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`wrangler ${args.join(' ')} failed (exit ${code}):\n${out.slice(-3000)}`))));
+    proc.on('error', (err) =>
+      reject(new Error(`cannot run wrangler (${wranglerBin}): ${err.message}`)),
+    );
+    proc.on('exit', (code) =>
+      code === 0
+        ? resolve(out)
+        : reject(
+            new Error(`wrangler ${args.join(' ')} failed (exit ${code}):\n${out.slice(-3000)}`),
+          ),
+    );
   });
 }
 
 /** Starts `wrangler dev`; resolves once /healthz answers, rejects with wrangler's output if it exits or stays silent. */
-async function startDev(port: number, persist: string, env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; base: string; output: () => string }> {
-  const args = ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persist, '--test-scheduled', '--show-interactive-dev-session=false', '--var', 'HUB_ALLOW_PRIVATE_HOSTS:1', '--var', `HUB_ADMIN_TOKEN:${TOKEN}`, '--var', `HUB_LOG_LEVEL:${process.env.HUB_LOG_LEVEL ?? 'warn'}`];
-  const proc = spawn(wranglerBin, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+async function startDev(
+  port: number,
+  persist: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ proc: ChildProcess; base: string; output: () => string }> {
+  const args = [
+    'dev',
+    '--local',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--persist-to',
+    persist,
+    '--test-scheduled',
+    '--show-interactive-dev-session=false',
+    '--var',
+    'HUB_ALLOW_PRIVATE_HOSTS:1',
+    '--var',
+    `HUB_ADMIN_TOKEN:${TOKEN}`,
+    '--var',
+    `HUB_LOG_LEVEL:${process.env.HUB_LOG_LEVEL ?? 'warn'}`,
+  ];
+  const proc = spawn(wranglerBin, args, {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -62,7 +96,10 @@ async function startDev(port: number, persist: string, env: NodeJS.ProcessEnv): 
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (exited) throw new Error(`wrangler dev ${exited}:\n${out.slice(-3000)}`);
-    const ok = await fetch(`${base}/healthz`).then((r) => r.status < 500, () => false);
+    const ok = await fetch(`${base}/healthz`).then(
+      (r) => r.status < 500,
+      () => false,
+    );
     if (ok) return { proc, base, output: () => out };
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -97,7 +134,8 @@ function workerdPids(pid: number): number[] {
       }
     }
     const isDescendant = (p: number): boolean => {
-      for (let cur = parents.get(p); cur !== undefined && cur > 1; cur = parents.get(cur)) if (cur === pid) return true;
+      for (let cur = parents.get(p); cur !== undefined && cur > 1; cur = parents.get(cur))
+        if (cur === pid) return true;
       return false;
     };
     return [...names].filter(([p, name]) => name === 'workerd' && isDescendant(p)).map(([p]) => p);
@@ -120,16 +158,27 @@ function rssOf(pids: number[]): number | null {
 }
 
 async function admin(base: string, path: string, init: RequestInit = {}): Promise<any> {
-  const res = await fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, ...(init.headers ?? {}) } });
+  const res = await fetch(`${base}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${TOKEN}`, ...(init.headers ?? {}) },
+  });
   const text = await res.text();
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path} → ${res.status}: ${text.slice(0, 500)}`);
+  if (!res.ok)
+    throw new Error(`${init.method ?? 'GET'} ${path} → ${res.status}: ${text.slice(0, 500)}`);
   return JSON.parse(text);
 }
 
 /** No source fetched for this long: the run is stuck (reported with wrangler's output). */
 const STALL_MS = 120_000;
 
-async function phase(base: string, sources: number, workerd: number[], viaAdmin: boolean, first: boolean, output: () => string): Promise<Phase> {
+async function phase(
+  base: string,
+  sources: number,
+  workerd: number[],
+  viaAdmin: boolean,
+  first: boolean,
+  output: () => string,
+): Promise<Phase> {
   let peak: number | null = null;
   const sampler = setInterval(() => {
     const rss = rssOf(workerd);
@@ -142,30 +191,64 @@ async function phase(base: string, sources: number, workerd: number[], viaAdmin:
       // Every source was just pulled, so none is due for the schedule (never twice within
       // 10 minutes): the coordinator's "pull everything now, through the queue" instead.
       const { dispatched } = await admin(base, '/api/admin/pull?queue=1', { method: 'POST' });
-      if (dispatched !== sources) throw new Error(`POST /api/admin/pull?queue=1 dispatched ${dispatched} sources, not ${sources}`);
+      if (dispatched !== sources)
+        throw new Error(
+          `POST /api/admin/pull?queue=1 dispatched ${dispatched} sources, not ${sources}`,
+        );
     } else {
-      const res = await fetch(`${base}/__scheduled?cron=${encodeURIComponent('*/30 * * * *').replace(/%20/g, '+')}`);
-      if (!res.ok) throw new Error(`/__scheduled → ${res.status}: ${(await res.text()).slice(0, 300)}`);
+      const res = await fetch(
+        `${base}/__scheduled?cron=${encodeURIComponent('*/30 * * * *').replace(/%20/g, '+')}`,
+      );
+      if (!res.ok)
+        throw new Error(`/__scheduled → ${res.status}: ${(await res.text()).slice(0, 300)}`);
     }
     // Until every source was fetched and every run started since t0 is finished.
     let progress = { fetched: -1, at: Date.now() };
     let shown = Date.now();
     for (;;) {
-      const [{ sources: rows }, { pulls: runs }] = await Promise.all([admin(base, '/api/admin/sources'), admin(base, '/api/admin/pulls?limit=200')]);
-      const fetched = (rows as Array<{ last_fetch_at: string | null }>).filter((s) => s.last_fetch_at && Date.parse(s.last_fetch_at) >= t0).length;
-      const mine = (runs as Array<{ started_at: string; finished_at: string | null; ok: number; not_modified: number; failed: number; new_items: number }>).filter((p) => Date.parse(p.started_at) >= t0);
+      const [{ sources: rows }, { pulls: runs }] = await Promise.all([
+        admin(base, '/api/admin/sources'),
+        admin(base, '/api/admin/pulls?limit=200'),
+      ]);
+      const fetched = (rows as Array<{ last_fetch_at: string | null }>).filter(
+        (s) => s.last_fetch_at && Date.parse(s.last_fetch_at) >= t0,
+      ).length;
+      const mine = (
+        runs as Array<{
+          started_at: string;
+          finished_at: string | null;
+          ok: number;
+          not_modified: number;
+          failed: number;
+          new_items: number;
+        }>
+      ).filter((p) => Date.parse(p.started_at) >= t0);
       if (fetched >= sources && mine.length && mine.every((p) => p.finished_at)) {
         const ms = Math.max(...mine.map((p) => Date.parse(p.finished_at!))) - t0;
-        const sum = (k: 'ok' | 'not_modified' | 'failed' | 'new_items') => mine.reduce((n, p) => n + p[k], 0);
-        return { ms, fetched, ok: sum('ok'), notModified: sum('not_modified'), failed: sum('failed'), newItems: sum('new_items'), runs: mine.length, peakRss: peak };
+        const sum = (k: 'ok' | 'not_modified' | 'failed' | 'new_items') =>
+          mine.reduce((n, p) => n + p[k], 0);
+        return {
+          ms,
+          fetched,
+          ok: sum('ok'),
+          notModified: sum('not_modified'),
+          failed: sum('failed'),
+          newItems: sum('new_items'),
+          runs: mine.length,
+          peakRss: peak,
+        };
       }
       if (fetched !== progress.fetched) progress = { fetched, at: Date.now() };
       if (Date.now() - shown > 15_000) {
         shown = Date.now();
-        process.stdout.write(`  … ${fetched}/${sources} sources fetched, ${mine.length} runs (${mine.filter((p) => !p.finished_at).length} unfinished), ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+        process.stdout.write(
+          `  … ${fetched}/${sources} sources fetched, ${mine.length} runs (${mine.filter((p) => !p.finished_at).length} unfinished), ${((Date.now() - t0) / 1000).toFixed(0)} s\n`,
+        );
       }
       if (Date.now() - progress.at > STALL_MS) {
-        throw new Error(`stuck: ${fetched}/${sources} sources fetched, nothing new for ${STALL_MS / 1000} s; ${mine.filter((p) => !p.finished_at).length} runs never finished.\nwrangler output (end):\n${output().slice(-4000)}`);
+        throw new Error(
+          `stuck: ${fetched}/${sources} sources fetched, nothing new for ${STALL_MS / 1000} s; ${mine.filter((p) => !p.finished_at).length} runs never finished.\nwrangler output (end):\n${output().slice(-4000)}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -183,30 +266,60 @@ async function main(): Promise<void> {
   const viaAdmin = argv.includes('--admin-pull');
   const persist = mkdtempSync(join(tmpdir(), 'hub-bench-workers-'));
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1' };
-  const { child: server, ports } = await spawnFederation(['--sources', String(sources), '--items', String(items), '--hosts', String(hosts)]);
+  const { child: server, ports } = await spawnFederation([
+    '--sources',
+    String(sources),
+    '--items',
+    String(items),
+    '--hosts',
+    String(hosts),
+  ]);
   let dev: Awaited<ReturnType<typeof startDev>> | null = null;
   try {
-    console.log(`bench:ingest:workers — ${cpus().length} cores, wrangler dev (workerd, local D1${viaAdmin ? '' : ', local Queues'}), ${sources} sources × ${items} items`);
+    console.log(
+      `bench:ingest:workers — ${cpus().length} cores, wrangler dev (workerd, local D1${viaAdmin ? '' : ', local Queues'}), ${sources} sources × ${items} items`,
+    );
     await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist], env);
     dev = await startDev(port, persist, env);
     const workerd = workerdPids(dev.proc.pid!);
     const yamlPath = join(persist, 'networks.yaml');
-    writeFileSync(yamlPath, federationYaml(sources, (i) => feedUrl(ports, i)));
-    const sync = await admin(dev.base, '/api/admin/networks', { method: 'PUT', headers: { 'content-type': 'text/yaml' }, body: readFileSync(yamlPath, 'utf8') });
-    if (sync.sources.added !== sources) throw new Error(`the admin API added ${sync.sources.added} sources, not ${sources}: ${JSON.stringify(sync)}`);
+    writeFileSync(
+      yamlPath,
+      federationYaml(sources, (i) => feedUrl(ports, i)),
+    );
+    const sync = await admin(dev.base, '/api/admin/networks', {
+      method: 'PUT',
+      headers: { 'content-type': 'text/yaml' },
+      body: readFileSync(yamlPath, 'utf8'),
+    });
+    if (sync.sources.added !== sources)
+      throw new Error(
+        `the admin API added ${sync.sources.added} sources, not ${sources}: ${JSON.stringify(sync)}`,
+      );
     const idle = rssOf(workerd);
 
     const cold = await phase(dev.base, sources, workerd, viaAdmin, true, dev.output);
     const warm = await phase(dev.base, sources, workerd, viaAdmin, false, dev.output);
     const mb = (b: number | null) => (b === null ? '–' : `${(b / 1024 / 1024).toFixed(0)} MB`);
-    console.log(`\n${'run'.padEnd(10)} ${'wall'.padStart(9)} ${'items/s'.padStart(9)} ${'src/s'.padStart(7)} ${'workerd RSS'.padStart(12)} ${'ok/304/err'.padStart(14)} runs`);
-    for (const [label, p] of [['cold', cold], ['all-304', warm]] as const) {
+    console.log(
+      `\n${'run'.padEnd(10)} ${'wall'.padStart(9)} ${'items/s'.padStart(9)} ${'src/s'.padStart(7)} ${'workerd RSS'.padStart(12)} ${'ok/304/err'.padStart(14)} runs`,
+    );
+    for (const [label, p] of [
+      ['cold', cold],
+      ['all-304', warm],
+    ] as const) {
       const s = p.ms / 1000;
-      console.log(`${label.padEnd(10)} ${`${s.toFixed(2)} s`.padStart(9)} ${(label === 'cold' ? (p.newItems / s).toFixed(0) : '–').padStart(9)} ${(p.fetched / s).toFixed(0).padStart(7)} ${mb(p.peakRss).padStart(12)} ${`${p.ok}/${p.notModified}/${p.failed}`.padStart(14)} ${p.runs}`);
+      console.log(
+        `${label.padEnd(10)} ${`${s.toFixed(2)} s`.padStart(9)} ${(label === 'cold' ? (p.newItems / s).toFixed(0) : '–').padStart(9)} ${(p.fetched / s).toFixed(0).padStart(7)} ${mb(p.peakRss).padStart(12)} ${`${p.ok}/${p.notModified}/${p.failed}`.padStart(14)} ${p.runs}`,
+      );
     }
-    console.log(`\nworkerd idle RSS ${mb(idle)} (pids ${workerd.join(', ') || 'not found'}); ${cold.newItems} entries stored (expected ${sources * items})`);
+    console.log(
+      `\nworkerd idle RSS ${mb(idle)} (pids ${workerd.join(', ') || 'not found'}); ${cold.newItems} entries stored (expected ${sources * items})`,
+    );
     const rate = cold.newItems / (cold.ms / 1000);
-    console.log(`targets: cold ≥ 2,000 items/s: ${rate.toFixed(0)} — ${rate >= 2000 ? 'met' : 'NOT met'}; all-304 < 5 s: ${(warm.ms / 1000).toFixed(2)} s — ${warm.ms < 5000 && warm.notModified === sources ? 'met' : 'NOT met'}`);
+    console.log(
+      `targets: cold ≥ 2,000 items/s: ${rate.toFixed(0)} — ${rate >= 2000 ? 'met' : 'NOT met'}; all-304 < 5 s: ${(warm.ms / 1000).toFixed(2)} s — ${warm.ms < 5000 && warm.notModified === sources ? 'met' : 'NOT met'}`,
+    );
   } finally {
     if (dev) stopDev(dev.proc);
     server.kill();

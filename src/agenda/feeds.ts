@@ -13,7 +13,13 @@ export const AGENDA_CACHE_CONTROL = 'public, max-age=300';
 const CHUNK = 90;
 
 /** A body with ETag / Last-Modified / Cache-Control, or a 304 when the reader has it. */
-export function conditionalResponse(req: Request, body: string, contentType: string, lastModified: number, extra: Record<string, string> = {}): Response {
+export function conditionalResponse(
+  req: Request,
+  body: string,
+  contentType: string,
+  lastModified: number,
+  extra: Record<string, string> = {},
+): Response {
   const headers: Record<string, string> = {
     'content-type': contentType,
     etag: `"${shortHash(body)}"`,
@@ -26,19 +32,38 @@ export function conditionalResponse(req: Request, body: string, contentType: str
 }
 
 /** The agenda as iCalendar: every event with an occurrence in range (cancelled ones included, marked). */
-export async function agendaIcs(deps: Deps, hub: HubSettings, r: AgendaRequest, name: string): Promise<{ body: string; lastModified: number }> {
+export async function agendaIcs(
+  deps: Deps,
+  hub: HubSettings,
+  r: AgendaRequest,
+  name: string,
+): Promise<{ body: string; lastModified: number }> {
   const occ = await listOccurrences(deps, { ...r, includeCancelled: true, limit: 5000 });
   const ids = [...new Set(occ.map((o) => o.eventId))];
   return eventsIcs(deps, hub, ids, name);
 }
 
 /** iCalendar for the given event ids. */
-export async function eventsIcs(deps: Deps, hub: HubSettings, ids: string[], name: string): Promise<{ body: string; lastModified: number }> {
+export async function eventsIcs(
+  deps: Deps,
+  hub: HubSettings,
+  ids: string[],
+  name: string,
+): Promise<{ body: string; lastModified: number }> {
   const rows = [];
-  for (let i = 0; i < ids.length; i += CHUNK) rows.push(...(await deps.db.orm.select().from(events).where(inArray(events.id, ids.slice(i, i + CHUNK)))));
+  for (let i = 0; i < ids.length; i += CHUNK)
+    rows.push(
+      ...(await deps.db.orm
+        .select()
+        .from(events)
+        .where(inArray(events.id, ids.slice(i, i + CHUNK)))),
+    );
   rows.sort((a, b) => a.start - b.start || a.id.localeCompare(b.id));
   const prov = await eventProvenance(deps, rows);
-  const body = writeCalendar(rows.map((event) => ({ event, provenance: prov.get(event.id)! })), { calendarName: name, baseUrl: hub.baseUrl, timezone: hub.timezone });
+  const body = writeCalendar(
+    rows.map((event) => ({ event, provenance: prov.get(event.id)! })),
+    { calendarName: name, baseUrl: hub.baseUrl, timezone: hub.timezone },
+  );
   return { body, lastModified: rows.reduce((m, e) => Math.max(m, e.updatedAt), 0) };
 }
 
@@ -65,7 +90,11 @@ export function occurrenceJson(o: Occurrence, baseUrl: string) {
 }
 
 /** /agenda.json's body. */
-export async function agendaJson(deps: Deps, hub: HubSettings, r: AgendaRequest): Promise<{ body: string; lastModified: number }> {
+export async function agendaJson(
+  deps: Deps,
+  hub: HubSettings,
+  r: AgendaRequest,
+): Promise<{ body: string; lastModified: number }> {
   const occ = await listOccurrences(deps, { ...r, includeCancelled: true, limit: 2000 });
   const body = JSON.stringify({
     title: `${hub.title} — agenda`,
@@ -81,7 +110,11 @@ async function lastUpdate(deps: Deps, occ: Occurrence[]): Promise<number> {
   const ids = [...new Set(occ.map((o) => o.eventId))];
   let max = 0;
   for (let i = 0; i < ids.length; i += CHUNK) {
-    for (const r of await deps.db.orm.select({ u: events.updatedAt }).from(events).where(inArray(events.id, ids.slice(i, i + CHUNK)))) max = Math.max(max, r.u);
+    for (const r of await deps.db.orm
+      .select({ u: events.updatedAt })
+      .from(events)
+      .where(inArray(events.id, ids.slice(i, i + CHUNK))))
+      max = Math.max(max, r.u);
   }
   return max;
 }

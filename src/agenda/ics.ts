@@ -58,7 +58,11 @@ export interface IcsOptions {
  * (Raising ICAL.foldLength instead makes ical.js walk every line up to that length: far slower.)
  */
 function componentLines(c: ICAL.Component): string[] {
-  return c.toString().replace(/\r?\n[ \t]/g, '').split(/\r?\n/).filter(Boolean);
+  return c
+    .toString()
+    .replace(/\r?\n[ \t]/g, '')
+    .split(/\r?\n/)
+    .filter(Boolean);
 }
 
 /** The VCALENDAR text for these events. */
@@ -71,22 +75,31 @@ export function writeCalendar(list: IcsEvent[], opts: IcsOptions): string {
   for (const { event, provenance } of list) {
     const uid = `${event.id}@${host}`;
     const stamp = icsUtc(event.updatedAt);
-    const comps = (event.components.length ? event.components : [fallbackComponent(event)]).map((j) => new ICAL.Component(j as unknown[]));
+    const comps = (event.components.length ? event.components : [fallbackComponent(event)]).map(
+      (j) => new ICAL.Component(j as unknown[]),
+    );
     comps.forEach((c, i) => {
       c.updatePropertyWithValue('uid', uid);
       c.removeAllProperties('dtstamp');
       c.addPropertyWithValue('dtstamp', ICAL.Time.fromJSDate(new Date(event.updatedAt), true));
       if (i === 0) {
         if (event.status === 'cancelled') c.updatePropertyWithValue('status', 'CANCELLED');
-        if (!c.hasProperty('url')) c.addPropertyWithValue('url', provenance.links[0] ?? `${opts.baseUrl.replace(/\/$/, '')}/events/${event.id}`);
-        if (provenance.networks.length) c.updatePropertyWithValue('x-intercoop-networks', provenance.networks.join(','));
+        if (!c.hasProperty('url'))
+          c.addPropertyWithValue(
+            'url',
+            provenance.links[0] ?? `${opts.baseUrl.replace(/\/$/, '')}/events/${event.id}`,
+          );
+        if (provenance.networks.length)
+          c.updatePropertyWithValue('x-intercoop-networks', provenance.networks.join(','));
       }
       for (const p of c.getAllProperties()) {
         const tzid = p.getParameter('tzid');
         if (typeof tzid === 'string' && tzid !== 'UTC') zones.add(tzid);
         else if (tzid === 'UTC') p.removeParameter('tzid');
       }
-      const lines = componentLines(c).map((l) => (l.startsWith('DTSTAMP') ? `DTSTAMP:${stamp}` : l));
+      const lines = componentLines(c).map((l) =>
+        l.startsWith('DTSTAMP') ? `DTSTAMP:${stamp}` : l,
+      );
       body.push(...lines);
     });
     const y1 = utcToZoned(event.start, 'UTC').year;
@@ -94,15 +107,30 @@ export function writeCalendar(list: IcsEvent[], opts: IcsOptions): string {
     minYear = Math.min(minYear, y1);
     maxYear = Math.max(maxYear, y2);
   }
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Intercoop Hub//Agenda//FR', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', `X-WR-CALNAME:${escapeText(opts.calendarName)}`, `X-WR-TIMEZONE:${opts.timezone}`, 'REFRESH-INTERVAL;VALUE=DURATION:PT1H', 'X-PUBLISHED-TTL:PT1H'];
-  if (Number.isFinite(minYear)) for (const z of [...zones].sort()) lines.push(...vtimezoneLines(z, minYear - 1, maxYear + 1));
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Intercoop Hub//Agenda//FR',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    `X-WR-CALNAME:${escapeText(opts.calendarName)}`,
+    `X-WR-TIMEZONE:${opts.timezone}`,
+    'REFRESH-INTERVAL;VALUE=DURATION:PT1H',
+    'X-PUBLISHED-TTL:PT1H',
+  ];
+  if (Number.isFinite(minYear))
+    for (const z of [...zones].sort()) lines.push(...vtimezoneLines(z, minYear - 1, maxYear + 1));
   lines.push(...body, 'END:VCALENDAR');
   return lines.map(foldLine).join('\r\n') + '\r\n';
 }
 
 /** TEXT escaping of RFC 5545 §3.3.11. */
 export function escapeText(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+  return s
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r?\n/g, '\\n');
 }
 
 /** A VEVENT from the stored fields, for rows without source components. */

@@ -112,21 +112,33 @@ function timeText(o: Occurrence, lang: Lang, tz: string): string {
   const dayOpts: Intl.DateTimeFormatOptions = { dateStyle: 'long' };
   if (o.allDay) {
     const last = o.end ? new Date(o.end.getTime() - 1) : o.start;
-    return localDate(last.getTime(), o.timezone) !== localDate(o.start.getTime(), o.timezone) ? `${mm.allDay}, ${mm.until(formatDateTime(last, lang, o.timezone, dayOpts))}` : mm.allDay;
+    return localDate(last.getTime(), o.timezone) !== localDate(o.start.getTime(), o.timezone)
+      ? `${mm.allDay}, ${mm.until(formatDateTime(last, lang, o.timezone, dayOpts))}`
+      : mm.allDay;
   }
   const t = (d: Date) => formatDateTime(d, lang, tz, { timeStyle: 'short' });
   if (!o.end) return t(o.start);
-  if (localDate(o.end.getTime(), tz) !== localDate(o.start.getTime(), tz)) return `${t(o.start)} – ${formatDateTime(o.end, lang, tz, { dateStyle: 'long', timeStyle: 'short' })}`;
+  if (localDate(o.end.getTime(), tz) !== localDate(o.start.getTime(), tz))
+    return `${t(o.start)} – ${formatDateTime(o.end, lang, tz, { dateStyle: 'long', timeStyle: 'short' })}`;
   return `${t(o.start)} – ${t(o.end)}`;
 }
 
 /** The local time where the event happens, when that zone is not the hub's. */
 function elsewhere(o: Occurrence, lang: Lang, tz: string): string | null {
   if (o.allDay || o.timezone === tz || o.timezone === 'UTC') return null;
-  return m(lang).localTime(formatDateTime(o.start, lang, o.timezone, { timeStyle: 'short' }), o.timezone);
+  return m(lang).localTime(
+    formatDateTime(o.start, lang, o.timezone, { timeStyle: 'short' }),
+    o.timezone,
+  );
 }
 
-function EventItem(p: { o: Occurrence; lang: Lang; tz: string; names: Map<string, string>; langParam: string }) {
+function EventItem(p: {
+  o: Occurrence;
+  lang: Lang;
+  tz: string;
+  names: Map<string, string>;
+  langParam: string;
+}) {
   const mm = m(p.lang);
   const { o } = p;
   const cancelled = o.status === 'cancelled';
@@ -142,13 +154,31 @@ function EventItem(p: { o: Occurrence; lang: Lang; tz: string; names: Map<string
         <time datetime={o.start.toISOString()}>{timeText(o, p.lang, p.tz)}</time>
         {here ? <span class="muted"> · {here}</span> : null}
       </p>
-      {o.location ? <p class="place"><span class="muted">{mm.place}</span> {o.location}</p> : null}
+      {o.location ? (
+        <p class="place">
+          <span class="muted">{mm.place}</span> {o.location}
+        </p>
+      ) : null}
       <p class="provenance">
-        {mm.by} {o.networks.map((n, i) => <>{i ? ', ' : ''}<a href={`/networks/${n}`}>{p.names.get(n) ?? n}</a></>)}
+        {mm.by}{' '}
+        {o.networks.map((n, i) => (
+          <>
+            {i ? ', ' : ''}
+            <a href={`/networks/${n}`}>{p.names.get(n) ?? n}</a>
+          </>
+        ))}
       </p>
       <p class="actions">
-        {o.url ?? o.links[0] ? <a href={o.url ?? o.links[0]}>{mm.link}<span class="sr-label"> : {o.title}</span></a> : null}
-        <a href={`/events/${o.eventId}.ics`} type="text/calendar">{mm.add}<span class="sr-label"> : {o.title}</span></a>
+        {(o.url ?? o.links[0]) ? (
+          <a href={o.url ?? o.links[0]}>
+            {mm.link}
+            <span class="sr-label"> : {o.title}</span>
+          </a>
+        ) : null}
+        <a href={`/events/${o.eventId}.ics`} type="text/calendar">
+          {mm.add}
+          <span class="sr-label"> : {o.title}</span>
+        </a>
       </p>
     </li>
   );
@@ -158,7 +188,9 @@ function EventItem(p: { o: Occurrence; lang: Lang; tz: string; names: Map<string
 function byDay(list: Occurrence[], tz: string): [string, Occurrence[]][] {
   const groups = new Map<string, Occurrence[]>();
   for (const o of list) {
-    const key = o.allDay ? localDate(o.start.getTime(), o.timezone) : localDate(o.start.getTime(), tz);
+    const key = o.allDay
+      ? localDate(o.start.getTime(), o.timezone)
+      : localDate(o.start.getTime(), tz);
     const g = groups.get(key) ?? [];
     g.push(o);
     groups.set(key, g);
@@ -168,7 +200,13 @@ function byDay(list: Occurrence[], tz: string): [string, Occurrence[]][] {
 
 function dayHeading(day: string, lang: Lang): string {
   const [y, mo, d] = day.split('-').map(Number);
-  const text = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y!, mo! - 1, d!)));
+  const text = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(Date.UTC(y!, mo! - 1, d!)));
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
@@ -176,56 +214,106 @@ function dayHeading(day: string, lang: Lang): string {
 export function AgendaPage(p: AgendaPageProps) {
   const mm = m(p.lang);
   const names = new Map(p.networks.map((n) => [n.slug, n.name]));
-  const territories = [...new Set(p.networks.map((n) => n.territory).filter((t): t is string => !!t))].sort();
+  const territories = [
+    ...new Set(p.networks.map((n) => n.territory).filter((t): t is string => !!t)),
+  ].sort();
   const chosen = new Set(p.params.getAll('network'));
   const qs = p.params.toString();
   const icsPath = `/agenda.ics${qs ? `?${qs}` : ''}`;
   const webcal = `${p.baseUrl.replace(/^https?:\/\//, 'webcal://').replace(/\/$/, '')}${icsPath}`;
-  const alternates: Alternate[] = qs ? [{ type: 'text/calendar', title: `${p.hubTitle} — agenda (filtré)`, href: icsPath }] : [];
+  const alternates: Alternate[] = qs
+    ? [{ type: 'text/calendar', title: `${p.hubTitle} — agenda (filtré)`, href: icsPath }]
+    : [];
   const days = byDay(p.occurrences, p.hubTimezone);
   return (
-    <Layout lang={p.lang} hubTitle={p.hubTitle} title={mm.title} path={p.path} alternates={alternates}>
+    <Layout
+      lang={p.lang}
+      hubTitle={p.hubTitle}
+      title={mm.title}
+      path={p.path}
+      alternates={alternates}
+    >
       <style>{css}</style>
       <h1>{mm.title}</h1>
       <p class="muted">{mm.shownIn(p.hubTimezone)}</p>
       <details class="filters" open={!!qs || !!p.error}>
-      <summary>{mm.filters}</summary>
-      <form class="filters" method="get" action="/agenda" aria-label={mm.filters}>
-        <label>
-          {mm.network}
-          <select name="network">
-            <option value="">{mm.any}</option>
-            {p.networks.map((n) => <option value={n.slug} selected={chosen.has(n.slug)}>{n.name}</option>)}
-          </select>
-        </label>
-        <label>
-          {mm.territory}
-          <select name="territory">
-            <option value="">{mm.any}</option>
-            {territories.map((t) => <option value={t} selected={p.params.get('territory') === t}>{t}</option>)}
-          </select>
-        </label>
-        <label>{mm.tag}<input type="text" name="tag" value={p.params.get('tag') ?? ''} /></label>
-        <label>{mm.q}<input type="search" name="q" value={p.params.get('q') ?? ''} /></label>
-        <label>{mm.from}<input type="date" name="from" value={p.params.get('from') ?? ''} /></label>
-        <label>{mm.to}<input type="date" name="to" value={p.params.get('to') ?? ''} /></label>
-        {p.langParam ? <input type="hidden" name="lang" value={p.langParam.slice(5)} /> : null}
-        <button type="submit">{mm.apply}</button>
-        {qs ? <a href={hrefWith('/agenda', new URLSearchParams(), p.langParam)}>{mm.reset}</a> : null}
-      </form>
+        <summary>{mm.filters}</summary>
+        <form class="filters" method="get" action="/agenda" aria-label={mm.filters}>
+          <label>
+            {mm.network}
+            <select name="network">
+              <option value="">{mm.any}</option>
+              {p.networks.map((n) => (
+                <option value={n.slug} selected={chosen.has(n.slug)}>
+                  {n.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {mm.territory}
+            <select name="territory">
+              <option value="">{mm.any}</option>
+              {territories.map((t) => (
+                <option value={t} selected={p.params.get('territory') === t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {mm.tag}
+            <input type="text" name="tag" value={p.params.get('tag') ?? ''} />
+          </label>
+          <label>
+            {mm.q}
+            <input type="search" name="q" value={p.params.get('q') ?? ''} />
+          </label>
+          <label>
+            {mm.from}
+            <input type="date" name="from" value={p.params.get('from') ?? ''} />
+          </label>
+          <label>
+            {mm.to}
+            <input type="date" name="to" value={p.params.get('to') ?? ''} />
+          </label>
+          {p.langParam ? <input type="hidden" name="lang" value={p.langParam.slice(5)} /> : null}
+          <button type="submit">{mm.apply}</button>
+          {qs ? (
+            <a href={hrefWith('/agenda', new URLSearchParams(), p.langParam)}>{mm.reset}</a>
+          ) : null}
+        </form>
       </details>
       <p class="subscribe">
         <a href={webcal}>{mm.subscribe}</a>
-        <a href={icsPath} type="text/calendar">{mm.download}</a>
-        <a href={`/agenda.json${qs ? `?${qs}` : ''}`} type="application/json">{mm.json}</a>
+        <a href={icsPath} type="text/calendar">
+          {mm.download}
+        </a>
+        <a href={`/agenda.json${qs ? `?${qs}` : ''}`} type="application/json">
+          {mm.json}
+        </a>
       </p>
-      {p.error ? <p role="alert" class="bad"><strong>{mm.badQuery} :</strong> {p.error}</p> : null}
+      {p.error ? (
+        <p role="alert" class="bad">
+          <strong>{mm.badQuery} :</strong> {p.error}
+        </p>
+      ) : null}
       {!p.error && !days.length ? <p>{mm.empty}</p> : null}
       {days.map(([day, list]) => (
         <section class="agenda-day" aria-labelledby={`d-${day}`}>
-          <h2 id={`d-${day}`}><time datetime={day}>{dayHeading(day, p.lang)}</time></h2>
+          <h2 id={`d-${day}`}>
+            <time datetime={day}>{dayHeading(day, p.lang)}</time>
+          </h2>
           <ul class="events">
-            {list.map((o) => <EventItem o={o} lang={p.lang} tz={p.hubTimezone} names={names} langParam={p.langParam} />)}
+            {list.map((o) => (
+              <EventItem
+                o={o}
+                lang={p.lang}
+                tz={p.hubTimezone}
+                names={names}
+                langParam={p.langParam}
+              />
+            ))}
           </ul>
         </section>
       ))}
@@ -255,26 +343,63 @@ export function EventPage(p: EventPageProps) {
   return (
     <Layout lang={p.lang} hubTitle={p.hubTitle} title={p.title} path={p.path}>
       <style>{css}</style>
-      <p><a href={hrefWith('/agenda', new URLSearchParams(), p.langParam)}>← {mm.back}</a></p>
+      <p>
+        <a href={hrefWith('/agenda', new URLSearchParams(), p.langParam)}>← {mm.back}</a>
+      </p>
       <h1>{p.title}</h1>
       {p.rrule ? <p class="muted">{mm.repeats}</p> : null}
-      {p.description ? <section aria-label={mm.description}>{p.description.split(/\n+/).map((line) => <p>{line}</p>)}</section> : null}
+      {p.description ? (
+        <section aria-label={mm.description}>
+          {p.description.split(/\n+/).map((line) => (
+            <p>{line}</p>
+          ))}
+        </section>
+      ) : null}
       <h2>{p.rrule ? mm.dates : mm.when}</h2>
       <ul class="events">
         {p.occurrences.slice(0, 20).map((o) => (
           <li class={o.status === 'cancelled' ? 'event cancelled' : 'event'}>
-            <h3>{dayHeading(o.allDay ? localDate(o.start.getTime(), o.timezone) : localDate(o.start.getTime(), p.hubTimezone), p.lang)}{o.status === 'cancelled' ? <span class="badge">{mm.cancelled}</span> : null}</h3>
-            <p class="time"><time datetime={o.start.toISOString()}>{timeText(o, p.lang, p.hubTimezone)}</time>{elsewhere(o, p.lang, p.hubTimezone) ? <span class="muted"> · {elsewhere(o, p.lang, p.hubTimezone)}</span> : null}</p>
-            {o.location ? <p class="place"><span class="muted">{mm.place}</span> {o.location}</p> : null}
+            <h3>
+              {dayHeading(
+                o.allDay
+                  ? localDate(o.start.getTime(), o.timezone)
+                  : localDate(o.start.getTime(), p.hubTimezone),
+                p.lang,
+              )}
+              {o.status === 'cancelled' ? <span class="badge">{mm.cancelled}</span> : null}
+            </h3>
+            <p class="time">
+              <time datetime={o.start.toISOString()}>{timeText(o, p.lang, p.hubTimezone)}</time>
+              {elsewhere(o, p.lang, p.hubTimezone) ? (
+                <span class="muted"> · {elsewhere(o, p.lang, p.hubTimezone)}</span>
+              ) : null}
+            </p>
+            {o.location ? (
+              <p class="place">
+                <span class="muted">{mm.place}</span> {o.location}
+              </p>
+            ) : null}
           </li>
         ))}
       </ul>
       {first ? (
         <>
-          <p class="provenance">{mm.by} {first.networks.map((n, i) => <>{i ? ', ' : ''}<a href={`/networks/${n}`}>{names.get(n) ?? n}</a></>)}</p>
+          <p class="provenance">
+            {mm.by}{' '}
+            {first.networks.map((n, i) => (
+              <>
+                {i ? ', ' : ''}
+                <a href={`/networks/${n}`}>{names.get(n) ?? n}</a>
+              </>
+            ))}
+          </p>
           <p class="actions">
-            {first.links.map((l) => <a href={l}>{mm.link}</a>)}
-            <a href={`${p.path.split('?')[0]}.ics`} type="text/calendar">{mm.add}</a>
+            {first.links.map((l) => (
+              <a href={l}>{mm.link}</a>
+            ))}
+            <a href={`${p.path.split('?')[0]}.ics`} type="text/calendar">
+              {mm.add}
+            </a>
           </p>
         </>
       ) : null}
@@ -283,13 +408,20 @@ export function EventPage(p: EventPageProps) {
 }
 
 /** The 404 page of /events/:id. */
-export function EventNotFound(p: { lang: Lang; hubTitle: string; path: string; langParam: string }) {
+export function EventNotFound(p: {
+  lang: Lang;
+  hubTitle: string;
+  path: string;
+  langParam: string;
+}) {
   const mm = m(p.lang);
   return (
     <Layout lang={p.lang} hubTitle={p.hubTitle} title={mm.notFound} path={p.path}>
       <h1>{mm.notFound}</h1>
       <p>{mm.notFoundText}</p>
-      <p><a href={hrefWith('/agenda', new URLSearchParams(), p.langParam)}>{mm.back}</a></p>
+      <p>
+        <a href={hrefWith('/agenda', new URLSearchParams(), p.langParam)}>{mm.back}</a>
+      </p>
     </Layout>
   );
 }

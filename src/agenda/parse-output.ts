@@ -10,7 +10,11 @@ import { isoWithOffset } from './timezones.ts';
  * null where the source has nothing. Throws IngestError when the document is unreadable.
  * Floating times are read in X-WR-TIMEZONE, else `hubTimezone`.
  */
-export function calendarToParseOutput(text: string, hubTimezone = defaultHubSettings.timezone, now = new Date()): ParseOutput {
+export function calendarToParseOutput(
+  text: string,
+  hubTimezone = defaultHubSettings.timezone,
+  now = new Date(),
+): ParseOutput {
   // Only the events themselves are printed; the window just bounds the work.
   const cal = parseCalendar(text, { now, hubTimezone, maxOccurrencesPerEvent: 1 });
   return {

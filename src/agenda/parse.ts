@@ -76,25 +76,39 @@ export function looksLikeCalendar(text: string): boolean {
 
 /** Date values written without VALUE=DATE ("DTSTART:20261205") would not parse: say what they are. */
 function addMissingValueDate(text: string): string {
-  return text.replace(/^(DTSTART|DTEND|EXDATE|RDATE|RECURRENCE-ID|DUE)((?:;[^:\r\n]*)?):(\d{8}(?:,\d{8})*)(\r?)$/gim, (all, name: string, params: string, value: string, cr: string) =>
-    /VALUE=DATE/i.test(params) ? all : `${name}${params};VALUE=DATE:${value}${cr}`,
+  return text.replace(
+    /^(DTSTART|DTEND|EXDATE|RDATE|RECURRENCE-ID|DUE)((?:;[^:\r\n]*)?):(\d{8}(?:,\d{8})*)(\r?)$/gim,
+    (all, name: string, params: string, value: string, cr: string) =>
+      /VALUE=DATE/i.test(params) ? all : `${name}${params};VALUE=DATE:${value}${cr}`,
   );
 }
 
 const DATE_PROPS = ['dtstart', 'dtend', 'exdate', 'rdate', 'recurrence-id'];
 
 /** Parses the document; a broken one is retried event by event so one bad VEVENT does not lose the others. */
-function parseComponents(text: string, errors: string[]): { calendar: ICAL.Component; vevents: ICAL.Component[] } {
+function parseComponents(
+  text: string,
+  errors: string[],
+): { calendar: ICAL.Component; vevents: ICAL.Component[] } {
   const fixed = addMissingValueDate(text.replace(/^\uFEFF/, ''));
   try {
     const calendar = new ICAL.Component(ICAL.parse(fixed) as unknown[]);
-    const root = calendar.name === 'vcalendar' ? calendar : calendar.getFirstSubcomponent('vcalendar') ?? calendar;
+    const root =
+      calendar.name === 'vcalendar'
+        ? calendar
+        : (calendar.getFirstSubcomponent('vcalendar') ?? calendar);
     return { calendar: root, vevents: root.getAllSubcomponents('vevent') };
   } catch (err) {
     const blocks = fixed.match(/BEGIN:VEVENT[\s\S]*?END:VEVENT/gi);
-    if (!blocks) throw new IngestError('parse_error', `Document iCalendar illisible : ${(err as Error).message}`);
+    if (!blocks)
+      throw new IngestError(
+        'parse_error',
+        `Document iCalendar illisible : ${(err as Error).message}`,
+      );
     const zones = (fixed.match(/BEGIN:VTIMEZONE[\s\S]*?END:VTIMEZONE/gi) ?? []).join('\r\n');
-    const header = /^[\s\S]*?(?=BEGIN:V(EVENT|TIMEZONE|TODO|JOURNAL))/i.exec(fixed)?.[0] ?? 'BEGIN:VCALENDAR\r\n';
+    const header =
+      /^[\s\S]*?(?=BEGIN:V(EVENT|TIMEZONE|TODO|JOURNAL))/i.exec(fixed)?.[0] ??
+      'BEGIN:VCALENDAR\r\n';
     let calendar: ICAL.Component;
     try {
       calendar = new ICAL.Component(ICAL.parse(`${header}${zones}\r\nEND:VCALENDAR`) as unknown[]);
@@ -104,7 +118,9 @@ function parseComponents(text: string, errors: string[]): { calendar: ICAL.Compo
     const vevents: ICAL.Component[] = [];
     for (const block of blocks) {
       try {
-        const c = new ICAL.Component(ICAL.parse(`BEGIN:VCALENDAR\r\n${block}\r\nEND:VCALENDAR`) as unknown[]);
+        const c = new ICAL.Component(
+          ICAL.parse(`BEGIN:VCALENDAR\r\n${block}\r\nEND:VCALENDAR`) as unknown[],
+        );
         const ev = c.getFirstSubcomponent('vevent');
         if (ev) {
           calendar.addSubcomponent(ev);
@@ -120,10 +136,15 @@ function parseComponents(text: string, errors: string[]): { calendar: ICAL.Compo
 
 /** Reads a calendar: events grouped by UID, overrides applied, occurrences expanded in [now-past, now+ahead]. */
 export function parseCalendar(text: string, opts: ParseCalendarOptions): ParsedCalendar {
-  if (!looksLikeCalendar(text)) throw new IngestError('not_a_feed', 'Ce n’est pas un document iCalendar (pas de BEGIN:VCALENDAR)');
+  if (!looksLikeCalendar(text))
+    throw new IngestError(
+      'not_a_feed',
+      'Ce n’est pas un document iCalendar (pas de BEGIN:VCALENDAR)',
+    );
   const errors: string[] = [];
   // Register every TZID named anywhere, before parsing, so times are read in their zone.
-  for (const m of text.matchAll(/TZID=("[^"]+"|[^;:\r\n]+)/gi)) registerTzid(m[1]!.replace(/^"|"$/g, ''));
+  for (const m of text.matchAll(/TZID=("[^"]+"|[^;:\r\n]+)/gi))
+    registerTzid(m[1]!.replace(/^"|"$/g, ''));
   const { calendar, vevents } = parseComponents(text, errors);
   const calTitle = strOrNull(calendar.getFirstPropertyValue('x-wr-calname'));
   const calZone = resolveTzid(strOrNull(calendar.getFirstPropertyValue('x-wr-timezone')));
@@ -136,7 +157,9 @@ export function parseCalendar(text: string, opts: ParseCalendarOptions): ParsedC
   // Group by UID: one master, its overrides.
   const groups = new Map<string, { master: ICAL.Component | null; overrides: ICAL.Component[] }>();
   for (const ve of vevents) {
-    const uid = strOrNull(ve.getFirstPropertyValue('uid')) ?? `nouid-${strOrNull(ve.getFirstPropertyValue('summary'))}-${String(ve.getFirstPropertyValue('dtstart'))}`;
+    const uid =
+      strOrNull(ve.getFirstPropertyValue('uid')) ??
+      `nouid-${strOrNull(ve.getFirstPropertyValue('summary'))}-${String(ve.getFirstPropertyValue('dtstart'))}`;
     const g = groups.get(uid) ?? { master: null, overrides: [] };
     if (ve.hasProperty('recurrence-id')) g.overrides.push(ve);
     else g.master = g.master ?? ve;
@@ -148,7 +171,9 @@ export function parseCalendar(text: string, opts: ParseCalendarOptions): ParsedC
   const deadline = Date.now() + (opts.budgetMs ?? 10_000);
   for (const [uid, g] of groups) {
     if (Date.now() > deadline) {
-      errors.push(`calendar took longer than ${opts.budgetMs ?? 10_000} ms to read: the remaining events were skipped`);
+      errors.push(
+        `calendar took longer than ${opts.budgetMs ?? 10_000} ms to read: the remaining events were skipped`,
+      );
       truncated = true;
       break;
     }
@@ -158,7 +183,9 @@ export function parseCalendar(text: string, opts: ParseCalendarOptions): ParsedC
       break;
     }
     // Overrides without a master are single events of their own.
-    const units = g.master ? [{ master: g.master, overrides: g.overrides, uid }] : g.overrides.map((o, i) => ({ master: o, overrides: [], uid: i ? `${uid}#${i}` : uid }));
+    const units = g.master
+      ? [{ master: g.master, overrides: g.overrides, uid }]
+      : g.overrides.map((o, i) => ({ master: o, overrides: [], uid: i ? `${uid}#${i}` : uid }));
     for (const u of units) {
       try {
         const ev = readEvent(u.uid, u.master, u.overrides, { fallbackZone, from, to, maxOcc });
@@ -193,12 +220,28 @@ function statusOf(c: ICAL.Component): EventStatus {
   return s === 'CANCELLED' ? 'cancelled' : s === 'TENTATIVE' ? 'tentative' : 'confirmed';
 }
 
-const isFloating = (t: ICAL.Time) => !t.zone || t.zone.tzid === 'floating' || t.zone === ICAL.Timezone.localTimezone;
+const isFloating = (t: ICAL.Time) =>
+  !t.zone || t.zone.tzid === 'floating' || t.zone === ICAL.Timezone.localTimezone;
 
 /** The instant of an ical.js time; floating and date values are read in `zone`. */
 export function timeToMs(t: ICAL.Time, zone: string): number {
-  if (t.isDate) return zonedToUtc({ year: t.year, month: t.month, day: t.day, hour: 0, minute: 0, second: 0 }, zone);
-  if (isFloating(t)) return zonedToUtc({ year: t.year, month: t.month, day: t.day, hour: t.hour, minute: t.minute, second: t.second }, zone);
+  if (t.isDate)
+    return zonedToUtc(
+      { year: t.year, month: t.month, day: t.day, hour: 0, minute: 0, second: 0 },
+      zone,
+    );
+  if (isFloating(t))
+    return zonedToUtc(
+      {
+        year: t.year,
+        month: t.month,
+        day: t.day,
+        hour: t.hour,
+        minute: t.minute,
+        second: t.second,
+      },
+      zone,
+    );
   const ms = t.toUnixTime() * 1000;
   if (!Number.isFinite(ms)) throw new Error('invalid date');
   return ms;
@@ -209,7 +252,15 @@ function validValue(v: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})Z?)?$/.exec(v);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (y < 1800 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return false;
+  if (
+    y < 1800 ||
+    y > 2200 ||
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    d > new Date(Date.UTC(y, mo, 0)).getUTCDate()
+  )
+    return false;
   return m[4] === undefined || (Number(m[4]) <= 23 && Number(m[5]) <= 59 && Number(m[6]) <= 60);
 }
 
@@ -222,7 +273,12 @@ function zoneOf(dtstart: ICAL.Property, fallback: string): string {
   return fallback;
 }
 
-function readEvent(uid: string, master: ICAL.Component, overrides: ICAL.Component[], ctx: ReadContext): ParsedEvent | null {
+function readEvent(
+  uid: string,
+  master: ICAL.Component,
+  overrides: ICAL.Component[],
+  ctx: ReadContext,
+): ParsedEvent | null {
   const dtstartProp = master.getFirstProperty('dtstart');
   if (!dtstartProp) throw new Error('no DTSTART');
   const zone = zoneOf(dtstartProp, ctx.fallbackZone);
@@ -231,7 +287,8 @@ function readEvent(uid: string, master: ICAL.Component, overrides: ICAL.Componen
   const startTime = event.startDate;
   for (const name of ['dtstart', 'dtend']) {
     const raw = master.getFirstProperty(name)?.toJSON()[3];
-    if (raw !== undefined && !validValue(String(raw))) throw new Error(`invalid ${name.toUpperCase()} ${String(raw)}`);
+    if (raw !== undefined && !validValue(String(raw)))
+      throw new Error(`invalid ${name.toUpperCase()} ${String(raw)}`);
   }
   if (!startTime || Number.isNaN(startTime.year)) throw new Error('invalid DTSTART');
   const allDay = startTime.isDate;
@@ -257,7 +314,8 @@ function readEvent(uid: string, master: ICAL.Component, overrides: ICAL.Componen
     let iterations = 0;
     // Occurrences well before the window are skipped on their calendar date alone (zone maths is the costly part).
     const early = new Date(ctx.from - 3 * 24 * 3600_000);
-    const earlyKey = early.getUTCFullYear() * 10000 + (early.getUTCMonth() + 1) * 100 + early.getUTCDate();
+    const earlyKey =
+      early.getUTCFullYear() * 10000 + (early.getUTCMonth() + 1) * 100 + early.getUTCDate();
     for (let next = it.next(); next; next = it.next()) {
       if (++iterations > MAX_ITERATIONS) break;
       if (next.year * 10000 + next.month * 100 + next.day < earlyKey) continue;
@@ -267,7 +325,12 @@ function readEvent(uid: string, master: ICAL.Component, overrides: ICAL.Componen
       if (rid > ctx.to && s > ctx.to) break;
       const item = details.item;
       const isOverride = item.component !== master;
-      const e = isOverride && !(item.component.hasProperty('dtend') || item.component.hasProperty('duration')) && end !== null ? s + (end - start) : endMs(details.endDate, s);
+      const e =
+        isOverride &&
+        !(item.component.hasProperty('dtend') || item.component.hasProperty('duration')) &&
+        end !== null
+          ? s + (end - start)
+          : endMs(details.endDate, s);
       if ((e ?? s) < ctx.from || s >= ctx.to) continue;
       occurrences.push({
         start: s,
@@ -289,7 +352,10 @@ function readEvent(uid: string, master: ICAL.Component, overrides: ICAL.Componen
     description: clip(strOrNull(master.getFirstPropertyValue('description'))),
     location,
     url: safeUrl(strOrNull(master.getFirstPropertyValue('url'))),
-    categories: master.getAllProperties('categories').flatMap((p) => p.getValues().map((v) => String(v).trim())).filter(Boolean),
+    categories: master
+      .getAllProperties('categories')
+      .flatMap((p) => p.getValues().map((v) => String(v).trim()))
+      .filter(Boolean),
     status,
     start,
     end,
@@ -317,7 +383,8 @@ function safeUrl(u: string | null): string | null {
  */
 function normaliseComponent(c: ICAL.Component, zone: string): unknown {
   const copy = new ICAL.Component(JSON.parse(JSON.stringify(c.toJSON())) as unknown[]);
-  for (const name of ['dtstamp', 'created', 'last-modified', 'sequence']) copy.removeAllProperties(name);
+  for (const name of ['dtstamp', 'created', 'last-modified', 'sequence'])
+    copy.removeAllProperties(name);
   copy.removeAllSubcomponents('valarm');
   for (const name of DATE_PROPS) {
     for (const p of copy.getAllProperties(name)) {

@@ -51,13 +51,21 @@ const fold = (s: string) => foldText(s);
 const CHUNK = 90;
 
 /** Provenance of events: networks (those still publishing first) and every link. */
-export async function eventProvenance(deps: Deps, eventList: Pick<EventRow, 'id' | 'url'>[]): Promise<Map<string, Provenance>> {
+export async function eventProvenance(
+  deps: Deps,
+  eventList: Pick<EventRow, 'id' | 'url'>[],
+): Promise<Map<string, Provenance>> {
   const out = new Map<string, Provenance>();
   for (const e of eventList) out.set(e.id, { networks: [], links: e.url ? [e.url] : [] });
   const ids = eventList.map((e) => e.id);
   for (let i = 0; i < ids.length; i += CHUNK) {
     const rows = await deps.db.orm
-      .select({ eventId: eventSources.eventId, network: eventSources.networkSlug, url: eventSources.url, removed: eventSources.removed })
+      .select({
+        eventId: eventSources.eventId,
+        network: eventSources.networkSlug,
+        url: eventSources.url,
+        removed: eventSources.removed,
+      })
       .from(eventSources)
       .where(inArray(eventSources.eventId, ids.slice(i, i + CHUNK)))
       .orderBy(asc(eventSources.removed), asc(eventSources.id));
@@ -75,30 +83,58 @@ export async function eventProvenance(deps: Deps, eventList: Pick<EventRow, 'id'
  * network's tags or the event's categories: checked by `matchesTags` after the query.
  * Returns null when a filter can match nothing.
  */
-export async function eventFilterCondition(deps: Deps, f: AgendaFilters): Promise<{ where: SQL | undefined; tagNetworks: Set<string> | null; tags: string[] } | null> {
+export async function eventFilterCondition(
+  deps: Deps,
+  f: AgendaFilters,
+): Promise<{ where: SQL | undefined; tagNetworks: Set<string> | null; tags: string[] } | null> {
   const conds: SQL[] = [];
-  const all = (f.territories?.length || f.tags?.length) ? await deps.db.orm.select({ slug: networks.slug, territory: networks.territory, tags: networks.tags }).from(networks) : [];
+  const all =
+    f.territories?.length || f.tags?.length
+      ? await deps.db.orm
+          .select({ slug: networks.slug, territory: networks.territory, tags: networks.tags })
+          .from(networks)
+      : [];
   let allowed: Set<string> | null = f.networks?.length ? new Set(f.networks) : null;
   if (f.territories?.length) {
     const wanted = new Set(f.territories.map(fold));
-    const inTerritory = new Set(all.filter((n) => n.territory && wanted.has(fold(n.territory))).map((n) => n.slug));
+    const inTerritory = new Set(
+      all.filter((n) => n.territory && wanted.has(fold(n.territory))).map((n) => n.slug),
+    );
     allowed = allowed ? new Set([...allowed].filter((s) => inTerritory.has(s))) : inTerritory;
   }
   if (allowed) {
     if (!allowed.size) return null;
-    conds.push(inArray(events.id, deps.db.orm.select({ id: eventSources.eventId }).from(eventSources).where(inArray(eventSources.networkSlug, [...allowed]))));
+    conds.push(
+      inArray(
+        events.id,
+        deps.db.orm
+          .select({ id: eventSources.eventId })
+          .from(eventSources)
+          .where(inArray(eventSources.networkSlug, [...allowed])),
+      ),
+    );
   }
   let tagNetworks: Set<string> | null = null;
   const tags = (f.tags ?? []).map(fold).filter(Boolean);
   // Tags are matched after the query (categories need accent folding SQLite cannot do).
-  if (tags.length) tagNetworks = new Set(all.filter((n) => n.tags.some((t) => tags.includes(fold(t)))).map((n) => n.slug));
+  if (tags.length)
+    tagNetworks = new Set(
+      all.filter((n) => n.tags.some((t) => tags.includes(fold(t)))).map((n) => n.slug),
+    );
   const q = f.q ? fold(f.q) : '';
-  if (q) for (const word of q.split(' ').slice(0, 8)) conds.push(like(events.searchText, `%${word.replace(/[%_]/g, '')}%`));
+  if (q)
+    for (const word of q.split(' ').slice(0, 8))
+      conds.push(like(events.searchText, `%${word.replace(/[%_]/g, '')}%`));
   return { where: conds.length ? and(...conds) : undefined, tagNetworks, tags };
 }
 
 /** Whether an event passes the tag filter (its networks' tags or its own categories). */
-export function matchesTags(tags: string[], tagNetworks: Set<string> | null, categories: string[], eventNetworks: string[]): boolean {
+export function matchesTags(
+  tags: string[],
+  tagNetworks: Set<string> | null,
+  categories: string[],
+  eventNetworks: string[],
+): boolean {
   if (!tags.length) return true;
   if (categories.some((c) => tags.includes(fold(c)))) return true;
   return !!tagNetworks && eventNetworks.some((n) => tagNetworks.has(n));
@@ -116,7 +152,8 @@ export async function listOccurrences(deps: Deps, query: OccurrenceQuery): Promi
     or(gt(eventOccurrences.end, from), gte(eventOccurrences.start, from)),
     filter.where,
   ];
-  if (!query.includeCancelled) conds.push(eq(eventOccurrences.status, 'confirmed'), sql`${events.status} != 'cancelled'`);
+  if (!query.includeCancelled)
+    conds.push(eq(eventOccurrences.status, 'confirmed'), sql`${events.status} != 'cancelled'`);
   const rows = await deps.db.orm
     .select({ o: eventOccurrences, e: events })
     .from(eventOccurrences)
@@ -152,14 +189,38 @@ export async function listOccurrences(deps: Deps, query: OccurrenceQuery): Promi
 }
 
 /** One event with its provenance and occurrences in the window; null when unknown. */
-export async function getEvent(deps: Deps, id: string): Promise<{ event: EventRow; provenance: Provenance; occurrences: { start: Date; end: Date | null; status: string; title: string | null; location: string | null }[] } | null> {
+export async function getEvent(
+  deps: Deps,
+  id: string,
+): Promise<{
+  event: EventRow;
+  provenance: Provenance;
+  occurrences: {
+    start: Date;
+    end: Date | null;
+    status: string;
+    title: string | null;
+    location: string | null;
+  }[];
+} | null> {
   const [event] = await deps.db.orm.select().from(events).where(eq(events.id, id));
   if (!event) return null;
   const prov = (await eventProvenance(deps, [event])).get(event.id)!;
-  const occ = await deps.db.orm.select().from(eventOccurrences).where(eq(eventOccurrences.eventId, id)).orderBy(asc(eventOccurrences.start)).limit(1000);
+  const occ = await deps.db.orm
+    .select()
+    .from(eventOccurrences)
+    .where(eq(eventOccurrences.eventId, id))
+    .orderBy(asc(eventOccurrences.start))
+    .limit(1000);
   return {
     event,
     provenance: prov,
-    occurrences: occ.map((o) => ({ start: new Date(o.start), end: o.end === null ? null : new Date(o.end), status: event.status === 'cancelled' ? 'cancelled' : o.status, title: o.title, location: o.location })),
+    occurrences: occ.map((o) => ({
+      start: new Date(o.start),
+      end: o.end === null ? null : new Date(o.end),
+      status: event.status === 'cancelled' ? 'cancelled' : o.status,
+      title: o.title,
+      location: o.location,
+    })),
   };
 }

@@ -17,11 +17,16 @@ const PAGE_LIMIT = 300;
 const DAY = 24 * 3600_000;
 
 async function networkOptions(c: HubContext): Promise<NetworkOption[]> {
-  return c.get('deps').db.orm.select({ slug: networks.slug, name: networks.name, territory: networks.territory }).from(networks).orderBy(asc(networks.name));
+  return c
+    .get('deps')
+    .db.orm.select({ slug: networks.slug, name: networks.name, territory: networks.territory })
+    .from(networks)
+    .orderBy(asc(networks.name));
 }
 
 function badRequest(c: HubContext, err: unknown) {
-  if (err instanceof AgendaQueryError) return c.json({ error: 'bad_request', message: err.message }, 400);
+  if (err instanceof AgendaQueryError)
+    return c.json({ error: 'bad_request', message: err.message }, 400);
   throw err;
 }
 
@@ -29,14 +34,34 @@ agendaRoutes.get('/agenda', async (c) => {
   const ctx = await pageContext(c);
   const url = new URL(c.req.url);
   const nets = await networkOptions(c);
-  const common = { lang: ctx.lang, hubTitle: ctx.hub.title, hubTimezone: ctx.hub.timezone, baseUrl: ctx.hub.baseUrl, path: ctx.path, langParam: ctx.langParam, networks: nets };
+  const common = {
+    lang: ctx.lang,
+    hubTitle: ctx.hub.title,
+    hubTimezone: ctx.hub.timezone,
+    baseUrl: ctx.hub.baseUrl,
+    path: ctx.path,
+    langParam: ctx.langParam,
+    networks: nets,
+  };
   try {
     const r = parseAgendaRequest(url, ctx.hub.timezone, ctx.deps.clock.now());
-    const occurrences = await listOccurrences(ctx.deps, { ...r, includeCancelled: true, limit: PAGE_LIMIT });
+    const occurrences = await listOccurrences(ctx.deps, {
+      ...r,
+      includeCancelled: true,
+      limit: PAGE_LIMIT,
+    });
     return c.html(<AgendaPage {...common} params={r.params} occurrences={occurrences} />);
   } catch (err) {
     if (!(err instanceof AgendaQueryError)) throw err;
-    return c.html(<AgendaPage {...common} params={new URLSearchParams()} occurrences={[]} error={err.message} />, 400);
+    return c.html(
+      <AgendaPage
+        {...common}
+        params={new URLSearchParams()}
+        occurrences={[]}
+        error={err.message}
+      />,
+      400,
+    );
   }
 });
 
@@ -46,7 +71,9 @@ agendaRoutes.get('/agenda.json', async (c) => {
   try {
     const r = parseAgendaRequest(new URL(c.req.url), hub.timezone, deps.clock.now());
     const { body, lastModified } = await agendaJson(deps, hub, r);
-    return conditionalResponse(c.req.raw, body, 'application/json; charset=utf-8', lastModified, { 'access-control-allow-origin': '*' });
+    return conditionalResponse(c.req.raw, body, 'application/json; charset=utf-8', lastModified, {
+      'access-control-allow-origin': '*',
+    });
   } catch (err) {
     return badRequest(c, err);
   }
@@ -59,7 +86,9 @@ agendaRoutes.get('/agenda.ics', async (c) => {
     // Subscribers keep a month of history.
     const r = parseAgendaRequest(new URL(c.req.url), hub.timezone, deps.clock.now(), 31 * DAY);
     const { body, lastModified } = await agendaIcs(deps, hub, r, `${hub.title} — agenda`);
-    return conditionalResponse(c.req.raw, body, 'text/calendar; charset=utf-8', lastModified, { 'content-disposition': 'inline; filename="agenda.ics"' });
+    return conditionalResponse(c.req.raw, body, 'text/calendar; charset=utf-8', lastModified, {
+      'content-disposition': 'inline; filename="agenda.ics"',
+    });
   } catch (err) {
     return badRequest(c, err);
   }
@@ -73,19 +102,70 @@ agendaRoutes.get('/events/:id', async (c) => {
   const found = /^[a-z0-9]{1,64}$/.test(id) ? await getEvent(ctx.deps, id) : null;
   if (!found) {
     if (ics) return c.json({ error: 'not_found', message: `No event ${id}` }, 404);
-    return c.html(<EventNotFound lang={ctx.lang} hubTitle={ctx.hub.title} path={ctx.path} langParam={ctx.langParam} />, 404);
+    return c.html(
+      <EventNotFound
+        lang={ctx.lang}
+        hubTitle={ctx.hub.title}
+        path={ctx.path}
+        langParam={ctx.langParam}
+      />,
+      404,
+    );
   }
   if (ics) {
     const { body, lastModified } = await eventsIcs(ctx.deps, ctx.hub, [id], found.event.title);
-    return conditionalResponse(c.req.raw, body, 'text/calendar; charset=utf-8', lastModified, { 'content-disposition': `attachment; filename="${id}.ics"` });
+    return conditionalResponse(c.req.raw, body, 'text/calendar; charset=utf-8', lastModified, {
+      'content-disposition': `attachment; filename="${id}.ics"`,
+    });
   }
   const { event, provenance } = found;
   const now = ctx.deps.clock.now().getTime();
   const upcoming = found.occurrences.filter((o) => (o.end ?? o.start).getTime() >= now);
   const shown = (upcoming.length ? upcoming : found.occurrences.slice(-1)).map(
-    (o): Occurrence => ({ eventId: event.id, title: o.title ?? event.title, start: o.start, end: o.end, allDay: event.allDay, timezone: event.timezone, location: o.location ?? event.location, url: event.url, description: event.description, categories: event.categories, status: o.status, recurrenceId: null, ...provenance }),
+    (o): Occurrence => ({
+      eventId: event.id,
+      title: o.title ?? event.title,
+      start: o.start,
+      end: o.end,
+      allDay: event.allDay,
+      timezone: event.timezone,
+      location: o.location ?? event.location,
+      url: event.url,
+      description: event.description,
+      categories: event.categories,
+      status: o.status,
+      recurrenceId: null,
+      ...provenance,
+    }),
   );
-  if (!shown.length) shown.push({ eventId: event.id, title: event.title, start: new Date(event.start), end: event.end === null ? null : new Date(event.end), allDay: event.allDay, timezone: event.timezone, location: event.location, url: event.url, description: event.description, categories: event.categories, status: event.status, recurrenceId: null, ...provenance });
-  return c.html(<EventPage lang={ctx.lang} hubTitle={ctx.hub.title} hubTimezone={ctx.hub.timezone} path={ctx.path} langParam={ctx.langParam} networks={await networkOptions(c)} occurrences={shown} title={event.title} description={event.description} rrule={event.rrule} />);
+  if (!shown.length)
+    shown.push({
+      eventId: event.id,
+      title: event.title,
+      start: new Date(event.start),
+      end: event.end === null ? null : new Date(event.end),
+      allDay: event.allDay,
+      timezone: event.timezone,
+      location: event.location,
+      url: event.url,
+      description: event.description,
+      categories: event.categories,
+      status: event.status,
+      recurrenceId: null,
+      ...provenance,
+    });
+  return c.html(
+    <EventPage
+      lang={ctx.lang}
+      hubTitle={ctx.hub.title}
+      hubTimezone={ctx.hub.timezone}
+      path={ctx.path}
+      langParam={ctx.langParam}
+      networks={await networkOptions(c)}
+      occurrences={shown}
+      title={event.title}
+      description={event.description}
+      rrule={event.rrule}
+    />,
+  );
 });
-

@@ -1,7 +1,30 @@
 /** Relay detection for events: the same start and a similar normalised title or place. */
 import { foldText, stripTitleRelay } from '../ingest/dedupe/text.ts';
 
-const STOP = new Set(['de', 'du', 'des', 'la', 'le', 'les', 'l', 'd', 'et', 'a', 'au', 'aux', 'en', 'un', 'une', 'the', 'of', 'and', 'for', 'pour', 'sur', 'avec']);
+const STOP = new Set([
+  'de',
+  'du',
+  'des',
+  'la',
+  'le',
+  'les',
+  'l',
+  'd',
+  'et',
+  'a',
+  'au',
+  'aux',
+  'en',
+  'un',
+  'une',
+  'the',
+  'of',
+  'and',
+  'for',
+  'pour',
+  'sur',
+  'avec',
+]);
 
 /** Normalised title: relay marks, case, accents and punctuation folded away. */
 export function eventTitleKey(title: string | null | undefined): string {
@@ -9,7 +32,11 @@ export function eventTitleKey(title: string | null | undefined): string {
 }
 
 function tokens(s: string): Set<string> {
-  return new Set(foldText(s).split(' ').filter((w) => w && !STOP.has(w)));
+  return new Set(
+    foldText(s)
+      .split(' ')
+      .filter((w) => w && !STOP.has(w)),
+  );
 }
 
 /** Jaccard similarity of the meaningful words of two strings (0 when either is empty). */

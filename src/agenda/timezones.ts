@@ -22,7 +22,11 @@ export function isIanaZone(name: string): boolean {
 export function offsetMinutes(zone: string, ms: number): number {
   let f = offsetFormatters.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset', year: 'numeric' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      timeZoneName: 'longOffset',
+      year: 'numeric',
+    });
     offsetFormatters.set(zone, f);
   }
   const name = f.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
@@ -50,7 +54,9 @@ export function zonedToUtc(w: WallTime, zone: string): number {
   const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   const before = offsetMinutes(zone, asUtc - 14 * 3600_000);
   const after = offsetMinutes(zone, asUtc + 14 * 3600_000);
-  const valid = [before, after].map((o) => asUtc - o * 60_000).filter((t) => asUtc - offsetMinutes(zone, t) * 60_000 === t);
+  const valid = [before, after]
+    .map((o) => asUtc - o * 60_000)
+    .filter((t) => asUtc - offsetMinutes(zone, t) * 60_000 === t);
   return valid.length ? Math.min(...valid) : asUtc - before * 60_000;
 }
 
@@ -131,17 +137,34 @@ const icsLocal = (ms: number) => {
  * block for the start offset, then one STANDARD/DAYLIGHT block per transition (DTSTART in
  * the local time before the change, as RFC 5545 wants). `tzid` names it (defaults to `zone`).
  */
-export function vtimezoneLines(zone: string, fromYear: number, toYear: number, tzid = zone): string[] {
+export function vtimezoneLines(
+  zone: string,
+  fromYear: number,
+  toYear: number,
+  tzid = zone,
+): string[] {
   const start = Date.UTC(fromYear, 0, 1);
   const initial = offsetMinutes(zone, start);
   const lines = ['BEGIN:VTIMEZONE', `TZID:${tzid}`, `X-LIC-LOCATION:${zone}`];
-  lines.push('BEGIN:STANDARD', `DTSTART:${icsLocal(start + initial * 60_000)}`, `TZOFFSETFROM:${formatOffset(initial, false)}`, `TZOFFSETTO:${formatOffset(initial, false)}`, 'END:STANDARD');
+  lines.push(
+    'BEGIN:STANDARD',
+    `DTSTART:${icsLocal(start + initial * 60_000)}`,
+    `TZOFFSETFROM:${formatOffset(initial, false)}`,
+    `TZOFFSETTO:${formatOffset(initial, false)}`,
+    'END:STANDARD',
+  );
   const ts = transitions(zone, fromYear, toYear);
   // DAYLIGHT when the offset goes above the zone's lowest offset in the range.
   const lowest = Math.min(initial, ...ts.map((x) => x.to));
   for (const x of ts) {
     const kind = x.to > lowest ? 'DAYLIGHT' : 'STANDARD';
-    lines.push(`BEGIN:${kind}`, `DTSTART:${icsLocal(x.at + x.from * 60_000)}`, `TZOFFSETFROM:${formatOffset(x.from, false)}`, `TZOFFSETTO:${formatOffset(x.to, false)}`, `END:${kind}`);
+    lines.push(
+      `BEGIN:${kind}`,
+      `DTSTART:${icsLocal(x.at + x.from * 60_000)}`,
+      `TZOFFSETFROM:${formatOffset(x.from, false)}`,
+      `TZOFFSETTO:${formatOffset(x.to, false)}`,
+      `END:${kind}`,
+    );
   }
   lines.push('END:VTIMEZONE');
   return lines;
@@ -155,7 +178,7 @@ export const WINDOWS_ZONES: Record<string, string> = {
   'Central European Standard Time': 'Europe/Warsaw',
   'GMT Standard Time': 'Europe/London',
   'Greenwich Standard Time': 'Atlantic/Reykjavik',
-  'UTC': 'UTC',
+  UTC: 'UTC',
   'Coordinated Universal Time': 'UTC',
   'E. Europe Standard Time': 'Europe/Chisinau',
   'GTB Standard Time': 'Europe/Bucharest',
@@ -206,8 +229,10 @@ const resolved = new Map<string, string | null>();
 function resolveUncached(tzid: string): string | null {
   const name = tzid.trim().replace(/^"|"$/g, '');
   if (!name) return null;
-  if (name.toUpperCase() === 'UTC' || name === 'Z' || name === 'GMT' || name === 'Etc/UTC') return 'UTC';
-  const windows = WINDOWS_ZONES[name] ?? WINDOWS_ZONES[name.replace(/ Daylight Time$/, ' Standard Time')];
+  if (name.toUpperCase() === 'UTC' || name === 'Z' || name === 'GMT' || name === 'Etc/UTC')
+    return 'UTC';
+  const windows =
+    WINDOWS_ZONES[name] ?? WINDOWS_ZONES[name.replace(/ Daylight Time$/, ' Standard Time')];
   if (windows) return windows;
   const parts = name.split('/').filter(Boolean);
   for (let i = Math.max(0, parts.length - 3); i < parts.length; i++) {
@@ -235,9 +260,16 @@ export function registerTzid(tzid: string): string | null {
     if (zone === 'UTC') {
       ICAL.TimezoneService.register(ICAL.Timezone.utcTimezone, tzid);
     } else {
-      const text = ['BEGIN:VCALENDAR', ...vtimezoneLines(zone, REGISTER_FROM, REGISTER_TO, tzid), 'END:VCALENDAR'].join('\r\n');
+      const text = [
+        'BEGIN:VCALENDAR',
+        ...vtimezoneLines(zone, REGISTER_FROM, REGISTER_TO, tzid),
+        'END:VCALENDAR',
+      ].join('\r\n');
       const vcal = new ICAL.Component(ICAL.parse(text));
-      ICAL.TimezoneService.register(new ICAL.Timezone(vcal.getFirstSubcomponent('vtimezone')!), tzid);
+      ICAL.TimezoneService.register(
+        new ICAL.Timezone(vcal.getFirstSubcomponent('vtimezone')!),
+        tzid,
+      );
     }
   }
   return zone;

@@ -17,13 +17,24 @@ const MAX_JSON_CHARS = 500_000;
 type Columns = Array<[string, SQLiteColumn]>;
 
 /** Inserts `rows` into `table` in as few statements as the database takes (see above). */
-export function bulkInserts<T extends SQLiteTable>(db: Database, table: T, rows: Array<T['$inferInsert']>): Statement[] {
+export function bulkInserts<T extends SQLiteTable>(
+  db: Database,
+  table: T,
+  rows: Array<T['$inferInsert']>,
+): Statement[] {
   if (!rows.length) return [];
   const columns = Object.entries(getTableColumns(table)) as Columns;
-  return db.rawStatement ? valuesInserts(db, table, columns, rows) : jsonEachInserts(db, table, columns, rows);
+  return db.rawStatement
+    ? valuesInserts(db, table, columns, rows)
+    : jsonEachInserts(db, table, columns, rows);
 }
 
-function jsonEachInserts<T extends SQLiteTable>(db: Database, table: T, columns: Columns, rows: Array<T['$inferInsert']>): Statement[] {
+function jsonEachInserts<T extends SQLiteTable>(
+  db: Database,
+  table: T,
+  columns: Columns,
+  rows: Array<T['$inferInsert']>,
+): Statement[] {
   // insert … select lists every column of the table in this order: one JSON slot each.
   const select = sql.join(
     columns.map((_, i) => sql.raw(`json_extract(value, '$[${i}]')`)),
@@ -35,12 +46,18 @@ function jsonEachInserts<T extends SQLiteTable>(db: Database, table: T, columns:
   const flush = () => {
     if (!batch.length) return;
     const json = `[${batch.join(',')}]`;
-    statements.push(db.orm.insert(table).select(sql`select ${select} from json_each(${json})`) as unknown as Statement);
+    statements.push(
+      db.orm
+        .insert(table)
+        .select(sql`select ${select} from json_each(${json})`) as unknown as Statement,
+    );
     batch = [];
     size = 0;
   };
   for (const row of rows) {
-    const encoded = JSON.stringify(columns.map(([key, column]) => driverValue(column, (row as Record<string, unknown>)[key])));
+    const encoded = JSON.stringify(
+      columns.map(([key, column]) => driverValue(column, (row as Record<string, unknown>)[key])),
+    );
     if (size + encoded.length > MAX_JSON_CHARS) flush();
     batch.push(encoded);
     size += encoded.length + 1;
@@ -51,7 +68,12 @@ function jsonEachInserts<T extends SQLiteTable>(db: Database, table: T, columns:
 
 const valuesSql = new Map<string, string>();
 
-function valuesInserts<T extends SQLiteTable>(db: Database, table: T, columns: Columns, rows: Array<T['$inferInsert']>): Statement[] {
+function valuesInserts<T extends SQLiteTable>(
+  db: Database,
+  table: T,
+  columns: Columns,
+  rows: Array<T['$inferInsert']>,
+): Statement[] {
   const perStatement = rowsPerInsert(columns.length, db);
   const name = getTableName(table);
   const head = `insert into "${name}" (${columns.map(([, c]) => `"${c.name}"`).join(', ')}) values `;
@@ -61,9 +83,15 @@ function valuesInserts<T extends SQLiteTable>(db: Database, table: T, columns: C
     const part = rows.slice(start, start + perStatement);
     const key = `${name}:${part.length}`;
     let text = valuesSql.get(key);
-    if (!text) valuesSql.set(key, (text = head + Array.from({ length: part.length }, () => tuple).join(', ')));
+    if (!text)
+      valuesSql.set(
+        key,
+        (text = head + Array.from({ length: part.length }, () => tuple).join(', ')),
+      );
     const params: unknown[] = [];
-    for (const row of part) for (const [key, column] of columns) params.push(driverValue(column, (row as Record<string, unknown>)[key]));
+    for (const row of part)
+      for (const [key, column] of columns)
+        params.push(driverValue(column, (row as Record<string, unknown>)[key]));
     statements.push(db.rawStatement!(text, params));
   }
   return statements;

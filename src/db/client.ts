@@ -60,8 +60,13 @@ export function commitNow(db: Database): void {
 }
 
 /** Runs `work` in the database's commit group where it has one; elsewhere it is committed on return. */
-export function sharedCommit<T>(db: Database, work: () => Promise<T>): Promise<{ value: T; committed: Promise<void> }> {
-  return db.commitGroup ? db.commitGroup.run(work) : work().then((value) => ({ value, committed: Promise.resolve() }));
+export function sharedCommit<T>(
+  db: Database,
+  work: () => Promise<T>,
+): Promise<{ value: T; committed: Promise<void> }> {
+  return db.commitGroup
+    ? db.commitGroup.run(work)
+    : work().then((value) => ({ value, committed: Promise.resolve() }));
 }
 
 /** D1's cap on bound parameters per statement, the lowest of the runtimes. */

@@ -12,7 +12,10 @@ export interface DirectoryEntry extends NetworkRow {
 }
 
 /** Every network (active ones first, then by name) with its sources. */
-export async function listDirectory(deps: Deps, options: { includeInactive?: boolean } = {}): Promise<DirectoryEntry[]> {
+export async function listDirectory(
+  deps: Deps,
+  options: { includeInactive?: boolean } = {},
+): Promise<DirectoryEntry[]> {
   const nets = await deps.db.orm.select().from(networks).orderBy(asc(networks.name));
   const srcs = await deps.db.orm.select().from(sources).orderBy(asc(sources.id));
   const bySlug = new Map<string, SourceRow[]>();
@@ -26,12 +29,25 @@ export async function listDirectory(deps: Deps, options: { includeInactive?: boo
 export async function getDirectoryEntry(deps: Deps, slug: string): Promise<DirectoryEntry | null> {
   const [n] = await deps.db.orm.select().from(networks).where(eq(networks.slug, slug));
   if (!n) return null;
-  const srcs = await deps.db.orm.select().from(sources).where(eq(sources.networkSlug, slug)).orderBy(asc(sources.id));
+  const srcs = await deps.db.orm
+    .select()
+    .from(sources)
+    .where(eq(sources.networkSlug, slug))
+    .orderBy(asc(sources.id));
   return { ...n, sources: srcs };
 }
 
 /** Names and sites of all networks, for labelling provenance. */
-export async function networkLabels(deps: Deps): Promise<Map<string, { name: string; site: string | null; territory: string | null }>> {
-  const rows = await deps.db.orm.select({ slug: networks.slug, name: networks.name, site: networks.site, territory: networks.territory }).from(networks);
+export async function networkLabels(
+  deps: Deps,
+): Promise<Map<string, { name: string; site: string | null; territory: string | null }>> {
+  const rows = await deps.db.orm
+    .select({
+      slug: networks.slug,
+      name: networks.name,
+      site: networks.site,
+      territory: networks.territory,
+    })
+    .from(networks);
   return new Map(rows.map((r) => [r.slug, { name: r.name, site: r.site, territory: r.territory }]));
 }

@@ -18,10 +18,15 @@ export const defaultHubSettings: HubSettings = {
 
 const KEY = 'hub';
 
-export async function readHubSettings(db: Database, baseUrlOverride?: string): Promise<HubSettings> {
+export async function readHubSettings(
+  db: Database,
+  baseUrlOverride?: string,
+): Promise<HubSettings> {
   const rows = await db.orm.select().from(settings);
   const stored = rows.find((r) => r.key === KEY);
-  const value = stored ? { ...defaultHubSettings, ...(JSON.parse(stored.value) as Partial<HubSettings>) } : defaultHubSettings;
+  const value = stored
+    ? { ...defaultHubSettings, ...(JSON.parse(stored.value) as Partial<HubSettings>) }
+    : defaultHubSettings;
   return baseUrlOverride ? { ...value, baseUrl: baseUrlOverride } : value;
 }
 

@@ -4,7 +4,14 @@
  */
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import { entries, entrySplits, items, type EntryRow, type EntrySplitRow, type ItemRow } from './schema/items.ts';
+import {
+  entries,
+  entrySplits,
+  items,
+  type EntryRow,
+  type EntrySplitRow,
+  type ItemRow,
+} from './schema/items.ts';
 import { canonicalUrl, withoutTracking } from '../ingest/canonical-url.ts';
 import { chunks, IN_LIST } from '../ingest/dedupe/chunk.ts';
 
@@ -17,12 +24,21 @@ export interface Provenance {
 }
 
 /** Provenance of each item (items without entries are absent from the map). */
-export async function itemProvenance(deps: Deps, itemIds: string[]): Promise<Map<string, Provenance>> {
+export async function itemProvenance(
+  deps: Deps,
+  itemIds: string[],
+): Promise<Map<string, Provenance>> {
   const out = new Map<string, Provenance>();
   const seenLinks = new Map<string, Set<string>>();
   for (const part of chunks([...new Set(itemIds)], IN_LIST)) {
     const rows = await deps.db.orm
-      .select({ itemId: entries.itemId, networkSlug: entries.networkSlug, url: entries.url, publishedAt: entries.publishedAt, id: entries.id })
+      .select({
+        itemId: entries.itemId,
+        networkSlug: entries.networkSlug,
+        url: entries.url,
+        publishedAt: entries.publishedAt,
+        id: entries.id,
+      })
       .from(entries)
       .where(inArray(entries.itemId, part))
       .orderBy(asc(entries.publishedAt), asc(entries.id));
@@ -46,7 +62,21 @@ export async function itemProvenance(deps: Deps, itemIds: string[]): Promise<Map
 /** A story with each of its entries and why it joined: what `intercoop items show` prints. */
 export interface ItemExplanation {
   item: ItemRow;
-  entries: Array<Pick<EntryRow, 'id' | 'sourceId' | 'networkSlug' | 'url' | 'canonicalUrl' | 'title' | 'publishedAt' | 'firstSeenAt' | 'mergeReason' | 'mergeDetail'>>;
+  entries: Array<
+    Pick<
+      EntryRow,
+      | 'id'
+      | 'sourceId'
+      | 'networkSlug'
+      | 'url'
+      | 'canonicalUrl'
+      | 'title'
+      | 'publishedAt'
+      | 'firstSeenAt'
+      | 'mergeReason'
+      | 'mergeDetail'
+    >
+  >;
   /** Admin splits that moved entries out of this item or into it. */
   splits: EntrySplitRow[];
 }
@@ -56,7 +86,18 @@ export async function explainItem(deps: Deps, itemId: string): Promise<ItemExpla
   const [item] = await orm.select().from(items).where(eq(items.id, itemId));
   if (!item) return null;
   const rows = await orm
-    .select({ id: entries.id, sourceId: entries.sourceId, networkSlug: entries.networkSlug, url: entries.url, canonicalUrl: entries.canonicalUrl, title: entries.title, publishedAt: entries.publishedAt, firstSeenAt: entries.firstSeenAt, mergeReason: entries.mergeReason, mergeDetail: entries.mergeDetail })
+    .select({
+      id: entries.id,
+      sourceId: entries.sourceId,
+      networkSlug: entries.networkSlug,
+      url: entries.url,
+      canonicalUrl: entries.canonicalUrl,
+      title: entries.title,
+      publishedAt: entries.publishedAt,
+      firstSeenAt: entries.firstSeenAt,
+      mergeReason: entries.mergeReason,
+      mergeDetail: entries.mergeDetail,
+    })
     .from(entries)
     .where(eq(entries.itemId, itemId))
     .orderBy(asc(entries.firstSeenAt), asc(entries.id));

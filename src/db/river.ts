@@ -24,8 +24,13 @@ export function likePattern(text: string): string {
 function filters(q: RiverQuery): SQL[] {
   const where: SQL[] = [];
   if (q.networks.length > 0) {
-    const list = sql.join(q.networks.map((n) => sql`${n}`), sql`, `);
-    where.push(sql`exists (select 1 from entries e where e.item_id = ${items.id} and e.network_slug in (${list}))`);
+    const list = sql.join(
+      q.networks.map((n) => sql`${n}`),
+      sql`, `,
+    );
+    where.push(
+      sql`exists (select 1 from entries e where e.item_id = ${items.id} and e.network_slug in (${list}))`,
+    );
   }
   if (q.territory) {
     where.push(
@@ -42,10 +47,17 @@ function filters(q: RiverQuery): SQL[] {
   }
   if (q.q) {
     const pattern = likePattern(q.q);
-    where.push(sql`(${items.title} like ${pattern} escape '\\' or ${items.searchText} like ${pattern} escape '\\')`);
+    where.push(
+      sql`(${items.title} like ${pattern} escape '\\' or ${items.searchText} like ${pattern} escape '\\')`,
+    );
   }
   if (q.before) {
-    where.push(or(lt(items.publishedAt, q.before.publishedAt), and(eq(items.publishedAt, q.before.publishedAt), lt(items.id, q.before.id)))!);
+    where.push(
+      or(
+        lt(items.publishedAt, q.before.publishedAt),
+        and(eq(items.publishedAt, q.before.publishedAt), lt(items.id, q.before.id)),
+      )!,
+    );
   }
   return where;
 }
@@ -72,7 +84,10 @@ export async function listRiver(deps: Deps, q: RiverQuery): Promise<RiverPage> {
     .orderBy(desc(items.publishedAt), desc(items.id))
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
-  const provenance = await itemProvenance(deps, page.map((r) => r.id));
+  const provenance = await itemProvenance(
+    deps,
+    page.map((r) => r.id),
+  );
   const last = page[page.length - 1];
   return {
     items: page.map((r) => ({ ...r, ...(provenance.get(r.id) ?? { networks: [], links: [] }) })),
@@ -94,7 +109,9 @@ export async function storeVersion(deps: Deps): Promise<string> {
       .select({
         i: sql<number | null>`max(${items}.rowid)`,
         e: sql<number | null>`(select max(id) from entries)`,
-        p: sql<string | null>`(select id || '-' || coalesce(finished_at, 0) from pulls order by id desc limit 1)`,
+        p: sql<
+          string | null
+        >`(select id || '-' || coalesce(finished_at, 0) from pulls order by id desc limit 1)`,
         n: sql<number | null>`(select max(updated_at) from networks)`,
         // The hub's title, address and language show in every feed; a few hundred bytes.
         h: sql<string | null>`(select value from settings where key = 'hub')`,
@@ -108,5 +125,14 @@ export async function storeVersion(deps: Deps): Promise<string> {
   return `${row?.i ?? 0}.${row?.e ?? 0}.${row?.p ?? 0}.${row?.n ?? 0}.${row?.h ?? ''}`;
 }
 
-type VersionRow = { i: number | null; e: number | null; p: string | null; n: number | null; h: string | null };
-const versionQueries = new WeakMap<object, { get(): VersionRow | undefined | Promise<VersionRow | undefined> }>();
+type VersionRow = {
+  i: number | null;
+  e: number | null;
+  p: string | null;
+  n: number | null;
+  h: string | null;
+};
+const versionQueries = new WeakMap<
+  object,
+  { get(): VersionRow | undefined | Promise<VersionRow | undefined> }
+>();

@@ -38,7 +38,12 @@ adminSubscriberRoutes.get('/subscribers', async (c) => {
     const lines: string[] = [];
     let after = 0;
     for (;;) {
-      const page = await db.orm.select().from(subscribers).where(gt(subscribers.id, after)).orderBy(asc(subscribers.id)).limit(1000);
+      const page = await db.orm
+        .select()
+        .from(subscribers)
+        .where(gt(subscribers.id, after))
+        .orderBy(asc(subscribers.id))
+        .limit(1000);
       if (!page.length) break;
       for (const s of page) {
         const v = view(s);
@@ -47,11 +52,23 @@ adminSubscriberRoutes.get('/subscribers', async (c) => {
       }
       after = page[page.length - 1]!.id;
     }
-    return c.body(lines.join('\r\n') + '\r\n', 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="subscribers.csv"' });
+    return c.body(lines.join('\r\n') + '\r\n', 200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': 'attachment; filename="subscribers.csv"',
+    });
   }
   const after = Number(c.req.query('after') ?? 0);
   const limit = Math.min(1000, Math.max(1, Number(c.req.query('limit') ?? 500)));
-  if (!Number.isInteger(after) || after < 0 || !Number.isFinite(limit)) return c.json({ error: 'bad_request', message: 'after and limit must be whole numbers.' }, 400);
-  const page = await db.orm.select().from(subscribers).where(gt(subscribers.id, after)).orderBy(asc(subscribers.id)).limit(limit);
-  return c.json({ subscribers: page.map(view), next_after: page.length === limit ? page[page.length - 1]!.id : null });
+  if (!Number.isInteger(after) || after < 0 || !Number.isFinite(limit))
+    return c.json({ error: 'bad_request', message: 'after and limit must be whole numbers.' }, 400);
+  const page = await db.orm
+    .select()
+    .from(subscribers)
+    .where(gt(subscribers.id, after))
+    .orderBy(asc(subscribers.id))
+    .limit(limit);
+  return c.json({
+    subscribers: page.map(view),
+    next_after: page.length === limit ? page[page.length - 1]!.id : null,
+  });
 });

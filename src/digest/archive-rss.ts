@@ -4,14 +4,29 @@ import type { DigestRow } from '../db/schema/newsletter.ts';
 import type { DigestContent } from './build.ts';
 import { renderDigest } from './render.ts';
 
-const x = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const x = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export function archiveRss(hub: HubSettings, rows: DigestRow[], names: Map<string, string>): string {
+export function archiveRss(
+  hub: HubSettings,
+  rows: DigestRow[],
+  names: Map<string, string>,
+): string {
   const items = rows
     .filter((r) => r.edition)
     .map((r) => {
       const link = `${hub.baseUrl}/newsletter/archive/${r.id}`;
-      const rendered = renderDigest(r.edition as DigestContent, { lang: hub.language, hubTitle: hub.title, baseUrl: hub.baseUrl, timezone: hub.timezone, date: r.windowEnd }, (s) => names.get(s) ?? s);
+      const rendered = renderDigest(
+        r.edition as DigestContent,
+        {
+          lang: hub.language,
+          hubTitle: hub.title,
+          baseUrl: hub.baseUrl,
+          timezone: hub.timezone,
+          date: r.windowEnd,
+        },
+        (s) => names.get(s) ?? s,
+      );
       // The body of the email without its document shell.
       const body = /<body[^>]*>([\s\S]*)<\/body>/.exec(rendered.html)?.[1] ?? rendered.html;
       return `<item><title>${x(rendered.subject)}</title><link>${x(link)}</link><guid isPermaLink="true">${x(link)}</guid><pubDate>${new Date(r.windowEnd).toUTCString()}</pubDate><description>${x(body)}</description></item>`;

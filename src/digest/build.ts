@@ -68,15 +68,26 @@ export interface BuildInput {
   maxEvents?: number;
 }
 
-const fold = (s: string) => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').trim().toLowerCase();
+const fold = (s: string) =>
+  s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .trim()
+    .toLowerCase();
 
 /**
  * Does something published by `networkSlugs` (with these categories) match the choices?
  * Empty lists mean "everything"; tags match the networks' tags and the story's categories;
  * territories match the networks' territories. All comparisons ignore case and accents.
  */
-export function matchesChoices(choices: DigestChoices, networkSlugs: readonly string[], categories: readonly string[], networks: ReadonlyMap<string, NetworkInfo>): boolean {
-  if (choices.networks.length && !networkSlugs.some((n) => choices.networks.includes(n))) return false;
+export function matchesChoices(
+  choices: DigestChoices,
+  networkSlugs: readonly string[],
+  categories: readonly string[],
+  networks: ReadonlyMap<string, NetworkInfo>,
+): boolean {
+  if (choices.networks.length && !networkSlugs.some((n) => choices.networks.includes(n)))
+    return false;
   const infos = networkSlugs.map((n) => networks.get(n)).filter((x): x is NetworkInfo => !!x);
   if (choices.tags.length) {
     const wanted = new Set(choices.tags.map(fold));
@@ -108,12 +119,18 @@ export function buildDigest(input: BuildInput): DigestContent | null {
     .sort((a, b) => a.start - b.start || a.id.localeCompare(b.id))
     .slice(0, maxEvents);
   if (!stories.length && !events.length) return null;
-  if (!stories.length && input.since !== undefined && !events.some((e) => (e.firstSeenAt ?? Infinity) > input.since!)) return null;
+  if (
+    !stories.length &&
+    input.since !== undefined &&
+    !events.some((e) => (e.firstSeenAt ?? Infinity) > input.since!)
+  )
+    return null;
   const byNetwork = new Map<string, StoryGroup>();
   for (const s of stories) {
     const key = s.networks[0] ?? '';
     let g = byNetwork.get(key);
-    if (!g) byNetwork.set(key, (g = { key, title: input.networks.get(key)?.name ?? key, stories: [] }));
+    if (!g)
+      byNetwork.set(key, (g = { key, title: input.networks.get(key)?.name ?? key, stories: [] }));
     g.stories.push(s);
   }
   const groups = [...byNetwork.values()].sort((a, b) => a.title.localeCompare(b.title, 'fr'));
@@ -130,6 +147,10 @@ export function periodMs(frequency: 'daily' | 'weekly'): number {
 export const DUE_SLACK_MS = 3 * 3600_000;
 
 /** Where a subscriber's story window starts: their last digest, or one period before they confirmed. */
-export function windowStart(s: { lastDigestAt: number | null; confirmedAt: number; frequency: 'daily' | 'weekly' }): number {
+export function windowStart(s: {
+  lastDigestAt: number | null;
+  confirmedAt: number;
+  frequency: 'daily' | 'weekly';
+}): number {
   return s.lastDigestAt ?? s.confirmedAt - periodMs(s.frequency);
 }

@@ -25,7 +25,13 @@ const keys = new Map<string, Promise<CryptoKey>>();
 export async function hmac(secret: string, data: string): Promise<string> {
   let key = keys.get(secret);
   if (!key) {
-    key = crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    key = crypto.subtle.importKey(
+      'raw',
+      enc.encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
     keys.set(secret, key);
   }
   return base64url(new Uint8Array(await crypto.subtle.sign('HMAC', await key, enc.encode(data))));

@@ -8,11 +8,18 @@ import type { EventsLoader } from './sources.ts';
 const MAX_EVENTS = 200;
 
 export const agendaEvents: EventsLoader = async (deps, from, to) => {
-  const list = await listOccurrences(deps, { from: new Date(from), to: new Date(to), limit: MAX_EVENTS });
+  const list = await listOccurrences(deps, {
+    from: new Date(from),
+    to: new Date(to),
+    limit: MAX_EVENTS,
+  });
   const ids = [...new Set(list.map((o) => o.eventId))];
   const seen = new Map<string, number>();
   for (let i = 0; i < ids.length; i += 90) {
-    const rows = await deps.db.orm.select({ id: events.id, firstSeenAt: events.firstSeenAt }).from(events).where(inArray(events.id, ids.slice(i, i + 90)));
+    const rows = await deps.db.orm
+      .select({ id: events.id, firstSeenAt: events.firstSeenAt })
+      .from(events)
+      .where(inArray(events.id, ids.slice(i, i + 90)));
     for (const r of rows) seen.set(r.id, r.firstSeenAt);
   }
   return list.map((o) => ({

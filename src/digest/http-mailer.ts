@@ -9,8 +9,15 @@
  */
 import type { MailMessage, Mailer, SendResult } from '../deps.ts';
 
-export function httpMailer(opts: { url: string; key: string; from: string; fetch?: typeof fetch; timeoutMs?: number }): Mailer {
-  const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+export function httpMailer(opts: {
+  url: string;
+  key: string;
+  from: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}): Mailer {
+  const doFetch =
+    opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   return {
     async send(m: MailMessage): Promise<SendResult> {
       let res: Response;
@@ -18,11 +25,22 @@ export function httpMailer(opts: { url: string; key: string; from: string; fetch
         res = await doFetch(opts.url, {
           method: 'POST',
           headers: { authorization: `Bearer ${opts.key}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ from: m.from ?? opts.from, to: [m.to], subject: m.subject, html: m.html, text: m.text, headers: m.headers }),
+          body: JSON.stringify({
+            from: m.from ?? opts.from,
+            to: [m.to],
+            subject: m.subject,
+            html: m.html,
+            text: m.text,
+            headers: m.headers,
+          }),
           signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
         });
       } catch (err) {
-        return { ok: false, permanent: false, error: `mail API unreachable: ${String((err as Error)?.message ?? err)}` };
+        return {
+          ok: false,
+          permanent: false,
+          error: `mail API unreachable: ${String((err as Error)?.message ?? err)}`,
+        };
       }
       const body = (await res.text().catch(() => '')).slice(0, 300);
       if (res.ok) {
@@ -32,7 +50,8 @@ export function httpMailer(opts: { url: string; key: string; from: string; fetch
         } catch {}
         return { ok: true, messageId: id };
       }
-      const permanent = res.status >= 400 && res.status < 500 && res.status !== 429 && res.status !== 408;
+      const permanent =
+        res.status >= 400 && res.status < 500 && res.status !== 429 && res.status !== 408;
       return { ok: false, permanent, error: `mail API ${res.status}: ${body}` };
     },
   };

@@ -16,7 +16,10 @@ export interface Preview {
 }
 
 /** Counts due subscribers and non-empty digests, page by page. */
-export async function previewRun(deps: Deps, loadEvents: EventsLoader = agendaEvents): Promise<Preview> {
+export async function previewRun(
+  deps: Deps,
+  loadEvents: EventsLoader = agendaEvents,
+): Promise<Preview> {
   const now = deps.clock.now().getTime();
   const networks = await loadNetworks(deps);
   const events = await loadEvents(deps, now, now + EVENTS_AHEAD_MS);
@@ -24,7 +27,12 @@ export async function previewRun(deps: Deps, loadEvents: EventsLoader = agendaEv
   const out: Preview = { due: 0, wouldSend: 0 };
   let cursor = 0;
   for (;;) {
-    const page = await deps.db.orm.select().from(subscribers).where(and(dueAt(now), gt(subscribers.id, cursor))).orderBy(asc(subscribers.id)).limit(500);
+    const page = await deps.db.orm
+      .select()
+      .from(subscribers)
+      .where(and(dueAt(now), gt(subscribers.id, cursor)))
+      .orderBy(asc(subscribers.id))
+      .limit(500);
     if (!page.length) break;
     for (const s of page) {
       const since = windowStart(s);
@@ -42,13 +50,42 @@ export async function previewRun(deps: Deps, loadEvents: EventsLoader = agendaEv
  * The edition as someone following everything would get it now (stories since the last
  * digest), addressed to `to`, with no personal links: for checking how a digest looks.
  */
-export async function previewMessage(deps: Deps, to: string, loadEvents: EventsLoader = agendaEvents): Promise<MailMessage | null> {
+export async function previewMessage(
+  deps: Deps,
+  to: string,
+  loadEvents: EventsLoader = agendaEvents,
+): Promise<MailMessage | null> {
   const now = deps.clock.now().getTime();
   const hub = await readHubSettings(deps.db, deps.config.baseUrl);
-  const [prev] = await deps.db.orm.select({ windowEnd: digests.windowEnd }).from(digests).orderBy(desc(digests.id)).limit(1);
+  const [prev] = await deps.db.orm
+    .select({ windowEnd: digests.windowEnd })
+    .from(digests)
+    .orderBy(desc(digests.id))
+    .limit(1);
   const networks = await loadNetworks(deps);
-  const content = buildDigest({ stories: await loadStories(deps, prev?.windowEnd ?? now - periodMs('weekly'), now), events: await loadEvents(deps, now, now + EVENTS_AHEAD_MS), networks, choices: allChoices });
+  const content = buildDigest({
+    stories: await loadStories(deps, prev?.windowEnd ?? now - periodMs('weekly'), now),
+    events: await loadEvents(deps, now, now + EVENTS_AHEAD_MS),
+    networks,
+    choices: allChoices,
+  });
   if (!content) return null;
-  const r = renderDigest(content, { lang: hub.language, hubTitle: hub.title, baseUrl: hub.baseUrl, timezone: hub.timezone, date: now }, (s) => networks.get(s)?.name ?? s);
-  return { to, subject: `[${hub.language === 'fr' ? 'Aperçu' : 'Preview'}] ${r.subject}`, html: r.html, text: r.text, headers: {} };
+  const r = renderDigest(
+    content,
+    {
+      lang: hub.language,
+      hubTitle: hub.title,
+      baseUrl: hub.baseUrl,
+      timezone: hub.timezone,
+      date: now,
+    },
+    (s) => networks.get(s)?.name ?? s,
+  );
+  return {
+    to,
+    subject: `[${hub.language === 'fr' ? 'Aperçu' : 'Preview'}] ${r.subject}`,
+    html: r.html,
+    text: r.text,
+    headers: {},
+  };
 }

@@ -20,7 +20,12 @@ export interface RenderContext {
 const messages = {
   fr: {
     subject: (hub: string, date: string) => `${hub} — la lettre du ${date}`,
-    intro: (n: number) => (n === 0 ? 'Pas de nouvel article cette fois-ci.' : n === 1 ? '1 nouvel article des réseaux.' : `${n} nouveaux articles des réseaux.`),
+    intro: (n: number) =>
+      n === 0
+        ? 'Pas de nouvel article cette fois-ci.'
+        : n === 1
+          ? '1 nouvel article des réseaux.'
+          : `${n} nouveaux articles des réseaux.`,
     news: 'Actualités',
     events: 'Agenda des prochaines semaines',
     alsoIn: 'aussi publié par',
@@ -29,11 +34,17 @@ const messages = {
     unsubscribe: 'Se désabonner',
     archive: 'Lettres précédentes',
     colon: '\u202f: ',
-    why: (hub: string) => `Vous recevez cette lettre parce que vous vous êtes inscrit·e sur ${hub}.`,
+    why: (hub: string) =>
+      `Vous recevez cette lettre parce que vous vous êtes inscrit·e sur ${hub}.`,
   },
   en: {
     subject: (hub: string, date: string) => `${hub} — newsletter of ${date}`,
-    intro: (n: number) => (n === 0 ? 'No new story this time.' : n === 1 ? '1 new story from the networks.' : `${n} new stories from the networks.`),
+    intro: (n: number) =>
+      n === 0
+        ? 'No new story this time.'
+        : n === 1
+          ? '1 new story from the networks.'
+          : `${n} new stories from the networks.`,
     news: 'News',
     events: 'Coming weeks',
     alsoIn: 'also published by',
@@ -51,7 +62,10 @@ function fmt(lang: string, timeZone: string, kind: 'date' | 'datetime'): Intl.Da
   const key = `${lang}|${timeZone}|${kind}`;
   let f = formatters.get(key);
   if (!f) {
-    const opts: Intl.DateTimeFormatOptions = kind === 'date' ? { dateStyle: 'full', timeZone } : { dateStyle: 'full', timeStyle: 'short', timeZone };
+    const opts: Intl.DateTimeFormatOptions =
+      kind === 'date'
+        ? { dateStyle: 'full', timeZone }
+        : { dateStyle: 'full', timeStyle: 'short', timeZone };
     formatters.set(key, (f = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', opts)));
   }
   return f;
@@ -63,11 +77,23 @@ export function formatDay(ms: number, lang: 'fr' | 'en', timeZone: string): stri
 }
 
 /** When an event happens, in the hub's zone; an all-day event keeps its calendar date (read in its own zone). */
-export function formatEventTime(e: Pick<DigestEvent, 'start' | 'allDay' | 'timezone'>, lang: 'fr' | 'en', timeZone: string): string {
-  return e.allDay ? `${fmt(lang, e.timezone || timeZone, 'date').format(e.start)} (${messages[lang].allDay})` : fmt(lang, timeZone, 'datetime').format(e.start);
+export function formatEventTime(
+  e: Pick<DigestEvent, 'start' | 'allDay' | 'timezone'>,
+  lang: 'fr' | 'en',
+  timeZone: string,
+): string {
+  return e.allDay
+    ? `${fmt(lang, e.timezone || timeZone, 'date').format(e.start)} (${messages[lang].allDay})`
+    : fmt(lang, timeZone, 'datetime').format(e.start);
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const esc = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 /** Only http(s) links are kept: a javascript: or data: URL from a feed never reaches a mailbox. */
 const safeUrl = (u: string | null) => (u && /^https?:\/\//i.test(u) ? u : null);
 
@@ -77,7 +103,11 @@ export interface RenderedDigest {
   text: string;
 }
 
-export function renderDigest(content: DigestContent, ctx: RenderContext, networkName: (slug: string) => string): RenderedDigest {
+export function renderDigest(
+  content: DigestContent,
+  ctx: RenderContext,
+  networkName: (slug: string) => string,
+): RenderedDigest {
   const m = messages[ctx.lang];
   const day = formatDay(ctx.date, ctx.lang, ctx.timezone);
   const subject = m.subject(ctx.hubTitle, day);
@@ -93,19 +123,27 @@ export function renderDigest(content: DigestContent, ctx: RenderContext, network
     `<tr><td style="padding:20px 24px 8px 24px"><h1 class="accent" style="margin:0;font-size:24px;color:#7a1f5c">${esc(ctx.hubTitle)}</h1><p class="muted" style="margin:4px 0 0 0;color:#555555">${esc(day)}</p><p style="margin:12px 0 0 0">${esc(m.intro(content.storyCount))}</p></td></tr>`,
   );
   if (content.groups.length) {
-    html.push(`<tr><td style="padding:16px 24px 0 24px"><h2 style="margin:0;font-size:20px">${esc(m.news)}</h2></td></tr>`);
+    html.push(
+      `<tr><td style="padding:16px 24px 0 24px"><h2 style="margin:0;font-size:20px">${esc(m.news)}</h2></td></tr>`,
+    );
     text.push(`== ${m.news} ==`, '');
     for (const g of content.groups) {
-      html.push(`<tr><td style="padding:12px 24px 0 24px"><h3 class="accent" style="margin:0;font-size:17px;color:#7a1f5c;border-bottom:1px solid #dddddd;padding-bottom:4px">${esc(g.title)}</h3></td></tr>`);
+      html.push(
+        `<tr><td style="padding:12px 24px 0 24px"><h3 class="accent" style="margin:0;font-size:17px;color:#7a1f5c;border-bottom:1px solid #dddddd;padding-bottom:4px">${esc(g.title)}</h3></td></tr>`,
+      );
       text.push(`-- ${g.title} --`);
       for (const s of g.stories) {
         const url = safeUrl(s.url);
         const others = s.networks.slice(1).map(networkName);
-        const title = url ? `<a href="${esc(url)}" style="${A};font-weight:bold">${esc(s.title)}</a>` : `<strong>${esc(s.title)}</strong>`;
+        const title = url
+          ? `<a href="${esc(url)}" style="${A};font-weight:bold">${esc(s.title)}</a>`
+          : `<strong>${esc(s.title)}</strong>`;
         html.push(
           `<tr><td style="padding:8px 24px 0 24px"><p style="margin:0">${title}</p>`,
           s.summary ? `<p style="margin:2px 0 0 0">${esc(s.summary)}</p>` : '',
-          others.length ? `<p class="muted" style="margin:2px 0 0 0;font-size:14px;color:#555555">${esc(m.alsoIn)} ${esc(others.join(', '))}</p>` : '',
+          others.length
+            ? `<p class="muted" style="margin:2px 0 0 0;font-size:14px;color:#555555">${esc(m.alsoIn)} ${esc(others.join(', '))}</p>`
+            : '',
           '</td></tr>',
         );
         text.push(`* ${s.title}`);
@@ -117,16 +155,22 @@ export function renderDigest(content: DigestContent, ctx: RenderContext, network
     }
   }
   if (content.events.length) {
-    html.push(`<tr><td style="padding:20px 24px 0 24px"><h2 style="margin:0;font-size:20px">${esc(m.events)}</h2></td></tr>`);
+    html.push(
+      `<tr><td style="padding:20px 24px 0 24px"><h2 style="margin:0;font-size:20px">${esc(m.events)}</h2></td></tr>`,
+    );
     text.push(`== ${m.events} ==`, '');
     for (const e of content.events) {
       const when = formatEventTime(e, ctx.lang, ctx.timezone);
       const url = safeUrl(e.url) ?? `${ctx.baseUrl}/events/${encodeURIComponent(e.id)}`;
-      const where = [e.location, e.networks.map(networkName).join(', ')].filter(Boolean).join(' · ');
+      const where = [e.location, e.networks.map(networkName).join(', ')]
+        .filter(Boolean)
+        .join(' · ');
       html.push(
         `<tr><td style="padding:8px 24px 0 24px"><p style="margin:0"><a href="${esc(url)}" style="${A};font-weight:bold">${esc(e.title)}</a></p>`,
         `<p style="margin:2px 0 0 0">${esc(when)}</p>`,
-        where ? `<p class="muted" style="margin:2px 0 0 0;font-size:14px;color:#555555">${esc(where)}</p>` : '',
+        where
+          ? `<p class="muted" style="margin:2px 0 0 0;font-size:14px;color:#555555">${esc(where)}</p>`
+          : '',
         '</td></tr>',
       );
       text.push(`* ${e.title}`, `  ${when}`);

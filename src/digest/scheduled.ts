@@ -13,13 +13,27 @@ import type { EventsLoader } from './sources.ts';
 /** The hourly trigger in wrangler.toml that drives digests. */
 export const DIGEST_TRIGGER = '5 * * * *';
 
-export async function digestTick(deps: Deps, scheduledTime: number, loadEvents?: EventsLoader): Promise<RunSummary | null> {
+export async function digestTick(
+  deps: Deps,
+  scheduledTime: number,
+  loadEvents?: EventsLoader,
+): Promise<RunSummary | null> {
   if (!deps.mailer) {
     deps.log.warn('digests off: no mailer (set HUB_MAIL_API_KEY)');
     return null;
   }
   const hub = await readHubSettings(deps.db, deps.config.baseUrl);
-  const startNew = cronFiredBetween(deps.config.digestCron, scheduledTime - 3600_000, scheduledTime, hub.timezone);
+  const startNew = cronFiredBetween(
+    deps.config.digestCron,
+    scheduledTime - 3600_000,
+    scheduledTime,
+    hub.timezone,
+  );
   // Leave room before the invocation's limit: what is not sent now is resumed next hour.
-  return runDigests(deps, { startNew, loadEvents, concurrency: 6, deadline: Date.now() + 10 * 60_000 });
+  return runDigests(deps, {
+    startNew,
+    loadEvents,
+    concurrency: 6,
+    deadline: Date.now() + 10 * 60_000,
+  });
 }

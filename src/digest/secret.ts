@@ -17,7 +17,10 @@ export function newsletterSecret(deps: Deps): Promise<string> {
   if (!p) {
     p = (async () => {
       // Insert-if-absent then read back: two processes racing agree on the first writer's key.
-      await deps.db.orm.insert(settings).values({ key: KEY, value: randomToken(32) }).onConflictDoNothing();
+      await deps.db.orm
+        .insert(settings)
+        .values({ key: KEY, value: randomToken(32) })
+        .onConflictDoNothing();
       const [row] = await deps.db.orm.select().from(settings).where(eq(settings.key, KEY));
       return row!.value;
     })();

@@ -14,11 +14,27 @@
  *   duplicate is the lesser harm.
  */
 import { and, asc, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
-import { deliveries, digests, subscribers, type DigestRow, type SubscriberRow } from '../db/schema/index.ts';
+import {
+  deliveries,
+  digests,
+  subscribers,
+  type DigestRow,
+  type SubscriberRow,
+} from '../db/schema/index.ts';
 import { commitNow, rowsPerInsert } from '../db/client.ts';
 import { readHubSettings, type HubSettings } from '../db/hub-settings.ts';
 import type { Deps, MailMessage, SendResult } from '../deps.ts';
-import { allChoices, buildDigest, DUE_SLACK_MS, periodMs, windowStart, type DigestContent, type DigestEvent, type DigestStory, type NetworkInfo } from './build.ts';
+import {
+  allChoices,
+  buildDigest,
+  DUE_SLACK_MS,
+  periodMs,
+  windowStart,
+  type DigestContent,
+  type DigestEvent,
+  type DigestStory,
+  type NetworkInfo,
+} from './build.ts';
 import { renderDigest } from './render.ts';
 import { EVENTS_AHEAD_MS, loadNetworks, loadStories, type EventsLoader } from './sources.ts';
 import { tokenFor, purgeExpiredRequests, purgeUnsubscribed } from './subscriptions.ts';
@@ -61,13 +77,27 @@ export interface RunSummary {
 
 /** Builds, sends and records the digests that are due. Safe to run concurrently with a crash's leftovers. */
 export async function runDigests(deps: Deps, opts: RunOptions = {}): Promise<RunSummary> {
-  if (!deps.mailer) throw new Error('No mailer configured: set HUB_SMTP_URL (Node) or the mail API (Workers).');
+  if (!deps.mailer)
+    throw new Error('No mailer configured: set HUB_SMTP_URL (Node) or the mail API (Workers).');
   const now = deps.clock.now().getTime();
   await housekeeping(deps, now);
-  const summary: RunSummary = { digestId: null, created: false, sent: 0, skipped: 0, failedTemp: 0, failedPerm: 0, remaining: 0, nextRetryAt: null };
+  const summary: RunSummary = {
+    digestId: null,
+    created: false,
+    sent: 0,
+    skipped: 0,
+    failedTemp: 0,
+    failedPerm: 0,
+    remaining: 0,
+    nextRetryAt: null,
+  };
   const hub = await readHubSettings(deps.db, deps.config.baseUrl);
   // Leftovers first (retries, a crashed run), then a new digest if the schedule asks for one.
-  const open = await deps.db.orm.select().from(digests).where(eq(digests.status, 'open')).orderBy(asc(digests.id));
+  const open = await deps.db.orm
+    .select()
+    .from(digests)
+    .where(eq(digests.status, 'open'))
+    .orderBy(asc(digests.id));
   for (const digest of open) await processDigest(deps, digest, hub, now, opts, summary);
   if (opts.startNew !== false) {
     const digest = await openDigest(deps, now, opts.loadEvents ?? agendaEvents);
@@ -79,7 +109,14 @@ export async function runDigests(deps: Deps, opts: RunOptions = {}): Promise<Run
   return summary;
 }
 
-async function processDigest(deps: Deps, digest: DigestRow, hub: HubSettings, now: number, opts: RunOptions, summary: RunSummary): Promise<void> {
+async function processDigest(
+  deps: Deps,
+  digest: DigestRow,
+  hub: HubSettings,
+  now: number,
+  opts: RunOptions,
+  summary: RunSummary,
+): Promise<void> {
   summary.digestId = digest.id;
   if (!digest.enqueuedAt) await enqueue(deps, digest, hub);
   await deliver(deps, digest, hub, now, opts, summary);
@@ -112,18 +149,48 @@ export function dueAt(at: number) {
 }
 
 /** Creates the digest row (with its public edition) when at least one subscriber is due. */
-async function openDigest(deps: Deps, now: number, loadEvents: EventsLoader): Promise<DigestRow | null> {
-  const [due] = await deps.db.orm.select({ id: subscribers.id }).from(subscribers).where(dueAt(now)).limit(1);
+async function openDigest(
+  deps: Deps,
+  now: number,
+  loadEvents: EventsLoader,
+): Promise<DigestRow | null> {
+  const [due] = await deps.db.orm
+    .select({ id: subscribers.id })
+    .from(subscribers)
+    .where(dueAt(now))
+    .limit(1);
   if (!due) return null;
-  const [prev] = await deps.db.orm.select({ windowEnd: digests.windowEnd }).from(digests).orderBy(sql`${digests.id} desc`).limit(1);
+  const [prev] = await deps.db.orm
+    .select({ windowEnd: digests.windowEnd })
+    .from(digests)
+    .orderBy(sql`${digests.id} desc`)
+    .limit(1);
   const start = prev?.windowEnd ?? now - periodMs('weekly');
   const networks = await loadNetworks(deps);
-  const edition = buildDigest({ stories: await loadStories(deps, start, now), events: await loadEvents(deps, now, now + EVENTS_AHEAD_MS), networks, choices: allChoices, maxStories: 300, maxEvents: 50 });
+  const edition = buildDigest({
+    stories: await loadStories(deps, start, now),
+    events: await loadEvents(deps, now, now + EVENTS_AHEAD_MS),
+    networks,
+    choices: allChoices,
+    maxStories: 300,
+    maxEvents: 50,
+  });
   const [row] = await deps.db.orm
     .insert(digests)
-    .values({ windowStart: start, windowEnd: now, edition, storyCount: edition?.storyCount ?? 0, eventCount: edition?.events.length ?? 0, createdAt: now })
+    .values({
+      windowStart: start,
+      windowEnd: now,
+      edition,
+      storyCount: edition?.storyCount ?? 0,
+      eventCount: edition?.events.length ?? 0,
+      createdAt: now,
+    })
     .returning();
-  deps.log.info('digest opened', { digest: row!.id, stories: row!.storyCount, events: row!.eventCount });
+  deps.log.info('digest opened', {
+    digest: row!.id,
+    stories: row!.storyCount,
+    events: row!.eventCount,
+  });
   return row!;
 }
 
@@ -142,21 +209,40 @@ async function enqueue(deps: Deps, digest: DigestRow, hub: HubSettings): Promise
     if (!page.length) break;
     const statements = [];
     for (let i = 0; i < page.length; i += chunk) {
-      const rows = page.slice(i, i + chunk).map((s) => ({ digestId: digest.id, subscriberId: s.id, state: 'pending' as const, messageId: `<digest-${digest.id}.${s.id}@${host}>` }));
+      const rows = page.slice(i, i + chunk).map((s) => ({
+        digestId: digest.id,
+        subscriberId: s.id,
+        state: 'pending' as const,
+        messageId: `<digest-${digest.id}.${s.id}@${host}>`,
+      }));
       statements.push(deps.db.orm.insert(deliveries).values(rows).onConflictDoNothing());
     }
     await deps.db.batch(statements);
     cursor = page[page.length - 1]!.id;
   }
-  await deps.db.orm.update(digests).set({ enqueuedAt: deps.clock.now().getTime() }).where(eq(digests.id, digest.id));
+  await deps.db.orm
+    .update(digests)
+    .set({ enqueuedAt: deps.clock.now().getTime() })
+    .where(eq(digests.id, digest.id));
 }
 
 type Todo = { delivery: typeof deliveries.$inferSelect; subscriber: SubscriberRow | null };
 
-async function deliver(deps: Deps, digest: DigestRow, hub: HubSettings, now: number, opts: RunOptions, summary: RunSummary): Promise<void> {
+async function deliver(
+  deps: Deps,
+  digest: DigestRow,
+  hub: HubSettings,
+  now: number,
+  opts: RunOptions,
+  summary: RunSummary,
+): Promise<void> {
   const staleBefore = opts.takeover ? Number.MAX_SAFE_INTEGER : now - STALE_CLAIM_MS;
   const networks = await loadNetworks(deps);
-  const events: DigestEvent[] = await (opts.loadEvents ?? agendaEvents)(deps, digest.windowEnd, digest.windowEnd + EVENTS_AHEAD_MS);
+  const events: DigestEvent[] = await (opts.loadEvents ?? agendaEvents)(
+    deps,
+    digest.windowEnd,
+    digest.windowEnd + EVENTS_AHEAD_MS,
+  );
   const stories = storyCache(deps, digest.windowEnd);
   const concurrency = opts.concurrency ?? 8;
   let cursor = 0;
@@ -171,7 +257,11 @@ async function deliver(deps: Deps, digest: DigestRow, hub: HubSettings, now: num
         and(
           eq(d.digestId, digest.id),
           gt(d.id, cursor),
-          or(eq(d.state, 'pending'), and(eq(d.state, 'failed_temp'), lte(d.nextAttemptAt, now)), and(eq(d.state, 'sending'), sql`${d.claimedAt} < ${staleBefore}`)),
+          or(
+            eq(d.state, 'pending'),
+            and(eq(d.state, 'failed_temp'), lte(d.nextAttemptAt, now)),
+            and(eq(d.state, 'sending'), sql`${d.claimedAt} < ${staleBefore}`),
+          ),
         ),
       )
       .orderBy(asc(d.id))
@@ -213,7 +303,8 @@ async function deliverOne(
   summary: RunSummary,
 ): Promise<void> {
   const now = deps.clock.now().getTime();
-  const setDelivery = (values: Partial<typeof deliveries.$inferInsert>) => deps.db.orm.update(deliveries).set(values).where(eq(deliveries.id, delivery.id));
+  const setDelivery = (values: Partial<typeof deliveries.$inferInsert>) =>
+    deps.db.orm.update(deliveries).set(values).where(eq(deliveries.id, delivery.id));
   // Unsubscribed, bounced or purged since the row was queued: nothing to send.
   if (!subscriber || subscriber.status !== 'active') {
     await setDelivery({ state: 'skipped', lastError: 'not active' });
@@ -221,13 +312,25 @@ async function deliverOne(
     return;
   }
   const since = windowStart(subscriber);
-  const content = buildDigest({ stories: await stories(since), events, networks, choices: subscriber.choices, since });
+  const content = buildDigest({
+    stories: await stories(since),
+    events,
+    networks,
+    choices: subscriber.choices,
+    since,
+  });
   if (!content) {
     // Nothing matched in the whole window, so moving the window on loses nothing (and the
     // subscriber is not "due" again at every run).
     await deps.db.batch([
-      deps.db.orm.update(deliveries).set({ state: 'skipped', lastError: 'empty' }).where(eq(deliveries.id, delivery.id)),
-      deps.db.orm.update(subscribers).set({ lastDigestAt: digest.windowEnd }).where(eq(subscribers.id, subscriber.id)),
+      deps.db.orm
+        .update(deliveries)
+        .set({ state: 'skipped', lastError: 'empty' })
+        .where(eq(deliveries.id, delivery.id)),
+      deps.db.orm
+        .update(subscribers)
+        .set({ lastDigestAt: digest.windowEnd })
+        .where(eq(subscribers.id, subscriber.id)),
     ]);
     summary.skipped++;
     return;
@@ -236,7 +339,13 @@ async function deliverOne(
   const claimed = await deps.db.orm
     .update(deliveries)
     .set({ state: 'sending', claimedAt: now, attempts: delivery.attempts + 1 })
-    .where(and(eq(deliveries.id, delivery.id), eq(deliveries.state, delivery.state), eq(deliveries.attempts, delivery.attempts)))
+    .where(
+      and(
+        eq(deliveries.id, delivery.id),
+        eq(deliveries.state, delivery.state),
+        eq(deliveries.attempts, delivery.attempts),
+      ),
+    )
     .returning({ id: deliveries.id });
   if (!claimed.length) return;
   // Claim and state are durable before and after the SMTP transaction, even when a pull's
@@ -244,7 +353,15 @@ async function deliverOne(
   commitNow(deps.db);
   let result: SendResult;
   try {
-    const message = await digestMessage(deps, hub, digest, subscriber, content, networks, delivery.messageId);
+    const message = await digestMessage(
+      deps,
+      hub,
+      digest,
+      subscriber,
+      content,
+      networks,
+      delivery.messageId,
+    );
     result = await deps.mailer!.send(message);
   } catch (err) {
     // A bug or an outage here must not stop the run nor leave the row claimed: retry later.
@@ -252,33 +369,80 @@ async function deliverOne(
   }
   if (result.ok) {
     await deps.db.batch([
-      deps.db.orm.update(deliveries).set({ state: 'sent', sentAt: deps.clock.now().getTime(), lastError: null }).where(eq(deliveries.id, delivery.id)),
-      deps.db.orm.update(subscribers).set({ lastDigestAt: digest.windowEnd }).where(eq(subscribers.id, subscriber.id)),
+      deps.db.orm
+        .update(deliveries)
+        .set({ state: 'sent', sentAt: deps.clock.now().getTime(), lastError: null })
+        .where(eq(deliveries.id, delivery.id)),
+      deps.db.orm
+        .update(subscribers)
+        .set({ lastDigestAt: digest.windowEnd })
+        .where(eq(subscribers.id, subscriber.id)),
     ]);
     commitNow(deps.db);
     summary.sent++;
   } else if (result.permanent) {
     await deps.db.batch([
-      deps.db.orm.update(deliveries).set({ state: 'failed_perm', lastError: result.error.slice(0, 500) }).where(eq(deliveries.id, delivery.id)),
-      deps.db.orm.update(subscribers).set({ status: 'bounced', bouncedAt: now, bounceReason: result.error.slice(0, 500), updatedAt: now }).where(eq(subscribers.id, subscriber.id)),
+      deps.db.orm
+        .update(deliveries)
+        .set({ state: 'failed_perm', lastError: result.error.slice(0, 500) })
+        .where(eq(deliveries.id, delivery.id)),
+      deps.db.orm
+        .update(subscribers)
+        .set({
+          status: 'bounced',
+          bouncedAt: now,
+          bounceReason: result.error.slice(0, 500),
+          updatedAt: now,
+        })
+        .where(eq(subscribers.id, subscriber.id)),
     ]);
-    deps.log.warn('digest bounced: address stopped', { subscriber: subscriber.id, error: result.error });
+    deps.log.warn('digest bounced: address stopped', {
+      subscriber: subscriber.id,
+      error: result.error,
+    });
     summary.failedPerm++;
   } else if (delivery.attempts + 1 >= MAX_ATTEMPTS) {
-    await setDelivery({ state: 'failed_perm', lastError: `gave up after ${delivery.attempts + 1} attempts: ${result.error}`.slice(0, 500) });
+    await setDelivery({
+      state: 'failed_perm',
+      lastError: `gave up after ${delivery.attempts + 1} attempts: ${result.error}`.slice(0, 500),
+    });
     summary.failedPerm++;
   } else {
-    await setDelivery({ state: 'failed_temp', nextAttemptAt: now + retryDelayMs(delivery.attempts + 1), lastError: result.error.slice(0, 500) });
+    await setDelivery({
+      state: 'failed_temp',
+      nextAttemptAt: now + retryDelayMs(delivery.attempts + 1),
+      lastError: result.error.slice(0, 500),
+    });
     summary.failedTemp++;
   }
 }
 
 /** The message for one subscriber: signed links, one-click unsubscribe headers, stable Message-ID. */
-export async function digestMessage(deps: Deps, hub: HubSettings, digest: Pick<DigestRow, 'id' | 'windowEnd'>, subscriber: SubscriberRow, content: DigestContent, networks: Map<string, NetworkInfo>, messageId: string): Promise<MailMessage> {
+export async function digestMessage(
+  deps: Deps,
+  hub: HubSettings,
+  digest: Pick<DigestRow, 'id' | 'windowEnd'>,
+  subscriber: SubscriberRow,
+  content: DigestContent,
+  networks: Map<string, NetworkInfo>,
+  messageId: string,
+): Promise<MailMessage> {
   const token = await tokenFor(deps, subscriber);
   const unsubscribeUrl = `${hub.baseUrl}/newsletter/unsubscribe/${token}`;
   const preferencesUrl = `${hub.baseUrl}/newsletter/preferences/${token}`;
-  const r = renderDigest(content, { lang: subscriber.lang, hubTitle: hub.title, baseUrl: hub.baseUrl, timezone: hub.timezone, date: digest.windowEnd, preferencesUrl, unsubscribeUrl }, (slug) => networks.get(slug)?.name ?? slug);
+  const r = renderDigest(
+    content,
+    {
+      lang: subscriber.lang,
+      hubTitle: hub.title,
+      baseUrl: hub.baseUrl,
+      timezone: hub.timezone,
+      date: digest.windowEnd,
+      preferencesUrl,
+      unsubscribeUrl,
+    },
+    (slug) => networks.get(slug)?.name ?? slug,
+  );
   const host = new URL(hub.baseUrl).hostname;
   return {
     to: subscriber.email,
@@ -297,13 +461,33 @@ export async function digestMessage(deps: Deps, hub: HubSettings, digest: Pick<D
 }
 
 /** Counts what is left; a digest with nothing left to try is done. */
-async function finish(deps: Deps, digest: DigestRow, now: number, summary: RunSummary): Promise<void> {
+async function finish(
+  deps: Deps,
+  digest: DigestRow,
+  now: number,
+  summary: RunSummary,
+): Promise<void> {
   const [left] = await deps.db.orm
-    .select({ n: sql<number>`count(*)`, next: sql<number | null>`min(case when ${deliveries.state} = 'failed_temp' then ${deliveries.nextAttemptAt} end)` })
+    .select({
+      n: sql<number>`count(*)`,
+      next: sql<
+        number | null
+      >`min(case when ${deliveries.state} = 'failed_temp' then ${deliveries.nextAttemptAt} end)`,
+    })
     .from(deliveries)
-    .where(and(eq(deliveries.digestId, digest.id), inArray(deliveries.state, ['pending', 'sending', 'failed_temp'])));
+    .where(
+      and(
+        eq(deliveries.digestId, digest.id),
+        inArray(deliveries.state, ['pending', 'sending', 'failed_temp']),
+      ),
+    );
   const remaining = Number(left?.n ?? 0);
   summary.remaining = remaining;
-  if (left?.next != null) summary.nextRetryAt = Math.min(summary.nextRetryAt ?? Infinity, Number(left.next));
-  if (remaining === 0) await deps.db.orm.update(digests).set({ status: 'done', finishedAt: now }).where(eq(digests.id, digest.id));
+  if (left?.next != null)
+    summary.nextRetryAt = Math.min(summary.nextRetryAt ?? Infinity, Number(left.next));
+  if (remaining === 0)
+    await deps.db.orm
+      .update(digests)
+      .set({ status: 'done', finishedAt: now })
+      .where(eq(digests.id, digest.id));
 }

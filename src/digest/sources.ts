@@ -32,14 +32,29 @@ export function shortText(html: string | null): string {
  * Stories the hub first saw in (since, until]: the hub's own arrival time, so a story
  * published with an old date but pulled late still reaches the next digest, once.
  */
-export async function loadStories(deps: Deps, since: number, until: number): Promise<DigestStory[]> {
+export async function loadStories(
+  deps: Deps,
+  since: number,
+  until: number,
+): Promise<DigestStory[]> {
   const rows = await deps.db.orm
-    .select({ id: items.id, title: items.title, url: items.url, summary: items.summary, contentHtml: items.contentHtml, categories: items.categories, publishedAt: items.publishedAt })
+    .select({
+      id: items.id,
+      title: items.title,
+      url: items.url,
+      summary: items.summary,
+      contentHtml: items.contentHtml,
+      categories: items.categories,
+      publishedAt: items.publishedAt,
+    })
     .from(items)
     .where(and(gt(items.firstSeenAt, since), lte(items.firstSeenAt, until)))
     .orderBy(desc(items.publishedAt))
     .limit(MAX_WINDOW_STORIES);
-  const prov = await itemProvenance(deps, rows.map((r) => r.id));
+  const prov = await itemProvenance(
+    deps,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => ({
     id: r.id,
     title: r.title,
@@ -52,7 +67,14 @@ export async function loadStories(deps: Deps, since: number, until: number): Pro
 }
 
 export async function loadNetworks(deps: Deps): Promise<Map<string, NetworkInfo>> {
-  const rows = await deps.db.orm.select({ slug: networks.slug, name: networks.name, territory: networks.territory, tags: networks.tags }).from(networks);
+  const rows = await deps.db.orm
+    .select({
+      slug: networks.slug,
+      name: networks.name,
+      territory: networks.territory,
+      tags: networks.tags,
+    })
+    .from(networks);
   return new Map(rows.map((r) => [r.slug, r]));
 }
 

@@ -4,7 +4,11 @@ import { hmac, sameString } from './crypto.ts';
  * Signed "manage" tokens for the preferences and unsubscribe links: `<id>.<sig>` where sig is
  * HMAC(secret, "manage:<id>:<salt>"). The per-subscriber salt lets the hub revoke old links.
  */
-export async function manageToken(secret: string, subscriberId: number, salt: string): Promise<string> {
+export async function manageToken(
+  secret: string,
+  subscriberId: number,
+  salt: string,
+): Promise<string> {
   return `${subscriberId}.${await hmac(secret, `manage:${subscriberId}:${salt}`)}`;
 }
 
@@ -14,6 +18,11 @@ export function tokenSubscriberId(token: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-export async function verifyManageToken(secret: string, token: string, subscriberId: number, salt: string): Promise<boolean> {
+export async function verifyManageToken(
+  secret: string,
+  token: string,
+  subscriberId: number,
+  salt: string,
+): Promise<boolean> {
   return sameString(token, await manageToken(secret, subscriberId, salt));
 }

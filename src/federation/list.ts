@@ -13,7 +13,9 @@ import { pulls, sources, type SourceRow } from '../db/schema/sources.ts';
  */
 export type SourceHealth = 'ok' | 'failing' | 'pending' | 'retired' | 'removed';
 
-export function healthOf(s: Pick<SourceRow, 'status' | 'errorCount' | 'lastFetchAt'>): SourceHealth {
+export function healthOf(
+  s: Pick<SourceRow, 'status' | 'errorCount' | 'lastFetchAt'>,
+): SourceHealth {
   if (s.status === 'retired') return 'retired';
   if (s.status === 'removed') return 'removed';
   if (s.errorCount > 0) return 'failing';
@@ -25,7 +27,10 @@ export interface NetworkWithSources extends NetworkRow {
 }
 
 /** Every network, active first then by slug, each with its sources (oldest first). */
-export async function listNetworks(deps: Deps, options: { includeInactive?: boolean } = {}): Promise<NetworkWithSources[]> {
+export async function listNetworks(
+  deps: Deps,
+  options: { includeInactive?: boolean } = {},
+): Promise<NetworkWithSources[]> {
   const [nets, srcs] = await Promise.all([
     deps.db.orm.select().from(networks).orderBy(desc(networks.active), asc(networks.slug)),
     deps.db.orm.select().from(sources).orderBy(asc(sources.id)),
@@ -36,7 +41,9 @@ export async function listNetworks(deps: Deps, options: { includeInactive?: bool
     if (list) list.push(s);
     else bySlug.set(s.networkSlug, [s]);
   }
-  return nets.filter((n) => options.includeInactive !== false || n.active).map((n) => ({ ...n, sources: bySlug.get(n.slug) ?? [] }));
+  return nets
+    .filter((n) => options.includeInactive !== false || n.active)
+    .map((n) => ({ ...n, sources: bySlug.get(n.slug) ?? [] }));
 }
 
 export const SOURCE_STATUSES = ['active', 'retired', 'removed'] as const;
@@ -65,7 +72,11 @@ export type PullRow = typeof pulls.$inferSelect;
 
 /** The latest pulls, newest first. */
 export async function listPulls(deps: Deps, limit: number): Promise<PullRow[]> {
-  return deps.db.orm.select().from(pulls).orderBy(desc(pulls.startedAt), desc(pulls.id)).limit(limit);
+  return deps.db.orm
+    .select()
+    .from(pulls)
+    .orderBy(desc(pulls.startedAt), desc(pulls.id))
+    .limit(limit);
 }
 
 const iso = (t: number | null | undefined) => (t ? new Date(t).toISOString() : null);

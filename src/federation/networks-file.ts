@@ -80,10 +80,14 @@ export function isValidTimeZone(tz: string): boolean {
 }
 
 // YAML writes an empty key (`feeds:`) as null: read it as absent.
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === null ? undefined : v), schema.optional());
 // A single value where a list is expected (`tags: formation`) is read as a one-item list.
 const listOf = <T extends z.ZodType>(item: T) =>
-  z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(item, { error: 'une liste est attendue' }));
+  z.preprocess(
+    (v) => (typeof v === 'string' ? [v] : v),
+    z.array(item, { error: 'une liste est attendue' }),
+  );
 
 // YAML reads `name: 2024` or `tags: [2024]` as numbers; a coordinator meant text.
 const numberAsText = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : v);
@@ -97,28 +101,45 @@ const text = z.preprocess(
 );
 
 const httpUrl = z
-  .string({ error: (iss) => (iss.input == null ? 'champ obligatoire' : 'une adresse (texte) est attendue') })
+  .string({
+    error: (iss) => (iss.input == null ? 'champ obligatoire' : 'une adresse (texte) est attendue'),
+  })
   .trim()
-  .refine(isHttpUrl, { error: (iss) => `adresse invalide « ${String(iss.input)} » : seules les adresses http:// ou https:// sont acceptées${schemeHint(String(iss.input))}` });
+  .refine(isHttpUrl, {
+    error: (iss) =>
+      `adresse invalide « ${String(iss.input)} » : seules les adresses http:// ou https:// sont acceptées${schemeHint(String(iss.input))}`,
+  });
 
 /** "animacoop.net/feed" is the usual slip: suggest the full address. */
 function schemeHint(value: string): string {
   const v = value.trim();
-  return !/^[a-z][a-z0-9+.-]*:/i.test(v) && /^[\w-]+(\.[\w-]+)+(\/|$)/.test(v) ? ` (vouliez-vous dire https://${v} ?)` : '';
+  return !/^[a-z][a-z0-9+.-]*:/i.test(v) && /^[\w-]+(\.[\w-]+)+(\/|$)/.test(v)
+    ? ` (vouliez-vous dire https://${v} ?)`
+    : '';
 }
 
-const agendaUrl = z.preprocess((v) => (typeof v === 'string' ? webcalToHttps(v.trim()) : v), httpUrl);
+const agendaUrl = z.preprocess(
+  (v) => (typeof v === 'string' ? webcalToHttps(v.trim()) : v),
+  httpUrl,
+);
 
 const hubSchema = z.object(
   {
     title: optional(text),
     base_url: optional(httpUrl),
-    language: optional(z.enum(['fr', 'en'], { error: (iss) => `langue « ${String(iss.input)} » inconnue : fr ou en` })),
+    language: optional(
+      z.enum(['fr', 'en'], {
+        error: (iss) => `langue « ${String(iss.input)} » inconnue : fr ou en`,
+      }),
+    ),
     timezone: optional(
       z
         .string({ error: 'un fuseau horaire (texte) est attendu' })
         .trim()
-        .refine(isValidTimeZone, { error: (iss) => `fuseau horaire inconnu « ${String(iss.input)} » (exemple : Europe/Paris)` }),
+        .refine(isValidTimeZone, {
+          error: (iss) =>
+            `fuseau horaire inconnu « ${String(iss.input)} » (exemple : Europe/Paris)`,
+        }),
     ),
   },
   { error: 'un bloc (clé: valeur) est attendu' },
@@ -129,9 +150,12 @@ const networkSchema = z.object(
     slug: z.preprocess(
       numberAsText,
       z
-        .string({ error: (iss) => (iss.input == null ? 'champ obligatoire' : 'un texte est attendu') })
+        .string({
+          error: (iss) => (iss.input == null ? 'champ obligatoire' : 'un texte est attendu'),
+        })
         .refine((s) => SLUG_PATTERN.test(s), {
-          error: (iss) => `identifiant invalide « ${String(iss.input)} » : lettres minuscules sans accents, chiffres et tirets (a-z, 0-9, -), 64 caractères au plus`,
+          error: (iss) =>
+            `identifiant invalide « ${String(iss.input)} » : lettres minuscules sans accents, chiffres et tirets (a-z, 0-9, -), 64 caractères au plus`,
         }),
     ),
     name: text,
@@ -147,13 +171,27 @@ const networkSchema = z.object(
 
 const networksSchema = z.preprocess(
   (v) => (v === null ? [] : v),
-  z.array(z.unknown(), { error: (iss) => (iss.input === undefined ? 'la liste des réseaux (networks:) est obligatoire' : 'une liste de réseaux est attendue') }),
+  z.array(z.unknown(), {
+    error: (iss) =>
+      iss.input === undefined
+        ? 'la liste des réseaux (networks:) est obligatoire'
+        : 'une liste de réseaux est attendue',
+  }),
 );
 
 const KNOWN = {
   root: new Set(['hub', 'networks']),
   hub: new Set(['title', 'base_url', 'language', 'timezone']),
-  network: new Set(['slug', 'name', 'site', 'territory', 'tags', 'description', 'feeds', 'agendas']),
+  network: new Set([
+    'slug',
+    'name',
+    'site',
+    'territory',
+    'tags',
+    'description',
+    'feeds',
+    'agendas',
+  ]),
 };
 
 /** Parses and checks networks.yaml (JSON is accepted too: it is YAML). Throws FederationFileError. */
@@ -162,7 +200,11 @@ export function parseNetworksFile(source: string): Federation {
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     throw new FederationFileError(
-      doc.errors.map((e) => ({ path: '', line: e.linePos?.[0]?.line ?? null, message: `YAML illisible : ${firstLine(e.message)}` })),
+      doc.errors.map((e) => ({
+        path: '',
+        line: e.linePos?.[0]?.line ?? null,
+        message: `YAML illisible : ${firstLine(e.message)}`,
+      })),
     );
   }
   let raw: unknown;
@@ -170,10 +212,17 @@ export function parseNetworksFile(source: string): Federation {
     raw = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     // yaml refuses alias bombs (billion laughs) while expanding them.
-    throw new FederationFileError([{ path: '', line: null, message: `YAML refusé : trop d'alias (*ancre) à développer (${(err as Error).message})` }]);
+    throw new FederationFileError([
+      {
+        path: '',
+        line: null,
+        message: `YAML refusé : trop d'alias (*ancre) à développer (${(err as Error).message})`,
+      },
+    ]);
   }
   const problems: FederationProblem[] = [];
-  const at = (path: (string | number)[], message: string) => problems.push({ path: formatPath(path), line: lineOf(doc, lines, path), message });
+  const at = (path: (string | number)[], message: string) =>
+    problems.push({ path: formatPath(path), line: lineOf(doc, lines, path), message });
   const warnings: string[] = [];
   const warn = (path: (string | number)[], message: string) => {
     const line = lineOf(doc, lines, path);
@@ -190,7 +239,9 @@ export function parseNetworksFile(source: string): Federation {
   // The hub block and each network are checked apart so that one bad value hides no other problem.
   const hub: HubSettings = { ...defaultHubSettings };
   const hubParsed = optional(hubSchema).safeParse(top.hub);
-  if (!hubParsed.success) for (const issue of hubParsed.error.issues) at(['hub', ...(issue.path as (string | number)[])], issue.message);
+  if (!hubParsed.success)
+    for (const issue of hubParsed.error.issues)
+      at(['hub', ...(issue.path as (string | number)[])], issue.message);
   else if (hubParsed.data) {
     unknownKeys(top.hub as Record<string, unknown>, KNOWN.hub, ['hub'], warn);
     const h = hubParsed.data;
@@ -199,11 +250,16 @@ export function parseNetworksFile(source: string): Federation {
     if (h.language) hub.language = h.language;
     if (h.timezone) hub.timezone = h.timezone;
   }
-  if (hubParsed.success && !hubParsed.data?.base_url) warn(['hub'], `pas de base_url : les liens du hub utiliseront HUB_BASE_URL ou ${defaultHubSettings.baseUrl}`);
+  if (hubParsed.success && !hubParsed.data?.base_url)
+    warn(
+      ['hub'],
+      `pas de base_url : les liens du hub utiliseront HUB_BASE_URL ou ${defaultHubSettings.baseUrl}`,
+    );
 
   const list = networksSchema.safeParse(top.networks);
   if (!list.success) {
-    for (const issue of list.error.issues) at(['networks', ...(issue.path as (string | number)[])], issue.message);
+    for (const issue of list.error.issues)
+      at(['networks', ...(issue.path as (string | number)[])], issue.message);
     throw new FederationFileError(problems);
   }
 
@@ -212,7 +268,8 @@ export function parseNetworksFile(source: string): Federation {
   list.data.forEach((value, i) => {
     const parsed = networkSchema.safeParse(value);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) at(['networks', i, ...(issue.path as (string | number)[])], issue.message);
+      for (const issue of parsed.error.issues)
+        at(['networks', i, ...(issue.path as (string | number)[])], issue.message);
       return;
     }
     unknownKeys(value as Record<string, unknown>, KNOWN.network, ['networks', i], warn);
@@ -220,18 +277,28 @@ export function parseNetworksFile(source: string): Federation {
     const feeds = n.feeds ?? [];
     const agendas = n.agendas ?? [];
     if (!n.site && !feeds.length && !agendas.length) {
-      at(['networks', i], `le réseau « ${n.slug} » doit indiquer au moins un site, un flux (feeds) ou un agenda (agendas)`);
+      at(
+        ['networks', i],
+        `le réseau « ${n.slug} » doit indiquer au moins un site, un flux (feeds) ou un agenda (agendas)`,
+      );
     }
     const seen = new Set<string>();
-    for (const [key, urls] of [['feeds', feeds], ['agendas', agendas]] as const) {
+    for (const [key, urls] of [
+      ['feeds', feeds],
+      ['agendas', agendas],
+    ] as const) {
       urls.forEach((url, j) => {
-        if (seen.has(url)) at(['networks', i, key, j], `adresse déjà déclarée pour ce réseau : ${url}`);
+        if (seen.has(url))
+          at(['networks', i, key, j], `adresse déjà déclarée pour ce réseau : ${url}`);
         seen.add(url);
       });
     }
     const first = slugLines.get(n.slug);
     if (first !== undefined) {
-      at(['networks', i, 'slug'], `identifiant « ${n.slug} » déjà utilisé par networks[${first}] : chaque réseau a le sien`);
+      at(
+        ['networks', i, 'slug'],
+        `identifiant « ${n.slug} » déjà utilisé par networks[${first}] : chaque réseau a le sien`,
+      );
       return;
     }
     slugLines.set(n.slug, i);
@@ -247,19 +314,32 @@ export function parseNetworksFile(source: string): Federation {
     });
   });
   if (problems.length) throw new FederationFileError(problems);
-  if (!networks.length) warn(['networks'], 'aucun réseau déclaré : une synchronisation désactivera tous les réseaux connus');
+  if (!networks.length)
+    warn(
+      ['networks'],
+      'aucun réseau déclaré : une synchronisation désactivera tous les réseaux connus',
+    );
   return { hub, networks, warnings };
 }
 
-function unknownKeys(obj: Record<string, unknown>, known: Set<string>, path: (string | number)[], warn: (p: (string | number)[], m: string) => void) {
+function unknownKeys(
+  obj: Record<string, unknown>,
+  known: Set<string>,
+  path: (string | number)[],
+  warn: (p: (string | number)[], m: string) => void,
+) {
   for (const key of Object.keys(obj)) {
-    if (!known.has(key)) warn([...path, key], `clé inconnue ignorée (attendu : ${[...known].join(', ')})`);
+    if (!known.has(key))
+      warn([...path, key], `clé inconnue ignorée (attendu : ${[...known].join(', ')})`);
   }
 }
 
 /** ['networks', 3, 'slug'] → "networks[3].slug" */
 export function formatPath(path: (string | number)[]): string {
-  return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '');
+  return path.reduce<string>(
+    (s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k),
+    '',
+  );
 }
 
 /** The line of the node at `path`, or of its nearest existing parent (a missing key is reported where its block starts). */
@@ -274,5 +354,8 @@ function lineOf(doc: Document, lines: LineCounter, path: (string | number)[]): n
 
 function firstLine(message: string): string {
   // The position is reported apart (ligne N): drop yaml's own "at line 2, column 7:".
-  return message.split('\n')[0]!.replace(/\s*at line \d+, column \d+:?\s*$/, '').trim();
+  return message
+    .split('\n')[0]!
+    .replace(/\s*at line \d+, column \d+:?\s*$/, '')
+    .trim();
 }

@@ -5,7 +5,7 @@
  * ordering survive the import.
  */
 import { Parser } from 'htmlparser2';
-import { Document, YAMLMap, YAMLSeq, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { type Document, YAMLMap, YAMLSeq, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { FederationFileError, isHttpUrl, SLUG_PATTERN, webcalToHttps } from './networks-file.ts';
 
 export type OutlineKind = 'feed' | 'agenda' | 'site';
@@ -66,10 +66,15 @@ export function parseOpml(text: string): OpmlDocument {
         else if (name === 'title' && inHead) inTitle = true;
         else if (name === 'body') sawBody = true;
         else if (name === 'outline') {
-          const attrs = Object.fromEntries(Object.entries(rawAttrs).map(([k, v]) => [k.toLowerCase(), v.trim()]));
+          const attrs = Object.fromEntries(
+            Object.entries(rawAttrs).map(([k, v]) => [k.toLowerCase(), v.trim()]),
+          );
           if (stack.length) stack[stack.length - 1]!.children++;
           const frame: Frame = { attrs, children: 0, index: entries.length };
-          const folders = stack.filter((f) => !f.attrs.xmlurl).map((f) => f.attrs.title || f.attrs.text || '').filter(Boolean);
+          const folders = stack
+            .filter((f) => !f.attrs.xmlurl)
+            .map((f) => f.attrs.title || f.attrs.text || '')
+            .filter(Boolean);
           entries.push({ frame, folders });
           stack.push(frame);
         }
@@ -95,7 +100,10 @@ export function parseOpml(text: string): OpmlDocument {
         : 'Ce n’est pas un fichier OPML : aucun élément XML trouvé / not an OPML file',
     );
   }
-  if (!sawBody) throw new OpmlError('Fichier OPML sans <body> : aucun abonnement à importer / OPML file without a body');
+  if (!sawBody)
+    throw new OpmlError(
+      'Fichier OPML sans <body> : aucun abonnement à importer / OPML file without a body',
+    );
 
   const outlines: OpmlOutline[] = [];
   const skipped: OpmlSkip[] = [];
@@ -108,15 +116,29 @@ export function parseOpml(text: string): OpmlDocument {
       const calendar = isCalendar(a.xmlurl, a.type);
       const url = calendar ? webcalToHttps(a.xmlurl) : a.xmlurl;
       if (!isHttpUrl(url)) {
-        skipped.push({ title: name, url: a.xmlurl, reason: 'adresse refusée : seules http://, https:// et webcal:// sont acceptées' });
+        skipped.push({
+          title: name,
+          url: a.xmlurl,
+          reason: 'adresse refusée : seules http://, https:// et webcal:// sont acceptées',
+        });
         continue;
       }
-      outlines.push({ title: name, kind: calendar ? 'agenda' : 'feed', xmlUrl: url, htmlUrl, category });
+      outlines.push({
+        title: name,
+        kind: calendar ? 'agenda' : 'feed',
+        xmlUrl: url,
+        htmlUrl,
+        category,
+      });
     } else if (frame.children === 0 && htmlUrl) {
       // A bookmark-style outline: the site alone, its feeds discovered when pulled.
       outlines.push({ title: name, kind: 'site', xmlUrl: null, htmlUrl, category });
     } else if (frame.children === 0 && a.htmlurl) {
-      skipped.push({ title: name, url: a.htmlurl, reason: 'adresse refusée : seules http:// et https:// sont acceptées' });
+      skipped.push({
+        title: name,
+        url: a.htmlurl,
+        reason: 'adresse refusée : seules http:// et https:// sont acceptées',
+      });
     }
   }
   return { title: title.trim() || null, outlines, skipped };
@@ -134,7 +156,10 @@ function isCalendar(url: string, type: string | undefined): boolean {
 
 /** OPML 2.0 category="/Coopération/Formation,/Autre": the first one, slashes as a path. */
 function categoryAttr(value: string | undefined): string | null {
-  const first = value?.split(',')[0]?.trim().replace(/^\/+|\/+$/g, '');
+  const first = value
+    ?.split(',')[0]
+    ?.trim()
+    .replace(/^\/+|\/+$/g, '');
   return first ? first.split('/').filter(Boolean).join(' / ') : null;
 }
 
@@ -183,22 +208,44 @@ export function importOpml(yamlText: string | null, opmlText: string): ImportRes
   const opml = parseOpml(opmlText);
   const doc = parseDocument(yamlText?.trim() ? yamlText : NEW_FILE);
   if (doc.errors.length) {
-    throw new FederationFileError(doc.errors.map((e) => ({ path: '', line: e.linePos?.[0]?.line ?? null, message: `YAML illisible : ${e.message.split('\n')[0]}` })));
+    throw new FederationFileError(
+      doc.errors.map((e) => ({
+        path: '',
+        line: e.linePos?.[0]?.line ?? null,
+        message: `YAML illisible : ${e.message.split('\n')[0]}`,
+      })),
+    );
   }
   try {
     doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    throw new FederationFileError([{ path: '', line: null, message: `YAML refusé : trop d'alias (*ancre) à développer (${(err as Error).message})` }]);
+    throw new FederationFileError([
+      {
+        path: '',
+        line: null,
+        message: `YAML refusé : trop d'alias (*ancre) à développer (${(err as Error).message})`,
+      },
+    ]);
   }
   if (doc.contents === null) doc.contents = parseDocument(NEW_FILE).contents;
-  if (!isMap(doc.contents)) throw new FederationFileError([{ path: '', line: 1, message: 'le fichier doit contenir un bloc hub: et une liste networks:' }]);
+  if (!isMap(doc.contents))
+    throw new FederationFileError([
+      {
+        path: '',
+        line: 1,
+        message: 'le fichier doit contenir un bloc hub: et une liste networks:',
+      },
+    ]);
 
   let list = doc.get('networks', true);
   if (list === undefined || list === null || (isScalar(list) && list.value === null)) {
     list = new YAMLSeq();
     doc.set('networks', list);
   }
-  if (!isSeq(list)) throw new FederationFileError([{ path: 'networks', line: null, message: 'une liste de réseaux est attendue' }]);
+  if (!isSeq(list))
+    throw new FederationFileError([
+      { path: 'networks', line: null, message: 'une liste de réseaux est attendue' },
+    ]);
   const networks = list;
   // A flow `networks: []` would turn every imported network into one long line.
   networks.flow = false;
@@ -217,16 +264,25 @@ export function importOpml(yamlText: string | null, opmlText: string): ImportRes
     if (site) present.set(urlKey(site), slug);
     for (const key of ['feeds', 'agendas']) {
       const v = n[key];
-      for (const url of Array.isArray(v) ? v : typeof v === 'string' ? [v] : []) if (typeof url === 'string') present.set(urlKey(url.trim()), slug);
+      for (const url of Array.isArray(v) ? v : typeof v === 'string' ? [v] : [])
+        if (typeof url === 'string') present.set(urlKey(url.trim()), slug);
     }
   }
 
-  const result: ImportResult = { yaml: '', added: { networks: [], feeds: [], agendas: [], sites: [] }, skipped: [...opml.skipped] };
+  const result: ImportResult = {
+    yaml: '',
+    added: { networks: [], feeds: [], agendas: [], sites: [] },
+    skipped: [...opml.skipped],
+  };
   for (const o of opml.outlines) {
     const url = (o.xmlUrl ?? o.htmlUrl)!;
     const already = present.get(urlKey(url));
     if (already) {
-      result.skipped.push({ title: o.title, url, reason: `déjà présent dans le réseau « ${already} »` });
+      result.skipped.push({
+        title: o.title,
+        url,
+        reason: `déjà présent dans le réseau « ${already} »`,
+      });
       continue;
     }
     const host = hostOf(o.htmlUrl) ?? hostOf(o.xmlUrl);
@@ -234,7 +290,11 @@ export function importOpml(yamlText: string | null, opmlText: string): ImportRes
     if (existing) {
       const slug = String(existing.get('slug'));
       if (o.kind === 'site') {
-        result.skipped.push({ title: o.title, url, reason: `site déjà déclaré par le réseau « ${slug} »` });
+        result.skipped.push({
+          title: o.title,
+          url,
+          reason: `site déjà déclaré par le réseau « ${slug} »`,
+        });
         continue;
       }
       const key = o.kind === 'agenda' ? 'agendas' : 'feeds';

@@ -16,7 +16,10 @@ export interface DeclaredSource {
   url: string;
 }
 
-type NetworkFields = Pick<NetworkRow, 'name' | 'site' | 'territory' | 'tags' | 'description' | 'active'>;
+type NetworkFields = Pick<
+  NetworkRow,
+  'name' | 'site' | 'territory' | 'tags' | 'description' | 'active'
+>;
 
 export interface SyncPlan {
   insertNetworks: (NetworkFields & { slug: string })[];
@@ -51,7 +54,14 @@ export function declaredSources(n: NetworkDeclaration): DeclaredSource[] {
 }
 
 function fieldsOf(n: NetworkDeclaration): NetworkFields {
-  return { name: n.name, site: n.site, territory: n.territory, tags: n.tags, description: n.description, active: true };
+  return {
+    name: n.name,
+    site: n.site,
+    territory: n.territory,
+    tags: n.tags,
+    description: n.description,
+    active: true,
+  };
 }
 
 function sameFields(a: NetworkFields, row: NetworkRow): boolean {
@@ -67,7 +77,11 @@ function sameFields(a: NetworkFields, row: NetworkRow): boolean {
 
 const key = (slug: string, url: string) => `${slug}\n${url}`;
 
-export function planSync(federation: Federation, storedNetworks: NetworkRow[], storedSources: StoredSource[]): SyncPlan {
+export function planSync(
+  federation: Federation,
+  storedNetworks: NetworkRow[],
+  storedSources: StoredSource[],
+): SyncPlan {
   const plan: SyncPlan = {
     insertNetworks: [],
     updateNetworks: [],
@@ -89,7 +103,8 @@ export function planSync(federation: Federation, storedNetworks: NetworkRow[], s
     else if (!sameFields(fields, row)) plan.updateNetworks.push({ slug: n.slug, set: fields });
     else plan.unchangedNetworks++;
   }
-  for (const row of storedNetworks) if (row.active && !declaredSlugs.has(row.slug)) plan.deactivateNetworks.push(row.slug);
+  for (const row of storedNetworks)
+    if (row.active && !declaredSlugs.has(row.slug)) plan.deactivateNetworks.push(row.slug);
 
   const stored = new Map(storedSources.map((s) => [key(s.networkSlug, s.url), s]));
   const declared = new Set<string>();
@@ -98,12 +113,20 @@ export function planSync(federation: Federation, storedNetworks: NetworkRow[], s
     declared.add(k);
     const s = stored.get(k);
     if (!s) plan.insertSources.push(d);
-    else if (s.status === 'removed') plan.reactivateSources.push({ id: s.id, kind: d.kind, url: d.url, retyped: s.kind !== d.kind });
+    else if (s.status === 'removed')
+      plan.reactivateSources.push({
+        id: s.id,
+        kind: d.kind,
+        url: d.url,
+        retyped: s.kind !== d.kind,
+      });
     else if (s.kind !== d.kind) plan.retypeSources.push({ id: s.id, kind: d.kind, url: d.url });
     // A retired source (HTTP 410) stays retired while declared: it is shown as such, not refetched.
     else plan.unchangedSources++;
   }
-  for (const s of storedSources) if (s.status !== 'removed' && !declared.has(key(s.networkSlug, s.url))) plan.removeSources.push(s.id);
+  for (const s of storedSources)
+    if (s.status !== 'removed' && !declared.has(key(s.networkSlug, s.url)))
+      plan.removeSources.push(s.id);
   return plan;
 }
 

@@ -15,7 +15,13 @@ import { isEmptyPlan, planSync, type SyncPlan } from './plan.ts';
 
 export interface SyncReport {
   networks: { added: number; updated: number; deactivated: number; unchanged: number };
-  sources: { added: number; reactivated: number; updated: number; removed: number; unchanged: number };
+  sources: {
+    added: number;
+    reactivated: number;
+    updated: number;
+    removed: number;
+    unchanged: number;
+  };
   /** The hub block (title, base_url, language, timezone) differed from the stored one. */
   hubUpdated: boolean;
   /** Statements run (0 when the store already matched the file). */
@@ -36,7 +42,15 @@ const IDS_PER_STATEMENT = 90;
 export async function syncFederation(deps: Deps, federation: Federation): Promise<SyncReport> {
   const [storedNetworks, storedSources] = await Promise.all([
     deps.db.orm.select().from(networks),
-    deps.db.orm.select({ id: sources.id, networkSlug: sources.networkSlug, kind: sources.kind, url: sources.url, status: sources.status }).from(sources),
+    deps.db.orm
+      .select({
+        id: sources.id,
+        networkSlug: sources.networkSlug,
+        kind: sources.kind,
+        url: sources.url,
+        status: sources.status,
+      })
+      .from(sources),
   ]);
   const plan = planSync(federation, storedNetworks, storedSources);
   const statements = isEmptyPlan(plan) ? [] : toStatements(deps, plan, deps.clock.now().getTime());
@@ -75,7 +89,12 @@ async function hubStored(deps: Deps, federation: Federation): Promise<boolean> {
     return false;
   }
   const h = federation.hub;
-  return stored.title === h.title && stored.baseUrl === h.baseUrl && stored.language === h.language && stored.timezone === h.timezone;
+  return (
+    stored.title === h.title &&
+    stored.baseUrl === h.baseUrl &&
+    stored.language === h.language &&
+    stored.timezone === h.timezone
+  );
 }
 
 function toStatements(deps: Deps, plan: SyncPlan, now: number): Statement[] {
@@ -83,23 +102,58 @@ function toStatements(deps: Deps, plan: SyncPlan, now: number): Statement[] {
   const out: Statement[] = [];
   // Networks first: sources reference them.
   for (const rows of chunk(plan.insertNetworks, rowsPerInsert(NETWORK_COLUMNS, deps.db))) {
-    out.push(orm.insert(networks).values(rows.map((n) => ({ ...n, createdAt: now, updatedAt: now }))));
+    out.push(
+      orm.insert(networks).values(rows.map((n) => ({ ...n, createdAt: now, updatedAt: now }))),
+    );
   }
-  for (const u of plan.updateNetworks) out.push(orm.update(networks).set({ ...u.set, updatedAt: now }).where(eq(networks.slug, u.slug)));
+  for (const u of plan.updateNetworks)
+    out.push(
+      orm
+        .update(networks)
+        .set({ ...u.set, updatedAt: now })
+        .where(eq(networks.slug, u.slug)),
+    );
   for (const slugs of chunk(plan.deactivateNetworks, IDS_PER_STATEMENT)) {
-    out.push(orm.update(networks).set({ active: false, updatedAt: now }).where(inArray(networks.slug, slugs)));
+    out.push(
+      orm
+        .update(networks)
+        .set({ active: false, updatedAt: now })
+        .where(inArray(networks.slug, slugs)),
+    );
   }
   for (const rows of chunk(plan.insertSources, rowsPerInsert(SOURCE_COLUMNS, deps.db))) {
-    out.push(orm.insert(sources).values(rows.map((s) => ({ ...s, fetchUrl: s.url, status: 'active' as const, nextFetchAt: 0, createdAt: now }))));
+    out.push(
+      orm.insert(sources).values(
+        rows.map((s) => ({
+          ...s,
+          fetchUrl: s.url,
+          status: 'active' as const,
+          nextFetchAt: 0,
+          createdAt: now,
+        })),
+      ),
+    );
   }
   for (const r of plan.reactivateSources) {
     // Back in the file: due on the next pull. Its validators and health stay (the feed may well be unchanged).
-    const retype = r.retyped ? { kind: r.kind, fetchUrl: r.url, etag: null, lastModified: null } : {};
-    out.push(orm.update(sources).set({ status: 'active', nextFetchAt: 0, ...retype }).where(eq(sources.id, r.id)));
+    const retype = r.retyped
+      ? { kind: r.kind, fetchUrl: r.url, etag: null, lastModified: null }
+      : {};
+    out.push(
+      orm
+        .update(sources)
+        .set({ status: 'active', nextFetchAt: 0, ...retype })
+        .where(eq(sources.id, r.id)),
+    );
   }
   for (const r of plan.retypeSources) {
     // Read as another kind now: what was learnt about the old reading (discovered URL, validators) no longer holds.
-    out.push(orm.update(sources).set({ kind: r.kind, fetchUrl: r.url, etag: null, lastModified: null, nextFetchAt: 0 }).where(eq(sources.id, r.id)));
+    out.push(
+      orm
+        .update(sources)
+        .set({ kind: r.kind, fetchUrl: r.url, etag: null, lastModified: null, nextFetchAt: 0 })
+        .where(eq(sources.id, r.id)),
+    );
   }
   for (const ids of chunk(plan.removeSources, IDS_PER_STATEMENT)) {
     out.push(orm.update(sources).set({ status: 'removed' }).where(inArray(sources.id, ids)));

@@ -30,7 +30,11 @@ export function nextFetchAfterSuccess(now: number): number {
   return now + MIN_REFETCH_MS;
 }
 
-export function nextFetchAfterError(now: number, errorCount: number, retryAfterMs?: number): number {
+export function nextFetchAfterError(
+  now: number,
+  errorCount: number,
+  retryAfterMs?: number,
+): number {
   const delay = Math.max(backoffDelay(errorCount), Math.min(retryAfterMs ?? 0, RETRY_AFTER_CAP_MS));
   return now + delay;
 }
@@ -48,9 +52,14 @@ export interface RedirectState {
  * Permanent redirects are adopted only once stable: a site being migrated may flap, and a
  * hijacked or misconfigured server should not rewrite the federation on one answer.
  */
-export function followRedirect(state: RedirectState, permanentRedirect: string | null): RedirectState {
-  if (!permanentRedirect || permanentRedirect === state.fetchUrl) return { fetchUrl: state.fetchUrl, redirectUrl: null, redirectCount: 0 };
+export function followRedirect(
+  state: RedirectState,
+  permanentRedirect: string | null,
+): RedirectState {
+  if (!permanentRedirect || permanentRedirect === state.fetchUrl)
+    return { fetchUrl: state.fetchUrl, redirectUrl: null, redirectCount: 0 };
   const count = state.redirectUrl === permanentRedirect ? state.redirectCount + 1 : 1;
-  if (count >= REDIRECT_ADOPT_AFTER) return { fetchUrl: permanentRedirect, redirectUrl: null, redirectCount: 0 };
+  if (count >= REDIRECT_ADOPT_AFTER)
+    return { fetchUrl: permanentRedirect, redirectUrl: null, redirectCount: 0 };
   return { fetchUrl: state.fetchUrl, redirectUrl: permanentRedirect, redirectCount: count };
 }

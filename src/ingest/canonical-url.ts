@@ -21,14 +21,60 @@
  */
 
 const TRACKING_EXACT = new Set([
-  'fbclid', 'gclid', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'yclid', 'twclid', 'ttclid', 'li_fat_id',
-  'mc_cid', 'mc_eid', '_hsenc', '_hsmi', 'hsctatracking', 'xtor', 'xts', 'xtref', '_ga', '_gl', 'igshid',
-  'mkt_tok', 'ref_src', 'ref_url', 'wt.mc_id', 'wt.mc_ev', 'cmpid', 'ncid', 'sr_share', 'amp',
-  'vero_id', 'vero_conv', 'spm', 's_cid', 'at_xt', 'ito', 'ocid', 'soc_src', 'soc_trk',
+  'fbclid',
+  'gclid',
+  'dclid',
+  'gbraid',
+  'wbraid',
+  'msclkid',
+  'yclid',
+  'twclid',
+  'ttclid',
+  'li_fat_id',
+  'mc_cid',
+  'mc_eid',
+  '_hsenc',
+  '_hsmi',
+  'hsctatracking',
+  'xtor',
+  'xts',
+  'xtref',
+  '_ga',
+  '_gl',
+  'igshid',
+  'mkt_tok',
+  'ref_src',
+  'ref_url',
+  'wt.mc_id',
+  'wt.mc_ev',
+  'cmpid',
+  'ncid',
+  'sr_share',
+  'amp',
+  'vero_id',
+  'vero_conv',
+  'spm',
+  's_cid',
+  'at_xt',
+  'ito',
+  'ocid',
+  'soc_src',
+  'soc_trk',
 ]);
-const TRACKING_PREFIXES = ['utm_', 'at_', 'pk_', 'mtm_', 'matomo_', 'piwik_', '__hs', 'oly_', 'hmb_'];
+const TRACKING_PREFIXES = [
+  'utm_',
+  'at_',
+  'pk_',
+  'mtm_',
+  'matomo_',
+  'piwik_',
+  '__hs',
+  'oly_',
+  'hmb_',
+];
 
-const FEED_PROXY_HOSTS = /(^|\.)(feedproxy\.google\.com|feeds\.feedburner\.com|feedburner\.com|feeds2\.feedburner\.com)$/;
+const FEED_PROXY_HOSTS =
+  /(^|\.)(feedproxy\.google\.com|feeds\.feedburner\.com|feedburner\.com|feeds2\.feedburner\.com)$/;
 
 /** True when the parameter only tracks the click and never selects content. */
 export function isTrackingParam(name: string, value: string): boolean {
@@ -42,7 +88,8 @@ export function isTrackingParam(name: string, value: string): boolean {
 export function withoutTracking(raw: string): string {
   try {
     const url = new URL(raw);
-    for (const [k, v] of [...url.searchParams.entries()]) if (isTrackingParam(k, v)) url.searchParams.delete(k);
+    for (const [k, v] of [...url.searchParams.entries()])
+      if (isTrackingParam(k, v)) url.searchParams.delete(k);
     url.hash = '';
     return url.toString();
   } catch {
@@ -64,8 +111,10 @@ function unwrap(url: URL): URL {
   for (let hop = 0; hop < 3; hop++) {
     const host = url.hostname.toLowerCase();
     let target: string | null = null;
-    if (/(^|\.)facebook\.com$/.test(host) && url.pathname === '/l.php') target = url.searchParams.get('u');
-    else if (/(^|\.)google\.[a-z.]+$/.test(host) && url.pathname === '/url') target = url.searchParams.get('q') ?? url.searchParams.get('url');
+    if (/(^|\.)facebook\.com$/.test(host) && url.pathname === '/l.php')
+      target = url.searchParams.get('u');
+    else if (/(^|\.)google\.[a-z.]+$/.test(host) && url.pathname === '/url')
+      target = url.searchParams.get('q') ?? url.searchParams.get('url');
     else if (host.endsWith('.cdn.ampproject.org')) {
       const m = /^\/[a-z]\/(s\/)?(.+)$/.exec(url.pathname);
       if (m) target = `${m[1] ? 'https' : 'http'}://${m[2]}${url.search}`;
@@ -105,7 +154,9 @@ export function canonicalUrl(raw: string | null | undefined): string | null {
   if (!host) return null;
   const port = url.port && url.port !== '80' && url.port !== '443' ? `:${url.port}` : '';
   const params = [...url.searchParams.entries()].filter(([k, v]) => !isTrackingParam(k, v));
-  params.sort(([ka, va], [kb, vb]) => (ka < kb ? -1 : ka > kb ? 1 : va < vb ? -1 : va > vb ? 1 : 0));
+  params.sort(([ka, va], [kb, vb]) =>
+    ka < kb ? -1 : ka > kb ? 1 : va < vb ? -1 : va > vb ? 1 : 0,
+  );
   const query = params.length ? `?${new URLSearchParams(params).toString()}` : '';
   return `https://${host}${port}${canonicalPath(url.pathname)}${query}`;
 }
@@ -115,10 +166,19 @@ export function canonicalUrl(raw: string | null | undefined): string | null {
  * an http(s) URL elsewhere (FeedBurner keeps the original link in the guid).
  */
 export function canonicalItemUrl(item: { url: string | null; guid: string | null }): string | null {
-  if (item.url && isFeedProxyUrl(item.url) && item.guid && /^https?:\/\//i.test(item.guid) && !isFeedProxyUrl(item.guid)) {
+  if (
+    item.url &&
+    isFeedProxyUrl(item.url) &&
+    item.guid &&
+    /^https?:\/\//i.test(item.guid) &&
+    !isFeedProxyUrl(item.guid)
+  ) {
     return canonicalUrl(item.guid);
   }
-  return canonicalUrl(item.url) ?? (item.guid && /^https?:\/\//i.test(item.guid) ? canonicalUrl(item.guid) : null);
+  return (
+    canonicalUrl(item.url) ??
+    (item.guid && /^https?:\/\//i.test(item.guid) ? canonicalUrl(item.guid) : null)
+  );
 }
 
 /**

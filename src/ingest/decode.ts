@@ -46,8 +46,7 @@ export function charsetFromDocument(bytes: Uint8Array): string | null {
   const head = asciiHead(bytes, 1024);
   const xml = head.match(/^\s*<\?xml[^>]*\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/);
   if (xml) return xml[1]!;
-  const meta =
-    head.match(/<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)/i) ?? null;
+  const meta = head.match(/<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9._:-]+)/i) ?? null;
   return meta?.[1] ?? null;
 }
 
@@ -59,7 +58,8 @@ const BOMS: Array<{ bytes: number[]; encoding: string }> = [
 
 function sniffBom(bytes: Uint8Array): { encoding: string; length: number } | null {
   for (const bom of BOMS) {
-    if (bom.bytes.every((b, i) => bytes[i] === b)) return { encoding: bom.encoding, length: bom.bytes.length };
+    if (bom.bytes.every((b, i) => bytes[i] === b))
+      return { encoding: bom.encoding, length: bom.bytes.length };
   }
   return null;
 }
@@ -69,7 +69,20 @@ function normaliseLabel(label: string | null): string | null {
   if (!label) return null;
   const l = label.trim().toLowerCase();
   if (['utf8', 'utf-8', 'unicode-1-1-utf-8'].includes(l)) return 'utf-8';
-  if (['iso-8859-1', 'iso8859-1', 'latin1', 'latin-1', 'l1', 'us-ascii', 'ascii', 'cp1252', 'windows-1252', 'x-cp1252'].includes(l)) {
+  if (
+    [
+      'iso-8859-1',
+      'iso8859-1',
+      'latin1',
+      'latin-1',
+      'l1',
+      'us-ascii',
+      'ascii',
+      'cp1252',
+      'windows-1252',
+      'x-cp1252',
+    ].includes(l)
+  ) {
     return 'windows-1252';
   }
   try {
@@ -94,8 +107,9 @@ function decodeWith(encoding: string, bytes: Uint8Array): string {
 
 /** 0x80–0x9F of windows-1252 (the rest is Latin-1: byte value = code point). Undefined slots keep their C1 code. */
 const CP1252_HIGH = [
-  0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d, 0x017d, 0x8f,
-  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d, 0x017e, 0x0178,
+  0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039,
+  0x0152, 0x8d, 0x017d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc,
+  0x2122, 0x0161, 0x203a, 0x0153, 0x9d, 0x017e, 0x0178,
 ];
 
 /**
@@ -133,11 +147,18 @@ function finish(text: string): string {
   let controls = 0;
   for (let i = 0; i < sample.length; i++) {
     const c = sample.charCodeAt(i);
-    if (c === 0) throw new IngestError('decode_error', 'Le document contient des octets NUL : ce sont des données binaires, pas un flux.');
+    if (c === 0)
+      throw new IngestError(
+        'decode_error',
+        'Le document contient des octets NUL : ce sont des données binaires, pas un flux.',
+      );
     if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) controls++;
   }
   if (controls > 16 && controls > sample.length / 100) {
-    throw new IngestError('decode_error', 'Le document est surtout fait de caractères de contrôle : ce sont des données binaires, pas un flux.');
+    throw new IngestError(
+      'decode_error',
+      'Le document est surtout fait de caractères de contrôle : ce sont des données binaires, pas un flux.',
+    );
   }
   return text;
 }

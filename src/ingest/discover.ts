@@ -29,7 +29,8 @@ export function discoverFeeds(html: string, pageUrl: string): DiscoveredFeed[] {
   const parser = new Parser(
     {
       onopentag(name, attrs) {
-        if (name === 'base' && baseHref === null && attrs.href !== undefined) baseHref = attrs.href.trim();
+        if (name === 'base' && baseHref === null && attrs.href !== undefined)
+          baseHref = attrs.href.trim();
         if (name !== 'link' || attrs.href === undefined) return;
         const rel = (attrs.rel ?? '').toLowerCase().split(/[\t\n\f\r ]+/);
         if (!rel.includes('alternate')) return;

@@ -55,7 +55,31 @@ export function cleanText(text: string | null | undefined, max: number): string 
   return text ? bounded(collapse(text), max) : null;
 }
 
-const BLOCKS = new Set(['p', 'br', 'div', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'tr', 'td', 'th', 'section', 'article', 'figure', 'figcaption', 'pre', 'hr', 'img']);
+const BLOCKS = new Set([
+  'p',
+  'br',
+  'div',
+  'li',
+  'ul',
+  'ol',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'tr',
+  'td',
+  'th',
+  'section',
+  'article',
+  'figure',
+  'figcaption',
+  'pre',
+  'hr',
+  'img',
+]);
 
 function collapse(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
@@ -105,9 +129,27 @@ export function resolveBase(value: string | null | undefined, base: string | nul
 
 /** North-American and European zone abbreviations V8's Date parser does not all know. */
 const ZONES: Record<string, string> = {
-  UT: '+0000', UTC: '+0000', GMT: '+0000', Z: '+0000', WET: '+0000', WEST: '+0100', CET: '+0100', CEST: '+0200',
-  MET: '+0100', MEST: '+0200', EET: '+0200', EEST: '+0300', BST: '+0100', EST: '-0500', EDT: '-0400',
-  CST: '-0600', CDT: '-0500', MST: '-0700', MDT: '-0600', PST: '-0800', PDT: '-0700',
+  UT: '+0000',
+  UTC: '+0000',
+  GMT: '+0000',
+  Z: '+0000',
+  WET: '+0000',
+  WEST: '+0100',
+  CET: '+0100',
+  CEST: '+0200',
+  MET: '+0100',
+  MEST: '+0200',
+  EET: '+0200',
+  EEST: '+0300',
+  BST: '+0100',
+  EST: '-0500',
+  EDT: '-0400',
+  CST: '-0600',
+  CDT: '-0500',
+  MST: '-0700',
+  MDT: '-0600',
+  PST: '-0800',
+  PDT: '-0700',
 };
 
 /** RFC 822 / RFC 3339 / W3CDTF date, or null when missing or unreadable (never an Invalid Date). */
@@ -115,7 +157,9 @@ export function parseDate(value: string | null | undefined): Date | null {
   let raw = value?.trim();
   if (!raw || raw.length > 100) return null;
   // "Lun, 02 Nov 2026 10:00:00 CET": drop a leading weekday in any language, map zone names.
-  raw = raw.replace(/^[^\d,]{2,12},\s*/, '').replace(/\b([A-Z]{1,4})$/, (zone) => ZONES[zone] ?? zone);
+  raw = raw
+    .replace(/^[^\d,]{2,12},\s*/, '')
+    .replace(/\b([A-Z]{1,4})$/, (zone) => ZONES[zone] ?? zone);
   const date = new Date(raw);
   const time = date.getTime();
   if (Number.isNaN(time)) return null;
@@ -139,7 +183,12 @@ export function cleanCategories(values: Array<string | null | undefined>): strin
 }
 
 /** An enclosure with an absolute URL and a sane length, or null. */
-export function cleanEnclosure(url: string | null | undefined, type: string | null | undefined, length: unknown, base: string | null): Enclosure | null {
+export function cleanEnclosure(
+  url: string | null | undefined,
+  type: string | null | undefined,
+  length: unknown,
+  base: string | null,
+): Enclosure | null {
   const absolute = resolveUrl(url, base);
   if (!absolute) return null;
   const n = typeof length === 'number' ? length : Number.parseInt(String(length ?? ''), 10);
@@ -154,5 +203,7 @@ export function cleanEnclosure(url: string | null | undefined, type: string | nu
 /** Drops duplicate enclosure URLs and keeps at most LIMITS.enclosures. */
 export function uniqueEnclosures(list: Array<Enclosure | null>): Enclosure[] {
   const seen = new Set<string>();
-  return list.filter((e): e is Enclosure => !!e && !seen.has(e.url) && !!seen.add(e.url)).slice(0, LIMITS.enclosures);
+  return list
+    .filter((e): e is Enclosure => !!e && !seen.has(e.url) && !!seen.add(e.url))
+    .slice(0, LIMITS.enclosures);
 }

@@ -27,7 +27,11 @@ export interface FeedReader {
  * The read itself. `fingerprints` computes every item's dedup fingerprint ahead: worth it
  * off the main thread only (in line, the store computes them for new entries alone).
  */
-export async function readFeed(text: string, url: string, options: { fingerprints?: boolean } = {}): Promise<ReadFeed> {
+export async function readFeed(
+  text: string,
+  url: string,
+  options: { fingerprints?: boolean } = {},
+): Promise<ReadFeed> {
   const feed = await parseFeed(text, url);
   return { title: feed.title, items: await prepareItems(feed.items, options) };
 }

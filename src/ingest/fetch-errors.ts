@@ -6,9 +6,19 @@ import { IngestError } from './types.ts';
  */
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  406: 'Not Acceptable', 408: 'Request Timeout', 429: 'Too Many Requests', 451: 'Unavailable For Legal Reasons',
-  500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  408: 'Request Timeout',
+  429: 'Too Many Requests',
+  451: 'Unavailable For Legal Reasons',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
   // Cloudflare's own answer when a Worker's subrequest cannot reach the origin (DNS error 1016 and the like).
   530: 'Origin Unreachable',
 };
@@ -37,10 +47,22 @@ export function parseRetryAfter(value: string | null, now: Date): number | undef
 }
 
 /** The error for a non-2xx answer (other than 304 and 410, which are outcomes). */
-export function httpError(status: number, statusText: string, retryAfter: string | null, now: Date): IngestError {
-  const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(retryAfter, now) : undefined;
-  const wait = retryAfterMs !== undefined ? ` — réessayer dans ${formatDuration(retryAfterMs)}` : '';
-  return new IngestError('http_error', `${httpLabel(status, statusText)}${wait}`, status, retryAfterMs);
+export function httpError(
+  status: number,
+  statusText: string,
+  retryAfter: string | null,
+  now: Date,
+): IngestError {
+  const retryAfterMs =
+    status === 429 || status === 503 ? parseRetryAfter(retryAfter, now) : undefined;
+  const wait =
+    retryAfterMs !== undefined ? ` — réessayer dans ${formatDuration(retryAfterMs)}` : '';
+  return new IngestError(
+    'http_error',
+    `${httpLabel(status, statusText)}${wait}`,
+    status,
+    retryAfterMs,
+  );
 }
 
 export function tooLarge(maxBytes: number): IngestError {
@@ -63,24 +85,37 @@ export function networkError(err: unknown, host: string, midBody: boolean): Inge
   if (has('EHUB_BLOCKED_ADDRESS')) {
     return new IngestError('blocked_host', text || `adresse privée ou locale refusée (${host})`);
   }
-  if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_NODATA') || /getaddrinfo|dns|name (not|could not be) resolved|name resolution/i.test(text)) {
+  if (
+    has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_NODATA') ||
+    /getaddrinfo|dns|name (not|could not be) resolved|name resolution/i.test(text)
+  ) {
     return new IngestError('dns', `nom de domaine introuvable (${host})`);
   }
-  if (midBody) return new IngestError('network', `connexion interrompue pendant la réponse (${host})`);
+  if (midBody)
+    return new IngestError('network', `connexion interrompue pendant la réponse (${host})`);
   if (has('ECONNREFUSED') || /connection refused|ECONNREFUSED/i.test(text)) {
     return new IngestError('network', `connexion refusée par ${host}`);
   }
-  if (has('ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE') || /reset|terminated|socket hang up|connection (lost|closed)/i.test(text)) {
+  if (
+    has('ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE') ||
+    /reset|terminated|socket hang up|connection (lost|closed)/i.test(text)
+  ) {
     return new IngestError('network', `connexion interrompue par ${host}`);
   }
-  if ([...codes].some((c) => /CERT|SELF_SIGNED|TLS|SSL/.test(c)) || /certificate|tls|ssl/i.test(text)) {
+  if (
+    [...codes].some((c) => /CERT|SELF_SIGNED|TLS|SSL/.test(c)) ||
+    /certificate|tls|ssl/i.test(text)
+  ) {
     return new IngestError('network', `certificat TLS refusé pour ${host}`);
   }
   // workerd answers an unknown name or an unreachable address with an opaque "internal error; reference = …".
   if (has('EHOSTUNREACH', 'ENETUNREACH') || /unreachable|^internal error/i.test(text)) {
     return new IngestError('network', `${host} injoignable`);
   }
-  return new IngestError('network', `erreur réseau avec ${host} (${text.slice(0, 160) || 'inconnue'})`);
+  return new IngestError(
+    'network',
+    `erreur réseau avec ${host} (${text.slice(0, 160) || 'inconnue'})`,
+  );
 }
 
 /** Codes and messages along an error's cause chain (undici nests the socket error in `cause`). */

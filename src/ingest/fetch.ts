@@ -39,7 +39,12 @@ export async function fetchDocument(deps: Deps, req: FetchRequest): Promise<Fetc
   }
 }
 
-async function exchange(deps: Deps, req: FetchRequest, maxBytes: number, signal: AbortSignal): Promise<FetchOutcome> {
+async function exchange(
+  deps: Deps,
+  req: FetchRequest,
+  maxBytes: number,
+  signal: AbortSignal,
+): Promise<FetchOutcome> {
   const client = createFetch({ fetch: deps.fetch }).create({
     retry: 0,
     ignoreResponseError: true,
@@ -66,13 +71,17 @@ async function exchange(deps: Deps, req: FetchRequest, maxBytes: number, signal:
     const { href, auth } = splitCredentials(target);
     for (let attempt = 1; ; attempt++) {
       try {
-        res = await client.raw(href, { headers: auth ? { ...headers, authorization: auth } : headers, signal });
+        res = await client.raw(href, {
+          headers: auth ? { ...headers, authorization: auth } : headers,
+          signal,
+        });
         break;
       } catch (err) {
         const failure = networkError(err, target.host, false);
         // A reused keep-alive connection the server had just closed fails before any answer:
         // a GET is safe to send again, once, on a fresh connection.
-        if (attempt === 1 && !signal.aborted && failure.message.startsWith('connexion interrompue')) continue;
+        if (attempt === 1 && !signal.aborted && failure.message.startsWith('connexion interrompue'))
+          continue;
         throw failure;
       }
     }
@@ -80,8 +89,18 @@ async function exchange(deps: Deps, req: FetchRequest, maxBytes: number, signal:
     if (REDIRECT.has(res.status)) {
       void res.body?.cancel().catch(() => {});
       const next = redirectTarget(res, target);
-      if (seen.has(next)) throw new IngestError('redirect_loop', `boucle de redirections (${splitCredentials(target).href} → ${splitCredentials(new URL(next)).href})`, res.status);
-      if (++hops > MAX_REDIRECTS) throw new IngestError('redirect_loop', `trop de redirections (plus de ${MAX_REDIRECTS})`, res.status);
+      if (seen.has(next))
+        throw new IngestError(
+          'redirect_loop',
+          `boucle de redirections (${splitCredentials(target).href} → ${splitCredentials(new URL(next)).href})`,
+          res.status,
+        );
+      if (++hops > MAX_REDIRECTS)
+        throw new IngestError(
+          'redirect_loop',
+          `trop de redirections (plus de ${MAX_REDIRECTS})`,
+          res.status,
+        );
       if (!PERMANENT.has(res.status)) allPermanent = false;
       url = next;
       continue;
@@ -96,7 +115,12 @@ async function exchange(deps: Deps, req: FetchRequest, maxBytes: number, signal:
     };
     if (res.status === 304) {
       // A 304 may omit the validators: the ones sent are still the right ones.
-      return { ...answer, status: 'not_modified', etag: answer.etag ?? req.etag ?? null, lastModified: answer.lastModified ?? req.lastModified ?? null };
+      return {
+        ...answer,
+        status: 'not_modified',
+        etag: answer.etag ?? req.etag ?? null,
+        lastModified: answer.lastModified ?? req.lastModified ?? null,
+      };
     }
     if (res.status === 410) {
       void res.body?.cancel().catch(() => {});
@@ -122,7 +146,9 @@ function splitCredentials(url: URL): { href: string; auth: string | null } {
   const bare = new URL(url.href);
   bare.username = '';
   bare.password = '';
-  const bytes = new TextEncoder().encode(`${unescapeSafe(url.username)}:${unescapeSafe(url.password)}`);
+  const bytes = new TextEncoder().encode(
+    `${unescapeSafe(url.username)}:${unescapeSafe(url.password)}`,
+  );
   return { href: bare.href, auth: `Basic ${btoa(String.fromCharCode(...bytes))}` };
 }
 
@@ -136,13 +162,22 @@ function unescapeSafe(s: string): string {
 
 function redirectTarget(res: Response, from: URL): string {
   const location = res.headers.get('location');
-  if (!location) throw new IngestError('http_error', `HTTP ${res.status} sans adresse de redirection (Location)`, res.status);
+  if (!location)
+    throw new IngestError(
+      'http_error',
+      `HTTP ${res.status} sans adresse de redirection (Location)`,
+      res.status,
+    );
   try {
     const next = new URL(location, from);
     next.hash = '';
     return next.href;
   } catch {
-    throw new IngestError('invalid_url', `redirection vers une adresse invalide (${location.slice(0, 120)})`, res.status);
+    throw new IngestError(
+      'invalid_url',
+      `redirection vers une adresse invalide (${location.slice(0, 120)})`,
+      res.status,
+    );
   }
 }
 

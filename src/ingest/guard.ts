@@ -21,11 +21,17 @@ export async function assertFetchable(deps: Deps, url: string): Promise<URL> {
     throw new IngestError('invalid_url', `adresse invalide (${clip(url)})`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new IngestError('invalid_url', `seuls http et https sont acceptés (${parsed.protocol.replace(/:$/, '')})`);
+    throw new IngestError(
+      'invalid_url',
+      `seuls http et https sont acceptés (${parsed.protocol.replace(/:$/, '')})`,
+    );
   }
   if (deps.config.allowPrivateHosts) return parsed;
 
-  const host = parsed.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = parsed.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   const literal = blockedAddressReason(host);
   if (literal !== undefined) {
     if (literal !== null) throw blocked(host, literal);

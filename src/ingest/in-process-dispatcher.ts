@@ -12,7 +12,10 @@ export interface InProcessDispatcher extends PullDispatcher {
   idle(): Promise<void>;
 }
 
-export function inProcessDispatcher(deps: () => Deps, onRun?: (summary: PullSummary) => void): InProcessDispatcher {
+export function inProcessDispatcher(
+  deps: () => Deps,
+  onRun?: (summary: PullSummary) => void,
+): InProcessDispatcher {
   const pending = new Set<number>();
   let running: Promise<void> | null = null;
   const drain = async () => {

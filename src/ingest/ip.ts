@@ -24,7 +24,11 @@ const V4_BLOCKS: Array<[string, number, string]> = [
   ['240.0.0.0', 4, 'réservé'],
 ];
 
-const v4Blocks = V4_BLOCKS.map(([start, bits, label]) => ({ start: parseIPv4(start)!, bits, label }));
+const v4Blocks = V4_BLOCKS.map(([start, bits, label]) => ({
+  start: parseIPv4(start)!,
+  bits,
+  label,
+}));
 
 /** Dotted-quad IPv4 (the form WHATWG URL and resolvers produce) → 32-bit number, or null. */
 export function parseIPv4(text: string): number | null {
@@ -42,7 +46,10 @@ export function parseIPv4(text: string): number | null {
 
 /** IPv6 text (with or without brackets, zone id, embedded IPv4 tail) → eight 16-bit groups, or null. */
 export function parseIPv6(text: string): number[] | null {
-  let s = text.replace(/^\[|\]$/g, '').replace(/%.*$/, '').toLowerCase();
+  let s = text
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '')
+    .toLowerCase();
   if (!s.includes(':')) return null;
   // An IPv4 tail ("::ffff:127.0.0.1") becomes its two hex groups, then the text parses as plain IPv6.
   const lastColon = s.lastIndexOf(':');
@@ -78,7 +85,7 @@ function v4Reason(n: number): string | null {
   if (n === 0xffffffff) return 'diffusion';
   for (const b of v4Blocks) {
     const mask = b.bits === 0 ? 0 : (0xffffffff << (32 - b.bits)) >>> 0;
-    if (((n & mask) >>> 0) === b.start) return b.label;
+    if ((n & mask) >>> 0 === b.start) return b.label;
   }
   return null;
 }
@@ -86,15 +93,26 @@ function v4Reason(n: number): string | null {
 const v4Of = (hi: number, lo: number) => ((hi << 16) >>> 0) + lo;
 
 function v6Reason(g: number[]): string | null {
-  const [a, b, c, d, e, f, hi, lo] = g as [number, number, number, number, number, number, number, number];
+  const [a, b, c, d, e, f, hi, lo] = g as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const zeroTo = (k: number) => g.slice(0, k).every((x) => x === 0);
   if (zeroTo(8)) return 'adresse non spécifiée';
   if (zeroTo(7) && lo === 1) return 'boucle locale';
   // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible), ::ffff:0:a.b.c.d (translated): the IPv4 inside decides.
-  if (zeroTo(5) && (f === 0xffff || f === 0)) return v4Reason(v4Of(hi, lo)) ?? (f === 0 ? 'IPv6 compatible IPv4 (obsolète)' : null);
+  if (zeroTo(5) && (f === 0xffff || f === 0))
+    return v4Reason(v4Of(hi, lo)) ?? (f === 0 ? 'IPv6 compatible IPv4 (obsolète)' : null);
   if (zeroTo(4) && e === 0xffff && f === 0) return v4Reason(v4Of(hi, lo)) ?? null;
   // NAT64 (64:ff9b::/96) reaches the embedded IPv4; its local-use prefix 64:ff9b:1::/48 is private.
-  if (a === 0x64 && b === 0xff9b && c === 0 && d === 0 && e === 0 && f === 0) return v4Reason(v4Of(hi, lo));
+  if (a === 0x64 && b === 0xff9b && c === 0 && d === 0 && e === 0 && f === 0)
+    return v4Reason(v4Of(hi, lo));
   if (a === 0x64 && b === 0xff9b && c === 1) return 'NAT64 local';
   // 6to4 (2002::/16) embeds an IPv4 address in bits 16–47.
   if (a === 0x2002) return v4Reason(v4Of(b, c));

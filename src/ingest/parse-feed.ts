@@ -16,10 +16,16 @@ export async function parseFeed(text: string, baseUrl: string): Promise<ParsedFe
   if (!body) throw new IngestError('not_a_feed', 'Le document est vide.');
   if (body.startsWith('{')) return parseJsonFeed(body, baseUrl);
   if (!body.startsWith('<')) {
-    throw new IngestError('not_a_feed', 'Le document n’est ni du XML ni du JSON : ce n’est pas un flux.');
+    throw new IngestError(
+      'not_a_feed',
+      'Le document n’est ni du XML ni du JSON : ce n’est pas un flux.',
+    );
   }
   if (isHtmlPage(body)) {
-    throw new IngestError('not_a_feed', 'C’est une page HTML, pas un flux : donnez l’adresse du site, ses flux sont trouvés par <link rel="alternate">.');
+    throw new IngestError(
+      'not_a_feed',
+      'C’est une page HTML, pas un flux : donnez l’adresse du site, ses flux sont trouvés par <link rel="alternate">.',
+    );
   }
   rejectEntityDeclarations(body);
   rejectDeepNesting(body);
@@ -31,7 +37,9 @@ export async function parseFeed(text: string, baseUrl: string): Promise<ParsedFe
  * follows its <link rel="alternate">, parse refuses it with a hint.
  */
 export function isHtmlPage(text: string): boolean {
-  return /^<(!doctype\s+html|html[\s>]|head[\s>])/i.test(stripProlog(text.replace(/^\uFEFF/, '').trimStart()));
+  return /^<(!doctype\s+html|html[\s>]|head[\s>])/i.test(
+    stripProlog(text.replace(/^\uFEFF/, '').trimStart()),
+  );
 }
 
 /** Skips the XML declaration, comments, processing instructions and whitespace before the root. */
@@ -49,10 +57,14 @@ function rejectEntityDeclarations(body: string): void {
   // The internal subset is what sits between "[" and "]>"; a plain DOCTYPE (RSS 0.91's) is harmless.
   const bracket = body.indexOf('[', doctype);
   const close = body.indexOf('>', doctype);
-  const subsetEnd = bracket !== -1 && (close === -1 || bracket < close) ? body.indexOf(']>', bracket) : close;
+  const subsetEnd =
+    bracket !== -1 && (close === -1 || bracket < close) ? body.indexOf(']>', bracket) : close;
   const declaration = body.slice(doctype, subsetEnd === -1 ? body.length : subsetEnd);
   if (/<!ENTITY/i.test(declaration)) {
-    throw new IngestError('parse_error', 'Le document déclare des entités XML (<!ENTITY …>) : refusé, un flux n’en a jamais besoin et elles servent aux attaques.');
+    throw new IngestError(
+      'parse_error',
+      'Le document déclare des entités XML (<!ENTITY …>) : refusé, un flux n’en a jamais besoin et elles servent aux attaques.',
+    );
   }
 }
 
@@ -64,7 +76,10 @@ function rejectDeepNesting(body: string): void {
     if (!m[2]) continue;
     if (m[1]) depth--;
     else if (!m[3] && ++depth > MAX_DEPTH) {
-      throw new IngestError('parse_error', `Le XML est imbriqué sur plus de ${MAX_DEPTH} niveaux : refusé.`);
+      throw new IngestError(
+        'parse_error',
+        `Le XML est imbriqué sur plus de ${MAX_DEPTH} niveaux : refusé.`,
+      );
     }
   }
 }

@@ -1,6 +1,14 @@
 import { IngestError, type ParsedFeed, type ParsedItem } from './types.ts';
 import {
-  LIMITS, cleanCategories, cleanEnclosure, cleanText, parseDate, plainText, resolveUrl, textToHtml, uniqueEnclosures,
+  LIMITS,
+  cleanCategories,
+  cleanEnclosure,
+  cleanText,
+  parseDate,
+  plainText,
+  resolveUrl,
+  textToHtml,
+  uniqueEnclosures,
 } from './feed-fields.ts';
 import { sanitizeHtml } from './sanitize.ts';
 
@@ -12,8 +20,15 @@ export function parseJsonFeed(text: string, baseUrl: string): ParsedFeed {
   } catch (err) {
     throw new IngestError('parse_error', `JSON invalide : ${(err as Error).message}`);
   }
-  if (!isObject(doc) || typeof doc.version !== 'string' || !/^https?:\/\/jsonfeed\.org\/version\/1(\.\d+)?\/?$/.test(doc.version)) {
-    throw new IngestError('not_a_feed', 'Ce document JSON n’est pas un JSON Feed (pas de "version": "https://jsonfeed.org/version/1.1").');
+  if (
+    !isObject(doc) ||
+    typeof doc.version !== 'string' ||
+    !/^https?:\/\/jsonfeed\.org\/version\/1(\.\d+)?\/?$/.test(doc.version)
+  ) {
+    throw new IngestError(
+      'not_a_feed',
+      'Ce document JSON n’est pas un JSON Feed (pas de "version": "https://jsonfeed.org/version/1.1").',
+    );
   }
   const feedLink = resolveUrl(str(doc.home_page_url), baseUrl);
   const feedBase = feedLink ?? baseUrl;
@@ -28,14 +43,20 @@ export function parseJsonFeed(text: string, baseUrl: string): ParsedFeed {
   };
 }
 
-function jsonItem(item: Record<string, unknown>, feedBase: string, feedAuthor: string | null): ParsedItem {
+function jsonItem(
+  item: Record<string, unknown>,
+  feedBase: string,
+  feedAuthor: string | null,
+): ParsedItem {
   const url = resolveUrl(str(item.url), feedBase) ?? resolveUrl(str(item.external_url), feedBase);
   const base = url ?? feedBase;
   const html = str(item.content_html);
   const textContent = str(item.content_text);
   const contentHtml = html
     ? sanitizeHtml(html.slice(0, LIMITS.content), base)
-    : textContent ? textToHtml(textContent.slice(0, LIMITS.content)) : null;
+    : textContent
+      ? textToHtml(textContent.slice(0, LIMITS.content))
+      : null;
   const id = typeof item.id === 'number' ? String(item.id) : str(item.id);
   const published = parseDate(str(item.date_published));
   const updated = parseDate(str(item.date_modified));
@@ -48,17 +69,28 @@ function jsonItem(item: Record<string, unknown>, feedBase: string, feedAuthor: s
     published: published ?? updated,
     updated,
     author: authorName(item) ?? feedAuthor,
-    summary: cleanText(str(item.summary), LIMITS.summary) ?? plainText(html ?? textContent, LIMITS.summary),
+    summary:
+      cleanText(str(item.summary), LIMITS.summary) ??
+      plainText(html ?? textContent, LIMITS.summary),
     contentHtml: contentHtml || null,
     categories: cleanCategories(Array.isArray(item.tags) ? item.tags.map(str) : []),
-    enclosures: uniqueEnclosures(attachments.map((a) => cleanEnclosure(str(a.url), str(a.mime_type), a.size_in_bytes, base))),
+    enclosures: uniqueEnclosures(
+      attachments.map((a) => cleanEnclosure(str(a.url), str(a.mime_type), a.size_in_bytes, base)),
+    ),
   };
 }
 
 /** JSON Feed 1.1 `authors[]`, or 1.0 `author`. */
 function authorName(node: Record<string, unknown>): string | null {
-  const authors = Array.isArray(node.authors) ? node.authors : isObject(node.author) ? [node.author] : [];
-  const names = authors.filter(isObject).map((a) => str(a.name)).filter((n): n is string => !!n?.trim());
+  const authors = Array.isArray(node.authors)
+    ? node.authors
+    : isObject(node.author)
+      ? [node.author]
+      : [];
+  const names = authors
+    .filter(isObject)
+    .map((a) => str(a.name))
+    .filter((n): n is string => !!n?.trim());
   return cleanText(names.join(', '), LIMITS.author);
 }
 

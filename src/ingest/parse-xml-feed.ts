@@ -1,7 +1,15 @@
 import Parser from 'rss-parser';
 import { IngestError, type ParsedFeed, type ParsedItem } from './types.ts';
 import {
-  LIMITS, cleanCategories, cleanEnclosure, cleanText, parseDate, plainText, resolveBase, resolveUrl, textToHtml,
+  LIMITS,
+  cleanCategories,
+  cleanEnclosure,
+  cleanText,
+  parseDate,
+  plainText,
+  resolveBase,
+  resolveUrl,
+  textToHtml,
   uniqueEnclosures,
 } from './feed-fields.ts';
 import { sanitizeHtml } from './sanitize.ts';
@@ -39,10 +47,14 @@ export async function parseXmlFeed(text: string, baseUrl: string): Promise<Parse
     raw = (await new RawFeedParser({ defaultRSS: 2 }).parseString(text)) as unknown as Raw;
   } catch (err) {
     const message = String((err as Error)?.message ?? err).split('\n')[0]!;
-    if (/not recognized/i.test(message)) throw new IngestError('not_a_feed', 'Ce document XML n’est pas un flux RSS ni Atom.');
+    if (/not recognized/i.test(message))
+      throw new IngestError('not_a_feed', 'Ce document XML n’est pas un flux RSS ni Atom.');
     // sax reports "Message\nLine: N\nColumn: M\nChar: c": keep the position, it is what a coordinator needs.
     const at = String((err as Error)?.message ?? '').match(/Line: (\d+)\s+Column: (\d+)/);
-    throw new IngestError('parse_error', `XML invalide : ${message}${at ? ` (ligne ${Number(at[1]) + 1}, colonne ${at[2]})` : ''}`);
+    throw new IngestError(
+      'parse_error',
+      `XML invalide : ${message}${at ? ` (ligne ${Number(at[1]) + 1}, colonne ${at[2]})` : ''}`,
+    );
   }
   return raw.format === 'atom' ? atomFeed(raw, baseUrl, text) : rssFeed(raw, baseUrl);
 }
@@ -68,18 +80,32 @@ function rssFeed(raw: Raw, baseUrl: string): ParsedFeed {
       url,
       title: plainText(text(child(item, 'title')), LIMITS.title),
       published,
-      updated: parseDate(text(child(item, 'atom:updated')) ?? text(child(item, 'dcterms:modified'))),
+      updated: parseDate(
+        text(child(item, 'atom:updated')) ?? text(child(item, 'dcterms:modified')),
+      ),
       author: rssAuthor(item) ?? rssAuthor(channel),
       summary: plainText(description ?? encoded, LIMITS.summary),
       contentHtml: html ? sanitizeHtml(html.slice(0, LIMITS.content), contentBase) || null : null,
-      categories: cleanCategories([...nodes(item.category), ...nodes(item['dc:subject'])].map(text)),
+      categories: cleanCategories(
+        [...nodes(item.category), ...nodes(item['dc:subject'])].map(text),
+      ),
       enclosures: uniqueEnclosures([
-        ...nodes(item.enclosure).map((e) => cleanEnclosure(attr(e, 'url'), attr(e, 'type'), attr(e, 'length'), contentBase)),
-        ...nodes(item['media:content']).map((e) => cleanEnclosure(attr(e, 'url'), attr(e, 'type'), attr(e, 'fileSize'), contentBase)),
+        ...nodes(item.enclosure).map((e) =>
+          cleanEnclosure(attr(e, 'url'), attr(e, 'type'), attr(e, 'length'), contentBase),
+        ),
+        ...nodes(item['media:content']).map((e) =>
+          cleanEnclosure(attr(e, 'url'), attr(e, 'type'), attr(e, 'fileSize'), contentBase),
+        ),
       ]),
     };
   });
-  return { kind: 'feed', format: raw.format, title: plainText(text(child(channel, 'title')), LIMITS.title), link, items };
+  return {
+    kind: 'feed',
+    format: raw.format,
+    title: plainText(text(child(channel, 'title')), LIMITS.title),
+    link,
+    items,
+  };
 }
 
 /** "jean@example.org (Jean Dupont)" → "Jean Dupont"; dc:creator otherwise. */
@@ -106,8 +132,13 @@ function atomFeed(raw: Raw, baseUrl: string, source: string): ParsedFeed {
     const summaryNode = child(entry, 'summary');
     const hasOwnBase = attr(entry, 'xml:base') !== null;
     const contentBase = (node: Node | null) =>
-      node && attr(node, 'xml:base') !== null ? resolveBase(attr(node, 'xml:base'), entryBase) : hasOwnBase ? entryBase : url ?? entryBase;
-    const content = contentNode && !attr(contentNode, 'src') ? atomHtml(contentNode, markup('content')) : null;
+      node && attr(node, 'xml:base') !== null
+        ? resolveBase(attr(node, 'xml:base'), entryBase)
+        : hasOwnBase
+          ? entryBase
+          : (url ?? entryBase);
+    const content =
+      contentNode && !attr(contentNode, 'src') ? atomHtml(contentNode, markup('content')) : null;
     const summary = summaryNode ? atomHtml(summaryNode, markup('summary')) : null;
     const htmlNode = content ? contentNode : summaryNode;
     const html = content ?? summary;
@@ -122,16 +153,28 @@ function atomFeed(raw: Raw, baseUrl: string, source: string): ParsedFeed {
       updated,
       author: atomAuthor(entry) ?? feedAuthor,
       summary: plainText(summary ?? content, LIMITS.summary),
-      contentHtml: html ? sanitizeHtml(html.slice(0, LIMITS.content), contentBase(htmlNode)) || null : null,
-      categories: cleanCategories(nodes(entry.category).map((c) => attr(c, 'term') ?? attr(c, 'label') ?? text(c))),
+      contentHtml: html
+        ? sanitizeHtml(html.slice(0, LIMITS.content), contentBase(htmlNode)) || null
+        : null,
+      categories: cleanCategories(
+        nodes(entry.category).map((c) => attr(c, 'term') ?? attr(c, 'label') ?? text(c)),
+      ),
       enclosures: uniqueEnclosures(
         nodes(entry.link)
           .filter((l) => attr(l, 'rel') === 'enclosure')
-          .map((l) => cleanEnclosure(attr(l, 'href'), attr(l, 'type'), attr(l, 'length'), entryBase)),
+          .map((l) =>
+            cleanEnclosure(attr(l, 'href'), attr(l, 'type'), attr(l, 'length'), entryBase),
+          ),
       ),
     };
   });
-  return { kind: 'feed', format: 'atom', title: atomTitle(child(feed, 'title'), xhtml(-1, 'title')), link, items };
+  return {
+    kind: 'feed',
+    format: 'atom',
+    title: atomTitle(child(feed, 'title'), xhtml(-1, 'title')),
+    link,
+    items,
+  };
 }
 
 /** Atom text construct → HTML (type text is escaped, xhtml is the inner markup taken from the source). */
@@ -147,7 +190,9 @@ function atomTitle(node: Node | null, xhtmlMarkup: string | null): string | null
   if (!node) return null;
   const type = attr(node, 'type') ?? 'text';
   if (type === 'xhtml') return plainText(xhtmlMarkup, LIMITS.title);
-  return type === 'html' ? plainText(text(node), LIMITS.title) : cleanText(text(node), LIMITS.title);
+  return type === 'html'
+    ? plainText(text(node), LIMITS.title)
+    : cleanText(text(node), LIMITS.title);
 }
 
 /**
@@ -163,9 +208,11 @@ function xhtmlSource(source: string): (entryIndex: number, element: string) => s
   return (index, element) => {
     const from = index === -1 ? 0 : starts[index];
     if (from === undefined) return null;
-    const to = index === -1 ? starts[0] ?? source.length : starts[index + 1] ?? source.length;
+    const to = index === -1 ? (starts[0] ?? source.length) : (starts[index + 1] ?? source.length);
     const block = source.slice(from, to);
-    const re = new RegExp(`<((?:[A-Za-z_][\\w.-]*:)?${element})\\b[^>]*\\btype\\s*=\\s*["']xhtml["'][^>]*>([\\s\\S]*?)</\\1\\s*>`);
+    const re = new RegExp(
+      `<((?:[A-Za-z_][\\w.-]*:)?${element})\\b[^>]*\\btype\\s*=\\s*["']xhtml["'][^>]*>([\\s\\S]*?)</\\1\\s*>`,
+    );
     const inner = block.match(re)?.[2];
     if (inner === undefined) return null;
     // Drop the mandatory wrapping <div xmlns="…">…</div> and namespace prefixes on tags.
@@ -177,7 +224,9 @@ function xhtmlSource(source: string): (entryIndex: number, element: string) => s
 }
 
 function atomAuthor(node: Node): string | null {
-  const names = nodes(node.author).map((a) => text(child(a, 'name'))).filter(Boolean) as string[];
+  const names = nodes(node.author)
+    .map((a) => text(child(a, 'name')))
+    .filter(Boolean) as string[];
   return names.length ? cleanText(names.join(', '), LIMITS.author) : null;
 }
 
@@ -190,7 +239,9 @@ function alternateLink(node: Node, base: string | null): string | null {
 }
 
 function nodes(value: unknown): Node[] {
-  return Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? ({ _: v } as Node) : (v as Node))).filter(Boolean) : [];
+  return Array.isArray(value)
+    ? value.map((v) => (typeof v === 'string' ? ({ _: v } as Node) : (v as Node))).filter(Boolean)
+    : [];
 }
 
 function child(node: Node, name: string): Node | null {

@@ -32,12 +32,19 @@ export interface PullOptions {
 export const DISPATCH_LEASE_MS = 20 * 60_000;
 
 /** Active sources to pull now, oldest due first. */
-export async function selectSources(deps: Deps, options: { network?: string; all?: boolean }): Promise<SourceRow[]> {
+export async function selectSources(
+  deps: Deps,
+  options: { network?: string; all?: boolean },
+): Promise<SourceRow[]> {
   const now = deps.clock.now().getTime();
   const conditions = [eq(sources.status, 'active')];
   if (options.network) conditions.push(eq(sources.networkSlug, options.network));
   if (!options.all) conditions.push(lte(sources.nextFetchAt, now));
-  return deps.db.orm.select().from(sources).where(and(...conditions)).orderBy(asc(sources.nextFetchAt), asc(sources.id));
+  return deps.db.orm
+    .select()
+    .from(sources)
+    .where(and(...conditions))
+    .orderBy(asc(sources.nextFetchAt), asc(sources.id));
 }
 
 export async function pull(deps: Deps, options: PullOptions): Promise<PullSummary> {
@@ -45,30 +52,52 @@ export async function pull(deps: Deps, options: PullOptions): Promise<PullSummar
 }
 
 /** Pulls the sources with these ids (a queue message batch), skipping any no longer active. */
-export async function pullSourceIds(deps: Deps, ids: number[], trigger: string): Promise<PullSummary> {
+export async function pullSourceIds(
+  deps: Deps,
+  ids: number[],
+  trigger: string,
+): Promise<PullSummary> {
   const rows: SourceRow[] = [];
   for (const part of chunks(ids, IN_LIST)) {
-    rows.push(...(await deps.db.orm.select().from(sources).where(and(inArray(sources.id, part), eq(sources.status, 'active')))));
+    rows.push(
+      ...(await deps.db.orm
+        .select()
+        .from(sources)
+        .where(and(inArray(sources.id, part), eq(sources.status, 'active')))),
+    );
   }
   return pullSources(deps, rows, trigger);
 }
 
 /** Refreshes `rows` and records the run. Never throws for a source's failure. */
-export async function pullSources(deps: Deps, rows: SourceRow[], trigger: string, onProgress?: PullOptions['onProgress']): Promise<PullSummary> {
+export async function pullSources(
+  deps: Deps,
+  rows: SourceRow[],
+  trigger: string,
+  onProgress?: PullOptions['onProgress'],
+): Promise<PullSummary> {
   const startedAt = deps.clock.now().getTime();
-  const [run] = await deps.db.orm.insert(pulls).values({ trigger, startedAt, sources: rows.length }).returning({ id: pulls.id });
+  const [run] = await deps.db.orm
+    .insert(pulls)
+    .values({ trigger, startedAt, sources: rows.length })
+    .returning({ id: pulls.id });
   const reports: SourceReport[] = [];
   const recorded: Array<Promise<void>> = [];
-  await runLimited(rows, (s) => hostKey(s.fetchUrl), { concurrency: deps.config.fetch.concurrency, perKey: deps.config.fetch.perHost }, async (source) => {
-    // The source's turn ends once its document is stored; its report comes with the commit.
-    const { report } = await refreshInTurn(deps, source);
-    recorded.push(
-      report.then((r) => {
-        reports.push(r);
-        onProgress?.(r, reports.length, rows.length);
-      }),
-    );
-  });
+  await runLimited(
+    rows,
+    (s) => hostKey(s.fetchUrl),
+    { concurrency: deps.config.fetch.concurrency, perKey: deps.config.fetch.perHost },
+    async (source) => {
+      // The source's turn ends once its document is stored; its report comes with the commit.
+      const { report } = await refreshInTurn(deps, source);
+      recorded.push(
+        report.then((r) => {
+          reports.push(r);
+          onProgress?.(r, reports.length, rows.length);
+        }),
+      );
+    },
+  );
   // No store follows: the last ones need not wait for a group commit's idle delay.
   commitNow(deps.db);
   await Promise.all(recorded);
@@ -87,7 +116,14 @@ export async function pullSources(deps: Deps, rows: SourceRow[], trigger: string
   };
   await deps.db.orm
     .update(pulls)
-    .set({ finishedAt: summary.finishedAt, ok: summary.ok, notModified: summary.notModified, failed: summary.failed, newItems: summary.newItems, updatedItems: summary.updatedItems })
+    .set({
+      finishedAt: summary.finishedAt,
+      ok: summary.ok,
+      notModified: summary.notModified,
+      failed: summary.failed,
+      newItems: summary.newItems,
+      updatedItems: summary.updatedItems,
+    })
     .where(eq(pulls.id, summary.pullId));
   return summary;
 }
@@ -104,12 +140,19 @@ export async function dispatchDuePulls(deps: Deps): Promise<number> {
  * Like the scheduled tick, for any selection (a coordinator's "pull now" through the queue:
  * POST /api/admin/pull?queue=1). Returns how many sources were dispatched.
  */
-export async function dispatchPulls(deps: Deps, options: { network?: string; all?: boolean }): Promise<number> {
+export async function dispatchPulls(
+  deps: Deps,
+  options: { network?: string; all?: boolean },
+): Promise<number> {
   const due = await selectSources(deps, options);
   if (!due.length) return 0;
   const ids = due.map((s) => s.id);
   const leaseUntil = deps.clock.now().getTime() + DISPATCH_LEASE_MS;
-  await deps.db.batch(chunks(ids, IN_LIST).map((part) => deps.db.orm.update(sources).set({ nextFetchAt: leaseUntil }).where(inArray(sources.id, part))));
+  await deps.db.batch(
+    chunks(ids, IN_LIST).map((part) =>
+      deps.db.orm.update(sources).set({ nextFetchAt: leaseUntil }).where(inArray(sources.id, part)),
+    ),
+  );
   await deps.dispatcher.dispatch(ids);
   return ids.length;
 }

@@ -23,7 +23,13 @@ import { withStoreLease } from './store-lease.ts';
 import { sharedCommit } from '../db/client.ts';
 import { isCalendar, storeCalendar } from '../agenda/store.ts';
 import { followRedirect, nextFetchAfterError, nextFetchAfterSuccess } from './backoff.ts';
-import { IngestError, type ErrorKind, type FetchOutcome, type SourceReport, type StoreResult } from './types.ts';
+import {
+  IngestError,
+  type ErrorKind,
+  type FetchOutcome,
+  type SourceReport,
+  type StoreResult,
+} from './types.ts';
 
 type SourceUpdate = Partial<typeof sources.$inferInsert>;
 
@@ -45,11 +51,16 @@ interface Stored {
  * commit until the stores that follow have joined it: a pull that waited for each commit
  * before starting the next source would leave nothing to group.
  */
-export async function refreshInTurn(deps: Deps, source: SourceRow): Promise<{ report: Promise<SourceReport> }> {
+export async function refreshInTurn(
+  deps: Deps,
+  source: SourceRow,
+): Promise<{ report: Promise<SourceReport> }> {
   const started = Date.now();
   const now = deps.clock.now().getTime();
   // Every outcome's report: counts and error empty unless said otherwise.
-  const report = (fields: Pick<SourceReport, 'outcome' | 'httpStatus' | 'nextFetchAt'> & Partial<SourceReport>): SourceReport => ({
+  const report = (
+    fields: Pick<SourceReport, 'outcome' | 'httpStatus' | 'nextFetchAt'> & Partial<SourceReport>,
+  ): SourceReport => ({
     sourceId: source.id,
     networkSlug: source.networkSlug,
     url: source.fetchUrl,
@@ -79,13 +90,31 @@ export async function refreshInTurn(deps: Deps, source: SourceRow): Promise<{ re
       await update(deps, source.id, record);
     } catch (storeErr) {
       // The database itself refuses (locked, full): report it, the next pull retries the source.
-      deps.log.error('cannot record source error', { sourceId: source.id, error: String(storeErr) });
+      deps.log.error('cannot record source error', {
+        sourceId: source.id,
+        error: String(storeErr),
+      });
     }
-    deps.log.info('source failed', { sourceId: source.id, url: source.fetchUrl, kind: failure.kind, error: failure.message });
-    return report({ outcome: 'error', httpStatus: record.lastStatus ?? null, errorKind: failure.kind, error: record.lastError!, nextFetchAt });
+    deps.log.info('source failed', {
+      sourceId: source.id,
+      url: source.fetchUrl,
+      kind: failure.kind,
+      error: failure.message,
+    });
+    return report({
+      outcome: 'error',
+      httpStatus: record.lastStatus ?? null,
+      errorKind: failure.kind,
+      error: record.lastError!,
+      nextFetchAt,
+    });
   };
   try {
-    const outcome: FetchOutcome = await fetchDocument(deps, { url: source.fetchUrl, etag: source.etag, lastModified: source.lastModified });
+    const outcome: FetchOutcome = await fetchDocument(deps, {
+      url: source.fetchUrl,
+      etag: source.etag,
+      lastModified: source.lastModified,
+    });
     lastStatus = outcome.httpStatus;
     const redirect = followRedirect(source, outcome.permanentRedirect);
     const health: SourceUpdate = {
@@ -107,11 +136,21 @@ export async function refreshInTurn(deps: Deps, source: SourceRow): Promise<{ re
         lastError: 'Flux retiré par son site (HTTP 410 Gone) : il n’est plus relevé.',
         lastErrorKind: 'http_error',
       });
-      return { report: Promise.resolve(report({ outcome: 'gone', httpStatus: 410, nextFetchAt: now })) };
+      return {
+        report: Promise.resolve(report({ outcome: 'gone', httpStatus: 410, nextFetchAt: now })),
+      };
     }
     if (outcome.status === 'not_modified') {
       await update(deps, source.id, health);
-      return { report: Promise.resolve(report({ outcome: 'not_modified', httpStatus: outcome.httpStatus, nextFetchAt: health.nextFetchAt! })) };
+      return {
+        report: Promise.resolve(
+          report({
+            outcome: 'not_modified',
+            httpStatus: outcome.httpStatus,
+            nextFetchAt: health.nextFetchAt!,
+          }),
+        ),
+      };
     }
     const stored = await readDocument(deps, source, outcome);
     // Not `outcome` itself in the closure below: it holds the body until the commit.
@@ -122,10 +161,18 @@ export async function refreshInTurn(deps: Deps, source: SourceRow): Promise<{ re
       await update(deps, source.id, {
         ...health,
         ...stored.validators,
-        ...(stored.discoveredUrl ? { fetchUrl: stored.discoveredUrl, redirectUrl: null, redirectCount: 0 } : {}),
+        ...(stored.discoveredUrl
+          ? { fetchUrl: stored.discoveredUrl, redirectUrl: null, redirectCount: 0 }
+          : {}),
         ...(!source.title && stored.title ? { title: stored.title.slice(0, 300) } : {}),
       });
-      return report({ outcome: 'ok', httpStatus, nextFetchAt: health.nextFetchAt!, ...stored.result, ...(stored.discoveredUrl ? { url: stored.discoveredUrl } : {}) });
+      return report({
+        outcome: 'ok',
+        httpStatus,
+        nextFetchAt: health.nextFetchAt!,
+        ...stored.result,
+        ...(stored.discoveredUrl ? { url: stored.discoveredUrl } : {}),
+      });
     };
     return { report: recorded().catch(failed) };
   } catch (err) {
@@ -134,11 +181,18 @@ export async function refreshInTurn(deps: Deps, source: SourceRow): Promise<{ re
 }
 
 /** Decodes a fetched body and stores it as a calendar or a feed; an HTML page leads to its feed. */
-async function readDocument(deps: Deps, source: SourceRow, outcome: FetchOutcome & { status: 'ok' }, hops = 0): Promise<Stored> {
+async function readDocument(
+  deps: Deps,
+  source: SourceRow,
+  outcome: FetchOutcome & { status: 'ok' },
+  hops = 0,
+): Promise<Stored> {
   const text = decodeBody(outcome.body, outcome.contentType);
   const validators = { etag: outcome.etag, lastModified: outcome.lastModified };
   if (source.kind === 'calendar' || isCalendar(text)) {
-    const { value: result, committed } = await serialized(deps.db, () => storeTurn(deps, () => storeCalendar(deps, source, text)));
+    const { value: result, committed } = await serialized(deps.db, () =>
+      storeTurn(deps, () => storeCalendar(deps, source, text)),
+    );
     return { result, title: calendarName(text), validators, committed };
   }
   if (hops === 0 && isHtmlPage(text)) {
@@ -146,10 +200,18 @@ async function readDocument(deps: Deps, source: SourceRow, outcome: FetchOutcome
     const found = discoverFeeds(text, outcome.url);
     const wanted = found.find((f) => f.kind === 'feed') ?? found[0];
     if (!wanted) {
-      throw new IngestError('not_a_feed', 'Page HTML sans lien vers un flux (<link rel="alternate" type="application/rss+xml">) : indiquez l’adresse du flux.');
+      throw new IngestError(
+        'not_a_feed',
+        'Page HTML sans lien vers un flux (<link rel="alternate" type="application/rss+xml">) : indiquez l’adresse du flux.',
+      );
     }
     const next: FetchOutcome = await fetchDocument(deps, { url: wanted.url });
-    if (next.status !== 'ok') throw new IngestError('http_error', `Flux découvert (${wanted.url}) indisponible (HTTP ${next.httpStatus}).`, next.httpStatus);
+    if (next.status !== 'ok')
+      throw new IngestError(
+        'http_error',
+        `Flux découvert (${wanted.url}) indisponible (HTTP ${next.httpStatus}).`,
+        next.httpStatus,
+      );
     const stored = await readDocument(deps, source, next, hops + 1);
     return { ...stored, title: stored.title ?? wanted.title, discoveredUrl: wanted.url };
   }
@@ -160,13 +222,18 @@ async function readDocument(deps: Deps, source: SourceRow, outcome: FetchOutcome
     const feed = readAhead ?? (await reader.read(text, outcome.url));
     // Reading and storing are each a long synchronous stretch: let waiting requests in between.
     await yieldToEventLoop();
-    const { value: result, committed } = await storeTurn(deps, () => storePreparedItems(deps, source, feed.items));
+    const { value: result, committed } = await storeTurn(deps, () =>
+      storePreparedItems(deps, source, feed.items),
+    );
     return { result, title: feed.title, validators, committed };
   });
 }
 
 /** A store in its turn: holding the store lease, in the database's group commit when it has one. */
-function storeTurn<T>(deps: Deps, store: () => Promise<T>): Promise<{ value: T; committed: Promise<void> }> {
+function storeTurn<T>(
+  deps: Deps,
+  store: () => Promise<T>,
+): Promise<{ value: T; committed: Promise<void> }> {
   return stage('storage_error', () => sharedCommit(deps.db, () => withStoreLease(deps, store)));
 }
 
@@ -176,14 +243,20 @@ async function stage<T>(kind: ErrorKind, run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (err) {
     if (err instanceof IngestError) throw err;
-    throw new IngestError(kind, `Enregistrement impossible : ${(err as Error)?.message ?? String(err)}`);
+    throw new IngestError(
+      kind,
+      `Enregistrement impossible : ${(err as Error)?.message ?? String(err)}`,
+    );
   }
 }
 
 function asIngestError(err: unknown): IngestError {
   if (err instanceof IngestError) return err;
   // A parser bug or an exotic document: recorded like any other failure, with its message.
-  return new IngestError('parse_error', `Lecture impossible : ${(err as Error)?.message ?? String(err)}`);
+  return new IngestError(
+    'parse_error',
+    `Lecture impossible : ${(err as Error)?.message ?? String(err)}`,
+  );
 }
 
 function calendarName(text: string): string | null {

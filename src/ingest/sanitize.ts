@@ -9,22 +9,93 @@ import { Parser } from 'htmlparser2';
 /** Allowed tags and their allowed attributes (besides the global ones). */
 const TAGS: Record<string, readonly string[]> = {
   a: ['href'],
-  abbr: [], b: [], bdi: [], br: [], caption: [], code: [], dd: [], del: ['cite', 'datetime'], details: [], dfn: [],
-  div: [], dl: [], dt: [], em: [], figcaption: [], figure: [], h1: [], h2: [], h3: [], h4: [], h5: [], h6: [], hr: [],
-  i: [], ins: ['cite', 'datetime'], kbd: [], li: ['value'], mark: [], ol: ['start', 'reversed', 'type'], p: [],
-  pre: [], q: ['cite'], s: [], samp: [], small: [], span: [], strong: [], sub: [], summary: [], sup: [],
-  table: [], tbody: [], td: ['colspan', 'rowspan'], tfoot: [], th: ['colspan', 'rowspan', 'scope'], thead: [],
-  time: ['datetime'], tr: [], u: [], ul: [], blockquote: ['cite'], cite: [], var: [], wbr: [],
+  abbr: [],
+  b: [],
+  bdi: [],
+  br: [],
+  caption: [],
+  code: [],
+  dd: [],
+  del: ['cite', 'datetime'],
+  details: [],
+  dfn: [],
+  div: [],
+  dl: [],
+  dt: [],
+  em: [],
+  figcaption: [],
+  figure: [],
+  h1: [],
+  h2: [],
+  h3: [],
+  h4: [],
+  h5: [],
+  h6: [],
+  hr: [],
+  i: [],
+  ins: ['cite', 'datetime'],
+  kbd: [],
+  li: ['value'],
+  mark: [],
+  ol: ['start', 'reversed', 'type'],
+  p: [],
+  pre: [],
+  q: ['cite'],
+  s: [],
+  samp: [],
+  small: [],
+  span: [],
+  strong: [],
+  sub: [],
+  summary: [],
+  sup: [],
+  table: [],
+  tbody: [],
+  td: ['colspan', 'rowspan'],
+  tfoot: [],
+  th: ['colspan', 'rowspan', 'scope'],
+  thead: [],
+  time: ['datetime'],
+  tr: [],
+  u: [],
+  ul: [],
+  blockquote: ['cite'],
+  cite: [],
+  var: [],
+  wbr: [],
   img: ['src', 'alt', 'width', 'height'],
-  audio: ['src'], video: ['src', 'poster', 'width', 'height'], source: ['src', 'type'],
+  audio: ['src'],
+  video: ['src', 'poster', 'width', 'height'],
+  source: ['src', 'type'],
   iframe: ['src', 'width', 'height'],
 };
 const GLOBAL_ATTRIBUTES = ['title', 'lang'];
 const VOID = new Set(['br', 'hr', 'img', 'source', 'wbr']);
 /** Tags dropped with everything inside them (their text is code, chrome or a trap, not content). */
 const DROP_WITH_CONTENT = new Set([
-  'script', 'style', 'template', 'noscript', 'noembed', 'noframes', 'title', 'head', 'textarea', 'select', 'option',
-  'button', 'object', 'embed', 'applet', 'svg', 'math', 'xmp', 'plaintext', 'frameset', 'frame', 'iframe', 'form',
+  'script',
+  'style',
+  'template',
+  'noscript',
+  'noembed',
+  'noframes',
+  'title',
+  'head',
+  'textarea',
+  'select',
+  'option',
+  'button',
+  'object',
+  'embed',
+  'applet',
+  'svg',
+  'math',
+  'xmp',
+  'plaintext',
+  'frameset',
+  'frame',
+  'iframe',
+  'form',
 ]);
 const URL_ATTRIBUTES = new Set(['href', 'src', 'cite', 'poster']);
 const NUMERIC_ATTRIBUTES = new Set(['width', 'height', 'colspan', 'rowspan', 'start', 'value']);
@@ -44,9 +115,22 @@ export const IFRAME_HOSTS: Record<string, RegExp> = {
 
 /** Hosts that only serve tracking pixels / open counters (their images are never content). */
 const TRACKER_HOSTS = [
-  'feeds.feedburner.com', 'feedproxy.google.com', 'pixel.wp.com', 'stats.wp.com', 'www.google-analytics.com',
-  'google-analytics.com', 'pixel.quantserve.com', 'sb.scorecardresearch.com', 'www.facebook.com', 'pixel.mailchimp.com',
-  'list-manage.com', 'mailchi.mp', 'matomo.cloud', 'doubleclick.net', 'analytics.twitter.com', 'ad.doubleclick.net',
+  'feeds.feedburner.com',
+  'feedproxy.google.com',
+  'pixel.wp.com',
+  'stats.wp.com',
+  'www.google-analytics.com',
+  'google-analytics.com',
+  'pixel.quantserve.com',
+  'sb.scorecardresearch.com',
+  'www.facebook.com',
+  'pixel.mailchimp.com',
+  'list-manage.com',
+  'mailchi.mp',
+  'matomo.cloud',
+  'doubleclick.net',
+  'analytics.twitter.com',
+  'ad.doubleclick.net',
 ];
 
 const MAX_DEPTH = 64;
@@ -110,7 +194,12 @@ export function sanitizeHtml(html: string, baseUrl: string | null): string {
         while (open.length > at) out += `</${open.pop()}>`;
       },
     },
-    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: false },
+    {
+      decodeEntities: true,
+      lowerCaseTags: true,
+      lowerCaseAttributeNames: true,
+      recognizeSelfClosing: false,
+    },
   );
   parser.write(html);
   parser.end();
@@ -119,7 +208,12 @@ export function sanitizeHtml(html: string, baseUrl: string | null): string {
   return out;
 }
 
-function cleanAttributes(tag: string, attribs: Record<string, string>, allowed: readonly string[], baseUrl: string | null): string | null {
+function cleanAttributes(
+  tag: string,
+  attribs: Record<string, string>,
+  allowed: readonly string[],
+  baseUrl: string | null,
+): string | null {
   const kept: Array<[string, string]> = [];
   for (const [name, raw] of Object.entries(attribs)) {
     if (!allowed.includes(name) && !GLOBAL_ATTRIBUTES.includes(name)) continue;
@@ -132,7 +226,8 @@ function cleanAttributes(tag: string, attribs: Record<string, string>, allowed: 
     const src = kept.find(([n]) => n === 'src')?.[1];
     if (!src || isTrackingPixel(src, attribs)) return null;
   }
-  if ((tag === 'audio' || tag === 'video') && !kept.some(([n]) => n === 'controls')) kept.push(['controls', '']);
+  if ((tag === 'audio' || tag === 'video') && !kept.some(([n]) => n === 'controls'))
+    kept.push(['controls', '']);
   if (tag === 'a' && kept.some(([n]) => n === 'href')) kept.push(['rel', 'noopener noreferrer']);
   return kept.map(([n, v]) => ` ${n}="${escapeAttribute(v)}"`).join('');
 }
@@ -150,7 +245,8 @@ function renderIframe(attribs: Record<string, string>, baseUrl: string | null): 
   return `<iframe src="${escapeAttribute(src)}"${size} sandbox="allow-scripts allow-same-origin allow-popups" allowfullscreen loading="lazy" referrerpolicy="strict-origin-when-cross-origin">`;
 }
 
-const INVISIBLE = /[\u0000-\u0020\u007f-\u009f\u00a0\u1680\u2000-\u200f\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+const INVISIBLE =
+  /[\u0000-\u0020\u007f-\u009f\u00a0\u1680\u2000-\u200f\u2028\u2029\u202f\u205f\u3000\ufeff]/;
 const INVISIBLE_RUNS = new RegExp(`${INVISIBLE.source}+`, 'g');
 
 /**
@@ -158,10 +254,12 @@ const INVISIBLE_RUNS = new RegExp(`${INVISIBLE.source}+`, 'g');
  * inside URLs and control characters around them ("java\tscript:"), so they are removed first.
  */
 export function safeUrl(raw: string, baseUrl: string | null, allowMailto: boolean): string | null {
-  const cleaned = !INVISIBLE.test(raw) ? raw : raw.replace(INVISIBLE_RUNS, (m, offset: number) =>
-    // Inner spaces are legitimate in sloppy URLs (percent-encode them); controls and tabs are not.
-    /^ +$/.test(m) && offset > 0 && offset + m.length < raw.length ? '%20' : '',
-  );
+  const cleaned = !INVISIBLE.test(raw)
+    ? raw
+    : raw.replace(INVISIBLE_RUNS, (m, offset: number) =>
+        // Inner spaces are legitimate in sloppy URLs (percent-encode them); controls and tabs are not.
+        /^ +$/.test(m) && offset > 0 && offset + m.length < raw.length ? '%20' : '',
+      );
   if (!cleaned) return null;
   let url: URL;
   try {
@@ -178,7 +276,8 @@ export function safeUrl(raw: string, baseUrl: string | null, allowMailto: boolea
 function isTrackingPixel(src: string, attribs: Record<string, string>): boolean {
   const tiny = (v: string | undefined) => v !== undefined && /^\s*[0-2](px)?\s*$/.test(v);
   if (tiny(attribs.width) || tiny(attribs.height)) return true;
-  if (/(?:^|;)\s*(?:width|height)\s*:\s*[0-2](?:px)?\s*(?:;|$)/i.test(attribs.style ?? '')) return true;
+  if (/(?:^|;)\s*(?:width|height)\s*:\s*[0-2](?:px)?\s*(?:;|$)/i.test(attribs.style ?? ''))
+    return true;
   if (/(?:^|;)\s*display\s*:\s*none/i.test(attribs.style ?? '')) return true;
   try {
     const host = new URL(src).hostname;
@@ -193,5 +292,9 @@ function escapeText(text: string): string {
 }
 
 function escapeAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/"/g, '&quot;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }

@@ -10,6 +10,9 @@ const tails = new WeakMap<object, Promise<unknown>>();
 export function serialized<T>(key: object, run: () => Promise<T>): Promise<T> {
   const previous = tails.get(key) ?? Promise.resolve();
   const next = previous.then(run, run);
-  tails.set(key, next.catch(() => undefined));
+  tails.set(
+    key,
+    next.catch(() => undefined),
+  );
   return next;
 }

@@ -31,7 +31,11 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * `serialized`, so a process never waits on its own lease. Real time, not deps.clock: the
  * lease orders live processes, whatever time the hub's logic is told it is.
  */
-export async function withStoreLease<T>(deps: Deps, store: () => Promise<T>, waitMs = WAIT_MS): Promise<T> {
+export async function withStoreLease<T>(
+  deps: Deps,
+  store: () => Promise<T>,
+  waitMs = WAIT_MS,
+): Promise<T> {
   const lease = await acquire(deps, waitMs);
   try {
     return await store();
@@ -60,7 +64,10 @@ async function acquire(deps: Deps, waitMs: number): Promise<string> {
       .returning({ value: settings.value });
     if (taken.length) return value;
     if (now - started > waitMs) {
-      throw new IngestError('storage_error', `Base occupée : un autre enregistrement est en cours depuis plus de ${Math.round(waitMs / 1000)} s ; la source sera reprise au prochain passage.`);
+      throw new IngestError(
+        'storage_error',
+        `Base occupée : un autre enregistrement est en cours depuis plus de ${Math.round(waitMs / 1000)} s ; la source sera reprise au prochain passage.`,
+      );
     }
     // Jitter, so that waiters do not all ask again at the same instant.
     await sleep(pause * (0.5 + Math.random()));

@@ -30,7 +30,15 @@ export interface StoreOptions {
 type NewEntry = typeof entries.$inferInsert;
 
 /** What an entry stored without dedup carries: nothing to index. */
-const NO_FINGERPRINT: Fingerprint = { titleKey: '', marks: '', minhash: '', shingleCount: 0, relay: false, textLength: 0, leadKey: '' };
+const NO_FINGERPRINT: Fingerprint = {
+  titleKey: '',
+  marks: '',
+  minhash: '',
+  shingleCount: 0,
+  relay: false,
+  textLength: 0,
+  leadKey: '',
+};
 
 /** Publication of a new entry: missing → first seen; in the future → clamped to first seen. */
 function publicationFor(raw: number | null, firstSeen: number): number {
@@ -38,12 +46,22 @@ function publicationFor(raw: number | null, firstSeen: number): number {
 }
 
 /** Store a parsed document's items for `source` (see module doc). */
-export async function storeFeedItems(deps: Deps, source: SourceRow, parsed: ParsedItem[], options: StoreOptions = {}): Promise<StoreResult> {
+export async function storeFeedItems(
+  deps: Deps,
+  source: SourceRow,
+  parsed: ParsedItem[],
+  options: StoreOptions = {},
+): Promise<StoreResult> {
   return storePreparedItems(deps, source, await prepareItems(parsed), options);
 }
 
 /** Store a document's items already normalised by prepareItems (here or in another thread). */
-export async function storePreparedItems(deps: Deps, source: SourceRow, preparedItems: PreparedItem[], options: StoreOptions = {}): Promise<StoreResult> {
+export async function storePreparedItems(
+  deps: Deps,
+  source: SourceRow,
+  preparedItems: PreparedItem[],
+  options: StoreOptions = {},
+): Promise<StoreResult> {
   const now = deps.clock.now().getTime();
   const orm = deps.db.orm;
   const result: StoreResult = { new: 0, updated: 0, unchanged: 0 };
@@ -56,22 +74,39 @@ export async function storePreparedItems(deps: Deps, source: SourceRow, prepared
   // 2. What this source already has under these guids: content hashes from a covering index,
   // then the few rows an edit needs.
   const known = new Map<string, { id: number; contentHash: string }>();
-  for (const r of await knownEntries(deps.db, source.id, [...prepared.keys()])) known.set(r.guidHash, r);
+  for (const r of await knownEntries(deps.db, source.id, [...prepared.keys()]))
+    known.set(r.guidHash, r);
   const changedIds = [...prepared.values()].flatMap((p) => {
     const k = known.get(p.guidHash);
     return k && k.contentHash !== p.contentHash ? [k.id] : [];
   });
-  const existing = new Map<string, Pick<EntryRow, 'id' | 'itemId' | 'contentHash' | 'firstSeenAt' | 'publishedAt'>>();
+  const existing = new Map<
+    string,
+    Pick<EntryRow, 'id' | 'itemId' | 'contentHash' | 'firstSeenAt' | 'publishedAt'>
+  >();
   for (const part of chunks(changedIds, IN_LIST)) {
     const rows = await orm
-      .select({ id: entries.id, guidHash: entries.guidHash, itemId: entries.itemId, contentHash: entries.contentHash, firstSeenAt: entries.firstSeenAt, publishedAt: entries.publishedAt })
+      .select({
+        id: entries.id,
+        guidHash: entries.guidHash,
+        itemId: entries.itemId,
+        contentHash: entries.contentHash,
+        firstSeenAt: entries.firstSeenAt,
+        publishedAt: entries.publishedAt,
+      })
       .from(entries)
       .where(inArray(entries.id, part));
     for (const { guidHash, ...r } of rows) existing.set(guidHash, r);
   }
 
-  const fresh: Array<{ p: PreparedItem; fp: Fingerprint; keys: string[]; publishedAt: number }> = [];
-  const edited: Array<{ p: PreparedItem; fp: Fingerprint; keys: string[]; old: NonNullable<ReturnType<typeof existing.get>> }> = [];
+  const fresh: Array<{ p: PreparedItem; fp: Fingerprint; keys: string[]; publishedAt: number }> =
+    [];
+  const edited: Array<{
+    p: PreparedItem;
+    fp: Fingerprint;
+    keys: string[];
+    old: NonNullable<ReturnType<typeof existing.get>>;
+  }> = [];
   let handled = 0;
   for (const p of prepared.values()) {
     if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
@@ -83,7 +118,8 @@ export async function storePreparedItems(deps: Deps, source: SourceRow, prepared
     const old = existing.get(p.guidHash);
     const fp = dedupe ? (p.fp ?? fingerprint(p.title, p.contentHtml, p.summary)) : NO_FINGERPRINT;
     if (old) edited.push({ p, fp, keys: indexKeys(fp), old });
-    else fresh.push({ p, fp, keys: indexKeys(fp), publishedAt: publicationFor(p.rawPublished, now) });
+    else
+      fresh.push({ p, fp, keys: indexKeys(fp), publishedAt: publicationFor(p.rawPublished, now) });
   }
   if (!fresh.length && !edited.length) return result;
 
@@ -107,7 +143,8 @@ export async function storePreparedItems(deps: Deps, source: SourceRow, prepared
   const newEntryRows: NewEntry[] = [];
   const bandRows: Array<{ bandKey: string; itemId: string; publishedAt: number }> = [];
   const addBands = (keys: string[], itemId: string, publishedAt: number) => {
-    for (const bandKey of matcher.missingKeys(itemId, keys)) bandRows.push({ bandKey, itemId, publishedAt });
+    for (const bandKey of matcher.missingKeys(itemId, keys))
+      bandRows.push({ bandKey, itemId, publishedAt });
   };
 
   fresh.forEach(({ p, fp, keys, publishedAt }, i) => {
@@ -145,7 +182,24 @@ export async function storePreparedItems(deps: Deps, source: SourceRow, prepared
     });
     if (dedupe) {
       addBands(keys, itemId, publishedAt);
-      matcher.addEntry({ id: null, itemId, sourceId: source.id, networkSlug: source.networkSlug, guid: p.guid, guidHash: p.guidHash, canonicalUrl: p.canonicalUrl, titleKey: fp.titleKey, leadKey: fp.leadKey, marks: fp.marks, minhash: fp.minhash, shingleCount: fp.shingleCount, publishedAt }, keys);
+      matcher.addEntry(
+        {
+          id: null,
+          itemId,
+          sourceId: source.id,
+          networkSlug: source.networkSlug,
+          guid: p.guid,
+          guidHash: p.guidHash,
+          canonicalUrl: p.canonicalUrl,
+          titleKey: fp.titleKey,
+          leadKey: fp.leadKey,
+          marks: fp.marks,
+          minhash: fp.minhash,
+          shingleCount: fp.shingleCount,
+          publishedAt,
+        },
+        keys,
+      );
     }
     result.new++;
   });
@@ -154,7 +208,10 @@ export async function storePreparedItems(deps: Deps, source: SourceRow, prepared
   const statements: Statement[] = [];
   const editedRows = new Map<number, EntrySource>();
   for (const { p, fp, keys, old } of edited) {
-    const publishedAt = p.rawPublished === null || p.rawPublished > old.firstSeenAt ? old.publishedAt : p.rawPublished;
+    const publishedAt =
+      p.rawPublished === null || p.rawPublished > old.firstSeenAt
+        ? old.publishedAt
+        : p.rawPublished;
     const values = {
       guid: p.guid,
       url: p.url,
@@ -201,17 +258,28 @@ export async function storePreparedItems(deps: Deps, source: SourceRow, prepared
   // Joined and edited items are a few per document: their entries are read whole here (the
   // matcher only read what matching needs).
   for (const row of await entriesOfItems(deps.db, touched)) addStored(row);
-  newEntryRows.forEach((row, i) => push(after, row.itemId, { ...(row as EntrySource), bodyText: fresh[i]!.fp.text }));
+  newEntryRows.forEach((row, i) =>
+    push(after, row.itemId, { ...(row as EntrySource), bodyText: fresh[i]!.fp.text }),
+  );
 
   const newItemRows: ItemRow[] = [];
-  for (const itemId of createdItems) newItemRows.push({ ...deriveItem(itemId, after.get(itemId)!), updatedAt: now });
+  for (const itemId of createdItems)
+    newItemRows.push({ ...deriveItem(itemId, after.get(itemId)!), updatedAt: now });
   const itemUpdates: Statement[] = [];
   for (const itemId of touched) {
     const entriesAfter = after.get(itemId) ?? [];
     const previous = before.get(itemId);
-    if (!previous || itemDiffers(deriveItem(itemId, previous, false), deriveItem(itemId, entriesAfter, false))) {
+    if (
+      !previous ||
+      itemDiffers(deriveItem(itemId, previous, false), deriveItem(itemId, entriesAfter, false))
+    ) {
       const { id: _id, ...changes } = deriveItem(itemId, entriesAfter);
-      itemUpdates.push(orm.update(items).set({ ...changes, updatedAt: now }).where(eq(items.id, itemId)));
+      itemUpdates.push(
+        orm
+          .update(items)
+          .set({ ...changes, updatedAt: now })
+          .where(eq(items.id, itemId)),
+      );
     }
   }
 

@@ -18,13 +18,19 @@ export function userAgent(deps: Deps): Promise<string> {
   if (deps.config.baseUrl) return Promise.resolve(agentFor(deps.config.baseUrl));
   let agent = memo.get(deps.db);
   if (!agent) {
-    agent = readHubSettings(deps.db).then((s) => agentFor(s.baseUrl), () => agentFor(undefined));
+    agent = readHubSettings(deps.db).then(
+      (s) => agentFor(s.baseUrl),
+      () => agentFor(undefined),
+    );
     memo.set(deps.db, agent);
   }
   return agent;
 }
 
 export function agentFor(baseUrl: string | undefined): string {
-  const useful = baseUrl && /^https?:\/\//.test(baseUrl) && !/^https?:\/\/(127\.|localhost|\[::1\])/i.test(baseUrl);
+  const useful =
+    baseUrl &&
+    /^https?:\/\//.test(baseUrl) &&
+    !/^https?:\/\/(127\.|localhost|\[::1\])/i.test(baseUrl);
   return `IntercoopHub/${HUB_VERSION}${useful ? ` (+${baseUrl.replace(/\/+$/, '')})` : ''}`;
 }

@@ -5,7 +5,9 @@
  * setImmediate where the runtime has it (Node, Workers with nodejs_compat), else a 0 ms timer.
  */
 export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+  return new Promise((resolve) =>
+    typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
+  );
 }
 
 /** Items handled between two pauses: a few milliseconds of work. */

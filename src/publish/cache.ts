@@ -29,7 +29,9 @@ interface Stored {
  * A small least-recently-used cache of whole responses, for one Node process, bounded in
  * entries and in bytes (any filter makes a new key, so readers could otherwise fill memory).
  */
-export function memoryResponseCache(options: { maxEntries?: number; maxBytes?: number; versionTtlMs?: number } = {}): ResponseCache {
+export function memoryResponseCache(
+  options: { maxEntries?: number; maxBytes?: number; versionTtlMs?: number } = {},
+): ResponseCache {
   const maxEntries = options.maxEntries ?? 200;
   const maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
   const map = new Map<string, Stored>();

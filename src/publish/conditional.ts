@@ -27,11 +27,17 @@ export function shortHash(text: string): string {
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x5bd1e995);
   }
-  return ((h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0')).slice(0, 14);
+  return (
+    (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0')
+  ).slice(0, 14);
 }
 
 /** True when the request's validators say the reader already has this response. */
-export function isNotModified(req: Request, etag: string | null, lastModified: string | null): boolean {
+export function isNotModified(
+  req: Request,
+  etag: string | null,
+  lastModified: string | null,
+): boolean {
   const inm = req.headers.get('if-none-match');
   if (inm !== null) {
     if (!etag) return false;
@@ -60,7 +66,9 @@ export function notModified(from: Headers | Record<string, string>): Response {
 }
 
 function answer(req: Request, res: Response): Response {
-  return isNotModified(req, res.headers.get('etag'), res.headers.get('last-modified')) ? notModified(res.headers) : res;
+  return isNotModified(req, res.headers.get('etag'), res.headers.get('last-modified'))
+    ? notModified(res.headers)
+    : res;
 }
 
 const versionMemo = new WeakMap<object, { version: string; at: number }>();
@@ -70,7 +78,8 @@ const versionMemo = new WeakMap<object, { version: string; at: number }>();
  * TTL only); null when the next request must read it again. Synchronous on purpose: see fast-path.ts.
  */
 export function trustedVersion(deps: Deps): string | null {
-  const ttlMs = deps.responseCache?.mode === 'versioned' ? (deps.responseCache.versionTtlMs ?? 0) : 0;
+  const ttlMs =
+    deps.responseCache?.mode === 'versioned' ? (deps.responseCache.versionTtlMs ?? 0) : 0;
   if (ttlMs <= 0) return null;
   const memo = versionMemo.get(deps.db);
   return memo && performance.now() - memo.at < ttlMs ? memo.version : null;
@@ -97,8 +106,18 @@ export function versionNotModified(req: Request, tag: string, gz: boolean): Resp
   const plain = `"${tag}"`;
   const zipped = `"${tag}-gz"`;
   // A reader sends back the ETag it was given, alone: compared as is before any parsing.
-  if (inm !== plain && inm !== zipped && !isNotModified(req, plain, null) && !isNotModified(req, zipped, null)) return null;
-  return notModified({ etag: gz ? zipped : plain, 'cache-control': FEED_CACHE_CONTROL, vary: 'accept-encoding' });
+  if (
+    inm !== plain &&
+    inm !== zipped &&
+    !isNotModified(req, plain, null) &&
+    !isNotModified(req, zipped, null)
+  )
+    return null;
+  return notModified({
+    etag: gz ? zipped : plain,
+    'cache-control': FEED_CACHE_CONTROL,
+    vary: 'accept-encoding',
+  });
 }
 
 /** Where the in-memory cache keeps the rendering of `key` at a store version, per encoding. */
@@ -127,7 +146,12 @@ async function gzip(body: string): Promise<Uint8Array<ArrayBuffer>> {
  * With the in-memory cache (Node) a gzip copy is kept too, for readers that accept it (on
  * Workers, Cloudflare compresses at the edge).
  */
-export async function serveCached(deps: Deps, req: Request, key: string, render: () => Promise<Rendered | null>): Promise<Response | null> {
+export async function serveCached(
+  deps: Deps,
+  req: Request,
+  key: string,
+  render: () => Promise<Rendered | null>,
+): Promise<Response | null> {
   const cache = deps.responseCache ?? null;
   if (cache?.mode === 'ttl') {
     const hit = await cache.match(key);
@@ -158,7 +182,10 @@ export async function serveCached(deps: Deps, req: Request, key: string, render:
     vary: 'accept-encoding',
   };
   let res = new Response(rendered.body, { headers });
-  if (gz) res = new Response(await gzip(rendered.body), { headers: { ...headers, etag, 'content-encoding': 'gzip' } });
+  if (gz)
+    res = new Response(await gzip(rendered.body), {
+      headers: { ...headers, etag, 'content-encoding': 'gzip' },
+    });
   if (cache) await cache.put(cache.mode === 'versioned' ? versionedKey : key, res.clone());
   return answer(req, res);
 }
@@ -167,7 +194,13 @@ export async function serveCached(deps: Deps, req: Request, key: string, render:
  * A small document rendered on each request (OPML): the ETag is the body's hash, so a
  * reader polling it still gets 304s.
  */
-export function withValidators(req: Request, body: string, contentType: string, lastModified: number, cacheControl = FEED_CACHE_CONTROL): Response {
+export function withValidators(
+  req: Request,
+  body: string,
+  contentType: string,
+  lastModified: number,
+  cacheControl = FEED_CACHE_CONTROL,
+): Response {
   const res = new Response(body, {
     headers: {
       'content-type': contentType,

@@ -12,7 +12,12 @@
  * this part.
  */
 import type { Deps } from '../deps.ts';
-import { acceptsGzip, trustedVersion, versionedCacheKey, versionNotModified } from './conditional.ts';
+import {
+  acceptsGzip,
+  trustedVersion,
+  versionedCacheKey,
+  versionNotModified,
+} from './conditional.ts';
 
 /** What serveCached worked out for a request URL. */
 export interface Validator {

@@ -53,7 +53,8 @@ export function networkScheme(base: string): string {
 }
 
 // XML 1.0 forbids most control characters and lone surrogates: a member feed may carry them.
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 function clean(text: string): string;
 function clean(text: string | null): string | null;
 function clean(text: string | null): string | null {
@@ -86,7 +87,8 @@ export function renderFeed(format: FeedFormat, input: FeedInput): string {
   const pageParams = new URLSearchParams(input.params);
   if (input.cursor) pageParams.set('before', input.cursor);
   // Self links name this page (RFC 5005); the feed's id names the whole filtered feed.
-  const selfUrl = (fmt: FeedFormat) => url(base, `${input.feedPath}.${FEED_TYPES[fmt].ext}`, pageParams);
+  const selfUrl = (fmt: FeedFormat) =>
+    url(base, `${input.feedPath}.${FEED_TYPES[fmt].ext}`, pageParams);
   const nextUrl = input.page.next
     ? (() => {
         const p = new URLSearchParams(input.params);
@@ -132,7 +134,12 @@ function toFeedItem(item: RiverItem, base: string, format: FeedFormat): Item {
     author: item.author ? [{ name: clean(item.author) }] : undefined,
     category: [
       ...item.categories.map((c) => ({ name: clean(c), term: clean(c) })),
-      ...item.networks.map((slug) => ({ name: slug, term: slug, scheme: networkScheme(base), domain: networkScheme(base) })),
+      ...item.networks.map((slug) => ({
+        name: slug,
+        term: slug,
+        scheme: networkScheme(base),
+        domain: networkScheme(base),
+      })),
     ],
   };
 }
@@ -145,7 +152,10 @@ type El = ElementCompact & Record<string, any>;
 const escapeAttr = (v: string) => v.replace(/&(?!quot;)/g, '&amp;').replace(/</g, '&lt;');
 
 function parseXml(xml: string): El {
-  return xml2js(xml, { compact: true, alwaysArray: ['entry', 'item', 'link', 'category', 'author', 'atom:link'] }) as El;
+  return xml2js(xml, {
+    compact: true,
+    alwaysArray: ['entry', 'item', 'link', 'category', 'author', 'atom:link'],
+  }) as El;
 }
 
 function toXml(doc: El): string {
@@ -153,7 +163,10 @@ function toXml(doc: El): string {
   return js2xml(doc, { compact: true, spaces: 2, attributeValueFn: escapeAttr });
 }
 
-function sourceNetwork(input: FeedInput, item: RiverItem): { slug: string; label: NetworkLabel } | null {
+function sourceNetwork(
+  input: FeedInput,
+  item: RiverItem,
+): { slug: string; label: NetworkLabel } | null {
   const slug = item.networks[0];
   if (!slug) return null;
   return { slug, label: input.networks.get(slug) ?? { name: slug, site: null } };
@@ -165,9 +178,12 @@ function finishAtom(xml: string, input: FeedInput, nextUrl: string | null): stri
   const feed = doc.feed as El;
   feed._attributes = { ...(feed._attributes as object), 'xml:lang': input.hub.language };
   feed.title = { _attributes: { type: 'text' }, _text: clean(input.title) };
-  if (feed.subtitle) feed.subtitle = { _attributes: { type: 'text' }, _text: clean(input.description) };
+  if (feed.subtitle)
+    feed.subtitle = { _attributes: { type: 'text' }, _text: clean(input.description) };
   const links = (feed.link as El[]) ?? [];
-  links.push({ _attributes: { rel: 'first', href: url(base, `${input.feedPath}.atom`, input.params) } });
+  links.push({
+    _attributes: { rel: 'first', href: url(base, `${input.feedPath}.atom`, input.params) },
+  });
   if (nextUrl) links.push({ _attributes: { rel: 'next', href: nextUrl } });
   feed.link = links;
   const entries = (feed.entry as El[] | undefined) ?? [];
@@ -176,10 +192,15 @@ function finishAtom(xml: string, input: FeedInput, nextUrl: string | null): stri
     entry.title = { _attributes: { type: 'text' }, _text: clean(item.title) };
     if (item.summary) entry.summary = { _attributes: { type: 'text' }, _text: clean(item.summary) };
     const entryLinks = (entry.link as El[]).filter((l) => l._attributes?.rel !== 'enclosure');
-    entryLinks[0]!._attributes = { rel: 'alternate', type: 'text/html', href: itemLink(item, base) };
+    entryLinks[0]!._attributes = {
+      rel: 'alternate',
+      type: 'text/html',
+      href: itemLink(item, base),
+    };
     for (const link of item.links) {
       const href = validUrl(link);
-      if (href && href !== itemLink(item, base)) entryLinks.push({ _attributes: { rel: 'related', href } });
+      if (href && href !== itemLink(item, base))
+        entryLinks.push({ _attributes: { rel: 'related', href } });
     }
     for (const enc of item.enclosures) {
       const href = validUrl(enc.url);
@@ -193,9 +214,18 @@ function finishAtom(xml: string, input: FeedInput, nextUrl: string | null): stri
     // Atom allows one <source>: the earliest publisher; the others are network categories.
     const src = sourceNetwork(input, item);
     if (src) {
-      const sourceLinks: El[] = [{ _attributes: { rel: 'self', type: 'application/atom+xml', href: `${base}/networks/${src.slug}/feed.atom` } }];
+      const sourceLinks: El[] = [
+        {
+          _attributes: {
+            rel: 'self',
+            type: 'application/atom+xml',
+            href: `${base}/networks/${src.slug}/feed.atom`,
+          },
+        },
+      ];
       const site = validUrl(src.label.site);
-      if (site) sourceLinks.push({ _attributes: { rel: 'alternate', type: 'text/html', href: site } });
+      if (site)
+        sourceLinks.push({ _attributes: { rel: 'alternate', type: 'text/html', href: site } });
       entry.source = {
         id: { _text: `${base}/networks/${src.slug}` },
         title: { _attributes: { type: 'text' }, _text: clean(src.label.name) },
@@ -219,7 +249,10 @@ function finishRss(xml: string, input: FeedInput, nextUrl: string | null): strin
   const channel = rss.channel as El;
   channel.title = { _text: clean(input.title) };
   channel.description = { _text: clean(input.description) };
-  if (nextUrl) (channel['atom:link'] as El[]).push({ _attributes: { rel: 'next', href: nextUrl, type: 'application/rss+xml' } });
+  if (nextUrl)
+    (channel['atom:link'] as El[]).push({
+      _attributes: { rel: 'next', href: nextUrl, type: 'application/rss+xml' },
+    });
   const items = (channel.item as El[] | undefined) ?? [];
   items.forEach((el, i) => {
     const item = input.page.items[i]!;
@@ -230,12 +263,34 @@ function finishRss(xml: string, input: FeedInput, nextUrl: string | null): strin
     // One enclosure per item in RSS 2.0 (readers disagree on more): the first valid one.
     delete el.enclosure;
     const enc = item.enclosures.map((e) => ({ ...e, url: validUrl(e.url) })).find((e) => e.url);
-    if (enc) el.enclosure = { _attributes: { url: enc.url!, length: String(enc.length ?? 0), type: enc.type || 'application/octet-stream' } };
+    if (enc)
+      el.enclosure = {
+        _attributes: {
+          url: enc.url!,
+          length: String(enc.length ?? 0),
+          type: enc.type || 'application/octet-stream',
+        },
+      };
     const src = sourceNetwork(input, item);
-    if (src) el.source = { _attributes: { url: `${base}/networks/${src.slug}/feed.xml` }, _text: clean(src.label.name) };
+    if (src)
+      el.source = {
+        _attributes: { url: `${base}/networks/${src.slug}/feed.xml` },
+        _text: clean(src.label.name),
+      };
     // Ordered as RSS 2.0 lists them (readers do not care, validators sometimes do).
     const ordered: El = {};
-    for (const k of ['title', 'link', 'description', 'content:encoded', 'dc:creator', 'category', 'enclosure', 'guid', 'pubDate', 'source']) {
+    for (const k of [
+      'title',
+      'link',
+      'description',
+      'content:encoded',
+      'dc:creator',
+      'category',
+      'enclosure',
+      'guid',
+      'pubDate',
+      'source',
+    ]) {
       if (el[k] !== undefined) ordered[k] = el[k];
     }
     items[i] = ordered;
@@ -269,7 +324,8 @@ function finishJson(json: string, input: FeedInput, nextUrl: string | null): str
       id: raw.id,
       url: raw.url,
       title: raw.title,
-      content_html: clean(item.contentHtml) ?? (item.summary ? escapeHtml(clean(item.summary)) : ''),
+      content_html:
+        clean(item.contentHtml) ?? (item.summary ? escapeHtml(clean(item.summary)) : ''),
     };
     if (item.summary) entry.summary = clean(item.summary);
     entry.date_published = raw.date_published;
@@ -280,7 +336,11 @@ function finishJson(json: string, input: FeedInput, nextUrl: string | null): str
     }
     if (item.categories.length) entry.tags = item.categories.map((c) => clean(c));
     const attachments = item.enclosures
-      .map((e) => ({ url: validUrl(e.url), mime_type: e.type || 'application/octet-stream', ...(e.length ? { size_in_bytes: e.length } : {}) }))
+      .map((e) => ({
+        url: validUrl(e.url),
+        mime_type: e.type || 'application/octet-stream',
+        ...(e.length ? { size_in_bytes: e.length } : {}),
+      }))
       .filter((a) => a.url);
     if (attachments.length) entry.attachments = attachments;
     entry._hub = { networks: item.networks, links: item.links };

@@ -41,20 +41,26 @@ export function renderOpml(input: OpmlInput): string {
   ];
   for (const n of input.networks) {
     const attrs = [`text="${esc(n.name)}"`, `title="${esc(n.name)}"`];
-    if (n.tags.length) attrs.push(`category="${esc(n.tags.map((t) => t.replace(/[,/]/g, ' ')).join(','))}"`);
+    if (n.tags.length)
+      attrs.push(`category="${esc(n.tags.map((t) => t.replace(/[,/]/g, ' ')).join(','))}"`);
     lines.push(`    <outline ${attrs.join(' ')}>`);
     for (const s of n.sources) {
       if (s.status !== 'active') continue;
       const htmlUrl = isHttp(n.site) ? ` htmlUrl="${esc(n.site)}"` : '';
       if (s.kind === 'calendar') {
-        if (isHttp(s.fetchUrl)) lines.push(`      <outline type="link" text="${esc(`${n.name} — ${agenda}`)}" url="${esc(s.fetchUrl)}"/>`);
+        if (isHttp(s.fetchUrl))
+          lines.push(
+            `      <outline type="link" text="${esc(`${n.name} — ${agenda}`)}" url="${esc(s.fetchUrl)}"/>`,
+          );
         continue;
       }
       // A bare site whose feed was not discovered yet has no feed URL to give.
       if (s.kind === 'site' && s.fetchUrl === s.url) continue;
       if (!isHttp(s.fetchUrl)) continue;
       const text = esc(s.title ?? n.name);
-      lines.push(`      <outline type="rss" text="${text}" title="${text}" xmlUrl="${esc(s.fetchUrl)}"${htmlUrl}/>`);
+      lines.push(
+        `      <outline type="rss" text="${text}" title="${text}" xmlUrl="${esc(s.fetchUrl)}"${htmlUrl}/>`,
+      );
     }
     lines.push('    </outline>');
   }

@@ -32,14 +32,24 @@ export function parseRiverQuery(params: URLSearchParams, defaultLimit = DEFAULT_
   const text = (name: string, max = 200): string | null => {
     const v = params.get(name)?.trim();
     if (!v) return null;
-    if (v.length > max) throw new RiverQueryError(`${name}= is too long (at most ${max} characters)`);
+    if (v.length > max)
+      throw new RiverQueryError(`${name}= is too long (at most ${max} characters)`);
     return v;
   };
-  const networks = [...new Set(params.getAll('network').map((s) => s.trim()).filter(Boolean))];
+  const networks = [
+    ...new Set(
+      params
+        .getAll('network')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   for (const n of networks) {
-    if (!SLUG.test(n)) throw new RiverQueryError(`network=${n} is not a network slug (letters a-z, digits and -)`);
+    if (!SLUG.test(n))
+      throw new RiverQueryError(`network=${n} is not a network slug (letters a-z, digits and -)`);
   }
-  if (networks.length > 50) throw new RiverQueryError('network= is repeated too often (at most 50)');
+  if (networks.length > 50)
+    throw new RiverQueryError('network= is repeated too often (at most 50)');
   let limit = defaultLimit;
   const rawLimit = params.get('limit')?.trim();
   if (rawLimit) {
@@ -48,13 +58,23 @@ export function parseRiverQuery(params: URLSearchParams, defaultLimit = DEFAULT_
     }
     limit = Number(rawLimit);
   }
-  return { networks, tag: text('tag'), territory: text('territory'), q: text('q'), limit, before: parseCursor(params.get('before')) };
+  return {
+    networks,
+    tag: text('tag'),
+    territory: text('territory'),
+    q: text('q'),
+    limit,
+    before: parseCursor(params.get('before')),
+  };
 }
 
 function parseCursor(raw: string | null): RiverCursor | null {
   if (!raw) return null;
   const m = /^(\d{1,15})~([A-Za-z0-9_-]{1,64})$/.exec(raw.trim());
-  if (!m) throw new RiverQueryError('before= is not a paging cursor from this hub (follow the next link as given)');
+  if (!m)
+    throw new RiverQueryError(
+      'before= is not a paging cursor from this hub (follow the next link as given)',
+    );
   return { publishedAt: Number(m[1]), id: m[2]! };
 }
 

@@ -8,12 +8,22 @@ import type { HubEnv } from '../http.ts';
  */
 export const adminAuth: MiddlewareHandler<HubEnv> = async (c, next) => {
   const expected = c.get('deps').config.adminToken;
-  if (!expected) return c.json({ error: 'admin_disabled', message: 'The admin API is off: set HUB_ADMIN_TOKEN to enable it.' }, 404);
+  if (!expected)
+    return c.json(
+      {
+        error: 'admin_disabled',
+        message: 'The admin API is off: set HUB_ADMIN_TOKEN to enable it.',
+      },
+      404,
+    );
   const header = c.req.header('authorization') ?? '';
   const given = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
   if (!given || !(await constantTimeEqual(given, expected))) {
     c.header('WWW-Authenticate', 'Bearer realm="intercoop-admin"');
-    return c.json({ error: 'unauthorized', message: 'Missing or wrong admin token (Authorization: Bearer …).' }, 401);
+    return c.json(
+      { error: 'unauthorized', message: 'Missing or wrong admin token (Authorization: Bearer …).' },
+      401,
+    );
   }
   await next();
 };

@@ -12,18 +12,27 @@ export const adminItemRoutes = new Hono<HubEnv>();
 
 adminItemRoutes.get('/items/:id', async (c) => {
   const explanation = await explainItem(c.get('deps'), c.req.param('id'));
-  if (!explanation) return c.json({ error: 'not_found', message: `No item ${c.req.param('id')}.` }, 404);
+  if (!explanation)
+    return c.json({ error: 'not_found', message: `No item ${c.req.param('id')}.` }, 404);
   return c.json(explanation);
 });
 
 adminItemRoutes.post('/entries/:id/split', async (c) => {
   const raw = c.req.param('id');
-  if (!/^\d{1,15}$/.test(raw)) return c.json({ error: 'bad_request', message: `Entry id must be a number, got "${raw}".` }, 400);
+  if (!/^\d{1,15}$/.test(raw))
+    return c.json(
+      { error: 'bad_request', message: `Entry id must be a number, got "${raw}".` },
+      400,
+    );
   try {
     const r = await splitEntry(c.get('deps'), Number(raw));
     return c.json({ entry_id: r.entryId, from_item_id: r.fromItemId, to_item_id: r.toItemId });
   } catch (err) {
-    if (err instanceof SplitError) return c.json({ error: err.code, message: err.message }, err.code === 'not_found' ? 404 : 409);
+    if (err instanceof SplitError)
+      return c.json(
+        { error: err.code, message: err.message },
+        err.code === 'not_found' ? 404 : 409,
+      );
     throw err;
   }
 });

@@ -15,10 +15,12 @@ export const adminPullRoutes = new Hono<HubEnv>().post('/pull', async (c) => {
   const deps = c.get('deps');
   const network = c.req.query('network') || undefined;
   if (network) {
-    if (!(await getDirectoryEntry(deps, network))) return c.json({ error: 'unknown_network', message: `Réseau inconnu : ${network}` }, 404);
+    if (!(await getDirectoryEntry(deps, network)))
+      return c.json({ error: 'unknown_network', message: `Réseau inconnu : ${network}` }, 404);
   }
   const all = c.req.query('due') !== '1';
-  if (c.req.query('queue') === '1') return c.json({ dispatched: await dispatchPulls(deps, { network, all }) }, 202);
+  if (c.req.query('queue') === '1')
+    return c.json({ dispatched: await dispatchPulls(deps, { network, all }) }, 202);
   const summary = await pull(deps, { trigger: 'admin', network, all });
   return c.json(summaryJson(summary));
 });

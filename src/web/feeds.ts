@@ -5,7 +5,13 @@
  */
 import { Hono } from 'hono';
 import type { HubContext, HubEnv } from '../http.ts';
-import { formatCursor, parseRiverQuery, riverParams, RiverQueryError, type RiverQuery } from '../publish/query.ts';
+import {
+  formatCursor,
+  parseRiverQuery,
+  riverParams,
+  RiverQueryError,
+  type RiverQuery,
+} from '../publish/query.ts';
 import { FEED_TYPES, renderFeed, type FeedFormat } from '../publish/feeds.ts';
 import { serveCached } from '../publish/conditional.ts';
 import { listRiver } from '../db/river.ts';
@@ -22,12 +28,17 @@ export function feedQuery(c: HubContext): RiverQuery | Response {
   try {
     return parseRiverQuery(new URL(c.req.url).searchParams);
   } catch (e) {
-    if (e instanceof RiverQueryError) return c.json({ error: 'bad_request', message: e.message }, 400);
+    if (e instanceof RiverQueryError)
+      return c.json({ error: 'bad_request', message: e.message }, 400);
     throw e;
   }
 }
 
-async function serveFeed(c: HubContext, format: FeedFormat, slug: string | null): Promise<Response> {
+async function serveFeed(
+  c: HubContext,
+  format: FeedFormat,
+  slug: string | null,
+): Promise<Response> {
   const deps = c.get('deps');
   const query = feedQuery(c);
   if (query instanceof Response) return query;
@@ -43,7 +54,9 @@ async function serveFeed(c: HubContext, format: FeedFormat, slug: string | null)
     const network = slug !== null ? await getDirectoryEntry(deps, slug) : null;
     if (slug !== null && !network) return null;
     const [page, labels] = await Promise.all([listRiver(deps, query), networkLabels(deps)]);
-    const lastModified = Math.max(network?.updatedAt ?? 0, ...page.items.map((i) => i.updatedAt), 0) || deps.clock.now().getTime();
+    const lastModified =
+      Math.max(network?.updatedAt ?? 0, ...page.items.map((i) => i.updatedAt), 0) ||
+      deps.clock.now().getTime();
     const body = renderFeed(format, {
       hub,
       title: network ? `${hub.title} — ${network.name}` : hub.title,

@@ -7,10 +7,18 @@ import type { HubEnv } from '../http.ts';
 export const healthRoutes = new Hono<HubEnv>().get('/healthz', async (c) => {
   const { db } = c.get('deps');
   const dbOk = await db.ping();
-  if (!dbOk) return c.json({ ok: false, database: false, last_pull: null, sources_failing: [] }, 503);
+  if (!dbOk)
+    return c.json({ ok: false, database: false, last_pull: null, sources_failing: [] }, 503);
   const [last] = await db.orm.select().from(pulls).orderBy(desc(pulls.startedAt)).limit(1);
   const failing = await db.orm
-    .select({ id: sources.id, network: sources.networkSlug, url: sources.url, error: sources.lastError, error_count: sources.errorCount, last_success_at: sources.lastSuccessAt })
+    .select({
+      id: sources.id,
+      network: sources.networkSlug,
+      url: sources.url,
+      error: sources.lastError,
+      error_count: sources.errorCount,
+      last_success_at: sources.lastSuccessAt,
+    })
     .from(sources)
     .where(and(eq(sources.status, 'active'), gt(sources.errorCount, 0)));
   c.header('Cache-Control', 'no-store');

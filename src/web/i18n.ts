@@ -28,11 +28,21 @@ export function pickLang(c: Context, fallback: Lang = 'fr'): Lang {
 }
 
 /** A feature's messages in both languages; `messages(lang)` picks one set. */
-export function defineMessages<T extends Record<string, string | ((...args: any[]) => string)>>(m: { fr: T; en: T }) {
+export function defineMessages<T extends Record<string, string | ((...args: any[]) => string)>>(m: {
+  fr: T;
+  en: T;
+}) {
   return (lang: Lang): T => m[lang];
 }
 
 /** Formats an instant for people, in the hub's time zone. */
-export function formatDateTime(date: Date, lang: Lang, timeZone: string, opts: Intl.DateTimeFormatOptions = { dateStyle: 'long', timeStyle: 'short' }): string {
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { ...opts, timeZone }).format(date);
+export function formatDateTime(
+  date: Date,
+  lang: Lang,
+  timeZone: string,
+  opts: Intl.DateTimeFormatOptions = { dateStyle: 'long', timeStyle: 'short' },
+): string {
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { ...opts, timeZone }).format(
+    date,
+  );
 }

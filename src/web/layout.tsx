@@ -2,12 +2,35 @@ import type { Child } from 'hono/jsx';
 import { defineMessages, type Lang } from './i18n.ts';
 
 const t = defineMessages({
-  fr: { skip: 'Aller au contenu', news: 'Actualités', agenda: 'Agenda', networks: 'Réseaux', newsletter: 'Lettre d’information', nav: 'Navigation principale', other: 'English', otherLang: 'en' },
-  en: { skip: 'Skip to content', news: 'News', agenda: 'Agenda', networks: 'Networks', newsletter: 'Newsletter', nav: 'Main navigation', other: 'Français', otherLang: 'fr' },
+  fr: {
+    skip: 'Aller au contenu',
+    news: 'Actualités',
+    agenda: 'Agenda',
+    networks: 'Réseaux',
+    newsletter: 'Lettre d’information',
+    nav: 'Navigation principale',
+    other: 'English',
+    otherLang: 'en',
+  },
+  en: {
+    skip: 'Skip to content',
+    news: 'News',
+    agenda: 'Agenda',
+    networks: 'Networks',
+    newsletter: 'Newsletter',
+    nav: 'Main navigation',
+    other: 'Français',
+    otherLang: 'fr',
+  },
 });
 
 export interface Alternate {
-  type: 'application/rss+xml' | 'application/atom+xml' | 'application/feed+json' | 'text/calendar' | 'text/x-opml';
+  type:
+    | 'application/rss+xml'
+    | 'application/atom+xml'
+    | 'application/feed+json'
+    | 'text/calendar'
+    | 'text/x-opml';
   title: string;
   href: string;
 }
@@ -54,23 +77,41 @@ export function Layout(p: LayoutProps) {
         <style dangerouslySetInnerHTML={{ __html: css }} />
       </head>
       <body>
-        <a class="skip" href="#main">{m.skip}</a>
+        <a class="skip" href="#main">
+          {m.skip}
+        </a>
         <header class="site">
-          <a class="brand" href="/">{p.hubTitle}</a>
+          <a class="brand" href="/">
+            {p.hubTitle}
+          </a>
           <nav aria-label={m.nav}>
             <ul>
-              <li><a href="/">{m.news}</a></li>
-              <li><a href="/agenda">{m.agenda}</a></li>
-              <li><a href="/networks">{m.networks}</a></li>
-              <li><a href="/newsletter">{m.newsletter}</a></li>
-              <li><a href={switchHref} hreflang={m.otherLang} lang={m.otherLang}>{m.other}</a></li>
+              <li>
+                <a href="/">{m.news}</a>
+              </li>
+              <li>
+                <a href="/agenda">{m.agenda}</a>
+              </li>
+              <li>
+                <a href="/networks">{m.networks}</a>
+              </li>
+              <li>
+                <a href="/newsletter">{m.newsletter}</a>
+              </li>
+              <li>
+                <a href={switchHref} hreflang={m.otherLang} lang={m.otherLang}>
+                  {m.other}
+                </a>
+              </li>
             </ul>
           </nav>
         </header>
         <main id="main">{p.children}</main>
         <footer class="site">
           <p>
-            <a href="/feed.xml">RSS</a> · <a href="/feed.atom">Atom</a> · <a href="/feed.json">JSON Feed</a> · <a href="/agenda.ics">iCalendar</a> · <a href="/networks.opml">OPML</a>
+            <a href="/feed.xml">RSS</a> · <a href="/feed.atom">Atom</a> ·{' '}
+            <a href="/feed.json">JSON Feed</a> · <a href="/agenda.ics">iCalendar</a> ·{' '}
+            <a href="/networks.opml">OPML</a>
           </p>
         </footer>
       </body>

@@ -10,7 +10,18 @@ export const opmlRoutes = new Hono<HubEnv>().get('/networks.opml', async (c) => 
   const deps = c.get('deps');
   const hub = await readHubSettings(deps.db, deps.config.baseUrl);
   const networks = await listDirectory(deps);
-  const lastModified = Math.max(0, ...networks.map((n) => n.updatedAt), ...networks.flatMap((n) => n.sources.map((s) => s.createdAt))) || deps.clock.now().getTime();
-  const body = renderOpml({ title: hub.title, baseUrl: hub.baseUrl, created: new Date(lastModified), networks, lang: hub.language });
+  const lastModified =
+    Math.max(
+      0,
+      ...networks.map((n) => n.updatedAt),
+      ...networks.flatMap((n) => n.sources.map((s) => s.createdAt)),
+    ) || deps.clock.now().getTime();
+  const body = renderOpml({
+    title: hub.title,
+    baseUrl: hub.baseUrl,
+    created: new Date(lastModified),
+    networks,
+    lang: hub.language,
+  });
   return withValidators(c.req.raw, body, 'text/x-opml; charset=utf-8', lastModified);
 });

@@ -15,7 +15,10 @@ export interface HealthLine {
 /** "il y a 2 h" / "2 hr. ago", rounded to the largest sensible unit. */
 export function ago(then: number, now: number, lang: Lang): string {
   const s = Math.round((then - now) / 1000);
-  const fmt = new Intl.RelativeTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { style: 'short', numeric: 'always' });
+  const fmt = new Intl.RelativeTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    style: 'short',
+    numeric: 'always',
+  });
   const abs = Math.abs(s);
   if (abs < 60) return fmt.format(Math.min(-1, Math.round(s / 60)), 'minute');
   if (abs < 3600) return fmt.format(Math.round(s / 60), 'minute');
@@ -73,15 +76,36 @@ const WORDS = {
 };
 
 /** One or two lines: the state (error, retired…) and, when known, the last success. */
-export function sourceHealth(s: Pick<SourceRow, 'status' | 'lastStatus' | 'lastError' | 'lastErrorKind' | 'errorCount' | 'lastFetchAt' | 'lastSuccessAt'>, now: number, lang: Lang): HealthLine[] {
+export function sourceHealth(
+  s: Pick<
+    SourceRow,
+    | 'status'
+    | 'lastStatus'
+    | 'lastError'
+    | 'lastErrorKind'
+    | 'errorCount'
+    | 'lastFetchAt'
+    | 'lastSuccessAt'
+  >,
+  now: number,
+  lang: Lang,
+): HealthLine[] {
   const w = WORDS[lang];
-  const success: HealthLine | null = s.lastSuccessAt ? { tone: 'muted', text: w.success(ago(s.lastSuccessAt, now, lang)) } : null;
+  const success: HealthLine | null = s.lastSuccessAt
+    ? { tone: 'muted', text: w.success(ago(s.lastSuccessAt, now, lang)) }
+    : null;
   if (s.status === 'retired') return [{ tone: 'muted', text: w.retired(s.lastStatus) }];
   if (s.status === 'removed') return [{ tone: 'muted', text: w.removed }];
   if (s.errorCount > 0) {
     const kind = s.lastErrorKind ?? '';
-    const detail = kind === 'http_error' || (!kind && s.lastStatus && s.lastStatus >= 400) ? w.http(s.lastStatus) : (w.kinds[kind] ?? s.lastError ?? '?');
-    return [{ tone: 'bad', text: w.error + detail + w.failures(s.errorCount) }, success ?? { tone: 'muted', text: w.neverOk }];
+    const detail =
+      kind === 'http_error' || (!kind && s.lastStatus && s.lastStatus >= 400)
+        ? w.http(s.lastStatus)
+        : (w.kinds[kind] ?? s.lastError ?? '?');
+    return [
+      { tone: 'bad', text: w.error + detail + w.failures(s.errorCount) },
+      success ?? { tone: 'muted', text: w.neverOk },
+    ];
   }
   if (success) return [{ tone: 'ok', text: success.text }];
   return [{ tone: 'muted', text: w.never }];

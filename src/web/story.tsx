@@ -40,7 +40,9 @@ export function Story({ item, lang, timeZone, names, level = 2 }: StoryProps) {
     <article id={`item-${item.id}`} class="story">
       {heading}
       <p class="meta">
-        <time datetime={new Date(item.publishedAt).toISOString()}>{formatDateTime(new Date(item.publishedAt), lang, timeZone)}</time>
+        <time datetime={new Date(item.publishedAt).toISOString()}>
+          {formatDateTime(new Date(item.publishedAt), lang, timeZone)}
+        </time>
         {item.author ? ` · ${m.author} ${item.author}` : ''}
       </p>
       {item.summary ? <p>{item.summary}</p> : null}
@@ -59,7 +61,9 @@ export function Story({ item, lang, timeZone, names, level = 2 }: StoryProps) {
             {links.map((l, i) => (
               <>
                 {i > 0 ? ', ' : ''}
-                <a href={l} rel="nofollow">{host(l)}</a>
+                <a href={l} rel="nofollow">
+                  {host(l)}
+                </a>
               </>
             ))}
           </>

@@ -20,13 +20,32 @@ describe('agenda store on Node with SQLite', () => {
     const clock = manualClock('2026-10-01T08:00:00Z');
     const deps = { ...makeNodeDeps(), clock };
     const src = await addSource(deps, 'animacoop', 'https://animacoop.example/agenda.ics');
-    const text = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:weekly', 'DTSTAMP:20260901T000000Z', 'DTSTART;TZID=Europe/Paris:20260903T183000', 'RRULE:FREQ=WEEKLY', 'SUMMARY:Permanence', 'END:VEVENT', 'END:VCALENDAR'].join('\r\n');
+    const text = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'BEGIN:VEVENT',
+      'UID:weekly',
+      'DTSTAMP:20260901T000000Z',
+      'DTSTART;TZID=Europe/Paris:20260903T183000',
+      'RRULE:FREQ=WEEKLY',
+      'SUMMARY:Permanence',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ].join('\r\n');
     await storeCalendar(deps, src, text, { aheadMs: 60 * 24 * 3600_000 });
-    const until = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2027-06-01T00:00:00Z'), limit: 5000 };
+    const until = {
+      from: new Date('2026-10-01T00:00:00Z'),
+      to: new Date('2027-06-01T00:00:00Z'),
+      limit: 5000,
+    };
     const before = await listOccurrences(deps, until);
     expect(before.at(-1)!.start.toISOString()).toBe('2026-11-26T17:30:00.000Z');
     clock.advance(30 * 24 * 3600_000);
-    expect(await storeCalendar(deps, src, text, { aheadMs: 60 * 24 * 3600_000 })).toEqual({ new: 0, updated: 0, unchanged: 1 });
+    expect(await storeCalendar(deps, src, text, { aheadMs: 60 * 24 * 3600_000 })).toEqual({
+      new: 0,
+      updated: 0,
+      unchanged: 1,
+    });
     const after = await listOccurrences(deps, until);
     expect(after.at(-1)!.start.toISOString()).toBe('2026-12-24T17:30:00.000Z');
   });
@@ -34,27 +53,99 @@ describe('agenda store on Node with SQLite', () => {
   it('bounds hostile calendars: an endless daily RRULE stays in the window, a bad date skips one event', async () => {
     const deps = { ...makeNodeDeps(), clock: manualClock('2026-10-01T00:00:00Z') };
     const src = await addSource(deps, 'hostile', 'https://hostile.example/a.ics');
-    const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0',
-      'BEGIN:VEVENT', 'UID:forever', 'DTSTART;TZID=Europe/Paris:20000101T090000', 'RRULE:FREQ=DAILY', 'SUMMARY:Sans fin', 'END:VEVENT',
-      'BEGIN:VEVENT', 'UID:minutely', 'DTSTART:20261001T000000Z', 'RRULE:FREQ=MINUTELY', 'SUMMARY:Chaque minute', 'END:VEVENT',
-      'BEGIN:VEVENT', 'UID:bad', 'DTSTART:20261399T990000', 'SUMMARY:Date impossible', 'END:VEVENT',
-      'BEGIN:VEVENT', 'UID:ok', 'DTSTART:20261010T100000Z', 'SUMMARY:Correct', 'END:VEVENT',
-      ...Array.from({ length: 1500 }, (_, i) => `BEGIN:VEVENT\r\nUID:bulk-${i}\r\nDTSTART:20261101T${String(i % 24).padStart(2, '0')}0000Z\r\nSUMMARY:Bulk ${i}\r\nEND:VEVENT`),
-      'END:VCALENDAR'];
+    const lines = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'BEGIN:VEVENT',
+      'UID:forever',
+      'DTSTART;TZID=Europe/Paris:20000101T090000',
+      'RRULE:FREQ=DAILY',
+      'SUMMARY:Sans fin',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:minutely',
+      'DTSTART:20261001T000000Z',
+      'RRULE:FREQ=MINUTELY',
+      'SUMMARY:Chaque minute',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:bad',
+      'DTSTART:20261399T990000',
+      'SUMMARY:Date impossible',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:ok',
+      'DTSTART:20261010T100000Z',
+      'SUMMARY:Correct',
+      'END:VEVENT',
+      ...Array.from(
+        { length: 1500 },
+        (_, i) =>
+          `BEGIN:VEVENT\r\nUID:bulk-${i}\r\nDTSTART:20261101T${String(i % 24).padStart(2, '0')}0000Z\r\nSUMMARY:Bulk ${i}\r\nEND:VEVENT`,
+      ),
+      'END:VCALENDAR',
+    ];
     const t0 = Date.now();
-    const r = await storeCalendar(deps, src, lines.join('\r\n'), { maxEvents: 600, maxOccurrencesPerEvent: 500 });
+    const r = await storeCalendar(deps, src, lines.join('\r\n'), {
+      maxEvents: 600,
+      maxOccurrencesPerEvent: 500,
+    });
     expect(Date.now() - t0).toBeLessThan(20_000);
     expect(r.new).toBe(600);
-    const occ = await listOccurrences(deps, { from: new Date('2026-08-01T00:00:00Z'), to: new Date('2028-01-01T00:00:00Z'), limit: 5000, q: 'sans fin' });
+    const occ = await listOccurrences(deps, {
+      from: new Date('2026-08-01T00:00:00Z'),
+      to: new Date('2028-01-01T00:00:00Z'),
+      limit: 5000,
+      q: 'sans fin',
+    });
     expect(occ.length).toBeGreaterThan(300);
     expect(occ.length).toBeLessThanOrEqual(500);
-    expect(occ[0]!.start.getTime()).toBeGreaterThanOrEqual(new Date('2026-08-30T00:00:00Z').getTime());
-    expect((await listOccurrences(deps, { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-10-02T00:00:00Z'), q: 'chaque minute', limit: 5000 })).length).toBe(500);
-    expect((await listOccurrences(deps, { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2027-01-01T00:00:00Z'), q: 'correct' })).length).toBe(1);
+    expect(occ[0]!.start.getTime()).toBeGreaterThanOrEqual(
+      new Date('2026-08-30T00:00:00Z').getTime(),
+    );
+    expect(
+      (
+        await listOccurrences(deps, {
+          from: new Date('2026-10-01T00:00:00Z'),
+          to: new Date('2026-10-02T00:00:00Z'),
+          q: 'chaque minute',
+          limit: 5000,
+        })
+      ).length,
+    ).toBe(500);
+    expect(
+      (
+        await listOccurrences(deps, {
+          from: new Date('2026-10-01T00:00:00Z'),
+          to: new Date('2027-01-01T00:00:00Z'),
+          q: 'correct',
+        })
+      ).length,
+    ).toBe(1);
     // ical.js would roll month 13 / day 99 over into 2027: the event is refused instead.
-    expect(await listOccurrences(deps, { from: new Date('2026-08-01T00:00:00Z'), to: new Date('2028-01-01T00:00:00Z'), q: 'impossible' })).toEqual([]);
+    expect(
+      await listOccurrences(deps, {
+        from: new Date('2026-08-01T00:00:00Z'),
+        to: new Date('2028-01-01T00:00:00Z'),
+        q: 'impossible',
+      }),
+    ).toEqual([]);
     // A tighter cap on the next pull cuts the calendar short: the events it did not reach are not cancelled.
-    expect(await storeCalendar(deps, src, lines.join('\r\n'), { maxEvents: 100, maxOccurrencesPerEvent: 500 })).toEqual({ new: 0, updated: 0, unchanged: 100 });
-    expect((await listOccurrences(deps, { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-11-02T00:00:00Z'), q: 'bulk', limit: 5000 })).length).toBe(597);
+    expect(
+      await storeCalendar(deps, src, lines.join('\r\n'), {
+        maxEvents: 100,
+        maxOccurrencesPerEvent: 500,
+      }),
+    ).toEqual({ new: 0, updated: 0, unchanged: 100 });
+    expect(
+      (
+        await listOccurrences(deps, {
+          from: new Date('2026-11-01T00:00:00Z'),
+          to: new Date('2026-11-02T00:00:00Z'),
+          q: 'bulk',
+          limit: 5000,
+        })
+      ).length,
+    ).toBe(597);
   });
 });

@@ -8,7 +8,12 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { openSqlite } from '../../workers/node/sqlite.ts';
-import { BACKSTOP_FRAMES, CHECKPOINT_EVERY_MS, checkpointInBackground, INLINE_FRAMES } from '../../workers/node/checkpointer.ts';
+import {
+  BACKSTOP_FRAMES,
+  CHECKPOINT_EVERY_MS,
+  checkpointInBackground,
+  INLINE_FRAMES,
+} from '../../workers/node/checkpointer.ts';
 
 const opened: Array<{ close(): void }> = [];
 afterEach(() => opened.splice(0).forEach((db) => db.close()));
@@ -27,7 +32,10 @@ describe('background WAL checkpoints', () => {
       for (let i = 0; i < 2000; i++) insert.run();
     })();
     expect(statSync(`${path}-wal`).size).toBeGreaterThan(8_000_000);
-    await vi.waitFor(() => expect(statSync(path).size).toBeGreaterThan(before + 8_000_000), { timeout: 50 * CHECKPOINT_EVERY_MS, interval: 20 });
+    await vi.waitFor(() => expect(statSync(path).size).toBeGreaterThan(before + 8_000_000), {
+      timeout: 50 * CHECKPOINT_EVERY_MS,
+      interval: 20,
+    });
   });
 
   it('a second connection to the same file, then both closed: each still reads and writes', async () => {
@@ -52,10 +60,18 @@ describe('background WAL checkpoints', () => {
     expect(db.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_FRAMES);
     // A file the thread cannot open makes it throw: as a thread whose better-sqlite3 is broken would.
     const pragmas: string[] = [];
-    const stop = checkpointInBackground(join(tmpdir(), 'hub-ckpt-missing', 'none', 'hub.sqlite'), { pragma: (source: string) => pragmas.push(source) });
+    const stop = checkpointInBackground(join(tmpdir(), 'hub-ckpt-missing', 'none', 'hub.sqlite'), {
+      pragma: (source: string) => pragmas.push(source),
+    });
     try {
-      await vi.waitFor(() => expect(db.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(INLINE_FRAMES), { timeout: 5000, interval: 20 });
-      expect(pragmas).toEqual([`wal_autocheckpoint = ${BACKSTOP_FRAMES}`, `wal_autocheckpoint = ${INLINE_FRAMES}`]);
+      await vi.waitFor(
+        () => expect(db.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(INLINE_FRAMES),
+        { timeout: 5000, interval: 20 },
+      );
+      expect(pragmas).toEqual([
+        `wal_autocheckpoint = ${BACKSTOP_FRAMES}`,
+        `wal_autocheckpoint = ${INLINE_FRAMES}`,
+      ]);
     } finally {
       stop();
     }

@@ -13,13 +13,23 @@ import { buildDemoFederation, demoNetworksYaml } from '../../workers/node/demo/c
 const run = promisify(execFile);
 const bin = resolve('bin/intercoop.js');
 const dir = mkdtempSync(join(tmpdir(), 'hub-cli-'));
-const env = { ...process.env, HUB_DB: join(dir, 'hub.sqlite'), HUB_NETWORKS: join(dir, 'networks.yaml'), HUB_ALLOW_PRIVATE_HOSTS: '1', HUB_LOG_LEVEL: 'warn' };
-const intercoop = (...args: string[]) => run(process.execPath, [bin, ...args], { env, cwd: dir, timeout: 60_000 });
+const env = {
+  ...process.env,
+  HUB_DB: join(dir, 'hub.sqlite'),
+  HUB_NETWORKS: join(dir, 'networks.yaml'),
+  HUB_ALLOW_PRIVATE_HOSTS: '1',
+  HUB_LOG_LEVEL: 'warn',
+};
+const intercoop = (...args: string[]) =>
+  run(process.execPath, [bin, ...args], { env, cwd: dir, timeout: 60_000 });
 
 beforeAll(() => {
   const federation = buildDemoFederation(inject('demoBase'), new Date(inject('demoNow')));
   // One member with a broken feed: the run goes on and says so.
-  const yaml = demoNetworksYaml(federation, 'https://hub.test').replace('networks:\n', `networks:\n  - slug: reseau-en-panne\n    name: Réseau en panne\n    feeds: [${inject('fixtureBase')}/_pull/error500.xml]\n`);
+  const yaml = demoNetworksYaml(federation, 'https://hub.test').replace(
+    'networks:\n',
+    `networks:\n  - slug: reseau-en-panne\n    name: Réseau en panne\n    feeds: [${inject('fixtureBase')}/_pull/error500.xml]\n`,
+  );
   writeFileSync(env.HUB_NETWORKS, yaml);
 });
 
@@ -31,18 +41,34 @@ describe('intercoop CLI: sync then pull', () => {
     const first = await intercoop('pull');
     expect(first.stderr).toMatch(/^\[1\/17\] /m);
     expect(first.stderr).toMatch(/^\[17\/17\] /m);
-    expect(first.stdout).toMatch(/✓ animacoop\s+http:\/\/127\.0\.0\.1:\d+\/animacoop\/feed\.xml\n\s+3 nouveau/);
+    expect(first.stdout).toMatch(
+      /✓ animacoop\s+http:\/\/127\.0\.0\.1:\d+\/animacoop\/feed\.xml\n\s+3 nouveau/,
+    );
     expect(first.stdout).toMatch(/✗ reseau-en-panne .*error500\.xml\n\s+ERREUR http_error: .*500/);
-    expect(first.stdout).toMatch(/17 source\(s\) en [\d.]+ s : 16 relevée\(s\), 0 inchangée\(s\), 1 en erreur/);
+    expect(first.stdout).toMatch(
+      /17 source\(s\) en [\d.]+ s : 16 relevée\(s\), 0 inchangée\(s\), 1 en erreur/,
+    );
 
     const second = await intercoop('pull', '--json');
     const summary = JSON.parse(second.stdout);
-    expect(summary).toMatchObject({ trigger: 'cli', sources: 17, ok: 0, not_modified: 16, failed: 1, new_items: 0 });
-    expect(summary.reports.find((r: { network: string }) => r.network === 'reseau-en-panne')).toMatchObject({ outcome: 'error', error_kind: 'http_error', http_status: 500 });
+    expect(summary).toMatchObject({
+      trigger: 'cli',
+      sources: 17,
+      ok: 0,
+      not_modified: 16,
+      failed: 1,
+      new_items: 0,
+    });
+    expect(
+      summary.reports.find((r: { network: string }) => r.network === 'reseau-en-panne'),
+    ).toMatchObject({ outcome: 'error', error_kind: 'http_error', http_status: 500 });
 
     const one = JSON.parse((await intercoop('pull', '--network', 'animacoop', '--json')).stdout);
     expect(one.sources).toBe(2);
-    await expect(intercoop('pull', '--network', 'inconnu')).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/Réseau inconnu : inconnu/) });
+    await expect(intercoop('pull', '--network', 'inconnu')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/Réseau inconnu : inconnu/),
+    });
     await expect(intercoop('pull', '--bogus')).rejects.toMatchObject({ code: 2 });
   }, 120_000);
 });
@@ -56,8 +82,14 @@ describe('intercoop demo --once', () => {
 
   it('starts the simulated federation, pulls it and prints the summary, offline', async () => {
     const { HUB_DB: _db, HUB_NETWORKS: _n, ...rest } = env;
-    const out = await run(process.execPath, [bin, 'demo', '--once'], { env: { ...rest, HUB_PORT: '0' }, cwd: demoDir, timeout: 60_000 });
+    const out = await run(process.execPath, [bin, 'demo', '--once'], {
+      env: { ...rest, HUB_PORT: '0' },
+      cwd: demoDir,
+      timeout: 60_000,
+    });
     expect(out.stdout).toMatch(/Fédération simulée : http:\/\/127\.0\.0\.1:\d+\/ \(12 réseaux\)/);
-    expect(out.stdout).toMatch(/16 source\(s\) en [\d.]+ s : 16 relevée\(s\), 0 inchangée\(s\), 0 en erreur/);
+    expect(out.stdout).toMatch(
+      /16 source\(s\) en [\d.]+ s : 16 relevée\(s\), 0 inchangée\(s\), 0 en erreur/,
+    );
   }, 90_000);
 });

@@ -6,7 +6,13 @@ import { itemProvenance } from '../../src/db/items.ts';
 import { storeFeedItems } from '../../src/ingest/store.ts';
 import { itemsCommand } from '../../workers/node/items-cli.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
-import { addSource, holdStoreLease, manualClock, parsedItem, storeLeaseRows } from '../support/store-fixtures.ts';
+import {
+  addSource,
+  holdStoreLease,
+  manualClock,
+  parsedItem,
+  storeLeaseRows,
+} from '../support/store-fixtures.ts';
 
 const text = `<p>Les coopératives d'habitants du territoire se réunissent pour un forum ouvert consacré au logement abordable, aux baux solidaires et aux montages juridiques qui permettent de sortir le foncier de la spéculation.</p>`;
 
@@ -19,8 +25,24 @@ describe('provenance, explanation and split (Node, real SQLite)', () => {
   it('exposes networks and links of a merged story, explains and splits it; the split survives re-pulls', async () => {
     const a = await addSource(deps, 'habitat-coop');
     const b = await addSource(deps, 'relais-ess');
-    const original = [parsedItem({ guid: 'https://habitat-coop.example/forum', url: 'https://habitat-coop.example/forum', title: 'Forum « Habiter autrement »', contentHtml: text, published: new Date('2026-04-01T09:00:00Z') })];
-    const relay = [parsedItem({ guid: 'relais-ess-forum-habiter', url: 'https://habitat-coop.example/forum/?utm_medium=email&mc_cid=abc', title: "[Relais] Forum \"Habiter autrement\"", contentHtml: `<p>Relayé depuis Habitat Coop</p>${text}`, published: new Date('2026-04-02T09:00:00Z') })];
+    const original = [
+      parsedItem({
+        guid: 'https://habitat-coop.example/forum',
+        url: 'https://habitat-coop.example/forum',
+        title: 'Forum « Habiter autrement »',
+        contentHtml: text,
+        published: new Date('2026-04-01T09:00:00Z'),
+      }),
+    ];
+    const relay = [
+      parsedItem({
+        guid: 'relais-ess-forum-habiter',
+        url: 'https://habitat-coop.example/forum/?utm_medium=email&mc_cid=abc',
+        title: '[Relais] Forum "Habiter autrement"',
+        contentHtml: `<p>Relayé depuis Habitat Coop</p>${text}`,
+        published: new Date('2026-04-02T09:00:00Z'),
+      }),
+    ];
     await storeFeedItems(deps, a, original);
     await storeFeedItems(deps, b, relay);
     const rows = await deps.db.orm.select().from(entries);
@@ -32,28 +54,51 @@ describe('provenance, explanation and split (Node, real SQLite)', () => {
 
     const lines: string[] = [];
     expect(await itemsCommand(deps, ['show', itemId], (l) => lines.push(l))).toBe(0);
-    expect(lines.join('\n')).toContain('canonical_url — same canonical URL https://habitat-coop.example/forum');
+    expect(lines.join('\n')).toContain(
+      'canonical_url — same canonical URL https://habitat-coop.example/forum',
+    );
 
     const relayEntry = rows.find((r) => r.sourceId === b.id)!;
     const app = createApp(deps);
     const shownApi = await app.request(`/api/admin/items/${itemId}`, { headers: auth });
     expect(shownApi.status).toBe(200);
-    const explained = (await shownApi.json()) as { entries: Array<{ id: number; mergeReason: string }> };
+    const explained = (await shownApi.json()) as {
+      entries: Array<{ id: number; mergeReason: string }>;
+    };
     expect(explained.entries.map((e) => e.mergeReason)).toEqual(['first', 'canonical_url']);
     expect((await app.request('/api/admin/items/nope', { headers: auth })).status).toBe(404);
-    expect((await app.request(`/api/admin/entries/${relayEntry.id}/split`, { method: 'POST' })).status).toBe(401);
-    expect((await app.request(`/api/admin/entries/abc/split`, { method: 'POST', headers: auth })).status).toBe(400);
-    expect((await app.request(`/api/admin/entries/999999/split`, { method: 'POST', headers: auth })).status).toBe(404);
-    const res = await app.request(`/api/admin/entries/${relayEntry.id}/split`, { method: 'POST', headers: auth });
+    expect(
+      (await app.request(`/api/admin/entries/${relayEntry.id}/split`, { method: 'POST' })).status,
+    ).toBe(401);
+    expect(
+      (await app.request(`/api/admin/entries/abc/split`, { method: 'POST', headers: auth })).status,
+    ).toBe(400);
+    expect(
+      (await app.request(`/api/admin/entries/999999/split`, { method: 'POST', headers: auth }))
+        .status,
+    ).toBe(404);
+    const res = await app.request(`/api/admin/entries/${relayEntry.id}/split`, {
+      method: 'POST',
+      headers: auth,
+    });
     expect(res.status).toBe(200);
     const split = (await res.json()) as { from_item_id: string; to_item_id: string };
     expect(split.from_item_id).toBe(itemId);
     // A second split of the now lonely entry is refused clearly.
-    expect((await app.request(`/api/admin/entries/${relayEntry.id}/split`, { method: 'POST', headers: auth })).status).toBe(409);
+    expect(
+      (
+        await app.request(`/api/admin/entries/${relayEntry.id}/split`, {
+          method: 'POST',
+          headers: auth,
+        })
+      ).status,
+    ).toBe(409);
 
     // Re-pull unchanged, then edited, then under a regenerated guid: still apart.
     await storeFeedItems(deps, b, relay);
-    await storeFeedItems(deps, b, [{ ...relay[0]!, contentHtml: `${relay[0]!.contentHtml}<p>Mise à jour.</p>` }]);
+    await storeFeedItems(deps, b, [
+      { ...relay[0]!, contentHtml: `${relay[0]!.contentHtml}<p>Mise à jour.</p>` },
+    ]);
     await storeFeedItems(deps, b, [{ ...relay[0]!, guid: 'relais-ess-forum-habiter-v2' }]);
     await storeFeedItems(deps, a, original);
     const after = await deps.db.orm.select().from(entries);
@@ -68,20 +113,45 @@ describe('provenance, explanation and split (Node, real SQLite)', () => {
     const shown: string[] = [];
     await itemsCommand(deps, ['show', split.to_item_id], (l) => shown.push(l));
     expect(shown.join('\n')).toMatch(/split #\d+: .*kept apart on later pulls/);
-    expect(await itemsCommand(deps, ['split', 'x'], () => {}, () => {})).toBe(2);
+    expect(
+      await itemsCommand(
+        deps,
+        ['split', 'x'],
+        () => {},
+        () => {},
+      ),
+    ).toBe(2);
   });
 
   it('a split waits while another process holds the store lease, then goes through', async () => {
     const a = await addSource(deps, 'lease-origine');
     const b = await addSource(deps, 'lease-relais');
     const body = `<p>Un atelier ouvert sur la rénovation énergétique des copropriétés, les aides disponibles et les artisans du territoire, avec des témoignages de syndics bénévoles.</p>`;
-    await storeFeedItems(deps, a, [parsedItem({ guid: 'https://origine.example/atelier', url: 'https://origine.example/atelier', title: 'Atelier rénovation', contentHtml: body })]);
-    await storeFeedItems(deps, b, [parsedItem({ guid: 'relais-atelier', url: 'https://origine.example/atelier?utm_source=x', title: '[Relais] Atelier rénovation', contentHtml: body })]);
-    const relayEntry = (await deps.db.orm.select().from(entries).where(eq(entries.sourceId, b.id)))[0]!;
+    await storeFeedItems(deps, a, [
+      parsedItem({
+        guid: 'https://origine.example/atelier',
+        url: 'https://origine.example/atelier',
+        title: 'Atelier rénovation',
+        contentHtml: body,
+      }),
+    ]);
+    await storeFeedItems(deps, b, [
+      parsedItem({
+        guid: 'relais-atelier',
+        url: 'https://origine.example/atelier?utm_source=x',
+        title: '[Relais] Atelier rénovation',
+        contentHtml: body,
+      }),
+    ]);
+    const relayEntry = (
+      await deps.db.orm.select().from(entries).where(eq(entries.sourceId, b.id))
+    )[0]!;
     const expires = Date.now() + 400;
     await holdStoreLease(deps, expires, 'other-process');
     const lines: string[] = [];
-    expect(await itemsCommand(deps, ['split', String(relayEntry.id)], (l) => lines.push(l))).toBe(0);
+    expect(await itemsCommand(deps, ['split', String(relayEntry.id)], (l) => lines.push(l))).toBe(
+      0,
+    );
     expect(Date.now()).toBeGreaterThanOrEqual(expires);
     const [moved] = await deps.db.orm.select().from(entries).where(eq(entries.id, relayEntry.id));
     expect(moved!.itemId).not.toBe(relayEntry.itemId);

@@ -21,7 +21,10 @@ describe('demo federation content', () => {
       for (const url of network.feeds) {
         const res = await fetch(url);
         expect(res.status).toBe(200);
-        const feed = await parseFeed(decodeBody(new Uint8Array(await res.arrayBuffer()), res.headers.get('content-type')), url);
+        const feed = await parseFeed(
+          decodeBody(new Uint8Array(await res.arrayBuffer()), res.headers.get('content-type')),
+          url,
+        );
         formats.add(feed.format);
         expect(feed.items).toHaveLength(running.federation.expected.itemsPerNetwork[network.slug]!);
         for (const item of feed.items) {
@@ -40,14 +43,20 @@ describe('demo federation content', () => {
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow();
     const feed = await parseFeed(decodeBody(bytes, res.headers.get('content-type')), url);
-    expect(feed.items.map((i) => i.title)).toContain('Économie sociale et solidaire : les salariés reprennent leur imprimerie en Scop');
+    expect(feed.items.map((i) => i.title)).toContain(
+      'Économie sociale et solidaire : les salariés reprennent leur imprimerie en Scop',
+    );
   });
 
   it('has one site-only network whose page links its feed, and 304s on revalidation', async () => {
     const site = running.federation.networks.find((n) => n.feeds.length === 0)!;
     const res = await fetch(site.site);
-    expect(await res.text()).toMatch(/<link rel="alternate" type="application\/atom\+xml"[^>]+href="actualites\.atom">/);
-    const again = await fetch(site.site, { headers: { 'if-none-match': res.headers.get('etag')! } });
+    expect(await res.text()).toMatch(
+      /<link rel="alternate" type="application\/atom\+xml"[^>]+href="actualites\.atom">/,
+    );
+    const again = await fetch(site.site, {
+      headers: { 'if-none-match': res.headers.get('etag')! },
+    });
     expect(again.status).toBe(304);
   });
 
@@ -75,14 +84,20 @@ for p in sys.argv[2+n:]:
     for e in recurring_ical_events.of(cal).between(start, end):
         out["events"].append(str(e.get("UID")))
 print(json.dumps(out))`;
-    const out = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, String(docs.length), ...docs, ...calendars], { encoding: 'utf8' })) as {
+    const out = JSON.parse(
+      execFileSync('/usr/bin/python3', ['-c', script, String(docs.length), ...docs, ...calendars], {
+        encoding: 'utf8',
+      }),
+    ) as {
       feeds: Array<{ bozo: boolean; err: string; version: string; items: number }>;
       events: string[];
     };
     expect(out.feeds.filter((f) => f.bozo)).toEqual([]);
     expect(new Set(out.feeds.map((f) => f.version))).toEqual(new Set(['rss20', 'rss10', 'atom10']));
     // The weekly permanence recurs: several occurrences within 60 days, plus the three single events.
-    expect(out.events.filter((uid) => uid.startsWith('permanence-cooperative@')).length).toBeGreaterThanOrEqual(8);
+    expect(
+      out.events.filter((uid) => uid.startsWith('permanence-cooperative@')).length,
+    ).toBeGreaterThanOrEqual(8);
     expect(new Set(out.events)).toEqual(new Set(running.federation.expected.eventUids));
   });
 });
@@ -109,7 +124,11 @@ describe('prepareDemo', () => {
       expect(file.hub).toMatchObject({ base_url: demo.hubUrl, timezone: 'Europe/Paris' });
       expect(file.networks).toHaveLength(12);
       expect(file.networks.filter((n) => !n.feeds)).toHaveLength(1);
-      for (const url of file.networks.flatMap((n) => [n.site, ...(n.feeds ?? []), ...(n.agendas ?? [])])) {
+      for (const url of file.networks.flatMap((n) => [
+        n.site,
+        ...(n.feeds ?? []),
+        ...(n.agendas ?? []),
+      ])) {
         expect((await fetch(url)).status, url).toBe(200);
       }
     } finally {
@@ -120,7 +139,12 @@ describe('prepareDemo', () => {
   it('keeps a HUB_DB given by the user', async () => {
     const { prepareDemo } = await import('../../workers/node/demo/prepare.ts');
     const dataDir = mkdtempSync(join(tmpdir(), 'demo-prepare-'));
-    const demo = await prepareDemo({ dataDir, hubPort: 0, federationPort: 0, env: { HUB_DB: join(dataDir, 'mine.sqlite') } });
+    const demo = await prepareDemo({
+      dataDir,
+      hubPort: 0,
+      federationPort: 0,
+      env: { HUB_DB: join(dataDir, 'mine.sqlite') },
+    });
     await demo.federation.close();
     expect(demo.config.dbPath).toBe(join(dataDir, 'mine.sqlite'));
   });

@@ -14,12 +14,27 @@ const SUBSCRIBERS = 30;
 const KILL_AFTER = 10;
 
 /** Runs `intercoop digest ARGS` in a child process against the test database and SMTP sink. */
-function runCli(env: Record<string, string>, args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; out: string }> } {
-  const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/intercoop.js'), 'digest', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function runCli(
+  env: Record<string, string>,
+  args: string[],
+): {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; signal: string | null; out: string }>;
+} {
+  const child = spawn(
+    process.execPath,
+    [join(import.meta.dirname, '../../bin/intercoop.js'), 'digest', ...args],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  return { child, done: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out }))) };
+  return {
+    child,
+    done: new Promise((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal, out })),
+    ),
+  };
 }
 
 describe('digest run killed mid-way (child process, real SMTP server)', () => {
@@ -29,15 +44,40 @@ describe('digest run killed mid-way (child process, real SMTP server)', () => {
   it('a rerun delivers exactly one copy to every subscriber', async () => {
     const sink = await startSmtpSink();
     try {
-      await writeHubSettings(deps.db, { title: 'Intercoop', baseUrl: 'https://hub.test', language: 'fr', timezone: 'Europe/Paris' });
+      await writeHubSettings(deps.db, {
+        title: 'Intercoop',
+        baseUrl: 'https://hub.test',
+        language: 'fr',
+        timezone: 'Europe/Paris',
+      });
       await addNetwork(deps, 'animacoop', 'Animacoop', 'Occitanie', ['formation']);
       const source = await addSource(deps, 'animacoop');
-      await storeFeedItems(deps, source, [parsedItem({ guid: 'x1', url: 'https://animacoop.example/x1', title: 'Rencontre régionale', contentHtml: '<p>Une rencontre régionale des coopératives, avec des ateliers et un repas partagé pour toutes et tous.</p>', published: new Date() })]);
+      await storeFeedItems(deps, source, [
+        parsedItem({
+          guid: 'x1',
+          url: 'https://animacoop.example/x1',
+          title: 'Rencontre régionale',
+          contentHtml:
+            '<p>Une rencontre régionale des coopératives, avec des ateliers et un repas partagé pour toutes et tous.</p>',
+          published: new Date(),
+        }),
+      ]);
       const now = Date.now();
       for (let i = 1; i <= SUBSCRIBERS; i++) {
-        await deps.db.orm.insert(subscribers).values({ email: `s${i}@example.org`, choices: { networks: [], tags: [], territories: [] }, tokenSalt: `salt${i}`, confirmedAt: now - 3600_000, updatedAt: now });
+        await deps.db.orm.insert(subscribers).values({
+          email: `s${i}@example.org`,
+          choices: { networks: [], tags: [], territories: [] },
+          tokenSalt: `salt${i}`,
+          confirmedAt: now - 3600_000,
+          updatedAt: now,
+        });
       }
-      const env = { HUB_DB: join(deps.dir, 'hub.sqlite'), HUB_SMTP_URL: `smtp://127.0.0.1:${sink.port}?rate=0&pool=1`, HUB_SECRET: 'crash-secret', HUB_MAIL_FROM: 'lettre@hub.test' };
+      const env = {
+        HUB_DB: join(deps.dir, 'hub.sqlite'),
+        HUB_SMTP_URL: `smtp://127.0.0.1:${sink.port}?rate=0&pool=1`,
+        HUB_SECRET: 'crash-secret',
+        HUB_MAIL_FROM: 'lettre@hub.test',
+      };
 
       const first = runCli(env, []);
       // The server takes KILL_AFTER messages, then the process dies while the next one is in
@@ -50,7 +90,10 @@ describe('digest run killed mid-way (child process, real SMTP server)', () => {
       const killed = await first.done;
       expect(killed.signal).toBe('SIGKILL');
       expect(sink.received).toHaveLength(KILL_AFTER);
-      const inFlight = await deps.db.orm.select().from(deliveries).where(eq(deliveries.state, 'sending'));
+      const inFlight = await deps.db.orm
+        .select()
+        .from(deliveries)
+        .where(eq(deliveries.state, 'sending'));
       expect(inFlight.length).toBeGreaterThan(0); // the crash left claimed rows behind
 
       sink.beforeAccept = null;
@@ -59,7 +102,8 @@ describe('digest run killed mid-way (child process, real SMTP server)', () => {
       expect(resumed.code, resumed.out).toBe(0);
       expect(resumed.out).toContain(`${SUBSCRIBERS - KILL_AFTER} sent`);
 
-      for (let i = 1; i <= SUBSCRIBERS; i++) expect(sink.countFor(`s${i}@example.org`), `s${i}`).toBe(1);
+      for (let i = 1; i <= SUBSCRIBERS; i++)
+        expect(sink.countFor(`s${i}@example.org`), `s${i}`).toBe(1);
       const ids = sink.received.map((r) => r.mail.messageId);
       expect(new Set(ids).size).toBe(SUBSCRIBERS);
       const rows = await deps.db.orm.select().from(deliveries);
@@ -78,13 +122,38 @@ describe('digest run killed mid-way (child process, real SMTP server)', () => {
     const deps2 = makeNodeDeps({ HUB_SECRET: 'crash-secret' });
     const sink = await startSmtpSink();
     try {
-      await writeHubSettings(deps2.db, { title: 'Intercoop', baseUrl: 'https://hub.test', language: 'fr', timezone: 'Europe/Paris' });
+      await writeHubSettings(deps2.db, {
+        title: 'Intercoop',
+        baseUrl: 'https://hub.test',
+        language: 'fr',
+        timezone: 'Europe/Paris',
+      });
       await addNetwork(deps2, 'animacoop', 'Animacoop', 'Occitanie', []);
       const source = await addSource(deps2, 'animacoop');
-      await storeFeedItems(deps2, source, [parsedItem({ guid: 'y1', url: 'https://animacoop.example/y1', title: 'Fête de la coopération', contentHtml: '<p>La fête annuelle de la coopération, avec concerts, ateliers et marché de producteurs.</p>', published: new Date() })]);
+      await storeFeedItems(deps2, source, [
+        parsedItem({
+          guid: 'y1',
+          url: 'https://animacoop.example/y1',
+          title: 'Fête de la coopération',
+          contentHtml:
+            '<p>La fête annuelle de la coopération, avec concerts, ateliers et marché de producteurs.</p>',
+          published: new Date(),
+        }),
+      ]);
       const now = Date.now();
-      for (let i = 1; i <= 12; i++) await deps2.db.orm.insert(subscribers).values({ email: `w${i}@example.org`, choices: { networks: [], tags: [], territories: [] }, tokenSalt: `t${i}`, confirmedAt: now - 3600_000, updatedAt: now });
-      const env = { HUB_DB: join(deps2.dir, 'hub.sqlite'), HUB_SMTP_URL: `smtp://127.0.0.1:${sink.port}?rate=0&pool=1`, HUB_SECRET: 'crash-secret' };
+      for (let i = 1; i <= 12; i++)
+        await deps2.db.orm.insert(subscribers).values({
+          email: `w${i}@example.org`,
+          choices: { networks: [], tags: [], territories: [] },
+          tokenSalt: `t${i}`,
+          confirmedAt: now - 3600_000,
+          updatedAt: now,
+        });
+      const env = {
+        HUB_DB: join(deps2.dir, 'hub.sqlite'),
+        HUB_SMTP_URL: `smtp://127.0.0.1:${sink.port}?rate=0&pool=1`,
+        HUB_SECRET: 'crash-secret',
+      };
       const first = runCli(env, []);
       // Accept the 5th message (250 OK goes out), then kill at once: the ledger may not have
       // recorded it. That is the documented at-least-once window.

@@ -16,15 +16,35 @@ describe('serve: digest schedule (node-cron, hub time zone)', () => {
   it('sends the due digests when the cron fires, once', async () => {
     const sink = await startSmtpSink();
     deps.mailer = smtpMailer(sink.url, 'lettre@hub.test', deps.db);
-    await writeHubSettings(deps.db, { title: 'Intercoop', baseUrl: 'https://hub.test', language: 'fr', timezone: 'Pacific/Noumea' });
+    await writeHubSettings(deps.db, {
+      title: 'Intercoop',
+      baseUrl: 'https://hub.test',
+      language: 'fr',
+      timezone: 'Pacific/Noumea',
+    });
     const source = await addSource(deps, 'animacoop');
-    await storeFeedItems(deps, source, [parsedItem({ guid: 'c1', url: 'https://animacoop.example/c1', title: 'Assemblée générale', contentHtml: '<p>Assemblée générale de la coopérative, ouverte à toutes et tous, suivie d’un repas.</p>' })]);
+    await storeFeedItems(deps, source, [
+      parsedItem({
+        guid: 'c1',
+        url: 'https://animacoop.example/c1',
+        title: 'Assemblée générale',
+        contentHtml:
+          '<p>Assemblée générale de la coopérative, ouverte à toutes et tous, suivie d’un repas.</p>',
+      }),
+    ]);
     const now = Date.now();
-    await deps.db.orm.insert(subscribers).values({ email: 'cron@example.org', choices: { networks: [], tags: [], territories: [] }, tokenSalt: 'x', confirmedAt: now - 60_000, updatedAt: now });
+    await deps.db.orm.insert(subscribers).values({
+      email: 'cron@example.org',
+      choices: { networks: [], tags: [], territories: [] },
+      tokenSalt: 'x',
+      confirmedAt: now - 60_000,
+      updatedAt: now,
+    });
     const schedule = await scheduleDigests(deps);
     try {
       const deadline = Date.now() + 10_000;
-      while (sink.received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while (sink.received.length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
       await new Promise((r) => setTimeout(r, 2_500)); // two more firings: nothing more is due
       expect(sink.received.map((r) => r.to)).toEqual(['cron@example.org']);
       expect(sink.received[0]!.mail.text).toContain('Assemblée générale');

@@ -31,7 +31,12 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 type Fixture = Awaited<ReturnType<typeof startFixtureServer>>;
 
 /** Serves member `i` of the bench federation at /m/<i>.xml with validators; `delayMs` before answering. */
-function serveMember(server: Fixture, i: number, total: number, options: { delayMs?: number } = {}): string {
+function serveMember(
+  server: Fixture,
+  i: number,
+  total: number,
+  options: { delayMs?: number } = {},
+): string {
   const path = `/m/${i}.xml`;
   const now = Date.UTC(2026, 10, 20);
   server.route(path, async (req, res) => {
@@ -39,7 +44,9 @@ function serveMember(server: Fixture, i: number, total: number, options: { delay
     const { etag, lastModified } = validators(i, ITEMS);
     if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
     const feed = renderSource(() => server.base, i, ITEMS, total, now);
-    res.writeHead(200, { 'content-type': feed.contentType, etag, 'last-modified': lastModified }).end(feed.body);
+    res
+      .writeHead(200, { 'content-type': feed.contentType, etag, 'last-modified': lastModified })
+      .end(feed.body);
   });
   return `${server.base}${path}`;
 }
@@ -62,8 +69,14 @@ function doneReport(line: string): { sourceId: number; outcome: string; new: num
 
 /** Every stored entry and story, to compare before and after a fault. */
 async function snapshot(deps: Deps) {
-  const e = await deps.db.orm.select({ id: entries.id, itemId: entries.itemId, hash: entries.contentHash }).from(entries).orderBy(entries.id);
-  const it = await deps.db.orm.select({ id: items.id, title: items.title }).from(items).orderBy(items.id);
+  const e = await deps.db.orm
+    .select({ id: entries.id, itemId: entries.itemId, hash: entries.contentHash })
+    .from(entries)
+    .orderBy(entries.id);
+  const it = await deps.db.orm
+    .select({ id: items.id, title: items.title })
+    .from(items)
+    .orderBy(items.id);
   return { entries: e, items: it };
 }
 
@@ -71,20 +84,28 @@ async function snapshot(deps: Deps) {
  * The bench federation served by another process (bench/ingest/server.ts): a hub process whose
  * event loop waits on a lock must not also be the one serving the members.
  */
-async function federationProcess(args: string[]): Promise<{ urlOf(i: number): string; close(): void }> {
+async function federationProcess(
+  args: string[],
+): Promise<{ urlOf(i: number): string; close(): void }> {
   const { child, ports } = await spawnFederation(args);
   return { urlOf: (i) => feedUrl(ports, i), close: () => void child.kill() };
 }
 
 /** Holds BEGIN EXCLUSIVE on the file from another process for `ms`; resolves once the lock is held. */
-function lockFromAnotherProcess(dbPath: string, ms: number): Promise<{ child: ChildProcess; released: Promise<void> }> {
+function lockFromAnotherProcess(
+  dbPath: string,
+  ms: number,
+): Promise<{ child: ChildProcess; released: Promise<void> }> {
   const code = `
     const db = new (require('better-sqlite3'))(process.argv[1]);
     db.exec('BEGIN EXCLUSIVE');
     process.stdout.write('locked\\n');
     setTimeout(() => { db.exec('COMMIT'); db.close(); process.stdout.write('released\\n'); process.exit(0); }, Number(process.argv[2]));
   `;
-  const child = spawn(process.execPath, ['-e', code, dbPath, String(ms)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', code, dbPath, String(ms)], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const released = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
@@ -101,13 +122,35 @@ describe('the database locked by another process during a pull', () => {
 
   beforeAll(async () => {
     // Six members on six hosts; the last three answer after a second: the lock lands while their fetches are in flight.
-    server = await federationProcess(['--sources', '6', '--items', String(ITEMS), '--hosts', '6', '--slow-from', '3', '--delay-ms', '1000']);
+    server = await federationProcess([
+      '--sources',
+      '6',
+      '--items',
+      String(ITEMS),
+      '--hosts',
+      '6',
+      '--slow-from',
+      '3',
+      '--delay-ms',
+      '1000',
+    ]);
     for (let i = 0; i < 6; i++) feeds.push(server.urlOf(i));
-    await syncFederation(deps, parseNetworksFile(yamlFor([{ slug: 'anciens', feeds: feeds.slice(0, 3) }])));
+    await syncFederation(
+      deps,
+      parseNetworksFile(yamlFor([{ slug: 'anciens', feeds: feeds.slice(0, 3) }])),
+    );
     const first = await pull(deps, { trigger: 'test', all: true });
     expect(first.failed).toBe(0);
     expect(await entryCount(deps)).toBe(3 * ITEMS);
-    await syncFederation(deps, parseNetworksFile(yamlFor([{ slug: 'anciens', feeds: feeds.slice(0, 3) }, { slug: 'nouveaux', feeds: feeds.slice(3) }])));
+    await syncFederation(
+      deps,
+      parseNetworksFile(
+        yamlFor([
+          { slug: 'anciens', feeds: feeds.slice(0, 3) },
+          { slug: 'nouveaux', feeds: feeds.slice(3) },
+        ]),
+      ),
+    );
   });
   afterAll(async () => {
     server?.close();
@@ -129,31 +172,55 @@ describe('the database locked by another process during a pull', () => {
   it('locked mid-pull for longer than the busy timeout: a recorded storage_error, nothing lost, the next pull completes', async () => {
     const before = await snapshot(deps);
     const finishedAt: number[] = [];
-    const pulling = pull(deps, { trigger: 'test', network: 'nouveaux', all: true, onProgress: () => finishedAt.push(Date.now()) });
+    const pulling = pull(deps, {
+      trigger: 'test',
+      network: 'nouveaux',
+      all: true,
+      onProgress: () => finishedAt.push(Date.now()),
+    });
     const lock = await lockFromAnotherProcess(deps.config.dbPath, 7_000);
     const lockedAt = Date.now();
     const summary = await pulling;
     await lock.released;
-    expect(finishedAt.every((t) => t > lockedAt), 'the lock was held before any source finished').toBe(true);
+    expect(
+      finishedAt.every((t) => t > lockedAt),
+      'the lock was held before any source finished',
+    ).toBe(true);
 
     const failed = summary.reports.filter((r) => r.outcome === 'error');
     expect(failed.length, 'at least the first store hit the lock').toBeGreaterThan(0);
     for (const r of failed) expect(r.errorKind, r.error ?? '').toBe('storage_error');
     // Recorded on the source, and the validators not saved (else the next pull would get a 304 and never store the items).
-    const rows = await deps.db.orm.select().from(sources).where(inArray(sources.id, failed.map((r) => r.sourceId)));
+    const rows = await deps.db.orm
+      .select()
+      .from(sources)
+      .where(
+        inArray(
+          sources.id,
+          failed.map((r) => r.sourceId),
+        ),
+      );
     for (const row of rows) {
       expect(row.lastErrorKind).toBe('storage_error');
       expect(row.errorCount).toBe(1);
       expect(row.etag).toBeNull();
     }
     // All or nothing per document: no half-stored feed.
-    expect(await entryCount(deps, failed.map((r) => r.sourceId))).toBe(0);
+    expect(
+      await entryCount(
+        deps,
+        failed.map((r) => r.sourceId),
+      ),
+    ).toBe(0);
     await expectKept(before);
 
     const next = await pull(deps, { trigger: 'test', all: true });
     expect(next.failed, JSON.stringify(next.reports.map((r) => r.error))).toBe(0);
     expect(await entryCount(deps)).toBe(6 * ITEMS);
-    const [healthy] = await deps.db.orm.select({ n: count() }).from(sources).where(eq(sources.errorCount, 0));
+    const [healthy] = await deps.db.orm
+      .select({ n: count() })
+      .from(sources)
+      .where(eq(sources.errorCount, 0));
     expect(healthy!.n).toBe(6);
   }, 60_000);
 
@@ -168,7 +235,9 @@ describe('the database locked by another process during a pull', () => {
     );
     await lock.released;
     if (outcome.error) expect(outcome.error.message).toMatch(/locked|verrouill/i);
-    else for (const r of outcome.summary!.reports.filter((x) => x.outcome === 'error')) expect(r.errorKind).toBe('storage_error');
+    else
+      for (const r of outcome.summary!.reports.filter((x) => x.outcome === 'error'))
+        expect(r.errorKind).toBe('storage_error');
     await expectKept(before);
     const next = await pull(deps, { trigger: 'test', all: true });
     expect(next.failed).toBe(0);
@@ -194,7 +263,10 @@ describe('the pulling process killed mid-pull (SIGKILL)', () => {
     server = await startFixtureServer();
     // Slow members: the child pulls one at a time, so the kill lands mid-pull.
     const feeds = Array.from({ length: N }, (_, i) => serveMember(server, i, N, { delayMs: 250 }));
-    await syncFederation(deps, parseNetworksFile(yamlFor(feeds.map((f, i) => ({ slug: `membre-${i}`, feeds: [f] })))));
+    await syncFederation(
+      deps,
+      parseNetworksFile(yamlFor(feeds.map((f, i) => ({ slug: `membre-${i}`, feeds: [f] })))),
+    );
   });
   afterAll(async () => {
     await server?.close();
@@ -202,7 +274,11 @@ describe('the pulling process killed mid-pull (SIGKILL)', () => {
   });
 
   it('the file stays intact, what was stored is there, and a new pull completes every source', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/pull-child.ts', deps.config.dbPath], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/support/pull-child.ts', deps.config.dbPath],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const done: Array<{ sourceId: number; outcome: string; new: number }> = [];
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -220,11 +296,18 @@ describe('the pulling process killed mid-pull (SIGKILL)', () => {
           }
         }
       });
-      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child exited ${code} before the kill: ${stderr}`))));
+      child.on('exit', (code, signal) =>
+        signal === 'SIGKILL'
+          ? resolve()
+          : reject(new Error(`child exited ${code} before the kill: ${stderr}`)),
+      );
     });
     await new Promise((r) => child.once('exit', r).exitCode !== null && r(null));
     expect(child.signalCode).toBe('SIGKILL');
-    expect(done.every((d) => d.outcome === 'ok' && d.new === ITEMS), JSON.stringify(done)).toBe(true);
+    expect(
+      done.every((d) => d.outcome === 'ok' && d.new === ITEMS),
+      JSON.stringify(done),
+    ).toBe(true);
 
     // Reopen the file from another connection: integrity, then what the killed process stored.
     const raw = new BetterSqlite3(deps.config.dbPath);
@@ -234,7 +317,12 @@ describe('the pulling process killed mid-pull (SIGKILL)', () => {
     } finally {
       raw.close();
     }
-    expect(await entryCount(deps, done.map((d) => d.sourceId))).toBe(3 * ITEMS);
+    expect(
+      await entryCount(
+        deps,
+        done.map((d) => d.sourceId),
+      ),
+    ).toBe(3 * ITEMS);
     const total = await entryCount(deps);
     expect(total, 'the kill came before the end').toBeLessThan(N * ITEMS);
     const [crashed] = await deps.db.orm.select().from(pulls).where(eq(pulls.trigger, 'fault-test'));
@@ -264,7 +352,10 @@ describe('a member server dying mid-response', () => {
     };
     server.route('/dies/length.xml', (_req, res) => {
       const feed = renderSource(() => server.base, 10, ITEMS, N, now);
-      half(res, feed.body, { 'content-type': feed.contentType, 'content-length': Buffer.byteLength(feed.body) });
+      half(res, feed.body, {
+        'content-type': feed.contentType,
+        'content-length': Buffer.byteLength(feed.body),
+      });
     });
     server.route('/dies/chunked.xml', (_req, res) => {
       const feed = renderSource(() => server.base, 11, ITEMS, N, now);
@@ -272,7 +363,15 @@ describe('a member server dying mid-response', () => {
     });
     await syncFederation(
       deps,
-      parseNetworksFile(yamlFor([...feeds.map((f, i) => ({ slug: `membre-${i}`, feeds: [f] })), { slug: 'mourant', feeds: [`${server.base}/dies/length.xml`, `${server.base}/dies/chunked.xml`] }])),
+      parseNetworksFile(
+        yamlFor([
+          ...feeds.map((f, i) => ({ slug: `membre-${i}`, feeds: [f] })),
+          {
+            slug: 'mourant',
+            feeds: [`${server.base}/dies/length.xml`, `${server.base}/dies/chunked.xml`],
+          },
+        ]),
+      ),
     );
   });
   afterAll(async () => {
@@ -295,7 +394,13 @@ describe('a member server dying mid-response', () => {
       expect(row.errorCount).toBe(1);
       expect(row.etag).toBeNull();
     }
-    expect(await entryCount(deps, rows.map((r) => r.id)), 'half a feed is not stored as if it were the feed').toBe(0);
+    expect(
+      await entryCount(
+        deps,
+        rows.map((r) => r.id),
+      ),
+      'half a feed is not stored as if it were the feed',
+    ).toBe(0);
     const others = summary.reports.filter((r) => r.networkSlug !== 'mourant');
     expect(others.map((r) => r.outcome)).toEqual(Array(N).fill('ok'));
     expect(await entryCount(deps)).toBe(N * ITEMS);
@@ -303,8 +408,13 @@ describe('a member server dying mid-response', () => {
 });
 
 /** Runs test/support/pull-child.ts on `dbPath` to its end: one report per pulled source. */
-async function pullInChild(dbPath: string): Promise<Array<{ sourceId: number; outcome: string; new: number }>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/pull-child.ts', dbPath], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+async function pullInChild(
+  dbPath: string,
+): Promise<Array<{ sourceId: number; outcome: string; new: number }>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/pull-child.ts', dbPath], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -328,7 +438,15 @@ describe('two processes pulling one file at once (serve’s schedule and a CLI p
       res.writeHead(200, { 'content-type': feed.contentType }).end(feed.body);
     });
     const url = `${server.base}/relayed.xml`;
-    await syncFederation(deps, parseNetworksFile(yamlFor([{ slug: 'relais-a', feeds: [url] }, { slug: 'relais-b', feeds: [url] }])));
+    await syncFederation(
+      deps,
+      parseNetworksFile(
+        yamlFor([
+          { slug: 'relais-a', feeds: [url] },
+          { slug: 'relais-b', feeds: [url] },
+        ]),
+      ),
+    );
   });
   afterAll(async () => {
     await server?.close();
@@ -336,14 +454,24 @@ describe('two processes pulling one file at once (serve’s schedule and a CLI p
   });
 
   it('no store fails and every story is kept once, with both relays', async () => {
-    const reports = (await Promise.all([pullInChild(deps.config.dbPath), pullInChild(deps.config.dbPath)])).flat();
-    expect(reports.filter((r) => r.outcome !== 'ok'), JSON.stringify(reports)).toEqual([]);
+    const reports = (
+      await Promise.all([pullInChild(deps.config.dbPath), pullInChild(deps.config.dbPath)])
+    ).flat();
+    expect(
+      reports.filter((r) => r.outcome !== 'ok'),
+      JSON.stringify(reports),
+    ).toEqual([]);
     const ids = (await deps.db.orm.select({ id: sources.id }).from(sources)).map((s) => s.id);
     // Each source's entries were new to exactly one of the two processes.
-    for (const id of ids) expect(reports.filter((r) => r.sourceId === id).reduce((n, r) => n + r.new, 0)).toBe(STORIES);
-    const stored = await deps.db.orm.select({ sourceId: entries.sourceId, guidHash: entries.guidHash, itemId: entries.itemId }).from(entries);
+    for (const id of ids)
+      expect(reports.filter((r) => r.sourceId === id).reduce((n, r) => n + r.new, 0)).toBe(STORIES);
+    const stored = await deps.db.orm
+      .select({ sourceId: entries.sourceId, guidHash: entries.guidHash, itemId: entries.itemId })
+      .from(entries);
     expect(stored).toHaveLength(2 * STORIES);
-    const [a, b] = ids.map((id) => new Map(stored.filter((e) => e.sourceId === id).map((e) => [e.guidHash, e.itemId])));
+    const [a, b] = ids.map(
+      (id) => new Map(stored.filter((e) => e.sourceId === id).map((e) => [e.guidHash, e.itemId])),
+    );
     expect([...a!].filter(([guid, item]) => b!.get(guid) !== item)).toEqual([]);
   });
 });

@@ -15,7 +15,12 @@ import { manualClock } from '../support/store-fixtures.ts';
 
 type Deps = ReturnType<typeof makeNodeDeps>;
 
-const totalChanges = (deps: Deps) => ((deps.db as unknown as { raw: BetterSqlite3.Database }).raw.prepare('select total_changes() as n').get() as { n: number }).n;
+const totalChanges = (deps: Deps) =>
+  (
+    (deps.db as unknown as { raw: BetterSqlite3.Database }).raw
+      .prepare('select total_changes() as n')
+      .get() as { n: number }
+  ).n;
 const allSources = (deps: Deps) => deps.db.orm.select().from(sources).orderBy(asc(sources.id));
 
 function capture() {
@@ -36,8 +41,19 @@ describe('syncFederation (Node, real SQLite)', () => {
     base = server.base;
     const rss = readFileSync(join(fixturesDir, 'parse/rss2.xml'));
     // A member site that only links to its feed: the pull discovers it.
-    server.route('/sud/', (_req, res) => void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<html><head><link rel="alternate" type="application/rss+xml" href="/sud/feed.xml"></head><body>Sud</body></html>'));
-    server.route('/sud/feed.xml', (_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss));
+    server.route(
+      '/sud/',
+      (_req, res) =>
+        void res
+          .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+          .end(
+            '<html><head><link rel="alternate" type="application/rss+xml" href="/sud/feed.xml"></head><body>Sud</body></html>',
+          ),
+    );
+    server.route(
+      '/sud/feed.xml',
+      (_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss),
+    );
   });
   afterAll(async () => {
     await server.close();
@@ -50,13 +66,17 @@ describe('syncFederation (Node, real SQLite)', () => {
   base_url: https://hub.example.org
   timezone: Europe/Paris
 networks:
-${over.dropNord ? '' : `  - slug: nord
+${
+  over.dropNord
+    ? ''
+    : `  - slug: nord
     name: Réseau Nord
     territory: Hauts-de-France
     tags: [formation]
     feeds: [${base}/parse/rss2.xml, ${base}/parse/atom.xml]
     agendas: [${base}/parse/agenda.ics]
-`}  - slug: sud
+`
+}  - slug: sud
     name: Réseau Sud
     site: ${base}/sud/
 ${over.sudFeeds ? `    feeds: [${over.sudFeeds.join(', ')}]\n` : ''}`);
@@ -71,15 +91,28 @@ ${over.sudFeeds ? `    feeds: [${over.sudFeeds.join(', ')}]\n` : ''}`);
       writes: 3,
     });
     const rows = await allSources(deps);
-    expect(rows.map((s) => [s.networkSlug, s.kind, s.url, s.fetchUrl, s.status, s.nextFetchAt])).toEqual([
+    expect(
+      rows.map((s) => [s.networkSlug, s.kind, s.url, s.fetchUrl, s.status, s.nextFetchAt]),
+    ).toEqual([
       ['nord', 'feed', `${base}/parse/rss2.xml`, `${base}/parse/rss2.xml`, 'active', 0],
       ['nord', 'feed', `${base}/parse/atom.xml`, `${base}/parse/atom.xml`, 'active', 0],
       ['nord', 'calendar', `${base}/parse/agenda.ics`, `${base}/parse/agenda.ics`, 'active', 0],
       ['sud', 'site', `${base}/sud/`, `${base}/sud/`, 'active', 0],
     ]);
     const [nord] = await deps.db.orm.select().from(networks).where(eq(networks.slug, 'nord'));
-    expect(nord).toMatchObject({ name: 'Réseau Nord', territory: 'Hauts-de-France', tags: ['formation'], active: true, site: null });
-    expect(await readHubSettings(deps.db)).toEqual({ title: 'Intercoop', baseUrl: 'https://hub.example.org', language: 'fr', timezone: 'Europe/Paris' });
+    expect(nord).toMatchObject({
+      name: 'Réseau Nord',
+      territory: 'Hauts-de-France',
+      tags: ['formation'],
+      active: true,
+      site: null,
+    });
+    expect(await readHubSettings(deps.db)).toEqual({
+      title: 'Intercoop',
+      baseUrl: 'https://hub.example.org',
+      language: 'fr',
+      timezone: 'Europe/Paris',
+    });
   });
 
   it('a second sync of the same file writes nothing, even after a pull changed the fetch state', async () => {
@@ -93,14 +126,22 @@ ${over.sudFeeds ? `    feeds: [${over.sudFeeds.join(', ')}]\n` : ''}`);
     const report = await syncFederation(deps, federation());
     expect(report.writes).toBe(0);
     expect(report.networks).toEqual({ added: 0, updated: 0, deactivated: 0, unchanged: 2 });
-    expect(report.sources).toEqual({ added: 0, reactivated: 0, updated: 0, removed: 0, unchanged: 4 });
+    expect(report.sources).toEqual({
+      added: 0,
+      reactivated: 0,
+      updated: 0,
+      removed: 0,
+      unchanged: 4,
+    });
     expect(report.hubUpdated).toBe(false);
     expect(totalChanges(deps)).toBe(before);
     expect(await allSources(deps)).toEqual(stateBefore);
   });
 
   it('a network gone from the file is deactivated and its sources removed, their items kept; back in the file they are due at once', async () => {
-    const nordIds = (await allSources(deps)).filter((s) => s.networkSlug === 'nord').map((s) => s.id);
+    const nordIds = (await allSources(deps))
+      .filter((s) => s.networkSlug === 'nord')
+      .map((s) => s.id);
     const kept = await deps.db.orm.select().from(entries).where(eq(entries.networkSlug, 'nord'));
     expect(kept.length).toBeGreaterThan(0);
     const etags = new Map((await allSources(deps)).map((s) => [s.id, s.etag]));
@@ -112,8 +153,14 @@ ${over.sudFeeds ? `    feeds: [${over.sudFeeds.join(', ')}]\n` : ''}`);
     const [nord] = await deps.db.orm.select().from(networks).where(eq(networks.slug, 'nord'));
     expect(nord!.active).toBe(false);
     const afterRemoval = await allSources(deps);
-    expect(afterRemoval.filter((s) => nordIds.includes(s.id)).map((s) => s.status)).toEqual(['removed', 'removed', 'removed']);
-    expect(await deps.db.orm.select().from(entries).where(eq(entries.networkSlug, 'nord'))).toHaveLength(kept.length);
+    expect(afterRemoval.filter((s) => nordIds.includes(s.id)).map((s) => s.status)).toEqual([
+      'removed',
+      'removed',
+      'removed',
+    ]);
+    expect(
+      await deps.db.orm.select().from(entries).where(eq(entries.networkSlug, 'nord')),
+    ).toHaveLength(kept.length);
     // Removed sources are not pulled any more.
     const after = await pull(deps, { trigger: 'test', all: true });
     expect(after.reports.map((r) => r.sourceId)).not.toContain(nordIds[0]);
@@ -132,7 +179,10 @@ ${over.sudFeeds ? `    feeds: [${over.sudFeeds.join(', ')}]\n` : ''}`);
   });
 
   it('edits: network fields updated, a site source replaced by listed feeds, a URL moved from feeds to agendas re-read as a calendar', async () => {
-    const r = await syncFederation(deps, federation({ sudFeeds: [`${base}/sud/feed.xml`], hubTitle: 'Intercoop Sud' }));
+    const r = await syncFederation(
+      deps,
+      federation({ sudFeeds: [`${base}/sud/feed.xml`], hubTitle: 'Intercoop Sud' }),
+    );
     expect(r.sources).toMatchObject({ added: 1, removed: 1 });
     expect(r.hubUpdated).toBe(true);
     const sud = (await allSources(deps)).filter((s) => s.networkSlug === 'sud');
@@ -150,8 +200,15 @@ networks:
     const m = await syncFederation(deps, moved);
     expect(m.networks).toMatchObject({ updated: 1 });
     expect(m.sources).toMatchObject({ updated: 1, added: 0 });
-    const feedNowCalendar = (await allSources(deps)).find((s) => s.networkSlug === 'sud' && s.url === `${base}/sud/feed.xml`)!;
-    expect(feedNowCalendar).toMatchObject({ kind: 'calendar', etag: null, nextFetchAt: 0, status: 'active' });
+    const feedNowCalendar = (await allSources(deps)).find(
+      (s) => s.networkSlug === 'sud' && s.url === `${base}/sud/feed.xml`,
+    )!;
+    expect(feedNowCalendar).toMatchObject({
+      kind: 'calendar',
+      etag: null,
+      nextFetchAt: 0,
+      status: 'active',
+    });
     const [nord] = await deps.db.orm.select().from(networks).where(eq(networks.slug, 'nord'));
     expect(nord).toMatchObject({ name: 'Nord renommé', territory: null, tags: [] });
   });
@@ -159,7 +216,11 @@ networks:
   it('a large federation is written in chunks and synced idempotently', async () => {
     const big = makeNodeDeps();
     try {
-      const list = Array.from({ length: 120 }, (_, i) => `  - slug: reseau-${i}\n    name: Réseau ${i}\n    site: https://r${i}.example.org/\n    feeds: [https://r${i}.example.org/a.xml, https://r${i}.example.org/b.xml]\n    agendas: [https://r${i}.example.org/agenda.ics]\n`).join('');
+      const list = Array.from(
+        { length: 120 },
+        (_, i) =>
+          `  - slug: reseau-${i}\n    name: Réseau ${i}\n    site: https://r${i}.example.org/\n    feeds: [https://r${i}.example.org/a.xml, https://r${i}.example.org/b.xml]\n    agendas: [https://r${i}.example.org/agenda.ics]\n`,
+      ).join('');
       const f = parseNetworksFile(`hub: {base_url: https://hub.example.org}\nnetworks:\n${list}`);
       const r = await syncFederation(big, f);
       expect(r.networks.added).toBe(120);
@@ -190,21 +251,32 @@ describe('intercoop networks sync | import | list', () => {
   });
 
   it('sync: an invalid file exits 1 listing every problem with its line, and changes nothing', async () => {
-    writeFileSync(file, 'hub:\n  timezone: Lune/Mer\nnetworks:\n  - slug: Bad\n    name: X\n    site: https://x.example/\n  - slug: ok\n    name: Ok\n');
+    writeFileSync(
+      file,
+      'hub:\n  timezone: Lune/Mer\nnetworks:\n  - slug: Bad\n    name: X\n    site: https://x.example/\n  - slug: ok\n    name: Ok\n',
+    );
     const c = capture();
     expect(await networksCommand(deps, ['sync'], c.o, c.e)).toBe(1);
     const text = c.err.join('\n');
     expect(text).toContain('hub.timezone (ligne 2) : fuseau horaire inconnu « Lune/Mer »');
     expect(text).toContain('networks[0].slug (ligne 4) : identifiant invalide « Bad »');
-    expect(text).toContain('networks[1] (ligne 7) : le réseau « ok » doit indiquer au moins un site');
+    expect(text).toContain(
+      'networks[1] (ligne 7) : le réseau « ok » doit indiquer au moins un site',
+    );
     expect(text).toContain('3 problèmes');
     expect(await deps.db.orm.select().from(networks)).toEqual([]);
   });
 
   it('import writes networks.yaml (keeping its comments), --dry-run only prints; sync then list show the result', async () => {
-    writeFileSync(file, '# Nos membres\nhub:\n  title: Intercoop\n  base_url: https://hub.example.org\nnetworks:\n  - slug: animacoop # depuis 2019\n    name: Animacoop\n    site: https://animacoop.net/\n');
+    writeFileSync(
+      file,
+      '# Nos membres\nhub:\n  title: Intercoop\n  base_url: https://hub.example.org\nnetworks:\n  - slug: animacoop # depuis 2019\n    name: Animacoop\n    site: https://animacoop.net/\n',
+    );
     const opml = join(dir, 'export.opml');
-    writeFileSync(opml, '<?xml version="1.0"?><opml version="2.0"><body><outline text="Coop"><outline text="Animacoop" type="rss" xmlUrl="https://animacoop.net/feed.xml" htmlUrl="https://animacoop.net/"/><outline text="Réseau Étoile" type="rss" xmlUrl="https://etoile.example.org/rss" htmlUrl="https://etoile.example.org/"/></outline><outline text="Agenda" xmlUrl="webcal://etoile.example.org/agenda.ics"/></body></opml>');
+    writeFileSync(
+      opml,
+      '<?xml version="1.0"?><opml version="2.0"><body><outline text="Coop"><outline text="Animacoop" type="rss" xmlUrl="https://animacoop.net/feed.xml" htmlUrl="https://animacoop.net/"/><outline text="Réseau Étoile" type="rss" xmlUrl="https://etoile.example.org/rss" htmlUrl="https://etoile.example.org/"/></outline><outline text="Agenda" xmlUrl="webcal://etoile.example.org/agenda.ics"/></body></opml>',
+    );
 
     const dry = capture();
     expect(await networksCommand(deps, ['import', opml, '--dry-run'], dry.o, dry.e)).toBe(0);
@@ -232,15 +304,24 @@ describe('intercoop networks sync | import | list', () => {
 
     await deps.db.orm
       .update(sources)
-      .set({ errorCount: 2, lastErrorKind: 'timeout', lastError: 'Pas de réponse en 15 s', lastFetchAt: Date.now() })
+      .set({
+        errorCount: 2,
+        lastErrorKind: 'timeout',
+        lastError: 'Pas de réponse en 15 s',
+        lastFetchAt: Date.now(),
+      })
       .where(eq(sources.url, 'https://etoile.example.org/rss'));
     const l = capture();
     expect(await networksCommand(deps, ['list'], l.o, l.e)).toBe(0);
     const table = l.out.join('\n');
     expect(table).toMatch(/^\s+TYPE\s+STATUT\s+SANTÉ\s+DERNIER SUCCÈS\s+URL\s+ERREURS$/m);
     expect(table).toContain('animacoop  ·  Animacoop');
-    expect(table).toMatch(/feed\s+active\s+pending\s+jamais réussie\s+https:\/\/animacoop\.net\/feed\.xml/);
-    expect(table).toMatch(/feed\s+active\s+failing\s+jamais réussie\s+https:\/\/etoile\.example\.org\/rss\s+2 échec\(s\) : timeout Pas de réponse en 15 s/);
+    expect(table).toMatch(
+      /feed\s+active\s+pending\s+jamais réussie\s+https:\/\/animacoop\.net\/feed\.xml/,
+    );
+    expect(table).toMatch(
+      /feed\s+active\s+failing\s+jamais réussie\s+https:\/\/etoile\.example\.org\/rss\s+2 échec\(s\) : timeout Pas de réponse en 15 s/,
+    );
     expect(table).toMatch(/calendar\s+active\s+pending/);
   });
 
@@ -251,7 +332,9 @@ describe('intercoop networks sync | import | list', () => {
     expect(await networksCommand(deps, ['import', html], c.o, c.e)).toBe(1);
     expect(c.err.join('\n')).toContain('Ce n’est pas un fichier OPML');
     const missing = capture();
-    expect(await networksCommand(deps, ['import', join(dir, 'absent.opml')], missing.o, missing.e)).toBe(1);
+    expect(
+      await networksCommand(deps, ['import', join(dir, 'absent.opml')], missing.o, missing.e),
+    ).toBe(1);
     const u = capture();
     expect(await networksCommand(deps, ['frobnicate'], u.o, u.e)).toBe(2);
     expect(u.err[0]).toMatch(/^Usage: intercoop networks/);

@@ -12,7 +12,15 @@ describe('Atom attributes', () => {
     try {
       const source = await addSource(deps, 'guillemets');
       const category = 'L\'"ESS" & <co>';
-      await storeFeedItems(deps, source, [parsedItem({ guid: 'q-1', url: 'https://guillemets.example/a?x=1&y="2"', title: 'Guillemets', contentHtml: '<p>Texte</p>', categories: [category] })]);
+      await storeFeedItems(deps, source, [
+        parsedItem({
+          guid: 'q-1',
+          url: 'https://guillemets.example/a?x=1&y="2"',
+          title: 'Guillemets',
+          contentHtml: '<p>Texte</p>',
+          categories: [category],
+        }),
+      ]);
       const xml = await (await createApp(deps).request('http://hub.test/feed.atom')).text();
       expect(jingAtom(xml)).toBe('');
       const entry = feedparser(xml).entries[0]!;

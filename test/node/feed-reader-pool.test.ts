@@ -51,13 +51,22 @@ describe('feed reader threads', () => {
     const docs = Array.from({ length: 24 }, (_, i) => doc(i, 5 + (i % 7)));
     const read = await Promise.all(docs.map((d) => pool.read(d.text, d.url)));
     read.forEach((feed, i) => expect(feed.items.length).toBe(5 + (i % 7)));
-    expect(read.map((f) => f.title)).toEqual(await Promise.all(docs.map(async (d) => (await readFeed(d.text, d.url)).title)));
+    expect(read.map((f) => f.title)).toEqual(
+      await Promise.all(docs.map(async (d) => (await readFeed(d.text, d.url)).title)),
+    );
   });
 
   it('returns reading errors with their kind and message', async () => {
-    const html = await rejection(pool.read('<!doctype html><html><body>Accueil</body></html>', 'https://x.example/'));
+    const html = await rejection(
+      pool.read('<!doctype html><html><body>Accueil</body></html>', 'https://x.example/'),
+    );
     expect(html.kind).toBe('not_a_feed');
-    const json = await rejection(pool.read('{"version": "https://jsonfeed.org/version/1.1", "items": [', 'https://x.example/feed.json'));
+    const json = await rejection(
+      pool.read(
+        '{"version": "https://jsonfeed.org/version/1.1", "items": [',
+        'https://x.example/feed.json',
+      ),
+    );
     expect(json.kind).toBe('parse_error');
     expect(json.message).toMatch(/^JSON invalide : /);
     // The threads are still there for the next document.
@@ -71,7 +80,9 @@ describe('feed reader threads', () => {
       const huge = `<?xml version="1.0"?><rss version="2.0"><channel><title>Énorme</title>${'<item><title>a</title><link>https://x.example/a</link></item>'.repeat(60_000)}</channel></rss>`;
       const err = await rejection(small.read(huge, 'https://x.example/huge.xml'));
       expect(err.kind).toBe('parse_error');
-      expect(err.message).toBe('Lecture impossible : le document demande plus de 16 Mo de mémoire pour être lu');
+      expect(err.message).toBe(
+        'Lecture impossible : le document demande plus de 16 Mo de mémoire pour être lu',
+      );
       const next = await small.read(doc(6).text, doc(6).url);
       expect(next.items.length).toBe(20);
     } finally {
@@ -81,7 +92,10 @@ describe('feed reader threads', () => {
 
   it('threads that cannot start (a broken install) leave the reading in line, said once', async () => {
     const said: string[] = [];
-    const broken = feedReaderPool(2, { script: new URL('./missing-reader-script.mjs', import.meta.url), onFallback: (why) => said.push(why) });
+    const broken = feedReaderPool(2, {
+      script: new URL('./missing-reader-script.mjs', import.meta.url),
+      onFallback: (why) => said.push(why),
+    });
     try {
       const docs = [doc(8), doc(9), doc(10)];
       const read = await Promise.all(docs.map((d) => broken.read(d.text, d.url)));
@@ -109,7 +123,10 @@ describe('feed reader threads', () => {
         // Two members relaying each other's stories: dedup decides with the fingerprints.
         for (const [k, i] of [0, 1].entries()) {
           const { text, url } = doc(i, 20, 2);
-          const feed = reader === 'thread' ? await pool.read(text, url) : await inlineFeedReader.read(text, url);
+          const feed =
+            reader === 'thread'
+              ? await pool.read(text, url)
+              : await inlineFeedReader.read(text, url);
           await storePreparedItems(deps, sources[k]!, feed.items);
         }
         const e = await deps.db.orm.select().from(entries).orderBy(entries.id);
@@ -117,7 +134,12 @@ describe('feed reader threads', () => {
         // Ids and first-seen times differ between two stores; what dedup decided must not.
         const stories = new Map(it.map((row) => [row.id, row.title]));
         return {
-          entries: e.map(({ id: _id, itemId, firstSeenAt: _f, publishedAt: _p, updatedAt: _u, ...rest }) => ({ ...rest, story: stories.get(itemId) })),
+          entries: e.map(
+            ({ id: _id, itemId, firstSeenAt: _f, publishedAt: _p, updatedAt: _u, ...rest }) => ({
+              ...rest,
+              story: stories.get(itemId),
+            }),
+          ),
           stories: it.length,
         };
       } finally {

@@ -55,22 +55,41 @@ beforeAll(async () => {
   const r = server.route;
   r('/headers', (req, res) => {
     seenHeaders.push(req.headers);
-    res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag: '"v1"', 'last-modified': LAST_MODIFIED }).end(minimal);
+    res
+      .writeHead(200, {
+        'content-type': 'application/rss+xml; charset=utf-8',
+        etag: '"v1"',
+        'last-modified': LAST_MODIFIED,
+      })
+      .end(minimal);
   });
   r('/ims', (req, res) => {
     if (req.headers['if-modified-since'] === LAST_MODIFIED) return void res.writeHead(304).end();
-    res.writeHead(200, { 'content-type': 'application/xml', 'last-modified': LAST_MODIFIED }).end(minimal);
+    res
+      .writeHead(200, { 'content-type': 'application/xml', 'last-modified': LAST_MODIFIED })
+      .end(minimal);
   });
   r('/gzip', (req, res) => {
-    const body = Buffer.from(`<rss version="2.0"><channel><title>${'Économie sociale et solidaire '.repeat(2000)}</title></channel></rss>`);
+    const body = Buffer.from(
+      `<rss version="2.0"><channel><title>${'Économie sociale et solidaire '.repeat(2000)}</title></channel></rss>`,
+    );
     const gz = req.headers['accept-encoding']?.includes('gzip');
-    res.writeHead(200, { 'content-type': 'application/xml', ...(gz ? { 'content-encoding': 'gzip' } : {}) });
+    res.writeHead(200, {
+      'content-type': 'application/xml',
+      ...(gz ? { 'content-encoding': 'gzip' } : {}),
+    });
     res.end(gz ? gzipSync(body) : body);
   });
   // 50 MB of zeros in ~50 KB on the wire: the cap is on what comes out of the decompressor.
   const gz = gzipSync(Buffer.alloc(50 * 1024 * 1024));
   r('/gzip-bomb', (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/xml', 'content-encoding': 'gzip', 'content-length': gz.length }).end(gz);
+    res
+      .writeHead(200, {
+        'content-type': 'application/xml',
+        'content-encoding': 'gzip',
+        'content-length': gz.length,
+      })
+      .end(gz);
   });
   r('/50mb-declared', (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/xml', 'content-length': 50 * 1024 * 1024 });
@@ -91,15 +110,25 @@ beforeAll(async () => {
   });
   r('/loop-a', (_req, res) => void res.writeHead(302, { location: '/loop-b' }).end());
   r('/loop-b', (_req, res) => void res.writeHead(302, { location: `${base}/loop-a` }).end());
-  for (let i = 0; i < 8; i++) r(`/hop/${i}`, (_req, res) => void res.writeHead(301, { location: `/hop/${i + 1}` }).end());
+  for (let i = 0; i < 8; i++)
+    r(`/hop/${i}`, (_req, res) => void res.writeHead(301, { location: `/hop/${i + 1}` }).end());
   r('/p/301', (_req, res) => void res.writeHead(301, { location: '/p/308' }).end());
   r('/p/308', (_req, res) => void res.writeHead(308, { location: '/minimal.xml' }).end());
   r('/t/301', (_req, res) => void res.writeHead(301, { location: '/t/302' }).end());
   r('/t/302', (_req, res) => void res.writeHead(302, { location: '/minimal.xml' }).end());
   r('/no-location', (_req, res) => void res.writeHead(302).end());
-  r('/gone', (_req, res) => void res.writeHead(410, { 'content-type': 'text/plain' }).end('retired'));
+  r(
+    '/gone',
+    (_req, res) => void res.writeHead(410, { 'content-type': 'text/plain' }).end('retired'),
+  );
   r('/429-seconds', (_req, res) => void res.writeHead(429, { 'retry-after': '120' }).end());
-  r('/503-date', (_req, res) => void res.writeHead(503, { 'retry-after': new Date(Date.now() + 3_600_000).toUTCString() }).end());
+  r(
+    '/503-date',
+    (_req, res) =>
+      void res
+        .writeHead(503, { 'retry-after': new Date(Date.now() + 3_600_000).toUTCString() })
+        .end(),
+  );
   r('/500', (_req, res) => void res.writeHead(500).end('boom'));
   r('/drop', (req, res) => {
     res.writeHead(200, { 'content-type': 'application/xml', 'content-length': 100_000 });
@@ -109,7 +138,8 @@ beforeAll(async () => {
   r('/auth', (req, res) => {
     seenHeaders.push(req.headers);
     const expected = `Basic ${Buffer.from('membre:sécret:1').toString('base64')}`;
-    if (req.headers.authorization !== expected) return void res.writeHead(401, { 'www-authenticate': 'Basic' }).end();
+    if (req.headers.authorization !== expected)
+      return void res.writeHead(401, { 'www-authenticate': 'Basic' }).end();
     res.writeHead(200, { 'content-type': 'application/xml' }).end(minimal);
   });
   r('/auth-moved', (_req, res) => void res.writeHead(301, { location: '/auth' }).end());
@@ -120,7 +150,11 @@ beforeAll(async () => {
   for (const [name, target] of Object.entries(ssrfTargets())) {
     r(`/to/${name}`, (_req, res) => void res.writeHead(302, { location: target }).end());
   }
-  r('/to/public-then-loopback', (_req, res) => void res.writeHead(301, { location: `http://member.example:${port()}/to/loopback` }).end());
+  r(
+    '/to/public-then-loopback',
+    (_req, res) =>
+      void res.writeHead(301, { location: `http://member.example:${port()}/to/loopback` }).end(),
+  );
 });
 
 afterAll(async () => {
@@ -147,7 +181,14 @@ describe('fetchDocument: success and validators', () => {
   it('200: body, content type, validators, polite headers', async () => {
     const o = ok(await fetchDocument(deps, { url: `${base}/headers` }));
     expect(Buffer.from(o.body).toString()).toBe(minimal.toString());
-    expect(o).toMatchObject({ httpStatus: 200, url: `${base}/headers`, permanentRedirect: null, etag: '"v1"', lastModified: LAST_MODIFIED, contentType: 'application/rss+xml; charset=utf-8' });
+    expect(o).toMatchObject({
+      httpStatus: 200,
+      url: `${base}/headers`,
+      permanentRedirect: null,
+      etag: '"v1"',
+      lastModified: LAST_MODIFIED,
+      contentType: 'application/rss+xml; charset=utf-8',
+    });
     const h = seenHeaders.at(-1)!;
     expect(h['user-agent']).toBe(`IntercoopHub/${HUB_VERSION}`);
     expect(h.accept).toContain('application/rss+xml');
@@ -163,7 +204,9 @@ describe('fetchDocument: success and validators', () => {
     const d = makeNodeDeps({ HUB_BASE_URL: 'https://hub.example.org/' });
     try {
       await fetchDocument(d, { url: `${base}/headers` });
-      expect(seenHeaders.at(-1)!['user-agent']).toBe(`IntercoopHub/${HUB_VERSION} (+https://hub.example.org)`);
+      expect(seenHeaders.at(-1)!['user-agent']).toBe(
+        `IntercoopHub/${HUB_VERSION} (+https://hub.example.org)`,
+      );
     } finally {
       await d.close();
     }
@@ -172,17 +215,38 @@ describe('fetchDocument: success and validators', () => {
   it('304 on If-None-Match: not_modified, validators kept', async () => {
     const first = ok(await fetchDocument(deps, { url: `${base}/minimal.xml` }));
     expect(first.etag).toMatch(/^"/);
-    const again = await fetchDocument(deps, { url: `${base}/minimal.xml`, etag: first.etag, lastModified: first.lastModified });
-    expect(again).toEqual({ status: 'not_modified', httpStatus: 304, url: `${base}/minimal.xml`, permanentRedirect: null, etag: first.etag, lastModified: first.lastModified });
+    const again = await fetchDocument(deps, {
+      url: `${base}/minimal.xml`,
+      etag: first.etag,
+      lastModified: first.lastModified,
+    });
+    expect(again).toEqual({
+      status: 'not_modified',
+      httpStatus: 304,
+      url: `${base}/minimal.xml`,
+      permanentRedirect: null,
+      etag: first.etag,
+      lastModified: first.lastModified,
+    });
     // A stale ETag gets the document again.
-    expect((await fetchDocument(deps, { url: `${base}/minimal.xml`, etag: '"old"' })).status).toBe('ok');
+    expect((await fetchDocument(deps, { url: `${base}/minimal.xml`, etag: '"old"' })).status).toBe(
+      'ok',
+    );
   });
 
   it('304 on If-Modified-Since alone', async () => {
     const first = ok(await fetchDocument(deps, { url: `${base}/ims` }));
     expect(first.etag).toBeNull();
-    const again = await fetchDocument(deps, { url: `${base}/ims`, lastModified: first.lastModified });
-    expect(again).toMatchObject({ status: 'not_modified', httpStatus: 304, lastModified: LAST_MODIFIED, etag: null });
+    const again = await fetchDocument(deps, {
+      url: `${base}/ims`,
+      lastModified: first.lastModified,
+    });
+    expect(again).toMatchObject({
+      status: 'not_modified',
+      httpStatus: 304,
+      lastModified: LAST_MODIFIED,
+      etag: null,
+    });
   });
 
   it('gzip: decompressed, and the decompressed size is what the cap counts', async () => {
@@ -277,7 +341,10 @@ describe('fetchDocument: redirects', () => {
 
   it('more than 5 hops is a redirect_loop; 5 are followed', async () => {
     const err = await failure(deps, { url: `${base}/hop/0` });
-    expect(err).toMatchObject({ kind: 'redirect_loop', message: 'trop de redirections (plus de 5)' });
+    expect(err).toMatchObject({
+      kind: 'redirect_loop',
+      message: 'trop de redirections (plus de 5)',
+    });
     // /hop/3 → 4 → 5 → 6 → 7 → 8 (no route: 404): five hops, then the answer of the last one.
     const last = await failure(deps, { url: `${base}/hop/3` });
     expect(last).toMatchObject({ kind: 'http_error', status: 404 });
@@ -285,7 +352,11 @@ describe('fetchDocument: redirects', () => {
 
   it('301 → 308: followed, permanentRedirect is the final URL', async () => {
     const o = ok(await fetchDocument(deps, { url: `${base}/p/301` }));
-    expect(o).toMatchObject({ httpStatus: 200, url: `${base}/minimal.xml`, permanentRedirect: `${base}/minimal.xml` });
+    expect(o).toMatchObject({
+      httpStatus: 200,
+      url: `${base}/minimal.xml`,
+      permanentRedirect: `${base}/minimal.xml`,
+    });
     expect(Buffer.from(o.body).toString()).toBe(minimal.toString());
   });
 
@@ -295,20 +366,31 @@ describe('fetchDocument: redirects', () => {
   });
 
   it('a redirect without Location is an http_error', async () => {
-    expect(await failure(deps, { url: `${base}/no-location` })).toMatchObject({ kind: 'http_error', status: 302 });
+    expect(await failure(deps, { url: `${base}/no-location` })).toMatchObject({
+      kind: 'http_error',
+      status: 302,
+    });
   });
 });
 
 describe('fetchDocument: HTTP and network errors', () => {
   it('410 is the outcome gone', async () => {
     expect(await fetchDocument(deps, { url: `${base}/gone` })).toEqual({
-      status: 'gone', httpStatus: 410, url: `${base}/gone`, permanentRedirect: null, etag: null, lastModified: null,
+      status: 'gone',
+      httpStatus: 410,
+      url: `${base}/gone`,
+      permanentRedirect: null,
+      etag: null,
+      lastModified: null,
     });
   });
 
   it('429 with Retry-After in seconds, 503 with an HTTP date', async () => {
     expect(await failure(deps, { url: `${base}/429-seconds` })).toMatchObject({
-      kind: 'http_error', status: 429, retryAfterMs: 120_000, message: 'HTTP 429 Too Many Requests — réessayer dans 2 min',
+      kind: 'http_error',
+      status: 429,
+      retryAfterMs: 120_000,
+      message: 'HTTP 429 Too Many Requests — réessayer dans 2 min',
     });
     const e503 = await failure(deps, { url: `${base}/503-date` });
     expect(e503).toMatchObject({ kind: 'http_error', status: 503 });
@@ -317,8 +399,17 @@ describe('fetchDocument: HTTP and network errors', () => {
   });
 
   it('404 and 500 are http_error with their status', async () => {
-    expect(await failure(deps, { url: `${base}/nope.xml` })).toMatchObject({ kind: 'http_error', status: 404, message: 'HTTP 404 Not Found', retryAfterMs: undefined });
-    expect(await failure(deps, { url: `${base}/500` })).toMatchObject({ kind: 'http_error', status: 500, message: 'HTTP 500 Internal Server Error' });
+    expect(await failure(deps, { url: `${base}/nope.xml` })).toMatchObject({
+      kind: 'http_error',
+      status: 404,
+      message: 'HTTP 404 Not Found',
+      retryAfterMs: undefined,
+    });
+    expect(await failure(deps, { url: `${base}/500` })).toMatchObject({
+      kind: 'http_error',
+      status: 500,
+      message: 'HTTP 500 Internal Server Error',
+    });
   });
 
   it('a connection dropped mid-body is a network error', async () => {
@@ -333,7 +424,10 @@ describe('fetchDocument: HTTP and network errors', () => {
     const { port: deadPort } = closed.address() as AddressInfo;
     await new Promise((r) => closed.close(r));
     const err = await failure(deps, { url: `http://127.0.0.1:${deadPort}/feed.xml` });
-    expect(err).toMatchObject({ kind: 'network', message: `connexion refusée par 127.0.0.1:${deadPort}` });
+    expect(err).toMatchObject({
+      kind: 'network',
+      message: `connexion refusée par 127.0.0.1:${deadPort}`,
+    });
   });
 
   it('a name that does not resolve is a dns error (guard off and on)', async () => {
@@ -355,7 +449,10 @@ describe('fetchDocument: SSRF with HUB_ALLOW_PRIVATE_HOSTS off', () => {
   const asked: string[] = [];
   const member: Deps = {
     ...strict,
-    resolver: { lookup: async (host) => (host === 'member.example' ? ['93.184.215.14'] : strict.resolver.lookup(host)) },
+    resolver: {
+      lookup: async (host) =>
+        host === 'member.example' ? ['93.184.215.14'] : strict.resolver.lookup(host),
+    },
     fetch: ((input: RequestInfo | URL, init?: RequestInit) => {
       const url = String(input instanceof Request ? input.url : input);
       asked.push(url);
@@ -371,7 +468,11 @@ describe('fetchDocument: SSRF with HUB_ALLOW_PRIVATE_HOSTS off', () => {
 
   it('a direct 127.0.0.1 URL and localhost are refused before any request', async () => {
     const before = hits.get('/secret') ?? 0;
-    for (const url of [`${base}/secret`, `http://localhost:${port()}/secret`, `http://[::1]:${port()}/secret`]) {
+    for (const url of [
+      `${base}/secret`,
+      `http://localhost:${port()}/secret`,
+      `http://[::1]:${port()}/secret`,
+    ]) {
       const err = await failure(strict, { url });
       expect(err.kind).toBe('blocked_host');
       expect(err.message).toContain("HUB_ALLOW_PRIVATE_HOSTS=1 pour l'autoriser");

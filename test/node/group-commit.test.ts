@@ -24,11 +24,21 @@ import { requestSubscription } from '../../src/digest/subscriptions.ts';
 import { runDigests } from '../../src/digest/send.ts';
 import { writeHubSettings } from '../../src/db/hub-settings.ts';
 import { storeFeedItems } from '../../src/ingest/store.ts';
-import { addNetwork, BASE, confirmationPath, postSubscribe } from '../support/newsletter-fixtures.ts';
+import {
+  addNetwork,
+  BASE,
+  confirmationPath,
+  postSubscribe,
+} from '../support/newsletter-fixtures.ts';
 import { createApp } from '../../src/app.ts';
 
 const opened: Array<{ close(): void }> = [];
-afterEach(() => opened.splice(0).reverse().forEach((db) => db.close()));
+afterEach(() =>
+  opened
+    .splice(0)
+    .reverse()
+    .forEach((db) => db.close()),
+);
 
 const freshPath = () => join(mkdtempSync(join(tmpdir(), 'hub-group-')), 'hub.sqlite');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,7 +51,8 @@ function files() {
   const other = new BetterSqlite3(path);
   opened.push(db, other);
   const insert = db.raw.prepare('insert into marks values (?)');
-  const seen = () => (other.prepare('select k from marks order by k').all() as Array<{ k: number }>).map((r) => r.k);
+  const seen = () =>
+    (other.prepare('select k from marks order by k').all() as Array<{ k: number }>).map((r) => r.k);
   return { path, db, insert, seen };
 }
 
@@ -54,7 +65,10 @@ describe('group commit', () => {
     expect(seen(), 'nothing committed while stores keep coming').toEqual([]);
     let firstAt = 0;
     let secondAt = 0;
-    await Promise.all([first.committed.then(() => (firstAt = performance.now())), second.committed.then(() => (secondAt = performance.now()))]);
+    await Promise.all([
+      first.committed.then(() => (firstAt = performance.now())),
+      second.committed.then(() => (secondAt = performance.now())),
+    ]);
     expect(seen()).toEqual([1, 2]);
     expect(Math.abs(firstAt - secondAt), 'one commit settles both').toBeLessThan(5);
   });
@@ -92,7 +106,11 @@ describe('group commit', () => {
     const count = () => (other.prepare('select count(*) n from marks').get() as { n: number }).n;
     const works = [];
     for (let k = 1; k <= 3; k++) {
-      works.push(await group.run(async () => (raw.prepare('insert into marks values (?)').run(k), await sleep(30))));
+      works.push(
+        await group.run(
+          async () => (raw.prepare('insert into marks values (?)').run(k), await sleep(30)),
+        ),
+      );
     }
     // 1 and 2 took 60 ms: committed at the end of 2; 3 opened the next transaction.
     expect(count()).toBe(2);
@@ -131,7 +149,10 @@ describe('group commit', () => {
       db.commitGroup!.flush();
       await committed;
       expect(seen()).toEqual([1]);
-      expect(db.raw.pragma('busy_timeout', { simple: true }), 'the connection keeps its own patience').toBe(5000);
+      expect(
+        db.raw.pragma('busy_timeout', { simple: true }),
+        'the connection keeps its own patience',
+      ).toBe(5000);
     } finally {
       clearInterval(ticker);
     }
@@ -145,13 +166,19 @@ describe('group commit', () => {
     expect(seen()).toEqual([1]);
     await committed;
     // The other connection's write would otherwise wait on a lock this thread holds.
-    await second.commitGroup!.run(async () => second.raw.prepare('insert into marks values (2)').run());
+    await second.commitGroup!.run(async () =>
+      second.raw.prepare('insert into marks values (2)').run(),
+    );
     expect(seen()).toEqual([1, 2]);
   });
 
   it('a process killed with a transaction open keeps what was committed and loses only what was never reported', async () => {
     const path = freshPath();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/group-commit-child.ts', path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/support/group-commit-child.ts', path],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let stored = 0;
     let committed = 0;
     await new Promise<void>((resolve, reject) => {
@@ -171,16 +198,28 @@ describe('group commit', () => {
           }
         }
       });
-      child.on('exit', (code, signal) => signal !== 'SIGKILL' && reject(new Error(`child exited (${code}) before the kill`)));
+      child.on(
+        'exit',
+        (code, signal) =>
+          signal !== 'SIGKILL' && reject(new Error(`child exited (${code}) before the kill`)),
+      );
     });
-    await new Promise((resolve) => (child.exitCode !== null || child.signalCode ? resolve(null) : child.once('exit', resolve)));
+    await new Promise((resolve) =>
+      child.exitCode !== null || child.signalCode ? resolve(null) : child.once('exit', resolve),
+    );
     const raw = new BetterSqlite3(path);
     opened.push(raw);
     expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
-    const kept = (raw.prepare('select k from marks order by k').all() as Array<{ k: number }>).map((r) => r.k);
+    const kept = (raw.prepare('select k from marks order by k').all() as Array<{ k: number }>).map(
+      (r) => r.k,
+    );
     expect(kept.length, 'every reported row is there').toBeGreaterThanOrEqual(committed);
-    expect(kept, 'rows are whole commits, from the first on').toEqual(Array.from({ length: kept.length }, (_, i) => i + 1));
-    expect(kept.length, 'stored but unreported rows went with the open transaction').toBeLessThan(stored);
+    expect(kept, 'rows are whole commits, from the first on').toEqual(
+      Array.from({ length: kept.length }, (_, i) => i + 1),
+    );
+    expect(kept.length, 'stored but unreported rows went with the open transaction').toBeLessThan(
+      stored,
+    );
   }, 30_000);
 });
 
@@ -194,13 +233,18 @@ describe('a pull whose group commit is lost', () => {
     const run = group.run.bind(group);
     const raw = (deps.db as unknown as { raw: BetterSqlite3.Database }).raw;
     // The store goes through, then SQLite drops the transaction (as on a full disk).
-    group.run = (work) => run(async () => {
-      const value = await work();
-      raw.exec('ROLLBACK');
-      return value;
-    });
+    group.run = (work) =>
+      run(async () => {
+        const value = await work();
+        raw.exec('ROLLBACK');
+        return value;
+      });
     const lost = await pull(deps, { trigger: 'test', all: true });
-    expect(lost.reports[0]).toMatchObject({ outcome: 'error', errorKind: 'storage_error', error: expect.stringMatching(/Transaction annulée par SQLite/) });
+    expect(lost.reports[0]).toMatchObject({
+      outcome: 'error',
+      errorKind: 'storage_error',
+      error: expect.stringMatching(/Transaction annulée par SQLite/),
+    });
     const [row] = await deps.db.orm.select().from(sources).where(eq(sources.id, source.id));
     expect(row).toMatchObject({ etag: null, lastModified: null, lastErrorKind: 'storage_error' });
     const [stored] = await deps.db.orm.select({ n: count() }).from(entries);
@@ -225,7 +269,9 @@ describe('writes an email or a person relies on, made while a pull holds a group
     opened.push({ close: () => void sink.close() }, { close: () => void deps.close() }, other);
     const holdGroup = async () => {
       let finish!: () => void;
-      const store = deps.db.commitGroup!.run(() => new Promise<void>((resolve) => (finish = resolve)));
+      const store = deps.db.commitGroup!.run(
+        () => new Promise<void>((resolve) => (finish = resolve)),
+      );
       return async () => (finish(), await (await store).committed);
     };
     return { sink, deps, other, holdGroup };
@@ -233,39 +279,84 @@ describe('writes an email or a person relies on, made while a pull holds a group
 
   it('a digest delivery is claimed, then marked sent, in committed writes around each SMTP transaction', async () => {
     const { sink, deps, other, holdGroup } = await setup();
-    await writeHubSettings(deps.db, { title: 'Intercoop', baseUrl: BASE, language: 'fr', timezone: 'Europe/Paris' });
+    await writeHubSettings(deps.db, {
+      title: 'Intercoop',
+      baseUrl: BASE,
+      language: 'fr',
+      timezone: 'Europe/Paris',
+    });
     await addNetwork(deps, 'animacoop', 'Animacoop', 'Occitanie', ['formation']);
     const source = await addSource(deps, 'animacoop');
-    await storeFeedItems(deps, source, [parsedItem({ guid: 'x1', url: 'https://animacoop.example/x1', title: 'Rencontre régionale', contentHtml: '<p>Une rencontre régionale des coopératives, avec des ateliers.</p>', published: new Date() })]);
+    await storeFeedItems(deps, source, [
+      parsedItem({
+        guid: 'x1',
+        url: 'https://animacoop.example/x1',
+        title: 'Rencontre régionale',
+        contentHtml: '<p>Une rencontre régionale des coopératives, avec des ateliers.</p>',
+        published: new Date(),
+      }),
+    ]);
     for (const i of [1, 2]) {
-      await deps.db.orm.insert(subscribers).values({ email: `s${i}@example.org`, choices: { networks: [], tags: [], territories: [] }, tokenSalt: `salt${i}`, confirmedAt: Date.now() - 3600_000, updatedAt: Date.now() });
+      await deps.db.orm.insert(subscribers).values({
+        email: `s${i}@example.org`,
+        choices: { networks: [], tags: [], territories: [] },
+        tokenSalt: `salt${i}`,
+        confirmedAt: Date.now() - 3600_000,
+        updatedAt: Date.now(),
+      });
     }
     const states: string[] = [];
     sink.beforeAccept = () => {
-      states.push((other.prepare('select group_concat(state) s from (select state from deliveries order by id)').get() as { s: string }).s);
+      states.push(
+        (
+          other
+            .prepare('select group_concat(state) s from (select state from deliveries order by id)')
+            .get() as { s: string }
+        ).s,
+      );
     };
     const release = await holdGroup();
     const run = await runDigests(deps, { concurrency: 1 });
     await release();
     expect(run.sent).toBe(2);
-    expect(states, 'as another process sees the ledger when each message is accepted').toEqual(['sending,pending', 'sent,sending']);
+    expect(states, 'as another process sees the ledger when each message is accepted').toEqual([
+      'sending,pending',
+      'sent,sending',
+    ]);
   });
 
   it('a person told that a change is done can rely on it: confirmation link (GET) and unsubscription (POST)', async () => {
     const { sink, deps, other, holdGroup } = await setup();
-    await writeHubSettings(deps.db, { title: 'Intercoop', baseUrl: BASE, language: 'fr', timezone: 'Europe/Paris' });
+    await writeHubSettings(deps.db, {
+      title: 'Intercoop',
+      baseUrl: BASE,
+      language: 'fr',
+      timezone: 'Europe/Paris',
+    });
     const app = createApp(deps);
-    const status = () => (other.prepare(`select status from subscribers where email = 'dominique@example.org'`).get() as { status: string } | undefined)?.status;
+    const status = () =>
+      (
+        other
+          .prepare(`select status from subscribers where email = 'dominique@example.org'`)
+          .get() as { status: string } | undefined
+      )?.status;
     // Each step with a store holding the group's transaction open (a commit closes it).
     expect((await postSubscribe(app, { email: 'dominique@example.org' })).status).toBe(200);
     let release = await holdGroup();
-    const confirmed = await app.request(`${BASE}${confirmationPath(sink, 'dominique@example.org')}`);
+    const confirmed = await app.request(
+      `${BASE}${confirmationPath(sink, 'dominique@example.org')}`,
+    );
     expect(confirmed.status).toBe(200);
-    expect(status(), 'subscribed, as another process sees it, when the page says so').toBe('active');
+    expect(status(), 'subscribed, as another process sees it, when the page says so').toBe(
+      'active',
+    );
     await release();
     const token = /\/newsletter\/preferences\/([A-Za-z0-9._-]+)/.exec(await confirmed.text())![1]!;
     release = await holdGroup();
-    const left = await app.request(`${BASE}/newsletter/unsubscribe/${token}`, { method: 'POST', body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }) });
+    const left = await app.request(`${BASE}/newsletter/unsubscribe/${token}`, {
+      method: 'POST',
+      body: new URLSearchParams({ 'List-Unsubscribe': 'One-Click' }),
+    });
     expect(left.status).toBe(200);
     expect(status(), 'unsubscribed when the page says so').toBe('unsubscribed');
     await release();
@@ -275,11 +366,19 @@ describe('writes an email or a person relies on, made while a pull holds a group
     const { sink, deps, other, holdGroup } = await setup();
     let pendingAtSend = -1;
     sink.beforeAccept = () => {
-      pendingAtSend = (other.prepare('select count(*) n from pending_subscriptions').get() as { n: number }).n;
+      pendingAtSend = (
+        other.prepare('select count(*) n from pending_subscriptions').get() as { n: number }
+      ).n;
     };
     // A store in progress keeps the group's transaction open for as long as the request takes.
     const release = await holdGroup();
-    const outcome = await requestSubscription(deps, { email: 'camille@example.org', choices: { networks: [], tags: [], territories: [] }, frequency: 'weekly', lang: 'fr', ip: '203.0.113.9' });
+    const outcome = await requestSubscription(deps, {
+      email: 'camille@example.org',
+      choices: { networks: [], tags: [], territories: [] },
+      frequency: 'weekly',
+      lang: 'fr',
+      ip: '203.0.113.9',
+    });
     await release();
     expect(outcome).toEqual({ ok: true });
     expect(sink.received).toHaveLength(1);

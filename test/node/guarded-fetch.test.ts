@@ -19,13 +19,19 @@ beforeAll(async () => {
   for (const [path, handler] of fetchBehaviours(server.base)) server.route(path, handler);
   server.route('/counted.xml', (_req, res) => {
     hits++;
-    res.writeHead(200, { 'content-type': 'application/rss+xml' }).end('<rss version="2.0"><channel><title>x</title></channel></rss>');
+    res
+      .writeHead(200, { 'content-type': 'application/rss+xml' })
+      .end('<rss version="2.0"><channel><title>x</title></channel></rss>');
   });
 });
 afterAll(() => server.close());
 
 /** A DNS server that sends every name to the fixture server's loopback address. */
-const toLoopback = (_host: string, _options: unknown, callback: (err: null, addresses: LookupAddress[]) => void) => callback(null, [{ address: '127.0.0.1', family: 4 }]);
+const toLoopback = (
+  _host: string,
+  _options: unknown,
+  callback: (err: null, addresses: LookupAddress[]) => void,
+) => callback(null, [{ address: '127.0.0.1', family: 4 }]);
 
 describe('guarded fetch (Node)', () => {
   it('refuses a name that rebinds to loopback between the guard and the connection', async () => {
@@ -36,9 +42,17 @@ describe('guarded fetch (Node)', () => {
       // …the connection's lookup gets 127.0.0.1.
       deps.fetch = guardedFetch(toLoopback);
       const port = new URL(server.base).port;
-      const failure = await fetchDocument(deps, { url: `http://rebind.example:${port}/counted.xml` }).then(() => null, (e: unknown) => e);
+      const failure = await fetchDocument(deps, {
+        url: `http://rebind.example:${port}/counted.xml`,
+      }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(failure).toBeInstanceOf(IngestError);
-      expect(failure).toMatchObject({ kind: 'blocked_host', message: expect.stringContaining('127.0.0.1') });
+      expect(failure).toMatchObject({
+        kind: 'blocked_host',
+        message: expect.stringContaining('127.0.0.1'),
+      });
       expect(hits).toBe(0);
     } finally {
       await deps.close();
@@ -56,10 +70,17 @@ describe('guarded fetch (Node)', () => {
       const again = await fetchDocument(deps, { url: `${base}/minimal.xml`, etag: ok.etag });
       expect(again.status).toBe('not_modified');
       const gz = await fetchDocument(deps, { url: `${base}/_fetch/gzip.xml` });
-      expect(gz.status === 'ok' && new TextDecoder().decode(gz.body)).toContain('Économie sociale et solidaire');
+      expect(gz.status === 'ok' && new TextDecoder().decode(gz.body)).toContain(
+        'Économie sociale et solidaire',
+      );
       const moved = await fetchDocument(deps, { url: `${base}/_fetch/p301` });
       expect(moved).toMatchObject({ status: 'ok', permanentRedirect: `${base}/minimal.xml` });
-      await expect(fetchDocument(deps, { url: `${base}/_fetch/chunked/${8 * 1024 * 1024}`, maxBytes: 1024 * 1024 })).rejects.toMatchObject({ kind: 'too_large' });
+      await expect(
+        fetchDocument(deps, {
+          url: `${base}/_fetch/chunked/${8 * 1024 * 1024}`,
+          maxBytes: 1024 * 1024,
+        }),
+      ).rejects.toMatchObject({ kind: 'too_large' });
       expect(hits).toBe(0);
     } finally {
       await deps.close();

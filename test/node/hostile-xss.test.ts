@@ -23,31 +23,80 @@ import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 // The checker: what "executable markup" means, for a whole page or one HTML field.
 
 /** Attributes whose value is a URL a browser may load or navigate to. */
-const URL_ATTRIBUTES = ['href', 'src', 'action', 'formaction', 'data', 'poster', 'background', 'xlink:href', 'srcdoc', 'codebase', 'cite', 'lowsrc', 'dynsrc', 'ping'];
-const FORBIDDEN_ELEMENTS = ['script', 'noscript', 'iframe', 'frame', 'object', 'embed', 'applet', 'base', 'form', 'svg', 'math', 'link', 'meta'];
+const URL_ATTRIBUTES = [
+  'href',
+  'src',
+  'action',
+  'formaction',
+  'data',
+  'poster',
+  'background',
+  'xlink:href',
+  'srcdoc',
+  'codebase',
+  'cite',
+  'lowsrc',
+  'dynsrc',
+  'ping',
+];
+const FORBIDDEN_ELEMENTS = [
+  'script',
+  'noscript',
+  'iframe',
+  'frame',
+  'object',
+  'embed',
+  'applet',
+  'base',
+  'form',
+  'svg',
+  'math',
+  'link',
+  'meta',
+];
 
 /** A URL that runs code when followed or loaded: javascript:/vbscript:, and data: except images. */
 export function dangerousUrl(value: string): boolean {
   // Browsers ignore ASCII whitespace and control characters inside the scheme.
   const v = value.replace(/[\u0000-\u0020\u007f-\u009f]/g, '').toLowerCase();
-  if (v.startsWith('javascript:') || v.startsWith('vbscript:') || v.startsWith('livescript:')) return true;
+  if (v.startsWith('javascript:') || v.startsWith('vbscript:') || v.startsWith('livescript:'))
+    return true;
   return v.startsWith('data:') && !/^data:image\/(png|gif|jpe?g|webp);/.test(v);
 }
 
 /** Every problem in an HTML document or fragment (empty when safe). `allow` lists elements the hub itself emits legitimately (pages' <link>, <meta>, <form>). */
 export function htmlProblems(html: string, where: string, allow: string[] = []): string[] {
   const problems: string[] = [];
-  const doc = parseDocument(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+  const doc = parseDocument(html, {
+    decodeEntities: true,
+    lowerCaseTags: true,
+    lowerCaseAttributeNames: true,
+  });
   for (const el of DomUtils.findAll(() => true, doc.children) as Element[]) {
     const name = el.name;
-    if (FORBIDDEN_ELEMENTS.includes(name) && !allow.includes(name)) problems.push(`${where}: <${name}> element`);
-    if (name === 'meta' && /refresh/i.test(el.attribs['http-equiv'] ?? '')) problems.push(`${where}: <meta http-equiv=refresh>`);
-    if (name === 'style' && /javascript:|expression\s*\(|@import|behavior\s*:|-moz-binding/i.test(DomUtils.textContent(el))) problems.push(`${where}: active <style>`);
+    if (FORBIDDEN_ELEMENTS.includes(name) && !allow.includes(name))
+      problems.push(`${where}: <${name}> element`);
+    if (name === 'meta' && /refresh/i.test(el.attribs['http-equiv'] ?? ''))
+      problems.push(`${where}: <meta http-equiv=refresh>`);
+    if (
+      name === 'style' &&
+      /javascript:|expression\s*\(|@import|behavior\s*:|-moz-binding/i.test(
+        DomUtils.textContent(el),
+      )
+    )
+      problems.push(`${where}: active <style>`);
     for (const [attr, value] of Object.entries(el.attribs)) {
-      if (attr.startsWith('on')) problems.push(`${where}: <${name} ${attr}="${value.slice(0, 40)}">`);
-      if (URL_ATTRIBUTES.includes(attr) && dangerousUrl(value)) problems.push(`${where}: <${name} ${attr}="${value.slice(0, 60)}">`);
-      if (attr === 'srcset' && value.split(',').some((c) => dangerousUrl(c.trim()))) problems.push(`${where}: <${name} srcset> with a script URL`);
-      if (attr === 'style' && /javascript:|expression\s*\(|url\s*\(\s*['"]?\s*(javascript|vbscript|data):/i.test(value)) problems.push(`${where}: <${name} style="${value.slice(0, 60)}">`);
+      if (attr.startsWith('on'))
+        problems.push(`${where}: <${name} ${attr}="${value.slice(0, 40)}">`);
+      if (URL_ATTRIBUTES.includes(attr) && dangerousUrl(value))
+        problems.push(`${where}: <${name} ${attr}="${value.slice(0, 60)}">`);
+      if (attr === 'srcset' && value.split(',').some((c) => dangerousUrl(c.trim())))
+        problems.push(`${where}: <${name} srcset> with a script URL`);
+      if (
+        attr === 'style' &&
+        /javascript:|expression\s*\(|url\s*\(\s*['"]?\s*(javascript|vbscript|data):/i.test(value)
+      )
+        problems.push(`${where}: <${name} style="${value.slice(0, 60)}">`);
     }
   }
   return problems;
@@ -66,16 +115,26 @@ export function feedProblems(body: string, format: 'rss' | 'atom' | 'json'): str
     if (typeof value === 'string') problems.push(...htmlProblems(value, where));
   };
   const url = (value: unknown, where: string) => {
-    if (typeof value === 'string' && dangerousUrl(value)) problems.push(`${where}: script URL ${value.slice(0, 60)}`);
+    if (typeof value === 'string' && dangerousUrl(value))
+      problems.push(`${where}: script URL ${value.slice(0, 60)}`);
   };
   if (format === 'json') {
-    const feed = JSON.parse(body) as { home_page_url?: string; feed_url?: string; next_url?: string; items: Array<Record<string, unknown>> };
-    for (const f of ['home_page_url', 'feed_url', 'next_url'] as const) url(feed[f], `feed.json ${f}`);
+    const feed = JSON.parse(body) as {
+      home_page_url?: string;
+      feed_url?: string;
+      next_url?: string;
+      items: Array<Record<string, unknown>>;
+    };
+    for (const f of ['home_page_url', 'feed_url', 'next_url'] as const)
+      url(feed[f], `feed.json ${f}`);
     for (const [i, item] of feed.items.entries()) {
       html(item.content_html, `feed.json items[${i}].content_html`);
-      for (const f of ['url', 'external_url', 'image', 'banner_image']) url(item[f], `feed.json items[${i}].${f}`);
-      for (const a of (item.attachments as Array<{ url: string }> | undefined) ?? []) url(a.url, `feed.json items[${i}].attachments`);
-      for (const a of (item.authors as Array<{ url?: string; avatar?: string }> | undefined) ?? []) {
+      for (const f of ['url', 'external_url', 'image', 'banner_image'])
+        url(item[f], `feed.json items[${i}].${f}`);
+      for (const a of (item.attachments as Array<{ url: string }> | undefined) ?? [])
+        url(a.url, `feed.json items[${i}].attachments`);
+      for (const a of (item.authors as Array<{ url?: string; avatar?: string }> | undefined) ??
+        []) {
         url(a.url, `feed.json items[${i}].authors.url`);
         url(a.avatar, `feed.json items[${i}].authors.avatar`);
       }
@@ -90,16 +149,27 @@ export function feedProblems(body: string, format: 'rss' | 'atom' | 'json'): str
   for (const el of all) {
     const text = DomUtils.textContent(el);
     // An item's description is HTML; the channel's is a phrase readers show as text.
-    if (format === 'rss' && ['description', 'content:encoded'].includes(el.name) && (el.parent as Element | null)?.name === 'item') html(text, `rss: <item><${el.name}>`);
+    if (
+      format === 'rss' &&
+      ['description', 'content:encoded'].includes(el.name) &&
+      (el.parent as Element | null)?.name === 'item'
+    )
+      html(text, `rss: <item><${el.name}>`);
     if (format === 'atom' && ATOM_TEXT.includes(el.name)) {
       const type = el.attribs.type ?? 'text';
       if (type === 'html') html(text, `atom: <${el.name} type="html">`);
-      if (type === 'xhtml') html(DomUtils.getInnerHTML(el, { xmlMode: true }), `atom: <${el.name} type="xhtml">`);
+      if (type === 'xhtml')
+        html(DomUtils.getInnerHTML(el, { xmlMode: true }), `atom: <${el.name} type="xhtml">`);
       if (el.name === 'content' && el.attribs.src) url(el.attribs.src, 'atom: <content src>');
     }
-    if (['link', 'guid', 'comments', 'uri', 'url', 'icon', 'logo', 'docs'].includes(el.name) && el.children.every((c) => c.type === 'text')) url(text.trim(), `${format}: <${el.name}>`);
+    if (
+      ['link', 'guid', 'comments', 'uri', 'url', 'icon', 'logo', 'docs'].includes(el.name) &&
+      el.children.every((c) => c.type === 'text')
+    )
+      url(text.trim(), `${format}: <${el.name}>`);
     for (const [attr, value] of Object.entries(el.attribs)) {
-      if (['href', 'url', 'src', 'uri'].includes(attr)) url(value, `${format}: <${el.name} ${attr}>`);
+      if (['href', 'url', 'src', 'uri'].includes(attr))
+        url(value, `${format}: <${el.name} ${attr}>`);
     }
   }
   return problems;
@@ -138,7 +208,10 @@ const HTML_VECTORS = [
   '<x onclick=alert(28)>x</x><custom-el onmouseenter=alert(28)>y</custom-el>',
 ];
 /** Harmless in a browser (a comment; CDATA is a bogus comment in HTML) but a trap for sanitisers that parse them otherwise. */
-const PARSER_TRAPS = ['<!--<img src=x onerror=alert(24)>--><![CDATA[<img src=x onerror=alert(24)>]]>', '<p>a<!--></p><img src=x onerror=alert(24)>--></p>'];
+const PARSER_TRAPS = [
+  '<!--<img src=x onerror=alert(24)>--><![CDATA[<img src=x onerror=alert(24)>]]>',
+  '<p>a<!--></p><img src=x onerror=alert(24)>--></p>',
+];
 const TEXT_VECTORS = [
   '<script>alert("title")</script>',
   '"><img src=x onerror=alert("attr")>',
@@ -148,16 +221,27 @@ const TEXT_VECTORS = [
   ']]><script>alert("cdata")</script>',
   '{{constructor.constructor("alert(1)")()}}',
 ];
-const LINK_VECTORS = ['javascript:alert("link")', 'data:text/html,<script>alert("link")</script>', ' javascript:alert("space")', 'JAVASCRIPT:alert("upper")', 'vbscript:msgbox("vb")', 'java\tscript:alert("tab")'];
+const LINK_VECTORS = [
+  'javascript:alert("link")',
+  'data:text/html,<script>alert("link")</script>',
+  ' javascript:alert("space")',
+  'JAVASCRIPT:alert("upper")',
+  'vbscript:msgbox("vb")',
+  'java\tscript:alert("tab")',
+];
 
-const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Item `n` of a feed: every field carries a vector; its title carries a marker to find it in the outputs. */
 function vectorsFor(n: number) {
   return {
     marker: `XSS${String(n).padStart(3, '0')}`,
     title: TEXT_VECTORS[n % TEXT_VECTORS.length]!,
-    html: HTML_VECTORS[n % HTML_VECTORS.length]! + HTML_VECTORS[(n + 7) % HTML_VECTORS.length]! + PARSER_TRAPS[n % PARSER_TRAPS.length]!,
+    html:
+      HTML_VECTORS[n % HTML_VECTORS.length]! +
+      HTML_VECTORS[(n + 7) % HTML_VECTORS.length]! +
+      PARSER_TRAPS[n % PARSER_TRAPS.length]!,
     summary: HTML_VECTORS[(n + 3) % HTML_VECTORS.length]!,
     link: LINK_VECTORS[n % LINK_VECTORS.length]!,
     author: TEXT_VECTORS[(n + 1) % TEXT_VECTORS.length]!,
@@ -237,7 +321,9 @@ function jsonFeed(): string {
   });
 }
 
-const MARKERS = [0, 100, 200].flatMap((offset) => Array.from({ length: PER_FEED }, (_, n) => vectorsFor(n + offset).marker));
+const MARKERS = [0, 100, 200].flatMap((offset) =>
+  Array.from({ length: PER_FEED }, (_, n) => vectorsFor(n + offset).marker),
+);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -249,9 +335,25 @@ describe('XSS vectors from member feeds never reach an output as executable mark
 
   beforeAll(async () => {
     server = await startFixtureServer();
-    server.route('/xss/feed.xml', (_req, res) => void res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' }).end(rssFeed(server.base)));
-    server.route('/xss/feed.atom', (_req, res) => void res.writeHead(200, { 'content-type': 'application/atom+xml; charset=utf-8' }).end(atomFeed(server.base)));
-    server.route('/xss/feed.json', (_req, res) => void res.writeHead(200, { 'content-type': 'application/feed+json' }).end(jsonFeed()));
+    server.route(
+      '/xss/feed.xml',
+      (_req, res) =>
+        void res
+          .writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' })
+          .end(rssFeed(server.base)),
+    );
+    server.route(
+      '/xss/feed.atom',
+      (_req, res) =>
+        void res
+          .writeHead(200, { 'content-type': 'application/atom+xml; charset=utf-8' })
+          .end(atomFeed(server.base)),
+    );
+    server.route(
+      '/xss/feed.json',
+      (_req, res) =>
+        void res.writeHead(200, { 'content-type': 'application/feed+json' }).end(jsonFeed()),
+    );
     const yaml = `hub:
   title: 'Intercoop <script>alert("hub")</script>'
   base_url: https://hub.test
@@ -272,7 +374,13 @@ networks:
     sink = await startSmtpSink();
     deps.mailer = smtpMailer(sink.url, 'lettre@hub.test', deps.db);
     const t = Date.now() - 8 * 86_400_000;
-    await deps.db.orm.insert(subscribers).values({ email: 'xss@example.org', choices: { networks: [], tags: [], territories: [] }, tokenSalt: 'x', confirmedAt: t, updatedAt: t });
+    await deps.db.orm.insert(subscribers).values({
+      email: 'xss@example.org',
+      choices: { networks: [], tags: [], territories: [] },
+      tokenSalt: 'x',
+      confirmedAt: t,
+      updatedAt: t,
+    });
   });
   afterAll(async () => {
     await deps.mailer?.close?.();
@@ -287,7 +395,12 @@ networks:
     expect(htmlProblems(TEXT_VECTORS[0]!, 'raw')).not.toEqual([]);
     expect(feedProblems(rssFeed('http://x'), 'rss')).not.toEqual([]);
     expect(feedProblems(jsonFeed(), 'json')).not.toEqual([]);
-    expect(htmlProblems('<p>Bonjour <a href="https://exemple.org/">lien</a> <img src="data:image/png;base64,AAAA"></p>', 'benign')).toEqual([]);
+    expect(
+      htmlProblems(
+        '<p>Bonjour <a href="https://exemple.org/">lien</a> <img src="data:image/png;base64,AAAA"></p>',
+        'benign',
+      ),
+    ).toEqual([]);
   });
 
   const page = async (path: string, statuses = [200]) => {
@@ -299,11 +412,16 @@ networks:
   const PAGE_ALLOW = ['link', 'meta', 'form'];
 
   it('/ and /?q=: no executable markup, every story shown', async () => {
-    for (const path of ['/?limit=200', `/?q=${encodeURIComponent('<script>alert(1)</script>')}`, `/?network=${encodeURIComponent('"><script>alert(1)</script>')}`]) {
+    for (const path of [
+      '/?limit=200',
+      `/?q=${encodeURIComponent('<script>alert(1)</script>')}`,
+      `/?network=${encodeURIComponent('"><script>alert(1)</script>')}`,
+    ]) {
       // An unknown network is a 400 page: it must be as safe as the others.
       const html = await page(path, [200, 400]);
       expect(htmlProblems(html, path, PAGE_ALLOW)).toEqual([]);
-      for (const form of DomUtils.findAll((e) => e.name === 'form', parseDocument(html).children)) expect(form.attribs.action ?? '', path).not.toMatch(/^\s*javascript:/i);
+      for (const form of DomUtils.findAll((e) => e.name === 'form', parseDocument(html).children))
+        expect(form.attribs.action ?? '', path).not.toMatch(/^\s*javascript:/i);
     }
     const html = await page('/?limit=200');
     const shown = MARKERS.filter((m) => html.includes(m));
@@ -318,12 +436,15 @@ networks:
     }
   });
 
-  it.each(['rss', 'atom', 'json'] as const)('/feed.%s: URL fields are never script URLs and every HTML field is safe', async (format) => {
-    const path = format === 'rss' ? '/feed.xml?limit=200' : `/feed.${format}?limit=200`;
-    const body = await page(path);
-    expect(feedProblems(body, format)).toEqual([]);
-    for (const m of MARKERS) expect(body, `${m} in ${path}`).toContain(m);
-  });
+  it.each(['rss', 'atom', 'json'] as const)(
+    '/feed.%s: URL fields are never script URLs and every HTML field is safe',
+    async (format) => {
+      const path = format === 'rss' ? '/feed.xml?limit=200' : `/feed.${format}?limit=200`;
+      const body = await page(path);
+      expect(feedProblems(body, format)).toEqual([]);
+      for (const m of MARKERS) expect(body, `${m} in ${path}`).toContain(m);
+    },
+  );
 
   it('the digest email (HTML part) and its public archive page carry no executable markup', async () => {
     const run = await runDigests(deps);
@@ -331,10 +452,13 @@ networks:
     const mail = sink.received.find((r) => r.to === 'xss@example.org')!;
     const html = String(mail.mail.html || '');
     expect(html.length).toBeGreaterThan(0);
-    expect(MARKERS.filter((m) => html.includes(m)).length, 'stories in the digest').toBeGreaterThan(0);
+    expect(MARKERS.filter((m) => html.includes(m)).length, 'stories in the digest').toBeGreaterThan(
+      0,
+    );
     expect(htmlProblems(html, 'digest email', ['meta'])).toEqual([]);
     // Links a mail client follows, in the text part too.
-    for (const m of (mail.mail.text ?? '').matchAll(/\b(javascript|vbscript|data):[^\s]*/gi)) expect.fail(`script URL in the text part: ${m[0]}`);
+    for (const m of (mail.mail.text ?? '').matchAll(/\b(javascript|vbscript|data):[^\s]*/gi))
+      expect.fail(`script URL in the text part: ${m[0]}`);
     const archive = await page('/newsletter/archive');
     expect(htmlProblems(archive, '/newsletter/archive', PAGE_ALLOW)).toEqual([]);
     const id = /\/newsletter\/archive\/(\d+)/.exec(archive)?.[1];

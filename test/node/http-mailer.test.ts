@@ -15,7 +15,9 @@ describe('HTTP email API mailer (Workers) against a local HTTP server', () => {
       req.on('end', () => {
         got.push({ auth: req.headers.authorization, body: JSON.parse(raw) });
         const status = statuses.shift() ?? 200;
-        res.writeHead(status, { 'content-type': 'application/json' }).end(status === 200 ? '{"id":"msg_1"}' : '{"message":"nope"}');
+        res
+          .writeHead(status, { 'content-type': 'application/json' })
+          .end(status === 200 ? '{"id":"msg_1"}' : '{"message":"nope"}');
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -25,13 +27,33 @@ describe('HTTP email API mailer (Workers) against a local HTTP server', () => {
 
   it('posts the message with its headers; classifies 429/5xx as temporary and other 4xx as permanent', async () => {
     const mailer = httpMailer({ url, key: 'k123', from: 'Intercoop <lettre@hub.test>' });
-    const msg = { to: 'a@example.org', subject: 'S', html: '<p>h</p>', text: 't', headers: { 'List-Unsubscribe': '<https://hub.test/u/x>', 'Message-ID': '<d1.1@hub.test>' } };
+    const msg = {
+      to: 'a@example.org',
+      subject: 'S',
+      html: '<p>h</p>',
+      text: 't',
+      headers: { 'List-Unsubscribe': '<https://hub.test/u/x>', 'Message-ID': '<d1.1@hub.test>' },
+    };
     expect(await mailer.send(msg)).toEqual({ ok: true, messageId: 'msg_1' });
-    expect(got[0]).toEqual({ auth: 'Bearer k123', body: { from: 'Intercoop <lettre@hub.test>', to: ['a@example.org'], subject: 'S', html: '<p>h</p>', text: 't', headers: msg.headers } });
+    expect(got[0]).toEqual({
+      auth: 'Bearer k123',
+      body: {
+        from: 'Intercoop <lettre@hub.test>',
+        to: ['a@example.org'],
+        subject: 'S',
+        html: '<p>h</p>',
+        text: 't',
+        headers: msg.headers,
+      },
+    });
     statuses.push(429, 503, 422);
     expect(await mailer.send(msg)).toMatchObject({ ok: false, permanent: false });
     expect(await mailer.send(msg)).toMatchObject({ ok: false, permanent: false });
-    expect(await mailer.send(msg)).toMatchObject({ ok: false, permanent: true, error: expect.stringContaining('422') });
+    expect(await mailer.send(msg)).toMatchObject({
+      ok: false,
+      permanent: true,
+      error: expect.stringContaining('422'),
+    });
     const down = httpMailer({ url: 'http://127.0.0.1:1/emails', key: 'k', from: 'x@hub.test' });
     expect(await down.send(msg)).toMatchObject({ ok: false, permanent: false });
   });

@@ -14,9 +14,17 @@ describe('subscription rate limit over real HTTP (Node server)', () => {
     const { server, port } = await startServer(deps, 0, '127.0.0.1');
     try {
       const post = (email: string, xff?: string) =>
-        fetch(`http://127.0.0.1:${port}/newsletter/subscribe`, { method: 'POST', body: new URLSearchParams({ email }), headers: { 'content-type': 'application/x-www-form-urlencoded', ...(xff ? { 'x-forwarded-for': xff } : {}) } }).then((r) => r.status);
+        fetch(`http://127.0.0.1:${port}/newsletter/subscribe`, {
+          method: 'POST',
+          body: new URLSearchParams({ email }),
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            ...(xff ? { 'x-forwarded-for': xff } : {}),
+          },
+        }).then((r) => r.status);
       const fromA = [];
-      for (let i = 0; i < 6; i++) fromA.push(await post(`a${i}@example.org`, `spoofed, 198.51.100.${i}, 203.0.113.1`));
+      for (let i = 0; i < 6; i++)
+        fromA.push(await post(`a${i}@example.org`, `spoofed, 198.51.100.${i}, 203.0.113.1`));
       expect(fromA).toEqual([200, 200, 200, 200, 200, 429]);
       expect(await post('b@example.org', '203.0.113.2')).toBe(200);
       expect(sink.received).toHaveLength(6);

@@ -8,13 +8,21 @@ import type { ParseOutput } from '../../src/ingest/types.ts';
 
 /** `intercoop parse` as a coordinator runs it: a child process, JSON on stdout, exit codes. */
 const bin = fileURLToPath(new URL('../../bin/intercoop.js', import.meta.url));
-const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/parse/${name}`, import.meta.url));
+const fixture = (name: string) =>
+  fileURLToPath(new URL(`../fixtures/parse/${name}`, import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hub-parse-cli-'));
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, HUB_DB: join(dir, 'hub.sqlite'), ...env }, timeout: 80_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { ...process.env, HUB_DB: join(dir, 'hub.sqlite'), ...env }, timeout: 80_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -24,7 +32,12 @@ describe.concurrent('intercoop parse', { timeout: 90_000 }, () => {
     const { code, stdout } = await run(['parse', fixture('rss2.xml')]);
     expect(code).toBe(0);
     const out = JSON.parse(stdout) as ParseOutput;
-    expect(out).toMatchObject({ kind: 'feed', title: 'Coopérer en Occitanie', link: 'https://coop-occitanie.example.org/', events: [] });
+    expect(out).toMatchObject({
+      kind: 'feed',
+      title: 'Coopérer en Occitanie',
+      link: 'https://coop-occitanie.example.org/',
+      events: [],
+    });
     expect(out.items[0]).toEqual({
       id: 'coop-occ-42',
       url: 'https://coop-occitanie.example.org/actus/mois-ess',
@@ -33,11 +46,21 @@ describe.concurrent('intercoop parse', { timeout: 90_000 }, () => {
       updated: null,
       author: 'Camille Martin',
       summary: "Un mois pour découvrir l'ESS.",
-      content_html: expect.stringContaining('<a href="https://coop-occitanie.example.org/programme" rel="noopener noreferrer">'),
+      content_html: expect.stringContaining(
+        '<a href="https://coop-occitanie.example.org/programme" rel="noopener noreferrer">',
+      ),
       categories: ['ESS', 'Occitanie'],
       enclosures: [
-        { url: 'https://coop-occitanie.example.org/media/podcast.mp3', type: 'audio/mpeg', length: 123456 },
-        { url: 'https://coop-occitanie.example.org/media/programme.pdf', type: 'application/pdf', length: null },
+        {
+          url: 'https://coop-occitanie.example.org/media/podcast.mp3',
+          type: 'audio/mpeg',
+          length: 123456,
+        },
+        {
+          url: 'https://coop-occitanie.example.org/media/programme.pdf',
+          type: 'application/pdf',
+          length: null,
+        },
       ],
     });
     expect(stdout).toMatch(/^\{\n {2}"kind"/); // pretty-printed
@@ -67,22 +90,36 @@ describe.concurrent('intercoop parse', { timeout: 90_000 }, () => {
     const out = JSON.parse(stdout) as ParseOutput;
     expect(out).toMatchObject({ kind: 'calendar', title: 'Agenda — Animacoop', items: [] });
     expect(out.events).toEqual([
-      expect.objectContaining({ uid: 'permanence-cooperative@animacoop.example.org', start: '2026-11-03T14:00:00+01:00', all_day: false, timezone: 'Europe/Paris', rrule: 'FREQ=WEEKLY;COUNT=12;BYDAY=TU' }),
-      expect.objectContaining({ uid: 'forum-ess-nantes@ess.example.org', all_day: true, rrule: null }),
+      expect.objectContaining({
+        uid: 'permanence-cooperative@animacoop.example.org',
+        start: '2026-11-03T14:00:00+01:00',
+        all_day: false,
+        timezone: 'Europe/Paris',
+        rrule: 'FREQ=WEEKLY;COUNT=12;BYDAY=TU',
+      }),
+      expect.objectContaining({
+        uid: 'forum-ess-nantes@ess.example.org',
+        all_day: true,
+        rrule: null,
+      }),
     ]);
   });
 
-  it('reads a URL through the hub\'s fetcher: HTTP charset, redirects, and the private-address guard', async () => {
+  it("reads a URL through the hub's fetcher: HTTP charset, redirects, and the private-address guard", async () => {
     const base = inject('fixtureBase');
     const [ok, latin1, blocked, missing] = await Promise.all([
       run(['parse', `${base}/_fetch/p301`], { HUB_ALLOW_PRIVATE_HOSTS: '1' }),
-      run(['parse', `${inject('demoBase')}/urscop-hauts-de-france/rss.xml`], { HUB_ALLOW_PRIVATE_HOSTS: '1' }),
+      run(['parse', `${inject('demoBase')}/urscop-hauts-de-france/rss.xml`], {
+        HUB_ALLOW_PRIVATE_HOSTS: '1',
+      }),
       run(['parse', `${base}/parse/rss2.xml`], { HUB_ALLOW_PRIVATE_HOSTS: '0' }),
       run(['parse', `${base}/nothing-here.xml`], { HUB_ALLOW_PRIVATE_HOSTS: '1' }),
     ]);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ kind: 'feed' });
-    expect((JSON.parse(latin1.stdout) as ParseOutput).items.map((i) => i.title)).toContain('Économie sociale et solidaire : les salariés reprennent leur imprimerie en Scop');
+    expect((JSON.parse(latin1.stdout) as ParseOutput).items.map((i) => i.title)).toContain(
+      'Économie sociale et solidaire : les salariés reprennent leur imprimerie en Scop',
+    );
     expect(blocked.code).toBe(1);
     expect(blocked.stderr).toMatch(/blocked_host/);
     expect(missing.code).toBe(1);
@@ -91,8 +128,16 @@ describe.concurrent('intercoop parse', { timeout: 90_000 }, () => {
 
   it('runs as an executable through its shebang (node with the flags it needs), from any folder', async () => {
     const out = await new Promise<{ code: number; stdout: string }>((resolve) =>
-      execFile(bin, ['parse', fixture('rss2.xml')], { cwd: tmpdir(), env: { ...process.env, HUB_DB: join(dir, 'shebang.sqlite') }, timeout: 80_000 }, (err, stdout) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
+      execFile(
+        bin,
+        ['parse', fixture('rss2.xml')],
+        {
+          cwd: tmpdir(),
+          env: { ...process.env, HUB_DB: join(dir, 'shebang.sqlite') },
+          timeout: 80_000,
+        },
+        (err, stdout) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
       ),
     );
     expect(out.code).toBe(0);

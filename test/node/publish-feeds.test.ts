@@ -11,11 +11,21 @@ import { readHubSettings, writeHubSettings } from '../../src/db/hub-settings.ts'
 import { makeNodeDeps } from '../support/node-deps.ts';
 import { seedFederation } from '../support/publish-seed.ts';
 import { parsedItem } from '../support/store-fixtures.ts';
-import { feedparser, jingAtom, jsonFeedErrors, newsboatTitles } from '../support/feed-validators.ts';
+import {
+  feedparser,
+  jingAtom,
+  jsonFeedErrors,
+  newsboatTitles,
+} from '../support/feed-validators.ts';
 
 interface JsonFeed {
   next_url?: string;
-  items: { id: string; title: string; tags?: string[]; _hub: { networks: string[]; links: string[] } }[];
+  items: {
+    id: string;
+    title: string;
+    tags?: string[];
+    _hub: { networks: string[]; links: string[] };
+  }[];
 }
 
 const FILLERS = 130;
@@ -26,7 +36,8 @@ describe('unified feed (Node, real SQLite, real validators)', () => {
   const app = createApp(deps);
   let server: ServerType;
   let base = '';
-  const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    app.request(path, { headers });
   const json = async (path: string) => (await (await get(path)).json()) as JsonFeed;
 
   beforeAll(async () => {
@@ -46,7 +57,9 @@ describe('unified feed (Node, real SQLite, real validators)', () => {
     const xml = await res.text();
     expect(jingAtom(xml)).toBe('');
     // The grammar does reject: a feed without id and updated.
-    expect(jingAtom('<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title></feed>')).not.toBe('');
+    expect(jingAtom('<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title></feed>')).not.toBe(
+      '',
+    );
     const parsed = feedparser(xml);
     expect(parsed.bozo).toBe(0);
     expect(parsed.entries).toHaveLength(5);
@@ -78,7 +91,10 @@ describe('unified feed (Node, real SQLite, real validators)', () => {
     expect(parsed.version).toBe('rss20');
     expect(parsed.entries).toHaveLength(20);
     const relayed = parsed.entries.find((e) => e.title === 'Rencontre régionale des coopératives')!;
-    expect(relayed.source).toEqual({ href: 'https://hub.example.org/networks/animacoop/feed.xml', title: 'Animacoop' });
+    expect(relayed.source).toEqual({
+      href: 'https://hub.example.org/networks/animacoop/feed.xml',
+      title: 'Animacoop',
+    });
     expect(relayed.tags).toEqual(expect.arrayContaining(['animacoop', 'tiers-lieux']));
     const titles = await newsboatTitles(`${base}/feed.xml?limit=20`);
     expect(titles).toHaveLength(20);
@@ -90,7 +106,10 @@ describe('unified feed (Node, real SQLite, real validators)', () => {
     expect(jsonFeedErrors(doc)).toEqual([]);
     const relayed = doc.items.find((i) => i.title === 'Rencontre régionale des coopératives')!;
     expect(relayed._hub.networks).toEqual(['animacoop', 'tiers-lieux']);
-    expect(relayed._hub.links).toEqual(['https://animacoop.example/rencontre', 'https://tiers.example/relais-rencontre']);
+    expect(relayed._hub.links).toEqual([
+      'https://animacoop.example/rencontre',
+      'https://tiers.example/relais-rencontre',
+    ]);
     expect(jsonFeedErrors({ ...doc, items: [{ id: 'x' }] })).not.toEqual([]); // the schema does reject
   });
 
@@ -112,8 +131,12 @@ describe('unified feed (Node, real SQLite, real validators)', () => {
   });
 
   it('filters by network (repeatable), tag, territory and text', async () => {
-    const titles = async (q: string) => (await json(`/feed.json?limit=200&${q}`)).items.map((i) => i.title).sort();
-    expect(await titles('network=tiers-lieux')).toEqual(['Atelier fablab ouvert à tous', 'Rencontre régionale des coopératives']);
+    const titles = async (q: string) =>
+      (await json(`/feed.json?limit=200&${q}`)).items.map((i) => i.title).sort();
+    expect(await titles('network=tiers-lieux')).toEqual([
+      'Atelier fablab ouvert à tous',
+      'Rencontre régionale des coopératives',
+    ]);
     expect(await titles('network=tiers-lieux&network=animacoop')).toHaveLength(3);
     expect(await titles('network=scop-ouest')).toHaveLength(FILLERS);
     // Network tag (case-insensitive) or the story's own category.
@@ -123,11 +146,19 @@ describe('unified feed (Node, real SQLite, real validators)', () => {
     expect(await titles('territory=bretagne')).toHaveLength(FILLERS + 2);
     expect(await titles('q=fablab')).toEqual(['Atelier fablab ouvert à tous']);
     expect(await titles('q=100%25')).toEqual([]); // % is literal, not a wildcard
-    expect(await titles('territory=Bretagne&q=rencontre')).toEqual(['Rencontre régionale des coopératives']);
+    expect(await titles('territory=Bretagne&q=rencontre')).toEqual([
+      'Rencontre régionale des coopératives',
+    ]);
   });
 
   it('answers bad filters with a clear 400', async () => {
-    for (const q of ['limit=0', 'limit=201', 'limit=abc', 'network=Not%20A%20Slug', 'before=garbage']) {
+    for (const q of [
+      'limit=0',
+      'limit=201',
+      'limit=abc',
+      'network=Not%20A%20Slug',
+      'before=garbage',
+    ]) {
       const res = await get(`/feed.json?${q}`);
       expect(res.status, q).toBe(400);
       expect(((await res.json()) as { message: string }).message).toMatch(/limit|network|before/);
@@ -163,7 +194,15 @@ describe('unified feed (Node, real SQLite, real validators)', () => {
     expect(await (await get('/feed.xml')).text()).toBe(await first.clone().text());
 
     const [src] = await deps.db.orm.select().from(sources).limit(1);
-    await storeFeedItems(deps, src!, [parsedItem({ guid: 'new-1', url: 'https://animacoop.example/nouveau', title: 'Toute nouvelle actualité du réseau', contentHtml: '<p>Une annonce toute fraîche.</p>', published: new Date() })]);
+    await storeFeedItems(deps, src!, [
+      parsedItem({
+        guid: 'new-1',
+        url: 'https://animacoop.example/nouveau',
+        title: 'Toute nouvelle actualité du réseau',
+        contentHtml: '<p>Une annonce toute fraîche.</p>',
+        published: new Date(),
+      }),
+    ]);
     // Node re-reads the store version at most once a second (workers/node/deps.ts).
     await new Promise((r) => setTimeout(r, 1100));
     const after = await get('/feed.xml', { 'if-none-match': etag });
@@ -176,7 +215,12 @@ describe('unified feed (Node, real SQLite, real validators)', () => {
     const url = `${base}/networks/animacoop/feed.json?limit=5`;
     const req = (headers: Record<string, string> = {}) => new Request(url, { headers });
     // The hub's own headers; the HTTP server adds the transport ones (date, content-length…).
-    const own = (h: Headers) => Object.fromEntries([...h].filter(([name]) => !['connection', 'content-length', 'date', 'keep-alive'].includes(name)));
+    const own = (h: Headers) =>
+      Object.fromEntries(
+        [...h].filter(
+          ([name]) => !['connection', 'content-length', 'date', 'keep-alive'].includes(name),
+        ),
+      );
     // Unknown before the first routed answer, whatever the request.
     expect(answerBeforeRouting(deps, req())).toBeNull();
     const routed = await fetch(url, { headers: { 'accept-encoding': 'identity' } });
@@ -190,10 +234,14 @@ describe('unified feed (Node, real SQLite, real validators)', () => {
     expect(await early!.text()).toBe(routedBody);
     const earlyGz = answerBeforeRouting(deps, req({ 'accept-encoding': 'gzip' }));
     expect(earlyGz?.headers.get('etag')).toBe(routedGz.headers.get('etag'));
-    expect(new Uint8Array(await earlyGz!.arrayBuffer())).toEqual(new Uint8Array(await routedGz.arrayBuffer()));
+    expect(new Uint8Array(await earlyGz!.arrayBuffer())).toEqual(
+      new Uint8Array(await routedGz.arrayBuffer()),
+    );
     const early304 = answerBeforeRouting(deps, req({ 'if-none-match': `W/"x", ${etag}` }));
     expect(early304?.status).toBe(304);
-    const routed304 = await fetch(url, { headers: { 'if-none-match': etag, 'accept-encoding': 'identity' } });
+    const routed304 = await fetch(url, {
+      headers: { 'if-none-match': etag, 'accept-encoding': 'identity' },
+    });
     expect(routed304.status).toBe(304);
     expect(own(early304!.headers)).toEqual(own(routed304.headers));
     // The app's fetch (what the servers call) answers them at once, not through a promise.
@@ -201,14 +249,27 @@ describe('unified feed (Node, real SQLite, real validators)', () => {
     expect(app.fetch(req({ 'if-none-match': '"other"' }))).toBeInstanceOf(Promise);
     // What it cannot decide alone is routed: another ETag, a date, another method or URL.
     expect(answerBeforeRouting(deps, req({ 'if-none-match': '"other"' }))).toBeNull();
-    expect(answerBeforeRouting(deps, req({ 'if-modified-since': routed.headers.get('last-modified')! }))).toBeNull();
+    expect(
+      answerBeforeRouting(deps, req({ 'if-modified-since': routed.headers.get('last-modified')! })),
+    ).toBeNull();
     expect(answerBeforeRouting(deps, new Request(url, { method: 'HEAD' }))).toBeNull();
     expect(answerBeforeRouting(deps, new Request(`${url}&tag=ess`))).toBeNull();
 
     // A new story: once the version read expires (1 s on Node) nothing is answered early and
     // the routed answer has the story.
-    const [src] = await deps.db.orm.select().from(sources).where(eq(sources.networkSlug, 'animacoop')).limit(1);
-    await storeFeedItems(deps, src!, [parsedItem({ guid: 'early-1', url: 'https://animacoop.example/tot', title: 'Une actualité qui invalide le chemin court', published: new Date() })]);
+    const [src] = await deps.db.orm
+      .select()
+      .from(sources)
+      .where(eq(sources.networkSlug, 'animacoop'))
+      .limit(1);
+    await storeFeedItems(deps, src!, [
+      parsedItem({
+        guid: 'early-1',
+        url: 'https://animacoop.example/tot',
+        title: 'Une actualité qui invalide le chemin court',
+        published: new Date(),
+      }),
+    ]);
     await new Promise((r) => setTimeout(r, 1100));
     expect(answerBeforeRouting(deps, req({ 'if-none-match': etag }))).toBeNull();
     expect(answerBeforeRouting(deps, req())).toBeNull();
@@ -239,8 +300,12 @@ describe('unified feed (Node, real SQLite, real validators)', () => {
     const xml = await new Response(res.body!.pipeThrough(new DecompressionStream('gzip'))).text();
     expect(jingAtom(xml)).toBe('');
     expect(xml).toBe(await (await get('/feed.atom')).text());
-    expect((await get('/feed.atom', { 'accept-encoding': 'gzip', 'if-none-match': etag })).status).toBe(304);
-    expect((await get('/feed.atom', { 'accept-encoding': 'gzip;q=0' })).headers.get('content-encoding')).toBeNull();
+    expect(
+      (await get('/feed.atom', { 'accept-encoding': 'gzip', 'if-none-match': etag })).status,
+    ).toBe(304);
+    expect(
+      (await get('/feed.atom', { 'accept-encoding': 'gzip;q=0' })).headers.get('content-encoding'),
+    ).toBeNull();
   });
 
   it('/networks.opml lists every member feed and agenda, grouped by network (OPML 2.0)', async () => {
@@ -249,16 +314,25 @@ describe('unified feed (Node, real SQLite, real validators)', () => {
     const opml = await res.text();
     // Parsed by a real XML parser: well-formed, and the structure readers import.
     const outline = JSON.parse(
-      execFileSync('/usr/bin/python3', ['-c', `
+      execFileSync(
+        '/usr/bin/python3',
+        [
+          '-c',
+          `
 import sys, json, xml.etree.ElementTree as ET
 root = ET.fromstring(sys.stdin.buffer.read())
 assert root.tag == 'opml' and root.get('version') == '2.0'
 print(json.dumps([{ 'text': o.get('text'), 'feeds': [c.get('xmlUrl') or c.get('url') for c in o] } for o in root.find('body')]))
-`], { input: opml, encoding: 'utf8' }),
+`,
+        ],
+        { input: opml, encoding: 'utf8' },
+      ),
     ) as { text: string; feeds: string[] }[];
     expect(outline.map((o) => o.text)).toEqual(['Animacoop', 'SCOP Ouest', 'Tiers-Lieux & Cie']);
     expect(outline[0]!.feeds).toEqual(['https://animacoop.example/feed.xml']);
     expect(outline[1]!.feeds).toEqual([]); // retired (410) source left out
-    expect((await get('/networks.opml', { 'if-none-match': res.headers.get('etag')! })).status).toBe(304);
+    expect(
+      (await get('/networks.opml', { 'if-none-match': res.headers.get('etag')! })).status,
+    ).toBe(304);
   });
 });

@@ -15,19 +15,43 @@ describe('a 10,000-item feed in a pull', () => {
     const base = inject('fixtureBase');
     try {
       const now = Date.now();
-      await deps.db.orm.insert(networks).values([{ slug: 'big', name: 'Big', createdAt: now, updatedAt: now }, { slug: 'small', name: 'Small', createdAt: now, updatedAt: now }]);
+      await deps.db.orm.insert(networks).values([
+        { slug: 'big', name: 'Big', createdAt: now, updatedAt: now },
+        { slug: 'small', name: 'Small', createdAt: now, updatedAt: now },
+      ]);
       const bigUrl = `${base}/_pull/big/assemblee/12000`;
-      const [big] = await deps.db.orm.insert(sources).values({ networkSlug: 'big', kind: 'feed', url: bigUrl, fetchUrl: bigUrl, createdAt: now }).returning();
+      const [big] = await deps.db.orm
+        .insert(sources)
+        .values({ networkSlug: 'big', kind: 'feed', url: bigUrl, fetchUrl: bigUrl, createdAt: now })
+        .returning();
       const smallUrls = Array.from({ length: 6 }, (_, i) => `${base}/_pull/stable/petit-${i}`);
-      await deps.db.orm.insert(sources).values(smallUrls.map((url) => ({ networkSlug: 'small', kind: 'feed' as const, url, fetchUrl: url, createdAt: now })));
+      await deps.db.orm.insert(sources).values(
+        smallUrls.map((url) => ({
+          networkSlug: 'small',
+          kind: 'feed' as const,
+          url,
+          fetchUrl: url,
+          createdAt: now,
+        })),
+      );
 
       const started = Date.now();
       const summary = await pull(deps, { trigger: 'test', all: true });
       const seconds = (Date.now() - started) / 1000;
       expect(summary.failed).toBe(0);
-      expect(summary.reports.find((r) => r.sourceId === big!.id)).toMatchObject({ outcome: 'ok', new: 10_000 });
-      expect(summary.reports.filter((r) => r.networkSlug === 'small').every((r) => r.outcome === 'ok' && r.new === 2)).toBe(true);
-      const [{ n }] = (await deps.db.orm.select({ n: count() }).from(entries).where(eq(entries.sourceId, big!.id))) as [{ n: number }];
+      expect(summary.reports.find((r) => r.sourceId === big!.id)).toMatchObject({
+        outcome: 'ok',
+        new: 10_000,
+      });
+      expect(
+        summary.reports
+          .filter((r) => r.networkSlug === 'small')
+          .every((r) => r.outcome === 'ok' && r.new === 2),
+      ).toBe(true);
+      const [{ n }] = (await deps.db.orm
+        .select({ n: count() })
+        .from(entries)
+        .where(eq(entries.sourceId, big!.id))) as [{ n: number }];
       expect(n).toBe(10_000);
       console.log(`10,000-item feed stored in ${seconds.toFixed(1)} s`);
 

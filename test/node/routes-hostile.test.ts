@@ -43,7 +43,8 @@ const PUBLIC_ROUTES: Array<[string, string[]]> = [
   ['/healthz', []],
 ];
 
-const many = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join('&');
+const many = (n: number, f: (i: number) => string) =>
+  Array.from({ length: n }, (_, i) => f(i)).join('&');
 
 /** Bad values for a filter: [query string, the filter it targets]. */
 const BAD_QUERIES: Array<[string, string]> = [
@@ -66,7 +67,19 @@ const BAD_QUERIES: Array<[string, string]> = [
   [`tag=${'%C3%A9'.repeat(1_000)}`, 'tag'],
 ];
 /** Odd but harmless input any route may accept (200) or refuse (4xx): never a 500. */
-const ODD_QUERIES = ['q=%FF%FE', 'q=%E0%A4%A', 'q=%', 'tag=%00', 'lang=%FF', 'limit=', 'network=', many(700, () => 'network=animacoop'), 'a[]=1&a[b]=2', '%FF=%FF', '&&&==&'];
+const ODD_QUERIES = [
+  'q=%FF%FE',
+  'q=%E0%A4%A',
+  'q=%',
+  'tag=%00',
+  'lang=%FF',
+  'limit=',
+  'network=',
+  many(700, () => 'network=animacoop'),
+  'a[]=1&a[b]=2',
+  '%FF=%FF',
+  '&&&==&',
+];
 
 interface Ctx {
   port: number;
@@ -74,7 +87,9 @@ interface Ctx {
 
 /** A 4xx that explains itself: JSON {error, message} with a message, or an HTML page with text. */
 function expectClear4xx(res: RawResponse, what: string): void {
-  expect(res.status, `${what} → ${res.status} ${res.body.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+  expect(res.status, `${what} → ${res.status} ${res.body.slice(0, 200)}`).toBeGreaterThanOrEqual(
+    400,
+  );
   expect(res.status, `${what} → ${res.status}`).toBeLessThan(500);
   const type = String(res.headers['content-type'] ?? '');
   if (type.includes('json')) {
@@ -98,12 +113,15 @@ describe('hostile requests to every route (real Node server)', () => {
   const deps = makeNodeDeps({ HUB_ADMIN_TOKEN: TOKEN, HUB_SECRET: 'routes-hostile' });
   const ctx: Ctx = { port: 0 };
   let server: ServerType;
-  const get = (target: string, headers: Record<string, string> = {}) => rawRequest(ctx.port, 'GET', target, { headers });
+  const get = (target: string, headers: Record<string, string> = {}) =>
+    rawRequest(ctx.port, 'GET', target, { headers });
 
   beforeAll(async () => {
     await syncFederation(
       deps,
-      parseNetworksFile(`hub:\n  title: Intercoop\n  base_url: https://hub.test\nnetworks:\n  - slug: animacoop\n    name: Animacoop\n    territory: Occitanie\n    tags: [formation]\n    feeds: [https://animacoop.example/feed.xml]\n`),
+      parseNetworksFile(
+        `hub:\n  title: Intercoop\n  base_url: https://hub.test\nnetworks:\n  - slug: animacoop\n    name: Animacoop\n    territory: Occitanie\n    tags: [formation]\n    feeds: [https://animacoop.example/feed.xml]\n`,
+      ),
     );
     const started = await startServer(deps, 0, '127.0.0.1');
     server = started.server;
@@ -134,7 +152,8 @@ describe('hostile requests to every route (real Node server)', () => {
 
   it('odd query strings (invalid UTF-8, empty values, repeated keys) never give a 500', async () => {
     for (const [route] of PUBLIC_ROUTES) {
-      for (const query of ODD_QUERIES) expectNo5xx(await get(`${route}?${query}`), `GET ${route}?${query.slice(0, 60)}`);
+      for (const query of ODD_QUERIES)
+        expectNo5xx(await get(`${route}?${query}`), `GET ${route}?${query.slice(0, 60)}`);
     }
   });
 
@@ -181,17 +200,30 @@ describe('hostile requests to every route (real Node server)', () => {
 
   describe('bodies', () => {
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    const post = (target: string, headers: Record<string, string>, body?: string | Buffer, method = 'POST') => rawRequest(ctx.port, method, target, { headers, body });
+    const post = (
+      target: string,
+      headers: Record<string, string>,
+      body?: string | Buffer,
+      method = 'POST',
+    ) => rawRequest(ctx.port, method, target, { headers, body });
 
     it('oversized POST bodies on the newsletter forms: 413 page, before the body is read', async () => {
       const huge = `email=x%40example.org&network=${'animacoop&network='.repeat(200_000)}`;
-      for (const target of ['/newsletter/subscribe', '/newsletter/unsubscribe/abc', '/newsletter/preferences/abc']) {
+      for (const target of [
+        '/newsletter/subscribe',
+        '/newsletter/unsubscribe/abc',
+        '/newsletter/preferences/abc',
+      ]) {
         const res = await post(target, form, huge);
         expect(res.status, `POST ${target} (${(huge.length / 1e6).toFixed(1)} MB)`).toBe(413);
         expectClear4xx(res, `POST ${target}`);
       }
       // Without Content-Length (chunked): the limit counts what arrives.
-      const chunked = await post('/newsletter/subscribe', { ...form, 'transfer-encoding': 'chunked' }, huge);
+      const chunked = await post(
+        '/newsletter/subscribe',
+        { ...form, 'transfer-encoding': 'chunked' },
+        huge,
+      );
       expect(chunked.status).toBe(413);
     });
 
@@ -206,21 +238,69 @@ describe('hostile requests to every route (real Node server)', () => {
         [form, Buffer.from([0xff, 0xfe, 0x00, 0x3d, 0x26])],
         [{}, undefined],
       ];
-      for (const [headers, body] of cases) expectClear4xx(await post('/newsletter/subscribe', headers, body), `POST /newsletter/subscribe ${JSON.stringify(headers)} ${String(body ?? '').slice(0, 30)}`);
+      for (const [headers, body] of cases)
+        expectClear4xx(
+          await post('/newsletter/subscribe', headers, body),
+          `POST /newsletter/subscribe ${JSON.stringify(headers)} ${String(body ?? '').slice(0, 30)}`,
+        );
     });
 
     it('admin API: oversized, malformed and mistyped bodies are clear 4xx JSON', async () => {
       const auth = { authorization: `Bearer ${TOKEN}` };
-      const cases: Array<[string, string, Record<string, string>, string | Buffer | undefined, number | null]> = [
-        ['PUT', '/api/admin/networks', { ...auth, 'content-type': 'text/yaml' }, `hub: {}\nnetworks: []\n# ${'x'.repeat(2_000_000)}`, 413],
-        ['PUT', '/api/admin/networks', { ...auth, 'content-type': 'text/yaml', 'transfer-encoding': 'chunked' }, `# ${'x'.repeat(2_000_000)}`, 413],
-        ['PUT', '/api/admin/networks', { ...auth, 'content-type': 'application/json' }, '{"networks": [', 400],
-        ['PUT', '/api/admin/networks', { ...auth, 'content-type': 'application/octet-stream' }, Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x02]), 400],
-        ['PUT', '/api/admin/networks', { ...auth, 'content-type': 'text/yaml' }, 'networks: [ {', 400],
+      const cases: Array<
+        [string, string, Record<string, string>, string | Buffer | undefined, number | null]
+      > = [
+        [
+          'PUT',
+          '/api/admin/networks',
+          { ...auth, 'content-type': 'text/yaml' },
+          `hub: {}\nnetworks: []\n# ${'x'.repeat(2_000_000)}`,
+          413,
+        ],
+        [
+          'PUT',
+          '/api/admin/networks',
+          { ...auth, 'content-type': 'text/yaml', 'transfer-encoding': 'chunked' },
+          `# ${'x'.repeat(2_000_000)}`,
+          413,
+        ],
+        [
+          'PUT',
+          '/api/admin/networks',
+          { ...auth, 'content-type': 'application/json' },
+          '{"networks": [',
+          400,
+        ],
+        [
+          'PUT',
+          '/api/admin/networks',
+          { ...auth, 'content-type': 'application/octet-stream' },
+          Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x02]),
+          400,
+        ],
+        [
+          'PUT',
+          '/api/admin/networks',
+          { ...auth, 'content-type': 'text/yaml' },
+          'networks: [ {',
+          400,
+        ],
         ['PUT', '/api/admin/networks', { ...auth, 'content-type': 'text/yaml' }, '', 400],
         // A "billion laughs" of YAML aliases.
-        ['PUT', '/api/admin/networks', { ...auth, 'content-type': 'text/yaml' }, 'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n', 400],
-        ['PUT', '/api/admin/networks', { ...auth, 'content-type': 'text/yaml' }, `networks:\n${'  - slug: x\n'.repeat(20_000)}`, null],
+        [
+          'PUT',
+          '/api/admin/networks',
+          { ...auth, 'content-type': 'text/yaml' },
+          'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n',
+          400,
+        ],
+        [
+          'PUT',
+          '/api/admin/networks',
+          { ...auth, 'content-type': 'text/yaml' },
+          `networks:\n${'  - slug: x\n'.repeat(20_000)}`,
+          null,
+        ],
         ['POST', '/api/admin/pull?network=%FF', auth, undefined, 404],
         ['POST', `/api/admin/pull?network=${'a'.repeat(5_000)}`, auth, undefined, 404],
         ['POST', '/api/admin/entries/abc/split', auth, undefined, 400],
@@ -273,7 +353,10 @@ describe('hostile requests to every route (real Node server)', () => {
     it('without a token or with a wrong one: 401 JSON with WWW-Authenticate, and nothing runs', async () => {
       for (const [method, target] of ROUTES) {
         for (const headers of WRONG) {
-          const res = await rawRequest(ctx.port, method, target, { headers: { ...headers, 'content-type': 'text/yaml' }, body: method === 'GET' ? undefined : 'networks: []\n' });
+          const res = await rawRequest(ctx.port, method, target, {
+            headers: { ...headers, 'content-type': 'text/yaml' },
+            body: method === 'GET' ? undefined : 'networks: []\n',
+          });
           const what = `${method} ${target} ${JSON.stringify(headers).slice(0, 60)}`;
           expect(res.status, what).toBe(401);
           expectClear4xx(res, what);
@@ -288,14 +371,18 @@ describe('hostile requests to every route (real Node server)', () => {
     it('with the right token: the same routes answer (so the 401s above can fail)', async () => {
       const res = await get('/api/admin/networks', { authorization: `Bearer ${TOKEN}` });
       expect(res.status).toBe(200);
-      expect(JSON.parse(res.body).networks.map((n: { slug: string }) => n.slug)).toEqual(['animacoop']);
+      expect(JSON.parse(res.body).networks.map((n: { slug: string }) => n.slug)).toEqual([
+        'animacoop',
+      ]);
     });
 
     it('with no token configured the admin API is off: 404 JSON whatever the header', async () => {
       const off = makeNodeDeps();
       const started = await startServer(off, 0, '127.0.0.1');
       try {
-        for (const headers of [{}, { authorization: 'Bearer anything' }] as Array<Record<string, string>>) {
+        for (const headers of [{}, { authorization: 'Bearer anything' }] as Array<
+          Record<string, string>
+        >) {
           const res = await rawRequest(started.port, 'GET', '/api/admin/networks', { headers });
           expect(res.status).toBe(404);
           expectClear4xx(res, 'admin off');

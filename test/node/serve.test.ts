@@ -31,7 +31,14 @@ describe('intercoop serve', () => {
     writeFileSync(join(dir, 'networks.yaml'), demoNetworksYaml(federation, 'https://hub.test'));
     const child = spawn(process.execPath, [resolve('bin/intercoop.js'), 'serve'], {
       cwd: dir,
-      env: { ...process.env, HUB_DB: join(dir, 'data', 'hub.sqlite'), HUB_NETWORKS: join(dir, 'networks.yaml'), HUB_PORT: '0', HUB_ALLOW_PRIVATE_HOSTS: '1', HUB_LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        HUB_DB: join(dir, 'data', 'hub.sqlite'),
+        HUB_NETWORKS: join(dir, 'networks.yaml'),
+        HUB_PORT: '0',
+        HUB_ALLOW_PRIVATE_HOSTS: '1',
+        HUB_LOG_LEVEL: 'warn',
+      },
     });
     children.push(child);
     const url = await new Promise<string>((resolveUrl, reject) => {
@@ -43,7 +50,8 @@ describe('intercoop serve', () => {
       });
       child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
     });
-    let health: { last_pull: { finished_at: string | null; ok: number; sources: number } | null } = { last_pull: null };
+    let health: { last_pull: { finished_at: string | null; ok: number; sources: number } | null } =
+      { last_pull: null };
     for (let i = 0; i < 100 && !health.last_pull?.finished_at; i++) {
       await new Promise((r) => setTimeout(r, 200));
       health = await (await fetch(`${url}/healthz`)).json();
@@ -63,7 +71,10 @@ describe('pull schedule (node-cron → in-process dispatcher)', () => {
     deps.clock = clock;
     try {
       const federation = buildDemoFederation(inject('demoBase'), new Date(inject('demoNow')));
-      await syncFederation(deps, parseNetworksFile(demoNetworksYaml(federation, 'https://hub.test')));
+      await syncFederation(
+        deps,
+        parseNetworksFile(demoNetworksYaml(federation, 'https://hub.test')),
+      );
       const schedule = schedulePulls(deps);
       await new Promise((r) => setTimeout(r, 50));
       // In flight, sources are leased; once pulled, not due before MIN_REFETCH_MS: a tick now finds nothing.
@@ -75,7 +86,11 @@ describe('pull schedule (node-cron → in-process dispatcher)', () => {
       expect(runs).toHaveLength(1);
       expect(runs[0]).toMatchObject({ trigger: 'cron', sources: 16, ok: 16 });
       const pulled = await deps.db.orm.select().from(sources).where(eq(sources.status, 'active'));
-      expect(pulled.every((s) => s.lastSuccessAt !== null && s.nextFetchAt === s.lastSuccessAt + MIN_REFETCH_MS)).toBe(true);
+      expect(
+        pulled.every(
+          (s) => s.lastSuccessAt !== null && s.nextFetchAt === s.lastSuccessAt + MIN_REFETCH_MS,
+        ),
+      ).toBe(true);
       // The next tick after the minimum interval pulls them again: all 304.
       clock.advance(MIN_REFETCH_MS + 1);
       expect(await dispatchDuePulls(deps)).toBe(16);

@@ -26,8 +26,16 @@ export async function runAgendaScenarios(base: Deps, load: Load): Promise<void> 
 
   const paris = await load('paris-weekly.ics');
   expect(await storeCalendar(deps, anima, paris)).toEqual({ new: 4, updated: 0, unchanged: 0 });
-  expect(await storeCalendar(deps, outremer, await load('overseas.ics'))).toEqual({ new: 3, updated: 0, unchanged: 0 });
-  expect(await storeCalendar(deps, outlook, await load('outlook.ics'))).toEqual({ new: 2, updated: 0, unchanged: 0 });
+  expect(await storeCalendar(deps, outremer, await load('overseas.ics'))).toEqual({
+    new: 3,
+    updated: 0,
+    unchanged: 0,
+  });
+  expect(await storeCalendar(deps, outlook, await load('outlook.ics'))).toEqual({
+    new: 2,
+    updated: 0,
+    unchanged: 0,
+  });
 
   const range = { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2027-05-01T00:00:00Z') };
   const all = await listOccurrences(deps, { ...range, includeCancelled: true });
@@ -38,15 +46,25 @@ export async function runAgendaScenarios(base: Deps, load: Load): Promise<void> 
   expect(local).toContain('2026-10-29T18:30:00+01:00');
   expect(local).toContain('2027-03-25T18:30:00+01:00');
   expect(local).toContain('2027-04-01T18:30:00+02:00');
-  expect(weekly.find((o) => iso(o.start, o.timezone) === '2026-10-29T18:30:00+01:00')!.start.toISOString()).toBe('2026-10-29T17:30:00.000Z');
-  expect(weekly.find((o) => iso(o.start, o.timezone) === '2026-10-22T18:30:00+02:00')!.start.toISOString()).toBe('2026-10-22T16:30:00.000Z');
+  expect(
+    weekly
+      .find((o) => iso(o.start, o.timezone) === '2026-10-29T18:30:00+01:00')!
+      .start.toISOString(),
+  ).toBe('2026-10-29T17:30:00.000Z');
+  expect(
+    weekly
+      .find((o) => iso(o.start, o.timezone) === '2026-10-22T18:30:00+02:00')!
+      .start.toISOString(),
+  ).toBe('2026-10-22T16:30:00.000Z');
   // EXDATE removes, RECURRENCE-ID moves, STATUS:CANCELLED on an override cancels one occurrence.
   expect(local.some((s) => s.startsWith('2026-12-24') || s.startsWith('2026-12-31'))).toBe(false);
   expect(local.some((s) => s.startsWith('2026-11-05'))).toBe(false);
   const moved = weekly.find((o) => iso(o.start, o.timezone).startsWith('2026-11-06'))!;
   expect(iso(moved.start, moved.timezone)).toBe('2026-11-06T19:00:00+01:00');
   expect(moved.title).toBe('Permanence coopérative (exceptionnellement vendredi)');
-  expect(weekly.find((o) => iso(o.start, o.timezone).startsWith('2026-11-19'))!.status).toBe('cancelled');
+  expect(weekly.find((o) => iso(o.start, o.timezone).startsWith('2026-11-19'))!.status).toBe(
+    'cancelled',
+  );
   expect(weekly.at(-1)!.start.toISOString()).toBe('2027-04-15T16:30:00.000Z'); // UNTIL honoured
   const confirmed = await listOccurrences(deps, range);
   expect(confirmed.some((o) => o.status === 'cancelled')).toBe(false);
@@ -76,7 +94,9 @@ export async function runAgendaScenarios(base: Deps, load: Load): Promise<void> 
   const reunion = all.find((o) => o.title === 'Apéro coopératif à Saint-Denis')!;
   expect(reunion.timezone).toBe('Indian/Reunion');
   expect(reunion.start.toISOString()).toBe('2026-10-23T14:00:00.000Z');
-  expect(all.find((o) => o.title === 'Webinaire en ligne')!.start.toISOString()).toBe('2026-10-24T08:00:00.000Z');
+  expect(all.find((o) => o.title === 'Webinaire en ligne')!.start.toISOString()).toBe(
+    '2026-10-24T08:00:00.000Z',
+  );
 
   // Microsoft zone names.
   const copil = all.find((o) => o.title === 'Comité de pilotage')!;
@@ -96,32 +116,70 @@ export async function runAgendaScenarios(base: Deps, load: Load): Promise<void> 
   expect(await deps.db.orm.select().from(eventSources)).toEqual(beforeSources);
 
   // Relays: the forum relayed by another network merges (provenance), a same-title event at another time stays apart.
-  expect(await storeCalendar(deps, relais, await load('relay.ics'))).toEqual({ new: 2, updated: 0, unchanged: 0 });
-  const forums = (await listOccurrences(deps, range)).filter((o) => o.title.includes('Forum national'));
+  expect(await storeCalendar(deps, relais, await load('relay.ics'))).toEqual({
+    new: 2,
+    updated: 0,
+    unchanged: 0,
+  });
+  const forums = (await listOccurrences(deps, range)).filter((o) =>
+    o.title.includes('Forum national'),
+  );
   expect(forums).toHaveLength(1);
   expect(forums[0]!.networks.sort()).toEqual(['animacoop', 'relais-ouest']);
-  expect(forums[0]!.links.sort()).toEqual(['https://animacoop.net/forum', 'https://relais-ouest.example/agenda/forum']);
-  const oct21 = (await listOccurrences(deps, range)).filter((o) => o.title.startsWith('Permanence coopérative') && o.networks.includes('relais-ouest'));
+  expect(forums[0]!.links.sort()).toEqual([
+    'https://animacoop.net/forum',
+    'https://relais-ouest.example/agenda/forum',
+  ]);
+  const oct21 = (await listOccurrences(deps, range)).filter(
+    (o) => o.title.startsWith('Permanence coopérative') && o.networks.includes('relais-ouest'),
+  );
   expect(oct21).toHaveLength(1);
   expect(oct21[0]!.networks).toEqual(['relais-ouest']);
   // Filters: network, territory-less tag by category, q.
-  expect((await listOccurrences(deps, { ...range, networks: ['outremer'] })).map((o) => o.title).sort()).toEqual(['Apéro coopératif à Saint-Denis', 'Rencontre des SCOP de Guyane', 'Webinaire en ligne']);
+  expect(
+    (await listOccurrences(deps, { ...range, networks: ['outremer'] })).map((o) => o.title).sort(),
+  ).toEqual([
+    'Apéro coopératif à Saint-Denis',
+    'Rencontre des SCOP de Guyane',
+    'Webinaire en ligne',
+  ]);
   const byCategory = await listOccurrences(deps, { ...range, tags: ['Economie sociale'] });
   expect(byCategory.length).toBeGreaterThan(20);
-  expect(byCategory.every((o) => o.title.startsWith('Permanence') && o.networks.includes('animacoop'))).toBe(true);
-  expect((await listOccurrences(deps, { ...range, q: 'guyane' })).map((o) => o.title)).toEqual(['Rencontre des SCOP de Guyane']);
+  expect(
+    byCategory.every((o) => o.title.startsWith('Permanence') && o.networks.includes('animacoop')),
+  ).toBe(true);
+  expect((await listOccurrences(deps, { ...range, q: 'guyane' })).map((o) => o.title)).toEqual([
+    'Rencontre des SCOP de Guyane',
+  ]);
 
   // An event dropped from the calendar is cancelled, not deleted; a changed one is updated.
-  const trimmed = paris.replace(/BEGIN:VEVENT\r\nUID:atelier-flottant[\s\S]*?END:VEVENT\r\n/, '').replace('SUMMARY:Assemblée générale (date sans VALUE=DATE)', 'SUMMARY:Assemblée générale annuelle');
+  const trimmed = paris
+    .replace(/BEGIN:VEVENT\r\nUID:atelier-flottant[\s\S]*?END:VEVENT\r\n/, '')
+    .replace(
+      'SUMMARY:Assemblée générale (date sans VALUE=DATE)',
+      'SUMMARY:Assemblée générale annuelle',
+    );
   expect(await storeCalendar(deps, anima, trimmed)).toEqual({ new: 0, updated: 2, unchanged: 2 });
   const dropped = before.find((e) => e.uid === 'atelier-flottant@animacoop.net')!;
   const kept = await getEvent(deps, dropped.id);
   expect(kept!.event.status).toBe('cancelled');
   expect(kept!.occurrences.every((o) => o.status === 'cancelled')).toBe(true);
-  const [agRow] = await deps.db.orm.select().from(events).where(eq(events.uid, 'ag-2026@animacoop.net'));
+  const [agRow] = await deps.db.orm
+    .select()
+    .from(events)
+    .where(eq(events.uid, 'ag-2026@animacoop.net'));
   expect(agRow!.title).toBe('Assemblée générale annuelle');
   // The forum stays confirmed while one network still publishes it.
-  const forumOnlyRelay = trimmed.replace(/BEGIN:VEVENT\r\nUID:forum-2026[\s\S]*?END:VEVENT\r\n/, '');
-  expect(await storeCalendar(deps, anima, forumOnlyRelay)).toEqual({ new: 0, updated: 1, unchanged: 2 });
-  expect((await listOccurrences(deps, range)).filter((o) => o.title.includes('Forum national'))).toHaveLength(1);
+  const forumOnlyRelay = trimmed.replace(
+    /BEGIN:VEVENT\r\nUID:forum-2026[\s\S]*?END:VEVENT\r\n/,
+    '',
+  );
+  expect(await storeCalendar(deps, anima, forumOnlyRelay)).toEqual({
+    new: 0,
+    updated: 1,
+    unchanged: 2,
+  });
+  expect(
+    (await listOccurrences(deps, range)).filter((o) => o.title.includes('Forum national')),
+  ).toHaveLength(1);
 }

@@ -18,7 +18,10 @@ export async function seedAgenda(deps: Deps, load: Load): Promise<void> {
   ];
   for (const [slug, name, territory, tags, file] of plan) {
     const src = await addSource(deps, slug, `https://${slug}.example/seed/agenda.ics`);
-    await deps.db.orm.update(networks).set({ name, territory, tags }).where(eq(networks.slug, slug));
+    await deps.db.orm
+      .update(networks)
+      .set({ name, territory, tags })
+      .where(eq(networks.slug, slug));
     await storeCalendar(deps, src, await load(file));
   }
 }

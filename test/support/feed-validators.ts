@@ -29,7 +29,15 @@ export interface FeedparserResult {
   exception: string | null;
   version: string;
   links: { rel: string; href: string }[];
-  entries: { id: string; title: string; link: string; tags: string[]; source: { href?: string; title?: string } | null; enclosures: { href: string; type: string }[]; published: string | null }[];
+  entries: {
+    id: string;
+    title: string;
+    link: string;
+    tags: string[];
+    source: { href?: string; title?: string } | null;
+    enclosures: { href: string; type: string }[];
+    published: string | null;
+  }[];
 }
 
 const FEEDPARSER = `
@@ -51,7 +59,9 @@ print(json.dumps(out))
 
 /** Parses a feed with Debian's feedparser (the reference for "parses without bozo"). */
 export function feedparser(body: string): FeedparserResult {
-  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', FEEDPARSER], { input: body, encoding: 'utf8' })) as FeedparserResult;
+  return JSON.parse(
+    execFileSync('/usr/bin/python3', ['-c', FEEDPARSER], { input: body, encoding: 'utf8' }),
+  ) as FeedparserResult;
 }
 
 /**
@@ -62,28 +72,47 @@ export async function newsboatTitles(url: string): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'hub-newsboat-'));
   writeFileSync(join(dir, 'urls'), `${url}\n`);
   writeFileSync(join(dir, 'config'), 'download-timeout 10\n');
-  await promisify(execFile)('newsboat', ['-u', join(dir, 'urls'), '-C', join(dir, 'config'), '-c', join(dir, 'cache.db'), '-x', 'reload'], {
-    encoding: 'utf8',
-    env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir },
-    timeout: 30_000,
-  });
+  await promisify(execFile)(
+    'newsboat',
+    [
+      '-u',
+      join(dir, 'urls'),
+      '-C',
+      join(dir, 'config'),
+      '-c',
+      join(dir, 'cache.db'),
+      '-x',
+      'reload',
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir },
+      timeout: 30_000,
+    },
+  );
   const db = new Database(join(dir, 'cache.db'), { readonly: true });
   try {
-    return (db.prepare('select title from rss_item order by id').all() as { title: string }[]).map((x) => x.title);
+    return (db.prepare('select title from rss_item order by id').all() as { title: string }[]).map(
+      (x) => x.title,
+    );
   } finally {
     db.close();
   }
 }
 
-let validateJson: ((data: unknown) => boolean) & { errors?: unknown } | null = null;
+let validateJson: (((data: unknown) => boolean) & { errors?: unknown }) | null = null;
 
 /** Errors of a JSON Feed against the JSON Feed 1.1 schema, [] when valid. */
 export function jsonFeedErrors(doc: unknown): unknown[] {
   if (!validateJson) {
     const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
-    const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+    const addFormats =
+      (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+      addFormatsModule;
     (addFormats as unknown as (a: Ajv) => void)(ajv);
-    validateJson = ajv.compile(JSON.parse(readFileSync(join(fixtures, 'jsonfeed-1.1.schema.json'), 'utf8')));
+    validateJson = ajv.compile(
+      JSON.parse(readFileSync(join(fixtures, 'jsonfeed-1.1.schema.json'), 'utf8')),
+    );
   }
   return validateJson(doc) ? [] : ((validateJson.errors as unknown[]) ?? ['invalid']);
 }

@@ -23,7 +23,9 @@ export async function startFixtureServer(): Promise<{
     try {
       const url = new URL(req.url ?? '/', 'http://x');
       // Exact paths first, then routes registered with a trailing slash as prefixes (/_pull/edit/<token>).
-      const custom = routes.get(url.pathname) ?? [...routes].find(([path]) => path.endsWith('/') && url.pathname.startsWith(path))?.[1];
+      const custom =
+        routes.get(url.pathname) ??
+        [...routes].find(([path]) => path.endsWith('/') && url.pathname.startsWith(path))?.[1];
       if (custom) return void (await custom(req, res));
       const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
       if (rel.startsWith('..')) return void res.writeHead(400).end();
@@ -43,7 +45,11 @@ export async function startFixtureServer(): Promise<{
   return {
     base: `http://127.0.0.1:${port}`,
     route: (path, handler) => routes.set(path, handler),
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

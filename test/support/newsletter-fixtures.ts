@@ -9,10 +9,20 @@ type App = { request(input: string, init?: RequestInit): Response | Promise<Resp
 export const BASE = 'https://hub.test';
 
 /** Posts the subscription form; returns the response. */
-export function postSubscribe(app: App, fields: Record<string, string | string[]>, ip = '203.0.113.7'): Promise<Response> {
+export function postSubscribe(
+  app: App,
+  fields: Record<string, string | string[]>,
+  ip = '203.0.113.7',
+): Promise<Response> {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) body.append(k, x);
-  return Promise.resolve(app.request(`${BASE}/newsletter/subscribe`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': ip } }));
+  return Promise.resolve(
+    app.request(`${BASE}/newsletter/subscribe`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': ip },
+    }),
+  );
 }
 
 /** The confirmation link of the latest message to `to` (as a path). */
@@ -25,15 +35,34 @@ export function confirmationPath(sink: SmtpSink, to: string): string {
 }
 
 /** Subscribes and confirms `email`; returns the confirmation page. */
-export async function subscribeAndConfirm(app: App, sink: SmtpSink, email: string, fields: Record<string, string | string[]> = {}, ip?: string): Promise<Response> {
-  const res = await postSubscribe(app, { email, ...fields }, ip ?? `198.51.100.${(sink.received.length % 250) + 1}`);
+export async function subscribeAndConfirm(
+  app: App,
+  sink: SmtpSink,
+  email: string,
+  fields: Record<string, string | string[]> = {},
+  ip?: string,
+): Promise<Response> {
+  const res = await postSubscribe(
+    app,
+    { email, ...fields },
+    ip ?? `198.51.100.${(sink.received.length % 250) + 1}`,
+  );
   expect(res.status).toBe(200);
   const page = await app.request(`${BASE}${confirmationPath(sink, email)}`);
   expect(page.status).toBe(200);
   return page;
 }
 
-export async function addNetwork(deps: Deps, slug: string, name: string, territory: string | null, tags: string[]): Promise<void> {
+export async function addNetwork(
+  deps: Deps,
+  slug: string,
+  name: string,
+  territory: string | null,
+  tags: string[],
+): Promise<void> {
   const now = Date.now();
-  await deps.db.orm.insert(networks).values({ slug, name, territory, tags, createdAt: now, updatedAt: now }).onConflictDoUpdate({ target: networks.slug, set: { name, territory, tags } });
+  await deps.db.orm
+    .insert(networks)
+    .values({ slug, name, territory, tags, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({ target: networks.slug, set: { name, territory, tags } });
 }

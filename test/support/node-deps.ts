@@ -9,7 +9,11 @@ import { nodeDeps, type NodeDeps } from '../../workers/node/deps.ts';
 /** Node deps over a fresh SQLite file in a temp dir, private hosts allowed (fixtures are on 127.0.0.1). */
 export function makeNodeDeps(env: Record<string, string> = {}): NodeDeps & { dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'hub-test-'));
-  const config = loadConfig({ HUB_DB: join(dir, 'hub.sqlite'), HUB_ALLOW_PRIVATE_HOSTS: '1', ...env });
+  const config = loadConfig({
+    HUB_DB: join(dir, 'hub.sqlite'),
+    HUB_ALLOW_PRIVATE_HOSTS: '1',
+    ...env,
+  });
   return Object.assign(nodeDeps({ config, log: silentLogger }), { dir });
 }
 
@@ -17,7 +21,9 @@ export function makeNodeDeps(env: Record<string, string> = {}): NodeDeps & { dir
  * A factory of fresh Node deps for shared suites, each closed once the file's tests are done;
  * given `shareWith`, a second connection to its SQLite file (as another process would open it).
  */
-export function nodeDepsFactory(env: Record<string, string> = {}): (shareWith?: Deps) => Promise<NodeDeps> {
+export function nodeDepsFactory(
+  env: Record<string, string> = {},
+): (shareWith?: Deps) => Promise<NodeDeps> {
   const opened: NodeDeps[] = [];
   afterAll(async () => {
     for (const deps of opened) await deps.close();

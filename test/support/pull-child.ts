@@ -13,11 +13,15 @@ import { pull } from '../../src/ingest/pull.ts';
 const dbPath = process.argv[2];
 if (!dbPath) throw new Error('usage: pull-child.ts HUB_DB');
 // One source at a time: the kill then lands between stored sources and in the middle of others.
-const deps = nodeDeps({ config: loadConfig({ HUB_DB: dbPath, HUB_ALLOW_PRIVATE_HOSTS: '1', HUB_FETCH_CONCURRENCY: '1' }), log: silentLogger });
+const deps = nodeDeps({
+  config: loadConfig({ HUB_DB: dbPath, HUB_ALLOW_PRIVATE_HOSTS: '1', HUB_FETCH_CONCURRENCY: '1' }),
+  log: silentLogger,
+});
 const summary = await pull(deps, {
   trigger: 'fault-test',
   all: true,
-  onProgress: (report) => process.stdout.write(`done ${report.sourceId} ${report.outcome} ${report.new}\n`),
+  onProgress: (report) =>
+    process.stdout.write(`done ${report.sourceId} ${report.outcome} ${report.new}\n`),
 });
 process.stdout.write(`finished ${summary.sources}\n`);
 await deps.close();

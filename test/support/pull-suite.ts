@@ -18,16 +18,32 @@ import { createApp } from '../../src/app.ts';
  * `makeDeps(shareWith)` opens the database of `shareWith` anew, as another process or Workers
  * invocation would (in workerd every deps shares the D1 binding anyway).
  */
-export function pullSuite(runtime: string, makeDeps: (shareWith?: Deps) => Promise<Deps>, base: string): void {
+export function pullSuite(
+  runtime: string,
+  makeDeps: (shareWith?: Deps) => Promise<Deps>,
+  base: string,
+): void {
   const token = () => `${runtime}-${Math.random().toString(36).slice(2, 10)}`;
 
-  async function source(deps: Deps, slug: string, url: string, kind: SourceRow['kind'] = 'feed'): Promise<SourceRow> {
+  async function source(
+    deps: Deps,
+    slug: string,
+    url: string,
+    kind: SourceRow['kind'] = 'feed',
+  ): Promise<SourceRow> {
     const now = deps.clock.now().getTime();
-    await deps.db.orm.insert(networks).values({ slug, name: `Réseau ${slug}`, createdAt: now, updatedAt: now }).onConflictDoNothing();
-    const [row] = await deps.db.orm.insert(sources).values({ networkSlug: slug, kind, url, fetchUrl: url, createdAt: now }).returning();
+    await deps.db.orm
+      .insert(networks)
+      .values({ slug, name: `Réseau ${slug}`, createdAt: now, updatedAt: now })
+      .onConflictDoNothing();
+    const [row] = await deps.db.orm
+      .insert(sources)
+      .values({ networkSlug: slug, kind, url, fetchUrl: url, createdAt: now })
+      .returning();
     return row!;
   }
-  const row = async (deps: Deps, id: number) => (await deps.db.orm.select().from(sources).where(eq(sources.id, id)))[0]!;
+  const row = async (deps: Deps, id: number) =>
+    (await deps.db.orm.select().from(sources).where(eq(sources.id, id)))[0]!;
 
   describe(`pull (${runtime})`, () => {
     it('stores new items, answers 304 re-pulls without writing, updates an edited item in place', async () => {
@@ -41,22 +57,40 @@ export function pullSuite(runtime: string, makeDeps: (shareWith?: Deps) => Promi
       expect(first.reports.map((r) => [r.outcome, r.httpStatus, r.new])).toEqual([['ok', 200, 2]]);
       expect(firstEdit.reports.map((r) => [r.outcome, r.new])).toEqual([['ok', 2]]);
       expect((await row(deps, stable.id)).etag).toBe(`"s-${t}"`);
-      const itemsBefore = await deps.db.orm.select().from(entries).where(eq(entries.sourceId, stable.id));
+      const itemsBefore = await deps.db.orm
+        .select()
+        .from(entries)
+        .where(eq(entries.sourceId, stable.id));
 
       const again = await pull(deps, { trigger: 'test', network: stable.networkSlug, all: true });
-      expect(again.reports.map((r) => [r.outcome, r.httpStatus, r.new, r.updated])).toEqual([['not_modified', 304, 0, 0]]);
-      expect(await deps.db.orm.select().from(entries).where(eq(entries.sourceId, stable.id))).toEqual(itemsBefore);
+      expect(again.reports.map((r) => [r.outcome, r.httpStatus, r.new, r.updated])).toEqual([
+        ['not_modified', 304, 0, 0],
+      ]);
+      expect(
+        await deps.db.orm.select().from(entries).where(eq(entries.sourceId, stable.id)),
+      ).toEqual(itemsBefore);
 
       const edited = await pull(deps, { trigger: 'test', network: edit.networkSlug, all: true });
-      expect(edited.reports.map((r) => [r.outcome, r.new, r.updated, r.unchanged])).toEqual([['ok', 1, 1, 1]]);
-      const editEntries = await deps.db.orm.select().from(entries).where(eq(entries.sourceId, edit.id));
+      expect(edited.reports.map((r) => [r.outcome, r.new, r.updated, r.unchanged])).toEqual([
+        ['ok', 1, 1, 1],
+      ]);
+      const editEntries = await deps.db.orm
+        .select()
+        .from(entries)
+        .where(eq(entries.sourceId, edit.id));
       expect(editEntries).toHaveLength(3);
       const a = editEntries.find((e) => e.guid === `${t}-a`)!;
       const [story] = await deps.db.orm.select().from(items).where(eq(items.id, a.itemId));
       expect(story!.title).toBe('Première version corrigée');
 
       const [recorded] = await deps.db.orm.select().from(pulls).where(eq(pulls.id, edited.pullId));
-      expect(recorded).toMatchObject({ trigger: 'test', sources: 1, ok: 1, newItems: 1, updatedItems: 1 });
+      expect(recorded).toMatchObject({
+        trigger: 'test',
+        sources: 1,
+        ok: 1,
+        newItems: 1,
+        updatedItems: 1,
+      });
       expect(recorded!.finishedAt).not.toBeNull();
     });
 
@@ -78,15 +112,34 @@ export function pullSuite(runtime: string, makeDeps: (shareWith?: Deps) => Promi
       const by = new Map(summary.reports.map((r) => [r.sourceId, r]));
       expect(by.get(good.id)).toMatchObject({ outcome: 'ok', new: 2 });
       expect(by.get(garbage.id)).toMatchObject({ outcome: 'error' });
-      expect(['not_a_feed', 'parse_error', 'decode_error']).toContain(by.get(garbage.id)!.errorKind);
-      expect(by.get(error500.id)).toMatchObject({ outcome: 'error', errorKind: 'http_error', httpStatus: 500 });
-      expect(by.get(busy.id)).toMatchObject({ outcome: 'error', errorKind: 'http_error', httpStatus: 503 });
-      expect(by.get(missing.id)).toMatchObject({ outcome: 'error', errorKind: 'http_error', httpStatus: 404 });
+      expect(['not_a_feed', 'parse_error', 'decode_error']).toContain(
+        by.get(garbage.id)!.errorKind,
+      );
+      expect(by.get(error500.id)).toMatchObject({
+        outcome: 'error',
+        errorKind: 'http_error',
+        httpStatus: 500,
+      });
+      expect(by.get(busy.id)).toMatchObject({
+        outcome: 'error',
+        errorKind: 'http_error',
+        httpStatus: 503,
+      });
+      expect(by.get(missing.id)).toMatchObject({
+        outcome: 'error',
+        errorKind: 'http_error',
+        httpStatus: 404,
+      });
       expect(by.get(gone.id)).toMatchObject({ outcome: 'gone', httpStatus: 410 });
       expect(summary).toMatchObject({ sources: 6, ok: 1, failed: 5 });
 
       const e500 = await row(deps, error500.id);
-      expect(e500).toMatchObject({ errorCount: 1, lastErrorKind: 'http_error', lastStatus: 500, nextFetchAt: now + BACKOFF_BASE_MS });
+      expect(e500).toMatchObject({
+        errorCount: 1,
+        lastErrorKind: 'http_error',
+        lastStatus: 500,
+        nextFetchAt: now + BACKOFF_BASE_MS,
+      });
       expect(e500.lastError).toMatch(/500/);
       // Retry-After: 7200 asks for longer than the first backoff step: honoured.
       expect((await row(deps, busy.id)).nextFetchAt).toBe(now + 7200_000);
@@ -96,7 +149,9 @@ export function pullSuite(runtime: string, makeDeps: (shareWith?: Deps) => Promi
       // Due selection: 16 minutes later only the 500 is due again (plus the healthy one); the retired one never.
       clock.advance(16 * 60_000);
       const due = await pull(deps, { trigger: 'test', network: slug, all: false });
-      expect(due.reports.map((r) => r.sourceId).sort()).toEqual([error500.id, garbage.id, missing.id, good.id].sort());
+      expect(due.reports.map((r) => r.sourceId).sort()).toEqual(
+        [error500.id, garbage.id, missing.id, good.id].sort(),
+      );
       const e500Again = await row(deps, error500.id);
       expect(e500Again.errorCount).toBe(2);
       expect(e500Again.nextFetchAt).toBe(clock.now().getTime() + 2 * BACKOFF_BASE_MS);
@@ -126,8 +181,18 @@ export function pullSuite(runtime: string, makeDeps: (shareWith?: Deps) => Promi
       expect(Date.now() - started).toBeLessThan(10_000);
       const by = new Map(summary.reports.map((r) => [r.sourceId, r]));
       expect(by.get(good.id)).toMatchObject({ outcome: 'ok', new: 2 });
-      const kinds = Object.fromEntries(Object.entries(hostile).map(([name, src]) => [name, by.get(src.id)!.errorKind]));
-      expect(kinds).toEqual({ bomb: 'parse_error', xxe: 'parse_error', truncated: 'parse_error', garbage: kinds.garbage, huge: 'too_large', trickle: 'timeout', loop: 'redirect_loop' });
+      const kinds = Object.fromEntries(
+        Object.entries(hostile).map(([name, src]) => [name, by.get(src.id)!.errorKind]),
+      );
+      expect(kinds).toEqual({
+        bomb: 'parse_error',
+        xxe: 'parse_error',
+        truncated: 'parse_error',
+        garbage: kinds.garbage,
+        huge: 'too_large',
+        trickle: 'timeout',
+        loop: 'redirect_loop',
+      });
       expect(['not_a_feed', 'parse_error', 'decode_error']).toContain(kinds.garbage);
       for (const src of Object.values(hostile)) {
         const stored = await row(deps, src.id);
@@ -142,28 +207,48 @@ export function pullSuite(runtime: string, makeDeps: (shareWith?: Deps) => Promi
       const t = token();
       const src = await source(deps, `admin-${t}`, `${base}/_pull/stable/${t}`);
       const app = createApp(deps);
-      const call = (path: string, auth = 'Bearer pull-token') => app.request(`https://hub.test${path}`, { method: 'POST', headers: auth ? { authorization: auth } : {} });
+      const call = (path: string, auth = 'Bearer pull-token') =>
+        app.request(`https://hub.test${path}`, {
+          method: 'POST',
+          headers: auth ? { authorization: auth } : {},
+        });
       expect((await call(`/api/admin/pull?network=${src.networkSlug}`, '')).status).toBe(401);
-      expect((await call(`/api/admin/pull?network=${src.networkSlug}`, 'Bearer wrong')).status).toBe(401);
+      expect(
+        (await call(`/api/admin/pull?network=${src.networkSlug}`, 'Bearer wrong')).status,
+      ).toBe(401);
       const missing = await call('/api/admin/pull?network=nope');
       expect(missing.status).toBe(404);
       expect(await missing.json()).toMatchObject({ error: 'unknown_network' });
       const res = await call(`/api/admin/pull?network=${src.networkSlug}`);
       expect(res.status).toBe(200);
-      const body = (await res.json()) as { trigger: string; sources: number; ok: number; new_items: number; reports: Array<{ outcome: string; network: string }> };
+      const body = (await res.json()) as {
+        trigger: string;
+        sources: number;
+        ok: number;
+        new_items: number;
+        reports: Array<{ outcome: string; network: string }>;
+      };
       expect(body).toMatchObject({ trigger: 'admin', sources: 1, ok: 1, new_items: 2 });
-      expect(body.reports).toEqual([expect.objectContaining({ outcome: 'ok', network: src.networkSlug })]);
+      expect(body.reports).toEqual([
+        expect.objectContaining({ outcome: 'ok', network: src.networkSlug }),
+      ]);
 
       // queue=1: handed to the runtime's dispatcher (the Queue, Node's pool), held back meanwhile.
       const handed: number[] = [];
       const dispatcher = deps.dispatcher;
       deps.dispatcher = { dispatch: async (ids) => void handed.push(...ids) };
-      const queued = await Promise.resolve(call(`/api/admin/pull?queue=1&network=${src.networkSlug}`)).finally(() => (deps.dispatcher = dispatcher));
+      const queued = await Promise.resolve(
+        call(`/api/admin/pull?queue=1&network=${src.networkSlug}`),
+      ).finally(() => (deps.dispatcher = dispatcher));
       expect(queued.status).toBe(202);
       expect(await queued.json()).toEqual({ dispatched: 1 });
       expect(handed).toEqual([src.id]);
-      expect((await row(deps, src.id)).nextFetchAt).toBeGreaterThan(deps.clock.now().getTime() + 19 * 60_000);
-      expect((await call(`/api/admin/pull?queue=1&network=${src.networkSlug}`, '')).status).toBe(401);
+      expect((await row(deps, src.id)).nextFetchAt).toBeGreaterThan(
+        deps.clock.now().getTime() + 19 * 60_000,
+      );
+      expect((await call(`/api/admin/pull?queue=1&network=${src.networkSlug}`, '')).status).toBe(
+        401,
+      );
     });
 
     it('adopts a permanent redirect only once it has been seen on three pulls', async () => {
@@ -173,12 +258,24 @@ export function pullSuite(runtime: string, makeDeps: (shareWith?: Deps) => Promi
       for (const n of [1, 2]) {
         const s = await pull(deps, { trigger: 'test', network: moved.networkSlug, all: true });
         expect(s.reports[0]!.outcome).toBe(n === 1 ? 'ok' : 'not_modified');
-        expect(await row(deps, moved.id)).toMatchObject({ fetchUrl: moved.url, redirectUrl: `${base}/_pull/stable/${t}`, redirectCount: n });
+        expect(await row(deps, moved.id)).toMatchObject({
+          fetchUrl: moved.url,
+          redirectUrl: `${base}/_pull/stable/${t}`,
+          redirectCount: n,
+        });
       }
       await pull(deps, { trigger: 'test', network: moved.networkSlug, all: true });
-      expect(await row(deps, moved.id)).toMatchObject({ url: moved.url, fetchUrl: `${base}/_pull/stable/${t}`, redirectUrl: null, redirectCount: 0 });
+      expect(await row(deps, moved.id)).toMatchObject({
+        url: moved.url,
+        fetchUrl: `${base}/_pull/stable/${t}`,
+        redirectUrl: null,
+        redirectCount: 0,
+      });
       const direct = await pull(deps, { trigger: 'test', network: moved.networkSlug, all: true });
-      expect(direct.reports[0]).toMatchObject({ url: `${base}/_pull/stable/${t}`, outcome: 'not_modified' });
+      expect(direct.reports[0]).toMatchObject({
+        url: `${base}/_pull/stable/${t}`,
+        outcome: 'not_modified',
+      });
     });
 
     it('finds the feed of a site known by its address only', async () => {
@@ -186,8 +283,16 @@ export function pullSuite(runtime: string, makeDeps: (shareWith?: Deps) => Promi
       const t = token();
       const site = await source(deps, `site-${t}`, `${base}/_pull/site/${t}`, 'site');
       const s = await pull(deps, { trigger: 'test', network: site.networkSlug, all: true });
-      expect(s.reports[0]).toMatchObject({ outcome: 'ok', new: 2, url: `${base}/_pull/stable/site-${t}` });
-      expect(await row(deps, site.id)).toMatchObject({ url: site.url, fetchUrl: `${base}/_pull/stable/site-${t}`, title: `Réseau site-${t}` });
+      expect(s.reports[0]).toMatchObject({
+        outcome: 'ok',
+        new: 2,
+        url: `${base}/_pull/stable/site-${t}`,
+      });
+      expect(await row(deps, site.id)).toMatchObject({
+        url: site.url,
+        fetchUrl: `${base}/_pull/stable/site-${t}`,
+        title: `Réseau site-${t}`,
+      });
       const again = await pull(deps, { trigger: 'test', network: site.networkSlug, all: true });
       expect(again.reports[0]!.outcome).toBe('not_modified');
     });
@@ -195,10 +300,16 @@ export function pullSuite(runtime: string, makeDeps: (shareWith?: Deps) => Promi
     it('two pulls at once on one database (two processes, two queue consumers) keep a story relayed by both once', async () => {
       // Slow writers: each store's write waits, so the other's reads come before it whatever the
       // scheduling (in production the two run in parallel, on two cores or two isolates).
-      const slowWrites = (deps: Deps): Deps => ({ ...deps, db: { ...deps.db, batch: async (statements) => {
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        return deps.db.batch(statements);
-      } } });
+      const slowWrites = (deps: Deps): Deps => ({
+        ...deps,
+        db: {
+          ...deps.db,
+          batch: async (statements) => {
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            return deps.db.batch(statements);
+          },
+        },
+      });
       const a = slowWrites(await makeDeps());
       const b = slowWrites(await makeDeps(a));
       const t = token();
@@ -206,9 +317,18 @@ export function pullSuite(runtime: string, makeDeps: (shareWith?: Deps) => Promi
       const url = `${base}/_pull/big/${t}/150`;
       const first = await source(a, `relay-a-${t}`, url);
       const second = await source(a, `relay-b-${t}`, url);
-      const summaries = await Promise.all([pull(a, { trigger: 'test', network: first.networkSlug, all: true }), pull(b, { trigger: 'test', network: second.networkSlug, all: true })]);
-      expect(summaries.flatMap((s) => s.reports.map((r) => [r.outcome, r.new]))).toEqual([['ok', 150], ['ok', 150]]);
-      const stored = await a.db.orm.select({ itemId: entries.itemId }).from(entries).where(inArray(entries.sourceId, [first.id, second.id]));
+      const summaries = await Promise.all([
+        pull(a, { trigger: 'test', network: first.networkSlug, all: true }),
+        pull(b, { trigger: 'test', network: second.networkSlug, all: true }),
+      ]);
+      expect(summaries.flatMap((s) => s.reports.map((r) => [r.outcome, r.new]))).toEqual([
+        ['ok', 150],
+        ['ok', 150],
+      ]);
+      const stored = await a.db.orm
+        .select({ itemId: entries.itemId })
+        .from(entries)
+        .where(inArray(entries.sourceId, [first.id, second.id]));
       expect(stored).toHaveLength(300);
       expect(new Set(stored.map((e) => e.itemId)).size).toBe(150);
       expect(await storeLeaseRows(a)).toEqual([]);
@@ -231,7 +351,10 @@ export function pullSuite(runtime: string, makeDeps: (shareWith?: Deps) => Promi
       const held = await holdStoreLease(deps, Date.now() + 60_000, 'live-holder');
       let ran = false;
       const attempt = withStoreLease(deps, async () => (ran = true), 300);
-      await expect(attempt).rejects.toMatchObject({ kind: 'storage_error', message: expect.stringMatching(/^Base occupée/) });
+      await expect(attempt).rejects.toMatchObject({
+        kind: 'storage_error',
+        message: expect.stringMatching(/^Base occupée/),
+      });
       expect(ran).toBe(false);
       // The holder's lease is untouched; once it is gone, stores go on.
       expect(await storeLeaseRows(deps)).toEqual([{ key: 'lease:store', value: held }]);

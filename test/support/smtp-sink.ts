@@ -14,7 +14,9 @@ export interface Received {
 }
 
 /** A fault for one recipient: what to do at RCPT TO or at the end of DATA. */
-export type Fault = { stage: 'rcpt' | 'data'; code: number; message?: string } | { stage: 'data'; drop: true };
+export type Fault =
+  | { stage: 'rcpt' | 'data'; code: number; message?: string }
+  | { stage: 'data'; drop: true };
 
 export interface SmtpSink {
   port: number;
@@ -66,7 +68,11 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         const f = takeFault(to, 'data');
         if (f && 'drop' in f) {
           // Close the socket without an answer: the client sees a dropped connection.
-          for (const conn of (server as unknown as { connections: Set<{ session: unknown; _socket: { destroy(): void } }> }).connections) {
+          for (const conn of (
+            server as unknown as {
+              connections: Set<{ session: unknown; _socket: { destroy(): void } }>;
+            }
+          ).connections) {
             if (conn.session === session) conn._socket.destroy();
           }
           return;
@@ -80,7 +86,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  sink.port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
+  sink.port = (server as unknown as { server: { address(): AddressInfo } }).server.address().port;
   sink.url = `smtp://127.0.0.1:${sink.port}?rate=0&pool=2`;
   return sink;
 }

@@ -5,10 +5,20 @@ import type { Deps } from '../../src/deps.ts';
 import type { ParsedItem } from '../../src/ingest/types.ts';
 
 /** Inserts a network and one feed source for it (store tests need the foreign keys). */
-export async function addSource(deps: Deps, slug: string, url = `https://${slug}.example/feed.xml`): Promise<SourceRow> {
+export async function addSource(
+  deps: Deps,
+  slug: string,
+  url = `https://${slug}.example/feed.xml`,
+): Promise<SourceRow> {
   const now = Date.now();
-  await deps.db.orm.insert(networks).values({ slug, name: slug, createdAt: now, updatedAt: now }).onConflictDoNothing();
-  const [row] = await deps.db.orm.insert(sources).values({ networkSlug: slug, kind: 'feed', url, fetchUrl: url, createdAt: now }).returning();
+  await deps.db.orm
+    .insert(networks)
+    .values({ slug, name: slug, createdAt: now, updatedAt: now })
+    .onConflictDoNothing();
+  const [row] = await deps.db.orm
+    .insert(sources)
+    .values({ networkSlug: slug, kind: 'feed', url, fetchUrl: url, createdAt: now })
+    .returning();
   return row!;
 }
 
@@ -41,9 +51,16 @@ export function manualClock(start: string) {
 }
 
 /** The store lease's row (ingest/store-lease.ts), as another process holding it until `expiresAt` would leave it. */
-export async function holdStoreLease(deps: Deps, expiresAt: number, holder: string): Promise<string> {
+export async function holdStoreLease(
+  deps: Deps,
+  expiresAt: number,
+  holder: string,
+): Promise<string> {
   const value = `${expiresAt} ${holder}`;
-  await deps.db.orm.insert(settings).values({ key: 'lease:store', value }).onConflictDoUpdate({ target: settings.key, set: { value } });
+  await deps.db.orm
+    .insert(settings)
+    .values({ key: 'lease:store', value })
+    .onConflictDoUpdate({ target: settings.key, set: { value } });
   return value;
 }
 

@@ -17,13 +17,27 @@ describe('decodeBody', () => {
   });
 
   it('obeys an HTTP charset=ISO-8859-1 and reads 0x80–0x9F as windows-1252 (€, –, œ)', () => {
-    const bytes = Uint8Array.from([...latin1('Prix : '), 0x80, 0x20, 0x96, 0x20, 0x9c, 0x75, 0x76, 0x72, 0x65]);
+    const bytes = Uint8Array.from([
+      ...latin1('Prix : '),
+      0x80,
+      0x20,
+      0x96,
+      0x20,
+      0x9c,
+      0x75,
+      0x76,
+      0x72,
+      0x65,
+    ]);
     expect(decodeBody(bytes, 'application/rss+xml; charset=ISO-8859-1')).toBe('Prix : € – œuvre');
   });
 
-  it.each(['latin1', 'us-ascii', 'iso-8859-1', '"iso-8859-1"', 'windows-1252'])('maps charset=%s to windows-1252', (label) => {
-    expect(decodeBody(latin1(ESS), `text/xml; charset=${label}`)).toBe(ESS);
-  });
+  it.each(['latin1', 'us-ascii', 'iso-8859-1', '"iso-8859-1"', 'windows-1252'])(
+    'maps charset=%s to windows-1252',
+    (label) => {
+      expect(decodeBody(latin1(ESS), `text/xml; charset=${label}`)).toBe(ESS);
+    },
+  );
 
   it('reads the XML declaration when HTTP says nothing', () => {
     const doc = `<?xml version="1.0" encoding="ISO-8859-1"?><rss>${ESS}</rss>`;
@@ -82,7 +96,9 @@ describe('decodeBody', () => {
   });
 
   it('rejects binary garbage (a PNG header, random bytes with NULs)', () => {
-    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
+    const png = new Uint8Array([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    ]);
     expect(() => decodeBody(png, 'image/png')).toThrow(IngestError);
     const random = Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256);
     try {

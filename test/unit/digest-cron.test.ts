@@ -5,19 +5,86 @@ const at = (iso: string) => new Date(iso).getTime();
 
 describe('digest cron in the hub time zone', () => {
   it('Monday 08:00 Paris is 07:00 UTC in winter and 06:00 UTC in summer', () => {
-    expect(cronFiredBetween('0 8 * * 1', at('2026-11-16T06:00:00Z'), at('2026-11-16T07:00:00Z'), 'Europe/Paris')).toBe(true);
-    expect(cronFiredBetween('0 8 * * 1', at('2026-11-16T05:00:00Z'), at('2026-11-16T06:00:00Z'), 'Europe/Paris')).toBe(false);
-    expect(cronFiredBetween('0 8 * * 1', at('2026-06-15T05:00:00Z'), at('2026-06-15T06:00:00Z'), 'Europe/Paris')).toBe(true);
-    expect(cronFiredBetween('0 8 * * 1', at('2026-06-16T05:00:00Z'), at('2026-06-16T06:00:00Z'), 'Europe/Paris')).toBe(false); // Tuesday
+    expect(
+      cronFiredBetween(
+        '0 8 * * 1',
+        at('2026-11-16T06:00:00Z'),
+        at('2026-11-16T07:00:00Z'),
+        'Europe/Paris',
+      ),
+    ).toBe(true);
+    expect(
+      cronFiredBetween(
+        '0 8 * * 1',
+        at('2026-11-16T05:00:00Z'),
+        at('2026-11-16T06:00:00Z'),
+        'Europe/Paris',
+      ),
+    ).toBe(false);
+    expect(
+      cronFiredBetween(
+        '0 8 * * 1',
+        at('2026-06-15T05:00:00Z'),
+        at('2026-06-15T06:00:00Z'),
+        'Europe/Paris',
+      ),
+    ).toBe(true);
+    expect(
+      cronFiredBetween(
+        '0 8 * * 1',
+        at('2026-06-16T05:00:00Z'),
+        at('2026-06-16T06:00:00Z'),
+        'Europe/Paris',
+      ),
+    ).toBe(false); // Tuesday
   });
   it('steps, ranges, lists, Sunday as 7, and the window is (from, to]', () => {
-    expect(cronFiredBetween('*/15 9-17 * * 1-5', at('2026-11-16T09:10:00Z'), at('2026-11-16T09:15:00Z'), 'UTC')).toBe(true);
-    expect(cronFiredBetween('*/15 9-17 * * 1-5', at('2026-11-16T08:10:00Z'), at('2026-11-16T08:59:00Z'), 'UTC')).toBe(false);
-    expect(cronFiredBetween('30 6 * * 7', at('2026-11-22T06:29:00Z'), at('2026-11-22T06:30:00Z'), 'UTC')).toBe(true);
-    expect(cronFiredBetween('30 6 * * 7', at('2026-11-22T06:30:00Z'), at('2026-11-22T07:30:00Z'), 'UTC')).toBe(false);
-    expect(cronFiredBetween('0 8 1,15 * *', at('2026-12-15T07:30:00Z'), at('2026-12-15T08:00:00Z'), 'UTC')).toBe(true);
-    expect(cronFiredBetween('0 20 * * *', at('2026-11-16T08:30:00Z'), at('2026-11-16T09:30:00Z'), 'Indian/Reunion')).toBe(false);
-    expect(cronFiredBetween('0 13 * * *', at('2026-11-16T08:30:00Z'), at('2026-11-16T09:30:00Z'), 'Indian/Reunion')).toBe(true);
+    expect(
+      cronFiredBetween(
+        '*/15 9-17 * * 1-5',
+        at('2026-11-16T09:10:00Z'),
+        at('2026-11-16T09:15:00Z'),
+        'UTC',
+      ),
+    ).toBe(true);
+    expect(
+      cronFiredBetween(
+        '*/15 9-17 * * 1-5',
+        at('2026-11-16T08:10:00Z'),
+        at('2026-11-16T08:59:00Z'),
+        'UTC',
+      ),
+    ).toBe(false);
+    expect(
+      cronFiredBetween('30 6 * * 7', at('2026-11-22T06:29:00Z'), at('2026-11-22T06:30:00Z'), 'UTC'),
+    ).toBe(true);
+    expect(
+      cronFiredBetween('30 6 * * 7', at('2026-11-22T06:30:00Z'), at('2026-11-22T07:30:00Z'), 'UTC'),
+    ).toBe(false);
+    expect(
+      cronFiredBetween(
+        '0 8 1,15 * *',
+        at('2026-12-15T07:30:00Z'),
+        at('2026-12-15T08:00:00Z'),
+        'UTC',
+      ),
+    ).toBe(true);
+    expect(
+      cronFiredBetween(
+        '0 20 * * *',
+        at('2026-11-16T08:30:00Z'),
+        at('2026-11-16T09:30:00Z'),
+        'Indian/Reunion',
+      ),
+    ).toBe(false);
+    expect(
+      cronFiredBetween(
+        '0 13 * * *',
+        at('2026-11-16T08:30:00Z'),
+        at('2026-11-16T09:30:00Z'),
+        'Indian/Reunion',
+      ),
+    ).toBe(true);
   });
   it('rejects malformed expressions', () => {
     expect(() => parseCron('0 8 * *')).toThrow(CronError);

@@ -38,19 +38,25 @@ describe('discoverFeeds', () => {
 
   it('resolves relative hrefs against <base href>, even when base comes after the link', () => {
     const html = `<head><link rel="alternate" type="application/rss+xml" href="rss"><base href="https://cdn.animacoop.example/blog/"><base href="/ignored/"></head>`;
-    expect(discoverFeeds(html, page)).toEqual([{ url: 'https://cdn.animacoop.example/blog/rss', kind: 'feed', title: null }]);
+    expect(discoverFeeds(html, page)).toEqual([
+      { url: 'https://cdn.animacoop.example/blog/rss', kind: 'feed', title: null },
+    ]);
   });
 
   it('a relative <base href> resolves against the page', () => {
     const html = `<base href="../actus/"><link rel="alternate" type="application/atom+xml" href="flux.atom?lang=fr">`;
-    expect(discoverFeeds(html, page)[0]!.url).toBe('https://animacoop.example/actus/flux.atom?lang=fr');
+    expect(discoverFeeds(html, page)[0]!.url).toBe(
+      'https://animacoop.example/actus/flux.atom?lang=fr',
+    );
   });
 
   it('drops duplicates (same URL after resolution, fragment ignored) and keeps the first title', () => {
     const html = `<link rel="alternate" type="application/rss+xml" href="/feed.xml" title="Premier">
       <link rel="alternate" type="application/rss+xml" href="https://animacoop.example/feed.xml#top" title="Second">
       <link rel="alternate" type="application/atom+xml" href="../feed.xml">`;
-    expect(discoverFeeds(html, page)).toEqual([{ url: 'https://animacoop.example/feed.xml', kind: 'feed', title: 'Premier' }]);
+    expect(discoverFeeds(html, page)).toEqual([
+      { url: 'https://animacoop.example/feed.xml', kind: 'feed', title: 'Premier' },
+    ]);
   });
 
   it('ignores links inside comments, scripts and non-http hrefs; webcal: becomes https', () => {
@@ -61,11 +67,18 @@ describe('discoverFeeds', () => {
       <link rel="alternate" type="application/rss+xml" href="http://[bad">
       <link rel="alternate" type="application/rss+xml">
       <link rel="alternate" type="text/calendar" href="webcal://agenda.animacoop.example/public.ics">`;
-    expect(discoverFeeds(html, page)).toEqual([{ url: 'https://agenda.animacoop.example/public.ics', kind: 'calendar', title: null }]);
+    expect(discoverFeeds(html, page)).toEqual([
+      { url: 'https://agenda.animacoop.example/public.ics', kind: 'calendar', title: null },
+    ]);
   });
 
   it('pages with no feed, plain text and garbage give []', () => {
-    expect(discoverFeeds('<html><head><title>Accueil</title></head><body><a href="/feed.xml">RSS</a></body></html>', page)).toEqual([]);
+    expect(
+      discoverFeeds(
+        '<html><head><title>Accueil</title></head><body><a href="/feed.xml">RSS</a></body></html>',
+        page,
+      ),
+    ).toEqual([]);
     expect(discoverFeeds('<!-- rien -->', page)).toEqual([]);
     expect(discoverFeeds('', page)).toEqual([]);
     expect(discoverFeeds('\u0000\u0001<<<>>><link', page)).toEqual([]);

@@ -4,10 +4,21 @@ import { ConfigError, loadConfig } from '../../src/env.ts';
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ dbPath: './data/hub.sqlite', port: 8787, networksFile: './networks.yaml', pullCron: '*/30 * * * *', digestCron: '0 8 * * 1', allowPrivateHosts: false, adminToken: undefined });
+    expect(c).toMatchObject({
+      dbPath: './data/hub.sqlite',
+      port: 8787,
+      networksFile: './networks.yaml',
+      pullCron: '*/30 * * * *',
+      digestCron: '0 8 * * 1',
+      allowPrivateHosts: false,
+      adminToken: undefined,
+    });
   });
   it('reads flags and numbers given as strings or booleans', () => {
-    expect(loadConfig({ HUB_ALLOW_PRIVATE_HOSTS: '1', HUB_PORT: '9000' })).toMatchObject({ allowPrivateHosts: true, port: 9000 });
+    expect(loadConfig({ HUB_ALLOW_PRIVATE_HOSTS: '1', HUB_PORT: '9000' })).toMatchObject({
+      allowPrivateHosts: true,
+      port: 9000,
+    });
     expect(loadConfig({ HUB_ALLOW_PRIVATE_HOSTS: true }).allowPrivateHosts).toBe(true);
   });
   it('rejects a bad value with the setting name', () => {

@@ -6,14 +6,19 @@ import { blockedAddressReason, parseIPv6 } from '../../src/ingest/ip.ts';
 import { IngestError } from '../../src/ingest/types.ts';
 
 /** The guard reads only config and resolver; DNS answers come from a table (a name missing from it fails as ENOTFOUND). */
-function deps(allowPrivate: boolean, dns: Record<string, string[]> = {}, calls: string[] = []): Deps {
+function deps(
+  allowPrivate: boolean,
+  dns: Record<string, string[]> = {},
+  calls: string[] = [],
+): Deps {
   return {
     config: loadConfig({ HUB_ALLOW_PRIVATE_HOSTS: allowPrivate ? '1' : '0' }),
     resolver: {
       async lookup(host: string) {
         calls.push(host);
         const found = dns[host];
-        if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+        if (!found)
+          throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
         return found;
       },
     },
@@ -32,12 +37,15 @@ async function refusal(d: Deps, url: string): Promise<IngestError> {
 const off = deps(false);
 
 describe('assertFetchable: schemes', () => {
-  it.each(['ftp://example.org/feed', 'file:///etc/passwd', 'javascript:alert(1)', 'gopher://example.org/', 'data:text/xml,<rss/>'])(
-    'refuses %s as invalid_url, even with private hosts allowed',
-    async (url) => {
-      expect((await refusal(deps(true), url)).kind).toBe('invalid_url');
-    },
-  );
+  it.each([
+    'ftp://example.org/feed',
+    'file:///etc/passwd',
+    'javascript:alert(1)',
+    'gopher://example.org/',
+    'data:text/xml,<rss/>',
+  ])('refuses %s as invalid_url, even with private hosts allowed', async (url) => {
+    expect((await refusal(deps(true), url)).kind).toBe('invalid_url');
+  });
 
   it('refuses an unparseable URL with a readable message', async () => {
     const err = await refusal(off, 'http://exa mple.org/');
@@ -104,27 +112,36 @@ describe('assertFetchable: literal addresses (private hosts off)', () => {
     expect((await refusal(off, 'http://169.254.169.254/')).message).toContain('métadonnées cloud');
   });
 
-  it.each(['http://8.8.8.8/', 'http://172.32.0.1/', 'http://172.15.255.255/', 'http://100.128.0.1/', 'http://192.169.0.1/', 'http://[2606:4700:4700::1111]/', 'http://[::ffff:8.8.8.8]/', 'http://[2002:808:808::]/'])(
-    'lets the public address %s through without DNS',
-    async (url) => {
-      const calls: string[] = [];
-      const url2 = await assertFetchable(deps(false, {}, calls), url);
-      expect(url2.href).toBe(new URL(url).href);
-      expect(calls).toEqual([]);
-    },
-  );
+  it.each([
+    'http://8.8.8.8/',
+    'http://172.32.0.1/',
+    'http://172.15.255.255/',
+    'http://100.128.0.1/',
+    'http://192.169.0.1/',
+    'http://[2606:4700:4700::1111]/',
+    'http://[::ffff:8.8.8.8]/',
+    'http://[2002:808:808::]/',
+  ])('lets the public address %s through without DNS', async (url) => {
+    const calls: string[] = [];
+    const url2 = await assertFetchable(deps(false, {}, calls), url);
+    expect(url2.href).toBe(new URL(url).href);
+    expect(calls).toEqual([]);
+  });
 });
 
 describe('assertFetchable: names (private hosts off)', () => {
-  it.each(['http://localhost/', 'http://LOCALHOST:8787/', 'http://localhost./', 'http://api.localhost/', 'http://a.b.localhost/feed'])(
-    'refuses %s without asking DNS',
-    async (url) => {
-      const calls: string[] = [];
-      const err = await refusal(deps(false, {}, calls), url);
-      expect(err.kind).toBe('blocked_host');
-      expect(calls).toEqual([]);
-    },
-  );
+  it.each([
+    'http://localhost/',
+    'http://LOCALHOST:8787/',
+    'http://localhost./',
+    'http://api.localhost/',
+    'http://a.b.localhost/feed',
+  ])('refuses %s without asking DNS', async (url) => {
+    const calls: string[] = [];
+    const err = await refusal(deps(false, {}, calls), url);
+    expect(err.kind).toBe('blocked_host');
+    expect(calls).toEqual([]);
+  });
 
   it('resolves names and refuses when any address is private', async () => {
     const d = deps(false, {
@@ -134,7 +151,13 @@ describe('assertFetchable: names (private hosts off)', () => {
       'metadata.example': ['169.254.169.254'],
       'mapped.example': ['::ffff:127.0.0.1'],
     });
-    for (const host of ['intranet.example', 'mixed.example', 'v6.example', 'metadata.example', 'mapped.example']) {
+    for (const host of [
+      'intranet.example',
+      'mixed.example',
+      'v6.example',
+      'metadata.example',
+      'mapped.example',
+    ]) {
       const err = await refusal(d, `https://${host}/feed.xml`);
       expect(err.kind).toBe('blocked_host');
       expect(err.message).toContain(`${host} → `);
@@ -143,8 +166,14 @@ describe('assertFetchable: names (private hosts off)', () => {
 
   it('accepts a name whose addresses are all public', async () => {
     const calls: string[] = [];
-    const d = deps(false, { 'coop.example': ['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c'] }, calls);
-    expect((await assertFetchable(d, 'https://Coop.Example/feed.xml')).href).toBe('https://coop.example/feed.xml');
+    const d = deps(
+      false,
+      { 'coop.example': ['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c'] },
+      calls,
+    );
+    expect((await assertFetchable(d, 'https://Coop.Example/feed.xml')).href).toBe(
+      'https://coop.example/feed.xml',
+    );
     expect(calls).toEqual(['coop.example']);
   });
 
@@ -162,14 +191,22 @@ describe('assertFetchable: names (private hosts off)', () => {
   });
 
   it('a resolver answer that is not an address is refused', async () => {
-    expect((await refusal(deps(false, { 'odd.example': ['not-an-ip'] }), 'http://odd.example/')).kind).toBe('blocked_host');
+    expect(
+      (await refusal(deps(false, { 'odd.example': ['not-an-ip'] }), 'http://odd.example/')).kind,
+    ).toBe('blocked_host');
   });
 });
 
 describe('assertFetchable: HUB_ALLOW_PRIVATE_HOSTS=1', () => {
   it('lets loopback, private and localhost through untouched', async () => {
     const d = deps(true);
-    for (const url of ['http://127.0.0.1:8080/feed.xml', 'http://[::1]/', 'http://localhost/', 'http://10.0.0.1/', 'http://169.254.169.254/']) {
+    for (const url of [
+      'http://127.0.0.1:8080/feed.xml',
+      'http://[::1]/',
+      'http://localhost/',
+      'http://10.0.0.1/',
+      'http://169.254.169.254/',
+    ]) {
       expect((await assertFetchable(d, url)).href).toBe(new URL(url).href);
     }
   });

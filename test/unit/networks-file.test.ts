@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FederationFileError, formatProblem, parseNetworksFile, type FederationProblem } from '../../src/federation/networks-file.ts';
+import {
+  FederationFileError,
+  formatProblem,
+  parseNetworksFile,
+  type FederationProblem,
+} from '../../src/federation/networks-file.ts';
 
 /** The example of INTERFACE.md, verbatim. */
 const EXAMPLE = `hub:
@@ -30,7 +35,12 @@ function problemsOf(text: string): FederationProblem[] {
 describe('parseNetworksFile', () => {
   it('reads the example of the interface', () => {
     const f = parseNetworksFile(EXAMPLE);
-    expect(f.hub).toEqual({ title: 'Intercoop', baseUrl: 'https://hub.example.org', language: 'fr', timezone: 'Europe/Paris' });
+    expect(f.hub).toEqual({
+      title: 'Intercoop',
+      baseUrl: 'https://hub.example.org',
+      language: 'fr',
+      timezone: 'Europe/Paris',
+    });
     expect(f.networks).toEqual([
       {
         slug: 'animacoop',
@@ -47,9 +57,30 @@ describe('parseNetworksFile', () => {
   });
 
   it('accepts the same structure as JSON', () => {
-    const f = parseNetworksFile(JSON.stringify({ hub: { title: 'T', base_url: 'https://h.example/', language: 'en', timezone: 'America/Argentina/Buenos_Aires' }, networks: [{ slug: 'a-1', name: 'A', site: 'http://a.example/' }] }));
-    expect(f.hub).toEqual({ title: 'T', baseUrl: 'https://h.example', language: 'en', timezone: 'America/Argentina/Buenos_Aires' });
-    expect(f.networks[0]).toMatchObject({ slug: 'a-1', site: 'http://a.example/', feeds: [], agendas: [], tags: [] });
+    const f = parseNetworksFile(
+      JSON.stringify({
+        hub: {
+          title: 'T',
+          base_url: 'https://h.example/',
+          language: 'en',
+          timezone: 'America/Argentina/Buenos_Aires',
+        },
+        networks: [{ slug: 'a-1', name: 'A', site: 'http://a.example/' }],
+      }),
+    );
+    expect(f.hub).toEqual({
+      title: 'T',
+      baseUrl: 'https://h.example',
+      language: 'en',
+      timezone: 'America/Argentina/Buenos_Aires',
+    });
+    expect(f.networks[0]).toMatchObject({
+      slug: 'a-1',
+      site: 'http://a.example/',
+      feeds: [],
+      agendas: [],
+      tags: [],
+    });
   });
 
   it('tolerates a single value for a list, empty keys, webcal:// agendas and unknown keys (with warnings)', () => {
@@ -66,7 +97,12 @@ networks:
     site: https://solo.example.org/
     logo: https://solo.example.org/logo.png
 `);
-    expect(f.networks[0]).toMatchObject({ name: 'Solo', tags: ['coopération'], feeds: [], agendas: ['https://solo.example.org/agenda.ics'] });
+    expect(f.networks[0]).toMatchObject({
+      name: 'Solo',
+      tags: ['coopération'],
+      feeds: [],
+      agendas: ['https://solo.example.org/agenda.ics'],
+    });
     expect(f.warnings).toEqual([
       expect.stringMatching(/^hub\.theme \(ligne 4\) : clé inconnue/),
       expect.stringMatching(/^networks\[0\]\.logo \(ligne 12\) : clé inconnue/),
@@ -74,8 +110,15 @@ networks:
   });
 
   it('fills the hub block from defaults and warns when base_url is missing', () => {
-    const f = parseNetworksFile('networks:\n  - slug: a\n    name: A\n    feeds: [https://a.example/feed.xml]\n');
-    expect(f.hub).toEqual({ title: 'Intercoop', baseUrl: 'http://127.0.0.1:8787', language: 'fr', timezone: 'Europe/Paris' });
+    const f = parseNetworksFile(
+      'networks:\n  - slug: a\n    name: A\n    feeds: [https://a.example/feed.xml]\n',
+    );
+    expect(f.hub).toEqual({
+      title: 'Intercoop',
+      baseUrl: 'http://127.0.0.1:8787',
+      language: 'fr',
+      timezone: 'Europe/Paris',
+    });
     expect(f.warnings.join('\n')).toContain('pas de base_url');
   });
 
@@ -105,9 +148,15 @@ networks:
       'hub.base_url (ligne 3) : adresse invalide « ftp://hub.example.org » : seules les adresses http:// ou https:// sont acceptées',
       'hub.language (ligne 4) : langue « de » inconnue : fr ou en',
       'hub.timezone (ligne 5) : fuseau horaire inconnu « Mars/Olympus_Mons » (exemple : Europe/Paris)',
-      expect.stringMatching(/^networks\[1\]\.slug \(ligne 10\) : identifiant invalide « Réseau Sud »/),
-      expect.stringMatching(/^networks\[1\]\.feeds\[1\] \(ligne 12\) : adresse invalide « javascript:alert\(1\) »/),
-      expect.stringMatching(/^networks\[1\]\.feeds\[2\] \(ligne 12\) : adresse invalide « \/relative\/feed\.xml »/),
+      expect.stringMatching(
+        /^networks\[1\]\.slug \(ligne 10\) : identifiant invalide « Réseau Sud »/,
+      ),
+      expect.stringMatching(
+        /^networks\[1\]\.feeds\[1\] \(ligne 12\) : adresse invalide « javascript:alert\(1\) »/,
+      ),
+      expect.stringMatching(
+        /^networks\[1\]\.feeds\[2\] \(ligne 12\) : adresse invalide « \/relative\/feed\.xml »/,
+      ),
       'networks[2] (ligne 13) : le réseau « vide » doit indiquer au moins un site, un flux (feeds) ou un agenda (agendas)',
       'networks[3].slug (ligne 15) : identifiant « animacoop » déjà utilisé par networks[0] : chaque réseau a le sien',
       'networks[4].name (ligne 18) : champ obligatoire',
@@ -120,22 +169,46 @@ networks:
       - https://x.example.org/feed.xml
       - https://x.example.org/feed.xml
 `);
-    expect(duplicate).toEqual([{ path: 'networks[0].feeds[1]', line: 6, message: 'adresse déjà déclarée pour ce réseau : https://x.example.org/feed.xml' }]);
+    expect(duplicate).toEqual([
+      {
+        path: 'networks[0].feeds[1]',
+        line: 6,
+        message: 'adresse déjà déclarée pour ce réseau : https://x.example.org/feed.xml',
+      },
+    ]);
   });
 
   it('reports unreadable YAML with its line, and refuses documents that are not a federation', () => {
-    const syntax = problemsOf('hub:\n  title: Intercoop\nnetworks:\n  - slug: a\n    name: [unclosed\n');
+    const syntax = problemsOf(
+      'hub:\n  title: Intercoop\nnetworks:\n  - slug: a\n    name: [unclosed\n',
+    );
     expect(syntax[0]!.message).toMatch(/^YAML illisible/);
     expect(syntax[0]!.line).toBeGreaterThanOrEqual(5);
-    expect(problemsOf('hub:\n  title: A\n  title: B\nnetworks: []\n')[0]!.message).toMatch(/^YAML illisible/);
+    expect(problemsOf('hub:\n  title: A\n  title: B\nnetworks: []\n')[0]!.message).toMatch(
+      /^YAML illisible/,
+    );
     expect(problemsOf('')[0]!.message).toContain('networks:');
     expect(problemsOf('- a\n- b\n')[0]!.message).toContain('networks:');
-    expect(problemsOf('hub:\n  title: X\n')).toEqual([{ path: 'networks', line: 1, message: 'la liste des réseaux (networks:) est obligatoire' }]);
-    expect(problemsOf('networks: 3\n')[0]).toMatchObject({ path: 'networks', line: 1, message: 'une liste de réseaux est attendue' });
+    expect(problemsOf('hub:\n  title: X\n')).toEqual([
+      { path: 'networks', line: 1, message: 'la liste des réseaux (networks:) est obligatoire' },
+    ]);
+    expect(problemsOf('networks: 3\n')[0]).toMatchObject({
+      path: 'networks',
+      line: 1,
+      message: 'une liste de réseaux est attendue',
+    });
   });
 
   it('refuses an alias bomb instead of expanding it', () => {
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`), 'networks: []'].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`,
+      ),
+      'networks: []',
+    ].join('\n');
     expect(problemsOf(bomb)[0]!.message).toMatch(/^YAML refusé : trop d'alias/);
   });
 
@@ -155,14 +228,25 @@ networks:
 describe('parseNetworksFile hints', () => {
   it('suggests https:// for an address written without its scheme', () => {
     const problems = problemsOf('networks:\n  - slug: a\n    name: A\n    site: animacoop.net/\n');
-    expect(problems).toEqual([{ path: 'networks[0].site', line: 4, message: 'adresse invalide « animacoop.net/ » : seules les adresses http:// ou https:// sont acceptées (vouliez-vous dire https://animacoop.net/ ?)' }]);
+    expect(problems).toEqual([
+      {
+        path: 'networks[0].site',
+        line: 4,
+        message:
+          'adresse invalide « animacoop.net/ » : seules les adresses http:// ou https:// sont acceptées (vouliez-vous dire https://animacoop.net/ ?)',
+      },
+    ]);
   });
 });
 
 describe('parseNetworksFile numbers', () => {
   it('reads numbers where text is expected as text (YAML types `2024` as a number)', () => {
-    const f = parseNetworksFile('networks:\n  - slug: 1901\n    name: 2024\n    tags: [2024, coop]\n    site: https://a.example/\n');
+    const f = parseNetworksFile(
+      'networks:\n  - slug: 1901\n    name: 2024\n    tags: [2024, coop]\n    site: https://a.example/\n',
+    );
     expect(f.networks[0]).toMatchObject({ slug: '1901', name: '2024', tags: ['2024', 'coop'] });
-    expect(problemsOf('networks:\n  - slug: a\n    name: true\n    site: https://a.example/\n')).toEqual([{ path: 'networks[0].name', line: 3, message: 'un texte est attendu' }]);
+    expect(
+      problemsOf('networks:\n  - slug: a\n    name: true\n    site: https://a.example/\n'),
+    ).toEqual([{ path: 'networks[0].name', line: 3, message: 'un texte est attendu' }]);
   });
 });

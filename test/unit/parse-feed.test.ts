@@ -5,7 +5,11 @@ import { parseFeed } from '../../src/ingest/parse-feed.ts';
 import { IngestError } from '../../src/ingest/types.ts';
 
 const BASE = 'https://hub-fetched.example.net/feeds/doc';
-const fixture = (name: string) => decodeBody(new Uint8Array(readFileSync(new URL(`../fixtures/parse/${name}`, import.meta.url))), null);
+const fixture = (name: string) =>
+  decodeBody(
+    new Uint8Array(readFileSync(new URL(`../fixtures/parse/${name}`, import.meta.url))),
+    null,
+  );
 const parse = (name: string) => parseFeed(fixture(name), BASE);
 
 describe('parseFeed: RSS 2.0', async () => {
@@ -13,7 +17,12 @@ describe('parseFeed: RSS 2.0', async () => {
   const [first, undated, cest] = feed.items;
 
   it('reads the channel', () => {
-    expect(feed).toMatchObject({ kind: 'feed', format: 'rss', title: 'Coopérer en Occitanie', link: 'https://coop-occitanie.example.org/' });
+    expect(feed).toMatchObject({
+      kind: 'feed',
+      format: 'rss',
+      title: 'Coopérer en Occitanie',
+      link: 'https://coop-occitanie.example.org/',
+    });
     expect(feed.items).toHaveLength(3);
   });
 
@@ -43,8 +52,16 @@ describe('parseFeed: RSS 2.0', async () => {
     expect(undated!.author).toBe('La rédaction');
     expect(first!.categories).toEqual(['ESS', 'Occitanie']);
     expect(first!.enclosures).toEqual([
-      { url: 'https://coop-occitanie.example.org/media/podcast.mp3', type: 'audio/mpeg', length: 123456 },
-      { url: 'https://coop-occitanie.example.org/media/programme.pdf', type: 'application/pdf', length: null },
+      {
+        url: 'https://coop-occitanie.example.org/media/podcast.mp3',
+        type: 'audio/mpeg',
+        length: 123456,
+      },
+      {
+        url: 'https://coop-occitanie.example.org/media/programme.pdf',
+        type: 'application/pdf',
+        length: null,
+      },
     ]);
   });
 
@@ -68,12 +85,17 @@ describe('parseFeed: RSS 1.0 (RDF) and 0.91', () => {
       summary: 'Formation à Rennes, inscription.',
     });
     expect(feed.items[0]!.published?.toISOString()).toBe('2026-11-03T07:15:00.000Z');
-    expect(feed.items[0]!.contentHtml).toContain('href="https://numerique-bretagne.example.org/inscription"');
+    expect(feed.items[0]!.contentHtml).toContain(
+      'href="https://numerique-bretagne.example.org/inscription"',
+    );
   });
 
   it('reads RSS 0.91 with its public DOCTYPE (not an entity declaration)', async () => {
     const feed = await parse('rss091.xml');
-    expect(feed.items[0]).toMatchObject({ title: 'Un vieil article', url: 'http://vieux.example.org/1' });
+    expect(feed.items[0]).toMatchObject({
+      title: 'Un vieil article',
+      url: 'http://vieux.example.org/1',
+    });
   });
 });
 
@@ -85,13 +107,17 @@ describe('parseFeed: Atom 1.0', async () => {
     expect(feed.link).toBe('https://tierslieux.example.org/blog/');
     expect(first!.url).toBe('https://tierslieux.example.org/blog/2026/fabrique-nantes');
     expect(xhtml!.url).toBe('https://autre.example.org/articles/numero-2');
-    expect(first!.enclosures).toEqual([{ url: 'https://tierslieux.example.org/img/fabrique.jpg', type: 'image/jpeg', length: 2048 }]);
+    expect(first!.enclosures).toEqual([
+      { url: 'https://tierslieux.example.org/img/fabrique.jpg', type: 'image/jpeg', length: 2048 },
+    ]);
   });
 
   it('reads html titles, xhtml titles and content in document order', () => {
     expect(feed.title).toBe('Tiers-lieux & fabriques');
     expect(xhtml!.title).toBe('Un titre XHTML');
-    expect(xhtml!.contentHtml).toBe('<p>Un paragraphe avec <a href="https://autre.example.org/articles/lien" rel="noopener noreferrer">un lien</a>.</p>');
+    expect(xhtml!.contentHtml).toBe(
+      '<p>Un paragraphe avec <a href="https://autre.example.org/articles/lien" rel="noopener noreferrer">un lien</a>.</p>',
+    );
   });
 
   it('sanitises html content resolved against the entry link; text summaries stay text', () => {
@@ -120,7 +146,11 @@ describe('parseFeed: Atom 1.0', async () => {
 describe('parseFeed: JSON Feed', () => {
   it('reads JSON Feed 1.1', async () => {
     const feed = await parse('feed-1.1.json');
-    expect(feed).toMatchObject({ format: 'json', title: 'Collectivités & numérique', link: 'https://collectivites.example.org/' });
+    expect(feed).toMatchObject({
+      format: 'json',
+      title: 'Collectivités & numérique',
+      link: 'https://collectivites.example.org/',
+    });
     const [first, second] = feed.items;
     expect(first).toMatchObject({
       guid: '2026-11-05-appel',
@@ -129,24 +159,49 @@ describe('parseFeed: JSON Feed', () => {
       author: 'Sophie Bernard, Paul Roux',
       summary: 'Un appel pour les collectivités.',
       categories: ['Inclusion', 'collectivités'],
-      enclosures: [{ url: 'https://collectivites.example.org/docs/appel.pdf', type: 'application/pdf', length: 52000 }],
+      enclosures: [
+        {
+          url: 'https://collectivites.example.org/docs/appel.pdf',
+          type: 'application/pdf',
+          length: 52000,
+        },
+      ],
     });
     expect(first!.published?.toISOString()).toBe('2026-11-05T08:00:00.000Z');
     expect(first!.updated?.toISOString()).toBe('2026-11-06T08:00:00.000Z');
-    expect(first!.contentHtml).toContain('<iframe src="https://www.youtube-nocookie.com/embed/xyz"');
+    expect(first!.contentHtml).toContain(
+      '<iframe src="https://www.youtube-nocookie.com/embed/xyz"',
+    );
     expect(first!.contentHtml).not.toContain('evil.example');
-    expect(second).toMatchObject({ guid: '17', url: null, title: null, published: null, author: 'Association des collectivités' });
-    expect(second!.contentHtml).toBe('<p>Texte brut &lt;sans&gt; balises.</p><p>Deuxième paragraphe.</p>');
+    expect(second).toMatchObject({
+      guid: '17',
+      url: null,
+      title: null,
+      published: null,
+      author: 'Association des collectivités',
+    });
+    expect(second!.contentHtml).toBe(
+      '<p>Texte brut &lt;sans&gt; balises.</p><p>Deuxième paragraphe.</p>',
+    );
   });
 
   it('reads JSON Feed 1.0 (single author object)', async () => {
     const feed = await parse('feed-1.0.json');
-    expect(feed.items[0]).toMatchObject({ guid: 'a1', title: 'Article un', author: 'Jean Dupont', contentHtml: '<p>Bonjour</p>' });
+    expect(feed.items[0]).toMatchObject({
+      guid: 'a1',
+      title: 'Article un',
+      author: 'Jean Dupont',
+      contentHtml: '<p>Bonjour</p>',
+    });
   });
 
   it('refuses JSON that is not a JSON Feed, and broken JSON', async () => {
-    await expect(parseFeed('{"hello": "world"}', BASE)).rejects.toMatchObject({ kind: 'not_a_feed' });
-    await expect(parseFeed('{"version": "https://jsonfeed.org/version/1.1", "items": [', BASE)).rejects.toMatchObject({ kind: 'parse_error' });
+    await expect(parseFeed('{"hello": "world"}', BASE)).rejects.toMatchObject({
+      kind: 'not_a_feed',
+    });
+    await expect(
+      parseFeed('{"version": "https://jsonfeed.org/version/1.1", "items": [', BASE),
+    ).rejects.toMatchObject({ kind: 'parse_error' });
   });
 });
 
@@ -158,7 +213,10 @@ describe('parseFeed: encodings and errors', () => {
   });
 
   it('resolves relative links against the document URL when the feed has no link', async () => {
-    const feed = await parseFeed('<rss version="2.0"><channel><title>x</title><item><title>a</title><link>a/b.html</link></item></channel></rss>', BASE);
+    const feed = await parseFeed(
+      '<rss version="2.0"><channel><title>x</title><item><title>a</title><link>a/b.html</link></item></channel></rss>',
+      BASE,
+    );
     expect(feed.items[0]!.url).toBe('https://hub-fetched.example.net/feeds/a/b.html');
   });
 
@@ -173,8 +231,12 @@ describe('parseFeed: encodings and errors', () => {
   });
 
   it('refuses XML that is neither RSS nor Atom, plain text and empty documents', async () => {
-    await expect(parseFeed('<?xml version="1.0"?><svg><g/></svg>', BASE)).rejects.toMatchObject({ kind: 'not_a_feed' });
-    await expect(parseFeed('Bonjour, ceci est du texte.', BASE)).rejects.toMatchObject({ kind: 'not_a_feed' });
+    await expect(parseFeed('<?xml version="1.0"?><svg><g/></svg>', BASE)).rejects.toMatchObject({
+      kind: 'not_a_feed',
+    });
+    await expect(parseFeed('Bonjour, ceci est du texte.', BASE)).rejects.toMatchObject({
+      kind: 'not_a_feed',
+    });
     await expect(parseFeed('  \n', BASE)).rejects.toMatchObject({ kind: 'not_a_feed' });
   });
 });

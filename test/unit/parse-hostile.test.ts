@@ -5,7 +5,8 @@ import { parseFeed } from '../../src/ingest/parse-feed.ts';
 import { LIMITS } from '../../src/ingest/feed-fields.ts';
 
 const BASE = 'https://hostile.example.org/feed';
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/parse/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/parse/${name}`, import.meta.url), 'utf8');
 
 async function timed<T>(work: () => Promise<T>): Promise<{ result: T | unknown; ms: number }> {
   const start = performance.now();
@@ -14,8 +15,10 @@ async function timed<T>(work: () => Promise<T>): Promise<{ result: T | unknown; 
 }
 
 function rssWithItems(count: number, body = (i: number) => `<p>Article ${i}</p>`): string {
-  const items = Array.from({ length: count }, (_, i) =>
-    `<item><title>Article ${i}</title><link>https://hostile.example.org/${i}</link><guid>g${i}</guid><description><![CDATA[${body(i)}]]></description></item>`,
+  const items = Array.from(
+    { length: count },
+    (_, i) =>
+      `<item><title>Article ${i}</title><link>https://hostile.example.org/${i}</link><guid>g${i}</guid><description><![CDATA[${body(i)}]]></description></item>`,
   ).join('');
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>Gros flux</title><link>https://hostile.example.org/</link>${items}</channel></rss>`;
 }
@@ -28,7 +31,9 @@ describe('hostile documents', () => {
   });
 
   it('refuses external entities (XXE)', async () => {
-    await expect(parseFeed(fixture('xxe.xml'), BASE)).rejects.toMatchObject({ kind: 'parse_error' });
+    await expect(parseFeed(fixture('xxe.xml'), BASE)).rejects.toMatchObject({
+      kind: 'parse_error',
+    });
   });
 
   it('refuses an undeclared entity reference instead of guessing', async () => {
@@ -39,7 +44,9 @@ describe('hostile documents', () => {
   it('refuses truncated XML', async () => {
     const full = rssWithItems(3);
     for (const cut of [20, full.length / 2, full.length - 10]) {
-      await expect(parseFeed(full.slice(0, cut), BASE)).rejects.toMatchObject({ kind: 'parse_error' });
+      await expect(parseFeed(full.slice(0, cut), BASE)).rejects.toMatchObject({
+        kind: 'parse_error',
+      });
     }
   });
 
@@ -51,7 +58,10 @@ describe('hostile documents', () => {
   it('refuses 100,000 levels of nesting quickly', async () => {
     const deep = `<rss version="2.0"><channel><title>x</title><item><description>${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}</description></item></channel></rss>`;
     const { result, ms } = await timed(() => parseFeed(deep, BASE));
-    expect(result).toMatchObject({ kind: 'parse_error', message: expect.stringMatching(/imbriqué/) });
+    expect(result).toMatchObject({
+      kind: 'parse_error',
+      message: expect.stringMatching(/imbriqué/),
+    });
     expect(ms).toBeLessThan(1000);
   });
 
@@ -62,7 +72,10 @@ describe('hostile documents', () => {
   });
 
   it(`keeps only the first ${LIMITS.items} items of a bigger feed`, async () => {
-    const feed = await parseFeed(rssWithItems(LIMITS.items + 500, () => 'x'), BASE);
+    const feed = await parseFeed(
+      rssWithItems(LIMITS.items + 500, () => 'x'),
+      BASE,
+    );
     expect(feed.items).toHaveLength(LIMITS.items);
     expect(feed.items.at(-1)!.guid).toBe(`g${LIMITS.items - 1}`);
   });
@@ -83,20 +96,48 @@ describe('hostile documents', () => {
   });
 
   it('survives an item whose fields are elements instead of text', async () => {
-    const doc = '<rss version="2.0"><channel><title><b>x</b></title><item><title><x y="1"/></title><link><a/></link><pubDate><d/></pubDate><enclosure/><category/></item></channel></rss>';
+    const doc =
+      '<rss version="2.0"><channel><title><b>x</b></title><item><title><x y="1"/></title><link><a/></link><pubDate><d/></pubDate><enclosure/><category/></item></channel></rss>';
     const feed = await parseFeed(doc, BASE);
-    expect(feed.items[0]).toMatchObject({ title: null, url: null, published: null, enclosures: [], categories: [] });
+    expect(feed.items[0]).toMatchObject({
+      title: null,
+      url: null,
+      published: null,
+      enclosures: [],
+      categories: [],
+    });
   });
 
   it('survives hostile JSON Feeds (wrong types everywhere, deep arrays)', async () => {
     const doc = JSON.stringify({
       version: 'https://jsonfeed.org/version/1.1',
       title: 42,
-      items: [null, 'x', { id: {}, url: 'javascript:alert(1)', title: ['a'], tags: 'x', attachments: [{ url: 5 }], authors: 'me', date_published: 12 }, { nested: JSON.parse('['.repeat(1000) + ']'.repeat(1000)) }],
+      items: [
+        null,
+        'x',
+        {
+          id: {},
+          url: 'javascript:alert(1)',
+          title: ['a'],
+          tags: 'x',
+          attachments: [{ url: 5 }],
+          authors: 'me',
+          date_published: 12,
+        },
+        { nested: JSON.parse('['.repeat(1000) + ']'.repeat(1000)) },
+      ],
     });
     const feed = await parseFeed(doc, BASE);
     expect(feed.title).toBeNull();
     expect(feed.items).toHaveLength(2);
-    expect(feed.items[0]).toMatchObject({ guid: null, url: null, title: null, categories: [], enclosures: [], author: null, published: null });
+    expect(feed.items[0]).toMatchObject({
+      guid: null,
+      url: null,
+      title: null,
+      categories: [],
+      enclosures: [],
+      author: null,
+      published: null,
+    });
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatCursor, parseRiverQuery, riverParams, RiverQueryError } from '../../src/publish/query.ts';
+import {
+  formatCursor,
+  parseRiverQuery,
+  riverParams,
+  RiverQueryError,
+} from '../../src/publish/query.ts';
 import { acceptsGzip, isNotModified } from '../../src/publish/conditional.ts';
 import { likePattern } from '../../src/db/river.ts';
 import { sourceHealth } from '../../src/web/source-health.ts';
@@ -9,15 +14,38 @@ const q = (s: string) => parseRiverQuery(new URLSearchParams(s));
 
 describe('feed filters', () => {
   it('parses, defaults and normalises', () => {
-    expect(q('')).toEqual({ networks: [], tag: null, territory: null, q: null, limit: 50, before: null });
-    expect(q('network=b&network=a&network=a&tag=%20Coop%20&q=&limit=10&before=1700000000000~abc')).toMatchObject({ networks: ['b', 'a'], tag: 'Coop', q: null, limit: 10, before: { publishedAt: 1700000000000, id: 'abc' } });
+    expect(q('')).toEqual({
+      networks: [],
+      tag: null,
+      territory: null,
+      q: null,
+      limit: 50,
+      before: null,
+    });
+    expect(
+      q('network=b&network=a&network=a&tag=%20Coop%20&q=&limit=10&before=1700000000000~abc'),
+    ).toMatchObject({
+      networks: ['b', 'a'],
+      tag: 'Coop',
+      q: null,
+      limit: 10,
+      before: { publishedAt: 1700000000000, id: 'abc' },
+    });
     // One spelling per query: the cache key and the next links.
     expect(riverParams(q('network=b&network=a&limit=50')).toString()).toBe('network=a&network=b');
     expect(formatCursor({ publishedAt: 5, id: 'x' })).toBe('5~x');
   });
 
   it('refuses what it cannot serve with a readable message', () => {
-    for (const bad of ['limit=0', 'limit=201', 'limit=1e2', 'limit=-1', 'network=A%20B', 'before=12', `q=${'x'.repeat(201)}`]) {
+    for (const bad of [
+      'limit=0',
+      'limit=201',
+      'limit=1e2',
+      'limit=-1',
+      'network=A%20B',
+      'before=12',
+      `q=${'x'.repeat(201)}`,
+    ]) {
       expect(() => q(bad), bad).toThrow(RiverQueryError);
     }
     expect(q('limit=200').limit).toBe(200);
@@ -34,10 +62,34 @@ describe('conditional requests', () => {
     expect(isNotModified(req({ 'if-none-match': '"a"' }), '"a"', null)).toBe(true);
     expect(isNotModified(req({ 'if-none-match': 'W/"b", "a"' }), '"a"', null)).toBe(true);
     expect(isNotModified(req({ 'if-none-match': '*' }), '"a"', null)).toBe(true);
-    expect(isNotModified(req({ 'if-none-match': '"b"', 'if-modified-since': 'Sun, 22 Nov 2026 10:00:00 GMT' }), '"a"', 'Sun, 22 Nov 2026 09:00:00 GMT')).toBe(false);
-    expect(isNotModified(req({ 'if-modified-since': 'Sun, 22 Nov 2026 10:00:00 GMT' }), '"a"', 'Sun, 22 Nov 2026 09:00:00 GMT')).toBe(true);
-    expect(isNotModified(req({ 'if-modified-since': 'Sun, 22 Nov 2026 08:00:00 GMT' }), '"a"', 'Sun, 22 Nov 2026 09:00:00 GMT')).toBe(false);
-    expect(isNotModified(req({ 'if-modified-since': 'garbage' }), '"a"', 'Sun, 22 Nov 2026 09:00:00 GMT')).toBe(false);
+    expect(
+      isNotModified(
+        req({ 'if-none-match': '"b"', 'if-modified-since': 'Sun, 22 Nov 2026 10:00:00 GMT' }),
+        '"a"',
+        'Sun, 22 Nov 2026 09:00:00 GMT',
+      ),
+    ).toBe(false);
+    expect(
+      isNotModified(
+        req({ 'if-modified-since': 'Sun, 22 Nov 2026 10:00:00 GMT' }),
+        '"a"',
+        'Sun, 22 Nov 2026 09:00:00 GMT',
+      ),
+    ).toBe(true);
+    expect(
+      isNotModified(
+        req({ 'if-modified-since': 'Sun, 22 Nov 2026 08:00:00 GMT' }),
+        '"a"',
+        'Sun, 22 Nov 2026 09:00:00 GMT',
+      ),
+    ).toBe(false);
+    expect(
+      isNotModified(
+        req({ 'if-modified-since': 'garbage' }),
+        '"a"',
+        'Sun, 22 Nov 2026 09:00:00 GMT',
+      ),
+    ).toBe(false);
   });
   it('reads Accept-Encoding', () => {
     expect(acceptsGzip('gzip, deflate, br')).toBe(true);
@@ -50,38 +102,100 @@ describe('conditional requests', () => {
 
 describe('source health in plain words', () => {
   const now = Date.parse('2026-11-22T12:00:00Z');
-  const base = { status: 'active' as const, lastStatus: 200, lastError: null, lastErrorKind: null, errorCount: 0, lastFetchAt: now - 7200_000, lastSuccessAt: now - 7200_000 };
+  const base = {
+    status: 'active' as const,
+    lastStatus: 200,
+    lastError: null,
+    lastErrorKind: null,
+    errorCount: 0,
+    lastFetchAt: now - 7200_000,
+    lastSuccessAt: now - 7200_000,
+  };
   // Intl puts no-break spaces in "il y a 2 h": compare with plain spaces.
-  const plain = (lines: { tone: string; text: string }[]) => lines.map((l) => ({ ...l, text: l.text.replace(/[\u00a0\u202f]/g, ' ') }));
+  const plain = (lines: { tone: string; text: string }[]) =>
+    lines.map((l) => ({ ...l, text: l.text.replace(/[\u00a0\u202f]/g, ' ') }));
   it('says when it last worked, what failed, or that it was retired', () => {
-    expect(plain(sourceHealth(base, now, 'fr'))).toEqual([{ tone: 'ok', text: 'Dernière récupération réussie il y a 2 h' }]);
-    expect(plain(sourceHealth(base, now, 'en'))).toEqual([{ tone: 'ok', text: 'Last successful fetch 2 hr ago' }]);
-    expect(sourceHealth({ ...base, lastStatus: 404, errorCount: 1, lastErrorKind: 'http_error', lastError: 'HTTP 404' }, now, 'fr')[0]).toEqual({ tone: 'bad', text: 'Erreur : le serveur a répondu 404' });
-    expect(sourceHealth({ ...base, errorCount: 2, lastErrorKind: 'timeout', lastSuccessAt: null }, now, 'en')).toEqual([
+    expect(plain(sourceHealth(base, now, 'fr'))).toEqual([
+      { tone: 'ok', text: 'Dernière récupération réussie il y a 2 h' },
+    ]);
+    expect(plain(sourceHealth(base, now, 'en'))).toEqual([
+      { tone: 'ok', text: 'Last successful fetch 2 hr ago' },
+    ]);
+    expect(
+      sourceHealth(
+        {
+          ...base,
+          lastStatus: 404,
+          errorCount: 1,
+          lastErrorKind: 'http_error',
+          lastError: 'HTTP 404',
+        },
+        now,
+        'fr',
+      )[0],
+    ).toEqual({ tone: 'bad', text: 'Erreur : le serveur a répondu 404' });
+    expect(
+      sourceHealth(
+        { ...base, errorCount: 2, lastErrorKind: 'timeout', lastSuccessAt: null },
+        now,
+        'en',
+      ),
+    ).toEqual([
       { tone: 'bad', text: 'Error: the server did not answer in time (2 failures in a row)' },
       { tone: 'muted', text: 'Never fetched successfully' },
     ]);
-    expect(sourceHealth({ ...base, status: 'retired', lastStatus: 410 }, now, 'fr')).toEqual([{ tone: 'muted', text: 'Source retirée (410)' }]);
-    expect(sourceHealth({ ...base, lastFetchAt: null, lastSuccessAt: null }, now, 'fr')).toEqual([{ tone: 'muted', text: 'Pas encore récupérée' }]);
+    expect(sourceHealth({ ...base, status: 'retired', lastStatus: 410 }, now, 'fr')).toEqual([
+      { tone: 'muted', text: 'Source retirée (410)' },
+    ]);
+    expect(sourceHealth({ ...base, lastFetchAt: null, lastSuccessAt: null }, now, 'fr')).toEqual([
+      { tone: 'muted', text: 'Pas encore récupérée' },
+    ]);
   });
 });
 
 describe('OPML', () => {
   it('escapes names and URLs, groups by network, leaves out retired sources and undiscovered sites', () => {
-    const src = (over: object) => ({ id: 1, networkSlug: 'a', kind: 'feed', url: 'https://a.example/feed?x=1&y=2', fetchUrl: 'https://a.example/feed?x=1&y=2', title: null, status: 'active', ...over }) as never;
+    const src = (over: object) =>
+      ({
+        id: 1,
+        networkSlug: 'a',
+        kind: 'feed',
+        url: 'https://a.example/feed?x=1&y=2',
+        fetchUrl: 'https://a.example/feed?x=1&y=2',
+        title: null,
+        status: 'active',
+        ...over,
+      }) as never;
     const opml = renderOpml({
       title: 'Hub <&>',
       baseUrl: 'https://hub.example',
       created: new Date('2026-11-22T00:00:00Z'),
       lang: 'fr',
       networks: [
-        { slug: 'a', name: 'A & "B"', site: 'https://a.example/', tags: ['x'], sources: [src({}), src({ kind: 'calendar', fetchUrl: 'https://a.example/a.ics' }), src({ status: 'retired' }), src({ kind: 'site', url: 'https://a.example/', fetchUrl: 'https://a.example/' })] } as never,
+        {
+          slug: 'a',
+          name: 'A & "B"',
+          site: 'https://a.example/',
+          tags: ['x'],
+          sources: [
+            src({}),
+            src({ kind: 'calendar', fetchUrl: 'https://a.example/a.ics' }),
+            src({ status: 'retired' }),
+            src({ kind: 'site', url: 'https://a.example/', fetchUrl: 'https://a.example/' }),
+          ],
+        } as never,
       ],
     });
     expect(opml).toContain('<title>Hub &lt;&amp;&gt;</title>');
-    expect(opml).toContain('<outline text="A &amp; &quot;B&quot;" title="A &amp; &quot;B&quot;" category="x">');
-    expect(opml).toContain('xmlUrl="https://a.example/feed?x=1&amp;y=2" htmlUrl="https://a.example/"');
-    expect(opml).toContain('<outline type="link" text="A &amp; &quot;B&quot; — Agenda" url="https://a.example/a.ics"/>');
+    expect(opml).toContain(
+      '<outline text="A &amp; &quot;B&quot;" title="A &amp; &quot;B&quot;" category="x">',
+    );
+    expect(opml).toContain(
+      'xmlUrl="https://a.example/feed?x=1&amp;y=2" htmlUrl="https://a.example/"',
+    );
+    expect(opml).toContain(
+      '<outline type="link" text="A &amp; &quot;B&quot; — Agenda" url="https://a.example/a.ics"/>',
+    );
     expect(opml.match(/type="rss"/g)).toHaveLength(1);
   });
 });

@@ -15,7 +15,10 @@ const load = async (name: string) => {
 
 describe('agenda in workerd with D1', () => {
   it('Intl in workerd knows the zones and their offsets', () => {
-    const offset = (zone: string, iso: string) => new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(new Date(iso)).find((p) => p.type === 'timeZoneName')!.value;
+    const offset = (zone: string, iso: string) =>
+      new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
+        .formatToParts(new Date(iso))
+        .find((p) => p.type === 'timeZoneName')!.value;
     expect(offset('Europe/Paris', '2026-07-01T12:00:00Z')).toBe('GMT+02:00');
     expect(offset('Europe/Paris', '2026-12-01T12:00:00Z')).toBe('GMT+01:00');
     expect(offset('America/Cayenne', '2026-12-01T12:00:00Z')).toBe('GMT-03:00');
@@ -32,14 +35,22 @@ describe('agenda in workerd with D1', () => {
     deps.log = { info() {}, warn() {}, error() {} };
     deps.clock = manualClock('2026-10-01T08:00:00Z');
     await seedAgenda(deps, load);
-    const json = (await (await SELF.fetch('https://hub.test/agenda.json?from=2026-10-01&to=2026-12-31&network=outremer')).json()) as { events: { title: string; start: string; timezone: string }[] };
-    expect(json.events.find((e) => e.title === 'Apéro coopératif à Saint-Denis')).toMatchObject({ start: '2026-10-23T18:00:00+04:00', timezone: 'Indian/Reunion' });
+    const json = (await (
+      await SELF.fetch(
+        'https://hub.test/agenda.json?from=2026-10-01&to=2026-12-31&network=outremer',
+      )
+    ).json()) as { events: { title: string; start: string; timezone: string }[] };
+    expect(json.events.find((e) => e.title === 'Apéro coopératif à Saint-Denis')).toMatchObject({
+      start: '2026-10-23T18:00:00+04:00',
+      timezone: 'Indian/Reunion',
+    });
     const ics = await SELF.fetch('https://hub.test/agenda.ics?from=2026-10-01&to=2027-04-30');
     expect(ics.status).toBe(200);
     const text = await ics.text();
     expect(text).toContain('BEGIN:VTIMEZONE\r\nTZID:Europe/Paris');
     expect(text).toMatch(/RRULE:FREQ=WEEKLY/);
-    for (const line of text.split('\r\n')) expect(new TextEncoder().encode(line).length).toBeLessThanOrEqual(75);
+    for (const line of text.split('\r\n'))
+      expect(new TextEncoder().encode(line).length).toBeLessThanOrEqual(75);
     const page = await SELF.fetch('https://hub.test/agenda?from=2026-10-01&to=2026-10-31');
     expect(page.status).toBe(200);
     const html = await page.text();
@@ -49,8 +60,18 @@ describe('agenda in workerd with D1', () => {
   });
 
   it('prints a calendar for `intercoop parse`', async () => {
-    const out = calendarToParseOutput(await load('outlook.ics'), 'Europe/Paris', new Date('2026-10-01T00:00:00Z'));
+    const out = calendarToParseOutput(
+      await load('outlook.ics'),
+      'Europe/Paris',
+      new Date('2026-10-01T00:00:00Z'),
+    );
     expect(out.kind).toBe('calendar');
-    expect(out.events[0]).toMatchObject({ title: 'Comité de pilotage', start: '2026-11-10T10:00:00+01:00', timezone: 'Europe/Paris', all_day: false, rrule: null });
+    expect(out.events[0]).toMatchObject({
+      title: 'Comité de pilotage',
+      start: '2026-11-10T10:00:00+01:00',
+      timezone: 'Europe/Paris',
+      all_day: false,
+      rrule: null,
+    });
   });
 });

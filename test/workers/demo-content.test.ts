@@ -16,8 +16,14 @@ describe('demo federation in workerd', () => {
       const file = federation.files.get(new URL(url).pathname)!;
       const feed = await parseFeed(decodeBody(file.body, file.contentType), url);
       formats.add(feed.format);
-      expect(feed.items, network.slug).toHaveLength(federation.expected.itemsPerNetwork[network.slug]!);
-      expect(feed.items.every((i) => i.url?.startsWith('https://demo.example/') && i.published && i.contentHtml)).toBe(true);
+      expect(feed.items, network.slug).toHaveLength(
+        federation.expected.itemsPerNetwork[network.slug]!,
+      );
+      expect(
+        feed.items.every(
+          (i) => i.url?.startsWith('https://demo.example/') && i.published && i.contentHtml,
+        ),
+      ).toBe(true);
     }
     expect([...formats].sort()).toEqual(['atom', 'json', 'rdf', 'rss']);
   });
@@ -25,8 +31,13 @@ describe('demo federation in workerd', () => {
   it('decodes the ISO-8859-1 feed', async () => {
     const file = federation.files.get('/urscop-hauts-de-france/rss.xml')!;
     expect(file.contentType).toContain('ISO-8859-1');
-    const feed = await parseFeed(decodeBody(file.body, file.contentType), 'https://demo.example/urscop-hauts-de-france/rss.xml');
-    expect(feed.items.map((i) => i.title)).toContain('Économie sociale et solidaire : les salariés reprennent leur imprimerie en Scop');
+    const feed = await parseFeed(
+      decodeBody(file.body, file.contentType),
+      'https://demo.example/urscop-hauts-de-france/rss.xml',
+    );
+    expect(feed.items.map((i) => i.title)).toContain(
+      'Économie sociale et solidaire : les salariés reprennent leur imprimerie en Scop',
+    );
   });
 
   it('reads the agendas as calendars with every event', () => {

@@ -14,63 +14,128 @@ const base = inject('fixtureBase');
 const port = new URL(base).port;
 const deps = (): Deps => ({ ...workerDeps(env as unknown as Env), log: silentLogger });
 /** HUB_ALLOW_PRIVATE_HOSTS off, as in production. */
-const strict = (): Deps => ({ ...deps(), config: loadConfig({ ...(env as Record<string, unknown>), HUB_ALLOW_PRIVATE_HOSTS: '0' }) });
+const strict = (): Deps => ({
+  ...deps(),
+  config: loadConfig({ ...(env as Record<string, unknown>), HUB_ALLOW_PRIVATE_HOSTS: '0' }),
+});
 
 describe('fetchDocument in workerd', () => {
   it('200 with validators, then 304 on If-None-Match and on If-Modified-Since', async () => {
     const first = ok(await fetchDocument(deps(), { url: `${base}/minimal.xml` }));
-    expect(new TextDecoder().decode(first.body)).toBe('<rss version="2.0"><channel><title>x</title></channel></rss>\n');
-    expect(first).toMatchObject({ httpStatus: 200, url: `${base}/minimal.xml`, permanentRedirect: null, lastModified: 'Mon, 02 Nov 2026 10:00:00 GMT', contentType: 'application/xml' });
+    expect(new TextDecoder().decode(first.body)).toBe(
+      '<rss version="2.0"><channel><title>x</title></channel></rss>\n',
+    );
+    expect(first).toMatchObject({
+      httpStatus: 200,
+      url: `${base}/minimal.xml`,
+      permanentRedirect: null,
+      lastModified: 'Mon, 02 Nov 2026 10:00:00 GMT',
+      contentType: 'application/xml',
+    });
     expect(first.etag).toMatch(/^"/);
-    expect(await fetchDocument(deps(), { url: `${base}/minimal.xml`, etag: first.etag })).toMatchObject({ status: 'not_modified', httpStatus: 304, etag: first.etag });
+    expect(
+      await fetchDocument(deps(), { url: `${base}/minimal.xml`, etag: first.etag }),
+    ).toMatchObject({ status: 'not_modified', httpStatus: 304, etag: first.etag });
 
     const ims = ok(await fetchDocument(deps(), { url: `${base}/_fetch/ims.xml` }));
-    expect(await fetchDocument(deps(), { url: `${base}/_fetch/ims.xml`, lastModified: ims.lastModified })).toMatchObject({ status: 'not_modified', httpStatus: 304 });
+    expect(
+      await fetchDocument(deps(), {
+        url: `${base}/_fetch/ims.xml`,
+        lastModified: ims.lastModified,
+      }),
+    ).toMatchObject({ status: 'not_modified', httpStatus: 304 });
   });
 
   it('gzip is inflated and the cap counts inflated bytes', async () => {
     const o = ok(await fetchDocument(deps(), { url: `${base}/_fetch/gzip.xml` }));
     expect(new TextDecoder().decode(o.body)).toContain('Économie sociale');
     expect(o.body.byteLength).toBeGreaterThan(60_000);
-    expect((await failure(deps(), { url: `${base}/_fetch/gzip.xml`, maxBytes: 32 * 1024 })).kind).toBe('too_large');
+    expect(
+      (await failure(deps(), { url: `${base}/_fetch/gzip.xml`, maxBytes: 32 * 1024 })).kind,
+    ).toBe('too_large');
   });
 
   it('size cap: on Content-Length and while streaming a chunked body', async () => {
-    expect(await failure(deps(), { url: `${base}/parse/rss2.xml`, maxBytes: 100 })).toMatchObject({ kind: 'too_large', message: 'réponse trop volumineuse (> 100 octets)' });
+    expect(await failure(deps(), { url: `${base}/parse/rss2.xml`, maxBytes: 100 })).toMatchObject({
+      kind: 'too_large',
+      message: 'réponse trop volumineuse (> 100 octets)',
+    });
     const t0 = Date.now();
-    const err = await failure(deps(), { url: `${base}/_fetch/chunked/${50 * 1024 * 1024}`, maxBytes: 1024 * 1024 });
+    const err = await failure(deps(), {
+      url: `${base}/_fetch/chunked/${50 * 1024 * 1024}`,
+      maxBytes: 1024 * 1024,
+    });
     expect(err).toMatchObject({ kind: 'too_large', message: 'réponse trop volumineuse (> 1 Mo)' });
     expect(Date.now() - t0).toBeLessThan(5000);
     // Just under the cap is fine.
-    expect(ok(await fetchDocument(deps(), { url: `${base}/_fetch/chunked/${300_000}`, maxBytes: 300_000 })).body.byteLength).toBe(300_000);
+    expect(
+      ok(
+        await fetchDocument(deps(), {
+          url: `${base}/_fetch/chunked/${300_000}`,
+          maxBytes: 300_000,
+        }),
+      ).body.byteLength,
+    ).toBe(300_000);
   });
 
   it('a trickling server hits the deadline of the whole exchange', async () => {
     const t0 = Date.now();
-    expect(await failure(deps(), { url: `${base}/_fetch/trickle`, timeoutMs: 800 })).toMatchObject({ kind: 'timeout', message: 'délai dépassé (0,8 s)' });
+    expect(await failure(deps(), { url: `${base}/_fetch/trickle`, timeoutMs: 800 })).toMatchObject({
+      kind: 'timeout',
+      message: 'délai dépassé (0,8 s)',
+    });
     expect(Date.now() - t0).toBeLessThan(3000);
   });
 
   it('redirects: 301 → 308 permanent, 301 → 302 not, loops refused', async () => {
-    expect(ok(await fetchDocument(deps(), { url: `${base}/_fetch/p301` }))).toMatchObject({ url: `${base}/minimal.xml`, permanentRedirect: `${base}/minimal.xml` });
-    expect(ok(await fetchDocument(deps(), { url: `${base}/_fetch/t301` }))).toMatchObject({ url: `${base}/minimal.xml`, permanentRedirect: null });
+    expect(ok(await fetchDocument(deps(), { url: `${base}/_fetch/p301` }))).toMatchObject({
+      url: `${base}/minimal.xml`,
+      permanentRedirect: `${base}/minimal.xml`,
+    });
+    expect(ok(await fetchDocument(deps(), { url: `${base}/_fetch/t301` }))).toMatchObject({
+      url: `${base}/minimal.xml`,
+      permanentRedirect: null,
+    });
     expect((await failure(deps(), { url: `${base}/_fetch/loop-a` })).kind).toBe('redirect_loop');
   });
 
   it('410, 429 with Retry-After, 404', async () => {
-    expect(await fetchDocument(deps(), { url: `${base}/_pull/gone.xml` })).toMatchObject({ status: 'gone', httpStatus: 410 });
-    expect(await failure(deps(), { url: `${base}/_fetch/429` })).toMatchObject({ kind: 'http_error', status: 429, retryAfterMs: 90_000 });
-    expect(await failure(deps(), { url: `${base}/nope.xml` })).toMatchObject({ kind: 'http_error', status: 404, message: 'HTTP 404 Not Found' });
+    expect(await fetchDocument(deps(), { url: `${base}/_pull/gone.xml` })).toMatchObject({
+      status: 'gone',
+      httpStatus: 410,
+    });
+    expect(await failure(deps(), { url: `${base}/_fetch/429` })).toMatchObject({
+      kind: 'http_error',
+      status: 429,
+      retryAfterMs: 90_000,
+    });
+    expect(await failure(deps(), { url: `${base}/nope.xml` })).toMatchObject({
+      kind: 'http_error',
+      status: 404,
+      message: 'HTTP 404 Not Found',
+    });
   });
 
   it('a refused port and an unknown name are network errors with the host named', async () => {
-    expect(await failure(deps(), { url: 'http://127.0.0.1:1/feed.xml' })).toMatchObject({ kind: 'network', message: 'connexion interrompue par 127.0.0.1:1' });
+    expect(await failure(deps(), { url: 'http://127.0.0.1:1/feed.xml' })).toMatchObject({
+      kind: 'network',
+      message: 'connexion interrompue par 127.0.0.1:1',
+    });
     // workerd cannot tell an unknown name from an unreachable host (Node says dns).
-    expect(await failure(deps(), { url: 'http://nowhere.invalid/feed.xml' })).toMatchObject({ kind: 'network', message: 'nowhere.invalid injoignable' });
+    expect(await failure(deps(), { url: 'http://nowhere.invalid/feed.xml' })).toMatchObject({
+      kind: 'network',
+      message: 'nowhere.invalid injoignable',
+    });
   });
 
   it('private hosts off: literal loopback, metadata and localhost are refused', async () => {
-    for (const url of [`${base}/minimal.xml`, `http://2130706433:${port}/minimal.xml`, `http://[::1]:${port}/`, 'http://169.254.169.254/latest/meta-data/', `http://localhost:${port}/minimal.xml`]) {
+    for (const url of [
+      `${base}/minimal.xml`,
+      `http://2130706433:${port}/minimal.xml`,
+      `http://[::1]:${port}/`,
+      'http://169.254.169.254/latest/meta-data/',
+      `http://localhost:${port}/minimal.xml`,
+    ]) {
       const err = await failure(strict(), { url });
       expect(err.kind, url).toBe('blocked_host');
       expect(err.message).toContain('HUB_ALLOW_PRIVATE_HOSTS=1');

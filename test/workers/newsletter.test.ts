@@ -13,7 +13,10 @@ import { addSource, manualClock, parsedItem } from '../support/store-fixtures.ts
 const BASE = 'https://hub.test';
 
 /** Records messages (the Mailer seam); a status per address can be forced. */
-function recordingMailer(): Mailer & { sent: MailMessage[]; fail: Map<string, { permanent: boolean }> } {
+function recordingMailer(): Mailer & {
+  sent: MailMessage[];
+  fail: Map<string, { permanent: boolean }>;
+} {
   const sent: MailMessage[] = [];
   const fail = new Map<string, { permanent: boolean }>();
   return {
@@ -23,7 +26,11 @@ function recordingMailer(): Mailer & { sent: MailMessage[]; fail: Map<string, { 
       const f = fail.get(m.to);
       if (f) {
         fail.delete(m.to);
-        return { ok: false, permanent: f.permanent, error: f.permanent ? '550 no such user' : '451 try later' };
+        return {
+          ok: false,
+          permanent: f.permanent,
+          error: f.permanent ? '550 no such user' : '451 try later',
+        };
       }
       sent.push(m);
       return { ok: true };
@@ -31,7 +38,14 @@ function recordingMailer(): Mailer & { sent: MailMessage[]; fail: Map<string, { 
   };
 }
 
-const form = (fields: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': '203.0.113.9' } });
+const form = (fields: Record<string, string>) => ({
+  method: 'POST',
+  body: new URLSearchParams(fields),
+  headers: {
+    'content-type': 'application/x-www-form-urlencoded',
+    'cf-connecting-ip': '203.0.113.9',
+  },
+});
 
 describe('newsletter in workerd with D1', () => {
   it('without a mail API key the form answers 503, clearly', async () => {
@@ -50,15 +64,35 @@ describe('newsletter in workerd with D1', () => {
     const mailer = recordingMailer();
     deps.mailer = mailer;
     const app = createApp(deps);
-    await writeHubSettings(deps.db, { title: 'Intercoop', baseUrl: BASE, language: 'fr', timezone: 'Europe/Paris' });
+    await writeHubSettings(deps.db, {
+      title: 'Intercoop',
+      baseUrl: BASE,
+      language: 'fr',
+      timezone: 'Europe/Paris',
+    });
     const source = await addSource(deps, 'animacoop');
-    await storeFeedItems(deps, source, [parsedItem({ guid: 'w1', url: 'https://animacoop.example/w1', title: 'Journée des coopératives', contentHtml: '<p>Une journée ouverte des coopératives de la région, avec des ateliers.</p>', published: new Date('2026-11-15T10:00:00Z') })]);
+    await storeFeedItems(deps, source, [
+      parsedItem({
+        guid: 'w1',
+        url: 'https://animacoop.example/w1',
+        title: 'Journée des coopératives',
+        contentHtml: '<p>Une journée ouverte des coopératives de la région, avec des ateliers.</p>',
+        published: new Date('2026-11-15T10:00:00Z'),
+      }),
+    ]);
 
     for (const email of ['ana@example.org', 'ben@example.org', 'gone@example.org']) {
-      const res = await app.request(`${BASE}/newsletter/subscribe`, form({ email, network: 'animacoop' }));
+      const res = await app.request(
+        `${BASE}/newsletter/subscribe`,
+        form({ email, network: 'animacoop' }),
+      );
       expect(res.status).toBe(200);
-      const link = /https:\/\/hub\.test(\/newsletter\/confirm\/\S+)/.exec(mailer.sent.at(-1)!.text)![1]!;
-      expect((await deps.db.orm.select().from(subscribers).where(eq(subscribers.email, email)))).toHaveLength(0);
+      const link = /https:\/\/hub\.test(\/newsletter\/confirm\/\S+)/.exec(
+        mailer.sent.at(-1)!.text,
+      )![1]!;
+      expect(
+        await deps.db.orm.select().from(subscribers).where(eq(subscribers.email, email)),
+      ).toHaveLength(0);
       expect((await app.request(`${BASE}${link}`)).status).toBe(200);
     }
     expect(await deps.db.orm.select().from(subscribers)).toHaveLength(3);
@@ -68,13 +102,25 @@ describe('newsletter in workerd with D1', () => {
     mailer.fail.set('ben@example.org', { permanent: false });
     mailer.fail.set('gone@example.org', { permanent: true });
     clock.advance(35 * 60_000);
-    expect(await digestTick(deps, Date.parse('2026-11-16T06:05:00Z'))).toMatchObject({ created: false, digestId: null }); // 07:05 Paris: not yet
+    expect(await digestTick(deps, Date.parse('2026-11-16T06:05:00Z'))).toMatchObject({
+      created: false,
+      digestId: null,
+    }); // 07:05 Paris: not yet
     const tick = await digestTick(deps, Date.parse('2026-11-16T07:05:00Z'));
-    expect(tick).toMatchObject({ created: true, sent: 1, failedTemp: 1, failedPerm: 1, remaining: 1 });
+    expect(tick).toMatchObject({
+      created: true,
+      sent: 1,
+      failedTemp: 1,
+      failedPerm: 1,
+      remaining: 1,
+    });
     const ana = mailer.sent.find((m) => m.to === 'ana@example.org')!;
     expect(ana.text).toContain('Journée des coopératives');
     expect(ana.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
-    const [gone] = await deps.db.orm.select().from(subscribers).where(eq(subscribers.email, 'gone@example.org'));
+    const [gone] = await deps.db.orm
+      .select()
+      .from(subscribers)
+      .where(eq(subscribers.email, 'gone@example.org'));
     expect(gone!.status).toBe('bounced');
 
     // Next hour's tick retries Ben once (no new digest: the cron did not fire again).
@@ -90,9 +136,16 @@ describe('newsletter in workerd with D1', () => {
     const prefs = await SELF.fetch(lu.replace('/unsubscribe/', '/preferences/'));
     expect(prefs.status).toBe(200);
     expect(await prefs.text()).not.toContain('ana@example.org');
-    const one = await SELF.fetch(lu, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const one = await SELF.fetch(lu, {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(one.status).toBe(200);
-    const [a] = await deps.db.orm.select().from(subscribers).where(eq(subscribers.email, 'ana@example.org'));
+    const [a] = await deps.db.orm
+      .select()
+      .from(subscribers)
+      .where(eq(subscribers.email, 'ana@example.org'));
     expect(a!.status).toBe('unsubscribed');
 
     // Archive on the Worker, without personal data.

@@ -16,18 +16,27 @@ async function fetchFeed(name: string) {
 
 describe('decode in workerd', () => {
   it('falls back to windows-1252 for Latin-1 bytes and maps 0x80–0x9F', () => {
-    const bytes = Uint8Array.from([0xc9, 0x63, 0x6f, 0x6e, 0x6f, 0x6d, 0x69, 0x65, 0x20, 0x80, 0x20, 0x96]);
+    const bytes = Uint8Array.from([
+      0xc9, 0x63, 0x6f, 0x6e, 0x6f, 0x6d, 0x69, 0x65, 0x20, 0x80, 0x20, 0x96,
+    ]);
     expect(decodeBody(bytes, null)).toBe('Économie € –');
     expect(decodeBody(bytes, 'text/xml; charset=iso-8859-1')).toBe('Économie € –');
   });
 
   it('decodes UTF-16LE by its BOM and ISO-8859-15 by its label', () => {
-    expect(decodeBody(new Uint8Array([0xff, 0xfe, 0xc9, 0x00, 0x53, 0x00]), 'text/xml; charset=iso-8859-1')).toBe('ÉS');
+    expect(
+      decodeBody(
+        new Uint8Array([0xff, 0xfe, 0xc9, 0x00, 0x53, 0x00]),
+        'text/xml; charset=iso-8859-1',
+      ),
+    ).toBe('ÉS');
     expect(decodeBody(new Uint8Array([0xa4]), 'text/plain; charset=iso-8859-15')).toBe('€');
   });
 
   it('rejects binary bytes', () => {
-    expect(() => decodeBody(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), null)).toThrow(/données binaires/);
+    expect(() => decodeBody(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), null)).toThrow(
+      /données binaires/,
+    );
   });
 });
 
@@ -65,7 +74,11 @@ describe('parse in workerd', () => {
 
   it('gives the parse JSON shape', async () => {
     const out = feedToParseOutput(await fetchFeed('feed-1.1.json'));
-    expect(out.items[0]).toMatchObject({ id: '2026-11-05-appel', published: '2026-11-05T08:00:00.000Z', content_html: expect.stringContaining('<p>') });
+    expect(out.items[0]).toMatchObject({
+      id: '2026-11-05-appel',
+      published: '2026-11-05T08:00:00.000Z',
+      content_html: expect.stringContaining('<p>'),
+    });
   });
 
   it('refuses HTML pages, truncated XML and entity bombs quickly', async () => {
@@ -78,8 +91,15 @@ describe('parse in workerd', () => {
   });
 
   it('reads a 10,000-item feed', async () => {
-    const items = Array.from({ length: 10_000 }, (_, i) => `<item><title>A ${i}</title><guid>g${i}</guid><description>&lt;p&gt;x ${i}&lt;/p&gt;</description></item>`).join('');
-    const feed = await parseFeed(`<rss version="2.0"><channel><title>t</title>${items}</channel></rss>`, 'https://big.example/');
+    const items = Array.from(
+      { length: 10_000 },
+      (_, i) =>
+        `<item><title>A ${i}</title><guid>g${i}</guid><description>&lt;p&gt;x ${i}&lt;/p&gt;</description></item>`,
+    ).join('');
+    const feed = await parseFeed(
+      `<rss version="2.0"><channel><title>t</title>${items}</channel></rss>`,
+      'https://big.example/',
+    );
     expect(feed.items).toHaveLength(10_000);
   });
 });
@@ -89,8 +109,14 @@ describe('sanitize in workerd', () => {
     ['<a href="java&#x09;script:alert(1)">x</a>', '<a>x</a>'],
     ['<img src=x onerror=alert(1)>', '<img src="https://r.example/a/x">'],
     ['<svg onload=alert(1)><script>alert(1)</script></svg>ok', 'ok'],
-    ['<iframe src="https://evil.example/"></iframe><iframe src="https://player.vimeo.com/video/1"></iframe>', '<iframe src="https://player.vimeo.com/video/1" sandbox="allow-scripts allow-same-origin allow-popups" allowfullscreen loading="lazy" referrerpolicy="strict-origin-when-cross-origin"></iframe>'],
-    ['<img src="p.gif" width="1" height="1"><a href="../b">b</a>', '<a href="https://r.example/b" rel="noopener noreferrer">b</a>'],
+    [
+      '<iframe src="https://evil.example/"></iframe><iframe src="https://player.vimeo.com/video/1"></iframe>',
+      '<iframe src="https://player.vimeo.com/video/1" sandbox="allow-scripts allow-same-origin allow-popups" allowfullscreen loading="lazy" referrerpolicy="strict-origin-when-cross-origin"></iframe>',
+    ],
+    [
+      '<img src="p.gif" width="1" height="1"><a href="../b">b</a>',
+      '<a href="https://r.example/b" rel="noopener noreferrer">b</a>',
+    ],
   ])('%s', (input, expected) => {
     expect(sanitizeHtml(input, 'https://r.example/a/page')).toBe(expected);
   });

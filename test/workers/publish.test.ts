@@ -17,7 +17,8 @@ const deps = () => {
   d.log = { info() {}, warn() {}, error() {} };
   return d;
 };
-const json = async (path: string) => (await (await SELF.fetch(`https://hub.test${path}`)).json()) as JsonFeed;
+const json = async (path: string) =>
+  (await (await SELF.fetch(`https://hub.test${path}`)).json()) as JsonFeed;
 
 describe('unified feed and pages in workerd with D1', () => {
   beforeAll(async () => {
@@ -26,8 +27,14 @@ describe('unified feed and pages in workerd with D1', () => {
 
   it('filters and pages the JSON Feed with provenance', async () => {
     const tiers = await json('/feed.json?network=tiers-lieux');
-    expect(tiers.items.map((i) => i.title).sort()).toEqual(['Atelier fablab ouvert à tous', 'Rencontre régionale des coopératives']);
-    expect(tiers.items.find((i) => i.title.startsWith('Rencontre'))!._hub.networks).toEqual(['animacoop', 'tiers-lieux']);
+    expect(tiers.items.map((i) => i.title).sort()).toEqual([
+      'Atelier fablab ouvert à tous',
+      'Rencontre régionale des coopératives',
+    ]);
+    expect(tiers.items.find((i) => i.title.startsWith('Rencontre'))!._hub.networks).toEqual([
+      'animacoop',
+      'tiers-lieux',
+    ]);
     expect((await json('/feed.json?territory=bretagne&limit=200')).items).toHaveLength(FILLERS + 2);
     expect((await json('/feed.json?tag=audio')).items).toHaveLength(1);
     expect((await json('/feed.json?q=fablab')).items).toHaveLength(1);
@@ -52,8 +59,12 @@ describe('unified feed and pages in workerd with D1', () => {
     expect(etag).toMatch(/^"[0-9a-f]+"$/);
     expect(rss.headers.get('last-modified')).toBeTruthy();
     expect(rss.headers.get('cache-control')).toBe('public, max-age=300');
-    expect(await rss.text()).toContain('<source url="https://hub.example.org/networks/animacoop/feed.xml">Animacoop</source>');
-    const again = await SELF.fetch('https://hub.test/networks/animacoop/feed.xml', { headers: { 'if-none-match': etag } });
+    expect(await rss.text()).toContain(
+      '<source url="https://hub.example.org/networks/animacoop/feed.xml">Animacoop</source>',
+    );
+    const again = await SELF.fetch('https://hub.test/networks/animacoop/feed.xml', {
+      headers: { 'if-none-match': etag },
+    });
     expect(again.status).toBe(304);
     expect((await SELF.fetch('https://hub.test/networks/nope/feed.xml')).status).toBe(404);
   });
@@ -63,13 +74,23 @@ describe('unified feed and pages in workerd with D1', () => {
     expect((await json('/feed.json?q=nouveaut%C3%A9')).items).toHaveLength(0);
     const d = deps();
     const [src] = await d.db.orm.select().from(sources).limit(1);
-    await storeFeedItems(d, src!, [parsedItem({ guid: 'w-new', url: 'https://animacoop.example/w-new', title: 'Une nouveauté', contentHtml: '<p>Nouveauté du jour.</p>', published: new Date() })]);
+    await storeFeedItems(d, src!, [
+      parsedItem({
+        guid: 'w-new',
+        url: 'https://animacoop.example/w-new',
+        title: 'Une nouveauté',
+        contentHtml: '<p>Nouveauté du jour.</p>',
+        published: new Date(),
+      }),
+    ]);
     // Same URL: served from caches.default (edge TTL), so the new story is not there yet…
     const cached = await SELF.fetch(url);
     expect(((await cached.json()) as JsonFeed).items).toHaveLength(0);
     expect(cached.headers.get('cache-control')).toBe('public, max-age=300');
     // …while a request the cache has not seen reads the store.
-    expect((await json('/feed.json?q=nouveaut%C3%A9&limit=10')).items.map((i) => i.title)).toEqual(['Une nouveauté']);
+    expect((await json('/feed.json?q=nouveaut%C3%A9&limit=10')).items.map((i) => i.title)).toEqual([
+      'Une nouveauté',
+    ]);
   });
 
   it('renders the pages from D1, with an HTML 404 for an unknown network', async () => {

@@ -19,7 +19,9 @@ export function queueDispatcher(queue: Queue<PullMessage>): PullDispatcher {
   return {
     async dispatch(ids) {
       for (let i = 0; i < ids.length; i += SEND_BATCH) {
-        await queue.sendBatch(ids.slice(i, i + SEND_BATCH).map((sourceId) => ({ body: { sourceId } })));
+        await queue.sendBatch(
+          ids.slice(i, i + SEND_BATCH).map((sourceId) => ({ body: { sourceId } })),
+        );
       }
     },
   };
@@ -30,8 +32,17 @@ export function queueDispatcher(queue: Queue<PullMessage>): PullDispatcher {
  * acknowledged once pulled; only a failure of the run itself (database unreachable) lets
  * the batch be retried by the Queue, and in the end dead-lettered.
  */
-export async function consumePullBatch(deps: Deps, batch: MessageBatch<PullMessage>): Promise<PullSummary> {
-  const ids = [...new Set(batch.messages.map((m) => Number(m.body?.sourceId)).filter((id) => Number.isInteger(id) && id > 0))];
+export async function consumePullBatch(
+  deps: Deps,
+  batch: MessageBatch<PullMessage>,
+): Promise<PullSummary> {
+  const ids = [
+    ...new Set(
+      batch.messages
+        .map((m) => Number(m.body?.sourceId))
+        .filter((id) => Number.isInteger(id) && id > 0),
+    ),
+  ];
   const summary = await pullSourceIds(deps, ids, 'queue');
   batch.ackAll();
   return summary;

@@ -52,14 +52,23 @@ let thread: Worker | null = null;
 const files = new Map<string, Set<WalConnection>>();
 
 function startThread(): Worker {
-  const worker = new Worker(THREAD, { eval: true, workerData: { sqlite: createRequire(import.meta.url).resolve('better-sqlite3'), everyMs: CHECKPOINT_EVERY_MS } });
+  const worker = new Worker(THREAD, {
+    eval: true,
+    workerData: {
+      sqlite: createRequire(import.meta.url).resolve('better-sqlite3'),
+      everyMs: CHECKPOINT_EVERY_MS,
+    },
+  });
   // Never what keeps a process alive (a CLI command ends when its work does).
   worker.unref();
   worker.on('error', (err) => {
     // The thread is gone: the connections checkpoint for themselves again.
-    process.emitWarning(`SQLite checkpoint thread stopped (${String(err)}); checkpoints run on the main thread.`);
+    process.emitWarning(
+      `SQLite checkpoint thread stopped (${String(err)}); checkpoints run on the main thread.`,
+    );
     if (thread === worker) thread = null;
-    for (const connections of files.values()) for (const c of connections) c.pragma(`wal_autocheckpoint = ${INLINE_FRAMES}`);
+    for (const connections of files.values())
+      for (const c of connections) c.pragma(`wal_autocheckpoint = ${INLINE_FRAMES}`);
   });
   return worker;
 }

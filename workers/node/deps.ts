@@ -6,7 +6,10 @@ import { openSqlite } from './sqlite.ts';
 import { memoryResponseCache } from '../../src/publish/cache.ts';
 import { smtpMailer } from './smtp-mailer.ts';
 import { guardedFetch } from './guarded-fetch.ts';
-import { inProcessDispatcher, type InProcessDispatcher } from '../../src/ingest/in-process-dispatcher.ts';
+import {
+  inProcessDispatcher,
+  type InProcessDispatcher,
+} from '../../src/ingest/in-process-dispatcher.ts';
 import { feedReaderPool } from './feed-reader-pool.ts';
 
 /** One core stays with the main thread (SQLite, HTTP); readers take the others, up to 2. */
@@ -17,12 +20,20 @@ function defaultParseThreads(): number {
 export type NodeDeps = Deps & { dispatcher: InProcessDispatcher; close(): Promise<void> };
 
 /** Builds the Node runtime's services: SQLite file, system DNS, SMTP when configured. */
-export function nodeDeps(options: { env?: Record<string, unknown>; config?: Config; log?: Logger } = {}): NodeDeps {
+export function nodeDeps(
+  options: { env?: Record<string, unknown>; config?: Config; log?: Logger } = {},
+): NodeDeps {
   const config = options.config ?? loadConfig(options.env ?? process.env);
   const db = openSqlite(config.dbPath);
   const threads = config.parseThreads ?? defaultParseThreads();
   const log = options.log ?? leveledLogger(config.logLevel);
-  const feedReader = threads > 0 ? feedReaderPool(threads, { onFallback: (why) => log.warn('feed reader threads cannot start; reading documents in line', { why }) }) : undefined;
+  const feedReader =
+    threads > 0
+      ? feedReaderPool(threads, {
+          onFallback: (why) =>
+            log.warn('feed reader threads cannot start; reading documents in line', { why }),
+        })
+      : undefined;
   const deps: NodeDeps = {
     config,
     db,

@@ -12,7 +12,10 @@ export interface DigestSchedule {
   stop(): void;
 }
 
-export async function scheduleDigests(deps: Deps, loadEvents?: EventsLoader): Promise<DigestSchedule> {
+export async function scheduleDigests(
+  deps: Deps,
+  loadEvents?: EventsLoader,
+): Promise<DigestSchedule> {
   if (!deps.mailer) {
     deps.log.warn('digests off: no mailer (set HUB_SMTP_URL)');
     return { stop() {} };
@@ -28,7 +31,10 @@ export async function scheduleDigests(deps: Deps, loadEvents?: EventsLoader): Pr
       const s = await runDigests(deps, { startNew, loadEvents });
       if (s.digestId !== null) deps.log.info('digest run', { ...s });
       if (s.nextRetryAt !== null) {
-        retry = setTimeout(() => void run(false), Math.max(1000, s.nextRetryAt - deps.clock.now().getTime()));
+        retry = setTimeout(
+          () => void run(false),
+          Math.max(1000, s.nextRetryAt - deps.clock.now().getTime()),
+        );
         retry.unref?.();
       }
     } catch (err) {
@@ -37,7 +43,11 @@ export async function scheduleDigests(deps: Deps, loadEvents?: EventsLoader): Pr
       running = false;
     }
   };
-  const task = cron.schedule(deps.config.digestCron, () => run(true), { timezone: hub.timezone, noOverlap: true, name: 'digest' });
+  const task = cron.schedule(deps.config.digestCron, () => run(true), {
+    timezone: hub.timezone,
+    noOverlap: true,
+    name: 'digest',
+  });
   // Leftovers of an interrupted run or pending retries: resume them, start nothing new.
   void run(false);
   return {

@@ -21,7 +21,10 @@ export async function syncFederationFile(deps: Deps): Promise<boolean> {
     deps.log.info('federation synced', { file: deps.config.networksFile, ...report });
     return true;
   } catch (err) {
-    deps.log.error('federation file not loaded', { file: deps.config.networksFile, error: (err as Error).message });
+    deps.log.error('federation file not loaded', {
+      file: deps.config.networksFile,
+      error: (err as Error).message,
+    });
     return false;
   }
 }

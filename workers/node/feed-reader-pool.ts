@@ -29,7 +29,9 @@ interface Thread {
 
 /** The thread's script: the bundle's copy beside this module, or the TypeScript source. */
 function threadScript(): URL {
-  return import.meta.url.endsWith('.ts') ? new URL('./feed-reader-worker-dev.mjs', import.meta.url) : new URL('./feed-reader-worker.mjs', import.meta.url);
+  return import.meta.url.endsWith('.ts')
+    ? new URL('./feed-reader-worker-dev.mjs', import.meta.url)
+    : new URL('./feed-reader-worker.mjs', import.meta.url);
 }
 
 export interface FeedReaderPoolOptions {
@@ -45,7 +47,10 @@ export interface FeedReaderPoolOptions {
  * `size` threads at most. Should threads fail to start at all (a script missing from a broken
  * install), documents are read in line instead: slower, never a pull that fails for it.
  */
-export function feedReaderPool(size: number, options: FeedReaderPoolOptions = {}): FeedReader & { close(): Promise<void> } {
+export function feedReaderPool(
+  size: number,
+  options: FeedReaderPoolOptions = {},
+): FeedReader & { close(): Promise<void> } {
   const heapMb = options.threadHeapMb ?? THREAD_HEAP_MB;
   const script = options.script ?? threadScript();
   const threads: Thread[] = [];
@@ -53,12 +58,17 @@ export function feedReaderPool(size: number, options: FeedReaderPoolOptions = {}
   let nextId = 1;
   let closed = false;
   let inline = false;
-  const readInline = (task: Task) => void readFeed(task.text, task.url).then(task.resolve, task.reject);
+  const readInline = (task: Task) =>
+    void readFeed(task.text, task.url).then(task.resolve, task.reject);
 
   const spawn = (): Thread => {
     // A small young generation is collected more often: the thread's RSS stays ~20 MB lower.
     const resourceLimits = { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 8 };
-    const thread: Thread = { worker: new Worker(script, { resourceLimits }), task: null, ready: false };
+    const thread: Thread = {
+      worker: new Worker(script, { resourceLimits }),
+      task: null,
+      ready: false,
+    };
     thread.worker.unref();
     thread.worker.on('message', (reply: ReadReply) => {
       if ('ready' in reply) {
@@ -69,7 +79,13 @@ export function feedReaderPool(size: number, options: FeedReaderPoolOptions = {}
       if (!task || task.id !== reply.id) return;
       thread.task = null;
       if ('feed' in reply) task.resolve(reply.feed);
-      else task.reject(new IngestError(reply.error.kind ?? 'parse_error', reply.error.kind ? reply.error.message : `Lecture impossible : ${reply.error.message}`));
+      else
+        task.reject(
+          new IngestError(
+            reply.error.kind ?? 'parse_error',
+            reply.error.kind ? reply.error.message : `Lecture impossible : ${reply.error.message}`,
+          ),
+        );
       dispatch();
     });
     const died = (why: string, documentsFault: boolean) => {
@@ -90,9 +106,16 @@ export function feedReaderPool(size: number, options: FeedReaderPoolOptions = {}
     };
     thread.worker.on('error', (err: Error & { code?: string }) => {
       const oom = err?.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      died(oom ? `le document demande plus de ${heapMb} Mo de mémoire pour être lu` : (err?.message ?? String(err)), oom);
+      died(
+        oom
+          ? `le document demande plus de ${heapMb} Mo de mémoire pour être lu`
+          : (err?.message ?? String(err)),
+        oom,
+      );
     });
-    thread.worker.on('exit', (code) => died(`le lecteur de flux s’est arrêté (code ${code})`, false));
+    thread.worker.on('exit', (code) =>
+      died(`le lecteur de flux s’est arrêté (code ${code})`, false),
+    );
     threads.push(thread);
     return thread;
   };
@@ -105,7 +128,11 @@ export function feedReaderPool(size: number, options: FeedReaderPoolOptions = {}
       const task = queue.shift()!;
       idle.task = task;
       idle.worker.ref(); // work pending: the process waits for it
-      idle.worker.postMessage({ id: task.id, text: task.text, url: task.url } satisfies ReadRequest);
+      idle.worker.postMessage({
+        id: task.id,
+        text: task.text,
+        url: task.url,
+      } satisfies ReadRequest);
     }
     for (const t of threads) if (!t.task) t.worker.unref();
   };

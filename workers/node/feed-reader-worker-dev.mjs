@@ -3,4 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 
-await tsImport('./feed-reader-worker.ts', { parentURL: import.meta.url, tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) });
+await tsImport('./feed-reader-worker.ts', {
+  parentURL: import.meta.url,
+  tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)),
+});

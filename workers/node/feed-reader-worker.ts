@@ -8,14 +8,21 @@ import { IngestError } from '../../src/ingest/types.ts';
 import type { ReadReply, ReadRequest } from './feed-reader-protocol.ts';
 
 const port = parentPort;
-if (!port) throw new Error('feed-reader-worker.ts runs as a worker thread (see feed-reader-pool.ts)');
+if (!port)
+  throw new Error('feed-reader-worker.ts runs as a worker thread (see feed-reader-pool.ts)');
 
 port.on('message', async ({ id, text, url }: ReadRequest) => {
   let reply: ReadReply;
   try {
     reply = { id, feed: await readFeed(text, url, { fingerprints: true }) };
   } catch (err) {
-    reply = { id, error: err instanceof IngestError ? { kind: err.kind, message: err.message } : { message: (err as Error)?.message ?? String(err) } };
+    reply = {
+      id,
+      error:
+        err instanceof IngestError
+          ? { kind: err.kind, message: err.message }
+          : { message: (err as Error)?.message ?? String(err) },
+    };
   }
   port.postMessage(reply);
 });

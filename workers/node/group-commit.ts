@@ -46,7 +46,11 @@ interface Waiter {
   reject(err: unknown): void;
 }
 
-export function groupCommit(raw: BetterSqlite3.Database, path: string, delays = { idleMs: IDLE_MS, maxOpenMs: MAX_OPEN_MS }): GroupCommit {
+export function groupCommit(
+  raw: BetterSqlite3.Database,
+  path: string,
+  delays = { idleMs: IDLE_MS, maxOpenMs: MAX_OPEN_MS },
+): GroupCommit {
   const file = path === ':memory:' ? null : resolve(path);
   if (file) openPerFile.set(file, (openPerFile.get(file) ?? 0) + 1);
   const alone = () => file === null || openPerFile.get(file) === 1;
@@ -67,7 +71,10 @@ export function groupCommit(raw: BetterSqlite3.Database, path: string, delays = 
   };
 
   /** SQLite rolls a transaction back by itself on some errors (disk full, I/O). */
-  const lostTransaction = () => new Error('Transaction annulée par SQLite (disque plein ou erreur d’écriture) : les documents qu’elle contenait seront relevés à nouveau.');
+  const lostTransaction = () =>
+    new Error(
+      'Transaction annulée par SQLite (disque plein ou erreur d’écriture) : les documents qu’elle contenait seront relevés à nouveau.',
+    );
 
   function commit(): void {
     clearTimeout(timer);
@@ -99,7 +106,8 @@ export function groupCommit(raw: BetterSqlite3.Database, path: string, delays = 
         raw.exec('BEGIN IMMEDIATE');
         return;
       } catch (err) {
-        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() - started >= patience) throw err;
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() - started >= patience)
+          throw err;
       } finally {
         raw.pragma(`busy_timeout = ${patience}`);
       }

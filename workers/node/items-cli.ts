@@ -6,7 +6,12 @@ import { splitEntry, SplitError } from '../../src/ingest/dedupe/split.ts';
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Runs an `items` subcommand; returns the exit code. */
-export async function itemsCommand(deps: Deps, args: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
+export async function itemsCommand(
+  deps: Deps,
+  args: string[],
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+): Promise<number> {
   const [sub, id] = args;
   if (sub === 'show' && id) {
     const x = await explainItem(deps, id);
@@ -18,11 +23,16 @@ export async function itemsCommand(deps: Deps, args: string[], out: (line: strin
     out(`  published ${iso(x.item.publishedAt)} · ${x.item.url ?? 'no link'}`);
     out(`  ${x.entries.length} entr${x.entries.length > 1 ? 'ies' : 'y'}:`);
     for (const e of x.entries) {
-      out(`  #${e.id} ${e.networkSlug} (source ${e.sourceId}) ${iso(e.publishedAt)} ${e.url ?? ''}`);
+      out(
+        `  #${e.id} ${e.networkSlug} (source ${e.sourceId}) ${iso(e.publishedAt)} ${e.url ?? ''}`,
+      );
       out(`      "${e.title}"`);
       out(`      joined: ${e.mergeReason}${e.mergeDetail ? ` — ${e.mergeDetail}` : ''}`);
     }
-    for (const s of x.splits) out(`  split #${s.id}: ${s.fromItemId} → ${s.toItemId} on ${iso(s.createdAt)} (kept apart on later pulls)`);
+    for (const s of x.splits)
+      out(
+        `  split #${s.id}: ${s.fromItemId} → ${s.toItemId} on ${iso(s.createdAt)} (kept apart on later pulls)`,
+      );
     return 0;
   }
   if (sub === 'split' && id) {
@@ -32,7 +42,9 @@ export async function itemsCommand(deps: Deps, args: string[], out: (line: strin
     }
     try {
       const r = await splitEntry(deps, Number(id));
-      out(`Entry #${r.entryId} moved from item ${r.fromItemId} to new item ${r.toItemId}; it stays apart on later pulls.`);
+      out(
+        `Entry #${r.entryId} moved from item ${r.fromItemId} to new item ${r.toItemId}; it stays apart on later pulls.`,
+      );
       return 0;
     } catch (e) {
       if (e instanceof SplitError) {

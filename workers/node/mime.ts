@@ -66,7 +66,9 @@ export function buildMime(m: RawMessage): string {
     `Subject: ${encodeWords(m.subject.replace(/[\r\n]+/g, ' '))}`,
     `Date: ${(m.date ?? new Date()).toUTCString().replace('GMT', '+0000')}`,
     'MIME-Version: 1.0',
-    ...Object.entries(m.headers).map(([k, v]) => `${k}: ${encodeWords(v.replace(/[\r\n]+/g, ' '))}`),
+    ...Object.entries(m.headers).map(
+      ([k, v]) => `${k}: ${encodeWords(v.replace(/[\r\n]+/g, ' '))}`,
+    ),
     `Content-Type: multipart/alternative; boundary="${boundary}"`,
   ];
   return [

@@ -14,7 +14,9 @@ export interface PullSchedule {
 
 export function schedulePulls(deps: Deps): PullSchedule {
   if (!cron.validate(deps.config.pullCron)) {
-    throw new ConfigError(`HUB_PULL_CRON is not a valid cron expression: "${deps.config.pullCron}"`);
+    throw new ConfigError(
+      `HUB_PULL_CRON is not a valid cron expression: "${deps.config.pullCron}"`,
+    );
   }
   const tick = async () => {
     try {

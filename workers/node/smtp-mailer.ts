@@ -22,13 +22,17 @@ export interface DkimSettings {
   privateKey: string;
 }
 
-const SIGNED_HEADERS = 'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:List-Unsubscribe:List-Unsubscribe-Post:List-Id';
+const SIGNED_HEADERS =
+  'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:List-Unsubscribe:List-Unsubscribe-Post:List-Id';
 
 /** Classifies an SMTP error: 5xx replies are permanent; 4xx, timeouts and dropped connections are temporary. */
 export function classifySmtpError(err: unknown): SendResult {
   const e = err as { responseCode?: number; response?: string; code?: string; message?: string };
   const code = typeof e?.responseCode === 'number' ? e.responseCode : null;
-  const error = `${code ? `${code} ` : ''}${e?.response ?? e?.message ?? String(err)}`.slice(0, 500);
+  const error = `${code ? `${code} ` : ''}${e?.response ?? e?.message ?? String(err)}`.slice(
+    0,
+    500,
+  );
   return { ok: false, permanent: code !== null && code >= 500 && code < 600, error };
 }
 
@@ -45,7 +49,9 @@ export function smtpMailer(url: string, from: string | undefined, db?: Database)
     host: u.hostname,
     port: u.port ? Number(u.port) : u.protocol === 'smtps:' ? 465 : 587,
     secure: u.protocol === 'smtps:',
-    auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
+    auth: u.username
+      ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) }
+      : undefined,
     maxConnections: num('pool', 4),
     maxMessages: 1000,
     // Retries belong to the delivery ledger (backoff, attempt count, one Message-ID), not to
@@ -62,7 +68,9 @@ export function smtpMailer(url: string, from: string | undefined, db?: Database)
   let dkim: Promise<DkimSettings | null> | null = null;
   const loadDkim = () =>
     (dkim ??= db
-      ? Promise.resolve(db.orm.select().from(settings).where(eq(settings.key, 'dkim'))).then(([row]) => (row ? (JSON.parse(row.value) as DkimSettings) : null))
+      ? Promise.resolve(db.orm.select().from(settings).where(eq(settings.key, 'dkim'))).then(
+          ([row]) => (row ? (JSON.parse(row.value) as DkimSettings) : null),
+        )
       : Promise.resolve(null));
 
   return {
@@ -72,7 +80,14 @@ export function smtpMailer(url: string, from: string | undefined, db?: Database)
       try {
         const info = await transport.sendMail({
           envelope: { from: encodeAddress(from).address, to: [m.to] },
-          raw: buildMime({ from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers }),
+          raw: buildMime({
+            from,
+            to: m.to,
+            subject: m.subject,
+            text: m.text,
+            html: m.html,
+            headers: m.headers,
+          }),
           ...(key ? { dkim: { ...key, headerFieldNames: SIGNED_HEADERS } } : {}),
         });
         return { ok: true, messageId: m.headers['Message-ID'] ?? info.messageId };

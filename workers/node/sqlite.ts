@@ -30,7 +30,9 @@ export const migrationsFolder = findMigrations(dirname(fileURLToPath(import.meta
  * Opens (creating if needed) the SQLite file and applies pending migrations.
  * WAL + busy_timeout so the CLI can pull while `serve` is reading the same file.
  */
-export function openSqlite(path: string): Database & { close(): void; raw: BetterSqlite3.Database } {
+export function openSqlite(
+  path: string,
+): Database & { close(): void; raw: BetterSqlite3.Database } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const raw = new BetterSqlite3(path);
   raw.pragma('journal_mode = WAL');
@@ -64,7 +66,9 @@ export function openSqlite(path: string): Database & { close(): void; raw: Bette
   };
   const batch = raw.transaction((statements: Statement[]) => {
     for (const s of statements) {
-      const { sql, params } = (s as unknown as { toSQL(): { sql: string; params: unknown[] } }).toSQL();
+      const { sql, params } = (
+        s as unknown as { toSQL(): { sql: string; params: unknown[] } }
+      ).toSQL();
       const stmt = statementFor(sql);
       if (stmt.reader) stmt.all(...params);
       else stmt.run(...params);

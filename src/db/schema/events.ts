@@ -43,8 +43,12 @@ export const eventSources = sqliteTable(
   'event_sources',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    eventId: text('event_id').notNull().references(() => events.id),
-    sourceId: integer('source_id').notNull().references(() => sources.id),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id),
     networkSlug: text('network_slug').notNull(),
     uid: text('uid').notNull(),
     url: text('url'),
@@ -55,7 +59,10 @@ export const eventSources = sqliteTable(
     firstSeenAt: integer('first_seen_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('event_sources_source_uid').on(t.sourceId, t.uid), index('event_sources_event').on(t.eventId)],
+  (t) => [
+    uniqueIndex('event_sources_source_uid').on(t.sourceId, t.uid),
+    index('event_sources_event').on(t.eventId),
+  ],
 );
 
 /** Expanded occurrences of an event within the rolling window. */
@@ -63,7 +70,9 @@ export const eventOccurrences = sqliteTable(
   'event_occurrences',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    eventId: text('event_id').notNull().references(() => events.id),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id),
     start: integer('start').notNull(),
     end: integer('end'),
     recurrenceId: integer('recurrence_id'),
@@ -72,7 +81,10 @@ export const eventOccurrences = sqliteTable(
     title: text('title'),
     location: text('location'),
   },
-  (t) => [index('event_occurrences_start').on(t.start), index('event_occurrences_event').on(t.eventId)],
+  (t) => [
+    index('event_occurrences_start').on(t.start),
+    index('event_occurrences_event').on(t.eventId),
+  ],
 );
 
 export type EventRow = typeof events.$inferSelect;

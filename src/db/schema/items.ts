@@ -43,9 +43,13 @@ export const entries = sqliteTable(
   'entries',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    sourceId: integer('source_id').notNull().references(() => sources.id),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id),
     networkSlug: text('network_slug').notNull(),
-    itemId: text('item_id').notNull().references(() => items.id),
+    itemId: text('item_id')
+      .notNull()
+      .references(() => items.id),
     /** sha-256 of the source's guid (or link, or title+date when there is none). */
     guidHash: text('guid_hash').notNull(),
     guid: text('guid'),
@@ -105,7 +109,9 @@ export const itemBands = sqliteTable(
   'item_bands',
   {
     bandKey: text('band_key').notNull(),
-    itemId: text('item_id').notNull().references(() => items.id),
+    itemId: text('item_id')
+      .notNull()
+      .references(() => items.id),
     /** Publication of the entry that produced the key: candidates are restricted to a window. */
     publishedAt: integer('published_at').notNull(),
   },
@@ -124,7 +130,9 @@ export const entrySplits = sqliteTable(
   'entry_splits',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    sourceId: integer('source_id').notNull().references(() => sources.id),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id),
     guidHash: text('guid_hash').notNull(),
     canonicalUrl: text('canonical_url'),
     titleKey: text('title_key').notNull(),

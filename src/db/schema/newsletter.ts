@@ -1,4 +1,11 @@
-import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import {
+  sqliteTable,
+  text,
+  integer,
+  index,
+  uniqueIndex,
+  primaryKey,
+} from 'drizzle-orm/sqlite-core';
 
 /** What a subscriber follows; an empty list means "everything". */
 export interface DigestChoices {
@@ -18,11 +25,17 @@ export const subscribers = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     /** Lower-cased address. */
     email: text('email').notNull(),
-    lang: text('lang', { enum: ['fr', 'en'] }).notNull().default('fr'),
-    frequency: text('frequency', { enum: ['daily', 'weekly'] }).notNull().default('weekly'),
+    lang: text('lang', { enum: ['fr', 'en'] })
+      .notNull()
+      .default('fr'),
+    frequency: text('frequency', { enum: ['daily', 'weekly'] })
+      .notNull()
+      .default('weekly'),
     choices: text('choices', { mode: 'json' }).$type<DigestChoices>().notNull(),
     /** active | unsubscribed (purged after the grace period) | bounced (permanent failure: never mailed again). */
-    status: text('status', { enum: ['active', 'unsubscribed', 'bounced'] }).notNull().default('active'),
+    status: text('status', { enum: ['active', 'unsubscribed', 'bounced'] })
+      .notNull()
+      .default('active'),
     /** Random per-subscriber salt in the signed manage token: rotating it revokes old links. */
     tokenSalt: text('token_salt').notNull(),
     confirmedAt: integer('confirmed_at').notNull(),
@@ -33,7 +46,10 @@ export const subscribers = sqliteTable(
     bounceReason: text('bounce_reason'),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('subscribers_email').on(t.email), index('subscribers_status').on(t.status, t.id)],
+  (t) => [
+    uniqueIndex('subscribers_email').on(t.email),
+    index('subscribers_status').on(t.status, t.id),
+  ],
 );
 
 /**
@@ -45,8 +61,12 @@ export const pendingSubscriptions = sqliteTable(
   {
     tokenHash: text('token_hash').primaryKey(),
     email: text('email').notNull(),
-    lang: text('lang', { enum: ['fr', 'en'] }).notNull().default('fr'),
-    frequency: text('frequency', { enum: ['daily', 'weekly'] }).notNull().default('weekly'),
+    lang: text('lang', { enum: ['fr', 'en'] })
+      .notNull()
+      .default('fr'),
+    frequency: text('frequency', { enum: ['daily', 'weekly'] })
+      .notNull()
+      .default('weekly'),
     choices: text('choices', { mode: 'json' }).$type<DigestChoices>().notNull(),
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
@@ -64,7 +84,9 @@ export const digests = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     /** open (deliveries still to do) | done */
-    status: text('status', { enum: ['open', 'done'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'done'] })
+      .notNull()
+      .default('open'),
     /** Instant the run was started: the end of every story window of this digest. */
     windowEnd: integer('window_end').notNull(),
     /** Start of the archive edition's window (the previous digest's end). */
@@ -90,9 +112,15 @@ export const deliveries = sqliteTable(
   'deliveries',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    digestId: integer('digest_id').notNull().references(() => digests.id),
+    digestId: integer('digest_id')
+      .notNull()
+      .references(() => digests.id),
     subscriberId: integer('subscriber_id').notNull(),
-    state: text('state', { enum: ['pending', 'sending', 'sent', 'failed_temp', 'failed_perm', 'skipped'] }).notNull().default('pending'),
+    state: text('state', {
+      enum: ['pending', 'sending', 'sent', 'failed_temp', 'failed_perm', 'skipped'],
+    })
+      .notNull()
+      .default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at').notNull().default(0),
     claimedAt: integer('claimed_at'),
@@ -101,7 +129,11 @@ export const deliveries = sqliteTable(
     lastError: text('last_error'),
     sentAt: integer('sent_at'),
   },
-  (t) => [uniqueIndex('deliveries_digest_subscriber').on(t.digestId, t.subscriberId), index('deliveries_todo').on(t.digestId, t.state, t.id), index('deliveries_subscriber').on(t.subscriberId, t.state)],
+  (t) => [
+    uniqueIndex('deliveries_digest_subscriber').on(t.digestId, t.subscriberId),
+    index('deliveries_todo').on(t.digestId, t.state, t.id),
+    index('deliveries_subscriber').on(t.subscriberId, t.state),
+  ],
 );
 
 /**

@@ -10,7 +10,9 @@ export const sources = sqliteTable(
   'sources',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    networkSlug: text('network_slug').notNull().references(() => networks.slug),
+    networkSlug: text('network_slug')
+      .notNull()
+      .references(() => networks.slug),
     kind: text('kind', { enum: ['feed', 'calendar', 'site'] }).notNull(),
     /** URL as declared by the coordinators. */
     url: text('url').notNull(),
@@ -18,7 +20,9 @@ export const sources = sqliteTable(
     fetchUrl: text('fetch_url').notNull(),
     title: text('title'),
     /** active | retired (HTTP 410) | removed (gone from the federation file) */
-    status: text('status', { enum: ['active', 'retired', 'removed'] }).notNull().default('active'),
+    status: text('status', { enum: ['active', 'retired', 'removed'] })
+      .notNull()
+      .default('active'),
     etag: text('etag'),
     lastModified: text('last_modified'),
     /** Permanent redirect seen but not adopted yet (adopted once stable). */

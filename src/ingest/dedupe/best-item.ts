@@ -10,7 +10,17 @@ import { withoutTracking } from '../canonical-url.ts';
 /** The entry fields the item is derived from. */
 export type EntrySource = Pick<
   EntryRow,
-  'sourceId' | 'url' | 'canonicalUrl' | 'title' | 'summary' | 'contentHtml' | 'author' | 'categories' | 'enclosures' | 'publishedAt' | 'firstSeenAt'
+  | 'sourceId'
+  | 'url'
+  | 'canonicalUrl'
+  | 'title'
+  | 'summary'
+  | 'contentHtml'
+  | 'author'
+  | 'categories'
+  | 'enclosures'
+  | 'publishedAt'
+  | 'firstSeenAt'
 > &
   /** Stored with the entry by the store; measured from the text when absent. */
   Partial<Pick<EntryRow, 'textLength' | 'relay'>> & {
@@ -33,7 +43,8 @@ function bodyText(entry: EntrySource): { relay: boolean; text: string } {
 }
 
 function rank(entry: EntrySource): Ranked {
-  if (entry.textLength !== undefined && entry.relay !== undefined) return { entry, relay: entry.relay, textLength: entry.textLength };
+  if (entry.textLength !== undefined && entry.relay !== undefined)
+    return { entry, relay: entry.relay, textLength: entry.textLength };
   const { relay, text } = bodyText(entry);
   return { entry, relay, textLength: text.length };
 }
@@ -70,7 +81,8 @@ function unionCategories(lists: string[][]): string[] {
 function unionEnclosures(lists: Enclosure[][]): Enclosure[] {
   const seen = new Set<string>();
   const out: Enclosure[] = [];
-  for (const list of lists) for (const e of list) if (!seen.has(e.url)) (seen.add(e.url), out.push(e));
+  for (const list of lists)
+    for (const e of list) if (!seen.has(e.url)) seen.add(e.url), out.push(e);
   return out.slice(0, 20);
 }
 
@@ -78,7 +90,11 @@ function unionEnclosures(lists: Enclosure[][]): Enclosure[] {
  * Item row (without updatedAt) derived from at least one entry. `searchText` is computed only
  * when asked (it needs the best entry's text), so comparing two derivations stays cheap.
  */
-export function deriveItem(id: string, entries: EntrySource[], withSearchText = true): Omit<ItemRow, 'updatedAt'> {
+export function deriveItem(
+  id: string,
+  entries: EntrySource[],
+  withSearchText = true,
+): Omit<ItemRow, 'updatedAt'> {
   if (!entries.length) throw new Error(`item ${id} has no entries`);
   const ranked = entries.map(rank).sort(compareRanked);
   const best = ranked[0]!;
@@ -95,17 +111,27 @@ export function deriveItem(id: string, entries: EntrySource[], withSearchText = 
     enclosures: unionEnclosures(ranked.map((r) => r.entry.enclosures)),
     publishedAt: Math.min(...entries.map((x) => x.publishedAt)),
     firstSeenAt: Math.min(...entries.map((x) => x.firstSeenAt)),
-    searchText: withSearchText ? `${e.title}\n${e.bodyText ?? bodyText(e).text}`.slice(0, SEARCH_TEXT_CAP) : '',
+    searchText: withSearchText
+      ? `${e.title}\n${e.bodyText ?? bodyText(e).text}`.slice(0, SEARCH_TEXT_CAP)
+      : '',
   };
 }
 
 /** Whether two derived items differ (updatedAt aside; searchText follows from title and content). */
-export function itemDiffers(stored: Omit<ItemRow, 'updatedAt'>, derived: Omit<ItemRow, 'updatedAt'>): boolean {
+export function itemDiffers(
+  stored: Omit<ItemRow, 'updatedAt'>,
+  derived: Omit<ItemRow, 'updatedAt'>,
+): boolean {
   for (const key of Object.keys(derived) as Array<keyof typeof derived>) {
     if (key === 'searchText') continue;
     const a = stored[key];
     const b = derived[key];
-    if (typeof a === 'object' || typeof b === 'object' ? JSON.stringify(a) !== JSON.stringify(b) : a !== b) return true;
+    if (
+      typeof a === 'object' || typeof b === 'object'
+        ? JSON.stringify(a) !== JSON.stringify(b)
+        : a !== b
+    )
+      return true;
   }
   return false;
 }

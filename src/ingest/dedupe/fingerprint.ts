@@ -1,5 +1,12 @@
 /** What dedup knows of one entry: title key, serial marks, MinHash signature and band keys. */
-import { htmlToText, looksLikeRelay, serialMarks, stripBodyRelay, titleKey, words } from './text.ts';
+import {
+  htmlToText,
+  looksLikeRelay,
+  serialMarks,
+  stripBodyRelay,
+  titleKey,
+  words,
+} from './text.ts';
 import { BANDS, bandKeys, minhash, shingleHashes, signatureToHex } from './minhash.ts';
 import { fnv1a32 } from './hash.ts';
 
@@ -27,15 +34,24 @@ export const SPECIFIC_TITLE_WORDS = 4;
 const BODY_ALONE_WORDS = 8;
 
 /** Fingerprint of an entry from its title and sanitised HTML (summary when there is no content). */
-export function fingerprint(title: string, contentHtml: string | null, summary: string | null): Fingerprint {
+export function fingerprint(
+  title: string,
+  contentHtml: string | null,
+  summary: string | null,
+): Fingerprint {
   const rawText = htmlToText(contentHtml ?? summary ?? '');
   const body = stripBodyRelay(rawText);
   const key = titleKey(title);
   // The body alone when it says enough, so a rewritten title does not dilute the text's
   // similarity and a teaser stays contained in its full text; tiny bodies lean on the title.
   const bodyWords = words(body);
-  const shingles = shingleHashes(bodyWords.length >= BODY_ALONE_WORDS ? bodyWords : words(`${key} ${body}`));
-  const leadKey = bodyWords.length >= LEAD_WORDS ? fnv1a32(bodyWords.slice(0, LEAD_WORDS).join(' ')).toString(16) : '';
+  const shingles = shingleHashes(
+    bodyWords.length >= BODY_ALONE_WORDS ? bodyWords : words(`${key} ${body}`),
+  );
+  const leadKey =
+    bodyWords.length >= LEAD_WORDS
+      ? fnv1a32(bodyWords.slice(0, LEAD_WORDS).join(' ')).toString(16)
+      : '';
   return {
     titleKey: key,
     marks: serialMarks(title),
@@ -49,12 +65,15 @@ export function fingerprint(title: string, contentHtml: string | null, summary: 
 }
 
 /** Keys under which an entry is indexed: its LSH bands, its title bucket and its lead bucket. */
-export function indexKeys(fp: Pick<Fingerprint, 'titleKey' | 'minhash' | 'shingleCount' | 'leadKey'>): string[] {
+export function indexKeys(
+  fp: Pick<Fingerprint, 'titleKey' | 'minhash' | 'shingleCount' | 'leadKey'>,
+): string[] {
   const keys = fp.shingleCount > 0 ? bandKeys(fp.minhash) : [];
   // Only specific titles get a bucket: a generic one ("Assemblée générale") would bring every
   // homonym of the month as a candidate, and same-title merges need overlapping texts anyway,
   // which the bands and the lead bucket find.
-  if (fp.titleKey.split(' ').length >= SPECIFIC_TITLE_WORDS) keys.push(`t:${fnv1a32(fp.titleKey).toString(16)}:${fp.titleKey.length}`);
+  if (fp.titleKey.split(' ').length >= SPECIFIC_TITLE_WORDS)
+    keys.push(`t:${fnv1a32(fp.titleKey).toString(16)}:${fp.titleKey.length}`);
   if (fp.leadKey) keys.push(`l:${fp.leadKey}`);
   return keys;
 }

@@ -50,7 +50,8 @@ const candidateColumns = {
 /** A stored entry as the matcher sees it. */
 export type CandidateRow = Pick<EntryRow, keyof typeof candidateColumns>;
 
-const slots = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => sql.placeholder(`${prefix}${i}`));
+const slots = (prefix: string, n: number) =>
+  Array.from({ length: n }, (_, i) => sql.placeholder(`${prefix}${i}`));
 
 /** A statement prepared once per database, on first use. */
 function perDatabase<S>(prepare: (db: Database) => S): (db: Database) => S {
@@ -66,7 +67,13 @@ function perDatabase<S>(prepare: (db: Database) => S): (db: Database) => S {
  * Runs a statement whose slots `${prefix}0…` take `per` values of `list` at a time, the unused
  * ones bound to NULL (which matches nothing), with the `fixed` values in every execution.
  */
-async function allInSlots<R>(statement: { all(values: Record<string, unknown>): R[] | Promise<R[]> }, list: string[], prefix: string, per: number, fixed: Record<string, unknown> = {}): Promise<R[]> {
+async function allInSlots<R>(
+  statement: { all(values: Record<string, unknown>): R[] | Promise<R[]> },
+  list: string[],
+  prefix: string,
+  per: number,
+  fixed: Record<string, unknown> = {},
+): Promise<R[]> {
   const found: R[] = [];
   for (let start = 0; start < list.length; start += per) {
     const values: Record<string, unknown> = { ...fixed };
@@ -90,11 +97,20 @@ const candidatesQuery = perDatabase((db) => {
     ],
     sql` union `,
   );
-  return orm.select(candidateColumns).from(entries).where(sql`${entries.itemId} in (${candidates})`).prepare();
+  return orm
+    .select(candidateColumns)
+    .from(entries)
+    .where(sql`${entries.itemId} in (${candidates})`)
+    .prepare();
 });
 
 /** Stored entries of every candidate item (duplicates possible across chunks). */
-export async function lookupCandidates(db: Database, sourceId: number, inputs: LookupInput[], windowMs: number): Promise<CandidateRow[]> {
+export async function lookupCandidates(
+  db: Database,
+  sourceId: number,
+  inputs: LookupInput[],
+  windowMs: number,
+): Promise<CandidateRow[]> {
   const statement = candidatesQuery(db);
   const found: CandidateRow[] = [];
   for (let start = 0; start < inputs.length; start += PER_QUERY) {
@@ -107,7 +123,8 @@ export async function lookupCandidates(db: Database, sourceId: number, inputs: L
     for (let i = 0; i < PER_QUERY; i++) {
       values[`g${i}`] = group[i]?.guidHash ?? null;
       values[`u${i}`] = group[i]?.canonicalUrl ?? null;
-      for (let k = 0; k < KEYS_PER_INPUT; k++) values[`k${i * KEYS_PER_INPUT + k}`] = group[i]?.indexKeys[k] ?? null;
+      for (let k = 0; k < KEYS_PER_INPUT; k++)
+        values[`k${i * KEYS_PER_INPUT + k}`] = group[i]?.indexKeys[k] ?? null;
     }
     found.push(...(await statement.all(values)));
   }
@@ -117,7 +134,13 @@ export async function lookupCandidates(db: Database, sourceId: number, inputs: L
 /** Item ids per execution of the entries-of-items query (unused slots bound to NULL). */
 const ITEMS_PER_QUERY = 16;
 
-const entriesOfQuery = perDatabase((db) => db.orm.select().from(entries).where(inArray(entries.itemId, slots('i', ITEMS_PER_QUERY))).prepare());
+const entriesOfQuery = perDatabase((db) =>
+  db.orm
+    .select()
+    .from(entries)
+    .where(inArray(entries.itemId, slots('i', ITEMS_PER_QUERY)))
+    .prepare(),
+);
 
 /**
  * Every stored entry, whole, of the given items: those a document joins or edits, a few per
@@ -137,7 +160,12 @@ const knownQuery = perDatabase((db) =>
   db.orm
     .select({ id: entries.id, guidHash: entries.guidHash, contentHash: entries.contentHash })
     .from(entries)
-    .where(and(eq(entries.sourceId, sql.placeholder('source')), inArray(entries.guidHash, slots('h', GUIDS_PER_QUERY))))
+    .where(
+      and(
+        eq(entries.sourceId, sql.placeholder('source')),
+        inArray(entries.guidHash, slots('h', GUIDS_PER_QUERY)),
+      ),
+    )
     .prepare(),
 );
 
@@ -145,6 +173,10 @@ const knownQuery = perDatabase((db) =>
  * What a source already has under these guids (id and content hash, from a covering index):
  * asked for every stored document, so prepared once rather than built and prepared each time.
  */
-export function knownEntries(db: Database, sourceId: number, guidHashes: string[]): Promise<Array<{ id: number; guidHash: string; contentHash: string }>> {
+export function knownEntries(
+  db: Database,
+  sourceId: number,
+  guidHashes: string[],
+): Promise<Array<{ id: number; guidHash: string; contentHash: string }>> {
   return allInSlots(knownQuery(db), guidHashes, 'h', GUIDS_PER_QUERY, { source: sourceId });
 }

@@ -65,7 +65,9 @@ function distinctiveGuid(guid: string | null): guid is string {
 }
 
 function describe(e: KnownEntry): string {
-  return e.id === null ? `a new entry of ${e.networkSlug} in this pull` : `entry #${e.id} (${e.networkSlug})`;
+  return e.id === null
+    ? `a new entry of ${e.networkSlug} in this pull`
+    : `entry #${e.id} (${e.networkSlug})`;
 }
 
 export class Matcher {
@@ -90,13 +92,26 @@ export class Matcher {
       ? await lookupCandidates(
           db,
           sourceId,
-          inputs.map((i) => ({ guidHash: distinctiveGuid(i.guid) ? i.guidHash : null, canonicalUrl: isStoryUrl(i.canonicalUrl) ? i.canonicalUrl : null, indexKeys: i.indexKeys, publishedAt: i.publishedAt })),
+          inputs.map((i) => ({
+            guidHash: distinctiveGuid(i.guid) ? i.guidHash : null,
+            canonicalUrl: isStoryUrl(i.canonicalUrl) ? i.canonicalUrl : null,
+            indexKeys: i.indexKeys,
+            publishedAt: i.publishedAt,
+          })),
           CANDIDATE_WINDOW_MS,
         )
       : [];
     const pins: Pin[] = found
       .filter((r) => r.sourceId === sourceId && r.splitFromItemId)
-      .map((r) => ({ entryId: r.id, sourceId: r.sourceId, guidHash: r.guidHash, canonicalUrl: r.canonicalUrl, titleKey: r.titleKey, fromItemId: r.splitFromItemId!, toItemId: r.itemId }));
+      .map((r) => ({
+        entryId: r.id,
+        sourceId: r.sourceId,
+        guidHash: r.guidHash,
+        canonicalUrl: r.canonicalUrl,
+        titleKey: r.titleKey,
+        fromItemId: r.splitFromItemId!,
+        toItemId: r.itemId,
+      }));
     const matcher = new Matcher(pins, sourceId);
     const seen = new Set<number>();
     for (const row of found) {
@@ -151,27 +166,51 @@ export class Matcher {
     const forbidden = new Set<string>();
     let pinned: Pin | null = null;
     for (const pin of this.pins) {
-      if (pin.guidHash === e.guidHash || (pin.canonicalUrl && pin.canonicalUrl === e.canonicalUrl) || (pin.titleKey && pin.titleKey === e.titleKey)) {
+      if (
+        pin.guidHash === e.guidHash ||
+        (pin.canonicalUrl && pin.canonicalUrl === e.canonicalUrl) ||
+        (pin.titleKey && pin.titleKey === e.titleKey)
+      ) {
         forbidden.add(pin.fromItemId);
         pinned ??= pin;
       }
     }
     // An item holding an episode of a series never takes another episode, even through a
     // third entry that resembles both.
-    const allowed = (itemId: string) => !forbidden.has(itemId) && !(e.marks && (this.byItem.get(itemId) ?? []).some((x) => marksConflict(x.marks, e.marks)));
-    const hasSource = (itemId: string) => (this.byItem.get(itemId) ?? []).some((x) => x.sourceId === e.sourceId);
+    const allowed = (itemId: string) =>
+      !forbidden.has(itemId) &&
+      !(e.marks && (this.byItem.get(itemId) ?? []).some((x) => marksConflict(x.marks, e.marks)));
+    const hasSource = (itemId: string) =>
+      (this.byItem.get(itemId) ?? []).some((x) => x.sourceId === e.sourceId);
 
     if (distinctiveGuid(e.guid)) {
       const hit = (this.byGuidHash.get(e.guidHash) ?? []).find(
-        (x) => x.guid === e.guid && x.sourceId !== e.sourceId && allowed(x.itemId) && !marksConflict(x.marks, e.marks),
+        (x) =>
+          x.guid === e.guid &&
+          x.sourceId !== e.sourceId &&
+          allowed(x.itemId) &&
+          !marksConflict(x.marks, e.marks),
       );
-      if (hit) return { itemId: hit.itemId, reason: 'guid', detail: `same guid "${e.guid}" as ${describe(hit)}` };
+      if (hit)
+        return {
+          itemId: hit.itemId,
+          reason: 'guid',
+          detail: `same guid "${e.guid}" as ${describe(hit)}`,
+        };
     }
     if (isStoryUrl(e.canonicalUrl)) {
       const hit = (this.byCanonical.get(e.canonicalUrl) ?? []).find(
-        (x) => allowed(x.itemId) && !marksConflict(x.marks, e.marks) && (x.sourceId !== e.sourceId || x.titleKey === e.titleKey),
+        (x) =>
+          allowed(x.itemId) &&
+          !marksConflict(x.marks, e.marks) &&
+          (x.sourceId !== e.sourceId || x.titleKey === e.titleKey),
       );
-      if (hit) return { itemId: hit.itemId, reason: 'canonical_url', detail: `same canonical URL ${e.canonicalUrl} as ${describe(hit)}` };
+      if (hit)
+        return {
+          itemId: hit.itemId,
+          reason: 'canonical_url',
+          detail: `same canonical URL ${e.canonicalUrl} as ${describe(hit)}`,
+        };
     }
 
     let best: { itemId: string; score: number; detail: string } | null = null;
@@ -185,14 +224,20 @@ export class Matcher {
           const verdict = compareEntries(e, x);
           if (!verdict.duplicate) continue;
           // Among equally good candidates, the closest in time is the likeliest original.
-          const score = verdict.score - (Math.abs(e.publishedAt - x.publishedAt) / CANDIDATE_WINDOW_MS) * 0.1;
-          if (!best || score > best.score) best = { itemId, score, detail: `${verdict.detail}; matched ${describe(x)}` };
+          const score =
+            verdict.score - (Math.abs(e.publishedAt - x.publishedAt) / CANDIDATE_WINDOW_MS) * 0.1;
+          if (!best || score > best.score)
+            best = { itemId, score, detail: `${verdict.detail}; matched ${describe(x)}` };
         }
       }
     }
     if (best) return { itemId: best.itemId, reason: 'near_duplicate', detail: best.detail };
     if (pinned && this.byItem.has(pinned.toItemId)) {
-      return { itemId: pinned.toItemId, reason: 'manual', detail: `kept apart from item ${pinned.fromItemId} by an admin split of entry #${pinned.entryId}` };
+      return {
+        itemId: pinned.toItemId,
+        reason: 'manual',
+        detail: `kept apart from item ${pinned.fromItemId} by an admin split of entry #${pinned.entryId}`,
+      };
     }
     return null;
   }

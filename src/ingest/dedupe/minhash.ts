@@ -25,8 +25,13 @@ function mix32(x: number): number {
 
 // Hash i of a (pre-mixed) shingle x is A[i]·x + B[i] mod 2³² with A[i] odd: a permutation of
 // the 32-bit space per i, two operations instead of a full mix (MinHash is most of fingerprinting).
-const A = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => mix32(0x9e3779b9 + Math.imul(i + 1, 0x7f4a7c15)) | 1);
-const B = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) => mix32(0x85ebca6b ^ Math.imul(i + 7, 0x27d4eb2f)));
+const A = Uint32Array.from(
+  { length: MINHASH_SIZE },
+  (_, i) => mix32(0x9e3779b9 + Math.imul(i + 1, 0x7f4a7c15)) | 1,
+);
+const B = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) =>
+  mix32(0x85ebca6b ^ Math.imul(i + 7, 0x27d4eb2f)),
+);
 
 /** Distinct shingle hashes of a word list (the words themselves when fewer than 3). */
 export function shingleHashes(words: string[]): Set<number> {
@@ -37,7 +42,13 @@ export function shingleHashes(words: string[]): Set<number> {
     return out;
   }
   for (let i = 0; i + SHINGLE <= wordHashes.length; i++) {
-    out.add(mix32(Math.imul(wordHashes[i]!, 31) ^ Math.imul(wordHashes[i + 1]!, 0x01000193) ^ mix32(wordHashes[i + 2]!)));
+    out.add(
+      mix32(
+        Math.imul(wordHashes[i]!, 31) ^
+          Math.imul(wordHashes[i + 1]!, 0x01000193) ^
+          mix32(wordHashes[i + 2]!),
+      ),
+    );
   }
   return out;
 }
@@ -76,7 +87,8 @@ export function signatureFromHex(hex: string): Uint32Array | null {
 /** LSH band keys of a signature ("b3:1a2b3c4d"): equal keys mean equal rows in that band. */
 export function bandKeys(hex: string): string[] {
   const keys: string[] = [];
-  for (let b = 0; b < BANDS; b++) keys.push(`b${b}:${fnv1a32(hex.slice(b * ROWS * 8, (b + 1) * ROWS * 8)).toString(16)}`);
+  for (let b = 0; b < BANDS; b++)
+    keys.push(`b${b}:${fnv1a32(hex.slice(b * ROWS * 8, (b + 1) * ROWS * 8)).toString(16)}`);
   return keys;
 }
 

@@ -55,7 +55,8 @@ export async function prepareEntry(item: ParsedItem): Promise<PreparedEntry | nu
   let identity: string;
   if (guid) identity = `guid:${guid}`;
   else if (canonical) identity = `url:${canonical}`;
-  else if (title || summary || contentHtml) identity = `title:${title ?? ''}|${rawPublished ?? ''}|${title ? '' : (summary ?? contentHtml ?? '').slice(0, 500)}`;
+  else if (title || summary || contentHtml)
+    identity = `title:${title ?? ''}|${rawPublished ?? ''}|${title ? '' : (summary ?? contentHtml ?? '').slice(0, 500)}`;
   else return null;
   const categories = [...new Set(item.categories.map((c) => c.trim()).filter(Boolean))];
   const enclosures = item.enclosures.filter((e) => e && typeof e.url === 'string' && e.url);
@@ -72,7 +73,10 @@ export async function prepareEntry(item: ParsedItem): Promise<PreparedEntry | nu
     rawPublished,
     rawUpdated,
   };
-  const [guidHash, contentHash] = await Promise.all([sha256Hex(identity), sha256Hex(JSON.stringify(fields))]);
+  const [guidHash, contentHash] = await Promise.all([
+    sha256Hex(identity),
+    sha256Hex(JSON.stringify(fields)),
+  ]);
   return { guidHash, contentHash, ...fields };
 }
 
@@ -87,7 +91,10 @@ export interface PreparedItem extends PreparedEntry {
  * them for new and edited entries only, which is less work in total: ahead is for a thread
  * that would be idle anyway (workers/node/feed-reader-pool.ts).
  */
-export async function prepareItems(parsed: ParsedItem[], options: { fingerprints?: boolean } = {}): Promise<PreparedItem[]> {
+export async function prepareItems(
+  parsed: ParsedItem[],
+  options: { fingerprints?: boolean } = {},
+): Promise<PreparedItem[]> {
   const prepared = new Map<string, PreparedItem>();
   let handled = 0;
   for (const item of parsed) {

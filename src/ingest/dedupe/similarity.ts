@@ -64,8 +64,10 @@ export function marksConflict(a: string, b: string): boolean {
 }
 
 export function compareEntries(a: Comparable, b: Comparable): Verdict {
-  if (marksConflict(a.marks, b.marks)) return { duplicate: false, score: 0, detail: `serial titles differ (${a.marks} ≠ ${b.marks})` };
-  if (Math.abs(a.publishedAt - b.publishedAt) > CANDIDATE_WINDOW_MS) return { duplicate: false, score: 0, detail: 'outside the 30-day window' };
+  if (marksConflict(a.marks, b.marks))
+    return { duplicate: false, score: 0, detail: `serial titles differ (${a.marks} ≠ ${b.marks})` };
+  if (Math.abs(a.publishedAt - b.publishedAt) > CANDIDATE_WINDOW_MS)
+    return { duplicate: false, score: 0, detail: 'outside the 30-day window' };
   const sa = parsedSignature(a.minhash);
   const sb = parsedSignature(b.minhash);
   const jaccard = sa && sb && a.shingleCount && b.shingleCount ? estimateJaccard(sa, sb) : 0;
@@ -73,31 +75,55 @@ export function compareEntries(a: Comparable, b: Comparable): Verdict {
   const titleSim = titleTokenSimilarity(a.titleKey, b.titleKey);
   const minShingles = Math.min(a.shingleCount, b.shingleCount);
   const scores = `jaccard=${jaccard.toFixed(2)} containment=${containment.toFixed(2)} title=${titleSim.toFixed(2)}`;
-  const yes = (why: string, score: number): Verdict => ({ duplicate: true, score, detail: `${why}; ${scores}` });
+  const yes = (why: string, score: number): Verdict => ({
+    duplicate: true,
+    score,
+    detail: `${why}; ${scores}`,
+  });
 
   if (a.titleKey && a.titleKey === b.titleKey) {
-    if (minShingles >= SHORT_TEXT && containment >= 0.7) return yes('same title, overlapping text', 0.5 + containment / 2);
+    if (minShingles >= SHORT_TEXT && containment >= 0.7)
+      return yes('same title, overlapping text', 0.5 + containment / 2);
     const specific = a.titleKey.split(' ').length >= SPECIFIC_TITLE_WORDS;
     // A teaser (the opening sentence only) is too small for MinHash to see it inside the full
     // text. Posts made from one template open alike too, but they go on: only a short text counts.
-    if (specific && minShingles < TEASER && a.leadKey && a.leadKey === b.leadKey && Math.abs(a.publishedAt - b.publishedAt) <= 7 * DAY) {
+    if (
+      specific &&
+      minShingles < TEASER &&
+      a.leadKey &&
+      a.leadKey === b.leadKey &&
+      Math.abs(a.publishedAt - b.publishedAt) <= 7 * DAY
+    ) {
       return yes('same specific title, a teaser with the same opening words', 0.7);
     }
-    if (minShingles < SHORT_TEXT && specific && Math.abs(a.publishedAt - b.publishedAt) <= 7 * DAY) {
+    if (
+      minShingles < SHORT_TEXT &&
+      specific &&
+      Math.abs(a.publishedAt - b.publishedAt) <= 7 * DAY
+    ) {
       return yes('same specific title, one text too short to compare', 0.6);
     }
     return { duplicate: false, score: 0, detail: `same title but different text; ${scores}` };
   }
   if (minShingles >= LONG_ENOUGH) {
     if (jaccard >= 0.95) return yes('near-identical text', jaccard);
-    if (jaccard >= 0.8 && titleSim >= 0.3) return yes('near-identical text, related titles', jaccard);
-    if (containment >= 0.9 && titleSim >= 0.5) return yes('truncated copy, related titles', containment * 0.95);
+    if (jaccard >= 0.8 && titleSim >= 0.3)
+      return yes('near-identical text, related titles', jaccard);
+    if (containment >= 0.9 && titleSim >= 0.5)
+      return yes('truncated copy, related titles', containment * 0.95);
   }
   // A substantial text wholly contained in a clearly longer one that opens with the same words
   // (a truncated relay under a new title). Posts sharing a long footer or a template look
   // contained too, but they open differently or are of similar length.
   const sizeRatio = minShingles / Math.max(a.shingleCount, b.shingleCount, 1);
-  if (minShingles >= 40 && sizeRatio <= 0.8 && jaccard >= 0.3 && containment >= 0.85 && a.leadKey && a.leadKey === b.leadKey) {
+  if (
+    minShingles >= 40 &&
+    sizeRatio <= 0.8 &&
+    jaccard >= 0.3 &&
+    containment >= 0.85 &&
+    a.leadKey &&
+    a.leadKey === b.leadKey
+  ) {
     return yes('long text contained in a longer one, same opening words', containment * 0.9);
   }
   return { duplicate: false, score: 0, detail: `not similar enough; ${scores}` };

@@ -45,22 +45,46 @@ async function split(deps: Deps, entryId: number): Promise<SplitResult> {
   if (!entry) throw new SplitError('not_found', `No entry #${entryId}.`);
   const siblings = await orm.select().from(entries).where(eq(entries.itemId, entry.itemId));
   const rest = siblings.filter((e) => e.id !== entry.id);
-  if (!rest.length) throw new SplitError('alone', `Entry #${entryId} is the only entry of item ${entry.itemId}: nothing to split.`);
+  if (!rest.length)
+    throw new SplitError(
+      'alone',
+      `Entry #${entryId} is the only entry of item ${entry.itemId}: nothing to split.`,
+    );
 
   const fromItemId = entry.itemId;
   const toItemId = newItemId();
   const previous = `${entry.mergeReason}${entry.mergeDetail ? ` — ${entry.mergeDetail}` : ''}`;
   const moved = { ...entry, itemId: toItemId };
   const { id: _id, ...remaining } = deriveItem(fromItemId, rest);
-  const bands = indexKeys(entry).map((bandKey) => ({ bandKey, itemId: toItemId, publishedAt: entry.publishedAt }));
+  const bands = indexKeys(entry).map((bandKey) => ({
+    bandKey,
+    itemId: toItemId,
+    publishedAt: entry.publishedAt,
+  }));
   await deps.db.batch([
     orm.insert(items).values({ ...deriveItem(toItemId, [moved]), updatedAt: now }),
     orm
       .update(entries)
-      .set({ itemId: toItemId, splitFromItemId: fromItemId, mergeReason: 'manual', mergeDetail: `split from item ${fromItemId} by an admin on ${new Date(now).toISOString()} (was: ${previous})` })
+      .set({
+        itemId: toItemId,
+        splitFromItemId: fromItemId,
+        mergeReason: 'manual',
+        mergeDetail: `split from item ${fromItemId} by an admin on ${new Date(now).toISOString()} (was: ${previous})`,
+      })
       .where(eq(entries.id, entry.id)),
-    orm.update(items).set({ ...remaining, updatedAt: now }).where(eq(items.id, fromItemId)),
-    orm.insert(entrySplits).values({ sourceId: entry.sourceId, guidHash: entry.guidHash, canonicalUrl: entry.canonicalUrl, titleKey: entry.titleKey, fromItemId, toItemId, createdAt: now }),
+    orm
+      .update(items)
+      .set({ ...remaining, updatedAt: now })
+      .where(eq(items.id, fromItemId)),
+    orm.insert(entrySplits).values({
+      sourceId: entry.sourceId,
+      guidHash: entry.guidHash,
+      canonicalUrl: entry.canonicalUrl,
+      titleKey: entry.titleKey,
+      fromItemId,
+      toItemId,
+      createdAt: now,
+    }),
     ...chunks(bands, rowsPerInsert(3)).map((part) => orm.insert(itemBands).values(part)),
   ]);
   return { entryId, fromItemId, toItemId };

@@ -3,7 +3,23 @@
  * typography, case, accents and relay marks ("[Relais]", "Relayé depuis …") are set aside.
  */
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', laquo: '«', raquo: '»', rsquo: '’', lsquo: '‘', ldquo: '“', rdquo: '”', hellip: '…', ndash: '–', mdash: '—' };
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  laquo: '«',
+  raquo: '»',
+  rsquo: '’',
+  lsquo: '‘',
+  ldquo: '“',
+  rdquo: '”',
+  hellip: '…',
+  ndash: '–',
+  mdash: '—',
+};
 
 /** Plain text of (already sanitised) HTML: block ends become line breaks, entities decoded. */
 export function htmlToText(html: string | null | undefined): string {
@@ -14,8 +30,11 @@ export function htmlToText(html: string | null | undefined): string {
     .replace(/<[^>]*>/g, ' ')
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
       if (e[0] === '#') {
-        const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-        return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : ' ';
+        const code =
+          e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+        return Number.isFinite(code) && code > 0 && code < 0x110000
+          ? String.fromCodePoint(code)
+          : ' ';
       }
       return ENTITIES[e.toLowerCase()] ?? m;
     })
@@ -31,8 +50,12 @@ const TITLE_RELAY = new RegExp(
   String.raw`^\s*(?:\[\s*(?:relais|relay[ée]e?|repris[e]?)[^\]]{0,60}\]|\(\s*(?:relais|relay[ée]e?)\s*\)|(?:relais|rt|fwd?|tr)${SEP}|relay[ée]e?\s+(?:depuis|par|de|via)\s+[^:：\n]{1,60}?${SEP})\s*`,
   'i',
 );
-const BODY_RELAY_LINE = /^\s*(?:relay[ée]e?|repris[e]?|republi[ée]e?|partag[ée]e?|publi[ée]e? initialement)\s+(?:depuis|de|par|sur|via|chez)\b[^\n]{0,120}\n/i;
-const BODY_RELAY_INLINE = new RegExp(String.raw`^\s*(?:relay[ée]e?|repris[e]?|republi[ée]e?|partag[ée]e?)\s+(?:depuis|de|par|sur|via|chez)\s+[^:：.\n]{1,80}?(?:${SEP}|\.)\s*`, 'i');
+const BODY_RELAY_LINE =
+  /^\s*(?:relay[ée]e?|repris[e]?|republi[ée]e?|partag[ée]e?|publi[ée]e? initialement)\s+(?:depuis|de|par|sur|via|chez)\b[^\n]{0,120}\n/i;
+const BODY_RELAY_INLINE = new RegExp(
+  String.raw`^\s*(?:relay[ée]e?|repris[e]?|republi[ée]e?|partag[ée]e?)\s+(?:depuis|de|par|sur|via|chez)\s+[^:：.\n]{1,80}?(?:${SEP}|\.)\s*`,
+  'i',
+);
 
 /** The title without relay marks ("[Relais] ", "Relais : ", "Relayé depuis X : "). */
 export function stripTitleRelay(title: string): string {
@@ -87,7 +110,11 @@ function foldSlow(text: string): string {
  */
 const OUTSIDE_TABLE = /[^\u0000-\u024f\u2000-\u206f\u20ac]/;
 const CHAR_FOLD: string[] = [];
-for (const [from, to] of [[0x0, 0x24f], [0x2000, 0x206f], [0x20ac, 0x20ac]] as const) {
+for (const [from, to] of [
+  [0x0, 0x24f],
+  [0x2000, 0x206f],
+  [0x20ac, 0x20ac],
+] as const) {
   for (let code = from; code <= to; code++) CHAR_FOLD[code] = foldSlow(String.fromCharCode(code));
 }
 
@@ -119,13 +146,105 @@ export function titleKey(title: string | null | undefined): string {
   return title ? foldText(stripTitleRelay(title)) : '';
 }
 
-const MONTHS = ['janvier', 'fevrier', 'mars', 'avril', 'mai', 'juin', 'juillet', 'aout', 'septembre', 'octobre', 'novembre', 'decembre',
-  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
-  'janv', 'fevr', 'sept', 'oct', 'nov', 'dec', 'jan', 'feb', 'apr', 'jun', 'jul', 'aug', 'sep'];
+const MONTHS = [
+  'janvier',
+  'fevrier',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'aout',
+  'septembre',
+  'octobre',
+  'novembre',
+  'decembre',
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+  'janv',
+  'fevr',
+  'sept',
+  'oct',
+  'nov',
+  'dec',
+  'jan',
+  'feb',
+  'apr',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+];
 const MONTH_NUMBER = new Map<string, number>();
-MONTHS.forEach((m, i) => MONTH_NUMBER.set(m, i < 24 ? (i % 12) + 1 : ({ janv: 1, fevr: 2, sept: 9, oct: 10, nov: 11, dec: 12, jan: 1, feb: 2, apr: 4, jun: 6, jul: 7, aug: 8, sep: 9 } as Record<string, number>)[m]!));
-const WEEKDAYS = new Set(['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
-const ORDINALS: Record<string, number> = { premier: 1, premiere: 1, first: 1, deuxieme: 2, second: 2, seconde: 2, troisieme: 3, third: 3, quatrieme: 4, fourth: 4, cinquieme: 5, fifth: 5, sixieme: 6, septieme: 7, huitieme: 8, neuvieme: 9, dixieme: 10 };
+MONTHS.forEach((m, i) =>
+  MONTH_NUMBER.set(
+    m,
+    i < 24
+      ? (i % 12) + 1
+      : (
+          {
+            janv: 1,
+            fevr: 2,
+            sept: 9,
+            oct: 10,
+            nov: 11,
+            dec: 12,
+            jan: 1,
+            feb: 2,
+            apr: 4,
+            jun: 6,
+            jul: 7,
+            aug: 8,
+            sep: 9,
+          } as Record<string, number>
+        )[m]!,
+  ),
+);
+const WEEKDAYS = new Set([
+  'lundi',
+  'mardi',
+  'mercredi',
+  'jeudi',
+  'vendredi',
+  'samedi',
+  'dimanche',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+]);
+const ORDINALS: Record<string, number> = {
+  premier: 1,
+  premiere: 1,
+  first: 1,
+  deuxieme: 2,
+  second: 2,
+  seconde: 2,
+  troisieme: 3,
+  third: 3,
+  quatrieme: 4,
+  fourth: 4,
+  cinquieme: 5,
+  fifth: 5,
+  sixieme: 6,
+  septieme: 7,
+  huitieme: 8,
+  neuvieme: 9,
+  dixieme: 10,
+};
 const ROMAN = /^(?=[ivxlc]{2,})c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$/;
 const ROMAN_VALUES: Record<string, number> = { i: 1, v: 5, x: 10, l: 50, c: 100 };
 
@@ -151,7 +270,8 @@ export function serialMarks(title: string | null | undefined): string {
   for (const token of key.split(' ')) {
     const num = /^(\d+)(er|re|e|eme|nd|st|th|rd)?$/.exec(token);
     if (num) marks.push(String(Number(num[1])));
-    else if (/\d/.test(token)) marks.push(...(token.match(/\d+/g) ?? []).map((d) => String(Number(d))));
+    else if (/\d/.test(token))
+      marks.push(...(token.match(/\d+/g) ?? []).map((d) => String(Number(d))));
     else if (MONTH_NUMBER.has(token)) marks.push(`m${MONTH_NUMBER.get(token)}`);
     else if (WEEKDAYS.has(token)) marks.push(`d:${token.slice(0, 3)}`);
     else if (token in ORDINALS) marks.push(String(ORDINALS[token]));

@@ -15,13 +15,15 @@ import type { SourceRow } from '../../db/schema/sources.ts';
 const t = defineMessages({
   fr: {
     title: 'Les réseaux membres',
-    intro: (n: number) => `${n} réseau${n > 1 ? 'x' : ''} dans la fédération. Chaque source est récupérée régulièrement ; son état est indiqué ci-dessous.`,
+    intro: (n: number) =>
+      `${n} réseau${n > 1 ? 'x' : ''} dans la fédération. Chaque source est récupérée régulièrement ; son état est indiqué ci-dessous.`,
     territory: 'Territoire',
     tags: 'Thèmes',
     site: 'Site',
     sources: 'Sources',
     noSources: 'Aucune source déclarée.',
-    kind: (k: string) => ({ feed: 'Flux', calendar: 'Agenda', site: 'Site (flux découverts)' })[k] ?? k,
+    kind: (k: string) =>
+      ({ feed: 'Flux', calendar: 'Agenda', site: 'Site (flux découverts)' })[k] ?? k,
     latest: 'Dernières actualités',
     empty: 'Pas encore d’actualité récupérée pour ce réseau.',
     feeds: 'S’abonner à ce réseau via le hub',
@@ -35,13 +37,15 @@ const t = defineMessages({
   },
   en: {
     title: 'Member networks',
-    intro: (n: number) => `${n} network${n > 1 ? 's' : ''} in the federation. Each source is fetched regularly; its state is shown below.`,
+    intro: (n: number) =>
+      `${n} network${n > 1 ? 's' : ''} in the federation. Each source is fetched regularly; its state is shown below.`,
     territory: 'Territory',
     tags: 'Topics',
     site: 'Website',
     sources: 'Sources',
     noSources: 'No source declared.',
-    kind: (k: string) => ({ feed: 'Feed', calendar: 'Calendar', site: 'Website (feeds discovered)' })[k] ?? k,
+    kind: (k: string) =>
+      ({ feed: 'Feed', calendar: 'Calendar', site: 'Website (feeds discovered)' })[k] ?? k,
     latest: 'Latest news',
     empty: 'No news fetched for this network yet.',
     feeds: 'Follow this network through the hub',
@@ -94,7 +98,8 @@ function Sources({ sources, lang, now }: { sources: SourceRow[]; lang: Lang; now
     <ul class="sources">
       {sources.map((s) => (
         <li>
-          <span class="kind">{m.kind(s.kind)}</span> : {safeHref(s.url) ? <a href={safeHref(s.url)}>{s.title ?? s.url}</a> : s.url}
+          <span class="kind">{m.kind(s.kind)}</span> :{' '}
+          {safeHref(s.url) ? <a href={safeHref(s.url)}>{s.title ?? s.url}</a> : s.url}
           {sourceHealth(s, now, lang).map((h) => (
             <span class={`health ${h.tone}`}>{h.text}</span>
           ))}
@@ -125,18 +130,28 @@ export const networkPages = new Hono<HubEnv>()
     const dir = await listDirectory(p.deps);
     const now = p.deps.clock.now().getTime();
     return c.html(
-      <Layout lang={p.lang} hubTitle={p.hub.title} title={m.title} path={p.path} alternates={[{ type: 'text/x-opml', title: m.opml, href: '/networks.opml' }]}>
+      <Layout
+        lang={p.lang}
+        hubTitle={p.hub.title}
+        title={m.title}
+        path={p.path}
+        alternates={[{ type: 'text/x-opml', title: m.opml, href: '/networks.opml' }]}
+      >
         <h1>{m.title}</h1>
         <p>{m.intro(dir.length)}</p>
         <p>
-          <a href="/networks.opml" type="text/x-opml">{m.opml}</a>
+          <a href="/networks.opml" type="text/x-opml">
+            {m.opml}
+          </a>
         </p>
         <ul class="directory">
           {dir.map((n) => (
             <li>
               <section aria-labelledby={`net-${n.slug}`}>
                 <h2 id={`net-${n.slug}`}>
-                  <a href={hrefWith(`/networks/${n.slug}`, new URLSearchParams(), p.langParam)}>{n.name}</a>
+                  <a href={hrefWith(`/networks/${n.slug}`, new URLSearchParams(), p.langParam)}>
+                    {n.name}
+                  </a>
                 </h2>
                 <Facts n={n} lang={p.lang} />
                 <h3 class="sr-label">{m.sources}</h3>
@@ -162,19 +177,34 @@ export const networkPages = new Hono<HubEnv>()
       return c.html(
         <Layout lang={p.lang} hubTitle={p.hub.title} title={m.badQuery} path={p.path}>
           <h1>{m.badQuery}</h1>
-          <p role="alert" class="bad">{e.message}</p>
+          <p role="alert" class="bad">
+            {e.message}
+          </p>
         </Layout>,
         400,
       );
     }
-    const page = await listRiver(p.deps, { networks: [n.slug], tag: null, territory: null, q: null, limit: 20, before });
+    const page = await listRiver(p.deps, {
+      networks: [n.slug],
+      tag: null,
+      territory: null,
+      q: null,
+      limit: 20,
+      before,
+    });
     const dir = await listDirectory(p.deps, { includeInactive: true });
     const names = new Map(dir.map((x) => [x.slug, x]));
     const now = p.deps.clock.now().getTime();
     const feedBase = `/networks/${n.slug}/feed`;
     const next = page.next ? new URLSearchParams({ before: formatCursor(page.next) }) : null;
     return c.html(
-      <Layout lang={p.lang} hubTitle={p.hub.title} title={n.name} path={p.path} alternates={filteredAlternates(p.hub.title, n.name, new URLSearchParams(), feedBase)}>
+      <Layout
+        lang={p.lang}
+        hubTitle={p.hub.title}
+        title={n.name}
+        path={p.path}
+        alternates={filteredAlternates(p.hub.title, n.name, new URLSearchParams(), feedBase)}
+      >
         <h1>{n.name}</h1>
         {n.active ? null : <p class="muted">{m.inactive}</p>}
         {n.description ? <p>{n.description}</p> : null}
@@ -182,8 +212,17 @@ export const networkPages = new Hono<HubEnv>()
         <section aria-labelledby="feeds">
           <h2 id="feeds">{m.feeds}</h2>
           <p>
-            <a href={`${feedBase}.xml`} type="application/rss+xml">RSS</a> · <a href={`${feedBase}.atom`} type="application/atom+xml">Atom</a> ·{' '}
-            <a href={`${feedBase}.json`} type="application/feed+json">JSON Feed</a>
+            <a href={`${feedBase}.xml`} type="application/rss+xml">
+              RSS
+            </a>{' '}
+            ·{' '}
+            <a href={`${feedBase}.atom`} type="application/atom+xml">
+              Atom
+            </a>{' '}
+            ·{' '}
+            <a href={`${feedBase}.json`} type="application/feed+json">
+              JSON Feed
+            </a>
           </p>
         </section>
         <section aria-labelledby="sources">
@@ -198,14 +237,22 @@ export const networkPages = new Hono<HubEnv>()
             <ul class="river">
               {page.items.map((item) => (
                 <li>
-                  <Story item={item} lang={p.lang} timeZone={p.hub.timezone} names={names} level={3} />
+                  <Story
+                    item={item}
+                    lang={p.lang}
+                    timeZone={p.hub.timezone}
+                    names={names}
+                    level={3}
+                  />
                 </li>
               ))}
             </ul>
           )}
           {next ? (
             <nav class="pager" aria-label={m.older}>
-              <a href={hrefWith(`/networks/${n.slug}`, next, p.langParam)} rel="next">{m.older} →</a>
+              <a href={hrefWith(`/networks/${n.slug}`, next, p.langParam)} rel="next">
+                {m.older} →
+              </a>
             </nav>
           ) : null}
         </section>

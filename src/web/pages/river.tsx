@@ -7,7 +7,14 @@ import { Story } from '../story.tsx';
 import { pageContext, hrefWith, type PageContext } from '../page-context.ts';
 import { listRiver, type RiverPage } from '../../db/river.ts';
 import { listDirectory, type DirectoryEntry } from '../../db/directory.ts';
-import { formatCursor, isFiltered, parseRiverQuery, riverParams, RiverQueryError, type RiverQuery } from '../../publish/query.ts';
+import {
+  formatCursor,
+  isFiltered,
+  parseRiverQuery,
+  riverParams,
+  RiverQueryError,
+  type RiverQuery,
+} from '../../publish/query.ts';
 
 const t = defineMessages({
   fr: {
@@ -51,19 +58,38 @@ const t = defineMessages({
 const PAGE_SIZE = 30;
 
 /** Feeds of the current filter, for <link rel="alternate">. */
-export function filteredAlternates(hubTitle: string, label: string, params: URLSearchParams, feedPath = '/feed'): Alternate[] {
+export function filteredAlternates(
+  hubTitle: string,
+  label: string,
+  params: URLSearchParams,
+  feedPath = '/feed',
+): Alternate[] {
   const q = params.toString();
   const suffix = q ? `?${q}` : '';
   return [
-    { type: 'application/rss+xml', title: `${hubTitle} — ${label} (RSS)`, href: `${feedPath}.xml${suffix}` },
-    { type: 'application/atom+xml', title: `${hubTitle} — ${label} (Atom)`, href: `${feedPath}.atom${suffix}` },
-    { type: 'application/feed+json', title: `${hubTitle} — ${label} (JSON Feed)`, href: `${feedPath}.json${suffix}` },
+    {
+      type: 'application/rss+xml',
+      title: `${hubTitle} — ${label} (RSS)`,
+      href: `${feedPath}.xml${suffix}`,
+    },
+    {
+      type: 'application/atom+xml',
+      title: `${hubTitle} — ${label} (Atom)`,
+      href: `${feedPath}.atom${suffix}`,
+    },
+    {
+      type: 'application/feed+json',
+      title: `${hubTitle} — ${label} (JSON Feed)`,
+      href: `${feedPath}.json${suffix}`,
+    },
   ];
 }
 
 function FilterForm({ p, q, dir }: { p: PageContext; q: RiverQuery; dir: DirectoryEntry[] }) {
   const m = t(p.lang);
-  const territories = [...new Set(dir.map((n) => n.territory).filter((x): x is string => !!x))].sort((a, b) => a.localeCompare(b, 'fr'));
+  const territories = [
+    ...new Set(dir.map((n) => n.territory).filter((x): x is string => !!x)),
+  ].sort((a, b) => a.localeCompare(b, 'fr'));
   const tags = [...new Set(dir.flatMap((n) => n.tags))].sort((a, b) => a.localeCompare(b, 'fr'));
   return (
     <form class="filters" method="get" action="/" role="search" aria-label={m.filters}>
@@ -73,7 +99,9 @@ function FilterForm({ p, q, dir }: { p: PageContext; q: RiverQuery; dir: Directo
         <select name="network">
           <option value="">{m.allNetworks}</option>
           {dir.map((n) => (
-            <option value={n.slug} selected={q.networks.includes(n.slug)}>{n.name}</option>
+            <option value={n.slug} selected={q.networks.includes(n.slug)}>
+              {n.name}
+            </option>
           ))}
         </select>
       </label>
@@ -91,7 +119,9 @@ function FilterForm({ p, q, dir }: { p: PageContext; q: RiverQuery; dir: Directo
         <select name="territory">
           <option value="">{m.allTerritories}</option>
           {territories.map((x) => (
-            <option value={x} selected={q.territory?.toLowerCase() === x.toLowerCase()}>{x}</option>
+            <option value={x} selected={q.territory?.toLowerCase() === x.toLowerCase()}>
+              {x}
+            </option>
           ))}
         </select>
       </label>
@@ -100,7 +130,9 @@ function FilterForm({ p, q, dir }: { p: PageContext; q: RiverQuery; dir: Directo
         <input type="search" name="q" value={q.q ?? ''} />
       </label>
       <button type="submit">{m.apply}</button>
-      {isFiltered(q) ? <a href={hrefWith('/', new URLSearchParams(), p.langParam)}>{m.reset}</a> : null}
+      {isFiltered(q) ? (
+        <a href={hrefWith('/', new URLSearchParams(), p.langParam)}>{m.reset}</a>
+      ) : null}
     </form>
   );
 }
@@ -114,7 +146,11 @@ function Pager({ p, q, page }: { p: PageContext; q: RiverQuery; page: RiverPage 
   return (
     <nav aria-label={m.paging} class="pager">
       {q.before ? <a href={hrefWith('/', base, p.langParam)}>← {m.newest}</a> : null}
-      {page.next ? <a href={hrefWith('/', next, p.langParam)} rel="next">{m.older} →</a> : null}
+      {page.next ? (
+        <a href={hrefWith('/', next, p.langParam)} rel="next">
+          {m.older} →
+        </a>
+      ) : null}
     </nav>
   );
 }
@@ -132,7 +168,9 @@ export const riverPage = new Hono<HubEnv>().get('/', async (c) => {
     return c.html(
       <Layout lang={p.lang} hubTitle={p.hub.title} title={m.badQuery} path={p.path}>
         <h1>{m.badQuery}</h1>
-        <p role="alert" class="bad">{e.message}</p>
+        <p role="alert" class="bad">
+          {e.message}
+        </p>
         <FilterForm p={p} q={empty} dir={dir} />
       </Layout>,
       400,
@@ -142,7 +180,13 @@ export const riverPage = new Hono<HubEnv>().get('/', async (c) => {
   const names = new Map(dir.map((n) => [n.slug, n]));
   const feedParams = riverParams({ ...q, before: null, limit: 50 });
   return c.html(
-    <Layout lang={p.lang} hubTitle={p.hub.title} title={m.title} path={p.path} alternates={isFiltered(q) ? filteredAlternates(p.hub.title, m.filteredFeed, feedParams) : []}>
+    <Layout
+      lang={p.lang}
+      hubTitle={p.hub.title}
+      title={m.title}
+      path={p.path}
+      alternates={isFiltered(q) ? filteredAlternates(p.hub.title, m.filteredFeed, feedParams) : []}
+    >
       <h1>{m.title}</h1>
       <FilterForm p={p} q={q} dir={dir} />
       {page.items.length === 0 ? (

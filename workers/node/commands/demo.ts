@@ -29,10 +29,18 @@ export async function demoCommand(args: string[]): Promise<number> {
   const deps = nodeDeps({ config: demo.config, log });
   try {
     await syncFederationFile(deps);
-    console.log(`Fédération simulée : ${demo.federation.url}/ (${demo.federation.federation.networks.length} réseaux)`);
+    console.log(
+      `Fédération simulée : ${demo.federation.url}/ (${demo.federation.federation.networks.length} réseaux)`,
+    );
     // A counter that rewrites itself on a terminal; logs and CI get the summary only.
     const tty = process.stderr.isTTY;
-    const summary = await pull(deps, { trigger: 'demo', all: true, onProgress: tty ? (_r, done, total) => process.stderr.write(`\r${done}/${total} sources relevées`) : undefined });
+    const summary = await pull(deps, {
+      trigger: 'demo',
+      all: true,
+      onProgress: tty
+        ? (_r, done, total) => process.stderr.write(`\r${done}/${total} sources relevées`)
+        : undefined,
+    });
     if (tty) process.stderr.write('\n');
     console.log(renderSummary(summary));
     if (once) return summary.failed ? 1 : 0;
@@ -51,7 +59,7 @@ Ctrl-C pour arrêter.`);
       process.once('SIGTERM', resolve);
     });
     schedule.stop();
-    if ("closeAllConnections" in server) server.closeAllConnections();
+    if ('closeAllConnections' in server) server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     return 0;
   } finally {

@@ -14,7 +14,13 @@ import { previewMessage, previewRun } from '../../../src/digest/preview.ts';
 import { normalizeEmail } from '../../../src/digest/subscriptions.ts';
 import type { EventsLoader } from '../../../src/digest/sources.ts';
 
-export async function digestCommand(deps: Deps, args: string[], loadEvents?: EventsLoader, out: (l: string) => void = console.log, err: (l: string) => void = console.error): Promise<number> {
+export async function digestCommand(
+  deps: Deps,
+  args: string[],
+  loadEvents?: EventsLoader,
+  out: (l: string) => void = console.log,
+  err: (l: string) => void = console.error,
+): Promise<number> {
   const dryRun = args.includes('--dry-run');
   const takeover = args.includes('--takeover');
   const toIndex = args.indexOf('--to');
@@ -53,7 +59,9 @@ export async function digestCommand(deps: Deps, args: string[], loadEvents?: Eve
   }
   if (dryRun) {
     const p = await previewRun(deps, loadEvents);
-    out(`${p.due} subscriber(s) due; ${p.wouldSend} would get a digest, ${p.due - p.wouldSend} have nothing new. Nothing sent.`);
+    out(
+      `${p.due} subscriber(s) due; ${p.wouldSend} would get a digest, ${p.due - p.wouldSend} have nothing new. Nothing sent.`,
+    );
     return 0;
   }
   if (!deps.mailer) {
@@ -65,7 +73,12 @@ export async function digestCommand(deps: Deps, args: string[], loadEvents?: Eve
     out('No subscriber is due: nothing to send.');
     return 0;
   }
-  out(`Digest #${s.digestId}${s.created ? ' (new)' : ''}: ${s.sent} sent, ${s.skipped} empty or inactive, ${s.failedTemp} to retry, ${s.failedPerm} failed for good.`);
-  if (s.remaining) out(`${s.remaining} deliveries left; next retry ${s.nextRetryAt ? new Date(s.nextRetryAt).toISOString() : 'on the next run'}.`);
+  out(
+    `Digest #${s.digestId}${s.created ? ' (new)' : ''}: ${s.sent} sent, ${s.skipped} empty or inactive, ${s.failedTemp} to retry, ${s.failedPerm} failed for good.`,
+  );
+  if (s.remaining)
+    out(
+      `${s.remaining} deliveries left; next retry ${s.nextRetryAt ? new Date(s.nextRetryAt).toISOString() : 'on the next run'}.`,
+    );
   return 0;
 }

@@ -18,7 +18,12 @@ type Print = (line: string) => void;
 
 const USAGE = `Usage: intercoop networks sync | import FILE.opml [--dry-run] | list`;
 
-export async function networksCommand(deps: NodeDeps, args: string[], out: Print = console.log, err: Print = console.error): Promise<number> {
+export async function networksCommand(
+  deps: NodeDeps,
+  args: string[],
+  out: Print = console.log,
+  err: Print = console.error,
+): Promise<number> {
   try {
     return await run(deps, args, out, err);
   } catch (e) {
@@ -52,7 +57,9 @@ async function sync(deps: NodeDeps, out: Print, err: Print): Promise<number> {
   const path = deps.config.networksFile;
   const text = await readText(path);
   if (text === null) {
-    err(`Fichier de la fédération introuvable : ${path} (réglage HUB_NETWORKS) / federation file not found.`);
+    err(
+      `Fichier de la fédération introuvable : ${path} (réglage HUB_NETWORKS) / federation file not found.`,
+    );
     return 1;
   }
   let federation;
@@ -71,7 +78,10 @@ async function sync(deps: NodeDeps, out: Print, err: Print): Promise<number> {
 }
 
 export function describeSync(path: string, r: SyncReport): string[] {
-  if (r.writes === 0) return [`${path} : déjà à jour, rien à écrire (${r.networks.unchanged} réseaux, ${r.sources.unchanged} sources) / already in sync.`];
+  if (r.writes === 0)
+    return [
+      `${path} : déjà à jour, rien à écrire (${r.networks.unchanged} réseaux, ${r.sources.unchanged} sources) / already in sync.`,
+    ];
   return [
     `${path} : fédération synchronisée / federation synced`,
     `  réseaux : ${r.networks.added} ajouté(s), ${r.networks.updated} modifié(s), ${r.networks.deactivated} désactivé(s), ${r.networks.unchanged} inchangé(s)`,
@@ -80,7 +90,13 @@ export function describeSync(path: string, r: SyncReport): string[] {
   ];
 }
 
-async function importFile(deps: NodeDeps, opmlPath: string, dryRun: boolean, out: Print, err: Print): Promise<number> {
+async function importFile(
+  deps: NodeDeps,
+  opmlPath: string,
+  dryRun: boolean,
+  out: Print,
+  err: Print,
+): Promise<number> {
   const opml = await readText(opmlPath);
   if (opml === null) {
     err(`Fichier OPML introuvable / not found: ${opmlPath}`);
@@ -115,15 +131,21 @@ async function importFile(deps: NodeDeps, opmlPath: string, dryRun: boolean, out
     await rename(tmp, target);
   }
   out(`${opmlPath} → ${target}${current === null ? ' (nouveau fichier)' : ''}`);
-  out(`  ${networks.length} réseau(x) ajouté(s), ${feeds.length} flux, ${agendas.length} agenda(s), ${sites.length} site(s) seul(s)`);
+  out(
+    `  ${networks.length} réseau(x) ajouté(s), ${feeds.length} flux, ${agendas.length} agenda(s), ${sites.length} site(s) seul(s)`,
+  );
   for (const n of networks) out(`  + ${n.slug} (${n.name})`);
   const newSlugs = new Set(networks.map((n) => n.slug));
   for (const f of feeds) if (!newSlugs.has(f.network)) out(`  + flux ${f.url} → ${f.network}`);
   for (const a of agendas) if (!newSlugs.has(a.network)) out(`  + agenda ${a.url} → ${a.network}`);
-  for (const s of result.skipped) out(`  = ignoré / skipped: ${s.title ?? s.url ?? '?'}${s.url && s.title ? ` <${s.url}>` : ''} : ${s.reason}`);
+  for (const s of result.skipped)
+    out(
+      `  = ignoré / skipped: ${s.title ?? s.url ?? '?'}${s.url && s.title ? ` <${s.url}>` : ''} : ${s.reason}`,
+    );
   try {
     parseNetworksFile(result.yaml);
-    if (networks.length + feeds.length + agendas.length + sites.length > 0) out('Ensuite / next: intercoop networks sync');
+    if (networks.length + feeds.length + agendas.length + sites.length > 0)
+      out('Ensuite / next: intercoop networks sync');
   } catch (e) {
     if (!(e instanceof FederationFileError)) throw e;
     err(`Attention : ${target} a des problèmes à corriger avant « networks sync » :\n${e.message}`);
@@ -134,7 +156,9 @@ async function importFile(deps: NodeDeps, opmlPath: string, dryRun: boolean, out
 async function list(deps: NodeDeps, out: Print): Promise<number> {
   const all = await listNetworks(deps);
   if (!all.length) {
-    out('Aucun réseau : écrivez networks.yaml puis lancez « intercoop networks sync » / no networks yet.');
+    out(
+      'Aucun réseau : écrivez networks.yaml puis lancez « intercoop networks sync » / no networks yet.',
+    );
     return 0;
   }
   const now = deps.clock.now().getTime();
@@ -147,18 +171,41 @@ export function table(all: NetworkWithSources[], now: number): string[] {
   const rows: string[][] = [];
   const heads: { at: number; text: string }[] = [];
   for (const n of all) {
-    heads.push({ at: rows.length, text: [n.slug, n.name, n.territory ?? '—', n.active ? '' : '(inactif / inactive)'].filter(Boolean).join('  ·  ') });
+    heads.push({
+      at: rows.length,
+      text: [n.slug, n.name, n.territory ?? '—', n.active ? '' : '(inactif / inactive)']
+        .filter(Boolean)
+        .join('  ·  '),
+    });
     if (!n.sources.length) rows.push(['', '(aucune source)', '', '', '', '']);
     for (const s of n.sources) {
       const health = healthOf(s);
-      const errors = s.errorCount > 0 ? `${s.errorCount} échec(s) : ${s.lastErrorKind ?? ''}${s.lastError ? ` ${truncate(s.lastError, 60)}` : ''}`.trim() : '';
-      rows.push(['', s.kind, s.status, health, s.lastSuccessAt ? `succès ${when(s.lastSuccessAt, now)}` : 'jamais réussie', s.fetchUrl !== s.url ? `${s.url} → ${s.fetchUrl}` : s.url, errors]);
+      const errors =
+        s.errorCount > 0
+          ? `${s.errorCount} échec(s) : ${s.lastErrorKind ?? ''}${s.lastError ? ` ${truncate(s.lastError, 60)}` : ''}`.trim()
+          : '';
+      rows.push([
+        '',
+        s.kind,
+        s.status,
+        health,
+        s.lastSuccessAt ? `succès ${when(s.lastSuccessAt, now)}` : 'jamais réussie',
+        s.fetchUrl !== s.url ? `${s.url} → ${s.fetchUrl}` : s.url,
+        errors,
+      ]);
     }
   }
-  const widths = rows.reduce<number[]>((w, r) => r.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), []);
+  const widths = rows.reduce<number[]>(
+    (w, r) => r.map((cell, i) => Math.max(w[i] ?? 0, cell.length)),
+    [],
+  );
   const header = ['', 'TYPE', 'STATUT', 'SANTÉ', 'DERNIER SUCCÈS', 'URL', 'ERREURS'];
   const cols = header.map((h, i) => Math.max(h.length, widths[i] ?? 0));
-  const fmt = (r: string[]) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(cols[i]!))).join('  ').trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(cols[i]!)))
+      .join('  ')
+      .trimEnd();
   const lines = [fmt(header)];
   let next = 0;
   rows.forEach((r, i) => {
@@ -191,6 +238,8 @@ async function readText(path: string): Promise<string | null> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return null;
-    throw new ReadError(`Lecture impossible / cannot read ${path} : ${code ?? (e as Error).message}`);
+    throw new ReadError(
+      `Lecture impossible / cannot read ${path} : ${code ?? (e as Error).message}`,
+    );
   }
 }

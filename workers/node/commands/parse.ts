@@ -28,7 +28,11 @@ export type DocumentFetcher = (deps: Deps, url: string) => Promise<FetchedDocume
  * pretty JSON (INTERFACE.md). Exit 0 on success, 1 with a readable message when the document
  * cannot be read, 2 on a usage error.
  */
-export async function parseCommand(deps: Deps, args: string[], fetcher: DocumentFetcher | null): Promise<number> {
+export async function parseCommand(
+  deps: Deps,
+  args: string[],
+  fetcher: DocumentFetcher | null,
+): Promise<number> {
   const [target, ...rest] = args;
   if (!target || rest.length) {
     console.error('Usage: intercoop parse FILE_OR_URL');
@@ -40,12 +44,16 @@ export async function parseCommand(deps: Deps, args: string[], fetcher: Document
     return 0;
   } catch (err) {
     if (err instanceof IngestError) {
-      console.error(`Cannot read ${target}: ${err.message} (${err.kind}${err.status ? `, HTTP ${err.status}` : ''})`);
+      console.error(
+        `Cannot read ${target}: ${err.message} (${err.kind}${err.status ? `, HTTP ${err.status}` : ''})`,
+      );
       return 1;
     }
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
-      console.error(`Cannot read ${target}: no such file or not readable (give a file path or an http(s):// URL)`);
+      console.error(
+        `Cannot read ${target}: no such file or not readable (give a file path or an http(s):// URL)`,
+      );
       return 1;
     }
     throw err;
@@ -53,14 +61,23 @@ export async function parseCommand(deps: Deps, args: string[], fetcher: Document
 }
 
 /** Reads a file or fetches a URL, decodes it, and parses it as a calendar or a feed. */
-export async function readAndParse(deps: Deps, target: string, fetcher: DocumentFetcher | null): Promise<ParseOutput> {
+export async function readAndParse(
+  deps: Deps,
+  target: string,
+  fetcher: DocumentFetcher | null,
+): Promise<ParseOutput> {
   let document: FetchedDocument;
   if (/^https?:\/\//i.test(target)) {
-    if (!fetcher) throw new IngestError('network', 'this build of the hub has no fetcher wired for `parse`');
+    if (!fetcher)
+      throw new IngestError('network', 'this build of the hub has no fetcher wired for `parse`');
     document = await fetcher(deps, target);
   } else {
     const absolute = resolve(target);
-    document = { body: new Uint8Array(await readFile(absolute)), contentType: null, url: pathToFileURL(absolute).href };
+    document = {
+      body: new Uint8Array(await readFile(absolute)),
+      contentType: null,
+      url: pathToFileURL(absolute).href,
+    };
   }
   const text = decodeBody(document.body, document.contentType);
   if (isCalendar(text)) return calendarToParseOutput(text);

@@ -9,7 +9,12 @@ import { pull } from '../../../src/ingest/pull.ts';
 import type { PullSummary, SourceReport } from '../../../src/ingest/types.ts';
 import { summaryJson } from '../../../src/ingest/pull-json.ts';
 
-export async function pullCommand(deps: Deps, args: string[], out = process.stdout, err = process.stderr): Promise<number> {
+export async function pullCommand(
+  deps: Deps,
+  args: string[],
+  out = process.stdout,
+  err = process.stderr,
+): Promise<number> {
   const options = readArgs(args);
   if (typeof options === 'string') {
     err.write(`${options}\nUsage: intercoop pull [--network SLUG] [--due] [--json]\n`);
@@ -27,11 +32,14 @@ export async function pullCommand(deps: Deps, args: string[], out = process.stdo
       trigger: 'cli',
       network: options.network,
       all: !options.due,
-      onProgress: (report, done, total) => err.write(`[${done}/${total}] ${progressLine(report)}\n`),
+      onProgress: (report, done, total) =>
+        err.write(`[${done}/${total}] ${progressLine(report)}\n`),
     });
   } catch (failure) {
     // The run itself could not happen (database locked or unreadable): say so, exit 1.
-    err.write(`La récupération n’a pas pu avoir lieu : ${(failure as Error)?.message ?? String(failure)}\n`);
+    err.write(
+      `La récupération n’a pas pu avoir lieu : ${(failure as Error)?.message ?? String(failure)}\n`,
+    );
     return 1;
   }
   if (options.json) out.write(`${JSON.stringify(summaryJson(summary), null, 2)}\n`);
@@ -80,10 +88,16 @@ function outcomeWords(r: SourceReport): string {
 
 /** A plain table a coordinator can read in a terminal or paste in an email. */
 export function renderSummary(s: PullSummary): string {
-  if (!s.sources) return 'Aucune source à relever. Ajoutez des réseaux à networks.yaml puis lancez `intercoop networks sync`.\n';
-  const rows = [...s.reports].sort((a, b) => a.networkSlug.localeCompare(b.networkSlug) || a.url.localeCompare(b.url));
+  if (!s.sources)
+    return 'Aucune source à relever. Ajoutez des réseaux à networks.yaml puis lancez `intercoop networks sync`.\n';
+  const rows = [...s.reports].sort(
+    (a, b) => a.networkSlug.localeCompare(b.networkSlug) || a.url.localeCompare(b.url),
+  );
   const width = Math.min(28, Math.max(...rows.map((r) => r.networkSlug.length)));
-  const lines = rows.map((r) => `${mark(r)} ${r.networkSlug.padEnd(width)}  ${r.url}\n    ${outcomeWords(r)} (${r.ms} ms)`);
+  const lines = rows.map(
+    (r) =>
+      `${mark(r)} ${r.networkSlug.padEnd(width)}  ${r.url}\n    ${outcomeWords(r)} (${r.ms} ms)`,
+  );
   const seconds = ((s.finishedAt - s.startedAt) / 1000).toFixed(1);
   return `${lines.join('\n')}\n\n${s.sources} source(s) en ${seconds} s : ${s.ok} relevée(s), ${s.notModified} inchangée(s), ${s.failed} en erreur — ${s.newItems} nouvel(le)s entrée(s), ${s.updatedItems} modifiée(s).\n`;
 }

@@ -39,21 +39,30 @@ const REUNION_VTIMEZONE = [
 
 /** YYYYMMDD of the local calendar day `days` after `now` in `timeZone`. */
 export function localDay(now: Date, days: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    new Date(now.getTime() + days * 86_400_000),
-  );
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(now.getTime() + days * 86_400_000));
   return parts.replace(/-/g, '');
 }
 
 /** Days from `now` to the next given weekday (0 = Sunday) in Paris, at least 1. */
 function daysUntil(now: Date, weekday: number): number {
-  const short = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Paris', weekday: 'short' }).format(now);
+  const short = new Intl.DateTimeFormat('en-US', {
+    timeZone: 'Europe/Paris',
+    weekday: 'short',
+  }).format(now);
   const today = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(short);
-  return ((weekday - today + 7) % 7) || 7;
+  return (weekday - today + 7) % 7 || 7;
 }
 
 function stamp(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** Folds a content line at 75 octets as RFC 5545 asks (UTF-8 safe: never splits a character). */
@@ -73,7 +82,11 @@ function fold(line: string): string {
 }
 
 function escapeText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\n/g, '\\n');
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\n/g, '\\n');
 }
 
 interface EventSpec {
@@ -86,7 +99,13 @@ interface EventSpec {
 }
 
 /** The agenda of one network as an .ics document (CRLF line endings). */
-export function renderAgenda(kind: AgendaKind, networkName: string, siteUrl: string, domain: string, now: Date): string {
+export function renderAgenda(
+  kind: AgendaKind,
+  networkName: string,
+  siteUrl: string,
+  domain: string,
+  now: Date,
+): string {
   const events: EventSpec[] = [];
   const timezones: string[][] = [];
   if (kind === 'weekly') {
@@ -95,10 +114,15 @@ export function renderAgenda(kind: AgendaKind, networkName: string, siteUrl: str
     events.push({
       uid: `permanence-cooperative@${domain}`,
       summary: 'Permanence coopérative en ligne',
-      description: 'Chaque mardi, une heure pour poser vos questions sur l’animation de projets coopératifs.\nLien de visio envoyé à l’inscription.',
+      description:
+        'Chaque mardi, une heure pour poser vos questions sur l’animation de projets coopératifs.\nLien de visio envoyé à l’inscription.',
       location: 'En ligne',
       url: `${siteUrl}agenda/permanence`,
-      lines: [`DTSTART;TZID=Europe/Paris:${first}T140000`, `DTEND;TZID=Europe/Paris:${first}T150000`, 'RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=12'],
+      lines: [
+        `DTSTART;TZID=Europe/Paris:${first}T140000`,
+        `DTEND;TZID=Europe/Paris:${first}T150000`,
+        'RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=12',
+      ],
     });
   }
   if (kind === 'forum') {
@@ -107,7 +131,8 @@ export function renderAgenda(kind: AgendaKind, networkName: string, siteUrl: str
     events.push({
       uid: `forum-ess-nantes@${domain}`,
       summary: 'Forum régional de l’ESS',
-      description: 'Tables rondes, ateliers et rencontres entre structures de l’économie sociale et solidaire.',
+      description:
+        'Tables rondes, ateliers et rencontres entre structures de l’économie sociale et solidaire.',
       location: 'Cité des congrès, 5 rue de Valmy, 44000 Nantes',
       url: `${siteUrl}forum-ess-nantes`,
       lines: [`DTSTART;VALUE=DATE:${day}`, `DTEND;VALUE=DATE:${next}`],
@@ -119,7 +144,8 @@ export function renderAgenda(kind: AgendaKind, networkName: string, siteUrl: str
     events.push({
       uid: `rencontres-mednum@${domain}`,
       summary: 'Rencontres régionales de la médiation numérique',
-      description: 'Une journée pour les conseillers numériques, les élus et les associations : retours d’expérience et ateliers.',
+      description:
+        'Une journée pour les conseillers numériques, les élus et les associations : retours d’expérience et ateliers.',
       location: 'Hôtel de Région, 22 boulevard du Maréchal-Juin, 31400 Toulouse',
       url: `${siteUrl}rencontres`,
       lines: [`DTSTART;TZID=Europe/Paris:${day}T093000`, `DTEND;TZID=Europe/Paris:${day}T170000`],
@@ -134,7 +160,10 @@ export function renderAgenda(kind: AgendaKind, networkName: string, siteUrl: str
       description: 'Accompagnement aux démarches en ligne, sans rendez-vous.',
       location: 'Place de l’église, Cilaos, La Réunion',
       url: `${siteUrl}bus-numerique`,
-      lines: [`DTSTART;TZID=Indian/Reunion:${day}T090000`, `DTEND;TZID=Indian/Reunion:${day}T160000`],
+      lines: [
+        `DTSTART;TZID=Indian/Reunion:${day}T090000`,
+        `DTEND;TZID=Indian/Reunion:${day}T160000`,
+      ],
     });
   }
   const lines = [

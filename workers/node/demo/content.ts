@@ -100,7 +100,9 @@ export function buildDemoFederation(base: string, now: Date = new Date()): DemoF
 
     const feedPath = `/${spec.slug}/${FEED_PATHS[spec.format]}`;
     files.set(feedPath, renderFeed(spec, site, `${root}${feedPath}`, stories, now));
-    for (const story of stories.filter((s) => s.network === spec && !s.title.startsWith('[Relais]'))) {
+    for (const story of stories.filter(
+      (s) => s.network === spec && !s.title.startsWith('[Relais]'),
+    )) {
       files.set(new URL(story.url).pathname, html(articlePage(spec, story)));
     }
     files.set(`/${spec.slug}/`, html(homePage(spec, stories, FEED_PATHS[spec.format])));
@@ -130,7 +132,12 @@ export function buildDemoFederation(base: string, now: Date = new Date()): DemoF
 /** The federation file (INTERFACE.md) for a hub served at `hubBaseUrl`. */
 export function demoNetworksYaml(federation: DemoFederation, hubBaseUrl: string): string {
   return stringify({
-    hub: { title: 'Intercoop (démonstration)', base_url: hubBaseUrl, language: 'fr', timezone: 'Europe/Paris' },
+    hub: {
+      title: 'Intercoop (démonstration)',
+      base_url: hubBaseUrl,
+      language: 'fr',
+      timezone: 'Europe/Paris',
+    },
     networks: federation.networks.map((n) => ({
       slug: n.slug,
       name: n.name,
@@ -143,26 +150,53 @@ export function demoNetworksYaml(federation: DemoFederation, hubBaseUrl: string)
   });
 }
 
-function renderFeed(spec: DemoNetworkSpec, site: string, self: string, stories: Story[], now: Date): DemoFile {
+function renderFeed(
+  spec: DemoNetworkSpec,
+  site: string,
+  self: string,
+  stories: Story[],
+  now: Date,
+): DemoFile {
   switch (spec.format) {
     case 'rss2':
-      return { contentType: 'application/rss+xml; charset=utf-8', body: utf8(rss2(spec, site, self, stories, now)) };
+      return {
+        contentType: 'application/rss+xml; charset=utf-8',
+        body: utf8(rss2(spec, site, self, stories, now)),
+      };
     case 'latin1':
       // Real ISO-8859-1 bytes; characters outside Latin-1 (’ « ») become numeric references.
-      return { contentType: 'application/rss+xml; charset=ISO-8859-1', body: latin1(rss2(spec, site, self, stories, now, 'ISO-8859-1')) };
+      return {
+        contentType: 'application/rss+xml; charset=ISO-8859-1',
+        body: latin1(rss2(spec, site, self, stories, now, 'ISO-8859-1')),
+      };
     case 'rdf':
       return { contentType: 'application/rdf+xml', body: utf8(rdf(spec, site, stories)) };
     case 'atom':
     case 'site':
-      return { contentType: 'application/atom+xml', body: utf8(atom(spec, site, self, stories, now)) };
+      return {
+        contentType: 'application/atom+xml',
+        body: utf8(atom(spec, site, self, stories, now)),
+      };
     case 'json':
     case 'json10':
-      return { contentType: 'application/feed+json', body: utf8(jsonFeed(spec, site, self, stories, spec.format === 'json10')) };
+      return {
+        contentType: 'application/feed+json',
+        body: utf8(jsonFeed(spec, site, self, stories, spec.format === 'json10')),
+      };
   }
 }
 
-function rss2(spec: DemoNetworkSpec, site: string, self: string, stories: Story[], now: Date, encoding = 'UTF-8'): string {
-  const items = stories.map((s) => `
+function rss2(
+  spec: DemoNetworkSpec,
+  site: string,
+  self: string,
+  stories: Story[],
+  now: Date,
+  encoding = 'UTF-8',
+): string {
+  const items = stories
+    .map(
+      (s) => `
     <item>
       <title>${escapeXml(s.title)}</title>
       <link>${escapeXml(s.url)}</link>
@@ -172,7 +206,9 @@ function rss2(spec: DemoNetworkSpec, site: string, self: string, stories: Story[
 ${s.tags.map((t) => `      <category>${escapeXml(t)}</category>`).join('\n')}
       <description>${escapeXml(s.article.body[0]!)}</description>
       <content:encoded><![CDATA[${s.html}]]></content:encoded>
-    </item>`).join('');
+    </item>`,
+    )
+    .join('');
   return `<?xml version="1.0" encoding="${encoding}"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom">
   <channel>
@@ -195,7 +231,9 @@ function rdf(spec: DemoNetworkSpec, site: string, stories: Story[]): string {
     <link>${site}</link>
     <description>${escapeXml(`Actualités — ${spec.territory}`)}</description>
     <items><rdf:Seq>${stories.map((s) => `<rdf:li rdf:resource="${escapeXml(s.url)}"/>`).join('')}</rdf:Seq></items>
-  </channel>${stories.map((s) => `
+  </channel>${stories
+    .map(
+      (s) => `
   <item rdf:about="${escapeXml(s.url)}">
     <title>${escapeXml(s.title)}</title>
     <link>${escapeXml(s.url)}</link>
@@ -204,12 +242,20 @@ function rdf(spec: DemoNetworkSpec, site: string, stories: Story[]): string {
     <dc:date>${s.published.toISOString()}</dc:date>
     <dc:creator>${escapeXml(s.author)}</dc:creator>
 ${s.tags.map((t) => `    <dc:subject>${escapeXml(t)}</dc:subject>`).join('\n')}
-  </item>`).join('')}
+  </item>`,
+    )
+    .join('')}
 </rdf:RDF>
 `;
 }
 
-function atom(spec: DemoNetworkSpec, site: string, self: string, stories: Story[], now: Date): string {
+function atom(
+  spec: DemoNetworkSpec,
+  site: string,
+  self: string,
+  stories: Story[],
+  now: Date,
+): string {
   // Relative links against xml:base, as many Atom publishers write them.
   const relative = (url: string) => (url.startsWith(site) ? url.slice(site.length) : url);
   return `<?xml version="1.0" encoding="utf-8"?>
@@ -220,7 +266,9 @@ function atom(spec: DemoNetworkSpec, site: string, self: string, stories: Story[
   <link rel="self" href="${escapeXml(self)}"/>
   <id>${site}</id>
   <updated>${(stories[0]?.published ?? now).toISOString()}</updated>
-  <author><name>${escapeXml(spec.name)}</name></author>${stories.map((s) => `
+  <author><name>${escapeXml(spec.name)}</name></author>${stories
+    .map(
+      (s) => `
   <entry>
     <title>${escapeXml(s.title)}</title>
     <link rel="alternate" type="text/html" href="${escapeXml(relative(s.url))}"/>
@@ -231,12 +279,20 @@ function atom(spec: DemoNetworkSpec, site: string, self: string, stories: Story[
 ${s.tags.map((t) => `    <category term="${escapeXml(t)}"/>`).join('\n')}
     <summary>${escapeXml(s.article.body[0]!)}</summary>
     <content type="html">${escapeXml(s.html)}</content>
-  </entry>`).join('')}
+  </entry>`,
+    )
+    .join('')}
 </feed>
 `;
 }
 
-function jsonFeed(spec: DemoNetworkSpec, site: string, self: string, stories: Story[], v10: boolean): string {
+function jsonFeed(
+  spec: DemoNetworkSpec,
+  site: string,
+  self: string,
+  stories: Story[],
+  v10: boolean,
+): string {
   const author = (name: string) => (v10 ? { author: { name } } : { authors: [{ name }] });
   return JSON.stringify(
     {
@@ -264,7 +320,11 @@ function jsonFeed(spec: DemoNetworkSpec, site: string, self: string, stories: St
 }
 
 function homePage(spec: DemoNetworkSpec, stories: Story[], feedFile: string): string {
-  const type = feedFile.endsWith('.json') ? 'application/feed+json' : feedFile.endsWith('.atom') ? 'application/atom+xml' : 'application/rss+xml';
+  const type = feedFile.endsWith('.json')
+    ? 'application/feed+json'
+    : feedFile.endsWith('.atom')
+      ? 'application/atom+xml'
+      : 'application/rss+xml';
   return page(
     spec.name,
     `<link rel="alternate" type="${type}" title="${escapeHtml(`Actualités — ${spec.name}`)}" href="${feedFile}">`,
@@ -275,7 +335,11 @@ function homePage(spec: DemoNetworkSpec, stories: Story[], feedFile: string): st
 }
 
 function articlePage(spec: DemoNetworkSpec, story: Story): string {
-  return page(story.title, '', `<p><a href="../">${escapeHtml(spec.name)}</a></p><h1>${escapeHtml(story.title)}</h1><p>${escapeHtml(story.author)}</p>${story.html}`);
+  return page(
+    story.title,
+    '',
+    `<p><a href="../">${escapeHtml(spec.name)}</a></p><h1>${escapeHtml(story.title)}</h1><p>${escapeHtml(story.author)}</p>${story.html}`,
+  );
 }
 
 function page(title: string, head: string, body: string): string {
@@ -300,7 +364,11 @@ function latin1(text: string): Uint8Array {
 }
 
 function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 const escapeHtml = escapeXml;

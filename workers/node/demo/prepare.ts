@@ -35,7 +35,10 @@ export async function prepareDemo(options: DemoOptions = {}): Promise<PreparedDe
   const env = options.env ?? process.env;
   const dataDir = resolve(options.dataDir ?? './data/demo');
   mkdirSync(dataDir, { recursive: true });
-  const federation = await startDemoFederation({ port: options.federationPort ?? 8788, now: options.now });
+  const federation = await startDemoFederation({
+    port: options.federationPort ?? 8788,
+    now: options.now,
+  });
   try {
     const wanted = options.hubPort ?? (env.HUB_PORT ? Number(env.HUB_PORT) : 8787);
     const hubPort = wanted === 0 ? await freePort() : wanted;

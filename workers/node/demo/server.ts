@@ -14,14 +14,20 @@ export interface RunningFederation {
  * content types with charsets, ETag and Last-Modified (so re-pulls get 304), 404 otherwise.
  * Tries `port` (8788 by default) and falls back to a free port when it is taken.
  */
-export async function startDemoFederation(options: { port?: number; now?: Date } = {}): Promise<RunningFederation> {
+export async function startDemoFederation(
+  options: { port?: number; now?: Date } = {},
+): Promise<RunningFederation> {
   let federation: DemoFederation | null = null;
-  const startedAt = new Date(Math.floor((options.now ?? new Date()).getTime() / 1000) * 1000).toUTCString();
+  const startedAt = new Date(
+    Math.floor((options.now ?? new Date()).getTime() / 1000) * 1000,
+  ).toUTCString();
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = federation?.files.get(path) ?? federation?.files.get(`${path}/`);
     if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      res.writeHead(file ? 405 : 404, { 'content-type': 'text/plain; charset=utf-8' }).end(file ? 'méthode non permise' : 'page introuvable');
+      res
+        .writeHead(file ? 405 : 404, { 'content-type': 'text/plain; charset=utf-8' })
+        .end(file ? 'méthode non permise' : 'page introuvable');
       return;
     }
     const etag = `"${createHash('sha1').update(file.body).digest('hex').slice(0, 16)}"`;
@@ -29,7 +35,12 @@ export async function startDemoFederation(options: { port?: number; now?: Date }
       res.writeHead(304, { etag, 'last-modified': startedAt }).end();
       return;
     }
-    res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.body.length, etag, 'last-modified': startedAt });
+    res.writeHead(200, {
+      'content-type': file.contentType,
+      'content-length': file.body.length,
+      etag,
+      'last-modified': startedAt,
+    });
     res.end(req.method === 'HEAD' ? undefined : file.body);
   });
   const port = await listen(server, options.port ?? 8788).catch(() => listen(server, 0));
