@@ -1,5 +1,6 @@
 import type { PullSummary } from './types.ts';
 import { maskedUrl, withMaskedCredentials } from '../public-url.ts';
+import { truncationText } from './truncation.ts';
 
 /**
  * The summary as JSON, snake_case like the rest of the public JSON. Only coordinators see it
@@ -29,6 +30,8 @@ export function summaryJson(s: PullSummary) {
       unchanged: r.unchanged,
       error_kind: r.errorKind,
       error: r.error === null ? null : withMaskedCredentials(r.error),
+      /** { kept, total, text } when a cap stored the document in part, else null. */
+      truncated: r.truncated ? { ...r.truncated, text: truncationText(r.truncated) } : null,
       next_fetch_at: new Date(r.nextFetchAt).toISOString(),
       ms: r.ms,
     })),
