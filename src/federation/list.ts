@@ -6,6 +6,7 @@ import { and, asc, desc, eq, gt, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { networks, type NetworkRow } from '../db/schema/networks.ts';
 import { pulls, sources, type SourceRow } from '../db/schema/sources.ts';
+import { sourceTruncation, truncationText } from '../ingest/truncation.ts';
 
 /**
  * ok: last fetch succeeded · failing: the latest fetches failed (still retried, with backoff) ·
@@ -81,6 +82,11 @@ export async function listPulls(deps: Deps, limit: number): Promise<PullRow[]> {
 
 const iso = (t: number | null | undefined) => (t ? new Date(t).toISOString() : null);
 
+function truncationJson(s: SourceRow) {
+  const t = sourceTruncation(s);
+  return t ? { ...t, text: truncationText(t) } : null;
+}
+
 /** A source as JSON (snake_case, ISO dates; next_fetch_at null = due on the next pull). */
 export function sourceJson(s: SourceRow) {
   return {
@@ -96,6 +102,8 @@ export function sourceJson(s: SourceRow) {
     last_error: s.lastError,
     last_error_kind: s.lastErrorKind,
     error_count: s.errorCount,
+    /** { kept, total, text } when the last read stored the document in part (a cap). */
+    truncated: truncationJson(s),
     last_fetch_at: iso(s.lastFetchAt),
     last_success_at: iso(s.lastSuccessAt),
     next_fetch_at: iso(s.nextFetchAt),

@@ -1,4 +1,5 @@
 import type { PullSummary } from './types.ts';
+import { truncationText } from './truncation.ts';
 
 /** The summary as JSON, snake_case like the rest of the public JSON. */
 export function summaryJson(s: PullSummary) {
@@ -25,6 +26,8 @@ export function summaryJson(s: PullSummary) {
       unchanged: r.unchanged,
       error_kind: r.errorKind,
       error: r.error,
+      /** { kept, total, text } when a cap stored the document in part, else null. */
+      truncated: r.truncated ? { ...r.truncated, text: truncationText(r.truncated) } : null,
       next_fetch_at: new Date(r.nextFetchAt).toISOString(),
       ms: r.ms,
     })),

@@ -70,6 +70,7 @@ export async function refreshInTurn(
     unchanged: 0,
     errorKind: null,
     error: null,
+    truncated: null,
     ...fields,
     ms: Date.now() - started,
   });
@@ -161,6 +162,9 @@ export async function refreshInTurn(
       await update(deps, source.id, {
         ...health,
         ...stored.validators,
+        // Recorded at each read: a document that fits again clears it.
+        truncatedKept: stored.result.truncated?.kept ?? null,
+        truncatedTotal: stored.result.truncated?.total ?? null,
         ...(stored.discoveredUrl
           ? { fetchUrl: stored.discoveredUrl, redirectUrl: null, redirectCount: 0 }
           : {}),
@@ -171,6 +175,7 @@ export async function refreshInTurn(
         httpStatus,
         nextFetchAt: health.nextFetchAt!,
         ...stored.result,
+        truncated: stored.result.truncated ?? null,
         ...(stored.discoveredUrl ? { url: stored.discoveredUrl } : {}),
       });
     };

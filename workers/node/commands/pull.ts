@@ -8,6 +8,7 @@ import { getDirectoryEntry } from '../../../src/federation/directory.ts';
 import { pull } from '../../../src/ingest/pull.ts';
 import type { PullSummary, SourceReport } from '../../../src/ingest/types.ts';
 import { summaryJson } from '../../../src/ingest/pull-json.ts';
+import { truncationText } from '../../../src/ingest/truncation.ts';
 
 export async function pullCommand(
   deps: Deps,
@@ -76,7 +77,9 @@ function progressLine(r: SourceReport): string {
 function outcomeWords(r: SourceReport): string {
   switch (r.outcome) {
     case 'ok':
-      return `${r.new} nouveau(x), ${r.updated} modifié(s), ${r.unchanged} inchangé(s)`;
+      return `${r.new} nouveau(x), ${r.updated} modifié(s), ${r.unchanged} inchangé(s)${
+        r.truncated ? ` — ${truncationText(r.truncated)}` : ''
+      }`;
     case 'not_modified':
       return 'inchangé (304)';
     case 'gone':
