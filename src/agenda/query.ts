@@ -6,10 +6,10 @@ import { and, asc, eq, gt, gte, inArray, lt, or, like, sql, type SQL } from 'dri
 import type { Deps } from '../deps.ts';
 import { events, eventOccurrences, eventSources, type EventRow } from '../db/schema/events.ts';
 import { foldText } from '../ingest/dedupe/text.ts';
-import { resolveNetworks, searchWords, type Filters } from '../filters.ts';
-import { filterNetworks } from '../db/river.ts';
+import { resolveNetworks, searchWords, type Filters } from '../filter-grammar.ts';
+import { filterNetworks } from '../federation/directory.ts';
 
-/** The hub's filters (src/filters.ts); a caller may leave out those it does not use. */
+/** The hub's filters (src/filter-grammar.ts); a caller may leave out those it does not use. */
 export type AgendaFilters = Partial<Filters>;
 
 export interface OccurrenceQuery extends AgendaFilters {

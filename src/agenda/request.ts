@@ -1,10 +1,10 @@
 /**
  * Reading the agenda's query string (INTERFACE.md): the hub's one filter grammar
- * (src/filters.ts: network, tag, territory repeatable, q) plus from and to. Dates are ISO 8601
+ * (src/filter-grammar.ts: network, tag, territory repeatable, q) plus from and to. Dates are ISO 8601
  * (a date alone means that day in the hub's zone; `to` is then inclusive). Invalid values
  * raise the grammar's FilterError (here AgendaQueryError) with a message for the reader.
  */
-import { appendFilters, FilterError, parseFilters, type Filters } from '../filters.ts';
+import { appendFilters, FilterError, parseFilters, type Filters } from '../filter-grammar.ts';
 import { zonedToUtc } from './timezones.ts';
 
 export { FilterError as AgendaQueryError };

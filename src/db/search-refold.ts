@@ -8,7 +8,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { items } from './schema/items.ts';
 import { foldText } from '../ingest/dedupe/text.ts';
-import { categoryKeys } from '../filters.ts';
+import { categoryKeys } from '../filter-grammar.ts';
 
 /** Rows folded per pull: a few hundred small updates, well within a Worker invocation. */
 export const REFOLD_BATCH = 300;

@@ -29,10 +29,10 @@ export const items = sqliteTable(
     publishedAt: integer('published_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     firstSeenAt: integer('first_seen_at').notNull(),
-    /** Title and text folded (src/filters.ts: accents, case, punctuation) for the q= filter. */
+    /** Title and text folded (src/filter-grammar.ts: accents, case, punctuation) for the q= filter. */
     searchText: text('search_text').notNull().default(''),
     /**
-     * The categories folded, each between '|' (src/filters.ts categoryKeys), for the tag=
+     * The categories folded, each between '|' (src/filter-grammar.ts categoryKeys), for the tag=
      * filter. Null on rows stored before search folding: src/db/search-refold.ts folds those.
      */
     categoryKeys: text('category_keys'),

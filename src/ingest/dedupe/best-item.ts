@@ -5,7 +5,7 @@
  */
 import type { EntryRow, ItemRow, Enclosure } from '../../db/schema/items.ts';
 import { foldText, htmlToText, looksLikeRelay, stripBodyRelay } from './text.ts';
-import { categoryKeys } from '../../filters.ts';
+import { categoryKeys } from '../../filter-grammar.ts';
 import { withoutTracking } from '../canonical-url.ts';
 
 /** The entry fields the item is derived from. */
@@ -113,7 +113,7 @@ export function deriveItem(
     enclosures: unionEnclosures(ranked.map((r) => r.entry.enclosures)),
     publishedAt: Math.min(...entries.map((x) => x.publishedAt)),
     firstSeenAt: Math.min(...entries.map((x) => x.firstSeenAt)),
-    // Folded as the q= filter folds its words (src/filters.ts), so SQL's LIKE finds
+    // Folded as the q= filter folds its words (src/filter-grammar.ts), so SQL's LIKE finds
     // "numérique" for q=numerique on SQLite and D1 alike.
     searchText: withSearchText
       ? foldText(`${e.title}\n${e.bodyText ?? bodyText(e).text}`.slice(0, SEARCH_TEXT_CAP))
