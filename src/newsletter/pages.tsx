@@ -1,5 +1,5 @@
 /** The newsletter's pages (hono/jsx, no JavaScript needed). No page ever shows an address. */
-import type { EmailProblem } from './subscriptions.ts';
+import type { EmailProblem } from './subscription/lifecycle.ts';
 import { Layout } from '../web/layout.tsx';
 import { defineMessages, type Lang } from '../web/i18n.ts';
 import type { DigestChoices } from '../db/schema/newsletter.ts';
