@@ -12,6 +12,7 @@ import { opmlRoutes } from './web/opml.ts';
 import { riverPage } from './web/pages/river.tsx';
 import { networkPages } from './web/pages/networks.tsx';
 import { agendaRoutes } from './agenda/routes.tsx';
+import { embedRoutes } from './embed/routes.tsx';
 import { adminPullRoutes } from './web/admin-pulls.ts';
 import { adminFederationRoutes } from './web/admin-federation.ts';
 import { answerBeforeRouting } from './publish/fast-path.ts';
@@ -44,6 +45,7 @@ export function createApp(deps: Deps): Hono<HubEnv> {
   app.route('/', riverPage);
   app.route('/', networkPages);
   app.route('/', agendaRoutes);
+  app.route('/', embedRoutes);
   app.route('/api/admin', adminItemRoutes);
   app.route('/api/admin', adminPullRoutes);
   app.route('/api/admin', adminFederationRoutes);

@@ -1,11 +1,13 @@
 /**
  * Read side of the federation directory: the member networks with their sources and the
- * health of each (pages, OPML, feed labels).
+ * health of each (pages, OPML, feed labels). It is the public view: addresses come out
+ * without user-info (a private feed's password stays in the hub, see public-url.ts).
  */
 import { asc, eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { networks, type NetworkRow } from './schema/networks.ts';
 import { sources, type SourceRow } from './schema/sources.ts';
+import { publicUrl, withoutCredentials } from '../public-url.ts';
 
 export interface DirectoryEntry extends NetworkRow {
   sources: SourceRow[];
@@ -19,10 +21,11 @@ export async function listDirectory(
   const nets = await deps.db.orm.select().from(networks).orderBy(asc(networks.name));
   const srcs = await deps.db.orm.select().from(sources).orderBy(asc(sources.id));
   const bySlug = new Map<string, SourceRow[]>();
-  for (const s of srcs) bySlug.set(s.networkSlug, [...(bySlug.get(s.networkSlug) ?? []), s]);
+  for (const s of srcs)
+    bySlug.set(s.networkSlug, [...(bySlug.get(s.networkSlug) ?? []), publicSource(s)]);
   return nets
     .filter((n) => options.includeInactive || n.active)
-    .map((n) => ({ ...n, sources: bySlug.get(n.slug) ?? [] }));
+    .map((n) => ({ ...publicNetwork(n), sources: bySlug.get(n.slug) ?? [] }));
 }
 
 /** One network with its sources, or null. */
@@ -34,7 +37,7 @@ export async function getDirectoryEntry(deps: Deps, slug: string): Promise<Direc
     .from(sources)
     .where(eq(sources.networkSlug, slug))
     .orderBy(asc(sources.id));
-  return { ...n, sources: srcs };
+  return { ...publicNetwork(n), sources: srcs.map(publicSource) };
 }
 
 /** Names and sites of all networks, for labelling provenance. */
@@ -49,5 +52,22 @@ export async function networkLabels(
       territory: networks.territory,
     })
     .from(networks);
-  return new Map(rows.map((r) => [r.slug, { name: r.name, site: r.site, territory: r.territory }]));
+  return new Map(
+    rows.map((r) => [r.slug, { name: r.name, site: publicUrl(r.site), territory: r.territory }]),
+  );
+}
+
+function publicNetwork(n: NetworkRow): NetworkRow {
+  return { ...n, site: publicUrl(n.site) };
+}
+
+/** A source's addresses and last error without user-info (the error may quote its URL). */
+function publicSource(s: SourceRow): SourceRow {
+  return {
+    ...s,
+    url: publicUrl(s.url),
+    fetchUrl: publicUrl(s.fetchUrl),
+    redirectUrl: publicUrl(s.redirectUrl),
+    lastError: s.lastError === null ? null : withoutCredentials(s.lastError),
+  };
 }

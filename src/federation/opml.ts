@@ -4,7 +4,7 @@
  * into the federation file through yaml's Document API, so the coordinators' comments and
  * ordering survive the import.
  */
-import { Parser } from 'htmlparser2';
+import { BoundedHtmlParser } from '../ingest/bounded-html.ts';
 import { type Document, YAMLMap, YAMLSeq, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { FederationFileError, isHttpUrl, SLUG_PATTERN, webcalToHttps } from './networks-file.ts';
 
@@ -56,7 +56,7 @@ export function parseOpml(text: string): OpmlDocument {
   let title = '';
   const stack: Frame[] = [];
   const entries: { frame: Frame; folders: string[] }[] = [];
-  const parser = new Parser(
+  const parser = new BoundedHtmlParser(
     {
       onopentag(rawName, rawAttrs) {
         const name = rawName.toLowerCase();

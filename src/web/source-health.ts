@@ -4,8 +4,9 @@
  */
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { Lang } from './i18n.ts';
+import { sourceTruncation, truncationText } from '../ingest/truncation.ts';
 
-export type HealthTone = 'ok' | 'bad' | 'muted';
+export type HealthTone = 'ok' | 'warn' | 'bad' | 'muted';
 
 export interface HealthLine {
   tone: HealthTone;
@@ -86,7 +87,8 @@ export function sourceHealth(
     | 'errorCount'
     | 'lastFetchAt'
     | 'lastSuccessAt'
-  >,
+  > &
+    Partial<Pick<SourceRow, 'truncatedKept' | 'truncatedTotal'>>,
   now: number,
   lang: Lang,
 ): HealthLine[] {
@@ -107,6 +109,10 @@ export function sourceHealth(
       success ?? { tone: 'muted', text: w.neverOk },
     ];
   }
+  const truncated = sourceTruncation(s);
+  // Read in part (a cap): said first, so a capped source never passes for a complete one.
+  if (success && truncated)
+    return [{ tone: 'warn', text: truncationText(truncated, lang) }, success];
   if (success) return [{ tone: 'ok', text: success.text }];
   return [{ tone: 'muted', text: w.never }];
 }

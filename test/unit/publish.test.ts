@@ -151,6 +151,18 @@ describe('source health in plain words', () => {
       { tone: 'muted', text: 'Pas encore récupérée' },
     ]);
   });
+
+  it('says first that a capped document was stored in part', () => {
+    const capped = { ...base, truncatedKept: 5000, truncatedTotal: 60000 };
+    expect(plain(sourceHealth(capped, now, 'fr'))).toEqual([
+      { tone: 'warn', text: 'ok, tronqué : 5000 sur 60000' },
+      { tone: 'muted', text: 'Dernière récupération réussie il y a 2 h' },
+    ]);
+    expect(sourceHealth(capped, now, 'en')[0]).toEqual({
+      tone: 'warn',
+      text: 'ok, truncated: 5000 of 60000',
+    });
+  });
 });
 
 describe('OPML', () => {

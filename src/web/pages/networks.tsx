@@ -1,4 +1,5 @@
 /** GET /networks (the directory with each source's health) and GET /networks/:slug. */
+import { EmbedSnippets } from '../../embed/snippet-section.tsx';
 import { Hono } from 'hono';
 import type { HubContext, HubEnv } from '../../http.ts';
 import { Layout } from '../layout.tsx';
@@ -256,6 +257,12 @@ export const networkPages = new Hono<HubEnv>()
             </nav>
           ) : null}
         </section>
+        <EmbedSnippets
+          lang={p.lang}
+          baseUrl={p.hub.baseUrl}
+          hubTitle={p.hub.title}
+          filters={new URLSearchParams({ network: n.slug })}
+        />
       </Layout>,
     );
   });
