@@ -57,7 +57,7 @@ export interface Config {
   parseThreads: number | undefined;
   /** Key for signed tokens (newsletter); falls back to the admin token, then to a per-database random key. */
   secret: string | undefined;
-  /** Workers mailer: a Resend-compatible HTTP email API (see src/digest/http-mailer.ts). */
+  /** Workers mailer: a Resend-compatible HTTP email API (see src/newsletter/http-mailer.ts). */
   mailApi: { url: string; key: string | undefined };
   /** JSON log lines below this level are dropped (HUB_LOG_LEVEL). */
   logLevel: 'info' | 'warn' | 'error' | 'silent';

@@ -7,7 +7,7 @@ import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { Lang } from '../web/i18n.ts';
 import { defineMessages, formatDateTime } from '../web/i18n.ts';
-import type { RiverItem } from '../db/river.ts';
+import type { RiverItem } from '../news/river.ts';
 import type { Occurrence } from '../agenda/query.ts';
 import type { EmbedTheme } from './request.ts';
 import { embedCss } from './style.ts';

@@ -16,13 +16,13 @@ import { fetchDocument } from './fetch.ts';
 import { decodeBody } from './decode.ts';
 import { discoverFeeds } from './discover.ts';
 import { isHtmlPage } from './parse-feed.ts';
-import { storePreparedItems } from './store.ts';
+import { storePreparedItems } from './store-feed.ts';
 import { inlineFeedReader } from './feed-reader.ts';
 import { yieldToEventLoop } from './yield.ts';
 import { serialized } from './serialize.ts';
 import { withStoreLease } from './store-lease.ts';
 import { sharedCommit } from '../db/client.ts';
-import { isCalendar, storeCalendar } from '../agenda/store.ts';
+import { isCalendar, storeCalendar } from '../agenda/store-calendar.ts';
 import { followRedirect, nextFetchAfterError, nextFetchAfterSuccess } from './backoff.ts';
 import {
   IngestError,

@@ -9,7 +9,7 @@ import { expect } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../../src/deps.ts';
 import { eventOccurrences, eventSources, sources } from '../../src/db/schema/index.ts';
-import { storeCalendar } from '../../src/agenda/store.ts';
+import { storeCalendar } from '../../src/agenda/store-calendar.ts';
 import { addSource } from './store-fixtures.ts';
 
 const CITIES = [

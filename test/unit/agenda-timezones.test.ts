@@ -10,8 +10,8 @@ import {
   isoWithOffset,
 } from '../../src/agenda/timezones.ts';
 import { foldLine } from '../../src/agenda/ics.ts';
-import { parseCalendar } from '../../src/agenda/parse.ts';
-import { calendarToParseOutput } from '../../src/agenda/parse-output.ts';
+import { parseCalendar } from '../../src/agenda/parse-calendar.ts';
+import { calendarToParseOutput } from '../../src/agenda/parse-calendar-output.ts';
 import { parseAgendaRequest, AgendaQueryError } from '../../src/agenda/request.ts';
 
 const NOW = new Date('2026-10-01T00:00:00Z');

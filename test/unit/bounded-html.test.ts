@@ -9,7 +9,7 @@ import { BoundedHtmlParser, MAX_OPEN_ELEMENTS } from '../../src/ingest/bounded-h
 import { sanitizeHtml } from '../../src/ingest/sanitize.ts';
 import { LIMITS, plainText } from '../../src/ingest/feed-fields.ts';
 import { discoverFeeds } from '../../src/ingest/discover.ts';
-import { parseOpml } from '../../src/federation/opml.ts';
+import { parseOpml } from '../../src/federation/opml-import.ts';
 
 const N = 400_000;
 /** Each shape is about 1.2 MB or more; htmlparser2 alone took 10 s to minutes on each. */

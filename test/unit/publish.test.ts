@@ -4,11 +4,11 @@ import {
   parseRiverQuery,
   riverParams,
   RiverQueryError,
-} from '../../src/publish/query.ts';
+} from '../../src/news/filters.ts';
 import { acceptsGzip, isNotModified } from '../../src/publish/conditional.ts';
-import { likePattern } from '../../src/db/river.ts';
-import { sourceHealth } from '../../src/web/source-health.ts';
-import { renderOpml } from '../../src/publish/opml.ts';
+import { likePattern } from '../../src/news/river.ts';
+import { sourceHealth } from '../../src/federation/source-health.ts';
+import { renderOpml } from '../../src/federation/opml-export.ts';
 
 const q = (s: string) => parseRiverQuery(new URLSearchParams(s));
 

@@ -4,7 +4,7 @@ import { workerDeps, type Env } from '../../workers/cloudflare.ts';
 import { runAgendaScenarios } from '../support/agenda-scenarios.ts';
 import { checkFederation, expectCleanFederation } from '../support/agenda-federation.ts';
 import { seedAgenda } from '../support/agenda-seed.ts';
-import { calendarToParseOutput } from '../../src/agenda/parse-output.ts';
+import { calendarToParseOutput } from '../../src/agenda/parse-calendar-output.ts';
 import { manualClock } from '../support/store-fixtures.ts';
 
 const base = inject('fixtureBase');

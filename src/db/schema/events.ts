@@ -56,7 +56,7 @@ export const eventSources = sqliteTable(
     contentHash: text('content_hash').notNull(),
     /** True once the source stopped publishing it. */
     removed: integer('removed', { mode: 'boolean' }).notNull().default(false),
-    /** Why it joined its event: 'first' | 'same_url' | 'same_event' (see agenda/similarity.ts). */
+    /** Why it joined its event: 'first' | 'same_url' | 'same_event' (see agenda/event-similarity.ts). */
     mergeReason: text('merge_reason').notNull().default('first'),
     /** What decided, in words ("même début, même titre …"), null for the first. */
     mergeDetail: text('merge_detail'),

@@ -10,7 +10,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { NodeDeps } from '../deps.ts';
 import { FederationFileError, parseNetworksFile } from '../../../src/federation/networks-file.ts';
-import { importOpml, OpmlError } from '../../../src/federation/opml.ts';
+import { importOpml, OpmlError } from '../../../src/federation/opml-import.ts';
 import { syncFederation, type SyncReport } from '../../../src/federation/sync.ts';
 import { healthOf, listNetworks, type NetworkWithSources } from '../../../src/federation/list.ts';
 import { maskedUrl, withMaskedCredentials } from '../../../src/public-url.ts';

@@ -4,7 +4,7 @@
  * Exit 0 unless the run itself failed: a member's broken feed is reported, not fatal.
  */
 import type { Deps } from '../../../src/deps.ts';
-import { getDirectoryEntry } from '../../../src/db/directory.ts';
+import { getDirectoryEntry } from '../../../src/federation/directory.ts';
 import { pull } from '../../../src/ingest/pull.ts';
 import type { PullSummary, SourceReport } from '../../../src/ingest/types.ts';
 import { summaryJson } from '../../../src/ingest/pull-json.ts';
