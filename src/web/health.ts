@@ -2,8 +2,14 @@ import { Hono } from 'hono';
 import { desc, gt, and, eq } from 'drizzle-orm';
 import { pulls, sources } from '../db/schema/index.ts';
 import type { HubEnv } from '../http.ts';
+import { readMailError } from '../digest/mail-health.ts';
 
-/** GET /healthz: database reachable, last pull, sources failing. 503 when the database is not. */
+/**
+ * GET /healthz: database reachable, last pull, sources failing, and the mailer (`mail.ok` is
+ * false while the mail server or API refuses the hub's configuration: digests are stopped).
+ * 503 when the database is not reachable; a mail error makes `ok` false but stays 200, since
+ * the hub still serves its pages and feeds.
+ */
 export const healthRoutes = new Hono<HubEnv>().get('/healthz', async (c) => {
   const { db } = c.get('deps');
   const dbOk = await db.ping();
@@ -21,9 +27,10 @@ export const healthRoutes = new Hono<HubEnv>().get('/healthz', async (c) => {
     })
     .from(sources)
     .where(and(eq(sources.status, 'active'), gt(sources.errorCount, 0)));
+  const mailError = await readMailError({ db });
   c.header('Cache-Control', 'no-store');
   return c.json({
-    ok: true,
+    ok: !mailError,
     database: true,
     last_pull: last
       ? {
@@ -37,6 +44,9 @@ export const healthRoutes = new Hono<HubEnv>().get('/healthz', async (c) => {
           new_items: last.newItems,
         }
       : null,
+    mail: mailError
+      ? { ok: false, error: mailError.error, at: new Date(mailError.at).toISOString() }
+      : { ok: true },
     sources_failing: failing.map((f) => ({
       ...f,
       last_success_at: f.last_success_at ? new Date(f.last_success_at).toISOString() : null,
