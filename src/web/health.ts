@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import { desc, gt, and, eq } from 'drizzle-orm';
 import { pulls, sources } from '../db/schema/index.ts';
 import type { HubEnv } from '../http.ts';
-import { readMailError } from '../digest/mail-health.ts';
+import { readMailError } from '../newsletter/digest/mail-health.ts';
+import { publicUrl, withoutCredentials } from '../public-url.ts';
 
 /**
  * GET /healthz: database reachable, last pull, sources failing, and the mailer (`mail.ok` is
@@ -49,6 +50,8 @@ export const healthRoutes = new Hono<HubEnv>().get('/healthz', async (c) => {
       : { ok: true },
     sources_failing: failing.map((f) => ({
       ...f,
+      url: publicUrl(f.url),
+      error: f.error === null ? null : withoutCredentials(f.error),
       last_success_at: f.last_success_at ? new Date(f.last_success_at).toISOString() : null,
     })),
   });

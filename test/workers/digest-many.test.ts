@@ -5,9 +5,9 @@ import { workerDeps, type Env } from '../../workers/cloudflare.ts';
 import { deliveries, subscribers } from '../../src/db/schema/index.ts';
 import { insertGroups } from '../../src/db/client.ts';
 import { writeHubSettings } from '../../src/db/hub-settings.ts';
-import { storeFeedItems } from '../../src/ingest/store.ts';
-import { digestTick } from '../../src/digest/scheduled.ts';
-import { httpMailer } from '../../src/digest/http-mailer.ts';
+import { storeFeedItems } from '../../src/ingest/store-feed.ts';
+import { digestTick } from '../../src/newsletter/digest/scheduled.ts';
+import { httpMailer } from '../../src/newsletter/http-mailer.ts';
 import { addSource, manualClock, parsedItem } from '../support/store-fixtures.ts';
 
 const base = inject('fixtureBase');

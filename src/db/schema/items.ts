@@ -29,8 +29,13 @@ export const items = sqliteTable(
     publishedAt: integer('published_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     firstSeenAt: integer('first_seen_at').notNull(),
-    /** Plain-text of title+content used by the q= filter. */
+    /** Title and text folded (src/filter-grammar.ts: accents, case, punctuation) for the q= filter. */
     searchText: text('search_text').notNull().default(''),
+    /**
+     * The categories folded, each between '|' (src/filter-grammar.ts categoryKeys), for the tag=
+     * filter. Null on rows stored before search folding: src/db/search-refold.ts folds those.
+     */
+    categoryKeys: text('category_keys'),
   },
   (t) => [index('items_published').on(t.publishedAt), index('items_canonical').on(t.canonicalUrl)],
 );
