@@ -152,6 +152,8 @@ ul.sources>li{margin:.4rem 0;overflow-wrap:anywhere}.kind{font-weight:600}
 .health{display:block;font-size:.9rem;padding-left:1rem}.health.ok{color:var(--ok)}.health.bad{color:var(--bad)}.health.warn{color:var(--warn)}.health.muted{color:var(--muted)}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.5rem 0}dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}
 .sr-label{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+textarea.snippet{width:100%;font:.85rem/1.4 ui-monospace,monospace}
+.embed-preview{border:1px solid var(--line);max-width:40rem}
 nav.pager{display:flex;justify-content:space-between;gap:1rem;margin:1.5rem 0}
 @media (max-width:36rem){form.filters label,form.filters input,form.filters select{width:100%}}
 `;
