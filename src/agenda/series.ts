@@ -4,7 +4,7 @@
  * out, and RECURRENCE-ID overrides put in place of the instance they name. Recurrence runs in
  * DTSTART's wall clock; each instance becomes an instant in its zone.
  */
-import type { EventStatus, ParsedOccurrence } from './parse.ts';
+import type { EventStatus, ParsedOccurrence } from './parse-calendar.ts';
 import { type Budget, iterateRule } from './rrule/iterate.ts';
 import { type JcalRecur, ruleFromJcal } from './rrule/rule.ts';
 import { weekdayOf } from './rrule/year-info.ts';

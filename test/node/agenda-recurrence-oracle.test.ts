@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCalendar } from '../../src/agenda/parse.ts';
+import { parseCalendar } from '../../src/agenda/parse-calendar.ts';
 import { fixturesDir } from '../support/fixture-server.ts';
 import {
   exampleCalendar,
