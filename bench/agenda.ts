@@ -5,8 +5,8 @@
  */
 import { makeNodeDeps } from '../test/support/node-deps.ts';
 import { addSource, manualClock } from '../test/support/store-fixtures.ts';
-import { parseCalendar } from '../src/agenda/parse.ts';
-import { storeCalendar } from '../src/agenda/store.ts';
+import { parseCalendar } from '../src/agenda/parse-calendar.ts';
+import { storeCalendar } from '../src/agenda/store-calendar.ts';
 import { createApp } from '../src/app.ts';
 
 const EVENTS = 2000;

@@ -12,7 +12,7 @@ import { silentLogger } from '../src/deps.ts';
 import { nodeDeps, type NodeDeps } from '../workers/node/deps.ts';
 import { entries, networks, sources } from '../src/db/schema/index.ts';
 import type { SourceRow } from '../src/db/schema/sources.ts';
-import { storeFeedItems } from '../src/ingest/store.ts';
+import { storeFeedItems } from '../src/ingest/store-feed.ts';
 import { buildCorpus, type CorpusEntry } from './dedup-corpus.ts';
 
 const DAY = 86_400_000;

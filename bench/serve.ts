@@ -23,7 +23,7 @@ import { nodeDeps } from '../workers/node/deps.ts';
 import { startServer } from '../workers/node/serve.ts';
 import { createApp } from '../src/app.ts';
 import { networks, sources } from '../src/db/schema/index.ts';
-import { storeFeedItems } from '../src/ingest/store.ts';
+import { storeFeedItems } from '../src/ingest/store-feed.ts';
 import { writeHubSettings } from '../src/db/hub-settings.ts';
 import type { ParsedItem } from '../src/ingest/types.ts';
 

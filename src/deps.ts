@@ -2,6 +2,7 @@ import type { Config } from './env.ts';
 import type { Database } from './db/client.ts';
 import type { FeedReader } from './ingest/feed-reader.ts';
 import type { ResponseCache } from './publish/cache.ts';
+import { withoutCredentials } from './public-url.ts';
 
 /** Time, injectable so tests and the digest can travel. */
 export interface Clock {
@@ -46,11 +47,26 @@ export interface Logger {
   error(msg: string, data?: Record<string, unknown>): void;
 }
 
-export const consoleLogger: Logger = {
-  info: (msg, data) => console.log(JSON.stringify({ level: 'info', msg, ...data })),
-  warn: (msg, data) => console.warn(JSON.stringify({ level: 'warn', msg, ...data })),
-  error: (msg, data) => console.error(JSON.stringify({ level: 'error', msg, ...data })),
-};
+/**
+ * JSON log lines written by `write`. Every line goes through `withoutCredentials`: a source's
+ * URL, an error quoting it or the SMTP URL never carries its password into the logs.
+ */
+export function jsonLogger(
+  write: (level: 'info' | 'warn' | 'error', line: string) => void,
+): Logger {
+  const line =
+    (level: 'info' | 'warn' | 'error') => (msg: string, data?: Record<string, unknown>) =>
+      write(level, withoutCredentials(JSON.stringify({ level, msg, ...data })));
+  return { info: line('info'), warn: line('warn'), error: line('error') };
+}
+
+export const consoleLogger: Logger = jsonLogger((level, text) =>
+  level === 'info'
+    ? console.log(text)
+    : level === 'warn'
+      ? console.warn(text)
+      : console.error(text),
+);
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 

@@ -33,6 +33,11 @@ const schema = z.object({
   HUB_MAIL_API_URL: z.string().url().default('https://api.resend.com/emails'),
   HUB_MAIL_API_KEY: z.string().min(1).optional(),
   HUB_LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
+  // CSP frame-ancestors sources: `*`, 'self', schemes, or origins, separated by spaces.
+  HUB_EMBED_ANCESTORS: z
+    .string()
+    .regex(/^[^;,\s][^;,]*$/, 'a list of origins separated by spaces (no ; or ,)')
+    .default('*'),
 });
 
 export interface Config {
@@ -52,10 +57,12 @@ export interface Config {
   parseThreads: number | undefined;
   /** Key for signed tokens (newsletter); falls back to the admin token, then to a per-database random key. */
   secret: string | undefined;
-  /** Workers mailer: a Resend-compatible HTTP email API (see src/digest/http-mailer.ts). */
+  /** Workers mailer: a Resend-compatible HTTP email API (see src/newsletter/http-mailer.ts). */
   mailApi: { url: string; key: string | undefined };
   /** JSON log lines below this level are dropped (HUB_LOG_LEVEL). */
   logLevel: 'info' | 'warn' | 'error' | 'silent';
+  /** Who may frame the /embed/* widgets (CSP frame-ancestors); every other page: nobody. */
+  embedAncestors: string;
 }
 
 export class ConfigError extends Error {}
@@ -95,5 +102,6 @@ export function loadConfig(raw: Record<string, unknown>): Config {
     secret: e.HUB_SECRET ?? e.HUB_ADMIN_TOKEN,
     mailApi: { url: e.HUB_MAIL_API_URL, key: e.HUB_MAIL_API_KEY },
     logLevel: e.HUB_LOG_LEVEL,
+    embedAncestors: e.HUB_EMBED_ANCESTORS.trim().replace(/\s+/g, ' '),
   };
 }

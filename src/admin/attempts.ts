@@ -6,9 +6,9 @@
 import { and, eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { rateLimits } from '../db/schema/index.ts';
-import { hmac } from '../digest/crypto.ts';
-import { hitRateLimit } from '../digest/rate-limit.ts';
-import { newsletterSecret } from '../digest/secret.ts';
+import { hmac } from '../newsletter/crypto.ts';
+import { hitRateLimit } from '../newsletter/subscription/rate-limit.ts';
+import { newsletterSecret } from '../newsletter/subscription/secret.ts';
 
 export const FAILED_SIGN_INS = { max: 10, windowMs: 3600_000 };
 

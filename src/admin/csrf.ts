@@ -6,8 +6,8 @@
  */
 import { getCookie, setCookie } from 'hono/cookie';
 import type { HubContext } from '../http.ts';
-import { hmac, randomToken, sameString } from '../digest/crypto.ts';
-import { newsletterSecret } from '../digest/secret.ts';
+import { hmac, randomToken, sameString } from '../newsletter/crypto.ts';
+import { newsletterSecret } from '../newsletter/subscription/secret.ts';
 import { cookieOptions } from './session.ts';
 
 export const CSRF_COOKIE = 'hub_csrf';

@@ -5,7 +5,7 @@
 import { and, eq, gt, isNull, lt } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { adminLoginLinks } from '../db/schema/index.ts';
-import { randomToken, sha256 } from '../digest/crypto.ts';
+import { randomToken, sha256 } from '../newsletter/crypto.ts';
 
 export const LOGIN_LINK_TTL_MS = 15 * 60_000;
 

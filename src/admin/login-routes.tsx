@@ -10,9 +10,9 @@
 import { Hono } from 'hono';
 import type { HubContext, HubEnv } from '../http.ts';
 import { constantTimeEqual } from '../web/admin-auth.ts';
-import { hitRateLimit } from '../digest/rate-limit.ts';
-import { newsletterSecret } from '../digest/secret.ts';
-import { clientIp } from '../digest/routes.tsx';
+import { hitRateLimit } from '../newsletter/subscription/rate-limit.ts';
+import { newsletterSecret } from '../newsletter/subscription/secret.ts';
+import { clientIp } from '../newsletter/routes.tsx';
 import { adminContext, adminHref, field, postedForm } from './context.ts';
 import { endSession, startSession } from './session.ts';
 import { consumeLoginLink, createLoginLink } from './login-links.ts';

@@ -1,6 +1,6 @@
 /** The console's list of networks: each source's health in plain words and what to tell the member. */
 import type { NetworkWithSources } from '../federation/list.ts';
-import { sourceHealth } from '../web/source-health.ts';
+import { sourceHealth } from '../federation/source-health.ts';
 import { formatDateTime } from '../web/i18n.ts';
 import { adminHref, type AdminContext } from './context.ts';
 import { AdminLayout, CsrfField, Notice } from './layout.tsx';

@@ -5,9 +5,9 @@
 import { Hono } from 'hono';
 import type { HubEnv } from '../http.ts';
 import { pull } from '../ingest/pull.ts';
-import { getDirectoryEntry } from '../db/directory.ts';
+import { getDirectoryEntry } from '../federation/directory.ts';
 import type { PullSummary } from '../ingest/types.ts';
-import { sourceHealth } from '../web/source-health.ts';
+import { sourceHealth } from '../federation/source-health.ts';
 import { adminContext, adminHref, field, postedForm, type AdminContext } from './context.ts';
 import { AdminLayout, Notice } from './layout.tsx';
 import { memberAdvice } from './member-advice.ts';

@@ -5,8 +5,8 @@
  */
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import type { HubContext } from '../http.ts';
-import { base64url, hmac, randomToken, sameString } from '../digest/crypto.ts';
-import { newsletterSecret } from '../digest/secret.ts';
+import { base64url, hmac, randomToken, sameString } from '../newsletter/crypto.ts';
+import { newsletterSecret } from '../newsletter/subscription/secret.ts';
 
 export const SESSION_COOKIE = 'hub_session';
 /** A working day: long enough for a session of moderation, short enough for a shared computer. */

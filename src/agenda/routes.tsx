@@ -7,7 +7,7 @@ import { readHubSettings } from '../db/hub-settings.ts';
 import { pageContext } from '../web/page-context.ts';
 import { listOccurrences, getEvent, type Occurrence } from './query.ts';
 import { AgendaQueryError, parseAgendaRequest } from './request.ts';
-import { agendaIcs, agendaJson, conditionalResponse, eventsIcs } from './feeds.ts';
+import { agendaIcs, agendaJson, conditionalResponse, eventsIcs } from './calendar-feeds.ts';
 import { AgendaPage, EventNotFound, EventPage, type NetworkOption } from './pages.tsx';
 
 export const agendaRoutes = new Hono<HubEnv>();

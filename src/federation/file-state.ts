@@ -7,7 +7,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { settings } from '../db/schema/index.ts';
-import { sha256 } from '../digest/crypto.ts';
+import { sha256 } from '../newsletter/crypto.ts';
 
 const FILE_HASH = 'federation_file_hash';
 const CONSOLE_EDITED = 'federation_console_edited_at';

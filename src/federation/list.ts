@@ -6,6 +6,8 @@ import { and, asc, desc, eq, gt, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { networks, type NetworkRow } from '../db/schema/networks.ts';
 import { pulls, sources, type SourceRow } from '../db/schema/sources.ts';
+import { maskedUrl, withMaskedCredentials } from '../public-url.ts';
+import { sourceTruncation, truncationText } from '../ingest/truncation.ts';
 
 /**
  * ok: last fetch succeeded · failing: the latest fetches failed (still retried, with backoff) ·
@@ -83,25 +85,35 @@ export async function listPulls(deps: Deps, limit: number): Promise<PullRow[]> {
 
 const iso = (t: number | null | undefined) => (t ? new Date(t).toISOString() : null);
 
-/** A source as JSON (snake_case, ISO dates; next_fetch_at null = due on the next pull). */
+function truncationJson(s: SourceRow) {
+  const t = sourceTruncation(s);
+  return t ? { ...t, text: truncationText(t) } : null;
+}
+
+/**
+ * A source as JSON (snake_case, ISO dates; next_fetch_at null = due on the next pull), for the
+ * coordinators: a private feed's password is shown as `***`.
+ */
 export function sourceJson(s: SourceRow) {
   return {
     id: s.id,
     network: s.networkSlug,
     kind: s.kind,
-    url: s.url,
-    fetch_url: s.fetchUrl,
+    url: maskedUrl(s.url),
+    fetch_url: maskedUrl(s.fetchUrl),
     title: s.title,
     status: s.status,
     health: healthOf(s),
     last_status: s.lastStatus,
-    last_error: s.lastError,
+    last_error: s.lastError === null ? null : withMaskedCredentials(s.lastError),
     last_error_kind: s.lastErrorKind,
     error_count: s.errorCount,
+    /** { kept, total, text } when the last read stored the document in part (a cap). */
+    truncated: truncationJson(s),
     last_fetch_at: iso(s.lastFetchAt),
     last_success_at: iso(s.lastSuccessAt),
     next_fetch_at: iso(s.nextFetchAt),
-    redirect_url: s.redirectUrl,
+    redirect_url: maskedUrl(s.redirectUrl),
     created_at: iso(s.createdAt),
   };
 }
@@ -110,7 +122,7 @@ export function networkJson(n: NetworkWithSources) {
   return {
     slug: n.slug,
     name: n.name,
-    site: n.site,
+    site: maskedUrl(n.site),
     territory: n.territory,
     tags: n.tags ?? [],
     description: n.description,

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { defaultHubSettings, type HubSettings } from '../db/hub-settings.ts';
+import { withMaskedCredentials } from '../public-url.ts';
 
 /** One member network as declared. Absent fields are null / empty lists. */
 export interface NetworkDeclaration {
@@ -31,6 +32,8 @@ export interface FederationProblem {
   path: string;
   /** 1-based line in the file, when known. */
   line: number | null;
+  /** The slug of the network the problem is in, when it has a readable one. */
+  network?: string | null;
   message: string;
 }
 
@@ -47,10 +50,12 @@ export class FederationFileError extends Error {
   }
 }
 
-/** "networks[3].slug (ligne 27) : …" */
+/** "networks[3].feeds[1] (réseau « animacoop », ligne 27) : …" */
 export function formatProblem(p: FederationProblem): string {
-  const where = [p.path || 'document', p.line ? `(ligne ${p.line})` : ''].filter(Boolean).join(' ');
-  return `${where} : ${p.message}`;
+  const about = [p.network ? `réseau « ${p.network} »` : '', p.line ? `ligne ${p.line}` : '']
+    .filter(Boolean)
+    .join(', ');
+  return `${p.path || 'document'}${about ? ` (${about})` : ''} : ${p.message}`;
 }
 
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -105,10 +110,30 @@ const httpUrl = z
     error: (iss) => (iss.input == null ? 'champ obligatoire' : 'une adresse (texte) est attendue'),
   })
   .trim()
-  .refine(isHttpUrl, {
-    error: (iss) =>
-      `adresse invalide « ${String(iss.input)} » : seules les adresses http:// ou https:// sont acceptées${schemeHint(String(iss.input))}`,
-  });
+  .refine(isHttpUrl, { error: (iss) => urlProblem(String(iss.input)) });
+
+/**
+ * Why an address is refused, quoted with its password masked (the message is shown and logged).
+ * An https:// address the URL parser cannot read is not "not http(s)": say what to look at.
+ */
+function urlProblem(value: string): string {
+  const v = value.trim();
+  // An unreadable address with an `@` may hide a password holding a `/`: mask up to the last `@`.
+  const at = v.lastIndexOf('@');
+  const start = v.indexOf('//') + 2;
+  const shown =
+    isHttpUrl(v) || at < 0 || start < 2 || at < start
+      ? withMaskedCredentials(v)
+      : `${v.slice(0, start)}***${v.slice(at)}`;
+  const quoted = `« ${shown} »`;
+  if (!/^https?:/i.test(value.trim()))
+    return `adresse invalide ${quoted} : seules les adresses http:// ou https:// sont acceptées${schemeHint(value)}`;
+  if (/\s/.test(value.trim())) return `adresse illisible ${quoted} : elle contient un espace`;
+  return (
+    `adresse illisible ${quoted} : vérifiez le nom d’hôte et le port ; dans un identifiant ou ` +
+    'un mot de passe, écrivez « / » %2F, « @ » %40, « : » %3A et « # » %23'
+  );
+}
 
 /** "animacoop.net/feed" is the usual slip: suggest the full address. */
 function schemeHint(value: string): string {
@@ -233,7 +258,12 @@ export function parseNetworksFile(source: string): Federation {
   }
   const problems: FederationProblem[] = [];
   const at = (path: (string | number)[], message: string) =>
-    problems.push({ path: formatPath(path), line: lineOf(doc, lines, path), message });
+    problems.push({
+      path: formatPath(path),
+      line: lineOf(doc, lines, path),
+      ...withNetwork(networkSlugAt(raw, path)),
+      message,
+    });
   const warnings: string[] = [];
   const warn = (path: (string | number)[], message: string) => {
     const line = lineOf(doc, lines, path);
@@ -370,4 +400,14 @@ function firstLine(message: string): string {
     .split('\n')[0]!
     .replace(/\s*at line \d+, column \d+:?\s*$/, '')
     .trim();
+}
+
+const withNetwork = (slug: string | null) => (slug === null ? {} : { network: slug });
+
+/** The slug written in the network a path points into (`networks[3]…`), if it is text. */
+function networkSlugAt(raw: unknown, path: (string | number)[]): string | null {
+  if (path[0] !== 'networks' || typeof path[1] !== 'number') return null;
+  const list = (raw as { networks?: unknown } | null)?.networks;
+  const slug = Array.isArray(list) ? (list[path[1]] as { slug?: unknown } | null)?.slug : null;
+  return typeof slug === 'string' || typeof slug === 'number' ? String(slug).slice(0, 64) : null;
 }

@@ -8,7 +8,7 @@ import { fetchDocument } from './fetch.ts';
 import { decodeBody } from './decode.ts';
 import { discoverFeeds, type DiscoveredFeed } from './discover.ts';
 import { isHtmlPage, parseFeed } from './parse-feed.ts';
-import { isCalendar } from '../agenda/store.ts';
+import { isCalendar } from '../agenda/store-calendar.ts';
 import { IngestError } from './types.ts';
 
 export interface Discovery {

@@ -1,4 +1,4 @@
-import { Parser } from 'htmlparser2';
+import { BoundedHtmlParser } from './bounded-html.ts';
 
 export interface DiscoveredFeed {
   url: string;
@@ -26,7 +26,7 @@ const TYPES: Record<string, DiscoveredFeed['kind']> = {
 export function discoverFeeds(html: string, pageUrl: string): DiscoveredFeed[] {
   const links: Array<{ href: string; kind: DiscoveredFeed['kind']; title: string | null }> = [];
   let baseHref: string | null = null;
-  const parser = new Parser(
+  const parser = new BoundedHtmlParser(
     {
       onopentag(name, attrs) {
         if (name === 'base' && baseHref === null && attrs.href !== undefined)

@@ -1,4 +1,4 @@
-import { Parser } from 'htmlparser2';
+import { BoundedHtmlParser } from './bounded-html.ts';
 import type { Enclosure } from './types.ts';
 
 /**
@@ -26,7 +26,7 @@ export function plainText(html: string | null | undefined, max: number): string 
   if (!/[<&]/.test(html)) return bounded(collapse(html), max);
   let out = '';
   let skip = 0;
-  const parser = new Parser(
+  const parser = new BoundedHtmlParser(
     {
       onopentag(name) {
         if (name === 'script' || name === 'style') skip++;

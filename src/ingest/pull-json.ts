@@ -1,6 +1,11 @@
 import type { PullSummary } from './types.ts';
+import { maskedUrl, withMaskedCredentials } from '../public-url.ts';
+import { truncationText } from './truncation.ts';
 
-/** The summary as JSON, snake_case like the rest of the public JSON. */
+/**
+ * The summary as JSON, snake_case like the rest of the public JSON. Only coordinators see it
+ * (admin API, command line): a private feed's password is shown as `***`.
+ */
 export function summaryJson(s: PullSummary) {
   return {
     pull_id: s.pullId,
@@ -16,7 +21,7 @@ export function summaryJson(s: PullSummary) {
     reports: s.reports.map((r) => ({
       source_id: r.sourceId,
       network: r.networkSlug,
-      url: r.url,
+      url: maskedUrl(r.url),
       kind: r.kind,
       outcome: r.outcome,
       http_status: r.httpStatus,
@@ -24,7 +29,9 @@ export function summaryJson(s: PullSummary) {
       updated: r.updated,
       unchanged: r.unchanged,
       error_kind: r.errorKind,
-      error: r.error,
+      error: r.error === null ? null : withMaskedCredentials(r.error),
+      /** { kept, total, text } when a cap stored the document in part, else null. */
+      truncated: r.truncated ? { ...r.truncated, text: truncationText(r.truncated) } : null,
       next_fetch_at: new Date(r.nextFetchAt).toISOString(),
       ms: r.ms,
     })),

@@ -8,6 +8,7 @@
  * are saved only after the items are committed: a failed or lost store must not turn into a
  * 304 later.
  */
+import { publicUrl } from '../public-url.ts';
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { sources, type SourceRow } from '../db/schema/sources.ts';
@@ -15,13 +16,13 @@ import { fetchDocument } from './fetch.ts';
 import { decodeBody } from './decode.ts';
 import { discoverFeeds } from './discover.ts';
 import { isHtmlPage } from './parse-feed.ts';
-import { storePreparedItems } from './store.ts';
+import { storePreparedItems } from './store-feed.ts';
 import { inlineFeedReader } from './feed-reader.ts';
 import { yieldToEventLoop } from './yield.ts';
 import { serialized } from './serialize.ts';
 import { withStoreLease } from './store-lease.ts';
 import { sharedCommit } from '../db/client.ts';
-import { isCalendar, storeCalendar } from '../agenda/store.ts';
+import { isCalendar, storeCalendar } from '../agenda/store-calendar.ts';
 import { followRedirect, nextFetchAfterError, nextFetchAfterSuccess } from './backoff.ts';
 import {
   IngestError,
@@ -70,6 +71,7 @@ export async function refreshInTurn(
     unchanged: 0,
     errorKind: null,
     error: null,
+    truncated: null,
     ...fields,
     ms: Date.now() - started,
   });
@@ -161,6 +163,9 @@ export async function refreshInTurn(
       await update(deps, source.id, {
         ...health,
         ...stored.validators,
+        // Recorded at each read: a document that fits again clears it.
+        truncatedKept: stored.result.truncated?.kept ?? null,
+        truncatedTotal: stored.result.truncated?.total ?? null,
         ...(stored.discoveredUrl
           ? { fetchUrl: stored.discoveredUrl, redirectUrl: null, redirectCount: 0 }
           : {}),
@@ -171,6 +176,7 @@ export async function refreshInTurn(
         httpStatus,
         nextFetchAt: health.nextFetchAt!,
         ...stored.result,
+        truncated: stored.result.truncated ?? null,
         ...(stored.discoveredUrl ? { url: stored.discoveredUrl } : {}),
       });
     };
@@ -216,10 +222,13 @@ async function readDocument(
     return { ...stored, title: stored.title ?? wanted.title, discoveredUrl: wanted.url };
   }
   const reader = deps.feedReader ?? inlineFeedReader;
+  // Stories' relative links are resolved against the feed's address without its user-info: a
+  // private feed's password would otherwise be copied into every link (WHATWG resolution).
+  const base = publicUrl(outcome.url);
   // Read off the main thread: before this document's turn, while another one is stored.
-  const readAhead = reader.offThread ? await reader.read(text, outcome.url) : null;
+  const readAhead = reader.offThread ? await reader.read(text, base) : null;
   return serialized(deps.db, async () => {
-    const feed = readAhead ?? (await reader.read(text, outcome.url));
+    const feed = readAhead ?? (await reader.read(text, base));
     // Reading and storing are each a long synchronous stretch: let waiting requests in between.
     await yieldToEventLoop();
     const { value: result, committed } = await storeTurn(deps, () =>

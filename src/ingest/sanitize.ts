@@ -1,4 +1,4 @@
-import { Parser } from 'htmlparser2';
+import { BoundedHtmlParser } from './bounded-html.ts';
 
 /**
  * Allowlist HTML sanitiser for member content (runs on Node and Workers: htmlparser2 is pure JS).
@@ -148,7 +148,7 @@ export function sanitizeHtml(html: string, baseUrl: string | null): string {
   let dropping = 0;
   let allowedIframeOpen = false;
 
-  const parser = new Parser(
+  const parser = new BoundedHtmlParser(
     {
       onopentag(name, attribs) {
         if (dropping > 0) {

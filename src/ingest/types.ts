@@ -57,11 +57,22 @@ export class IngestError extends Error {
   }
 }
 
+/**
+ * A document read only in part because it exceeded a cap: `kept` of its `total` events or
+ * items were stored (always the same ones for the same document: the nearest in time first).
+ */
+export interface Truncation {
+  kept: number;
+  total: number;
+}
+
 /** What the store did with one document's items (or events). */
 export interface StoreResult {
   new: number;
   updated: number;
   unchanged: number;
+  /** Set when a cap cut the document short; the source then says "ok, tronqué : N sur M". */
+  truncated?: Truncation;
 }
 
 /** What `intercoop parse` prints (INTERFACE.md): dates are ISO 8601 with offset, null where absent. */
@@ -142,6 +153,8 @@ export interface SourceReport {
   unchanged: number;
   errorKind: ErrorKind | null;
   error: string | null;
+  /** Set when the document was stored in part (a cap): outcome stays 'ok'. */
+  truncated: Truncation | null;
   /** When the source is due again (epoch ms): backoff after errors. */
   nextFetchAt: number;
   ms: number;

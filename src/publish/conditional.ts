@@ -4,7 +4,7 @@
  * cache in between (see cache.ts).
  */
 import type { Deps } from '../deps.ts';
-import { storeVersion } from '../db/river.ts';
+import { storeVersion } from '../news/river.ts';
 import { rememberValidator } from './fast-path.ts';
 
 /** What a feed renderer produces. */

@@ -17,7 +17,9 @@ export const adminAuth: MiddlewareHandler<HubEnv> = async (c, next) => {
       404,
     );
   const header = c.req.header('authorization') ?? '';
-  const given = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+  // The scheme is case-insensitive (RFC 7235 §2.1): `bearer`, `BEARER` and `Bearer` alike.
+  const match = /^bearer[ \t]+(.+)$/i.exec(header.trim());
+  const given = match ? match[1]!.trim() : '';
   if (!given || !(await constantTimeEqual(given, expected))) {
     c.header('WWW-Authenticate', 'Bearer realm="intercoop-admin"');
     return c.json(

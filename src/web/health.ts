@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { desc, gt, and, eq } from 'drizzle-orm';
 import { pulls, sources } from '../db/schema/index.ts';
 import type { HubEnv } from '../http.ts';
+import { publicUrl, withoutCredentials } from '../public-url.ts';
 
 /** GET /healthz: database reachable, last pull, sources failing. 503 when the database is not. */
 export const healthRoutes = new Hono<HubEnv>().get('/healthz', async (c) => {
@@ -39,6 +40,8 @@ export const healthRoutes = new Hono<HubEnv>().get('/healthz', async (c) => {
       : null,
     sources_failing: failing.map((f) => ({
       ...f,
+      url: publicUrl(f.url),
+      error: f.error === null ? null : withoutCredentials(f.error),
       last_success_at: f.last_success_at ? new Date(f.last_success_at).toISOString() : null,
     })),
   });

@@ -135,8 +135,8 @@ function withLang(path: string, lang: string): string {
 
 // Contrast ≥ 4.5:1 everywhere (WCAG AA); system fonts; one column on phones.
 const css = `
-:root{color-scheme:light dark;--fg:#1a1a1a;--bg:#fff;--muted:#555;--link:#0b57a4;--line:#ddd;--accent:#7a1f5c;--ok:#17622e;--bad:#a61b1b}
-@media (prefers-color-scheme:dark){:root{--fg:#eee;--bg:#121212;--muted:#bbb;--link:#8cc4ff;--line:#333;--accent:#f0a6d4;--ok:#7fd69a;--bad:#ff9c9c}}
+:root{color-scheme:light dark;--fg:#1a1a1a;--bg:#fff;--muted:#555;--link:#0b57a4;--line:#ddd;--accent:#7a1f5c;--ok:#17622e;--bad:#a61b1b;--warn:#8a5300}
+@media (prefers-color-scheme:dark){:root{--fg:#eee;--bg:#121212;--muted:#bbb;--link:#8cc4ff;--line:#333;--accent:#f0a6d4;--ok:#7fd69a;--bad:#ff9c9c;--warn:#ffc266}}
 *{box-sizing:border-box}body{margin:0;font:1rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 a{color:var(--link)}a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:var(--bg);padding:.5rem;z-index:9}
@@ -157,9 +157,11 @@ img{max-width:100%;height:auto}
 .meta,.provenance{font-size:.9rem;color:var(--muted)}.provenance a{color:var(--link)}
 ul.directory,ul.sources{list-style:none;padding:0}ul.directory>li{border-bottom:1px solid var(--line);padding:.5rem 0 1rem}
 ul.sources>li{margin:.4rem 0;overflow-wrap:anywhere}.kind{font-weight:600}
-.health{display:block;font-size:.9rem;padding-left:1rem}.health.ok{color:var(--ok)}.health.bad{color:var(--bad)}.health.muted{color:var(--muted)}
+.health{display:block;font-size:.9rem;padding-left:1rem}.health.ok{color:var(--ok)}.health.bad{color:var(--bad)}.health.warn{color:var(--warn)}.health.muted{color:var(--muted)}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:.5rem 0}dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}
 .sr-label{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+textarea.snippet{width:100%;font:.85rem/1.4 ui-monospace,monospace}
+.embed-preview{border:1px solid var(--line);max-width:40rem}
 nav.pager{display:flex;justify-content:space-between;gap:1rem;margin:1.5rem 0}
 form.stack{display:flex;flex-direction:column;gap:.8rem;max-width:34rem;margin:1rem 0}
 form.stack label{display:flex;flex-direction:column;gap:.2rem;font-weight:600}

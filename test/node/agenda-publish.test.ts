@@ -9,7 +9,7 @@ import { fixturesDir } from '../support/fixture-server.ts';
 import { seedAgenda, AGENDA_NOW } from '../support/agenda-seed.ts';
 import { manualClock } from '../support/store-fixtures.ts';
 import { sources } from '../../src/db/schema/index.ts';
-import { storeCalendar } from '../../src/agenda/store.ts';
+import { storeCalendar } from '../../src/agenda/store-calendar.ts';
 
 const load = (name: string) => readFile(join(fixturesDir, 'agenda', name), 'utf8');
 const PY = join(fixturesDir, '../support/ics-check.py');

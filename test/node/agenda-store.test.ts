@@ -4,7 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import { fixturesDir } from '../support/fixture-server.ts';
 import { runAgendaScenarios } from '../support/agenda-scenarios.ts';
-import { storeCalendar } from '../../src/agenda/store.ts';
+import { storeCalendar } from '../../src/agenda/store-calendar.ts';
 import { listOccurrences } from '../../src/agenda/query.ts';
 import { addSource, manualClock } from '../support/store-fixtures.ts';
 

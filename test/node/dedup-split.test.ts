@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createApp } from '../../src/app.ts';
 import { entries, items } from '../../src/db/schema/index.ts';
-import { itemProvenance } from '../../src/db/items.ts';
-import { storeFeedItems } from '../../src/ingest/store.ts';
+import { itemProvenance } from '../../src/news/stories.ts';
+import { storeFeedItems } from '../../src/ingest/store-feed.ts';
 import { itemsCommand } from '../../workers/node/items-cli.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import {

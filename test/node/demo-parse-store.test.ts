@@ -3,7 +3,7 @@ import { count, eq } from 'drizzle-orm';
 import { entries, items } from '../../src/db/schema/index.ts';
 import { decodeBody } from '../../src/ingest/decode.ts';
 import { parseFeed } from '../../src/ingest/parse-feed.ts';
-import { storeFeedItems } from '../../src/ingest/store.ts';
+import { storeFeedItems } from '../../src/ingest/store-feed.ts';
 import { startDemoFederation, type RunningFederation } from '../../workers/node/demo/server.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import { addSource } from '../support/store-fixtures.ts';

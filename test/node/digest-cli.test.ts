@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { deliveries, digests, subscribers } from '../../src/db/schema/index.ts';
 import { writeHubSettings } from '../../src/db/hub-settings.ts';
-import { storeFeedItems } from '../../src/ingest/store.ts';
+import { storeFeedItems } from '../../src/ingest/store-feed.ts';
 import { digestCommand } from '../../workers/node/commands/digest.ts';
 import { smtpMailer } from '../../workers/node/smtp-mailer.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { deliveries, subscribers } from '../../src/db/schema/index.ts';
 import { writeHubSettings } from '../../src/db/hub-settings.ts';
-import { storeFeedItems } from '../../src/ingest/store.ts';
+import { storeFeedItems } from '../../src/ingest/store-feed.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import { addSource, parsedItem } from '../support/store-fixtures.ts';
 import { startSmtpSink } from '../support/smtp-sink.ts';

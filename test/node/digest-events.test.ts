@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { sources, subscribers } from '../../src/db/schema/index.ts';
 import { writeHubSettings } from '../../src/db/hub-settings.ts';
-import { storeCalendar } from '../../src/agenda/store.ts';
-import { runDigests } from '../../src/digest/send.ts';
+import { storeCalendar } from '../../src/agenda/store-calendar.ts';
+import { runDigests } from '../../src/newsletter/digest/send.ts';
 import { smtpMailer } from '../../workers/node/smtp-mailer.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import { startSmtpSink } from '../support/smtp-sink.ts';

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { subscribers } from '../../src/db/schema/index.ts';
 import { writeHubSettings } from '../../src/db/hub-settings.ts';
-import { storeFeedItems } from '../../src/ingest/store.ts';
+import { storeFeedItems } from '../../src/ingest/store-feed.ts';
 import { scheduleDigests } from '../../workers/node/digest-schedule.ts';
 import { smtpMailer } from '../../workers/node/smtp-mailer.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';

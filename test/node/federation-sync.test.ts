@@ -259,9 +259,11 @@ describe('intercoop networks sync | import | list', () => {
     expect(await networksCommand(deps, ['sync'], c.o, c.e)).toBe(1);
     const text = c.err.join('\n');
     expect(text).toContain('hub.timezone (ligne 2) : fuseau horaire inconnu « Lune/Mer »');
-    expect(text).toContain('networks[0].slug (ligne 4) : identifiant invalide « Bad »');
     expect(text).toContain(
-      'networks[1] (ligne 7) : le réseau « ok » doit indiquer au moins un site',
+      'networks[0].slug (réseau « Bad », ligne 4) : identifiant invalide « Bad »',
+    );
+    expect(text).toContain(
+      'networks[1] (réseau « ok », ligne 7) : le réseau « ok » doit indiquer au moins un site',
     );
     expect(text).toContain('3 problèmes');
     expect(await deps.db.orm.select().from(networks)).toEqual([]);

@@ -1,7 +1,7 @@
 /** Attribute values in the Atom feed are escaped once: a reader sees the category as written. */
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import { storeFeedItems } from '../../src/ingest/store.ts';
+import { storeFeedItems } from '../../src/ingest/store-feed.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import { addSource, parsedItem } from '../support/store-fixtures.ts';
 import { feedparser, jingAtom } from '../support/feed-validators.ts';

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { inlineFeedReader, readFeed } from '../../src/ingest/feed-reader.ts';
 import { IngestError } from '../../src/ingest/types.ts';
-import { storePreparedItems } from '../../src/ingest/store.ts';
+import { storePreparedItems } from '../../src/ingest/store-feed.ts';
 import { entries, items } from '../../src/db/schema/index.ts';
 import { feedReaderPool } from '../../workers/node/feed-reader-pool.ts';
 import { renderSource } from '../../bench/ingest/federation.ts';

@@ -20,10 +20,10 @@ import { startFixtureServer } from '../support/fixture-server.ts';
 import { addSource, parsedItem } from '../support/store-fixtures.ts';
 import { startSmtpSink } from '../support/smtp-sink.ts';
 import { smtpMailer } from '../../workers/node/smtp-mailer.ts';
-import { requestSubscription } from '../../src/digest/subscriptions.ts';
-import { runDigests } from '../../src/digest/send.ts';
+import { requestSubscription } from '../../src/newsletter/subscription/lifecycle.ts';
+import { runDigests } from '../../src/newsletter/digest/send.ts';
 import { writeHubSettings } from '../../src/db/hub-settings.ts';
-import { storeFeedItems } from '../../src/ingest/store.ts';
+import { storeFeedItems } from '../../src/ingest/store-feed.ts';
 import {
   addNetwork,
   BASE,

@@ -13,7 +13,7 @@ import { createApp } from '../../src/app.ts';
 import { pull } from '../../src/ingest/pull.ts';
 import { parseNetworksFile } from '../../src/federation/networks-file.ts';
 import { syncFederation } from '../../src/federation/sync.ts';
-import { runDigests } from '../../src/digest/send.ts';
+import { runDigests } from '../../src/newsletter/digest/send.ts';
 import { smtpMailer } from '../../workers/node/smtp-mailer.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import { startFixtureServer } from '../support/fixture-server.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { httpMailer } from '../../src/digest/http-mailer.ts';
+import { httpMailer } from '../../src/newsletter/http-mailer.ts';
 
 describe('HTTP email API mailer (Workers) against a local HTTP server', () => {
   let server: Server;

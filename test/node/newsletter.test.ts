@@ -10,8 +10,8 @@ import {
 import { generateKeyPairSync } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { writeHubSettings } from '../../src/db/hub-settings.ts';
-import { storeFeedItems } from '../../src/ingest/store.ts';
-import { runDigests } from '../../src/digest/send.ts';
+import { storeFeedItems } from '../../src/ingest/store-feed.ts';
+import { runDigests } from '../../src/newsletter/digest/send.ts';
 import { smtpMailer } from '../../workers/node/smtp-mailer.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import { addSource, manualClock, parsedItem } from '../support/store-fixtures.ts';

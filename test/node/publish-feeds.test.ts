@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { execFileSync } from 'node:child_process';
 import type { ServerType } from '@hono/node-server';
 import { createApp } from '../../src/app.ts';
-import { storeFeedItems } from '../../src/ingest/store.ts';
+import { storeFeedItems } from '../../src/ingest/store-feed.ts';
 import { sources } from '../../src/db/schema/index.ts';
 import { startServer } from '../../workers/node/serve.ts';
 import { answerBeforeRouting } from '../../src/publish/fast-path.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type BetterSqlite3 from 'better-sqlite3';
 import { entries, items } from '../../src/db/schema/index.ts';
-import { storeFeedItems } from '../../src/ingest/store.ts';
+import { storeFeedItems } from '../../src/ingest/store-feed.ts';
 import type { SourceRow } from '../../src/db/schema/sources.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import { addSource, manualClock, parsedItem } from '../support/store-fixtures.ts';

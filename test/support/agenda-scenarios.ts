@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../../src/deps.ts';
 import { events, eventSources } from '../../src/db/schema/index.ts';
-import { storeCalendar } from '../../src/agenda/store.ts';
+import { storeCalendar } from '../../src/agenda/store-calendar.ts';
 import { listOccurrences, getEvent } from '../../src/agenda/query.ts';
 import { isoWithOffset } from '../../src/agenda/timezones.ts';
 import { addSource, manualClock } from './store-fixtures.ts';

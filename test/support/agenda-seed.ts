@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../../src/deps.ts';
 import { networks } from '../../src/db/schema/index.ts';
-import { storeCalendar } from '../../src/agenda/store.ts';
+import { storeCalendar } from '../../src/agenda/store-calendar.ts';
 import { addSource } from './store-fixtures.ts';
 import type { Load } from './agenda-scenarios.ts';
 

@@ -1,6 +1,6 @@
 import { networks, sources } from '../../src/db/schema/index.ts';
 import type { Deps } from '../../src/deps.ts';
-import { storeFeedItems } from '../../src/ingest/store.ts';
+import { storeFeedItems } from '../../src/ingest/store-feed.ts';
 import { writeHubSettings } from '../../src/db/hub-settings.ts';
 import { parsedItem } from './store-fixtures.ts';
 

@@ -59,6 +59,21 @@ export function pullBehaviours(): Map<string, FixtureHandler> {
     );
     serveFeed(req, res, feed(token!, items), `"big-${token}-${n}"`);
   });
+  // 9 items of 170,000 unclosed <b> each (4.6 MB): htmlparser2 alone took minutes on them.
+  prefix('/_pull/nested/', (req, res, token) => {
+    const nested = '<b>'.repeat(170_000);
+    const items = Array.from(
+      { length: 9 },
+      (_, i) =>
+        `<item><title>Imbriqué ${i}</title><link>https://${token}.example/n/${i}</link><description><![CDATA[${nested}texte ${i}]]></description></item>`,
+    );
+    serveFeed(
+      req,
+      res,
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>Imbriqué</title>${items.join('')}</channel></rss>`,
+      `"nested-${token}"`,
+    );
+  });
   routes.set(
     '/_pull/gone.xml',
     (_req, res) => void res.writeHead(410, { 'content-type': 'text/plain' }).end('gone'),

@@ -201,6 +201,29 @@ export function pullSuite(
       }
     });
 
+    it('a member whose 9 items nest 170,000 unclosed tags each is read in seconds, beside the others', async () => {
+      const deps = await makeDeps();
+      const t = token();
+      const slug = `nested-${t}`;
+      const nested = await source(deps, slug, `${base}/_pull/nested/${t}`);
+      const good = await source(deps, slug, `${base}/_pull/stable/${t}`);
+      const started = Date.now();
+      const summary = await pull(deps, { trigger: 'test', network: slug, all: true });
+      // htmlparser2 alone took about 20 s per item: minutes for this document.
+      expect(Date.now() - started).toBeLessThan(15_000);
+      const by = new Map(summary.reports.map((r) => [r.sourceId, r]));
+      expect(by.get(good.id)).toMatchObject({ outcome: 'ok', new: 2 });
+      expect(by.get(nested.id)).toMatchObject({ outcome: 'ok', new: 9 });
+      const stored = await deps.db.orm
+        .select()
+        .from(entries)
+        .where(eq(entries.sourceId, nested.id));
+      for (const entry of stored) {
+        expect(entry.contentHtml).toMatch(/texte \d/);
+        expect(entry.contentHtml!.split('<b>').length - 1).toBeLessThanOrEqual(64);
+      }
+    });
+
     it('POST /api/admin/pull pulls now and answers the summary; token required; unknown network 404', async () => {
       const deps = await makeDeps();
       deps.config = { ...deps.config, adminToken: 'pull-token' };

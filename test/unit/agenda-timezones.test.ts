@@ -10,9 +10,9 @@ import {
   isoWithOffset,
 } from '../../src/agenda/timezones.ts';
 import { foldLine } from '../../src/agenda/ics.ts';
-import { parseCalendar } from '../../src/agenda/parse.ts';
-import { calendarToParseOutput } from '../../src/agenda/parse-output.ts';
-import { sameEvent } from '../../src/agenda/similarity.ts';
+import { parseCalendar } from '../../src/agenda/parse-calendar.ts';
+import { calendarToParseOutput } from '../../src/agenda/parse-calendar-output.ts';
+import { sameEvent } from '../../src/agenda/event-similarity.ts';
 import { parseAgendaRequest, AgendaQueryError } from '../../src/agenda/request.ts';
 
 const NOW = new Date('2026-10-01T00:00:00Z');

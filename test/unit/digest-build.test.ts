@@ -6,8 +6,8 @@ import {
   type DigestEvent,
   type DigestStory,
   type NetworkInfo,
-} from '../../src/digest/build.ts';
-import { renderDigest } from '../../src/digest/render.ts';
+} from '../../src/newsletter/digest/build.ts';
+import { renderDigest } from '../../src/newsletter/digest/render.ts';
 import type { DigestChoices } from '../../src/db/schema/newsletter.ts';
 
 const networks = new Map<string, NetworkInfo>([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CronError, cronFiredBetween, parseCron } from '../../src/digest/cron.ts';
+import { CronError, cronFiredBetween, parseCron } from '../../src/newsletter/digest/cron.ts';
 
 const at = (iso: string) => new Date(iso).getTime();
 

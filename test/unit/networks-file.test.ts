@@ -149,17 +149,17 @@ networks:
       'hub.language (ligne 4) : langue « de » inconnue : fr ou en',
       'hub.timezone (ligne 5) : fuseau horaire inconnu « Mars/Olympus_Mons » (exemple : Europe/Paris)',
       expect.stringMatching(
-        /^networks\[1\]\.slug \(ligne 10\) : identifiant invalide « Réseau Sud »/,
+        /^networks\[1\]\.slug \(réseau « Réseau Sud », ligne 10\) : identifiant invalide « Réseau Sud »/,
       ),
       expect.stringMatching(
-        /^networks\[1\]\.feeds\[1\] \(ligne 12\) : adresse invalide « javascript:alert\(1\) »/,
+        /^networks\[1\]\.feeds\[1\] \(réseau « Réseau Sud », ligne 12\) : adresse invalide « javascript:alert\(1\) »/,
       ),
       expect.stringMatching(
-        /^networks\[1\]\.feeds\[2\] \(ligne 12\) : adresse invalide « \/relative\/feed\.xml »/,
+        /^networks\[1\]\.feeds\[2\] \(réseau « Réseau Sud », ligne 12\) : adresse invalide « \/relative\/feed\.xml »/,
       ),
-      'networks[2] (ligne 13) : le réseau « vide » doit indiquer au moins un site, un flux (feeds) ou un agenda (agendas)',
-      'networks[3].slug (ligne 15) : identifiant « animacoop » déjà utilisé par networks[0] : chaque réseau a le sien',
-      'networks[4].name (ligne 18) : champ obligatoire',
+      'networks[2] (réseau « vide », ligne 13) : le réseau « vide » doit indiquer au moins un site, un flux (feeds) ou un agenda (agendas)',
+      'networks[3].slug (réseau « animacoop », ligne 15) : identifiant « animacoop » déjà utilisé par networks[0] : chaque réseau a le sien',
+      'networks[4].name (réseau « sans-nom », ligne 18) : champ obligatoire',
       'networks[5] (ligne 20) : un réseau doit être un bloc (slug, name, site, feeds…)',
     ]);
     const duplicate = problemsOf(`networks:
@@ -173,6 +173,7 @@ networks:
       {
         path: 'networks[0].feeds[1]',
         line: 6,
+        network: 'x',
         message: 'adresse déjà déclarée pour ce réseau : https://x.example.org/feed.xml',
       },
     ]);
@@ -219,7 +220,7 @@ networks:
     } catch (err) {
       expect((err as Error).message).toBe(
         'Fichier de la fédération invalide / invalid federation file (1 problème) :\n' +
-          '  - networks[0].slug (ligne 2) : identifiant invalide « A » : lettres minuscules sans accents, chiffres et tirets (a-z, 0-9, -), 64 caractères au plus',
+          '  - networks[0].slug (réseau « A », ligne 2) : identifiant invalide « A » : lettres minuscules sans accents, chiffres et tirets (a-z, 0-9, -), 64 caractères au plus',
       );
     }
   });
@@ -232,6 +233,7 @@ describe('parseNetworksFile hints', () => {
       {
         path: 'networks[0].site',
         line: 4,
+        network: 'a',
         message:
           'adresse invalide « animacoop.net/ » : seules les adresses http:// ou https:// sont acceptées (vouliez-vous dire https://animacoop.net/ ?)',
       },
@@ -247,6 +249,32 @@ describe('parseNetworksFile numbers', () => {
     expect(f.networks[0]).toMatchObject({ slug: '1901', name: '2024', tags: ['2024', 'coop'] });
     expect(
       problemsOf('networks:\n  - slug: a\n    name: true\n    site: https://a.example/\n'),
-    ).toEqual([{ path: 'networks[0].name', line: 3, message: 'un texte est attendu' }]);
+    ).toEqual([
+      { path: 'networks[0].name', line: 3, network: 'a', message: 'un texte est attendu' },
+    ]);
+  });
+});
+
+describe('parseNetworksFile: a bad address names its network and field, and why', () => {
+  const yaml = (url: string) =>
+    `networks:\n  - slug: ok\n    name: OK\n    site: https://ok.example/\n` +
+    `  - slug: animacoop\n    name: Animacoop\n    feeds:\n      - https://a.example/feed\n` +
+    `      - ${JSON.stringify(url)}\n`;
+  it.each([
+    ['https://exa mple.org/feed', 'elle contient un espace'],
+    ['https://example.org:99999/feed', 'vérifiez le nom d’hôte et le port'],
+    ['http://[::1/feed', 'vérifiez le nom d’hôte et le port'],
+    ['https://membre:pa/ss@example.org/feed', '« / » %2F'],
+  ])('%s', (url, why) => {
+    const [problem, ...others] = problemsOf(yaml(url));
+    expect(others).toEqual([]);
+    expect(problem).toMatchObject({ path: 'networks[1].feeds[1]', network: 'animacoop', line: 9 });
+    expect(problem!.message).toMatch(/^adresse illisible « .* » : /);
+    expect(problem!.message).toContain(why);
+    // Never "seules les adresses http:// ou https://" for an https:// address.
+    expect(problem!.message).not.toContain('seules les adresses');
+    expect(formatProblem(problem!)).toMatch(/^networks\[1\]\.feeds\[1\] \(réseau « animacoop », /);
+    // A password in an unreadable address is not quoted back.
+    expect(problem!.message).not.toContain('pa/ss');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FederationFileError, parseNetworksFile } from '../../src/federation/networks-file.ts';
-import { importOpml, OpmlError, parseOpml, slugify } from '../../src/federation/opml.ts';
+import { importOpml, OpmlError, parseOpml, slugify } from '../../src/federation/opml-import.ts';
 
 /** Shaped like a Feedly / Thunderbird export: folders, text-only titles, a calendar, odd URLs. */
 const READER_EXPORT = `<?xml version="1.0" encoding="UTF-8"?>

@@ -4,11 +4,11 @@ import {
   parseRiverQuery,
   riverParams,
   RiverQueryError,
-} from '../../src/publish/query.ts';
+} from '../../src/news/filters.ts';
 import { acceptsGzip, isNotModified } from '../../src/publish/conditional.ts';
-import { likePattern } from '../../src/db/river.ts';
-import { sourceHealth } from '../../src/web/source-health.ts';
-import { renderOpml } from '../../src/publish/opml.ts';
+import { likePattern } from '../../src/news/river.ts';
+import { sourceHealth } from '../../src/federation/source-health.ts';
+import { renderOpml } from '../../src/federation/opml-export.ts';
 
 const q = (s: string) => parseRiverQuery(new URLSearchParams(s));
 
@@ -150,6 +150,18 @@ describe('source health in plain words', () => {
     expect(sourceHealth({ ...base, lastFetchAt: null, lastSuccessAt: null }, now, 'fr')).toEqual([
       { tone: 'muted', text: 'Pas encore récupérée' },
     ]);
+  });
+
+  it('says first that a capped document was stored in part', () => {
+    const capped = { ...base, truncatedKept: 5000, truncatedTotal: 60000 };
+    expect(plain(sourceHealth(capped, now, 'fr'))).toEqual([
+      { tone: 'warn', text: 'ok, tronqué : 5000 sur 60000' },
+      { tone: 'muted', text: 'Dernière récupération réussie il y a 2 h' },
+    ]);
+    expect(sourceHealth(capped, now, 'en')[0]).toEqual({
+      tone: 'warn',
+      text: 'ok, truncated: 5000 of 60000',
+    });
   });
 });
 

@@ -3,7 +3,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { workerDeps, type Env } from '../../workers/cloudflare.ts';
 import { runAgendaScenarios } from '../support/agenda-scenarios.ts';
 import { seedAgenda } from '../support/agenda-seed.ts';
-import { calendarToParseOutput } from '../../src/agenda/parse-output.ts';
+import { calendarToParseOutput } from '../../src/agenda/parse-calendar-output.ts';
 import { manualClock } from '../support/store-fixtures.ts';
 
 const base = inject('fixtureBase');

@@ -39,7 +39,9 @@ describe('console in workerd with D1', () => {
     expect((await post('/admin/login', `token=${TOKEN}`)).status).toBe(403);
     const signedIn = await post('/admin/login', `_csrf=${csrf}&token=${TOKEN}`);
     expect(signedIn.status).toBe(303);
-    const cookie = signedIn.headers.getSetCookie().find((l: string) => l.startsWith('hub_session='))!;
+    const cookie = signedIn.headers
+      .getSetCookie()
+      .find((l: string) => l.startsWith('hub_session='))!;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     expect(cookie).toMatch(/Secure/);

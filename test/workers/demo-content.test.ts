@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildDemoFederation } from '../../workers/node/demo/content.ts';
 import { decodeBody } from '../../src/ingest/decode.ts';
 import { parseFeed } from '../../src/ingest/parse-feed.ts';
-import { isCalendar } from '../../src/agenda/store.ts';
-import { calendarToParseOutput } from '../../src/agenda/parse-output.ts';
+import { isCalendar } from '../../src/agenda/store-calendar.ts';
+import { calendarToParseOutput } from '../../src/agenda/parse-calendar-output.ts';
 
 /** The demo federation's documents read inside workerd: every format, the Latin-1 bytes, the agendas. */
 describe('demo federation in workerd', () => {

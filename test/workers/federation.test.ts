@@ -170,7 +170,9 @@ describe('admin federation API in workerd with D1', () => {
       ['networks[0].slug', 4],
       ['networks[0].feeds[0]', 6],
     ]);
-    expect(body.message).toContain('networks[0].slug (ligne 4) : identifiant invalide « Pas Bon »');
+    expect(body.message).toContain(
+      'networks[0].slug (réseau « Pas Bon », ligne 4) : identifiant invalide « Pas Bon »',
+    );
 
     const syntax = await call(
       '/api/admin/networks',

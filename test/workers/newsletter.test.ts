@@ -5,8 +5,8 @@ import { workerDeps, type Env } from '../../workers/cloudflare.ts';
 import { createApp } from '../../src/app.ts';
 import { deliveries, subscribers } from '../../src/db/schema/index.ts';
 import { writeHubSettings } from '../../src/db/hub-settings.ts';
-import { storeFeedItems } from '../../src/ingest/store.ts';
-import { digestTick } from '../../src/digest/scheduled.ts';
+import { storeFeedItems } from '../../src/ingest/store-feed.ts';
+import { digestTick } from '../../src/newsletter/digest/scheduled.ts';
 import type { MailMessage, Mailer } from '../../src/deps.ts';
 import { addSource, manualClock, parsedItem } from '../support/store-fixtures.ts';
 

@@ -2,7 +2,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { decodeBody } from '../../src/ingest/decode.ts';
 import { parseFeed } from '../../src/ingest/parse-feed.ts';
 import { sanitizeHtml } from '../../src/ingest/sanitize.ts';
-import { feedToParseOutput } from '../../src/ingest/parse-output.ts';
+import { feedToParseOutput } from '../../src/ingest/parse-feed-output.ts';
 
 /** The same decode → parse → sanitise path inside workerd (nodejs_compat), fixtures fetched from the fixture server. */
 const base = inject('fixtureBase');

@@ -1,7 +1,7 @@
 import { env, SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { workerDeps, type Env } from '../../workers/cloudflare.ts';
-import { storeFeedItems } from '../../src/ingest/store.ts';
+import { storeFeedItems } from '../../src/ingest/store-feed.ts';
 import { sources } from '../../src/db/schema/index.ts';
 import { seedFederation } from '../support/publish-seed.ts';
 import { parsedItem } from '../support/store-fixtures.ts';

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { workerDeps, type Env } from '../../workers/cloudflare.ts';
 import { entries, items } from '../../src/db/schema/index.ts';
-import { storeFeedItems } from '../../src/ingest/store.ts';
-import { itemProvenance } from '../../src/db/items.ts';
+import { storeFeedItems } from '../../src/ingest/store-feed.ts';
+import { itemProvenance } from '../../src/news/stories.ts';
 import { addSource, manualClock, parsedItem } from '../support/store-fixtures.ts';
 
 const text = (n: number) =>

@@ -5,8 +5,8 @@
 import cron from 'node-cron';
 import type { Deps } from '../../src/deps.ts';
 import { readHubSettings } from '../../src/db/hub-settings.ts';
-import { runDigests } from '../../src/digest/send.ts';
-import type { EventsLoader } from '../../src/digest/sources.ts';
+import { runDigests } from '../../src/newsletter/digest/send.ts';
+import type { EventsLoader } from '../../src/newsletter/digest/load-content.ts';
 
 export interface DigestSchedule {
   stop(): void;

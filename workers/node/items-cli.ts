@@ -1,6 +1,6 @@
 /** `intercoop items show ITEM_ID` and `intercoop items split ENTRY_ID`: explain and undo merges. */
 import type { Deps } from '../../src/deps.ts';
-import { explainItem } from '../../src/db/items.ts';
+import { explainItem } from '../../src/news/stories.ts';
 import { splitEntry, SplitError } from '../../src/ingest/dedupe/split.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -91,7 +91,7 @@ export const digests = sqliteTable(
     windowEnd: integer('window_end').notNull(),
     /** Start of the archive edition's window (the previous digest's end). */
     windowStart: integer('window_start').notNull(),
-    /** JSON of the unfiltered edition (see digest/build.ts), shown by the archive. */
+    /** JSON of the unfiltered edition (see newsletter/digest/build.ts), shown by the archive. */
     edition: text('edition', { mode: 'json' }).$type<unknown>(),
     storyCount: integer('story_count').notNull().default(0),
     eventCount: integer('event_count').notNull().default(0),

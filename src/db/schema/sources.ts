@@ -36,6 +36,13 @@ export const sources = sqliteTable(
     /** Machine-readable error kind (timeout, too_large, http_error, parse_error, blocked_host…). */
     lastErrorKind: text('last_error_kind'),
     errorCount: integer('error_count').notNull().default(0),
+    /**
+     * Set when the last successful read kept only part of the document (a cap on events or
+     * items): how many were kept out of how many it held. Null when it was read whole.
+     * Shown as "ok, tronqué : N sur M" so a capped source is never mistaken for a complete one.
+     */
+    truncatedKept: integer('truncated_kept'),
+    truncatedTotal: integer('truncated_total'),
     lastFetchAt: integer('last_fetch_at'),
     lastSuccessAt: integer('last_success_at'),
     nextFetchAt: integer('next_fetch_at').notNull().default(0),

@@ -9,10 +9,10 @@
  *   for its claims to go stale (only when no other digest run is active).
  */
 import type { Deps } from '../../../src/deps.ts';
-import { runDigests } from '../../../src/digest/send.ts';
-import { previewMessage, previewRun } from '../../../src/digest/preview.ts';
-import { normalizeEmail } from '../../../src/digest/subscriptions.ts';
-import type { EventsLoader } from '../../../src/digest/sources.ts';
+import { runDigests } from '../../../src/newsletter/digest/send.ts';
+import { previewMessage, previewRun } from '../../../src/newsletter/digest/preview.ts';
+import { normalizeEmail } from '../../../src/newsletter/subscription/lifecycle.ts';
+import type { EventsLoader } from '../../../src/newsletter/digest/load-content.ts';
 
 export async function digestCommand(
   deps: Deps,

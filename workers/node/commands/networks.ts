@@ -10,11 +10,12 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { NodeDeps } from '../deps.ts';
 import { FederationFileError, parseNetworksFile } from '../../../src/federation/networks-file.ts';
-import { importOpml, OpmlError } from '../../../src/federation/opml.ts';
+import { importOpml, OpmlError } from '../../../src/federation/opml-import.ts';
 import { syncFederation, type SyncReport } from '../../../src/federation/sync.ts';
 import { healthOf, listNetworks, type NetworkWithSources } from '../../../src/federation/list.ts';
 import { exportFederation, federationYaml } from '../../../src/federation/export.ts';
 import { fileChanged, readFileState, recordFileSync } from '../../../src/federation/file-state.ts';
+import { maskedUrl, withMaskedCredentials } from '../../../src/public-url.ts';
 
 type Print = (line: string) => void;
 
@@ -170,11 +171,15 @@ async function importFile(
   );
   for (const n of networks) out(`  + ${n.slug} (${n.name})`);
   const newSlugs = new Set(networks.map((n) => n.slug));
-  for (const f of feeds) if (!newSlugs.has(f.network)) out(`  + flux ${f.url} → ${f.network}`);
-  for (const a of agendas) if (!newSlugs.has(a.network)) out(`  + agenda ${a.url} → ${a.network}`);
+  for (const f of feeds)
+    if (!newSlugs.has(f.network)) out(`  + flux ${maskedUrl(f.url)} → ${f.network}`);
+  for (const a of agendas)
+    if (!newSlugs.has(a.network)) out(`  + agenda ${maskedUrl(a.url)} → ${a.network}`);
   for (const s of result.skipped)
     out(
-      `  = ignoré / skipped: ${s.title ?? s.url ?? '?'}${s.url && s.title ? ` <${s.url}>` : ''} : ${s.reason}`,
+      withMaskedCredentials(
+        `  = ignoré / skipped: ${s.title ?? s.url ?? '?'}${s.url && s.title ? ` <${s.url}>` : ''} : ${s.reason}`,
+      ),
     );
   try {
     parseNetworksFile(result.yaml);
@@ -216,7 +221,7 @@ export function table(all: NetworkWithSources[], now: number): string[] {
       const health = healthOf(s);
       const errors =
         s.errorCount > 0
-          ? `${s.errorCount} échec(s) : ${s.lastErrorKind ?? ''}${s.lastError ? ` ${truncate(s.lastError, 60)}` : ''}`.trim()
+          ? `${s.errorCount} échec(s) : ${s.lastErrorKind ?? ''}${s.lastError ? ` ${truncate(withMaskedCredentials(s.lastError), 60)}` : ''}`.trim()
           : '';
       rows.push([
         '',
@@ -224,7 +229,7 @@ export function table(all: NetworkWithSources[], now: number): string[] {
         s.status,
         health,
         s.lastSuccessAt ? `succès ${when(s.lastSuccessAt, now)}` : 'jamais réussie',
-        s.fetchUrl !== s.url ? `${s.url} → ${s.fetchUrl}` : s.url,
+        s.fetchUrl !== s.url ? `${maskedUrl(s.url)} → ${maskedUrl(s.fetchUrl)}` : maskedUrl(s.url),
         errors,
       ]);
     }

@@ -4,10 +4,10 @@ import { pathToFileURL } from 'node:url';
 import type { Deps } from '../../../src/deps.ts';
 import { decodeBody } from '../../../src/ingest/decode.ts';
 import { parseFeed } from '../../../src/ingest/parse-feed.ts';
-import { feedToParseOutput } from '../../../src/ingest/parse-output.ts';
+import { feedToParseOutput } from '../../../src/ingest/parse-feed-output.ts';
 import { IngestError, type ParseOutput } from '../../../src/ingest/types.ts';
-import { isCalendar } from '../../../src/agenda/store.ts';
-import { calendarToParseOutput } from '../../../src/agenda/parse-output.ts';
+import { isCalendar } from '../../../src/agenda/store-calendar.ts';
+import { calendarToParseOutput } from '../../../src/agenda/parse-calendar-output.ts';
 
 /** What the hub's fetcher returns for one URL, as far as `parse` needs it. */
 export interface FetchedDocument {

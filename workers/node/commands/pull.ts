@@ -4,10 +4,12 @@
  * Exit 0 unless the run itself failed: a member's broken feed is reported, not fatal.
  */
 import type { Deps } from '../../../src/deps.ts';
-import { getDirectoryEntry } from '../../../src/db/directory.ts';
+import { getDirectoryEntry } from '../../../src/federation/directory.ts';
 import { pull } from '../../../src/ingest/pull.ts';
 import type { PullSummary, SourceReport } from '../../../src/ingest/types.ts';
 import { summaryJson } from '../../../src/ingest/pull-json.ts';
+import { withMaskedCredentials } from '../../../src/public-url.ts';
+import { truncationText } from '../../../src/ingest/truncation.ts';
 
 export async function pullCommand(
   deps: Deps,
@@ -33,7 +35,7 @@ export async function pullCommand(
       network: options.network,
       all: !options.due,
       onProgress: (report, done, total) =>
-        err.write(`[${done}/${total}] ${progressLine(report)}\n`),
+        err.write(withMaskedCredentials(`[${done}/${total}] ${progressLine(report)}\n`)),
     });
   } catch (failure) {
     // The run itself could not happen (database locked or unreadable): say so, exit 1.
@@ -43,7 +45,8 @@ export async function pullCommand(
     return 1;
   }
   if (options.json) out.write(`${JSON.stringify(summaryJson(summary), null, 2)}\n`);
-  else out.write(renderSummary(summary));
+  // A private feed's password is shown as *** (the summary quotes each source's address).
+  else out.write(withMaskedCredentials(renderSummary(summary)));
   return 0;
 }
 
@@ -76,7 +79,9 @@ function progressLine(r: SourceReport): string {
 function outcomeWords(r: SourceReport): string {
   switch (r.outcome) {
     case 'ok':
-      return `${r.new} nouveau(x), ${r.updated} modifié(s), ${r.unchanged} inchangé(s)`;
+      return `${r.new} nouveau(x), ${r.updated} modifié(s), ${r.unchanged} inchangé(s)${
+        r.truncated ? ` — ${truncationText(r.truncated)}` : ''
+      }`;
     case 'not_modified':
       return 'inchangé (304)';
     case 'gone':

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { DEMO_NETWORKS, type DemoArticle, type DemoNetworkSpec } from './networks.ts';
+import { DEMO_NETWORKS, type DemoArticle, type DemoNetworkSpec } from './members.ts';
 import { renderAgenda } from './agendas.ts';
 
 /**

@@ -1,0 +1,2 @@
+ALTER TABLE `sources` ADD `truncated_kept` integer;--> statement-breakpoint
+ALTER TABLE `sources` ADD `truncated_total` integer;

@@ -1,0 +1,355 @@
+/**
+ * Stores one calendar document of a source: events created, updated, relays merged into the
+ * event they repeat, events the source dropped marked cancelled (kept, never deleted).
+ * Change detection hashes the meaningful fields (DTSTAMP ignored): a re-pull of an unchanged
+ * calendar writes nothing, except rolling recurring series forward once a day.
+ */
+import { and, eq, inArray, ne } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import { rowsPerInsert, type Statement } from '../db/client.ts';
+import {
+  events,
+  eventOccurrences,
+  eventSources,
+  type EventRow,
+  type EventSourceRow,
+} from '../db/schema/events.ts';
+import type { SourceRow } from '../db/schema/sources.ts';
+import { readHubSettings } from '../db/hub-settings.ts';
+import { sha256Hex } from '../ingest/dedupe/hash.ts';
+import { foldText } from '../ingest/dedupe/text.ts';
+import { IngestError, type StoreResult } from '../ingest/types.ts';
+import {
+  looksLikeCalendar,
+  parseCalendar,
+  type ParsedEvent,
+  type ParseCalendarOptions,
+} from './parse-calendar.ts';
+import { eventTitleKey, sameEvent } from './event-similarity.ts';
+
+/** Whether a fetched document is an iCalendar stream (refresh.ts routes it here). */
+export function isCalendar(text: string): boolean {
+  return looksLikeCalendar(text);
+}
+
+/** Window and caps; the defaults suit production (12 months ahead, 1 month back). */
+export type StoreCalendarOptions = Pick<
+  ParseCalendarOptions,
+  'pastMs' | 'aheadMs' | 'maxEvents' | 'maxOccurrencesPerEvent' | 'budgetMs'
+>;
+
+const ROLL_EVERY_MS = 24 * 3600_000;
+const OCC_COLUMNS = 8;
+
+/** The hash of what matters in an event: its republished components (DTSTAMP removed) and zone. */
+async function contentHash(ev: ParsedEvent): Promise<string> {
+  return sha256Hex(JSON.stringify([ev.timezone, ev.components]));
+}
+
+async function eventIdFor(source: SourceRow, uid: string): Promise<string> {
+  return (await sha256Hex(`${source.id}\u0000${uid}`)).slice(0, 20);
+}
+
+function eventValues(ev: ParsedEvent, now: number, windowEnd: number) {
+  return {
+    uid: ev.uid,
+    title: ev.title ?? '(sans titre)',
+    description: ev.description,
+    location: ev.location,
+    url: ev.url,
+    categories: ev.categories,
+    status: ev.status,
+    start: ev.start,
+    end: ev.end,
+    allDay: ev.allDay,
+    timezone: ev.timezone,
+    rrule: ev.rrule,
+    components: ev.components,
+    titleKey: eventTitleKey(ev.title),
+    searchText: foldText(
+      [ev.title, ev.location, ev.description, ev.categories.join(' ')].filter(Boolean).join(' '),
+    ).slice(0, 4000),
+    expandedUntil: windowEnd,
+    updatedAt: now,
+  };
+}
+
+function occurrenceInserts(deps: Deps, eventId: string, ev: ParsedEvent): Statement[] {
+  const rows = ev.occurrences.map((o) => ({
+    eventId,
+    start: o.start,
+    end: o.end,
+    recurrenceId: o.recurrenceId,
+    status: o.status,
+    title: o.title,
+    location: o.location,
+  }));
+  const out: Statement[] = [];
+  const size = rowsPerInsert(OCC_COLUMNS, deps.db);
+  for (let i = 0; i < rows.length; i += size)
+    out.push(deps.db.orm.insert(eventOccurrences).values(rows.slice(i, i + size)));
+  return out;
+}
+
+/**
+ * Reads `text` (an iCalendar document of `source`) and writes its events. Throws IngestError
+ * ('parse_error' / 'not_a_feed') when nothing is readable; single bad events are skipped and
+ * logged. Returns how many events were new, updated (including ones marked cancelled) or unchanged.
+ */
+export async function storeCalendar(
+  deps: Deps,
+  source: SourceRow,
+  text: string,
+  options: StoreCalendarOptions = {},
+): Promise<StoreResult> {
+  const nowDate = deps.clock.now();
+  const now = nowDate.getTime();
+  const hub = await readHubSettings(deps.db);
+  const parsed = parseCalendar(text, { now: nowDate, hubTimezone: hub.timezone, ...options });
+  if (parsed.errors.length)
+    deps.log.warn('calendar events skipped', {
+      sourceId: source.id,
+      errors: parsed.errors.slice(0, 10),
+      count: parsed.errors.length,
+    });
+  const windowEnd = now + (options.aheadMs ?? 366 * 24 * 3600_000);
+  const orm = deps.db.orm;
+
+  const known = new Map<string, EventSourceRow>();
+  for (const row of await orm
+    .select()
+    .from(eventSources)
+    .where(eq(eventSources.sourceId, source.id)))
+    known.set(row.uid, row);
+  // Everything the loop needs, read up front in chunks (one query per event would crawl on D1).
+  const knownEvents = await loadEvents(deps, [
+    ...new Set([...known.values()].map((r) => r.eventId)),
+  ]);
+  const provenance = await loadProvenance(deps, [...knownEvents.keys()]);
+  const relayPool = await loadRelayCandidates(
+    deps,
+    source,
+    parsed.events.filter((e) => !known.has(e.uid)).map((e) => e.start),
+  );
+
+  const result: StoreResult = { new: 0, updated: 0, unchanged: 0 };
+  const seen = new Set<string>();
+  let pending: Statement[] = [];
+  const flush = async () => {
+    if (pending.length) await deps.db.batch(pending);
+    pending = [];
+  };
+
+  for (const ev of parsed.events) {
+    if (seen.has(ev.uid)) continue;
+    seen.add(ev.uid);
+    const hash = await contentHash(ev);
+    const mine = known.get(ev.uid);
+    if (mine) {
+      const event = knownEvents.get(mine.eventId);
+      if (!event) continue;
+      const primaryGone =
+        event.primarySourceId !== source.id &&
+        (provenance.get(event.id) ?? []).every(
+          (r) => r.sourceId !== event.primarySourceId || r.removed,
+        );
+      const owns = event.primarySourceId === source.id || primaryGone;
+      if (mine.contentHash === hash && !mine.removed) {
+        result.unchanged++;
+        // Roll a recurring series forward (the window moves), without counting it as a change.
+        if (owns && ev.rrule && event.expandedUntil < windowEnd - ROLL_EVERY_MS) {
+          pending.push(
+            orm.delete(eventOccurrences).where(eq(eventOccurrences.eventId, event.id)),
+            ...occurrenceInserts(deps, event.id, ev),
+          );
+          pending.push(
+            orm.update(events).set({ expandedUntil: windowEnd }).where(eq(events.id, event.id)),
+          );
+        }
+      } else {
+        result.updated++;
+        pending.push(
+          orm
+            .update(eventSources)
+            .set({ contentHash: hash, url: ev.url, removed: false, updatedAt: now })
+            .where(eq(eventSources.id, mine.id)),
+        );
+        if (owns) {
+          pending.push(
+            orm
+              .update(events)
+              .set({ ...eventValues(ev, now, windowEnd), primarySourceId: source.id })
+              .where(eq(events.id, event.id)),
+          );
+          pending.push(
+            orm.delete(eventOccurrences).where(eq(eventOccurrences.eventId, event.id)),
+            ...occurrenceInserts(deps, event.id, ev),
+          );
+        } else if (event.status === 'cancelled' && ev.status !== 'cancelled') {
+          pending.push(
+            orm
+              .update(events)
+              .set({ status: ev.status, updatedAt: now })
+              .where(eq(events.id, event.id)),
+          );
+        }
+      }
+    } else {
+      result.new++;
+      const relayOf = findRelayTarget(relayPool, ev);
+      const eventId = relayOf ?? (await eventIdFor(source, ev.uid));
+      if (!relayOf) {
+        pending.push(
+          orm
+            .insert(events)
+            .values({
+              id: eventId,
+              primarySourceId: source.id,
+              firstSeenAt: now,
+              ...eventValues(ev, now, windowEnd),
+            })
+            .onConflictDoNothing(),
+        );
+        pending.push(...occurrenceInserts(deps, eventId, ev));
+      }
+      pending.push(
+        orm.insert(eventSources).values({
+          eventId,
+          sourceId: source.id,
+          networkSlug: source.networkSlug,
+          uid: ev.uid,
+          url: ev.url,
+          contentHash: hash,
+          removed: false,
+          firstSeenAt: now,
+          updatedAt: now,
+        }),
+      );
+    }
+    if (pending.length >= 40) await flush();
+  }
+  await flush();
+
+  // Events this source no longer publishes: provenance marked removed; the event is cancelled once no source has it.
+  // A calendar cut short by the caps says nothing about the events it did not reach.
+  for (const row of parsed.truncated ? [] : known.values()) {
+    if (seen.has(row.uid) || row.removed) continue;
+    result.updated++;
+    await deps.db.batch([
+      orm
+        .update(eventSources)
+        .set({ removed: true, updatedAt: now })
+        .where(eq(eventSources.id, row.id)),
+    ]);
+    const others = (provenance.get(row.eventId) ?? []).filter((r) => r.id !== row.id && !r.removed);
+    if (!others.length) {
+      await deps.db.batch([
+        orm
+          .update(events)
+          .set({ status: 'cancelled', updatedAt: now })
+          .where(eq(events.id, row.eventId)),
+        orm
+          .update(eventOccurrences)
+          .set({ status: 'cancelled' })
+          .where(eq(eventOccurrences.eventId, row.eventId)),
+      ]);
+    }
+  }
+  if (!parsed.events.length && parsed.errors.length)
+    throw new IngestError('parse_error', `Aucun événement lisible : ${parsed.errors[0]}`);
+  return result;
+}
+
+const CHUNK = 90;
+
+async function loadEvents(deps: Deps, ids: string[]): Promise<Map<string, EventRow>> {
+  const out = new Map<string, EventRow>();
+  for (let i = 0; i < ids.length; i += CHUNK)
+    for (const e of await deps.db.orm
+      .select()
+      .from(events)
+      .where(inArray(events.id, ids.slice(i, i + CHUNK))))
+      out.set(e.id, e);
+  return out;
+}
+
+async function loadProvenance(deps: Deps, ids: string[]): Promise<Map<string, EventSourceRow[]>> {
+  const out = new Map<string, EventSourceRow[]>();
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    for (const r of await deps.db.orm
+      .select()
+      .from(eventSources)
+      .where(inArray(eventSources.eventId, ids.slice(i, i + CHUNK)))) {
+      const list = out.get(r.eventId) ?? [];
+      list.push(r);
+      out.set(r.eventId, list);
+    }
+  }
+  return out;
+}
+
+interface RelayCandidateRow {
+  id: string;
+  title: string;
+  location: string | null;
+  start: number;
+}
+
+/** Stored events of other sources starting when the new events start (relays are looked for among them). */
+async function loadRelayCandidates(
+  deps: Deps,
+  source: SourceRow,
+  starts: number[],
+): Promise<Map<number, RelayCandidateRow[]>> {
+  const out = new Map<number, RelayCandidateRow[]>();
+  const unique = [...new Set(starts)];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const rows = await deps.db.orm
+      .select({
+        id: events.id,
+        title: events.title,
+        location: events.location,
+        start: events.start,
+      })
+      .from(events)
+      .where(
+        and(inArray(events.start, unique.slice(i, i + CHUNK)), ne(events.status, 'cancelled')),
+      );
+    if (!rows.length) continue;
+    const mine = new Set<string>();
+    const ids = rows.map((r) => r.id);
+    for (let j = 0; j < ids.length; j += CHUNK) {
+      for (const r of await deps.db.orm
+        .select({ eventId: eventSources.eventId })
+        .from(eventSources)
+        .where(
+          and(
+            eq(eventSources.sourceId, source.id),
+            inArray(eventSources.eventId, ids.slice(j, j + CHUNK)),
+          ),
+        ))
+        mine.add(r.eventId);
+    }
+    for (const r of rows) {
+      if (mine.has(r.id)) continue;
+      const list = out.get(r.start) ?? [];
+      list.push(r);
+      out.set(r.start, list);
+    }
+  }
+  return out;
+}
+
+/** A stored event from another source with the same start and a similar title/place, if any. */
+function findRelayTarget(pool: Map<number, RelayCandidateRow[]>, ev: ParsedEvent): string | null {
+  const list = pool.get(ev.start) ?? [];
+  const index = list.findIndex((c) =>
+    sameEvent(
+      { title: c.title, location: c.location },
+      { title: ev.title ?? '', location: ev.location },
+    ),
+  );
+  if (index < 0) return null;
+  // One event of this source per stored event: a second look-alike stays apart.
+  return list.splice(index, 1)[0]!.id;
+}

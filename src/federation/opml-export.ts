@@ -1,0 +1,69 @@
+/**
+ * /networks.opml: every member's own feeds and agendas, one outline per network (OPML 2.0,
+ * importable in any feed reader). Pure.
+ */
+import type { DirectoryEntry } from './directory.ts';
+
+function esc(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
+function isHttp(url: string | null): url is string {
+  return !!url && /^https?:\/\//i.test(url);
+}
+
+export interface OpmlInput {
+  title: string;
+  baseUrl: string;
+  created: Date;
+  networks: DirectoryEntry[];
+  lang: 'fr' | 'en';
+}
+
+/** Renders the directory as OPML 2.0; retired and removed sources are left out. */
+export function renderOpml(input: OpmlInput): string {
+  const agenda = input.lang === 'fr' ? 'Agenda' : 'Calendar';
+  const lines: string[] = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<opml version="2.0">',
+    '  <head>',
+    `    <title>${esc(input.title)}</title>`,
+    `    <dateCreated>${input.created.toUTCString()}</dateCreated>`,
+    `    <ownerName>${esc(input.title)}</ownerName>`,
+    `    <docs>http://opml.org/spec2.opml</docs>`,
+    '  </head>',
+    '  <body>',
+  ];
+  for (const n of input.networks) {
+    const attrs = [`text="${esc(n.name)}"`, `title="${esc(n.name)}"`];
+    if (n.tags.length)
+      attrs.push(`category="${esc(n.tags.map((t) => t.replace(/[,/]/g, ' ')).join(','))}"`);
+    lines.push(`    <outline ${attrs.join(' ')}>`);
+    for (const s of n.sources) {
+      if (s.status !== 'active') continue;
+      const htmlUrl = isHttp(n.site) ? ` htmlUrl="${esc(n.site)}"` : '';
+      if (s.kind === 'calendar') {
+        if (isHttp(s.fetchUrl))
+          lines.push(
+            `      <outline type="link" text="${esc(`${n.name} — ${agenda}`)}" url="${esc(s.fetchUrl)}"/>`,
+          );
+        continue;
+      }
+      // A bare site whose feed was not discovered yet has no feed URL to give.
+      if (s.kind === 'site' && s.fetchUrl === s.url) continue;
+      if (!isHttp(s.fetchUrl)) continue;
+      const text = esc(s.title ?? n.name);
+      lines.push(
+        `      <outline type="rss" text="${text}" title="${text}" xmlUrl="${esc(s.fetchUrl)}"${htmlUrl}/>`,
+      );
+    }
+    lines.push('    </outline>');
+  }
+  lines.push('  </body>', '</opml>', '');
+  return lines.join('\n');
+}

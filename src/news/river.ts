@@ -1,0 +1,138 @@
+/**
+ * Read side of the news river: the latest stories with the feed filters, newest first, paged
+ * by a (published_at, id) cursor, each with the networks that published it and its links.
+ */
+import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import { items, type ItemRow } from '../db/schema/items.ts';
+import { itemProvenance, type Provenance } from './stories.ts';
+import type { RiverCursor, RiverQuery } from './filters.ts';
+
+export interface RiverItem extends Omit<ItemRow, 'searchText'>, Provenance {}
+
+export interface RiverPage {
+  items: RiverItem[];
+  /** Cursor of the next (older) page, null on the last page. */
+  next: RiverCursor | null;
+}
+
+/** LIKE pattern matching `text` anywhere, with %, _ and \ taken literally (ESCAPE '\'). */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function filters(q: RiverQuery): SQL[] {
+  const where: SQL[] = [];
+  if (q.networks.length > 0) {
+    const list = sql.join(
+      q.networks.map((n) => sql`${n}`),
+      sql`, `,
+    );
+    where.push(
+      sql`exists (select 1 from entries e where e.item_id = ${items.id} and e.network_slug in (${list}))`,
+    );
+  }
+  if (q.territory) {
+    where.push(
+      sql`exists (select 1 from entries e join networks n on n.slug = e.network_slug where e.item_id = ${items.id} and n.territory = ${q.territory} collate nocase)`,
+    );
+  }
+  if (q.tag) {
+    // A network's tags or the story's own categories; SQLite's lower() folds ASCII only, so
+    // both sides are folded the same way.
+    const tag = q.tag.toLowerCase();
+    where.push(sql`(exists (select 1 from json_each(${items.categories}) c where lower(c.value) = lower(${tag}))
+      or exists (select 1 from entries e join networks n on n.slug = e.network_slug, json_each(n.tags) t
+                 where e.item_id = ${items.id} and lower(t.value) = lower(${tag})))`);
+  }
+  if (q.q) {
+    const pattern = likePattern(q.q);
+    where.push(
+      sql`(${items.title} like ${pattern} escape '\\' or ${items.searchText} like ${pattern} escape '\\')`,
+    );
+  }
+  if (q.before) {
+    where.push(
+      or(
+        lt(items.publishedAt, q.before.publishedAt),
+        and(eq(items.publishedAt, q.before.publishedAt), lt(items.id, q.before.id)),
+      )!,
+    );
+  }
+  return where;
+}
+
+/** One page of the river. */
+export async function listRiver(deps: Deps, q: RiverQuery): Promise<RiverPage> {
+  const rows = await deps.db.orm
+    .select({
+      id: items.id,
+      canonicalUrl: items.canonicalUrl,
+      url: items.url,
+      title: items.title,
+      summary: items.summary,
+      contentHtml: items.contentHtml,
+      author: items.author,
+      categories: items.categories,
+      enclosures: items.enclosures,
+      publishedAt: items.publishedAt,
+      updatedAt: items.updatedAt,
+      firstSeenAt: items.firstSeenAt,
+    })
+    .from(items)
+    .where(and(...filters(q)))
+    .orderBy(desc(items.publishedAt), desc(items.id))
+    .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  const provenance = await itemProvenance(
+    deps,
+    page.map((r) => r.id),
+  );
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({ ...r, ...(provenance.get(r.id) ?? { networks: [], links: [] }) })),
+    next: rows.length > q.limit && last ? { publishedAt: last.publishedAt, id: last.id } : null,
+  };
+}
+
+/**
+ * A short string that changes whenever what the feeds show may have changed: a new story or
+ * entry (rowids only grow), a finished pull (edits in place happen inside pulls), a network
+ * edited, the hub's own settings changed. Every part is an O(1) lookup, so it is cheap enough
+ * to read on each request and to key cached feeds on.
+ */
+export async function storeVersion(deps: Deps): Promise<string> {
+  let prepared = versionQueries.get(deps.db.orm);
+  if (!prepared) {
+    // An aggregate without GROUP BY always yields one row, even on an empty store.
+    prepared = deps.db.orm
+      .select({
+        i: sql<number | null>`max(${items}.rowid)`,
+        e: sql<number | null>`(select max(id) from entries)`,
+        p: sql<
+          string | null
+        >`(select id || '-' || coalesce(finished_at, 0) from pulls order by id desc limit 1)`,
+        n: sql<number | null>`(select max(updated_at) from networks)`,
+        // The hub's title, address and language show in every feed; a few hundred bytes.
+        h: sql<string | null>`(select value from settings where key = 'hub')`,
+      })
+      .from(items)
+      .prepare();
+    versionQueries.set(deps.db.orm, prepared);
+  }
+  // Prepared once per database: on SQLite this is a ~10 µs lookup, cheap enough per request.
+  const row = await prepared.get();
+  return `${row?.i ?? 0}.${row?.e ?? 0}.${row?.p ?? 0}.${row?.n ?? 0}.${row?.h ?? ''}`;
+}
+
+type VersionRow = {
+  i: number | null;
+  e: number | null;
+  p: string | null;
+  n: number | null;
+  h: string | null;
+};
+const versionQueries = new WeakMap<
+  object,
+  { get(): VersionRow | undefined | Promise<VersionRow | undefined> }
+>();

@@ -1,0 +1,109 @@
+/**
+ * Reading helpers for stories (items) and where they were seen (entries), shared by the
+ * pages, the feeds, the digest and the admin tools.
+ */
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import {
+  entries,
+  entrySplits,
+  items,
+  type EntryRow,
+  type EntrySplitRow,
+  type ItemRow,
+} from '../db/schema/items.ts';
+import { canonicalUrl, withoutTracking } from '../ingest/canonical-url.ts';
+import { chunks, IN_LIST } from '../ingest/dedupe/chunk.ts';
+
+/** Which networks published a story and every link it was seen at (JSON Feed `_hub`). */
+export interface Provenance {
+  /** Network slugs, earliest publisher first. */
+  networks: string[];
+  /** Links without tracking parameters, one per canonical URL, earliest first. */
+  links: string[];
+}
+
+/** Provenance of each item (items without entries are absent from the map). */
+export async function itemProvenance(
+  deps: Deps,
+  itemIds: string[],
+): Promise<Map<string, Provenance>> {
+  const out = new Map<string, Provenance>();
+  const seenLinks = new Map<string, Set<string>>();
+  for (const part of chunks([...new Set(itemIds)], IN_LIST)) {
+    const rows = await deps.db.orm
+      .select({
+        itemId: entries.itemId,
+        networkSlug: entries.networkSlug,
+        url: entries.url,
+        publishedAt: entries.publishedAt,
+        id: entries.id,
+      })
+      .from(entries)
+      .where(inArray(entries.itemId, part))
+      .orderBy(asc(entries.publishedAt), asc(entries.id));
+    for (const r of rows) {
+      let p = out.get(r.itemId);
+      if (!p) out.set(r.itemId, (p = { networks: [], links: [] }));
+      if (!p.networks.includes(r.networkSlug)) p.networks.push(r.networkSlug);
+      if (!r.url) continue;
+      const key = canonicalUrl(r.url) ?? r.url;
+      let seen = seenLinks.get(r.itemId);
+      if (!seen) seenLinks.set(r.itemId, (seen = new Set()));
+      if (!seen.has(key)) {
+        seen.add(key);
+        p.links.push(withoutTracking(r.url));
+      }
+    }
+  }
+  return out;
+}
+
+/** A story with each of its entries and why it joined: what `intercoop items show` prints. */
+export interface ItemExplanation {
+  item: ItemRow;
+  entries: Array<
+    Pick<
+      EntryRow,
+      | 'id'
+      | 'sourceId'
+      | 'networkSlug'
+      | 'url'
+      | 'canonicalUrl'
+      | 'title'
+      | 'publishedAt'
+      | 'firstSeenAt'
+      | 'mergeReason'
+      | 'mergeDetail'
+    >
+  >;
+  /** Admin splits that moved entries out of this item or into it. */
+  splits: EntrySplitRow[];
+}
+
+export async function explainItem(deps: Deps, itemId: string): Promise<ItemExplanation | null> {
+  const orm = deps.db.orm;
+  const [item] = await orm.select().from(items).where(eq(items.id, itemId));
+  if (!item) return null;
+  const rows = await orm
+    .select({
+      id: entries.id,
+      sourceId: entries.sourceId,
+      networkSlug: entries.networkSlug,
+      url: entries.url,
+      canonicalUrl: entries.canonicalUrl,
+      title: entries.title,
+      publishedAt: entries.publishedAt,
+      firstSeenAt: entries.firstSeenAt,
+      mergeReason: entries.mergeReason,
+      mergeDetail: entries.mergeDetail,
+    })
+    .from(entries)
+    .where(eq(entries.itemId, itemId))
+    .orderBy(asc(entries.firstSeenAt), asc(entries.id));
+  const splits = [
+    ...(await orm.select().from(entrySplits).where(eq(entrySplits.fromItemId, itemId))),
+    ...(await orm.select().from(entrySplits).where(eq(entrySplits.toItemId, itemId))),
+  ];
+  return { item, entries: rows, splits };
+}

@@ -1,0 +1,74 @@
+import type { RiverItem } from './river.ts';
+import { defineMessages, formatDateTime, type Lang } from '../web/i18n.ts';
+
+const t = defineMessages({
+  fr: { by: 'Publié par', links: 'Lu aussi sur', author: 'par' },
+  en: { by: 'Published by', links: 'Also seen at', author: 'by' },
+});
+
+/** Host name of a link, for a short label. */
+function host(url: string): string {
+  try {
+    return new URL(url).host.replace(/^www\./, '');
+  } catch {
+    return url;
+  }
+}
+
+/** Only http(s) links become hrefs: a stored URL never turns into javascript:. */
+function safeHref(url: string | null | undefined): string | undefined {
+  return url && /^https?:\/\//i.test(url) ? url : undefined;
+}
+
+export interface StoryProps {
+  item: RiverItem;
+  lang: Lang;
+  timeZone: string;
+  names: Map<string, { name: string }>;
+  /** Heading level inside the page. */
+  level?: 2 | 3;
+}
+
+/** One story of the river: title link, date, summary, every network that published it and its links. */
+export function Story({ item, lang, timeZone, names, level = 2 }: StoryProps) {
+  const m = t(lang);
+  const href = safeHref(item.url) ?? safeHref(item.links[0]);
+  const title = href ? <a href={href}>{item.title}</a> : item.title;
+  const heading = level === 2 ? <h2>{title}</h2> : <h3>{title}</h3>;
+  const links = item.links.filter((l) => safeHref(l));
+  return (
+    <article id={`item-${item.id}`} class="story">
+      {heading}
+      <p class="meta">
+        <time datetime={new Date(item.publishedAt).toISOString()}>
+          {formatDateTime(new Date(item.publishedAt), lang, timeZone)}
+        </time>
+        {item.author ? ` · ${m.author} ${item.author}` : ''}
+      </p>
+      {item.summary ? <p>{item.summary}</p> : null}
+      <p class="provenance">
+        {m.by}{' '}
+        {item.networks.map((slug, i) => (
+          <>
+            {i > 0 ? ', ' : ''}
+            <a href={`/networks/${slug}`}>{names.get(slug)?.name ?? slug}</a>
+          </>
+        ))}
+        {links.length > 1 ? (
+          <>
+            {' · '}
+            {m.links}{' '}
+            {links.map((l, i) => (
+              <>
+                {i > 0 ? ', ' : ''}
+                <a href={l} rel="nofollow">
+                  {host(l)}
+                </a>
+              </>
+            ))}
+          </>
+        ) : null}
+      </p>
+    </article>
+  );
+}

@@ -1,0 +1,91 @@
+/** What a digest run would do, without sending or writing anything (`digest --dry-run`, `--to`). */
+import { and, asc, desc, gt } from 'drizzle-orm';
+import { digests, subscribers } from '../../db/schema/index.ts';
+import { readHubSettings } from '../../db/hub-settings.ts';
+import type { Deps, MailMessage } from '../../deps.ts';
+import { allChoices, buildDigest, periodMs, windowStart } from './build.ts';
+import { renderDigest } from './render.ts';
+import { dueAt } from './send.ts';
+import { agendaEvents } from './load-events.ts';
+import { EVENTS_AHEAD_MS, loadNetworks, loadStories, type EventsLoader } from './load-content.ts';
+
+export interface Preview {
+  due: number;
+  /** Due subscribers whose digest would not be empty. */
+  wouldSend: number;
+}
+
+/** Counts due subscribers and non-empty digests, page by page. */
+export async function previewRun(
+  deps: Deps,
+  loadEvents: EventsLoader = agendaEvents,
+): Promise<Preview> {
+  const now = deps.clock.now().getTime();
+  const networks = await loadNetworks(deps);
+  const events = await loadEvents(deps, now, now + EVENTS_AHEAD_MS);
+  const cache = new Map<number, Awaited<ReturnType<typeof loadStories>>>();
+  const out: Preview = { due: 0, wouldSend: 0 };
+  let cursor = 0;
+  for (;;) {
+    const page = await deps.db.orm
+      .select()
+      .from(subscribers)
+      .where(and(dueAt(now), gt(subscribers.id, cursor)))
+      .orderBy(asc(subscribers.id))
+      .limit(500);
+    if (!page.length) break;
+    for (const s of page) {
+      const since = windowStart(s);
+      let stories = cache.get(since);
+      if (!stories) cache.set(since, (stories = await loadStories(deps, since, now)));
+      out.due++;
+      if (buildDigest({ stories, events, networks, choices: s.choices, since })) out.wouldSend++;
+    }
+    cursor = page[page.length - 1]!.id;
+  }
+  return out;
+}
+
+/**
+ * The edition as someone following everything would get it now (stories since the last
+ * digest), addressed to `to`, with no personal links: for checking how a digest looks.
+ */
+export async function previewMessage(
+  deps: Deps,
+  to: string,
+  loadEvents: EventsLoader = agendaEvents,
+): Promise<MailMessage | null> {
+  const now = deps.clock.now().getTime();
+  const hub = await readHubSettings(deps.db, deps.config.baseUrl);
+  const [prev] = await deps.db.orm
+    .select({ windowEnd: digests.windowEnd })
+    .from(digests)
+    .orderBy(desc(digests.id))
+    .limit(1);
+  const networks = await loadNetworks(deps);
+  const content = buildDigest({
+    stories: await loadStories(deps, prev?.windowEnd ?? now - periodMs('weekly'), now),
+    events: await loadEvents(deps, now, now + EVENTS_AHEAD_MS),
+    networks,
+    choices: allChoices,
+  });
+  if (!content) return null;
+  const r = renderDigest(
+    content,
+    {
+      lang: hub.language,
+      hubTitle: hub.title,
+      baseUrl: hub.baseUrl,
+      timezone: hub.timezone,
+      date: now,
+    },
+    (s) => networks.get(s)?.name ?? s,
+  );
+  return {
+    to,
+    subject: `[${hub.language === 'fr' ? 'Aperçu' : 'Preview'}] ${r.subject}`,
+    html: r.html,
+    text: r.text,
+    headers: {},
+  };
+}

@@ -1,0 +1,232 @@
+/**
+ * Subscription lifecycle: request (double opt-in), confirm, preferences, unsubscribe.
+ * Nothing becomes a subscriber before its confirmation link is used.
+ */
+import { and, eq, lt } from 'drizzle-orm';
+import {
+  pendingSubscriptions,
+  subscribers,
+  type DigestChoices,
+  type SubscriberRow,
+} from '../../db/schema/index.ts';
+import type { Deps } from '../../deps.ts';
+import { readHubSettings } from '../../db/hub-settings.ts';
+import { commitNow } from '../../db/client.ts';
+import { randomToken, sha256 } from '../crypto.ts';
+import { newsletterSecret } from './secret.ts';
+import { manageToken, tokenSubscriberId, verifyManageToken } from './tokens.ts';
+import { hitRateLimit } from './rate-limit.ts';
+import { confirmationEmail } from './confirmation-email.ts';
+
+export type Frequency = 'daily' | 'weekly';
+export type Lang = 'fr' | 'en';
+
+/** Confirmation links work this long. */
+export const CONFIRM_TTL_MS = 48 * 3600_000;
+/** Per IP: requests per hour; per address: requests per day. */
+export const IP_LIMIT = { max: 5, windowMs: 3600_000 };
+export const ADDRESS_LIMIT = { max: 3, windowMs: 24 * 3600_000 };
+
+export interface SubscriptionRequest {
+  email: string;
+  choices: DigestChoices;
+  frequency: Frequency;
+  lang: Lang;
+  /** Client address, for the per-IP limit ('' when unknown). */
+  ip: string;
+}
+
+export type RequestOutcome =
+  | { ok: true }
+  | { ok: false; reason: 'invalid_email' | 'rate_limited' | 'mail_unavailable' };
+
+const EMAIL =
+  /^[^\s@<>()",;:\\[\]]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+/** Lower-cased, trimmed address, or null when it is not a plausible address. */
+export function normalizeEmail(raw: string): string | null {
+  const e = raw.trim().toLowerCase();
+  return e.length <= 254 && EMAIL.test(e) ? e : null;
+}
+
+/**
+ * Records a pending request and mails the confirmation link. The answer is the same whether
+ * or not the address is already subscribed (no address enumeration).
+ */
+export async function requestSubscription(
+  deps: Deps,
+  req: SubscriptionRequest,
+): Promise<RequestOutcome> {
+  const email = normalizeEmail(req.email);
+  if (!email) return { ok: false, reason: 'invalid_email' };
+  if (!deps.mailer) return { ok: false, reason: 'mail_unavailable' };
+  const secret = await newsletterSecret(deps);
+  const now = deps.clock.now().getTime();
+  if (await hitRateLimit(deps, secret, `ip:${req.ip}`, IP_LIMIT, now))
+    return { ok: false, reason: 'rate_limited' };
+  if (await hitRateLimit(deps, secret, `email:${email}`, ADDRESS_LIMIT, now))
+    return { ok: false, reason: 'rate_limited' };
+  const token = randomToken();
+  await deps.db.orm.insert(pendingSubscriptions).values({
+    tokenHash: await sha256(token),
+    email,
+    lang: req.lang,
+    frequency: req.frequency,
+    choices: req.choices,
+    createdAt: now,
+    expiresAt: now + CONFIRM_TTL_MS,
+  });
+  // The link must work once the email is out.
+  commitNow(deps.db);
+  const hub = await readHubSettings(deps.db, deps.config.baseUrl);
+  const message = confirmationEmail({
+    to: email,
+    lang: req.lang,
+    hubTitle: hub.title,
+    link: `${hub.baseUrl}/newsletter/confirm/${token}`,
+  });
+  const sent = await deps.mailer.send(message);
+  if (!sent.ok) {
+    deps.log.warn('confirmation email not sent', { error: sent.error });
+    return { ok: false, reason: 'mail_unavailable' };
+  }
+  return { ok: true };
+}
+
+export type ConfirmOutcome =
+  | { ok: true; subscriber: SubscriberRow; token: string }
+  | { ok: false; reason: 'unknown' | 'expired' };
+
+/**
+ * Uses a confirmation link: creates the subscriber (or updates and reactivates the one with
+ * that address: following the link proves the address works) and forgets the request.
+ */
+export async function confirmSubscription(deps: Deps, token: string): Promise<ConfirmOutcome> {
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return { ok: false, reason: 'unknown' };
+  const hash = await sha256(token);
+  const [pending] = await deps.db.orm
+    .select()
+    .from(pendingSubscriptions)
+    .where(eq(pendingSubscriptions.tokenHash, hash));
+  if (!pending) return { ok: false, reason: 'unknown' };
+  const now = deps.clock.now().getTime();
+  if (pending.expiresAt < now) {
+    await deps.db.orm.delete(pendingSubscriptions).where(eq(pendingSubscriptions.tokenHash, hash));
+    return { ok: false, reason: 'expired' };
+  }
+  const values = {
+    lang: pending.lang,
+    frequency: pending.frequency,
+    choices: pending.choices,
+    updatedAt: now,
+  };
+  await deps.db.batch([
+    deps.db.orm
+      .insert(subscribers)
+      .values({
+        email: pending.email,
+        ...values,
+        tokenSalt: randomToken(12),
+        confirmedAt: now,
+        status: 'active',
+      })
+      .onConflictDoUpdate({
+        target: subscribers.email,
+        set: {
+          ...values,
+          status: 'active',
+          unsubscribedAt: null,
+          bouncedAt: null,
+          bounceReason: null,
+        },
+      }),
+    deps.db.orm.delete(pendingSubscriptions).where(eq(pendingSubscriptions.tokenHash, hash)),
+  ]);
+  // A link followed (GET) that changes something: committed before the page says "confirmed".
+  commitNow(deps.db);
+  const [subscriber] = await deps.db.orm
+    .select()
+    .from(subscribers)
+    .where(eq(subscribers.email, pending.email));
+  return {
+    ok: true,
+    subscriber: subscriber!,
+    token: await manageToken(await newsletterSecret(deps), subscriber!.id, subscriber!.tokenSalt),
+  };
+}
+
+/** The subscriber a signed manage link belongs to, or null (bad signature, unknown, purged). */
+export async function subscriberByToken(deps: Deps, token: string): Promise<SubscriberRow | null> {
+  const id = tokenSubscriberId(token);
+  if (id === null) return null;
+  const [row] = await deps.db.orm.select().from(subscribers).where(eq(subscribers.id, id));
+  if (!row) return null;
+  return (await verifyManageToken(await newsletterSecret(deps), token, row.id, row.tokenSalt))
+    ? row
+    : null;
+}
+
+/** The signed link token for a subscriber's preferences and unsubscribe pages. */
+export async function tokenFor(
+  deps: Deps,
+  s: Pick<SubscriberRow, 'id' | 'tokenSalt'>,
+): Promise<string> {
+  return manageToken(await newsletterSecret(deps), s.id, s.tokenSalt);
+}
+
+/** Stops mailing; the address is purged after the grace period by the digest job. */
+export async function unsubscribe(deps: Deps, s: SubscriberRow): Promise<void> {
+  if (s.status === 'unsubscribed') return;
+  const now = deps.clock.now().getTime();
+  await deps.db.orm
+    .update(subscribers)
+    .set({ status: 'unsubscribed', unsubscribedAt: now, updatedAt: now })
+    .where(eq(subscribers.id, s.id));
+}
+
+export interface Preferences {
+  choices: DigestChoices;
+  frequency: Frequency;
+  lang: Lang;
+}
+
+/** Saves new choices; saving from the preferences page of an unsubscribed address resubscribes it. */
+export async function updatePreferences(
+  deps: Deps,
+  s: SubscriberRow,
+  p: Preferences,
+): Promise<void> {
+  const now = deps.clock.now().getTime();
+  const status = s.status === 'bounced' ? 'bounced' : 'active';
+  await deps.db.orm
+    .update(subscribers)
+    .set({
+      choices: p.choices,
+      frequency: p.frequency,
+      lang: p.lang,
+      status,
+      unsubscribedAt: status === 'active' ? null : s.unsubscribedAt,
+      updatedAt: now,
+    })
+    .where(eq(subscribers.id, s.id));
+}
+
+/** Deletes expired confirmation requests. */
+export async function purgeExpiredRequests(deps: Deps, now: number): Promise<void> {
+  await deps.db.orm.delete(pendingSubscriptions).where(lt(pendingSubscriptions.expiresAt, now));
+}
+
+/** Unsubscribed addresses are deleted this long after unsubscribing. */
+export const UNSUBSCRIBE_GRACE_MS = 30 * 24 * 3600_000;
+
+/** Deletes unsubscribed subscribers past the grace period (their ledger rows keep only an id). */
+export async function purgeUnsubscribed(deps: Deps, now: number): Promise<void> {
+  await deps.db.orm
+    .delete(subscribers)
+    .where(
+      and(
+        eq(subscribers.status, 'unsubscribed'),
+        lt(subscribers.unsubscribedAt, now - UNSUBSCRIBE_GRACE_MS),
+      ),
+    );
+}
