@@ -12,7 +12,6 @@ import type { HubContext, HubEnv } from '../http.ts';
 import { constantTimeEqual } from '../web/admin-auth.ts';
 import { hitRateLimit } from '../newsletter/subscription/rate-limit.ts';
 import { newsletterSecret } from '../newsletter/subscription/secret.ts';
-import { clientIp } from '../newsletter/routes.tsx';
 import { adminContext, adminHref, field, postedForm } from './context.ts';
 import { endSession, startSession } from './session.ts';
 import { consumeLoginLink, createLoginLink } from './login-links.ts';
@@ -20,6 +19,9 @@ import { recordFailedSignIn, signInBlocked } from './attempts.ts';
 import { LinkPage, LoginPage, loginText, type LoginState } from './login-pages.tsx';
 
 export const loginRoutes = new Hono<HubEnv>();
+
+/** The client's address as the runtime vouches for it (deps.clientAddress: never a bare header). */
+const clientIp = (c: HubContext) => c.get('deps').clientAddress(c.req.raw, c.env);
 
 /** Link requests per client and per address per hour: enough for typos, not for mail bombing. */
 const ATTEMPTS = { max: 10, windowMs: 3600_000 };

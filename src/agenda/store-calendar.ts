@@ -25,7 +25,7 @@ import {
   type ParsedEvent,
   type ParseCalendarOptions,
 } from './parse-calendar.ts';
-import { eventTitleKey, sameEvent } from './event-similarity.ts';
+import { eventTitleKey, sameEvent, type EventMerge } from './event-similarity.ts';
 
 /** Whether a fetched document is an iCalendar stream (refresh.ts routes it here). */
 export function isCalendar(text: string): boolean {
@@ -197,7 +197,7 @@ export async function storeCalendar(
     } else {
       result.new++;
       const relayOf = findRelayTarget(relayPool, ev);
-      const eventId = relayOf ?? (await eventIdFor(source, ev.uid));
+      const eventId = relayOf?.id ?? (await eventIdFor(source, ev.uid));
       if (!relayOf) {
         pending.push(
           orm
@@ -221,6 +221,8 @@ export async function storeCalendar(
           url: ev.url,
           contentHash: hash,
           removed: false,
+          mergeReason: relayOf?.reason ?? 'first',
+          mergeDetail: relayOf ? `${relayOf.detail} — événement ${relayOf.id}` : null,
           firstSeenAt: now,
           updatedAt: now,
         }),
@@ -292,7 +294,9 @@ interface RelayCandidateRow {
   id: string;
   title: string;
   location: string | null;
+  url: string | null;
   start: number;
+  rrule: string | null;
 }
 
 /** Stored events of other sources starting when the new events start (relays are looked for among them). */
@@ -309,7 +313,9 @@ async function loadRelayCandidates(
         id: events.id,
         title: events.title,
         location: events.location,
+        url: events.url,
         start: events.start,
+        rrule: events.rrule,
       })
       .from(events)
       .where(
@@ -340,16 +346,29 @@ async function loadRelayCandidates(
   return out;
 }
 
-/** A stored event from another source with the same start and a similar title/place, if any. */
-function findRelayTarget(pool: Map<number, RelayCandidateRow[]>, ev: ParsedEvent): string | null {
+/**
+ * A stored event of another source that is this very event (agenda/event-similarity.ts), if any, and
+ * why. Candidates were loaded by start instant and exclude the source's own events.
+ */
+function findRelayTarget(
+  pool: Map<number, RelayCandidateRow[]>,
+  ev: ParsedEvent,
+): (EventMerge & { id: string }) | null {
   const list = pool.get(ev.start) ?? [];
-  const index = list.findIndex((c) =>
-    sameEvent(
-      { title: c.title, location: c.location },
-      { title: ev.title ?? '', location: ev.location },
-    ),
-  );
-  if (index < 0) return null;
-  // One event of this source per stored event: a second look-alike stays apart.
-  return list.splice(index, 1)[0]!.id;
+  const mine = {
+    title: ev.title ?? '',
+    location: ev.location,
+    url: ev.url,
+    start: ev.start,
+    rrule: ev.rrule,
+  };
+  for (let i = 0; i < list.length; i++) {
+    const candidate = list[i]!;
+    const merge = sameEvent(candidate, mine);
+    if (!merge) continue;
+    // One event of this source per stored event: a second look-alike stays apart.
+    list.splice(i, 1);
+    return { id: candidate.id, ...merge };
+  }
+  return null;
 }

@@ -12,6 +12,7 @@ import {
 } from '../../src/ingest/in-process-dispatcher.ts';
 import { feedReaderPool } from './feed-reader-pool.ts';
 import { readFederationFile } from './federation-file.ts';
+import { nodeClientAddress } from './client-address.ts';
 
 /** One core stays with the main thread (SQLite, HTTP); readers take the others, up to 2. */
 function defaultParseThreads(): number {
@@ -50,6 +51,7 @@ export function nodeDeps(
     mailer: config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom, db) : null,
     // Scheduled pulls run here, one run at a time (Workers use a Queue instead).
     dispatcher: inProcessDispatcher(() => deps),
+    clientAddress: nodeClientAddress(config.trustProxy),
     log,
     // Feeds are re-rendered when the store changes; its version is re-read at most once a second.
     responseCache: memoryResponseCache({ versionTtlMs: 1000 }),
