@@ -111,4 +111,9 @@ export interface Deps {
   responseCache?: ResponseCache | null;
   /** Reads feed documents for the pull (see ingest/feed-reader.ts); absent: in line. */
   feedReader?: FeedReader;
+  /**
+   * The federation file (Node: HUB_NETWORKS), read by the console to warn when a changed file
+   * is about to replace its edits. Absent where the hub has no file (Workers).
+   */
+  federationFile?: { read(): Promise<string | null> };
 }

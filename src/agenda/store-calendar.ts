@@ -22,6 +22,7 @@ import { IngestError, type StoreResult } from '../ingest/types.ts';
 import {
   looksLikeCalendar,
   parseCalendar,
+  type ParsedCalendar,
   type ParsedEvent,
   type ParseCalendarOptions,
 } from './parse-calendar.ts';
@@ -35,7 +36,7 @@ export function isCalendar(text: string): boolean {
 /** Window and caps; the defaults suit production (12 months ahead, 1 month back). */
 export type StoreCalendarOptions = Pick<
   ParseCalendarOptions,
-  'pastMs' | 'aheadMs' | 'maxEvents' | 'maxOccurrencesPerEvent' | 'budgetMs'
+  'pastMs' | 'aheadMs' | 'maxEvents' | 'maxOccurrencesPerEvent'
 >;
 
 const ROLL_EVERY_MS = 24 * 3600_000;
@@ -91,6 +92,15 @@ function occurrenceInserts(deps: Deps, eventId: string, ev: ParsedEvent): Statem
   return out;
 }
 
+/** What the reader needs besides the document: the hub's zone and the time it reads at. */
+export async function calendarReadOptions(
+  deps: Deps,
+  options: StoreCalendarOptions = {},
+): Promise<ParseCalendarOptions> {
+  const hub = await readHubSettings(deps.db);
+  return { now: deps.clock.now(), hubTimezone: hub.timezone, ...options };
+}
+
 /**
  * Reads `text` (an iCalendar document of `source`) and writes its events. Throws IngestError
  * ('parse_error' / 'not_a_feed') when nothing is readable; single bad events are skipped and
@@ -102,10 +112,18 @@ export async function storeCalendar(
   text: string,
   options: StoreCalendarOptions = {},
 ): Promise<StoreResult> {
-  const nowDate = deps.clock.now();
-  const now = nowDate.getTime();
-  const hub = await readHubSettings(deps.db);
-  const parsed = parseCalendar(text, { now: nowDate, hubTimezone: hub.timezone, ...options });
+  const parsed = parseCalendar(text, await calendarReadOptions(deps, options));
+  return storeParsedCalendar(deps, source, parsed, options);
+}
+
+/** Writes a calendar already read (on Node, by a reader thread: ingest/feed-reader.ts). */
+export async function storeParsedCalendar(
+  deps: Deps,
+  source: SourceRow,
+  parsed: ParsedCalendar,
+  options: Pick<StoreCalendarOptions, 'aheadMs'> = {},
+): Promise<StoreResult> {
+  const now = deps.clock.now().getTime();
   if (parsed.errors.length)
     deps.log.warn('calendar events skipped', {
       sourceId: source.id,
@@ -132,7 +150,12 @@ export async function storeCalendar(
     parsed.events.filter((e) => !known.has(e.uid)).map((e) => e.start),
   );
 
-  const result: StoreResult = { new: 0, updated: 0, unchanged: 0 };
+  const result: StoreResult = {
+    new: 0,
+    updated: 0,
+    unchanged: 0,
+    ...(parsed.truncation ? { truncated: parsed.truncation } : {}),
+  };
   const seen = new Set<string>();
   let pending: Statement[] = [];
   const flush = async () => {
@@ -234,7 +257,7 @@ export async function storeCalendar(
 
   // Events this source no longer publishes: provenance marked removed; the event is cancelled once no source has it.
   // A calendar cut short by the caps says nothing about the events it did not reach.
-  for (const row of parsed.truncated ? [] : known.values()) {
+  for (const row of parsed.truncation ? [] : known.values()) {
     if (seen.has(row.uid) || row.removed) continue;
     result.updated++;
     await deps.db.batch([
