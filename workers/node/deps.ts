@@ -11,6 +11,7 @@ import {
   type InProcessDispatcher,
 } from '../../src/ingest/in-process-dispatcher.ts';
 import { feedReaderPool } from './feed-reader-pool.ts';
+import { readFederationFile } from './federation-file.ts';
 import { nodeClientAddress } from './client-address.ts';
 
 /** One core stays with the main thread (SQLite, HTTP); readers take the others, up to 2. */
@@ -56,7 +57,9 @@ export function nodeDeps(
         return found.map((a) => a.address);
       },
     },
-    mailer: config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom, db) : null,
+    // loadConfig refuses HUB_SMTP_URL without HUB_MAIL_FROM.
+    mailer:
+      config.smtpUrl && config.mailFrom ? smtpMailer(config.smtpUrl, config.mailFrom, db) : null,
     // Scheduled pulls run here, one run at a time (Workers use a Queue instead).
     dispatcher: inProcessDispatcher(() => deps),
     clientAddress: nodeClientAddress(config.trustProxy),
@@ -64,6 +67,7 @@ export function nodeDeps(
     // Feeds are re-rendered when the store changes; its version is re-read at most once a second.
     responseCache: memoryResponseCache({ versionTtlMs: 1000 }),
     feedReader,
+    federationFile: { read: () => readFederationFile(config.networksFile) },
     async close() {
       await deps.dispatcher.idle();
       await feedReader?.close();
