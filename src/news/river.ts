@@ -24,12 +24,15 @@ export function likePattern(text: string): string {
 function filters(q: RiverQuery): SQL[] {
   const where: SQL[] = [];
   if (q.networks.length > 0) {
-    const list = sql.join(
-      q.networks.map((n) => sql`${n}`),
-      sql`, `,
-    );
+    // A member network, or a network of an upstream hub that a member hub relays (hubs of
+    // hubs): the slugs travel as one JSON value, within D1's bound parameters.
+    const wanted = JSON.stringify(q.networks);
     where.push(
-      sql`exists (select 1 from entries e where e.item_id = ${items.id} and e.network_slug in (${list}))`,
+      sql`exists (select 1 from entries e
+        left join upstream_entries u on u.source_id = e.source_id and u.guid = e.guid,
+        json_each(${wanted}) w
+        where e.item_id = ${items.id} and (e.network_slug = w.value
+          or exists (select 1 from json_each(u.networks) j where j.value = w.value)))`,
     );
   }
   if (q.territory) {

@@ -4,3 +4,4 @@ export * from './sources.ts';
 export * from './items.ts';
 export * from './newsletter.ts';
 export * from './events.ts';
+export * from './upstream.ts';
