@@ -17,6 +17,7 @@ import { adminPullRoutes } from './ingest/admin-pulls.ts';
 import { adminFederationRoutes } from './federation/admin-federation.ts';
 import { answerBeforeRouting } from './publish/fast-path.ts';
 import { commitNow } from './db/client.ts';
+import { consoleRoutes } from './admin/routes.ts';
 
 /** Methods that change nothing (the one GET that does, a confirmation link, commits itself). */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -51,6 +52,7 @@ export function createApp(deps: Deps): Hono<HubEnv> {
   app.route('/api/admin', adminFederationRoutes);
   app.route('/', newsletterRoutes);
   app.route('/api/admin', adminSubscriberRoutes);
+  app.route('/', consoleRoutes);
 
   app.notFound((c) =>
     c.json({ error: 'not_found', message: `Nothing at ${new URL(c.req.url).pathname}` }, 404),

@@ -41,6 +41,15 @@ export interface PullDispatcher {
   dispatch(sourceIds: number[]): Promise<void>;
 }
 
+/**
+ * The address of the client that sent a request, for per-client limits. Only the runtime knows
+ * which part of a request can be trusted: Cloudflare's own `CF-Connecting-IP` on Workers (set by
+ * the edge, never by the client), the socket on Node (or a trusted proxy's X-Forwarded-For
+ * entry, HUB_TRUST_PROXY). '' when unknown. `env` is the runtime's per-request bindings (Hono's
+ * `c.env`).
+ */
+export type ClientAddress = (request: Request, env: unknown) => string;
+
 export interface Logger {
   info(msg: string, data?: Record<string, unknown>): void;
   warn(msg: string, data?: Record<string, unknown>): void;
@@ -92,6 +101,8 @@ export interface Deps {
   resolver: Resolver;
   mailer: Mailer | null;
   dispatcher: PullDispatcher;
+  /** Who sent a request (per-client rate limits); see ClientAddress. */
+  clientAddress: ClientAddress;
   log: Logger;
   /**
    * Where rendered feeds are kept between requests (see publish/cache.ts): the Cache API on
@@ -100,4 +111,9 @@ export interface Deps {
   responseCache?: ResponseCache | null;
   /** Reads feed documents for the pull (see ingest/feed-reader.ts); absent: in line. */
   feedReader?: FeedReader;
+  /**
+   * The federation file (Node: HUB_NETWORKS), read by the console to warn when a changed file
+   * is about to replace its edits. Absent where the hub has no file (Workers).
+   */
+  federationFile?: { read(): Promise<string | null> };
 }

@@ -38,6 +38,7 @@ const schema = z.object({
     .string()
     .regex(/^[^;,\s][^;,]*$/, 'a list of origins separated by spaces (no ; or ,)')
     .default('*'),
+  HUB_TRUST_PROXY: z.coerce.number().int().min(0).max(16).default(0),
 });
 
 export interface Config {
@@ -63,6 +64,11 @@ export interface Config {
   logLevel: 'info' | 'warn' | 'error' | 'silent';
   /** Who may frame the /embed/* widgets (CSP frame-ancestors); every other page: nobody. */
   embedAncestors: string;
+  /**
+   * Node: how many reverse proxies in front of the hub append to X-Forwarded-For (HUB_TRUST_PROXY).
+   * 0: the socket's address is the client's, whatever the headers say.
+   */
+  trustProxy: number;
 }
 
 export class ConfigError extends Error {}
@@ -103,5 +109,6 @@ export function loadConfig(raw: Record<string, unknown>): Config {
     mailApi: { url: e.HUB_MAIL_API_URL, key: e.HUB_MAIL_API_KEY },
     logLevel: e.HUB_LOG_LEVEL,
     embedAncestors: e.HUB_EMBED_ANCESTORS.trim().replace(/\s+/g, ' '),
+    trustProxy: e.HUB_TRUST_PROXY,
   };
 }

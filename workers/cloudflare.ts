@@ -24,6 +24,12 @@ export interface Env {
   [key: string]: unknown;
 }
 
+/**
+ * On Workers the edge sets CF-Connecting-IP itself (a client's own value is overwritten): it is
+ * the client's address. Read only here, never on Node.
+ */
+const edgeClientAddress = (request: Request) => request.headers.get('cf-connecting-ip') ?? '';
+
 /** Workers cannot resolve names: the private-address guard checks literal addresses only. */
 const noResolver = { lookup: async () => [] as string[] };
 
@@ -43,6 +49,7 @@ export function workerDeps(env: Env): Deps {
         })
       : null,
     dispatcher: env.PULL_QUEUE ? queueDispatcher(env.PULL_QUEUE) : inProcessDispatcher(() => deps),
+    clientAddress: edgeClientAddress,
     log: leveledLogger(config.logLevel),
     // caches.default: a popular feed is answered at the edge without a D1 query (see publish/cache.ts).
     responseCache:

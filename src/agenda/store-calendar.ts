@@ -22,10 +22,11 @@ import { IngestError, type StoreResult } from '../ingest/types.ts';
 import {
   looksLikeCalendar,
   parseCalendar,
+  type ParsedCalendar,
   type ParsedEvent,
   type ParseCalendarOptions,
 } from './parse-calendar.ts';
-import { eventTitleKey, sameEvent } from './event-similarity.ts';
+import { eventTitleKey, sameEvent, type EventMerge } from './event-similarity.ts';
 
 /** Whether a fetched document is an iCalendar stream (refresh.ts routes it here). */
 export function isCalendar(text: string): boolean {
@@ -35,7 +36,7 @@ export function isCalendar(text: string): boolean {
 /** Window and caps; the defaults suit production (12 months ahead, 1 month back). */
 export type StoreCalendarOptions = Pick<
   ParseCalendarOptions,
-  'pastMs' | 'aheadMs' | 'maxEvents' | 'maxOccurrencesPerEvent' | 'budgetMs'
+  'pastMs' | 'aheadMs' | 'maxEvents' | 'maxOccurrencesPerEvent'
 >;
 
 const ROLL_EVERY_MS = 24 * 3600_000;
@@ -91,6 +92,15 @@ function occurrenceInserts(deps: Deps, eventId: string, ev: ParsedEvent): Statem
   return out;
 }
 
+/** What the reader needs besides the document: the hub's zone and the time it reads at. */
+export async function calendarReadOptions(
+  deps: Deps,
+  options: StoreCalendarOptions = {},
+): Promise<ParseCalendarOptions> {
+  const hub = await readHubSettings(deps.db);
+  return { now: deps.clock.now(), hubTimezone: hub.timezone, ...options };
+}
+
 /**
  * Reads `text` (an iCalendar document of `source`) and writes its events. Throws IngestError
  * ('parse_error' / 'not_a_feed') when nothing is readable; single bad events are skipped and
@@ -102,10 +112,18 @@ export async function storeCalendar(
   text: string,
   options: StoreCalendarOptions = {},
 ): Promise<StoreResult> {
-  const nowDate = deps.clock.now();
-  const now = nowDate.getTime();
-  const hub = await readHubSettings(deps.db);
-  const parsed = parseCalendar(text, { now: nowDate, hubTimezone: hub.timezone, ...options });
+  const parsed = parseCalendar(text, await calendarReadOptions(deps, options));
+  return storeParsedCalendar(deps, source, parsed, options);
+}
+
+/** Writes a calendar already read (on Node, by a reader thread: ingest/feed-reader.ts). */
+export async function storeParsedCalendar(
+  deps: Deps,
+  source: SourceRow,
+  parsed: ParsedCalendar,
+  options: Pick<StoreCalendarOptions, 'aheadMs'> = {},
+): Promise<StoreResult> {
+  const now = deps.clock.now().getTime();
   if (parsed.errors.length)
     deps.log.warn('calendar events skipped', {
       sourceId: source.id,
@@ -132,7 +150,12 @@ export async function storeCalendar(
     parsed.events.filter((e) => !known.has(e.uid)).map((e) => e.start),
   );
 
-  const result: StoreResult = { new: 0, updated: 0, unchanged: 0 };
+  const result: StoreResult = {
+    new: 0,
+    updated: 0,
+    unchanged: 0,
+    ...(parsed.truncation ? { truncated: parsed.truncation } : {}),
+  };
   const seen = new Set<string>();
   let pending: Statement[] = [];
   const flush = async () => {
@@ -197,7 +220,7 @@ export async function storeCalendar(
     } else {
       result.new++;
       const relayOf = findRelayTarget(relayPool, ev);
-      const eventId = relayOf ?? (await eventIdFor(source, ev.uid));
+      const eventId = relayOf?.id ?? (await eventIdFor(source, ev.uid));
       if (!relayOf) {
         pending.push(
           orm
@@ -221,6 +244,8 @@ export async function storeCalendar(
           url: ev.url,
           contentHash: hash,
           removed: false,
+          mergeReason: relayOf?.reason ?? 'first',
+          mergeDetail: relayOf ? `${relayOf.detail} — événement ${relayOf.id}` : null,
           firstSeenAt: now,
           updatedAt: now,
         }),
@@ -232,7 +257,7 @@ export async function storeCalendar(
 
   // Events this source no longer publishes: provenance marked removed; the event is cancelled once no source has it.
   // A calendar cut short by the caps says nothing about the events it did not reach.
-  for (const row of parsed.truncated ? [] : known.values()) {
+  for (const row of parsed.truncation ? [] : known.values()) {
     if (seen.has(row.uid) || row.removed) continue;
     result.updated++;
     await deps.db.batch([
@@ -292,7 +317,9 @@ interface RelayCandidateRow {
   id: string;
   title: string;
   location: string | null;
+  url: string | null;
   start: number;
+  rrule: string | null;
 }
 
 /** Stored events of other sources starting when the new events start (relays are looked for among them). */
@@ -309,7 +336,9 @@ async function loadRelayCandidates(
         id: events.id,
         title: events.title,
         location: events.location,
+        url: events.url,
         start: events.start,
+        rrule: events.rrule,
       })
       .from(events)
       .where(
@@ -340,16 +369,29 @@ async function loadRelayCandidates(
   return out;
 }
 
-/** A stored event from another source with the same start and a similar title/place, if any. */
-function findRelayTarget(pool: Map<number, RelayCandidateRow[]>, ev: ParsedEvent): string | null {
+/**
+ * A stored event of another source that is this very event (agenda/event-similarity.ts), if any, and
+ * why. Candidates were loaded by start instant and exclude the source's own events.
+ */
+function findRelayTarget(
+  pool: Map<number, RelayCandidateRow[]>,
+  ev: ParsedEvent,
+): (EventMerge & { id: string }) | null {
   const list = pool.get(ev.start) ?? [];
-  const index = list.findIndex((c) =>
-    sameEvent(
-      { title: c.title, location: c.location },
-      { title: ev.title ?? '', location: ev.location },
-    ),
-  );
-  if (index < 0) return null;
-  // One event of this source per stored event: a second look-alike stays apart.
-  return list.splice(index, 1)[0]!.id;
+  const mine = {
+    title: ev.title ?? '',
+    location: ev.location,
+    url: ev.url,
+    start: ev.start,
+    rrule: ev.rrule,
+  };
+  for (let i = 0; i < list.length; i++) {
+    const candidate = list[i]!;
+    const merge = sameEvent(candidate, mine);
+    if (!merge) continue;
+    // One event of this source per stored event: a second look-alike stays apart.
+    list.splice(i, 1);
+    return { id: candidate.id, ...merge };
+  }
+  return null;
 }

@@ -188,8 +188,8 @@ export const networkPages = new Hono<HubEnv>()
     }
     const page = await listRiver(p.deps, {
       networks: [n.slug],
-      tag: null,
-      territory: null,
+      tags: [],
+      territories: [],
       q: null,
       limit: 20,
       before,

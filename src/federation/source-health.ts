@@ -34,6 +34,7 @@ const WORDS = {
     neverOk: 'Jamais récupérée avec succès',
     retired: (status: number | null) => `Source retirée (${status ?? 410})`,
     removed: 'Source retirée du fichier de la fédération',
+    paused: 'En pause : les coordinateurs ont suspendu sa récupération',
     error: 'Erreur : ',
     http: (status: number | null) => `le serveur a répondu ${status ?? 'une erreur'}`,
     kinds: {
@@ -57,6 +58,7 @@ const WORDS = {
     neverOk: 'Never fetched successfully',
     retired: (status: number | null) => `Source retired (${status ?? 410})`,
     removed: 'Source removed from the federation file',
+    paused: 'Paused: the coordinators suspended its fetching',
     error: 'Error: ',
     http: (status: number | null) => `the server answered ${status ?? 'with an error'}`,
     kinds: {
@@ -98,6 +100,7 @@ export function sourceHealth(
     : null;
   if (s.status === 'retired') return [{ tone: 'muted', text: w.retired(s.lastStatus) }];
   if (s.status === 'removed') return [{ tone: 'muted', text: w.removed }];
+  if (s.status === 'paused') return [{ tone: 'muted', text: w.paused }];
   if (s.errorCount > 0) {
     const kind = s.lastErrorKind ?? '';
     const detail =

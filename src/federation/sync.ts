@@ -93,7 +93,8 @@ async function hubStored(deps: Deps, federation: Federation): Promise<boolean> {
     stored.title === h.title &&
     stored.baseUrl === h.baseUrl &&
     stored.language === h.language &&
-    stored.timezone === h.timezone
+    stored.timezone === h.timezone &&
+    (stored.coordinators ?? []).join('\n') === (h.coordinators ?? []).join('\n')
   );
 }
 

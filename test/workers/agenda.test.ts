@@ -2,6 +2,7 @@ import { env, SELF } from 'cloudflare:test';
 import { describe, expect, inject, it } from 'vitest';
 import { workerDeps, type Env } from '../../workers/cloudflare.ts';
 import { runAgendaScenarios } from '../support/agenda-scenarios.ts';
+import { checkFederation, expectCleanFederation } from '../support/agenda-federation.ts';
 import { seedAgenda } from '../support/agenda-seed.ts';
 import { calendarToParseOutput } from '../../src/agenda/parse-calendar-output.ts';
 import { manualClock } from '../support/store-fixtures.ts';
@@ -74,4 +75,10 @@ describe('agenda in workerd with D1', () => {
       rrule: null,
     });
   });
+  it('220 agendas of look-alike events on D1: no wrong merge, no lost occurrence, every relay merged', async () => {
+    const deps = workerDeps(env as unknown as Env);
+    deps.log = { info() {}, warn() {}, error() {} };
+    deps.clock = manualClock('2026-10-01T08:00:00Z');
+    expectCleanFederation(await checkFederation(deps, 220));
+  }, 180_000);
 });
