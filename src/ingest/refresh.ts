@@ -22,7 +22,12 @@ import { yieldToEventLoop } from './yield.ts';
 import { serialized } from './serialize.ts';
 import { withStoreLease } from './store-lease.ts';
 import { sharedCommit } from '../db/client.ts';
-import { isCalendar, storeCalendar } from '../agenda/store-calendar.ts';
+import {
+  calendarReadOptions,
+  isCalendar,
+  storeCalendar,
+  storeParsedCalendar,
+} from '../agenda/store-calendar.ts';
 import { readUpstream, type Upstream } from './upstream.ts';
 import { storeUpstream } from './store-upstream.ts';
 import { followRedirect, nextFetchAfterError, nextFetchAfterSuccess } from './backoff.ts';
@@ -200,8 +205,17 @@ async function readDocument(
   const text = decodeBody(outcome.body, outcome.contentType);
   const validators = { etag: outcome.etag, lastModified: outcome.lastModified };
   if (source.kind === 'calendar' || isCalendar(text)) {
+    const reader = deps.feedReader ?? inlineFeedReader;
+    // Off the main thread (Node), a calendar is read before its turn, within the read budget.
+    const readAhead = reader.offThread
+      ? await reader.readCalendar(text, await calendarReadOptions(deps))
+      : null;
     const { value: result, committed } = await serialized(deps.db, () =>
-      storeTurn(deps, () => storeCalendar(deps, source, text)),
+      storeTurn(deps, () =>
+        readAhead
+          ? storeParsedCalendar(deps, source, readAhead)
+          : storeCalendar(deps, source, text),
+      ),
     );
     return { result, title: calendarName(text), validators, committed };
   }

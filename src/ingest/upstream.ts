@@ -31,11 +31,13 @@ const MAX_NETWORKS = 500;
 const MAX_PER_STORY = 20;
 /** The category scheme a hub writes for its networks (`${base}/networks`). */
 const NETWORK_SCHEME = /^https?:\/\/[^\s]+\/networks\/?$/;
+const HUB_CATEGORY = /(?:scheme|domain)=["']https?:\/\/[^"'\s]+\/networks\/?["']/;
 
 export function readUpstream(text: string): Upstream | null {
   const head = text.trimStart().slice(0, 1);
   if (head === '{') return text.includes('"_hub"') ? readJson(text) : null;
-  return text.includes('/networks') ? readXml(text) : null;
+  // Only a document with a network category in a hub's scheme is parsed again (cheap test).
+  return HUB_CATEGORY.test(text) ? readXml(text) : null;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);

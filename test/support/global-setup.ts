@@ -2,6 +2,7 @@ import type { TestProject } from 'vitest/node';
 import { startFixtureServer } from './fixture-server.ts';
 import { pullBehaviours } from './pull-behaviours.ts';
 import { fetchBehaviours } from './fetch-behaviours.ts';
+import { mailApiBehaviours } from './mail-api.ts';
 import { startDemoFederation } from '../../workers/node/demo/server.ts';
 import { startUpstreamHub } from './upstream-hub.ts';
 
@@ -22,6 +23,7 @@ export default async function setup(project: TestProject) {
   const server = await startFixtureServer();
   for (const [path, handler] of pullBehaviours()) server.route(path, handler);
   for (const [path, handler] of fetchBehaviours(server.base)) server.route(path, handler);
+  for (const [path, handler] of mailApiBehaviours()) server.route(path, handler);
   project.provide('fixtureBase', server.base);
   const demoNow = new Date();
   demoNow.setUTCHours(0, 0, 0, 0);
