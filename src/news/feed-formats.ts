@@ -41,6 +41,17 @@ export interface FeedInput {
   networks: Map<string, NetworkLabel>;
   /** Instant shown as the feed's update time when it has no stories. */
   fallbackUpdated: number;
+  /** Atom: each network's latest <updated> (stories.ts networksModifiedAt), for <source>. */
+  sourceUpdated?: Map<string, number>;
+}
+
+/**
+ * A story's own update time (Atom <updated>, JSON Feed date_modified): the latest its
+ * publishers gave, never before its publication, nor after the hub stored that version (a
+ * member's clock running ahead does not put a story in the future).
+ */
+export function storyUpdated(item: RiverItem): number {
+  return Math.max(item.publishedAt, Math.min(item.modifiedAt, item.updatedAt));
 }
 
 /** The stable id of a story in every format: it is the hub id and never changes. */
@@ -112,7 +123,7 @@ export function renderFeed(format: FeedFormat, input: FeedInput): string {
   for (const item of input.page.items) feed.addItem(toFeedItem(item, base, format, input.networks));
 
   if (format === 'json') return finishJson(feed.json1(), input, nextUrl);
-  if (format === 'atom') return finishAtom(feed.atom1(), input, nextUrl);
+  if (format === 'atom') return finishAtom(feed.atom1(), input, nextUrl, updated);
   return finishRss(feed.rss2(), input, nextUrl);
 }
 
@@ -132,7 +143,7 @@ function toFeedItem(
     guid: itemUrn(item.id),
     title: clean(item.title),
     link: itemLink(item, base),
-    date: new Date(item.updatedAt),
+    date: new Date(storyUpdated(item)),
     published: new Date(item.publishedAt),
     // RSS descriptions are HTML by custom; the stored summary is plain text.
     description: summary ? (format === 'rss' ? escapeHtml(summary) : summary) : undefined,
@@ -179,7 +190,12 @@ function sourceNetwork(
   return { slug, label: input.networks.get(slug) ?? { name: slug, site: null } };
 }
 
-function finishAtom(xml: string, input: FeedInput, nextUrl: string | null): string {
+function finishAtom(
+  xml: string,
+  input: FeedInput,
+  nextUrl: string | null,
+  feedUpdated: number,
+): string {
   const base = input.hub.baseUrl;
   const doc = parseXml(xml);
   const feed = doc.feed as El;
@@ -233,10 +249,16 @@ function finishAtom(xml: string, input: FeedInput, nextUrl: string | null): stri
       const site = validUrl(src.label.site);
       if (site)
         sourceLinks.push({ _attributes: { rel: 'alternate', type: 'text/html', href: site } });
+      // The network's latest <updated>, never later than this feed's own.
+      const sourceUpdated = Math.min(
+        input.sourceUpdated?.get(src.slug) ?? feedUpdated,
+        feedUpdated,
+      );
       entry.source = {
         id: { _text: `${base}/networks/${src.slug}` },
         title: { _attributes: { type: 'text' }, _text: clean(src.label.name) },
         link: sourceLinks,
+        updated: { _text: new Date(sourceUpdated).toISOString() },
       };
     }
   });

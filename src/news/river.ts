@@ -94,7 +94,10 @@ export async function listRiver(deps: Deps, q: RiverQuery): Promise<RiverPage> {
   );
   const last = page[page.length - 1];
   return {
-    items: page.map((r) => ({ ...r, ...(provenance.get(r.id) ?? { networks: [], links: [] }) })),
+    items: page.map((r) => ({
+      ...r,
+      ...(provenance.get(r.id) ?? { networks: [], links: [], modifiedAt: r.publishedAt }),
+    })),
     next: rows.length > q.limit && last ? { publishedAt: last.publishedAt, id: last.id } : null,
   };
 }

@@ -2,7 +2,7 @@
  * Reading helpers for stories (items) and where they were seen (entries), shared by the
  * pages, the feeds, the digest and the admin tools.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import {
   entries,
@@ -22,6 +22,11 @@ export interface Provenance {
   networks: string[];
   /** Links without tracking parameters, one per canonical URL, earliest first. */
   links: string[];
+  /**
+   * The latest update its publishers gave it: each entry's own <updated> (else its
+   * publication), as the feeds said it, not when the hub stored it (Atom <updated>).
+   */
+  modifiedAt: number;
   /**
    * Networks of another hub that published the story, when one of `networks` is a hub whose
    * feed says so (hubs of hubs): shown as "Animacoop, via Hub Occitanie", filtered on.
@@ -52,6 +57,7 @@ export async function itemProvenance(
         networkSlug: entries.networkSlug,
         url: entries.url,
         publishedAt: entries.publishedAt,
+        updatedAt: entries.updatedAt,
         id: entries.id,
         sourceId: entries.sourceId,
         upstream: upstreamEntries.networks,
@@ -65,8 +71,9 @@ export async function itemProvenance(
       .orderBy(asc(entries.publishedAt), asc(entries.id));
     for (const r of rows) {
       let p = out.get(r.itemId);
-      if (!p) out.set(r.itemId, (p = { networks: [], links: [] }));
+      if (!p) out.set(r.itemId, (p = { networks: [], links: [], modifiedAt: 0 }));
       if (!p.networks.includes(r.networkSlug)) p.networks.push(r.networkSlug);
+      p.modifiedAt = Math.max(p.modifiedAt, r.updatedAt, r.publishedAt);
       if (r.upstream?.length) {
         const origins = (p.origins ??= []);
         for (const slug of r.upstream)
@@ -159,4 +166,27 @@ export async function explainItem(deps: Deps, itemId: string): Promise<ItemExpla
     ...(await orm.select().from(entrySplits).where(eq(entrySplits.toItemId, itemId))),
   ];
   return { item, entries: rows, splits };
+}
+
+/**
+ * Each network's latest <updated> as its own feeds gave it (the newest `updated` of its
+ * entries), for Atom's <source><updated>: one probe of entries_network_updated per network.
+ */
+export async function networksModifiedAt(
+  deps: Deps,
+  slugs: string[],
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const part of chunks([...new Set(slugs)], IN_LIST)) {
+    const rows = await deps.db.orm
+      .select({
+        slug: sql<string>`n.value`,
+        at: sql<
+          number | null
+        >`(select max(e.updated_at) from entries e where e.network_slug = n.value)`,
+      })
+      .from(sql`json_each(${JSON.stringify(part)}) n`);
+    for (const r of rows) if (r.at !== null) out.set(r.slug, Number(r.at));
+  }
+  return out;
 }
