@@ -1,4 +1,5 @@
 /** GET /networks (the directory with each source's health) and GET /networks/:slug. */
+import { UpstreamMembers, upstreamMembers } from './upstream-members.tsx';
 import { EmbedSnippets } from '../embed/snippet-section.tsx';
 import { relaxPolicy } from '../web/security-headers.ts';
 import { Hono } from 'hono';
@@ -213,6 +214,16 @@ export const networkPages = new Hono<HubEnv>()
         {n.active ? null : <p class="muted">{m.inactive}</p>}
         {n.description ? <p>{n.description}</p> : null}
         <Facts n={n} lang={p.lang} />
+        <UpstreamMembers
+          members={
+            await upstreamMembers(
+              p.deps,
+              n.sources.map((x) => x.id),
+            )
+          }
+          lang={p.lang}
+          langParam={p.langParam}
+        />
         <section aria-labelledby="feeds">
           <h2 id="feeds">{m.feeds}</h2>
           <p>
