@@ -6,7 +6,7 @@
  */
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import { rowsPerInsert, type Statement } from '../db/client.ts';
+import { insertGroups, type Statement } from '../db/client.ts';
 import {
   events,
   eventOccurrences,
@@ -23,6 +23,7 @@ import { IngestError, type StoreResult } from '../ingest/types.ts';
 import {
   looksLikeCalendar,
   parseCalendar,
+  type ParsedCalendar,
   type ParsedEvent,
   type ParseCalendarOptions,
 } from './parse-calendar.ts';
@@ -36,11 +37,10 @@ export function isCalendar(text: string): boolean {
 /** Window and caps; the defaults suit production (12 months ahead, 1 month back). */
 export type StoreCalendarOptions = Pick<
   ParseCalendarOptions,
-  'pastMs' | 'aheadMs' | 'maxEvents' | 'maxOccurrencesPerEvent' | 'budgetMs'
+  'pastMs' | 'aheadMs' | 'maxEvents' | 'maxOccurrencesPerEvent'
 >;
 
 const ROLL_EVERY_MS = 24 * 3600_000;
-const OCC_COLUMNS = 8;
 
 /** The hash of what matters in an event: its republished components (DTSTAMP removed) and zone. */
 async function contentHash(ev: ParsedEvent): Promise<string> {
@@ -85,11 +85,18 @@ function occurrenceInserts(deps: Deps, eventId: string, ev: ParsedEvent): Statem
     title: o.title,
     location: o.location,
   }));
-  const out: Statement[] = [];
-  const size = rowsPerInsert(OCC_COLUMNS, deps.db);
-  for (let i = 0; i < rows.length; i += size)
-    out.push(deps.db.orm.insert(eventOccurrences).values(rows.slice(i, i + size)));
-  return out;
+  return insertGroups(deps.db, eventOccurrences, rows).map((group) =>
+    deps.db.orm.insert(eventOccurrences).values(group),
+  );
+}
+
+/** What the reader needs besides the document: the hub's zone and the time it reads at. */
+export async function calendarReadOptions(
+  deps: Deps,
+  options: StoreCalendarOptions = {},
+): Promise<ParseCalendarOptions> {
+  const hub = await readHubSettings(deps.db);
+  return { now: deps.clock.now(), hubTimezone: hub.timezone, ...options };
 }
 
 /**
@@ -103,10 +110,18 @@ export async function storeCalendar(
   text: string,
   options: StoreCalendarOptions = {},
 ): Promise<StoreResult> {
-  const nowDate = deps.clock.now();
-  const now = nowDate.getTime();
-  const hub = await readHubSettings(deps.db);
-  const parsed = parseCalendar(text, { now: nowDate, hubTimezone: hub.timezone, ...options });
+  const parsed = parseCalendar(text, await calendarReadOptions(deps, options));
+  return storeParsedCalendar(deps, source, parsed, options);
+}
+
+/** Writes a calendar already read (on Node, by a reader thread: ingest/feed-reader.ts). */
+export async function storeParsedCalendar(
+  deps: Deps,
+  source: SourceRow,
+  parsed: ParsedCalendar,
+  options: Pick<StoreCalendarOptions, 'aheadMs'> = {},
+): Promise<StoreResult> {
+  const now = deps.clock.now().getTime();
   if (parsed.errors.length)
     deps.log.warn('calendar events skipped', {
       sourceId: source.id,
@@ -133,7 +148,12 @@ export async function storeCalendar(
     parsed.events.filter((e) => !known.has(e.uid)).map((e) => e.start),
   );
 
-  const result: StoreResult = { new: 0, updated: 0, unchanged: 0 };
+  const result: StoreResult = {
+    new: 0,
+    updated: 0,
+    unchanged: 0,
+    ...(parsed.truncation ? { truncated: parsed.truncation } : {}),
+  };
   const seen = new Set<string>();
   let pending: Statement[] = [];
   const flush = async () => {
@@ -237,7 +257,7 @@ export async function storeCalendar(
 
   // Events this source no longer publishes: provenance marked removed; the event is cancelled once no source has it.
   // A calendar cut short by the caps says nothing about the events it did not reach.
-  for (const row of parsed.truncated ? [] : known.values()) {
+  for (const row of parsed.truncation ? [] : known.values()) {
     if (seen.has(row.uid) || row.removed) continue;
     result.updated++;
     await deps.db.batch([
