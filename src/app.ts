@@ -18,6 +18,7 @@ import { adminFederationRoutes } from './federation/admin-federation.ts';
 import { answerBeforeRouting } from './publish/fast-path.ts';
 import { commitNow } from './db/client.ts';
 import { consoleRoutes } from './admin/routes.ts';
+import { mailboxRoutes } from './demo/mailbox-routes.tsx';
 
 /** Methods that change nothing (the one GET that does, a confirmation link, commits itself). */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -53,6 +54,7 @@ export function createApp(deps: Deps): Hono<HubEnv> {
   app.route('/', newsletterRoutes);
   app.route('/api/admin', adminSubscriberRoutes);
   app.route('/', consoleRoutes);
+  app.route('/', mailboxRoutes);
 
   app.notFound((c) =>
     c.json({ error: 'not_found', message: `Nothing at ${new URL(c.req.url).pathname}` }, 404),

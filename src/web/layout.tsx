@@ -175,5 +175,6 @@ button{cursor:pointer}.notice{border-left:4px solid var(--line);padding:.5rem .8
 .actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0}
 table.counts{border-collapse:collapse;margin:.5rem 0}table.counts th,table.counts td{border-bottom:1px solid var(--line);padding:.25rem .6rem;text-align:left}
 table.counts td.n{text-align:right}
+pre.mail-text{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.9rem;border:1px solid var(--line);padding:.8rem}
 @media (max-width:36rem){form.filters label,form.filters input,form.filters select{width:100%}}
 `;
