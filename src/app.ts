@@ -4,6 +4,7 @@ import type { Deps } from './deps.ts';
 import type { HubEnv } from './http.ts';
 import { healthRoutes } from './web/health.ts';
 import { adminAuth } from './web/admin-auth.ts';
+import { securityHeaders } from './web/security-headers.ts';
 import { adminItemRoutes } from './news/admin-items.ts';
 import { newsletterRoutes } from './newsletter/routes.tsx';
 import { adminSubscriberRoutes } from './newsletter/admin-subscribers.ts';
@@ -37,6 +38,9 @@ export function createApp(deps: Deps): Hono<HubEnv> {
     // while a pull's group commit holds the transaction would otherwise wait for it (SQLite).
     if (!SAFE_METHODS.has(c.req.method)) commitNow(deps.db);
   });
+
+  // CSP, nosniff, Referrer-Policy, HSTS on every answer; a route may relax its own CSP.
+  app.use('*', securityHeaders);
 
   // Admin API: every feature mounts its admin routes under /api/admin, behind one guard.
   app.use('/api/admin/*', adminAuth);

@@ -26,10 +26,19 @@ export interface MailMessage {
   headers: Record<string, string>;
 }
 
-/** Outcome of one delivery: temporary failures are retried, permanent ones stop mailing that address. */
+/**
+ * Why a message did not leave:
+ * - `temporary`: try again later (4xx SMTP, dropped connection, 429/5xx API, a refused message);
+ * - `recipient`: this address is refused for good (5xx to RCPT TO, unknown mailbox): it bounces;
+ * - `configuration`: the hub's own mail settings are refused (revoked key, unverified sender,
+ *   failed SMTP login): every message would fail alike, so the run stops and nobody is marked.
+ */
+export type SendFailure = 'temporary' | 'recipient' | 'configuration';
+
+/** Outcome of one delivery. */
 export type SendResult =
   | { ok: true; messageId?: string }
-  | { ok: false; permanent: boolean; error: string };
+  | { ok: false; failure: SendFailure; error: string };
 
 /** A message as the demo's mail catcher kept it. */
 export interface CaughtMail {

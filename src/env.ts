@@ -87,6 +87,10 @@ export function loadConfig(raw: Record<string, unknown>): Config {
     throw new ConfigError(`Invalid setting ${issue.path.join('.')}: ${issue.message}`);
   }
   const e = parsed.data;
+  checkMailFrom(
+    e.HUB_MAIL_FROM,
+    e.HUB_SMTP_URL ? 'HUB_SMTP_URL' : e.HUB_MAIL_API_KEY ? 'HUB_MAIL_API_KEY' : null,
+  );
   return {
     dbPath: e.HUB_DB,
     port: e.HUB_PORT,
@@ -111,4 +115,23 @@ export function loadConfig(raw: Record<string, unknown>): Config {
     embedAncestors: e.HUB_EMBED_ANCESTORS.trim().replace(/\s+/g, ' '),
     trustProxy: e.HUB_TRUST_PROXY,
   };
+}
+
+/**
+ * Once a mailer is configured, digests and confirmations need a sender the provider accepts:
+ * a made-up default (`newsletter@localhost`) is refused by every API and most relays, and
+ * that would only show once people subscribe.
+ */
+function checkMailFrom(from: string | undefined, mailer: string | null): void {
+  if (!mailer) return;
+  if (!from)
+    throw new ConfigError(
+      `HUB_MAIL_FROM is required once a mailer is configured (${mailer} is set): the sender of ` +
+        'the newsletter, e.g. HUB_MAIL_FROM="Intercoop <lettre@example.org>".',
+    );
+  if (!/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/.test(from.trim()))
+    throw new ConfigError(
+      `HUB_MAIL_FROM is not an address: "${from}" (expected lettre@example.org or ` +
+        '"Intercoop <lettre@example.org>").',
+    );
 }

@@ -6,7 +6,7 @@
  */
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import { rowsPerInsert, type Statement } from '../db/client.ts';
+import { insertGroups, type Statement } from '../db/client.ts';
 import {
   events,
   eventOccurrences,
@@ -40,7 +40,6 @@ export type StoreCalendarOptions = Pick<
 >;
 
 const ROLL_EVERY_MS = 24 * 3600_000;
-const OCC_COLUMNS = 8;
 
 /** The hash of what matters in an event: its republished components (DTSTAMP removed) and zone. */
 async function contentHash(ev: ParsedEvent): Promise<string> {
@@ -85,11 +84,9 @@ function occurrenceInserts(deps: Deps, eventId: string, ev: ParsedEvent): Statem
     title: o.title,
     location: o.location,
   }));
-  const out: Statement[] = [];
-  const size = rowsPerInsert(OCC_COLUMNS, deps.db);
-  for (let i = 0; i < rows.length; i += size)
-    out.push(deps.db.orm.insert(eventOccurrences).values(rows.slice(i, i + size)));
-  return out;
+  return insertGroups(deps.db, eventOccurrences, rows).map((group) =>
+    deps.db.orm.insert(eventOccurrences).values(group),
+  );
 }
 
 /** What the reader needs besides the document: the hub's zone and the time it reads at. */

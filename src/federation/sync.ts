@@ -6,7 +6,7 @@
  */
 import { eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import { rowsPerInsert, type Statement } from '../db/client.ts';
+import { insertGroups, type Statement } from '../db/client.ts';
 import { writeHubSettings, type HubSettings } from '../db/hub-settings.ts';
 import { networks, settings } from '../db/schema/networks.ts';
 import { sources } from '../db/schema/sources.ts';
@@ -28,15 +28,7 @@ export interface SyncReport {
   writes: number;
 }
 
-/**
- * Bound parameters per inserted row, to stay under D1's 100 per statement. drizzle writes
- * unset nullable columns as a literal null: a network binds at most its 9 columns, a new source
- * 9 (network, kind, url, fetch URL, status, two counters, next fetch, created), not all 19.
- * The Workers test syncs 450 sources on D1, which refuses a statement over the limit.
- */
-const NETWORK_COLUMNS = 9;
-const SOURCE_COLUMNS = 9;
-/** Ids per `IN (…)` list, same limit. */
+/** Ids per `IN (…)` list, under D1's 100 bound parameters per statement. */
 const IDS_PER_STATEMENT = 90;
 
 export async function syncFederation(deps: Deps, federation: Federation): Promise<SyncReport> {
@@ -102,11 +94,9 @@ function toStatements(deps: Deps, plan: SyncPlan, now: number): Statement[] {
   const orm = deps.db.orm;
   const out: Statement[] = [];
   // Networks first: sources reference them.
-  for (const rows of chunk(plan.insertNetworks, rowsPerInsert(NETWORK_COLUMNS, deps.db))) {
-    out.push(
-      orm.insert(networks).values(rows.map((n) => ({ ...n, createdAt: now, updatedAt: now }))),
-    );
-  }
+  const newNetworks = plan.insertNetworks.map((n) => ({ ...n, createdAt: now, updatedAt: now }));
+  for (const rows of insertGroups(deps.db, networks, newNetworks))
+    out.push(orm.insert(networks).values(rows));
   for (const u of plan.updateNetworks)
     out.push(
       orm
@@ -122,19 +112,15 @@ function toStatements(deps: Deps, plan: SyncPlan, now: number): Statement[] {
         .where(inArray(networks.slug, slugs)),
     );
   }
-  for (const rows of chunk(plan.insertSources, rowsPerInsert(SOURCE_COLUMNS, deps.db))) {
-    out.push(
-      orm.insert(sources).values(
-        rows.map((s) => ({
-          ...s,
-          fetchUrl: s.url,
-          status: 'active' as const,
-          nextFetchAt: 0,
-          createdAt: now,
-        })),
-      ),
-    );
-  }
+  const newSources = plan.insertSources.map((s) => ({
+    ...s,
+    fetchUrl: s.url,
+    status: 'active' as const,
+    nextFetchAt: 0,
+    createdAt: now,
+  }));
+  for (const rows of insertGroups(deps.db, sources, newSources))
+    out.push(orm.insert(sources).values(rows));
   for (const r of plan.reactivateSources) {
     // Back in the file: due on the next pull. Its validators and health stay (the feed may well be unchanged).
     const retype = r.retyped

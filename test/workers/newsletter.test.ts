@@ -26,11 +26,9 @@ function recordingMailer(): Mailer & {
       const f = fail.get(m.to);
       if (f) {
         fail.delete(m.to);
-        return {
-          ok: false,
-          permanent: f.permanent,
-          error: f.permanent ? '550 no such user' : '451 try later',
-        };
+        return f.permanent
+          ? { ok: false, failure: 'recipient', error: '550 no such user' }
+          : { ok: false, failure: 'temporary', error: '451 try later' };
       }
       sent.push(m);
       return { ok: true };

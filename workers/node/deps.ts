@@ -57,7 +57,9 @@ export function nodeDeps(
         return found.map((a) => a.address);
       },
     },
-    mailer: config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom, db) : null,
+    // loadConfig refuses HUB_SMTP_URL without HUB_MAIL_FROM.
+    mailer:
+      config.smtpUrl && config.mailFrom ? smtpMailer(config.smtpUrl, config.mailFrom, db) : null,
     // Scheduled pulls run here, one run at a time (Workers use a Queue instead).
     dispatcher: inProcessDispatcher(() => deps),
     clientAddress: nodeClientAddress(config.trustProxy),

@@ -107,6 +107,9 @@ export const entries = sqliteTable(
     index('entries_item').on(t.itemId),
     index('entries_canonical').on(t.canonicalUrl),
     index('entries_guid').on(t.guidHash),
+    // A network's latest <updated> (Atom <source><updated>) in one index probe. A pull's entries
+    // share their network, so their keys land together: cheap to write, unlike dedup keys.
+    index('entries_network_updated').on(t.networkSlug, t.updatedAt),
     // Tiny partial index: the matcher looks up a source's split entries on every store.
     index('entries_split_source').on(t.sourceId).where(sql`${t.splitFromItemId} is not null`),
   ],

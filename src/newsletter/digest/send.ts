@@ -21,7 +21,7 @@ import {
   type DigestRow,
   type SubscriberRow,
 } from '../../db/schema/index.ts';
-import { commitNow, rowsPerInsert } from '../../db/client.ts';
+import { commitNow, insertGroups } from '../../db/client.ts';
 import { readHubSettings, type HubSettings } from '../../db/hub-settings.ts';
 import type { Deps, MailMessage, SendResult } from '../../deps.ts';
 import {
@@ -40,6 +40,7 @@ import { EVENTS_AHEAD_MS, loadNetworks, loadStories, type EventsLoader } from '.
 import { tokenFor, purgeExpiredRequests, purgeUnsubscribed } from '../subscription/lifecycle.ts';
 import { purgeRateLimits } from '../subscription/rate-limit.ts';
 import { agendaEvents } from './load-events.ts';
+import { clearMailError, recordMailError } from './mail-health.ts';
 
 /** Temporary failures are retried this many times (backoff 5 min, 10, 20… capped at 6 h). */
 export const MAX_ATTEMPTS = 6;
@@ -71,8 +72,18 @@ export interface RunSummary {
   failedPerm: number;
   /** Deliveries still to do (retries) after this run; the digest is done when 0. */
   remaining: number;
-  /** Earliest retry, epoch ms. */
+  /**
+   * When to run again, epoch ms: the earliest due retry, or the instant a claim left in
+   * 'sending' by a crashed run becomes stale and is taken over.
+   */
   nextRetryAt: number | null;
+  /** Of `remaining`, deliveries still claimed ('sending') by a run that is busy or crashed. */
+  claimed: number;
+  /**
+   * The mailer refused the hub's own settings (revoked key, unverified sender, failed login):
+   * the run stopped there, and the deliveries it met went back untouched (nobody bounced).
+   */
+  configurationError: string | null;
 }
 
 /** Builds, sends and records the digests that are due. Safe to run concurrently with a crash's leftovers. */
@@ -90,6 +101,8 @@ export async function runDigests(deps: Deps, opts: RunOptions = {}): Promise<Run
     failedPerm: 0,
     remaining: 0,
     nextRetryAt: null,
+    claimed: 0,
+    configurationError: null,
   };
   const hub = await readHubSettings(deps.db, deps.config.baseUrl);
   // Leftovers first (retries, a crashed run), then a new digest if the schedule asks for one.
@@ -98,14 +111,23 @@ export async function runDigests(deps: Deps, opts: RunOptions = {}): Promise<Run
     .from(digests)
     .where(eq(digests.status, 'open'))
     .orderBy(asc(digests.id));
-  for (const digest of open) await processDigest(deps, digest, hub, now, opts, summary);
-  if (opts.startNew !== false) {
+  for (const digest of open) {
+    if (summary.configurationError) break;
+    await processDigest(deps, digest, hub, now, opts, summary);
+  }
+  if (opts.startNew !== false && !summary.configurationError) {
     const digest = await openDigest(deps, now, opts.loadEvents ?? agendaEvents);
     if (digest) {
       summary.created = true;
       await processDigest(deps, digest, hub, now, opts, summary);
     }
   }
+  if (summary.configurationError) {
+    deps.log.error('digest run stopped: the mailer refuses the hub configuration', {
+      error: summary.configurationError,
+    });
+    await recordMailError(deps, summary.configurationError, deps.clock.now().getTime());
+  } else if (summary.sent > 0) await clearMailError(deps);
   return summary;
 }
 
@@ -120,9 +142,10 @@ async function processDigest(
   summary.digestId = digest.id;
   if (!digest.enqueuedAt) await enqueue(deps, digest, hub);
   await deliver(deps, digest, hub, now, opts, summary);
-  const before = summary.remaining;
+  const before = { remaining: summary.remaining, claimed: summary.claimed };
   await finish(deps, digest, now, summary);
-  summary.remaining += before;
+  summary.remaining += before.remaining;
+  summary.claimed += before.claimed;
 }
 
 async function housekeeping(deps: Deps, now: number): Promise<void> {
@@ -197,7 +220,6 @@ async function openDigest(
 /** Gives every due subscriber a pending ledger row, page by page (memory flat in subscriber count). */
 async function enqueue(deps: Deps, digest: DigestRow, hub: HubSettings): Promise<void> {
   const host = new URL(hub.baseUrl).hostname;
-  const chunk = rowsPerInsert(4);
   let cursor = 0;
   for (;;) {
     const page = await deps.db.orm
@@ -207,17 +229,17 @@ async function enqueue(deps: Deps, digest: DigestRow, hub: HubSettings): Promise
       .orderBy(asc(subscribers.id))
       .limit(500);
     if (!page.length) break;
-    const statements = [];
-    for (let i = 0; i < page.length; i += chunk) {
-      const rows = page.slice(i, i + chunk).map((s) => ({
-        digestId: digest.id,
-        subscriberId: s.id,
-        state: 'pending' as const,
-        messageId: `<digest-${digest.id}.${s.id}@${host}>`,
-      }));
-      statements.push(deps.db.orm.insert(deliveries).values(rows).onConflictDoNothing());
-    }
-    await deps.db.batch(statements);
+    const rows = page.map((s) => ({
+      digestId: digest.id,
+      subscriberId: s.id,
+      state: 'pending' as const,
+      messageId: `<digest-${digest.id}.${s.id}@${host}>`,
+    }));
+    await deps.db.batch(
+      insertGroups(deps.db, deliveries, rows).map((group) =>
+        deps.db.orm.insert(deliveries).values(group).onConflictDoNothing(),
+      ),
+    );
     cursor = page[page.length - 1]!.id;
   }
   await deps.db.orm
@@ -248,6 +270,7 @@ async function deliver(
   let cursor = 0;
   for (;;) {
     if (opts.deadline !== undefined && Date.now() > opts.deadline) break;
+    if (summary.configurationError) break;
     const d = deliveries;
     const page: Todo[] = await deps.db.orm
       .select({ delivery: d, subscriber: subscribers })
@@ -260,7 +283,7 @@ async function deliver(
           or(
             eq(d.state, 'pending'),
             and(eq(d.state, 'failed_temp'), lte(d.nextAttemptAt, now)),
-            and(eq(d.state, 'sending'), sql`${d.claimedAt} < ${staleBefore}`),
+            and(eq(d.state, 'sending'), lte(d.claimedAt, staleBefore)),
           ),
         ),
       )
@@ -270,7 +293,7 @@ async function deliver(
     cursor = page[page.length - 1]!.delivery.id;
     let next = 0;
     const worker = async () => {
-      while (next < page.length) {
+      while (next < page.length && !summary.configurationError) {
         const todo = page[next++]!;
         await deliverOne(deps, digest, hub, networks, events, stories, todo, summary);
       }
@@ -365,7 +388,7 @@ async function deliverOne(
     result = await deps.mailer!.send(message);
   } catch (err) {
     // A bug or an outage here must not stop the run nor leave the row claimed: retry later.
-    result = { ok: false, permanent: false, error: String((err as Error)?.message ?? err) };
+    result = { ok: false, failure: 'temporary', error: String((err as Error)?.message ?? err) };
   }
   if (result.ok) {
     await deps.db.batch([
@@ -380,7 +403,17 @@ async function deliverOne(
     ]);
     commitNow(deps.db);
     summary.sent++;
-  } else if (result.permanent) {
+  } else if (result.failure === 'configuration') {
+    // The hub's fault, not this subscriber's: the row goes back as it was (no attempt counted)
+    // and the run stops, since every other message would be refused the same way.
+    await setDelivery({
+      state: delivery.state === 'failed_temp' ? 'failed_temp' : 'pending',
+      attempts: delivery.attempts,
+      claimedAt: null,
+    });
+    commitNow(deps.db);
+    summary.configurationError ??= result.error;
+  } else if (result.failure === 'recipient') {
     await deps.db.batch([
       deps.db.orm
         .update(deliveries)
@@ -470,9 +503,12 @@ async function finish(
   const [left] = await deps.db.orm
     .select({
       n: sql<number>`count(*)`,
-      next: sql<
-        number | null
-      >`min(case when ${deliveries.state} = 'failed_temp' then ${deliveries.nextAttemptAt} end)`,
+      claimed: sql<number>`count(case when ${deliveries.state} = 'sending' then 1 end)`,
+      // A retry's due time, or when a crashed run's claim goes stale (then it is taken over).
+      next: sql<number | null>`min(case
+        when ${deliveries.state} = 'failed_temp' then ${deliveries.nextAttemptAt}
+        when ${deliveries.state} = 'sending' then ${deliveries.claimedAt} + ${STALE_CLAIM_MS}
+      end)`,
     })
     .from(deliveries)
     .where(
@@ -483,6 +519,7 @@ async function finish(
     );
   const remaining = Number(left?.n ?? 0);
   summary.remaining = remaining;
+  summary.claimed = Number(left?.claimed ?? 0);
   if (left?.next != null)
     summary.nextRetryAt = Math.min(summary.nextRetryAt ?? Infinity, Number(left.next));
   if (remaining === 0)
