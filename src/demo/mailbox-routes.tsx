@@ -110,8 +110,8 @@ mailboxRoutes.get('/demo/mailbox/:id/html', async (c, next) => {
   const mail = findMail(c);
   if (!mail) return next();
   c.header('Cache-Control', 'no-store');
-  // The message's own HTML, scripts off (it has none; a mail client would not run them either).
-  c.header('Content-Security-Policy', "script-src 'none'; object-src 'none'; base-uri 'none'");
+  // The message's own HTML, under the pages' policy (web/security-headers.ts): no scripts run,
+  // as in a mail client.
   return c.html(mail.html);
 });
 
