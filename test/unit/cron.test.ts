@@ -103,7 +103,7 @@ describe('digest cron in the hub time zone', () => {
     for (const [expr, reason] of refusedCrons) {
       expect(() => checkCronSetting('HUB_DIGEST_CRON', expr)).toThrow(reason);
       expect(() => loadConfig({ HUB_DIGEST_CRON: expr })).toThrow(
-        new RegExp(`^HUB_DIGEST_CRON is not a cron expression the hub reads: "${escape(expr)}"`),
+        new RegExp(`^HUB_DIGEST_CRON is not a cron expression the hub reads: "${literal(expr)}"`),
       );
       expect(() => loadConfig({ HUB_PULL_CRON: expr })).toThrow(/^HUB_PULL_CRON is not a cron/);
     }
@@ -112,4 +112,4 @@ describe('digest cron in the hub time zone', () => {
   });
 });
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
