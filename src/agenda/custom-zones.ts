@@ -51,6 +51,20 @@ export function customOffsetMinutes(key: string, ms: number): number {
   return found < 0 ? z.initial : z.offset[found]!;
 }
 
+/**
+ * An observance's DTSTART, local time. Outlook dates them 1601 (dates the hub refuses
+ * elsewhere): an onset before 1970 is moved to the same day and time in 1970, from where
+ * its RRULE goes on, which is all the hub reads.
+ */
+function observanceStart(value: unknown): { wall: number } | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/.exec(String(value ?? ''));
+  if (!m) return readDate(String(value ?? ''), null);
+  const year = Math.max(1970, Number(m[1]));
+  const month = Number(m[2]);
+  const day = Math.min(Number(m[3]), new Date(Date.UTC(year, month, 0)).getUTCDate());
+  return readDate(`${year}-${m[2]}-${String(day).padStart(2, '0')}T${m[4]}:${m[5]}:${m[6]}`, null);
+}
+
 /** Reads a VTIMEZONE; null when it has no usable observance. */
 function buildZone(vtz: JcalComponent): CustomZone | null {
   const changes: Array<[number, number]> = [];
@@ -59,8 +73,7 @@ function buildZone(vtz: JcalComponent): CustomZone | null {
     if (obs[0] !== 'standard' && obs[0] !== 'daylight') continue;
     const from = utcOffset(firstProp(obs, 'tzoffsetfrom')?.[3]);
     const to = utcOffset(firstProp(obs, 'tzoffsetto')?.[3]);
-    const startProp = firstProp(obs, 'dtstart');
-    const start = startProp ? readDate(String(startProp[3]), null) : null;
+    const start = observanceStart(firstProp(obs, 'dtstart')?.[3]);
     if (from === null || to === null || !start) continue;
     const onsets: number[] = [start.wall];
     const recur = firstProp(obs, 'rrule')?.[3] as JcalRecur | undefined;
@@ -79,7 +92,6 @@ function buildZone(vtz: JcalComponent): CustomZone | null {
           },
           recur.until ? (readDate(String(recur.until), null)?.wall ?? null) : null,
         );
-        // Outlook starts its rules in 1601: skip to 1970, which is all the hub reads.
         const budget = { steps: 200_000, exhausted: false };
         for (const wall of iterateRule(rule, start.wall, budget, {
           end: LAST_YEAR_MS,

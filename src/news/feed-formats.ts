@@ -22,6 +22,7 @@ export const FEED_TYPES: Record<FeedFormat, { ext: string; contentType: string }
 export interface NetworkLabel {
   name: string;
   site: string | null;
+  territory?: string | null;
 }
 
 export interface FeedInput {
@@ -119,7 +120,7 @@ export function renderFeed(format: FeedFormat, input: FeedInput): string {
     feedLinks: { rss: selfUrl('rss'), atom: selfUrl('atom'), json: selfUrl('json') },
     author: { name: clean(input.hub.title), link: base + '/' },
   });
-  for (const item of input.page.items) feed.addItem(toFeedItem(item, base, format));
+  for (const item of input.page.items) feed.addItem(toFeedItem(item, base, format, input.networks));
 
   if (format === 'json') return finishJson(feed.json1(), input, nextUrl);
   if (format === 'atom') return finishAtom(feed.atom1(), input, nextUrl, updated);
@@ -130,7 +131,12 @@ function itemLink(item: RiverItem, base: string): string {
   return validUrl(item.url) ?? validUrl(item.links[0]) ?? `${base}/#item-${item.id}`;
 }
 
-function toFeedItem(item: RiverItem, base: string, format: FeedFormat): Item {
+function toFeedItem(
+  item: RiverItem,
+  base: string,
+  format: FeedFormat,
+  labels: Map<string, NetworkLabel>,
+): Item {
   const summary = clean(item.summary);
   return {
     id: itemUrn(item.id),
@@ -145,8 +151,9 @@ function toFeedItem(item: RiverItem, base: string, format: FeedFormat): Item {
     author: item.author ? [{ name: clean(item.author) }] : undefined,
     category: [
       ...item.categories.map((c) => ({ name: clean(c), term: clean(c) })),
+      // Atom's label is the network's name (a downstream hub shows it); RSS's text stays the slug.
       ...item.networks.map((slug) => ({
-        name: slug,
+        name: format === 'atom' ? (labels.get(slug)?.name ?? slug) : slug,
         term: slug,
         scheme: networkScheme(base),
         domain: networkScheme(base),
@@ -339,6 +346,16 @@ function finishJson(json: string, input: FeedInput, nextUrl: string | null): str
     authors: [{ name: clean(input.hub.title), url: `${base}/` }],
   };
   if (nextUrl) out.next_url = nextUrl;
+  // The networks behind the stories' `_hub.networks`, so that a hub pulling this one (a hub of
+  // hubs) can name them: "Animacoop, via Hub Occitanie".
+  out._hub = {
+    networks: [...input.networks].map(([slug, n]) => ({
+      slug,
+      name: clean(n.name),
+      ...(n.site ? { home_page_url: n.site } : {}),
+      ...(n.territory ? { territory: clean(n.territory) } : {}),
+    })),
+  };
   out.items = doc.items.map((raw, i) => {
     const item = input.page.items[i]!;
     const author = item.author ? [{ name: clean(item.author) }] : undefined;
@@ -365,7 +382,12 @@ function finishJson(json: string, input: FeedInput, nextUrl: string | null): str
       }))
       .filter((a) => a.url);
     if (attachments.length) entry.attachments = attachments;
-    entry._hub = { networks: item.networks, links: item.links };
+    entry._hub = {
+      networks: item.networks,
+      links: item.links,
+      // Networks of an upstream hub a member hub relayed (hubs of hubs).
+      ...(item.origins?.length ? { origins: item.origins } : {}),
+    };
     return entry;
   });
   return JSON.stringify(out);

@@ -32,8 +32,13 @@ export async function storyConditions(deps: Deps, f: Filters): Promise<SQL[] | n
     f,
     needNetworks ? await filterNetworks(deps) : [],
   );
+  // A member network, or a network of an upstream hub that a member hub relays (hubs of hubs).
   const publishedBy = (slugs: Set<string>) =>
-    sql`exists (select 1 from entries e where e.item_id = ${items.id} and e.network_slug in (select value from json_each(${JSON.stringify([...slugs])})))`;
+    sql`exists (select 1 from entries e
+      left join upstream_entries u on u.source_id = e.source_id and u.guid = e.guid,
+      json_each(${JSON.stringify([...slugs])}) w
+      where e.item_id = ${items.id} and (e.network_slug = w.value
+        or exists (select 1 from json_each(u.networks) j where j.value = w.value)))`;
   if (allowed) {
     if (!allowed.size) return null;
     where.push(publishedBy(allowed));

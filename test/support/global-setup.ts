@@ -4,6 +4,7 @@ import { pullBehaviours } from './pull-behaviours.ts';
 import { fetchBehaviours } from './fetch-behaviours.ts';
 import { mailApiBehaviours } from './mail-api.ts';
 import { startDemoFederation } from '../../workers/node/demo/server.ts';
+import { startUpstreamHub } from './upstream-hub.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,6 +13,8 @@ declare module 'vitest' {
     /** http://127.0.0.1:PORT of the demo federation (`intercoop demo`'s members), built at `demoNow`. */
     demoBase: string;
     demoNow: string;
+    /** http://127.0.0.1:PORT of a Node hub with the publish-seed federation (hubs of hubs). */
+    upstreamHubBase: string;
   }
 }
 
@@ -27,8 +30,11 @@ export default async function setup(project: TestProject) {
   const demo = await startDemoFederation({ port: 0, now: demoNow });
   project.provide('demoBase', demo.url);
   project.provide('demoNow', demoNow.toISOString());
+  const upstream = await startUpstreamHub();
+  project.provide('upstreamHubBase', upstream.base);
   return async () => {
     await server.close();
     await demo.close();
+    await upstream.close();
   };
 }

@@ -6,6 +6,15 @@ import { checkFederation, expectCleanFederation } from '../support/agenda-federa
 import { seedAgenda } from '../support/agenda-seed.ts';
 import { calendarToParseOutput } from '../../src/agenda/parse-calendar-output.ts';
 import { manualClock } from '../support/store-fixtures.ts';
+import {
+  checkConcatenatedCalendars,
+  checkDuplicateUids,
+  checkHostileCalendarsBounded,
+  checkMalformedPropertySkippedAlone,
+  checkMovedAllDayOccurrence,
+  checkOutlookZoneNames,
+  checkUnknownDisplayNameUsesItsVtimezone,
+} from '../support/calendar-dialects.ts';
 
 const base = inject('fixtureBase');
 const load = async (name: string) => {
@@ -81,4 +90,19 @@ describe('agenda in workerd with D1', () => {
     deps.clock = manualClock('2026-10-01T08:00:00Z');
     expectCleanFederation(await checkFederation(deps, 220));
   }, 180_000);
+});
+
+describe('calendars as the world writes them, in workerd', () => {
+  it('reads Outlook zone names and VTIMEZONEs, moved all-day occurrences, duplicate UIDs, concatenated calendars, malformed lines', () => {
+    checkOutlookZoneNames();
+    checkUnknownDisplayNameUsesItsVtimezone();
+    checkMovedAllDayOccurrence();
+    checkDuplicateUids();
+    checkConcatenatedCalendars();
+    checkMalformedPropertySkippedAlone();
+  });
+
+  it('bounds the work of hostile calendars before doing it (no thread to stop here)', () => {
+    checkHostileCalendarsBounded(30_000);
+  }, 120_000);
 });

@@ -5,3 +5,4 @@ export * from './items.ts';
 export * from './newsletter.ts';
 export * from './events.ts';
 export * from './console.ts';
+export * from './upstream.ts';
