@@ -3,7 +3,7 @@ import { inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { events } from '../db/schema/events.ts';
 import type { HubSettings } from '../db/hub-settings.ts';
-import { shortHash, isNotModified, notModified } from '../publish/conditional.ts';
+import { withValidators } from '../publish/conditional.ts';
 import { eventProvenance, listEventIds, pageOccurrences, type Occurrence } from './query.ts';
 import { formatAfter, windowShortened, type AgendaRequest } from './request.ts';
 import { writeCalendar } from './ics.ts';
@@ -12,23 +12,18 @@ import { isoWithOffset } from './timezones.ts';
 export const AGENDA_CACHE_CONTROL = 'public, max-age=300';
 const CHUNK = 90;
 
-/** A body with ETag / Last-Modified / Cache-Control, or a 304 when the reader has it. */
+/**
+ * A body with ETag / Last-Modified / Cache-Control, gzipped for readers that take it, or a 304
+ * when the reader has it (publish/conditional.ts, as the feeds and the OPML).
+ */
 export function conditionalResponse(
   req: Request,
   body: string,
   contentType: string,
   lastModified: number,
   extra: Record<string, string> = {},
-): Response {
-  const headers: Record<string, string> = {
-    'content-type': contentType,
-    etag: `"${shortHash(body)}"`,
-    'last-modified': new Date(Math.floor(Math.max(lastModified, 0) / 1000) * 1000).toUTCString(),
-    'cache-control': AGENDA_CACHE_CONTROL,
-    ...extra,
-  };
-  if (isNotModified(req, headers.etag!, headers['last-modified']!)) return notModified(headers);
-  return new Response(body, { headers });
+): Promise<Response> {
+  return withValidators(req, body, contentType, lastModified, AGENDA_CACHE_CONTROL, extra);
 }
 
 /** The agenda as iCalendar: every event with an occurrence in range (cancelled ones included, marked). */

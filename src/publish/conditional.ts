@@ -191,23 +191,35 @@ export async function serveCached(
 }
 
 /**
- * A small document rendered on each request (OPML): the ETag is the body's hash, so a
- * reader polling it still gets 304s.
+ * A document rendered on each request (OPML, the agenda's ICS and JSON): the ETag is the
+ * body's hash, so a reader polling it still gets 304s, and a reader that takes gzip gets it
+ * gzipped (its own ETag, `-gz`, like the feeds' copy), on both runtimes.
  */
-export function withValidators(
+export async function withValidators(
   req: Request,
   body: string,
   contentType: string,
   lastModified: number,
   cacheControl = FEED_CACHE_CONTROL,
-): Response {
-  const res = new Response(body, {
-    headers: {
-      'content-type': contentType,
-      etag: `"${shortHash(body)}"`,
-      'last-modified': new Date(Math.floor(lastModified / 1000) * 1000).toUTCString(),
-      'cache-control': cacheControl,
-    },
-  });
-  return answer(req, res);
+  extra: Record<string, string> = {},
+): Promise<Response> {
+  const gz = acceptsGzip(req.headers.get('accept-encoding'));
+  const tag = shortHash(body);
+  const headers: Record<string, string> = {
+    'content-type': contentType,
+    etag: gz ? `"${tag}-gz"` : `"${tag}"`,
+    'last-modified': new Date(Math.floor(Math.max(lastModified, 0) / 1000) * 1000).toUTCString(),
+    'cache-control': cacheControl,
+    vary: 'accept-encoding',
+    ...extra,
+  };
+  // Decided before compressing: a reader that has it (either encoding's ETag, or a date when
+  // it sends no ETag) costs no gzip.
+  if (
+    isNotModified(req, `"${tag}"`, headers['last-modified']!) ||
+    isNotModified(req, `"${tag}-gz"`, null)
+  )
+    return notModified(headers);
+  if (!gz) return new Response(body, { headers });
+  return new Response(await gzip(body), { headers: { ...headers, 'content-encoding': 'gzip' } });
 }
