@@ -4,7 +4,8 @@
  * enclosures. Pure: the store writes the result only when it differs from what is stored.
  */
 import type { EntryRow, ItemRow, Enclosure } from '../../db/schema/items.ts';
-import { htmlToText, looksLikeRelay, stripBodyRelay } from './text.ts';
+import { looksLikeRelay, stripBodyRelay } from './text.ts';
+import { htmlToText } from '../../shared/html-to-text.ts';
 import { withoutTracking } from '../canonical-url.ts';
 
 /** The entry fields the item is derived from. */
@@ -38,7 +39,7 @@ interface Ranked {
 
 /** Plain text without relay marks, as "best content" measures it. */
 function bodyText(entry: EntrySource): { relay: boolean; text: string } {
-  const raw = htmlToText(entry.contentHtml ?? entry.summary ?? '');
+  const raw = htmlToText(entry.contentHtml ?? entry.summary ?? '', { blocks: '\n' });
   return { relay: looksLikeRelay(entry.title, raw), text: stripBodyRelay(raw) };
 }
 
