@@ -19,7 +19,7 @@ import { storeFeedItems } from '../src/ingest/store-feed.ts';
 import { runDigests } from '../src/newsletter/digest/send.ts';
 import { nodeDeps } from '../workers/node/deps.ts';
 import { smtpMailer } from '../workers/node/smtp-mailer.ts';
-import { rowsPerInsert } from '../src/db/client.ts';
+import { insertGroups } from '../src/db/client.ts';
 
 const TERRITORIES = ['Occitanie', 'Bretagne', 'Île-de-France', 'Auvergne-Rhône-Alpes', 'Grand Est'];
 const TAGS = ['formation', 'tiers-lieux', 'agriculture', 'numérique', 'habitat', 'culture'];
@@ -134,11 +134,9 @@ async function run(n: number, port: number, smtp: ReturnType<typeof fork>) {
     confirmedAt: now - 3600_000,
     updatedAt: now,
   }));
-  const per = rowsPerInsert(8);
-  const statements = [];
-  for (let i = 0; i < rows.length; i += per)
-    statements.push(deps.db.orm.insert(subscribers).values(rows.slice(i, i + per)));
-  await deps.db.batch(statements);
+  await deps.db.batch(
+    insertGroups(deps.db, subscribers, rows).map((g) => deps.db.orm.insert(subscribers).values(g)),
+  );
   rows.length = 0;
   global.gc?.();
 

@@ -4,6 +4,7 @@ import type { Deps } from './deps.ts';
 import type { HubEnv } from './http.ts';
 import { healthRoutes } from './web/health.ts';
 import { adminAuth } from './web/admin-auth.ts';
+import { securityHeaders } from './web/security-headers.ts';
 import { adminItemRoutes } from './news/admin-items.ts';
 import { newsletterRoutes } from './newsletter/routes.tsx';
 import { adminSubscriberRoutes } from './newsletter/admin-subscribers.ts';
@@ -17,6 +18,7 @@ import { adminPullRoutes } from './ingest/admin-pulls.ts';
 import { adminFederationRoutes } from './federation/admin-federation.ts';
 import { answerBeforeRouting } from './publish/fast-path.ts';
 import { commitNow } from './db/client.ts';
+import { consoleRoutes } from './admin/routes.ts';
 
 /** Methods that change nothing (the one GET that does, a confirmation link, commits itself). */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -35,6 +37,9 @@ export function createApp(deps: Deps): Hono<HubEnv> {
     if (!SAFE_METHODS.has(c.req.method)) commitNow(deps.db);
   });
 
+  // CSP, nosniff, Referrer-Policy, HSTS on every answer; a route may relax its own CSP.
+  app.use('*', securityHeaders);
+
   // Admin API: every feature mounts its admin routes under /api/admin, behind one guard.
   app.use('/api/admin/*', adminAuth);
 
@@ -51,6 +56,7 @@ export function createApp(deps: Deps): Hono<HubEnv> {
   app.route('/api/admin', adminFederationRoutes);
   app.route('/', newsletterRoutes);
   app.route('/api/admin', adminSubscriberRoutes);
+  app.route('/', consoleRoutes);
 
   app.notFound((c) =>
     c.json({ error: 'not_found', message: `Nothing at ${new URL(c.req.url).pathname}` }, 404),

@@ -26,10 +26,19 @@ export interface MailMessage {
   headers: Record<string, string>;
 }
 
-/** Outcome of one delivery: temporary failures are retried, permanent ones stop mailing that address. */
+/**
+ * Why a message did not leave:
+ * - `temporary`: try again later (4xx SMTP, dropped connection, 429/5xx API, a refused message);
+ * - `recipient`: this address is refused for good (5xx to RCPT TO, unknown mailbox): it bounces;
+ * - `configuration`: the hub's own mail settings are refused (revoked key, unverified sender,
+ *   failed SMTP login): every message would fail alike, so the run stops and nobody is marked.
+ */
+export type SendFailure = 'temporary' | 'recipient' | 'configuration';
+
+/** Outcome of one delivery. */
 export type SendResult =
   | { ok: true; messageId?: string }
-  | { ok: false; permanent: boolean; error: string };
+  | { ok: false; failure: SendFailure; error: string };
 
 export interface Mailer {
   send(message: MailMessage): Promise<SendResult>;
@@ -40,6 +49,15 @@ export interface Mailer {
 export interface PullDispatcher {
   dispatch(sourceIds: number[]): Promise<void>;
 }
+
+/**
+ * The address of the client that sent a request, for per-client limits. Only the runtime knows
+ * which part of a request can be trusted: Cloudflare's own `CF-Connecting-IP` on Workers (set by
+ * the edge, never by the client), the socket on Node (or a trusted proxy's X-Forwarded-For
+ * entry, HUB_TRUST_PROXY). '' when unknown. `env` is the runtime's per-request bindings (Hono's
+ * `c.env`).
+ */
+export type ClientAddress = (request: Request, env: unknown) => string;
 
 export interface Logger {
   info(msg: string, data?: Record<string, unknown>): void;
@@ -92,6 +110,8 @@ export interface Deps {
   resolver: Resolver;
   mailer: Mailer | null;
   dispatcher: PullDispatcher;
+  /** Who sent a request (per-client rate limits); see ClientAddress. */
+  clientAddress: ClientAddress;
   log: Logger;
   /**
    * Where rendered feeds are kept between requests (see publish/cache.ts): the Cache API on
@@ -100,4 +120,9 @@ export interface Deps {
   responseCache?: ResponseCache | null;
   /** Reads feed documents for the pull (see ingest/feed-reader.ts); absent: in line. */
   feedReader?: FeedReader;
+  /**
+   * The federation file (Node: HUB_NETWORKS), read by the console to warn when a changed file
+   * is about to replace its edits. Absent where the hub has no file (Workers).
+   */
+  federationFile?: { read(): Promise<string | null> };
 }

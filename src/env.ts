@@ -38,6 +38,7 @@ const schema = z.object({
     .string()
     .regex(/^[^;,\s][^;,]*$/, 'a list of origins separated by spaces (no ; or ,)')
     .default('*'),
+  HUB_TRUST_PROXY: z.coerce.number().int().min(0).max(16).default(0),
 });
 
 export interface Config {
@@ -63,6 +64,11 @@ export interface Config {
   logLevel: 'info' | 'warn' | 'error' | 'silent';
   /** Who may frame the /embed/* widgets (CSP frame-ancestors); every other page: nobody. */
   embedAncestors: string;
+  /**
+   * Node: how many reverse proxies in front of the hub append to X-Forwarded-For (HUB_TRUST_PROXY).
+   * 0: the socket's address is the client's, whatever the headers say.
+   */
+  trustProxy: number;
 }
 
 export class ConfigError extends Error {}
@@ -81,6 +87,10 @@ export function loadConfig(raw: Record<string, unknown>): Config {
     throw new ConfigError(`Invalid setting ${issue.path.join('.')}: ${issue.message}`);
   }
   const e = parsed.data;
+  checkMailFrom(
+    e.HUB_MAIL_FROM,
+    e.HUB_SMTP_URL ? 'HUB_SMTP_URL' : e.HUB_MAIL_API_KEY ? 'HUB_MAIL_API_KEY' : null,
+  );
   return {
     dbPath: e.HUB_DB,
     port: e.HUB_PORT,
@@ -103,5 +113,25 @@ export function loadConfig(raw: Record<string, unknown>): Config {
     mailApi: { url: e.HUB_MAIL_API_URL, key: e.HUB_MAIL_API_KEY },
     logLevel: e.HUB_LOG_LEVEL,
     embedAncestors: e.HUB_EMBED_ANCESTORS.trim().replace(/\s+/g, ' '),
+    trustProxy: e.HUB_TRUST_PROXY,
   };
+}
+
+/**
+ * Once a mailer is configured, digests and confirmations need a sender the provider accepts:
+ * a made-up default (`newsletter@localhost`) is refused by every API and most relays, and
+ * that would only show once people subscribe.
+ */
+function checkMailFrom(from: string | undefined, mailer: string | null): void {
+  if (!mailer) return;
+  if (!from)
+    throw new ConfigError(
+      `HUB_MAIL_FROM is required once a mailer is configured (${mailer} is set): the sender of ` +
+        'the newsletter, e.g. HUB_MAIL_FROM="Intercoop <lettre@example.org>".',
+    );
+  if (!/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/.test(from.trim()))
+    throw new ConfigError(
+      `HUB_MAIL_FROM is not an address: "${from}" (expected lettre@example.org or ` +
+        '"Intercoop <lettre@example.org>").',
+    );
 }

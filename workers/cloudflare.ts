@@ -6,7 +6,7 @@ import type {
   ScheduledController,
 } from '@cloudflare/workers-types';
 import { createApp } from '../src/app.ts';
-import { loadConfig } from '../src/env.ts';
+import { ConfigError, loadConfig } from '../src/env.ts';
 import { d1Database } from '../src/db/d1.ts';
 import { leveledLogger, systemClock, type Deps } from '../src/deps.ts';
 import { edgeResponseCache, type EdgeCache } from '../src/publish/cache.ts';
@@ -24,6 +24,12 @@ export interface Env {
   [key: string]: unknown;
 }
 
+/**
+ * On Workers the edge sets CF-Connecting-IP itself (a client's own value is overwritten): it is
+ * the client's address. Read only here, never on Node.
+ */
+const edgeClientAddress = (request: Request) => request.headers.get('cf-connecting-ip') ?? '';
+
 /** Workers cannot resolve names: the private-address guard checks literal addresses only. */
 const noResolver = { lookup: async () => [] as string[] };
 
@@ -35,14 +41,13 @@ export function workerDeps(env: Env): Deps {
     clock: systemClock,
     fetch: (input, init) => fetch(input, init),
     resolver: noResolver,
-    mailer: config.mailApi.key
-      ? httpMailer({
-          url: config.mailApi.url,
-          key: config.mailApi.key,
-          from: config.mailFrom ?? 'newsletter@localhost',
-        })
-      : null,
+    // loadConfig refuses a key without HUB_MAIL_FROM.
+    mailer:
+      config.mailApi.key && config.mailFrom
+        ? httpMailer({ url: config.mailApi.url, key: config.mailApi.key, from: config.mailFrom })
+        : null,
     dispatcher: env.PULL_QUEUE ? queueDispatcher(env.PULL_QUEUE) : inProcessDispatcher(() => deps),
+    clientAddress: edgeClientAddress,
     log: leveledLogger(config.logLevel),
     // caches.default: a popular feed is answered at the edge without a D1 query (see publish/cache.ts).
     responseCache:
@@ -55,7 +60,19 @@ export function workerDeps(env: Env): Deps {
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-    return createApp(workerDeps(env)).fetch(request, env, ctx as any);
+    let deps: Deps;
+    try {
+      deps = workerDeps(env);
+    } catch (err) {
+      // A Worker has no start-up to fail: a bad setting is said plainly on every request.
+      if (!(err instanceof ConfigError)) throw err;
+      console.error(JSON.stringify({ level: 'error', msg: 'configuration', error: err.message }));
+      return new Response(`Configuration error: ${err.message}\n`, {
+        status: 500,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      });
+    }
+    return createApp(deps).fetch(request, env, ctx as any);
   },
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
     const deps = workerDeps(env);

@@ -79,5 +79,7 @@ const usage = `Usage: intercoop <command>
   items show ITEM_ID            show a story, its entries and why they were merged
   items split ENTRY_ID          move a wrongly merged entry to a story of its own
   parse FILE_OR_URL             print what the hub reads from one feed or calendar (JSON)
-  digest [--dry-run] [--to EMAIL]  build and send the digests that are due
+  digest [--dry-run] [--to EMAIL] [--takeover]
+                                build and send the digests that are due (--takeover: resume
+                                a crashed run's claimed deliveries now)
   demo [--once]                 start a simulated federation and a hub pulling it (offline)`;

@@ -7,6 +7,7 @@ import ICAL from 'ical.js';
 import type { EventRow } from '../db/schema/events.ts';
 import type { Provenance } from './query.ts';
 import { vtimezoneLines, utcToZoned } from './timezones.ts';
+import { isHttpUrl, keepRepublishable } from './ics-republish.ts';
 
 const encoder = new TextEncoder();
 
@@ -78,17 +79,17 @@ export function writeCalendar(list: IcsEvent[], opts: IcsOptions): string {
     const comps = (event.components.length ? event.components : [fallbackComponent(event)]).map(
       (j) => new ICAL.Component(j as unknown[]),
     );
+    const eventPage = `${opts.baseUrl.replace(/\/$/, '')}/events/${event.id}`;
     comps.forEach((c, i) => {
+      // Member content, republished to every subscriber: only what the rules allow (ics-republish.ts).
+      keepRepublishable(c, eventPage);
       c.updatePropertyWithValue('uid', uid);
       c.removeAllProperties('dtstamp');
       c.addPropertyWithValue('dtstamp', ICAL.Time.fromJSDate(new Date(event.updatedAt), true));
       if (i === 0) {
         if (event.status === 'cancelled') c.updatePropertyWithValue('status', 'CANCELLED');
         if (!c.hasProperty('url'))
-          c.addPropertyWithValue(
-            'url',
-            provenance.links[0] ?? `${opts.baseUrl.replace(/\/$/, '')}/events/${event.id}`,
-          );
+          c.addPropertyWithValue('url', provenance.links.find(isHttpUrl) ?? eventPage);
         if (provenance.networks.length)
           c.updatePropertyWithValue('x-intercoop-networks', provenance.networks.join(','));
       }

@@ -5,6 +5,7 @@ import { Layout, type Alternate } from '../web/layout.tsx';
 import { hrefWith } from '../web/page-context.ts';
 import type { Occurrence } from './query.ts';
 import { localDate } from './timezones.ts';
+import { foldText } from '../ingest/dedupe/text.ts';
 
 export const m = defineMessages({
   fr: {
@@ -218,6 +219,7 @@ export function AgendaPage(p: AgendaPageProps) {
     ...new Set(p.networks.map((n) => n.territory).filter((t): t is string => !!t)),
   ].sort();
   const chosen = new Set(p.params.getAll('network'));
+  const chosenTerritories = new Set(p.params.getAll('territory').map(foldText));
   const qs = p.params.toString();
   const icsPath = `/agenda.ics${qs ? `?${qs}` : ''}`;
   const webcal = `${p.baseUrl.replace(/^https?:\/\//, 'webcal://').replace(/\/$/, '')}${icsPath}`;
@@ -241,7 +243,7 @@ export function AgendaPage(p: AgendaPageProps) {
         <form class="filters" method="get" action="/agenda" aria-label={mm.filters}>
           <label>
             {mm.network}
-            <select name="network">
+            <select name="network" multiple={chosen.size > 1}>
               <option value="">{mm.any}</option>
               {p.networks.map((n) => (
                 <option value={n.slug} selected={chosen.has(n.slug)}>
@@ -252,19 +254,22 @@ export function AgendaPage(p: AgendaPageProps) {
           </label>
           <label>
             {mm.territory}
-            <select name="territory">
+            <select name="territory" multiple={chosenTerritories.size > 1}>
               <option value="">{mm.any}</option>
               {territories.map((t) => (
-                <option value={t} selected={p.params.get('territory') === t}>
+                <option value={t} selected={chosenTerritories.has(foldText(t))}>
                   {t}
                 </option>
               ))}
             </select>
           </label>
-          <label>
-            {mm.tag}
-            <input type="text" name="tag" value={p.params.get('tag') ?? ''} />
-          </label>
+          {/* One box per chosen tag (any of them matches) and one to add another. */}
+          {[...p.params.getAll('tag'), ''].map((tag) => (
+            <label>
+              {mm.tag}
+              <input type="text" name="tag" value={tag} />
+            </label>
+          ))}
           <label>
             {mm.q}
             <input type="search" name="q" value={p.params.get('q') ?? ''} />

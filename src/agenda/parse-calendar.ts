@@ -1,11 +1,33 @@
 /**
  * Reads an iCalendar document into events with their occurrences expanded over a window.
- * Pure apart from ical.js's zone registry (filled from Intl, see timezones.ts). Hostile input
- * is bounded: events per calendar, occurrences per event, iterations per series.
+ * Pure: ical.js only tokenises (read-document.ts); values, zones (Intl) and recurrence
+ * (rrule/) are the hub's own, so every step of the work is bounded before it is done:
+ * events per calendar, date values per event, occurrences, expansion steps, durations
+ * (CALENDAR_CAPS). Beyond the caps the events nearest in time are kept, and the result says
+ * how many of how many.
  */
 import ICAL from 'ical.js';
-import { IngestError } from '../ingest/types.ts';
-import { registerTzid, resolveTzid, zonedToUtc } from './timezones.ts';
+import { IngestError, type Truncation } from '../ingest/types.ts';
+import { CALENDAR_CAPS } from './caps.ts';
+import {
+  DAY_MS,
+  type DateValue,
+  firstProp,
+  instantOf,
+  type JcalComponent,
+  type JcalProperty,
+  props,
+  readDate,
+  readDates,
+  readDuration,
+  text,
+  zoneOfValue,
+} from './jcal-values.ts';
+import { type CalendarDocument, readCalendarDocument } from './read-document.ts';
+import { registerDocumentZones } from './custom-zones.ts';
+import type { Budget } from './rrule/iterate.ts';
+import { expandSeries, type SeriesStart, statusOf } from './series.ts';
+import { isCustomZone, isoWithOffset, resolveTzid, withDocumentZones } from './timezones.ts';
 
 export type EventStatus = 'confirmed' | 'tentative' | 'cancelled';
 
@@ -48,8 +70,8 @@ export interface ParsedCalendar {
   events: ParsedEvent[];
   /** Events skipped and why (invalid dates, caps). */
   errors: string[];
-  /** True when caps or the time budget cut the calendar short: absent events are not gone. */
-  truncated: boolean;
+  /** Set when caps cut the calendar short: absent events are not gone, only unread. */
+  truncation: Truncation | null;
 }
 
 export interface ParseCalendarOptions {
@@ -60,81 +82,33 @@ export interface ParseCalendarOptions {
   aheadMs?: number;
   maxEvents?: number;
   maxOccurrencesPerEvent?: number;
-  /** Wall-clock budget for expanding a calendar; events past it are skipped and reported. */
-  budgetMs?: number;
 }
 
 export const DEFAULT_PAST_MS = 31 * 24 * 3600_000;
 export const DEFAULT_AHEAD_MS = 366 * 24 * 3600_000;
-const MAX_ITERATIONS = 20_000;
 const MAX_TEXT = 20_000;
+const MAX_ERRORS = 1000;
 
 /** Whether a document is an iCalendar stream (BEGIN:VCALENDAR first, after a BOM and blank lines). */
 export function looksLikeCalendar(text: string): boolean {
   return /^\uFEFF?\s*BEGIN:VCALENDAR/i.test(text.slice(0, 512));
 }
 
-/** Date values written without VALUE=DATE ("DTSTART:20261205") would not parse: say what they are. */
-function addMissingValueDate(text: string): string {
-  return text.replace(
-    /^(DTSTART|DTEND|EXDATE|RDATE|RECURRENCE-ID|DUE)((?:;[^:\r\n]*)?):(\d{8}(?:,\d{8})*)(\r?)$/gim,
-    (all, name: string, params: string, value: string, cr: string) =>
-      /VALUE=DATE/i.test(params) ? all : `${name}${params};VALUE=DATE:${value}${cr}`,
-  );
+/** One event to read: a master (or a lone override) and the overrides of its instances. */
+interface Unit {
+  uid: string;
+  master: JcalComponent;
+  overrides: JcalComponent[];
+  /** Distance in time from now, for keeping the nearest events first when capped. */
+  distance: number;
 }
 
-const DATE_PROPS = ['dtstart', 'dtend', 'exdate', 'rdate', 'recurrence-id'];
-
-/** Parses the document; a broken one is retried event by event so one bad VEVENT does not lose the others. */
-function parseComponents(
-  text: string,
-  errors: string[],
-): { calendar: ICAL.Component; vevents: ICAL.Component[] } {
-  const fixed = addMissingValueDate(text.replace(/^\uFEFF/, ''));
-  try {
-    const calendar = new ICAL.Component(ICAL.parse(fixed) as unknown[]);
-    const root =
-      calendar.name === 'vcalendar'
-        ? calendar
-        : (calendar.getFirstSubcomponent('vcalendar') ?? calendar);
-    return { calendar: root, vevents: root.getAllSubcomponents('vevent') };
-  } catch (err) {
-    const blocks = fixed.match(/BEGIN:VEVENT[\s\S]*?END:VEVENT/gi);
-    if (!blocks)
-      throw new IngestError(
-        'parse_error',
-        `Document iCalendar illisible : ${(err as Error).message}`,
-      );
-    const zones = (fixed.match(/BEGIN:VTIMEZONE[\s\S]*?END:VTIMEZONE/gi) ?? []).join('\r\n');
-    const header =
-      /^[\s\S]*?(?=BEGIN:V(EVENT|TIMEZONE|TODO|JOURNAL))/i.exec(fixed)?.[0] ??
-      'BEGIN:VCALENDAR\r\n';
-    let calendar: ICAL.Component;
-    try {
-      calendar = new ICAL.Component(ICAL.parse(`${header}${zones}\r\nEND:VCALENDAR`) as unknown[]);
-    } catch {
-      calendar = new ICAL.Component(['vcalendar', [], []]);
-    }
-    const vevents: ICAL.Component[] = [];
-    for (const block of blocks) {
-      try {
-        const c = new ICAL.Component(
-          ICAL.parse(`BEGIN:VCALENDAR\r\n${block}\r\nEND:VCALENDAR`) as unknown[],
-        );
-        const ev = c.getFirstSubcomponent('vevent');
-        if (ev) {
-          calendar.addSubcomponent(ev);
-          vevents.push(ev);
-        }
-      } catch (e) {
-        errors.push(`skipped an unreadable event: ${(e as Error).message}`);
-      }
-    }
-    return { calendar, vevents };
-  }
-}
-
-/** Reads a calendar: events grouped by UID, overrides applied, occurrences expanded in [now-past, now+ahead]. */
+/**
+ * Reads a calendar: events grouped by UID, overrides applied, occurrences expanded in
+ * [now-past, now+ahead]. Past a cap (CALENDAR_CAPS) the events nearest to now are kept and
+ * `truncation` says how many of how many; the same document read at the same time keeps the
+ * same events. Throws IngestError when the document is not a calendar at all.
+ */
 export function parseCalendar(text: string, opts: ParseCalendarOptions): ParsedCalendar {
   if (!looksLikeCalendar(text))
     throw new IngestError(
@@ -142,60 +116,146 @@ export function parseCalendar(text: string, opts: ParseCalendarOptions): ParsedC
       'Ce n’est pas un document iCalendar (pas de BEGIN:VCALENDAR)',
     );
   const errors: string[] = [];
-  // Register every TZID named anywhere, before parsing, so times are read in their zone.
-  for (const m of text.matchAll(/TZID=("[^"]+"|[^;:\r\n]+)/gi))
-    registerTzid(m[1]!.replace(/^"|"$/g, ''));
-  const { calendar, vevents } = parseComponents(text, errors);
-  const calTitle = strOrNull(calendar.getFirstPropertyValue('x-wr-calname'));
-  const calZone = resolveTzid(strOrNull(calendar.getFirstPropertyValue('x-wr-timezone')));
-  const fallbackZone = calZone ?? opts.hubTimezone;
-  const from = opts.now.getTime() - (opts.pastMs ?? DEFAULT_PAST_MS);
-  const to = opts.now.getTime() + (opts.aheadMs ?? DEFAULT_AHEAD_MS);
-  const maxEvents = opts.maxEvents ?? 5000;
-  const maxOcc = opts.maxOccurrencesPerEvent ?? 1000;
+  const doc = readCalendarDocument(text, errors);
+  return withDocumentZones(registerDocumentZones(doc.vtimezones), () =>
+    readCalendar(doc, errors, opts),
+  );
+}
 
-  // Group by UID: one master, its overrides.
-  const groups = new Map<string, { master: ICAL.Component | null; overrides: ICAL.Component[] }>();
+function readCalendar(
+  doc: CalendarDocument,
+  errors: string[],
+  opts: ParseCalendarOptions,
+): ParsedCalendar {
+  const calProp = (name: string) => {
+    const p = doc.properties.find((x) => x[0] === name);
+    return p ? strOrNull(p[3]) : null;
+  };
+  const calZone = resolveTzid(calProp('x-wr-timezone'));
+  const fallbackZone = calZone ?? opts.hubTimezone;
+  const now = opts.now.getTime();
+  const from = now - (opts.pastMs ?? DEFAULT_PAST_MS);
+  const to = now + (opts.aheadMs ?? DEFAULT_AHEAD_MS);
+  const maxEvents = opts.maxEvents ?? CALENDAR_CAPS.maxEvents;
+  const maxOcc = opts.maxOccurrencesPerEvent ?? CALENDAR_CAPS.maxOccurrencesPerEvent;
+
+  const units = groupByUid(doc.vevents, now, from);
+  const budget: Budget = { steps: CALENDAR_CAPS.expansionSteps, exhausted: false };
+  let occurrencesLeft = CALENDAR_CAPS.maxOccurrencesPerCalendar;
+  const events: ParsedEvent[] = [];
+  let skippedForCaps = 0;
+  const note = (msg: string) => {
+    if (errors.length < MAX_ERRORS) errors.push(msg);
+  };
+  for (const u of units) {
+    if (events.length >= maxEvents || budget.exhausted || occurrencesLeft <= 0) {
+      skippedForCaps++;
+      continue;
+    }
+    const eventErrors: string[] = [];
+    try {
+      // One event may spend a tenth of the calendar's work at most.
+      const own: Budget = {
+        steps: Math.min(budget.steps, CALENDAR_CAPS.expansionSteps / 10),
+        exhausted: false,
+      };
+      const ev = readEvent(u, {
+        fallbackZone,
+        from,
+        to,
+        maxOcc: Math.min(maxOcc, occurrencesLeft),
+        budget: own,
+        errors: eventErrors,
+      });
+      budget.steps -= CALENDAR_CAPS.expansionSteps / 10 - own.steps;
+      if (budget.steps <= 0) budget.exhausted = true;
+      events.push(ev);
+      occurrencesLeft -= ev.occurrences.length;
+    } catch (err) {
+      note(`event ${u.uid} skipped: ${(err as Error).message}`);
+    }
+    for (const e of eventErrors) note(`event ${u.uid}: ${e}`);
+  }
+  if (skippedForCaps)
+    note(
+      `calendar capped: ${events.length} of ${events.length + skippedForCaps} events kept ` +
+        '(the nearest in time)',
+    );
+  return {
+    title: calProp('x-wr-calname'),
+    timezone: calZone,
+    events,
+    errors,
+    truncation: skippedForCaps
+      ? { kept: events.length, total: events.length + skippedForCaps }
+      : null,
+  };
+}
+
+/** SEQUENCE, then DTSTAMP, then place in the file: the copy ranked last is the one kept. */
+function rankOf(c: JcalComponent): [number, number] {
+  const seq = Number(text(c, 'sequence') ?? 0);
+  const stamp = firstProp(c, 'dtstamp');
+  const at = stamp ? (readDates(stamp)[0]?.wall ?? 0) : 0;
+  return [Number.isFinite(seq) ? seq : 0, at];
+}
+
+function newer(a: JcalComponent, b: JcalComponent): boolean {
+  const [sa, ta] = rankOf(a);
+  const [sb, tb] = rankOf(b);
+  return sa !== sb ? sa > sb : ta >= tb;
+}
+
+/**
+ * Groups VEVENTs by UID. A UID given twice (a file merged from two exports, a calendar
+ * concatenated with its update) keeps the copy with the highest SEQUENCE, then the latest
+ * DTSTAMP; the same for two overrides of one instance. Ordered nearest in time first.
+ */
+function groupByUid(vevents: JcalComponent[], now: number, from: number): Unit[] {
+  const groups = new Map<
+    string,
+    { master: JcalComponent | null; overrides: Map<string, JcalComponent> }
+  >();
   for (const ve of vevents) {
     const uid =
-      strOrNull(ve.getFirstPropertyValue('uid')) ??
-      `nouid-${strOrNull(ve.getFirstPropertyValue('summary'))}-${String(ve.getFirstPropertyValue('dtstart'))}`;
-    const g = groups.get(uid) ?? { master: null, overrides: [] };
-    if (ve.hasProperty('recurrence-id')) g.overrides.push(ve);
-    else g.master = g.master ?? ve;
-    groups.set(uid, g);
+      text(ve, 'uid') ?? `nouid-${text(ve, 'summary')}-${String(firstProp(ve, 'dtstart')?.[3])}`;
+    let g = groups.get(uid);
+    if (!g) {
+      g = { master: null, overrides: new Map() };
+      groups.set(uid, g);
+    }
+    const rid = firstProp(ve, 'recurrence-id');
+    if (rid) {
+      const key = String(rid[3]);
+      const prev = g.overrides.get(key);
+      if (!prev || newer(ve, prev)) g.overrides.set(key, ve);
+    } else if (!g.master || newer(ve, g.master)) g.master = ve;
   }
-
-  const events: ParsedEvent[] = [];
-  let truncated = false;
-  const deadline = Date.now() + (opts.budgetMs ?? 10_000);
+  const units: Unit[] = [];
   for (const [uid, g] of groups) {
-    if (Date.now() > deadline) {
-      errors.push(
-        `calendar took longer than ${opts.budgetMs ?? 10_000} ms to read: the remaining events were skipped`,
-      );
-      truncated = true;
-      break;
-    }
-    if (events.length >= maxEvents) {
-      errors.push(`more than ${maxEvents} events: the rest were skipped`);
-      truncated = true;
-      break;
-    }
+    const overrides = [...g.overrides.values()];
     // Overrides without a master are single events of their own.
-    const units = g.master
-      ? [{ master: g.master, overrides: g.overrides, uid }]
-      : g.overrides.map((o, i) => ({ master: o, overrides: [], uid: i ? `${uid}#${i}` : uid }));
-    for (const u of units) {
-      try {
-        const ev = readEvent(u.uid, u.master, u.overrides, { fallbackZone, from, to, maxOcc });
-        if (ev) events.push(ev);
-      } catch (err) {
-        errors.push(`event ${u.uid} skipped: ${(err as Error).message}`);
-      }
-    }
+    const list = g.master
+      ? [{ uid, master: g.master, overrides }]
+      : overrides.map((o, i) => ({ uid: i ? `${uid}#${i}` : uid, master: o, overrides: [] }));
+    for (const u of list) units.push({ ...u, distance: distanceFromNow(u.master, now, from) });
   }
-  return { title: calTitle, timezone: calZone, events, errors, truncated };
+  return units.sort((a, b) => a.distance - b.distance || (a.uid < b.uid ? -1 : 1));
+}
+
+/** How far an event is from now (0 for a series still running); cheap, read as if UTC. */
+function distanceFromNow(c: JcalComponent, now: number, from: number): number {
+  const p = firstProp(c, 'dtstart');
+  const start = p ? readDates(p)[0]?.wall : undefined;
+  if (start === undefined) return Number.MAX_SAFE_INTEGER;
+  if (start > now) return start - now;
+  const rrule = firstProp(c, 'rrule')?.[3] as Record<string, unknown> | undefined;
+  if (rrule || firstProp(c, 'rdate')) {
+    const until = rrule?.until ? readDate(String(rrule.until), null)?.wall : undefined;
+    if (until === undefined || until >= from) return 0;
+    return now - until;
+  }
+  return now - start;
 }
 
 interface ReadContext {
@@ -203,6 +263,8 @@ interface ReadContext {
   from: number;
   to: number;
   maxOcc: number;
+  budget: Budget;
+  errors: string[];
 }
 
 function strOrNull(v: unknown): string | null {
@@ -215,153 +277,94 @@ function clip(s: string | null): string | null {
   return s && s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT)}…` : s;
 }
 
-function statusOf(c: ICAL.Component): EventStatus {
-  const s = String(c.getFirstPropertyValue('status') ?? '').toUpperCase();
-  return s === 'CANCELLED' ? 'cancelled' : s === 'TENTATIVE' ? 'tentative' : 'confirmed';
-}
-
-const isFloating = (t: ICAL.Time) =>
-  !t.zone || t.zone.tzid === 'floating' || t.zone === ICAL.Timezone.localTimezone;
-
-/** The instant of an ical.js time; floating and date values are read in `zone`. */
-export function timeToMs(t: ICAL.Time, zone: string): number {
-  if (t.isDate)
-    return zonedToUtc(
-      { year: t.year, month: t.month, day: t.day, hour: 0, minute: 0, second: 0 },
-      zone,
-    );
-  if (isFloating(t))
-    return zonedToUtc(
-      {
-        year: t.year,
-        month: t.month,
-        day: t.day,
-        hour: t.hour,
-        minute: t.minute,
-        second: t.second,
-      },
-      zone,
-    );
-  const ms = t.toUnixTime() * 1000;
-  if (!Number.isFinite(ms)) throw new Error('invalid date');
-  return ms;
-}
-
-/** ical.js quietly rolls impossible dates over (month 13 → next year): refuse them instead. jCal value: "2026-10-08" or "2026-10-08T18:30:00(Z)". */
-function validValue(v: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})Z?)?$/.exec(v);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (
-    y < 1800 ||
-    y > 2200 ||
-    mo < 1 ||
-    mo > 12 ||
-    d < 1 ||
-    d > new Date(Date.UTC(y, mo, 0)).getUTCDate()
-  )
-    return false;
-  return m[4] === undefined || (Number(m[4]) <= 23 && Number(m[5]) <= 59 && Number(m[6]) <= 60);
-}
-
-/** The zone an event's start is shown in. */
-function zoneOf(dtstart: ICAL.Property, fallback: string): string {
-  const tzid = dtstart.getParameter('tzid');
-  const value = dtstart.getFirstValue() as ICAL.Time;
-  if (typeof tzid === 'string') return resolveTzid(tzid) ?? fallback;
-  if (!value.isDate && value.zone?.tzid === 'UTC') return fallback;
-  return fallback;
-}
-
-function readEvent(
-  uid: string,
-  master: ICAL.Component,
-  overrides: ICAL.Component[],
-  ctx: ReadContext,
-): ParsedEvent | null {
-  const dtstartProp = master.getFirstProperty('dtstart');
-  if (!dtstartProp) throw new Error('no DTSTART');
-  const zone = zoneOf(dtstartProp, ctx.fallbackZone);
-  const event = new ICAL.Event(master);
-  for (const o of overrides) event.relateException(o);
-  const startTime = event.startDate;
-  for (const name of ['dtstart', 'dtend']) {
-    const raw = master.getFirstProperty(name)?.toJSON()[3];
-    if (raw !== undefined && !validValue(String(raw)))
-      throw new Error(`invalid ${name.toUpperCase()} ${String(raw)}`);
+/** How an occurrence's end follows its start, from DTEND or DURATION; null when neither is usable. */
+function lengthOf(
+  master: JcalComponent,
+  dtstart: DateValue,
+  start: number,
+  zone: string,
+  errors: string[],
+): SeriesStart['length'] {
+  const dtend = firstProp(master, 'dtend');
+  if (dtend) {
+    const e = readDates(dtend)[0];
+    if (!e) errors.push(`DTEND ${String(dtend[3])} ignored (invalid date)`);
+    else if (dtstart.date && e.date) {
+      const days = Math.round((e.wall - dtstart.wall) / DAY_MS);
+      if (days >= 0) return { days, ms: 0 };
+    } else {
+      const ms = instantOf(e, zone) - start;
+      if (ms >= 0) return { days: 0, ms };
+    }
   }
-  if (!startTime || Number.isNaN(startTime.year)) throw new Error('invalid DTSTART');
-  const allDay = startTime.isDate;
-  const start = timeToMs(startTime, zone);
-  const endMs = (t: ICAL.Time | null | undefined, s: number): number | null => {
-    if (t) {
-      const e = timeToMs(t, zone);
-      return e >= s ? e : null;
-    }
-    return allDay ? s + 24 * 3600_000 : null;
-  };
-  const hasEnd = master.hasProperty('dtend') || master.hasProperty('duration');
-  const end = endMs(hasEnd ? event.endDate : null, start);
-  const status = statusOf(master);
-  const title = clip(strOrNull(master.getFirstPropertyValue('summary')));
-  const location = clip(strOrNull(master.getFirstPropertyValue('location')));
-  const occurrences: ParsedOccurrence[] = [];
-  const rruleValue = master.getFirstPropertyValue('rrule');
-  const rrule = rruleValue ? String(rruleValue) : null;
+  const duration = firstProp(master, 'duration');
+  if (duration) {
+    const d = readDuration(duration[3]);
+    if (d) return d;
+    errors.push(`DURATION ${String(duration[3]).slice(0, 40)} ignored (unreadable or too long)`);
+  }
+  return dtstart.date ? { days: 1, ms: 0 } : null;
+}
 
-  if (event.isRecurring()) {
-    const it = event.iterator();
-    let iterations = 0;
-    // Occurrences well before the window are skipped on their calendar date alone (zone maths is the costly part).
-    const early = new Date(ctx.from - 3 * 24 * 3600_000);
-    const earlyKey =
-      early.getUTCFullYear() * 10000 + (early.getUTCMonth() + 1) * 100 + early.getUTCDate();
-    for (let next = it.next(); next; next = it.next()) {
-      if (++iterations > MAX_ITERATIONS) break;
-      if (next.year * 10000 + next.month * 100 + next.day < earlyKey) continue;
-      const details = event.getOccurrenceDetails(next);
-      const rid = timeToMs(details.recurrenceId, zone);
-      const s = timeToMs(details.startDate, zone);
-      if (rid > ctx.to && s > ctx.to) break;
-      const item = details.item;
-      const isOverride = item.component !== master;
-      const e =
-        isOverride &&
-        !(item.component.hasProperty('dtend') || item.component.hasProperty('duration')) &&
-        end !== null
-          ? s + (end - start)
-          : endMs(details.endDate, s);
-      if ((e ?? s) < ctx.from || s >= ctx.to) continue;
-      occurrences.push({
-        start: s,
-        end: e,
-        recurrenceId: rid,
-        status: status === 'cancelled' ? 'cancelled' : statusOf(item.component),
-        title: isOverride ? strOrNull(item.component.getFirstPropertyValue('summary')) : null,
-        location: isOverride ? strOrNull(item.component.getFirstPropertyValue('location')) : null,
-      });
-      if (occurrences.length >= ctx.maxOcc) break;
-    }
+function recurText(value: unknown): string | null {
+  try {
+    return ICAL.Recur.fromData(value as Record<string, unknown>).toString();
+  } catch {
+    return null;
+  }
+}
+
+function readEvent(u: Unit, ctx: ReadContext): ParsedEvent {
+  const { master, overrides } = u;
+  const dtstartProp = firstProp(master, 'dtstart');
+  if (!dtstartProp) throw new Error('no DTSTART');
+  const dtstart = readDates(dtstartProp)[0];
+  if (!dtstart) throw new Error(`invalid DTSTART ${String(dtstartProp[3])}`);
+  // Shown in the TZID's zone; dates, floating and UTC times in the calendar's (or the hub's).
+  const own = zoneOfValue({ ...dtstart, utc: false }, ctx.fallbackZone);
+  // A zone only the document defines is read by its rules, shown in the calendar's zone.
+  const zone = isCustomZone(own) ? ctx.fallbackZone : own;
+  const recurZone = dtstart.utc ? 'UTC' : own;
+  const start = instantOf(dtstart, zone);
+  const length = lengthOf(master, dtstart, start, zone, ctx.errors);
+  const series: SeriesStart = { dtstart, start, length };
+  const end = length
+    ? length.days
+      ? instantOf({ ...dtstart, wall: dtstart.wall + length.days * DAY_MS }, zone) + length.ms
+      : start + length.ms
+    : null;
+  const status = statusOf(master);
+  const rrules = props(master, 'rrule');
+  const recurring = rrules.length > 0 || props(master, 'rdate').length > 0;
+  let occurrences: ParsedOccurrence[] = [];
+  if (recurring) {
+    occurrences = expandSeries(master, overrides, series, {
+      zone: recurZone,
+      from: ctx.from,
+      to: ctx.to,
+      maxOccurrences: ctx.maxOcc,
+      budget: ctx.budget,
+      errors: ctx.errors,
+    });
   } else if ((end ?? start) >= ctx.from && start < ctx.to) {
     occurrences.push({ start, end, recurrenceId: null, status, title: null, location: null });
   }
 
   return {
-    uid,
-    title,
-    description: clip(strOrNull(master.getFirstPropertyValue('description'))),
-    location,
-    url: safeUrl(strOrNull(master.getFirstPropertyValue('url'))),
-    categories: master
-      .getAllProperties('categories')
-      .flatMap((p) => p.getValues().map((v) => String(v).trim()))
+    uid: u.uid,
+    title: clip(text(master, 'summary')),
+    description: clip(text(master, 'description')),
+    location: clip(text(master, 'location')),
+    url: safeUrl(text(master, 'url')),
+    categories: props(master, 'categories')
+      .flatMap((p) => p.slice(3).map((v) => String(v).trim()))
       .filter(Boolean),
     status,
     start,
     end,
-    allDay,
+    allDay: dtstart.date,
     timezone: zone,
-    rrule,
+    rrule: rrules.length ? recurText(rrules[0]![3]) : null,
     occurrences,
     components: [master, ...overrides].map((c) => normaliseComponent(c, zone)),
   };
@@ -379,21 +382,39 @@ function safeUrl(u: string | null): string | null {
 
 /**
  * jCal of a VEVENT ready to republish: DTSTAMP and the like removed (they are not content),
- * TZIDs replaced by IANA names, floating date-times given the event's zone.
+ * alarms dropped, local date-times given in the event's IANA zone (floating ones read in it,
+ * others converted from their own TZID, whatever name it had).
  */
-function normaliseComponent(c: ICAL.Component, zone: string): unknown {
-  const copy = new ICAL.Component(JSON.parse(JSON.stringify(c.toJSON())) as unknown[]);
-  for (const name of ['dtstamp', 'created', 'last-modified', 'sequence'])
-    copy.removeAllProperties(name);
-  copy.removeAllSubcomponents('valarm');
-  for (const name of DATE_PROPS) {
-    for (const p of copy.getAllProperties(name)) {
-      if (p.type !== 'date-time') continue;
-      const values = p.getValues() as ICAL.Time[];
-      const first = values[0];
-      if (!first || first.zone?.tzid === 'UTC' || String(p.toICALString()).endsWith('Z')) continue;
-      p.setParameter('tzid', zone);
+function normaliseComponent(c: JcalComponent, zone: string): unknown {
+  const properties: JcalProperty[] = [];
+  for (const p of c[1]) {
+    if (DROPPED.has(p[0])) continue;
+    if (!DATE_PROPS.has(p[0]) || p[2] !== 'date-time') {
+      properties.push(JSON.parse(JSON.stringify(p)) as JcalProperty);
+      continue;
     }
+    const { tzid, ...params } = p[1];
+    const own = typeof tzid === 'string' ? resolveTzid(tzid) : null;
+    const values = p.slice(3);
+    if (values.some((v) => typeof v !== 'string' || v.endsWith('Z'))) {
+      properties.push(JSON.parse(JSON.stringify(p)) as JcalProperty);
+      continue;
+    }
+    // Already in the event's zone (or floating, read in it): only the TZID's name changes.
+    const local =
+      !own || own === zone
+        ? values
+        : readDates(p).map((v) => (v ? isoLocal(instantOf(v, zone), zone) : null));
+    if (local.some((v) => v === null)) continue;
+    properties.push([p[0], { ...params, tzid: zone }, p[2], ...local]);
   }
-  return copy.toJSON();
+  return [c[0], properties, []];
+}
+
+const DROPPED = new Set(['dtstamp', 'created', 'last-modified', 'sequence']);
+const DATE_PROPS = new Set(['dtstart', 'dtend', 'exdate', 'rdate', 'recurrence-id']);
+
+/** jCal local date-time ("2026-10-08T18:30:00") of an instant in `zone`. */
+function isoLocal(ms: number, zone: string): string {
+  return isoWithOffset(ms, zone).slice(0, 19);
 }

@@ -5,18 +5,13 @@
 import { and, asc, eq, gt, gte, inArray, lt, or, like, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { events, eventOccurrences, eventSources, type EventRow } from '../db/schema/events.ts';
-import { networks } from '../db/schema/networks.ts';
 import { foldText } from '../ingest/dedupe/text.ts';
 import { chunks, IN_LIST } from '../ingest/dedupe/chunk.ts';
+import { resolveNetworks, searchWords, type Filters } from '../filter-grammar.ts';
+import { filterNetworks } from '../federation/directory.ts';
 
-export interface AgendaFilters {
-  networks?: string[];
-  /** Network tags or event categories (accents and case ignored). */
-  tags?: string[];
-  /** Network territories. */
-  territories?: string[];
-  q?: string;
-}
+/** The hub's filters (src/filter-grammar.ts); a caller may leave out those it does not use. */
+export type AgendaFilters = Partial<Filters>;
 
 export interface OccurrenceQuery extends AgendaFilters {
   from: Date;
@@ -87,20 +82,16 @@ export async function eventFilterCondition(
   f: AgendaFilters,
 ): Promise<{ where: SQL | undefined; tagNetworks: Set<string> | null; tags: string[] } | null> {
   const conds: SQL[] = [];
-  const all =
-    f.territories?.length || f.tags?.length
-      ? await deps.db.orm
-          .select({ slug: networks.slug, territory: networks.territory, tags: networks.tags })
-          .from(networks)
-      : [];
-  let allowed: Set<string> | null = f.networks?.length ? new Set(f.networks) : null;
-  if (f.territories?.length) {
-    const wanted = new Set(f.territories.map(fold));
-    const inTerritory = new Set(
-      all.filter((n) => n.territory && wanted.has(fold(n.territory))).map((n) => n.slug),
-    );
-    allowed = allowed ? new Set([...allowed].filter((s) => inTerritory.has(s))) : inTerritory;
-  }
+  const filters = {
+    networks: f.networks ?? [],
+    tags: f.tags ?? [],
+    territories: f.territories ?? [],
+  };
+  const needNetworks = filters.territories.length > 0 || filters.tags.length > 0;
+  const { allowed, tagNetworks } = resolveNetworks(
+    filters,
+    needNetworks ? await filterNetworks(deps) : [],
+  );
   if (allowed) {
     if (!allowed.size) return null;
     conds.push(
@@ -109,21 +100,16 @@ export async function eventFilterCondition(
         deps.db.orm
           .select({ id: eventSources.eventId })
           .from(eventSources)
-          .where(inArray(eventSources.networkSlug, [...allowed])),
+          .where(
+            sql`${eventSources.networkSlug} in (select value from json_each(${JSON.stringify([...allowed])}))`,
+          ),
       ),
     );
   }
-  let tagNetworks: Set<string> | null = null;
-  const tags = (f.tags ?? []).map(fold).filter(Boolean);
   // Tags are matched after the query (categories need accent folding SQLite cannot do).
-  if (tags.length)
-    tagNetworks = new Set(
-      all.filter((n) => n.tags.some((t) => tags.includes(fold(t)))).map((n) => n.slug),
-    );
-  const q = f.q ? fold(f.q) : '';
-  if (q)
-    for (const word of q.split(' ').slice(0, 8))
-      conds.push(like(events.searchText, `%${word.replace(/[%_]/g, '')}%`));
+  const tags = filters.tags.map(fold).filter(Boolean);
+  // search_text is stored folded; folded words hold no LIKE wildcard.
+  for (const word of searchWords(f.q ?? null)) conds.push(like(events.searchText, `%${word}%`));
   return { where: conds.length ? and(...conds) : undefined, tagNetworks, tags };
 }
 

@@ -1,19 +1,16 @@
 /**
- * Reading the agenda's query string (INTERFACE.md): network (repeatable), tag, territory, q,
- * from, to. Dates are ISO 8601 (a date alone means that day in the hub's zone; `to` is then
- * inclusive). Invalid values raise AgendaQueryError with a message for the reader.
+ * Reading the agenda's query string (INTERFACE.md): the hub's one filter grammar
+ * (src/filter-grammar.ts: network, tag, territory repeatable, q) plus from and to. Dates are ISO 8601
+ * (a date alone means that day in the hub's zone; `to` is then inclusive). Invalid values
+ * raise the grammar's FilterError (here AgendaQueryError) with a message for the reader.
  */
-import type { AgendaFilters } from './query.ts';
+import { appendFilters, FilterError, parseFilters, type Filters } from '../filter-grammar.ts';
 import { zonedToUtc } from './timezones.ts';
 
-export class AgendaQueryError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AgendaQueryError';
-  }
-}
+export { FilterError as AgendaQueryError };
+const AgendaQueryError = FilterError;
 
-export interface AgendaRequest extends AgendaFilters {
+export interface AgendaRequest extends Filters {
   from: Date;
   to: Date;
   /** The query string to carry on links (filters only, no lang). */
@@ -49,26 +46,6 @@ function parseDate(name: string, value: string, zone: string, endOfDay: boolean)
   );
 }
 
-/** More values than this for one filter is not a person's query: refused rather than silently cut. */
-const MAX_VALUES = 50;
-const MAX_TEXT = 200;
-
-function list(url: URL, name: string): string[] {
-  const values = [
-    ...new Set(
-      url.searchParams
-        .getAll(name)
-        .map((v) => v.trim())
-        .filter(Boolean),
-    ),
-  ];
-  if (values.length > MAX_VALUES)
-    throw new AgendaQueryError(`${name}= is repeated too often (at most ${MAX_VALUES} values)`);
-  if (values.some((v) => v.length > MAX_TEXT))
-    throw new AgendaQueryError(`${name}= is too long (at most ${MAX_TEXT} characters)`);
-  return values;
-}
-
 /** Parses the filters of an agenda URL; default range: from now (or `defaultPastMs` before) to a year ahead. */
 export function parseAgendaRequest(
   url: URL,
@@ -76,14 +53,7 @@ export function parseAgendaRequest(
   now: Date,
   defaultPastMs = 0,
 ): AgendaRequest {
-  const networks = list(url, 'network');
-  if (networks.some((n) => !/^[a-z0-9-]{1,64}$/.test(n)))
-    throw new AgendaQueryError('network= takes network slugs (lowercase letters, digits, hyphens)');
-  const tags = list(url, 'tag');
-  const territories = list(url, 'territory');
-  const q = (url.searchParams.get('q') ?? '').trim();
-  if (q.length > MAX_TEXT)
-    throw new AgendaQueryError(`q= is too long (at most ${MAX_TEXT} characters)`);
+  const filters = parseFilters(url.searchParams);
   const fromRaw = (url.searchParams.get('from') ?? '').trim();
   const toRaw = (url.searchParams.get('to') ?? '').trim();
   const from = fromRaw
@@ -93,12 +63,8 @@ export function parseAgendaRequest(
   if (to.getTime() <= from.getTime()) throw new AgendaQueryError('to= must come after from=');
   if (to.getTime() - from.getTime() > MAX_RANGE_MS)
     throw new AgendaQueryError('from= and to= may be at most three years apart');
-  const params = new URLSearchParams();
-  for (const n of networks) params.append('network', n);
-  for (const t of tags) params.append('tag', t);
-  for (const t of territories) params.append('territory', t);
-  if (q) params.set('q', q);
+  const params = appendFilters(new URLSearchParams(), filters);
   if (fromRaw) params.set('from', fromRaw);
   if (toRaw) params.set('to', toRaw);
-  return { networks, tags, territories, q: q || undefined, from, to, params };
+  return { ...filters, from, to, params };
 }

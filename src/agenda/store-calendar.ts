@@ -6,7 +6,7 @@
  */
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import { rowsPerInsert, type Statement } from '../db/client.ts';
+import { insertGroups, type Statement } from '../db/client.ts';
 import {
   events,
   eventOccurrences,
@@ -22,10 +22,11 @@ import { IngestError, type StoreResult } from '../ingest/types.ts';
 import {
   looksLikeCalendar,
   parseCalendar,
+  type ParsedCalendar,
   type ParsedEvent,
   type ParseCalendarOptions,
 } from './parse-calendar.ts';
-import { eventTitleKey, sameEvent } from './event-similarity.ts';
+import { eventTitleKey, sameEvent, type EventMerge } from './event-similarity.ts';
 import { chunks, IN_LIST } from '../ingest/dedupe/chunk.ts';
 
 /** Whether a fetched document is an iCalendar stream (refresh.ts routes it here). */
@@ -36,11 +37,10 @@ export function isCalendar(text: string): boolean {
 /** Window and caps; the defaults suit production (12 months ahead, 1 month back). */
 export type StoreCalendarOptions = Pick<
   ParseCalendarOptions,
-  'pastMs' | 'aheadMs' | 'maxEvents' | 'maxOccurrencesPerEvent' | 'budgetMs'
+  'pastMs' | 'aheadMs' | 'maxEvents' | 'maxOccurrencesPerEvent'
 >;
 
 const ROLL_EVERY_MS = 24 * 3600_000;
-const OCC_COLUMNS = 8;
 
 /** The hash of what matters in an event: its republished components (DTSTAMP removed) and zone. */
 async function contentHash(ev: ParsedEvent): Promise<string> {
@@ -85,11 +85,18 @@ function occurrenceInserts(deps: Deps, eventId: string, ev: ParsedEvent): Statem
     title: o.title,
     location: o.location,
   }));
-  const out: Statement[] = [];
-  const size = rowsPerInsert(OCC_COLUMNS, deps.db);
-  for (let i = 0; i < rows.length; i += size)
-    out.push(deps.db.orm.insert(eventOccurrences).values(rows.slice(i, i + size)));
-  return out;
+  return insertGroups(deps.db, eventOccurrences, rows).map((group) =>
+    deps.db.orm.insert(eventOccurrences).values(group),
+  );
+}
+
+/** What the reader needs besides the document: the hub's zone and the time it reads at. */
+export async function calendarReadOptions(
+  deps: Deps,
+  options: StoreCalendarOptions = {},
+): Promise<ParseCalendarOptions> {
+  const hub = await readHubSettings(deps.db);
+  return { now: deps.clock.now(), hubTimezone: hub.timezone, ...options };
 }
 
 /**
@@ -103,10 +110,18 @@ export async function storeCalendar(
   text: string,
   options: StoreCalendarOptions = {},
 ): Promise<StoreResult> {
-  const nowDate = deps.clock.now();
-  const now = nowDate.getTime();
-  const hub = await readHubSettings(deps.db);
-  const parsed = parseCalendar(text, { now: nowDate, hubTimezone: hub.timezone, ...options });
+  const parsed = parseCalendar(text, await calendarReadOptions(deps, options));
+  return storeParsedCalendar(deps, source, parsed, options);
+}
+
+/** Writes a calendar already read (on Node, by a reader thread: ingest/feed-reader.ts). */
+export async function storeParsedCalendar(
+  deps: Deps,
+  source: SourceRow,
+  parsed: ParsedCalendar,
+  options: Pick<StoreCalendarOptions, 'aheadMs'> = {},
+): Promise<StoreResult> {
+  const now = deps.clock.now().getTime();
   if (parsed.errors.length)
     deps.log.warn('calendar events skipped', {
       sourceId: source.id,
@@ -133,7 +148,12 @@ export async function storeCalendar(
     parsed.events.filter((e) => !known.has(e.uid)).map((e) => e.start),
   );
 
-  const result: StoreResult = { new: 0, updated: 0, unchanged: 0 };
+  const result: StoreResult = {
+    new: 0,
+    updated: 0,
+    unchanged: 0,
+    ...(parsed.truncation ? { truncated: parsed.truncation } : {}),
+  };
   const seen = new Set<string>();
   let pending: Statement[] = [];
   const flush = async () => {
@@ -198,7 +218,7 @@ export async function storeCalendar(
     } else {
       result.new++;
       const relayOf = findRelayTarget(relayPool, ev);
-      const eventId = relayOf ?? (await eventIdFor(source, ev.uid));
+      const eventId = relayOf?.id ?? (await eventIdFor(source, ev.uid));
       if (!relayOf) {
         pending.push(
           orm
@@ -222,6 +242,8 @@ export async function storeCalendar(
           url: ev.url,
           contentHash: hash,
           removed: false,
+          mergeReason: relayOf?.reason ?? 'first',
+          mergeDetail: relayOf ? `${relayOf.detail} — événement ${relayOf.id}` : null,
           firstSeenAt: now,
           updatedAt: now,
         }),
@@ -233,7 +255,7 @@ export async function storeCalendar(
 
   // Events this source no longer publishes: provenance marked removed; the event is cancelled once no source has it.
   // A calendar cut short by the caps says nothing about the events it did not reach.
-  for (const row of parsed.truncated ? [] : known.values()) {
+  for (const row of parsed.truncation ? [] : known.values()) {
     if (seen.has(row.uid) || row.removed) continue;
     result.updated++;
     await deps.db.batch([
@@ -288,7 +310,9 @@ interface RelayCandidateRow {
   id: string;
   title: string;
   location: string | null;
+  url: string | null;
   start: number;
+  rrule: string | null;
 }
 
 /** Stored events of other sources starting when the new events start (relays are looked for among them). */
@@ -305,7 +329,9 @@ async function loadRelayCandidates(
         id: events.id,
         title: events.title,
         location: events.location,
+        url: events.url,
         start: events.start,
+        rrule: events.rrule,
       })
       .from(events)
       .where(and(inArray(events.start, part), ne(events.status, 'cancelled')));
@@ -329,16 +355,29 @@ async function loadRelayCandidates(
   return out;
 }
 
-/** A stored event from another source with the same start and a similar title/place, if any. */
-function findRelayTarget(pool: Map<number, RelayCandidateRow[]>, ev: ParsedEvent): string | null {
+/**
+ * A stored event of another source that is this very event (agenda/event-similarity.ts), if any, and
+ * why. Candidates were loaded by start instant and exclude the source's own events.
+ */
+function findRelayTarget(
+  pool: Map<number, RelayCandidateRow[]>,
+  ev: ParsedEvent,
+): (EventMerge & { id: string }) | null {
   const list = pool.get(ev.start) ?? [];
-  const index = list.findIndex((c) =>
-    sameEvent(
-      { title: c.title, location: c.location },
-      { title: ev.title ?? '', location: ev.location },
-    ),
-  );
-  if (index < 0) return null;
-  // One event of this source per stored event: a second look-alike stays apart.
-  return list.splice(index, 1)[0]!.id;
+  const mine = {
+    title: ev.title ?? '',
+    location: ev.location,
+    url: ev.url,
+    start: ev.start,
+    rrule: ev.rrule,
+  };
+  for (let i = 0; i < list.length; i++) {
+    const candidate = list[i]!;
+    const merge = sameEvent(candidate, mine);
+    if (!merge) continue;
+    // One event of this source per stored event: a second look-alike stays apart.
+    list.splice(i, 1);
+    return { id: candidate.id, ...merge };
+  }
+  return null;
 }

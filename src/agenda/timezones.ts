@@ -5,6 +5,8 @@
  * TZID is never read as floating time.
  */
 import ICAL from 'ical.js';
+import { CUSTOM_ZONE_PREFIX, customOffsetMinutes } from './custom-zones.ts';
+import { displayNameZone, displayNameOffsetZone } from './windows-display-zones.ts';
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -18,8 +20,33 @@ export function isIanaZone(name: string): boolean {
   }
 }
 
+/**
+ * Offsets already looked up, per zone and quarter hour: a calendar's occurrences fall on a few
+ * times of day, and Intl's formatter costs microseconds per call. Zones change offset only
+ * on quarter hours (UTC) since the 1970s, which is all the window ever asks about.
+ */
+const offsetCache = new Map<string, Map<number, number>>();
+const QUARTER_HOUR = 900_000;
+const MAX_CACHED_PER_ZONE = 200_000;
+
 /** UTC offset of `zone` at instant `ms`, in minutes east of Greenwich. */
 export function offsetMinutes(zone: string, ms: number): number {
+  if (zone.startsWith(CUSTOM_ZONE_PREFIX)) return customOffsetMinutes(zone, ms);
+  let cache = offsetCache.get(zone);
+  if (!cache) {
+    cache = new Map();
+    offsetCache.set(zone, cache);
+  }
+  const bucket = Math.floor(ms / QUARTER_HOUR);
+  const hit = cache.get(bucket);
+  if (hit !== undefined) return hit;
+  const offset = intlOffsetMinutes(zone, bucket * QUARTER_HOUR);
+  if (cache.size >= MAX_CACHED_PER_ZONE) cache.clear();
+  cache.set(bucket, offset);
+  return offset;
+}
+
+function intlOffsetMinutes(zone: string, ms: number): number {
   let f = offsetFormatters.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
@@ -217,11 +244,36 @@ export const WINDOWS_ZONES: Record<string, string> = {
 export function resolveTzid(tzid: string | null | undefined): string | null {
   if (!tzid) return null;
   // Building an Intl formatter per check is costly (≈0.3 ms): calendars repeat a few TZIDs.
-  const cached = resolved.get(tzid);
-  if (cached !== undefined) return cached;
-  const zone = resolveUncached(tzid);
-  if (resolved.size < 1000) resolved.set(tzid, zone);
-  return zone;
+  let zone = resolved.get(tzid);
+  if (zone === undefined) {
+    zone = resolveUncached(tzid);
+    if (resolved.size < 1000) resolved.set(tzid, zone);
+  }
+  if (zone) return zone;
+  // A name only this document defines (its VTIMEZONE), else an Outlook name's bare offset.
+  const own = documentZones?.get(tzid) ?? documentZones?.get(tzid.trim().replace(/^"|"$/g, ''));
+  if (own) return own;
+  const fixed = displayNameOffsetZone(tzid);
+  return fixed && isIanaZone(fixed) ? canonicalZone(fixed) : null;
+}
+
+/** The zones the calendar being read defines (TZID → custom-zones.ts key). */
+let documentZones: Map<string, string> | null = null;
+
+/** Runs `read` with a document's own VTIMEZONEs known to resolveTzid. */
+export function withDocumentZones<T>(zones: Map<string, string>, read: () => T): T {
+  const previous = documentZones;
+  documentZones = zones;
+  try {
+    return read();
+  } finally {
+    documentZones = previous;
+  }
+}
+
+/** Whether a zone is one of the runtime's (IANA) rather than a calendar's own definition. */
+export function isCustomZone(zone: string): boolean {
+  return zone.startsWith(CUSTOM_ZONE_PREFIX);
 }
 
 const resolved = new Map<string, string | null>();
@@ -234,6 +286,8 @@ function resolveUncached(tzid: string): string | null {
   const windows =
     WINDOWS_ZONES[name] ?? WINDOWS_ZONES[name.replace(/ Daylight Time$/, ' Standard Time')];
   if (windows) return windows;
+  const display = displayNameZone(name);
+  if (display) return isIanaZone(display) ? canonicalZone(display) : null;
   const parts = name.split('/').filter(Boolean);
   for (let i = Math.max(0, parts.length - 3); i < parts.length; i++) {
     const candidate = parts.slice(i).join('/');

@@ -1,4 +1,5 @@
-import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { is, SQL } from 'drizzle-orm';
+import type { BaseSQLiteDatabase, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type * as schema from './schema/index.ts';
 
@@ -72,7 +73,43 @@ export function sharedCommit<T>(
 /** D1's cap on bound parameters per statement, the lowest of the runtimes. */
 export const D1_MAX_PARAMS = 100;
 
-/** Rows per multi-row insert that keep under the database's bound-parameter cap (D1's when not given). */
+/**
+ * Rows per multi-row insert that keep under the database's bound-parameter cap (D1's when not
+ * given), for statements binding `columns` values per row.
+ */
 export function rowsPerInsert(columns: number, db?: Pick<Database, 'maxParams'>): number {
   return Math.max(1, Math.floor((db?.maxParams ?? D1_MAX_PARAMS) / columns));
+}
+
+/**
+ * `rows` cut into groups that one drizzle `insert(table).values(group)` each may take under the
+ * database's bound-parameter cap. What a row binds is counted by drizzle itself (`toSQL()` of
+ * one row per shape of set fields), not by hand: drizzle also binds every unset column that has
+ * a default (`default(0)`, `$defaultFn`), so counting the fields the caller wrote undercounted
+ * (a delivery: 4 written, 6 bound), and a schema change would silently undercount again.
+ */
+export function insertGroups<R extends Record<string, unknown>>(
+  db: Pick<Database, 'orm' | 'maxParams'>,
+  table: SQLiteTable,
+  rows: readonly R[],
+): R[][] {
+  let perRow = 1;
+  const shapes = new Set<string>();
+  for (const row of rows) {
+    const shape = Object.keys(row)
+      .filter((k) => row[k] !== undefined)
+      .map((k) => (is(row[k], SQL) ? `${k}:sql` : k))
+      .join(',');
+    if (shapes.has(shape)) continue;
+    shapes.add(shape);
+    const bound = db.orm
+      .insert(table)
+      .values(row as never)
+      .toSQL().params.length;
+    perRow = Math.max(perRow, bound);
+  }
+  const size = rowsPerInsert(perRow, db);
+  const out: R[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
 }

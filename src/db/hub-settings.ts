@@ -7,6 +7,8 @@ export interface HubSettings {
   baseUrl: string;
   language: 'fr' | 'en';
   timezone: string;
+  /** Addresses that may ask for an emailed sign-in link to the console (lower-cased). */
+  coordinators?: string[];
 }
 
 export const defaultHubSettings: HubSettings = {

@@ -4,6 +4,7 @@
  * feeds' filters, are cached and answered with 304 like the feeds, and are the only routes a
  * foreign page may frame (HUB_EMBED_ANCESTORS, every site by default).
  */
+import { relaxPolicy } from '../web/security-headers.ts';
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { HubContext, HubEnv } from '../http.ts';
@@ -98,18 +99,6 @@ function isFilterError(err: unknown): err is Error {
   );
 }
 
-/** The framing policy of the embed pages: who may frame them, and nothing else loaded. */
-function embedPolicy(ancestors: string): string {
-  return [
-    "default-src 'none'",
-    "style-src 'unsafe-inline'",
-    "img-src 'self' data:",
-    "base-uri 'self'",
-    "form-action 'none'",
-    `frame-ancestors ${ancestors}`,
-  ].join('; ');
-}
-
 function withHeaders(res: Response, headers: Record<string, string>): Response {
   const out = new Response(res.body, res);
   for (const [k, v] of Object.entries(headers)) out.headers.set(k, v);
@@ -152,17 +141,10 @@ async function serveWidget(c: HubContext, kind: EmbedKind, script: boolean): Pro
     };
   });
   if (!res) return c.json({ error: 'not_found', message: 'Nothing to embed' }, 404);
-  const ancestors = deps.config.embedAncestors;
-  return withHeaders(
-    res,
-    script
-      ? { 'access-control-allow-origin': '*', 'x-content-type-options': 'nosniff' }
-      : {
-          'content-security-policy': embedPolicy(ancestors),
-          'x-content-type-options': 'nosniff',
-          'referrer-policy': 'strict-origin-when-cross-origin',
-        },
-  );
+  // The pages' policy (web/security-headers.ts) but for who may frame a widget: HUB_EMBED_ANCESTORS.
+  // A widget has no form to post.
+  relaxPolicy(c, { 'frame-ancestors': deps.config.embedAncestors, 'form-action': "'none'" });
+  return script ? withHeaders(res, { 'access-control-allow-origin': '*' }) : res;
 }
 
 embedRoutes.get('/embed/news', (c) => serveWidget(c, 'news', false));

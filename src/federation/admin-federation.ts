@@ -1,6 +1,7 @@
 /**
  * Admin routes for the federation, mounted under /api/admin (the Bearer guard is applied in app.ts):
- * - GET /networks                         networks (inactive ones too) with their sources and health
+ * - GET /networks                         networks (inactive ones too) with their sources and health;
+ *                                         `?format=yaml`: the networks.yaml file (`networks export`)
  * - PUT /networks                         body: networks.yaml (or the same structure as JSON) → sync.
  *                                         How a Workers deployment, which has no file to read, gets its federation.
  * - GET /sources?status=&network=&failing=1
@@ -12,6 +13,8 @@ import { readHubSettings } from '../db/hub-settings.ts';
 import { FederationFileError, parseNetworksFile } from './networks-file.ts';
 import { syncFederation } from './sync.ts';
 import { readRequestCapped } from '../shared/read-capped.ts';
+import { exportFederation, federationYaml } from './export.ts';
+import { recordFileSync } from './file-state.ts';
 import {
   listNetworks,
   listPulls,
@@ -30,6 +33,11 @@ export const adminFederationRoutes = new Hono<HubEnv>();
 
 adminFederationRoutes.get('/networks', async (c) => {
   const deps = c.get('deps');
+  if (c.req.query('format') === 'yaml')
+    return c.body(federationYaml(await exportFederation(deps), deps.clock.now()), 200, {
+      'Content-Type': 'text/yaml; charset=utf-8',
+      'Content-Disposition': 'attachment; filename="networks.yaml"',
+    });
   const [hub, list] = await Promise.all([
     readHubSettings(deps.db, deps.config.baseUrl),
     listNetworks(deps),
@@ -40,6 +48,7 @@ adminFederationRoutes.get('/networks', async (c) => {
       base_url: hub.baseUrl,
       language: hub.language,
       timezone: hub.timezone,
+      coordinators: hub.coordinators ?? [],
     },
     networks: list.map(networkJson),
   });
@@ -82,6 +91,8 @@ adminFederationRoutes.put('/networks', async (c) => {
     );
   }
   const report = await syncFederation(deps, federation);
+  // An uploaded file is the file: it wins over console edits, and is remembered as synced.
+  await recordFileSync(deps, text);
   return c.json({
     networks: report.networks,
     sources: report.sources,

@@ -8,6 +8,7 @@ import type { Deps } from '../deps.ts';
 import { networks, type NetworkRow } from '../db/schema/networks.ts';
 import { sources, type SourceRow } from '../db/schema/sources.ts';
 import { publicUrl, withoutCredentials } from '../public-url.ts';
+import type { FilterNetwork } from '../filter-grammar.ts';
 
 export interface DirectoryEntry extends NetworkRow {
   sources: SourceRow[];
@@ -70,4 +71,11 @@ function publicSource(s: SourceRow): SourceRow {
     redirectUrl: publicUrl(s.redirectUrl),
     lastError: s.lastError === null ? null : withoutCredentials(s.lastError),
   };
+}
+
+/** The networks as the filters see them (a small table: read once per query). */
+export async function filterNetworks(deps: Deps): Promise<FilterNetwork[]> {
+  return deps.db.orm
+    .select({ slug: networks.slug, territory: networks.territory, tags: networks.tags })
+    .from(networks);
 }

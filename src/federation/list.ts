@@ -11,14 +11,16 @@ import { sourceTruncation, truncationText } from '../ingest/truncation.ts';
 
 /**
  * ok: last fetch succeeded · failing: the latest fetches failed (still retried, with backoff) ·
- * pending: never fetched yet · retired: the server said 410 · removed: gone from the federation file.
+ * pending: never fetched yet · paused: stopped for now in the console · retired: the server said
+ * 410 · removed: gone from the federation file (or retired in the console).
  */
-export type SourceHealth = 'ok' | 'failing' | 'pending' | 'retired' | 'removed';
+export type SourceHealth = 'ok' | 'failing' | 'pending' | 'paused' | 'retired' | 'removed';
 
 export function healthOf(
   s: Pick<SourceRow, 'status' | 'errorCount' | 'lastFetchAt'>,
 ): SourceHealth {
   if (s.status === 'retired') return 'retired';
+  if (s.status === 'paused') return 'paused';
   if (s.status === 'removed') return 'removed';
   if (s.errorCount > 0) return 'failing';
   return s.lastFetchAt ? 'ok' : 'pending';
@@ -48,7 +50,7 @@ export async function listNetworks(
     .map((n) => ({ ...n, sources: bySlug.get(n.slug) ?? [] }));
 }
 
-export const SOURCE_STATUSES = ['active', 'retired', 'removed'] as const;
+export const SOURCE_STATUSES = ['active', 'paused', 'retired', 'removed'] as const;
 export type SourceStatus = (typeof SOURCE_STATUSES)[number];
 
 export interface SourceFilter {

@@ -1,5 +1,7 @@
 /** GET /networks (the directory with each source's health) and GET /networks/:slug. */
+import { UpstreamMembers, upstreamMembers } from './upstream-members.tsx';
 import { EmbedSnippets } from '../embed/snippet-section.tsx';
+import { relaxPolicy } from '../web/security-headers.ts';
 import { Hono } from 'hono';
 import type { HubContext, HubEnv } from '../http.ts';
 import { Layout } from '../web/layout.tsx';
@@ -170,6 +172,8 @@ export const networkPages = new Hono<HubEnv>()
     const slug = c.req.param('slug');
     const n = /^[a-z0-9-]{1,64}$/.test(slug) ? await getDirectoryEntry(p.deps, slug) : null;
     if (!n) return notFoundPage(c, p, slug);
+    // The page previews this network's /embed/* widgets in frames from the hub itself.
+    relaxPolicy(c, { 'frame-src': "'self'" });
     let before;
     try {
       before = parseRiverQuery(new URLSearchParams({ before: c.req.query('before') ?? '' })).before;
@@ -187,8 +191,8 @@ export const networkPages = new Hono<HubEnv>()
     }
     const page = await listRiver(p.deps, {
       networks: [n.slug],
-      tag: null,
-      territory: null,
+      tags: [],
+      territories: [],
       q: null,
       limit: 20,
       before,
@@ -210,6 +214,16 @@ export const networkPages = new Hono<HubEnv>()
         {n.active ? null : <p class="muted">{m.inactive}</p>}
         {n.description ? <p>{n.description}</p> : null}
         <Facts n={n} lang={p.lang} />
+        <UpstreamMembers
+          members={
+            await upstreamMembers(
+              p.deps,
+              n.sources.map((x) => x.id),
+            )
+          }
+          lang={p.lang}
+          langParam={p.langParam}
+        />
         <section aria-labelledby="feeds">
           <h2 id="feeds">{m.feeds}</h2>
           <p>

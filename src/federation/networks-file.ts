@@ -166,6 +166,17 @@ const hubSchema = z.object(
             `fuseau horaire inconnu « ${String(iss.input)} » (exemple : Europe/Paris)`,
         }),
     ),
+    coordinators: optional(
+      listOf(
+        z
+          .string({ error: 'une adresse électronique (texte) est attendue' })
+          .trim()
+          .toLowerCase()
+          .refine((v) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), {
+            error: (iss) => `adresse électronique invalide « ${String(iss.input)} »`,
+          }),
+      ),
+    ),
   },
   { error: 'un bloc (clé: valeur) est attendu' },
 );
@@ -206,7 +217,7 @@ const networksSchema = z.preprocess(
 
 const KNOWN = {
   root: new Set(['hub', 'networks']),
-  hub: new Set(['title', 'base_url', 'language', 'timezone']),
+  hub: new Set(['title', 'base_url', 'language', 'timezone', 'coordinators']),
   network: new Set([
     'slug',
     'name',
@@ -279,6 +290,7 @@ export function parseNetworksFile(source: string): Federation {
     if (h.base_url) hub.baseUrl = h.base_url.replace(/\/+$/, '');
     if (h.language) hub.language = h.language;
     if (h.timezone) hub.timezone = h.timezone;
+    if (h.coordinators?.length) hub.coordinators = [...new Set(h.coordinators)];
   }
   if (hubParsed.success && !hubParsed.data?.base_url)
     warn(

@@ -34,6 +34,7 @@ const WORDS = {
     neverOk: 'Jamais récupérée avec succès',
     retired: (status: number | null) => `Source retirée (${status ?? 410})`,
     removed: 'Source retirée du fichier de la fédération',
+    paused: 'En pause : les coordinateurs ont suspendu sa récupération',
     error: 'Erreur : ',
     http: (status: number | null) => `le serveur a répondu ${status ?? 'une erreur'}`,
     kinds: {
@@ -46,6 +47,7 @@ const WORDS = {
       redirect_loop: 'trop de redirections',
       decode_error: 'encodage des caractères illisible',
       parse_error: 'le document n’est pas un flux lisible',
+      read_timeout: 'lecture trop longue (document trop coûteux à lire)',
       not_a_feed: 'aucun flux trouvé à cette adresse',
       storage_error: 'enregistrement impossible côté hub',
     } as Record<string, string>,
@@ -57,6 +59,7 @@ const WORDS = {
     neverOk: 'Never fetched successfully',
     retired: (status: number | null) => `Source retired (${status ?? 410})`,
     removed: 'Source removed from the federation file',
+    paused: 'Paused: the coordinators suspended its fetching',
     error: 'Error: ',
     http: (status: number | null) => `the server answered ${status ?? 'with an error'}`,
     kinds: {
@@ -69,6 +72,7 @@ const WORDS = {
       redirect_loop: 'too many redirects',
       decode_error: 'unreadable character encoding',
       parse_error: 'the document is not a readable feed',
+      read_timeout: 'reading took too long (document too costly to read)',
       not_a_feed: 'no feed found at this address',
       storage_error: 'the hub could not store it',
     } as Record<string, string>,
@@ -98,6 +102,7 @@ export function sourceHealth(
     : null;
   if (s.status === 'retired') return [{ tone: 'muted', text: w.retired(s.lastStatus) }];
   if (s.status === 'removed') return [{ tone: 'muted', text: w.removed }];
+  if (s.status === 'paused') return [{ tone: 'muted', text: w.paused }];
   if (s.errorCount > 0) {
     const kind = s.lastErrorKind ?? '';
     const detail =

@@ -6,12 +6,13 @@
  */
 import { eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import { rowsPerInsert, type Statement } from '../db/client.ts';
+import { insertGroups, type Statement } from '../db/client.ts';
 import { writeHubSettings, type HubSettings } from '../db/hub-settings.ts';
 import { networks, settings } from '../db/schema/networks.ts';
 import { sources } from '../db/schema/sources.ts';
 import type { Federation } from './networks-file.ts';
 import { isEmptyPlan, planSync, type SyncPlan } from './plan.ts';
+import { chunks, IN_LIST } from '../ingest/dedupe/chunk.ts';
 
 export interface SyncReport {
   networks: { added: number; updated: number; deactivated: number; unchanged: number };
@@ -27,17 +28,6 @@ export interface SyncReport {
   /** Statements run (0 when the store already matched the file). */
   writes: number;
 }
-
-/**
- * Bound parameters per inserted row, to stay under D1's 100 per statement. drizzle writes
- * unset nullable columns as a literal null: a network binds at most its 9 columns, a new source
- * 9 (network, kind, url, fetch URL, status, two counters, next fetch, created), not all 19.
- * The Workers test syncs 450 sources on D1, which refuses a statement over the limit.
- */
-const NETWORK_COLUMNS = 9;
-const SOURCE_COLUMNS = 9;
-/** Ids per `IN (…)` list, same limit. */
-const IDS_PER_STATEMENT = 90;
 
 export async function syncFederation(deps: Deps, federation: Federation): Promise<SyncReport> {
   const [storedNetworks, storedSources] = await Promise.all([
@@ -93,7 +83,8 @@ async function hubStored(deps: Deps, federation: Federation): Promise<boolean> {
     stored.title === h.title &&
     stored.baseUrl === h.baseUrl &&
     stored.language === h.language &&
-    stored.timezone === h.timezone
+    stored.timezone === h.timezone &&
+    (stored.coordinators ?? []).join('\n') === (h.coordinators ?? []).join('\n')
   );
 }
 
@@ -101,11 +92,9 @@ function toStatements(deps: Deps, plan: SyncPlan, now: number): Statement[] {
   const orm = deps.db.orm;
   const out: Statement[] = [];
   // Networks first: sources reference them.
-  for (const rows of chunk(plan.insertNetworks, rowsPerInsert(NETWORK_COLUMNS, deps.db))) {
-    out.push(
-      orm.insert(networks).values(rows.map((n) => ({ ...n, createdAt: now, updatedAt: now }))),
-    );
-  }
+  const newNetworks = plan.insertNetworks.map((n) => ({ ...n, createdAt: now, updatedAt: now }));
+  for (const rows of insertGroups(deps.db, networks, newNetworks))
+    out.push(orm.insert(networks).values(rows));
   for (const u of plan.updateNetworks)
     out.push(
       orm
@@ -113,7 +102,7 @@ function toStatements(deps: Deps, plan: SyncPlan, now: number): Statement[] {
         .set({ ...u.set, updatedAt: now })
         .where(eq(networks.slug, u.slug)),
     );
-  for (const slugs of chunk(plan.deactivateNetworks, IDS_PER_STATEMENT)) {
+  for (const slugs of chunks(plan.deactivateNetworks, IN_LIST)) {
     out.push(
       orm
         .update(networks)
@@ -121,19 +110,15 @@ function toStatements(deps: Deps, plan: SyncPlan, now: number): Statement[] {
         .where(inArray(networks.slug, slugs)),
     );
   }
-  for (const rows of chunk(plan.insertSources, rowsPerInsert(SOURCE_COLUMNS, deps.db))) {
-    out.push(
-      orm.insert(sources).values(
-        rows.map((s) => ({
-          ...s,
-          fetchUrl: s.url,
-          status: 'active' as const,
-          nextFetchAt: 0,
-          createdAt: now,
-        })),
-      ),
-    );
-  }
+  const newSources = plan.insertSources.map((s) => ({
+    ...s,
+    fetchUrl: s.url,
+    status: 'active' as const,
+    nextFetchAt: 0,
+    createdAt: now,
+  }));
+  for (const rows of insertGroups(deps.db, sources, newSources))
+    out.push(orm.insert(sources).values(rows));
   for (const r of plan.reactivateSources) {
     // Back in the file: due on the next pull. Its validators and health stay (the feed may well be unchanged).
     const retype = r.retyped
@@ -155,14 +140,8 @@ function toStatements(deps: Deps, plan: SyncPlan, now: number): Statement[] {
         .where(eq(sources.id, r.id)),
     );
   }
-  for (const ids of chunk(plan.removeSources, IDS_PER_STATEMENT)) {
+  for (const ids of chunks(plan.removeSources, IN_LIST)) {
     out.push(orm.update(sources).set({ status: 'removed' }).where(inArray(sources.id, ids)));
   }
-  return out;
-}
-
-function chunk<T>(list: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
   return out;
 }

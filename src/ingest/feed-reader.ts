@@ -5,6 +5,11 @@
  * line, as Workers do.
  */
 import { parseFeed } from './parse-feed.ts';
+import {
+  parseCalendar,
+  type ParseCalendarOptions,
+  type ParsedCalendar,
+} from '../agenda/parse-calendar.ts';
 import { prepareItems, type PreparedItem } from './dedupe/prepare.ts';
 
 /** A read feed document: what the source learns (its title) and what the store takes. */
@@ -21,6 +26,11 @@ export interface FeedReader {
   readonly offThread: boolean;
   /** Throws IngestError like parseFeed. */
   read(text: string, url: string): Promise<ReadFeed>;
+  /**
+   * Reads a calendar document (agenda/parse-calendar.ts). Off the main thread, a read past
+   * READ_BUDGET_MS is stopped and rejected as 'read_timeout' (ingest/read-budget.ts).
+   */
+  readCalendar(text: string, options: ParseCalendarOptions): Promise<ParsedCalendar>;
 }
 
 /**
@@ -39,4 +49,5 @@ export async function readFeed(
 export const inlineFeedReader: FeedReader = {
   offThread: false,
   read: (text, url) => readFeed(text, url),
+  readCalendar: async (text, options) => parseCalendar(text, options),
 };

@@ -12,6 +12,7 @@ import { pulls, sources, type SourceRow } from '../db/schema/sources.ts';
 import { refreshInTurn } from './refresh.ts';
 import { hostKey, runLimited } from './limiter.ts';
 import { commitNow } from '../db/client.ts';
+import { refoldSearchText } from '../db/search-refold.ts';
 import { chunks, IN_LIST } from './dedupe/chunk.ts';
 import type { PullSummary, SourceReport } from './types.ts';
 
@@ -101,6 +102,10 @@ export async function pullSources(
   // No store follows: the last ones need not wait for a group commit's idle delay.
   commitNow(deps.db);
   await Promise.all(recorded);
+  // Stories stored before search folding get folded a slice per pull (see search-refold.ts).
+  await refoldSearchText(deps).catch((e) =>
+    deps.log.warn('search refold failed', { error: String(e) }),
+  );
   const summary: PullSummary = {
     pullId: run!.id,
     trigger,

@@ -22,7 +22,14 @@ import { yieldToEventLoop } from './yield.ts';
 import { serialized } from './serialize.ts';
 import { withStoreLease } from './store-lease.ts';
 import { sharedCommit } from '../db/client.ts';
-import { isCalendar, storeCalendar } from '../agenda/store-calendar.ts';
+import {
+  calendarReadOptions,
+  isCalendar,
+  storeCalendar,
+  storeParsedCalendar,
+} from '../agenda/store-calendar.ts';
+import { readUpstream, type Upstream } from './upstream.ts';
+import { storeUpstream } from './store-upstream.ts';
 import { followRedirect, nextFetchAfterError, nextFetchAfterSuccess } from './backoff.ts';
 import {
   IngestError,
@@ -43,6 +50,8 @@ interface Stored {
   validators: { etag: string | null; lastModified: string | null };
   /** Settles when the stored items are committed (a group commit may hold them a moment). */
   committed: Promise<void>;
+  /** An upstream hub's next page (hubs of hubs), followed on a first pull. */
+  next?: string | null;
 }
 
 /**
@@ -196,8 +205,17 @@ async function readDocument(
   const text = decodeBody(outcome.body, outcome.contentType);
   const validators = { etag: outcome.etag, lastModified: outcome.lastModified };
   if (source.kind === 'calendar' || isCalendar(text)) {
+    const reader = deps.feedReader ?? inlineFeedReader;
+    // Off the main thread (Node), a calendar is read before its turn, within the read budget.
+    const readAhead = reader.offThread
+      ? await reader.readCalendar(text, await calendarReadOptions(deps))
+      : null;
     const { value: result, committed } = await serialized(deps.db, () =>
-      storeTurn(deps, () => storeCalendar(deps, source, text)),
+      storeTurn(deps, () =>
+        readAhead
+          ? storeParsedCalendar(deps, source, readAhead)
+          : storeCalendar(deps, source, text),
+      ),
     );
     return { result, title: calendarName(text), validators, committed };
   }
@@ -227,15 +245,51 @@ async function readDocument(
   const base = publicUrl(outcome.url);
   // Read off the main thread: before this document's turn, while another one is stored.
   const readAhead = reader.offThread ? await reader.read(text, base) : null;
-  return serialized(deps.db, async () => {
+  const upstream: Upstream | null = readUpstream(text);
+  const first = serialized(deps.db, async (): Promise<Stored> => {
     const feed = readAhead ?? (await reader.read(text, base));
     // Reading and storing are each a long synchronous stretch: let waiting requests in between.
     await yieldToEventLoop();
-    const { value: result, committed } = await storeTurn(deps, () =>
-      storePreparedItems(deps, source, feed.items),
-    );
-    return { result, title: feed.title, validators, committed };
+    const { value: result, committed } = await storeTurn(deps, async () => {
+      const stored = await storePreparedItems(deps, source, feed.items);
+      if (upstream) await storeUpstream(deps, source, upstream);
+      return stored;
+    });
+    return { result, title: feed.title, validators, committed, next: upstream?.next ?? null };
   });
+  // Another hub's feed, pulled for the first time: its older pages too (bounded), so a new
+  // downstream hub starts with the upstream history rather than one page of it.
+  return upstream?.next && hops === 0 && source.lastSuccessAt === null
+    ? withHistory(deps, source, await first, upstream.next)
+    : first;
+}
+
+/** Pages of an upstream hub's history read on a first pull, after its first page. */
+export const HISTORY_PAGES = 20;
+
+async function withHistory(
+  deps: Deps,
+  source: SourceRow,
+  first: Stored,
+  next: string,
+): Promise<Stored> {
+  const result = { ...first.result };
+  const commits = [first.committed];
+  const seen = new Set([source.fetchUrl]);
+  let url: string | null = next;
+  for (let page = 0; url && page < HISTORY_PAGES && !seen.has(url); page++) {
+    seen.add(url);
+    const outcome: FetchOutcome = await fetchDocument(deps, { url });
+    // History is a bonus: a page that fails ends it, the first page stays stored.
+    if (outcome.status !== 'ok') break;
+    const stored = await readDocument(deps, source, outcome, 1);
+    result.new += stored.result.new;
+    result.updated += stored.result.updated;
+    result.unchanged += stored.result.unchanged;
+    commits.push(stored.committed);
+    url = stored.next ?? null;
+  }
+  return { ...first, result, committed: Promise.all(commits).then(() => undefined) };
 }
 
 /** A store in its turn: holding the store lease, in the database's group commit when it has one. */

@@ -40,6 +40,8 @@ export type ErrorKind =
   | 'redirect_loop'
   | 'decode_error'
   | 'parse_error'
+  /** Reading the document took longer than READ_BUDGET_MS (ingest/read-budget.ts). */
+  | 'read_timeout'
   | 'not_a_feed'
   | 'storage_error';
 

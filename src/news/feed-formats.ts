@@ -23,6 +23,7 @@ export const FEED_TYPES: Record<FeedFormat, { ext: string; contentType: string }
 export interface NetworkLabel {
   name: string;
   site: string | null;
+  territory?: string | null;
 }
 
 export interface FeedInput {
@@ -41,6 +42,17 @@ export interface FeedInput {
   networks: Map<string, NetworkLabel>;
   /** Instant shown as the feed's update time when it has no stories. */
   fallbackUpdated: number;
+  /** Atom: each network's latest <updated> (stories.ts networksModifiedAt), for <source>. */
+  sourceUpdated?: Map<string, number>;
+}
+
+/**
+ * A story's own update time (Atom <updated>, JSON Feed date_modified): the latest its
+ * publishers gave, never before its publication, nor after the hub stored that version (a
+ * member's clock running ahead does not put a story in the future).
+ */
+export function storyUpdated(item: RiverItem): number {
+  return Math.max(item.publishedAt, Math.min(item.modifiedAt, item.updatedAt));
 }
 
 /** The stable id of a story in every format: it is the hub id and never changes. */
@@ -102,10 +114,10 @@ export function renderFeed(format: FeedFormat, input: FeedInput): string {
     feedLinks: { rss: selfUrl('rss'), atom: selfUrl('atom'), json: selfUrl('json') },
     author: { name: clean(input.hub.title), link: base + '/' },
   });
-  for (const item of input.page.items) feed.addItem(toFeedItem(item, base, format));
+  for (const item of input.page.items) feed.addItem(toFeedItem(item, base, format, input.networks));
 
   if (format === 'json') return finishJson(feed.json1(), input, nextUrl);
-  if (format === 'atom') return finishAtom(feed.atom1(), input, nextUrl);
+  if (format === 'atom') return finishAtom(feed.atom1(), input, nextUrl, updated);
   return finishRss(feed.rss2(), input, nextUrl);
 }
 
@@ -113,14 +125,19 @@ function itemLink(item: RiverItem, base: string): string {
   return validUrl(item.url) ?? validUrl(item.links[0]) ?? `${base}/#item-${item.id}`;
 }
 
-function toFeedItem(item: RiverItem, base: string, format: FeedFormat): Item {
+function toFeedItem(
+  item: RiverItem,
+  base: string,
+  format: FeedFormat,
+  labels: Map<string, NetworkLabel>,
+): Item {
   const summary = clean(item.summary);
   return {
     id: itemUrn(item.id),
     guid: itemUrn(item.id),
     title: clean(item.title),
     link: itemLink(item, base),
-    date: new Date(item.updatedAt),
+    date: new Date(storyUpdated(item)),
     published: new Date(item.publishedAt),
     // RSS descriptions are HTML by custom; the stored summary is plain text.
     description: summary
@@ -132,8 +149,9 @@ function toFeedItem(item: RiverItem, base: string, format: FeedFormat): Item {
     author: item.author ? [{ name: clean(item.author) }] : undefined,
     category: [
       ...item.categories.map((c) => ({ name: clean(c), term: clean(c) })),
+      // Atom's label is the network's name (a downstream hub shows it); RSS's text stays the slug.
       ...item.networks.map((slug) => ({
-        name: slug,
+        name: format === 'atom' ? (labels.get(slug)?.name ?? slug) : slug,
         term: slug,
         scheme: networkScheme(base),
         domain: networkScheme(base),
@@ -170,7 +188,12 @@ function sourceNetwork(
   return { slug, label: input.networks.get(slug) ?? { name: slug, site: null } };
 }
 
-function finishAtom(xml: string, input: FeedInput, nextUrl: string | null): string {
+function finishAtom(
+  xml: string,
+  input: FeedInput,
+  nextUrl: string | null,
+  feedUpdated: number,
+): string {
   const base = input.hub.baseUrl;
   const doc = parseXml(xml);
   const feed = doc.feed as El;
@@ -224,10 +247,16 @@ function finishAtom(xml: string, input: FeedInput, nextUrl: string | null): stri
       const site = validUrl(src.label.site);
       if (site)
         sourceLinks.push({ _attributes: { rel: 'alternate', type: 'text/html', href: site } });
+      // The network's latest <updated>, never later than this feed's own.
+      const sourceUpdated = Math.min(
+        input.sourceUpdated?.get(src.slug) ?? feedUpdated,
+        feedUpdated,
+      );
       entry.source = {
         id: { _text: `${base}/networks/${src.slug}` },
         title: { _attributes: { type: 'text' }, _text: clean(src.label.name) },
         link: sourceLinks,
+        updated: { _text: new Date(sourceUpdated).toISOString() },
       };
     }
   });
@@ -315,6 +344,16 @@ function finishJson(json: string, input: FeedInput, nextUrl: string | null): str
     authors: [{ name: clean(input.hub.title), url: `${base}/` }],
   };
   if (nextUrl) out.next_url = nextUrl;
+  // The networks behind the stories' `_hub.networks`, so that a hub pulling this one (a hub of
+  // hubs) can name them: "Animacoop, via Hub Occitanie".
+  out._hub = {
+    networks: [...input.networks].map(([slug, n]) => ({
+      slug,
+      name: clean(n.name),
+      ...(n.site ? { home_page_url: n.site } : {}),
+      ...(n.territory ? { territory: clean(n.territory) } : {}),
+    })),
+  };
   out.items = doc.items.map((raw, i) => {
     const item = input.page.items[i]!;
     const author = item.author ? [{ name: clean(item.author) }] : undefined;
@@ -342,7 +381,12 @@ function finishJson(json: string, input: FeedInput, nextUrl: string | null): str
       }))
       .filter((a) => a.url);
     if (attachments.length) entry.attachments = attachments;
-    entry._hub = { networks: item.networks, links: item.links };
+    entry._hub = {
+      networks: item.networks,
+      links: item.links,
+      // Networks of an upstream hub a member hub relayed (hubs of hubs).
+      ...(item.origins?.length ? { origins: item.origins } : {}),
+    };
     return entry;
   });
   return JSON.stringify(out);

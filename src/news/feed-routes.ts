@@ -15,6 +15,7 @@ import {
 import { FEED_TYPES, renderFeed, type FeedFormat } from './feed-formats.ts';
 import { serveCached } from '../publish/conditional.ts';
 import { listRiver } from './river.ts';
+import { networksModifiedAt } from './stories.ts';
 import { readHubSettings } from '../db/hub-settings.ts';
 import { getDirectoryEntry, networkLabels } from '../federation/directory.ts';
 
@@ -54,6 +55,14 @@ async function serveFeed(
     const network = slug !== null ? await getDirectoryEntry(deps, slug) : null;
     if (slug !== null && !network) return null;
     const [page, labels] = await Promise.all([listRiver(deps, query), networkLabels(deps)]);
+    // Atom's <source> names each story's first publisher: its own latest <updated>.
+    const sourceUpdated =
+      format === 'atom'
+        ? await networksModifiedAt(
+            deps,
+            page.items.map((i) => i.networks[0]).filter((n): n is string => !!n),
+          )
+        : new Map<string, number>();
     const lastModified =
       Math.max(network?.updatedAt ?? 0, ...page.items.map((i) => i.updatedAt), 0) ||
       deps.clock.now().getTime();
@@ -67,6 +76,7 @@ async function serveFeed(
       cursor: query.before ? formatCursor(query.before) : null,
       page,
       networks: labels,
+      sourceUpdated,
       fallbackUpdated: lastModified,
     });
     return { body, contentType: FEED_TYPES[format].contentType, lastModified };

@@ -1,8 +1,16 @@
 /**
- * The filters of the unified feed and the news pages (INTERFACE.md): `network=` (repeatable),
- * `tag=`, `territory=`, `q=`, `limit=` and the paging cursor `before=`. Pure: parses a
- * URLSearchParams into a RiverQuery or says clearly what is wrong.
+ * The query of the unified feed and the news pages: the hub's one filter grammar
+ * (src/filter-grammar.ts: network=, tag=, territory= repeatable, q=) plus `limit=` and the paging
+ * cursor `before=`. Pure: parses a URLSearchParams into a RiverQuery or says clearly what is
+ * wrong (FilterError, answered with 400).
  */
+import {
+  appendFilters,
+  FilterError,
+  hasFilters,
+  parseFilters,
+  type Filters,
+} from '../filter-grammar.ts';
 
 /** Where the previous page stopped: the last story's (published_at, id). Stable under inserts. */
 export interface RiverCursor {
@@ -10,11 +18,7 @@ export interface RiverCursor {
   id: string;
 }
 
-export interface RiverQuery {
-  networks: string[];
-  tag: string | null;
-  territory: string | null;
-  q: string | null;
+export interface RiverQuery extends Filters {
   limit: number;
   before: RiverCursor | null;
 }
@@ -22,48 +26,23 @@ export interface RiverQuery {
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
 
-/** A filter a person typed wrong: answered with 400 and this message. */
-export class RiverQueryError extends Error {}
+/** A filter a person typed wrong: the grammar's one error type, answered with 400. */
+export { FilterError as RiverQueryError };
 
-const SLUG = /^[a-z0-9-]{1,64}$/;
+/** Reads `limit=`: a whole number from 1 to `max`, `fallback` when absent. */
+export function parseLimit(params: URLSearchParams, fallback: number, max: number): number {
+  const raw = params.get('limit')?.trim();
+  if (!raw) return fallback;
+  if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > max)
+    throw new FilterError(`limit= must be a whole number from 1 to ${max}`);
+  return Number(raw);
+}
 
 /** Parses the filters; blank fields count as absent (an HTML form sends them empty). */
 export function parseRiverQuery(params: URLSearchParams, defaultLimit = DEFAULT_LIMIT): RiverQuery {
-  const text = (name: string, max = 200): string | null => {
-    const v = params.get(name)?.trim();
-    if (!v) return null;
-    if (v.length > max)
-      throw new RiverQueryError(`${name}= is too long (at most ${max} characters)`);
-    return v;
-  };
-  const networks = [
-    ...new Set(
-      params
-        .getAll('network')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    ),
-  ];
-  for (const n of networks) {
-    if (!SLUG.test(n))
-      throw new RiverQueryError(`network=${n} is not a network slug (letters a-z, digits and -)`);
-  }
-  if (networks.length > 50)
-    throw new RiverQueryError('network= is repeated too often (at most 50)');
-  let limit = defaultLimit;
-  const rawLimit = params.get('limit')?.trim();
-  if (rawLimit) {
-    if (!/^\d{1,6}$/.test(rawLimit) || Number(rawLimit) < 1 || Number(rawLimit) > MAX_LIMIT) {
-      throw new RiverQueryError(`limit= must be a whole number from 1 to ${MAX_LIMIT}`);
-    }
-    limit = Number(rawLimit);
-  }
   return {
-    networks,
-    tag: text('tag'),
-    territory: text('territory'),
-    q: text('q'),
-    limit,
+    ...parseFilters(params),
+    limit: parseLimit(params, defaultLimit, MAX_LIMIT),
     before: parseCursor(params.get('before')),
   };
 }
@@ -72,7 +51,7 @@ function parseCursor(raw: string | null): RiverCursor | null {
   if (!raw) return null;
   const m = /^(\d{1,15})~([A-Za-z0-9_-]{1,64})$/.exec(raw.trim());
   if (!m)
-    throw new RiverQueryError(
+    throw new FilterError(
       'before= is not a paging cursor from this hub (follow the next link as given)',
     );
   return { publishedAt: Number(m[1]), id: m[2]! };
@@ -88,11 +67,7 @@ export function formatCursor(c: RiverCursor): string {
  * the cache key, so two spellings of one query share one cached response.
  */
 export function riverParams(q: RiverQuery, defaultLimit = DEFAULT_LIMIT): URLSearchParams {
-  const p = new URLSearchParams();
-  for (const n of [...q.networks].sort()) p.append('network', n);
-  if (q.tag) p.set('tag', q.tag);
-  if (q.territory) p.set('territory', q.territory);
-  if (q.q) p.set('q', q.q);
+  const p = appendFilters(new URLSearchParams(), q);
   if (q.limit !== defaultLimit) p.set('limit', String(q.limit));
   if (q.before) p.set('before', formatCursor(q.before));
   return p;
@@ -100,5 +75,5 @@ export function riverParams(q: RiverQuery, defaultLimit = DEFAULT_LIMIT): URLSea
 
 /** True when the query narrows the river (a filtered feed deserves its own alternate link). */
 export function isFiltered(q: RiverQuery): boolean {
-  return q.networks.length > 0 || !!q.tag || !!q.territory || !!q.q;
+  return hasFilters(q);
 }

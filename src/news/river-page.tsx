@@ -7,6 +7,7 @@ import { Story } from './story.tsx';
 import { pageContext, hrefWith, type PageContext } from '../web/page-context.ts';
 import { listRiver, type RiverPage } from './river.ts';
 import { listDirectory, type DirectoryEntry } from '../federation/directory.ts';
+import { foldText } from '../ingest/dedupe/text.ts';
 import {
   formatCursor,
   isFiltered,
@@ -91,12 +92,13 @@ function FilterForm({ p, q, dir }: { p: PageContext; q: RiverQuery; dir: Directo
     ...new Set(dir.map((n) => n.territory).filter((x): x is string => !!x)),
   ].sort((a, b) => a.localeCompare(b, 'fr'));
   const tags = [...new Set(dir.flatMap((n) => n.tags))].sort((a, b) => a.localeCompare(b, 'fr'));
+  const chosenTerritories = new Set(q.territories.map(foldText));
   return (
     <form class="filters" method="get" action="/" role="search" aria-label={m.filters}>
       {p.langParam ? <input type="hidden" name="lang" value={p.lang} /> : null}
       <label>
         {m.network}
-        <select name="network">
+        <select name="network" multiple={q.networks.length > 1}>
           <option value="">{m.allNetworks}</option>
           {dir.map((n) => (
             <option value={n.slug} selected={q.networks.includes(n.slug)}>
@@ -105,10 +107,13 @@ function FilterForm({ p, q, dir }: { p: PageContext; q: RiverQuery; dir: Directo
           ))}
         </select>
       </label>
-      <label>
-        {m.tag}
-        <input type="text" name="tag" value={q.tag ?? ''} list="hub-tags" autocomplete="off" />
-      </label>
+      {/* One box per chosen tag (any of them matches) and one to add another. */}
+      {[...q.tags, ''].map((tag) => (
+        <label>
+          {m.tag}
+          <input type="text" name="tag" value={tag} list="hub-tags" autocomplete="off" />
+        </label>
+      ))}
       <datalist id="hub-tags">
         {tags.map((tag) => (
           <option value={tag} />
@@ -116,10 +121,10 @@ function FilterForm({ p, q, dir }: { p: PageContext; q: RiverQuery; dir: Directo
       </datalist>
       <label>
         {m.territory}
-        <select name="territory">
+        <select name="territory" multiple={q.territories.length > 1}>
           <option value="">{m.allTerritories}</option>
           {territories.map((x) => (
-            <option value={x} selected={q.territory?.toLowerCase() === x.toLowerCase()}>
+            <option value={x} selected={chosenTerritories.has(foldText(x))}>
               {x}
             </option>
           ))}

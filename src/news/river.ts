@@ -2,13 +2,16 @@
  * Read side of the news river: the latest stories with the feed filters, newest first, paged
  * by a (published_at, id) cursor, each with the networks that published it and its links.
  */
-import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { items, type ItemRow } from '../db/schema/items.ts';
+import { foldText } from '../ingest/dedupe/text.ts';
+import { resolveNetworks, searchWords, type Filters } from '../filter-grammar.ts';
+import { filterNetworks } from '../federation/directory.ts';
 import { itemProvenance, type Provenance } from './stories.ts';
 import type { RiverCursor, RiverQuery } from './filters.ts';
 
-export interface RiverItem extends Omit<ItemRow, 'searchText'>, Provenance {}
+export interface RiverItem extends Omit<ItemRow, 'searchText' | 'categoryKeys'>, Provenance {}
 
 export interface RiverPage {
   items: RiverItem[];
@@ -16,54 +19,55 @@ export interface RiverPage {
   next: RiverCursor | null;
 }
 
-/** LIKE pattern matching `text` anywhere, with %, _ and \ taken literally (ESCAPE '\'). */
-export function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/**
+ * The SQL conditions a story must meet for the filters (src/filter-grammar.ts), or null when they
+ * can match nothing (a territory without networks). Lists travel as one JSON parameter each,
+ * so a long "any of" never nears D1's 100 bound parameters. Used by the river, the feeds and
+ * the digest's selection per subscriber.
+ */
+export async function storyConditions(deps: Deps, f: Filters): Promise<SQL[] | null> {
+  const where: SQL[] = [];
+  const needNetworks = f.territories.length > 0 || f.tags.length > 0;
+  const { allowed, tagNetworks } = resolveNetworks(
+    f,
+    needNetworks ? await filterNetworks(deps) : [],
+  );
+  // A member network, or a network of an upstream hub that a member hub relays (hubs of hubs).
+  const publishedBy = (slugs: Set<string>) =>
+    sql`exists (select 1 from entries e
+      left join upstream_entries u on u.source_id = e.source_id and u.guid = e.guid,
+      json_each(${JSON.stringify([...slugs])}) w
+      where e.item_id = ${items.id} and (e.network_slug = w.value
+        or exists (select 1 from json_each(u.networks) j where j.value = w.value)))`;
+  if (allowed) {
+    if (!allowed.size) return null;
+    where.push(publishedBy(allowed));
+  }
+  if (tagNetworks) {
+    // The story's own categories (folded keys, see categoryKeys) or a tag of a network that
+    // published it.
+    const keys = JSON.stringify([...new Set(f.tags.map(foldText))]);
+    const own = sql`exists (select 1 from json_each(${keys}) k where ${items.categoryKeys} like '%|' || k.value || '|%')`;
+    where.push(tagNetworks.size ? sql`(${own} or ${publishedBy(tagNetworks)})` : own);
+  }
+  // Both sides folded (search_text is stored folded): accents and case ignored on SQLite
+  // and D1 alike; folded words hold only letters, digits and spaces, never a LIKE wildcard.
+  for (const word of searchWords(f.q)) where.push(like(items.searchText, `%${word}%`));
+  return where;
 }
 
-function filters(q: RiverQuery): SQL[] {
-  const where: SQL[] = [];
-  if (q.networks.length > 0) {
-    const list = sql.join(
-      q.networks.map((n) => sql`${n}`),
-      sql`, `,
-    );
-    where.push(
-      sql`exists (select 1 from entries e where e.item_id = ${items.id} and e.network_slug in (${list}))`,
-    );
-  }
-  if (q.territory) {
-    where.push(
-      sql`exists (select 1 from entries e join networks n on n.slug = e.network_slug where e.item_id = ${items.id} and n.territory = ${q.territory} collate nocase)`,
-    );
-  }
-  if (q.tag) {
-    // A network's tags or the story's own categories; SQLite's lower() folds ASCII only, so
-    // both sides are folded the same way.
-    const tag = q.tag.toLowerCase();
-    where.push(sql`(exists (select 1 from json_each(${items.categories}) c where lower(c.value) = lower(${tag}))
-      or exists (select 1 from entries e join networks n on n.slug = e.network_slug, json_each(n.tags) t
-                 where e.item_id = ${items.id} and lower(t.value) = lower(${tag})))`);
-  }
-  if (q.q) {
-    const pattern = likePattern(q.q);
-    where.push(
-      sql`(${items.title} like ${pattern} escape '\\' or ${items.searchText} like ${pattern} escape '\\')`,
-    );
-  }
+/** One page of the river. */
+export async function listRiver(deps: Deps, q: RiverQuery): Promise<RiverPage> {
+  const conditions = await storyConditions(deps, q);
+  if (!conditions) return { items: [], next: null };
   if (q.before) {
-    where.push(
+    conditions.push(
       or(
         lt(items.publishedAt, q.before.publishedAt),
         and(eq(items.publishedAt, q.before.publishedAt), lt(items.id, q.before.id)),
       )!,
     );
   }
-  return where;
-}
-
-/** One page of the river. */
-export async function listRiver(deps: Deps, q: RiverQuery): Promise<RiverPage> {
   const rows = await deps.db.orm
     .select({
       id: items.id,
@@ -80,7 +84,7 @@ export async function listRiver(deps: Deps, q: RiverQuery): Promise<RiverPage> {
       firstSeenAt: items.firstSeenAt,
     })
     .from(items)
-    .where(and(...filters(q)))
+    .where(and(...conditions))
     .orderBy(desc(items.publishedAt), desc(items.id))
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
@@ -90,7 +94,10 @@ export async function listRiver(deps: Deps, q: RiverQuery): Promise<RiverPage> {
   );
   const last = page[page.length - 1];
   return {
-    items: page.map((r) => ({ ...r, ...(provenance.get(r.id) ?? { networks: [], links: [] }) })),
+    items: page.map((r) => ({
+      ...r,
+      ...(provenance.get(r.id) ?? { networks: [], links: [], modifiedAt: r.publishedAt }),
+    })),
     next: rows.length > q.limit && last ? { publishedAt: last.publishedAt, id: last.id } : null,
   };
 }

@@ -2,7 +2,7 @@
  * Reading helpers for stories (items) and where they were seen (entries), shared by the
  * pages, the feeds, the digest and the admin tools.
  */
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import {
   entries,
@@ -12,6 +12,7 @@ import {
   type EntrySplitRow,
   type ItemRow,
 } from '../db/schema/items.ts';
+import { upstreamEntries, upstreamNetworks } from '../db/schema/upstream.ts';
 import { canonicalUrl, withoutTracking } from '../ingest/canonical-url.ts';
 import { chunks, IN_LIST } from '../ingest/dedupe/chunk.ts';
 
@@ -21,6 +22,23 @@ export interface Provenance {
   networks: string[];
   /** Links without tracking parameters, one per canonical URL, earliest first. */
   links: string[];
+  /**
+   * The latest update its publishers gave it: each entry's own <updated> (else its
+   * publication), as the feeds said it, not when the hub stored it (Atom <updated>).
+   */
+  modifiedAt: number;
+  /**
+   * Networks of another hub that published the story, when one of `networks` is a hub whose
+   * feed says so (hubs of hubs): shown as "Animacoop, via Hub Occitanie", filtered on.
+   */
+  origins?: Origin[];
+}
+
+/** A network of an upstream hub, and the member network (a hub) it came through. */
+export interface Origin {
+  slug: string;
+  name: string;
+  via: string;
 }
 
 /** Provenance of each item (items without entries are absent from the map). */
@@ -30,6 +48,8 @@ export async function itemProvenance(
 ): Promise<Map<string, Provenance>> {
   const out = new Map<string, Provenance>();
   const seenLinks = new Map<string, Set<string>>();
+  // Upstream networks found, with the source whose feed named them (their names come after).
+  const unnamed: Array<{ origin: Origin; sourceId: number }> = [];
   for (const part of chunks([...new Set(itemIds)], IN_LIST)) {
     const rows = await deps.db.orm
       .select({
@@ -37,15 +57,32 @@ export async function itemProvenance(
         networkSlug: entries.networkSlug,
         url: entries.url,
         publishedAt: entries.publishedAt,
+        updatedAt: entries.updatedAt,
         id: entries.id,
+        sourceId: entries.sourceId,
+        upstream: upstreamEntries.networks,
       })
       .from(entries)
+      .leftJoin(
+        upstreamEntries,
+        and(eq(upstreamEntries.sourceId, entries.sourceId), eq(upstreamEntries.guid, entries.guid)),
+      )
       .where(inArray(entries.itemId, part))
       .orderBy(asc(entries.publishedAt), asc(entries.id));
     for (const r of rows) {
       let p = out.get(r.itemId);
-      if (!p) out.set(r.itemId, (p = { networks: [], links: [] }));
+      if (!p) out.set(r.itemId, (p = { networks: [], links: [], modifiedAt: 0 }));
       if (!p.networks.includes(r.networkSlug)) p.networks.push(r.networkSlug);
+      p.modifiedAt = Math.max(p.modifiedAt, r.updatedAt, r.publishedAt);
+      if (r.upstream?.length) {
+        const origins = (p.origins ??= []);
+        for (const slug of r.upstream)
+          if (!origins.some((o) => o.slug === slug && o.via === r.networkSlug)) {
+            const origin = { slug, name: slug, via: r.networkSlug };
+            origins.push(origin);
+            unnamed.push({ origin, sourceId: r.sourceId });
+          }
+      }
       if (!r.url) continue;
       const key = canonicalUrl(r.url) ?? r.url;
       let seen = seenLinks.get(r.itemId);
@@ -56,7 +93,30 @@ export async function itemProvenance(
       }
     }
   }
+  await nameOrigins(deps, unnamed);
   return out;
+}
+
+/** Upstream networks get the names their hub's feed gave (one query, only when there are any). */
+async function nameOrigins(
+  deps: Deps,
+  unnamed: Array<{ origin: Origin; sourceId: number }>,
+): Promise<void> {
+  if (!unnamed.length) return;
+  const names = new Map<string, string>();
+  for (const part of chunks([...new Set(unnamed.map((u) => u.sourceId))], IN_LIST)) {
+    const rows = await deps.db.orm
+      .select({
+        sourceId: upstreamNetworks.sourceId,
+        slug: upstreamNetworks.slug,
+        name: upstreamNetworks.name,
+      })
+      .from(upstreamNetworks)
+      .where(inArray(upstreamNetworks.sourceId, part));
+    for (const r of rows) names.set(`${r.sourceId} ${r.slug}`, r.name);
+  }
+  for (const { origin, sourceId } of unnamed)
+    origin.name = names.get(`${sourceId} ${origin.slug}`) ?? origin.slug;
 }
 
 /** A story with each of its entries and why it joined: what `intercoop items show` prints. */
@@ -106,4 +166,27 @@ export async function explainItem(deps: Deps, itemId: string): Promise<ItemExpla
     ...(await orm.select().from(entrySplits).where(eq(entrySplits.toItemId, itemId))),
   ];
   return { item, entries: rows, splits };
+}
+
+/**
+ * Each network's latest <updated> as its own feeds gave it (the newest `updated` of its
+ * entries), for Atom's <source><updated>: one probe of entries_network_updated per network.
+ */
+export async function networksModifiedAt(
+  deps: Deps,
+  slugs: string[],
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const part of chunks([...new Set(slugs)], IN_LIST)) {
+    const rows = await deps.db.orm
+      .select({
+        slug: sql<string>`n.value`,
+        at: sql<
+          number | null
+        >`(select max(e.updated_at) from entries e where e.network_slug = n.value)`,
+      })
+      .from(sql`json_each(${JSON.stringify(part)}) n`);
+    for (const r of rows) if (r.at !== null) out.set(r.slug, Number(r.at));
+  }
+  return out;
 }

@@ -2,8 +2,8 @@ import type { RiverItem } from './river.ts';
 import { defineMessages, formatDateTime, type Lang } from '../web/i18n.ts';
 
 const t = defineMessages({
-  fr: { by: 'Publié par', links: 'Lu aussi sur', author: 'par' },
-  en: { by: 'Published by', links: 'Also seen at', author: 'by' },
+  fr: { by: 'Publié par', links: 'Lu aussi sur', author: 'par', via: 'via' },
+  en: { by: 'Published by', links: 'Also seen at', author: 'by', via: 'via' },
 });
 
 /** Host name of a link, for a short label. */
@@ -48,12 +48,23 @@ export function Story({ item, lang, timeZone, names, level = 2 }: StoryProps) {
       {item.summary ? <p>{item.summary}</p> : null}
       <p class="provenance">
         {m.by}{' '}
-        {item.networks.map((slug, i) => (
-          <>
-            {i > 0 ? ', ' : ''}
-            <a href={`/networks/${slug}`}>{names.get(slug)?.name ?? slug}</a>
-          </>
-        ))}
+        {item.networks.map((slug, i) => {
+          const hub = <a href={`/networks/${slug}`}>{names.get(slug)?.name ?? slug}</a>;
+          // A member that is itself a hub: the networks it names, "Animacoop, via Hub Occitanie".
+          const origins = (item.origins ?? []).filter((o) => o.via === slug);
+          return (
+            <>
+              {i > 0 ? (item.origins?.length ? ' ; ' : ', ') : ''}
+              {origins.length ? (
+                <>
+                  {origins.map((o) => o.name).join(', ')}, {m.via} {hub}
+                </>
+              ) : (
+                hub
+              )}
+            </>
+          );
+        })}
         {links.length > 1 ? (
           <>
             {' · '}

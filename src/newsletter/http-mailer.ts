@@ -4,10 +4,33 @@
  * delivers to verified destination addresses: fine for alerts, not for subscribers.
  * Any provider speaking the same JSON (HUB_MAIL_API_URL) works. Runtime-agnostic (fetch only).
  *
- * Outcomes: 2xx sent; 429, 5xx and network errors temporary (retried by the ledger);
- * other 4xx permanent (the address or the message is refused).
+ * Outcomes (see `classifyApiError`): 2xx sent; 408/409/425/429, 5xx and network errors are
+ * temporary (retried by the ledger); a 400/422 that names the recipient (`to`) bounces that
+ * address; every other 4xx (401 revoked key, 403 unverified sender or domain, 422 bad sender,
+ * 404 wrong URL…) is the hub's configuration, which no retry and no bounce would fix.
  */
-import type { MailMessage, Mailer, SendResult } from '../deps.ts';
+import type { MailMessage, Mailer, SendFailure, SendResult } from '../deps.ts';
+
+/** Statuses that say "later", not "never". */
+const TEMPORARY = new Set([408, 409, 425, 429]);
+
+/**
+ * What an API error means. A recipient is blamed only when the API says so (Resend-style
+ * `{"message":"Invalid `to` field…"}`): an unknown 4xx stops the run rather than unsubscribing
+ * people for a fault of the hub's.
+ */
+export function classifyApiError(status: number, body: string): SendFailure {
+  if (status >= 500 || TEMPORARY.has(status) || status < 400) return 'temporary';
+  if (status === 400 || status === 422) {
+    let text = body;
+    try {
+      const j = JSON.parse(body) as Record<string, unknown>;
+      text = [j.message, j.error, j.name, j.field].filter((x) => typeof x === 'string').join(' ');
+    } catch {}
+    if (/[`'"]to[`'"]|\bto field\b|\brecipients?\b/i.test(text)) return 'recipient';
+  }
+  return 'configuration';
+}
 
 export function httpMailer(opts: {
   url: string;
@@ -38,7 +61,7 @@ export function httpMailer(opts: {
       } catch (err) {
         return {
           ok: false,
-          permanent: false,
+          failure: 'temporary',
           error: `mail API unreachable: ${String((err as Error)?.message ?? err)}`,
         };
       }
@@ -50,9 +73,11 @@ export function httpMailer(opts: {
         } catch {}
         return { ok: true, messageId: id };
       }
-      const permanent =
-        res.status >= 400 && res.status < 500 && res.status !== 429 && res.status !== 408;
-      return { ok: false, permanent, error: `mail API ${res.status}: ${body}` };
+      return {
+        ok: false,
+        failure: classifyApiError(res.status, body),
+        error: `mail API ${res.status}: ${body}`,
+      };
     },
   };
 }

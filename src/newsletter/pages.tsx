@@ -1,4 +1,5 @@
 /** The newsletter's pages (hono/jsx, no JavaScript needed). No page ever shows an address. */
+import type { EmailProblem } from './subscription/lifecycle.ts';
 import { Layout } from '../web/layout.tsx';
 import { defineMessages, type Lang } from '../web/i18n.ts';
 import type { DigestChoices } from '../db/schema/newsletter.ts';
@@ -25,7 +26,15 @@ export const t = defineMessages({
     checkMail: 'Vérifiez votre boîte aux lettres',
     checkMailText:
       'Si l’adresse est valide, un message contenant un lien de confirmation vient d’y être envoyé. Le lien est valable 48 heures ; rien ne vous sera envoyé sans cette confirmation.',
-    invalidEmail: 'Cette adresse électronique ne semble pas valide.',
+    invalidEmail: (problem: EmailProblem) =>
+      ({
+        control:
+          'Cette adresse contient un caractère invisible (caractère de contrôle) : retapez-la.',
+        route:
+          'Les adresses avec « % » ou « ! » (routage par un autre serveur) ne sont pas acceptées.',
+        length: 'Cette adresse est trop longue : 254 caractères au plus.',
+        format: 'Cette adresse électronique ne semble pas valide (exemple : nom@exemple.fr).',
+      })[problem],
     rateLimited: 'Trop de demandes d’inscription récemment. Réessayez plus tard.',
     mailUnavailable:
       'L’envoi de courriels n’est pas disponible pour le moment. Réessayez plus tard.',
@@ -53,6 +62,7 @@ export const t = defineMessages({
     archive: 'Lettres précédentes',
     archiveEmpty: 'Aucune lettre pour l’instant.',
     issueOf: (d: string) => `Lettre du ${d}`,
+    moreStories: (n: number) => (n === 1 ? 'et 1 autre article' : `et ${n} autres articles`),
     stories: (n: number) => (n === 1 ? '1 article' : `${n} articles`),
     events: (n: number) => (n === 1 ? '1 événement' : `${n} événements`),
     news: 'Actualités',
@@ -78,7 +88,13 @@ export const t = defineMessages({
     checkMail: 'Check your mailbox',
     checkMailText:
       'If the address is valid, a message with a confirmation link has just been sent to it. The link works for 48 hours; nothing will be sent to you without this confirmation.',
-    invalidEmail: 'This email address does not look valid.',
+    invalidEmail: (problem: EmailProblem) =>
+      ({
+        control: 'This address holds an invisible (control) character: please type it again.',
+        route: 'Addresses with “%” or “!” (routing through another server) are not accepted.',
+        length: 'This address is too long: 254 characters at most.',
+        format: 'This email address does not look valid (example: name@example.org).',
+      })[problem],
     rateLimited: 'Too many subscription requests lately. Please try again later.',
     mailUnavailable: 'Email sending is not available right now. Please try again later.',
     confirmed: 'Subscription confirmed',
@@ -104,6 +120,7 @@ export const t = defineMessages({
     archive: 'Past issues',
     archiveEmpty: 'No issue yet.',
     issueOf: (d: string) => `Issue of ${d}`,
+    moreStories: (n: number) => (n === 1 ? 'and 1 more story' : `and ${n} more stories`),
     stories: (n: number) => (n === 1 ? '1 story' : `${n} stories`),
     events: (n: number) => (n === 1 ? '1 event' : `${n} events`),
     news: 'News',
@@ -419,6 +436,11 @@ export function IssuePage(
           </ul>
         </section>
       ))}
+      {(p.content.moreStories ?? 0) > 0 && (
+        <p>
+          <a href="/">{m.moreStories(p.content.moreStories!)}</a>
+        </p>
+      )}
       {p.content.events.length > 0 && (
         <section>
           <h2>{m.agenda}</h2>

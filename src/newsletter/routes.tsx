@@ -136,30 +136,6 @@ async function formData(c: Context<HubEnv>): Promise<FormData> {
   }
 }
 
-/**
- * The client's address for the per-IP limit: Cloudflare's header on Workers, the socket on
- * Node. Behind a local reverse proxy (socket on loopback or a private network) the proxy's
- * own X-Forwarded-For entry, the last one, is used: otherwise every visitor would share one limit.
- */
-export function clientIp(c: Context<HubEnv>): string {
-  const cf = c.req.header('cf-connecting-ip');
-  if (cf) return cf;
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
-    ?.incoming;
-  const socket = incoming?.socket?.remoteAddress ?? '';
-  const forwarded = c.req.header('x-forwarded-for');
-  if (
-    forwarded &&
-    /^(::1|127\.|::ffff:127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|f[cd][0-9a-f]{2}:)/i.test(
-      socket,
-    )
-  ) {
-    const last = forwarded.split(',').pop()!.trim();
-    if (last) return last;
-  }
-  return socket;
-}
-
 newsletterRoutes.get('/newsletter', async (c) => {
   const x = await context(c);
   return c.html(<SubscribePage {...x.page} options={await options(c)} />);
@@ -180,12 +156,13 @@ newsletterRoutes.post('/newsletter/subscribe', async (c) => {
     choices,
     frequency,
     lang: lang ?? x.lang,
-    ip: clientIp(c),
+    // The runtime says which address to trust (deps.clientAddress): never a header on Node.
+    ip: x.deps.clientAddress(c.req.raw, c.env),
   });
   if (outcome.ok) return done();
   const [status, error] =
     outcome.reason === 'invalid_email'
-      ? ([400, m.invalidEmail] as const)
+      ? ([400, m.invalidEmail(outcome.problem)] as const)
       : outcome.reason === 'rate_limited'
         ? ([429, m.rateLimited] as const)
         : ([503, m.mailUnavailable] as const);

@@ -24,10 +24,15 @@ export function fnv1a32(text: string): number {
 }
 
 /**
- * 56 bits of hash as 14 hex characters, enough to tell versions apart in an ETag: FNV-1a 32
- * and a second lane of the same loop with other constants (MurmurHash's multiplier).
+ * A second 32-bit lane: the same loop from other constants (MurmurHash's multiplier), for
+ * hashes wider than 32 bits (with fnv1a32).
  */
+export function fnv1a32b(text: string): number {
+  return fnv1a(text, 0x01000193, 0x5bd1e995);
+}
+
+/** 56 bits of hash as 14 hex characters, enough to tell versions apart in an ETag. */
 export function shortHash(text: string): string {
   const hex = (n: number) => n.toString(16).padStart(8, '0');
-  return (hex(fnv1a32(text)) + hex(fnv1a(text, 0x01000193, 0x5bd1e995))).slice(0, 14);
+  return (hex(fnv1a32(text)) + hex(fnv1a32b(text))).slice(0, 14);
 }

@@ -2,9 +2,15 @@ import { Hono } from 'hono';
 import { desc, gt, and, eq } from 'drizzle-orm';
 import { pulls, sources } from '../db/schema/index.ts';
 import type { HubEnv } from '../http.ts';
+import { readMailError } from '../newsletter/digest/mail-health.ts';
 import { publicUrl, withoutCredentials } from '../public-url.ts';
 
-/** GET /healthz: database reachable, last pull, sources failing. 503 when the database is not. */
+/**
+ * GET /healthz: database reachable, last pull, sources failing, and the mailer (`mail.ok` is
+ * false while the mail server or API refuses the hub's configuration: digests are stopped).
+ * 503 when the database is not reachable; a mail error makes `ok` false but stays 200, since
+ * the hub still serves its pages and feeds.
+ */
 export const healthRoutes = new Hono<HubEnv>().get('/healthz', async (c) => {
   const { db } = c.get('deps');
   const dbOk = await db.ping();
@@ -22,9 +28,10 @@ export const healthRoutes = new Hono<HubEnv>().get('/healthz', async (c) => {
     })
     .from(sources)
     .where(and(eq(sources.status, 'active'), gt(sources.errorCount, 0)));
+  const mailError = await readMailError({ db });
   c.header('Cache-Control', 'no-store');
   return c.json({
-    ok: true,
+    ok: !mailError,
     database: true,
     last_pull: last
       ? {
@@ -38,6 +45,9 @@ export const healthRoutes = new Hono<HubEnv>().get('/healthz', async (c) => {
           new_items: last.newItems,
         }
       : null,
+    mail: mailError
+      ? { ok: false, error: mailError.error, at: new Date(mailError.at).toISOString() }
+      : { ok: true },
     sources_failing: failing.map((f) => ({
       ...f,
       url: publicUrl(f.url),

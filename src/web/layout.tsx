@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
 import { defineMessages, type Lang } from './i18n.ts';
 
 const t = defineMessages({
@@ -53,6 +54,8 @@ export interface LayoutProps {
   alternates?: Alternate[];
   /** Path + query of this page without lang, for the language switch. */
   path?: string;
+  /** `lang=xx` when the reader chose a language by URL: the menu's links keep it. */
+  langParam?: string;
   children?: Child;
 }
 
@@ -64,58 +67,63 @@ export function Layout(p: LayoutProps) {
   const m = t(p.lang);
   const alternates = [...hubAlternates(p.hubTitle), ...(p.alternates ?? [])];
   const switchHref = withLang(p.path ?? '/', m.otherLang);
+  const keep = (href: string) => (p.langParam ? `${href}?${p.langParam}` : href);
+  // Without a doctype browsers render in quirks mode (box sizes, line heights differ).
   return (
-    <html lang={p.lang}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{p.title === p.hubTitle ? p.title : `${p.title} · ${p.hubTitle}`}</title>
-        {alternates.map((a) => (
-          <link rel="alternate" type={a.type} title={a.title} href={a.href} />
-        ))}
-        {/* Raw: JSX would escape the > and " of the selectors and font names. */}
-        <style dangerouslySetInnerHTML={{ __html: css }} />
-      </head>
-      <body>
-        <a class="skip" href="#main">
-          {m.skip}
-        </a>
-        <header class="site">
-          <a class="brand" href="/">
-            {p.hubTitle}
+    <>
+      {raw('<!DOCTYPE html>')}
+      <html lang={p.lang}>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{p.title === p.hubTitle ? p.title : `${p.title} · ${p.hubTitle}`}</title>
+          {alternates.map((a) => (
+            <link rel="alternate" type={a.type} title={a.title} href={a.href} />
+          ))}
+          {/* Raw: JSX would escape the > and " of the selectors and font names. */}
+          <style dangerouslySetInnerHTML={{ __html: css }} />
+        </head>
+        <body>
+          <a class="skip" href="#main">
+            {m.skip}
           </a>
-          <nav aria-label={m.nav}>
-            <ul>
-              <li>
-                <a href="/">{m.news}</a>
-              </li>
-              <li>
-                <a href="/agenda">{m.agenda}</a>
-              </li>
-              <li>
-                <a href="/networks">{m.networks}</a>
-              </li>
-              <li>
-                <a href="/newsletter">{m.newsletter}</a>
-              </li>
-              <li>
-                <a href={switchHref} hreflang={m.otherLang} lang={m.otherLang}>
-                  {m.other}
-                </a>
-              </li>
-            </ul>
-          </nav>
-        </header>
-        <main id="main">{p.children}</main>
-        <footer class="site">
-          <p>
-            <a href="/feed.xml">RSS</a> · <a href="/feed.atom">Atom</a> ·{' '}
-            <a href="/feed.json">JSON Feed</a> · <a href="/agenda.ics">iCalendar</a> ·{' '}
-            <a href="/networks.opml">OPML</a>
-          </p>
-        </footer>
-      </body>
-    </html>
+          <header class="site">
+            <a class="brand" href={keep('/')}>
+              {p.hubTitle}
+            </a>
+            <nav aria-label={m.nav}>
+              <ul>
+                <li>
+                  <a href={keep('/')}>{m.news}</a>
+                </li>
+                <li>
+                  <a href={keep('/agenda')}>{m.agenda}</a>
+                </li>
+                <li>
+                  <a href={keep('/networks')}>{m.networks}</a>
+                </li>
+                <li>
+                  <a href={keep('/newsletter')}>{m.newsletter}</a>
+                </li>
+                <li>
+                  <a href={switchHref} hreflang={m.otherLang} lang={m.otherLang}>
+                    {m.other}
+                  </a>
+                </li>
+              </ul>
+            </nav>
+          </header>
+          <main id="main">{p.children}</main>
+          <footer class="site">
+            <p>
+              <a href="/feed.xml">RSS</a> · <a href="/feed.atom">Atom</a> ·{' '}
+              <a href="/feed.json">JSON Feed</a> · <a href="/agenda.ics">iCalendar</a> ·{' '}
+              <a href="/networks.opml">OPML</a>
+            </p>
+          </footer>
+        </body>
+      </html>
+    </>
   );
 }
 
@@ -155,5 +163,17 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;marg
 textarea.snippet{width:100%;font:.85rem/1.4 ui-monospace,monospace}
 .embed-preview{border:1px solid var(--line);max-width:40rem}
 nav.pager{display:flex;justify-content:space-between;gap:1rem;margin:1.5rem 0}
+form.stack{display:flex;flex-direction:column;gap:.8rem;max-width:34rem;margin:1rem 0}
+form.stack label{display:flex;flex-direction:column;gap:.2rem;font-weight:600}
+form.stack input,form.stack select,form.stack textarea{font:inherit;font-weight:400;width:100%;max-width:100%}
+form.stack .muted{font-weight:400}code{overflow-wrap:anywhere}
+form.inline{display:inline}fieldset{border:1px solid var(--line);padding:.5rem 1rem;margin:0;min-width:0}
+fieldset label{font-weight:400!important;flex-direction:row!important;align-items:baseline;gap:.5rem!important}
+button{cursor:pointer}.notice{border-left:4px solid var(--line);padding:.5rem .8rem;margin:1rem 0}
+.notice.ok{border-color:var(--ok)}.notice.bad{border-color:var(--bad)}.notice.warn{border-color:var(--accent)}
+.console-bar{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem 1rem;align-items:baseline;border-bottom:1px solid var(--line);padding-bottom:.5rem;margin-bottom:1rem;font-size:.95rem}
+.actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0}
+table.counts{border-collapse:collapse;margin:.5rem 0}table.counts th,table.counts td{border-bottom:1px solid var(--line);padding:.25rem .6rem;text-align:left}
+table.counts td.n{text-align:right}
 @media (max-width:36rem){form.filters label,form.filters input,form.filters select{width:100%}}
 `;

@@ -136,7 +136,7 @@ describe('agenda store on Node with SQLite', () => {
         maxEvents: 100,
         maxOccurrencesPerEvent: 500,
       }),
-    ).toEqual({ new: 0, updated: 0, unchanged: 100 });
+    ).toEqual({ new: 0, updated: 0, unchanged: 100, truncated: { kept: 100, total: 1504 } });
     expect(
       (
         await listOccurrences(deps, {

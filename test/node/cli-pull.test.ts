@@ -73,6 +73,50 @@ describe('intercoop CLI: sync then pull', () => {
   }, 120_000);
 });
 
+describe('intercoop pull --json', () => {
+  it('prints JSON alone on stdout, logs (every level) on stderr, even when sources fail', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'hub-cli-json-'));
+    const fixtures = inject('fixtureBase');
+    // Failures of every kind: HTTP errors, a refused connection, a document that is no feed,
+    // a 410, a site with nothing to discover; and a feed that works.
+    writeFileSync(
+      join(own, 'networks.yaml'),
+      `networks:\n  - slug: en-panne\n    name: En panne\n    feeds:\n` +
+        `      - ${fixtures}/_pull/error500.xml\n      - ${fixtures}/_pull/busy.xml\n` +
+        `      - ${fixtures}/_pull/garbage.xml\n      - ${fixtures}/_pull/gone.xml\n` +
+        `      - http://127.0.0.1:1/refused.xml\n      - ${fixtures}/_pull/absent-404.xml\n` +
+        `  - slug: en-forme\n    name: En forme\n    feeds: [${fixtures}/_pull/stable/cli-json]\n`,
+    );
+    // The default log level (info): a failing source is logged.
+    const ownEnv = {
+      ...env,
+      HUB_DB: join(own, 'hub.sqlite'),
+      HUB_NETWORKS: join(own, 'networks.yaml'),
+      HUB_LOG_LEVEL: 'info',
+    };
+    const cli = (...args: string[]) =>
+      run(process.execPath, [bin, ...args], { env: ownEnv, cwd: own, timeout: 60_000 });
+    await cli('networks', 'sync');
+    for (const args of [
+      ['pull', '--json'],
+      ['pull', '--json', '--network', 'en-panne'],
+    ]) {
+      const { stdout, stderr } = await cli(...args);
+      // The whole of stdout is one JSON document.
+      const summary = JSON.parse(stdout);
+      expect(summary.failed, args.join(' ')).toBeGreaterThanOrEqual(5);
+      expect(stdout.trimStart().startsWith('{')).toBe(true);
+      // The log lines went to stderr, as JSON, beside the progress lines.
+      const logs = stderr
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { level: string; msg: string });
+      expect(logs.filter((l) => l.msg === 'source failed').length).toBeGreaterThanOrEqual(5);
+      expect(stderr).toMatch(/^\[\d+\/\d+\] en-panne /m);
+    }
+  }, 120_000);
+});
+
 describe('intercoop demo --once', () => {
   let demoDir: string;
   beforeAll(() => {

@@ -153,6 +153,7 @@ describe('digest run killed mid-way (child process, real SMTP server)', () => {
         HUB_DB: join(deps2.dir, 'hub.sqlite'),
         HUB_SMTP_URL: `smtp://127.0.0.1:${sink.port}?rate=0&pool=1`,
         HUB_SECRET: 'crash-secret',
+        HUB_MAIL_FROM: 'lettre@hub.test',
       };
       const first = runCli(env, []);
       // Accept the 5th message (250 OK goes out), then kill at once: the ledger may not have

@@ -302,7 +302,7 @@ describe('intercoop networks sync | import | list', () => {
     expect(s.out.join('\n')).toContain('sources : 3 ajoutée(s)');
     const s2 = capture();
     expect(await networksCommand(deps, ['sync'], s2.o, s2.e)).toBe(0);
-    expect(s2.out.join('\n')).toContain('déjà à jour, rien à écrire');
+    expect(s2.out.join('\n')).toContain('inchangé depuis la dernière synchronisation');
 
     await deps.db.orm
       .update(sources)

@@ -25,7 +25,7 @@ describe('HTTP email API mailer (Workers) against a local HTTP server', () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  it('posts the message with its headers; classifies 429/5xx as temporary and other 4xx as permanent', async () => {
+  it('posts the message with its headers; 429/5xx are temporary, 401/403/422 the configuration', async () => {
     const mailer = httpMailer({ url, key: 'k123', from: 'Intercoop <lettre@hub.test>' });
     const msg = {
       to: 'a@example.org',
@@ -46,15 +46,16 @@ describe('HTTP email API mailer (Workers) against a local HTTP server', () => {
         headers: msg.headers,
       },
     });
-    statuses.push(429, 503, 422);
-    expect(await mailer.send(msg)).toMatchObject({ ok: false, permanent: false });
-    expect(await mailer.send(msg)).toMatchObject({ ok: false, permanent: false });
-    expect(await mailer.send(msg)).toMatchObject({
-      ok: false,
-      permanent: true,
-      error: expect.stringContaining('422'),
-    });
+    statuses.push(429, 503, 408, 401, 403, 422);
+    for (const failure of ['temporary', 'temporary', 'temporary'])
+      expect(await mailer.send(msg)).toMatchObject({ ok: false, failure });
+    for (const status of [401, 403, 422])
+      expect(await mailer.send(msg)).toMatchObject({
+        ok: false,
+        failure: 'configuration',
+        error: `mail API ${status}: {"message":"nope"}`,
+      });
     const down = httpMailer({ url: 'http://127.0.0.1:1/emails', key: 'k', from: 'x@hub.test' });
-    expect(await down.send(msg)).toMatchObject({ ok: false, permanent: false });
+    expect(await down.send(msg)).toMatchObject({ ok: false, failure: 'temporary' });
   });
 });

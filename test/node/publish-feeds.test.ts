@@ -145,7 +145,8 @@ describe('unified feed (Node, real SQLite, real validators)', () => {
     expect(await titles('tag=emploi')).toHaveLength(FILLERS);
     expect(await titles('territory=bretagne')).toHaveLength(FILLERS + 2);
     expect(await titles('q=fablab')).toEqual(['Atelier fablab ouvert à tous']);
-    expect(await titles('q=100%25')).toEqual([]); // % is literal, not a wildcard
+    // Punctuation (%, _ included) separates words and is never a LIKE wildcard.
+    expect(await titles('q=100%25')).toEqual(await titles('q=100'));
     expect(await titles('territory=Bretagne&q=rencontre')).toEqual([
       'Rencontre régionale des coopératives',
     ]);

@@ -34,9 +34,10 @@ export interface FeedparserResult {
     title: string;
     link: string;
     tags: string[];
-    source: { href?: string; title?: string } | null;
+    source: { href?: string; title?: string; updated?: string } | null;
     enclosures: { href: string; type: string }[];
     published: string | null;
+    updated: string | null;
   }[];
 }
 
@@ -49,9 +50,9 @@ out = {
   "entries": [{
     "id": e.get("id"), "title": e.get("title"), "link": e.get("link"),
     "tags": [t.get("term") for t in e.get("tags", [])],
-    "source": {"href": e.source.get("href"), "title": e.source.get("title")} if e.get("source") else None,
+    "source": {k: v for k, v in [("href", e.source.get("href")), ("title", e.source.get("title")), ("updated", e.source.get("updated"))] if k != "updated" or v} if e.get("source") else None,
     "enclosures": [{"href": x.get("href"), "type": x.get("type")} for x in e.get("enclosures", [])],
-    "published": e.get("published"),
+    "published": e.get("published"), "updated": e.get("updated"),
   } for e in d.entries],
 }
 print(json.dumps(out))

@@ -4,7 +4,15 @@ import { networks } from '../../src/db/schema/index.ts';
 import type { Deps } from '../../src/deps.ts';
 import type { SmtpSink } from './smtp-sink.ts';
 
-type App = { request(input: string, init?: RequestInit): Response | Promise<Response> };
+type App = {
+  request(input: string, init?: RequestInit, env?: unknown): Response | Promise<Response>;
+};
+
+/**
+ * What @hono/node-server hands the app as `c.env` for a client at `ip`: its socket is where
+ * Node's clientAddress reads the address (no header is trusted on Node).
+ */
+export const fromClient = (ip: string) => ({ incoming: { socket: { remoteAddress: ip } } });
 
 export const BASE = 'https://hub.test';
 
@@ -17,11 +25,11 @@ export function postSubscribe(
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) body.append(k, x);
   return Promise.resolve(
-    app.request(`${BASE}/newsletter/subscribe`, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': ip },
-    }),
+    app.request(
+      `${BASE}/newsletter/subscribe`,
+      { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      fromClient(ip),
+    ),
   );
 }
 

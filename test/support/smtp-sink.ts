@@ -24,6 +24,8 @@ export interface SmtpSink {
   received: Received[];
   /** Faults queued per recipient address (each used once, in order). */
   faults: Map<string, Fault[]>;
+  /** Replies to every MAIL FROM with this error while set (a sender the relay refuses). */
+  senderFault: { code: number; message: string } | null;
   /** Called when a message arrived, before the server answers: return false to not accept it. */
   beforeAccept: ((to: string, count: number) => boolean | void) | null;
   /** Messages received per recipient. */
@@ -35,8 +37,15 @@ function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+/**
+ * `auth`: the server requires AUTH PLAIN/LOGIN with these credentials (a relay that needs a
+ * login; `url` then carries them); any other login is refused with 535.
+ */
+export async function startSmtpSink(
+  options: { auth?: { user: string; pass: string } } = {},
+): Promise<SmtpSink> {
   const sink: SmtpSink = {
+    senderFault: null,
     port: 0,
     url: '',
     received: [],
@@ -51,8 +60,21 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     return list.shift()!;
   };
   const server = new SMTPServer({
-    authOptional: true,
+    authOptional: !options.auth,
+    allowInsecureAuth: true,
+    authMethods: ['PLAIN', 'LOGIN'],
     disabledCommands: ['STARTTLS'],
+    onAuth(auth, _session, cb) {
+      const want = options.auth;
+      if (want && auth.username === want.user && auth.password === want.pass)
+        return cb(null, { user: auth.username });
+      cb(smtpError(535, '5.7.8 Authentication credentials invalid'));
+    },
+    onMailFrom(_address, _session, cb) {
+      const f = sink.senderFault;
+      if (f) return cb(smtpError(f.code, f.message));
+      cb();
+    },
     logger: false,
     size: 10 * 1024 * 1024,
     onRcptTo(address, _session, cb) {
@@ -87,6 +109,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   sink.port = (server as unknown as { server: { address(): AddressInfo } }).server.address().port;
-  sink.url = `smtp://127.0.0.1:${sink.port}?rate=0&pool=2`;
+  const login = options.auth
+    ? `${encodeURIComponent(options.auth.user)}:${encodeURIComponent(options.auth.pass)}@`
+    : '';
+  sink.url = `smtp://${login}127.0.0.1:${sink.port}?rate=0&pool=2`;
   return sink;
 }

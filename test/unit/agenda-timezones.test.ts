@@ -12,7 +12,6 @@ import {
 import { foldLine } from '../../src/agenda/ics.ts';
 import { parseCalendar } from '../../src/agenda/parse-calendar.ts';
 import { calendarToParseOutput } from '../../src/agenda/parse-calendar-output.ts';
-import { sameEvent } from '../../src/agenda/event-similarity.ts';
 import { parseAgendaRequest, AgendaQueryError } from '../../src/agenda/request.ts';
 
 const NOW = new Date('2026-10-01T00:00:00Z');
@@ -215,21 +214,6 @@ describe('writing and querying', () => {
     const folded = foldLine(line).split('\r\n');
     for (const l of folded) expect(new TextEncoder().encode(l).length).toBeLessThanOrEqual(75);
     expect(folded.map((l, i) => (i ? l.slice(1) : l)).join('')).toBe(line);
-  });
-
-  it('relays match on similar titles at the same start; other titles do not', () => {
-    expect(
-      sameEvent(
-        { title: '[Relais] Forum des SCOP 2026', location: null },
-        { title: 'Forum des SCOP 2026', location: 'Lille' },
-      ),
-    ).toBe(true);
-    expect(
-      sameEvent(
-        { title: 'Atelier compta', location: 'Lyon' },
-        { title: 'Permanence juridique', location: 'Lyon' },
-      ),
-    ).toBe(false);
   });
 
   it('from/to: dates in the hub zone, 400 messages for invalid input', () => {

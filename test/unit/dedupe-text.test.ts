@@ -34,6 +34,21 @@ describe('title normalisation', () => {
     expect(stripTitleRelay('Relais Paysans : 10 ans')).toBe('Relais Paysans : 10 ans');
   });
 
+  it('strips relay marks at the end of titles, not words that look like them', () => {
+    for (const t of [
+      'Fête des coops (relais)',
+      'Fête des coops [Relayé par Coopaname]',
+      'Fête des coops – relayé par Coopaname',
+      'Fête des coops (via Animacoop)',
+      'Fête des coops — via Animacoop',
+      '[Relais] Fête des coops (relais)',
+    ])
+      expect(stripTitleRelay(t), t).toBe('Fête des coops');
+    for (const t of ['Fête (des coops)', 'Journée via ferrata', 'Atelier - Relais Paysans'])
+      expect(stripTitleRelay(t)).toBe(t);
+    expect(looksLikeRelay('Fête des coops (relais)', 'Le texte.')).toBe(true);
+  });
+
   it('strips a leading "Relayé depuis …" in bodies and recognises relays', () => {
     const text = htmlToText(
       '<p>Relayé depuis <a href="x">Animacoop</a></p><p>Le texte &laquo;original&raquo;.</p>',

@@ -25,4 +25,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HUB_PORT: 'abc' })).toThrow(ConfigError);
     expect(() => loadConfig({ HUB_BASE_URL: 'not a url' })).toThrow(/HUB_BASE_URL/);
   });
+  it('requires HUB_MAIL_FROM once a mailer is configured, and an address in it', () => {
+    expect(() => loadConfig({ HUB_SMTP_URL: 'smtp://127.0.0.1:25' })).toThrow(
+      /HUB_MAIL_FROM is required once a mailer is configured \(HUB_SMTP_URL is set\)/,
+    );
+    expect(() => loadConfig({ HUB_MAIL_API_KEY: 're_123' })).toThrow(
+      /HUB_MAIL_FROM is required .*\(HUB_MAIL_API_KEY is set\)/,
+    );
+    for (const bad of ['lettre', 'Intercoop <lettre>', 'a b@c'])
+      expect(() => loadConfig({ HUB_MAIL_API_KEY: 'k', HUB_MAIL_FROM: bad })).toThrow(
+        /HUB_MAIL_FROM is not an address/,
+      );
+    for (const from of ['lettre@example.org', 'Intercoop Réseaux <lettre@example.org>'])
+      expect(loadConfig({ HUB_SMTP_URL: 'smtp://h:25', HUB_MAIL_FROM: from }).mailFrom).toBe(from);
+    expect(loadConfig({}).mailFrom).toBeUndefined(); // no mailer: not needed
+  });
 });

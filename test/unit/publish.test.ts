@@ -6,7 +6,6 @@ import {
   RiverQueryError,
 } from '../../src/news/filters.ts';
 import { acceptsGzip, isNotModified } from '../../src/publish/conditional.ts';
-import { likePattern } from '../../src/news/river.ts';
 import { sourceHealth } from '../../src/federation/source-health.ts';
 import { renderOpml } from '../../src/federation/opml-export.ts';
 
@@ -16,8 +15,8 @@ describe('feed filters', () => {
   it('parses, defaults and normalises', () => {
     expect(q('')).toEqual({
       networks: [],
-      tag: null,
-      territory: null,
+      tags: [],
+      territories: [],
       q: null,
       limit: 50,
       before: null,
@@ -26,7 +25,7 @@ describe('feed filters', () => {
       q('network=b&network=a&network=a&tag=%20Coop%20&q=&limit=10&before=1700000000000~abc'),
     ).toMatchObject({
       networks: ['b', 'a'],
-      tag: 'Coop',
+      tags: ['Coop'],
       q: null,
       limit: 10,
       before: { publishedAt: 1700000000000, id: 'abc' },
@@ -49,10 +48,6 @@ describe('feed filters', () => {
       expect(() => q(bad), bad).toThrow(RiverQueryError);
     }
     expect(q('limit=200').limit).toBe(200);
-  });
-
-  it('escapes LIKE wildcards', () => {
-    expect(likePattern('100%_\\')).toBe('%100\\%\\_\\\\%');
   });
 });
 

@@ -2,9 +2,19 @@ import { env, SELF } from 'cloudflare:test';
 import { describe, expect, inject, it } from 'vitest';
 import { workerDeps, type Env } from '../../workers/cloudflare.ts';
 import { runAgendaScenarios } from '../support/agenda-scenarios.ts';
+import { checkFederation, expectCleanFederation } from '../support/agenda-federation.ts';
 import { seedAgenda } from '../support/agenda-seed.ts';
 import { calendarToParseOutput } from '../../src/agenda/parse-calendar-output.ts';
 import { manualClock } from '../support/store-fixtures.ts';
+import {
+  checkConcatenatedCalendars,
+  checkDuplicateUids,
+  checkHostileCalendarsBounded,
+  checkMalformedPropertySkippedAlone,
+  checkMovedAllDayOccurrence,
+  checkOutlookZoneNames,
+  checkUnknownDisplayNameUsesItsVtimezone,
+} from '../support/calendar-dialects.ts';
 
 const base = inject('fixtureBase');
 const load = async (name: string) => {
@@ -74,4 +84,25 @@ describe('agenda in workerd with D1', () => {
       rrule: null,
     });
   });
+  it('220 agendas of look-alike events on D1: no wrong merge, no lost occurrence, every relay merged', async () => {
+    const deps = workerDeps(env as unknown as Env);
+    deps.log = { info() {}, warn() {}, error() {} };
+    deps.clock = manualClock('2026-10-01T08:00:00Z');
+    expectCleanFederation(await checkFederation(deps, 220));
+  }, 180_000);
+});
+
+describe('calendars as the world writes them, in workerd', () => {
+  it('reads Outlook zone names and VTIMEZONEs, moved all-day occurrences, duplicate UIDs, concatenated calendars, malformed lines', () => {
+    checkOutlookZoneNames();
+    checkUnknownDisplayNameUsesItsVtimezone();
+    checkMovedAllDayOccurrence();
+    checkDuplicateUids();
+    checkConcatenatedCalendars();
+    checkMalformedPropertySkippedAlone();
+  });
+
+  it('bounds the work of hostile calendars before doing it (no thread to stop here)', () => {
+    checkHostileCalendarsBounded(30_000);
+  }, 120_000);
 });

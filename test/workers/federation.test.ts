@@ -83,6 +83,7 @@ describe('admin federation API in workerd with D1', () => {
       base_url: 'https://hub.test',
       language: 'fr',
       timezone: 'America/Montreal',
+      coordinators: [],
     });
     expect(body.networks.map((n) => [n.slug, n.name, n.active, n.tags])).toEqual([
       ['animacoop', 'Animacoop', true, ['formation', 'coopération']],

@@ -26,11 +26,9 @@ function recordingMailer(): Mailer & {
       const f = fail.get(m.to);
       if (f) {
         fail.delete(m.to);
-        return {
-          ok: false,
-          permanent: f.permanent,
-          error: f.permanent ? '550 no such user' : '451 try later',
-        };
+        return f.permanent
+          ? { ok: false, failure: 'recipient', error: '550 no such user' }
+          : { ok: false, failure: 'temporary', error: '451 try later' };
       }
       sent.push(m);
       return { ok: true };
@@ -54,6 +52,49 @@ describe('newsletter in workerd with D1', () => {
     expect(await page.text()).toContain('name="email"');
     const res = await SELF.fetch(`${BASE}/newsletter/subscribe`, form({ email: 'x@example.org' }));
     expect(res.status).toBe(503);
+  });
+
+  it('per-client limit on Workers: CF-Connecting-IP counts, X-Forwarded-For is ignored', async () => {
+    const deps = workerDeps(env as unknown as Env);
+    deps.log = { info() {}, warn() {}, error() {} };
+    deps.clock = manualClock('2026-11-20T06:30:00Z');
+    const mailer = recordingMailer();
+    deps.mailer = mailer;
+    const app = createApp(deps);
+    const post = async (email: string, headers: Record<string, string>) =>
+      (
+        await app.request(`${BASE}/newsletter/subscribe`, {
+          method: 'POST',
+          body: new URLSearchParams({ email }),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        })
+      ).status;
+    const rotating: number[] = [];
+    for (let i = 0; i < 7; i++)
+      rotating.push(
+        await post(`w${i}@example.org`, {
+          'cf-connecting-ip': '198.51.100.77',
+          'x-forwarded-for': `203.0.113.${i}`,
+        }),
+      );
+    expect(rotating).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    expect(await post('x@example.org', { 'cf-connecting-ip': '198.51.100.78' })).toBe(200);
+    // Sub-addresses share their mailbox's count here too; a NUL is refused with its reason.
+    const tagged: number[] = [];
+    for (let i = 0; i < 4; i++)
+      tagged.push(await post(`cible+${i}@example.org`, { 'cf-connecting-ip': `192.0.2.${i}` }));
+    expect(tagged).toEqual([200, 200, 200, 429]);
+    const nul = await app.request(`${BASE}/newsletter/subscribe`, {
+      method: 'POST',
+      body: new URLSearchParams({ email: 'cible@example.org\u0000' }),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'cf-connecting-ip': '192.0.2.9',
+      },
+    });
+    expect(nul.status).toBe(400);
+    expect(await nul.text()).toContain('caractère invisible');
+    expect(mailer.sent).toHaveLength(9);
   });
 
   it('double opt-in, preferences, one-click unsubscribe, digest run and hourly trigger on D1', async () => {

@@ -8,7 +8,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { and, eq, isNotNull, like, sql } from 'drizzle-orm';
 import worker, { workerDeps, type Env } from '../../workers/cloudflare.ts';
 import { entries, networks, pulls, sources } from '../../src/db/schema/index.ts';
-import { rowsPerInsert } from '../../src/db/client.ts';
+import { insertGroups } from '../../src/db/client.ts';
 
 const base = inject('fixtureBase');
 
@@ -30,9 +30,8 @@ describe('pull fan-out on a Queue (workerd, D1, Queues)', () => {
         createdAt: now,
       };
     });
-    const size = rowsPerInsert(10); // nine bound values per row (defaults included)
-    for (let i = 0; i < rows.length; i += size)
-      await deps.db.orm.insert(sources).values(rows.slice(i, i + size));
+    for (const group of insertGroups(deps.db, sources, rows))
+      await deps.db.orm.insert(sources).values(group);
 
     const controller = createScheduledController({ cron: '*/30 * * * *', scheduledTime: now });
     const ctx = createExecutionContext();
@@ -86,9 +85,8 @@ describe('pull fan-out on a Queue (workerd, D1, Queues)', () => {
       createdAt: now,
       nextFetchAt: now + 3_600_000,
     }));
-    const size = rowsPerInsert(10); // D1 binds at most 100 values per statement
-    for (let i = 0; i < rows.length; i += size)
-      await deps.db.orm.insert(sources).values(rows.slice(i, i + size));
+    for (const group of insertGroups(deps.db, sources, rows))
+      await deps.db.orm.insert(sources).values(group);
     const call = async (path: string) => {
       const ctx = createExecutionContext();
       const res = await worker.fetch(

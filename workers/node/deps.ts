@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { availableParallelism } from 'node:os';
 import { loadConfig, type Config } from '../../src/env.ts';
-import { leveledLogger, systemClock, type Deps, type Logger } from '../../src/deps.ts';
+import { jsonLogger, leveledLogger, systemClock, type Deps, type Logger } from '../../src/deps.ts';
 import { openSqlite } from './sqlite.ts';
 import { memoryResponseCache } from '../../src/publish/cache.ts';
 import { smtpMailer } from './smtp-mailer.ts';
@@ -11,11 +11,21 @@ import {
   type InProcessDispatcher,
 } from '../../src/ingest/in-process-dispatcher.ts';
 import { feedReaderPool } from './feed-reader-pool.ts';
+import { readFederationFile } from './federation-file.ts';
+import { nodeClientAddress } from './client-address.ts';
 
 /** One core stays with the main thread (SQLite, HTTP); readers take the others, up to 2. */
 function defaultParseThreads(): number {
   return Math.min(2, Math.max(0, availableParallelism() - 1));
 }
+
+/**
+ * Node's log: JSON lines on stderr, whatever the level. stdout belongs to the command's
+ * output (a summary, `pull --json`, `parse`), which scripts read; `serve` has none.
+ */
+export const stderrLogger: Logger = jsonLogger((_level, line) => {
+  process.stderr.write(`${line}\n`);
+});
 
 export type NodeDeps = Deps & { dispatcher: InProcessDispatcher; close(): Promise<void> };
 
@@ -26,7 +36,8 @@ export function nodeDeps(
   const config = options.config ?? loadConfig(options.env ?? process.env);
   const db = openSqlite(config.dbPath);
   const threads = config.parseThreads ?? defaultParseThreads();
-  const log = options.log ?? leveledLogger(config.logLevel);
+  // Every level on stderr: a command's stdout is its result (`pull --json` is JSON only).
+  const log = options.log ?? leveledLogger(config.logLevel, stderrLogger);
   const feedReader =
     threads > 0
       ? feedReaderPool(threads, {
@@ -46,13 +57,17 @@ export function nodeDeps(
         return found.map((a) => a.address);
       },
     },
-    mailer: config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom, db) : null,
+    // loadConfig refuses HUB_SMTP_URL without HUB_MAIL_FROM.
+    mailer:
+      config.smtpUrl && config.mailFrom ? smtpMailer(config.smtpUrl, config.mailFrom, db) : null,
     // Scheduled pulls run here, one run at a time (Workers use a Queue instead).
     dispatcher: inProcessDispatcher(() => deps),
+    clientAddress: nodeClientAddress(config.trustProxy),
     log,
     // Feeds are re-rendered when the store changes; its version is re-read at most once a second.
     responseCache: memoryResponseCache({ versionTtlMs: 1000 }),
     feedReader,
+    federationFile: { read: () => readFederationFile(config.networksFile) },
     async close() {
       await deps.dispatcher.idle();
       await feedReader?.close();

@@ -1,12 +1,17 @@
 /**
- * `serve`'s digest schedule: HUB_DIGEST_CRON read in the hub's time zone (node-cron), plus
- * a timer for the retries the ledger asks for, and a resume of leftovers at start-up.
+ * `serve`'s digest schedule: HUB_DIGEST_CRON read in the hub's time zone, plus one timer for
+ * what the ledger asks next (a due retry, a crashed run's claim going stale, a run stopped by
+ * a mail configuration error), and a resume of leftovers at start-up: nothing waits for the
+ * next digest cron, a week away by default.
  */
 import cron from 'node-cron';
 import type { Deps } from '../../src/deps.ts';
 import { readHubSettings } from '../../src/db/hub-settings.ts';
 import { runDigests } from '../../src/newsletter/digest/send.ts';
 import type { EventsLoader } from '../../src/newsletter/digest/load-content.ts';
+
+/** How soon a run stopped by a mail configuration error tries again. */
+export const CONFIGURATION_RETRY_MS = 15 * 60_000;
 
 export interface DigestSchedule {
   stop(): void;
@@ -30,10 +35,14 @@ export async function scheduleDigests(
     try {
       const s = await runDigests(deps, { startNew, loadEvents });
       if (s.digestId !== null) deps.log.info('digest run', { ...s });
-      if (s.nextRetryAt !== null) {
+      // A refused configuration may be fixed at the provider (a key, a verified sender).
+      const next = s.configurationError
+        ? deps.clock.now().getTime() + CONFIGURATION_RETRY_MS
+        : s.nextRetryAt;
+      if (next !== null) {
         retry = setTimeout(
           () => void run(false),
-          Math.max(1000, s.nextRetryAt - deps.clock.now().getTime()),
+          Math.max(1000, next - deps.clock.now().getTime()),
         );
         retry.unref?.();
       }

@@ -1,28 +1,41 @@
 /**
- * Feed documents read on other threads: parsing, normalising and fingerprinting a document is
- * about half of a cold pull's CPU, all of it pure, while the main thread's share is SQLite.
- * With a thread reading the next documents, the main thread only stores (bench:ingest).
+ * Feed and calendar documents read on other threads: parsing, normalising and fingerprinting
+ * a document is about half of a cold pull's CPU, all of it pure, while the main thread's share
+ * is SQLite. With a thread reading the next documents, the main thread only stores
+ * (bench:ingest), and however long a hostile document takes, the HTTP server keeps answering.
  *
  * Threads start on the first read (a command that pulls nothing starts none) and keep the
  * process alive only while they have work. A thread that dies (a document exhausting its
  * memory limit, a crash) fails its document as parse_error, and a new one takes its place.
+ * A thread still reading a document after its budget (READ_BUDGET_MS) is terminated, the
+ * document fails as 'read_timeout' ("Lecture trop longue"), and a new thread takes its place.
  */
 import { Worker } from 'node:worker_threads';
 import { readFeed, type FeedReader, type ReadFeed } from '../../src/ingest/feed-reader.ts';
+import { parseCalendar, type ParsedCalendar } from '../../src/agenda/parse-calendar.ts';
+import { READ_BUDGET_MS, readTooLong } from '../../src/ingest/read-budget.ts';
 import { IngestError } from '../../src/ingest/types.ts';
 import type { ReadReply, ReadRequest } from './feed-reader-protocol.ts';
 
 /** Above what the largest document the fetcher accepts (HUB_FETCH_MAX_BYTES) needs, by far. */
 const THREAD_HEAP_MB = 384;
 
-interface Task extends ReadRequest {
-  resolve(feed: ReadFeed): void;
+/** A request before the pool numbers it (each member of the union without its id). */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+type Request = WithoutId<ReadRequest>;
+
+interface Task {
+  id: number;
+  request: Request;
+  resolve(value: ReadFeed | ParsedCalendar): void;
   reject(err: Error): void;
 }
 
 interface Thread {
   worker: Worker;
   task: Task | null;
+  /** Stops the thread when its task runs past the budget. */
+  timer: ReturnType<typeof setTimeout> | null;
   /** Its script loaded (it said so): a death before that is the pool's, not a document's. */
   ready: boolean;
 }
@@ -41,6 +54,16 @@ export interface FeedReaderPoolOptions {
   script?: URL;
   /** Told once if threads cannot start, when the pool falls back to reading in line. */
   onFallback?: (why: string) => void;
+  /** How long one document may be read before its thread is stopped (tests use a short one). */
+  budgetMs?: number;
+}
+
+/** Reads a request on this thread (the fallback when threads cannot start). */
+function readHere(request: Request): Promise<ReadFeed | ParsedCalendar> {
+  if (request.kind === 'feed') return readFeed(request.text, request.url);
+  return Promise.resolve().then(() =>
+    parseCalendar(request.text, { ...request.options, now: new Date(request.options.now) }),
+  );
 }
 
 /**
@@ -58,8 +81,8 @@ export function feedReaderPool(
   let nextId = 1;
   let closed = false;
   let inline = false;
-  const readInline = (task: Task) =>
-    void readFeed(task.text, task.url).then(task.resolve, task.reject);
+  const budgetMs = options.budgetMs ?? READ_BUDGET_MS;
+  const readInline = (task: Task) => void readHere(task.request).then(task.resolve, task.reject);
 
   const spawn = (): Thread => {
     // A small young generation is collected more often: the thread's RSS stays ~20 MB lower.
@@ -67,18 +90,24 @@ export function feedReaderPool(
     const thread: Thread = {
       worker: new Worker(script, { resourceLimits }),
       task: null,
+      timer: null,
       ready: false,
     };
     thread.worker.unref();
     thread.worker.on('message', (reply: ReadReply) => {
       if ('ready' in reply) {
         thread.ready = true;
+        // The budget counts reading, not the thread's start.
+        if (thread.task && !thread.timer) startTimer(thread);
         return;
       }
       const task = thread.task;
       if (!task || task.id !== reply.id) return;
       thread.task = null;
+      if (thread.timer) clearTimeout(thread.timer);
+      thread.timer = null;
       if ('feed' in reply) task.resolve(reply.feed);
+      else if ('calendar' in reply) task.resolve(reply.calendar);
       else
         task.reject(
           new IngestError(
@@ -94,6 +123,7 @@ export function feedReaderPool(
       threads.splice(i, 1);
       const task = thread.task;
       thread.task = null;
+      if (thread.timer) clearTimeout(thread.timer);
       if (!thread.ready && !documentsFault && !inline) {
         inline = true;
         options.onFallback?.(why);
@@ -120,6 +150,29 @@ export function feedReaderPool(
     return thread;
   };
 
+  /** A read past its budget: the thread is stopped (the only way to interrupt it) and replaced. */
+  const overrun = (thread: Thread) => {
+    const i = threads.indexOf(thread);
+    if (i === -1 || !thread.task) return;
+    threads.splice(i, 1);
+    const task = thread.task;
+    thread.task = null;
+    thread.timer = null;
+    void thread.worker.terminate();
+    task.reject(readTooLong(budgetMs));
+    dispatch();
+  };
+
+  const startTimer = (thread: Thread) => {
+    thread.timer = setTimeout(() => overrun(thread), budgetMs);
+  };
+
+  const enqueue = (request: Request) =>
+    new Promise<ReadFeed | ParsedCalendar>((resolve, reject) => {
+      queue.push({ id: nextId++, request, resolve, reject });
+      dispatch();
+    });
+
   const dispatch = () => {
     if (inline) for (const task of queue.splice(0)) readInline(task);
     while (queue.length && !closed) {
@@ -128,11 +181,8 @@ export function feedReaderPool(
       const task = queue.shift()!;
       idle.task = task;
       idle.worker.ref(); // work pending: the process waits for it
-      idle.worker.postMessage({
-        id: task.id,
-        text: task.text,
-        url: task.url,
-      } satisfies ReadRequest);
+      if (idle.ready) startTimer(idle);
+      idle.worker.postMessage({ id: task.id, ...task.request } as ReadRequest);
     }
     for (const t of threads) if (!t.task) t.worker.unref();
   };
@@ -142,10 +192,17 @@ export function feedReaderPool(
     read(text, url) {
       if (closed) return Promise.reject(new Error('feed reader pool closed'));
       if (inline) return readFeed(text, url);
-      return new Promise<ReadFeed>((resolve, reject) => {
-        queue.push({ id: nextId++, text, url, resolve, reject });
-        dispatch();
-      });
+      return enqueue({ kind: 'feed', text, url }) as Promise<ReadFeed>;
+    },
+    readCalendar(text, calendarOptions) {
+      if (closed) return Promise.reject(new Error('feed reader pool closed'));
+      const request: Request = {
+        kind: 'calendar',
+        text,
+        options: { ...calendarOptions, now: calendarOptions.now.getTime() },
+      };
+      if (inline) return readHere(request) as Promise<ParsedCalendar>;
+      return enqueue(request) as Promise<ParsedCalendar>;
     },
     async close() {
       closed = true;

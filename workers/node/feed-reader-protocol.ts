@@ -1,16 +1,26 @@
 /** Messages between the feed reader pool and its threads (feed-reader-pool.ts, feed-reader-worker.ts). */
 import type { ErrorKind } from '../../src/ingest/types.ts';
 import type { ReadFeed } from '../../src/ingest/feed-reader.ts';
+import type { ParsedCalendar } from '../../src/agenda/parse-calendar.ts';
 
-export interface ReadRequest {
-  id: number;
-  text: string;
-  url: string;
+/** Calendar reading options as plain data (`now` as epoch ms). */
+export interface CalendarRequestOptions {
+  now: number;
+  hubTimezone: string;
+  pastMs?: number;
+  aheadMs?: number;
+  maxEvents?: number;
+  maxOccurrencesPerEvent?: number;
 }
+
+export type ReadRequest =
+  | { id: number; kind: 'feed'; text: string; url: string }
+  | { id: number; kind: 'calendar'; text: string; options: CalendarRequestOptions };
 
 export type ReadReply =
   /** Sent once, when the thread's script has loaded. */
   | { ready: true }
   | { id: number; feed: ReadFeed }
+  | { id: number; calendar: ParsedCalendar }
   /** An IngestError (kind set) or anything else thrown (kind absent), as plain data. */
   | { id: number; error: { kind?: ErrorKind; message: string } };

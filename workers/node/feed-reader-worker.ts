@@ -1,9 +1,11 @@
 /**
- * A feed reader thread: reads the documents the pool sends (ingest/feed-reader.ts), with every
- * item's fingerprint computed ahead, since this thread would otherwise be idle.
+ * A reader thread: reads the documents the pool sends, feeds (ingest/feed-reader.ts, with
+ * every item's fingerprint computed ahead, since this thread would otherwise be idle) and
+ * calendars (agenda/parse-calendar.ts). The pool terminates it if a read runs past its budget.
  */
 import { parentPort } from 'node:worker_threads';
 import { readFeed } from '../../src/ingest/feed-reader.ts';
+import { parseCalendar } from '../../src/agenda/parse-calendar.ts';
 import { IngestError } from '../../src/ingest/types.ts';
 import type { ReadReply, ReadRequest } from './feed-reader-protocol.ts';
 
@@ -11,10 +13,20 @@ const port = parentPort;
 if (!port)
   throw new Error('feed-reader-worker.ts runs as a worker thread (see feed-reader-pool.ts)');
 
-port.on('message', async ({ id, text, url }: ReadRequest) => {
+port.on('message', async (request: ReadRequest) => {
+  const { id } = request;
   let reply: ReadReply;
   try {
-    reply = { id, feed: await readFeed(text, url, { fingerprints: true }) };
+    reply =
+      request.kind === 'calendar'
+        ? {
+            id,
+            calendar: parseCalendar(request.text, {
+              ...request.options,
+              now: new Date(request.options.now),
+            }),
+          }
+        : { id, feed: await readFeed(request.text, request.url, { fingerprints: true }) };
   } catch (err) {
     reply = {
       id,

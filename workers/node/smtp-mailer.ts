@@ -11,7 +11,7 @@
  */
 import { eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
-import type { MailMessage, Mailer, SendResult } from '../../src/deps.ts';
+import type { MailMessage, Mailer, SendFailure, SendResult } from '../../src/deps.ts';
 import { buildMime, encodeAddress } from './mime.ts';
 import { settings } from '../../src/db/schema/index.ts';
 import type { Database } from '../../src/db/client.ts';
@@ -25,18 +25,52 @@ export interface DkimSettings {
 const SIGNED_HEADERS =
   'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:List-Unsubscribe:List-Unsubscribe-Post:List-Id';
 
-/** Classifies an SMTP error: 5xx replies are permanent; 4xx, timeouts and dropped connections are temporary. */
+/** SMTP replies that refuse the hub's login: authentication required, too weak, or failed. */
+const AUTH_CODES = new Set([530, 534, 535, 538]);
+
+/**
+ * Classifies an SMTP error (nodemailer's `code`, `command`, `responseCode`, `response`):
+ * - configuration: the login failed (EAUTH, 530/534/535/538), TLS could not be set up, the
+ *   server refused our sender at MAIL FROM, or it will not relay for us ("Relay access denied"):
+ *   every message would fail alike, so the run stops and nobody bounces;
+ * - recipient: a 5xx to RCPT TO, or a 5xx whose enhanced status is about the address or the
+ *   mailbox (5.1.x, 5.2.x, RFC 3463);
+ * - temporary: 4xx, timeouts, dropped connections, and any other 5xx (a message refused at
+ *   DATA for its content says nothing about the address): retried, never bounced.
+ */
 export function classifySmtpError(err: unknown): SendResult {
-  const e = err as { responseCode?: number; response?: string; code?: string; message?: string };
+  const e = err as {
+    responseCode?: number;
+    response?: string;
+    code?: string;
+    command?: string;
+    message?: string;
+  };
   const code = typeof e?.responseCode === 'number' ? e.responseCode : null;
-  const error = `${code ? `${code} ` : ''}${e?.response ?? e?.message ?? String(err)}`.slice(
-    0,
-    500,
-  );
-  return { ok: false, permanent: code !== null && code >= 500 && code < 600, error };
+  const said = (e?.response ?? e?.message ?? String(err)).trim();
+  // The server's reply already starts with its code ("550 5.1.1 …"): do not say it twice.
+  const error = (code && !said.startsWith(String(code)) ? `${code} ${said}` : said).slice(0, 500);
+  const command = (e?.command ?? '').toUpperCase();
+  const enhanced = /\b5\.(\d{1,3})\.\d{1,3}\b/.exec(said)?.[1];
+  let failure: SendFailure = 'temporary';
+  if (
+    e?.code === 'EAUTH' ||
+    e?.code === 'ETLS' ||
+    (code !== null && AUTH_CODES.has(code)) ||
+    (code !== null && code >= 500 && command === 'MAIL FROM') ||
+    (code !== null && code >= 500 && /relay(ing)? (access )?(denied|not permitted)/i.test(said))
+  )
+    failure = 'configuration';
+  else if (
+    code !== null &&
+    code >= 500 &&
+    (command === 'RCPT TO' || enhanced === '1' || enhanced === '2')
+  )
+    failure = 'recipient';
+  return { ok: false, failure, error };
 }
 
-export function smtpMailer(url: string, from: string | undefined, db?: Database): Mailer {
+export function smtpMailer(url: string, from: string, db?: Database): Mailer {
   const u = new URL(url);
   const num = (name: string, dflt: number) => {
     const v = u.searchParams.get(name);
@@ -64,7 +98,6 @@ export function smtpMailer(url: string, from: string | undefined, db?: Database)
     // Local test servers and LAN relays often have self-signed certificates: opt in with ?tls=insecure.
     tls: u.searchParams.get('tls') === 'insecure' ? { rejectUnauthorized: false } : undefined,
   });
-  const sender = from ?? `newsletter@${u.hostname}`;
   let dkim: Promise<DkimSettings | null> | null = null;
   const loadDkim = () =>
     (dkim ??= db
@@ -76,12 +109,12 @@ export function smtpMailer(url: string, from: string | undefined, db?: Database)
   return {
     async send(m: MailMessage): Promise<SendResult> {
       const key = await loadDkim();
-      const from = m.from ?? sender;
+      const sender = m.from ?? from;
       try {
         const info = await transport.sendMail({
-          envelope: { from: encodeAddress(from).address, to: [m.to] },
+          envelope: { from: encodeAddress(sender).address, to: [m.to] },
           raw: buildMime({
-            from,
+            from: sender,
             to: m.to,
             subject: m.subject,
             text: m.text,

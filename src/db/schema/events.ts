@@ -56,6 +56,10 @@ export const eventSources = sqliteTable(
     contentHash: text('content_hash').notNull(),
     /** True once the source stopped publishing it. */
     removed: integer('removed', { mode: 'boolean' }).notNull().default(false),
+    /** Why it joined its event: 'first' | 'same_url' | 'same_event' (see agenda/event-similarity.ts). */
+    mergeReason: text('merge_reason').notNull().default('first'),
+    /** What decided, in words ("même début, même titre …"), null for the first. */
+    mergeDetail: text('merge_detail'),
     firstSeenAt: integer('first_seen_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

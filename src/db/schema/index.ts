@@ -4,3 +4,5 @@ export * from './sources.ts';
 export * from './items.ts';
 export * from './newsletter.ts';
 export * from './events.ts';
+export * from './console.ts';
+export * from './upstream.ts';

@@ -29,8 +29,13 @@ export const items = sqliteTable(
     publishedAt: integer('published_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     firstSeenAt: integer('first_seen_at').notNull(),
-    /** Plain-text of title+content used by the q= filter. */
+    /** Title and text folded (src/filter-grammar.ts: accents, case, punctuation) for the q= filter. */
     searchText: text('search_text').notNull().default(''),
+    /**
+     * The categories folded, each between '|' (src/filter-grammar.ts categoryKeys), for the tag=
+     * filter. Null on rows stored before search folding: src/db/search-refold.ts folds those.
+     */
+    categoryKeys: text('category_keys'),
   },
   (t) => [index('items_published').on(t.publishedAt), index('items_canonical').on(t.canonicalUrl)],
 );
@@ -66,7 +71,10 @@ export const entries = sqliteTable(
     firstSeenAt: integer('first_seen_at').notNull(),
     /** Hash of the normalised content: an unchanged re-pull writes nothing. */
     contentHash: text('content_hash').notNull(),
-    /** Why this entry joined its item: 'first' | 'guid' | 'canonical_url' | 'near_duplicate' | 'manual'. */
+    /**
+     * Why this entry joined its item: 'first' | 'guid' | 'canonical_url' | 'near_duplicate' |
+     * 'excerpt' | 'manual' (words for people: dedupe/merge-reasons.ts).
+     */
     mergeReason: text('merge_reason').notNull().default('first'),
     /** Human-readable detail of the decision (scores, matched keys). */
     mergeDetail: text('merge_detail'),
@@ -78,6 +86,11 @@ export const entries = sqliteTable(
     shingleCount: integer('shingle_count').notNull().default(0),
     /** Hash of the text's first words (see ingest/dedupe/fingerprint.ts), '' when the text is too short. */
     leadKey: text('lead_key').notNull().default(''),
+    /**
+     * Hashes of the first words after each sentence start of a short text (space-separated, ''
+     * when none): where an excerpt relay's quote of another story's opening may begin.
+     */
+    leadProbes: text('lead_probes').notNull().default(''),
     /** Numbers, dates and ordinals of the title: serial titles whose marks differ stay apart. */
     serialMarks: text('serial_marks').notNull().default(''),
     /** Length of the plain text without relay marks, and whether it is a relay: "best content" ranks on them. */
@@ -94,6 +107,9 @@ export const entries = sqliteTable(
     index('entries_item').on(t.itemId),
     index('entries_canonical').on(t.canonicalUrl),
     index('entries_guid').on(t.guidHash),
+    // A network's latest <updated> (Atom <source><updated>) in one index probe. A pull's entries
+    // share their network, so their keys land together: cheap to write, unlike dedup keys.
+    index('entries_network_updated').on(t.networkSlug, t.updatedAt),
     // Tiny partial index: the matcher looks up a source's split entries on every store.
     index('entries_split_source').on(t.sourceId).where(sql`${t.splitFromItemId} is not null`),
   ],

@@ -19,8 +19,11 @@ export const sources = sqliteTable(
     /** URL actually fetched: discovered feed or adopted permanent redirect. */
     fetchUrl: text('fetch_url').notNull(),
     title: text('title'),
-    /** active | retired (HTTP 410) | removed (gone from the federation file) */
-    status: text('status', { enum: ['active', 'retired', 'removed'] })
+    /**
+     * active | paused (a coordinator stopped pulling it for now, from the console) |
+     * retired (HTTP 410) | removed (gone from the federation file, or retired in the console)
+     */
+    status: text('status', { enum: ['active', 'paused', 'retired', 'removed'] })
       .notNull()
       .default('active'),
     etag: text('etag'),

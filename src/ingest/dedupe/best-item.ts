@@ -4,8 +4,9 @@
  * enclosures. Pure: the store writes the result only when it differs from what is stored.
  */
 import type { EntryRow, ItemRow, Enclosure } from '../../db/schema/items.ts';
-import { looksLikeRelay, stripBodyRelay } from './text.ts';
+import { foldText, looksLikeRelay, stripBodyRelay } from './text.ts';
 import { htmlToText } from '../../shared/html-to-text.ts';
+import { categoryKeys } from '../../filter-grammar.ts';
 import { withoutTracking } from '../canonical-url.ts';
 
 /** The entry fields the item is derived from. */
@@ -100,6 +101,7 @@ export function deriveItem(
   const ranked = entries.map(rank).sort(compareRanked);
   const best = ranked[0]!;
   const e = best.entry;
+  const categories = unionCategories(ranked.map((r) => r.entry.categories));
   return {
     id,
     canonicalUrl: e.canonicalUrl,
@@ -108,13 +110,16 @@ export function deriveItem(
     summary: e.summary,
     contentHtml: e.contentHtml,
     author: e.author,
-    categories: unionCategories(ranked.map((r) => r.entry.categories)),
+    categories,
     enclosures: unionEnclosures(ranked.map((r) => r.entry.enclosures)),
     publishedAt: Math.min(...entries.map((x) => x.publishedAt)),
     firstSeenAt: Math.min(...entries.map((x) => x.firstSeenAt)),
+    // Folded as the q= filter folds its words (src/filter-grammar.ts), so SQL's LIKE finds
+    // "numérique" for q=numerique on SQLite and D1 alike.
     searchText: withSearchText
-      ? `${e.title}\n${e.bodyText ?? bodyText(e).text}`.slice(0, SEARCH_TEXT_CAP)
+      ? foldText(`${e.title}\n${e.bodyText ?? bodyText(e).text}`.slice(0, SEARCH_TEXT_CAP))
       : '',
+    categoryKeys: categoryKeys(categories),
   };
 }
 

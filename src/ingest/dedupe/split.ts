@@ -4,10 +4,9 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../../deps.ts';
-import { rowsPerInsert } from '../../db/client.ts';
+import { insertGroups } from '../../db/client.ts';
 import { entries, entrySplits, itemBands, items } from '../../db/schema/items.ts';
 import { deriveItem } from './best-item.ts';
-import { chunks } from './chunk.ts';
 import { indexKeys } from './fingerprint.ts';
 import { newItemId } from './item-id.ts';
 import { serialized } from '../serialize.ts';
@@ -85,7 +84,7 @@ async function split(deps: Deps, entryId: number): Promise<SplitResult> {
       toItemId,
       createdAt: now,
     }),
-    ...chunks(bands, rowsPerInsert(3)).map((part) => orm.insert(itemBands).values(part)),
+    ...insertGroups(deps.db, itemBands, bands).map((part) => orm.insert(itemBands).values(part)),
   ]);
   return { entryId, fromItemId, toItemId };
 }

@@ -17,11 +17,17 @@ const BODY_RELAY_INLINE = new RegExp(
   'i',
 );
 
-/** The title without relay marks ("[Relais] ", "Relais : ", "Relayé depuis X : "). */
+// The same marks at the end: "… (relais)", "… [relayé par X]", "… (via X)", "… – relayé par X".
+const TITLE_RELAY_SUFFIX = new RegExp(
+  String.raw`(?:\s*[(\[]\s*(?:relais|relay[ée]e?|repris[e]?|via)(?![a-zà-ÿ])[^()\[\]]{0,60}[)\]]|\s+[-–—|]\s+(?:relais|relay[ée]e?\s+(?:depuis|par|de|via)\s+[^\n]{1,60}|via\s+[^\n]{1,60}))\s*$`,
+  'i',
+);
+
+/** The title without relay marks ("[Relais] ", "Relais : ", "Relayé depuis X : ", "… (relais)"). */
 export function stripTitleRelay(title: string): string {
   let t = title;
   for (let i = 0; i < 3; i++) {
-    const next = t.replace(TITLE_RELAY, '');
+    const next = t.replace(TITLE_RELAY, '').replace(TITLE_RELAY_SUFFIX, '');
     if (next === t) break;
     t = next;
   }
@@ -43,7 +49,12 @@ export function stripBodyRelay(text: string): string {
 
 /** Whether title or body says it is a relay of someone else's story. */
 export function looksLikeRelay(title: string, text: string): boolean {
-  return TITLE_RELAY.test(title) || BODY_RELAY_LINE.test(text) || BODY_RELAY_INLINE.test(text);
+  return (
+    TITLE_RELAY.test(title) ||
+    TITLE_RELAY_SUFFIX.test(title) ||
+    BODY_RELAY_LINE.test(text) ||
+    BODY_RELAY_INLINE.test(text)
+  );
 }
 
 /**

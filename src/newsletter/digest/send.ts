@@ -21,31 +21,42 @@ import {
   type DigestRow,
   type SubscriberRow,
 } from '../../db/schema/index.ts';
-import { commitNow, rowsPerInsert } from '../../db/client.ts';
+import { commitNow, insertGroups } from '../../db/client.ts';
 import { readHubSettings, type HubSettings } from '../../db/hub-settings.ts';
 import type { Deps, MailMessage, SendResult } from '../../deps.ts';
 import {
   allChoices,
   buildDigest,
+  MAX_STORIES,
   DUE_SLACK_MS,
   periodMs,
   windowStart,
   type DigestContent,
   type DigestEvent,
-  type DigestStory,
   type NetworkInfo,
 } from './build.ts';
 import { renderDigest } from './render.ts';
-import { EVENTS_AHEAD_MS, loadNetworks, loadStories, type EventsLoader } from './load-content.ts';
+import {
+  EVENTS_AHEAD_MS,
+  loadNetworks,
+  loadStories,
+  storySelector,
+  type EventsLoader,
+  type StorySelection,
+} from './load-content.ts';
 import { tokenFor, purgeExpiredRequests, purgeUnsubscribed } from '../subscription/lifecycle.ts';
 import { purgeRateLimits } from '../subscription/rate-limit.ts';
 import { agendaEvents } from './load-events.ts';
+import { filterParams } from '../../filter-grammar.ts';
+import { clearMailError, recordMailError } from './mail-health.ts';
 
 /** Temporary failures are retried this many times (backoff 5 min, 10, 20… capped at 6 h). */
 export const MAX_ATTEMPTS = 6;
 export function retryDelayMs(attempts: number): number {
   return Math.min(5 * 60_000 * 2 ** Math.max(0, attempts - 1), 6 * 3600_000);
 }
+/** Stories in the public archive's edition (everything the window brought, newest first). */
+const ARCHIVE_STORIES = 300;
 /** A 'sending' claim older than this is taken to be a crashed run's (SMTP timeouts are far shorter). */
 export const STALE_CLAIM_MS = 10 * 60_000;
 
@@ -71,8 +82,18 @@ export interface RunSummary {
   failedPerm: number;
   /** Deliveries still to do (retries) after this run; the digest is done when 0. */
   remaining: number;
-  /** Earliest retry, epoch ms. */
+  /**
+   * When to run again, epoch ms: the earliest due retry, or the instant a claim left in
+   * 'sending' by a crashed run becomes stale and is taken over.
+   */
   nextRetryAt: number | null;
+  /** Of `remaining`, deliveries still claimed ('sending') by a run that is busy or crashed. */
+  claimed: number;
+  /**
+   * The mailer refused the hub's own settings (revoked key, unverified sender, failed login):
+   * the run stopped there, and the deliveries it met went back untouched (nobody bounced).
+   */
+  configurationError: string | null;
 }
 
 /** Builds, sends and records the digests that are due. Safe to run concurrently with a crash's leftovers. */
@@ -90,6 +111,8 @@ export async function runDigests(deps: Deps, opts: RunOptions = {}): Promise<Run
     failedPerm: 0,
     remaining: 0,
     nextRetryAt: null,
+    claimed: 0,
+    configurationError: null,
   };
   const hub = await readHubSettings(deps.db, deps.config.baseUrl);
   // Leftovers first (retries, a crashed run), then a new digest if the schedule asks for one.
@@ -98,14 +121,23 @@ export async function runDigests(deps: Deps, opts: RunOptions = {}): Promise<Run
     .from(digests)
     .where(eq(digests.status, 'open'))
     .orderBy(asc(digests.id));
-  for (const digest of open) await processDigest(deps, digest, hub, now, opts, summary);
-  if (opts.startNew !== false) {
+  for (const digest of open) {
+    if (summary.configurationError) break;
+    await processDigest(deps, digest, hub, now, opts, summary);
+  }
+  if (opts.startNew !== false && !summary.configurationError) {
     const digest = await openDigest(deps, now, opts.loadEvents ?? agendaEvents);
     if (digest) {
       summary.created = true;
       await processDigest(deps, digest, hub, now, opts, summary);
     }
   }
+  if (summary.configurationError) {
+    deps.log.error('digest run stopped: the mailer refuses the hub configuration', {
+      error: summary.configurationError,
+    });
+    await recordMailError(deps, summary.configurationError, deps.clock.now().getTime());
+  } else if (summary.sent > 0) await clearMailError(deps);
   return summary;
 }
 
@@ -120,9 +152,10 @@ async function processDigest(
   summary.digestId = digest.id;
   if (!digest.enqueuedAt) await enqueue(deps, digest, hub);
   await deliver(deps, digest, hub, now, opts, summary);
-  const before = summary.remaining;
+  const before = { remaining: summary.remaining, claimed: summary.claimed };
   await finish(deps, digest, now, summary);
-  summary.remaining += before;
+  summary.remaining += before.remaining;
+  summary.claimed += before.claimed;
 }
 
 async function housekeeping(deps: Deps, now: number): Promise<void> {
@@ -167,12 +200,14 @@ async function openDigest(
     .limit(1);
   const start = prev?.windowEnd ?? now - periodMs('weekly');
   const networks = await loadNetworks(deps);
+  const all = await loadStories(deps, start, now, allChoices, ARCHIVE_STORIES);
   const edition = buildDigest({
-    stories: await loadStories(deps, start, now),
+    stories: all.stories,
+    storyTotal: all.total,
     events: await loadEvents(deps, now, now + EVENTS_AHEAD_MS),
     networks,
     choices: allChoices,
-    maxStories: 300,
+    maxStories: ARCHIVE_STORIES,
     maxEvents: 50,
   });
   const [row] = await deps.db.orm
@@ -197,7 +232,6 @@ async function openDigest(
 /** Gives every due subscriber a pending ledger row, page by page (memory flat in subscriber count). */
 async function enqueue(deps: Deps, digest: DigestRow, hub: HubSettings): Promise<void> {
   const host = new URL(hub.baseUrl).hostname;
-  const chunk = rowsPerInsert(4);
   let cursor = 0;
   for (;;) {
     const page = await deps.db.orm
@@ -207,17 +241,17 @@ async function enqueue(deps: Deps, digest: DigestRow, hub: HubSettings): Promise
       .orderBy(asc(subscribers.id))
       .limit(500);
     if (!page.length) break;
-    const statements = [];
-    for (let i = 0; i < page.length; i += chunk) {
-      const rows = page.slice(i, i + chunk).map((s) => ({
-        digestId: digest.id,
-        subscriberId: s.id,
-        state: 'pending' as const,
-        messageId: `<digest-${digest.id}.${s.id}@${host}>`,
-      }));
-      statements.push(deps.db.orm.insert(deliveries).values(rows).onConflictDoNothing());
-    }
-    await deps.db.batch(statements);
+    const rows = page.map((s) => ({
+      digestId: digest.id,
+      subscriberId: s.id,
+      state: 'pending' as const,
+      messageId: `<digest-${digest.id}.${s.id}@${host}>`,
+    }));
+    await deps.db.batch(
+      insertGroups(deps.db, deliveries, rows).map((group) =>
+        deps.db.orm.insert(deliveries).values(group).onConflictDoNothing(),
+      ),
+    );
     cursor = page[page.length - 1]!.id;
   }
   await deps.db.orm
@@ -243,11 +277,12 @@ async function deliver(
     digest.windowEnd,
     digest.windowEnd + EVENTS_AHEAD_MS,
   );
-  const stories = storyCache(deps, digest.windowEnd);
+  const stories = storySelector(deps, digest.windowEnd, MAX_STORIES);
   const concurrency = opts.concurrency ?? 8;
   let cursor = 0;
   for (;;) {
     if (opts.deadline !== undefined && Date.now() > opts.deadline) break;
+    if (summary.configurationError) break;
     const d = deliveries;
     const page: Todo[] = await deps.db.orm
       .select({ delivery: d, subscriber: subscribers })
@@ -260,7 +295,7 @@ async function deliver(
           or(
             eq(d.state, 'pending'),
             and(eq(d.state, 'failed_temp'), lte(d.nextAttemptAt, now)),
-            and(eq(d.state, 'sending'), sql`${d.claimedAt} < ${staleBefore}`),
+            and(eq(d.state, 'sending'), lte(d.claimedAt, staleBefore)),
           ),
         ),
       )
@@ -270,7 +305,7 @@ async function deliver(
     cursor = page[page.length - 1]!.delivery.id;
     let next = 0;
     const worker = async () => {
-      while (next < page.length) {
+      while (next < page.length && !summary.configurationError) {
         const todo = page[next++]!;
         await deliverOne(deps, digest, hub, networks, events, stories, todo, summary);
       }
@@ -279,26 +314,13 @@ async function deliver(
   }
 }
 
-/** Stories per window start: most subscribers share their last digest's end, so few distinct loads. */
-function storyCache(deps: Deps, until: number) {
-  const cache = new Map<number, Promise<DigestStory[]>>();
-  return (since: number): Promise<DigestStory[]> => {
-    let p = cache.get(since);
-    if (!p) {
-      if (cache.size >= 16) cache.delete(cache.keys().next().value!);
-      cache.set(since, (p = loadStories(deps, since, until)));
-    }
-    return p;
-  };
-}
-
 async function deliverOne(
   deps: Deps,
   digest: DigestRow,
   hub: HubSettings,
   networks: Map<string, NetworkInfo>,
   events: DigestEvent[],
-  stories: (since: number) => Promise<DigestStory[]>,
+  stories: (since: number, choices: SubscriberRow['choices']) => Promise<StorySelection>,
   { delivery, subscriber }: Todo,
   summary: RunSummary,
 ): Promise<void> {
@@ -312,8 +334,10 @@ async function deliverOne(
     return;
   }
   const since = windowStart(subscriber);
+  const selection = await stories(since, subscriber.choices);
   const content = buildDigest({
-    stories: await stories(since),
+    stories: selection.stories,
+    storyTotal: selection.total,
     events,
     networks,
     choices: subscriber.choices,
@@ -365,7 +389,7 @@ async function deliverOne(
     result = await deps.mailer!.send(message);
   } catch (err) {
     // A bug or an outage here must not stop the run nor leave the row claimed: retry later.
-    result = { ok: false, permanent: false, error: String((err as Error)?.message ?? err) };
+    result = { ok: false, failure: 'temporary', error: String((err as Error)?.message ?? err) };
   }
   if (result.ok) {
     await deps.db.batch([
@@ -380,7 +404,17 @@ async function deliverOne(
     ]);
     commitNow(deps.db);
     summary.sent++;
-  } else if (result.permanent) {
+  } else if (result.failure === 'configuration') {
+    // The hub's fault, not this subscriber's: the row goes back as it was (no attempt counted)
+    // and the run stops, since every other message would be refused the same way.
+    await setDelivery({
+      state: delivery.state === 'failed_temp' ? 'failed_temp' : 'pending',
+      attempts: delivery.attempts,
+      claimedAt: null,
+    });
+    commitNow(deps.db);
+    summary.configurationError ??= result.error;
+  } else if (result.failure === 'recipient') {
     await deps.db.batch([
       deps.db.orm
         .update(deliveries)
@@ -430,6 +464,10 @@ export async function digestMessage(
   const token = await tokenFor(deps, subscriber);
   const unsubscribeUrl = `${hub.baseUrl}/newsletter/unsubscribe/${token}`;
   const preferencesUrl = `${hub.baseUrl}/newsletter/preferences/${token}`;
+  // The river filtered as this subscriber chose (the one filter grammar): where the stories
+  // past the cap are.
+  const filters = filterParams({ ...subscriber.choices, q: null }).toString();
+  const moreUrl = `${hub.baseUrl}/${filters ? `?${filters}` : ''}`;
   const r = renderDigest(
     content,
     {
@@ -440,6 +478,7 @@ export async function digestMessage(
       date: digest.windowEnd,
       preferencesUrl,
       unsubscribeUrl,
+      moreUrl,
     },
     (slug) => networks.get(slug)?.name ?? slug,
   );
@@ -470,9 +509,12 @@ async function finish(
   const [left] = await deps.db.orm
     .select({
       n: sql<number>`count(*)`,
-      next: sql<
-        number | null
-      >`min(case when ${deliveries.state} = 'failed_temp' then ${deliveries.nextAttemptAt} end)`,
+      claimed: sql<number>`count(case when ${deliveries.state} = 'sending' then 1 end)`,
+      // A retry's due time, or when a crashed run's claim goes stale (then it is taken over).
+      next: sql<number | null>`min(case
+        when ${deliveries.state} = 'failed_temp' then ${deliveries.nextAttemptAt}
+        when ${deliveries.state} = 'sending' then ${deliveries.claimedAt} + ${STALE_CLAIM_MS}
+      end)`,
     })
     .from(deliveries)
     .where(
@@ -483,6 +525,7 @@ async function finish(
     );
   const remaining = Number(left?.n ?? 0);
   summary.remaining = remaining;
+  summary.claimed = Number(left?.claimed ?? 0);
   if (left?.next != null)
     summary.nextRetryAt = Math.min(summary.nextRetryAt ?? Infinity, Number(left.next));
   if (remaining === 0)

@@ -36,17 +36,62 @@ export interface SubscriptionRequest {
   ip: string;
 }
 
+/** Why an address is refused: each has its own message on the form. */
+export type EmailProblem = 'control' | 'route' | 'length' | 'format';
+
 export type RequestOutcome =
   | { ok: true }
-  | { ok: false; reason: 'invalid_email' | 'rate_limited' | 'mail_unavailable' };
+  | { ok: false; reason: 'invalid_email'; problem: EmailProblem }
+  | { ok: false; reason: 'rate_limited' | 'mail_unavailable' };
 
 const EMAIL =
   /^[^\s@<>()",;:\\[\]]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+/** C0/C1 controls (NUL, CR, LF…), format characters (zero-width, bidi) and line separators. */
+const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+/** `%` and `!` route a message through another host (user%host@relay, host!user@relay). */
+const SOURCE_ROUTE = /[%!]/;
 
-/** Lower-cased, trimmed address, or null when it is not a plausible address. */
-export function normalizeEmail(raw: string): string | null {
+/** Checks an address: lower-cased and trimmed, or why it is refused. */
+export function checkEmail(raw: string): { email: string } | { problem: EmailProblem } {
   const e = raw.trim().toLowerCase();
-  return e.length <= 254 && EMAIL.test(e) ? e : null;
+  if (CONTROL.test(e)) return { problem: 'control' };
+  if (e.length > 254) return { problem: 'length' };
+  if (SOURCE_ROUTE.test(e)) return { problem: 'route' };
+  return EMAIL.test(e) ? { email: e } : { problem: 'format' };
+}
+
+/** Lower-cased, trimmed address, or null when it is not an acceptable address. */
+export function normalizeEmail(raw: string): string | null {
+  const checked = checkEmail(raw);
+  return 'email' in checked ? checked.email : null;
+}
+
+/**
+ * The mailbox an address reaches, for the per-address limit: `victim+1@…` and `victim+2@…`
+ * are one mailbox (sub-addressing, RFC 5233), so they share one count.
+ */
+export function mailboxKey(email: string): string {
+  const at = email.lastIndexOf('@');
+  const local = email.slice(0, at).replace(/\+.*$/, '');
+  return `${local || email.slice(0, at)}${email.slice(at)}`.toLowerCase();
+}
+
+/**
+ * The key of the per-IP limit: an IPv6 client is counted by its /64 (one subscriber line holds
+ * a whole /64, and picking a new address in it costs nothing), an IPv4 one by its address.
+ */
+export function clientKey(ip: string): string {
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail = ''] = ip.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = ip.includes('::')
+    ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /**
@@ -57,14 +102,15 @@ export async function requestSubscription(
   deps: Deps,
   req: SubscriptionRequest,
 ): Promise<RequestOutcome> {
-  const email = normalizeEmail(req.email);
-  if (!email) return { ok: false, reason: 'invalid_email' };
+  const checked = checkEmail(req.email);
+  if ('problem' in checked) return { ok: false, reason: 'invalid_email', problem: checked.problem };
+  const email = checked.email;
   if (!deps.mailer) return { ok: false, reason: 'mail_unavailable' };
   const secret = await newsletterSecret(deps);
   const now = deps.clock.now().getTime();
-  if (await hitRateLimit(deps, secret, `ip:${req.ip}`, IP_LIMIT, now))
+  if (await hitRateLimit(deps, secret, `ip:${clientKey(req.ip)}`, IP_LIMIT, now))
     return { ok: false, reason: 'rate_limited' };
-  if (await hitRateLimit(deps, secret, `email:${email}`, ADDRESS_LIMIT, now))
+  if (await hitRateLimit(deps, secret, `email:${mailboxKey(email)}`, ADDRESS_LIMIT, now))
     return { ok: false, reason: 'rate_limited' };
   const token = randomToken();
   await deps.db.orm.insert(pendingSubscriptions).values({

@@ -9,7 +9,7 @@
  *   for its claims to go stale (only when no other digest run is active).
  */
 import type { Deps } from '../../../src/deps.ts';
-import { runDigests } from '../../../src/newsletter/digest/send.ts';
+import { runDigests, STALE_CLAIM_MS } from '../../../src/newsletter/digest/send.ts';
 import { previewMessage, previewRun } from '../../../src/newsletter/digest/preview.ts';
 import { normalizeEmail } from '../../../src/newsletter/subscription/lifecycle.ts';
 import type { EventsLoader } from '../../../src/newsletter/digest/load-content.ts';
@@ -76,9 +76,22 @@ export async function digestCommand(
   out(
     `Digest #${s.digestId}${s.created ? ' (new)' : ''}: ${s.sent} sent, ${s.skipped} empty or inactive, ${s.failedTemp} to retry, ${s.failedPerm} failed for good.`,
   );
+  if (s.configurationError) {
+    err(
+      `Stopped: the mail server refuses the hub's settings (${s.configurationError}). ` +
+        'Nobody was marked bounced; fix HUB_SMTP_URL / HUB_MAIL_FROM and run `intercoop digest` again.',
+    );
+    return 1;
+  }
   if (s.remaining)
     out(
       `${s.remaining} deliveries left; next retry ${s.nextRetryAt ? new Date(s.nextRetryAt).toISOString() : 'on the next run'}.`,
+    );
+  if (s.claimed && !takeover)
+    out(
+      `${s.claimed} of them are claimed by another run, or by one that crashed: they are taken ` +
+        `over once the claim is ${STALE_CLAIM_MS / 60_000} minutes old (serve does it by itself), ` +
+        'or now with `intercoop digest --takeover` if no other digest run is active.',
     );
   return 0;
 }

@@ -13,11 +13,13 @@ import { FederationFileError, parseNetworksFile } from '../../../src/federation/
 import { importOpml, OpmlError } from '../../../src/federation/opml-import.ts';
 import { syncFederation, type SyncReport } from '../../../src/federation/sync.ts';
 import { healthOf, listNetworks, type NetworkWithSources } from '../../../src/federation/list.ts';
+import { exportFederation, federationYaml } from '../../../src/federation/export.ts';
+import { fileChanged, readFileState, recordFileSync } from '../../../src/federation/file-state.ts';
 import { maskedUrl, withMaskedCredentials } from '../../../src/public-url.ts';
 
 type Print = (line: string) => void;
 
-const USAGE = `Usage: intercoop networks sync | import FILE.opml [--dry-run] | list`;
+const USAGE = `Usage: intercoop networks sync [--force] | import FILE.opml [--dry-run] | list | export [FILE]`;
 
 export async function networksCommand(
   deps: NodeDeps,
@@ -37,9 +39,14 @@ export async function networksCommand(
 async function run(deps: NodeDeps, args: string[], out: Print, err: Print): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
-    case 'sync':
-      if (rest.length) break;
-      return sync(deps, out, err);
+    case 'sync': {
+      const force = rest.includes('--force');
+      if (rest.some((a) => a !== '--force')) break;
+      return sync(deps, out, err, force);
+    }
+    case 'export':
+      if (rest.length > 1 || rest[0]?.startsWith('-')) break;
+      return exportFile(deps, rest[0], out);
     case 'import': {
       const dryRun = rest.includes('--dry-run');
       const files = rest.filter((a) => a !== '--dry-run');
@@ -54,7 +61,7 @@ async function run(deps: NodeDeps, args: string[], out: Print, err: Print): Prom
   return 2;
 }
 
-async function sync(deps: NodeDeps, out: Print, err: Print): Promise<number> {
+async function sync(deps: NodeDeps, out: Print, err: Print, force: boolean): Promise<number> {
   const path = deps.config.networksFile;
   const text = await readText(path);
   if (text === null) {
@@ -73,8 +80,35 @@ async function sync(deps: NodeDeps, out: Print, err: Print): Promise<number> {
     return 1;
   }
   for (const w of federation.warnings) err(`Attention : ${w}`);
+  // The rule (README, "Une fédération, deux vues"): an unchanged file leaves console edits alone.
+  if (!force && !(await fileChanged(deps, text))) {
+    out(
+      `${path} : inchangé depuis la dernière synchronisation, déjà à jour ; les modifications faites dans la console sont gardées (--force pour appliquer le fichier) / unchanged since the last sync.`,
+    );
+    return 0;
+  }
+  const { consoleEditedAt } = await readFileState(deps);
+  if (consoleEditedAt)
+    err(
+      `Attention : le fichier remplace les modifications faites dans la console depuis le ${new Date(consoleEditedAt).toISOString()} / the file replaces the console's edits.`,
+    );
   const report = await syncFederation(deps, federation);
+  await recordFileSync(deps, text);
   for (const line of describeSync(path, report)) out(line);
+  return 0;
+}
+
+/** `networks export [FILE]`: the stored federation in the networks.yaml format (stdout by default). */
+async function exportFile(deps: NodeDeps, file: string | undefined, out: Print): Promise<number> {
+  const yaml = federationYaml(await exportFederation(deps), deps.clock.now());
+  if (!file) {
+    out(yaml.trimEnd());
+    return 0;
+  }
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  await writeFile(tmp, yaml, 'utf8');
+  await rename(tmp, file);
+  out(`Fédération exportée dans ${file} / federation exported.`);
   return 0;
 }
 

@@ -1,0 +1,1 @@
+CREATE INDEX `entries_network_updated` ON `entries` (`network_slug`,`updated_at`);

@@ -1,0 +1,16 @@
+/** The coordinators' console (/admin/*): one gate (session + CSRF), then each section's routes. */
+import { Hono } from 'hono';
+import type { HubEnv } from '../http.ts';
+import { adminGuard } from './guard.ts';
+import { loginRoutes } from './login-routes.tsx';
+import { networksRoutes } from './networks-routes.tsx';
+import { pullRoutes } from './pull-routes.tsx';
+import { federationRoutes } from './federation-page.tsx';
+
+export const consoleRoutes = new Hono<HubEnv>();
+
+consoleRoutes.use('/admin/*', adminGuard);
+consoleRoutes.route('/', loginRoutes);
+consoleRoutes.route('/', networksRoutes);
+consoleRoutes.route('/', pullRoutes);
+consoleRoutes.route('/', federationRoutes);
