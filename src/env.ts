@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkCronSetting, CronError } from './cron.ts';
 
 /**
  * Settings, read once from the runtime's environment (process.env on Node, `[vars]` on
@@ -87,6 +88,19 @@ export function loadConfig(raw: Record<string, unknown>): Config {
     throw new ConfigError(`Invalid setting ${issue.path.join('.')}: ${issue.message}`);
   }
   const e = parsed.data;
+  // One cron dialect on both runtimes (src/cron.ts), checked here: at start-up on Node, on
+  // every invocation on Workers.
+  for (const [name, expr] of [
+    ['HUB_DIGEST_CRON', e.HUB_DIGEST_CRON],
+    ['HUB_PULL_CRON', e.HUB_PULL_CRON],
+  ] as const) {
+    try {
+      checkCronSetting(name, expr);
+    } catch (err) {
+      if (err instanceof CronError) throw new ConfigError(err.message);
+      throw err;
+    }
+  }
   checkMailFrom(
     e.HUB_MAIL_FROM,
     e.HUB_SMTP_URL ? 'HUB_SMTP_URL' : e.HUB_MAIL_API_KEY ? 'HUB_MAIL_API_KEY' : null,

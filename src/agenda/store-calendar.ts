@@ -17,6 +17,7 @@ import {
 import type { SourceRow } from '../db/schema/sources.ts';
 import { readHubSettings } from '../db/hub-settings.ts';
 import { sha256Hex } from '../shared/hash.ts';
+import { mergeReasonWords } from '../ingest/dedupe/merge-reasons.ts';
 import { foldText } from '../ingest/dedupe/text.ts';
 import { IngestError, type StoreResult } from '../ingest/types.ts';
 import {
@@ -243,7 +244,9 @@ export async function storeParsedCalendar(
           contentHash: hash,
           removed: false,
           mergeReason: relayOf?.reason ?? 'first',
-          mergeDetail: relayOf ? `${relayOf.detail} — événement ${relayOf.id}` : null,
+          mergeDetail: relayOf
+            ? `${mergeReasonWords(relayOf.reason)} — ${relayOf.detail} (événement ${relayOf.id})`
+            : null,
           firstSeenAt: now,
           updatedAt: now,
         }),

@@ -110,6 +110,8 @@ export function sourceJson(s: SourceRow) {
     error_count: s.errorCount,
     /** { kept, total, text } when the last read stored the document in part (a cap). */
     truncated: truncationJson(s),
+    /** What the recovering pass repaired in the last document read (French), else null. */
+    last_warning: s.lastWarning,
     last_fetch_at: iso(s.lastFetchAt),
     last_success_at: iso(s.lastSuccessAt),
     next_fetch_at: iso(s.nextFetchAt),

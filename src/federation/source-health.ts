@@ -36,6 +36,7 @@ const WORDS = {
     removed: 'Source retirée du fichier de la fédération',
     paused: 'En pause : les coordinateurs ont suspendu sa récupération',
     error: 'Erreur : ',
+    warning: 'ok, avertissement : ',
     http: (status: number | null) => `le serveur a répondu ${status ?? 'une erreur'}`,
     kinds: {
       blocked_host: 'adresse refusée (réseau privé ou local)',
@@ -59,6 +60,7 @@ const WORDS = {
     neverOk: 'Never fetched successfully',
     retired: (status: number | null) => `Source retired (${status ?? 410})`,
     removed: 'Source removed from the federation file',
+    warning: 'ok, warning: ',
     paused: 'Paused: the coordinators suspended its fetching',
     error: 'Error: ',
     http: (status: number | null) => `the server answered ${status ?? 'with an error'}`,
@@ -92,7 +94,7 @@ export function sourceHealth(
     | 'lastFetchAt'
     | 'lastSuccessAt'
   > &
-    Partial<Pick<SourceRow, 'truncatedKept' | 'truncatedTotal'>>,
+    Partial<Pick<SourceRow, 'truncatedKept' | 'truncatedTotal' | 'lastWarning'>>,
   now: number,
   lang: Lang,
 ): HealthLine[] {
@@ -118,6 +120,8 @@ export function sourceHealth(
   // Read in part (a cap): said first, so a capped source never passes for a complete one.
   if (success && truncated)
     return [{ tone: 'warn', text: truncationText(truncated, lang) }, success];
+  // Malformed but read whole by the recovering pass: what the member should fix, said first.
+  if (success && s.lastWarning) return [{ tone: 'warn', text: w.warning + s.lastWarning }, success];
   if (success) return [{ tone: 'ok', text: success.text }];
   return [{ tone: 'muted', text: w.never }];
 }

@@ -1,10 +1,13 @@
 import { IngestError } from './types.ts';
+import { decodeUtf32, detectEncoding, sniffWideUnicode } from './detect-encoding.ts';
 
 /**
  * Bytes → text for a fetched document, the way a browser would guess it:
  * BOM, then the HTTP charset, then the document's own declaration (XML prolog, HTML meta),
- * then UTF-8 when the bytes are valid UTF-8, else windows-1252 (French feeds in ISO-8859-1
- * are common, and browsers read ISO-8859-1/latin1/us-ascii as windows-1252).
+ * then UTF-16/32 told by their zero bytes, then UTF-8 when the bytes are valid UTF-8, else
+ * the detected legacy encoding of a non-Latin script (detect-encoding.ts), else windows-1252
+ * (French feeds in ISO-8859-1 are common, and browsers read ISO-8859-1/latin1/us-ascii as
+ * windows-1252).
  * Works the same in Node and workerd (both ship the WHATWG labels we rely on; tested).
  */
 export function decodeBody(bytes: Uint8Array, contentType: string | null): string {
@@ -15,11 +18,11 @@ export function decodeBody(bytes: Uint8Array, contentType: string | null): strin
   // A UTF-16 declaration read from the ASCII-compatible head of the bytes is a lie (real UTF-16 would not read as ASCII).
   const fromDocument = normaliseLabel(charsetFromDocument(bytes));
   const declared = fromHttp ?? (fromDocument?.startsWith('utf-16') ? null : fromDocument);
-  if (!declared) return finish(tryUtf8(bytes) ?? decodeWith('windows-1252', bytes));
+  if (!declared) return finish(undeclared(bytes));
 
   if (declared === 'utf-8') {
     // A wrong "utf-8" label on Latin-1 bytes is a classic: fall back as for an undeclared document.
-    return finish(tryUtf8(bytes) ?? decodeWith('windows-1252', bytes));
+    return finish(undeclared(bytes));
   }
   if (declared === 'windows-1252' && hasMultibyteUtf8(bytes)) {
     // Servers often default to ISO-8859-1 for UTF-8 files: Latin-1 text that is also valid UTF-8
@@ -28,6 +31,13 @@ export function decodeBody(bytes: Uint8Array, contentType: string | null): strin
     if (utf8 !== null) return finish(utf8);
   }
   return finish(decodeWith(declared, bytes));
+}
+
+/** UTF-16/32 by their zero bytes (valid UTF-8 too, but full of NULs), UTF-8, else a guess. */
+function undeclared(bytes: Uint8Array): string {
+  const wide = sniffWideUnicode(bytes);
+  if (wide) return decodeWith(wide, bytes);
+  return tryUtf8(bytes) ?? decodeWith(detectEncoding(bytes) ?? 'windows-1252', bytes);
 }
 
 function hasMultibyteUtf8(bytes: Uint8Array): boolean {
@@ -50,8 +60,11 @@ export function charsetFromDocument(bytes: Uint8Array): string | null {
   return meta?.[1] ?? null;
 }
 
+/** UTF-32LE's BOM starts like UTF-16LE's: it comes first. */
 const BOMS: Array<{ bytes: number[]; encoding: string }> = [
   { bytes: [0xef, 0xbb, 0xbf], encoding: 'utf-8' },
+  { bytes: [0xff, 0xfe, 0x00, 0x00], encoding: 'utf-32le' },
+  { bytes: [0x00, 0x00, 0xfe, 0xff], encoding: 'utf-32be' },
   { bytes: [0xff, 0xfe], encoding: 'utf-16le' },
   { bytes: [0xfe, 0xff], encoding: 'utf-16be' },
 ];
@@ -102,6 +115,8 @@ function tryUtf8(bytes: Uint8Array): string | null {
 
 function decodeWith(encoding: string, bytes: Uint8Array): string {
   if (encoding === 'windows-1252') return decodeWindows1252(bytes);
+  if (encoding === 'utf-32le' || encoding === 'utf-32be')
+    return decodeUtf32(bytes, encoding === 'utf-32le');
   return new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes);
 }
 

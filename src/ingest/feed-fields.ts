@@ -23,17 +23,54 @@ export const LIMITS = {
 
 /** Plain text from an HTML fragment: tags removed, entities decoded, whitespace collapsed, length bounded. */
 export function plainText(html: string | null | undefined, max: number): string | null {
+  if (!html || !/[<&]/.test(html)) return cleanText(html, max);
   // Only `max` characters survive: reading far beyond that is wasted work on long articles.
   return bounded(htmlToText(html, { maxChars: max * 4 }), max);
 }
 
-/** Text that is not HTML (Atom type="text", JSON content_text): whitespace collapsed, bounded. */
-export function cleanText(text: string | null | undefined, max: number): string | null {
-  return text ? bounded(collapse(text), max) : null;
+/**
+ * A title written as HTML (RSS, Atom type="html", JSON Feed): like plainText, but a tag no HTML
+ * knows is the writer's text, not markup — "Pain <et> beurre" keeps its "<et>", as feedparser
+ * keeps it, where HTML parsing would make it vanish.
+ */
+export function titleText(html: string | null | undefined, max: number): string | null {
+  if (!html?.includes('<')) return plainText(html, max);
+  return plainText(
+    html.replace(/<(\/?)([A-Za-z][A-Za-z0-9]{0,30})(\s*\/?>)/g, (tag, _slash, name: string) =>
+      HTML_TAG_NAMES.has(name.toLowerCase()) ? tag : tag.replace('<', '&lt;'),
+    ),
+    max,
+  );
 }
 
+/** Every element name of HTML (current and obsolete): other names in a title are text. */
+const HTML_TAG_NAMES = new Set(
+  (
+    'a abbr acronym address area article aside audio b base bdi bdo big blink blockquote body br ' +
+    'button canvas caption center cite code col colgroup data datalist dd del details dfn dialog ' +
+    'dir div dl dt em embed fieldset figcaption figure font footer form frame frameset h1 h2 h3 ' +
+    'h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label legend li link main map ' +
+    'mark marquee menu meta meter nav nobr noembed noframes noscript object ol optgroup option ' +
+    'output p param picture plaintext pre progress q rp rt ruby s samp script search section ' +
+    'select slot small source span strike strong style sub summary sup svg table tbody td ' +
+    'template textarea tfoot th thead time title tr track tt u ul var video wbr xmp math'
+  ).split(' '),
+);
+
+/** Text that is not HTML (Atom type="text", JSON content_text): whitespace collapsed, bounded. */
+export function cleanText(text: string | null | undefined, max: number): string | null {
+  // Only `max` characters survive: collapsing megabytes beyond them is wasted work.
+  return text
+    ? bounded(collapse(text.length > max * 8 ? text.slice(0, max * 8) : text), max)
+    : null;
+}
+
+/** Whitespace collapsed; control characters (never text, often pasted in) removed. */
 function collapse(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Cuts at a word boundary and marks the cut with an ellipsis; null for empty text. */

@@ -15,6 +15,8 @@ import { prepareItems, type PreparedItem } from './dedupe/prepare.ts';
 /** A read feed document: what the source learns (its title) and what the store takes. */
 export interface ReadFeed {
   title: string | null;
+  /** What the recovering pass repaired in a malformed document (ParsedFeed.warning), else null. */
+  warning: string | null;
   items: PreparedItem[];
 }
 
@@ -43,7 +45,11 @@ export async function readFeed(
   options: { fingerprints?: boolean } = {},
 ): Promise<ReadFeed> {
   const feed = await parseFeed(text, url);
-  return { title: feed.title, items: await prepareItems(feed.items, options) };
+  return {
+    title: feed.title,
+    warning: feed.warning ?? null,
+    items: await prepareItems(feed.items, options),
+  };
 }
 
 export const inlineFeedReader: FeedReader = {

@@ -9,6 +9,7 @@ export function feedToParseOutput(feed: ParsedFeed): ParseOutput {
     kind: 'feed',
     title: feed.title,
     link: feed.link,
+    warning: feed.warning ?? null,
     items: feed.items.map((item) => ({
       id: item.guid,
       url: item.url,

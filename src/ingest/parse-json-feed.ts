@@ -6,6 +6,7 @@ import {
   cleanText,
   parseDate,
   plainText,
+  titleText,
   resolveUrl,
   textToHtml,
   uniqueEnclosures,
@@ -23,7 +24,8 @@ export function parseJsonFeed(text: string, baseUrl: string): ParsedFeed {
   if (
     !isObject(doc) ||
     typeof doc.version !== 'string' ||
-    !/^https?:\/\/jsonfeed\.org\/version\/1(\.\d+)?\/?$/.test(doc.version)
+    // The URL is the spec's; "1.1" or "1" alone are common and feedparser reads them too.
+    !/^(?:https?:\/\/(?:www\.)?jsonfeed\.org\/version\/)?1(?:\.\d+)?\/?$/.test(doc.version.trim())
   ) {
     throw new IngestError(
       'not_a_feed',
@@ -64,7 +66,7 @@ function jsonItem(
   return {
     guid: id?.trim() ? id.trim().slice(0, LIMITS.guid) : null,
     url,
-    title: plainText(str(item.title), LIMITS.title),
+    title: titleText(str(item.title), LIMITS.title),
     // Like Atom: a modification date is the best estimate of publication when that is missing.
     published: published ?? updated,
     updated,

@@ -7,12 +7,15 @@ import {
   cleanText,
   parseDate,
   plainText,
+  titleText,
   resolveBase,
   resolveUrl,
   textToHtml,
   uniqueEnclosures,
 } from './feed-fields.ts';
 import { sanitizeHtml } from './sanitize.ts';
+import { repairXml } from './xml-repair.ts';
+import sax from 'sax';
 
 /** An xml2js node: attributes under `$`, text under `_`, children as arrays. */
 type Node = { $?: Record<string, string>; _?: string } & { [child: string]: unknown };
@@ -40,11 +43,85 @@ class RawFeedParser extends Parser<Raw, Node> {
   }
 }
 
-/** Reads an RSS or Atom document (already checked not to declare entities) into a ParsedFeed. */
+/** Deeper than this is not a feed but an attack on the parser (feeds nest 5–10 levels, XHTML content a few more). */
+const MAX_DEPTH = 256;
+
+/** The entity names strict sax decodes: a "&" starting any other name is a bare "&". */
+const ENTITY_NAMES: ReadonlySet<string> = new Set(Object.keys(sax.ENTITIES));
+
+/**
+ * Names sax upper-cases in its tolerant mode, given back the case the readers below expect
+ * (every other name the hub reads is lower case).
+ */
+const MIXED_CASE = new Map(
+  ['isPermaLink', 'fileSize', 'pubDate', 'managingEditor', 'webMaster', 'rdf:RDF'].map((n) => [
+    n.toLowerCase(),
+    n,
+  ]),
+);
+const restoreCase = (name: string) => MIXED_CASE.get(name.toLowerCase()) ?? name.toLowerCase();
+
+/**
+ * Reads an RSS or Atom document (already checked not to declare entities) into a ParsedFeed.
+ * Strict XML first; a document strict XML refuses, or whose HTML was written unescaped, gets
+ * the recovering second pass (xml-repair.ts, then sax's tolerant mode if still needed), as
+ * feedparser would: every item is kept and the feed carries a warning saying what was wrong.
+ */
 export async function parseXmlFeed(text: string, baseUrl: string): Promise<ParsedFeed> {
+  let strictError: IngestError | null = null;
+  let strictRaw: Raw | null = null;
+  try {
+    rejectDeepNesting(text);
+    strictRaw = await readRaw(text, true);
+    if (!hasRawHtml(strictRaw)) return buildFeed(strictRaw, baseUrl, text, null);
+  } catch (err) {
+    if (!(err instanceof IngestError)) throw err;
+    strictError = err;
+  }
+  const repaired = repairXml(text, ENTITY_NAMES);
+  const fixes = [...repaired.fixes];
   let raw: Raw;
   try {
-    raw = (await new RawFeedParser({ defaultRSS: 2 }).parseString(text)) as unknown as Raw;
+    if (!fixes.length && strictError?.kind === 'not_a_feed') throw strictError;
+    rejectDeepNesting(repaired.text);
+    try {
+      // Unchanged text fails strict XML the same way again: straight to the tolerant mode.
+      if (!fixes.length) throw strictError;
+      raw = await readRaw(repaired.text, true);
+    } catch {
+      raw = await readRaw(repaired.text, false);
+      fixes.push('balises mal fermées ou mal imbriquées lues en mode tolérant');
+    }
+  } catch (err) {
+    // Beyond repair: the strict reader's message says where the document breaks.
+    if (strictRaw) return buildFeed(strictRaw, baseUrl, text, null);
+    throw strictError ?? err;
+  }
+  const feed = buildFeed(
+    raw,
+    baseUrl,
+    repaired.text,
+    `Flux mal formé lu en mode tolérant${strictError?.kind === 'parse_error' ? ` (${strictError.message})` : ''} : ${fixes.join(' ; ')}.`,
+  );
+  // Nothing readable came out (a document cut in its head): the strict reader's error stands.
+  if (!feed.items.length && !feed.title && strictError) throw strictError;
+  return feed;
+}
+
+/** rss-parser over the text: strict XML, or sax's tolerant mode (names case-folded back). */
+async function readRaw(text: string, strict: boolean): Promise<Raw> {
+  const parser = strict
+    ? new RawFeedParser({ defaultRSS: 2 })
+    : new RawFeedParser({
+        defaultRSS: 2,
+        xml2js: {
+          strict: false,
+          tagNameProcessors: [restoreCase],
+          attrNameProcessors: [restoreCase],
+        },
+      });
+  try {
+    return (await parser.parseString(text)) as unknown as Raw;
   } catch (err) {
     const message = String((err as Error)?.message ?? err).split('\n')[0]!;
     if (/not recognized/i.test(message))
@@ -56,7 +133,49 @@ export async function parseXmlFeed(text: string, baseUrl: string): Promise<Parse
       `XML invalide : ${message}${at ? ` (ligne ${Number(at[1]) + 1}, colonne ${at[2]})` : ''}`,
     );
   }
-  return raw.format === 'atom' ? atomFeed(raw, baseUrl, text) : rssFeed(raw, baseUrl);
+}
+
+function buildFeed(raw: Raw, baseUrl: string, text: string, warning: string | null): ParsedFeed {
+  const feed = raw.format === 'atom' ? atomFeed(raw, baseUrl, text) : rssFeed(raw, baseUrl);
+  return warning ? { ...feed, warning } : feed;
+}
+
+/** Elements whose content is text or escaped HTML, never child elements (unless XHTML). */
+const TEXT_ELEMENTS = [
+  'title',
+  'description',
+  'content:encoded',
+  'summary',
+  'content',
+  'subtitle',
+  'itunes:summary',
+];
+
+/** Whether an element meant to hold escaped HTML holds elements instead: its text was lost. */
+function hasRawHtml(raw: Raw): boolean {
+  return [raw.channel, ...raw.items].some((node) =>
+    TEXT_ELEMENTS.some((name) =>
+      nodes(node[name]).some(
+        (n) => attr(n, 'type') !== 'xhtml' && Object.keys(n).some((k) => k !== '$' && k !== '_'),
+      ),
+    ),
+  );
+}
+
+/** Counts element depth with one linear scan (no parser, no recursion). */
+function rejectDeepNesting(body: string): void {
+  let depth = 0;
+  const tags = /<(\/?)([A-Za-z_][^\s/>]*)[^>]*?(\/?)>|<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g;
+  for (let m = tags.exec(body); m; m = tags.exec(body)) {
+    if (!m[2]) continue;
+    if (m[1]) depth--;
+    else if (!m[3] && ++depth > MAX_DEPTH) {
+      throw new IngestError(
+        'parse_error',
+        `Le XML est imbriqué sur plus de ${MAX_DEPTH} niveaux : refusé.`,
+      );
+    }
+  }
 }
 
 function rssFeed(raw: Raw, baseUrl: string): ParsedFeed {
@@ -78,7 +197,7 @@ function rssFeed(raw: Raw, baseUrl: string): ParsedFeed {
     return {
       guid: guid ? guid.slice(0, LIMITS.guid) : null,
       url,
-      title: plainText(text(child(item, 'title')), LIMITS.title),
+      title: titleText(text(child(item, 'title')), LIMITS.title),
       published,
       updated: parseDate(
         text(child(item, 'atom:updated')) ?? text(child(item, 'dcterms:modified')),
@@ -102,7 +221,7 @@ function rssFeed(raw: Raw, baseUrl: string): ParsedFeed {
   return {
     kind: 'feed',
     format: raw.format,
-    title: plainText(text(child(channel, 'title')), LIMITS.title),
+    title: titleText(text(child(channel, 'title')), LIMITS.title),
     link,
     items,
   };
@@ -191,7 +310,7 @@ function atomTitle(node: Node | null, xhtmlMarkup: string | null): string | null
   const type = attr(node, 'type') ?? 'text';
   if (type === 'xhtml') return plainText(xhtmlMarkup, LIMITS.title);
   return type === 'html'
-    ? plainText(text(node), LIMITS.title)
+    ? titleText(text(node), LIMITS.title)
     : cleanText(text(node), LIMITS.title);
 }
 

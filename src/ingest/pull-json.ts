@@ -32,6 +32,8 @@ export function summaryJson(s: PullSummary) {
       error: r.error === null ? null : withMaskedCredentials(r.error),
       /** { kept, total, text } when a cap stored the document in part, else null. */
       truncated: r.truncated ? { ...r.truncated, text: truncationText(r.truncated) } : null,
+      /** What the recovering pass repaired (a malformed feed read whole), else null. */
+      warning: r.warning,
       next_fetch_at: new Date(r.nextFetchAt).toISOString(),
       ms: r.ms,
     })),

@@ -45,6 +45,8 @@ type SourceUpdate = Partial<typeof sources.$inferInsert>;
 interface Stored {
   result: StoreResult;
   title: string | null;
+  /** What the recovering pass repaired in a malformed feed, for the source's warning. */
+  warning?: string | null;
   /** Set when the document was an HTML page whose feed was discovered and read instead. */
   discoveredUrl?: string;
   validators: { etag: string | null; lastModified: string | null };
@@ -81,6 +83,7 @@ export async function refreshInTurn(
     errorKind: null,
     error: null,
     truncated: null,
+    warning: null,
     ...fields,
     ms: Date.now() - started,
   });
@@ -175,6 +178,8 @@ export async function refreshInTurn(
         // Recorded at each read: a document that fits again clears it.
         truncatedKept: stored.result.truncated?.kept ?? null,
         truncatedTotal: stored.result.truncated?.total ?? null,
+        // Likewise: a document well-formed again clears the warning.
+        lastWarning: stored.warning?.slice(0, 1000) ?? null,
         ...(stored.discoveredUrl
           ? { fetchUrl: stored.discoveredUrl, redirectUrl: null, redirectCount: 0 }
           : {}),
@@ -186,6 +191,7 @@ export async function refreshInTurn(
         nextFetchAt: health.nextFetchAt!,
         ...stored.result,
         truncated: stored.result.truncated ?? null,
+        warning: stored.warning ?? null,
         ...(stored.discoveredUrl ? { url: stored.discoveredUrl } : {}),
       });
     };
@@ -255,7 +261,14 @@ async function readDocument(
       if (upstream) await storeUpstream(deps, source, upstream);
       return stored;
     });
-    return { result, title: feed.title, validators, committed, next: upstream?.next ?? null };
+    return {
+      result,
+      title: feed.title,
+      warning: feed.warning,
+      validators,
+      committed,
+      next: upstream?.next ?? null,
+    };
   });
   // Another hub's feed, pulled for the first time: its older pages too (bounded), so a new
   // downstream hub starts with the upstream history rather than one page of it.

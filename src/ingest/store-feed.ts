@@ -38,6 +38,7 @@ const NO_FINGERPRINT: Fingerprint = {
   relay: false,
   textLength: 0,
   leadKey: '',
+  leadProbes: '',
 };
 
 /** Publication of a new entry: missing → first seen; in the future → clamped to first seen. */
@@ -132,10 +133,12 @@ export async function storePreparedItems(
     titleKey: fp.titleKey,
     marks: fp.marks,
     leadKey: fp.leadKey,
+    leadProbes: fp.leadProbes,
     minhash: fp.minhash,
     shingleCount: fp.shingleCount,
     publishedAt,
     indexKeys: keys,
+    text: fp.text ?? '',
   }));
   const matcher = await Matcher.load(deps.db, source.id, dedupe ? inputs : []);
   const createdItems = new Set<string>();
@@ -179,6 +182,7 @@ export async function storePreparedItems(
       textLength: fp.textLength,
       relay: fp.relay,
       leadKey: fp.leadKey,
+      leadProbes: fp.leadProbes,
     });
     if (dedupe) {
       addBands(keys, itemId, publishedAt);
@@ -193,6 +197,7 @@ export async function storePreparedItems(
           canonicalUrl: p.canonicalUrl,
           titleKey: fp.titleKey,
           leadKey: fp.leadKey,
+          leadProbes: fp.leadProbes,
           marks: fp.marks,
           minhash: fp.minhash,
           shingleCount: fp.shingleCount,
@@ -232,6 +237,7 @@ export async function storePreparedItems(
       textLength: fp.textLength,
       relay: fp.relay,
       leadKey: fp.leadKey,
+      leadProbes: fp.leadProbes,
     };
     statements.push(orm.update(entries).set(values).where(eq(entries.id, old.id)));
     editedRows.set(old.id, { sourceId: source.id, firstSeenAt: old.firstSeenAt, ...values });

@@ -26,6 +26,11 @@ export interface ParsedFeed {
   title: string | null;
   link: string | null;
   items: ParsedItem[];
+  /**
+   * Set when the document was malformed and read by the recovering pass (every item kept):
+   * what was wrong, for the source's warning.
+   */
+  warning?: string;
 }
 
 /** Why a fetch or a parse failed, recorded on the source (sources.last_error_kind). */
@@ -82,6 +87,8 @@ export interface ParseOutput {
   kind: 'feed' | 'calendar';
   title: string | null;
   link: string | null;
+  /** A malformed feed read by the recovering pass: what was wrong (feeds only). */
+  warning?: string | null;
   items: Array<{
     id: string | null;
     url: string | null;
@@ -157,6 +164,8 @@ export interface SourceReport {
   error: string | null;
   /** Set when the document was stored in part (a cap): outcome stays 'ok'. */
   truncated: Truncation | null;
+  /** Set when a malformed document was read by the recovering pass: outcome stays 'ok'. */
+  warning: string | null;
   /** When the source is due again (epoch ms): backoff after errors. */
   nextFetchAt: number;
   ms: number;

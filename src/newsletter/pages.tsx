@@ -62,7 +62,6 @@ export const t = defineMessages({
     archive: 'Lettres précédentes',
     archiveEmpty: 'Aucune lettre pour l’instant.',
     issueOf: (d: string) => `Lettre du ${d}`,
-    moreStories: (n: number) => (n === 1 ? 'et 1 autre article' : `et ${n} autres articles`),
     stories: (n: number) => (n === 1 ? '1 article' : `${n} articles`),
     events: (n: number) => (n === 1 ? '1 événement' : `${n} événements`),
     news: 'Actualités',
@@ -120,7 +119,6 @@ export const t = defineMessages({
     archive: 'Past issues',
     archiveEmpty: 'No issue yet.',
     issueOf: (d: string) => `Issue of ${d}`,
-    moreStories: (n: number) => (n === 1 ? 'and 1 more story' : `and ${n} more stories`),
     stories: (n: number) => (n === 1 ? '1 story' : `${n} stories`),
     events: (n: number) => (n === 1 ? '1 event' : `${n} events`),
     news: 'News',
@@ -217,7 +215,17 @@ function ChoiceFields(p: {
   );
 }
 
-export function SubscribePage(p: Page & { options: Options; error?: string }) {
+/** What the visitor typed, shown again after an error (nothing is lost). */
+export interface SubscribeValues {
+  email: string;
+  choices: DigestChoices;
+  frequency: 'daily' | 'weekly';
+  mailLang: Lang;
+}
+
+export function SubscribePage(
+  p: Page & { options: Options; error?: string; values?: SubscribeValues },
+) {
   const m = t(p.lang);
   return (
     <Layout
@@ -239,7 +247,15 @@ export function SubscribePage(p: Page & { options: Options; error?: string }) {
           <label>
             {m.email}
             <br />
-            <input type="email" name="email" required autocomplete="email" size={40} />
+            <input
+              type="email"
+              name="email"
+              required
+              autocomplete="email"
+              size={40}
+              style="max-width:100%"
+              value={p.values?.email ?? ''}
+            />
           </label>
         </p>
         {/* Honeypot: hidden from people (and from screen readers), filled by naive bots. */}
@@ -251,9 +267,9 @@ export function SubscribePage(p: Page & { options: Options; error?: string }) {
         <ChoiceFields
           lang={p.lang}
           options={p.options}
-          choices={{ networks: [], tags: [], territories: [] }}
-          frequency="weekly"
-          mailLang={p.lang}
+          choices={p.values?.choices ?? { networks: [], tags: [], territories: [] }}
+          frequency={p.values?.frequency ?? 'weekly'}
+          mailLang={p.values?.mailLang ?? p.lang}
         />
         <p>
           <button type="submit">{m.subscribe}</button>
@@ -436,11 +452,6 @@ export function IssuePage(
           </ul>
         </section>
       ))}
-      {(p.content.moreStories ?? 0) > 0 && (
-        <p>
-          <a href="/">{m.moreStories(p.content.moreStories!)}</a>
-        </p>
-      )}
       {p.content.events.length > 0 && (
         <section>
           <h2>{m.agenda}</h2>

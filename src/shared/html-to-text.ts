@@ -35,6 +35,9 @@ const BLOCKS = new Set([
   'img',
 ]);
 
+/** Control characters: never text, often pasted in (tab, line ends and form feeds are spaces). */
+const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f]/g;
+
 export interface HtmlToTextOptions {
   /**
    * What separates blocks: `'\n'` keeps one line per paragraph (deduplication finds
@@ -50,8 +53,8 @@ export interface HtmlToTextOptions {
 
 /**
  * Plain text of an HTML fragment: tags removed (script and style with their content), entities
- * decoded, whitespace collapsed (block separators kept), trimmed. Text without `<` or `&` is
- * only collapsed.
+ * decoded, control characters dropped, whitespace collapsed (block separators kept), trimmed.
+ * Text without `<` or `&` is not parsed.
  */
 export function htmlToText(
   html: string | null | undefined,
@@ -60,7 +63,10 @@ export function htmlToText(
   if (!html) return '';
   const lines = options.blocks === '\n';
   const max = options.maxChars ?? Infinity;
-  const text = /[<&]/.test(html) ? collect(html, lines ? '\n' : ' ', max) : html;
+  const text = (/[<&]/.test(html) ? collect(html, lines ? '\n' : ' ', max) : html).replace(
+    CONTROLS,
+    '',
+  );
   return lines
     ? text
         .replace(/[ \t\u00a0]+/g, ' ')

@@ -160,7 +160,7 @@ export function pullSuite(
       expect(everything.reports.map((r) => r.sourceId)).not.toContain(gone.id);
     });
 
-    it('hostile members (entity bomb, XXE, truncated, binary, 50 MB, trickling, redirect loop) are recorded errors; the others are pulled', async () => {
+    it('hostile members (entity bomb, XXE, binary, 50 MB, trickling, redirect loop) are recorded errors; a truncated feed is read with a warning; the others are pulled', async () => {
       const deps = await makeDeps();
       deps.config = { ...deps.config, fetch: { ...deps.config.fetch, timeoutMs: 1500 } };
       const t = token();
@@ -168,26 +168,37 @@ export function pullSuite(
       const hostile = {
         bomb: await source(deps, slug, `${base}/parse/billion-laughs.xml`),
         xxe: await source(deps, slug, `${base}/parse/xxe.xml`),
-        truncated: await source(deps, slug, `${base}/parse/truncated.xml`),
         garbage: await source(deps, slug, `${base}/_pull/garbage.xml`),
         huge: await source(deps, slug, `${base}/_fetch/chunked/${50 * 1024 * 1024}`),
         trickle: await source(deps, slug, `${base}/_fetch/trickle`),
         loop: await source(deps, slug, `${base}/_fetch/loop-a`),
       };
       const good = await source(deps, slug, `${base}/_pull/stable/${t}`);
+      const truncated = await source(deps, slug, `${base}/parse/truncated.xml`);
       const started = Date.now();
       const summary = await pull(deps, { trigger: 'test', network: slug, all: true });
       // Bounded by the per-source timeout, not by the slowest member's whims.
       expect(Date.now() - started).toBeLessThan(10_000);
       const by = new Map(summary.reports.map((r) => [r.sourceId, r]));
-      expect(by.get(good.id)).toMatchObject({ outcome: 'ok', new: 2 });
+      expect(by.get(good.id)).toMatchObject({ outcome: 'ok', new: 2, warning: null });
+      // Malformed but readable: its items are stored and the source says what is wrong.
+      expect(by.get(truncated.id)).toMatchObject({
+        outcome: 'ok',
+        new: 1,
+        warning: expect.stringMatching(/^Flux mal formé lu en mode tolérant/),
+      });
+      expect(await row(deps, truncated.id)).toMatchObject({
+        errorCount: 0,
+        lastError: null,
+        lastWarning: by.get(truncated.id)!.warning,
+      });
+      expect((await row(deps, good.id)).lastWarning).toBeNull();
       const kinds = Object.fromEntries(
         Object.entries(hostile).map(([name, src]) => [name, by.get(src.id)!.errorKind]),
       );
       expect(kinds).toEqual({
         bomb: 'parse_error',
         xxe: 'parse_error',
-        truncated: 'parse_error',
         garbage: kinds.garbage,
         huge: 'too_large',
         trickle: 'timeout',

@@ -63,20 +63,23 @@ describe('BoundedHtmlParser', () => {
 
 describe('linear HTML handling', () => {
   for (const [shape, html] of Object.entries(SHAPES)) {
-    it(`sanitises and reads ${shape} (${(html.length / 1e6).toFixed(1)} MB) in under 1 s`, () => {
+    // The issue's case (1.2 MB of <b>) within its 1 s; the larger shapes within 2 s on a loaded
+    // machine (htmlparser2 alone took from 10 s to minutes on each).
+    const bound = shape === 'unclosed <b>' ? 1000 : 2000;
+    it(`sanitises and reads ${shape} (${(html.length / 1e6).toFixed(1)} MB) in under ${bound / 1000} s`, () => {
       const sanitised = timed(() => sanitizeHtml(html, 'https://reseau.example/'));
-      expect(sanitised.ms).toBeLessThan(1000);
+      expect(sanitised.ms).toBeLessThan(bound);
       // <svg> and <form> are dropped with their content; the others keep their text.
       if (!/svg|form/.test(shape)) expect(sanitised.value).toContain('fin');
       const text = timed(() => plainText(html, LIMITS.summary));
-      expect(text.ms).toBeLessThan(1000);
+      expect(text.ms).toBeLessThan(bound);
       const page = timed(() =>
         discoverFeeds(
           `<html><head>${html}<link rel="alternate" type="application/rss+xml" href="/feed">`,
           'https://reseau.example/',
         ),
       );
-      expect(page.ms).toBeLessThan(1000);
+      expect(page.ms).toBeLessThan(bound);
     });
   }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeBody, decodeWindows1252 } from '../../src/ingest/decode.ts';
 import { IngestError } from '../../src/ingest/types.ts';
@@ -118,5 +119,43 @@ describe('decodeBody', () => {
     expect(text[0x9f]).toBe('Ÿ');
     expect(text[0xc9]).toBe('É');
     expect(text[0xff]).toBe('ÿ');
+  });
+});
+
+describe('decodeBody: documents that declare no encoding and are not UTF-8', () => {
+  const TITLES: Record<string, string> = {
+    'fr-utf-16-le.xml': 'Économie sociale et solidaire : la coopé',
+    'fr-utf-16-be.xml': 'Économie sociale et solidaire : la coopé',
+    'fr-utf-32-le.xml': 'Économie sociale et solidaire : la coopé',
+    'fr-utf-32-be.xml': 'Économie sociale et solidaire : la coopé',
+    'fr-short-latin1.xml': 'Réunion à Montpellier',
+    'ru-cp1251.xml': 'Новости кооперативов: в Москве прошло со',
+    'ru-koi8-r.xml': 'Новости кооперативов: в Москве прошло со',
+    'ru-short-cp1251.xml': 'Собрание в Москве',
+    'el-iso-8859-7.xml': 'Νέα των συνεταιρισμών: στην Αθήνα πραγμα',
+    'ja-shift_jis.xml':
+      '協同組合のニュース：東京で社会的経済の集会が開かれました。地域の農業協同組合と若',
+    'ja-euc-jp.xml':
+      '協同組合のニュース：東京で社会的経済の集会が開かれました。地域の農業協同組合と若',
+    'zh-gb18030.xml':
+      '合作社新闻：社会经济大会在北京举行。会议讨论了农村合作社的发展和对青年的支持。',
+    'zh-big5.xml': '合作社新聞：社會經濟大會在北京舉行。會議討論了農村合作社的發展和對青年的支持。',
+  };
+  const bytes = (name: string) =>
+    new Uint8Array(readFileSync(new URL(`../fixtures/parse/encodings/${name}`, import.meta.url)));
+
+  it.each(Object.entries(TITLES))('reads %s', (name, title) => {
+    const text = decodeBody(bytes(name), null);
+    expect(text).toContain(`<title>${title}`);
+    // The same with a lying "utf-8" label, as servers send by default.
+    expect(decodeBody(bytes(name), 'application/rss+xml; charset=utf-8')).toBe(text);
+  });
+
+  it('still reads French Latin-1 text as windows-1252, and UTF-32 by its BOM', () => {
+    expect(decodeBody(latin1(`<rss><title>${ESS} ; déjà vu, où, garçon</title></rss>`), null)).toBe(
+      `<rss><title>${ESS} ; déjà vu, où, garçon</title></rss>`,
+    );
+    const utf32 = new Uint8Array([0xff, 0xfe, 0, 0, 0xc9, 0, 0, 0, 0x53, 0, 0, 0]);
+    expect(decodeBody(utf32, null)).toBe('ÉS');
   });
 });

@@ -158,6 +158,21 @@ describe('source health in plain words', () => {
       text: 'ok, truncated: 5000 of 60000',
     });
   });
+
+  it('says first what the recovering pass repaired in a malformed feed', () => {
+    const repaired = {
+      ...base,
+      lastWarning: 'Flux mal formé lu en mode tolérant : 2 « & » non échappés lus tels quels.',
+    };
+    expect(plain(sourceHealth(repaired, now, 'fr'))).toEqual([
+      {
+        tone: 'warn',
+        text: 'ok, avertissement : Flux mal formé lu en mode tolérant : 2 « & » non échappés lus tels quels.',
+      },
+      { tone: 'muted', text: 'Dernière récupération réussie il y a 2 h' },
+    ]);
+    expect(sourceHealth({ ...base, lastWarning: null }, now, 'fr')[0]!.tone).toBe('ok');
+  });
 });
 
 describe('OPML', () => {

@@ -43,6 +43,12 @@ export const sources = sqliteTable(
      */
     truncatedKept: integer('truncated_kept'),
     truncatedTotal: integer('truncated_total'),
+    /**
+     * Set when the last successful read had to repair a malformed document (recovering pass:
+     * bare "&", unescaped HTML, a cut…): what was wrong, in French. Every item was kept; the
+     * source shows it as a warning, not an error. Null when the document was well-formed.
+     */
+    lastWarning: text('last_warning'),
     lastFetchAt: integer('last_fetch_at'),
     lastSuccessAt: integer('last_success_at'),
     nextFetchAt: integer('next_fetch_at').notNull().default(0),

@@ -81,7 +81,7 @@ function outcomeWords(r: SourceReport): string {
     case 'ok':
       return `${r.new} nouveau(x), ${r.updated} modifié(s), ${r.unchanged} inchangé(s)${
         r.truncated ? ` — ${truncationText(r.truncated)}` : ''
-      }`;
+      }${r.warning ? ` — avertissement : ${r.warning}` : ''}`;
     case 'not_modified':
       return 'inchangé (304)';
     case 'gone':
