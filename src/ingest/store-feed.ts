@@ -139,6 +139,10 @@ export async function storePreparedItems(
     const dropped = fresh.length - quota;
     fresh.length = quota;
     result.truncated = { kept: prepared.size - dropped, total: prepared.size };
+    result.warning =
+      `plafond de nouveautés atteint : ${quota} nouvelles entrées gardées (les plus récentes) ` +
+      `sur ${quota + dropped} ; les autres viendront aux récupérations suivantes si le flux les ` +
+      'garde (HUB_MAX_NEW_PER_PULL)';
   }
   if (!fresh.length && !edited.length) return result;
 
