@@ -20,6 +20,7 @@ import { sha256Hex } from '../shared/hash.ts';
 import { mergeReasonWords } from '../ingest/dedupe/merge-reasons.ts';
 import { foldText } from '../ingest/dedupe/text.ts';
 import { IngestError, type StoreResult } from '../ingest/types.ts';
+import { ITEMS_PER_SLICE, yieldToEventLoop } from '../ingest/yield.ts';
 import {
   looksLikeCalendar,
   parseCalendar,
@@ -162,6 +163,7 @@ export async function storeParsedCalendar(
     pending = [];
   };
 
+  let handled = 0;
   for (const ev of parsed.events) {
     if (seen.has(ev.uid)) continue;
     seen.add(ev.uid);
@@ -253,12 +255,15 @@ export async function storeParsedCalendar(
       );
     }
     if (pending.length >= 40) await flush();
+    // Storing thousands of events is a long synchronous stretch on SQLite: let requests in.
+    if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
   }
   await flush();
 
   // Events this source no longer publishes: provenance marked removed; the event is cancelled once no source has it.
   // A calendar cut short by the caps says nothing about the events it did not reach.
   for (const row of parsed.truncation ? [] : known.values()) {
+    if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
     if (seen.has(row.uid) || row.removed) continue;
     result.updated++;
     await deps.db.batch([
@@ -288,15 +293,18 @@ export async function storeParsedCalendar(
 
 async function loadEvents(deps: Deps, ids: string[]): Promise<Map<string, EventRow>> {
   const out = new Map<string, EventRow>();
-  for (const part of chunks(ids, IN_LIST))
+  for (const part of chunks(ids, IN_LIST)) {
+    await yieldToEventLoop();
     for (const e of await deps.db.orm.select().from(events).where(inArray(events.id, part)))
       out.set(e.id, e);
+  }
   return out;
 }
 
 async function loadProvenance(deps: Deps, ids: string[]): Promise<Map<string, EventSourceRow[]>> {
   const out = new Map<string, EventSourceRow[]>();
   for (const part of chunks(ids, IN_LIST)) {
+    await yieldToEventLoop();
     for (const r of await deps.db.orm
       .select()
       .from(eventSources)
@@ -327,6 +335,7 @@ async function loadRelayCandidates(
   const out = new Map<number, RelayCandidateRow[]>();
   const unique = [...new Set(starts)];
   for (const part of chunks(unique, IN_LIST)) {
+    await yieldToEventLoop();
     const rows = await deps.db.orm
       .select({
         id: events.id,
