@@ -144,6 +144,15 @@ export function buildCorpus(stories: number, seed = 42): CorpusEntry[] {
     ['url-feedproxy', () => `http://feedproxy.google.com/~r/Relais/~3/${int(100000, 999999)}/`],
   ];
 
+  // What excerpt relays (added last, so the corpus above stays as it was) quote.
+  const told: Array<{
+    s: number;
+    origin: string;
+    title: string;
+    paragraphs: string[];
+    published: number;
+    relays: string[];
+  }> = [];
   for (let s = 0; s < stories; s++) {
     const origin = networks[s % networks.length]!;
     const storyId = `story-${s}`;
@@ -176,6 +185,7 @@ export function buildCorpus(stories: number, seed = 42): CorpusEntry[] {
       .filter((n) => n !== origin)
       .sort(() => rnd() - 0.5)
       .slice(0, relayCount);
+    told.push({ s, origin, title: t, paragraphs, published, relays: relayNets });
     for (const net of relayNets) {
       const when = new Date(published + int(1, 5 * 24) * 3_600_000);
       const [tKind, tFn] = pick(titleVariants);
@@ -352,5 +362,196 @@ export function buildCorpus(stories: number, seed = 42): CorpusEntry[] {
       );
     }
   }
+  addExcerptRelays(out, told, networks, { rnd, pick, int, sentence, paragraph, title });
   return out;
+}
+
+interface Writer {
+  rnd: () => number;
+  pick: <T>(list: T[]) => T;
+  int: (lo: number, hi: number) => number;
+  sentence: (n?: number) => string;
+  paragraph: () => string;
+  title: () => string;
+}
+
+function entry(
+  story: string,
+  network: string,
+  kind: string,
+  url: string,
+  title: string,
+  html: string,
+  at: number,
+): CorpusEntry {
+  return {
+    story,
+    network,
+    kind,
+    item: {
+      guid: url,
+      url,
+      title,
+      published: new Date(at),
+      updated: null,
+      author: null,
+      summary: null,
+      contentHtml: html,
+      categories: [],
+      enclosures: [],
+    },
+  };
+}
+
+/**
+ * Excerpt relays (issue 15): another network relays only the opening of a story under its own
+ * URL, a lightly changed title and a phrase of its own around the quote; and their near-misses,
+ * which must stay apart: a shared boilerplate opening under a relay-like title, the same long
+ * opening sentence starting two different stories, a follow-up quoting the opening then going on.
+ */
+function addExcerptRelays(
+  out: CorpusEntry[],
+  told: Array<{
+    s: number;
+    origin: string;
+    title: string;
+    paragraphs: string[];
+    published: number;
+    relays: string[];
+  }>,
+  networks: string[],
+  w: Writer,
+): void {
+  const { rnd, pick, int, sentence, paragraph, title } = w;
+  const titles: Array<(t: string, from: string, net: string) => string> = [
+    (t) => `${t} (relais)`,
+    (t, _from, net) => `${t} – relayé par ${net}`,
+    (t, from) => `${t} (via ${from})`,
+    (t) => `[Relais] ${t}`,
+    (t) => t,
+    (t) => `À lire : ${t}`,
+  ];
+  const intros: Array<(from: string) => string> = [
+    (from) => `<p>Nous relayons cet article de nos amis de ${from} :</p>`,
+    (from) => `<p>À lire chez ${from}, qui écrit :</p>`,
+    (from) => `<p>Un article de ${from} que nous vous recommandons.</p>`,
+    () => '',
+  ];
+  const outros: Array<(from: string, url: string) => string> = [
+    (from) => `<p>Lire la suite sur le site de ${from}.</p>`,
+    (_from, url) => `<p>La suite : ${url}</p>`,
+    () => '<p>Bonne lecture à toutes et à tous !</p>',
+    () => '',
+  ];
+  const opening = (paragraphs: string[]) => {
+    // The first paragraph, with the next one when it is short; sometimes cut mid-sentence.
+    let text = paragraphs[0]!;
+    if (text.split(' ').length < 35) text = `${text} ${paragraphs[1]!}`;
+    if (rnd() < 0.3) {
+      const cut = text.split(' ');
+      text = `${cut.slice(0, Math.max(35, Math.floor(cut.length * 0.7))).join(' ')}…`;
+    }
+    return text;
+  };
+  for (const story of told) {
+    if (story.s % 4 !== 1) continue;
+    const net = pick(networks.filter((n) => n !== story.origin && !story.relays.includes(n)));
+    const url = `https://${story.origin}.example/actus/${story.s}`;
+    const quote = opening(story.paragraphs);
+    const inline = rnd() < 0.25;
+    const intro = pick(intros)(story.origin);
+    const body = inline
+      ? `<p>Nos partenaires de ${story.origin} publient ceci : « ${quote} »</p>`
+      : `${intro}<p>${quote}</p>${pick(outros)(story.origin, url)}`;
+    out.push(
+      entry(
+        `story-${story.s}`,
+        net,
+        inline ? 'excerpt-inline' : 'excerpt',
+        `https://${net}.example/relais/extrait-${story.s}`,
+        pick(titles)(story.title, story.origin, net),
+        body,
+        story.published + int(1, 72) * 3_600_000,
+      ),
+    );
+  }
+
+  // Near-misses: each entry its own story.
+  const start = Date.UTC(2026, 0, 1);
+  const boilerplate =
+    'Le réseau vous informe chaque semaine des actualités de ses membres et de ses partenaires';
+  const press =
+    'La fédération régionale des coopératives et des mutuelles annonce aujourd’hui le lancement ' +
+    'd’un nouveau programme d’accompagnement des porteurs de projets collectifs dans les territoires';
+  for (let i = 0; i < Math.max(12, Math.floor(told.length / 10)); i++) {
+    const a = pick(networks);
+    const b = pick(networks.filter((n) => n !== a));
+    const when = start + Math.floor(rnd() * 170 * DAY);
+    const neg = (network: string, kind: string, t: string, html: string, at: number) =>
+      out.push(
+        entry(
+          `neg-x-${out.length}`,
+          network,
+          kind,
+          `https://${network}.example/x/${out.length}`,
+          t,
+          html,
+          at,
+        ),
+      );
+    const k = i % 3;
+    if (k === 0) {
+      // The same short boilerplate opening, under a relay-like title: too short to be a quote.
+      const t = title();
+      neg(
+        a,
+        'excerpt-boilerplate',
+        t,
+        `<p>${boilerplate}.</p><p>${paragraph()}</p><p>${paragraph()}</p>`,
+        when,
+      );
+      neg(
+        b,
+        'excerpt-boilerplate',
+        `${t} (relais)`,
+        `<p>Nous relayons :</p><p>${boilerplate}.</p><p>${sentence(14)}</p>`,
+        when + DAY,
+      );
+    } else if (k === 1) {
+      // The same long opening sentence (a press release), then two different stories.
+      const t = `Communiqué : ${title().toLowerCase()}`;
+      neg(
+        a,
+        'excerpt-same-opening',
+        t,
+        `<p>${press}.</p><p>${paragraph()}</p><p>${paragraph()}</p>`,
+        when,
+      );
+      neg(
+        b,
+        'excerpt-same-opening',
+        `${t} (relais)`,
+        `<p>${press}.</p><p>${paragraph()}</p><p>${paragraph()}</p>`,
+        when + DAY,
+      );
+    } else {
+      // A follow-up quoting the opening of an earlier story, then telling its own.
+      const t = title();
+      const first = paragraph();
+      neg(
+        a,
+        'excerpt-follow-up',
+        t,
+        `<p>${first}</p><p>${paragraph()}</p><p>${paragraph()}</p>`,
+        when,
+      );
+      neg(
+        b,
+        'excerpt-follow-up',
+        `${t} : le bilan`,
+        `<p>Rappelez-vous :</p><p>${first}</p><p>${paragraph()}</p><p>${paragraph()}</p><p>${paragraph()}</p>`,
+        when + 3 * DAY,
+      );
+    }
+  }
 }

@@ -2,7 +2,8 @@
  * bench/dedup: ingests a labelled corpus (bench/dedup-corpus.ts) day by day, one document per
  * source and day, into a fresh SQLite file, with dedup and without it, and prints:
  * pairwise precision and recall of the merged clusters, time per 1,000 new items, and the
- * with/without time ratio. Usage: npm run bench:dedup [-- --stories 600]
+ * with/without time ratio. Usage: npm run bench:dedup [-- --stories 600] [-- --quality: precision
+ * and recall only, one run]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -148,13 +149,40 @@ async function score(corpus: CorpusEntry[], deps: NodeDeps) {
   };
 }
 
+function describeCorpus(corpus: CorpusEntry[], stories: number): void {
+  const relays = corpus.filter((e) => e.story.startsWith('story-') && e.kind !== 'original');
+  const negatives = corpus.filter((e) => e.story.startsWith('neg-'));
+  console.log(
+    `corpus: ${stories} stories, ${relays.length} relays (${relays.filter((e) => e.kind.startsWith('excerpt')).length} excerpt relays), ${negatives.length} near-miss negatives (${negatives.filter((e) => e.kind.startsWith('excerpt')).length} around excerpts), ${corpus.length} entries, ${new Set(corpus.map((e) => e.network)).size} networks`,
+  );
+}
+
+function printQuality(r: Awaited<ReturnType<typeof score>>, corpus: CorpusEntry[]): void {
+  console.log(
+    `items: ${r.items} (from ${corpus.length} entries; ${new Set(corpus.map((e) => e.story)).size} true stories)`,
+  );
+  console.log(`pairs: true ${r.truePairs}, predicted ${r.predicted}, correct ${r.correct}`);
+  console.log(
+    `precision ${r.precision.toFixed(4)} (target ≥ 0.995) · recall ${r.recall.toFixed(4)} (target ≥ 0.98)`,
+  );
+  if (r.missed.size)
+    console.log(`missed relays by variation: ${JSON.stringify(Object.fromEntries(r.missed))}`);
+  if (r.wrong.size)
+    console.log(`entries in wrong merges by kind: ${JSON.stringify(Object.fromEntries(r.wrong))}`);
+}
+
 async function main() {
   const stories = arg('stories', 600);
   const corpus = buildCorpus(stories);
-  const relays = corpus.filter((e) => e.story.startsWith('story-') && e.kind !== 'original').length;
-  console.log(
-    `corpus: ${stories} stories, ${relays} relays, ${corpus.filter((e) => e.story.startsWith('neg-')).length} near-miss negatives, ${corpus.length} entries, ${new Set(corpus.map((e) => e.network)).size} networks`,
-  );
+  describeCorpus(corpus, stories);
+  if (process.argv.includes('--quality')) {
+    // Precision and recall only (one run, no timings): quick to compare two versions.
+    const run = await ingest(corpus, true);
+    printQuality(await score(corpus, run.deps), corpus);
+    await run.deps.close();
+    rmSync(run.dir, { recursive: true, force: true });
+    return;
+  }
 
   // Warm-up (JIT, SQLite page cache) so the two timed runs compare fairly.
   const warm = await ingest(buildCorpus(60, 7), true);
@@ -176,18 +204,7 @@ async function main() {
   // Best of three runs each: other processes share the machine.
   const best = (d: boolean, w: number) =>
     runs.filter((r) => r.dedupe === d && r.window === w).sort((a, b) => a.ms - b.ms)[0]!;
-  const r = result!;
-  console.log(
-    `items: ${r.items} (from ${corpus.length} entries; ${new Set(corpus.map((e) => e.story)).size} true stories)`,
-  );
-  console.log(`pairs: true ${r.truePairs}, predicted ${r.predicted}, correct ${r.correct}`);
-  console.log(
-    `precision ${r.precision.toFixed(4)} (target ≥ 0.995) · recall ${r.recall.toFixed(4)} (target ≥ 0.98)`,
-  );
-  if (r.missed.size)
-    console.log(`missed relays by variation: ${JSON.stringify(Object.fromEntries(r.missed))}`);
-  if (r.wrong.size)
-    console.log(`entries in wrong merges by kind: ${JSON.stringify(Object.fromEntries(r.wrong))}`);
+  printQuality(result!, corpus);
   for (const [w, label] of [
     [0, 'documents of new items only'],
     [FEED_WINDOW, `feed documents of the ${FEED_WINDOW} latest items`],

@@ -19,6 +19,8 @@ import { adminFederationRoutes } from './federation/admin-federation.ts';
 import { answerBeforeRouting } from './publish/fast-path.ts';
 import { commitNow } from './db/client.ts';
 import { consoleRoutes } from './admin/routes.ts';
+import { mailboxRoutes } from './demo/mailbox-routes.tsx';
+import { proposeRoutes } from './federation/propose-routes.tsx';
 
 /** Methods that change nothing (the one GET that does, a confirmation link, commits itself). */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -48,6 +50,8 @@ export function createApp(deps: Deps): Hono<HubEnv> {
   app.route('/', feedRoutes);
   app.route('/', opmlRoutes);
   app.route('/', riverPage);
+  // Before the network pages: "propose" is not a network's slug.
+  app.route('/', proposeRoutes);
   app.route('/', networkPages);
   app.route('/', agendaRoutes);
   app.route('/', embedRoutes);
@@ -57,6 +61,7 @@ export function createApp(deps: Deps): Hono<HubEnv> {
   app.route('/', newsletterRoutes);
   app.route('/api/admin', adminSubscriberRoutes);
   app.route('/', consoleRoutes);
+  app.route('/', mailboxRoutes);
 
   app.notFound((c) =>
     c.json({ error: 'not_found', message: `Nothing at ${new URL(c.req.url).pathname}` }, 404),

@@ -40,6 +40,24 @@ export type SendResult =
   | { ok: true; messageId?: string }
   | { ok: false; failure: SendFailure; error: string };
 
+/** A message as the demo's mail catcher kept it. */
+export interface CaughtMail {
+  id: number;
+  at: number;
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Read side of an in-process mail catcher. */
+export interface Mailbox {
+  /** Newest first. */
+  list(): CaughtMail[];
+  get(id: number): CaughtMail | null;
+}
+
 export interface Mailer {
   send(message: MailMessage): Promise<SendResult>;
   close?(): Promise<void>;
@@ -125,4 +143,6 @@ export interface Deps {
    * is about to replace its edits. Absent where the hub has no file (Workers).
    */
   federationFile?: { read(): Promise<string | null> };
+  /** The demo's mail catcher (src/demo/mailbox.ts): /demo/mailbox shows it. Absent outside the demo. */
+  mailbox?: Mailbox;
 }

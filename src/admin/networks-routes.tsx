@@ -22,6 +22,7 @@ import { adminContext, adminHref, field, postedForm, type AdminContext } from '.
 import { isPaused, NetworksPage, type FederationWarning } from './networks-page.tsx';
 import { AddNetworkPage, EditNetworkPage, type AddState } from './network-form.tsx';
 import { doneText, nt } from './networks-text.ts';
+import { suggestSlug } from './slug.ts';
 import { AdminLayout, Notice } from './layout.tsx';
 
 export const networksRoutes = new Hono<HubEnv>();
@@ -59,19 +60,6 @@ networksRoutes.get('/admin/federation.yaml', async (c) => {
     'Cache-Control': 'no-store',
   });
 });
-
-/** A slug suggested from a name or a host: "Réseau Étoile" → "reseau-etoile". */
-export function suggestSlug(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/^https?:\/\/(www\.)?/, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64)
-    .replace(/-+$/, '');
-}
 
 const emptyDraft = (): NetworkDeclaration => ({
   slug: '',

@@ -6,6 +6,8 @@ import { loginRoutes } from './login-routes.tsx';
 import { networksRoutes } from './networks-routes.tsx';
 import { pullRoutes } from './pull-routes.tsx';
 import { federationRoutes } from './federation-page.tsx';
+import { proposalsRoutes } from './proposals-routes.tsx';
+import { mergesRoutes } from './merges-routes.tsx';
 
 export const consoleRoutes = new Hono<HubEnv>();
 
@@ -14,3 +16,5 @@ consoleRoutes.route('/', loginRoutes);
 consoleRoutes.route('/', networksRoutes);
 consoleRoutes.route('/', pullRoutes);
 consoleRoutes.route('/', federationRoutes);
+consoleRoutes.route('/', proposalsRoutes);
+consoleRoutes.route('/', mergesRoutes);

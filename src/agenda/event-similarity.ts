@@ -171,8 +171,7 @@ export function sameEvent(a: RelayCandidate, b: RelayCandidate): EventMerge | nu
   const mb = serialMarks(b.title);
   if (ma && mb && ma !== mb) return null;
   const ua = eventPageUrl(a.url);
-  if (ua && ua === eventPageUrl(b.url))
-    return { reason: 'same_url', detail: `même URL (${ua}), même début` };
+  if (ua && ua === eventPageUrl(b.url)) return { reason: 'same_url', detail: `${ua}, même début` };
   const ka = eventTitleKey(a.title);
   // A generic title ("Assemblée générale") is held by many networks at the usual hours: it
   // needs the place to agree as well.

@@ -3,7 +3,9 @@
  * filters, each with a live preview, framed from the hub itself (no JavaScript needed).
  * Shown on each network's page and in the console.
  */
+import type { HubContext } from '../http.ts';
 import { defineMessages, type Lang } from '../web/i18n.ts';
+import { relaxPolicy } from '../web/security-headers.ts';
 import { EMBED_DEFAULT_LIMIT, embedHeight } from './size.ts';
 import { embedSnippet, type EmbedKind } from './snippet.ts';
 
@@ -31,6 +33,11 @@ const t = defineMessages({
     preview: 'Preview',
   },
 });
+
+/** A page showing the snippets lets its previews, this hub's own widgets, be framed in it. */
+export function allowEmbedPreviews(c: HubContext): void {
+  relaxPolicy(c, { 'frame-src': "'self'" });
+}
 
 export function EmbedSnippets(p: {
   lang: Lang;

@@ -1,7 +1,6 @@
 /** GET /networks (the directory with each source's health) and GET /networks/:slug. */
 import { UpstreamMembers, upstreamMembers } from './upstream-members.tsx';
-import { EmbedSnippets } from '../embed/snippet-section.tsx';
-import { relaxPolicy } from '../web/security-headers.ts';
+import { allowEmbedPreviews, EmbedSnippets } from '../embed/snippet-section.tsx';
 import { Hono } from 'hono';
 import type { HubContext, HubEnv } from '../http.ts';
 import { Layout } from '../web/layout.tsx';
@@ -173,7 +172,7 @@ export const networkPages = new Hono<HubEnv>()
     const n = /^[a-z0-9-]{1,64}$/.test(slug) ? await getDirectoryEntry(p.deps, slug) : null;
     if (!n) return notFoundPage(c, p, slug);
     // The page previews this network's /embed/* widgets in frames from the hub itself.
-    relaxPolicy(c, { 'frame-src': "'self'" });
+    allowEmbedPreviews(c);
     let before;
     try {
       before = parseRiverQuery(new URLSearchParams({ before: c.req.query('before') ?? '' })).before;

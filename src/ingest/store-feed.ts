@@ -21,6 +21,7 @@ import { entriesOfItems, knownEntries } from './dedupe/lookup.ts';
 import { deriveItem, itemDiffers, type EntrySource } from './dedupe/best-item.ts';
 import { newItemId } from './dedupe/hash.ts';
 import { chunks, IN_LIST } from './dedupe/chunk.ts';
+import { retentionCutoff } from './retention.ts';
 
 export interface StoreOptions {
   /** false: every new entry makes its own item (the baseline of bench/dedup). Default true. */
@@ -38,6 +39,7 @@ const NO_FINGERPRINT: Fingerprint = {
   relay: false,
   textLength: 0,
   leadKey: '',
+  leadProbes: '',
 };
 
 /** Publication of a new entry: missing → first seen; in the future → clamped to first seen. */
@@ -121,6 +123,27 @@ export async function storePreparedItems(
     else
       fresh.push({ p, fp, keys: indexKeys(fp), publishedAt: publicationFor(p.rawPublished, now) });
   }
+  // Stories older than the retention are not stored again (they would be pruned again).
+  const cutoff = retentionCutoff(deps, now);
+  if (cutoff !== null) {
+    const recent = fresh.filter((f) => f.publishedAt >= cutoff);
+    result.unchanged += fresh.length - recent.length;
+    fresh.splice(0, fresh.length, ...recent);
+  }
+  // Flood quota: one source adds at most maxNewPerPull entries per pull, the newest; the cut is
+  // reported (and recorded on the source as a truncation). The others come in later pulls, if
+  // the feed still lists them.
+  const quota = deps.config.maxNewPerPull;
+  if (fresh.length > quota) {
+    fresh.sort((a, b) => b.publishedAt - a.publishedAt);
+    const dropped = fresh.length - quota;
+    fresh.length = quota;
+    result.truncated = { kept: prepared.size - dropped, total: prepared.size };
+    result.warning =
+      `plafond de nouveautés atteint : ${quota} nouvelles entrées gardées (les plus récentes) ` +
+      `sur ${quota + dropped} ; les autres viendront aux récupérations suivantes si le flux les ` +
+      'garde (HUB_MAX_NEW_PER_PULL)';
+  }
   if (!fresh.length && !edited.length) return result;
 
   // 3. Assign every new entry to an item.
@@ -132,10 +155,12 @@ export async function storePreparedItems(
     titleKey: fp.titleKey,
     marks: fp.marks,
     leadKey: fp.leadKey,
+    leadProbes: fp.leadProbes,
     minhash: fp.minhash,
     shingleCount: fp.shingleCount,
     publishedAt,
     indexKeys: keys,
+    text: fp.text ?? '',
   }));
   const matcher = await Matcher.load(deps.db, source.id, dedupe ? inputs : []);
   const createdItems = new Set<string>();
@@ -179,6 +204,7 @@ export async function storePreparedItems(
       textLength: fp.textLength,
       relay: fp.relay,
       leadKey: fp.leadKey,
+      leadProbes: fp.leadProbes,
     });
     if (dedupe) {
       addBands(keys, itemId, publishedAt);
@@ -193,6 +219,7 @@ export async function storePreparedItems(
           canonicalUrl: p.canonicalUrl,
           titleKey: fp.titleKey,
           leadKey: fp.leadKey,
+          leadProbes: fp.leadProbes,
           marks: fp.marks,
           minhash: fp.minhash,
           shingleCount: fp.shingleCount,
@@ -232,6 +259,7 @@ export async function storePreparedItems(
       textLength: fp.textLength,
       relay: fp.relay,
       leadKey: fp.leadKey,
+      leadProbes: fp.leadProbes,
     };
     statements.push(orm.update(entries).set(values).where(eq(entries.id, old.id)));
     editedRows.set(old.id, { sourceId: source.id, firstSeenAt: old.firstSeenAt, ...values });

@@ -215,7 +215,17 @@ function ChoiceFields(p: {
   );
 }
 
-export function SubscribePage(p: Page & { options: Options; error?: string }) {
+/** What the visitor typed, shown again after an error (nothing is lost). */
+export interface SubscribeValues {
+  email: string;
+  choices: DigestChoices;
+  frequency: 'daily' | 'weekly';
+  mailLang: Lang;
+}
+
+export function SubscribePage(
+  p: Page & { options: Options; error?: string; values?: SubscribeValues },
+) {
   const m = t(p.lang);
   return (
     <Layout
@@ -237,7 +247,15 @@ export function SubscribePage(p: Page & { options: Options; error?: string }) {
           <label>
             {m.email}
             <br />
-            <input type="email" name="email" required autocomplete="email" size={40} />
+            <input
+              type="email"
+              name="email"
+              required
+              autocomplete="email"
+              size={40}
+              style="max-width:100%"
+              value={p.values?.email ?? ''}
+            />
           </label>
         </p>
         {/* Honeypot: hidden from people (and from screen readers), filled by naive bots. */}
@@ -249,9 +267,9 @@ export function SubscribePage(p: Page & { options: Options; error?: string }) {
         <ChoiceFields
           lang={p.lang}
           options={p.options}
-          choices={{ networks: [], tags: [], territories: [] }}
-          frequency="weekly"
-          mailLang={p.lang}
+          choices={p.values?.choices ?? { networks: [], tags: [], territories: [] }}
+          frequency={p.values?.frequency ?? 'weekly'}
+          mailLang={p.values?.mailLang ?? p.lang}
         />
         <p>
           <button type="submit">{m.subscribe}</button>

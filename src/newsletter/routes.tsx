@@ -145,8 +145,24 @@ newsletterRoutes.post('/newsletter/subscribe', async (c) => {
   const x = await context(c);
   const form = await formData(c);
   const m = t(x.lang);
+  // In the demo the message waits in its mailbox: say where.
+  const mailbox = x.deps.mailbox
+    ? {
+        href: '/demo/mailbox',
+        label:
+          x.lang === 'en' ? 'Open the demo’s mailbox' : 'Ouvrir la boîte aux lettres de la démo',
+      }
+    : undefined;
   const done = () =>
-    c.html(<MessagePage {...x.page} title={m.checkMail} text={m.checkMailText} status="ok" />);
+    c.html(
+      <MessagePage
+        {...x.page}
+        title={m.checkMail}
+        text={m.checkMailText}
+        status="ok"
+        link={mailbox}
+      />,
+    );
   // A filled honeypot gets the same answer as a person, and nothing happens.
   if (String(form.get('website') ?? '').trim()) return done();
   const opts = await options(c);
@@ -167,7 +183,14 @@ newsletterRoutes.post('/newsletter/subscribe', async (c) => {
         ? ([429, m.rateLimited] as const)
         : ([503, m.mailUnavailable] as const);
   if (status === 429) c.header('Retry-After', '3600');
-  return c.html(<SubscribePage {...x.page} options={opts} error={error} />, status);
+  // The form again with everything typed, so fixing a typo does not mean starting over.
+  const values = {
+    email: String(form.get('email') ?? '').slice(0, 320),
+    choices,
+    frequency,
+    mailLang: lang ?? x.lang,
+  };
+  return c.html(<SubscribePage {...x.page} options={opts} error={error} values={values} />, status);
 });
 
 newsletterRoutes.get('/newsletter/confirm/:token', async (c) => {

@@ -166,7 +166,7 @@ nav.pager{display:flex;justify-content:space-between;gap:1rem;margin:1.5rem 0}
 form.stack{display:flex;flex-direction:column;gap:.8rem;max-width:34rem;margin:1rem 0}
 form.stack label{display:flex;flex-direction:column;gap:.2rem;font-weight:600}
 form.stack input,form.stack select,form.stack textarea{font:inherit;font-weight:400;width:100%;max-width:100%}
-form.stack .muted{font-weight:400}code{overflow-wrap:anywhere}
+form.stack .muted{font-weight:400}form.stack input[type=checkbox],form.stack input[type=radio]{width:auto;flex:none}code{overflow-wrap:anywhere}
 form.inline{display:inline}fieldset{border:1px solid var(--line);padding:.5rem 1rem;margin:0;min-width:0}
 fieldset label{font-weight:400!important;flex-direction:row!important;align-items:baseline;gap:.5rem!important}
 button{cursor:pointer}.notice{border-left:4px solid var(--line);padding:.5rem .8rem;margin:1rem 0}
@@ -175,5 +175,6 @@ button{cursor:pointer}.notice{border-left:4px solid var(--line);padding:.5rem .8
 .actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0}
 table.counts{border-collapse:collapse;margin:.5rem 0}table.counts th,table.counts td{border-bottom:1px solid var(--line);padding:.25rem .6rem;text-align:left}
 table.counts td.n{text-align:right}
+pre.mail-text{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.9rem;border:1px solid var(--line);padding:.8rem}
 @media (max-width:36rem){form.filters label,form.filters input,form.filters select{width:100%}}
 `;

@@ -55,7 +55,7 @@ describe('provenance, explanation and split (Node, real SQLite)', () => {
     const lines: string[] = [];
     expect(await itemsCommand(deps, ['show', itemId], (l) => lines.push(l))).toBe(0);
     expect(lines.join('\n')).toContain(
-      'canonical_url — same canonical URL https://habitat-coop.example/forum',
+      'canonical_url — même URL canonique — same canonical URL https://habitat-coop.example/forum',
     );
 
     const relayEntry = rows.find((r) => r.sourceId === b.id)!;

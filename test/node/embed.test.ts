@@ -135,6 +135,22 @@ describe('widgets for members’ sites (/embed/*), framed by another origin in C
     }
   });
 
+  it('the network page’s live preview shows the widget (its policy lets it frame the hub)', async () => {
+    const ctx = await browser.newContext({ javaScriptEnabled: false });
+    const p = await ctx.newPage();
+    const violations: string[] = [];
+    p.on('console', (msg) => {
+      if (/Content Security Policy|Refused to frame/i.test(msg.text())) violations.push(msg.text());
+    });
+    await p.goto(`${hub}/networks/animacoop`);
+    await p.locator('details summary', { hasText: 'Agenda' }).click();
+    const preview = p.frameLocator('details[open] iframe');
+    await preview.locator('.ie-title').first().waitFor({ timeout: 10_000 });
+    expect(await preview.locator('.ie-title').count()).toBeGreaterThan(0);
+    expect(violations).toEqual([]);
+    await ctx.close();
+  });
+
   it('the network page shows the snippets and a live preview', async () => {
     const html = await (await fetch(`${hub}/networks/animacoop`)).text();
     expect(html).toContain('Intégrer sur votre site');

@@ -301,6 +301,6 @@ export function expectCleanFederation(report: FederationReport): void {
   expect(report).toMatchObject({ wrongMerges: 0, lostOccurrences: 0, missedRelays: 0 });
   // Every relay records why it joined, in words.
   expect((report.reasons.same_event ?? 0) + (report.reasons.same_url ?? 0)).toBe(report.relays);
-  expect(report.details.same_event).toMatch(/^même début, même titre/);
-  expect(report.details.same_url).toMatch(/^même URL \(https:\/\/agenda-\d+\.example\//);
+  expect(report.details.same_event).toMatch(/^même événement — même début, même titre/);
+  expect(report.details.same_url).toMatch(/^même URL — https:\/\/agenda-\d+\.example\//);
 }

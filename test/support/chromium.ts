@@ -28,7 +28,10 @@ export async function openPage(
     locale: options.locale ?? 'fr-FR',
     viewport: { width: options.width ?? 390, height: 844 },
   });
-  return context.newPage();
+  const page = await context.newPage();
+  // A missing element fails the test in seconds, naming the locator, not at the test's timeout.
+  page.setDefaultTimeout(8000);
+  return page;
 }
 
 export const OUTPUT_DIR = join(process.cwd(), 'test/output');

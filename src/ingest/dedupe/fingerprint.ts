@@ -23,15 +23,30 @@ export interface Fingerprint {
   textLength: number;
   /** Hash of the text's first words: truncated copies and teasers keep the beginning. '' when too short. */
   leadKey: string;
+  /**
+   * Hashes of the first words after each sentence start near the beginning of a short text
+   * (space-separated, '' when none): where an excerpt relay's quote of another story may begin.
+   */
+  leadProbes: string;
   /** The plain text without relay marks (not stored: the item's search text reuses it). */
   text?: string;
 }
 
 const LEAD_WORDS = 8;
+/** Texts longer than this are stories, not excerpt relays: they get no probes. */
+const EXCERPT_MAX_WORDS = 250;
+/** An excerpt relay's own phrase before the quote is short: probes look this far. */
+const PROBE_WITHIN_WORDS = 60;
+export const MAX_PROBES = 3;
 /** Titles with fewer words are too generic for a title bucket. */
 export const SPECIFIC_TITLE_WORDS = 4;
 /** Bodies with fewer words are compared together with their title. */
 const BODY_ALONE_WORDS = 8;
+
+/** The plain text dedup compares: the content (else the summary) without relay marks. */
+export function bodyText(contentHtml: string | null, summary: string | null): string {
+  return stripBodyRelay(htmlToText(contentHtml ?? summary ?? ''));
+}
 
 /** Fingerprint of an entry from its title and sanitised HTML (summary when there is no content). */
 export function fingerprint(
@@ -48,10 +63,7 @@ export function fingerprint(
   const shingles = shingleHashes(
     bodyWords.length >= BODY_ALONE_WORDS ? bodyWords : words(`${key} ${body}`),
   );
-  const leadKey =
-    bodyWords.length >= LEAD_WORDS
-      ? fnv1a32(bodyWords.slice(0, LEAD_WORDS).join(' ')).toString(16)
-      : '';
+  const leadKey = bodyWords.length >= LEAD_WORDS ? leadHash(bodyWords.slice(0, LEAD_WORDS)) : '';
   return {
     titleKey: key,
     marks: serialMarks(title),
@@ -60,13 +72,47 @@ export function fingerprint(
     relay: looksLikeRelay(title, rawText),
     textLength: body.length,
     leadKey,
+    leadProbes: leadProbes(body, bodyWords).join(' '),
     text: body,
   };
 }
 
-/** Keys under which an entry is indexed: its LSH bands, its title bucket and its lead bucket. */
+function leadHash(words: string[]): string {
+  return fnv1a32(words.join(' ')).toString(16);
+}
+
+/**
+ * Word positions where a sentence, a quote or a line starts (after the first), in the words of
+ * `text` as words() cuts them: where a quoted excerpt can begin after a phrase of one's own.
+ */
+export function sentenceStarts(text: string): number[] {
+  const starts: number[] = [];
+  let position = 0;
+  for (const part of text.split(/[.!?…:;«»"“”\n]+/)) {
+    if (position > 0 && (starts.length === 0 || starts[starts.length - 1] !== position))
+      starts.push(position);
+    position += words(part).length;
+  }
+  return starts.filter((p) => p < position);
+}
+
+/** The lead hashes of a short text's later sentence starts (see Fingerprint.leadProbes). */
+function leadProbes(body: string, bodyWords: string[]): string[] {
+  if (bodyWords.length > EXCERPT_MAX_WORDS) return [];
+  const out: string[] = [];
+  for (const p of sentenceStarts(body)) {
+    if (p > PROBE_WITHIN_WORDS || out.length >= MAX_PROBES) break;
+    if (p + LEAD_WORDS <= bodyWords.length) out.push(leadHash(bodyWords.slice(p, p + LEAD_WORDS)));
+  }
+  return out;
+}
+
+/**
+ * Keys under which an entry is indexed: its LSH bands, its title bucket, its lead bucket and its
+ * lead probes (found by the lead bucket of the story it quotes, and finding it).
+ */
 export function indexKeys(
-  fp: Pick<Fingerprint, 'titleKey' | 'minhash' | 'shingleCount' | 'leadKey'>,
+  fp: Pick<Fingerprint, 'titleKey' | 'minhash' | 'shingleCount' | 'leadKey' | 'leadProbes'>,
 ): string[] {
   const keys = fp.shingleCount > 0 ? bandKeys(fp.minhash) : [];
   // Only specific titles get a bucket: a generic one ("Assemblée générale") would bring every
@@ -75,8 +121,10 @@ export function indexKeys(
   if (fp.titleKey.split(' ').length >= SPECIFIC_TITLE_WORDS)
     keys.push(`t:${fnv1a32(fp.titleKey).toString(16)}:${fp.titleKey.length}`);
   if (fp.leadKey) keys.push(`l:${fp.leadKey}`);
+  for (const probe of fp.leadProbes ? fp.leadProbes.split(' ') : [])
+    if (probe !== fp.leadKey) keys.push(`l:${probe}`);
   return keys;
 }
 
 /** How many index keys an entry can have (sizes the lookup query). */
-export const MAX_INDEX_KEYS = BANDS + 2;
+export const MAX_INDEX_KEYS = BANDS + 2 + MAX_PROBES;

@@ -40,6 +40,7 @@ const candidateColumns = {
   canonicalUrl: entries.canonicalUrl,
   titleKey: entries.titleKey,
   leadKey: entries.leadKey,
+  leadProbes: entries.leadProbes,
   serialMarks: entries.serialMarks,
   minhash: entries.minhash,
   shingleCount: entries.shingleCount,

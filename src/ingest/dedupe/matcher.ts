@@ -4,11 +4,22 @@
  * index (item_bands). All lookups for one stored document are made up front, a few chunked
  * queries whatever the number of items; entries created by the same call are matched in memory.
  */
+import { inArray } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { lookupCandidates } from './lookup.ts';
+import { entries } from '../../db/schema/items.ts';
+import { lookupCandidates, type CandidateRow } from './lookup.ts';
 import { isStoryUrl } from '../canonical-url.ts';
-import { indexKeys } from './fingerprint.ts';
-import { compareEntries, marksConflict, CANDIDATE_WINDOW_MS } from './similarity.ts';
+import { bodyText, indexKeys } from './fingerprint.ts';
+import { excerptOf } from './excerpt.ts';
+import { mergeReasonWords } from './merge-reasons.ts';
+import { chunks, IN_LIST } from './chunk.ts';
+import {
+  compareEntries,
+  marksConflict,
+  sameTextRepost,
+  titleTokenSimilarity,
+  CANDIDATE_WINDOW_MS,
+} from './similarity.ts';
 
 /** A new entry as the matcher sees it. */
 export interface MatchInput {
@@ -18,11 +29,14 @@ export interface MatchInput {
   canonicalUrl: string | null;
   titleKey: string;
   leadKey: string;
+  leadProbes: string;
   marks: string;
   minhash: string;
   shingleCount: number;
   publishedAt: number;
   indexKeys: string[];
+  /** Plain text without relay marks (fingerprint's body): excerpts are checked on it. */
+  text: string;
 }
 
 /** An entry already in an item (stored, or created earlier in the same call: id null). */
@@ -36,6 +50,7 @@ export interface KnownEntry {
   canonicalUrl: string | null;
   titleKey: string;
   leadKey: string;
+  leadProbes: string;
   marks: string;
   minhash: string;
   shingleCount: number;
@@ -55,9 +70,23 @@ interface Pin {
 
 export interface MatchDecision {
   itemId: string;
-  reason: 'guid' | 'canonical_url' | 'near_duplicate' | 'manual';
+  reason: 'guid' | 'canonical_url' | 'near_duplicate' | 'excerpt' | 'manual';
+  /** The reason in words first (merge-reasons.ts), then what decided. */
   detail: string;
 }
+
+function decision(itemId: string, reason: MatchDecision['reason'], detail: string): MatchDecision {
+  return { itemId, reason, detail: `${mergeReasonWords(reason)} — ${detail}` };
+}
+
+const probesOf = (x: { leadProbes: string }) => (x.leadProbes ? x.leadProbes.split(' ') : []);
+
+/** Texts with fewer shingles are too short to call a repost "the same text". */
+const REPOST_MIN_SHINGLES = 20;
+/** Short enough to be an excerpt relay (fingerprint.ts gives probes to texts this short). */
+const EXCERPT_MAX_SHINGLES = 250;
+/** An excerpt ranks below a near-identical copy of the same story. */
+const EXCERPT_SCORE = 0.55;
 
 /** Guids like "42" or "post" are reused across sites: only distinctive ones merge sources. */
 function distinctiveGuid(guid: string | null): guid is string {
@@ -119,8 +148,58 @@ export class Matcher {
       seen.add(row.id);
       matcher.addEntry({ ...row, marks: row.serialMarks }, indexKeys(row));
     }
+    await matcher.loadExcerptTexts(db, inputs, found);
     return matcher;
   }
+
+  /** Body texts of stored entries, read only for excerpt suspects (see loadExcerptTexts). */
+  private texts = new Map<number, string>();
+
+  /**
+   * Reads the texts an excerpt check needs: stored entries of other sources whose opening a
+   * short new entry may quote (their lead key is one of its probes or its own lead), and short
+   * stored entries that may quote a new one (one of their probes is its lead). Lead keys are
+   * eight words in a row, so these are a few rows, not every candidate.
+   */
+  private async loadExcerptTexts(
+    db: Database,
+    inputs: MatchInput[],
+    found: CandidateRow[],
+  ): Promise<void> {
+    // Lead key → the new entries that may quote it, or be quoted through it.
+    const byLead = new Map<string, MatchInput[]>();
+    const add = (key: string, input: MatchInput) => {
+      const list = byLead.get(key);
+      if (list) list.push(input);
+      else byLead.set(key, [input]);
+    };
+    for (const i of inputs) {
+      if (i.leadProbes || i.shingleCount <= EXCERPT_MAX_SHINGLES)
+        for (const k of probesOf(i)) add(`q:${k}`, i);
+      if (i.leadKey) add(`q:${i.leadKey}`, i);
+      if (i.leadKey) add(`p:${i.leadKey}`, i);
+    }
+    const ids = new Set<number>();
+    for (const r of found) {
+      if (r.sourceId === this.sourceId || ids.has(r.id)) continue;
+      const pairs = [
+        ...(r.leadKey ? (byLead.get(`q:${r.leadKey}`) ?? []) : []),
+        ...probesOf(r).flatMap((k) => byLead.get(`p:${k}`) ?? []),
+      ];
+      // Copies close enough to merge without their texts need no read.
+      const row = { ...r, marks: r.serialMarks };
+      if (pairs.some((i) => !compareEntries(i, row).duplicate)) ids.add(r.id);
+    }
+    for (const part of chunks([...ids], IN_LIST))
+      for (const r of await db.orm
+        .select({ id: entries.id, contentHtml: entries.contentHtml, summary: entries.summary })
+        .from(entries)
+        .where(inArray(entries.id, part)))
+        this.texts.set(r.id, bodyText(r.contentHtml, r.summary));
+  }
+
+  /** This document's own new entries by exact text: a story listed twice in one feed. */
+  private ownByText = new Map<string, KnownEntry>();
 
   private itemKeys = new Map<string, Set<string>>();
 
@@ -159,6 +238,25 @@ export class Matcher {
     // titles quadratic (10,000 minutes of meetings: 15 s of matching → see bench/ingest).
     const searchable = entry.id !== null || entry.sourceId !== this.sourceId;
     for (const k of indexKeys) this.addBand(k, entry.itemId, searchable);
+    if (
+      !searchable &&
+      entry.shingleCount >= REPOST_MIN_SHINGLES &&
+      !this.ownByText.has(entry.minhash)
+    )
+      this.ownByText.set(entry.minhash, entry);
+  }
+
+  /** Whether `e` and stored `x` are an excerpt relay and its story (either way round). */
+  private excerpt(e: MatchInput, x: KnownEntry): string | null {
+    const text = x.id === null ? undefined : this.texts.get(x.id);
+    if (text === undefined || !e.text) return null;
+    if (Math.abs(e.publishedAt - x.publishedAt) > CANDIDATE_WINDOW_MS) return null;
+    const mine = { titleKey: e.titleKey, marks: e.marks, text: e.text };
+    const theirs = { titleKey: x.titleKey, marks: x.marks, text };
+    // The shorter one quotes the longer one's opening.
+    const [relay, story] = e.text.length <= text.length ? [mine, theirs] : [theirs, mine];
+    const verdict = excerptOf(relay, story);
+    return verdict.excerpt ? `${verdict.detail}; matched ${describe(x)}` : null;
   }
 
   /** The item this entry joins, or null for a new story. */
@@ -191,53 +289,103 @@ export class Matcher {
           allowed(x.itemId) &&
           !marksConflict(x.marks, e.marks),
       );
-      if (hit)
-        return {
-          itemId: hit.itemId,
-          reason: 'guid',
-          detail: `same guid "${e.guid}" as ${describe(hit)}`,
-        };
+      if (hit) return decision(hit.itemId, 'guid', `same guid "${e.guid}" as ${describe(hit)}`);
     }
     if (isStoryUrl(e.canonicalUrl)) {
+      // A network's own posts share a URL only when they are one story posted again (a new
+      // guid): a feed linking every post to one listing page has other titles and texts.
       const hit = (this.byCanonical.get(e.canonicalUrl) ?? []).find(
         (x) =>
           allowed(x.itemId) &&
           !marksConflict(x.marks, e.marks) &&
-          (x.sourceId !== e.sourceId || x.titleKey === e.titleKey),
+          (x.sourceId !== e.sourceId ||
+            titleTokenSimilarity(x.titleKey, e.titleKey) >= 0.5 ||
+            sameTextRepost(e, x).duplicate),
       );
       if (hit)
-        return {
-          itemId: hit.itemId,
-          reason: 'canonical_url',
-          detail: `same canonical URL ${e.canonicalUrl} as ${describe(hit)}`,
-        };
+        return decision(
+          hit.itemId,
+          'canonical_url',
+          `${hit.sourceId === e.sourceId ? 'posted again by the same network, ' : ''}same canonical URL ${e.canonicalUrl} as ${describe(hit)}`,
+        );
     }
+    const twin = this.ownByText.get(e.minhash);
+    if (twin && e.shingleCount >= REPOST_MIN_SHINGLES && allowed(twin.itemId))
+      return decision(
+        twin.itemId,
+        'near_duplicate',
+        `posted twice by the same network, same text as ${describe(twin)}`,
+      );
 
-    let best: { itemId: string; score: number; detail: string } | null = null;
+    let best: {
+      itemId: string;
+      score: number;
+      reason: 'near_duplicate' | 'excerpt';
+      detail: string;
+    } | null = null;
+    const consider = (
+      itemId: string,
+      x: KnownEntry,
+      value: number,
+      reason: 'near_duplicate' | 'excerpt',
+      detail: string,
+    ) => {
+      // Among equally good candidates, the closest in time is the likeliest original.
+      const score = value - (Math.abs(e.publishedAt - x.publishedAt) / CANDIDATE_WINDOW_MS) * 0.1;
+      if (!best || score > best.score) best = { itemId, score, reason, detail };
+    };
     const seen = new Set<string>();
     for (const key of e.indexKeys) {
       for (const itemId of this.byBand.get(key) ?? []) {
         if (seen.has(itemId)) continue;
         seen.add(itemId);
-        if (hasSource(itemId) || !allowed(itemId)) continue;
-        for (const x of this.byItem.get(itemId) ?? []) {
+        if (!allowed(itemId)) continue;
+        const list = this.byItem.get(itemId) ?? [];
+        if (hasSource(itemId)) {
+          // A story of this network: only the same text posted again joins it.
+          for (const x of list) {
+            if (x.sourceId !== e.sourceId) continue;
+            const verdict = sameTextRepost(e, x);
+            if (verdict.duplicate)
+              consider(
+                itemId,
+                x,
+                verdict.score,
+                'near_duplicate',
+                `posted again by the same network: ${verdict.detail}; matched ${describe(x)}`,
+              );
+          }
+          continue;
+        }
+        for (const x of list) {
           const verdict = compareEntries(e, x);
-          if (!verdict.duplicate) continue;
-          // Among equally good candidates, the closest in time is the likeliest original.
-          const score =
-            verdict.score - (Math.abs(e.publishedAt - x.publishedAt) / CANDIDATE_WINDOW_MS) * 0.1;
-          if (!best || score > best.score)
-            best = { itemId, score, detail: `${verdict.detail}; matched ${describe(x)}` };
+          if (verdict.duplicate) {
+            consider(
+              itemId,
+              x,
+              verdict.score,
+              'near_duplicate',
+              `${verdict.detail}; matched ${describe(x)}`,
+            );
+            continue;
+          }
+          const excerpt = this.excerpt(e, x);
+          if (excerpt) consider(itemId, x, EXCERPT_SCORE, 'excerpt', excerpt);
         }
       }
     }
-    if (best) return { itemId: best.itemId, reason: 'near_duplicate', detail: best.detail };
+    const chosen = best as {
+      itemId: string;
+      reason: 'near_duplicate' | 'excerpt';
+      detail: string;
+    } | null;
+    if (chosen) return decision(chosen.itemId, chosen.reason, chosen.detail);
     if (pinned && this.byItem.has(pinned.toItemId)) {
-      return {
-        itemId: pinned.toItemId,
-        reason: 'manual',
-        detail: `kept apart from item ${pinned.fromItemId} by an admin split of entry #${pinned.entryId}`,
-      };
+      return decision(
+        pinned.toItemId,
+        'manual',
+        `kept apart from item ${pinned.fromItemId} by an admin split of entry #${pinned.entryId}`,
+      );
     }
     return null;
   }

@@ -38,7 +38,7 @@ const SHORT_TEXT = 8;
 const LONG_ENOUGH = 20;
 const TEASER = 30;
 
-function titleTokenSimilarity(a: string, b: string): number {
+export function titleTokenSimilarity(a: string, b: string): number {
   const sa = new Set(a.split(' ').filter(Boolean));
   const sb = new Set(b.split(' ').filter(Boolean));
   if (!sa.size || !sb.size) return 0;
@@ -127,4 +127,26 @@ export function compareEntries(a: Comparable, b: Comparable): Verdict {
     return yes('long text contained in a longer one, same opening words', containment * 0.9);
   }
   return { duplicate: false, score: 0, detail: `not similar enough; ${scores}` };
+}
+
+/**
+ * Whether two entries of one source are the same story posted twice (a new guid, the same text):
+ * stricter than between networks, since a network's own posts share templates and series.
+ */
+export function sameTextRepost(a: Comparable, b: Comparable): Verdict {
+  if (marksConflict(a.marks, b.marks))
+    return { duplicate: false, score: 0, detail: `serial titles differ (${a.marks} ≠ ${b.marks})` };
+  if (Math.abs(a.publishedAt - b.publishedAt) > CANDIDATE_WINDOW_MS)
+    return { duplicate: false, score: 0, detail: 'outside the 30-day window' };
+  const sa = parsedSignature(a.minhash);
+  const sb = parsedSignature(b.minhash);
+  const jaccard = sa && sb && a.shingleCount && b.shingleCount ? estimateJaccard(sa, sb) : 0;
+  const minShingles = Math.min(a.shingleCount, b.shingleCount);
+  if (jaccard >= 0.9 && minShingles >= LONG_ENOUGH)
+    return {
+      duplicate: true,
+      score: jaccard,
+      detail: `same text again; jaccard=${jaccard.toFixed(2)}`,
+    };
+  return { duplicate: false, score: 0, detail: `not the same text; jaccard=${jaccard.toFixed(2)}` };
 }

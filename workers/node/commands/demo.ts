@@ -3,11 +3,12 @@
  * hub pulling it, so a new user sees everything work offline. `--once` pulls, prints the
  * summary and exits (used by the tests); otherwise the hub keeps serving until Ctrl-C.
  */
-import { nodeDeps } from '../deps.ts';
-import { prepareDemo } from '../demo/prepare.ts';
+import type { PreparedDemo } from '../demo/prepare.ts';
+import { startDemoHub } from '../demo/hub.ts';
+import { DEMO_COORDINATOR } from '../demo/content.ts';
 import { startServer } from '../serve.ts';
 import { schedulePulls } from '../pull-schedule.ts';
-import { syncFederationFile } from '../federation-file.ts';
+import { scheduleDigests } from '../digest-schedule.ts';
 import { pull } from '../../../src/ingest/pull.ts';
 import { renderSummary } from './pull.ts';
 import { leveledLogger } from '../../../src/deps.ts';
@@ -23,12 +24,11 @@ export async function demoCommand(args: string[]): Promise<number> {
   // serves the same bytes, so the hub's second pull is all 304s as with real members.
   const today = new Date();
   today.setUTCHours(0, 0, 0, 0);
-  const demo = await prepareDemo({ now: today });
   // The demo's own chatter would drown the summary: only warnings and errors are shown.
   const log = leveledLogger('warn');
-  const deps = nodeDeps({ config: demo.config, log });
+  const hub = await startDemoHub({ now: today, log });
+  const { demo, deps } = hub;
   try {
-    await syncFederationFile(deps);
     console.log(
       `Fédération simulée : ${demo.federation.url}/ (${demo.federation.federation.networks.length} réseaux)`,
     );
@@ -46,24 +46,38 @@ export async function demoCommand(args: string[]): Promise<number> {
     if (once) return summary.failed ? 1 : 0;
     const { server, port } = await startServer(deps, demo.hubPort, '127.0.0.1');
     const schedule = schedulePulls(deps);
-    const hub = `http://127.0.0.1:${port}`;
-    console.log(`Intercoop Hub (démo) : ${hub}/
-  actualités      ${hub}/            flux ${hub}/feed.xml · ${hub}/feed.atom · ${hub}/feed.json
-  agenda          ${hub}/agenda      ${hub}/agenda.ics
-  réseaux         ${hub}/networks    ${hub}/networks.opml
-  lettre          ${hub}/newsletter
-Base de données : ${demo.config.dbPath} — fédération : ${demo.networksFile}
-Ctrl-C pour arrêter.`);
+    const digests = await scheduleDigests(deps);
+    console.log(demoBanner(`http://127.0.0.1:${port}`, demo, !!deps.mailbox));
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
     schedule.stop();
+    digests.stop();
     if ('closeAllConnections' in server) server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     return 0;
   } finally {
-    await deps.close();
-    await demo.federation.close();
+    await hub.close();
   }
+}
+
+/** What the demo prints once it serves: where everything is, and how to sign in to the console. */
+export function demoBanner(url: string, demo: PreparedDemo, mailbox: boolean): string {
+  return `Intercoop Hub (démo) : ${url}/
+  actualités      ${url}/            flux ${url}/feed.xml · ${url}/feed.atom · ${url}/feed.json
+  agenda          ${url}/agenda      ${url}/agenda.ics
+  réseaux         ${url}/networks    ${url}/networks.opml
+  lettre          ${url}/newsletter  (les lettres dues partent chaque minute)
+${
+  mailbox
+    ? `  courriels       ${url}/demo/mailbox   (la démo garde ici ce qu'elle envoie)
+`
+    : ''
+}Console des coordinateurs : ${url}/admin
+  jeton d'administration : ${demo.config.adminToken}
+  ou lien de connexion par courriel pour ${DEMO_COORDINATOR}${mailbox ? ' (il arrive dans /demo/mailbox)' : ''}
+Base de données : ${demo.config.dbPath} — fédération : ${demo.networksFile}
+  la CLI sur cette base : HUB_DB=${demo.config.dbPath} HUB_NETWORKS=${demo.networksFile} npx intercoop networks list
+Ctrl-C pour arrêter.`;
 }

@@ -130,6 +130,9 @@ export function buildDemoFederation(base: string, now: Date = new Date()): DemoF
 }
 
 /** The federation file (INTERFACE.md) for a hub served at `hubBaseUrl`. */
+/** The demo's coordinator: may ask for a sign-in link (it arrives in /demo/mailbox). */
+export const DEMO_COORDINATOR = 'coordination@demo.invalid';
+
 export function demoNetworksYaml(federation: DemoFederation, hubBaseUrl: string): string {
   return stringify({
     hub: {
@@ -137,6 +140,8 @@ export function demoNetworksYaml(federation: DemoFederation, hubBaseUrl: string)
       base_url: hubBaseUrl,
       language: 'fr',
       timezone: 'Europe/Paris',
+      // Signs in to the console by emailed link; the link lands in /demo/mailbox.
+      coordinators: [DEMO_COORDINATOR],
     },
     networks: federation.networks.map((n) => ({
       slug: n.slug,

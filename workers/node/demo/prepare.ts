@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../../../src/env.ts';
 import { demoNetworksYaml } from './content.ts';
@@ -52,6 +53,11 @@ export async function prepareDemo(options: DemoOptions = {}): Promise<PreparedDe
       HUB_PORT: String(hubPort),
       HUB_BASE_URL: hubUrl,
       HUB_ALLOW_PRIVATE_HOSTS: '1',
+      // The console needs a token; a fresh one per run unless one is given (printed at start).
+      HUB_ADMIN_TOKEN: env.HUB_ADMIN_TOKEN || `demo-${randomBytes(12).toString('base64url')}`,
+      // Digests that are due leave every minute, so a newcomer gets theirs while visiting.
+      HUB_DIGEST_CRON: env.HUB_DIGEST_CRON || '* * * * *',
+      HUB_MAIL_FROM: env.HUB_MAIL_FROM || 'Intercoop (démo) <lettre@demo.invalid>',
     });
     return { federation, hubUrl, hubPort, networksFile, config };
   } catch (err) {
