@@ -7,6 +7,7 @@ import { networksRoutes } from './networks-routes.tsx';
 import { pullRoutes } from './pull-routes.tsx';
 import { federationRoutes } from './federation-page.tsx';
 import { proposalsRoutes } from './proposals-routes.tsx';
+import { mergesRoutes } from './merges-routes.tsx';
 
 export const consoleRoutes = new Hono<HubEnv>();
 
@@ -16,3 +17,4 @@ consoleRoutes.route('/', networksRoutes);
 consoleRoutes.route('/', pullRoutes);
 consoleRoutes.route('/', federationRoutes);
 consoleRoutes.route('/', proposalsRoutes);
+consoleRoutes.route('/', mergesRoutes);

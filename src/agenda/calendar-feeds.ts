@@ -4,8 +4,8 @@ import type { Deps } from '../deps.ts';
 import { events } from '../db/schema/events.ts';
 import type { HubSettings } from '../db/hub-settings.ts';
 import { shortHash, isNotModified, notModified } from '../publish/conditional.ts';
-import { eventProvenance, listOccurrences, type Occurrence } from './query.ts';
-import type { AgendaRequest } from './request.ts';
+import { eventProvenance, listEventIds, pageOccurrences, type Occurrence } from './query.ts';
+import { formatAfter, windowShortened, type AgendaRequest } from './request.ts';
 import { writeCalendar } from './ics.ts';
 import { isoWithOffset } from './timezones.ts';
 
@@ -38,8 +38,8 @@ export async function agendaIcs(
   r: AgendaRequest,
   name: string,
 ): Promise<{ body: string; lastModified: number }> {
-  const occ = await listOccurrences(deps, { ...r, includeCancelled: true, limit: 5000 });
-  const ids = [...new Set(occ.map((o) => o.eventId))];
+  // Every event of the window, each once with its series as RRULE: no occurrence count caps it.
+  const ids = await listEventIds(deps, { ...r, limit: undefined, includeCancelled: true });
   return eventsIcs(deps, hub, ids, name);
 }
 
@@ -89,19 +89,58 @@ export function occurrenceJson(o: Occurrence, baseUrl: string) {
   };
 }
 
-/** /agenda.json's body. */
+/** /agenda.json's page size when `limit=` is not given. */
+export const DEFAULT_AGENDA_LIMIT = 500;
+
+/** What the answer says of its window: the one asked for, the one answered, and why they differ. */
+export function windowJson(r: AgendaRequest, zone: string) {
+  const shortened = windowShortened(r);
+  const iso = (d: Date) => isoWithOffset(d.getTime(), zone);
+  return {
+    from: iso(r.from),
+    to: iso(r.to),
+    kept_from: iso(r.kept.from),
+    kept_to: iso(r.kept.to),
+    shortened: shortened.from || shortened.to,
+    notice: windowNotice(r, 'fr'),
+  };
+}
+
+/** A sentence for people when the window answered is narrower than the one asked for. */
+export function windowNotice(r: AgendaRequest, lang: 'fr' | 'en'): string | null {
+  const { from, to } = windowShortened(r);
+  if (!from && !to) return null;
+  return lang === 'fr'
+    ? 'Le hub garde les occurrences d’un mois en arrière à un an en avant : ' +
+        'la période demandée a été réduite à cette plage.'
+    : 'The hub keeps occurrences from one month back to one year ahead: ' +
+        'the requested window was narrowed to that range.';
+}
+
+/** /agenda.json's body: one page of occurrences, next_url for the following one. */
 export async function agendaJson(
   deps: Deps,
   hub: HubSettings,
   r: AgendaRequest,
 ): Promise<{ body: string; lastModified: number }> {
-  const occ = await listOccurrences(deps, { ...r, includeCancelled: true, limit: 2000 });
+  const limit = r.limit ?? DEFAULT_AGENDA_LIMIT;
+  const page = await pageOccurrences(deps, { ...r, includeCancelled: true, limit });
+  const occ = page.occurrences;
+  let nextUrl: string | null = null;
+  if (page.next) {
+    const p = new URLSearchParams(r.params);
+    if (r.limit !== null) p.set('limit', String(r.limit));
+    p.set('after', formatAfter(page.next));
+    nextUrl = `${hub.baseUrl.replace(/\/$/, '')}/agenda.json?${p}`;
+  }
   const body = JSON.stringify({
     title: `${hub.title} — agenda`,
     timezone: hub.timezone,
-    from: isoWithOffset(r.from.getTime(), hub.timezone),
-    to: isoWithOffset(r.to.getTime(), hub.timezone),
+    from: isoWithOffset(r.requested.from.getTime(), hub.timezone),
+    to: isoWithOffset(r.requested.to.getTime(), hub.timezone),
+    window: windowJson(r, hub.timezone),
     events: occ.map((o) => occurrenceJson(o, hub.baseUrl)),
+    ...(nextUrl ? { next_url: nextUrl } : {}),
   });
   return { body, lastModified: occ.length ? await lastUpdate(deps, occ) : 0 };
 }

@@ -4,10 +4,16 @@ import { asc } from 'drizzle-orm';
 import type { HubContext, HubEnv } from '../http.ts';
 import { networks } from '../db/schema/networks.ts';
 import { readHubSettings } from '../db/hub-settings.ts';
-import { pageContext } from '../web/page-context.ts';
-import { listOccurrences, getEvent, type Occurrence } from './query.ts';
-import { AgendaQueryError, parseAgendaRequest } from './request.ts';
-import { agendaIcs, agendaJson, conditionalResponse, eventsIcs } from './calendar-feeds.ts';
+import { hrefWith, pageContext } from '../web/page-context.ts';
+import { pageOccurrences, getEvent, type Occurrence } from './query.ts';
+import { AgendaQueryError, formatAfter, parseAgendaRequest } from './request.ts';
+import {
+  agendaIcs,
+  agendaJson,
+  conditionalResponse,
+  eventsIcs,
+  windowNotice,
+} from './calendar-feeds.ts';
 import { AgendaPage, EventNotFound, EventPage, type NetworkOption } from './pages.tsx';
 
 export const agendaRoutes = new Hono<HubEnv>();
@@ -45,12 +51,22 @@ agendaRoutes.get('/agenda', async (c) => {
   };
   try {
     const r = parseAgendaRequest(url, ctx.hub.timezone, ctx.deps.clock.now());
-    const occurrences = await listOccurrences(ctx.deps, {
+    const page = await pageOccurrences(ctx.deps, {
       ...r,
       includeCancelled: true,
       limit: PAGE_LIMIT,
     });
-    return c.html(<AgendaPage {...common} params={r.params} occurrences={occurrences} />);
+    const next = new URLSearchParams(r.params);
+    if (page.next) next.set('after', formatAfter(page.next));
+    return c.html(
+      <AgendaPage
+        {...common}
+        params={r.params}
+        occurrences={page.occurrences}
+        notice={windowNotice(r, ctx.lang)}
+        nextHref={page.next ? hrefWith('/agenda', next, ctx.langParam) : null}
+      />,
+    );
   } catch (err) {
     if (!(err instanceof AgendaQueryError)) throw err;
     return c.html(

@@ -20,6 +20,7 @@ import { sha256Hex } from '../ingest/dedupe/hash.ts';
 import { mergeReasonWords } from '../ingest/dedupe/merge-reasons.ts';
 import { foldText } from '../ingest/dedupe/text.ts';
 import { IngestError, type StoreResult } from '../ingest/types.ts';
+import { ITEMS_PER_SLICE, yieldToEventLoop } from '../ingest/yield.ts';
 import {
   looksLikeCalendar,
   parseCalendar,
@@ -161,6 +162,7 @@ export async function storeParsedCalendar(
     pending = [];
   };
 
+  let handled = 0;
   for (const ev of parsed.events) {
     if (seen.has(ev.uid)) continue;
     seen.add(ev.uid);
@@ -252,12 +254,15 @@ export async function storeParsedCalendar(
       );
     }
     if (pending.length >= 40) await flush();
+    // Storing thousands of events is a long synchronous stretch on SQLite: let requests in.
+    if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
   }
   await flush();
 
   // Events this source no longer publishes: provenance marked removed; the event is cancelled once no source has it.
   // A calendar cut short by the caps says nothing about the events it did not reach.
   for (const row of parsed.truncation ? [] : known.values()) {
+    if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
     if (seen.has(row.uid) || row.removed) continue;
     result.updated++;
     await deps.db.batch([
@@ -289,18 +294,21 @@ const CHUNK = 90;
 
 async function loadEvents(deps: Deps, ids: string[]): Promise<Map<string, EventRow>> {
   const out = new Map<string, EventRow>();
-  for (let i = 0; i < ids.length; i += CHUNK)
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    await yieldToEventLoop();
     for (const e of await deps.db.orm
       .select()
       .from(events)
       .where(inArray(events.id, ids.slice(i, i + CHUNK))))
       out.set(e.id, e);
+  }
   return out;
 }
 
 async function loadProvenance(deps: Deps, ids: string[]): Promise<Map<string, EventSourceRow[]>> {
   const out = new Map<string, EventSourceRow[]>();
   for (let i = 0; i < ids.length; i += CHUNK) {
+    await yieldToEventLoop();
     for (const r of await deps.db.orm
       .select()
       .from(eventSources)
@@ -331,6 +339,7 @@ async function loadRelayCandidates(
   const out = new Map<number, RelayCandidateRow[]>();
   const unique = [...new Set(starts)];
   for (let i = 0; i < unique.length; i += CHUNK) {
+    await yieldToEventLoop();
     const rows = await deps.db.orm
       .select({
         id: events.id,

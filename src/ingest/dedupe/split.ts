@@ -2,6 +2,7 @@
  * Undoing a wrong merge: an admin moves one entry out of its item into a story of its own.
  * A pin in entry_splits keeps it apart on later pulls (see Matcher).
  */
+import { mergeReasonWords } from './merge-reasons.ts';
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../../deps.ts';
 import { insertGroups } from '../../db/client.ts';
@@ -68,7 +69,7 @@ async function split(deps: Deps, entryId: number): Promise<SplitResult> {
         itemId: toItemId,
         splitFromItemId: fromItemId,
         mergeReason: 'manual',
-        mergeDetail: `split from item ${fromItemId} by an admin on ${new Date(now).toISOString()} (was: ${previous})`,
+        mergeDetail: `${mergeReasonWords('manual')} — split from item ${fromItemId} by an admin on ${new Date(now).toISOString()} (was: ${previous})`,
       })
       .where(eq(entries.id, entry.id)),
     orm
