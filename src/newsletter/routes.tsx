@@ -30,6 +30,7 @@ import {
   type Options,
 } from './pages.tsx';
 import { archiveRss } from './digest/archive-rss.ts';
+import { serveDocument } from '../publish/conditional.ts';
 
 export const newsletterRoutes = new Hono<HubEnv>();
 
@@ -339,10 +340,12 @@ newsletterRoutes.get('/newsletter/archive.xml', async (c) => {
     .orderBy(desc(digests.id))
     .limit(30);
   const names = await networkNames(c);
-  return c.body(archiveRss(hub, rows, names), 200, {
-    'Content-Type': 'application/rss+xml; charset=utf-8',
-    'Cache-Control': 'public, max-age=300',
-  });
+  return serveDocument(
+    c.req.raw,
+    archiveRss(hub, rows, names),
+    'application/rss+xml; charset=utf-8',
+    rows[0]?.windowEnd ?? 0,
+  );
 });
 
 newsletterRoutes.get('/newsletter/archive/:id', async (c) => {

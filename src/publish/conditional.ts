@@ -211,3 +211,31 @@ export function withValidators(
   });
   return answer(req, res);
 }
+
+/**
+ * A document rendered on each request from rows outside the store version (the newsletter
+ * archive): ETag from the body's hash (`"tag"`, `"tag-gz"` for the gzip copy), Last-Modified,
+ * 304 when the reader has it, and gzip for readers that take it, as the feeds have.
+ */
+export async function serveDocument(
+  req: Request,
+  body: string,
+  contentType: string,
+  lastModified: number,
+  cacheControl = FEED_CACHE_CONTROL,
+): Promise<Response> {
+  const tag = shortHash(body);
+  const gz = acceptsGzip(req.headers.get('accept-encoding'));
+  const headers: Record<string, string> = {
+    'content-type': contentType,
+    etag: gz ? `"${tag}-gz"` : `"${tag}"`,
+    'last-modified': new Date(Math.floor(lastModified / 1000) * 1000).toUTCString(),
+    'cache-control': cacheControl,
+    vary: 'accept-encoding',
+  };
+  // Either representation's ETag means the reader has this version.
+  if (versionNotModified(req, tag, gz) || isNotModified(req, null, headers['last-modified']!))
+    return notModified(headers);
+  if (!gz) return new Response(body, { headers });
+  return new Response(await gzip(body), { headers: { ...headers, 'content-encoding': 'gzip' } });
+}
