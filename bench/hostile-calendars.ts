@@ -3,8 +3,8 @@
  *
  *   npm run bench:hostile -- [--hub DIR] [--docs huge,exdates,hang,capped] [--timeout 60]
  *
- * 1. Time per document through `intercoop parse FILE` (a fresh process each, killed after
- *    --timeout seconds: the old reader never returned on the hanging rules).
+ * 1. Wall and CPU time of reading each document (bench/hostile-one.ts, a fresh process each,
+ *    killed after --timeout seconds: the old reader never returned on the hanging rules).
  * 2. `intercoop serve` pulling the large ones (not the hanging rules: the old reader never
  *    finished that pull) from a local HTTP server: /healthz polled every 20 ms during the
  *    start-up pull (p50, p99, slowest answer) and each source's outcome.
@@ -15,6 +15,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startFixtureServer } from '../test/support/fixture-server.ts';
 import { hangingRules, manyEvents, manyExdates } from '../test/support/hostile-calendars.ts';
 
@@ -22,7 +23,8 @@ const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : undefined;
 };
-const hub = resolve(arg('hub') ?? '.', 'bin/intercoop.js');
+const hubDir = resolve(arg('hub') ?? '.');
+const hub = join(hubDir, 'bin/intercoop.js');
 const timeoutMs = Number(arg('timeout') ?? 60) * 1000;
 const all: Record<string, () => string> = {
   // A 4-event calendar: its time is the process's start-up, to subtract from the others.
@@ -47,16 +49,30 @@ function timed(child: ChildProcess): Promise<{ ms: number; code: number | null }
   });
 }
 
-console.log(`hub: ${hub}\n\n1. intercoop parse, one process per document`);
+console.log(`hub: ${hub}\n\n1. one read per document (its own process), wall and CPU time`);
 for (const [name, text] of Object.entries(docs)) {
   const file = join(dir, `${name}.ics`);
   writeFileSync(file, text);
-  const child = spawn(process.execPath, [hub, 'parse', file], { stdio: 'ignore' });
-  const { ms, code } = await timed(child);
-  const what = code === null ? `killed after ${timeoutMs / 1000} s` : `exit ${code}`;
-  console.log(
-    `  ${name.padEnd(8)} ${(text.length / 1e6).toFixed(1)} MB  ${(ms / 1000).toFixed(1)} s  (${what})`,
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./hostile-one.ts', import.meta.url)), hubDir, file],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
   );
+  let out = '';
+  child.stdout!.on('data', (chunk) => {
+    out += chunk;
+  });
+  const { code } = await timed(child);
+  const size = `${(text.length / 1e6).toFixed(1)} MB`;
+  if (code === 0) {
+    const r = JSON.parse(out) as { wallMs: number; cpuMs: number; events: number };
+    console.log(
+      `  ${name.padEnd(8)} ${size}  wall ${r.wallMs} ms, CPU ${r.cpuMs} ms, ${r.events} events`,
+    );
+  } else
+    console.log(
+      `  ${name.padEnd(8)} ${size}  ${code === null ? `still reading after ${timeoutMs / 1000} s (killed)` : `exit ${code}`}`,
+    );
 }
 
 console.log('\n2. intercoop serve pulling them: /healthz during the start-up pull');
