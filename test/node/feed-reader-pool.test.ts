@@ -47,6 +47,23 @@ describe('feed reader threads', () => {
     }
   });
 
+  it('stops threads that have had nothing to read for a while, and starts them again', async () => {
+    const idle = feedReaderPool(2, { idleMs: 300 });
+    try {
+      const docs = [doc(0), doc(1), doc(2)];
+      await Promise.all(docs.map((d) => idle.read(d.text, d.url)));
+      expect(idle.running()).toBe(2);
+      await new Promise((r) => setTimeout(r, 700));
+      expect(idle.running()).toBe(0);
+      // The next pull gets a fresh thread, reading the same.
+      const again = await idle.read(docs[0]!.text, docs[0]!.url);
+      expect(again).toEqual(await readFeed(docs[0]!.text, docs[0]!.url, { fingerprints: true }));
+      expect(idle.running()).toBe(1);
+    } finally {
+      await idle.close();
+    }
+  });
+
   it('reads many documents at once, each answer to its own request', async () => {
     const docs = Array.from({ length: 24 }, (_, i) => doc(i, 5 + (i % 7)));
     const read = await Promise.all(docs.map((d) => pool.read(d.text, d.url)));

@@ -4,6 +4,7 @@
  * part. No tracking pixel, no rewritten links: every link is the story's own.
  */
 import type { DigestContent, DigestEvent } from './build.ts';
+import { escapeXml } from '../../shared/escape-xml.ts';
 import { formatDateTime } from '../../web/i18n.ts';
 import { localDate } from '../../agenda/timezones.ts';
 
@@ -93,13 +94,7 @@ export function formatEventTime(
   return `${when} (${messages[lang].localTime(local, e.timezone)})`;
 }
 
-const esc = (s: string) =>
-  s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+const esc = (s: string) => escapeXml(s);
 /** Only http(s) links are kept: a javascript: or data: URL from a feed never reaches a mailbox. */
 const safeUrl = (u: string | null) => (u && /^https?:\/\//i.test(u) ? u : null);
 
