@@ -6,6 +6,7 @@
  * `dispatchDuePulls()` only selects due sources and hands them to `deps.dispatcher` (a Queue
  * on Workers, whose consumer calls `pullSources`; an in-process pool on Node).
  */
+import { pruneOldStories } from './retention.ts';
 import { and, asc, eq, inArray, lte } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { pulls, sources, type SourceRow } from '../db/schema/sources.ts';
@@ -138,6 +139,13 @@ export async function pullSources(
  * and hands their ids to the dispatcher. Returns how many were dispatched.
  */
 export async function dispatchDuePulls(deps: Deps): Promise<number> {
+  // The scheduled tick is also when old stories are pruned (HUB_RETENTION_MONTHS; once a day).
+  try {
+    await pruneOldStories(deps);
+  } catch (err) {
+    // A failed prune (database busy) is retried at the next tick; the pulls go on.
+    deps.log.error('pruning old stories failed', { error: String(err) });
+  }
   return dispatchPulls(deps, {});
 }
 

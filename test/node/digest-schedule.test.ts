@@ -8,8 +8,8 @@ import { makeNodeDeps } from '../support/node-deps.ts';
 import { addSource, parsedItem } from '../support/store-fixtures.ts';
 import { startSmtpSink } from '../support/smtp-sink.ts';
 
-describe('serve: digest schedule (node-cron, hub time zone)', () => {
-  // node-cron accepts a seconds field: fire every second so the test is quick.
+describe('serve: digest schedule (croner, hub time zone)', () => {
+  // A seconds field (the hub's dialect, src/cron.ts): fire every second so the test is quick.
   const deps = makeNodeDeps({ HUB_DIGEST_CRON: '* * * * * *', HUB_SECRET: 's' });
   afterAll(() => deps.close());
 

@@ -1,10 +1,12 @@
 /**
- * `serve`'s digest schedule: HUB_DIGEST_CRON read in the hub's time zone, plus one timer for
+ * `serve`'s digest schedule: HUB_DIGEST_CRON read in the hub's time zone (croner, the dialect
+ * the Workers' hourly tick reads too: src/cron.ts), plus one timer for
  * what the ledger asks next (a due retry, a crashed run's claim going stale, a run stopped by
  * a mail configuration error), and a resume of leftovers at start-up: nothing waits for the
  * next digest cron, a week away by default.
  */
-import cron from 'node-cron';
+import { Cron } from 'croner';
+import { cronOptions } from '../../src/cron.ts';
 import type { Deps } from '../../src/deps.ts';
 import { readHubSettings } from '../../src/db/hub-settings.ts';
 import { runDigests } from '../../src/newsletter/digest/send.ts';
@@ -52,16 +54,17 @@ export async function scheduleDigests(
       running = false;
     }
   };
-  const task = cron.schedule(deps.config.digestCron, () => run(true), {
-    timezone: hub.timezone,
-    noOverlap: true,
-    name: 'digest',
-  });
+  // `run` itself never overlaps (a slow run and the next firing share the `running` flag).
+  const task = new Cron(
+    deps.config.digestCron,
+    { ...cronOptions(hub.timezone), name: 'digest' },
+    () => void run(true),
+  );
   // Leftovers of an interrupted run or pending retries: resume them, start nothing new.
   void run(false);
   return {
     stop() {
-      void task.stop();
+      task.stop();
       clearTimeout(retry);
     },
   };

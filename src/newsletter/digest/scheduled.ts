@@ -6,7 +6,7 @@
  */
 import type { Deps } from '../../deps.ts';
 import { readHubSettings } from '../../db/hub-settings.ts';
-import { cronFiredBetween } from './cron.ts';
+import { cronFiredBetween } from '../../cron.ts';
 import { runDigests, type RunSummary } from './send.ts';
 import type { EventsLoader } from './load-content.ts';
 

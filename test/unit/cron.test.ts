@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CronError, cronFiredBetween, parseCron } from '../../src/newsletter/digest/cron.ts';
+import { checkCronSetting, CronError, cronFiredBetween, parseCron } from '../../src/cron.ts';
+import { loadConfig } from '../../src/env.ts';
+import { firedCases, refusedCrons } from '../support/cron-cases.ts';
 
 const at = (iso: string) => new Date(iso).getTime();
 
@@ -91,4 +93,23 @@ describe('digest cron in the hub time zone', () => {
     expect(() => parseCron('61 8 * * *')).toThrow(CronError);
     expect(() => parseCron('a b c d e')).toThrow(CronError);
   });
+  it('names, shortcuts and a seconds field read alike on both runtimes (same cases in workerd)', () => {
+    for (const c of firedCases)
+      expect(cronFiredBetween(c.expr, at(c.from), at(c.to), c.timezone), JSON.stringify(c)).toBe(
+        c.fired,
+      );
+  });
+  it('HUB_DIGEST_CRON and HUB_PULL_CRON are checked at start-up with a clear message', () => {
+    for (const [expr, reason] of refusedCrons) {
+      expect(() => checkCronSetting('HUB_DIGEST_CRON', expr)).toThrow(reason);
+      expect(() => loadConfig({ HUB_DIGEST_CRON: expr })).toThrow(
+        new RegExp(`^HUB_DIGEST_CRON is not a cron expression the hub reads: "${literal(expr)}"`),
+      );
+      expect(() => loadConfig({ HUB_PULL_CRON: expr })).toThrow(/^HUB_PULL_CRON is not a cron/);
+    }
+    for (const expr of ['0 8 * * mon', '@weekly', '0 0 8 * * 1'])
+      expect(loadConfig({ HUB_DIGEST_CRON: expr }).digestCron).toBe(expr);
+  });
 });
+
+const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
