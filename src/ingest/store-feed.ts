@@ -19,7 +19,7 @@ import { fingerprint, indexKeys, type Fingerprint } from './dedupe/fingerprint.t
 import { Matcher, type MatchDecision } from './dedupe/matcher.ts';
 import { entriesOfItems, knownEntries } from './dedupe/lookup.ts';
 import { deriveItem, itemDiffers, type EntrySource } from './dedupe/best-item.ts';
-import { newItemId } from './dedupe/hash.ts';
+import { newItemId } from './dedupe/item-id.ts';
 import { chunks, IN_LIST } from './dedupe/chunk.ts';
 import { retentionCutoff } from './retention.ts';
 
@@ -139,6 +139,10 @@ export async function storePreparedItems(
     const dropped = fresh.length - quota;
     fresh.length = quota;
     result.truncated = { kept: prepared.size - dropped, total: prepared.size };
+    result.warning =
+      `plafond de nouveautés atteint : ${quota} nouvelles entrées gardées (les plus récentes) ` +
+      `sur ${quota + dropped} ; les autres viendront aux récupérations suivantes si le flux les ` +
+      'garde (HUB_MAX_NEW_PER_PULL)';
   }
   if (!fresh.length && !edited.length) return result;
 

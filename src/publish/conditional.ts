@@ -6,6 +6,7 @@
 import type { Deps } from '../deps.ts';
 import { storeVersion } from '../news/river.ts';
 import { rememberValidator } from './fast-path.ts';
+import { shortHash } from '../shared/hash.ts';
 
 /** What a feed renderer produces. */
 export interface Rendered {
@@ -17,20 +18,6 @@ export interface Rendered {
 
 /** Readers may keep a feed five minutes; shared caches too. */
 export const FEED_CACHE_CONTROL = 'public, max-age=300';
-
-/** 53-bit FNV-1a of a string, hex: enough to tell versions apart in an ETag. */
-export function shortHash(text: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-  }
-  return (
-    (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0')
-  ).slice(0, 14);
-}
 
 /** True when the request's validators say the reader already has this response. */
 export function isNotModified(
@@ -191,25 +178,25 @@ export async function serveCached(
 }
 
 /**
- * A document rendered on each request (OPML, the agenda's ICS and JSON): the ETag is the
- * body's hash, so a reader polling it still gets 304s, and a reader that takes gzip gets it
- * gzipped (its own ETag, `-gz`, like the feeds' copy), on both runtimes.
+ * A document rendered on each request (OPML, the agenda's ICS and JSON, the newsletter
+ * archive): ETag from the body's hash, so a reader polling it still gets 304s, and gzip for a
+ * reader that takes it (its own ETag, `-gz`, as the feeds' copy), on both runtimes. `headers`
+ * adds to the usual ones (Content-Disposition, CORS) or replaces them (Cache-Control).
  */
 export async function withValidators(
   req: Request,
   body: string,
   contentType: string,
   lastModified: number,
-  cacheControl = FEED_CACHE_CONTROL,
   extra: Record<string, string> = {},
 ): Promise<Response> {
-  const gz = acceptsGzip(req.headers.get('accept-encoding'));
   const tag = shortHash(body);
+  const gz = acceptsGzip(req.headers.get('accept-encoding'));
   const headers: Record<string, string> = {
     'content-type': contentType,
     etag: gz ? `"${tag}-gz"` : `"${tag}"`,
     'last-modified': new Date(Math.floor(Math.max(lastModified, 0) / 1000) * 1000).toUTCString(),
-    'cache-control': cacheControl,
+    'cache-control': FEED_CACHE_CONTROL,
     vary: 'accept-encoding',
     ...extra,
   };
@@ -222,4 +209,15 @@ export async function withValidators(
     return notModified(headers);
   if (!gz) return new Response(body, { headers });
   return new Response(await gzip(body), { headers: { ...headers, 'content-encoding': 'gzip' } });
+}
+
+/** withValidators with its own Cache-Control (the newsletter archive). */
+export function serveDocument(
+  req: Request,
+  body: string,
+  contentType: string,
+  lastModified: number,
+  cacheControl = FEED_CACHE_CONTROL,
+): Promise<Response> {
+  return withValidators(req, body, contentType, lastModified, { 'cache-control': cacheControl });
 }

@@ -84,6 +84,7 @@ describe('flood quota: a feed whose 20,000 guids change at every pull', () => {
       expect(flood.truncated).not.toBeNull();
       expect(flood.truncated!.kept).toBe(300);
       expect(flood.truncated!.total).toBeGreaterThan(300);
+      expect(flood.warning).toMatch(/^plafond de nouveautés atteint : 300 /);
       expect(await entriesOf('crue')).toBe(300 * i);
       sizes.push(
         statSync(deps.config.dbPath).size +
@@ -109,7 +110,9 @@ describe('flood quota: a feed whose 20,000 guids change at every pull', () => {
       })
     ).json()) as { sources: Array<{ truncated: { kept: number; total: number } | null }> };
     expect(sources.sources[0]!.truncated?.kept).toBe(300);
-    expect(await (await app.request('/networks/crue')).text()).toContain('tronqué : 300 sur');
+    const page = await (await app.request('/networks/crue')).text();
+    expect(page).toContain('tronqué : 300 sur');
+    expect(page).toContain('plafond de nouveautés atteint : 300 nouvelles entrées gardées');
   }, 180_000);
 });
 
