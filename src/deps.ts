@@ -123,7 +123,7 @@ export interface Deps {
   config: Config;
   db: Database;
   clock: Clock;
-  /** The platform fetch (ofetch wraps it in ingest/fetch). */
+  /** The platform fetch, which the member fetcher (ingest/fetch.ts) uses as it is. */
   fetch: typeof fetch;
   resolver: Resolver;
   mailer: Mailer | null;

@@ -207,13 +207,12 @@ function byDay(list: Occurrence[], tz: string): [string, Occurrence[]][] {
 
 function dayHeading(day: string, lang: Lang): string {
   const [y, mo, d] = day.split('-').map(Number);
-  const text = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+  const text = formatDateTime(new Date(Date.UTC(y!, mo! - 1, d!)), lang, 'UTC', {
     weekday: 'long',
     day: 'numeric',
     month: 'long',
     year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(Date.UTC(y!, mo! - 1, d!)));
+  });
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
