@@ -7,6 +7,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { items } from './schema/items.ts';
+import { commitNow, sharedCommit } from './client.ts';
 import { settings } from './schema/networks.ts';
 import { foldText } from '../ingest/dedupe/text.ts';
 import { categoryKeys } from '../filter-grammar.ts';
@@ -28,21 +29,36 @@ export async function refoldSearchText(deps: Deps, limit = REFOLD_BATCH): Promis
     .limit(limit);
   if (!rows.length) {
     // Every story written from now on is folded by the store itself.
-    await deps.db.orm
-      .insert(settings)
-      .values({ key: DONE_KEY, value: String(deps.clock.now().getTime()) })
-      .onConflictDoNothing();
+    await write(deps, () =>
+      deps.db.orm
+        .insert(settings)
+        .values({ key: DONE_KEY, value: String(deps.clock.now().getTime()) })
+        .onConflictDoNothing()
+        .then(() => undefined),
+    );
     return 0;
   }
-  await deps.db.batch(
-    rows.map((r) =>
-      deps.db.orm
-        .update(items)
-        // The stored text was title + plain text: folding it gives what a store writes now.
-        .set({ searchText: foldText(r.searchText), categoryKeys: categoryKeys(r.categories) })
-        // A store that re-derived the story meanwhile has already written folded text.
-        .where(and(eq(items.id, r.id), isNull(items.categoryKeys))),
+  await write(deps, () =>
+    deps.db.batch(
+      rows.map((r) =>
+        deps.db.orm
+          .update(items)
+          // The stored text was title + plain text: folding it gives what a store writes now.
+          .set({ searchText: foldText(r.searchText), categoryKeys: categoryKeys(r.categories) })
+          // A store that re-derived the story meanwhile has already written folded text.
+          .where(and(eq(items.id, r.id), isNull(items.categoryKeys))),
+      ),
     ),
   );
   return rows.length;
+}
+
+/**
+ * Writes as the stores do on SQLite (the group commit, which waits for another process's
+ * write lock between timers rather than in SQLite's busy wait), committed before returning.
+ */
+async function write(deps: Deps, work: () => Promise<void>): Promise<void> {
+  const { committed } = await sharedCommit(deps.db, work);
+  commitNow(deps.db);
+  await committed;
 }
