@@ -19,6 +19,7 @@ import { adminFederationRoutes } from './federation/admin-federation.ts';
 import { answerBeforeRouting } from './publish/fast-path.ts';
 import { commitNow } from './db/client.ts';
 import { consoleRoutes } from './admin/routes.ts';
+import { errorPage, wantsJson } from './web/error-page.tsx';
 import { mailboxRoutes } from './demo/mailbox-routes.tsx';
 import { proposeRoutes } from './federation/propose-routes.tsx';
 
@@ -63,12 +64,16 @@ export function createApp(deps: Deps): Hono<HubEnv> {
   app.route('/', consoleRoutes);
   app.route('/', mailboxRoutes);
 
-  app.notFound((c) =>
-    c.json({ error: 'not_found', message: `Nothing at ${new URL(c.req.url).pathname}` }, 404),
-  );
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    if (wantsJson(path)) return c.json({ error: 'not_found', message: `Nothing at ${path}` }, 404);
+    return errorPage(c, 404);
+  });
   app.onError((err, c) => {
     if (err instanceof HTTPException) {
-      return c.json({ error: 'bad_request', message: err.message }, err.status);
+      if (wantsJson(new URL(c.req.url).pathname) || err.status >= 500)
+        return c.json({ error: 'bad_request', message: err.message }, err.status);
+      return errorPage(c, err.status as 400, err.message);
     }
     deps.log.error('request failed', {
       path: new URL(c.req.url).pathname,
