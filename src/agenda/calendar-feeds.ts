@@ -3,33 +3,11 @@ import { inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { events } from '../db/schema/events.ts';
 import type { HubSettings } from '../db/hub-settings.ts';
-import { shortHash, isNotModified, notModified } from '../publish/conditional.ts';
 import { eventProvenance, listEventIds, pageOccurrences, type Occurrence } from './query.ts';
 import { formatAfter, windowShortened, type AgendaRequest } from './request.ts';
 import { writeCalendar } from './ics.ts';
 import { isoWithOffset } from './timezones.ts';
-
-export const AGENDA_CACHE_CONTROL = 'public, max-age=300';
-const CHUNK = 90;
-
-/** A body with ETag / Last-Modified / Cache-Control, or a 304 when the reader has it. */
-export function conditionalResponse(
-  req: Request,
-  body: string,
-  contentType: string,
-  lastModified: number,
-  extra: Record<string, string> = {},
-): Response {
-  const headers: Record<string, string> = {
-    'content-type': contentType,
-    etag: `"${shortHash(body)}"`,
-    'last-modified': new Date(Math.floor(Math.max(lastModified, 0) / 1000) * 1000).toUTCString(),
-    'cache-control': AGENDA_CACHE_CONTROL,
-    ...extra,
-  };
-  if (isNotModified(req, headers.etag!, headers['last-modified']!)) return notModified(headers);
-  return new Response(body, { headers });
-}
+import { chunks, IN_LIST } from '../ingest/dedupe/chunk.ts';
 
 /** The agenda as iCalendar: every event with an occurrence in range (cancelled ones included, marked). */
 export async function agendaIcs(
@@ -51,13 +29,8 @@ export async function eventsIcs(
   name: string,
 ): Promise<{ body: string; lastModified: number }> {
   const rows = [];
-  for (let i = 0; i < ids.length; i += CHUNK)
-    rows.push(
-      ...(await deps.db.orm
-        .select()
-        .from(events)
-        .where(inArray(events.id, ids.slice(i, i + CHUNK)))),
-    );
+  for (const part of chunks(ids, IN_LIST))
+    rows.push(...(await deps.db.orm.select().from(events).where(inArray(events.id, part))));
   rows.sort((a, b) => a.start - b.start || a.id.localeCompare(b.id));
   const prov = await eventProvenance(deps, rows);
   const body = writeCalendar(
@@ -148,11 +121,11 @@ export async function agendaJson(
 async function lastUpdate(deps: Deps, occ: Occurrence[]): Promise<number> {
   const ids = [...new Set(occ.map((o) => o.eventId))];
   let max = 0;
-  for (let i = 0; i < ids.length; i += CHUNK) {
+  for (const part of chunks(ids, IN_LIST)) {
     for (const r of await deps.db.orm
       .select({ u: events.updatedAt })
       .from(events)
-      .where(inArray(events.id, ids.slice(i, i + CHUNK))))
+      .where(inArray(events.id, part)))
       max = Math.max(max, r.u);
   }
   return max;

@@ -6,6 +6,7 @@ import { and, asc, eq, gt, gte, inArray, lt, or, like, sql, type SQL } from 'dri
 import type { Deps } from '../deps.ts';
 import { events, eventOccurrences, eventSources, type EventRow } from '../db/schema/events.ts';
 import { foldText } from '../ingest/dedupe/text.ts';
+import { chunks, IN_LIST } from '../ingest/dedupe/chunk.ts';
 import { resolveNetworks, searchWords, type Filters } from '../filter-grammar.ts';
 import { filterNetworks } from '../federation/directory.ts';
 
@@ -43,8 +44,6 @@ export interface Occurrence extends Provenance {
 }
 
 const fold = (s: string) => foldText(s);
-const CHUNK = 90;
-
 /** Provenance of events: networks (those still publishing first) and every link. */
 export async function eventProvenance(
   deps: Deps,
@@ -53,7 +52,7 @@ export async function eventProvenance(
   const out = new Map<string, Provenance>();
   for (const e of eventList) out.set(e.id, { networks: [], links: e.url ? [e.url] : [] });
   const ids = eventList.map((e) => e.id);
-  for (let i = 0; i < ids.length; i += CHUNK) {
+  for (const part of chunks(ids, IN_LIST)) {
     const rows = await deps.db.orm
       .select({
         eventId: eventSources.eventId,
@@ -62,7 +61,7 @@ export async function eventProvenance(
         removed: eventSources.removed,
       })
       .from(eventSources)
-      .where(inArray(eventSources.eventId, ids.slice(i, i + CHUNK)))
+      .where(inArray(eventSources.eventId, part))
       .orderBy(asc(eventSources.removed), asc(eventSources.id));
     for (const r of rows) {
       const p = out.get(r.eventId)!;

@@ -7,13 +7,8 @@ import { readHubSettings } from '../db/hub-settings.ts';
 import { hrefWith, pageContext } from '../web/page-context.ts';
 import { pageOccurrences, getEvent, type Occurrence } from './query.ts';
 import { AgendaQueryError, formatAfter, parseAgendaRequest } from './request.ts';
-import {
-  agendaIcs,
-  agendaJson,
-  conditionalResponse,
-  eventsIcs,
-  windowNotice,
-} from './calendar-feeds.ts';
+import { agendaIcs, agendaJson, eventsIcs, windowNotice } from './calendar-feeds.ts';
+import { withValidators } from '../publish/conditional.ts';
 import { AgendaPage, EventNotFound, EventPage, type NetworkOption } from './pages.tsx';
 
 export const agendaRoutes = new Hono<HubEnv>();
@@ -87,7 +82,7 @@ agendaRoutes.get('/agenda.json', async (c) => {
   try {
     const r = parseAgendaRequest(new URL(c.req.url), hub.timezone, deps.clock.now());
     const { body, lastModified } = await agendaJson(deps, hub, r);
-    return conditionalResponse(c.req.raw, body, 'application/json; charset=utf-8', lastModified, {
+    return withValidators(c.req.raw, body, 'application/json; charset=utf-8', lastModified, {
       'access-control-allow-origin': '*',
     });
   } catch (err) {
@@ -102,7 +97,7 @@ agendaRoutes.get('/agenda.ics', async (c) => {
     // Subscribers keep a month of history.
     const r = parseAgendaRequest(new URL(c.req.url), hub.timezone, deps.clock.now(), 31 * DAY);
     const { body, lastModified } = await agendaIcs(deps, hub, r, `${hub.title} — agenda`);
-    return conditionalResponse(c.req.raw, body, 'text/calendar; charset=utf-8', lastModified, {
+    return withValidators(c.req.raw, body, 'text/calendar; charset=utf-8', lastModified, {
       'content-disposition': 'inline; filename="agenda.ics"',
     });
   } catch (err) {
@@ -130,7 +125,7 @@ agendaRoutes.get('/events/:id', async (c) => {
   }
   if (ics) {
     const { body, lastModified } = await eventsIcs(ctx.deps, ctx.hub, [id], found.event.title);
-    return conditionalResponse(c.req.raw, body, 'text/calendar; charset=utf-8', lastModified, {
+    return withValidators(c.req.raw, body, 'text/calendar; charset=utf-8', lastModified, {
       'content-disposition': `attachment; filename="${id}.ics"`,
     });
   }

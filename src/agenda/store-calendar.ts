@@ -16,7 +16,7 @@ import {
 } from '../db/schema/events.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import { readHubSettings } from '../db/hub-settings.ts';
-import { sha256Hex } from '../ingest/dedupe/hash.ts';
+import { sha256Hex } from '../shared/hash.ts';
 import { mergeReasonWords } from '../ingest/dedupe/merge-reasons.ts';
 import { foldText } from '../ingest/dedupe/text.ts';
 import { IngestError, type StoreResult } from '../ingest/types.ts';
@@ -29,6 +29,7 @@ import {
   type ParseCalendarOptions,
 } from './parse-calendar.ts';
 import { eventTitleKey, sameEvent, type EventMerge } from './event-similarity.ts';
+import { chunks, IN_LIST } from '../ingest/dedupe/chunk.ts';
 
 /** Whether a fetched document is an iCalendar stream (refresh.ts routes it here). */
 export function isCalendar(text: string): boolean {
@@ -290,16 +291,11 @@ export async function storeParsedCalendar(
   return result;
 }
 
-const CHUNK = 90;
-
 async function loadEvents(deps: Deps, ids: string[]): Promise<Map<string, EventRow>> {
   const out = new Map<string, EventRow>();
-  for (let i = 0; i < ids.length; i += CHUNK) {
+  for (const part of chunks(ids, IN_LIST)) {
     await yieldToEventLoop();
-    for (const e of await deps.db.orm
-      .select()
-      .from(events)
-      .where(inArray(events.id, ids.slice(i, i + CHUNK))))
+    for (const e of await deps.db.orm.select().from(events).where(inArray(events.id, part)))
       out.set(e.id, e);
   }
   return out;
@@ -307,12 +303,12 @@ async function loadEvents(deps: Deps, ids: string[]): Promise<Map<string, EventR
 
 async function loadProvenance(deps: Deps, ids: string[]): Promise<Map<string, EventSourceRow[]>> {
   const out = new Map<string, EventSourceRow[]>();
-  for (let i = 0; i < ids.length; i += CHUNK) {
+  for (const part of chunks(ids, IN_LIST)) {
     await yieldToEventLoop();
     for (const r of await deps.db.orm
       .select()
       .from(eventSources)
-      .where(inArray(eventSources.eventId, ids.slice(i, i + CHUNK)))) {
+      .where(inArray(eventSources.eventId, part))) {
       const list = out.get(r.eventId) ?? [];
       list.push(r);
       out.set(r.eventId, list);
@@ -338,7 +334,7 @@ async function loadRelayCandidates(
 ): Promise<Map<number, RelayCandidateRow[]>> {
   const out = new Map<number, RelayCandidateRow[]>();
   const unique = [...new Set(starts)];
-  for (let i = 0; i < unique.length; i += CHUNK) {
+  for (const part of chunks(unique, IN_LIST)) {
     await yieldToEventLoop();
     const rows = await deps.db.orm
       .select({
@@ -350,22 +346,15 @@ async function loadRelayCandidates(
         rrule: events.rrule,
       })
       .from(events)
-      .where(
-        and(inArray(events.start, unique.slice(i, i + CHUNK)), ne(events.status, 'cancelled')),
-      );
+      .where(and(inArray(events.start, part), ne(events.status, 'cancelled')));
     if (!rows.length) continue;
     const mine = new Set<string>();
     const ids = rows.map((r) => r.id);
-    for (let j = 0; j < ids.length; j += CHUNK) {
+    for (const idPart of chunks(ids, IN_LIST)) {
       for (const r of await deps.db.orm
         .select({ eventId: eventSources.eventId })
         .from(eventSources)
-        .where(
-          and(
-            eq(eventSources.sourceId, source.id),
-            inArray(eventSources.eventId, ids.slice(j, j + CHUNK)),
-          ),
-        ))
+        .where(and(eq(eventSources.sourceId, source.id), inArray(eventSources.eventId, idPart))))
         mine.add(r.eventId);
     }
     for (const r of rows) {

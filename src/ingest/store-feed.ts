@@ -19,7 +19,7 @@ import { fingerprint, indexKeys, type Fingerprint } from './dedupe/fingerprint.t
 import { Matcher, type MatchDecision } from './dedupe/matcher.ts';
 import { entriesOfItems, knownEntries } from './dedupe/lookup.ts';
 import { deriveItem, itemDiffers, type EntrySource } from './dedupe/best-item.ts';
-import { newItemId } from './dedupe/hash.ts';
+import { newItemId } from './dedupe/item-id.ts';
 import { chunks, IN_LIST } from './dedupe/chunk.ts';
 import { retentionCutoff } from './retention.ts';
 

@@ -3,7 +3,7 @@
  * unsubscribe by signed link (POST = RFC 8058 one-click), public archive and its RSS.
  */
 import { Hono, type Context } from 'hono';
-import { readCapped } from '../web/capped-body.ts';
+import { readRequestCapped } from '../shared/read-capped.ts';
 import { and, desc, eq, gt, or } from 'drizzle-orm';
 import type { HubEnv } from '../http.ts';
 import { pickLang, type Lang } from '../web/i18n.ts';
@@ -42,7 +42,7 @@ export const MAX_FORM_BYTES = 64 * 1024;
 
 newsletterRoutes.use('/newsletter/*', async (c, next) => {
   if (c.req.method !== 'POST') return next();
-  const body = await readCapped(c.req.raw, MAX_FORM_BYTES);
+  const body = await readRequestCapped(c.req.raw, MAX_FORM_BYTES);
   if (body === null) {
     const x = await context(c);
     const [title, text] =

@@ -3,8 +3,9 @@ import { and, asc, desc, gt } from 'drizzle-orm';
 import { digests, subscribers } from '../../db/schema/index.ts';
 import { readHubSettings } from '../../db/hub-settings.ts';
 import type { Deps, MailMessage } from '../../deps.ts';
+import type { DigestChoices } from '../../db/schema/newsletter.ts';
 import { allChoices, buildDigest, MAX_STORIES, periodMs, windowStart } from './build.ts';
-import { renderDigest } from './render.ts';
+import { renderDigest, riverUrl } from './render.ts';
 import { dueAt } from './send.ts';
 import { agendaEvents } from './load-events.ts';
 import {
@@ -60,13 +61,15 @@ export async function previewRun(
 }
 
 /**
- * The edition as someone following everything would get it now (stories since the last
- * digest), addressed to `to`, with no personal links: for checking how a digest looks.
+ * The edition as someone with these choices (following everything by default) would get it
+ * now (stories since the last digest), addressed to `to`, with no personal links: for checking
+ * how a digest looks (`digest --to`, the console's preview and test message).
  */
 export async function previewMessage(
   deps: Deps,
   to: string,
   loadEvents: EventsLoader = agendaEvents,
+  choices: DigestChoices = allChoices,
 ): Promise<MailMessage | null> {
   const now = deps.clock.now().getTime();
   const hub = await readHubSettings(deps.db, deps.config.baseUrl);
@@ -77,13 +80,13 @@ export async function previewMessage(
     .limit(1);
   const networks = await loadNetworks(deps);
   const since = prev?.windowEnd ?? now - periodMs('weekly');
-  const { stories, total } = await loadStories(deps, since, now, allChoices, MAX_STORIES);
+  const { stories, total } = await loadStories(deps, since, now, choices, MAX_STORIES);
   const content = buildDigest({
     stories,
     storyTotal: total,
     events: await loadEvents(deps, now, now + EVENTS_AHEAD_MS),
     networks,
-    choices: allChoices,
+    choices,
   });
   if (!content) return null;
   const r = renderDigest(
@@ -94,6 +97,7 @@ export async function previewMessage(
       baseUrl: hub.baseUrl,
       timezone: hub.timezone,
       date: now,
+      moreUrl: riverUrl(hub.baseUrl, choices),
     },
     (s) => networks.get(s)?.name ?? s,
   );

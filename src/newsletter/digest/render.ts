@@ -4,7 +4,10 @@
  * part. No tracking pixel, no rewritten links: every link is the story's own.
  */
 import type { DigestContent, DigestEvent } from './build.ts';
+import { escapeXml } from '../../shared/escape-xml.ts';
 import { formatDateTime } from '../../web/i18n.ts';
+import { filterParams } from '../../filter-grammar.ts';
+import type { DigestChoices } from '../../db/schema/newsletter.ts';
 import { localDate } from '../../agenda/timezones.ts';
 
 export interface RenderContext {
@@ -100,15 +103,15 @@ export function formatEventTime(
   return `${when} (${messages[lang].localTime(local, e.timezone)})`;
 }
 
-const esc = (s: string) =>
-  s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+const esc = (s: string) => escapeXml(s);
 /** Only http(s) links are kept: a javascript: or data: URL from a feed never reaches a mailbox. */
 const safeUrl = (u: string | null) => (u && /^https?:\/\//i.test(u) ? u : null);
+
+/** The river filtered by `choices` (the one filter grammar): where stories past the cap are. */
+export function riverUrl(baseUrl: string, choices: DigestChoices): string {
+  const filters = filterParams({ ...choices, q: null }).toString();
+  return `${baseUrl}/${filters ? `?${filters}` : ''}`;
+}
 
 export interface RenderedDigest {
   subject: string;

@@ -35,7 +35,7 @@ import {
   type DigestEvent,
   type NetworkInfo,
 } from './build.ts';
-import { renderDigest } from './render.ts';
+import { renderDigest, riverUrl } from './render.ts';
 import {
   EVENTS_AHEAD_MS,
   loadNetworks,
@@ -47,7 +47,6 @@ import {
 import { tokenFor, purgeExpiredRequests, purgeUnsubscribed } from '../subscription/lifecycle.ts';
 import { purgeRateLimits } from '../subscription/rate-limit.ts';
 import { agendaEvents } from './load-events.ts';
-import { filterParams } from '../../filter-grammar.ts';
 import { clearMailError, recordMailError } from './mail-health.ts';
 
 /** Temporary failures are retried this many times (backoff 5 min, 10, 20… capped at 6 h). */
@@ -464,10 +463,7 @@ export async function digestMessage(
   const token = await tokenFor(deps, subscriber);
   const unsubscribeUrl = `${hub.baseUrl}/newsletter/unsubscribe/${token}`;
   const preferencesUrl = `${hub.baseUrl}/newsletter/preferences/${token}`;
-  // The river filtered as this subscriber chose (the one filter grammar): where the stories
-  // past the cap are.
-  const filters = filterParams({ ...subscriber.choices, q: null }).toString();
-  const moreUrl = `${hub.baseUrl}/${filters ? `?${filters}` : ''}`;
+  const moreUrl = riverUrl(hub.baseUrl, subscriber.choices);
   const r = renderDigest(
     content,
     {
