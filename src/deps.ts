@@ -65,7 +65,8 @@ export interface Mailer {
 
 /** Hands due sources to whatever pulls them: a Queue on Workers, a pool in-process on Node. */
 export interface PullDispatcher {
-  dispatch(sourceIds: number[]): Promise<void>;
+  /** `trigger` names the run in `pulls` (cron, admin): how /healthz and the console show it. */
+  dispatch(sourceIds: number[], trigger?: string): Promise<void>;
 }
 
 /**

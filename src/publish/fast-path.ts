@@ -19,6 +19,7 @@ import {
   versionNotModified,
 } from './conditional.ts';
 import { knownValidator } from './validators.ts';
+import { securedRepeat } from '../web/security-headers.ts';
 
 /** acceptsGzip, remembered for the last header seen: a reader population sends a few values only. */
 let lastAcceptEncoding: string | null = null;
@@ -37,8 +38,13 @@ export function answerBeforeRouting(deps: Deps, req: Request): Response | null {
   const known = knownValidator(deps, req.url);
   if (!known || known.version !== trustedVersion(deps)) return null;
   const gz = takesGzip(req.headers.get('accept-encoding'));
-  if (req.headers.get('if-none-match') !== null) return versionNotModified(req, known.tag, gz);
+  if (req.headers.get('if-none-match') !== null) {
+    const notModified = versionNotModified(req, known.tag, gz);
+    return notModified && securedRepeat(deps, req.url, notModified);
+  }
   // A date to compare is rarer: serveCached does it.
   if (req.headers.get('if-modified-since') !== null) return null;
-  return deps.responseCache?.peek?.(versionedCacheKey(known.key, known.version, gz)) ?? null;
+  const cached = deps.responseCache?.peek?.(versionedCacheKey(known.key, known.version, gz));
+  // The routed answer's security headers (CSP, nosniff…: web/security-headers.ts), the same.
+  return cached ? securedRepeat(deps, req.url, cached) : null;
 }
