@@ -40,6 +40,8 @@ const schema = z.object({
     .regex(/^[^;,\s][^;,]*$/, 'a list of origins separated by spaces (no ; or ,)')
     .default('*'),
   HUB_TRUST_PROXY: z.coerce.number().int().min(0).max(16).default(0),
+  HUB_MAX_NEW_PER_PULL: z.coerce.number().int().min(1).default(300),
+  HUB_RETENTION_MONTHS: z.coerce.number().int().min(0).max(1200).default(0),
 });
 
 export interface Config {
@@ -70,6 +72,13 @@ export interface Config {
    * 0: the socket's address is the client's, whatever the headers say.
    */
   trustProxy: number;
+  /**
+   * New entries one source may add in one pull (HUB_MAX_NEW_PER_PULL): the newest are kept, the
+   * source records the cut as a warning, the rest come in later pulls if they are still there.
+   */
+  maxNewPerPull: number;
+  /** Stories older than this many months are pruned, and not stored again (0: kept for ever). */
+  retentionMonths: number;
 }
 
 export class ConfigError extends Error {}
@@ -128,6 +137,8 @@ export function loadConfig(raw: Record<string, unknown>): Config {
     logLevel: e.HUB_LOG_LEVEL,
     embedAncestors: e.HUB_EMBED_ANCESTORS.trim().replace(/\s+/g, ' '),
     trustProxy: e.HUB_TRUST_PROXY,
+    maxNewPerPull: e.HUB_MAX_NEW_PER_PULL,
+    retentionMonths: e.HUB_RETENTION_MONTHS,
   };
 }
 

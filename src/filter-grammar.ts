@@ -87,6 +87,19 @@ export function filterParams(f: Filters): URLSearchParams {
   return appendFilters(new URLSearchParams(), f);
 }
 
+/** Reads `limit=` (the feeds' and /agenda.json's page size): 1 to `max`, `fallback` when absent. */
+export function parseLimit<T extends number | null>(
+  params: URLSearchParams,
+  fallback: T,
+  max: number,
+): number | T {
+  const raw = params.get('limit')?.trim();
+  if (!raw) return fallback;
+  if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > max)
+    throw new FilterError(`limit= must be a whole number from 1 to ${max}`);
+  return Number(raw);
+}
+
 /** True when the filters narrow anything. */
 export function hasFilters(f: Filters): boolean {
   return f.networks.length > 0 || f.tags.length > 0 || f.territories.length > 0 || !!f.q;

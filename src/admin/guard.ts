@@ -5,7 +5,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { HubEnv } from '../http.ts';
-import { readCapped } from '../web/capped-body.ts';
+import { readRequestCapped } from '../shared/read-capped.ts';
 import { csrfValid } from './csrf.ts';
 import { readSession } from './session.ts';
 import { rememberForm, rememberSession } from './context.ts';
@@ -18,7 +18,7 @@ const OPEN = /^\/admin\/login(\/|$)/;
 
 export const adminGuard: MiddlewareHandler<HubEnv> = async (c, next) => {
   if (c.req.method === 'POST') {
-    const bytes = await readCapped(c.req.raw, MAX_ADMIN_FORM_BYTES);
+    const bytes = await readRequestCapped(c.req.raw, MAX_ADMIN_FORM_BYTES);
     if (bytes === null) return refusalPage(c, 'tooLarge', 413);
     let form = new FormData();
     const type = c.req.header('content-type') ?? '';

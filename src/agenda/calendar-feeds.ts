@@ -3,33 +3,11 @@ import { inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { events } from '../db/schema/events.ts';
 import type { HubSettings } from '../db/hub-settings.ts';
-import { shortHash, isNotModified, notModified } from '../publish/conditional.ts';
-import { eventProvenance, listOccurrences, type Occurrence } from './query.ts';
-import type { AgendaRequest } from './request.ts';
+import { eventProvenance, listEventIds, pageOccurrences, type Occurrence } from './query.ts';
+import { formatAfter, windowShortened, type AgendaRequest } from './request.ts';
 import { writeCalendar } from './ics.ts';
 import { isoWithOffset } from './timezones.ts';
-
-export const AGENDA_CACHE_CONTROL = 'public, max-age=300';
-const CHUNK = 90;
-
-/** A body with ETag / Last-Modified / Cache-Control, or a 304 when the reader has it. */
-export function conditionalResponse(
-  req: Request,
-  body: string,
-  contentType: string,
-  lastModified: number,
-  extra: Record<string, string> = {},
-): Response {
-  const headers: Record<string, string> = {
-    'content-type': contentType,
-    etag: `"${shortHash(body)}"`,
-    'last-modified': new Date(Math.floor(Math.max(lastModified, 0) / 1000) * 1000).toUTCString(),
-    'cache-control': AGENDA_CACHE_CONTROL,
-    ...extra,
-  };
-  if (isNotModified(req, headers.etag!, headers['last-modified']!)) return notModified(headers);
-  return new Response(body, { headers });
-}
+import { chunks, IN_LIST } from '../ingest/dedupe/chunk.ts';
 
 /** The agenda as iCalendar: every event with an occurrence in range (cancelled ones included, marked). */
 export async function agendaIcs(
@@ -38,8 +16,8 @@ export async function agendaIcs(
   r: AgendaRequest,
   name: string,
 ): Promise<{ body: string; lastModified: number }> {
-  const occ = await listOccurrences(deps, { ...r, includeCancelled: true, limit: 5000 });
-  const ids = [...new Set(occ.map((o) => o.eventId))];
+  // Every event of the window, each once with its series as RRULE: no occurrence count caps it.
+  const ids = await listEventIds(deps, { ...r, limit: undefined, includeCancelled: true });
   return eventsIcs(deps, hub, ids, name);
 }
 
@@ -51,13 +29,8 @@ export async function eventsIcs(
   name: string,
 ): Promise<{ body: string; lastModified: number }> {
   const rows = [];
-  for (let i = 0; i < ids.length; i += CHUNK)
-    rows.push(
-      ...(await deps.db.orm
-        .select()
-        .from(events)
-        .where(inArray(events.id, ids.slice(i, i + CHUNK)))),
-    );
+  for (const part of chunks(ids, IN_LIST))
+    rows.push(...(await deps.db.orm.select().from(events).where(inArray(events.id, part))));
   rows.sort((a, b) => a.start - b.start || a.id.localeCompare(b.id));
   const prov = await eventProvenance(deps, rows);
   const body = writeCalendar(
@@ -89,19 +62,58 @@ export function occurrenceJson(o: Occurrence, baseUrl: string) {
   };
 }
 
-/** /agenda.json's body. */
+/** /agenda.json's page size when `limit=` is not given. */
+export const DEFAULT_AGENDA_LIMIT = 500;
+
+/** What the answer says of its window: the one asked for, the one answered, and why they differ. */
+export function windowJson(r: AgendaRequest, zone: string) {
+  const shortened = windowShortened(r);
+  const iso = (d: Date) => isoWithOffset(d.getTime(), zone);
+  return {
+    from: iso(r.from),
+    to: iso(r.to),
+    kept_from: iso(r.kept.from),
+    kept_to: iso(r.kept.to),
+    shortened: shortened.from || shortened.to,
+    notice: windowNotice(r, 'fr'),
+  };
+}
+
+/** A sentence for people when the window answered is narrower than the one asked for. */
+export function windowNotice(r: AgendaRequest, lang: 'fr' | 'en'): string | null {
+  const { from, to } = windowShortened(r);
+  if (!from && !to) return null;
+  return lang === 'fr'
+    ? 'Le hub garde les occurrences d’un mois en arrière à un an en avant : ' +
+        'la période demandée a été réduite à cette plage.'
+    : 'The hub keeps occurrences from one month back to one year ahead: ' +
+        'the requested window was narrowed to that range.';
+}
+
+/** /agenda.json's body: one page of occurrences, next_url for the following one. */
 export async function agendaJson(
   deps: Deps,
   hub: HubSettings,
   r: AgendaRequest,
 ): Promise<{ body: string; lastModified: number }> {
-  const occ = await listOccurrences(deps, { ...r, includeCancelled: true, limit: 2000 });
+  const limit = r.limit ?? DEFAULT_AGENDA_LIMIT;
+  const page = await pageOccurrences(deps, { ...r, includeCancelled: true, limit });
+  const occ = page.occurrences;
+  let nextUrl: string | null = null;
+  if (page.next) {
+    const p = new URLSearchParams(r.params);
+    if (r.limit !== null) p.set('limit', String(r.limit));
+    p.set('after', formatAfter(page.next));
+    nextUrl = `${hub.baseUrl.replace(/\/$/, '')}/agenda.json?${p}`;
+  }
   const body = JSON.stringify({
     title: `${hub.title} — agenda`,
     timezone: hub.timezone,
-    from: isoWithOffset(r.from.getTime(), hub.timezone),
-    to: isoWithOffset(r.to.getTime(), hub.timezone),
+    from: isoWithOffset(r.requested.from.getTime(), hub.timezone),
+    to: isoWithOffset(r.requested.to.getTime(), hub.timezone),
+    window: windowJson(r, hub.timezone),
     events: occ.map((o) => occurrenceJson(o, hub.baseUrl)),
+    ...(nextUrl ? { next_url: nextUrl } : {}),
   });
   return { body, lastModified: occ.length ? await lastUpdate(deps, occ) : 0 };
 }
@@ -109,11 +121,11 @@ export async function agendaJson(
 async function lastUpdate(deps: Deps, occ: Occurrence[]): Promise<number> {
   const ids = [...new Set(occ.map((o) => o.eventId))];
   let max = 0;
-  for (let i = 0; i < ids.length; i += CHUNK) {
+  for (const part of chunks(ids, IN_LIST)) {
     for (const r of await deps.db.orm
       .select({ u: events.updatedAt })
       .from(events)
-      .where(inArray(events.id, ids.slice(i, i + CHUNK))))
+      .where(inArray(events.id, part)))
       max = Math.max(max, r.u);
   }
   return max;

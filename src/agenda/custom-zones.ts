@@ -11,6 +11,7 @@ import { firstProp, props, readDate, readDates, text } from './jcal-values.ts';
 import { iterateRule } from './rrule/iterate.ts';
 import { ruleFromJcal, type JcalRecur } from './rrule/rule.ts';
 import { weekdayOf } from './rrule/year-info.ts';
+import { fnv1a32, fnv1a32b } from '../shared/hash.ts';
 
 export const CUSTOM_ZONE_PREFIX = 'vtimezone:';
 
@@ -137,12 +138,5 @@ export function registerDocumentZones(vtimezones: JcalComponent[]): Map<string, 
 
 /** A short, stable hash of a string (FNV-1a, 2 × 32 bits). */
 function fingerprint(s: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-  }
-  return `${(a >>> 0).toString(36)}${(b >>> 0).toString(36)}`;
+  return `${fnv1a32(s).toString(36)}${fnv1a32b(s).toString(36)}`;
 }

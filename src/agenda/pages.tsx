@@ -25,6 +25,7 @@ export const m = defineMessages({
     download: 'Télécharger (.ics)',
     json: 'JSON',
     empty: 'Aucun événement ne correspond.',
+    more: 'Événements suivants',
     allDay: 'Toute la journée',
     until: (d: string) => `jusqu’au ${d}`,
     place: 'Lieu :',
@@ -60,6 +61,7 @@ export const m = defineMessages({
     download: 'Download (.ics)',
     json: 'JSON',
     empty: 'No event matches.',
+    more: 'Later events',
     allDay: 'All day',
     until: (d: string) => `until ${d}`,
     place: 'Place:',
@@ -106,6 +108,10 @@ interface AgendaPageProps {
   networks: NetworkOption[];
   occurrences: Occurrence[];
   error?: string;
+  /** Said when the window answered is narrower than the one asked for (calendar-feeds.ts). */
+  notice?: string | null;
+  /** The page after this one (`after=`), when the window holds more. */
+  nextHref?: string | null;
 }
 
 function timeText(o: Occurrence, lang: Lang, tz: string): string {
@@ -201,13 +207,12 @@ function byDay(list: Occurrence[], tz: string): [string, Occurrence[]][] {
 
 function dayHeading(day: string, lang: Lang): string {
   const [y, mo, d] = day.split('-').map(Number);
-  const text = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+  const text = formatDateTime(new Date(Date.UTC(y!, mo! - 1, d!)), lang, 'UTC', {
     weekday: 'long',
     day: 'numeric',
     month: 'long',
     year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(Date.UTC(y!, mo! - 1, d!)));
+  });
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
@@ -303,6 +308,11 @@ export function AgendaPage(p: AgendaPageProps) {
           <strong>{mm.badQuery} :</strong> {p.error}
         </p>
       ) : null}
+      {p.notice ? (
+        <p role="status" class="muted">
+          {p.notice}
+        </p>
+      ) : null}
       {!p.error && !days.length ? <p>{mm.empty}</p> : null}
       {days.map(([day, list]) => (
         <section class="agenda-day" aria-labelledby={`d-${day}`}>
@@ -322,6 +332,13 @@ export function AgendaPage(p: AgendaPageProps) {
           </ul>
         </section>
       ))}
+      {p.nextHref ? (
+        <nav class="pager" aria-label={mm.more}>
+          <a href={p.nextHref} rel="next">
+            {mm.more} →
+          </a>
+        </nav>
+      ) : null}
     </Layout>
   );
 }

@@ -4,15 +4,35 @@
  * (a date alone means that day in the hub's zone; `to` is then inclusive). Invalid values
  * raise the grammar's FilterError (here AgendaQueryError) with a message for the reader.
  */
-import { appendFilters, FilterError, parseFilters, type Filters } from '../filter-grammar.ts';
+import {
+  appendFilters,
+  FilterError,
+  parseFilters,
+  parseLimit,
+  type Filters,
+} from '../filter-grammar.ts';
+import type { OccurrenceCursor } from './query.ts';
+import { DEFAULT_AHEAD_MS, DEFAULT_PAST_MS } from './parse-calendar.ts';
 import { zonedToUtc } from './timezones.ts';
 
 export { FilterError as AgendaQueryError };
 const AgendaQueryError = FilterError;
 
 export interface AgendaRequest extends Filters {
+  /** The window answered: the one asked for, within the range the hub keeps (see below). */
   from: Date;
   to: Date;
+  /** The window asked for (or the default one). */
+  requested: { from: Date; to: Date };
+  /**
+   * The range the hub keeps occurrences for: a month back, a year ahead (parse-calendar.ts).
+   * A window reaching out of it is shortened, and the answer says so.
+   */
+  kept: { from: Date; to: Date };
+  /** `limit=` (/agenda.json's page size), null when not given. */
+  limit: number | null;
+  /** `after=`: where the previous page stopped (/agenda.json's next_url). */
+  after: OccurrenceCursor | null;
   /** The query string to carry on links (filters only, no lang). */
   params: URLSearchParams;
 }
@@ -66,5 +86,51 @@ export function parseAgendaRequest(
   const params = appendFilters(new URLSearchParams(), filters);
   if (fromRaw) params.set('from', fromRaw);
   if (toRaw) params.set('to', toRaw);
-  return { ...filters, from, to, params };
+  const kept = {
+    from: new Date(now.getTime() - DEFAULT_PAST_MS),
+    to: new Date(now.getTime() + DEFAULT_AHEAD_MS),
+  };
+  // Answered within the kept range; a window wholly outside it answers nothing (from = to).
+  const windowFrom = new Date(
+    Math.min(Math.max(from.getTime(), kept.from.getTime()), kept.to.getTime()),
+  );
+  const windowTo = new Date(
+    Math.max(Math.min(to.getTime(), kept.to.getTime()), windowFrom.getTime()),
+  );
+  return {
+    ...filters,
+    from: windowFrom,
+    to: windowTo,
+    requested: { from, to },
+    kept,
+    limit: parseLimit(url.searchParams, null, MAX_AGENDA_LIMIT),
+    after: parseAfter(url.searchParams.get('after')),
+    params,
+  };
+}
+
+/** The most occurrences one /agenda.json page may hold (next_url continues). */
+export const MAX_AGENDA_LIMIT = 2000;
+
+function parseAfter(raw: string | null): OccurrenceCursor | null {
+  if (!raw?.trim()) return null;
+  const m = /^(-?\d{1,15})~([a-z0-9]{1,64})$/.exec(raw.trim());
+  if (!m)
+    throw new AgendaQueryError(
+      'after= is not a paging cursor from this hub (follow next_url as given)',
+    );
+  return { start: Number(m[1]), eventId: m[2]! };
+}
+
+/** The `after=` value that continues after this occurrence. */
+export function formatAfter(c: OccurrenceCursor): string {
+  return `${c.start}~${c.eventId}`;
+}
+
+/** Whether the window answered is narrower than the one asked for. */
+export function windowShortened(r: AgendaRequest): { from: boolean; to: boolean } {
+  return {
+    from: r.from.getTime() > r.requested.from.getTime(),
+    to: r.to.getTime() < r.requested.to.getTime(),
+  };
 }

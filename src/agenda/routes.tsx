@@ -4,10 +4,11 @@ import { asc } from 'drizzle-orm';
 import type { HubContext, HubEnv } from '../http.ts';
 import { networks } from '../db/schema/networks.ts';
 import { readHubSettings } from '../db/hub-settings.ts';
-import { pageContext } from '../web/page-context.ts';
-import { listOccurrences, getEvent, type Occurrence } from './query.ts';
-import { AgendaQueryError, parseAgendaRequest } from './request.ts';
-import { agendaIcs, agendaJson, conditionalResponse, eventsIcs } from './calendar-feeds.ts';
+import { hrefWith, pageContext } from '../web/page-context.ts';
+import { pageOccurrences, getEvent, type Occurrence } from './query.ts';
+import { AgendaQueryError, formatAfter, parseAgendaRequest } from './request.ts';
+import { agendaIcs, agendaJson, eventsIcs, windowNotice } from './calendar-feeds.ts';
+import { withValidators } from '../publish/conditional.ts';
 import { AgendaPage, EventNotFound, EventPage, type NetworkOption } from './pages.tsx';
 
 export const agendaRoutes = new Hono<HubEnv>();
@@ -45,12 +46,22 @@ agendaRoutes.get('/agenda', async (c) => {
   };
   try {
     const r = parseAgendaRequest(url, ctx.hub.timezone, ctx.deps.clock.now());
-    const occurrences = await listOccurrences(ctx.deps, {
+    const page = await pageOccurrences(ctx.deps, {
       ...r,
       includeCancelled: true,
       limit: PAGE_LIMIT,
     });
-    return c.html(<AgendaPage {...common} params={r.params} occurrences={occurrences} />);
+    const next = new URLSearchParams(r.params);
+    if (page.next) next.set('after', formatAfter(page.next));
+    return c.html(
+      <AgendaPage
+        {...common}
+        params={r.params}
+        occurrences={page.occurrences}
+        notice={windowNotice(r, ctx.lang)}
+        nextHref={page.next ? hrefWith('/agenda', next, ctx.langParam) : null}
+      />,
+    );
   } catch (err) {
     if (!(err instanceof AgendaQueryError)) throw err;
     return c.html(
@@ -71,7 +82,7 @@ agendaRoutes.get('/agenda.json', async (c) => {
   try {
     const r = parseAgendaRequest(new URL(c.req.url), hub.timezone, deps.clock.now());
     const { body, lastModified } = await agendaJson(deps, hub, r);
-    return conditionalResponse(c.req.raw, body, 'application/json; charset=utf-8', lastModified, {
+    return withValidators(c.req.raw, body, 'application/json; charset=utf-8', lastModified, {
       'access-control-allow-origin': '*',
     });
   } catch (err) {
@@ -86,7 +97,7 @@ agendaRoutes.get('/agenda.ics', async (c) => {
     // Subscribers keep a month of history.
     const r = parseAgendaRequest(new URL(c.req.url), hub.timezone, deps.clock.now(), 31 * DAY);
     const { body, lastModified } = await agendaIcs(deps, hub, r, `${hub.title} — agenda`);
-    return conditionalResponse(c.req.raw, body, 'text/calendar; charset=utf-8', lastModified, {
+    return withValidators(c.req.raw, body, 'text/calendar; charset=utf-8', lastModified, {
       'content-disposition': 'inline; filename="agenda.ics"',
     });
   } catch (err) {
@@ -114,7 +125,7 @@ agendaRoutes.get('/events/:id', async (c) => {
   }
   if (ics) {
     const { body, lastModified } = await eventsIcs(ctx.deps, ctx.hub, [id], found.event.title);
-    return conditionalResponse(c.req.raw, body, 'text/calendar; charset=utf-8', lastModified, {
+    return withValidators(c.req.raw, body, 'text/calendar; charset=utf-8', lastModified, {
       'content-disposition': `attachment; filename="${id}.ics"`,
     });
   }

@@ -16,10 +16,11 @@ import {
 } from '../db/schema/events.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import { readHubSettings } from '../db/hub-settings.ts';
-import { sha256Hex } from '../ingest/dedupe/hash.ts';
+import { sha256Hex } from '../shared/hash.ts';
 import { mergeReasonWords } from '../ingest/dedupe/merge-reasons.ts';
 import { foldText } from '../ingest/dedupe/text.ts';
 import { IngestError, type StoreResult } from '../ingest/types.ts';
+import { ITEMS_PER_SLICE, yieldToEventLoop } from '../ingest/yield.ts';
 import {
   looksLikeCalendar,
   parseCalendar,
@@ -28,6 +29,7 @@ import {
   type ParseCalendarOptions,
 } from './parse-calendar.ts';
 import { eventTitleKey, sameEvent, type EventMerge } from './event-similarity.ts';
+import { chunks, IN_LIST } from '../ingest/dedupe/chunk.ts';
 
 /** Whether a fetched document is an iCalendar stream (refresh.ts routes it here). */
 export function isCalendar(text: string): boolean {
@@ -161,6 +163,7 @@ export async function storeParsedCalendar(
     pending = [];
   };
 
+  let handled = 0;
   for (const ev of parsed.events) {
     if (seen.has(ev.uid)) continue;
     seen.add(ev.uid);
@@ -252,12 +255,15 @@ export async function storeParsedCalendar(
       );
     }
     if (pending.length >= 40) await flush();
+    // Storing thousands of events is a long synchronous stretch on SQLite: let requests in.
+    if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
   }
   await flush();
 
   // Events this source no longer publishes: provenance marked removed; the event is cancelled once no source has it.
   // A calendar cut short by the caps says nothing about the events it did not reach.
   for (const row of parsed.truncation ? [] : known.values()) {
+    if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
     if (seen.has(row.uid) || row.removed) continue;
     result.updated++;
     await deps.db.batch([
@@ -285,26 +291,24 @@ export async function storeParsedCalendar(
   return result;
 }
 
-const CHUNK = 90;
-
 async function loadEvents(deps: Deps, ids: string[]): Promise<Map<string, EventRow>> {
   const out = new Map<string, EventRow>();
-  for (let i = 0; i < ids.length; i += CHUNK)
-    for (const e of await deps.db.orm
-      .select()
-      .from(events)
-      .where(inArray(events.id, ids.slice(i, i + CHUNK))))
+  for (const part of chunks(ids, IN_LIST)) {
+    await yieldToEventLoop();
+    for (const e of await deps.db.orm.select().from(events).where(inArray(events.id, part)))
       out.set(e.id, e);
+  }
   return out;
 }
 
 async function loadProvenance(deps: Deps, ids: string[]): Promise<Map<string, EventSourceRow[]>> {
   const out = new Map<string, EventSourceRow[]>();
-  for (let i = 0; i < ids.length; i += CHUNK) {
+  for (const part of chunks(ids, IN_LIST)) {
+    await yieldToEventLoop();
     for (const r of await deps.db.orm
       .select()
       .from(eventSources)
-      .where(inArray(eventSources.eventId, ids.slice(i, i + CHUNK)))) {
+      .where(inArray(eventSources.eventId, part))) {
       const list = out.get(r.eventId) ?? [];
       list.push(r);
       out.set(r.eventId, list);
@@ -330,7 +334,8 @@ async function loadRelayCandidates(
 ): Promise<Map<number, RelayCandidateRow[]>> {
   const out = new Map<number, RelayCandidateRow[]>();
   const unique = [...new Set(starts)];
-  for (let i = 0; i < unique.length; i += CHUNK) {
+  for (const part of chunks(unique, IN_LIST)) {
+    await yieldToEventLoop();
     const rows = await deps.db.orm
       .select({
         id: events.id,
@@ -341,22 +346,15 @@ async function loadRelayCandidates(
         rrule: events.rrule,
       })
       .from(events)
-      .where(
-        and(inArray(events.start, unique.slice(i, i + CHUNK)), ne(events.status, 'cancelled')),
-      );
+      .where(and(inArray(events.start, part), ne(events.status, 'cancelled')));
     if (!rows.length) continue;
     const mine = new Set<string>();
     const ids = rows.map((r) => r.id);
-    for (let j = 0; j < ids.length; j += CHUNK) {
+    for (const idPart of chunks(ids, IN_LIST)) {
       for (const r of await deps.db.orm
         .select({ eventId: eventSources.eventId })
         .from(eventSources)
-        .where(
-          and(
-            eq(eventSources.sourceId, source.id),
-            inArray(eventSources.eventId, ids.slice(j, j + CHUNK)),
-          ),
-        ))
+        .where(and(eq(eventSources.sourceId, source.id), inArray(eventSources.eventId, idPart))))
         mine.add(r.eventId);
     }
     for (const r of rows) {

@@ -12,7 +12,7 @@ import type { HubEnv } from '../http.ts';
 import { readHubSettings } from '../db/hub-settings.ts';
 import { FederationFileError, parseNetworksFile } from './networks-file.ts';
 import { syncFederation } from './sync.ts';
-import { readCapped } from '../web/capped-body.ts';
+import { readRequestCapped } from '../shared/read-capped.ts';
 import { exportFederation, federationYaml } from './export.ts';
 import { recordFileSync } from './file-state.ts';
 import {
@@ -58,7 +58,7 @@ adminFederationRoutes.put('/networks', async (c) => {
   const deps = c.get('deps');
   const declared = Number(c.req.header('content-length'));
   if (Number.isFinite(declared) && declared > MAX_FEDERATION_BYTES) return tooLarge(c);
-  const bytes = await readCapped(c.req.raw, MAX_FEDERATION_BYTES);
+  const bytes = await readRequestCapped(c.req.raw, MAX_FEDERATION_BYTES);
   if (bytes === null) return tooLarge(c);
   const text = new TextDecoder('utf-8').decode(bytes);
   if (!text.trim())

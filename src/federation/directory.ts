@@ -70,6 +70,7 @@ function publicSource(s: SourceRow): SourceRow {
     fetchUrl: publicUrl(s.fetchUrl),
     redirectUrl: publicUrl(s.redirectUrl),
     lastError: s.lastError === null ? null : withoutCredentials(s.lastError),
+    lastWarning: s.lastWarning === null ? null : withoutCredentials(s.lastWarning),
   };
 }
 

@@ -3,15 +3,9 @@
  * importable in any feed reader). Pure.
  */
 import type { DirectoryEntry } from './directory.ts';
+import { escapeXml, withoutInvalidXml } from '../shared/escape-xml.ts';
 
-function esc(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-}
+const esc = (text: string) => escapeXml(withoutInvalidXml(text));
 
 function isHttp(url: string | null): url is string {
   return !!url && /^https?:\/\//i.test(url);

@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import type { HubContext, HubEnv } from '../http.ts';
 import { pageContext } from '../web/page-context.ts';
-import { readCapped } from '../web/capped-body.ts';
+import { readRequestCapped } from '../shared/read-capped.ts';
 import { isHttpUrl } from './networks-file.ts';
 import { checkEmail, clientKey, mailboxKey } from '../newsletter/subscription/lifecycle.ts';
 import { hitRateLimit } from '../newsletter/subscription/rate-limit.ts';
@@ -26,7 +26,7 @@ proposeRoutes.get('/networks/propose', async (c) => {
 });
 
 async function readForm(c: HubContext): Promise<FormData | null> {
-  const bytes = await readCapped(c.req.raw, MAX_FORM_BYTES);
+  const bytes = await readRequestCapped(c.req.raw, MAX_FORM_BYTES);
   if (bytes === null) return null;
   try {
     return await new Request(c.req.url, {

@@ -82,7 +82,7 @@ const WORDS = {
   },
 };
 
-/** One or two lines: the state (error, retired…) and, when known, the last success. */
+/** One to three lines: the state (error, retired, cut short and why…) and the last success. */
 export function sourceHealth(
   s: Pick<
     SourceRow,
@@ -119,7 +119,12 @@ export function sourceHealth(
   const truncated = sourceTruncation(s);
   // Read in part (a cap): said first, so a capped source never passes for a complete one.
   if (success && truncated)
-    return [{ tone: 'warn', text: truncationText(truncated, lang) }, success];
+    return [
+      { tone: 'warn', text: truncationText(truncated, lang) },
+      // Why, when the hub says (the flood quota, a repaired document).
+      ...(s.lastWarning ? [{ tone: 'warn' as const, text: w.warning + s.lastWarning }] : []),
+      success,
+    ];
   // Malformed but read whole by the recovering pass: what the member should fix, said first.
   if (success && s.lastWarning) return [{ tone: 'warn', text: w.warning + s.lastWarning }, success];
   if (success) return [{ tone: 'ok', text: success.text }];

@@ -12,6 +12,7 @@ import { networks, settings } from '../db/schema/networks.ts';
 import { sources } from '../db/schema/sources.ts';
 import type { Federation } from './networks-file.ts';
 import { isEmptyPlan, planSync, type SyncPlan } from './plan.ts';
+import { chunks, IN_LIST } from '../ingest/dedupe/chunk.ts';
 
 export interface SyncReport {
   networks: { added: number; updated: number; deactivated: number; unchanged: number };
@@ -27,9 +28,6 @@ export interface SyncReport {
   /** Statements run (0 when the store already matched the file). */
   writes: number;
 }
-
-/** Ids per `IN (…)` list, under D1's 100 bound parameters per statement. */
-const IDS_PER_STATEMENT = 90;
 
 export async function syncFederation(deps: Deps, federation: Federation): Promise<SyncReport> {
   const [storedNetworks, storedSources] = await Promise.all([
@@ -104,7 +102,7 @@ function toStatements(deps: Deps, plan: SyncPlan, now: number): Statement[] {
         .set({ ...u.set, updatedAt: now })
         .where(eq(networks.slug, u.slug)),
     );
-  for (const slugs of chunk(plan.deactivateNetworks, IDS_PER_STATEMENT)) {
+  for (const slugs of chunks(plan.deactivateNetworks, IN_LIST)) {
     out.push(
       orm
         .update(networks)
@@ -142,14 +140,8 @@ function toStatements(deps: Deps, plan: SyncPlan, now: number): Statement[] {
         .where(eq(sources.id, r.id)),
     );
   }
-  for (const ids of chunk(plan.removeSources, IDS_PER_STATEMENT)) {
+  for (const ids of chunks(plan.removeSources, IN_LIST)) {
     out.push(orm.update(sources).set({ status: 'removed' }).where(inArray(sources.id, ids)));
   }
-  return out;
-}
-
-function chunk<T>(list: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
   return out;
 }

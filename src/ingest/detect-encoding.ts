@@ -4,8 +4,8 @@ import { analyse } from 'chardet';
  * The encoding of a document that declares none (no BOM, no HTTP charset, no XML or HTML
  * declaration) and is not UTF-8: what a reader would guess rather than garble it.
  *
- * - UTF-16 and UTF-32 without BOM are told first by where the zero bytes fall
- *   (sniffWideUnicode: a feed's markup is ASCII, "<" is 3C 00 in UTF-16LE, 00 00 00 3C in UTF-32BE).
+ * - UTF-16 and UTF-32 without BOM are told first by where the zero bytes fall (sniffWideUnicode:
+ *   a feed's markup is ASCII, "<" is 3C 00 in UTF-16LE, 00 00 00 3C in UTF-32BE).
  * - Otherwise chardet (ICU's detector: byte n-grams per language, valid multi-byte sequences)
  *   names the most likely legacy encoding. Only a non-Latin script overrides windows-1252,
  *   the long-standing fallback for French feeds: a Latin guess (ISO-8859-2, -9…) on French text

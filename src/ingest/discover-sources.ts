@@ -10,6 +10,7 @@ import { discoverFeeds, type DiscoveredFeed } from './discover.ts';
 import { isHtmlPage, parseFeed } from './parse-feed.ts';
 import { isCalendar } from '../agenda/store-calendar.ts';
 import { IngestError } from './types.ts';
+import { htmlToText } from '../shared/html-to-text.ts';
 
 export interface Discovery {
   /** The address after redirects. */
@@ -45,7 +46,7 @@ export async function discoverSources(deps: Deps, address: string): Promise<Disc
     return {
       url: outcome.url,
       site: outcome.url,
-      title: title ? decodeEntities(title).replace(/\s+/g, ' ').trim() || null : null,
+      title: htmlToText(title) || null,
       found: discoverFeeds(text, outcome.url),
     };
   }
@@ -56,16 +57,4 @@ export async function discoverSources(deps: Deps, address: string): Promise<Disc
     title: feed.title,
     found: [{ url: outcome.url, kind: 'feed', title: feed.title }],
   };
-}
-
-/** The few entities a <title> carries. */
-function decodeEntities(s: string): string {
-  return s
-    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
-    .replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(parseInt(n, 16)))
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&apos;/g, "'")
-    .replace(/&amp;/g, '&');
 }

@@ -1,5 +1,6 @@
-import { BoundedHtmlParser } from './bounded-html.ts';
 import type { Enclosure } from './types.ts';
+import { escapeXml } from '../shared/escape-xml.ts';
+import { htmlToText } from '../shared/html-to-text.ts';
 
 /**
  * Field-level helpers shared by the XML and JSON feed readers: every value a member feed gives
@@ -22,32 +23,9 @@ export const LIMITS = {
 
 /** Plain text from an HTML fragment: tags removed, entities decoded, whitespace collapsed, length bounded. */
 export function plainText(html: string | null | undefined, max: number): string | null {
-  if (!html) return null;
-  if (!/[<&]/.test(html)) return cleanText(html, max);
-  let out = '';
-  let skip = 0;
-  const parser = new BoundedHtmlParser(
-    {
-      onopentag(name) {
-        if (name === 'script' || name === 'style') skip++;
-        else if (BLOCKS.has(name)) out += ' ';
-      },
-      onclosetag(name) {
-        if (name === 'script' || name === 'style') skip = Math.max(0, skip - 1);
-        else if (BLOCKS.has(name)) out += ' ';
-      },
-      ontext(text) {
-        // Stop collecting early on huge inputs: only `max` characters survive anyway.
-        if (skip === 0 && out.length < max * 4) out += text;
-      },
-    },
-    { decodeEntities: true },
-  );
+  if (!html || !/[<&]/.test(html)) return cleanText(html, max);
   // Only `max` characters survive: reading far beyond that is wasted work on long articles.
-  const budget = Math.min(LIMITS.content, max * 40);
-  parser.write(html.length > budget ? html.slice(0, budget) : html);
-  parser.end();
-  return bounded(collapse(out), max);
+  return bounded(htmlToText(html, { maxChars: max * 4 }), max);
 }
 
 /**
@@ -87,32 +65,6 @@ export function cleanText(text: string | null | undefined, max: number): string 
     : null;
 }
 
-const BLOCKS = new Set([
-  'p',
-  'br',
-  'div',
-  'li',
-  'ul',
-  'ol',
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'blockquote',
-  'tr',
-  'td',
-  'th',
-  'section',
-  'article',
-  'figure',
-  'figcaption',
-  'pre',
-  'hr',
-  'img',
-]);
-
 /** Whitespace collapsed; control characters (never text, often pasted in) removed. */
 function collapse(text: string): string {
   return text
@@ -132,7 +84,7 @@ function bounded(text: string, max: number): string | null {
 
 /** Plain-text content as HTML paragraphs (JSON Feed content_text, Atom type="text"). */
 export function textToHtml(text: string): string {
-  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const escaped = escapeXml(text, { quotes: false });
   return escaped
     .split(/\n\s*\n/)
     .map((p) => p.trim())

@@ -1,9 +1,9 @@
-import { createFetch } from 'ofetch';
 import type { Deps } from '../deps.ts';
 import { assertFetchable } from './guard.ts';
 import { httpError, networkError, timedOut, tooLarge } from './fetch-errors.ts';
 import { ACCEPT, userAgent } from './user-agent.ts';
 import { IngestError, type FetchOutcome, type FetchRequest } from './types.ts';
+import { readCapped } from '../shared/read-capped.ts';
 
 /** More hops than this is a misconfigured (or hostile) member: Miniflux and browsers stop around here too. */
 export const MAX_REDIRECTS = 5;
@@ -45,12 +45,6 @@ async function exchange(
   maxBytes: number,
   signal: AbortSignal,
 ): Promise<FetchOutcome> {
-  const client = createFetch({ fetch: deps.fetch }).create({
-    retry: 0,
-    ignoreResponseError: true,
-    redirect: 'manual',
-    responseType: 'stream',
-  });
   const headers: Record<string, string> = {
     'user-agent': await userAgent(deps),
     accept: ACCEPT,
@@ -71,9 +65,13 @@ async function exchange(
     const { href, auth } = splitCredentials(target);
     for (let attempt = 1; ; attempt++) {
       try {
-        res = await client.raw(href, {
+        // The platform fetch as it is: this exchange needs the raw response (statuses are
+        // outcomes, redirects are followed by hand, the body is streamed under a cap), its own
+        // deadline and its own retry, which is every feature a client like ofetch adds.
+        res = await deps.fetch(href, {
           headers: auth ? { ...headers, authorization: auth } : headers,
           signal,
+          redirect: 'manual',
         });
         break;
       } catch (err) {
@@ -130,7 +128,7 @@ async function exchange(
       void res.body?.cancel().catch(() => {});
       throw httpError(res.status, res.statusText, res.headers.get('retry-after'), deps.clock.now());
     }
-    const body = await readCapped(res, maxBytes, target.host);
+    const body = await readBody(res, maxBytes, target.host);
     return { ...answer, status: 'ok', body, contentType: res.headers.get('content-type') };
   }
 }
@@ -182,7 +180,7 @@ function redirectTarget(res: Response, from: URL): string {
 }
 
 /** The body, decompressed, refused as soon as it passes `maxBytes` (declared or counted). */
-async function readCapped(res: Response, maxBytes: number, host: string): Promise<Uint8Array> {
+async function readBody(res: Response, maxBytes: number, host: string): Promise<Uint8Array> {
   const encoded = (res.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
   const declared = Number(res.headers.get('content-length') ?? NaN);
   // Content-Length counts compressed bytes: only a plain body can be refused on its word.
@@ -190,31 +188,12 @@ async function readCapped(res: Response, maxBytes: number, host: string): Promis
     void res.body?.cancel().catch(() => {});
     throw tooLarge(maxBytes);
   }
-  if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    let chunk: ReadableStreamReadResult<Uint8Array>;
-    try {
-      chunk = await reader.read();
-    } catch (err) {
-      throw networkError(err, host, true);
-    }
-    if (chunk.done) break;
-    total += chunk.value.byteLength;
-    if (total > maxBytes) {
-      void reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(chunk.value);
+  let body: Uint8Array | null;
+  try {
+    body = await readCapped(res.body, maxBytes, 'cancel');
+  } catch (err) {
+    throw networkError(err, host, true);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const body = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    body.set(c, at);
-    at += c.byteLength;
-  }
+  if (!body) throw tooLarge(maxBytes);
   return body;
 }

@@ -1,5 +1,5 @@
 import Parser from 'rss-parser';
-import { IngestError, type ParsedFeed, type ParsedItem } from './types.ts';
+import { IngestError, type Enclosure, type ParsedFeed, type ParsedItem } from './types.ts';
 import {
   LIMITS,
   cleanCategories,
@@ -43,7 +43,10 @@ class RawFeedParser extends Parser<Raw, Node> {
   }
 }
 
-/** Deeper than this is not a feed but an attack on the parser (feeds nest 5–10 levels, XHTML content a few more). */
+/**
+ * Deeper than this is not a feed but an attack on the parser (feeds nest 5–10 levels, XHTML
+ * content a few more).
+ */
 const MAX_DEPTH = 256;
 
 /** The entity names strict sax decodes: a "&" starting any other name is a bare "&". */
@@ -97,11 +100,12 @@ export async function parseXmlFeed(text: string, baseUrl: string): Promise<Parse
     if (strictRaw) return buildFeed(strictRaw, baseUrl, text, null);
     throw strictError ?? err;
   }
+  const cause = strictError?.kind === 'parse_error' ? ` (${strictError.message})` : '';
   const feed = buildFeed(
     raw,
     baseUrl,
     repaired.text,
-    `Flux mal formé lu en mode tolérant${strictError?.kind === 'parse_error' ? ` (${strictError.message})` : ''} : ${fixes.join(' ; ')}.`,
+    `Flux mal formé lu en mode tolérant${cause} : ${fixes.join(' ; ')}.`,
   );
   // Nothing readable came out (a document cut in its head): the strict reader's error stands.
   if (!feed.items.length && !feed.title && strictError) throw strictError;
@@ -181,60 +185,173 @@ function rejectDeepNesting(body: string): void {
 function rssFeed(raw: Raw, baseUrl: string): ParsedFeed {
   const { channel } = raw;
   const feedBase = resolveBase(attr(channel, 'xml:base'), baseUrl);
-  const link = resolveUrl(text(child(channel, 'link')), feedBase);
+  const link = resolveUrl(text(child(channel, 'link')), feedBase) ?? atomLink(channel, feedBase);
   const linkBase = link ?? feedBase;
+  const channelAuthor = rssChannelAuthor(channel);
   const items = raw.items.slice(0, LIMITS.items).map((item): ParsedItem => {
     const itemBase = resolveBase(attr(item, 'xml:base'), linkBase);
     const guidNode = child(item, 'guid');
     const guid = text(guidNode)?.trim() || attr(item, 'rdf:about')?.trim() || null;
     const permalink = guidNode && attr(guidNode, 'isPermaLink') !== 'false' ? guid : null;
-    const url = resolveUrl(text(child(item, 'link')), itemBase) ?? resolveUrl(permalink, itemBase);
-    const description = text(child(item, 'description'));
-    const encoded = text(child(item, 'content:encoded'));
+    const url =
+      resolveUrl(text(child(item, 'link')), itemBase) ??
+      atomLink(item, itemBase) ??
+      resolveUrl(permalink, itemBase);
+    // The first of each list the item has: RSS's own element, then Dublin Core, iTunes, Atom,
+    // Media RSS.
+    const first = (...names: string[]) => {
+      for (const name of names) {
+        const value = text(child(item, name));
+        if (value?.trim()) return value;
+      }
+      return null;
+    };
+    const description = first('description', 'dc:description', 'atom:summary');
+    const podcastText = first('itunes:summary', 'itunes:subtitle') ?? mediaDescription(item);
+    const encoded = first('content:encoded', 'atom:content');
     const contentBase = url ?? itemBase;
-    const html = encoded ?? description;
-    const published = parseDate(text(child(item, 'pubDate')) ?? text(child(item, 'dc:date')));
+    const html = encoded ?? description ?? (podcastText ? textToHtml(podcastText) : null);
     return {
       guid: guid ? guid.slice(0, LIMITS.guid) : null,
       url,
-      title: titleText(text(child(item, 'title')), LIMITS.title),
-      published,
-      updated: parseDate(
-        text(child(item, 'atom:updated')) ?? text(child(item, 'dcterms:modified')),
+      title: titleText(
+        first('title', 'dc:title', 'itunes:title', 'atom:title', 'media:title'),
+        LIMITS.title,
       ),
-      author: rssAuthor(item) ?? rssAuthor(channel),
-      summary: plainText(description ?? encoded, LIMITS.summary),
+      published: parseDate(first('pubDate', 'dc:date', 'atom:published', 'dcterms:issued')),
+      updated: parseDate(first('atom:updated', 'dcterms:modified')),
+      // Never the channel's managingEditor or webMaster address: nobody gave it as the author.
+      author: rssItemAuthor(item) ?? channelAuthor,
+      summary:
+        plainText(description ?? encoded, LIMITS.summary) ?? cleanText(podcastText, LIMITS.summary),
       contentHtml: html ? sanitizeHtml(html.slice(0, LIMITS.content), contentBase) || null : null,
       categories: cleanCategories(
         [...nodes(item.category), ...nodes(item['dc:subject'])].map(text),
       ),
-      enclosures: uniqueEnclosures([
-        ...nodes(item.enclosure).map((e) =>
-          cleanEnclosure(attr(e, 'url'), attr(e, 'type'), attr(e, 'length'), contentBase),
-        ),
-        ...nodes(item['media:content']).map((e) =>
-          cleanEnclosure(attr(e, 'url'), attr(e, 'type'), attr(e, 'fileSize'), contentBase),
-        ),
-      ]),
+      enclosures: rssEnclosures(item, contentBase),
     };
   });
   return {
     kind: 'feed',
     format: raw.format,
-    title: titleText(text(child(channel, 'title')), LIMITS.title),
+    title: titleText(
+      text(child(channel, 'title')) ?? text(child(channel, 'dc:title')),
+      LIMITS.title,
+    ),
     link,
     items,
   };
 }
 
-/** "jean@example.org (Jean Dupont)" → "Jean Dupont"; dc:creator otherwise. */
-function rssAuthor(node: Node): string | null {
-  const creators = nodes(node['dc:creator']).map(text).filter(Boolean) as string[];
-  if (creators.length) return cleanText(creators.join(', '), LIMITS.author);
-  const author = text(child(node, 'author')) ?? text(child(node, 'managingEditor'));
-  if (!author) return null;
-  const named = author.match(/\(([^)]+)\)\s*$/);
-  return cleanText(named ? named[1] : author, LIMITS.author);
+/**
+ * An item's media, playable first: RSS enclosures, Media RSS content (alone or in
+ * <media:group>, as PeerTube gives its videos beside a .torrent enclosure), then its images
+ * (itunes:image, media:thumbnail). The hub's RSS output keeps one enclosure: the first, so a
+ * video or an episode rather than its torrent or its cover.
+ */
+function rssEnclosures(item: Node, base: string | null): Enclosure[] {
+  const media = [item, ...nodes(item['media:group'])].flatMap((n) =>
+    nodes(n['media:content']).map((e) =>
+      cleanEnclosure(attr(e, 'url'), attr(e, 'type') ?? mediaType(e), attr(e, 'fileSize'), base),
+    ),
+  );
+  const all = [
+    ...nodes(item.enclosure).map((e) =>
+      cleanEnclosure(attr(e, 'url'), attr(e, 'type'), attr(e, 'length'), base),
+    ),
+    ...media,
+  ];
+  const playable = (e: Enclosure | null) => !!e?.type && /^(video|audio)\//.test(e.type);
+  const images = [
+    ...nodes(item['itunes:image']).map((e) => attr(e, 'href')),
+    ...[item, ...nodes(item['media:group'])].flatMap((n) =>
+      nodes(n['media:thumbnail']).map((e) => attr(e, 'url')),
+    ),
+  ].map((url) => cleanEnclosure(url, imageType(url), null, base));
+  return uniqueEnclosures([...all.filter(playable), ...all.filter((e) => !playable(e)), ...images]);
+}
+
+/** Media RSS's medium="video" without a type: the container from the file's extension. */
+function mediaType(node: Node): string | null {
+  const ext = attr(node, 'url')?.match(/\.(mp4|webm|ogv|mp3|ogg|m4a|opus)(?:[?#]|$)/i)?.[1];
+  if (!ext) return null;
+  const medium = attr(node, 'medium');
+  const kind = medium === 'audio' || /^(mp3|m4a|opus)$/i.test(ext) ? 'audio' : 'video';
+  const subtype = { mp3: 'mpeg', m4a: 'mp4', ogv: 'ogg' }[ext.toLowerCase()] ?? ext.toLowerCase();
+  return `${kind}/${subtype}`;
+}
+
+function imageType(url: string | null): string | null {
+  const ext = url?.match(/\.(jpe?g|png|gif|webp)(?:[?#]|$)/i)?.[1]?.toLowerCase();
+  return ext ? `image/${ext === 'jpg' ? 'jpeg' : ext}` : null;
+}
+
+/** <media:description> of the item or of its <media:group> (PeerTube, YouTube). */
+function mediaDescription(node: Node): string | null {
+  for (const n of [node, ...nodes(node['media:group'])]) {
+    const value = text(child(n, 'media:description'));
+    if (value?.trim()) return value;
+  }
+  return null;
+}
+
+/** The item's rel="alternate" <atom:link> (feeds that mix Atom elements into RSS). */
+function atomLink(node: Node, base: string | null): string | null {
+  const links = nodes(node['atom:link']).filter(
+    (l) => (attr(l, 'rel') ?? 'alternate') === 'alternate',
+  );
+  return links.length ? resolveUrl(attr(links[0]!, 'href'), base) : null;
+}
+
+/**
+ * The item's author, as a name: dc:creator, then <author> ("jean@example.org (Jean Dupont)"
+ * → "Jean Dupont"), then itunes:author, then an Atom author's name.
+ */
+function rssItemAuthor(item: Node): string | null {
+  const creators = nodes(item['dc:creator'])
+    .map(text)
+    .filter((c) => c?.trim()) as string[];
+  if (creators.length)
+    return cleanText(creators.map((c) => personName(c, true) ?? c).join(', '), LIMITS.author);
+  const author = text(child(item, 'author'));
+  const named = author ? personName(author, true) : null;
+  if (named) return cleanText(named, LIMITS.author);
+  return (
+    cleanText(text(child(item, 'itunes:author')), LIMITS.author) ??
+    cleanText(text(child(child(item, 'atom:author') ?? {}, 'atom:name')), LIMITS.author)
+  );
+}
+
+/**
+ * The channel's author for items that name none: a name only (dc:creator, itunes:author, the
+ * name in "redaction@example.org (La rédaction)"), never a managingEditor or webMaster address.
+ */
+function rssChannelAuthor(channel: Node): string | null {
+  for (const value of [
+    text(child(channel, 'dc:creator')),
+    text(child(channel, 'itunes:author')),
+    text(child(child(channel, 'atom:author') ?? {}, 'atom:name')),
+    text(child(channel, 'managingEditor')),
+  ]) {
+    const name = value ? personName(value, false) : null;
+    if (name) return cleanText(name, LIMITS.author);
+  }
+  return null;
+}
+
+/**
+ * A person's name from an RFC 822-ish mailbox: "addr (Name)" and "Name <addr>" give Name; a
+ * bare address gives itself only when `addressAllowed` (an item's own author), else null.
+ */
+export function personName(value: string, addressAllowed: boolean): string | null {
+  const v = value.trim();
+  const paren = v.match(/^\S+@\S+\s*\(([^)]*)\)$/);
+  if (paren) return paren[1]!.trim() || (addressAllowed ? v.replace(/\s*\(.*$/, '') : null);
+  const angle = v.match(/^(.*?)\s*<(?:mailto:)?[^<>\s@]+@[^<>\s]+>$/);
+  if (angle) return angle[1]!.replace(/^["']|["']$/g, '').trim() || null;
+  if (/^(?:mailto:)?[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v))
+    return addressAllowed ? v.replace(/^mailto:/, '') : null;
+  return v || null;
 }
 
 function atomFeed(raw: Raw, baseUrl: string, source: string): ParsedFeed {
@@ -258,7 +375,13 @@ function atomFeed(raw: Raw, baseUrl: string, source: string): ParsedFeed {
           : (url ?? entryBase);
     const content =
       contentNode && !attr(contentNode, 'src') ? atomHtml(contentNode, markup('content')) : null;
-    const summary = summaryNode ? atomHtml(summaryNode, markup('summary')) : null;
+    // YouTube and PeerTube put an entry's text in <media:group><media:description>.
+    const mediaText = mediaDescription(entry);
+    const summary = summaryNode
+      ? atomHtml(summaryNode, markup('summary'))
+      : mediaText
+        ? textToHtml(mediaText)
+        : null;
     const htmlNode = content ? contentNode : summaryNode;
     const html = content ?? summary;
     const published = parseDate(text(child(entry, 'published')) ?? text(child(entry, 'issued')));
@@ -278,13 +401,14 @@ function atomFeed(raw: Raw, baseUrl: string, source: string): ParsedFeed {
       categories: cleanCategories(
         nodes(entry.category).map((c) => attr(c, 'term') ?? attr(c, 'label') ?? text(c)),
       ),
-      enclosures: uniqueEnclosures(
-        nodes(entry.link)
+      enclosures: uniqueEnclosures([
+        ...nodes(entry.link)
           .filter((l) => attr(l, 'rel') === 'enclosure')
           .map((l) =>
             cleanEnclosure(attr(l, 'href'), attr(l, 'type'), attr(l, 'length'), entryBase),
           ),
-      ),
+        ...rssEnclosures(entry, entryBase),
+      ]),
     };
   });
   return {

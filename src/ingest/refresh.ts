@@ -264,7 +264,8 @@ async function readDocument(
     return {
       result,
       title: feed.title,
-      warning: feed.warning,
+      // The reader's (a malformed feed repaired) and the store's (the flood quota).
+      warning: [feed.warning, result.warning].filter(Boolean).join(' ; ') || null,
       validators,
       committed,
       next: upstream?.next ?? null,

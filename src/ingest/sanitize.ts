@@ -1,4 +1,5 @@
 import { BoundedHtmlParser } from './bounded-html.ts';
+import { escapeXml } from '../shared/escape-xml.ts';
 
 /**
  * Allowlist HTML sanitiser for member content (runs on Node and Workers: htmlparser2 is pure JS).
@@ -176,7 +177,7 @@ export function sanitizeHtml(html: string, baseUrl: string | null): string {
         if (!VOID.has(name)) open.push(name);
       },
       ontext(text) {
-        if (dropping === 0) out += escapeText(text);
+        if (dropping === 0) out += escapeXml(text, { quotes: false });
       },
       onclosetag(name) {
         // htmlparser2 closes every element it opened (void ones immediately), so counts stay balanced.
@@ -229,7 +230,7 @@ function cleanAttributes(
   if ((tag === 'audio' || tag === 'video') && !kept.some(([n]) => n === 'controls'))
     kept.push(['controls', '']);
   if (tag === 'a' && kept.some(([n]) => n === 'href')) kept.push(['rel', 'noopener noreferrer']);
-  return kept.map(([n, v]) => ` ${n}="${escapeAttribute(v)}"`).join('');
+  return kept.map(([n, v]) => ` ${n}="${escapeXml(v)}"`).join('');
 }
 
 function renderIframe(attribs: Record<string, string>, baseUrl: string | null): string | null {
@@ -242,7 +243,7 @@ function renderIframe(attribs: Record<string, string>, baseUrl: string | null): 
     .filter((n) => attribs[n] && /^\s*\d{1,5}\s*$/.test(attribs[n]!))
     .map((n) => ` ${n}="${attribs[n]!.trim()}"`)
     .join('');
-  return `<iframe src="${escapeAttribute(src)}"${size} sandbox="allow-scripts allow-same-origin allow-popups" allowfullscreen loading="lazy" referrerpolicy="strict-origin-when-cross-origin">`;
+  return `<iframe src="${escapeXml(src)}"${size} sandbox="allow-scripts allow-same-origin allow-popups" allowfullscreen loading="lazy" referrerpolicy="strict-origin-when-cross-origin">`;
 }
 
 const INVISIBLE =
@@ -285,16 +286,4 @@ function isTrackingPixel(src: string, attribs: Record<string, string>): boolean 
   } catch {
     return false;
   }
-}
-
-function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function escapeAttribute(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/"/g, '&quot;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
 }

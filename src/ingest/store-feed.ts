@@ -19,8 +19,9 @@ import { fingerprint, indexKeys, type Fingerprint } from './dedupe/fingerprint.t
 import { Matcher, type MatchDecision } from './dedupe/matcher.ts';
 import { entriesOfItems, knownEntries } from './dedupe/lookup.ts';
 import { deriveItem, itemDiffers, type EntrySource } from './dedupe/best-item.ts';
-import { newItemId } from './dedupe/hash.ts';
+import { newItemId } from './dedupe/item-id.ts';
 import { chunks, IN_LIST } from './dedupe/chunk.ts';
+import { retentionCutoff } from './retention.ts';
 
 export interface StoreOptions {
   /** false: every new entry makes its own item (the baseline of bench/dedup). Default true. */
@@ -121,6 +122,27 @@ export async function storePreparedItems(
     if (old) edited.push({ p, fp, keys: indexKeys(fp), old });
     else
       fresh.push({ p, fp, keys: indexKeys(fp), publishedAt: publicationFor(p.rawPublished, now) });
+  }
+  // Stories older than the retention are not stored again (they would be pruned again).
+  const cutoff = retentionCutoff(deps, now);
+  if (cutoff !== null) {
+    const recent = fresh.filter((f) => f.publishedAt >= cutoff);
+    result.unchanged += fresh.length - recent.length;
+    fresh.splice(0, fresh.length, ...recent);
+  }
+  // Flood quota: one source adds at most maxNewPerPull entries per pull, the newest; the cut is
+  // reported (and recorded on the source as a truncation). The others come in later pulls, if
+  // the feed still lists them.
+  const quota = deps.config.maxNewPerPull;
+  if (fresh.length > quota) {
+    fresh.sort((a, b) => b.publishedAt - a.publishedAt);
+    const dropped = fresh.length - quota;
+    fresh.length = quota;
+    result.truncated = { kept: prepared.size - dropped, total: prepared.size };
+    result.warning =
+      `plafond de nouveautés atteint : ${quota} nouvelles entrées gardées (les plus récentes) ` +
+      `sur ${quota + dropped} ; les autres viendront aux récupérations suivantes si le flux les ` +
+      'garde (HUB_MAX_NEW_PER_PULL)';
   }
   if (!fresh.length && !edited.length) return result;
 

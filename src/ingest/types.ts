@@ -80,6 +80,8 @@ export interface StoreResult {
   unchanged: number;
   /** Set when a cap cut the document short; the source then says "ok, tronqué : N sur M". */
   truncated?: Truncation;
+  /** Why, when the store itself held entries back (the flood quota), for the source's warning. */
+  warning?: string;
 }
 
 /** What `intercoop parse` prints (INTERFACE.md): dates are ISO 8601 with offset, null where absent. */

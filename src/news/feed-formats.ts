@@ -5,6 +5,7 @@
  * with its real media type, RFC 5005 / JSON Feed paging links, plain-text titles. Pure.
  */
 import { Feed, type Item } from 'feed';
+import { escapeXml, withoutInvalidXml } from '../shared/escape-xml.ts';
 import { js2xml, xml2js, type ElementCompact } from 'xml-js';
 import type { RiverItem, RiverPage } from './river.ts';
 import type { HubSettings } from '../db/hub-settings.ts';
@@ -64,17 +65,10 @@ export function networkScheme(base: string): string {
   return `${base}/networks`;
 }
 
-// XML 1.0 forbids most control characters and lone surrogates: a member feed may carry them.
-const INVALID_XML =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 function clean(text: string): string;
 function clean(text: string | null): string | null;
 function clean(text: string | null): string | null {
-  return text === null ? null : text.replace(INVALID_XML, '');
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text === null ? null : withoutInvalidXml(text);
 }
 
 function validUrl(url: string | null | undefined): string | null {
@@ -146,7 +140,11 @@ function toFeedItem(
     date: new Date(storyUpdated(item)),
     published: new Date(item.publishedAt),
     // RSS descriptions are HTML by custom; the stored summary is plain text.
-    description: summary ? (format === 'rss' ? escapeHtml(summary) : summary) : undefined,
+    description: summary
+      ? format === 'rss'
+        ? escapeXml(summary, { quotes: false })
+        : summary
+      : undefined,
     content: clean(item.contentHtml) ?? undefined,
     author: item.author ? [{ name: clean(item.author) }] : undefined,
     category: [
@@ -364,7 +362,8 @@ function finishJson(json: string, input: FeedInput, nextUrl: string | null): str
       url: raw.url,
       title: raw.title,
       content_html:
-        clean(item.contentHtml) ?? (item.summary ? escapeHtml(clean(item.summary)) : ''),
+        clean(item.contentHtml) ??
+        (item.summary ? escapeXml(clean(item.summary), { quotes: false }) : ''),
     };
     if (item.summary) entry.summary = clean(item.summary);
     entry.date_published = raw.date_published;

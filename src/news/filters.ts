@@ -9,6 +9,7 @@ import {
   FilterError,
   hasFilters,
   parseFilters,
+  parseLimit,
   type Filters,
 } from '../filter-grammar.ts';
 
@@ -29,20 +30,11 @@ export const MAX_LIMIT = 200;
 /** A filter a person typed wrong: the grammar's one error type, answered with 400. */
 export { FilterError as RiverQueryError };
 
-/** Reads `limit=`: a whole number from 1 to `max`, `fallback` when absent. */
-export function parseLimit(params: URLSearchParams, fallback: number, max: number): number {
-  const raw = params.get('limit')?.trim();
-  if (!raw) return fallback;
-  if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > max)
-    throw new FilterError(`limit= must be a whole number from 1 to ${max}`);
-  return Number(raw);
-}
-
 /** Parses the filters; blank fields count as absent (an HTML form sends them empty). */
 export function parseRiverQuery(params: URLSearchParams, defaultLimit = DEFAULT_LIMIT): RiverQuery {
   return {
     ...parseFilters(params),
-    limit: parseLimit(params, defaultLimit, MAX_LIMIT),
+    limit: parseLimit(params, defaultLimit, MAX_LIMIT) ?? defaultLimit,
     before: parseCursor(params.get('before')),
   };
 }

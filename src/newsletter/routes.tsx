@@ -3,7 +3,7 @@
  * unsubscribe by signed link (POST = RFC 8058 one-click), public archive and its RSS.
  */
 import { Hono, type Context } from 'hono';
-import { readCapped } from '../web/capped-body.ts';
+import { readRequestCapped } from '../shared/read-capped.ts';
 import { and, desc, eq, gt, or } from 'drizzle-orm';
 import type { HubEnv } from '../http.ts';
 import { pickLang, type Lang } from '../web/i18n.ts';
@@ -30,6 +30,7 @@ import {
   type Options,
 } from './pages.tsx';
 import { archiveRss } from './digest/archive-rss.ts';
+import { serveDocument } from '../publish/conditional.ts';
 
 export const newsletterRoutes = new Hono<HubEnv>();
 
@@ -41,7 +42,7 @@ export const MAX_FORM_BYTES = 64 * 1024;
 
 newsletterRoutes.use('/newsletter/*', async (c, next) => {
   if (c.req.method !== 'POST') return next();
-  const body = await readCapped(c.req.raw, MAX_FORM_BYTES);
+  const body = await readRequestCapped(c.req.raw, MAX_FORM_BYTES);
   if (body === null) {
     const x = await context(c);
     const [title, text] =
@@ -339,10 +340,12 @@ newsletterRoutes.get('/newsletter/archive.xml', async (c) => {
     .orderBy(desc(digests.id))
     .limit(30);
   const names = await networkNames(c);
-  return c.body(archiveRss(hub, rows, names), 200, {
-    'Content-Type': 'application/rss+xml; charset=utf-8',
-    'Cache-Control': 'public, max-age=300',
-  });
+  return serveDocument(
+    c.req.raw,
+    archiveRss(hub, rows, names),
+    'application/rss+xml; charset=utf-8',
+    rows[0]?.windowEnd ?? 0,
+  );
 });
 
 newsletterRoutes.get('/newsletter/archive/:id', async (c) => {

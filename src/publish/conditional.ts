@@ -6,6 +6,7 @@
 import type { Deps } from '../deps.ts';
 import { storeVersion } from '../news/river.ts';
 import { rememberValidator } from './fast-path.ts';
+import { shortHash } from '../shared/hash.ts';
 
 /** What a feed renderer produces. */
 export interface Rendered {
@@ -17,20 +18,6 @@ export interface Rendered {
 
 /** Readers may keep a feed five minutes; shared caches too. */
 export const FEED_CACHE_CONTROL = 'public, max-age=300';
-
-/** 53-bit FNV-1a of a string, hex: enough to tell versions apart in an ETag. */
-export function shortHash(text: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-  }
-  return (
-    (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0')
-  ).slice(0, 14);
-}
 
 /** True when the request's validators say the reader already has this response. */
 export function isNotModified(
@@ -191,23 +178,46 @@ export async function serveCached(
 }
 
 /**
- * A small document rendered on each request (OPML): the ETag is the body's hash, so a
- * reader polling it still gets 304s.
+ * A document rendered on each request (OPML, the agenda's ICS and JSON, the newsletter
+ * archive): ETag from the body's hash, so a reader polling it still gets 304s, and gzip for a
+ * reader that takes it (its own ETag, `-gz`, as the feeds' copy), on both runtimes. `headers`
+ * adds to the usual ones (Content-Disposition, CORS) or replaces them (Cache-Control).
  */
-export function withValidators(
+export async function withValidators(
+  req: Request,
+  body: string,
+  contentType: string,
+  lastModified: number,
+  extra: Record<string, string> = {},
+): Promise<Response> {
+  const tag = shortHash(body);
+  const gz = acceptsGzip(req.headers.get('accept-encoding'));
+  const headers: Record<string, string> = {
+    'content-type': contentType,
+    etag: gz ? `"${tag}-gz"` : `"${tag}"`,
+    'last-modified': new Date(Math.floor(Math.max(lastModified, 0) / 1000) * 1000).toUTCString(),
+    'cache-control': FEED_CACHE_CONTROL,
+    vary: 'accept-encoding',
+    ...extra,
+  };
+  // Decided before compressing: a reader that has it (either encoding's ETag, or a date when
+  // it sends no ETag) costs no gzip.
+  if (
+    isNotModified(req, `"${tag}"`, headers['last-modified']!) ||
+    isNotModified(req, `"${tag}-gz"`, null)
+  )
+    return notModified(headers);
+  if (!gz) return new Response(body, { headers });
+  return new Response(await gzip(body), { headers: { ...headers, 'content-encoding': 'gzip' } });
+}
+
+/** withValidators with its own Cache-Control (the newsletter archive). */
+export function serveDocument(
   req: Request,
   body: string,
   contentType: string,
   lastModified: number,
   cacheControl = FEED_CACHE_CONTROL,
-): Response {
-  const res = new Response(body, {
-    headers: {
-      'content-type': contentType,
-      etag: `"${shortHash(body)}"`,
-      'last-modified': new Date(Math.floor(lastModified / 1000) * 1000).toUTCString(),
-      'cache-control': cacheControl,
-    },
-  });
-  return answer(req, res);
+): Promise<Response> {
+  return withValidators(req, body, contentType, lastModified, { 'cache-control': cacheControl });
 }

@@ -18,6 +18,7 @@ import {
   versionedCacheKey,
   versionNotModified,
 } from './conditional.ts';
+import { securedRepeat } from '../web/security-headers.ts';
 
 /** What serveCached worked out for a request URL. */
 export interface Validator {
@@ -61,8 +62,13 @@ export function answerBeforeRouting(deps: Deps, req: Request): Response | null {
   const known = validators.get(deps)?.get(req.url);
   if (!known || known.version !== trustedVersion(deps)) return null;
   const gz = takesGzip(req.headers.get('accept-encoding'));
-  if (req.headers.get('if-none-match') !== null) return versionNotModified(req, known.tag, gz);
+  if (req.headers.get('if-none-match') !== null) {
+    const notModified = versionNotModified(req, known.tag, gz);
+    return notModified && securedRepeat(deps, req.url, notModified);
+  }
   // A date to compare is rarer: serveCached does it.
   if (req.headers.get('if-modified-since') !== null) return null;
-  return deps.responseCache?.peek?.(versionedCacheKey(known.key, known.version, gz)) ?? null;
+  const cached = deps.responseCache?.peek?.(versionedCacheKey(known.key, known.version, gz));
+  // The routed answer's security headers (CSP, nosniff…: web/security-headers.ts), the same.
+  return cached ? securedRepeat(deps, req.url, cached) : null;
 }

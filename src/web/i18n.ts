@@ -35,14 +35,31 @@ export function defineMessages<T extends Record<string, string | ((...args: any[
   return (lang: Lang): T => m[lang];
 }
 
-/** Formats an instant for people, in the hub's time zone. */
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * Formats an instant for people, in `timeZone`: the hub's one date formatter (pages, feeds'
+ * pages, the agenda, the digest and its archive). French writes the first day of a month as
+ * an ordinal, "1er décembre" (Intl writes "1 décembre"): applied wherever the month is a word.
+ * Formatters are kept per options, since a digest run formats thousands of dates.
+ */
 export function formatDateTime(
-  date: Date,
+  date: Date | number,
   lang: Lang,
   timeZone: string,
   opts: Intl.DateTimeFormatOptions = { dateStyle: 'long', timeStyle: 'short' },
 ): string {
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { ...opts, timeZone }).format(
-    date,
-  );
+  const key = `${lang}|${timeZone}|${JSON.stringify(opts)}`;
+  let f = dateFormatters.get(key);
+  if (!f) {
+    if (dateFormatters.size >= 500) dateFormatters.clear();
+    f = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { ...opts, timeZone });
+    dateFormatters.set(key, f);
+  }
+  if (lang !== 'fr') return f.format(date);
+  const parts = f.formatToParts(date);
+  const wordMonth = parts.some((p) => p.type === 'month' && !/^\d+$/.test(p.value));
+  return parts
+    .map((p) => (wordMonth && p.type === 'day' && p.value === '1' ? '1er' : p.value))
+    .join('');
 }

@@ -12,7 +12,10 @@ import {
   BACKSTOP_FRAMES,
   CHECKPOINT_EVERY_MS,
   checkpointInBackground,
+  checkpointThreadRunning,
   INLINE_FRAMES,
+  IDLE_MS,
+  setCheckpointIdleMs,
 } from '../../workers/node/checkpointer.ts';
 
 const opened: Array<{ close(): void }> = [];
@@ -51,6 +54,31 @@ describe('background WAL checkpoints', () => {
     const c = openSqlite(path);
     opened.push(c);
     expect(c.raw.prepare('select count(*) n from t').get()).toEqual({ n: 2 });
+  });
+
+  it('stops when the files have had no writes for a while; the next group commit wakes it', async () => {
+    setCheckpointIdleMs(400);
+    try {
+      const db = openSqlite(join(mkdtempSync(join(tmpdir(), 'hub-ckpt-')), 'hub.sqlite'));
+      opened.push(db);
+      expect(checkpointThreadRunning()).toBe(true);
+      db.raw.exec('create table t (x)');
+      await vi.waitFor(() => expect(checkpointThreadRunning()).toBe(false), {
+        timeout: 5000,
+        interval: 20,
+      });
+      // Asleep, the connection checkpoints its own rare writes.
+      expect(db.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(INLINE_FRAMES);
+      // A burst of stores (a group commit opening) wakes it.
+      const { committed } = await db.commitGroup!.run(async () => {
+        db.raw.prepare('insert into t values (1)').run();
+      });
+      await committed;
+      expect(checkpointThreadRunning()).toBe(true);
+      expect(db.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_FRAMES);
+    } finally {
+      setCheckpointIdleMs(IDLE_MS);
+    }
   });
 
   // Last: it leaves the process's thread stopped (the next file opened would start another).

@@ -3,7 +3,7 @@
  * line, errors with their kind, a dying thread failing its document alone, and the store
  * ending with the same rows whichever way the items were read.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { inlineFeedReader, readFeed } from '../../src/ingest/feed-reader.ts';
 import { IngestError } from '../../src/ingest/types.ts';
 import { storePreparedItems } from '../../src/ingest/store-feed.ts';
@@ -47,6 +47,23 @@ describe('feed reader threads', () => {
     }
   });
 
+  it('stops threads that have had nothing to read for a while, and starts them again', async () => {
+    const idle = feedReaderPool(2, { idleMs: 1000 });
+    try {
+      const docs = [doc(0), doc(1), doc(2)];
+      await Promise.all(docs.map((d) => idle.read(d.text, d.url)));
+      // The thread that read the last document has just finished it: still there.
+      expect(idle.running()).toBeGreaterThanOrEqual(1);
+      await vi.waitFor(() => expect(idle.running()).toBe(0), { timeout: 15_000, interval: 50 });
+      // The next pull gets a fresh thread, reading the same.
+      const again = await idle.read(docs[0]!.text, docs[0]!.url);
+      expect(again).toEqual(await readFeed(docs[0]!.text, docs[0]!.url, { fingerprints: true }));
+      expect(idle.running()).toBe(1);
+    } finally {
+      await idle.close();
+    }
+  });
+
   it('reads many documents at once, each answer to its own request', async () => {
     const docs = Array.from({ length: 24 }, (_, i) => doc(i, 5 + (i % 7)));
     const read = await Promise.all(docs.map((d) => pool.read(d.text, d.url)));
@@ -72,6 +89,34 @@ describe('feed reader threads', () => {
     // The threads are still there for the next document.
     expect((await pool.read(doc(5).text, doc(5).url)).items.length).toBe(20);
   });
+
+  it('reads hostile nesting in seconds on a thread, and hands back a malformed feed’s warning', async () => {
+    const nested = Array.from(
+      { length: 9 },
+      (_, i) =>
+        `<item><title>n${i}</title><link>https://x.example/n/${i}</link><description><![CDATA[${'<b>'.repeat(170_000)}fin]]></description></item>`,
+    ).join('');
+    const started = performance.now();
+    const [hostile, other] = await Promise.all([
+      pool.read(
+        `<?xml version="1.0"?><rss version="2.0"><channel><title>n</title>${nested}</channel></rss>`,
+        'https://x.example/nested.xml',
+      ),
+      pool.read(doc(12).text, doc(12).url),
+    ]);
+    // htmlparser2 alone took about 20 s per item of this document.
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(
+      hostile.items.map((i) => i.contentHtml?.endsWith('fin</b>'.concat('</b>'.repeat(63)))),
+    ).toEqual(Array(9).fill(true));
+    expect(other.items.length).toBe(20);
+    const broken = await pool.read(
+      '<rss version="2.0"><channel><title>R&D</title><item><title>a</title><link>https://x.example/?a=1&b=2</link></item></channel></rss>',
+      'https://x.example/broken.xml',
+    );
+    expect(broken.items.map((i) => i.url)).toEqual(['https://x.example/?a=1&b=2']);
+    expect(broken.warning).toMatch(/^Flux mal formé lu en mode tolérant .* « & » non échappés/);
+  }, 60_000);
 
   it('a thread that runs out of memory fails its document only; a new thread reads the next', async () => {
     const small = feedReaderPool(1, { threadHeapMb: 16 });

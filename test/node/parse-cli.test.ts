@@ -66,6 +66,23 @@ describe.concurrent('intercoop parse', { timeout: 90_000 }, () => {
     expect(stdout).toMatch(/^\{\n {2}"kind"/); // pretty-printed
   });
 
+  it('reads a malformed feed and an undeclared legacy encoding, saying what was repaired', async () => {
+    const [broken, koi8] = await Promise.all([
+      run(['parse', fixture('wordpress-broken.xml')]),
+      run(['parse', fixture('encodings/ru-koi8-r.xml')]),
+    ]);
+    expect(broken.code).toBe(0);
+    const out = JSON.parse(broken.stdout) as ParseOutput;
+    expect(out.warning).toMatch(/^Flux mal formé lu en mode tolérant/);
+    expect(out.items.map((i) => i.title)).toEqual([
+      'Pain <et> beurre : la boulangerie coopérative ouvre à Alès',
+      'R&D : un appel à projets pour les tiers-lieux ruraux',
+      'Assemblée générale 2026 : 3 < 4 résolutions adoptées',
+    ]);
+    expect(koi8.code).toBe(0);
+    expect((JSON.parse(koi8.stdout) as ParseOutput).title).toBe('Новости кооперативов: в Москве');
+  });
+
   it('exits 2 on a usage error', async () => {
     expect((await run(['parse'])).code).toBe(2);
   });

@@ -235,6 +235,73 @@ export function pullSuite(
       }
     });
 
+    it('feeds as the world writes them (Mastodon, PeerTube, WordPress, podcast): the right fields on the pages and in the feeds', async () => {
+      const deps = await makeDeps();
+      const t = token();
+      const slug = `fields-${t}`;
+      for (const name of ['mastodon', 'peertube', 'wordpress-dc', 'podcast-itunes'])
+        await source(deps, slug, `${base}/parse/${name}.xml`);
+      const summary = await pull(deps, { trigger: 'test', network: slug, all: true });
+      expect(summary.reports.map((r) => [r.outcome, r.new])).toEqual([
+        ['ok', 2],
+        ['ok', 1],
+        ['ok', 3],
+        ['ok', 2],
+      ]);
+      const app = createApp(deps);
+      const get = async (path: string) =>
+        (await app.request(`https://hub.test${path}?network=${slug}`)).text();
+      const json = JSON.parse(await get('/feed.json')) as {
+        items: Array<{
+          title: string;
+          url: string;
+          authors?: Array<{ name: string }>;
+          attachments?: Array<{ url: string; mime_type: string }>;
+        }>;
+      };
+      const by = (url: string) => json.items.find((i) => i.url === url)!;
+      // Title-less posts: an excerpt of their text, not their address.
+      expect(by('https://mastodon.example/@coopbzh/113541234567890123').title).toMatch(
+        /^Rencontre des coopératives d’activité et d’emploi à Rennes le 12 décembre/,
+      );
+      expect(by('https://mastodon.example/@coopbzh/113530000000000001').title).toBe(
+        '@scop Merci pour l’accueil hier soir !',
+      );
+      // The name in "addr (Name)", dc:creator, itunes:author; no channel address as author.
+      expect(by('https://scop-auvergne.example.org/2026/11/bois-et-fils/').authors?.[0]?.name).toBe(
+        'François Mas',
+      );
+      expect(
+        by('https://scop-auvergne.example.org/2026/11/portes-ouvertes/').authors?.[0]?.name,
+      ).toBe('Hélène Vidal');
+      const noAuthor = by('https://scop-auvergne.example.org/2026/11/formation-elus/');
+      expect(noAuthor.title).toBe('Formation des élus : calendrier 2027');
+      expect(JSON.stringify(noAuthor.authors ?? [])).not.toMatch(/@/);
+      expect(by('https://podcast.voix-ess.example/episodes/12').authors?.[0]?.name).toBe(
+        'Nadia Benali',
+      );
+      expect(by('https://podcast.voix-ess.example/episodes/11').authors?.[0]?.name).toBe(
+        'Collectif Voix de l’ESS'.replace('’', "'"),
+      );
+      // PeerTube: the playable video first (RSS keeps one enclosure: that one).
+      expect(by('https://tube.coop.example/w/9xKq3Lr2ZbT5yWm1').attachments?.[0]).toMatchObject({
+        url: 'https://tube.coop.example/static/web-videos/5b1e6c2a-1080.mp4',
+        mime_type: 'video/mp4',
+      });
+      const rss = await get('/feed.xml');
+      expect(rss).toContain(
+        '<enclosure url="https://tube.coop.example/static/web-videos/5b1e6c2a-1080.mp4"',
+      );
+      expect(rss).toContain('Rencontre des coopératives d’activité');
+      const page = await get('/');
+      expect(page).toContain('Rencontre des coopératives d’activité');
+      for (const output of [rss, page, await get('/feed.atom'), JSON.stringify(json)]) {
+        expect(output).not.toContain('contact@scop-auvergne.example.org');
+        expect(output).not.toContain('webmaster@scop-auvergne.example.org');
+        expect(output).not.toContain('podcast@voix-ess.example');
+      }
+    });
+
     it('POST /api/admin/pull pulls now and answers the summary; token required; unknown network 404', async () => {
       const deps = await makeDeps();
       deps.config = { ...deps.config, adminToken: 'pull-token' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { htmlToText } from '../../src/shared/html-to-text.ts';
 import {
-  htmlToText,
   looksLikeRelay,
   serialMarks,
   stripBodyRelay,
@@ -52,6 +52,7 @@ describe('title normalisation', () => {
   it('strips a leading "Relayé depuis …" in bodies and recognises relays', () => {
     const text = htmlToText(
       '<p>Relayé depuis <a href="x">Animacoop</a></p><p>Le texte &laquo;original&raquo;.</p>',
+      { blocks: '\n' },
     );
     expect(text).toBe('Relayé depuis Animacoop\nLe texte «original».');
     expect(stripBodyRelay(text)).toBe('Le texte «original».');

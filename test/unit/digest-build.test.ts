@@ -7,7 +7,8 @@ import {
   type DigestStory,
   type NetworkInfo,
 } from '../../src/newsletter/digest/build.ts';
-import { renderDigest } from '../../src/newsletter/digest/render.ts';
+import { formatEventTime, renderDigest } from '../../src/newsletter/digest/render.ts';
+import { formatDateTime } from '../../src/web/i18n.ts';
 import type { DigestChoices } from '../../src/db/schema/newsletter.ts';
 
 const networks = new Map<string, NetworkInfo>([
@@ -187,5 +188,72 @@ describe('renderDigest', () => {
     expect(en.subject).toMatch(/^Intercoop — newsletter of Monday,? 16 November 2026$/);
     expect(en.text).toContain('Coming weeks');
     expect(en.text).toContain('Unsubscribe: https://hub.test/newsletter/unsubscribe/T');
+  });
+});
+
+describe('dates in French: the one formatter (web/i18n.ts)', () => {
+  const dec1 = Date.parse('2026-12-01T10:00:00Z');
+  it('"1er décembre", wherever the month is a word; other days and numeric dates unchanged', () => {
+    expect(formatDateTime(dec1, 'fr', 'Europe/Paris', { dateStyle: 'full' })).toBe(
+      'mardi 1er décembre 2026',
+    );
+    expect(formatDateTime(dec1, 'fr', 'Europe/Paris', { dateStyle: 'medium' })).toBe(
+      '1er déc. 2026',
+    );
+    expect(formatDateTime(dec1, 'fr', 'Europe/Paris')).toBe('1er décembre 2026 à 11:00');
+    expect(formatDateTime(dec1, 'fr', 'Europe/Paris', { dateStyle: 'short' })).toBe('01/12/2026');
+    expect(
+      formatDateTime(dec1, 'fr', 'UTC', { day: 'numeric', month: 'numeric', year: 'numeric' }),
+    ).toBe('01/12/2026');
+    expect(
+      formatDateTime(Date.parse('2026-12-11T10:00:00Z'), 'fr', 'UTC', { dateStyle: 'long' }),
+    ).toBe('11 décembre 2026');
+    expect(
+      formatDateTime(Date.parse('2026-12-21T10:00:00Z'), 'fr', 'UTC', { dateStyle: 'long' }),
+    ).toBe('21 décembre 2026');
+    expect(formatDateTime(dec1, 'en', 'Europe/Paris', { dateStyle: 'long' })).toBe(
+      '1 December 2026',
+    );
+    const r = renderDigest(
+      { groups: [], events: [event('e', ['agri'], dec1)], storyCount: 0 },
+      {
+        lang: 'fr',
+        hubTitle: 'Intercoop',
+        baseUrl: 'https://hub.test',
+        timezone: 'Europe/Paris',
+        date: dec1,
+      },
+      (s) => s,
+    );
+    expect(r.subject).toBe('Intercoop — la lettre du mardi 1er décembre 2026');
+    expect(r.text).toContain('mardi 1er décembre 2026 à 11:00');
+  });
+  it('an event in another zone also shows its local time and zone, as the agenda page does', () => {
+    const paris = 'Europe/Paris';
+    // 10:00 UTC: 11:00 in Paris, 14:00 in La Réunion (same day).
+    expect(formatEventTime(event('r', [], dec1, false, 'Indian/Reunion'), 'fr', paris)).toBe(
+      'mardi 1er décembre 2026 à 11:00 (14:00 heure locale, Indian/Reunion)',
+    );
+    // 22:00 UTC: 23:00 in Paris, but already 12:00 the next day in Nouméa: the date is said.
+    expect(
+      formatEventTime(
+        event('n', [], Date.parse('2026-12-01T22:00:00Z'), false, 'Pacific/Noumea'),
+        'fr',
+        paris,
+      ),
+    ).toBe(
+      'mardi 1er décembre 2026 à 23:00 (2 décembre 2026 à 09:00 heure locale, Pacific/Noumea)',
+    );
+    expect(formatEventTime(event('en', [], dec1, false, 'America/Cayenne'), 'en', paris)).toMatch(
+      /^Tuesday,? 1 December 2026 at 11:00 \(07:00 local time, America\/Cayenne\)$/,
+    );
+    // The hub's own zone, UTC (no zone of its own) and all-day events: no local time.
+    for (const tz of [paris, 'UTC'])
+      expect(formatEventTime(event('p', [], dec1, false, tz), 'fr', paris)).toBe(
+        'mardi 1er décembre 2026 à 11:00',
+      );
+    expect(formatEventTime(event('d', [], dec1, true, 'Indian/Reunion'), 'fr', paris)).toBe(
+      'mardi 1er décembre 2026 (toute la journée)',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { newItemId, sha256Hex } from '../../src/ingest/dedupe/hash.ts';
+import { newItemId } from '../../src/ingest/dedupe/item-id.ts';
+import { sha256Hex } from '../../src/shared/hash.ts';
 
 async function subtle(text: string): Promise<string> {
   const digest = new Uint8Array(

@@ -10,7 +10,10 @@
  * the file after). The committing connection keeps a far autocheckpoint as a backstop, for when
  * the thread falls behind or is gone.
  *
- * One thread per process, whatever the number of files; it stops with the last file closed.
+ * One thread per process, whatever the number of files; it stops with the last file closed,
+ * and when the files have had no writes for IDLE_MS (serve between pulls: ~12 MB for nothing).
+ * The next burst of stores wakes it (wakeCheckpoints, from the group commit); single writes in
+ * between are checkpointed by their connection, as without the thread.
  */
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
@@ -20,6 +23,14 @@ export const CHECKPOINT_EVERY_MS = 100;
 export const BACKSTOP_FRAMES = 20_000;
 /** The committing connection's own threshold without the thread (SQLite's default is 1,000). */
 export const INLINE_FRAMES = 4_000;
+/** No file's log grew for this long: the thread stops until the next burst of writes. */
+export const IDLE_MS = 30_000;
+let idleMs = IDLE_MS;
+
+/** Tests use a short idle time; applies to threads started afterwards. */
+export function setCheckpointIdleMs(ms: number): void {
+  idleMs = ms;
+}
 
 // Plain CommonJS evaluated in the thread: nothing to bundle or to find on disk.
 const THREAD = `
@@ -33,14 +44,21 @@ parentPort.on('message', (m) => {
     files.delete(m.close);
   }
 });
+const seen = new Map();
+let lastChange = Date.now();
 setInterval(() => {
-  for (const db of files.values()) {
+  for (const [path, db] of files) {
     try {
-      db.pragma('wal_checkpoint(PASSIVE)');
+      const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+      const state = r.log + ':' + r.checkpointed;
+      if (seen.get(path) !== state || r.log !== r.checkpointed) lastChange = Date.now();
+      seen.set(path, state);
     } catch {
       // Busy or locked (another process holds the file): the next round tries again.
+      lastChange = Date.now();
     }
   }
+  if (Date.now() - lastChange >= workerData.idleMs) parentPort.postMessage({ idle: true });
 }, workerData.everyMs);
 `;
 
@@ -49,6 +67,8 @@ interface WalConnection {
 }
 
 let thread: Worker | null = null;
+/** The thread died of an error: connections checkpoint by themselves from then on. */
+let failed = false;
 const files = new Map<string, Set<WalConnection>>();
 
 function startThread(): Worker {
@@ -57,20 +77,51 @@ function startThread(): Worker {
     workerData: {
       sqlite: createRequire(import.meta.url).resolve('better-sqlite3'),
       everyMs: CHECKPOINT_EVERY_MS,
+      idleMs,
     },
   });
   // Never what keeps a process alive (a CLI command ends when its work does).
   worker.unref();
+  worker.on('message', (m: { idle?: boolean }) => {
+    if (m?.idle && thread === worker) sleep();
+  });
   worker.on('error', (err) => {
     // The thread is gone: the connections checkpoint for themselves again.
     process.emitWarning(
       `SQLite checkpoint thread stopped (${String(err)}); checkpoints run on the main thread.`,
     );
     if (thread === worker) thread = null;
-    for (const connections of files.values())
-      for (const c of connections) c.pragma(`wal_autocheckpoint = ${INLINE_FRAMES}`);
+    failed = true; // not started again: it would likely fail the same way
+    autocheckpointAt(INLINE_FRAMES);
   });
   return worker;
+}
+
+/** Every open connection checkpoints at `frames` frames of log by itself. */
+function autocheckpointAt(frames: number): void {
+  for (const connections of files.values())
+    for (const c of connections) c.pragma(`wal_autocheckpoint = ${frames}`);
+}
+
+/** The files are idle: the thread stops, each connection checkpoints its own rare writes. */
+function sleep(): void {
+  const idle = thread;
+  thread = null;
+  autocheckpointAt(INLINE_FRAMES);
+  void idle?.terminate();
+}
+
+/** A burst of writes begins (a group commit opens): the thread runs again if it slept. */
+export function wakeCheckpoints(): void {
+  if (thread || failed || !files.size) return;
+  thread = startThread();
+  for (const path of files.keys()) thread.postMessage({ open: path });
+  autocheckpointAt(BACKSTOP_FRAMES);
+}
+
+/** Whether the checkpoint thread runs (tests). */
+export function checkpointThreadRunning(): boolean {
+  return thread !== null;
 }
 
 /**
@@ -78,14 +129,19 @@ function startThread(): Worker {
  * function to call before closing the connection.
  */
 export function checkpointInBackground(path: string, connection: WalConnection): () => void {
-  thread ??= startThread();
   let connections = files.get(path);
-  if (!connections) {
-    files.set(path, (connections = new Set()));
-    thread.postMessage({ open: path });
-  }
+  const opened = !connections;
+  if (!connections) files.set(path, (connections = new Set()));
   connections.add(connection);
-  connection.pragma(`wal_autocheckpoint = ${BACKSTOP_FRAMES}`);
+  if (thread) {
+    if (opened) thread.postMessage({ open: path });
+    connection.pragma(`wal_autocheckpoint = ${BACKSTOP_FRAMES}`);
+  } else {
+    // Every file the process has open, this one included, in a thread started now (a new
+    // file is a new attempt, even after a thread that failed).
+    failed = false;
+    wakeCheckpoints();
+  }
   return () => {
     if (!connections.delete(connection) || connections.size) return;
     files.delete(path);

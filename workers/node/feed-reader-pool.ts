@@ -36,6 +36,8 @@ interface Thread {
   task: Task | null;
   /** Stops the thread when its task runs past the budget. */
   timer: ReturnType<typeof setTimeout> | null;
+  /** Stops the thread once it has had nothing to read for a while. */
+  idleTimer: ReturnType<typeof setTimeout> | null;
   /** Its script loaded (it said so): a death before that is the pool's, not a document's. */
   ready: boolean;
 }
@@ -56,7 +58,15 @@ export interface FeedReaderPoolOptions {
   onFallback?: (why: string) => void;
   /** How long one document may be read before its thread is stopped (tests use a short one). */
   budgetMs?: number;
+  /** How long a thread may wait for work before it is stopped (tests use a short one). */
+  idleMs?: number;
 }
+
+/**
+ * A reading thread holds 15–25 MB; between scheduled pulls (every 30 minutes by default) it
+ * would hold them for nothing. Restarting one costs ~50 ms at the next pull.
+ */
+export const IDLE_MS = 30_000;
 
 /** Reads a request on this thread (the fallback when threads cannot start). */
 function readHere(request: Request): Promise<ReadFeed | ParsedCalendar> {
@@ -73,7 +83,7 @@ function readHere(request: Request): Promise<ReadFeed | ParsedCalendar> {
 export function feedReaderPool(
   size: number,
   options: FeedReaderPoolOptions = {},
-): FeedReader & { close(): Promise<void> } {
+): FeedReader & { close(): Promise<void>; running(): number } {
   const heapMb = options.threadHeapMb ?? THREAD_HEAP_MB;
   const script = options.script ?? threadScript();
   const threads: Thread[] = [];
@@ -84,6 +94,20 @@ export function feedReaderPool(
   const budgetMs = options.budgetMs ?? READ_BUDGET_MS;
   const readInline = (task: Task) => void readHere(task.request).then(task.resolve, task.reject);
 
+  const idleMs = options.idleMs ?? IDLE_MS;
+  /** A thread without work for idleMs is stopped: serve keeps no reader between pulls. */
+  const retireWhenIdle = (thread: Thread) => {
+    if (thread.idleTimer) return;
+    thread.idleTimer = setTimeout(() => {
+      thread.idleTimer = null;
+      const i = threads.indexOf(thread);
+      if (i === -1 || thread.task) return;
+      threads.splice(i, 1); // before it exits: its exit is then no death to report
+      void thread.worker.terminate();
+    }, idleMs);
+    thread.idleTimer.unref();
+  };
+
   const spawn = (): Thread => {
     // A small young generation is collected more often: the thread's RSS stays ~20 MB lower.
     const resourceLimits = { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 8 };
@@ -91,6 +115,7 @@ export function feedReaderPool(
       worker: new Worker(script, { resourceLimits }),
       task: null,
       timer: null,
+      idleTimer: null,
       ready: false,
     };
     thread.worker.unref();
@@ -180,11 +205,17 @@ export function feedReaderPool(
       if (!idle) break;
       const task = queue.shift()!;
       idle.task = task;
+      if (idle.idleTimer) clearTimeout(idle.idleTimer);
+      idle.idleTimer = null;
       idle.worker.ref(); // work pending: the process waits for it
       if (idle.ready) startTimer(idle);
       idle.worker.postMessage({ id: task.id, ...task.request } as ReadRequest);
     }
-    for (const t of threads) if (!t.task) t.worker.unref();
+    for (const t of threads)
+      if (!t.task) {
+        t.worker.unref();
+        retireWhenIdle(t);
+      }
   };
 
   return {
@@ -204,8 +235,10 @@ export function feedReaderPool(
       if (inline) return readHere(request) as Promise<ParsedCalendar>;
       return enqueue(request) as Promise<ParsedCalendar>;
     },
+    running: () => threads.length,
     async close() {
       closed = true;
+      for (const t of threads) if (t.idleTimer) clearTimeout(t.idleTimer);
       for (const task of queue.splice(0)) task.reject(new Error('feed reader pool closed'));
       await Promise.all(threads.splice(0).map((t) => t.worker.terminate()));
     },

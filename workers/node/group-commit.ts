@@ -20,6 +20,7 @@
  * one would hold the write lock across awaits while SQLite's busy wait of the other blocks
  * the thread that would commit it.
  */
+import { wakeCheckpoints } from './checkpointer.ts';
 import { resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CommitGroup } from '../../src/db/client.ts';
@@ -125,6 +126,7 @@ export function groupCommit(
       }
       if (!open) {
         await begin();
+        wakeCheckpoints();
         open = true;
         openedAt = Date.now();
       }

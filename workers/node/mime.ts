@@ -35,6 +35,26 @@ export function encodeAddress(value: string): { header: string; address: string 
   return { header: `${shown} <${m[2]}>`, address: m[2]! };
 }
 
+/** RFC 5322 specials: an ASCII phrase holding one is quoted. */
+const SPECIALS = /[()<>@,;:\\".[\]]/;
+
+/**
+ * A header value for the wire. Encoded words (RFC 2047 §5) may stand for a phrase, never inside
+ * `<…>`: a value "phrase <id-or-url>" (List-Id, RFC 2919) gets only its phrase encoded, so
+ * `<list.host>` stays readable to filters; any other value is encoded whole when not ASCII.
+ */
+export function encodeHeader(value: string): string {
+  const m = /^([^<>]*?)\s*(<[^<>]*>)$/.exec(value.trim());
+  if (!m || !m[1]) return encodeWords(value);
+  const phrase = m[1].trim();
+  const shown = !ASCII.test(phrase)
+    ? encodeWords(phrase)
+    : SPECIALS.test(phrase)
+      ? `"${phrase.replace(/(["\\])/g, '\\$1')}"`
+      : phrase;
+  return `${shown} ${m[2]}`;
+}
+
 function base64Body(text: string): string {
   const b64 = Buffer.from(text, 'utf8').toString('base64');
   const lines: string[] = [];
@@ -67,7 +87,7 @@ export function buildMime(m: RawMessage): string {
     `Date: ${(m.date ?? new Date()).toUTCString().replace('GMT', '+0000')}`,
     'MIME-Version: 1.0',
     ...Object.entries(m.headers).map(
-      ([k, v]) => `${k}: ${encodeWords(v.replace(/[\r\n]+/g, ' '))}`,
+      ([k, v]) => `${k}: ${encodeHeader(v.replace(/[\r\n]+/g, ' '))}`,
     ),
     `Content-Type: multipart/alternative; boundary="${boundary}"`,
   ];

@@ -4,7 +4,8 @@
  * enclosures. Pure: the store writes the result only when it differs from what is stored.
  */
 import type { EntryRow, ItemRow, Enclosure } from '../../db/schema/items.ts';
-import { foldText, htmlToText, looksLikeRelay, stripBodyRelay } from './text.ts';
+import { foldText, looksLikeRelay, stripBodyRelay } from './text.ts';
+import { htmlToText } from '../../shared/html-to-text.ts';
 import { categoryKeys } from '../../filter-grammar.ts';
 import { withoutTracking } from '../canonical-url.ts';
 
@@ -39,7 +40,7 @@ interface Ranked {
 
 /** Plain text without relay marks, as "best content" measures it. */
 function bodyText(entry: EntrySource): { relay: boolean; text: string } {
-  const raw = htmlToText(entry.contentHtml ?? entry.summary ?? '');
+  const raw = htmlToText(entry.contentHtml ?? entry.summary ?? '', { blocks: '\n' });
   return { relay: looksLikeRelay(entry.title, raw), text: stripBodyRelay(raw) };
 }
 

@@ -1,14 +1,8 @@
 /** What dedup knows of one entry: title key, serial marks, MinHash signature and band keys. */
-import {
-  htmlToText,
-  looksLikeRelay,
-  serialMarks,
-  stripBodyRelay,
-  titleKey,
-  words,
-} from './text.ts';
+import { htmlToText } from '../../shared/html-to-text.ts';
+import { looksLikeRelay, serialMarks, stripBodyRelay, titleKey, words } from './text.ts';
 import { BANDS, bandKeys, minhash, shingleHashes, signatureToHex } from './minhash.ts';
-import { fnv1a32 } from './hash.ts';
+import { fnv1a32 } from '../../shared/hash.ts';
 
 export interface Fingerprint {
   titleKey: string;
@@ -56,7 +50,7 @@ export function fingerprint(
   contentHtml: string | null,
   summary: string | null,
 ): Fingerprint {
-  const rawText = htmlToText(contentHtml ?? summary ?? '');
+  const rawText = htmlToText(contentHtml ?? summary ?? '', { blocks: '\n' });
   const body = stripBodyRelay(rawText);
   const key = titleKey(title);
   // The body alone when it says enough, so a rewritten title does not dilute the text's

@@ -6,7 +6,7 @@
  * find the looser relays the bands miss. 8 bands rather than 16 halve the index rows written
  * per entry; bench:dedup measures a recall of 1.0 with them.
  */
-import { fnv1a32 } from './hash.ts';
+import { fnv1a32 } from '../../shared/hash.ts';
 
 export const MINHASH_SIZE = 64;
 export const BANDS = 8;

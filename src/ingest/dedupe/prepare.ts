@@ -1,8 +1,8 @@
 /** Turns a parsed item into the normalised fields an entry stores, with its identity and content hashes. */
 import type { ParsedItem, Enclosure } from '../types.ts';
 import { canonicalItemUrl } from '../canonical-url.ts';
-import { htmlToText } from './text.ts';
-import { sha256Hex } from './hash.ts';
+import { htmlToText } from '../../shared/html-to-text.ts';
+import { sha256Hex } from '../../shared/hash.ts';
 import { fingerprint, type Fingerprint } from './fingerprint.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from '../yield.ts';
 
@@ -37,7 +37,7 @@ function time(date: Date | null): number | null {
 
 /** A title for items that have none: the start of their text, else their URL. */
 function fallbackTitle(item: ParsedItem, url: string | null): string {
-  const text = htmlToText(item.summary ?? item.contentHtml ?? '').replace(/\s+/g, ' ');
+  const text = htmlToText(item.summary ?? item.contentHtml ?? '');
   if (text) return text.length > 90 ? `${text.slice(0, 89).replace(/\s+\S*$/, '')}…` : text;
   return url ?? '(sans titre)';
 }

@@ -9,7 +9,7 @@ import { insertGroups } from '../../db/client.ts';
 import { entries, entrySplits, itemBands, items } from '../../db/schema/items.ts';
 import { deriveItem } from './best-item.ts';
 import { indexKeys } from './fingerprint.ts';
-import { newItemId } from './hash.ts';
+import { newItemId } from './item-id.ts';
 import { serialized } from '../serialize.ts';
 import { withStoreLease } from '../store-lease.ts';
 

@@ -3,46 +3,6 @@
  * typography, case, accents and relay marks ("[Relais]", "Relayé depuis …") are set aside.
  */
 
-const ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-  laquo: '«',
-  raquo: '»',
-  rsquo: '’',
-  lsquo: '‘',
-  ldquo: '“',
-  rdquo: '”',
-  hellip: '…',
-  ndash: '–',
-  mdash: '—',
-};
-
-/** Plain text of (already sanitised) HTML: block ends become line breaks, entities decoded. */
-export function htmlToText(html: string | null | undefined): string {
-  if (!html) return '';
-  return html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<\/(p|div|li|h[1-6]|blockquote|section|article|header|footer|tr)>|<br\s*\/?>/gi, '\n')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-      if (e[0] === '#') {
-        const code =
-          e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-        return Number.isFinite(code) && code > 0 && code < 0x110000
-          ? String.fromCodePoint(code)
-          : ' ';
-      }
-      return ENTITIES[e.toLowerCase()] ?? m;
-    })
-    .replace(/[ \t\u00a0]+/g, ' ')
-    .replace(/ *\n[\s]*/g, '\n')
-    .trim();
-}
-
 // A separator after a relay mark: a colon, or a dash between spaces (network names like
 // "reseau-ouest" contain dashes).
 const SEP = String.raw`(?:\s*[:：]|\s+[-–—](?=\s))`;

@@ -3,6 +3,7 @@ import { and, desc, gt, lte } from 'drizzle-orm';
 import { items, networks } from '../../db/schema/index.ts';
 import { itemProvenance } from '../../news/stories.ts';
 import type { Deps } from '../../deps.ts';
+import { htmlToText } from '../../shared/html-to-text.ts';
 import type { DigestEvent, DigestStory, NetworkInfo } from './build.ts';
 
 /** A story window never holds more than this many stories (newest kept). */
@@ -12,17 +13,7 @@ const SUMMARY_CHARS = 280;
 /** Plain text of a summary or HTML, cut on a word boundary. */
 export function shortText(html: string | null): string {
   if (!html) return '';
-  const plain = html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&apos;/g, "'")
-    .replace(/\s+/g, ' ')
-    .trim();
+  const plain = htmlToText(html);
   if (plain.length <= SUMMARY_CHARS) return plain;
   const cut = plain.slice(0, SUMMARY_CHARS);
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), SUMMARY_CHARS - 40)).trimEnd()}…`;

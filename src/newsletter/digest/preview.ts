@@ -3,6 +3,7 @@ import { and, asc, desc, gt } from 'drizzle-orm';
 import { digests, subscribers } from '../../db/schema/index.ts';
 import { readHubSettings } from '../../db/hub-settings.ts';
 import type { Deps, MailMessage } from '../../deps.ts';
+import type { DigestChoices } from '../../db/schema/newsletter.ts';
 import { allChoices, buildDigest, periodMs, windowStart } from './build.ts';
 import { renderDigest } from './render.ts';
 import { dueAt } from './send.ts';
@@ -47,13 +48,15 @@ export async function previewRun(
 }
 
 /**
- * The edition as someone following everything would get it now (stories since the last
- * digest), addressed to `to`, with no personal links: for checking how a digest looks.
+ * The edition as someone with these choices (following everything by default) would get it
+ * now (stories since the last digest), addressed to `to`, with no personal links: for checking
+ * how a digest looks (`digest --to`, the console's preview and test message).
  */
 export async function previewMessage(
   deps: Deps,
   to: string,
   loadEvents: EventsLoader = agendaEvents,
+  choices: DigestChoices = allChoices,
 ): Promise<MailMessage | null> {
   const now = deps.clock.now().getTime();
   const hub = await readHubSettings(deps.db, deps.config.baseUrl);
@@ -67,7 +70,7 @@ export async function previewMessage(
     stories: await loadStories(deps, prev?.windowEnd ?? now - periodMs('weekly'), now),
     events: await loadEvents(deps, now, now + EVENTS_AHEAD_MS),
     networks,
-    choices: allChoices,
+    choices,
   });
   if (!content) return null;
   const r = renderDigest(

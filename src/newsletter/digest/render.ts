@@ -4,6 +4,9 @@
  * part. No tracking pixel, no rewritten links: every link is the story's own.
  */
 import type { DigestContent, DigestEvent } from './build.ts';
+import { escapeXml } from '../../shared/escape-xml.ts';
+import { formatDateTime } from '../../web/i18n.ts';
+import { localDate } from '../../agenda/timezones.ts';
 
 export interface RenderContext {
   lang: 'fr' | 'en';
@@ -30,6 +33,7 @@ const messages = {
     events: 'Agenda des prochaines semaines',
     alsoIn: 'aussi publié par',
     allDay: 'toute la journée',
+    localTime: (t: string, tz: string) => `${t} heure locale, ${tz}`,
     preferences: 'Choisir ce que vous recevez',
     unsubscribe: 'Se désabonner',
     archive: 'Lettres précédentes',
@@ -49,6 +53,7 @@ const messages = {
     events: 'Coming weeks',
     alsoIn: 'also published by',
     allDay: 'all day',
+    localTime: (t: string, tz: string) => `${t} local time, ${tz}`,
     preferences: 'Choose what you receive',
     unsubscribe: 'Unsubscribe',
     archive: 'Past issues',
@@ -57,43 +62,39 @@ const messages = {
   },
 };
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function fmt(lang: string, timeZone: string, kind: 'date' | 'datetime'): Intl.DateTimeFormat {
-  const key = `${lang}|${timeZone}|${kind}`;
-  let f = formatters.get(key);
-  if (!f) {
-    const opts: Intl.DateTimeFormatOptions =
-      kind === 'date'
-        ? { dateStyle: 'full', timeZone }
-        : { dateStyle: 'full', timeStyle: 'short', timeZone };
-    formatters.set(key, (f = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', opts)));
-  }
-  return f;
-}
+const DAY: Intl.DateTimeFormatOptions = { dateStyle: 'full' };
+const DAY_TIME: Intl.DateTimeFormatOptions = { dateStyle: 'full', timeStyle: 'short' };
 
-/** "lundi 23 novembre 2026" in the hub's zone. */
+/** "mardi 1er décembre 2026" in the hub's zone (the hub's one formatter: web/i18n.ts). */
 export function formatDay(ms: number, lang: 'fr' | 'en', timeZone: string): string {
-  return fmt(lang, timeZone, 'date').format(ms);
+  return formatDateTime(ms, lang, timeZone, DAY);
 }
 
-/** When an event happens, in the hub's zone; an all-day event keeps its calendar date (read in its own zone). */
+/**
+ * When an event happens, in the hub's zone; an all-day event keeps its calendar date (read in
+ * its own zone). An event in another zone also gets its local time, as the agenda page shows
+ * it ("16:00 heure locale (Indian/Reunion)"), with the date when that differs.
+ */
 export function formatEventTime(
   e: Pick<DigestEvent, 'start' | 'allDay' | 'timezone'>,
   lang: 'fr' | 'en',
   timeZone: string,
 ): string {
-  return e.allDay
-    ? `${fmt(lang, e.timezone || timeZone, 'date').format(e.start)} (${messages[lang].allDay})`
-    : fmt(lang, timeZone, 'datetime').format(e.start);
+  if (e.allDay)
+    return `${formatDateTime(e.start, lang, e.timezone || timeZone, DAY)} (${messages[lang].allDay})`;
+  const when = formatDateTime(e.start, lang, timeZone, DAY_TIME);
+  if (!e.timezone || e.timezone === timeZone || e.timezone === 'UTC') return when;
+  const sameDay = localDate(e.start, e.timezone) === localDate(e.start, timeZone);
+  const local = formatDateTime(
+    e.start,
+    lang,
+    e.timezone,
+    sameDay ? { timeStyle: 'short' } : { dateStyle: 'long', timeStyle: 'short' },
+  );
+  return `${when} (${messages[lang].localTime(local, e.timezone)})`;
 }
 
-const esc = (s: string) =>
-  s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+const esc = (s: string) => escapeXml(s);
 /** Only http(s) links are kept: a javascript: or data: URL from a feed never reaches a mailbox. */
 const safeUrl = (u: string | null) => (u && /^https?:\/\//i.test(u) ? u : null);
 

@@ -1,4 +1,5 @@
 import type { MailMessage } from '../../deps.ts';
+import { escapeXml } from '../../shared/escape-xml.ts';
 
 /**
  * The confirmation email. Its text is fixed: nothing the requester typed appears in it
@@ -31,11 +32,13 @@ export function confirmationEmail(p: {
         '',
         'If you did not ask for it, ignore this message: nothing will be sent to you.',
       ];
-  const esc = (s: string) =>
-    s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   const html = `<!doctype html><html lang="${p.lang}"><head><meta charset="utf-8"><meta name="color-scheme" content="light dark"></head><body style="font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5">${lines
     .map((l) =>
-      l === p.link ? `<p><a href="${esc(l)}">${esc(l)}</a></p>` : l ? `<p>${esc(l)}</p>` : '',
+      l === p.link
+        ? `<p><a href="${escapeXml(l)}">${escapeXml(l)}</a></p>`
+        : l
+          ? `<p>${escapeXml(l)}</p>`
+          : '',
     )
     .join('')}</body></html>`;
   return {

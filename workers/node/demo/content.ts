@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { DEMO_NETWORKS, type DemoArticle, type DemoNetworkSpec } from './members.ts';
 import { renderAgenda } from './agendas.ts';
+import { escapeXml } from '../../../src/shared/escape-xml.ts';
 
 /**
  * The simulated federation as files: every member's feed (RSS 2.0, RSS 1.0, Atom, JSON Feed 1.0
@@ -333,7 +334,7 @@ function homePage(spec: DemoNetworkSpec, stories: Story[], feedFile: string): st
   return page(
     spec.name,
     `<link rel="alternate" type="${type}" title="${escapeHtml(`Actualités — ${spec.name}`)}" href="${feedFile}">`,
-    `<h1>${escapeHtml(spec.name)}</h1><p>${escapeHtml(spec.territory)} · ${spec.tags.map(escapeHtml).join(', ')}</p><ul>${stories
+    `<h1>${escapeHtml(spec.name)}</h1><p>${escapeHtml(spec.territory)} · ${spec.tags.map((t) => escapeHtml(t)).join(', ')}</p><ul>${stories
       .map((s) => `<li><a href="${escapeHtml(s.url)}">${escapeHtml(s.title)}</a></li>`)
       .join('')}</ul>`,
   );
@@ -366,14 +367,6 @@ function utf8(text: string): Uint8Array {
 function latin1(text: string): Uint8Array {
   const safe = text.replace(/[^\u0000-\u00ff]/gu, (c) => `&#${c.codePointAt(0)};`);
   return Uint8Array.from(safe, (c) => c.charCodeAt(0));
-}
-
-function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
 }
 
 const escapeHtml = escapeXml;

@@ -1,25 +1,4 @@
-/** Hashing helpers that run the same on Node and Workers (node:crypto is there with nodejs_compat). */
-import { createHash } from 'node:crypto';
-
-/**
- * Hex SHA-256 of a string. The store hashes two strings per entry: through crypto.subtle each
- * digest is an asynchronous round trip that costs more than hashing a few kilobytes, and in
- * plain JavaScript it took 5× node:crypto's time (33 against 6 µs for 2 KB), 6 % of reading a
- * document. node:crypto's hash is native and synchronous on both runtimes.
- */
-export async function sha256Hex(text: string): Promise<string> {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/** 32-bit FNV-1a of a string: cheap, stable, good enough to feed MinHash and band keys. */
-export function fnv1a32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+/** Stable ids for the hub's stories (items). */
 
 /** The 32 characters of item ids, in ASCII order so that ids sort as their numbers do. */
 const BASE32 = '23456789abcdefghijkmnpqrstuvwxyz';

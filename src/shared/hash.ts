@@ -1,0 +1,38 @@
+/** Hashes that run the same on Node and Workers (node:crypto is there with nodejs_compat). */
+import { createHash } from 'node:crypto';
+
+/**
+ * Hex SHA-256 of a string. The store hashes two strings per entry: through crypto.subtle each
+ * digest is an asynchronous round trip that costs more than hashing a few kilobytes, and in
+ * plain JavaScript it took 5× node:crypto's time (33 against 6 µs for 2 KB), 6 % of reading a
+ * document. node:crypto's hash is native and synchronous on both runtimes.
+ */
+export async function sha256Hex(text: string): Promise<string> {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** FNV-1a over a string's UTF-16 code units, from `basis`, multiplying by `prime`. */
+function fnv1a(text: string, basis: number, prime: number): number {
+  let h = basis;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), prime);
+  return h >>> 0;
+}
+
+/** 32-bit FNV-1a of a string: cheap, stable, good enough to feed MinHash and band keys. */
+export function fnv1a32(text: string): number {
+  return fnv1a(text, 0x811c9dc5, 0x01000193);
+}
+
+/**
+ * A second 32-bit lane: the same loop from other constants (MurmurHash's multiplier), for
+ * hashes wider than 32 bits (with fnv1a32).
+ */
+export function fnv1a32b(text: string): number {
+  return fnv1a(text, 0x01000193, 0x5bd1e995);
+}
+
+/** 56 bits of hash as 14 hex characters, enough to tell versions apart in an ETag. */
+export function shortHash(text: string): string {
+  const hex = (n: number) => n.toString(16).padStart(8, '0');
+  return (hex(fnv1a32(text)) + hex(fnv1a32b(text))).slice(0, 14);
+}

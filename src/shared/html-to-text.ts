@@ -1,0 +1,101 @@
+/**
+ * The one way the hub turns HTML into plain text: feed titles and summaries as they are read,
+ * the text deduplication compares, the digest's summaries. htmlparser2 decodes every entity
+ * HTML defines, named or numeric (`&eacute;`, `&#233;`, `&#xE9;`, `&rsquo;` …), so all three
+ * read a member's text alike.
+ */
+import { BoundedHtmlParser } from '../ingest/bounded-html.ts';
+
+/** Elements whose edges separate words: `<p>a</p><p>b</p>` is "a b", `<b>a</b>b` is "ab". */
+const BLOCKS = new Set([
+  'p',
+  'br',
+  'div',
+  'li',
+  'ul',
+  'ol',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'tr',
+  'td',
+  'th',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'figure',
+  'figcaption',
+  'pre',
+  'hr',
+  'img',
+]);
+
+/** Control characters: never text, often pasted in (tab, line ends and form feeds are spaces). */
+const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f]/g;
+
+export interface HtmlToTextOptions {
+  /**
+   * What separates blocks: `'\n'` keeps one line per paragraph (deduplication finds
+   * "Relayé depuis …" lines), `' '` (the default) gives one line of text.
+   */
+  blocks?: '\n' | ' ';
+  /**
+   * Reading stops once this many characters of text are collected, and at most ten times as
+   * many characters of HTML are read: for callers that keep only the start of a long article.
+   */
+  maxChars?: number;
+}
+
+/**
+ * Plain text of an HTML fragment: tags removed (script and style with their content), entities
+ * decoded, control characters dropped, whitespace collapsed (block separators kept), trimmed.
+ * Text without `<` or `&` is not parsed.
+ */
+export function htmlToText(
+  html: string | null | undefined,
+  options: HtmlToTextOptions = {},
+): string {
+  if (!html) return '';
+  const lines = options.blocks === '\n';
+  const max = options.maxChars ?? Infinity;
+  const text = (/[<&]/.test(html) ? collect(html, lines ? '\n' : ' ', max) : html).replace(
+    CONTROLS,
+    '',
+  );
+  return lines
+    ? text
+        .replace(/[ \t\u00a0]+/g, ' ')
+        .replace(/ *\n\s*/g, '\n')
+        .trim()
+    : text.replace(/\s+/g, ' ').trim();
+}
+
+function collect(html: string, separator: string, max: number): string {
+  let out = '';
+  let skip = 0;
+  const parser = new BoundedHtmlParser(
+    {
+      onopentag(name) {
+        if (name === 'script' || name === 'style') skip++;
+        else if (BLOCKS.has(name)) out += separator;
+      },
+      onclosetag(name) {
+        if (name === 'script' || name === 'style') skip = Math.max(0, skip - 1);
+        else if (BLOCKS.has(name)) out += separator;
+      },
+      ontext(text) {
+        if (skip === 0 && out.length < max) out += text;
+      },
+    },
+    { decodeEntities: true },
+  );
+  const budget = max * 10;
+  parser.write(html.length > budget ? html.slice(0, budget) : html);
+  parser.end();
+  return out;
+}
