@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import type { Deps } from './deps.ts';
 import type { HubEnv } from './http.ts';
 import { healthRoutes } from './web/health.ts';
@@ -66,10 +65,9 @@ export function createApp(deps: Deps): Hono<HubEnv> {
   app.notFound((c) =>
     c.json({ error: 'not_found', message: `Nothing at ${new URL(c.req.url).pathname}` }, 404),
   );
+  // Bad requests are answered by the routes themselves, each with its clear 4xx message: what
+  // reaches here is the hub's own failure.
   app.onError((err, c) => {
-    if (err instanceof HTTPException) {
-      return c.json({ error: 'bad_request', message: err.message }, err.status);
-    }
     deps.log.error('request failed', {
       path: new URL(c.req.url).pathname,
       error: String((err as Error)?.stack ?? err),
