@@ -70,6 +70,7 @@ export const t = defineMessages({
     archive: 'Lettres précédentes',
     archiveEmpty: 'Aucune lettre pour l’instant.',
     issueOf: (d: string) => `Lettre du ${d}`,
+    moreStories: (n: number) => (n === 1 ? 'et 1 autre article' : `et ${n} autres articles`),
     stories: (n: number) => (n === 1 ? '1 article' : `${n} articles`),
     events: (n: number) => (n === 1 ? '1 événement' : `${n} événements`),
     news: 'Actualités',
@@ -132,6 +133,7 @@ export const t = defineMessages({
     archive: 'Past issues',
     archiveEmpty: 'No issue yet.',
     issueOf: (d: string) => `Issue of ${d}`,
+    moreStories: (n: number) => (n === 1 ? 'and 1 more story' : `and ${n} more stories`),
     stories: (n: number) => (n === 1 ? '1 story' : `${n} stories`),
     events: (n: number) => (n === 1 ? '1 event' : `${n} events`),
     news: 'News',
@@ -465,6 +467,11 @@ export function IssuePage(
           </ul>
         </section>
       ))}
+      {(p.content.moreStories ?? 0) > 0 && (
+        <p>
+          <a href="/">{m.moreStories(p.content.moreStories!)}</a>
+        </p>
+      )}
       {p.content.events.length > 0 && (
         <section>
           <h2>{m.agenda}</h2>

@@ -6,6 +6,8 @@
 import type { DigestContent, DigestEvent } from './build.ts';
 import { escapeXml } from '../../shared/escape-xml.ts';
 import { formatDateTime } from '../../web/i18n.ts';
+import { filterParams } from '../../filter-grammar.ts';
+import type { DigestChoices } from '../../db/schema/newsletter.ts';
 import { localDate } from '../../agenda/timezones.ts';
 
 export interface RenderContext {
@@ -18,6 +20,11 @@ export interface RenderContext {
   unsubscribeUrl?: string;
   /** The edition's date (window end). */
   date: number;
+  /**
+   * The river filtered by this subscriber's choices, linked from "et N autres articles" when
+   * the cap left stories out (default: the whole river).
+   */
+  moreUrl?: string;
 }
 
 const messages = {
@@ -32,6 +39,7 @@ const messages = {
     news: 'Actualités',
     events: 'Agenda des prochaines semaines',
     alsoIn: 'aussi publié par',
+    more: (n: number) => (n === 1 ? 'et 1 autre article' : `et ${n} autres articles`),
     allDay: 'toute la journée',
     localTime: (t: string, tz: string) => `${t} heure locale, ${tz}`,
     preferences: 'Choisir ce que vous recevez',
@@ -52,6 +60,7 @@ const messages = {
     news: 'News',
     events: 'Coming weeks',
     alsoIn: 'also published by',
+    more: (n: number) => (n === 1 ? 'and 1 more story' : `and ${n} more stories`),
     allDay: 'all day',
     localTime: (t: string, tz: string) => `${t} local time, ${tz}`,
     preferences: 'Choose what you receive',
@@ -97,6 +106,12 @@ export function formatEventTime(
 const esc = (s: string) => escapeXml(s);
 /** Only http(s) links are kept: a javascript: or data: URL from a feed never reaches a mailbox. */
 const safeUrl = (u: string | null) => (u && /^https?:\/\//i.test(u) ? u : null);
+
+/** The river filtered by `choices` (the one filter grammar): where stories past the cap are. */
+export function riverUrl(baseUrl: string, choices: DigestChoices): string {
+  const filters = filterParams({ ...choices, q: null }).toString();
+  return `${baseUrl}/${filters ? `?${filters}` : ''}`;
+}
 
 export interface RenderedDigest {
   subject: string;
@@ -157,6 +172,15 @@ export function renderDigest(
         text.push('');
       }
     }
+  }
+  const more = content.moreStories ?? 0;
+  if (more > 0) {
+    // The cap is said, with where to read the rest: the river filtered the same way.
+    const moreUrl = ctx.moreUrl ?? `${ctx.baseUrl}/`;
+    html.push(
+      `<tr><td style="padding:12px 24px 0 24px"><p style="margin:0"><a href="${esc(moreUrl)}" style="${A};font-weight:bold">${esc(m.more(more))}</a></p></td></tr>`,
+    );
+    text.push(`… ${m.more(more)}${m.colon}${moreUrl}`, '');
   }
   if (content.events.length) {
     html.push(
