@@ -9,7 +9,9 @@ import { formatDay, formatEventTime } from './digest/render.ts';
 export const t = defineMessages({
   fr: {
     title: 'Lettre d’information',
-    lead: 'Recevez par courriel, une fois par semaine ou chaque jour, les nouveaux articles des réseaux et l’agenda des semaines à venir.',
+    lead:
+      'Recevez par courriel, une fois par semaine ou chaque jour, les nouveaux ' +
+      'articles des réseaux et l’agenda des semaines à venir.',
     email: 'Votre adresse électronique',
     frequency: 'Fréquence',
     weekly: 'Chaque semaine',
@@ -22,10 +24,13 @@ export const t = defineMessages({
     subscribe: 'S’inscrire',
     honeypot: 'Ne remplissez pas ce champ',
     privacy:
-      'Votre adresse ne sert qu’à cette lettre. Elle n’est jamais affichée ni partagée ; elle est effacée 30 jours après votre désinscription.',
+      'Votre adresse ne sert qu’à cette lettre. Elle n’est jamais affichée ni partagée ' +
+      '; elle est effacée 30 jours après votre désinscription.',
     checkMail: 'Vérifiez votre boîte aux lettres',
     checkMailText:
-      'Si l’adresse est valide, un message contenant un lien de confirmation vient d’y être envoyé. Le lien est valable 48 heures ; rien ne vous sera envoyé sans cette confirmation.',
+      'Si l’adresse est valide, un message contenant un lien de confirmation vient d’y ' +
+      'être envoyé. Le lien est valable 48 heures ; rien ne vous sera envoyé sans ' +
+      'cette confirmation.',
     invalidEmail: (problem: EmailProblem) =>
       ({
         control:
@@ -52,12 +57,15 @@ export const t = defineMessages({
     unsubscribeButton: 'Me désabonner',
     unsubscribed: 'Vous êtes désabonné·e',
     unsubscribedText:
-      'Vous ne recevrez plus la lettre. Votre adresse sera effacée dans 30 jours ; d’ici là, vous pouvez vous réabonner depuis vos préférences.',
+      'Vous ne recevrez plus la lettre. Votre adresse sera effacée dans 30 jours ; ' +
+      'd’ici là, vous pouvez vous réabonner depuis vos préférences.',
     preferences: 'Vos préférences',
     save: 'Enregistrer',
     saved: 'Préférences enregistrées.',
     bounced:
-      'Les envois vers votre adresse ont échoué définitivement : la lettre ne vous est plus envoyée. Réinscrivez-vous depuis la page de la lettre pour la recevoir à nouveau.',
+      'Les envois vers votre adresse ont échoué définitivement : la lettre ne vous est ' +
+      'plus envoyée. Réinscrivez-vous depuis la page de la lettre pour la recevoir à ' +
+      'nouveau.',
     stateUnsubscribed: 'Vous êtes actuellement désabonné·e : enregistrer vous réabonne.',
     archive: 'Lettres précédentes',
     archiveEmpty: 'Aucune lettre pour l’instant.',
@@ -84,10 +92,13 @@ export const t = defineMessages({
     subscribe: 'Subscribe',
     honeypot: 'Leave this field empty',
     privacy:
-      'Your address is only used for this newsletter. It is never shown or shared, and is deleted 30 days after you unsubscribe.',
+      'Your address is only used for this newsletter. It is never shown or shared, and ' +
+      'is deleted 30 days after you unsubscribe.',
     checkMail: 'Check your mailbox',
     checkMailText:
-      'If the address is valid, a message with a confirmation link has just been sent to it. The link works for 48 hours; nothing will be sent to you without this confirmation.',
+      'If the address is valid, a message with a confirmation link has just been sent ' +
+      'to it. The link works for 48 hours; nothing will be sent to you without this ' +
+      'confirmation.',
     invalidEmail: (problem: EmailProblem) =>
       ({
         control: 'This address holds an invisible (control) character: please type it again.',
@@ -110,12 +121,14 @@ export const t = defineMessages({
     unsubscribeButton: 'Unsubscribe me',
     unsubscribed: 'You are unsubscribed',
     unsubscribedText:
-      'You will not receive the newsletter any more. Your address will be deleted in 30 days; until then you can resubscribe from your preferences.',
+      'You will not receive the newsletter any more. Your address will be deleted in ' +
+      '30 days; until then you can resubscribe from your preferences.',
     preferences: 'Your preferences',
     save: 'Save',
     saved: 'Preferences saved.',
     bounced:
-      'Mail to your address failed permanently, so the newsletter is no longer sent to it. Subscribe again from the newsletter page to receive it.',
+      'Mail to your address failed permanently, so the newsletter is no longer sent to ' +
+      'it. Subscribe again from the newsletter page to receive it.',
     stateUnsubscribed: 'You are currently unsubscribed: saving resubscribes you.',
     archive: 'Past issues',
     archiveEmpty: 'No issue yet.',

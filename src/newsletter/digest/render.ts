@@ -134,8 +134,11 @@ export function renderDigest(
     `<!doctype html><html lang="${ctx.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark"><meta name="supported-color-schemes" content="light dark"><title>${esc(subject)}</title>`,
     '<style>@media (prefers-color-scheme:dark){.bg{background:#121212!important}.card{background:#1e1e1e!important}.fg,.fg td,.fg p{color:#eeeeee!important}.muted{color:#bbbbbb!important}.accent{color:#f0a6d4!important}a{color:#8cc4ff!important}}</style></head>',
     '<body class="bg" style="margin:0;padding:0;background:#f4f4f4">',
-    '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" class="bg" style="background:#f4f4f4"><tr><td align="center" style="padding:16px 8px">',
-    '<table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" class="card fg" style="max-width:600px;width:100%;background:#ffffff;color:#1a1a1a;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5">',
+    '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" ' +
+      'border="0" class="bg" style="background:#f4f4f4"><tr><td align="center" ' +
+      'style="padding:16px 8px">',
+    '<table role="presentation" width="600" cellpadding="0" cellspacing="0" ' +
+      'border="0" class="card fg" style="max-width:600px;width:100%;background:#ffffff;color:#1a1a1a;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5">',
     `<tr><td style="padding:20px 24px 8px 24px"><h1 class="accent" style="margin:0;font-size:24px;color:#7a1f5c">${esc(ctx.hubTitle)}</h1><p class="muted" style="margin:4px 0 0 0;color:#555555">${esc(day)}</p><p style="margin:12px 0 0 0">${esc(m.intro(content.storyCount))}</p></td></tr>`,
   );
   if (content.groups.length) {
