@@ -152,6 +152,8 @@ interface Page {
   lang: Lang;
   hubTitle: string;
   path: string;
+  /** `lang=xx` when the reader chose a language by URL: the menu's links keep it. */
+  langParam?: string;
 }
 
 const archiveAlternate = (hubTitle: string) => [
@@ -248,6 +250,7 @@ export function SubscribePage(
       hubTitle={p.hubTitle}
       title={m.title}
       path={p.path}
+      langParam={p.langParam}
       alternates={archiveAlternate(p.hubTitle)}
     >
       <h1>{m.title}</h1>
@@ -307,7 +310,13 @@ export function MessagePage(
   },
 ) {
   return (
-    <Layout lang={p.lang} hubTitle={p.hubTitle} title={p.title} path={p.path}>
+    <Layout
+      lang={p.lang}
+      hubTitle={p.hubTitle}
+      title={p.title}
+      path={p.path}
+      langParam={p.langParam}
+    >
       <h1>{p.title}</h1>
       <p class={p.status ?? ''}>{p.text}</p>
       {p.link && (
@@ -322,7 +331,13 @@ export function MessagePage(
 export function UnsubscribePage(p: Page & { token: string }) {
   const m = t(p.lang);
   return (
-    <Layout lang={p.lang} hubTitle={p.hubTitle} title={m.unsubscribeTitle} path={p.path}>
+    <Layout
+      lang={p.lang}
+      hubTitle={p.hubTitle}
+      title={m.unsubscribeTitle}
+      path={p.path}
+      langParam={p.langParam}
+    >
       <h1>{m.unsubscribeTitle}</h1>
       {/* A button, not an action on GET: link scanners that open every link must not unsubscribe anyone. */}
       <form method="post" action={`/newsletter/unsubscribe/${p.token}`}>
@@ -351,7 +366,13 @@ export function PreferencesPage(
 ) {
   const m = t(p.lang);
   return (
-    <Layout lang={p.lang} hubTitle={p.hubTitle} title={m.preferences} path={p.path}>
+    <Layout
+      lang={p.lang}
+      hubTitle={p.hubTitle}
+      title={m.preferences}
+      path={p.path}
+      langParam={p.langParam}
+    >
       <h1>{m.preferences}</h1>
       {p.saved && (
         <p class="ok" role="status">
@@ -396,6 +417,7 @@ export function ArchivePage(p: Page & { timezone: string; issues: ArchiveEntry[]
       hubTitle={p.hubTitle}
       title={m.archive}
       path={p.path}
+      langParam={p.langParam}
       alternates={archiveAlternate(p.hubTitle)}
     >
       <h1>{m.archive}</h1>
@@ -438,6 +460,7 @@ export function IssuePage(
       hubTitle={p.hubTitle}
       title={m.issueOf(formatDay(p.date, p.lang, p.timezone))}
       path={p.path}
+      langParam={p.langParam}
       alternates={archiveAlternate(p.hubTitle)}
     >
       <h1>{m.issueOf(formatDay(p.date, p.lang, p.timezone))}</h1>
