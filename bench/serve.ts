@@ -65,7 +65,11 @@ function story(net: number, i: number, t: number): ParsedItem {
 
 async function runServer(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hub-bench-serve-'));
-  const config = loadConfig({ HUB_DB: join(dir, 'hub.sqlite') });
+  const config = loadConfig({
+    HUB_DB: join(dir, 'hub.sqlite'),
+    // Seeds whole networks at once: the flood quota is not what this measures.
+    HUB_MAX_NEW_PER_PULL: '1000000',
+  });
   const deps = nodeDeps({ config, log: silentLogger });
   await writeHubSettings(deps.db, {
     title: 'Intercoop',

@@ -65,7 +65,8 @@ export interface Mailer {
 
 /** Hands due sources to whatever pulls them: a Queue on Workers, a pool in-process on Node. */
 export interface PullDispatcher {
-  dispatch(sourceIds: number[]): Promise<void>;
+  /** `trigger` names the run in `pulls` (cron, admin): how /healthz and the console show it. */
+  dispatch(sourceIds: number[], trigger?: string): Promise<void>;
 }
 
 /**
@@ -123,7 +124,7 @@ export interface Deps {
   config: Config;
   db: Database;
   clock: Clock;
-  /** The platform fetch (ofetch wraps it in ingest/fetch). */
+  /** The platform fetch, which the member fetcher (ingest/fetch.ts) uses as it is. */
   fetch: typeof fetch;
   resolver: Resolver;
   mailer: Mailer | null;

@@ -15,6 +15,7 @@ import { digestTick, DIGEST_TRIGGER } from '../src/newsletter/digest/scheduled.t
 import { dispatchDuePulls } from '../src/ingest/pull.ts';
 import { inProcessDispatcher } from '../src/ingest/in-process-dispatcher.ts';
 import { consumePullBatch, queueDispatcher, type PullMessage } from './cloudflare/pull-queue.ts';
+import { pullCronWarning } from './cloudflare/pull-cron-check.ts';
 
 /** Bindings and vars declared in wrangler.toml. */
 export interface Env {
@@ -46,7 +47,9 @@ export function workerDeps(env: Env): Deps {
       config.mailApi.key && config.mailFrom
         ? httpMailer({ url: config.mailApi.url, key: config.mailApi.key, from: config.mailFrom })
         : null,
-    dispatcher: env.PULL_QUEUE ? queueDispatcher(env.PULL_QUEUE) : inProcessDispatcher(() => deps),
+    dispatcher: env.PULL_QUEUE
+      ? queueDispatcher(env.PULL_QUEUE, () => deps)
+      : inProcessDispatcher(() => deps),
     clientAddress: edgeClientAddress,
     log: leveledLogger(config.logLevel),
     // caches.default: a popular feed is answered at the edge without a D1 query (see publish/cache.ts).
@@ -78,24 +81,28 @@ export default {
     const deps = workerDeps(env);
     if (controller.cron === DIGEST_TRIGGER)
       ctx.waitUntil(digestTick(deps, controller.scheduledTime).then(() => undefined));
-    // Every other trigger is the pull schedule (HUB_PULL_CRON): enqueue what is due.
-    else
+    // Every other trigger is the pull schedule ([triggers], which HUB_PULL_CRON should match):
+    // enqueue what is due.
+    else {
+      const mismatch = pullCronWarning(env.HUB_PULL_CRON, controller.cron);
+      if (mismatch) deps.log.warn(mismatch, { fired: controller.cron });
       ctx.waitUntil(
         dispatchDuePulls(deps).then((count) =>
           deps.log.info('pull dispatched', { sources: count }),
         ),
       );
+    }
   },
   async queue(batch: MessageBatch<PullMessage>, env: Env): Promise<void> {
     const deps = workerDeps(env);
-    const summary = await consumePullBatch(deps, batch);
-    deps.log.info('pull batch', {
-      pull: summary.pullId,
-      sources: summary.sources,
-      ok: summary.ok,
-      not_modified: summary.notModified,
-      failed: summary.failed,
-      new_items: summary.newItems,
-    });
+    for (const summary of await consumePullBatch(deps, batch))
+      deps.log.info('pull batch', {
+        pull: summary.pullId,
+        sources: summary.sources,
+        ok: summary.ok,
+        not_modified: summary.notModified,
+        failed: summary.failed,
+        new_items: summary.newItems,
+      });
   },
 };

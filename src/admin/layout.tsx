@@ -38,7 +38,7 @@ export function CsrfField(p: { x: Pick<AdminContext, 'csrf'> }) {
 }
 
 /** The console's sections, in menu order. */
-const SECTIONS = ['networks', 'proposals', 'merges', 'federation'] as const;
+const SECTIONS = ['networks', 'proposals', 'merges', 'newsletter', 'federation'] as const;
 
 export function AdminLayout(p: { x: AdminContext; title: string; children?: Child }) {
   const m = t(p.x.lang);

@@ -8,6 +8,7 @@ import { pullRoutes } from './pull-routes.tsx';
 import { federationRoutes } from './federation-page.tsx';
 import { proposalsRoutes } from './proposals-routes.tsx';
 import { mergesRoutes } from './merges-routes.tsx';
+import { newsletterConsoleRoutes } from './newsletter-routes.tsx';
 
 export const consoleRoutes = new Hono<HubEnv>();
 
@@ -18,3 +19,4 @@ consoleRoutes.route('/', pullRoutes);
 consoleRoutes.route('/', federationRoutes);
 consoleRoutes.route('/', proposalsRoutes);
 consoleRoutes.route('/', mergesRoutes);
+consoleRoutes.route('/', newsletterConsoleRoutes);

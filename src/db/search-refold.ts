@@ -7,20 +7,33 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { items } from './schema/items.ts';
+import { settings } from './schema/networks.ts';
 import { foldText } from '../ingest/dedupe/text.ts';
 import { categoryKeys } from '../filter-grammar.ts';
 
 /** Rows folded per pull: a few hundred small updates, well within a Worker invocation. */
 export const REFOLD_BATCH = 300;
 
+/** Set once no row is left to fold: later pulls skip the scan for them (no index on it). */
+const DONE_KEY = 'search-folded';
+
 /** Folds up to `limit` stories written before folding; returns how many it folded. */
 export async function refoldSearchText(deps: Deps, limit = REFOLD_BATCH): Promise<number> {
+  const [done] = await deps.db.orm.select().from(settings).where(eq(settings.key, DONE_KEY));
+  if (done) return 0;
   const rows = await deps.db.orm
     .select({ id: items.id, searchText: items.searchText, categories: items.categories })
     .from(items)
     .where(isNull(items.categoryKeys))
     .limit(limit);
-  if (!rows.length) return 0;
+  if (!rows.length) {
+    // Every story written from now on is folded by the store itself.
+    await deps.db.orm
+      .insert(settings)
+      .values({ key: DONE_KEY, value: String(deps.clock.now().getTime()) })
+      .onConflictDoNothing();
+    return 0;
+  }
   await deps.db.batch(
     rows.map((r) =>
       deps.db.orm

@@ -130,7 +130,7 @@ function describe(err: unknown): { codes: Set<string>; text: string } {
     else if (typeof e === 'string') texts.push(e);
     e = o.cause;
   }
-  // ofetch prefixes "[GET] "url": <no response>" to the cause's message: keep the innermost one.
+  // undici's "fetch failed" wraps the socket's error: the innermost message says what happened.
   return { codes, text: texts.at(-1) ?? '' };
 }
 

@@ -1,4 +1,3 @@
-import { createFetch } from 'ofetch';
 import type { Deps } from '../deps.ts';
 import { assertFetchable } from './guard.ts';
 import { httpError, networkError, timedOut, tooLarge } from './fetch-errors.ts';
@@ -46,12 +45,6 @@ async function exchange(
   maxBytes: number,
   signal: AbortSignal,
 ): Promise<FetchOutcome> {
-  const client = createFetch({ fetch: deps.fetch }).create({
-    retry: 0,
-    ignoreResponseError: true,
-    redirect: 'manual',
-    responseType: 'stream',
-  });
   const headers: Record<string, string> = {
     'user-agent': await userAgent(deps),
     accept: ACCEPT,
@@ -72,9 +65,13 @@ async function exchange(
     const { href, auth } = splitCredentials(target);
     for (let attempt = 1; ; attempt++) {
       try {
-        res = await client.raw(href, {
+        // The platform fetch as it is: this exchange needs the raw response (statuses are
+        // outcomes, redirects are followed by hand, the body is streamed under a cap), its own
+        // deadline and its own retry, which is every feature a client like ofetch adds.
+        res = await deps.fetch(href, {
           headers: auth ? { ...headers, authorization: auth } : headers,
           signal,
+          redirect: 'manual',
         });
         break;
       } catch (err) {

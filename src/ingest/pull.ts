@@ -7,7 +7,7 @@
  * on Workers, whose consumer calls `pullSources`; an in-process pool on Node).
  */
 import { pruneOldStories } from './retention.ts';
-import { and, asc, eq, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { pulls, sources, type SourceRow } from '../db/schema/sources.ts';
 import { refreshInTurn } from './refresh.ts';
@@ -53,11 +53,16 @@ export async function pull(deps: Deps, options: PullOptions): Promise<PullSummar
   return pullSources(deps, await selectSources(deps, options), options.trigger, options.onProgress);
 }
 
-/** Pulls the sources with these ids (a queue message batch), skipping any no longer active. */
+/**
+ * Pulls the sources with these ids (a queue message batch), skipping any no longer active.
+ * With `runId` (a run handed to the Queue: startDispatchedRun) the counts are added to that
+ * run's row, so /healthz reports the whole pull rather than this batch.
+ */
 export async function pullSourceIds(
   deps: Deps,
   ids: number[],
   trigger: string,
+  runId?: number,
 ): Promise<PullSummary> {
   const rows: SourceRow[] = [];
   for (const part of chunks(ids, IN_LIST)) {
@@ -68,21 +73,50 @@ export async function pullSourceIds(
         .where(and(inArray(sources.id, part), eq(sources.status, 'active')))),
     );
   }
-  return pullSources(deps, rows, trigger);
+  return pullSources(
+    deps,
+    rows,
+    trigger,
+    undefined,
+    runId ? { id: runId, handed: new Set(ids).size } : undefined,
+  );
 }
 
-/** Refreshes `rows` and records the run. Never throws for a source's failure. */
+/**
+ * A run handed to the pull Queue: one `pulls` row for all its sources, filled in by the
+ * batches as they are pulled (pullSourceIds with its id). Returns the row's id.
+ */
+export async function startDispatchedRun(
+  deps: Deps,
+  trigger: string,
+  sourceCount: number,
+): Promise<number> {
+  const [run] = await deps.db.orm
+    .insert(pulls)
+    .values({ trigger, startedAt: deps.clock.now().getTime(), sources: sourceCount })
+    .returning({ id: pulls.id });
+  return run!.id;
+}
+
+/**
+ * Refreshes `rows` and records the run (or, with `partOf`, adds this batch to a dispatched
+ * run: `handed` sources were asked for, skipped ones included). Never throws for a source's
+ * failure.
+ */
 export async function pullSources(
   deps: Deps,
   rows: SourceRow[],
   trigger: string,
   onProgress?: PullOptions['onProgress'],
+  partOf?: { id: number; handed: number },
 ): Promise<PullSummary> {
   const startedAt = deps.clock.now().getTime();
-  const [run] = await deps.db.orm
-    .insert(pulls)
-    .values({ trigger, startedAt, sources: rows.length })
-    .returning({ id: pulls.id });
+  const [run] = partOf
+    ? [{ id: partOf.id }]
+    : await deps.db.orm
+        .insert(pulls)
+        .values({ trigger, startedAt, sources: rows.length })
+        .returning({ id: pulls.id });
   const reports: SourceReport[] = [];
   const recorded: Array<Promise<void>> = [];
   await runLimited(
@@ -120,10 +154,29 @@ export async function pullSources(
     updatedItems: reports.reduce((n, r) => n + r.updated, 0),
     reports,
   };
+  if (partOf) {
+    // Batches of one run may end at once: each adds its counts in one statement; the one
+    // that completes the run stamps its end.
+    await deps.db.orm
+      .update(pulls)
+      .set({
+        ok: sql`${pulls.ok} + ${summary.ok}`,
+        notModified: sql`${pulls.notModified} + ${summary.notModified}`,
+        failed: sql`${pulls.failed} + ${summary.failed}`,
+        newItems: sql`${pulls.newItems} + ${summary.newItems}`,
+        updatedItems: sql`${pulls.updatedItems} + ${summary.updatedItems}`,
+        sourcesDone: sql`${pulls.sourcesDone} + ${partOf.handed}`,
+        finishedAt: sql`case when ${pulls.sourcesDone} + ${partOf.handed} >= ${pulls.sources}
+          then ${summary.finishedAt} else ${pulls.finishedAt} end`,
+      })
+      .where(eq(pulls.id, partOf.id));
+    return summary;
+  }
   await deps.db.orm
     .update(pulls)
     .set({
       finishedAt: summary.finishedAt,
+      sourcesDone: summary.sources,
       ok: summary.ok,
       notModified: summary.notModified,
       failed: summary.failed,
@@ -146,7 +199,7 @@ export async function dispatchDuePulls(deps: Deps): Promise<number> {
     // A failed prune (database busy) is retried at the next tick; the pulls go on.
     deps.log.error('pruning old stories failed', { error: String(err) });
   }
-  return dispatchPulls(deps, {});
+  return dispatchPulls(deps, { trigger: 'cron' });
 }
 
 /**
@@ -155,7 +208,7 @@ export async function dispatchDuePulls(deps: Deps): Promise<number> {
  */
 export async function dispatchPulls(
   deps: Deps,
-  options: { network?: string; all?: boolean },
+  options: { network?: string; all?: boolean; trigger?: string },
 ): Promise<number> {
   const due = await selectSources(deps, options);
   if (!due.length) return 0;
@@ -166,6 +219,6 @@ export async function dispatchPulls(
       deps.db.orm.update(sources).set({ nextFetchAt: leaseUntil }).where(inArray(sources.id, part)),
     ),
   );
-  await deps.dispatcher.dispatch(ids);
+  await deps.dispatcher.dispatch(ids, options.trigger ?? 'admin');
   return ids.length;
 }

@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { asc, gt } from 'drizzle-orm';
 import type { HubEnv } from '../http.ts';
+import type { Database } from '../db/client.ts';
 import { subscribers, type SubscriberRow } from '../db/schema/index.ts';
 
 export const adminSubscriberRoutes = new Hono<HubEnv>();
@@ -30,29 +31,7 @@ adminSubscriberRoutes.get('/subscribers', async (c) => {
   const { db } = c.get('deps');
   c.header('Cache-Control', 'no-store');
   if (c.req.query('format') === 'csv') {
-    const cell = (v: unknown) => {
-      const s = Array.isArray(v) ? v.join(' ') : v == null ? '' : String(v);
-      // Quote always; neutralise spreadsheet formulas.
-      return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
-    };
-    const lines: string[] = [];
-    let after = 0;
-    for (;;) {
-      const page = await db.orm
-        .select()
-        .from(subscribers)
-        .where(gt(subscribers.id, after))
-        .orderBy(asc(subscribers.id))
-        .limit(1000);
-      if (!page.length) break;
-      for (const s of page) {
-        const v = view(s);
-        if (!lines.length) lines.push(Object.keys(v).join(','));
-        lines.push(Object.values(v).map(cell).join(','));
-      }
-      after = page[page.length - 1]!.id;
-    }
-    return c.body(lines.join('\r\n') + '\r\n', 200, {
+    return c.body(await subscribersCsv(db), 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': 'attachment; filename="subscribers.csv"',
     });
@@ -72,3 +51,30 @@ adminSubscriberRoutes.get('/subscribers', async (c) => {
     next_after: page.length === limit ? page[page.length - 1]!.id : null,
   });
 });
+
+/** Every subscriber as CSV (quoted cells, spreadsheet formulas neutralised), read page by page. */
+export async function subscribersCsv(db: Database): Promise<string> {
+  const cell = (v: unknown) => {
+    const s = Array.isArray(v) ? v.join(' ') : v == null ? '' : String(v);
+    // Quote always; neutralise spreadsheet formulas.
+    return `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
+  };
+  const lines: string[] = [];
+  let after = 0;
+  for (;;) {
+    const page = await db.orm
+      .select()
+      .from(subscribers)
+      .where(gt(subscribers.id, after))
+      .orderBy(asc(subscribers.id))
+      .limit(1000);
+    if (!page.length) break;
+    for (const s of page) {
+      const v = view(s);
+      if (!lines.length) lines.push(Object.keys(v).join(','));
+      lines.push(Object.values(v).map(cell).join(','));
+    }
+    after = page[page.length - 1]!.id;
+  }
+  return lines.join('\r\n') + '\r\n';
+}

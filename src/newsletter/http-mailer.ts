@@ -9,6 +9,7 @@
  * address; every other 4xx (401 revoked key, 403 unverified sender or domain, 422 bad sender,
  * 404 wrong URL…) is the hub's configuration, which no retry and no bounce would fix.
  */
+import { createFetch } from 'ofetch';
 import type { MailMessage, Mailer, SendFailure, SendResult } from '../deps.ts';
 
 /** Statuses that say "later", not "never". */
@@ -39,24 +40,31 @@ export function httpMailer(opts: {
   fetch?: typeof fetch;
   timeoutMs?: number;
 }): Mailer {
-  const doFetch =
-    opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const client = createFetch({
+    fetch: opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init)),
+  });
   return {
     async send(m: MailMessage): Promise<SendResult> {
-      let res: Response;
+      let res: Response & { _data?: string };
       try {
-        res = await doFetch(opts.url, {
+        // ofetch sends the object as JSON (with its Content-Type) and bounds the exchange.
+        res = await client.raw<string, 'text'>(opts.url, {
           method: 'POST',
-          headers: { authorization: `Bearer ${opts.key}`, 'content-type': 'application/json' },
-          body: JSON.stringify({
+          headers: { authorization: `Bearer ${opts.key}` },
+          body: {
             from: m.from ?? opts.from,
             to: [m.to],
             subject: m.subject,
             html: m.html,
             text: m.text,
             headers: m.headers,
-          }),
-          signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
+          },
+          timeout: opts.timeoutMs ?? 30_000,
+          // The delivery ledger retries, on its own schedule; every status is classified below,
+          // from the body as the API wrote it.
+          retry: 0,
+          ignoreResponseError: true,
+          responseType: 'text',
         });
       } catch (err) {
         return {
@@ -65,7 +73,7 @@ export function httpMailer(opts: {
           error: `mail API unreachable: ${String((err as Error)?.message ?? err)}`,
         };
       }
-      const body = (await res.text().catch(() => '')).slice(0, 300);
+      const body = (res._data ?? '').slice(0, 300);
       if (res.ok) {
         let id: string | undefined;
         try {

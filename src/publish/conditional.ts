@@ -5,7 +5,7 @@
  */
 import type { Deps } from '../deps.ts';
 import { storeVersion } from '../news/river.ts';
-import { rememberValidator } from './fast-path.ts';
+import { rememberValidator } from './validators.ts';
 import { shortHash } from '../shared/hash.ts';
 
 /** What a feed renderer produces. */
@@ -178,53 +178,46 @@ export async function serveCached(
 }
 
 /**
- * A document rendered on each request (OPML, the agenda's ICS and JSON): the ETag is the
- * body's hash, so a reader polling it still gets 304s. `headers` adds to the usual ones
- * (Content-Disposition, CORS) or replaces them (Cache-Control).
+ * A document rendered on each request (OPML, the agenda's ICS and JSON, the newsletter
+ * archive): ETag from the body's hash, so a reader polling it still gets 304s, and gzip for a
+ * reader that takes it (its own ETag, `-gz`, as the feeds' copy), on both runtimes. `headers`
+ * adds to the usual ones (Content-Disposition, CORS) or replaces them (Cache-Control).
  */
-export function withValidators(
+export async function withValidators(
   req: Request,
   body: string,
   contentType: string,
   lastModified: number,
-  headers: Record<string, string> = {},
-): Response {
-  const res = new Response(body, {
-    headers: {
-      'content-type': contentType,
-      etag: `"${shortHash(body)}"`,
-      'last-modified': new Date(Math.floor(Math.max(lastModified, 0) / 1000) * 1000).toUTCString(),
-      'cache-control': FEED_CACHE_CONTROL,
-      ...headers,
-    },
-  });
-  return answer(req, res);
-}
-
-/**
- * A document rendered on each request from rows outside the store version (the newsletter
- * archive): ETag from the body's hash (`"tag"`, `"tag-gz"` for the gzip copy), Last-Modified,
- * 304 when the reader has it, and gzip for readers that take it, as the feeds have.
- */
-export async function serveDocument(
-  req: Request,
-  body: string,
-  contentType: string,
-  lastModified: number,
-  cacheControl = FEED_CACHE_CONTROL,
+  extra: Record<string, string> = {},
 ): Promise<Response> {
   const tag = shortHash(body);
   const gz = acceptsGzip(req.headers.get('accept-encoding'));
   const headers: Record<string, string> = {
     'content-type': contentType,
     etag: gz ? `"${tag}-gz"` : `"${tag}"`,
-    'last-modified': new Date(Math.floor(lastModified / 1000) * 1000).toUTCString(),
-    'cache-control': cacheControl,
+    'last-modified': new Date(Math.floor(Math.max(lastModified, 0) / 1000) * 1000).toUTCString(),
+    'cache-control': FEED_CACHE_CONTROL,
     vary: 'accept-encoding',
+    ...extra,
   };
-  // Either representation's ETag means the reader has this version.
-  if (versionNotModified(req, tag, gz) || isNotModified(req, null, headers['last-modified']!))
+  // Decided before compressing: a reader that has it (either encoding's ETag, or a date when
+  // it sends no ETag) costs no gzip.
+  if (
+    isNotModified(req, `"${tag}"`, headers['last-modified']!) ||
+    isNotModified(req, `"${tag}-gz"`, null)
+  )
     return notModified(headers);
   if (!gz) return new Response(body, { headers });
   return new Response(await gzip(body), { headers: { ...headers, 'content-encoding': 'gzip' } });
+}
+
+/** withValidators with its own Cache-Control (the newsletter archive). */
+export function serveDocument(
+  req: Request,
+  body: string,
+  contentType: string,
+  lastModified: number,
+  cacheControl = FEED_CACHE_CONTROL,
+): Promise<Response> {
+  return withValidators(req, body, contentType, lastModified, { 'cache-control': cacheControl });
 }

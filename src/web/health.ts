@@ -16,7 +16,11 @@ export const healthRoutes = new Hono<HubEnv>().get('/healthz', async (c) => {
   const dbOk = await db.ping();
   if (!dbOk)
     return c.json({ ok: false, database: false, last_pull: null, sources_failing: [] }, 503);
-  const [last] = await db.orm.select().from(pulls).orderBy(desc(pulls.startedAt)).limit(1);
+  const [last] = await db.orm
+    .select()
+    .from(pulls)
+    .orderBy(desc(pulls.startedAt), desc(pulls.id))
+    .limit(1);
   const failing = await db.orm
     .select({
       id: sources.id,
@@ -39,6 +43,9 @@ export const healthRoutes = new Hono<HubEnv>().get('/healthz', async (c) => {
           finished_at: last.finishedAt ? new Date(last.finishedAt).toISOString() : null,
           trigger: last.trigger,
           sources: last.sources,
+          // A run handed to the Workers Queue fills in as its batches are pulled.
+          sources_done: last.sourcesDone,
+          in_progress: last.finishedAt === null,
           ok: last.ok,
           not_modified: last.notModified,
           failed: last.failed,

@@ -174,7 +174,7 @@ button{cursor:pointer}.notice{border-left:4px solid var(--line);padding:.5rem .8
 .console-bar{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.5rem 1rem;align-items:baseline;border-bottom:1px solid var(--line);padding-bottom:.5rem;margin-bottom:1rem;font-size:.95rem}
 .actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0}
 table.counts{border-collapse:collapse;margin:.5rem 0}table.counts th,table.counts td{border-bottom:1px solid var(--line);padding:.25rem .6rem;text-align:left}
-table.counts td.n{text-align:right}
+table.counts td.n{text-align:right}.scroll{max-width:100%;overflow-x:auto}table.counts caption{text-align:left;font-weight:600}
 pre.mail-text{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.9rem;border:1px solid var(--line);padding:.8rem}
 @media (max-width:36rem){form.filters label,form.filters input,form.filters select{width:100%}}
 `;

@@ -11,6 +11,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { HubContext, HubEnv } from '../http.ts';
+import type { Deps } from '../deps.ts';
 import { readHubSettings } from '../db/hub-settings.ts';
 
 export type CspDirective =
@@ -49,20 +50,51 @@ export function policyText(overrides: CspOverrides = {}): string {
     .join('; ');
 }
 
+/** What a URL's answer was given, for the answers made before routing (publish/fast-path.ts). */
+interface Given {
+  csp: CspOverrides | undefined;
+  hsts: boolean;
+}
+const MAX_URLS = 1000;
+const given = new WeakMap<Deps, Map<string, Given>>();
+
 export const securityHeaders: MiddlewareHandler<HubEnv> = async (c, next) => {
   await next();
+  const html = (c.res.headers.get('content-type') ?? '').startsWith('text/html');
+  const these: Given = { csp: c.get('csp'), hsts: html && (await httpsHub(c)) };
   // A cached answer (Cache API) may have immutable headers: set them on a copy.
-  const res = new Response(c.res.body, c.res);
-  const csp = c.get('csp');
+  c.res = secured(new Response(c.res.body, c.res), these);
+  // The fast path answers this URL's repeats before routing: with the same headers.
+  if (c.req.method === 'GET' && c.res.headers.has('etag'))
+    remember(c.get('deps'), c.req.url, these);
+};
+
+/**
+ * An answer made before routing (publish/fast-path.ts), with the headers the routed answer to
+ * the same URL was given (that answer is what the fast path repeats).
+ */
+export function securedRepeat(deps: Deps, url: string, res: Response): Response {
+  const these = given.get(deps)?.get(url) ?? { csp: undefined, hsts: false };
+  return secured(new Response(res.body, res), these);
+}
+
+function secured(res: Response, { csp, hsts }: Given): Response {
   res.headers.set('content-security-policy', policyText(csp));
   if (!csp?.['frame-ancestors']) res.headers.set('x-frame-options', 'DENY');
   res.headers.set('x-content-type-options', 'nosniff');
   if (!res.headers.has('referrer-policy'))
     res.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
-  if ((res.headers.get('content-type') ?? '').startsWith('text/html') && (await httpsHub(c)))
-    res.headers.set('strict-transport-security', HSTS);
-  c.res = res;
-};
+  if (hsts) res.headers.set('strict-transport-security', HSTS);
+  return res;
+}
+
+function remember(deps: Deps, url: string, these: Given): void {
+  let byUrl = given.get(deps);
+  if (!byUrl) given.set(deps, (byUrl = new Map()));
+  byUrl.delete(url);
+  byUrl.set(url, these);
+  if (byUrl.size > MAX_URLS) byUrl.delete(byUrl.keys().next().value!);
+}
 
 /** Whether the hub's public address is https (HUB_BASE_URL, else the federation file's). */
 async function httpsHub(c: HubContext): Promise<boolean> {

@@ -1,7 +1,11 @@
 import { afterAll, describe } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
-import { agendaPagingScenarios, seedPagingAgenda } from '../support/agenda-paging-suite.ts';
+import {
+  agendaPagingScenarios,
+  gzipScenarios,
+  seedPagingAgenda,
+} from '../support/agenda-paging-suite.ts';
 
 describe('agenda paging and window (Node, real SQLite)', () => {
   const deps = makeNodeDeps();
@@ -13,4 +17,5 @@ describe('agenda paging and window (Node, real SQLite)', () => {
     async (path) => app.request(path),
     () => Date.now(),
   );
+  gzipScenarios('SQLite', async (path, headers) => app.request(path, { headers }));
 });

@@ -104,6 +104,58 @@ describe('the demo shows it all: mail caught in /demo/mailbox, newsletter, conso
     expect(await p.locator('.console-bar').textContent()).toContain('coordination@demo.invalid');
   });
 
+  it('a coordinator previews the next edition for some choices and sends a test into the mailbox', async () => {
+    const p = await openPage(browser, { width: 1280 });
+    await p.goto(`${base}/admin/login`);
+    await p.getByLabel('Jeton d’administration').fill(hub.demo.config.adminToken!);
+    await p.getByRole('button', { name: 'Se connecter' }).click();
+    await p.locator('.console-bar').getByRole('link', { name: 'Lettre' }).click();
+    // The ledger of the run above, and who follows what.
+    const ledger = p.locator('table.ledger tr').nth(1);
+    expect((await ledger.locator('td').allTextContents()).slice(2)).toEqual(['1', '0', '0', '0']);
+    expect(await p.locator('main').textContent()).toContain('1 abonné·e actif·ve, par choix');
+    expect(
+      await p.locator('table.counts', { hasText: 'Réseaux' }).locator('td').first().textContent(),
+    ).toBe('1');
+    await screenshots(p, 'console-newsletter');
+
+    expect(await overflowsSideways(p), 'the newsletter page fits 390 px').toBe(false);
+    await p.setViewportSize({ width: 1280, height: 900 });
+    const form = p.locator('form[action="/admin/newsletter/test"]');
+    await form.getByRole('checkbox', { name: 'Animacoop' }).check();
+    await form.getByRole('button', { name: 'Voir l’aperçu' }).click();
+    expect(p.url()).toContain('/admin/newsletter/preview?');
+    expect(p.url()).toContain('network=animacoop');
+    expect(p.url()).not.toContain('tag=');
+    const html = await p.content();
+    expect(html).toContain('Animacoop');
+    expect(html).not.toContain('Bretagne numérique solidaire');
+    await screenshots(p, 'console-newsletter-preview');
+
+    await p.goBack();
+    const test = p.locator('form[action="/admin/newsletter/test"]');
+    if (!(await test.getByRole('checkbox', { name: 'Animacoop' }).isChecked()))
+      await test.getByRole('checkbox', { name: 'Animacoop' }).check();
+    await test.getByLabel('Envoyer un essai à').fill('relecture@exemple.org');
+    await test.getByRole('button', { name: 'Envoyer l’essai' }).click();
+    expect(await p.locator('.notice.ok').textContent()).toContain(
+      'Essai envoyé à relecture@exemple.org',
+    );
+    const sent = hub.deps.mailbox!.list().find((m) => m.to === 'relecture@exemple.org')!;
+    expect(sent.subject).toMatch(/^\[Aperçu\]/);
+    // The very edition the preview showed, byte for byte.
+    const shown = await p.request.get(`${base}/admin/newsletter/preview?network=animacoop`);
+    expect(sent.html).toBe(await shown.text());
+    expect(sent.html).toContain('Animacoop');
+    expect(sent.html).not.toContain('Bretagne numérique solidaire');
+    await p.goto(`${base}/demo/mailbox`);
+    expect(await p.locator('ul.river li', { hasText: 'relecture@exemple.org' }).count()).toBe(1);
+
+    const csv = await p.request.get(`${base}/admin/newsletter/subscribers.csv`);
+    expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
+    expect(await csv.text()).toContain('"camille@exemple.org"');
+  });
+
   it('/demo/mailbox is the demo’s only: 404 on a hub without a mail catcher', async () => {
     const deps = makeNodeDeps();
     try {

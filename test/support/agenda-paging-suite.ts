@@ -66,7 +66,7 @@ export async function seedPagingAgenda(deps: Deps, now: number): Promise<void> {
 export function agendaPagingScenarios(
   name: string,
   seed: () => Promise<void>,
-  get: (path: string) => Promise<Response>,
+  get: (path: string, headers?: Record<string, string>) => Promise<Response>,
   now: () => number,
 ): void {
   const json = async (path: string) => {
@@ -167,6 +167,50 @@ export function agendaPagingScenarios(
     expect(agenda).toMatch(
       /href="\/agenda\?territory=Bretagne&amp;after=\d+%7E[a-z0-9]+" rel="next"/,
     );
+  });
+}
+
+/** The body as text, gunzipped when the answer says it is gzip. */
+async function text(res: Response): Promise<string> {
+  if (res.headers.get('content-encoding') !== 'gzip') return res.text();
+  const stream = new Blob([await res.arrayBuffer()])
+    .stream()
+    .pipeThrough(new DecompressionStream('gzip'));
+  return new Response(stream).text();
+}
+
+/** /agenda.ics, /agenda.json and /networks.opml gzipped for readers that take it, with 304s. */
+export function gzipScenarios(
+  name: string,
+  get: (path: string, headers?: Record<string, string>) => Promise<Response>,
+): void {
+  it(`${name}: agenda and OPML are gzipped for readers that take it, and 304 either way`, async () => {
+    for (const path of ['/agenda.ics', '/agenda.json?limit=50', '/networks.opml']) {
+      const plain = await get(path);
+      expect(plain.status, path).toBe(200);
+      expect(plain.headers.get('content-encoding'), path).toBeNull();
+      expect(plain.headers.get('vary'), path).toMatch(/accept-encoding/i);
+      const body = await plain.text();
+      const zipped = await get(path, { 'accept-encoding': 'gzip, deflate, br' });
+      expect(zipped.headers.get('content-encoding'), path).toBe('gzip');
+      const etag = zipped.headers.get('etag')!;
+      expect(etag, path).toBe(plain.headers.get('etag')!.replace(/"$/, '-gz"'));
+      const raw = await zipped.clone().arrayBuffer();
+      expect(raw.byteLength, path).toBeLessThan(new TextEncoder().encode(body).length);
+      expect(await text(zipped), path).toBe(body);
+      // A reader sends back the ETag it was given: 304 with either.
+      for (const [tag, enc] of [
+        [etag, 'gzip'],
+        [plain.headers.get('etag')!, 'gzip'],
+        [etag, 'identity'],
+      ] as const) {
+        const again = await get(path, { 'if-none-match': tag, 'accept-encoding': enc });
+        expect(again.status, `${path} ${tag} ${enc}`).toBe(304);
+      }
+      // q=0 refuses gzip.
+      const refused = await get(path, { 'accept-encoding': 'gzip;q=0' });
+      expect(refused.headers.get('content-encoding'), path).toBeNull();
+    }
   });
 }
 

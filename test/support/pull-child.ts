@@ -14,7 +14,13 @@ const dbPath = process.argv[2];
 if (!dbPath) throw new Error('usage: pull-child.ts HUB_DB');
 // One source at a time: the kill then lands between stored sources and in the middle of others.
 const deps = nodeDeps({
-  config: loadConfig({ HUB_DB: dbPath, HUB_ALLOW_PRIVATE_HOSTS: '1', HUB_FETCH_CONCURRENCY: '1' }),
+  config: loadConfig({
+    HUB_DB: dbPath,
+    HUB_ALLOW_PRIVATE_HOSTS: '1',
+    HUB_FETCH_CONCURRENCY: '1',
+    // Fault tests pull feeds of up to 1,000 new stories: storage, not the flood quota, is tested.
+    HUB_MAX_NEW_PER_PULL: '100000',
+  }),
   log: silentLogger,
 });
 const summary = await pull(deps, {

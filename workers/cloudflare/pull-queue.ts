@@ -4,23 +4,30 @@
  */
 import type { MessageBatch, Queue } from '@cloudflare/workers-types';
 import type { Deps, PullDispatcher } from '../../src/deps.ts';
-import { pullSourceIds } from '../../src/ingest/pull.ts';
+import { pullSourceIds, startDispatchedRun } from '../../src/ingest/pull.ts';
 import type { PullSummary } from '../../src/ingest/types.ts';
 
 /** One message = one source: retries and the dead-letter queue then work per source. */
 export interface PullMessage {
   sourceId: number;
+  /** The `pulls` row of the run it belongs to (absent in messages queued by older code). */
+  runId?: number;
 }
 
 /** Queue.sendBatch takes at most 100 messages (and 256 KB) per call. */
 const SEND_BATCH = 100;
 
-export function queueDispatcher(queue: Queue<PullMessage>): PullDispatcher {
+/**
+ * Enqueues one message per source, all naming one `pulls` row for the run: the batches fill it
+ * in, so /healthz reports the whole pull, not the last batch of ten.
+ */
+export function queueDispatcher(queue: Queue<PullMessage>, deps: () => Deps): PullDispatcher {
   return {
-    async dispatch(ids) {
+    async dispatch(ids, trigger = 'cron') {
+      const runId = await startDispatchedRun(deps(), trigger, ids.length);
       for (let i = 0; i < ids.length; i += SEND_BATCH) {
         await queue.sendBatch(
-          ids.slice(i, i + SEND_BATCH).map((sourceId) => ({ body: { sourceId } })),
+          ids.slice(i, i + SEND_BATCH).map((sourceId) => ({ body: { sourceId, runId } })),
         );
       }
     },
@@ -35,15 +42,19 @@ export function queueDispatcher(queue: Queue<PullMessage>): PullDispatcher {
 export async function consumePullBatch(
   deps: Deps,
   batch: MessageBatch<PullMessage>,
-): Promise<PullSummary> {
-  const ids = [
-    ...new Set(
-      batch.messages
-        .map((m) => Number(m.body?.sourceId))
-        .filter((id) => Number.isInteger(id) && id > 0),
-    ),
-  ];
-  const summary = await pullSourceIds(deps, ids, 'queue');
+): Promise<PullSummary[]> {
+  // A batch may hold messages of several runs (a cron tick and a coordinator's pull).
+  const byRun = new Map<number, number[]>();
+  for (const m of batch.messages) {
+    const id = Number(m.body?.sourceId);
+    if (!Number.isInteger(id) || id <= 0) continue;
+    const run = Number(m.body?.runId);
+    const key = Number.isInteger(run) && run > 0 ? run : 0;
+    byRun.set(key, [...(byRun.get(key) ?? []), id]);
+  }
+  const summaries: PullSummary[] = [];
+  for (const [run, ids] of byRun)
+    summaries.push(await pullSourceIds(deps, ids, 'queue', run || undefined));
   batch.ackAll();
-  return summary;
+  return summaries;
 }

@@ -62,13 +62,19 @@ export const sources = sqliteTable(
 
 export type SourceRow = typeof sources.$inferSelect;
 
-/** One run of `pull` (cron, CLI, admin or queue), for /healthz and the CLI summary. */
+/**
+ * One run of `pull` (cron, CLI, admin), for /healthz and the CLI summary. A run handed to the
+ * Workers Queue is one row too: each batch adds its counts to it and it is finished once
+ * `sourcesDone` reaches `sources`.
+ */
 export const pulls = sqliteTable('pulls', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   trigger: text('trigger').notNull(),
   startedAt: integer('started_at').notNull(),
   finishedAt: integer('finished_at'),
   sources: integer('sources').notNull().default(0),
+  /** Sources pulled (or skipped as no longer active) so far. */
+  sourcesDone: integer('sources_done').notNull().default(0),
   ok: integer('ok').notNull().default(0),
   notModified: integer('not_modified').notNull().default(0),
   failed: integer('failed').notNull().default(0),

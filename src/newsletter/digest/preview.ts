@@ -3,11 +3,18 @@ import { and, asc, desc, gt } from 'drizzle-orm';
 import { digests, subscribers } from '../../db/schema/index.ts';
 import { readHubSettings } from '../../db/hub-settings.ts';
 import type { Deps, MailMessage } from '../../deps.ts';
-import { allChoices, buildDigest, periodMs, windowStart } from './build.ts';
-import { renderDigest } from './render.ts';
+import type { DigestChoices } from '../../db/schema/newsletter.ts';
+import { allChoices, buildDigest, MAX_STORIES, periodMs, windowStart } from './build.ts';
+import { renderDigest, riverUrl } from './render.ts';
 import { dueAt } from './send.ts';
 import { agendaEvents } from './load-events.ts';
-import { EVENTS_AHEAD_MS, loadNetworks, loadStories, type EventsLoader } from './load-content.ts';
+import {
+  EVENTS_AHEAD_MS,
+  loadNetworks,
+  loadStories,
+  storySelector,
+  type EventsLoader,
+} from './load-content.ts';
 
 export interface Preview {
   due: number;
@@ -23,7 +30,7 @@ export async function previewRun(
   const now = deps.clock.now().getTime();
   const networks = await loadNetworks(deps);
   const events = await loadEvents(deps, now, now + EVENTS_AHEAD_MS);
-  const cache = new Map<number, Awaited<ReturnType<typeof loadStories>>>();
+  const select = storySelector(deps, now, MAX_STORIES);
   const out: Preview = { due: 0, wouldSend: 0 };
   let cursor = 0;
   for (;;) {
@@ -36,10 +43,17 @@ export async function previewRun(
     if (!page.length) break;
     for (const s of page) {
       const since = windowStart(s);
-      let stories = cache.get(since);
-      if (!stories) cache.set(since, (stories = await loadStories(deps, since, now)));
+      const { stories, total } = await select(since, s.choices);
       out.due++;
-      if (buildDigest({ stories, events, networks, choices: s.choices, since })) out.wouldSend++;
+      const content = buildDigest({
+        stories,
+        storyTotal: total,
+        events,
+        networks,
+        choices: s.choices,
+        since,
+      });
+      if (content) out.wouldSend++;
     }
     cursor = page[page.length - 1]!.id;
   }
@@ -47,13 +61,15 @@ export async function previewRun(
 }
 
 /**
- * The edition as someone following everything would get it now (stories since the last
- * digest), addressed to `to`, with no personal links: for checking how a digest looks.
+ * The edition as someone with these choices (following everything by default) would get it
+ * now (stories since the last digest), addressed to `to`, with no personal links: for checking
+ * how a digest looks (`digest --to`, the console's preview and test message).
  */
 export async function previewMessage(
   deps: Deps,
   to: string,
   loadEvents: EventsLoader = agendaEvents,
+  choices: DigestChoices = allChoices,
 ): Promise<MailMessage | null> {
   const now = deps.clock.now().getTime();
   const hub = await readHubSettings(deps.db, deps.config.baseUrl);
@@ -63,11 +79,14 @@ export async function previewMessage(
     .orderBy(desc(digests.id))
     .limit(1);
   const networks = await loadNetworks(deps);
+  const since = prev?.windowEnd ?? now - periodMs('weekly');
+  const { stories, total } = await loadStories(deps, since, now, choices, MAX_STORIES);
   const content = buildDigest({
-    stories: await loadStories(deps, prev?.windowEnd ?? now - periodMs('weekly'), now),
+    stories,
+    storyTotal: total,
     events: await loadEvents(deps, now, now + EVENTS_AHEAD_MS),
     networks,
-    choices: allChoices,
+    choices,
   });
   if (!content) return null;
   const r = renderDigest(
@@ -78,6 +97,7 @@ export async function previewMessage(
       baseUrl: hub.baseUrl,
       timezone: hub.timezone,
       date: now,
+      moreUrl: riverUrl(hub.baseUrl, choices),
     },
     (s) => networks.get(s)?.name ?? s,
   );

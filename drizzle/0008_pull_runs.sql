@@ -1,0 +1,1 @@
+ALTER TABLE `pulls` ADD `sources_done` integer DEFAULT 0 NOT NULL;
