@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import type { Deps } from './deps.ts';
 import type { HubEnv } from './http.ts';
 import { healthRoutes } from './web/health.ts';
@@ -19,6 +18,7 @@ import { adminFederationRoutes } from './federation/admin-federation.ts';
 import { answerBeforeRouting } from './publish/fast-path.ts';
 import { commitNow } from './db/client.ts';
 import { consoleRoutes } from './admin/routes.ts';
+import { errorPage, wantsJson } from './web/error-page.tsx';
 import { mailboxRoutes } from './demo/mailbox-routes.tsx';
 import { proposeRoutes } from './federation/propose-routes.tsx';
 
@@ -63,13 +63,14 @@ export function createApp(deps: Deps): Hono<HubEnv> {
   app.route('/', consoleRoutes);
   app.route('/', mailboxRoutes);
 
-  app.notFound((c) =>
-    c.json({ error: 'not_found', message: `Nothing at ${new URL(c.req.url).pathname}` }, 404),
-  );
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    if (wantsJson(path)) return c.json({ error: 'not_found', message: `Nothing at ${path}` }, 404);
+    return errorPage(c, 404);
+  });
+  // Bad requests are answered by the routes themselves, each with its clear 4xx message: what
+  // reaches here is the hub's own failure.
   app.onError((err, c) => {
-    if (err instanceof HTTPException) {
-      return c.json({ error: 'bad_request', message: err.message }, err.status);
-    }
     deps.log.error('request failed', {
       path: new URL(c.req.url).pathname,
       error: String((err as Error)?.stack ?? err),

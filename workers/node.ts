@@ -30,7 +30,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'items':
         return await withDeps((deps) => itemsCommand(deps, args));
       case 'parse':
-        return await withDeps((deps) => parseCommand(deps, args, fetchForParse));
+        // Reading one document stores nothing: an in-memory database, no ./data/ created.
+        return await withDeps((deps) => parseCommand(deps, args, fetchForParse), {
+          HUB_DB: ':memory:',
+        });
       case 'digest':
         return await withDeps((deps) => digestCommand(deps, args));
       case 'pull':
@@ -59,8 +62,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Runs a one-shot command with the Node services, closing them (SQLite, SMTP pool) after. */
-async function withDeps(run: (deps: NodeDeps) => Promise<number>): Promise<number> {
-  const deps = nodeDeps();
+async function withDeps(
+  run: (deps: NodeDeps) => Promise<number>,
+  overrides: Record<string, string> = {},
+): Promise<number> {
+  const deps = nodeDeps({ env: { ...process.env, ...overrides } });
   try {
     return await run(deps);
   } finally {

@@ -25,7 +25,8 @@ const fr = {
   tooLarge: () =>
     'Votre flux est trop volumineux (plus de 5 Mo) : limitez-le aux derniers articles (20 à 50).',
   unreadable: () =>
-    'Votre flux n’est pas lisible : faites-le vérifier par https://validator.w3.org/feed/ et corrigez les erreurs signalées.',
+    'Votre flux n’est pas lisible : faites-le vérifier par ' +
+    'https://validator.w3.org/feed/ et corrigez les erreurs signalées.',
   notAFeed: (u: string) =>
     `La page ${u} ne signale aucun flux : ajoutez une balise <link rel="alternate" type="application/rss+xml"> ou envoyez-nous l’adresse du flux.`,
   blocked: (u: string) =>

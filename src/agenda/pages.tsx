@@ -238,6 +238,7 @@ export function AgendaPage(p: AgendaPageProps) {
       hubTitle={p.hubTitle}
       title={mm.title}
       path={p.path}
+      langParam={p.langParam}
       alternates={alternates}
     >
       <style>{css}</style>
@@ -363,7 +364,13 @@ export function EventPage(p: EventPageProps) {
   const names = new Map(p.networks.map((n) => [n.slug, n.name]));
   const first = p.occurrences[0];
   return (
-    <Layout lang={p.lang} hubTitle={p.hubTitle} title={p.title} path={p.path}>
+    <Layout
+      lang={p.lang}
+      hubTitle={p.hubTitle}
+      title={p.title}
+      path={p.path}
+      langParam={p.langParam}
+    >
       <style>{css}</style>
       <p>
         <a href={hrefWith('/agenda', new URLSearchParams(), p.langParam)}>← {mm.back}</a>
@@ -438,7 +445,13 @@ export function EventNotFound(p: {
 }) {
   const mm = m(p.lang);
   return (
-    <Layout lang={p.lang} hubTitle={p.hubTitle} title={mm.notFound} path={p.path}>
+    <Layout
+      lang={p.lang}
+      hubTitle={p.hubTitle}
+      title={mm.notFound}
+      path={p.path}
+      langParam={p.langParam}
+    >
       <h1>{mm.notFound}</h1>
       <p>{mm.notFoundText}</p>
       <p>

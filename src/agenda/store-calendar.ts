@@ -45,12 +45,12 @@ export type StoreCalendarOptions = Pick<
 const ROLL_EVERY_MS = 24 * 3600_000;
 
 /** The hash of what matters in an event: its republished components (DTSTAMP removed) and zone. */
-async function contentHash(ev: ParsedEvent): Promise<string> {
+function contentHash(ev: ParsedEvent): string {
   return sha256Hex(JSON.stringify([ev.timezone, ev.components]));
 }
 
-async function eventIdFor(source: SourceRow, uid: string): Promise<string> {
-  return (await sha256Hex(`${source.id}\u0000${uid}`)).slice(0, 20);
+function eventIdFor(source: SourceRow, uid: string): string {
+  return sha256Hex(`${source.id}\u0000${uid}`).slice(0, 20);
 }
 
 function eventValues(ev: ParsedEvent, now: number, windowEnd: number) {
@@ -167,7 +167,7 @@ export async function storeParsedCalendar(
   for (const ev of parsed.events) {
     if (seen.has(ev.uid)) continue;
     seen.add(ev.uid);
-    const hash = await contentHash(ev);
+    const hash = contentHash(ev);
     const mine = known.get(ev.uid);
     if (mine) {
       const event = knownEvents.get(mine.eventId);
@@ -221,7 +221,7 @@ export async function storeParsedCalendar(
     } else {
       result.new++;
       const relayOf = findRelayTarget(relayPool, ev);
-      const eventId = relayOf?.id ?? (await eventIdFor(source, ev.uid));
+      const eventId = relayOf?.id ?? eventIdFor(source, ev.uid);
       if (!relayOf) {
         pending.push(
           orm

@@ -1,4 +1,5 @@
 /** GET /networks (the directory with each source's health) and GET /networks/:slug. */
+import { UpcomingEvents, upcomingEvents } from './upcoming-events.tsx';
 import { UpstreamMembers, upstreamMembers } from './upstream-members.tsx';
 import { allowEmbedPreviews, EmbedSnippets } from '../embed/snippet-section.tsx';
 import { Hono } from 'hono';
@@ -30,6 +31,7 @@ const t = defineMessages({
     empty: 'Pas encore d’actualité récupérée pour ce réseau.',
     feeds: 'S’abonner à ce réseau via le hub',
     opml: 'Tous les flux des membres (OPML)',
+    propose: 'Votre réseau n’y est pas ? Proposez-le',
     older: 'Actualités plus anciennes',
     notFound: 'Réseau introuvable',
     notFoundText: (slug: string) => `Aucun réseau ne s’appelle « ${slug} ».`,
@@ -52,6 +54,7 @@ const t = defineMessages({
     empty: 'No news fetched for this network yet.',
     feeds: 'Follow this network through the hub',
     opml: 'All member feeds (OPML)',
+    propose: 'Your network is missing? Propose it',
     older: 'Older news',
     notFound: 'Network not found',
     notFoundText: (slug: string) => `No network is called “${slug}”.`,
@@ -114,7 +117,13 @@ function Sources({ sources, lang, now }: { sources: SourceRow[]; lang: Lang; now
 function notFoundPage(c: HubContext, p: PageContext, slug: string) {
   const m = t(p.lang);
   return c.html(
-    <Layout lang={p.lang} hubTitle={p.hub.title} title={m.notFound} path={p.path}>
+    <Layout
+      lang={p.lang}
+      hubTitle={p.hub.title}
+      title={m.notFound}
+      path={p.path}
+      langParam={p.langParam}
+    >
       <h1>{m.notFound}</h1>
       <p>{m.notFoundText(slug)}</p>
       <p>
@@ -137,6 +146,7 @@ export const networkPages = new Hono<HubEnv>()
         hubTitle={p.hub.title}
         title={m.title}
         path={p.path}
+        langParam={p.langParam}
         alternates={[{ type: 'text/x-opml', title: m.opml, href: '/networks.opml' }]}
       >
         <h1>{m.title}</h1>
@@ -144,6 +154,10 @@ export const networkPages = new Hono<HubEnv>()
         <p>
           <a href="/networks.opml" type="text/x-opml">
             {m.opml}
+          </a>{' '}
+          ·{' '}
+          <a href={hrefWith('/networks/propose', new URLSearchParams(), p.langParam)}>
+            {m.propose}
           </a>
         </p>
         <ul class="directory">
@@ -179,7 +193,13 @@ export const networkPages = new Hono<HubEnv>()
     } catch (e) {
       if (!(e instanceof RiverQueryError)) throw e;
       return c.html(
-        <Layout lang={p.lang} hubTitle={p.hub.title} title={m.badQuery} path={p.path}>
+        <Layout
+          lang={p.lang}
+          hubTitle={p.hub.title}
+          title={m.badQuery}
+          path={p.path}
+          langParam={p.langParam}
+        >
           <h1>{m.badQuery}</h1>
           <p role="alert" class="bad">
             {e.message}
@@ -207,6 +227,7 @@ export const networkPages = new Hono<HubEnv>()
         hubTitle={p.hub.title}
         title={n.name}
         path={p.path}
+        langParam={p.langParam}
         alternates={filteredAlternates(p.hub.title, n.name, new URLSearchParams(), feedBase)}
       >
         <h1>{n.name}</h1>
@@ -243,6 +264,13 @@ export const networkPages = new Hono<HubEnv>()
           <h2 id="sources">{m.sources}</h2>
           <Sources sources={n.sources} lang={p.lang} now={now} />
         </section>
+        <UpcomingEvents
+          slug={n.slug}
+          occurrences={await upcomingEvents(p.deps, n.slug)}
+          lang={p.lang}
+          timeZone={p.hub.timezone}
+          langParam={p.langParam}
+        />
         <section aria-labelledby="latest">
           <h2 id="latest">{m.latest}</h2>
           {page.items.length === 0 ? (

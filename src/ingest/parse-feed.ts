@@ -60,7 +60,8 @@ function rejectEntityDeclarations(body: string): void {
   if (/<!ENTITY/i.test(declaration)) {
     throw new IngestError(
       'parse_error',
-      'Le document déclare des entités XML (<!ENTITY …>) : refusé, un flux n’en a jamais besoin et elles servent aux attaques.',
+      'Le document déclare des entités XML (<!ENTITY …>) : refusé, un flux n’en a ' +
+        'jamais besoin et elles servent aux attaques.',
     );
   }
 }

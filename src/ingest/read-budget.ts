@@ -1,6 +1,7 @@
 /**
- * How long reading one fetched document (a feed or a calendar) may take, in one place. On
- * Node a reader thread past it is terminated and replaced (workers/node/feed-reader-pool.ts);
+ * How long reading one fetched calendar may take, in one place. On Node a reader thread past
+ * it is terminated and replaced (workers/node/feed-reader-pool.ts; feeds are not held to it
+ * yet: a 10,000-item feed needs ~6 s of CPU);
  * on Workers, where a read cannot be interrupted, the caps on the work itself bound it
  * (agenda/caps.ts, the feed parser's limits) well below it.
  */

@@ -232,7 +232,8 @@ async function readDocument(
     if (!wanted) {
       throw new IngestError(
         'not_a_feed',
-        'Page HTML sans lien vers un flux (<link rel="alternate" type="application/rss+xml">) : indiquez l’adresse du flux.',
+        'Page HTML sans lien vers un flux (<link rel="alternate" ' +
+          'type="application/rss+xml">) : indiquez l’adresse du flux.',
       );
     }
     const next: FetchOutcome = await fetchDocument(deps, { url: wanted.url });

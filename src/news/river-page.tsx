@@ -171,7 +171,13 @@ export const riverPage = new Hono<HubEnv>().get('/', async (c) => {
     if (!(e instanceof RiverQueryError)) throw e;
     const empty = parseRiverQuery(new URLSearchParams(), PAGE_SIZE);
     return c.html(
-      <Layout lang={p.lang} hubTitle={p.hub.title} title={m.badQuery} path={p.path}>
+      <Layout
+        lang={p.lang}
+        hubTitle={p.hub.title}
+        title={m.badQuery}
+        path={p.path}
+        langParam={p.langParam}
+      >
         <h1>{m.badQuery}</h1>
         <p role="alert" class="bad">
           {e.message}
@@ -190,6 +196,7 @@ export const riverPage = new Hono<HubEnv>().get('/', async (c) => {
       hubTitle={p.hub.title}
       title={m.title}
       path={p.path}
+      langParam={p.langParam}
       alternates={isFiltered(q) ? filteredAlternates(p.hub.title, m.filteredFeed, feedParams) : []}
     >
       <h1>{m.title}</h1>

@@ -9,7 +9,9 @@ import { formatDay, formatEventTime } from './digest/render.ts';
 export const t = defineMessages({
   fr: {
     title: 'Lettre d’information',
-    lead: 'Recevez par courriel, une fois par semaine ou chaque jour, les nouveaux articles des réseaux et l’agenda des semaines à venir.',
+    lead:
+      'Recevez par courriel, une fois par semaine ou chaque jour, les nouveaux ' +
+      'articles des réseaux et l’agenda des semaines à venir.',
     email: 'Votre adresse électronique',
     frequency: 'Fréquence',
     weekly: 'Chaque semaine',
@@ -22,10 +24,13 @@ export const t = defineMessages({
     subscribe: 'S’inscrire',
     honeypot: 'Ne remplissez pas ce champ',
     privacy:
-      'Votre adresse ne sert qu’à cette lettre. Elle n’est jamais affichée ni partagée ; elle est effacée 30 jours après votre désinscription.',
+      'Votre adresse ne sert qu’à cette lettre. Elle n’est jamais affichée ni partagée ' +
+      '; elle est effacée 30 jours après votre désinscription.',
     checkMail: 'Vérifiez votre boîte aux lettres',
     checkMailText:
-      'Si l’adresse est valide, un message contenant un lien de confirmation vient d’y être envoyé. Le lien est valable 48 heures ; rien ne vous sera envoyé sans cette confirmation.',
+      'Si l’adresse est valide, un message contenant un lien de confirmation vient d’y ' +
+      'être envoyé. Le lien est valable 48 heures ; rien ne vous sera envoyé sans ' +
+      'cette confirmation.',
     invalidEmail: (problem: EmailProblem) =>
       ({
         control:
@@ -52,16 +57,20 @@ export const t = defineMessages({
     unsubscribeButton: 'Me désabonner',
     unsubscribed: 'Vous êtes désabonné·e',
     unsubscribedText:
-      'Vous ne recevrez plus la lettre. Votre adresse sera effacée dans 30 jours ; d’ici là, vous pouvez vous réabonner depuis vos préférences.',
+      'Vous ne recevrez plus la lettre. Votre adresse sera effacée dans 30 jours ; ' +
+      'd’ici là, vous pouvez vous réabonner depuis vos préférences.',
     preferences: 'Vos préférences',
     save: 'Enregistrer',
     saved: 'Préférences enregistrées.',
     bounced:
-      'Les envois vers votre adresse ont échoué définitivement : la lettre ne vous est plus envoyée. Réinscrivez-vous depuis la page de la lettre pour la recevoir à nouveau.',
+      'Les envois vers votre adresse ont échoué définitivement : la lettre ne vous est ' +
+      'plus envoyée. Réinscrivez-vous depuis la page de la lettre pour la recevoir à ' +
+      'nouveau.',
     stateUnsubscribed: 'Vous êtes actuellement désabonné·e : enregistrer vous réabonne.',
     archive: 'Lettres précédentes',
     archiveEmpty: 'Aucune lettre pour l’instant.',
     issueOf: (d: string) => `Lettre du ${d}`,
+    moreStories: (n: number) => (n === 1 ? 'et 1 autre article' : `et ${n} autres articles`),
     stories: (n: number) => (n === 1 ? '1 article' : `${n} articles`),
     events: (n: number) => (n === 1 ? '1 événement' : `${n} événements`),
     news: 'Actualités',
@@ -83,10 +92,13 @@ export const t = defineMessages({
     subscribe: 'Subscribe',
     honeypot: 'Leave this field empty',
     privacy:
-      'Your address is only used for this newsletter. It is never shown or shared, and is deleted 30 days after you unsubscribe.',
+      'Your address is only used for this newsletter. It is never shown or shared, and ' +
+      'is deleted 30 days after you unsubscribe.',
     checkMail: 'Check your mailbox',
     checkMailText:
-      'If the address is valid, a message with a confirmation link has just been sent to it. The link works for 48 hours; nothing will be sent to you without this confirmation.',
+      'If the address is valid, a message with a confirmation link has just been sent ' +
+      'to it. The link works for 48 hours; nothing will be sent to you without this ' +
+      'confirmation.',
     invalidEmail: (problem: EmailProblem) =>
       ({
         control: 'This address holds an invisible (control) character: please type it again.',
@@ -109,16 +121,19 @@ export const t = defineMessages({
     unsubscribeButton: 'Unsubscribe me',
     unsubscribed: 'You are unsubscribed',
     unsubscribedText:
-      'You will not receive the newsletter any more. Your address will be deleted in 30 days; until then you can resubscribe from your preferences.',
+      'You will not receive the newsletter any more. Your address will be deleted in ' +
+      '30 days; until then you can resubscribe from your preferences.',
     preferences: 'Your preferences',
     save: 'Save',
     saved: 'Preferences saved.',
     bounced:
-      'Mail to your address failed permanently, so the newsletter is no longer sent to it. Subscribe again from the newsletter page to receive it.',
+      'Mail to your address failed permanently, so the newsletter is no longer sent to ' +
+      'it. Subscribe again from the newsletter page to receive it.',
     stateUnsubscribed: 'You are currently unsubscribed: saving resubscribes you.',
     archive: 'Past issues',
     archiveEmpty: 'No issue yet.',
     issueOf: (d: string) => `Issue of ${d}`,
+    moreStories: (n: number) => (n === 1 ? 'and 1 more story' : `and ${n} more stories`),
     stories: (n: number) => (n === 1 ? '1 story' : `${n} stories`),
     events: (n: number) => (n === 1 ? '1 event' : `${n} events`),
     news: 'News',
@@ -137,6 +152,8 @@ interface Page {
   lang: Lang;
   hubTitle: string;
   path: string;
+  /** `lang=xx` when the reader chose a language by URL: the menu's links keep it. */
+  langParam?: string;
 }
 
 const archiveAlternate = (hubTitle: string) => [
@@ -233,6 +250,7 @@ export function SubscribePage(
       hubTitle={p.hubTitle}
       title={m.title}
       path={p.path}
+      langParam={p.langParam}
       alternates={archiveAlternate(p.hubTitle)}
     >
       <h1>{m.title}</h1>
@@ -292,7 +310,13 @@ export function MessagePage(
   },
 ) {
   return (
-    <Layout lang={p.lang} hubTitle={p.hubTitle} title={p.title} path={p.path}>
+    <Layout
+      lang={p.lang}
+      hubTitle={p.hubTitle}
+      title={p.title}
+      path={p.path}
+      langParam={p.langParam}
+    >
       <h1>{p.title}</h1>
       <p class={p.status ?? ''}>{p.text}</p>
       {p.link && (
@@ -307,7 +331,13 @@ export function MessagePage(
 export function UnsubscribePage(p: Page & { token: string }) {
   const m = t(p.lang);
   return (
-    <Layout lang={p.lang} hubTitle={p.hubTitle} title={m.unsubscribeTitle} path={p.path}>
+    <Layout
+      lang={p.lang}
+      hubTitle={p.hubTitle}
+      title={m.unsubscribeTitle}
+      path={p.path}
+      langParam={p.langParam}
+    >
       <h1>{m.unsubscribeTitle}</h1>
       {/* A button, not an action on GET: link scanners that open every link must not unsubscribe anyone. */}
       <form method="post" action={`/newsletter/unsubscribe/${p.token}`}>
@@ -336,7 +366,13 @@ export function PreferencesPage(
 ) {
   const m = t(p.lang);
   return (
-    <Layout lang={p.lang} hubTitle={p.hubTitle} title={m.preferences} path={p.path}>
+    <Layout
+      lang={p.lang}
+      hubTitle={p.hubTitle}
+      title={m.preferences}
+      path={p.path}
+      langParam={p.langParam}
+    >
       <h1>{m.preferences}</h1>
       {p.saved && (
         <p class="ok" role="status">
@@ -381,6 +417,7 @@ export function ArchivePage(p: Page & { timezone: string; issues: ArchiveEntry[]
       hubTitle={p.hubTitle}
       title={m.archive}
       path={p.path}
+      langParam={p.langParam}
       alternates={archiveAlternate(p.hubTitle)}
     >
       <h1>{m.archive}</h1>
@@ -423,6 +460,7 @@ export function IssuePage(
       hubTitle={p.hubTitle}
       title={m.issueOf(formatDay(p.date, p.lang, p.timezone))}
       path={p.path}
+      langParam={p.langParam}
       alternates={archiveAlternate(p.hubTitle)}
     >
       <h1>{m.issueOf(formatDay(p.date, p.lang, p.timezone))}</h1>
@@ -452,6 +490,11 @@ export function IssuePage(
           </ul>
         </section>
       ))}
+      {(p.content.moreStories ?? 0) > 0 && (
+        <p>
+          <a href="/">{m.moreStories(p.content.moreStories!)}</a>
+        </p>
+      )}
       {p.content.events.length > 0 && (
         <section>
           <h2>{m.agenda}</h2>

@@ -80,6 +80,8 @@ async function context(c: Context<HubEnv>) {
   const hub = await readHubSettings(deps.db, deps.config.baseUrl);
   const lang = pickLang(c, hub.language);
   const url = new URL(c.req.url);
+  const explicit = url.searchParams.get('lang');
+  const langParam = explicit === 'fr' || explicit === 'en' ? `lang=${explicit}` : '';
   c.header('Cache-Control', 'no-store');
   c.header('Referrer-Policy', 'no-referrer'); // tokens are in these URLs
   return {
@@ -87,7 +89,7 @@ async function context(c: Context<HubEnv>) {
     hub,
     lang,
     path: url.pathname + url.search,
-    page: { lang, hubTitle: hub.title, path: url.pathname + url.search },
+    page: { lang, hubTitle: hub.title, path: url.pathname + url.search, langParam },
   };
 }
 

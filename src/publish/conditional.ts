@@ -5,7 +5,7 @@
  */
 import type { Deps } from '../deps.ts';
 import { storeVersion } from '../news/river.ts';
-import { rememberValidator } from './fast-path.ts';
+import { rememberValidator } from './validators.ts';
 import { shortHash } from '../shared/hash.ts';
 
 /** What a feed renderer produces. */

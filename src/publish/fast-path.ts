@@ -18,32 +18,8 @@ import {
   versionedCacheKey,
   versionNotModified,
 } from './conditional.ts';
+import { knownValidator } from './validators.ts';
 import { securedRepeat } from '../web/security-headers.ts';
-
-/** What serveCached worked out for a request URL. */
-export interface Validator {
-  /** The store version it was computed at. */
-  version: string;
-  /** The ETag without quotes nor the `-gz` of the gzip copy. */
-  tag: string;
-  /** The canonical cache key of the URL (same filters, same key). */
-  key: string;
-}
-
-/** Any query makes a new URL: bounded, least recently stored dropped first. */
-const MAX_URLS = 1000;
-const validators = new WeakMap<Deps, Map<string, Validator>>();
-
-/** serveCached calls this for `url`, the request URL exactly as received. */
-export function rememberValidator(deps: Deps, url: string, validator: Validator): void {
-  let byUrl = validators.get(deps);
-  if (!byUrl) validators.set(deps, (byUrl = new Map()));
-  const known = byUrl.get(url);
-  if (known?.version === validator.version && known.key === validator.key) return;
-  byUrl.delete(url);
-  byUrl.set(url, validator);
-  if (byUrl.size > MAX_URLS) byUrl.delete(byUrl.keys().next().value!);
-}
 
 /** acceptsGzip, remembered for the last header seen: a reader population sends a few values only. */
 let lastAcceptEncoding: string | null = null;
@@ -59,7 +35,7 @@ function takesGzip(header: string | null): boolean {
 /** The response for a GET this module can answer alone, or null to route it as usual. */
 export function answerBeforeRouting(deps: Deps, req: Request): Response | null {
   if (req.method !== 'GET') return null;
-  const known = validators.get(deps)?.get(req.url);
+  const known = knownValidator(deps, req.url);
   if (!known || known.version !== trustedVersion(deps)) return null;
   const gz = takesGzip(req.headers.get('accept-encoding'));
   if (req.headers.get('if-none-match') !== null) {

@@ -64,8 +64,8 @@ describe('calendar reader threads', () => {
       /^Lecture trop longue : .*plus de 0,15 s de lecture/,
     );
     // Stopped at its budget (plus the thread's start), not when the read would have ended.
-    expect(performance.now() - started).toBeLessThan(2000);
-    expect(stall).toBeLessThan(500);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(stall).toBeLessThan(1000);
     const text = await readFile(join(fixturesDir, 'agenda/overseas.ics'), 'utf8');
     expect((await pool.readCalendar(text, options)).events.length).toBe(3);
   });

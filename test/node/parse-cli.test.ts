@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -159,5 +159,23 @@ describe.concurrent('intercoop parse', { timeout: 90_000 }, () => {
     );
     expect(out.code).toBe(0);
     expect((JSON.parse(out.stdout) as ParseOutput).title).toBe('Coopérer en Occitanie');
+  });
+
+  it('creates no ./data/ (nor any database file) where it runs', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'hub-parse-cwd-'));
+    const env = { ...process.env };
+    delete env.HUB_DB;
+    const out = await new Promise<{ code: number; stdout: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        [bin, 'parse', fixture('rss2.xml')],
+        { cwd, env, timeout: 80_000 },
+        (err, stdout) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
+      ),
+    );
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout).kind).toBe('feed');
+    expect(readdirSync(cwd)).toEqual([]);
   });
 });

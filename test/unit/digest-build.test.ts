@@ -80,7 +80,9 @@ describe('buildDigest (pure)', () => {
     expect(ids({ tags: ['formation'] })).toEqual(['a1', 'a2']);
     expect(ids({ tags: ['habitat'] })).toEqual(['g1']);
     expect(ids({ territories: ['ile-de-france'] })).toEqual(['g1']);
-    expect(ids({ networks: ['animacoop'], territories: ['Bretagne'] })).toEqual(['a2']);
+    // The hub's one grammar: network= and territory= narrow the same publishing network.
+    expect(ids({ networks: ['tiers'], territories: ['Bretagne'] })).toEqual(['a2', 't1']);
+    expect(ids({ networks: ['animacoop'], territories: ['Bretagne'] })).toEqual([]);
     expect(ids({ networks: ['nobody'] })).toEqual([]);
   });
   it('an empty digest is null; events alone make a digest, in time order, filtered the same way', () => {

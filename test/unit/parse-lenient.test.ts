@@ -123,6 +123,25 @@ describe('recovering pass: every item feedparser reads, with a warning', () => {
     });
   });
 
+  it('reads mixed-case names right in the tolerant mode (rss-parser over sax without strict)', async () => {
+    const doc = rss(
+      item(
+        '<title>Un</title><guid isPermaLink="false">urn:un</guid><pubDate>Mon, 02 Nov 2026 10:00:00 +0100</pubDate><media:content url="https://reseau.example/v.mp4" type="video/mp4" fileSize="12"/><foo><bar></foo>',
+      ),
+    ).replace(
+      '<rss version="2.0"',
+      '<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"',
+    );
+    const feed = await parseFeed(doc, BASE);
+    expect(feed.warning).toMatch(/lues en mode tolérant/);
+    expect(feed.items[0]).toMatchObject({
+      guid: 'urn:un',
+      url: null,
+      enclosures: [{ url: 'https://reseau.example/v.mp4', type: 'video/mp4', length: 12 }],
+    });
+    expect(feed.items[0]!.published?.toISOString()).toBe('2026-11-02T09:00:00.000Z');
+  });
+
   it('says nothing of a well-formed feed, and still refuses what is not a feed', async () => {
     const clean = rss(item('<title>R&amp;D</title><link>https://reseau.example/1</link>'));
     expect((await parseFeed(clean, BASE)).warning).toBeUndefined();

@@ -23,6 +23,14 @@ function defaultParseThreads(): number {
  * Node's log: JSON lines on stderr, whatever the level. stdout belongs to the command's
  * output (a summary, `pull --json`, `parse`), which scripts read; `serve` has none.
  */
+/**
+ * The process's environment: the one place the hub reads process.env (settings are parsed from
+ * it once, by env.ts; test/unit/runtime-boundary.test.ts keeps every other module from it).
+ */
+export function processEnv(): Record<string, string | undefined> {
+  return process.env;
+}
+
 export const stderrLogger: Logger = jsonLogger((_level, line) => {
   process.stderr.write(`${line}\n`);
 });
@@ -33,7 +41,7 @@ export type NodeDeps = Deps & { dispatcher: InProcessDispatcher; close(): Promis
 export function nodeDeps(
   options: { env?: Record<string, unknown>; config?: Config; log?: Logger } = {},
 ): NodeDeps {
-  const config = options.config ?? loadConfig(options.env ?? process.env);
+  const config = options.config ?? loadConfig(options.env ?? processEnv());
   const db = openSqlite(config.dbPath);
   const threads = config.parseThreads ?? defaultParseThreads();
   // Every level on stderr: a command's stdout is its result (`pull --json` is JSON only).

@@ -74,7 +74,8 @@ export function groupCommit(
   /** SQLite rolls a transaction back by itself on some errors (disk full, I/O). */
   const lostTransaction = () =>
     new Error(
-      'Transaction annulée par SQLite (disque plein ou erreur d’écriture) : les documents qu’elle contenait seront relevés à nouveau.',
+      'Transaction annulée par SQLite (disque plein ou erreur d’écriture) : les ' +
+        'documents qu’elle contenait seront relevés à nouveau.',
     );
 
   function commit(): void {

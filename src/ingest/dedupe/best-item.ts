@@ -59,12 +59,6 @@ function compareRanked(a: Ranked, b: Ranked): number {
   return a.entry.sourceId - b.entry.sourceId;
 }
 
-/** The entry whose content the item shows. */
-export function bestEntry<T extends EntrySource>(entries: T[]): T {
-  const ranked = entries.map(rank).sort(compareRanked);
-  return ranked[0]!.entry as T;
-}
-
 function unionCategories(lists: string[][]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];

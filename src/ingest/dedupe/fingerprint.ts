@@ -32,6 +32,8 @@ const EXCERPT_MAX_WORDS = 250;
 /** An excerpt relay's own phrase before the quote is short: probes look this far. */
 const PROBE_WITHIN_WORDS = 60;
 export const MAX_PROBES = 3;
+/** Characters that surely hold PROBE_WITHIN_WORDS words and the lead after them. */
+const PROBE_WITHIN_CHARS = 1500;
 /** Titles with fewer words are too generic for a title bucket. */
 export const SPECIFIC_TITLE_WORDS = 4;
 /** Bodies with fewer words are compared together with their title. */
@@ -94,7 +96,8 @@ export function sentenceStarts(text: string): number[] {
 function leadProbes(body: string, bodyWords: string[]): string[] {
   if (bodyWords.length > EXCERPT_MAX_WORDS) return [];
   const out: string[] = [];
-  for (const p of sentenceStarts(body)) {
+  // Only the opening matters: folding the whole text again cost as much as fingerprinting it.
+  for (const p of sentenceStarts(body.slice(0, PROBE_WITHIN_CHARS))) {
     if (p > PROBE_WITHIN_WORDS || out.length >= MAX_PROBES) break;
     if (p + LEAD_WORDS <= bodyWords.length) out.push(leadHash(bodyWords.slice(p, p + LEAD_WORDS)));
   }

@@ -85,6 +85,8 @@ const probesOf = (x: { leadProbes: string }) => (x.leadProbes ? x.leadProbes.spl
 const REPOST_MIN_SHINGLES = 20;
 /** Short enough to be an excerpt relay (fingerprint.ts gives probes to texts this short). */
 const EXCERPT_MAX_SHINGLES = 250;
+/** A lead key shared by more entries than this is a template's opening, not a story's. */
+const MAX_SHARED_LEAD = 4;
 /** An excerpt ranks below a near-identical copy of the same story. */
 const EXCERPT_SCORE = 0.55;
 
@@ -166,7 +168,9 @@ export class Matcher {
     inputs: MatchInput[],
     found: CandidateRow[],
   ): Promise<void> {
-    // Lead key → the new entries that may quote it, or be quoted through it.
+    // Lead key → the new entries that may quote it, or be quoted through it. Excerpt relays
+    // are short; and an opening shared by many entries is a template, not a story's (reading
+    // and comparing them all made a feed of look-alike posts quadratic).
     const byLead = new Map<string, MatchInput[]>();
     const add = (key: string, input: MatchInput) => {
       const list = byLead.get(key);
@@ -174,17 +178,31 @@ export class Matcher {
       else byLead.set(key, [input]);
     };
     for (const i of inputs) {
-      if (i.leadProbes || i.shingleCount <= EXCERPT_MAX_SHINGLES)
+      if (i.shingleCount <= EXCERPT_MAX_SHINGLES) {
         for (const k of probesOf(i)) add(`q:${k}`, i);
-      if (i.leadKey) add(`q:${i.leadKey}`, i);
+        if (i.leadKey) add(`q:${i.leadKey}`, i);
+      }
       if (i.leadKey) add(`p:${i.leadKey}`, i);
     }
+    const rowsByLead = new Map<string, Set<number>>();
+    for (const r of found) {
+      if (!r.leadKey) continue;
+      const set = rowsByLead.get(r.leadKey);
+      if (set) set.add(r.id);
+      else rowsByLead.set(r.leadKey, new Set([r.id]));
+    }
+    const inputsFor = (key: string) => {
+      const list = byLead.get(key) ?? [];
+      return list.length > MAX_SHARED_LEAD ? [] : list;
+    };
     const ids = new Set<number>();
     for (const r of found) {
       if (r.sourceId === this.sourceId || ids.has(r.id)) continue;
       const pairs = [
-        ...(r.leadKey ? (byLead.get(`q:${r.leadKey}`) ?? []) : []),
-        ...probesOf(r).flatMap((k) => byLead.get(`p:${k}`) ?? []),
+        ...(r.leadKey && rowsByLead.get(r.leadKey)!.size <= MAX_SHARED_LEAD
+          ? inputsFor(`q:${r.leadKey}`)
+          : []),
+        ...probesOf(r).flatMap((k) => inputsFor(`p:${k}`)),
       ];
       // Copies close enough to merge without their texts need no read.
       const row = { ...r, marks: r.serialMarks };
@@ -250,6 +268,10 @@ export class Matcher {
   private excerpt(e: MatchInput, x: KnownEntry): string | null {
     const text = x.id === null ? undefined : this.texts.get(x.id);
     if (text === undefined || !e.text) return null;
+    // Only the pairs the texts were read for: one opens where the other quotes.
+    const quotes = (a: { leadKey: string; leadProbes: string }, lead: string) =>
+      !!lead && (a.leadKey === lead || probesOf(a).includes(lead));
+    if (!quotes(e, x.leadKey) && !quotes(x, e.leadKey)) return null;
     if (Math.abs(e.publishedAt - x.publishedAt) > CANDIDATE_WINDOW_MS) return null;
     const mine = { titleKey: e.titleKey, marks: e.marks, text: e.text };
     const theirs = { titleKey: x.titleKey, marks: x.marks, text };

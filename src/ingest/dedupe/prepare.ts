@@ -43,7 +43,7 @@ function fallbackTitle(item: ParsedItem, url: string | null): string {
 }
 
 /** Null when the item has nothing to identify or show it (no guid, link, title or text). */
-export async function prepareEntry(item: ParsedItem): Promise<PreparedEntry | null> {
+export function prepareEntry(item: ParsedItem): PreparedEntry | null {
   const guid = clean(item.guid);
   const url = clean(item.url);
   const canonical = canonicalItemUrl({ url, guid });
@@ -73,11 +73,11 @@ export async function prepareEntry(item: ParsedItem): Promise<PreparedEntry | nu
     rawPublished,
     rawUpdated,
   };
-  const [guidHash, contentHash] = await Promise.all([
-    sha256Hex(identity),
-    sha256Hex(JSON.stringify(fields)),
-  ]);
-  return { guidHash, contentHash, ...fields };
+  return {
+    guidHash: sha256Hex(identity),
+    contentHash: sha256Hex(JSON.stringify(fields)),
+    ...fields,
+  };
 }
 
 /** An entry ready to store; `fp` when its fingerprint was computed ahead (off the main thread). */
@@ -99,7 +99,7 @@ export async function prepareItems(
   let handled = 0;
   for (const item of parsed) {
     if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
-    const p: PreparedItem | null = await prepareEntry(item);
+    const p: PreparedItem | null = prepareEntry(item);
     if (!p || prepared.has(p.guidHash)) continue;
     if (options.fingerprints) p.fp = fingerprint(p.title, p.contentHtml, p.summary);
     prepared.set(p.guidHash, p);

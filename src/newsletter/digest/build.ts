@@ -4,6 +4,7 @@
  * there is nothing to say). Easy to test, cheap to run 10,000 times.
  */
 import type { DigestChoices } from '../../db/schema/newsletter.ts';
+import { filterMatcher } from '../../filter-grammar.ts';
 
 export interface DigestStory {
   id: string;
@@ -51,6 +52,12 @@ export interface DigestContent {
   groups: StoryGroup[];
   events: DigestEvent[];
   storyCount: number;
+  /**
+   * Stories of the window that matched but were left out by the cap: the message says
+   * "et N autres articles" with a link to the river filtered the same way. Absent in editions
+   * archived before it existed.
+   */
+  moreStories?: number;
 }
 
 export interface BuildInput {
@@ -63,22 +70,20 @@ export interface BuildInput {
    * one of its events is new since then: the same upcoming events alone are not news twice.
    */
   since?: number;
+  /**
+   * How many stories of the window match the choices in all, when `stories` is already the
+   * newest part of them (loadStories selects per choices in SQL); default: `stories.length`.
+   */
+  storyTotal?: number;
   /** Caps so a long absence does not produce a book. */
   maxStories?: number;
   maxEvents?: number;
 }
 
-const fold = (s: string) =>
-  s
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .trim()
-    .toLowerCase();
-
 /**
- * Does something published by `networkSlugs` (with these categories) match the choices?
- * Empty lists mean "everything"; tags match the networks' tags and the story's categories;
- * territories match the networks' territories. All comparisons ignore case and accents.
+ * Does something published by `networkSlugs` (with these categories) match the choices? The
+ * hub's one filter grammar decides (src/filter-grammar.ts): empty lists mean "everything";
+ * tags match the networks' tags and the story's categories; territories the networks'.
  */
 export function matchesChoices(
   choices: DigestChoices,
@@ -86,19 +91,7 @@ export function matchesChoices(
   categories: readonly string[],
   networks: ReadonlyMap<string, NetworkInfo>,
 ): boolean {
-  if (choices.networks.length && !networkSlugs.some((n) => choices.networks.includes(n)))
-    return false;
-  const infos = networkSlugs.map((n) => networks.get(n)).filter((x): x is NetworkInfo => !!x);
-  if (choices.tags.length) {
-    const wanted = new Set(choices.tags.map(fold));
-    const have = [...categories, ...infos.flatMap((i) => i.tags)].map(fold);
-    if (!have.some((t) => wanted.has(t))) return false;
-  }
-  if (choices.territories.length) {
-    const wanted = new Set(choices.territories.map(fold));
-    if (!infos.some((i) => i.territory && wanted.has(fold(i.territory)))) return false;
-  }
-  return true;
+  return filterMatcher(choices, [...networks.values()])(networkSlugs, categories);
 }
 
 /**
@@ -108,14 +101,16 @@ export function matchesChoices(
  * event): an empty digest is not sent.
  */
 export function buildDigest(input: BuildInput): DigestContent | null {
-  const maxStories = input.maxStories ?? 40;
+  const maxStories = input.maxStories ?? MAX_STORIES;
   const maxEvents = input.maxEvents ?? 15;
-  const stories = input.stories
-    .filter((s) => matchesChoices(input.choices, s.networks, s.categories, input.networks))
+  const matches = filterMatcher(input.choices, [...input.networks.values()]);
+  const matching = input.stories.filter((s) => matches(s.networks, s.categories));
+  const stories = matching
     .sort((a, b) => b.publishedAt - a.publishedAt || a.id.localeCompare(b.id))
     .slice(0, maxStories);
+  const moreStories = Math.max(0, (input.storyTotal ?? matching.length) - stories.length);
   const events = input.events
-    .filter((e) => matchesChoices(input.choices, e.networks, [], input.networks))
+    .filter((e) => matches(e.networks, []))
     .sort((a, b) => a.start - b.start || a.id.localeCompare(b.id))
     .slice(0, maxEvents);
   if (!stories.length && !events.length) return null;
@@ -134,8 +129,11 @@ export function buildDigest(input: BuildInput): DigestContent | null {
     g.stories.push(s);
   }
   const groups = [...byNetwork.values()].sort((a, b) => a.title.localeCompare(b.title, 'fr'));
-  return { groups, events, storyCount: stories.length };
+  return { groups, events, storyCount: stories.length, moreStories };
 }
+
+/** Stories in one subscriber's message; past it, "et N autres articles". */
+export const MAX_STORIES = 40;
 
 /** Everything: the choices of someone who follows all (the public archive's edition). */
 export const allChoices: DigestChoices = { networks: [], tags: [], territories: [] };

@@ -4,11 +4,17 @@ import { digests, subscribers } from '../../db/schema/index.ts';
 import { readHubSettings } from '../../db/hub-settings.ts';
 import type { Deps, MailMessage } from '../../deps.ts';
 import type { DigestChoices } from '../../db/schema/newsletter.ts';
-import { allChoices, buildDigest, periodMs, windowStart } from './build.ts';
-import { renderDigest } from './render.ts';
+import { allChoices, buildDigest, MAX_STORIES, periodMs, windowStart } from './build.ts';
+import { renderDigest, riverUrl } from './render.ts';
 import { dueAt } from './send.ts';
 import { agendaEvents } from './load-events.ts';
-import { EVENTS_AHEAD_MS, loadNetworks, loadStories, type EventsLoader } from './load-content.ts';
+import {
+  EVENTS_AHEAD_MS,
+  loadNetworks,
+  loadStories,
+  storySelector,
+  type EventsLoader,
+} from './load-content.ts';
 
 export interface Preview {
   due: number;
@@ -24,7 +30,7 @@ export async function previewRun(
   const now = deps.clock.now().getTime();
   const networks = await loadNetworks(deps);
   const events = await loadEvents(deps, now, now + EVENTS_AHEAD_MS);
-  const cache = new Map<number, Awaited<ReturnType<typeof loadStories>>>();
+  const select = storySelector(deps, now, MAX_STORIES);
   const out: Preview = { due: 0, wouldSend: 0 };
   let cursor = 0;
   for (;;) {
@@ -37,10 +43,17 @@ export async function previewRun(
     if (!page.length) break;
     for (const s of page) {
       const since = windowStart(s);
-      let stories = cache.get(since);
-      if (!stories) cache.set(since, (stories = await loadStories(deps, since, now)));
+      const { stories, total } = await select(since, s.choices);
       out.due++;
-      if (buildDigest({ stories, events, networks, choices: s.choices, since })) out.wouldSend++;
+      const content = buildDigest({
+        stories,
+        storyTotal: total,
+        events,
+        networks,
+        choices: s.choices,
+        since,
+      });
+      if (content) out.wouldSend++;
     }
     cursor = page[page.length - 1]!.id;
   }
@@ -66,8 +79,11 @@ export async function previewMessage(
     .orderBy(desc(digests.id))
     .limit(1);
   const networks = await loadNetworks(deps);
+  const since = prev?.windowEnd ?? now - periodMs('weekly');
+  const { stories, total } = await loadStories(deps, since, now, choices, MAX_STORIES);
   const content = buildDigest({
-    stories: await loadStories(deps, prev?.windowEnd ?? now - periodMs('weekly'), now),
+    stories,
+    storyTotal: total,
     events: await loadEvents(deps, now, now + EVENTS_AHEAD_MS),
     networks,
     choices,
@@ -81,6 +97,7 @@ export async function previewMessage(
       baseUrl: hub.baseUrl,
       timezone: hub.timezone,
       date: now,
+      moreUrl: riverUrl(hub.baseUrl, choices),
     },
     (s) => networks.get(s)?.name ?? s,
   );

@@ -6,6 +6,8 @@
 import type { DigestContent, DigestEvent } from './build.ts';
 import { escapeXml } from '../../shared/escape-xml.ts';
 import { formatDateTime } from '../../web/i18n.ts';
+import { filterParams } from '../../filter-grammar.ts';
+import type { DigestChoices } from '../../db/schema/newsletter.ts';
 import { localDate } from '../../agenda/timezones.ts';
 
 export interface RenderContext {
@@ -18,6 +20,11 @@ export interface RenderContext {
   unsubscribeUrl?: string;
   /** The edition's date (window end). */
   date: number;
+  /**
+   * The river filtered by this subscriber's choices, linked from "et N autres articles" when
+   * the cap left stories out (default: the whole river).
+   */
+  moreUrl?: string;
 }
 
 const messages = {
@@ -32,6 +39,7 @@ const messages = {
     news: 'Actualités',
     events: 'Agenda des prochaines semaines',
     alsoIn: 'aussi publié par',
+    more: (n: number) => (n === 1 ? 'et 1 autre article' : `et ${n} autres articles`),
     allDay: 'toute la journée',
     localTime: (t: string, tz: string) => `${t} heure locale, ${tz}`,
     preferences: 'Choisir ce que vous recevez',
@@ -52,6 +60,7 @@ const messages = {
     news: 'News',
     events: 'Coming weeks',
     alsoIn: 'also published by',
+    more: (n: number) => (n === 1 ? 'and 1 more story' : `and ${n} more stories`),
     allDay: 'all day',
     localTime: (t: string, tz: string) => `${t} local time, ${tz}`,
     preferences: 'Choose what you receive',
@@ -98,6 +107,12 @@ const esc = (s: string) => escapeXml(s);
 /** Only http(s) links are kept: a javascript: or data: URL from a feed never reaches a mailbox. */
 const safeUrl = (u: string | null) => (u && /^https?:\/\//i.test(u) ? u : null);
 
+/** The river filtered by `choices` (the one filter grammar): where stories past the cap are. */
+export function riverUrl(baseUrl: string, choices: DigestChoices): string {
+  const filters = filterParams({ ...choices, q: null }).toString();
+  return `${baseUrl}/${filters ? `?${filters}` : ''}`;
+}
+
 export interface RenderedDigest {
   subject: string;
   html: string;
@@ -119,8 +134,11 @@ export function renderDigest(
     `<!doctype html><html lang="${ctx.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark"><meta name="supported-color-schemes" content="light dark"><title>${esc(subject)}</title>`,
     '<style>@media (prefers-color-scheme:dark){.bg{background:#121212!important}.card{background:#1e1e1e!important}.fg,.fg td,.fg p{color:#eeeeee!important}.muted{color:#bbbbbb!important}.accent{color:#f0a6d4!important}a{color:#8cc4ff!important}}</style></head>',
     '<body class="bg" style="margin:0;padding:0;background:#f4f4f4">',
-    '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" class="bg" style="background:#f4f4f4"><tr><td align="center" style="padding:16px 8px">',
-    '<table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" class="card fg" style="max-width:600px;width:100%;background:#ffffff;color:#1a1a1a;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5">',
+    '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" ' +
+      'border="0" class="bg" style="background:#f4f4f4"><tr><td align="center" ' +
+      'style="padding:16px 8px">',
+    '<table role="presentation" width="600" cellpadding="0" cellspacing="0" ' +
+      'border="0" class="card fg" style="max-width:600px;width:100%;background:#ffffff;color:#1a1a1a;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5">',
     `<tr><td style="padding:20px 24px 8px 24px"><h1 class="accent" style="margin:0;font-size:24px;color:#7a1f5c">${esc(ctx.hubTitle)}</h1><p class="muted" style="margin:4px 0 0 0;color:#555555">${esc(day)}</p><p style="margin:12px 0 0 0">${esc(m.intro(content.storyCount))}</p></td></tr>`,
   );
   if (content.groups.length) {
@@ -154,6 +172,15 @@ export function renderDigest(
         text.push('');
       }
     }
+  }
+  const more = content.moreStories ?? 0;
+  if (more > 0) {
+    // The cap is said, with where to read the rest: the river filtered the same way.
+    const moreUrl = ctx.moreUrl ?? `${ctx.baseUrl}/`;
+    html.push(
+      `<tr><td style="padding:12px 24px 0 24px"><p style="margin:0"><a href="${esc(moreUrl)}" style="${A};font-weight:bold">${esc(m.more(more))}</a></p></td></tr>`,
+    );
+    text.push(`… ${m.more(more)}${m.colon}${moreUrl}`, '');
   }
   if (content.events.length) {
     html.push(

@@ -27,16 +27,23 @@ import type { Deps, MailMessage, SendResult } from '../../deps.ts';
 import {
   allChoices,
   buildDigest,
+  MAX_STORIES,
   DUE_SLACK_MS,
   periodMs,
   windowStart,
   type DigestContent,
   type DigestEvent,
-  type DigestStory,
   type NetworkInfo,
 } from './build.ts';
-import { renderDigest } from './render.ts';
-import { EVENTS_AHEAD_MS, loadNetworks, loadStories, type EventsLoader } from './load-content.ts';
+import { renderDigest, riverUrl } from './render.ts';
+import {
+  EVENTS_AHEAD_MS,
+  loadNetworks,
+  loadStories,
+  storySelector,
+  type EventsLoader,
+  type StorySelection,
+} from './load-content.ts';
 import { tokenFor, purgeExpiredRequests, purgeUnsubscribed } from '../subscription/lifecycle.ts';
 import { purgeRateLimits } from '../subscription/rate-limit.ts';
 import { agendaEvents } from './load-events.ts';
@@ -47,6 +54,8 @@ export const MAX_ATTEMPTS = 6;
 export function retryDelayMs(attempts: number): number {
   return Math.min(5 * 60_000 * 2 ** Math.max(0, attempts - 1), 6 * 3600_000);
 }
+/** Stories in the public archive's edition (everything the window brought, newest first). */
+const ARCHIVE_STORIES = 300;
 /** A 'sending' claim older than this is taken to be a crashed run's (SMTP timeouts are far shorter). */
 export const STALE_CLAIM_MS = 10 * 60_000;
 
@@ -190,12 +199,14 @@ async function openDigest(
     .limit(1);
   const start = prev?.windowEnd ?? now - periodMs('weekly');
   const networks = await loadNetworks(deps);
+  const all = await loadStories(deps, start, now, allChoices, ARCHIVE_STORIES);
   const edition = buildDigest({
-    stories: await loadStories(deps, start, now),
+    stories: all.stories,
+    storyTotal: all.total,
     events: await loadEvents(deps, now, now + EVENTS_AHEAD_MS),
     networks,
     choices: allChoices,
-    maxStories: 300,
+    maxStories: ARCHIVE_STORIES,
     maxEvents: 50,
   });
   const [row] = await deps.db.orm
@@ -265,7 +276,7 @@ async function deliver(
     digest.windowEnd,
     digest.windowEnd + EVENTS_AHEAD_MS,
   );
-  const stories = storyCache(deps, digest.windowEnd);
+  const stories = storySelector(deps, digest.windowEnd, MAX_STORIES);
   const concurrency = opts.concurrency ?? 8;
   let cursor = 0;
   for (;;) {
@@ -302,26 +313,13 @@ async function deliver(
   }
 }
 
-/** Stories per window start: most subscribers share their last digest's end, so few distinct loads. */
-function storyCache(deps: Deps, until: number) {
-  const cache = new Map<number, Promise<DigestStory[]>>();
-  return (since: number): Promise<DigestStory[]> => {
-    let p = cache.get(since);
-    if (!p) {
-      if (cache.size >= 16) cache.delete(cache.keys().next().value!);
-      cache.set(since, (p = loadStories(deps, since, until)));
-    }
-    return p;
-  };
-}
-
 async function deliverOne(
   deps: Deps,
   digest: DigestRow,
   hub: HubSettings,
   networks: Map<string, NetworkInfo>,
   events: DigestEvent[],
-  stories: (since: number) => Promise<DigestStory[]>,
+  stories: (since: number, choices: SubscriberRow['choices']) => Promise<StorySelection>,
   { delivery, subscriber }: Todo,
   summary: RunSummary,
 ): Promise<void> {
@@ -335,8 +333,10 @@ async function deliverOne(
     return;
   }
   const since = windowStart(subscriber);
+  const selection = await stories(since, subscriber.choices);
   const content = buildDigest({
-    stories: await stories(since),
+    stories: selection.stories,
+    storyTotal: selection.total,
     events,
     networks,
     choices: subscriber.choices,
@@ -463,6 +463,7 @@ export async function digestMessage(
   const token = await tokenFor(deps, subscriber);
   const unsubscribeUrl = `${hub.baseUrl}/newsletter/unsubscribe/${token}`;
   const preferencesUrl = `${hub.baseUrl}/newsletter/preferences/${token}`;
+  const moreUrl = riverUrl(hub.baseUrl, subscriber.choices);
   const r = renderDigest(
     content,
     {
@@ -473,6 +474,7 @@ export async function digestMessage(
       date: digest.windowEnd,
       preferencesUrl,
       unsubscribeUrl,
+      moreUrl,
     },
     (slug) => networks.get(slug)?.name ?? slug,
   );

@@ -48,8 +48,11 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'conseillers-numeriques-bilan',
         title: 'Conseillers numériques : un premier bilan régional encourageant',
         body: [
-          'Après deux années d’accompagnement, les conseillers numériques d’Occitanie ont reçu plus de 40 000 personnes dans les médiathèques, les mairies et les centres sociaux.',
-          'Le bilan montre que les démarches administratives en ligne restent la première demande, devant la prise en main du smartphone.',
+          'Après deux années d’accompagnement, les conseillers numériques d’Occitanie ont ' +
+            'reçu plus de 40 000 personnes dans les médiathèques, les mairies et les centres ' +
+            'sociaux.',
+          'Le bilan montre que les démarches administratives en ligne restent la première ' +
+            'demande, devant la prise en main du smartphone.',
         ],
         tags: ['conseillers numériques', 'bilan'],
         author: 'Camille Martin',
@@ -59,7 +62,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'pass-numerique-toulouse',
         title: 'Pass numérique : Toulouse étend le dispositif aux quartiers prioritaires',
         body: [
-          'Les carnets de chèques « Pass numérique » seront distribués par les maisons France services et les associations de quartier dès le mois prochain.',
+          'Les carnets de chèques « Pass numérique » seront distribués par les maisons ' +
+            'France services et les associations de quartier dès le mois prochain.',
         ],
         tags: ['pass numérique', 'Toulouse'],
         author: 'Camille Martin',
@@ -69,7 +73,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'atelier-seniors-cahors',
         title: 'À Cahors, un atelier hebdomadaire pour les seniors éloignés du numérique',
         body: [
-          'Chaque jeudi, une dizaine de retraités apprennent à échanger des photos avec leurs petits-enfants et à prendre rendez-vous chez le médecin en ligne.',
+          'Chaque jeudi, une dizaine de retraités apprennent à échanger des photos avec ' +
+            'leurs petits-enfants et à prendre rendez-vous chez le médecin en ligne.',
         ],
         tags: ['seniors', 'ateliers'],
         author: 'Léo Garcia',
@@ -88,7 +93,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'reemploi-ordinateurs-rennes',
         title: 'Réemploi : 1 200 ordinateurs reconditionnés pour les familles rennaises',
         body: [
-          'Les ordinateurs collectés auprès des entreprises bretonnes sont reconditionnés par une entreprise d’insertion puis remis aux familles à tarif solidaire.',
+          'Les ordinateurs collectés auprès des entreprises bretonnes sont reconditionnés ' +
+            'par une entreprise d’insertion puis remis aux familles à tarif solidaire.',
         ],
         tags: ['réemploi', 'insertion'],
         author: 'Yann Le Goff',
@@ -98,7 +104,9 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'fresque-numerique-brest',
         title: 'La Fresque du numérique s’invite dans les lycées de Brest',
         body: [
-          'Trois heures pour comprendre l’impact environnemental du numérique : les lycéens brestois ont participé à des ateliers collaboratifs animés par des bénévoles.',
+          'Trois heures pour comprendre l’impact environnemental du numérique : les ' +
+            'lycéens brestois ont participé à des ateliers collaboratifs animés par des ' +
+            'bénévoles.',
         ],
         tags: ['sobriété numérique', 'jeunesse'],
         author: 'Maëlle Tanguy',
@@ -108,7 +116,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'tiers-lieux-ruraux-finistere',
         title: 'Finistère : les tiers-lieux ruraux deviennent des points d’accès au droit',
         body: [
-          'Dans cinq communes, les tiers-lieux accueillent désormais des permanences d’accès aux droits avec un écrivain public numérique.',
+          'Dans cinq communes, les tiers-lieux accueillent désormais des permanences ' +
+            'd’accès aux droits avec un écrivain public numérique.',
         ],
         tags: ['ruralité', 'accès aux droits'],
         author: 'Yann Le Goff',
@@ -127,7 +136,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'mois-ess-programme',
         title: 'Mois de l’ESS : le programme complet en Auvergne-Rhône-Alpes',
         body: [
-          'Plus de 300 événements sont proposés en novembre : portes ouvertes de coopératives, forums de l’emploi, ciné-débats et marchés solidaires.',
+          'Plus de 300 événements sont proposés en novembre : portes ouvertes de ' +
+            'coopératives, forums de l’emploi, ciné-débats et marchés solidaires.',
           'Retrouvez le programme par département et inscrivez-vous aux visites d’entreprises.',
         ],
         tags: ['Mois de l’ESS', 'événements'],
@@ -138,7 +148,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'scic-energie-citoyenne',
         title: 'Une SCIC d’énergie citoyenne inaugure sa dixième centrale solaire',
         body: [
-          'Portée par 800 sociétaires, la coopérative installe des panneaux sur les toits des écoles et réinvestit ses bénéfices dans la rénovation énergétique.',
+          'Portée par 800 sociétaires, la coopérative installe des panneaux sur les toits ' +
+            'des écoles et réinvestit ses bénéfices dans la rénovation énergétique.',
         ],
         tags: ['SCIC', 'transition énergétique'],
         author: 'Julien Faure',
@@ -148,7 +159,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'emploi-ess-chiffres',
         title: 'Emploi dans l’ESS : les chiffres 2026 de l’observatoire régional',
         body: [
-          'L’économie sociale et solidaire représente 11 % de l’emploi privé de la région, avec une progression marquée dans le soin et l’accompagnement.',
+          'L’économie sociale et solidaire représente 11 % de l’emploi privé de la région, ' +
+            'avec une progression marquée dans le soin et l’accompagnement.',
         ],
         tags: ['observatoire', 'emploi'],
         author: 'Sophie Bernard',
@@ -167,7 +179,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'fabrique-territoire-limoges',
         title: 'Une nouvelle Fabrique de territoire ouvre ses portes à Limoges',
         body: [
-          'Atelier partagé, espace de coworking et café associatif : la Fabrique accueille artisans, associations et habitants dans une ancienne usine de porcelaine.',
+          'Atelier partagé, espace de coworking et café associatif : la Fabrique accueille ' +
+            'artisans, associations et habitants dans une ancienne usine de porcelaine.',
         ],
         tags: ['Fabrique de territoire', 'Limoges'],
         author: 'Inès Moreau',
@@ -177,7 +190,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'gouvernance-partagee-guide',
         title: 'Guide pratique : réussir la gouvernance partagée d’un tiers-lieu',
         body: [
-          'Collège des usagers, cercles de décision, consentement : le guide rassemble les méthodes éprouvées par vingt tiers-lieux de la région.',
+          'Collège des usagers, cercles de décision, consentement : le guide rassemble les ' +
+            'méthodes éprouvées par vingt tiers-lieux de la région.',
         ],
         tags: ['gouvernance', 'guide'],
         author: 'Inès Moreau',
@@ -196,7 +210,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'reprise-entreprise-salaries',
         title: 'Économie sociale et solidaire : les salariés reprennent leur imprimerie en Scop',
         body: [
-          'À Roubaix, vingt-deux salariés ont racheté leur entreprise à son fondateur parti à la retraite. Une reprise accompagnée par l’union régionale.',
+          'À Roubaix, vingt-deux salariés ont racheté leur entreprise à son fondateur ' +
+            'parti à la retraite. Une reprise accompagnée par l’union régionale.',
         ],
         tags: ['reprise', 'Scop'],
         author: 'Hélène Dubois',
@@ -206,7 +221,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'creer-sa-cooperative',
         title: 'Créer sa coopérative : réunion d’information à Amiens',
         body: [
-          'Statuts, capital, répartition des résultats : une matinée pour comprendre les étapes de la création d’une Scop ou d’une Scic.',
+          'Statuts, capital, répartition des résultats : une matinée pour comprendre les ' +
+            'étapes de la création d’une Scop ou d’une Scic.',
         ],
         tags: ['création', 'formation'],
         author: 'Hélène Dubois',
@@ -225,7 +241,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'portail-demarches-communes',
         title: 'Un portail commun de démarches en ligne pour 300 petites communes',
         body: [
-          'Mutualisé par le syndicat numérique départemental, le portail permet de demander un acte d’état civil ou de réserver une salle en quelques clics.',
+          'Mutualisé par le syndicat numérique départemental, le portail permet de ' +
+            'demander un acte d’état civil ou de réserver une salle en quelques clics.',
         ],
         tags: ['mutualisation', 'démarches en ligne'],
         author: 'Thomas Klein',
@@ -235,7 +252,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'accessibilite-sites-mairies',
         title: 'Accessibilité des sites de mairies : un audit gratuit proposé aux élus',
         body: [
-          'Contrastes, navigation au clavier, documents lisibles : l’audit repère les obstacles rencontrés par les personnes en situation de handicap.',
+          'Contrastes, navigation au clavier, documents lisibles : l’audit repère les ' +
+            'obstacles rencontrés par les personnes en situation de handicap.',
         ],
         tags: ['accessibilité', 'élus'],
         author: 'Thomas Klein',
@@ -258,7 +276,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'formation-animation-projets-cooperatifs',
         title: 'Nouvelle session de formation à l’animation de projets coopératifs',
         body: [
-          'Douze semaines pour apprendre à animer un collectif à distance, outiller la coopération et documenter ses pratiques en communs.',
+          'Douze semaines pour apprendre à animer un collectif à distance, outiller la ' +
+            'coopération et documenter ses pratiques en communs.',
         ],
         tags: ['formation', 'animation'],
         author: 'Équipe Animacoop',
@@ -268,7 +287,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'communs-numeriques-retour',
         title: 'Retour sur les rencontres des communs numériques à Montpellier',
         body: [
-          'Wikis, logiciels libres et cartographies collaboratives : les participants ont partagé leurs outils et leurs difficultés à faire vivre les communs.',
+          'Wikis, logiciels libres et cartographies collaboratives : les participants ont ' +
+            'partagé leurs outils et leurs difficultés à faire vivre les communs.',
         ],
         tags: ['communs', 'rencontres'],
         author: 'Équipe Animacoop',
@@ -288,7 +308,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'epiceries-solidaires-reseau',
         title: 'Les épiceries solidaires ligériennes se fédèrent en réseau',
         body: [
-          'Achats groupés, partage de bénévoles et formation commune : quinze épiceries solidaires créent une association régionale.',
+          'Achats groupés, partage de bénévoles et formation commune : quinze épiceries ' +
+            'solidaires créent une association régionale.',
         ],
         tags: ['alimentation', 'solidarité'],
         author: 'Anne Leroy',
@@ -298,7 +319,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'forum-ess-nantes',
         title: 'Forum régional de l’ESS à Nantes : inscriptions ouvertes',
         body: [
-          'Une journée de tables rondes et d’ateliers sur le financement des projets, la coopération entre structures et l’emploi des jeunes.',
+          'Une journée de tables rondes et d’ateliers sur le financement des projets, la ' +
+            'coopération entre structures et l’emploi des jeunes.',
         ],
         tags: ['forum', 'Nantes'],
         author: 'Anne Leroy',
@@ -318,7 +340,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'bus-numerique-hauts',
         title: 'Le bus numérique sillonne les Hauts de La Réunion',
         body: [
-          'Équipé d’ordinateurs et d’une connexion satellite, le bus s’arrête chaque semaine dans les écarts pour accompagner les habitants dans leurs démarches.',
+          'Équipé d’ordinateurs et d’une connexion satellite, le bus s’arrête chaque ' +
+            'semaine dans les écarts pour accompagner les habitants dans leurs démarches.',
         ],
         tags: ['itinérance', 'ruralité'],
         author: 'Nadia Payet',
@@ -328,7 +351,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'creole-interfaces',
         title: 'Des interfaces en créole pour faciliter l’accès aux services publics',
         body: [
-          'Une association traduit les parcours les plus fréquents des sites publics et teste les textes avec les usagers des médiathèques.',
+          'Une association traduit les parcours les plus fréquents des sites publics et ' +
+            'teste les textes avec les usagers des médiathèques.',
         ],
         tags: ['langues régionales', 'services publics'],
         author: 'Nadia Payet',
@@ -347,7 +371,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'repair-cafe-montreuil',
         title: 'Repair café de Montreuil : 500 objets réparés depuis janvier',
         body: [
-          'Grille-pains, vélos et smartphones : les bénévoles du repair café transmettent leur savoir-faire et évitent des tonnes de déchets.',
+          'Grille-pains, vélos et smartphones : les bénévoles du repair café transmettent ' +
+            'leur savoir-faire et évitent des tonnes de déchets.',
         ],
         tags: ['réparation', 'Montreuil'],
         author: 'Karim Benali',
@@ -357,7 +382,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'fablab-college-saint-denis',
         title: 'Un fablab au collège : les élèves de Saint-Denis impriment leurs prothèses de main',
         body: [
-          'Accompagnés par une association, les collégiens conçoivent et impriment en 3D des prothèses pour des enfants.',
+          'Accompagnés par une association, les collégiens conçoivent et impriment en 3D ' +
+            'des prothèses pour des enfants.',
         ],
         tags: ['fablab', 'éducation'],
         author: 'Karim Benali',
@@ -380,7 +406,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'recharges-solidaires',
         title: 'Recharges téléphoniques solidaires : le dispositif s’étend à Caen',
         body: [
-          'Les personnes orientées par les travailleurs sociaux peuvent obtenir un téléphone reconditionné et un forfait à prix réduit.',
+          'Les personnes orientées par les travailleurs sociaux peuvent obtenir un ' +
+            'téléphone reconditionné et un forfait à prix réduit.',
         ],
         tags: ['téléphonie', 'Caen'],
         author: 'Claire Lemoine',
@@ -399,7 +426,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         slug: 'entrepreneurs-salaries-tours',
         title: 'Entrepreneurs-salariés : la CAE de Tours accueille sa 200e activité',
         body: [
-          'Graphistes, maraîchers, formatrices : la coopérative d’activité et d’emploi permet de tester son projet en gardant la protection du salariat.',
+          'Graphistes, maraîchers, formatrices : la coopérative d’activité et d’emploi ' +
+            'permet de tester son projet en gardant la protection du salariat.',
         ],
         tags: ['CAE', 'Tours'],
         author: 'Marc Lefèvre',
@@ -410,7 +438,8 @@ export const DEMO_NETWORKS: DemoNetworkSpec[] = [
         title:
           'Mutualiser la comptabilité : comment les CAE libèrent du temps aux porteurs de projet',
         body: [
-          'Facturation, déclarations et assurances sont prises en charge par l’équipe d’appui, qui accompagne aussi le développement commercial.',
+          'Facturation, déclarations et assurances sont prises en charge par l’équipe ' +
+            'd’appui, qui accompagne aussi le développement commercial.',
         ],
         tags: ['mutualisation', 'accompagnement'],
         author: 'Marc Lefèvre',

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../../../src/env.ts';
 import { demoNetworksYaml } from './content.ts';
+import { processEnv } from '../deps.ts';
 import { startDemoFederation, type RunningFederation } from './server.ts';
 
 export interface DemoOptions {
@@ -13,7 +14,7 @@ export interface DemoOptions {
   hubPort?: number;
   /** The simulated federation's port: 8788 by default (any free port when taken); 0 picks one. */
   federationPort?: number;
-  /** Settings as on the command line (process.env by default). */
+  /** Settings as on the command line (the process's environment by default). */
   env?: Record<string, string | undefined>;
   /** The federation's "now" (its dates are relative to it). */
   now?: Date;
@@ -33,7 +34,7 @@ export interface PreparedDemo {
  * file, private hosts allowed since the members live on loopback, base URL on 127.0.0.1).
  */
 export async function prepareDemo(options: DemoOptions = {}): Promise<PreparedDemo> {
-  const env = options.env ?? process.env;
+  const env = options.env ?? processEnv();
   const dataDir = resolve(options.dataDir ?? './data/demo');
   mkdirSync(dataDir, { recursive: true });
   const federation = await startDemoFederation({

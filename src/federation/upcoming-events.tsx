@@ -1,0 +1,82 @@
+/**
+ * A network's next events on its page: the agenda filtered on that network, a few rows with
+ * their day, time and place, and a link to the whole filtered agenda.
+ */
+import type { Deps } from '../deps.ts';
+import { listOccurrences, type Occurrence } from '../agenda/query.ts';
+import { defineMessages, formatDateTime, type Lang } from '../web/i18n.ts';
+import { hrefWith } from '../web/page-context.ts';
+
+const UPCOMING = 5;
+const YEAR_MS = 366 * 24 * 3600_000;
+
+const t = defineMessages({
+  fr: {
+    title: 'Prochains événements',
+    none: 'Aucun événement à venir dans l’agenda de ce réseau.',
+    all: 'Tout l’agenda de ce réseau',
+    allDay: 'toute la journée',
+  },
+  en: {
+    title: 'Upcoming events',
+    none: 'No upcoming events in this network’s agenda.',
+    all: 'This network’s whole agenda',
+    allDay: 'all day',
+  },
+});
+
+export function upcomingEvents(deps: Deps, slug: string): Promise<Occurrence[]> {
+  const from = deps.clock.now();
+  return listOccurrences(deps, {
+    networks: [slug],
+    from,
+    to: new Date(from.getTime() + YEAR_MS),
+    limit: UPCOMING,
+  });
+}
+
+export function UpcomingEvents(p: {
+  slug: string;
+  occurrences: Occurrence[];
+  lang: Lang;
+  timeZone: string;
+  langParam: string;
+}) {
+  const m = t(p.lang);
+  return (
+    <section aria-labelledby="upcoming">
+      <h2 id="upcoming">{m.title}</h2>
+      {p.occurrences.length === 0 ? (
+        <p>{m.none}</p>
+      ) : (
+        <ul class="sources">
+          {p.occurrences.map((o) => {
+            // An all-day event is a date where it happens; a timed one is shown in the hub's zone.
+            const when = o.allDay
+              ? `${formatDateTime(o.start, p.lang, o.timezone, { dateStyle: 'full' })}, ${m.allDay}`
+              : formatDateTime(o.start, p.lang, p.timeZone, {
+                  dateStyle: 'full',
+                  timeStyle: 'short',
+                });
+            return (
+              <li>
+                <a href={hrefWith(`/events/${o.eventId}`, new URLSearchParams(), p.langParam)}>
+                  {o.title}
+                </a>{' '}
+                <span class="muted">
+                  · <time datetime={o.start.toISOString()}>{when}</time>
+                  {o.location ? ` · ${o.location}` : ''}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <p>
+        <a href={hrefWith('/agenda', new URLSearchParams({ network: p.slug }), p.langParam)}>
+          {m.all} →
+        </a>
+      </p>
+    </section>
+  );
+}
