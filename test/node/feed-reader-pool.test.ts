@@ -64,6 +64,20 @@ describe('feed reader threads', () => {
     }
   });
 
+  it('stops a feed read past its budget (Lecture trop longue) and reads the next on a new thread', async () => {
+    const strict = feedReaderPool(1, { feedBudgetMs: 100 });
+    try {
+      const big = doc(0, 3000);
+      const err = await rejection(strict.read(big.text, big.url));
+      expect(err.kind).toBe('read_timeout');
+      expect(err.message).toMatch(/^Lecture trop longue/);
+      const small = doc(1, 3);
+      expect((await strict.read(small.text, small.url)).items.length).toBe(3);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('reads many documents at once, each answer to its own request', async () => {
     const docs = Array.from({ length: 24 }, (_, i) => doc(i, 5 + (i % 7)));
     const read = await Promise.all(docs.map((d) => pool.read(d.text, d.url)));

@@ -7,13 +7,14 @@
  * Threads start on the first read (a command that pulls nothing starts none) and keep the
  * process alive only while they have work. A thread that dies (a document exhausting its
  * memory limit, a crash) fails its document as parse_error, and a new one takes its place.
- * A thread still reading a calendar after its budget (READ_BUDGET_MS) is terminated, the
+ * A thread still reading a document after its budget (READ_BUDGET_MS for a calendar,
+ * FEED_READ_BUDGET_MS for a feed) is terminated, the
  * document fails as 'read_timeout' ("Lecture trop longue"), and a new thread takes its place.
  */
 import { Worker } from 'node:worker_threads';
 import { readFeed, type FeedReader, type ReadFeed } from '../../src/ingest/feed-reader.ts';
 import { parseCalendar, type ParsedCalendar } from '../../src/agenda/parse-calendar.ts';
-import { READ_BUDGET_MS, readTooLong } from '../../src/ingest/read-budget.ts';
+import { FEED_READ_BUDGET_MS, READ_BUDGET_MS, readTooLong } from '../../src/ingest/read-budget.ts';
 import { IngestError } from '../../src/ingest/types.ts';
 import type { ReadReply, ReadRequest } from './feed-reader-protocol.ts';
 
@@ -58,6 +59,8 @@ export interface FeedReaderPoolOptions {
   onFallback?: (why: string) => void;
   /** How long one document may be read before its thread is stopped (tests use a short one). */
   budgetMs?: number;
+  /** The same for a feed (tests use a short one). */
+  feedBudgetMs?: number;
   /** How long a thread may wait for work before it is stopped (tests use a short one). */
   idleMs?: number;
 }
@@ -92,6 +95,8 @@ export function feedReaderPool(
   let closed = false;
   let inline = false;
   const budgetMs = options.budgetMs ?? READ_BUDGET_MS;
+  const feedBudgetMs = options.feedBudgetMs ?? FEED_READ_BUDGET_MS;
+  const budgetOf = (task: Task) => (task.request.kind === 'calendar' ? budgetMs : feedBudgetMs);
   const readInline = (task: Task) => void readHere(task.request).then(task.resolve, task.reject);
 
   const idleMs = options.idleMs ?? IDLE_MS;
@@ -184,15 +189,13 @@ export function feedReaderPool(
     thread.task = null;
     thread.timer = null;
     void thread.worker.terminate();
-    task.reject(readTooLong(budgetMs));
+    task.reject(readTooLong(budgetOf(task)));
     dispatch();
   };
 
   const startTimer = (thread: Thread) => {
-    // Calendars only for now: a 10,000-item feed (the parser's cap) legitimately needs ~6 s of
-    // CPU with its fingerprints, more than the budget in wall time on a busy machine.
-    if (thread.task?.request.kind !== 'calendar') return;
-    thread.timer = setTimeout(() => overrun(thread), budgetMs);
+    if (!thread.task) return;
+    thread.timer = setTimeout(() => overrun(thread), budgetOf(thread.task));
   };
 
   const enqueue = (request: Request) =>
