@@ -11,7 +11,9 @@ import { makeNodeDeps } from '../support/node-deps.ts';
 
 describe('a 10,000-item feed in a pull', () => {
   it('is stored (capped at 10,000) while the other members are pulled normally', async () => {
-    const deps = makeNodeDeps();
+    // The parser's cap is what this test is about: the per-pull flood quota
+    // (HUB_MAX_NEW_PER_PULL, default 300, tested in flood-quota.test.ts) is lifted.
+    const deps = makeNodeDeps({ HUB_MAX_NEW_PER_PULL: '100000' });
     const base = inject('fixtureBase');
     try {
       const now = Date.now();
