@@ -1,4 +1,5 @@
 /** The add and edit forms of a network (plain HTML forms; discovery is a GET with ?url=). */
+import { EmbedSnippets } from '../embed/snippet-section.tsx';
 import type { DiscoveredFeed } from '../ingest/discover.ts';
 import type { NetworkDeclaration } from '../federation/networks-file.ts';
 import { adminHref, type AdminContext } from './context.ts';
@@ -163,6 +164,12 @@ export function EditNetworkPage(p: {
       </div>
       <p class="muted">{m.retireHelp}</p>
       <ActionButton x={x} action={`/admin/networks/${p.n.slug}/retire`} label={m.retire} />
+      <EmbedSnippets
+        lang={x.lang}
+        baseUrl={x.hub.baseUrl}
+        hubTitle={x.hub.title}
+        filters={new URLSearchParams({ network: p.n.slug })}
+      />
     </AdminLayout>
   );
 }

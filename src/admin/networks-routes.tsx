@@ -2,6 +2,7 @@
  * The console's networks: list, add (with discovery), edit, pause, resume, retire, reinstate.
  * Every change goes through src/federation/edit.ts (the same sync as the file).
  */
+import { allowEmbedPreviews } from '../embed/snippet-section.tsx';
 import { Hono } from 'hono';
 import type { HubContext, HubEnv } from '../http.ts';
 import { listNetworks } from '../federation/list.ts';
@@ -163,6 +164,7 @@ networksRoutes.get('/admin/networks/:slug', async (c) => {
   const n = await findNetwork(c, c.req.param('slug'));
   if (!n?.active) return notFound(c);
   const x = await adminContext(c);
+  allowEmbedPreviews(c);
   return c.html(<EditNetworkPage x={x} n={declarationOf(n)} paused={isPaused(n)} />);
 });
 

@@ -87,6 +87,15 @@ describe('one federation, two views: the file and the console', () => {
     // The console says the edit lives in the database only.
     const client = consoleClient(app);
     await client.signIn(TOKEN);
+    // The network's console page gives the embed snippets for that network, with a preview
+    // the page's policy lets it frame.
+    const edit = await client.get('/admin/networks/animacoop');
+    expect(edit.html).toContain('Intégrer sur votre site');
+    expect(edit.html).toContain(
+      '&lt;iframe src=&quot;https://hub.example.org/embed/agenda?network=animacoop&quot;',
+    );
+    expect(edit.html).toContain('<iframe src="/embed/news?network=animacoop"');
+    expect(edit.headers.get('content-security-policy')).toContain("frame-src 'self'");
     let page = await client.get('/admin/networks');
     expect(page.html).toContain('Ces modifications vivent dans la base');
     expect(page.html).not.toContain('networks.yaml a changé depuis sa dernière synchronisation');
