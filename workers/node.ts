@@ -1,5 +1,5 @@
 import { ConfigError } from '../src/env.ts';
-import { nodeDeps } from './node/deps.ts';
+import { nodeDeps, processEnv } from './node/deps.ts';
 import { startServer } from './node/serve.ts';
 import { itemsCommand } from './node/items-cli.ts';
 import { digestCommand } from './node/commands/digest.ts';
@@ -66,7 +66,7 @@ async function withDeps(
   run: (deps: NodeDeps) => Promise<number>,
   overrides: Record<string, string> = {},
 ): Promise<number> {
-  const deps = nodeDeps({ env: { ...process.env, ...overrides } });
+  const deps = nodeDeps({ env: { ...processEnv(), ...overrides } });
   try {
     return await run(deps);
   } finally {
