@@ -166,8 +166,37 @@ function hasRawHtml(raw: Raw): boolean {
   );
 }
 
+/**
+ * Longest markup declaration (`<!…>` other than a comment, CDATA or a DOCTYPE) read: sax
+ * re-reads such a declaration in full at each of its characters (quadratic), so a 100 KB
+ * `<!DOCTTTT…` held a reader for minutes (found by npm run fuzz).
+ */
+const MAX_DECLARATION = 4096;
+
+/** Refuses an overlong `<!…` declaration, in one linear scan. */
+function rejectOverlongDeclarations(body: string): void {
+  for (let at = body.indexOf('<!'); at !== -1; ) {
+    const closer = body.startsWith('<!--', at)
+      ? '-->'
+      : body.startsWith('<![CDATA[', at)
+        ? ']]>'
+        : /^<!DOCTYPE/i.test(body.slice(at, at + 9))
+          ? null
+          : '>';
+    const end = closer ? body.indexOf(closer, at + 2) : body.indexOf('>', at + 2);
+    if (closer === '>' && (end === -1 ? body.length : end) - at > MAX_DECLARATION)
+      throw new IngestError(
+        'parse_error',
+        `Déclaration <!…> de plus de ${MAX_DECLARATION} caractères : document refusé.`,
+      );
+    if (end === -1) return;
+    at = body.indexOf('<!', end + 1);
+  }
+}
+
 /** Counts element depth with one linear scan (no parser, no recursion). */
 function rejectDeepNesting(body: string): void {
+  rejectOverlongDeclarations(body);
   let depth = 0;
   const tags = /<(\/?)([A-Za-z_][^\s/>]*)[^>]*?(\/?)>|<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g;
   for (let m = tags.exec(body); m; m = tags.exec(body)) {

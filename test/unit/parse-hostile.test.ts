@@ -30,6 +30,22 @@ describe('hostile documents', () => {
     expect(ms).toBeLessThan(100);
   });
 
+  it('refuses an overlong <!…> declaration at once (sax re-reads it at each character)', async () => {
+    for (const head of ['<!DOCT', '<?xml version="1.0"?><rss version="2.0"><!X']) {
+      const doc = `${head}${'T'.repeat(100_000)}<channel><title>t</title></channel></rss>`;
+      await expect(parseFeed(doc, 'https://m.example/')).rejects.toMatchObject({
+        kind: 'parse_error',
+        message: expect.stringContaining('Déclaration <!…>'),
+      });
+    }
+    // A DOCTYPE, long comments and long CDATA stay readable.
+    const ok = `<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN"
+"http://my.netscape.com/publish/formats/rss-0.91.dtd"><!-- ${'c'.repeat(9000)} -->
+<rss version="2.0"><channel><title>t</title><item><title><![CDATA[${'d'.repeat(9000)}]]></title>
+<guid>1</guid></item></channel></rss>`;
+    expect((await parseFeed(ok, 'https://m.example/')).items).toHaveLength(1);
+  });
+
   it('refuses external entities (XXE)', async () => {
     await expect(parseFeed(fixture('xxe.xml'), BASE)).rejects.toMatchObject({
       kind: 'parse_error',

@@ -9,9 +9,13 @@ describe('Workers runtime (workerd + D1)', () => {
     expect(body).toMatchObject({ ok: true, database: true, last_pull: null });
   });
 
-  it('answers unknown routes with a clear 404', async () => {
+  it('answers unknown routes with a clear 404: a page for people, JSON under /api', async () => {
     const res = await SELF.fetch('https://hub.test/nope');
     expect(res.status).toBe(404);
-    expect(await res.json()).toMatchObject({ error: 'not_found' });
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(await res.text()).toContain('<!DOCTYPE html>');
+    const api = await SELF.fetch('https://hub.test/api/nope');
+    expect(api.status).toBe(404);
+    expect(await api.json()).toMatchObject({ error: 'not_found' });
   });
 });
