@@ -141,7 +141,13 @@ export default {
 /** One queue invocation's pull, with the subrequests it made (counted at their seams). */
 export async function consumeQueueBatch(env: Env, batch: MessageBatch<PullMessage>) {
   const subrequests = newSubrequestCount();
-  const deps = workerDeps(env, subrequests);
-  const summaries = await consumePullBatch(deps, batch);
-  return { deps, summaries, subrequests };
+  const turns = env.STORE_TURNS ? durableStoreTurns(env.STORE_TURNS, subrequests) : undefined;
+  const deps = { ...workerDeps(env, subrequests), ...(turns ? { storeTurns: turns } : {}) };
+  try {
+    const summaries = await consumePullBatch(deps, batch);
+    return { deps, summaries, subrequests };
+  } finally {
+    // Nothing more to store: the next invocation need not wait for the idle delay.
+    await turns?.release();
+  }
 }

@@ -40,30 +40,70 @@ interface TurnStub {
   inTurn(store: () => Promise<void>): Promise<void>;
 }
 
+/** How long an invocation keeps the turn after a store, for the next one it reads meanwhile. */
+export const IDLE_MS = 100;
+
 /**
- * StoreTurns through the hub's store-turn object. The store's value and error stay in the
- * consumer (only completion crosses the RPC boundary), so an IngestError keeps its kind.
+ * StoreTurns through the hub's store-turn object, for one invocation. Its stores follow each
+ * other (a pull reads the next document while one is stored), so the turn is kept between
+ * them: one call to the object per burst of stores, not per document — each call is a
+ * subrequest. The turn goes back once no store came for IDLE_MS, or at `release()`.
+ * The store's value and error stay here (only completion crosses the RPC boundary), so an
+ * IngestError keeps its kind.
  */
 export function durableStoreTurns(
   namespace: DurableObjectNamespace,
   count?: SubrequestCount,
-): StoreTurns {
+): StoreTurns & { release(): Promise<void> } {
+  let turn: { granted: Promise<void>; give: () => void; over: Promise<void> } | null = null;
+  let running = 0;
+  let idle: ReturnType<typeof setTimeout> | undefined;
+
+  const take = () => {
+    const stub = namespace.get(namespace.idFromName('store')) as unknown as TurnStub;
+    let give!: () => void;
+    const given = new Promise<void>((resolve) => (give = resolve));
+    let grant!: () => void;
+    const granted = new Promise<void>((resolve) => (grant = resolve));
+    if (count) count.durableObject++;
+    const over = stub.inTurn(async () => {
+      grant();
+      await given;
+    });
+    const mine = { granted: Promise.race([granted, over]), give, over };
+    // A turn lost (the object's deadline, a broken call) is taken anew by the next store.
+    over
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        if (turn === mine) turn = null;
+      });
+    return mine;
+  };
+
+  const release = async () => {
+    clearTimeout(idle);
+    const held = turn;
+    turn = null;
+    if (!held) return;
+    held.give();
+    await held.over.catch(() => undefined);
+  };
+
   return {
     async run<T>(store: () => Promise<T>): Promise<T> {
-      const stub = namespace.get(namespace.idFromName('store')) as unknown as TurnStub;
-      const held: { outcome?: { ok: true; value: T } | { ok: false; error: unknown } } = {};
-      if (count) count.durableObject++;
-      await stub.inTurn(async () => {
-        try {
-          held.outcome = { ok: true, value: await store() };
-        } catch (error) {
-          held.outcome = { ok: false, error };
-        }
-      });
-      const done = held.outcome;
-      if (!done) throw new Error('the store turn ended before the store ran');
-      if (!done.ok) throw done.error;
-      return done.value;
+      clearTimeout(idle);
+      running++;
+      try {
+        turn ??= take();
+        await turn.granted;
+        return await store();
+      } finally {
+        if (--running === 0) idle = setTimeout(() => void release(), IDLE_MS);
+      }
     },
+    release,
   };
 }
