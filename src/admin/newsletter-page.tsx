@@ -145,6 +145,8 @@ export function NewsletterPage(p: {
       {/* One set of choices, two buttons: the preview is a GET (formaction), the test a POST. */}
       <form method="post" action={adminHref(x, '/admin/newsletter/test')} class="stack">
         <CsrfField x={x} />
+        {/* A GET form drops its action's query: the preview keeps the language this way. */}
+        {x.langParam ? <input type="hidden" name="lang" value={x.lang} /> : null}
         <Choices x={x} options={p.options} />
         <button
           type="submit"

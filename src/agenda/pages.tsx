@@ -2,7 +2,7 @@
 import type { Lang } from '../web/i18n.ts';
 import { defineMessages, formatDateTime } from '../web/i18n.ts';
 import { Layout, type Alternate } from '../web/layout.tsx';
-import { hrefWith } from '../web/page-context.ts';
+import { hubHref } from '../web/links.ts';
 import type { Occurrence } from './query.ts';
 import { localDate } from './timezones.ts';
 import { foldText } from '../ingest/dedupe/text.ts';
@@ -150,7 +150,7 @@ function EventItem(p: {
   const { o } = p;
   const cancelled = o.status === 'cancelled';
   const here = elsewhere(o, p.lang, p.tz);
-  const eventHref = hrefWith(`/events/${o.eventId}`, new URLSearchParams(), p.langParam);
+  const eventHref = hubHref(`/events/${o.eventId}`, p.langParam);
   return (
     <li class={cancelled ? 'event cancelled' : 'event'}>
       <h3>
@@ -171,7 +171,7 @@ function EventItem(p: {
         {o.networks.map((n, i) => (
           <>
             {i ? ', ' : ''}
-            <a href={`/networks/${n}`}>{p.names.get(n) ?? n}</a>
+            <a href={hubHref(`/networks/${n}`, p.langParam)}>{p.names.get(n) ?? n}</a>
           </>
         ))}
       </p>
@@ -290,9 +290,7 @@ export function AgendaPage(p: AgendaPageProps) {
           </label>
           {p.langParam ? <input type="hidden" name="lang" value={p.langParam.slice(5)} /> : null}
           <button type="submit">{mm.apply}</button>
-          {qs ? (
-            <a href={hrefWith('/agenda', new URLSearchParams(), p.langParam)}>{mm.reset}</a>
-          ) : null}
+          {qs ? <a href={hubHref('/agenda', p.langParam)}>{mm.reset}</a> : null}
         </form>
       </details>
       <p class="subscribe">
@@ -373,7 +371,7 @@ export function EventPage(p: EventPageProps) {
     >
       <style>{css}</style>
       <p>
-        <a href={hrefWith('/agenda', new URLSearchParams(), p.langParam)}>← {mm.back}</a>
+        <a href={hubHref('/agenda', p.langParam)}>← {mm.back}</a>
       </p>
       <h1>{p.title}</h1>
       {p.rrule ? <p class="muted">{mm.repeats}</p> : null}
@@ -418,7 +416,7 @@ export function EventPage(p: EventPageProps) {
             {first.networks.map((n, i) => (
               <>
                 {i ? ', ' : ''}
-                <a href={`/networks/${n}`}>{names.get(n) ?? n}</a>
+                <a href={hubHref(`/networks/${n}`, p.langParam)}>{names.get(n) ?? n}</a>
               </>
             ))}
           </p>
@@ -455,7 +453,7 @@ export function EventNotFound(p: {
       <h1>{mm.notFound}</h1>
       <p>{mm.notFoundText}</p>
       <p>
-        <a href={hrefWith('/agenda', new URLSearchParams(), p.langParam)}>{mm.back}</a>
+        <a href={hubHref('/agenda', p.langParam)}>{mm.back}</a>
       </p>
     </Layout>
   );

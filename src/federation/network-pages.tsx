@@ -7,7 +7,8 @@ import type { HubContext, HubEnv } from '../http.ts';
 import { Layout } from '../web/layout.tsx';
 import { defineMessages, type Lang } from '../web/i18n.ts';
 import { Story } from '../news/story.tsx';
-import { pageContext, hrefWith, type PageContext } from '../web/page-context.ts';
+import { pageContext, type PageContext } from '../web/page-context.ts';
+import { hubHref } from '../web/links.ts';
 import { sourceHealth } from './source-health.ts';
 import { filteredAlternates } from '../news/river-page.tsx';
 import { getDirectoryEntry, listDirectory, type DirectoryEntry } from './directory.ts';
@@ -127,7 +128,7 @@ function notFoundPage(c: HubContext, p: PageContext, slug: string) {
       <h1>{m.notFound}</h1>
       <p>{m.notFoundText(slug)}</p>
       <p>
-        <a href={hrefWith('/networks', new URLSearchParams(), p.langParam)}>{m.back}</a>
+        <a href={hubHref('/networks', p.langParam)}>{m.back}</a>
       </p>
     </Layout>,
     404,
@@ -155,19 +156,14 @@ export const networkPages = new Hono<HubEnv>()
           <a href="/networks.opml" type="text/x-opml">
             {m.opml}
           </a>{' '}
-          ·{' '}
-          <a href={hrefWith('/networks/propose', new URLSearchParams(), p.langParam)}>
-            {m.propose}
-          </a>
+          · <a href={hubHref('/networks/propose', p.langParam)}>{m.propose}</a>
         </p>
         <ul class="directory">
           {dir.map((n) => (
             <li>
               <section aria-labelledby={`net-${n.slug}`}>
                 <h2 id={`net-${n.slug}`}>
-                  <a href={hrefWith(`/networks/${n.slug}`, new URLSearchParams(), p.langParam)}>
-                    {n.name}
-                  </a>
+                  <a href={hubHref(`/networks/${n.slug}`, p.langParam)}>{n.name}</a>
                 </h2>
                 <Facts n={n} lang={p.lang} />
                 <h3 class="sr-label">{m.sources}</h3>
@@ -285,6 +281,7 @@ export const networkPages = new Hono<HubEnv>()
                     timeZone={p.hub.timezone}
                     names={names}
                     level={3}
+                    langParam={p.langParam}
                   />
                 </li>
               ))}
@@ -292,7 +289,7 @@ export const networkPages = new Hono<HubEnv>()
           )}
           {next ? (
             <nav class="pager" aria-label={m.older}>
-              <a href={hrefWith(`/networks/${n.slug}`, next, p.langParam)} rel="next">
+              <a href={hubHref(`/networks/${n.slug}`, p.langParam, next)} rel="next">
                 {m.older} →
               </a>
             </nav>

@@ -1,4 +1,5 @@
 /** The newsletter's pages (hono/jsx, no JavaScript needed). No page ever shows an address. */
+import { hubHref } from '../web/links.ts';
 import type { EmailProblem } from './subscription/lifecycle.ts';
 import { Layout } from '../web/layout.tsx';
 import { defineMessages, type Lang } from '../web/i18n.ts';
@@ -260,7 +261,7 @@ export function SubscribePage(
           {p.error}
         </p>
       )}
-      <form method="post" action="/newsletter/subscribe">
+      <form method="post" action={hubHref('/newsletter/subscribe', p.langParam ?? '')}>
         <p>
           <label>
             {m.email}
@@ -295,7 +296,7 @@ export function SubscribePage(
         <p class="muted">{m.privacy}</p>
       </form>
       <p>
-        <a href="/newsletter/archive">{m.archive}</a>
+        <a href={hubHref('/newsletter/archive', p.langParam ?? '')}>{m.archive}</a>
       </p>
     </Layout>
   );
@@ -321,7 +322,7 @@ export function MessagePage(
       <p class={p.status ?? ''}>{p.text}</p>
       {p.link && (
         <p>
-          <a href={p.link.href}>{p.link.label}</a>
+          <a href={hubHref(p.link.href, p.langParam ?? '')}>{p.link.label}</a>
         </p>
       )}
     </Layout>
@@ -340,14 +341,16 @@ export function UnsubscribePage(p: Page & { token: string }) {
     >
       <h1>{m.unsubscribeTitle}</h1>
       {/* A button, not an action on GET: link scanners that open every link must not unsubscribe anyone. */}
-      <form method="post" action={`/newsletter/unsubscribe/${p.token}`}>
+      <form method="post" action={hubHref(`/newsletter/unsubscribe/${p.token}`, p.langParam ?? '')}>
         <p>{m.unsubscribeText}</p>
         <p>
           <button type="submit">{m.unsubscribeButton}</button>
         </p>
       </form>
       <p>
-        <a href={`/newsletter/preferences/${p.token}`}>{m.managePrefs}</a>
+        <a href={hubHref(`/newsletter/preferences/${p.token}`, p.langParam ?? '')}>
+          {m.managePrefs}
+        </a>
       </p>
     </Layout>
   );
@@ -381,7 +384,7 @@ export function PreferencesPage(
       )}
       {p.status === 'bounced' && <p class="bad">{m.bounced}</p>}
       {p.status === 'unsubscribed' && <p class="bad">{m.stateUnsubscribed}</p>}
-      <form method="post" action={`/newsletter/preferences/${p.token}`}>
+      <form method="post" action={hubHref(`/newsletter/preferences/${p.token}`, p.langParam ?? '')}>
         <ChoiceFields
           lang={p.lang}
           options={p.options}
@@ -395,7 +398,9 @@ export function PreferencesPage(
       </form>
       {p.status === 'active' && (
         <p>
-          <a href={`/newsletter/unsubscribe/${p.token}`}>{m.unsubscribeTitle}</a>
+          <a href={hubHref(`/newsletter/unsubscribe/${p.token}`, p.langParam ?? '')}>
+            {m.unsubscribeTitle}
+          </a>
         </p>
       )}
     </Layout>
@@ -422,7 +427,8 @@ export function ArchivePage(p: Page & { timezone: string; issues: ArchiveEntry[]
     >
       <h1>{m.archive}</h1>
       <p>
-        <a href="/newsletter">{m.title}</a> · <a href="/newsletter/archive.xml">RSS</a>
+        <a href={hubHref('/newsletter', p.langParam ?? '')}>{m.title}</a> ·{' '}
+        <a href="/newsletter/archive.xml">RSS</a>
       </p>
       {p.issues.length === 0 ? (
         <p>{m.archiveEmpty}</p>
@@ -430,7 +436,7 @@ export function ArchivePage(p: Page & { timezone: string; issues: ArchiveEntry[]
         <ul class="river">
           {p.issues.map((i) => (
             <li>
-              <a href={`/newsletter/archive/${i.id}`}>
+              <a href={hubHref(`/newsletter/archive/${i.id}`, p.langParam ?? '')}>
                 {m.issueOf(formatDay(i.date, p.lang, p.timezone))}
               </a>{' '}
               <span class="muted">
@@ -465,7 +471,7 @@ export function IssuePage(
     >
       <h1>{m.issueOf(formatDay(p.date, p.lang, p.timezone))}</h1>
       <p>
-        <a href="/newsletter/archive">{m.archive}</a>
+        <a href={hubHref('/newsletter/archive', p.langParam ?? '')}>{m.archive}</a>
       </p>
       {p.content.groups.length > 0 && <h2>{m.news}</h2>}
       {p.content.groups.map((g) => (
@@ -492,7 +498,7 @@ export function IssuePage(
       ))}
       {(p.content.moreStories ?? 0) > 0 && (
         <p>
-          <a href="/">{m.moreStories(p.content.moreStories!)}</a>
+          <a href={hubHref('/', p.langParam ?? '')}>{m.moreStories(p.content.moreStories!)}</a>
         </p>
       )}
       {p.content.events.length > 0 && (
@@ -501,7 +507,11 @@ export function IssuePage(
           <ul class="river">
             {p.content.events.map((e) => (
               <li>
-                <a href={safe(e.url) ?? `/events/${encodeURIComponent(e.id)}`}>
+                <a
+                  href={
+                    safe(e.url) ?? hubHref(`/events/${encodeURIComponent(e.id)}`, p.langParam ?? '')
+                  }
+                >
                   <strong>{e.title}</strong>
                 </a>
                 <p>

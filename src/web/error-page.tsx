@@ -2,6 +2,7 @@
  * Not-found and bad-request answers: JSON for machines (/api/*, feeds, calendars, OPML), an
  * HTML page in the visitor's language for everyone else.
  */
+import { hubHref } from './links.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { HubContext } from '../http.ts';
 import { Layout } from './layout.tsx';
@@ -51,7 +52,7 @@ export async function errorPage(
         {text}
       </p>
       <p>
-        <a href={x.langParam ? `/?${x.langParam}` : '/'}>{m.home}</a>
+        <a href={hubHref('/', x.langParam)}>{m.home}</a>
       </p>
     </Layout>,
     status,

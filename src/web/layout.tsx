@@ -1,3 +1,4 @@
+import { hubHref } from './links.ts';
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { defineMessages, type Lang } from './i18n.ts';
@@ -67,7 +68,7 @@ export function Layout(p: LayoutProps) {
   const m = t(p.lang);
   const alternates = [...hubAlternates(p.hubTitle), ...(p.alternates ?? [])];
   const switchHref = withLang(p.path ?? '/', m.otherLang);
-  const keep = (href: string) => (p.langParam ? `${href}?${p.langParam}` : href);
+  const keep = (href: string) => hubHref(href, p.langParam ?? '');
   // Without a doctype browsers render in quirks mode (box sizes, line heights differ).
   return (
     <>

@@ -7,16 +7,19 @@
  * joined several times over (2.8 rows per new item at 1,000 sources), and whole rows made
  * reading them a large part of storing. The store reads the few joined items' entries in full.
  *
- * The query has a fixed shape (a few inputs per execution, unused slots bound to NULL, which
- * matches nothing) so it is prepared once per database and reused: building drizzle SQL anew
- * for every stored document cost more than running it.
+ * The queries have a fixed shape (lists bound as JSON, or a few values per execution with the
+ * unused slots bound to NULL, which matches nothing) so they are prepared once per database
+ * and reused: building drizzle SQL anew for every stored document cost more than running it.
  */
-import { and, between, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { entries, itemBands, type EntryRow } from '../../db/schema/items.ts';
 import { MAX_INDEX_KEYS } from './fingerprint.ts';
 
-/** Inputs per execution; index keys per input: the bands, the title and lead buckets. */
+/**
+ * Inputs sharing one candidate window (the query was once run per four inputs, and its
+ * windows are kept); index keys per input: the bands, the title and lead buckets.
+ */
 const PER_QUERY = 4;
 const KEYS_PER_INPUT = MAX_INDEX_KEYS;
 
@@ -84,17 +87,26 @@ async function allInSlots<R>(
   return found;
 }
 
+/**
+ * Inputs per execution of the candidate query: its lists are bound as three JSON values (one
+ * bound parameter each, whatever their length), so a usual document is one query — on D1 one
+ * subrequest rather than one per four inputs — and a 10,000-item one twenty, each value well
+ * under D1's 2 MB. A multiple of PER_QUERY.
+ */
+const INPUTS_PER_QUERY = 500;
+
 const candidatesQuery = perDatabase((db) => {
   const orm = db.orm;
-  const guidSlots = slots('g', PER_QUERY);
-  const urlSlots = slots('u', PER_QUERY);
-  const keySlots = slots('k', PER_QUERY * KEYS_PER_INPUT);
+  const values = (name: string) => sql`select value from json_each(${sql.placeholder(name)})`;
+  // Keys come as [key, from, to]: each key with its group's window (see lookupCandidates).
+  const field = (i: number) => sql.raw(`json_extract(k.value, '$[${i}]')`);
   const candidates = sql.join(
     [
-      sql`select ${entries.itemId} from ${entries} where ${and(inArray(entries.guidHash, guidSlots), isNotNull(entries.guid))}`,
-      sql`select ${entries.itemId} from ${entries} where ${inArray(entries.canonicalUrl, urlSlots)}`,
+      sql`select ${entries.itemId} from ${entries} where ${entries.guidHash} in (${values('guids')}) and ${isNotNull(entries.guid)}`,
+      sql`select ${entries.itemId} from ${entries} where ${entries.canonicalUrl} in (${values('urls')})`,
       sql`select ${entries.itemId} from ${entries} where ${entries.sourceId} = ${sql.placeholder('source')} and ${entries.splitFromItemId} is not null`,
-      sql`select ${itemBands.itemId} from ${itemBands} where ${and(inArray(itemBands.bandKey, keySlots), between(itemBands.publishedAt, sql.placeholder('from'), sql.placeholder('to')))}`,
+      // CROSS JOIN keeps the keys outside: each one is a probe of item_bands_lookup.
+      sql`select ${itemBands.itemId} from json_each(${sql.placeholder('keys')}) k cross join ${itemBands} where ${itemBands.bandKey} = ${field(0)} and ${itemBands.publishedAt} between ${field(1)} and ${field(2)}`,
     ],
     sql` union `,
   );
@@ -102,10 +114,15 @@ const candidatesQuery = perDatabase((db) => {
     .select(candidateColumns)
     .from(entries)
     .where(sql`${entries.itemId} in (${candidates})`)
+    .orderBy(entries.itemId, entries.id)
     .prepare();
 });
 
-/** Stored entries of every candidate item (duplicates possible across chunks). */
+/**
+ * Stored entries of every candidate item. Each index key is looked up within the candidate
+ * window of its group of PER_QUERY inputs (the earliest one's publication − window to the
+ * latest one's + window), as when each group was a query of its own.
+ */
 export async function lookupCandidates(
   db: Database,
   sourceId: number,
@@ -114,20 +131,29 @@ export async function lookupCandidates(
 ): Promise<CandidateRow[]> {
   const statement = candidatesQuery(db);
   const found: CandidateRow[] = [];
-  for (let start = 0; start < inputs.length; start += PER_QUERY) {
-    const group = inputs.slice(start, start + PER_QUERY);
-    const values: Record<string, unknown> = { source: sourceId, from: 0, to: 0 };
-    if (group.length) {
-      values.from = Math.min(...group.map((i) => i.publishedAt)) - windowMs;
-      values.to = Math.max(...group.map((i) => i.publishedAt)) + windowMs;
+  for (let from = 0; from < inputs.length; from += INPUTS_PER_QUERY) {
+    const guids: string[] = [];
+    const urls: string[] = [];
+    const keys: Array<[string, number, number]> = [];
+    const part = inputs.slice(from, from + INPUTS_PER_QUERY);
+    for (let start = 0; start < part.length; start += PER_QUERY) {
+      const group = part.slice(start, start + PER_QUERY);
+      const low = Math.min(...group.map((i) => i.publishedAt)) - windowMs;
+      const high = Math.max(...group.map((i) => i.publishedAt)) + windowMs;
+      for (const input of group) {
+        if (input.guidHash !== null) guids.push(input.guidHash);
+        if (input.canonicalUrl !== null) urls.push(input.canonicalUrl);
+        for (const key of input.indexKeys.slice(0, KEYS_PER_INPUT)) keys.push([key, low, high]);
+      }
     }
-    for (let i = 0; i < PER_QUERY; i++) {
-      values[`g${i}`] = group[i]?.guidHash ?? null;
-      values[`u${i}`] = group[i]?.canonicalUrl ?? null;
-      for (let k = 0; k < KEYS_PER_INPUT; k++)
-        values[`k${i * KEYS_PER_INPUT + k}`] = group[i]?.indexKeys[k] ?? null;
-    }
-    found.push(...(await statement.all(values)));
+    found.push(
+      ...(await statement.all({
+        source: sourceId,
+        guids: JSON.stringify(guids),
+        urls: JSON.stringify(urls),
+        keys: JSON.stringify(keys),
+      })),
+    );
   }
   return found;
 }
