@@ -36,6 +36,8 @@ interface Phase {
   newItems: number;
   runs: number;
   peakRss: number | null;
+  /** workerd's CPU seconds during the phase (see cpuOf). */
+  cpu: number;
   /** Per queue invocation of the phase, as it logged them. */
   batches: BatchCount[];
 }
@@ -181,6 +183,25 @@ function workerdPids(pid: number): number[] {
   }
 }
 
+/**
+ * CPU seconds (user + system) the processes have used so far (/proc/PID/stat). workerd runs
+ * the Worker and, locally, D1's SQLite too: an upper bound of what the Worker's own CPU time
+ * would be on Cloudflare, where D1 runs elsewhere.
+ */
+function cpuOf(pids: number[]): number {
+  let ticks = 0;
+  for (const p of pids) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      /* gone */
+    }
+  }
+  return ticks / 100;
+}
+
 function rssOf(pids: number[]): number | null {
   let total = 0;
   for (const p of pids) {
@@ -222,6 +243,7 @@ async function phase(
     if (rss !== null) peak = Math.max(peak ?? 0, rss);
   }, 50);
   const logFrom = output().length;
+  const cpu0 = cpuOf(workerd);
   const t0 = Date.now();
   try {
     if (viaAdmin) await admin(base, '/api/admin/pull', { method: 'POST' });
@@ -274,6 +296,7 @@ async function phase(
           newItems: sum('new_items'),
           runs: mine.length,
           peakRss: peak,
+          cpu: cpuOf(workerd) - cpu0,
           // Whatever the last invocation logs after its run is stamped comes within a moment.
           batches: await new Promise<BatchCount[]>((resolve) =>
             setTimeout(() => resolve(batchCounts(output().slice(logFrom))), 500),
@@ -365,6 +388,15 @@ async function main(): Promise<void> {
       ] as const)
         console.log(
           `${label.padEnd(10)} total ${spread(p.batches, 'total', 10)}  ·  D1 ${spread(p.batches, 'd1', 10)}  ·  fetch ${spread(p.batches, 'fetch', 10)}  ·  store turns ${spread(p.batches, 'durable_object', 10)}  (${p.batches.length} invocations)`,
+        );
+      // What decides the plan (README, "Which Workers plan"): the Free plan allows 10 ms of CPU
+      // per invocation, Paid 30 s by default.
+      for (const [label, p] of [
+        ['cold', cold],
+        ['all-304', warm],
+      ] as const)
+        console.log(
+          `${label.padEnd(10)} workerd CPU ${p.cpu.toFixed(2)} s, ${p.batches.length ? ((p.cpu * 1000) / p.batches.length).toFixed(0) : '–'} ms per invocation (Worker and local D1 together: an upper bound)`,
         );
     }
     console.log(

@@ -56,13 +56,21 @@ export function bodyText(contentHtml: string | null, summary: string | null): st
 /** Words a body is shingled on at most, so huge posts stay cheap (words()'s cap). */
 const WORDS_CAP = 3000;
 
-/** Fingerprint of an entry from its title and sanitised HTML (summary when there is no content). */
+/**
+ * Fingerprint of an entry from its title and sanitised HTML (summary when there is no content).
+ * `contentText`: the content's text as htmlToText(contentHtml, { blocks: '\n' }) gives it, when
+ * the reader has it already (ParsedItem.contentText).
+ */
 export function fingerprint(
   title: string,
   contentHtml: string | null,
   summary: string | null,
+  contentText?: string | null,
 ): Fingerprint {
-  const rawText = htmlToText(contentHtml ?? summary ?? '', { blocks: '\n' });
+  const rawText =
+    contentHtml && typeof contentText === 'string'
+      ? contentText
+      : htmlToText(contentHtml ?? summary ?? '', { blocks: '\n' });
   const body = stripBodyRelay(rawText);
   const key = titleKey(title);
   const folded = foldWords(body, WORDS_CAP, PROBE_WITHIN_CHARS);

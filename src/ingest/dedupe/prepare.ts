@@ -101,7 +101,8 @@ export async function prepareItems(
     if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
     const p: PreparedItem | null = prepareEntry(item);
     if (!p || prepared.has(p.guidHash)) continue;
-    if (options.fingerprints) p.fp = fingerprint(p.title, p.contentHtml, p.summary);
+    if (options.fingerprints)
+      p.fp = fingerprint(p.title, p.contentHtml, p.summary, p.contentHtml && item.contentText);
     prepared.set(p.guidHash, p);
   }
   return [...prepared.values()];
