@@ -9,7 +9,8 @@ export const lt = defineMessages({
     title: 'Lettre d’information',
     preview: 'Aperçu de la prochaine lettre',
     previewHelp:
-      'Cochez des choix comme le ferait un·e abonné·e (rien de coché = tout) : l’aperçu montre la ' +
+      'Cochez des choix comme le ferait un·e abonné·e (rien de coché = tout) : l’aperçu montre ' +
+      'la ' +
       'lettre telle qu’elle partirait maintenant, au format des messageries.',
     networks: 'Réseaux',
     tags: 'Thèmes',

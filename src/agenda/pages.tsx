@@ -1,4 +1,5 @@
 /** The agenda pages: /agenda (by day, filters, subscribe) and /events/:id. No JavaScript. */
+import { MessagePage, type PageShell } from '../web/message-page.tsx';
 import type { Lang } from '../web/i18n.ts';
 import { defineMessages, formatDateTime } from '../web/i18n.ts';
 import { Layout, type Alternate } from '../web/layout.tsx';
@@ -83,12 +84,19 @@ export const m = defineMessages({
 });
 
 const css = `
-.agenda-day{margin-top:1.5rem}.agenda-day>h2{border-bottom:2px solid var(--accent);padding-bottom:.2rem}
-ul.events{list-style:none;padding:0;margin:0}ul.events>li{border-bottom:1px solid var(--line);padding:.7rem 0}
-.event h3{margin:0 0 .2rem;font-size:1.1rem;line-height:1.3}.event p{margin:.15rem 0}.event .time{font-weight:600}
-.cancelled h3{text-decoration:line-through}.badge{display:inline-block;font-size:.8rem;font-weight:700;color:var(--bad);border:1px solid var(--bad);border-radius:.3rem;padding:0 .3rem;margin-left:.3rem;text-decoration:none}
-details.filters{margin:1rem 0}details.filters>summary{cursor:pointer;font-weight:600;color:var(--link)}
-.actions{display:flex;flex-wrap:wrap;gap:.2rem 1rem;font-size:.95rem}.subscribe{display:flex;flex-wrap:wrap;gap:.3rem 1rem}
+.agenda-day{margin-top:1.5rem}.agenda-day>h2{border-bottom:2px solid var(--accent);\
+padding-bottom:.2rem}
+ul.events{list-style:none;padding:0;margin:0}ul.events>li{border-bottom:1px solid var(--line);\
+padding:.7rem 0}
+.event h3{margin:0 0 .2rem;font-size:1.1rem;line-height:1.3}.event p{margin:.15rem 0}.event \
+.time{font-weight:600}
+.cancelled h3{text-decoration:line-through}.badge{display:inline-block;font-size:.8rem;\
+font-weight:700;color:var(--bad);border:1px solid var(--bad);border-radius:.3rem;padding:0 .3rem;\
+margin-left:.3rem;text-decoration:none}
+details.filters{margin:1rem 0}details.filters>summary{cursor:pointer;font-weight:600;\
+color:var(--link)}
+.actions{display:flex;flex-wrap:wrap;gap:.2rem 1rem;font-size:.95rem}.subscribe{display:flex;\
+flex-wrap:wrap;gap:.3rem 1rem}
 `;
 
 export interface NetworkOption {
@@ -435,26 +443,15 @@ export function EventPage(p: EventPageProps) {
 }
 
 /** The 404 page of /events/:id. */
-export function EventNotFound(p: {
-  lang: Lang;
-  hubTitle: string;
-  path: string;
-  langParam: string;
-}) {
+export function EventNotFound(p: PageShell) {
   const mm = m(p.lang);
   return (
-    <Layout
-      lang={p.lang}
-      hubTitle={p.hubTitle}
+    <MessagePage
+      {...p}
       title={mm.notFound}
-      path={p.path}
-      langParam={p.langParam}
-    >
-      <h1>{mm.notFound}</h1>
-      <p>{mm.notFoundText}</p>
-      <p>
-        <a href={hubHref('/agenda', p.langParam)}>{mm.back}</a>
-      </p>
-    </Layout>
+      text={mm.notFoundText}
+      status="bad"
+      link={{ href: '/agenda', label: mm.back }}
+    />
   );
 }

@@ -1,4 +1,5 @@
 /** GET /networks (the directory with each source's health) and GET /networks/:slug. */
+import { MessagePage, shellOf } from '../web/message-page.tsx';
 import { UpcomingEvents, upcomingEvents } from './upcoming-events.tsx';
 import { UpstreamMembers, upstreamMembers } from './upstream-members.tsx';
 import { allowEmbedPreviews, EmbedSnippets } from '../embed/snippet-section.tsx';
@@ -20,7 +21,8 @@ const t = defineMessages({
   fr: {
     title: 'Les réseaux membres',
     intro: (n: number) =>
-      `${n} réseau${n > 1 ? 'x' : ''} dans la fédération. Chaque source est récupérée régulièrement ; son état est indiqué ci-dessous.`,
+      `${n} réseau${n > 1 ? 'x' : ''} dans la fédération. Chaque source est récupérée ` +
+      'régulièrement ; son état est indiqué ci-dessous.',
     territory: 'Territoire',
     tags: 'Thèmes',
     site: 'Site',
@@ -43,7 +45,8 @@ const t = defineMessages({
   en: {
     title: 'Member networks',
     intro: (n: number) =>
-      `${n} network${n > 1 ? 's' : ''} in the federation. Each source is fetched regularly; its state is shown below.`,
+      `${n} network${n > 1 ? 's' : ''} in the federation. Each source is fetched regularly; its ` +
+      'state is shown below.',
     territory: 'Territory',
     tags: 'Topics',
     site: 'Website',
@@ -118,19 +121,13 @@ function Sources({ sources, lang, now }: { sources: SourceRow[]; lang: Lang; now
 function notFoundPage(c: HubContext, p: PageContext, slug: string) {
   const m = t(p.lang);
   return c.html(
-    <Layout
-      lang={p.lang}
-      hubTitle={p.hub.title}
+    <MessagePage
+      {...shellOf(p)}
       title={m.notFound}
-      path={p.path}
-      langParam={p.langParam}
-    >
-      <h1>{m.notFound}</h1>
-      <p>{m.notFoundText(slug)}</p>
-      <p>
-        <a href={hubHref('/networks', p.langParam)}>{m.back}</a>
-      </p>
-    </Layout>,
+      text={m.notFoundText(slug)}
+      status="bad"
+      link={{ href: '/networks', label: m.back }}
+    />,
     404,
   );
 }
@@ -189,18 +186,7 @@ export const networkPages = new Hono<HubEnv>()
     } catch (e) {
       if (!(e instanceof RiverQueryError)) throw e;
       return c.html(
-        <Layout
-          lang={p.lang}
-          hubTitle={p.hub.title}
-          title={m.badQuery}
-          path={p.path}
-          langParam={p.langParam}
-        >
-          <h1>{m.badQuery}</h1>
-          <p role="alert" class="bad">
-            {e.message}
-          </p>
-        </Layout>,
+        <MessagePage {...shellOf(p)} title={m.badQuery} text={e.message} status="bad" />,
         400,
       );
     }

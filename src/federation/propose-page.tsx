@@ -9,7 +9,8 @@ export const pt = defineMessages({
     title: 'Proposer un réseau',
     lead:
       'Votre réseau publie des actualités ou un agenda et souhaite rejoindre la fédération ? ' +
-      'Indiquez son site : le hub y cherche les flux et agendas, puis les coordinateurs examinent ' +
+      'Indiquez son site : le hub y cherche les flux et agendas, puis les coordinateurs ' +
+      'examinent ' +
       'la proposition.',
     name: 'Nom du réseau',
     site: 'Adresse du site',

@@ -1,4 +1,5 @@
 /** GET /: the latest news of the whole federation, with filters and paging (no JavaScript). */
+import { MessagePage, shellOf } from '../web/message-page.tsx';
 import { Hono } from 'hono';
 import type { HubEnv } from '../http.ts';
 import { Layout, type Alternate } from '../web/layout.tsx';
@@ -170,19 +171,9 @@ export const riverPage = new Hono<HubEnv>().get('/', async (c) => {
     if (!(e instanceof RiverQueryError)) throw e;
     const empty = parseRiverQuery(new URLSearchParams(), PAGE_SIZE);
     return c.html(
-      <Layout
-        lang={p.lang}
-        hubTitle={p.hub.title}
-        title={m.badQuery}
-        path={p.path}
-        langParam={p.langParam}
-      >
-        <h1>{m.badQuery}</h1>
-        <p role="alert" class="bad">
-          {e.message}
-        </p>
+      <MessagePage {...shellOf(p)} title={m.badQuery} text={e.message} status="bad">
         <FilterForm p={p} q={empty} dir={dir} />
-      </Layout>,
+      </MessagePage>,
       400,
     );
   }

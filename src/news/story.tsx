@@ -32,7 +32,7 @@ export interface StoryProps {
   langParam: string;
 }
 
-/** One story of the river: title link, date, summary, every network that published it and its links. */
+/** One story of the river: title link, date, summary, every network that published it, links. */
 export function Story({ item, lang, timeZone, names, level = 2, langParam }: StoryProps) {
   const m = t(lang);
   const href = safeHref(item.url) ?? safeHref(item.links[0]);

@@ -50,7 +50,8 @@ export const t = defineMessages({
     managePrefs: 'Gérer mes préférences',
     badConfirm: 'Lien de confirmation invalide',
     badConfirmText:
-      'Ce lien est inconnu, déjà utilisé ou expiré (48 heures). Vous pouvez recommencer l’inscription.',
+      'Ce lien est inconnu, déjà utilisé ou expiré (48 heures). Vous pouvez recommencer ' +
+      'l’inscription.',
     badLink: 'Lien invalide',
     badLinkText: 'Ce lien de gestion n’est pas valide. Utilisez celui de votre dernière lettre.',
     unsubscribeTitle: 'Se désabonner',
@@ -298,33 +299,6 @@ export function SubscribePage(
       <p>
         <a href={hubHref('/newsletter/archive', p.langParam ?? '')}>{m.archive}</a>
       </p>
-    </Layout>
-  );
-}
-
-export function MessagePage(
-  p: Page & {
-    title: string;
-    text: string;
-    link?: { href: string; label: string };
-    status?: 'ok' | 'bad';
-  },
-) {
-  return (
-    <Layout
-      lang={p.lang}
-      hubTitle={p.hubTitle}
-      title={p.title}
-      path={p.path}
-      langParam={p.langParam}
-    >
-      <h1>{p.title}</h1>
-      <p class={p.status ?? ''}>{p.text}</p>
-      {p.link && (
-        <p>
-          <a href={hubHref(p.link.href, p.langParam ?? '')}>{p.link.label}</a>
-        </p>
-      )}
     </Layout>
   );
 }

@@ -1,7 +1,20 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import { seedFederation } from '../support/publish-seed.ts';
+import { AGENDA_NOW, seedAgenda } from '../support/agenda-seed.ts';
+import { manualClock } from '../support/store-fixtures.ts';
+import { fixturesDir } from '../support/fixture-server.ts';
+import type { Deps } from '../../src/deps.ts';
+
+/** A hub whose clock is the seeded agenda's "now". */
+const agendaDeps = () => Object.assign(makeNodeDeps(), { clock: manualClock(AGENDA_NOW) });
+
+/** The fixture calendars stored as four networks' agendas. */
+const seedFixtureAgenda = (deps: Deps) =>
+  seedAgenda(deps, (name) => readFile(join(fixturesDir, 'agenda', name), 'utf8'));
 
 /** The menu's links of a page, as a reader would follow them. */
 function menuLinks(html: string): string[] {
@@ -46,14 +59,9 @@ describe('a language chosen by URL is kept while navigating', () => {
 
 describe('the networks pages', () => {
   it('/networks links to the proposal form; a network page shows its upcoming events', async () => {
-    const { seedAgenda, AGENDA_NOW } = await import('../support/agenda-seed.ts');
-    const { manualClock } = await import('../support/store-fixtures.ts');
-    const { readFile } = await import('node:fs/promises');
-    const { join } = await import('node:path');
-    const { fixturesDir } = await import('../support/fixture-server.ts');
-    const deps = Object.assign(makeNodeDeps(), { clock: manualClock(AGENDA_NOW) });
+    const deps = agendaDeps();
     try {
-      await seedAgenda(deps, (name) => readFile(join(fixturesDir, 'agenda', name), 'utf8'));
+      await seedFixtureAgenda(deps);
       const app = createApp(deps);
       const list = await (await app.request('/networks')).text();
       expect(list).toContain('href="/networks/propose"');
@@ -85,15 +93,10 @@ function pageLinks(html: string): { links: string[]; forms: string[] } {
 
 describe('?lang=en is kept by every link between pages, not only the menu', () => {
   it('following every link from the river, the agenda, the networks and the newsletter stays in English', async () => {
-    const { seedAgenda, AGENDA_NOW } = await import('../support/agenda-seed.ts');
-    const { manualClock } = await import('../support/store-fixtures.ts');
-    const { readFile } = await import('node:fs/promises');
-    const { join } = await import('node:path');
-    const { fixturesDir } = await import('../support/fixture-server.ts');
-    const deps = Object.assign(makeNodeDeps(), { clock: manualClock(AGENDA_NOW) });
+    const deps = agendaDeps();
     try {
       await seedFederation(deps, 30); // enough stories for a "next" page
-      await seedAgenda(deps, (name) => readFile(join(fixturesDir, 'agenda', name), 'utf8'));
+      await seedFixtureAgenda(deps);
       const app = createApp(deps);
       const queue = ['/?lang=en', '/agenda?lang=en', '/networks?lang=en', '/newsletter?lang=en'];
       const seen = new Set(queue);

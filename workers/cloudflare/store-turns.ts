@@ -5,10 +5,11 @@
  * Dedup reads what is stored, decides, then writes: two consumers storing at once would each
  * decide "new story" for a story both relay. A Durable Object is single-threaded and every
  * invocation reaches the same instance, so it orders the stores without a lease row and
- * without polling D1 while waiting: the consumer hands its store step over as an RPC callback;
- * the object runs the callbacks one at a time (each runs back in its consumer, with that
- * invocation's D1 binding) and answers when its callback is done. A consumer that dies
- * mid-store breaks its call, which ends its turn; one that hangs loses it after LEASE_MS.
+ * without polling D1 while waiting: a consumer asks for the turn with an RPC callback, and the
+ * object calls the callbacks one at a time; each one holds the turn, back in its consumer,
+ * until that consumer's stores are done (with its own D1 binding), and the object answers
+ * when it returns. A consumer that dies mid-store breaks its call, which ends its turn; one
+ * that holds it longer than LEASE_MS loses it, as a dead holder's lease row expires.
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { DurableObjectNamespace } from '@cloudflare/workers-types';
@@ -73,10 +74,7 @@ export function durableStoreTurns(
     const mine = { granted: Promise.race([granted, over]), give, over };
     // A turn lost (the object's deadline, a broken call) is taken anew by the next store.
     over
-      .then(
-        () => undefined,
-        () => undefined,
-      )
+      .catch(() => undefined)
       .finally(() => {
         if (turn === mine) turn = null;
       });

@@ -18,6 +18,9 @@ import { usageLine } from '../cli-usage.ts';
 
 const STALE_MINUTES = STALE_CLAIM_MS / 60_000;
 
+/** What a digest run did (runDigests' summary). */
+type RunSummary = Awaited<ReturnType<typeof runDigests>>;
+
 const messages = defineMessages({
   fr: {
     notEmail: (a: string) => `Ce n’est pas une adresse électronique : ${a}`,
@@ -31,16 +34,10 @@ const messages = defineMessages({
       `${due - send} n’ont rien de nouveau. Rien n’a été envoyé.`,
     noMailer: 'Pas d’envoi de courriel : réglez HUB_SMTP_URL (smtp://user:pass@hote:port).',
     noneDue: 'Aucun abonné n’est dû : rien à envoyer.',
-    run: (
-      id: number,
-      created: boolean,
-      sent: number,
-      skipped: number,
-      temp: number,
-      perm: number,
-    ) =>
-      `Lettre n° ${id}${created ? ' (nouvelle)' : ''} : ${sent} envoyée(s), ` +
-      `${skipped} vide(s) ou inactive(s), ${temp} à réessayer, ${perm} en échec définitif.`,
+    run: (s: RunSummary) =>
+      `Lettre n° ${s.digestId}${s.created ? ' (nouvelle)' : ''} : ${s.sent} envoyée(s), ` +
+      `${s.skipped} vide(s) ou inactive(s), ${s.failedTemp} à réessayer, ` +
+      `${s.failedPerm} en échec définitif.`,
     refused: (why: string) =>
       `Arrêt : le serveur de courriel refuse les réglages du hub (${why}). Personne n’a été ` +
       'marqué en rebond ; corrigez HUB_SMTP_URL / HUB_MAIL_FROM et relancez `intercoop digest`.',
@@ -64,16 +61,9 @@ const messages = defineMessages({
       `${due - send} have nothing new. Nothing sent.`,
     noMailer: 'No mailer: set HUB_SMTP_URL (smtp://user:pass@host:port).',
     noneDue: 'No subscriber is due: nothing to send.',
-    run: (
-      id: number,
-      created: boolean,
-      sent: number,
-      skipped: number,
-      temp: number,
-      perm: number,
-    ) =>
-      `Digest #${id}${created ? ' (new)' : ''}: ${sent} sent, ` +
-      `${skipped} empty or inactive, ${temp} to retry, ${perm} failed for good.`,
+    run: (s: RunSummary) =>
+      `Digest #${s.digestId}${s.created ? ' (new)' : ''}: ${s.sent} sent, ` +
+      `${s.skipped} empty or inactive, ${s.failedTemp} to retry, ${s.failedPerm} failed for good.`,
     refused: (why: string) =>
       `Stopped: the mail server refuses the hub's settings (${why}). Nobody was marked ` +
       'bounced; fix HUB_SMTP_URL / HUB_MAIL_FROM and run `intercoop digest` again.',
@@ -145,7 +135,7 @@ export async function digestCommand(
     out(t.noneDue);
     return 0;
   }
-  out(t.run(s.digestId, s.created, s.sent, s.skipped, s.failedTemp, s.failedPerm));
+  out(t.run(s));
   if (s.configurationError) {
     err(t.refused(s.configurationError));
     return 1;

@@ -32,7 +32,8 @@ const messages = defineMessages({
       `${path} : inchangé depuis la dernière synchronisation, déjà à jour ; les modifications ` +
       'faites dans la console sont gardées (--force pour appliquer le fichier).',
     replaces: (since: string) =>
-      `Attention : le fichier remplace les modifications faites dans la console depuis le ${since}.`,
+      'Attention : le fichier remplace les modifications faites dans la console depuis le ' +
+      `${since}.`,
     exported: (file: string) => `Fédération exportée dans ${file}.`,
     inSync: (path: string, networks: number, sources: number) =>
       `${path} : déjà à jour, rien à écrire (${networks} réseaux, ${sources} sources).`,
@@ -47,7 +48,8 @@ const messages = defineMessages({
     noOpml: (path: string) => `Fichier OPML introuvable : ${path}`,
     newFile: ' (nouveau fichier)',
     imported: (networks: number, feeds: number, agendas: number, sites: number) =>
-      `  ${networks} réseau(x) ajouté(s), ${feeds} flux, ${agendas} agenda(s), ${sites} site(s) seul(s)`,
+      `  ${networks} réseau(x) ajouté(s), ${feeds} flux, ${agendas} agenda(s), ${sites} site(s) ` +
+      'seul(s)',
     addedFeed: (url: string, network: string) => `  + flux ${url} → ${network}`,
     addedAgenda: (url: string, network: string) => `  + agenda ${url} → ${network}`,
     skipped: (what: string, why: string) => `  = ignoré : ${what} : ${why}`,
@@ -88,7 +90,8 @@ const messages = defineMessages({
     noOpml: (path: string) => `OPML file not found: ${path}`,
     newFile: ' (new file)',
     imported: (networks: number, feeds: number, agendas: number, sites: number) =>
-      `  ${networks} network(s) added, ${feeds} feed(s), ${agendas} calendar(s), ${sites} site(s) alone`,
+      `  ${networks} network(s) added, ${feeds} feed(s), ${agendas} calendar(s), ${sites} ` +
+      'site(s) alone',
     addedFeed: (url: string, network: string) => `  + feed ${url} → ${network}`,
     addedAgenda: (url: string, network: string) => `  + calendar ${url} → ${network}`,
     skipped: (what: string, why: string) => `  = skipped: ${what}: ${why}`,
@@ -187,7 +190,7 @@ async function sync(deps: NodeDeps, { t, out, err }: Io, force: boolean): Promis
   return 0;
 }
 
-/** `networks export [FILE]`: the stored federation in the networks.yaml format (stdout by default). */
+/** `networks export [FILE]`: the stored federation in the networks.yaml format (default: stdout). */
 async function exportFile(deps: NodeDeps, file: string | undefined, io: Io): Promise<number> {
   const yaml = federationYaml(await exportFederation(deps), deps.clock.now());
   if (!file) {
@@ -357,7 +360,10 @@ class ReadError extends Error {
   }
 }
 
-/** The file's text, null when it does not exist; any other failure (a directory, no permission) a ReadError. */
+/**
+ * The file's text, null when it does not exist; any other failure (a directory, no permission)
+ * a ReadError.
+ */
 async function readText(path: string): Promise<string | null> {
   try {
     return await readFile(path, 'utf8');
