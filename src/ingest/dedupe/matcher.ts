@@ -4,9 +4,7 @@
  * index (item_bands). All lookups for one stored document are made up front, a few chunked
  * queries whatever the number of items; entries created by the same call are matched in memory.
  */
-import { inArray } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { entries } from '../../db/schema/items.ts';
 import { lookupCandidates, type CandidateRow } from './lookup.ts';
 import { isStoryUrl } from '../canonical-url.ts';
 import { bodyText, indexKeys } from './fingerprint.ts';
@@ -148,7 +146,7 @@ export class Matcher {
     for (const row of found) {
       if (seen.has(row.id)) continue;
       seen.add(row.id);
-      matcher.addEntry({ ...row, marks: row.serialMarks }, indexKeys(row));
+      matcher.addEntry(row, indexKeys(row));
     }
     await matcher.loadExcerptTexts(db, inputs, found);
     return matcher;
@@ -205,15 +203,17 @@ export class Matcher {
         ...probesOf(r).flatMap((k) => inputsFor(`p:${k}`)),
       ];
       // Copies close enough to merge without their texts need no read.
-      const row = { ...r, marks: r.serialMarks };
-      if (pairs.some((i) => !compareEntries(i, row).duplicate)) ids.add(r.id);
+      if (pairs.some((i) => !compareEntries(i, r).duplicate)) ids.add(r.id);
     }
-    for (const part of chunks([...ids], IN_LIST))
-      for (const r of await db.orm
-        .select({ id: entries.id, contentHtml: entries.contentHtml, summary: entries.summary })
-        .from(entries)
-        .where(inArray(entries.id, part)))
-        this.texts.set(r.id, bodyText(r.contentHtml, r.summary));
+    for (const part of chunks([...ids], IN_LIST)) {
+      const ids = part.map(() => '?').join(', ');
+      const sql = `select id, content_html, summary from entries where id in (${ids})`;
+      for (const [id, contentHtml, summary] of await db.rows(sql, part))
+        this.texts.set(
+          id as number,
+          bodyText(contentHtml as string | null, summary as string | null),
+        );
+    }
   }
 
   /** This document's own new entries by exact text: a story listed twice in one feed. */
