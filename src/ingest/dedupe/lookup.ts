@@ -7,10 +7,11 @@
  * joined several times over (2.8 rows per new item at 1,000 sources), and whole rows made
  * reading them a large part of storing. The store reads the few joined items' entries in full.
  *
- * The query has a fixed shape (a few inputs per execution, unused slots bound to NULL, which
- * matches nothing) so it is prepared once per database and reused; it is plain SQL read as
- * arrays (Database.rows): building drizzle SQL and mapping its rows for every stored document
- * cost more than running it.
+ * The queries have a fixed shape (lists bound as JSON, or a few values per execution with the
+ * unused slots bound to NULL, which matches nothing) so they are prepared once per database
+ * and reused; they are plain SQL read as arrays (Database.rows), the same on SQLite and D1:
+ * building drizzle SQL and mapping its rows for every stored document cost more than running
+ * it.
  */
 import { inArray, sql } from 'drizzle-orm';
 import { entries, type EntryRow } from '../../db/schema/items.ts';
@@ -18,7 +19,10 @@ import type { Database } from '../../db/client.ts';
 import { keyNumber } from '../../db/item-keys.ts';
 import { MAX_INDEX_KEYS } from './fingerprint.ts';
 
-/** Inputs per execution; index keys per input: the bands, the title and lead buckets. */
+/**
+ * Inputs sharing one candidate window (the query was once run per four inputs, and its
+ * windows are kept); index keys per input: the bands, the title and lead buckets.
+ */
 const PER_QUERY = 4;
 const KEYS_PER_INPUT = MAX_INDEX_KEYS;
 
@@ -55,21 +59,33 @@ export interface CandidateRow {
 const slots = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 /**
- * The entries of every item sharing with one of PER_QUERY inputs a distinctive guid, a story
- * URL or an index key within the window, and the source's split entries (pins). Plain SQL for
- * SQLite and D1 alike, a fixed shape (unused slots bound to NULL, which matches nothing), so
- * SQLite prepares it once.
+ * Inputs per execution of the candidate query: its lists are bound as three JSON values (one
+ * bound parameter each, whatever their length), so a usual document is one query — on D1 one
+ * subrequest rather than one per four inputs — and a 10,000-item one twenty, each value well
+ * under D1's 2 MB. A multiple of PER_QUERY.
+ */
+const INPUTS_PER_QUERY = 500;
+
+/**
+ * The entries of every item sharing with an input a distinctive guid, a story URL or an index
+ * key within its window, and the source's split entries (pins). Parameters: the guid hashes
+ * and the URLs as JSON lists, the source, the keys as a JSON list of [key, from, to].
  */
 const CANDIDATES_SQL = `select id, item_id, source_id, network_slug, guid, guid_hash, canonical_url,
   title_key, lead_key, lead_probes, serial_marks, minhash, shingle_count, published_at,
   split_from_item_id
 from entries where item_id in (
-  select item_id from entries where guid_hash in (${slots(PER_QUERY)}) and guid is not null
-  union select item_id from entries where canonical_url in (${slots(PER_QUERY)})
+  select item_id from entries
+    where guid_hash in (select value from json_each(?)) and guid is not null
+  union select item_id from entries where canonical_url in (select value from json_each(?))
   union select item_id from entries where source_id = ? and split_from_item_id is not null
-  union select item_id from item_keys
-    where key in (${slots(PER_QUERY * KEYS_PER_INPUT)}) and published_at between ? and ?
-)`;
+  union select item_keys.item_id from json_each(?) k cross join item_keys
+    where item_keys.key = json_extract(k.value, '$[0]')
+      and item_keys.published_at
+        between json_extract(k.value, '$[1]') and json_extract(k.value, '$[2]')
+)
+order by item_id, id`;
+// CROSS JOIN keeps the keys outside: each one is a probe of item_keys' primary key.
 
 function candidateOf(r: unknown[]): CandidateRow {
   return {
@@ -91,7 +107,11 @@ function candidateOf(r: unknown[]): CandidateRow {
   };
 }
 
-/** Stored entries of every candidate item (duplicates possible across chunks). */
+/**
+ * Stored entries of every candidate item. Each index key is looked up within the candidate
+ * window of its group of PER_QUERY inputs (the earliest one's publication − window to the
+ * latest one's + window), as when each group was a query of its own.
+ */
 export async function lookupCandidates(
   db: Database,
   sourceId: number,
@@ -99,25 +119,27 @@ export async function lookupCandidates(
   windowMs: number,
 ): Promise<CandidateRow[]> {
   const found: CandidateRow[] = [];
-  for (let start = 0; start < inputs.length; start += PER_QUERY) {
-    const params: unknown[] = [];
-    let from = Number.POSITIVE_INFINITY;
-    let to = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < PER_QUERY; i++) params.push(inputs[start + i]?.guidHash ?? null);
-    for (let i = 0; i < PER_QUERY; i++) params.push(inputs[start + i]?.canonicalUrl ?? null);
-    params.push(sourceId);
-    for (let i = 0; i < PER_QUERY; i++) {
-      const input = inputs[start + i];
-      if (input) {
-        from = Math.min(from, input.publishedAt);
-        to = Math.max(to, input.publishedAt);
+  for (let from = 0; from < inputs.length; from += INPUTS_PER_QUERY) {
+    const guids: string[] = [];
+    const urls: string[] = [];
+    const keys: Array<[number, number, number]> = [];
+    const part = inputs.slice(from, from + INPUTS_PER_QUERY);
+    for (let start = 0; start < part.length; start += PER_QUERY) {
+      const group = part.slice(start, start + PER_QUERY);
+      let low = Number.POSITIVE_INFINITY;
+      let high = Number.NEGATIVE_INFINITY;
+      for (const input of group) {
+        low = Math.min(low, input.publishedAt - windowMs);
+        high = Math.max(high, input.publishedAt + windowMs);
       }
-      for (let k = 0; k < KEYS_PER_INPUT; k++) {
-        const key = input?.indexKeys[k];
-        params.push(key === undefined ? null : keyNumber(key));
+      for (const input of group) {
+        if (input.guidHash !== null) guids.push(input.guidHash);
+        if (input.canonicalUrl !== null) urls.push(input.canonicalUrl);
+        for (const key of input.indexKeys.slice(0, KEYS_PER_INPUT))
+          keys.push([keyNumber(key), low, high]);
       }
     }
-    params.push(from - windowMs, to + windowMs);
+    const params = [JSON.stringify(guids), JSON.stringify(urls), sourceId, JSON.stringify(keys)];
     for (const r of await db.rows(CANDIDATES_SQL, params)) found.push(candidateOf(r));
   }
   return found;

@@ -1,7 +1,7 @@
 /**
  * Finds the item a new entry belongs to, in this order: an admin's split pin, the same guid
  * from another source, the same canonical URL, then a near-duplicate found through the band
- * index (item_bands). All lookups for one stored document are made up front, a few chunked
+ * index (item_keys). All lookups for one stored document are made up front, a few chunked
  * queries whatever the number of items; entries created by the same call are matched in memory.
  */
 import type { Database } from '../../db/client.ts';
@@ -114,7 +114,7 @@ export class Matcher {
   /**
    * Loads every item the new entries could match, with all of their entries, in one query per
    * chunk of inputs: items sharing a distinctive guid or a story URL with an input, and items
-   * sharing an index key within the candidate window (item_bands).
+   * sharing an index key within the candidate window (item_keys).
    */
   static async load(db: Database, sourceId: number, inputs: MatchInput[]): Promise<Matcher> {
     const found = inputs.length

@@ -107,7 +107,7 @@ export async function prepareItems(
     const p: PreparedItem | null = prepareEntry(item);
     if (!p || prepared.has(p.guidHash)) continue;
     if (options.fingerprints) {
-      p.fp = fingerprint(p.title, p.contentHtml, p.summary);
+      p.fp = fingerprint(p.title, p.contentHtml, p.summary, p.contentHtml && item.contentText);
       p.searchText = searchTextOf(p.title, p.fp.text ?? '');
     }
     prepared.set(p.guidHash, p);

@@ -11,7 +11,7 @@ import { deriveItem } from './best-item.ts';
 import { indexKeys } from './fingerprint.ts';
 import { newItemId } from './item-id.ts';
 import { serialized } from '../serialize.ts';
-import { withStoreLease } from '../store-lease.ts';
+import { storeInTurn } from '../store-lease.ts';
 
 export class SplitError extends Error {
   constructor(
@@ -35,7 +35,7 @@ export interface SplitResult {
  * between would derive the item from entries the split is moving, or the other way round.
  */
 export function splitEntry(deps: Deps, entryId: number): Promise<SplitResult> {
-  return serialized(deps.db, () => withStoreLease(deps, () => split(deps, entryId)));
+  return serialized(deps.db, () => storeInTurn(deps, () => split(deps, entryId)));
 }
 
 async function split(deps: Deps, entryId: number): Promise<SplitResult> {
