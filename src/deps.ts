@@ -63,6 +63,17 @@ export interface Mailer {
   close?(): Promise<void>;
 }
 
+/**
+ * Orders the store steps of every process or invocation writing to one database: dedup reads
+ * what is stored, decides, then writes, so two stores interleaving would each keep a story both
+ * relay. Workers: a Durable Object (workers/cloudflare/store-turns.ts), no polling. Absent:
+ * the lease row of ingest/store-lease.ts (Node: several processes on one SQLite file).
+ */
+export interface StoreTurns {
+  /** Runs `store` once no other store of this database runs; its value or its error. */
+  run<T>(store: () => Promise<T>): Promise<T>;
+}
+
 /** Hands due sources to whatever pulls them: a Queue on Workers, a pool in-process on Node. */
 export interface PullDispatcher {
   /** `trigger` names the run in `pulls` (cron, admin): how /healthz and the console show it. */
@@ -139,6 +150,8 @@ export interface Deps {
   responseCache?: ResponseCache | null;
   /** Reads feed documents for the pull (see ingest/feed-reader.ts); absent: in line. */
   feedReader?: FeedReader;
+  /** Whose turn it is to store (see StoreTurns); absent: the database's lease row. */
+  storeTurns?: StoreTurns;
   /**
    * The federation file (Node: HUB_NETWORKS), read by the console to warn when a changed file
    * is about to replace its edits. Absent where the hub has no file (Workers).

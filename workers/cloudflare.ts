@@ -1,5 +1,6 @@
 import type {
   D1Database,
+  DurableObjectNamespace,
   ExecutionContext,
   MessageBatch,
   Queue,
@@ -16,12 +17,28 @@ import { dispatchDuePulls } from '../src/ingest/pull.ts';
 import { inProcessDispatcher } from '../src/ingest/in-process-dispatcher.ts';
 import { consumePullBatch, queueDispatcher, type PullMessage } from './cloudflare/pull-queue.ts';
 import { pullCronWarning } from './cloudflare/pull-cron-check.ts';
+import { durableStoreTurns } from './cloudflare/store-turns.ts';
+import {
+  countedD1,
+  countedFetch,
+  newSubrequestCount,
+  totalSubrequests,
+  type SubrequestCount,
+} from './cloudflare/subrequests.ts';
+
+/** The store-turn Durable Object's class: wrangler.toml binds it as STORE_TURNS. */
+export { StoreTurnObject } from './cloudflare/store-turns.ts';
 
 /** Bindings and vars declared in wrangler.toml. */
 export interface Env {
   DB: D1Database;
   /** The pull fan-out queue (wrangler.toml); without it, due sources are pulled in the cron invocation. */
   PULL_QUEUE?: Queue<PullMessage>;
+  /**
+   * The store-turn Durable Object (workers/cloudflare/store-turns.ts): orders the stores of
+   * concurrent invocations. Without it, they take the lease row of src/ingest/store-lease.ts.
+   */
+  STORE_TURNS?: DurableObjectNamespace;
   [key: string]: unknown;
 }
 
@@ -34,13 +51,18 @@ const edgeClientAddress = (request: Request) => request.headers.get('cf-connecti
 /** Workers cannot resolve names: the private-address guard checks literal addresses only. */
 const noResolver = { lookup: async () => [] as string[] };
 
-export function workerDeps(env: Env): Deps {
+/**
+ * The Worker's dependencies for one invocation. With `count`, its subrequests (D1 queries,
+ * fetches, store turns) are counted there (see cloudflare/subrequests.ts).
+ */
+export function workerDeps(env: Env, count?: SubrequestCount): Deps {
   const config = loadConfig(env as Record<string, unknown>);
+  const platformFetch: typeof fetch = (input, init) => fetch(input, init);
   const deps: Deps = {
     config,
-    db: d1Database(env.DB),
+    db: d1Database(count ? countedD1(env.DB, count) : env.DB),
     clock: systemClock,
-    fetch: (input, init) => fetch(input, init),
+    fetch: count ? countedFetch(platformFetch, count) : platformFetch,
     resolver: noResolver,
     // loadConfig refuses a key without HUB_MAIL_FROM.
     mailer:
@@ -52,6 +74,7 @@ export function workerDeps(env: Env): Deps {
       : inProcessDispatcher(() => deps),
     clientAddress: edgeClientAddress,
     log: leveledLogger(config.logLevel),
+    ...(env.STORE_TURNS ? { storeTurns: durableStoreTurns(env.STORE_TURNS, count) } : {}),
     // caches.default: a popular feed is answered at the edge without a D1 query (see publish/cache.ts).
     responseCache:
       typeof caches !== 'undefined'
@@ -94,8 +117,8 @@ export default {
     }
   },
   async queue(batch: MessageBatch<PullMessage>, env: Env): Promise<void> {
-    const deps = workerDeps(env);
-    for (const summary of await consumePullBatch(deps, batch))
+    const { deps, summaries, subrequests } = await consumeQueueBatch(env, batch);
+    for (const summary of summaries)
       deps.log.info('pull batch', {
         pull: summary.pullId,
         sources: summary.sources,
@@ -104,5 +127,27 @@ export default {
         failed: summary.failed,
         new_items: summary.newItems,
       });
+    // What the platform caps per invocation (README, "Which Workers plan"): the bench reads it.
+    deps.log.info('queue subrequests', {
+      messages: batch.messages.length,
+      total: totalSubrequests(subrequests),
+      d1: subrequests.d1,
+      fetch: subrequests.fetch,
+      durable_object: subrequests.durableObject,
+    });
   },
 };
+
+/** One queue invocation's pull, with the subrequests it made (counted at their seams). */
+export async function consumeQueueBatch(env: Env, batch: MessageBatch<PullMessage>) {
+  const subrequests = newSubrequestCount();
+  const turns = env.STORE_TURNS ? durableStoreTurns(env.STORE_TURNS, subrequests) : undefined;
+  const deps = { ...workerDeps(env, subrequests), ...(turns ? { storeTurns: turns } : {}) };
+  try {
+    const summaries = await consumePullBatch(deps, batch);
+    return { deps, summaries, subrequests };
+  } finally {
+    // Nothing more to store: the next invocation need not wait for the idle delay.
+    await turns?.release();
+  }
+}

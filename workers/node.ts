@@ -1,5 +1,6 @@
 import { ConfigError } from '../src/env.ts';
-import { nodeDeps, processEnv } from './node/deps.ts';
+import { cliLang, nodeDeps, processEnv } from './node/deps.ts';
+import { commandHelp, isCommand, unknownCommand, usage } from './node/cli-usage.ts';
 import { startServer } from './node/serve.ts';
 import { scheduleDigests } from './node/digest-schedule.ts';
 import { schedulePulls } from './node/pull-schedule.ts';
@@ -14,6 +15,12 @@ import type { NodeDeps } from './node/deps.ts';
 /** Node entry point: the `intercoop` command line. Returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
+  const lang = cliLang();
+  // `intercoop COMMAND --help` and `intercoop help COMMAND`: that command's help, exit 0.
+  if (command && isCommand(command) && (args[0] === '--help' || args[0] === '-h')) {
+    console.log(commandHelp(command, lang));
+    return 0;
+  }
   try {
     switch (command) {
       case 'serve': {
@@ -27,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'items':
         return await withDeps(async (deps) =>
-          (await import('./node/items-cli.ts')).itemsCommand(deps, args),
+          (await import('./node/items-cli.ts')).itemsCommand(deps, args, lang),
         );
       case 'parse':
         // Reading one document stores nothing: an in-memory database, no ./data/ created.
@@ -37,32 +44,42 @@ export async function main(argv: string[]): Promise<number> {
               import('./node/commands/parse.ts'),
               import('./node/commands/parse-fetcher.ts'),
             ]);
-            return parseCommand(deps, args, fetchForParse);
+            return parseCommand(deps, args, fetchForParse, lang);
           },
           { HUB_DB: ':memory:' },
         );
       case 'digest':
         return await withDeps(async (deps) =>
-          (await import('./node/commands/digest.ts')).digestCommand(deps, args),
+          (await import('./node/commands/digest.ts')).digestCommand(deps, args, lang),
         );
       case 'pull':
         return await withDeps(async (deps) =>
-          (await import('./node/commands/pull.ts')).pullCommand(deps, args),
+          (await import('./node/commands/pull.ts')).pullCommand(deps, args, lang),
         );
       case 'networks':
         return await withDeps(async (deps) =>
-          (await import('./node/commands/networks.ts')).networksCommand(deps, args),
+          (await import('./node/commands/networks.ts')).networksCommand(deps, args, lang),
         );
       case 'demo':
-        return await (await import('./node/commands/demo.ts')).demoCommand(args);
+        return await (await import('./node/commands/demo.ts')).demoCommand(args, lang);
       case undefined:
       case 'help':
       case '--help':
-      case '-h':
-        console.log(usage);
+      case '-h': {
+        const topic = args[0];
+        if (command === 'help' && topic) {
+          if (!isCommand(topic)) {
+            console.error(unknownCommand(topic, lang));
+            return 2;
+          }
+          console.log(commandHelp(topic, lang));
+          return 0;
+        }
+        console.log(usage(lang));
         return command ? 0 : 1;
+      }
       default:
-        console.error(`Unknown command: ${command}\n\n${usage}`);
+        console.error(unknownCommand(command, lang));
         return 2;
     }
   } catch (err) {
@@ -86,19 +103,3 @@ async function withDeps(
     await deps.close();
   }
 }
-
-const usage = `Usage: intercoop <command>
-
-  serve                         HTTP server + scheduled pulls and digests
-  pull [--network SLUG] [--due] [--json]
-                                pull now (--due: only sources due) and print a summary per source
-  networks sync                 load networks.yaml into the store
-  networks import FILE.opml     add the feeds of an OPML file to networks.yaml
-  networks list                 list the member networks and their sources
-  items show ITEM_ID            show a story, its entries and why they were merged
-  items split ENTRY_ID          move a wrongly merged entry to a story of its own
-  parse FILE_OR_URL             print what the hub reads from one feed or calendar (JSON)
-  digest [--dry-run] [--to EMAIL] [--takeover]
-                                build and send the digests that are due (--takeover: resume
-                                a crashed run's claimed deliveries now)
-  demo [--once]                 start a simulated federation and a hub pulling it (offline)`;

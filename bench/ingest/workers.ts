@@ -6,7 +6,9 @@
  * yet, POST /api/admin/pull?queue=1 enqueues them. The federation is loaded through the admin API
  * (PUT /api/admin/networks). Wall time runs until every source has been fetched and every pull
  * run recorded since the trigger has finished (GET /api/admin/sources and /api/admin/pulls).
- * Memory is workerd's (the process running the Worker), sampled every 50 ms.
+ * Memory is workerd's (the process running the Worker), sampled every 50 ms. Subrequests are
+ * what each queue invocation logged ('queue subrequests': D1 queries, fetches, store turns,
+ * counted at their seams by workers/cloudflare/subrequests.ts), per batch of up to 10 sources.
  *
  *   npm run bench:ingest:workers -- [--sources 250] [--items 50] [--hosts 50] [--port 8799] [--admin-pull]
  *
@@ -34,6 +36,42 @@ interface Phase {
   newItems: number;
   runs: number;
   peakRss: number | null;
+  /** workerd's CPU seconds during the phase (see cpuOf). */
+  cpu: number;
+  /** Per queue invocation of the phase, as it logged them. */
+  batches: BatchCount[];
+}
+
+interface BatchCount {
+  messages: number;
+  total: number;
+  d1: number;
+  fetch: number;
+  durable_object: number;
+}
+
+/** The 'queue subrequests' lines wrangler printed in `text` (see workers/cloudflare.ts). */
+function batchCounts(text: string): BatchCount[] {
+  const out: BatchCount[] = [];
+  for (const line of text.split('\n')) {
+    const at = line.indexOf('{"level":"info","msg":"queue subrequests"');
+    if (at === -1) continue;
+    try {
+      out.push(JSON.parse(line.slice(at)) as BatchCount);
+    } catch {
+      /* a line cut by the pipe */
+    }
+  }
+  return out;
+}
+
+/** "min / median / max" of `key` over the batches of `size` messages. */
+function spread(batches: BatchCount[], key: keyof BatchCount, size: number): string {
+  const v = batches
+    .filter((b) => b.messages === size)
+    .map((b) => b[key])
+    .sort((a, b) => a - b);
+  return v.length ? `${v[0]} / ${v[Math.floor(v.length / 2)]} / ${v[v.length - 1]}` : '–';
 }
 
 /** Runs wrangler to completion; throws with its output when it fails. */
@@ -78,7 +116,8 @@ async function startDev(
     '--var',
     `HUB_ADMIN_TOKEN:${TOKEN}`,
     '--var',
-    `HUB_LOG_LEVEL:${process.env.HUB_LOG_LEVEL ?? 'warn'}`,
+    // info: the queue invocations' subrequest counts are read from the log.
+    `HUB_LOG_LEVEL:${process.env.HUB_LOG_LEVEL ?? 'info'}`,
   ];
   const proc = spawn(wranglerBin, args, {
     cwd: root,
@@ -144,6 +183,25 @@ function workerdPids(pid: number): number[] {
   }
 }
 
+/**
+ * CPU seconds (user + system) the processes have used so far (/proc/PID/stat). workerd runs
+ * the Worker and, locally, D1's SQLite too: an upper bound of what the Worker's own CPU time
+ * would be on Cloudflare, where D1 runs elsewhere.
+ */
+function cpuOf(pids: number[]): number {
+  let ticks = 0;
+  for (const p of pids) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      /* gone */
+    }
+  }
+  return ticks / 100;
+}
+
 function rssOf(pids: number[]): number | null {
   let total = 0;
   for (const p of pids) {
@@ -184,6 +242,8 @@ async function phase(
     const rss = rssOf(workerd);
     if (rss !== null) peak = Math.max(peak ?? 0, rss);
   }, 50);
+  const logFrom = output().length;
+  const cpu0 = cpuOf(workerd);
   const t0 = Date.now();
   try {
     if (viaAdmin) await admin(base, '/api/admin/pull', { method: 'POST' });
@@ -236,6 +296,11 @@ async function phase(
           newItems: sum('new_items'),
           runs: mine.length,
           peakRss: peak,
+          cpu: cpuOf(workerd) - cpu0,
+          // Whatever the last invocation logs after its run is stamped comes within a moment.
+          batches: await new Promise<BatchCount[]>((resolve) =>
+            setTimeout(() => resolve(batchCounts(output().slice(logFrom))), 500),
+          ),
         };
       }
       if (fetched !== progress.fetched) progress = { fetched, at: Date.now() };
@@ -312,6 +377,27 @@ async function main(): Promise<void> {
       console.log(
         `${label.padEnd(10)} ${`${s.toFixed(2)} s`.padStart(9)} ${(label === 'cold' ? (p.newItems / s).toFixed(0) : '–').padStart(9)} ${(p.fetched / s).toFixed(0).padStart(7)} ${mb(p.peakRss).padStart(12)} ${`${p.ok}/${p.notModified}/${p.failed}`.padStart(14)} ${p.runs}`,
       );
+    }
+    if (!viaAdmin) {
+      console.log(
+        '\nsubrequests per queue invocation of 10 sources (min / median / max; target ≤ 40):',
+      );
+      for (const [label, p] of [
+        ['cold', cold],
+        ['all-304', warm],
+      ] as const)
+        console.log(
+          `${label.padEnd(10)} total ${spread(p.batches, 'total', 10)}  ·  D1 ${spread(p.batches, 'd1', 10)}  ·  fetch ${spread(p.batches, 'fetch', 10)}  ·  store turns ${spread(p.batches, 'durable_object', 10)}  (${p.batches.length} invocations)`,
+        );
+      // What decides the plan (README, "Which Workers plan"): the Free plan allows 10 ms of CPU
+      // per invocation, Paid 30 s by default.
+      for (const [label, p] of [
+        ['cold', cold],
+        ['all-304', warm],
+      ] as const)
+        console.log(
+          `${label.padEnd(10)} workerd CPU ${p.cpu.toFixed(2)} s, ${p.batches.length ? ((p.cpu * 1000) / p.batches.length).toFixed(0) : '–'} ms per invocation (Worker and local D1 together: an upper bound)`,
+        );
     }
     console.log(
       `\nworkerd idle RSS ${mb(idle)} (pids ${workerd.join(', ') || 'not found'}); ${cold.newItems} entries stored (expected ${sources * items})`,

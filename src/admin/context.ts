@@ -1,4 +1,5 @@
 /** What every console handler starts from: the page context, the session and the CSRF token. */
+import { hubHref } from '../web/links.ts';
 import type { HubContext } from '../http.ts';
 import { pageContext, type PageContext } from '../web/page-context.ts';
 import { csrfToken } from './csrf.ts';
@@ -41,6 +42,5 @@ export async function adminContext(c: HubContext): Promise<AdminContext> {
 
 /** A console path with the reader's explicit language kept. */
 export function adminHref(x: Pick<PageContext, 'langParam'>, path: string): string {
-  if (!x.langParam) return path;
-  return `${path}${path.includes('?') ? '&' : '?'}${x.langParam}`;
+  return hubHref(path, x.langParam);
 }

@@ -10,25 +10,32 @@ type Advisable = Pick<SourceRow, 'status' | 'lastStatus' | 'lastErrorKind' | 'er
 
 const fr = {
   gone: (u: string) =>
-    `Votre site indique que le flux ${u} n’existe plus. S’il a été remplacé, envoyez-nous la nouvelle adresse.`,
+    `Votre site indique que le flux ${u} n’existe plus. S’il a été remplacé, envoyez-nous la ` +
+    'nouvelle adresse.',
   notFound: (u: string) =>
-    `L’adresse ${u} répond « page introuvable » : le flux a-t-il changé d’adresse ? Envoyez-nous la nouvelle.`,
+    `L’adresse ${u} répond « page introuvable » : le flux a-t-il changé d’adresse ? Envoyez-nous ` +
+    'la nouvelle.',
   denied: (u: string) =>
-    `Votre site refuse l’accès du hub à ${u} : autorisez le robot « IntercoopHub » (pare-feu, protection anti-robots).`,
+    `Votre site refuse l’accès du hub à ${u} : autorisez le robot « IntercoopHub » (pare-feu, ` +
+    'protection anti-robots).',
   server: () =>
-    'Votre site répond par une erreur de serveur : signalez-le à votre hébergeur ou à la personne qui gère le site.',
+    'Votre site répond par une erreur de serveur : signalez-le à votre hébergeur ou à la ' +
+    'personne qui gère le site.',
   http: (u: string) => `Votre site refuse de servir ${u} : vérifiez que l’adresse est publique.`,
   dns: (u: string) =>
-    `Le nom de domaine de ${u} est introuvable : vérifiez qu’il est bien renouvelé et l’adresse bien écrite.`,
+    `Le nom de domaine de ${u} est introuvable : vérifiez qu’il est bien renouvelé et l’adresse ` +
+    'bien écrite.',
   down: () =>
-    'Votre site ne répond pas (ou trop lentement) : vérifiez qu’il est en ligne ; le hub réessaie de lui-même.',
+    'Votre site ne répond pas (ou trop lentement) : vérifiez qu’il est en ligne ; le hub ' +
+    'réessaie de lui-même.',
   tooLarge: () =>
     'Votre flux est trop volumineux (plus de 5 Mo) : limitez-le aux derniers articles (20 à 50).',
   unreadable: () =>
     'Votre flux n’est pas lisible : faites-le vérifier par ' +
     'https://validator.w3.org/feed/ et corrigez les erreurs signalées.',
   notAFeed: (u: string) =>
-    `La page ${u} ne signale aucun flux : ajoutez une balise <link rel="alternate" type="application/rss+xml"> ou envoyez-nous l’adresse du flux.`,
+    `La page ${u} ne signale aucun flux : ajoutez une balise <link rel="alternate" ` +
+    'type="application/rss+xml"> ou envoyez-nous l’adresse du flux.',
   blocked: (u: string) =>
     `L’adresse ${u} mène à un réseau privé : donnez-nous une adresse publique.`,
   loop: (u: string) =>
@@ -42,17 +49,21 @@ const en: typeof fr = {
   notFound: (u) =>
     `The address ${u} answers “not found”: did the feed move? Send us its new address.`,
   denied: (u) =>
-    `Your site refuses the hub access to ${u}: allow the “IntercoopHub” robot (firewall, bot protection).`,
+    `Your site refuses the hub access to ${u}: allow the “IntercoopHub” robot (firewall, bot ` +
+    'protection).',
   server: () => 'Your site answers with a server error: tell your host or whoever runs the site.',
   http: (u) => `Your site refuses to serve ${u}: check that the address is public.`,
   dns: (u) => `The domain name of ${u} cannot be found: check it is renewed and spelt right.`,
   down: () =>
-    'Your site does not answer (or too slowly): check that it is online; the hub retries on its own.',
+    'Your site does not answer (or too slowly): check that it is online; the hub retries on its ' +
+    'own.',
   tooLarge: () => 'Your feed is too large (over 5 MB): limit it to the latest posts (20 to 50).',
   unreadable: () =>
-    'Your feed cannot be read: check it with https://validator.w3.org/feed/ and fix what it reports.',
+    'Your feed cannot be read: check it with https://validator.w3.org/feed/ and fix what it ' +
+    'reports.',
   notAFeed: (u) =>
-    `The page ${u} advertises no feed: add a <link rel="alternate" type="application/rss+xml"> tag or send us the feed’s address.`,
+    `The page ${u} advertises no feed: add a <link rel="alternate" type="application/rss+xml"> ` +
+    'tag or send us the feed’s address.',
   blocked: (u) => `The address ${u} leads to a private network: give us a public address.`,
   loop: (u) => `The address ${u} redirects in a loop: fix the redirect on your site.`,
   invalid: (u) => `The address ${u} is not valid: please check it.`,

@@ -1,4 +1,8 @@
-/** The recent merges for the console: entries that joined a story another entry started. */
+/**
+ * The recent merges, for the console (the one place that lists them; `intercoop items show`
+ * explains one story): entries that joined a story another entry started, each with the
+ * story it joined, so a coordinator can check them and split a wrong one.
+ */
 import { and, desc, eq, inArray, notInArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { entries, items } from '../db/schema/index.ts';
@@ -18,7 +22,11 @@ export interface MergeRow {
   with: string[];
 }
 
-/** Newest first; 'first' (started its story) and 'manual' (already split) are not merges. */
+/**
+ * Newest first; 'first' (started its story) and 'manual' (already split) are not merges. Rows
+ * are read newest id first (ids grow with insertion): merges are a large share of entries, and
+ * the primary key orders them without a sort or another index.
+ */
 export async function recentMerges(deps: Deps, limit = 50): Promise<MergeRow[]> {
   const rows = await deps.db.orm
     .select({
@@ -36,7 +44,7 @@ export async function recentMerges(deps: Deps, limit = 50): Promise<MergeRow[]> 
     .from(entries)
     .innerJoin(items, eq(items.id, entries.itemId))
     .where(notInArray(entries.mergeReason, ['first', 'manual']))
-    .orderBy(desc(entries.firstSeenAt), desc(entries.id))
+    .orderBy(desc(entries.id))
     .limit(limit);
   if (!rows.length) return [];
   const siblings = await deps.db.orm

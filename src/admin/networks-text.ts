@@ -24,11 +24,14 @@ export const nt = defineMessages({
     tags: 'Thèmes',
     consoleEdited: (when: string) =>
       `Modifié dans la console le ${when}, depuis la dernière synchronisation de networks.yaml. ` +
-      'Ces modifications vivent dans la base : si le fichier change, il les remplacera au prochain ' +
-      'démarrage ou à « intercoop networks sync ». Pour les garder, téléchargez le fichier exporté ' +
+      'Ces modifications vivent dans la base : si le fichier change, il les remplacera au ' +
+      'prochain ' +
+      'démarrage ou à « intercoop networks sync ». Pour les garder, téléchargez le fichier ' +
+      'exporté ' +
       'et mettez-le à la place de networks.yaml.',
     fileChanged:
-      'Attention : networks.yaml a changé depuis sa dernière synchronisation. Au prochain démarrage ' +
+      'Attention : networks.yaml a changé depuis sa dernière synchronisation. Au prochain ' +
+      'démarrage ' +
       '(ou « intercoop networks sync »), il remplacera les modifications faites ici.',
     download: 'Télécharger networks.yaml (export)',
     // Add / edit form
@@ -39,7 +42,8 @@ export const nt = defineMessages({
     found: 'Flux et agendas trouvés',
     foundHelp: 'Cochez ceux à récupérer.',
     noneFound:
-      'Cette adresse ne signale aucun flux ni agenda. Vous pouvez quand même enregistrer le site : ' +
+      'Cette adresse ne signale aucun flux ni agenda. Vous pouvez quand même enregistrer le site ' +
+      ': ' +
       'le hub réessaiera de découvrir ses flux à chaque relève, ou saisissez une adresse de flux.',
     cannotRead: (why: string) => `Adresse illisible : ${why}`,
     slug: 'Identifiant (dans les adresses, ne change plus)',
@@ -61,7 +65,9 @@ export const nt = defineMessages({
     // Pull results
     pullTitle: 'Récupération',
     pullSummary: (n: number, ok: number, failed: number, fresh: number) =>
-      `${n} source${n > 1 ? 's' : ''} relevée${n > 1 ? 's' : ''} : ${ok} sans erreur, ${failed} en échec, ${fresh} nouvelle${fresh > 1 ? 's' : ''} actualité${fresh > 1 ? 's' : ''} ou événement${fresh > 1 ? 's' : ''}.`,
+      `${n} source${n > 1 ? 's' : ''} relevée${n > 1 ? 's' : ''} : ${ok} sans erreur, ${failed} ` +
+      `en échec, ${fresh} nouvelle${fresh > 1 ? 's' : ''} actualité${fresh > 1 ? 's' : ''} ou ` +
+      `événement${fresh > 1 ? 's' : ''}.`,
     nothingToPull: 'Aucune source active à récupérer.',
   },
   en: {
@@ -87,7 +93,8 @@ export const nt = defineMessages({
     consoleEdited: (when: string) =>
       `Edited in the console on ${when}, since networks.yaml was last synced. ` +
       'These edits live in the database: if the file changes, it replaces them at the next start ' +
-      'or “intercoop networks sync”. To keep them, download the export and put it in place of networks.yaml.',
+      'or “intercoop networks sync”. To keep them, download the export and put it in place of ' +
+      'networks.yaml.',
     fileChanged:
       'Warning: networks.yaml changed since it was last synced. At the next start (or ' +
       '“intercoop networks sync”) it will replace the edits made here.',
@@ -99,7 +106,8 @@ export const nt = defineMessages({
     found: 'Feeds and calendars found',
     foundHelp: 'Tick the ones to fetch.',
     noneFound:
-      'This address advertises no feed or calendar. You may still save the site: the hub will try ' +
+      'This address advertises no feed or calendar. You may still save the site: the hub will ' +
+      'try ' +
       'to discover its feeds at each pull, or type a feed address.',
     cannotRead: (why: string) => `Cannot read this address: ${why}`,
     slug: 'Identifier (in addresses, never changes)',
@@ -120,7 +128,8 @@ export const nt = defineMessages({
     back: 'Back to the networks',
     pullTitle: 'Fetch',
     pullSummary: (n: number, ok: number, failed: number, fresh: number) =>
-      `${n} source${n > 1 ? 's' : ''} fetched: ${ok} without error, ${failed} failed, ${fresh} new stor${fresh === 1 ? 'y' : 'ies'} or event${fresh === 1 ? '' : 's'}.`,
+      `${n} source${n > 1 ? 's' : ''} fetched: ${ok} without error, ${failed} failed, ${fresh} ` +
+      `new stor${fresh === 1 ? 'y' : 'ies'} or event${fresh === 1 ? '' : 's'}.`,
     nothingToPull: 'No active source to fetch.',
   },
 });
@@ -129,7 +138,8 @@ export const nt = defineMessages({
 export const doneText: Record<'fr' | 'en', Record<string, (slug: string) => string>> = {
   fr: {
     added: (s: string) =>
-      `Réseau « ${s} » ajouté. Ses sources seront récupérées à la prochaine relève (ou maintenant, avec le bouton).`,
+      `Réseau « ${s} » ajouté. Ses sources seront récupérées à la prochaine relève (ou ` +
+      'maintenant, avec le bouton).',
     saved: (s: string) => `Réseau « ${s} » enregistré.`,
     paused: (s: string) => `Réseau « ${s} » mis en pause : ses sources ne sont plus récupérées.`,
     resumed: (s: string) =>

@@ -9,7 +9,8 @@ export const lt = defineMessages({
     title: 'Lettre d’information',
     preview: 'Aperçu de la prochaine lettre',
     previewHelp:
-      'Cochez des choix comme le ferait un·e abonné·e (rien de coché = tout) : l’aperçu montre la ' +
+      'Cochez des choix comme le ferait un·e abonné·e (rien de coché = tout) : l’aperçu montre ' +
+      'la ' +
       'lettre telle qu’elle partirait maintenant, au format des messageries.',
     networks: 'Réseaux',
     tags: 'Thèmes',
@@ -145,6 +146,8 @@ export function NewsletterPage(p: {
       {/* One set of choices, two buttons: the preview is a GET (formaction), the test a POST. */}
       <form method="post" action={adminHref(x, '/admin/newsletter/test')} class="stack">
         <CsrfField x={x} />
+        {/* A GET form drops its action's query: the preview keeps the language this way. */}
+        {x.langParam ? <input type="hidden" name="lang" value={x.lang} /> : null}
         <Choices x={x} options={p.options} />
         <button
           type="submit"

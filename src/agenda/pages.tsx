@@ -1,8 +1,9 @@
 /** The agenda pages: /agenda (by day, filters, subscribe) and /events/:id. No JavaScript. */
+import { MessagePage, type PageShell } from '../web/message-page.tsx';
 import type { Lang } from '../web/i18n.ts';
 import { defineMessages, formatDateTime } from '../web/i18n.ts';
 import { Layout, type Alternate } from '../web/layout.tsx';
-import { hrefWith } from '../web/page-context.ts';
+import { hubHref } from '../web/links.ts';
 import type { Occurrence } from './query.ts';
 import { localDate } from './timezones.ts';
 import { foldText } from '../ingest/dedupe/text.ts';
@@ -83,12 +84,19 @@ export const m = defineMessages({
 });
 
 const css = `
-.agenda-day{margin-top:1.5rem}.agenda-day>h2{border-bottom:2px solid var(--accent);padding-bottom:.2rem}
-ul.events{list-style:none;padding:0;margin:0}ul.events>li{border-bottom:1px solid var(--line);padding:.7rem 0}
-.event h3{margin:0 0 .2rem;font-size:1.1rem;line-height:1.3}.event p{margin:.15rem 0}.event .time{font-weight:600}
-.cancelled h3{text-decoration:line-through}.badge{display:inline-block;font-size:.8rem;font-weight:700;color:var(--bad);border:1px solid var(--bad);border-radius:.3rem;padding:0 .3rem;margin-left:.3rem;text-decoration:none}
-details.filters{margin:1rem 0}details.filters>summary{cursor:pointer;font-weight:600;color:var(--link)}
-.actions{display:flex;flex-wrap:wrap;gap:.2rem 1rem;font-size:.95rem}.subscribe{display:flex;flex-wrap:wrap;gap:.3rem 1rem}
+.agenda-day{margin-top:1.5rem}.agenda-day>h2{border-bottom:2px solid var(--accent);\
+padding-bottom:.2rem}
+ul.events{list-style:none;padding:0;margin:0}ul.events>li{border-bottom:1px solid var(--line);\
+padding:.7rem 0}
+.event h3{margin:0 0 .2rem;font-size:1.1rem;line-height:1.3}.event p{margin:.15rem 0}.event \
+.time{font-weight:600}
+.cancelled h3{text-decoration:line-through}.badge{display:inline-block;font-size:.8rem;\
+font-weight:700;color:var(--bad);border:1px solid var(--bad);border-radius:.3rem;padding:0 .3rem;\
+margin-left:.3rem;text-decoration:none}
+details.filters{margin:1rem 0}details.filters>summary{cursor:pointer;font-weight:600;\
+color:var(--link)}
+.actions{display:flex;flex-wrap:wrap;gap:.2rem 1rem;font-size:.95rem}.subscribe{display:flex;\
+flex-wrap:wrap;gap:.3rem 1rem}
 `;
 
 export interface NetworkOption {
@@ -150,7 +158,7 @@ function EventItem(p: {
   const { o } = p;
   const cancelled = o.status === 'cancelled';
   const here = elsewhere(o, p.lang, p.tz);
-  const eventHref = hrefWith(`/events/${o.eventId}`, new URLSearchParams(), p.langParam);
+  const eventHref = hubHref(`/events/${o.eventId}`, p.langParam);
   return (
     <li class={cancelled ? 'event cancelled' : 'event'}>
       <h3>
@@ -171,7 +179,7 @@ function EventItem(p: {
         {o.networks.map((n, i) => (
           <>
             {i ? ', ' : ''}
-            <a href={`/networks/${n}`}>{p.names.get(n) ?? n}</a>
+            <a href={hubHref(`/networks/${n}`, p.langParam)}>{p.names.get(n) ?? n}</a>
           </>
         ))}
       </p>
@@ -290,9 +298,7 @@ export function AgendaPage(p: AgendaPageProps) {
           </label>
           {p.langParam ? <input type="hidden" name="lang" value={p.langParam.slice(5)} /> : null}
           <button type="submit">{mm.apply}</button>
-          {qs ? (
-            <a href={hrefWith('/agenda', new URLSearchParams(), p.langParam)}>{mm.reset}</a>
-          ) : null}
+          {qs ? <a href={hubHref('/agenda', p.langParam)}>{mm.reset}</a> : null}
         </form>
       </details>
       <p class="subscribe">
@@ -373,7 +379,7 @@ export function EventPage(p: EventPageProps) {
     >
       <style>{css}</style>
       <p>
-        <a href={hrefWith('/agenda', new URLSearchParams(), p.langParam)}>← {mm.back}</a>
+        <a href={hubHref('/agenda', p.langParam)}>← {mm.back}</a>
       </p>
       <h1>{p.title}</h1>
       {p.rrule ? <p class="muted">{mm.repeats}</p> : null}
@@ -418,7 +424,7 @@ export function EventPage(p: EventPageProps) {
             {first.networks.map((n, i) => (
               <>
                 {i ? ', ' : ''}
-                <a href={`/networks/${n}`}>{names.get(n) ?? n}</a>
+                <a href={hubHref(`/networks/${n}`, p.langParam)}>{names.get(n) ?? n}</a>
               </>
             ))}
           </p>
@@ -437,26 +443,15 @@ export function EventPage(p: EventPageProps) {
 }
 
 /** The 404 page of /events/:id. */
-export function EventNotFound(p: {
-  lang: Lang;
-  hubTitle: string;
-  path: string;
-  langParam: string;
-}) {
+export function EventNotFound(p: PageShell) {
   const mm = m(p.lang);
   return (
-    <Layout
-      lang={p.lang}
-      hubTitle={p.hubTitle}
+    <MessagePage
+      {...p}
       title={mm.notFound}
-      path={p.path}
-      langParam={p.langParam}
-    >
-      <h1>{mm.notFound}</h1>
-      <p>{mm.notFoundText}</p>
-      <p>
-        <a href={hrefWith('/agenda', new URLSearchParams(), p.langParam)}>{mm.back}</a>
-      </p>
-    </Layout>
+      text={mm.notFoundText}
+      status="bad"
+      link={{ href: '/agenda', label: mm.back }}
+    />
   );
 }

@@ -4,7 +4,8 @@ import { asc } from 'drizzle-orm';
 import type { HubContext, HubEnv } from '../http.ts';
 import { networks } from '../db/schema/networks.ts';
 import { readHubSettings } from '../db/hub-settings.ts';
-import { hrefWith, pageContext } from '../web/page-context.ts';
+import { pageContext } from '../web/page-context.ts';
+import { hubHref } from '../web/links.ts';
 import { pageOccurrences, getEvent, type Occurrence } from './query.ts';
 import { AgendaQueryError, formatAfter, parseAgendaRequest } from './request.ts';
 import { agendaIcs, agendaJson, eventsIcs, windowNotice } from './calendar-feeds.ts';
@@ -59,7 +60,7 @@ agendaRoutes.get('/agenda', async (c) => {
         params={r.params}
         occurrences={page.occurrences}
         notice={windowNotice(r, ctx.lang)}
-        nextHref={page.next ? hrefWith('/agenda', next, ctx.langParam) : null}
+        nextHref={page.next ? hubHref('/agenda', ctx.langParam, next) : null}
       />,
     );
   } catch (err) {

@@ -112,7 +112,10 @@ export function formatOffset(minutes: number, colon = true): string {
 /** ISO 8601 with the zone's offset at that instant: "2026-10-22T18:30:00+02:00". */
 export function isoWithOffset(ms: number, zone: string): string {
   const w = utcToZoned(ms, zone);
-  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${formatOffset(offsetMinutes(zone, ms))}`;
+  return (
+    `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}` +
+    `:${pad(w.second)}${formatOffset(offsetMinutes(zone, ms))}`
+  );
 }
 
 /** "YYYY-MM-DD" of instant `ms` in `zone`. */
@@ -156,7 +159,10 @@ export function transitions(zone: string, fromYear: number, toYear: number): Tra
 
 const icsLocal = (ms: number) => {
   const d = new Date(ms);
-  return `${pad(d.getUTCFullYear(), 4)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
+  return (
+    `${pad(d.getUTCFullYear(), 4)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}` +
+    `T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`
+  );
 };
 
 /**
@@ -306,7 +312,10 @@ function canonicalZone(name: string): string {
 const REGISTER_FROM = 1990;
 const REGISTER_TO = 2045;
 
-/** Registers in ical.js, under the literal `tzid`, the Intl-generated zone it resolves to. Returns the IANA name or null. */
+/**
+ * Registers in ical.js, under the literal `tzid`, the Intl-generated zone it resolves to.
+ * Returns the IANA name or null.
+ */
 export function registerTzid(tzid: string): string | null {
   const zone = resolveTzid(tzid);
   if (!zone) return null;

@@ -20,6 +20,13 @@ export type Statement = BatchItem<'sqlite'>;
 export interface Database {
   orm: HubOrm;
   batch(statements: Statement[]): Promise<void>;
+  /**
+   * A read's rows as arrays of column values, in the order the SQL selects them. The SQL text
+   * runs unchanged on SQLite and D1 (`?` parameters, at most D1's 100): the store's hot reads
+   * (lookup.ts), many per pull, skip drizzle's query building and row mapping, which cost more
+   * than SQLite's own work there.
+   */
+  rows(sql: string, params: unknown[]): Promise<unknown[][]>;
   /** Readiness probe for /healthz. */
   ping(): Promise<boolean>;
   /**

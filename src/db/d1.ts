@@ -12,6 +12,11 @@ export function d1Database(binding: D1Database): Database {
     async batch(statements: Statement[]) {
       if (statements.length) await orm.batch(statements as [Statement, ...Statement[]]);
     },
+    rows: (sql, params) =>
+      binding
+        .prepare(sql)
+        .bind(...params)
+        .raw(),
     async ping() {
       try {
         await binding.prepare('select 1').first();

@@ -3,6 +3,7 @@
  * "sent", newest first; /demo/mailbox/:id one message (its text with clickable links);
  * /demo/mailbox/:id/html its HTML part as the recipient's mail client would show it.
  */
+import { hubHref } from '../web/links.ts';
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { HubContext, HubEnv } from '../http.ts';
@@ -59,8 +60,6 @@ function page(x: PageContext, title: string, body: Child) {
   );
 }
 
-const keepLang = (x: PageContext, href: string) => (x.langParam ? `${href}?${x.langParam}` : href);
-
 mailboxRoutes.get('/demo/mailbox', async (c, next) => {
   const box = c.get('deps').mailbox;
   if (!box) return next();
@@ -79,7 +78,7 @@ mailboxRoutes.get('/demo/mailbox', async (c, next) => {
           <ul class="river">
             {mails.map((mail) => (
               <li>
-                <a href={keepLang(x, `/demo/mailbox/${mail.id}`)}>{mail.subject}</a>
+                <a href={hubHref(`/demo/mailbox/${mail.id}`, x.langParam)}>{mail.subject}</a>
                 <span class="meta">
                   {' '}
                   · {m.to} {mail.to} ·{' '}
@@ -127,7 +126,7 @@ mailboxRoutes.get('/demo/mailbox/:id', async (c, next) => {
       mail.subject,
       <>
         <p>
-          <a href={keepLang(x, '/demo/mailbox')}>{m.back}</a>
+          <a href={hubHref('/demo/mailbox', x.langParam)}>{m.back}</a>
         </p>
         <h1>{mail.subject}</h1>
         <dl class="facts">

@@ -3,6 +3,7 @@
  * on a member's site. Every link is absolute and opens on the hub (or the story's own site) in
  * a new tab, so the frame never navigates away from the member's page.
  */
+import { hubHref } from '../web/links.ts';
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { Lang } from '../web/i18n.ts';
@@ -146,7 +147,7 @@ export function AgendaRows(p: {
           <li class={o.status === 'cancelled' ? 'ie-cancelled' : undefined}>
             <a
               class="ie-title"
-              href={`${p.baseUrl}/events/${o.eventId}?lang=${p.lang}`}
+              href={hubHref(`${p.baseUrl}/events/${o.eventId}`, `lang=${p.lang}`)}
               target="_blank"
               rel="noopener"
             >

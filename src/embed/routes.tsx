@@ -4,6 +4,7 @@
  * feeds' filters, are cached and answered with 304 like the feeds, and are the only routes a
  * foreign page may frame (HUB_EMBED_ANCESTORS, every site by default).
  */
+import { hubHref } from '../web/links.ts';
 import { relaxPolicy } from '../web/security-headers.ts';
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
@@ -41,11 +42,9 @@ async function widget(c: HubContext, kind: EmbedKind): Promise<Widget> {
   const options = parseEmbedOptions(url.searchParams);
   const m = embedMessages(lang);
   const names = async () => new Map((await listDirectory(deps)).map((n) => [n.slug, n.name]));
-  const moreHref = (path: string) => {
-    const p = new URLSearchParams(options.filters);
-    p.set('lang', lang);
-    return `${hub.baseUrl}${path}?${p}`;
-  };
+  // The widget's language is kept on the hub's pages it links to.
+  const moreHref = (path: string) =>
+    hubHref(`${hub.baseUrl}${path}`, `lang=${lang}`, new URLSearchParams(options.filters));
   if (kind === 'news') {
     const q = parseRiverQuery(options.filters, options.limit);
     q.limit = options.limit;

@@ -1,4 +1,5 @@
 /** GET /networks (the directory with each source's health) and GET /networks/:slug. */
+import { MessagePage, shellOf } from '../web/message-page.tsx';
 import { UpcomingEvents, upcomingEvents } from './upcoming-events.tsx';
 import { UpstreamMembers, upstreamMembers } from './upstream-members.tsx';
 import { allowEmbedPreviews, EmbedSnippets } from '../embed/snippet-section.tsx';
@@ -7,7 +8,8 @@ import type { HubContext, HubEnv } from '../http.ts';
 import { Layout } from '../web/layout.tsx';
 import { defineMessages, type Lang } from '../web/i18n.ts';
 import { Story } from '../news/story.tsx';
-import { pageContext, hrefWith, type PageContext } from '../web/page-context.ts';
+import { pageContext, type PageContext } from '../web/page-context.ts';
+import { hubHref } from '../web/links.ts';
 import { sourceHealth } from './source-health.ts';
 import { filteredAlternates } from '../news/river-page.tsx';
 import { getDirectoryEntry, listDirectory, type DirectoryEntry } from './directory.ts';
@@ -19,7 +21,8 @@ const t = defineMessages({
   fr: {
     title: 'Les réseaux membres',
     intro: (n: number) =>
-      `${n} réseau${n > 1 ? 'x' : ''} dans la fédération. Chaque source est récupérée régulièrement ; son état est indiqué ci-dessous.`,
+      `${n} réseau${n > 1 ? 'x' : ''} dans la fédération. Chaque source est récupérée ` +
+      'régulièrement ; son état est indiqué ci-dessous.',
     territory: 'Territoire',
     tags: 'Thèmes',
     site: 'Site',
@@ -42,7 +45,8 @@ const t = defineMessages({
   en: {
     title: 'Member networks',
     intro: (n: number) =>
-      `${n} network${n > 1 ? 's' : ''} in the federation. Each source is fetched regularly; its state is shown below.`,
+      `${n} network${n > 1 ? 's' : ''} in the federation. Each source is fetched regularly; its ` +
+      'state is shown below.',
     territory: 'Territory',
     tags: 'Topics',
     site: 'Website',
@@ -117,19 +121,13 @@ function Sources({ sources, lang, now }: { sources: SourceRow[]; lang: Lang; now
 function notFoundPage(c: HubContext, p: PageContext, slug: string) {
   const m = t(p.lang);
   return c.html(
-    <Layout
-      lang={p.lang}
-      hubTitle={p.hub.title}
+    <MessagePage
+      {...shellOf(p)}
       title={m.notFound}
-      path={p.path}
-      langParam={p.langParam}
-    >
-      <h1>{m.notFound}</h1>
-      <p>{m.notFoundText(slug)}</p>
-      <p>
-        <a href={hrefWith('/networks', new URLSearchParams(), p.langParam)}>{m.back}</a>
-      </p>
-    </Layout>,
+      text={m.notFoundText(slug)}
+      status="bad"
+      link={{ href: '/networks', label: m.back }}
+    />,
     404,
   );
 }
@@ -155,19 +153,14 @@ export const networkPages = new Hono<HubEnv>()
           <a href="/networks.opml" type="text/x-opml">
             {m.opml}
           </a>{' '}
-          ·{' '}
-          <a href={hrefWith('/networks/propose', new URLSearchParams(), p.langParam)}>
-            {m.propose}
-          </a>
+          · <a href={hubHref('/networks/propose', p.langParam)}>{m.propose}</a>
         </p>
         <ul class="directory">
           {dir.map((n) => (
             <li>
               <section aria-labelledby={`net-${n.slug}`}>
                 <h2 id={`net-${n.slug}`}>
-                  <a href={hrefWith(`/networks/${n.slug}`, new URLSearchParams(), p.langParam)}>
-                    {n.name}
-                  </a>
+                  <a href={hubHref(`/networks/${n.slug}`, p.langParam)}>{n.name}</a>
                 </h2>
                 <Facts n={n} lang={p.lang} />
                 <h3 class="sr-label">{m.sources}</h3>
@@ -193,18 +186,7 @@ export const networkPages = new Hono<HubEnv>()
     } catch (e) {
       if (!(e instanceof RiverQueryError)) throw e;
       return c.html(
-        <Layout
-          lang={p.lang}
-          hubTitle={p.hub.title}
-          title={m.badQuery}
-          path={p.path}
-          langParam={p.langParam}
-        >
-          <h1>{m.badQuery}</h1>
-          <p role="alert" class="bad">
-            {e.message}
-          </p>
-        </Layout>,
+        <MessagePage {...shellOf(p)} title={m.badQuery} text={e.message} status="bad" />,
         400,
       );
     }
@@ -285,6 +267,7 @@ export const networkPages = new Hono<HubEnv>()
                     timeZone={p.hub.timezone}
                     names={names}
                     level={3}
+                    langParam={p.langParam}
                   />
                 </li>
               ))}
@@ -292,7 +275,7 @@ export const networkPages = new Hono<HubEnv>()
           )}
           {next ? (
             <nav class="pager" aria-label={m.older}>
-              <a href={hrefWith(`/networks/${n.slug}`, next, p.langParam)} rel="next">
+              <a href={hubHref(`/networks/${n.slug}`, p.langParam, next)} rel="next">
                 {m.older} →
               </a>
             </nav>

@@ -42,7 +42,8 @@ export class FederationFileError extends Error {
   readonly problems: FederationProblem[];
   constructor(problems: FederationProblem[]) {
     super(
-      `Fichier de la fédération invalide / invalid federation file (${problems.length} problème${problems.length > 1 ? 's' : ''}) :\n` +
+      `Fichier de la fédération invalide / invalid federation file (${problems.length} ` +
+        `problème${problems.length > 1 ? 's' : ''}) :\n` +
         problems.map((p) => `  - ${formatProblem(p)}`).join('\n'),
     );
     this.name = 'FederationFileError';
@@ -127,7 +128,10 @@ function urlProblem(value: string): string {
       : `${v.slice(0, start)}***${v.slice(at)}`;
   const quoted = `« ${shown} »`;
   if (!/^https?:/i.test(value.trim()))
-    return `adresse invalide ${quoted} : seules les adresses http:// ou https:// sont acceptées${schemeHint(value)}`;
+    return (
+      `adresse invalide ${quoted} : seules les adresses http:// ou https:// sont ` +
+      `acceptées${schemeHint(value)}`
+    );
   if (/\s/.test(value.trim())) return `adresse illisible ${quoted} : elle contient un espace`;
   return (
     `adresse illisible ${quoted} : vérifiez le nom d’hôte et le port ; dans un identifiant ou ` +
@@ -191,7 +195,8 @@ const networkSchema = z.object(
         })
         .refine((s) => SLUG_PATTERN.test(s), {
           error: (iss) =>
-            `identifiant invalide « ${String(iss.input)} » : lettres minuscules sans accents, chiffres et tirets (a-z, 0-9, -), 64 caractères au plus`,
+            `identifiant invalide « ${String(iss.input)} » : lettres minuscules sans accents, ` +
+            'chiffres et tirets (a-z, 0-9, -), 64 caractères au plus',
         }),
     ),
     name: text,
@@ -295,7 +300,8 @@ export function parseNetworksFile(source: string): Federation {
   if (hubParsed.success && !hubParsed.data?.base_url)
     warn(
       ['hub'],
-      `pas de base_url : les liens du hub utiliseront HUB_BASE_URL ou ${defaultHubSettings.baseUrl}`,
+      'pas de base_url : les liens du hub utiliseront HUB_BASE_URL ou ' +
+        `${defaultHubSettings.baseUrl}`,
     );
 
   const list = networksSchema.safeParse(top.networks);
@@ -321,7 +327,8 @@ export function parseNetworksFile(source: string): Federation {
     if (!n.site && !feeds.length && !agendas.length) {
       at(
         ['networks', i],
-        `le réseau « ${n.slug} » doit indiquer au moins un site, un flux (feeds) ou un agenda (agendas)`,
+        `le réseau « ${n.slug} » doit indiquer au moins un site, un flux (feeds) ou un agenda ` +
+          '(agendas)',
       );
     }
     const seen = new Set<string>();
@@ -384,7 +391,10 @@ export function formatPath(path: (string | number)[]): string {
   );
 }
 
-/** The line of the node at `path`, or of its nearest existing parent (a missing key is reported where its block starts). */
+/**
+ * The line of the node at `path`, or of its nearest existing parent (a missing key is reported
+ * where its block starts).
+ */
 function lineOf(doc: Document, lines: LineCounter, path: (string | number)[]): number | null {
   for (let n = path.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);

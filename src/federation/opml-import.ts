@@ -96,7 +96,8 @@ export function parseOpml(text: string): OpmlDocument {
   if (root !== 'opml') {
     throw new OpmlError(
       root
-        ? `Ce n’est pas un fichier OPML : l’élément racine est <${root}>, <opml> attendu / not an OPML file`
+        ? `Ce n’est pas un fichier OPML : l’élément racine est <${root}>, <opml> attendu / not ` +
+            'an OPML file'
         : 'Ce n’est pas un fichier OPML : aucun élément XML trouvé / not an OPML file',
     );
   }
@@ -356,7 +357,10 @@ function uniqueSlug(base: string, taken: Set<string>): string {
 function urlKey(url: string): string {
   try {
     const u = new URL(webcalToHttps(url));
-    return `${u.hostname.replace(/^www\./, '')}${u.port ? `:${u.port}` : ''}${u.pathname.replace(/\/+$/, '')}${u.search}`;
+    return (
+      `${u.hostname.replace(/^www\./, '')}${u.port ? `:${u.port}` : ''}` +
+      `${u.pathname.replace(/\/+$/, '')}${u.search}`
+    );
   } catch {
     return url;
   }

@@ -1,4 +1,5 @@
 /** The public form where a member network proposes itself, and the thank-you page. */
+import { hubHref } from '../web/links.ts';
 import { Layout } from '../web/layout.tsx';
 import { defineMessages } from '../web/i18n.ts';
 import type { PageContext } from '../web/page-context.ts';
@@ -8,7 +9,8 @@ export const pt = defineMessages({
     title: 'Proposer un réseau',
     lead:
       'Votre réseau publie des actualités ou un agenda et souhaite rejoindre la fédération ? ' +
-      'Indiquez son site : le hub y cherche les flux et agendas, puis les coordinateurs examinent ' +
+      'Indiquez son site : le hub y cherche les flux et agendas, puis les coordinateurs ' +
+      'examinent ' +
       'la proposition.',
     name: 'Nom du réseau',
     site: 'Adresse du site',
@@ -65,7 +67,7 @@ export interface ProposeValues {
 export function ProposePage(p: { x: PageContext; values?: ProposeValues; error?: string }) {
   const m = pt(p.x.lang);
   const v = p.values;
-  const action = p.x.langParam ? `/networks/propose?${p.x.langParam}` : '/networks/propose';
+  const action = hubHref('/networks/propose', p.x.langParam);
   return (
     <Layout
       lang={p.x.lang}
@@ -141,7 +143,7 @@ export function ThanksPage(p: { x: PageContext }) {
         {m.thanksText}
       </p>
       <p>
-        <a href={p.x.langParam ? `/networks?${p.x.langParam}` : '/networks'}>{m.back}</a>
+        <a href={hubHref('/networks', p.x.langParam)}>{m.back}</a>
       </p>
     </Layout>
   );

@@ -5,7 +5,7 @@
 import type { Deps } from '../deps.ts';
 import { listOccurrences, type Occurrence } from '../agenda/query.ts';
 import { defineMessages, formatDateTime, type Lang } from '../web/i18n.ts';
-import { hrefWith } from '../web/page-context.ts';
+import { hubHref } from '../web/links.ts';
 
 const UPCOMING = 5;
 const YEAR_MS = 366 * 24 * 3600_000;
@@ -60,9 +60,7 @@ export function UpcomingEvents(p: {
                 });
             return (
               <li>
-                <a href={hrefWith(`/events/${o.eventId}`, new URLSearchParams(), p.langParam)}>
-                  {o.title}
-                </a>{' '}
+                <a href={hubHref(`/events/${o.eventId}`, p.langParam)}>{o.title}</a>{' '}
                 <span class="muted">
                   · <time datetime={o.start.toISOString()}>{when}</time>
                   {o.location ? ` · ${o.location}` : ''}
@@ -73,7 +71,7 @@ export function UpcomingEvents(p: {
         </ul>
       )}
       <p>
-        <a href={hrefWith('/agenda', new URLSearchParams({ network: p.slug }), p.langParam)}>
+        <a href={hubHref('/agenda', p.langParam, new URLSearchParams({ network: p.slug }))}>
           {m.all} →
         </a>
       </p>

@@ -7,7 +7,7 @@ import type { Deps } from '../deps.ts';
 import { upstreamNetworks } from '../db/schema/upstream.ts';
 import { publicUrl } from '../public-url.ts';
 import { defineMessages, type Lang } from '../web/i18n.ts';
-import { hrefWith } from '../web/page-context.ts';
+import { hubHref } from '../web/links.ts';
 
 export interface UpstreamMember {
   slug: string;
@@ -62,7 +62,7 @@ export function UpstreamMembers(p: { members: UpstreamMember[]; lang: Lang; lang
           <li>
             {n.site ? <a href={n.site}>{n.name}</a> : n.name}
             {n.territory ? <span class="muted"> · {n.territory}</span> : null} ·{' '}
-            <a href={hrefWith('/', new URLSearchParams({ network: n.slug }), p.langParam)}>
+            <a href={hubHref('/', p.langParam, new URLSearchParams({ network: n.slug }))}>
               {m.stories}
             </a>
           </li>

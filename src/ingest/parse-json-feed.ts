@@ -11,7 +11,7 @@ import {
   textToHtml,
   uniqueEnclosures,
 } from './feed-fields.ts';
-import { sanitizeHtml } from './sanitize.ts';
+import { sanitizeHtmlWithText } from './sanitize.ts';
 
 /** JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1), read natively. */
 export function parseJsonFeed(text: string, baseUrl: string): ParsedFeed {
@@ -54,8 +54,9 @@ function jsonItem(
   const base = url ?? feedBase;
   const html = str(item.content_html);
   const textContent = str(item.content_text);
-  const contentHtml = html
-    ? sanitizeHtml(html.slice(0, LIMITS.content), base)
+  const sanitized = html ? sanitizeHtmlWithText(html.slice(0, LIMITS.content), base) : null;
+  const contentHtml = sanitized
+    ? sanitized.html
     : textContent
       ? textToHtml(textContent.slice(0, LIMITS.content))
       : null;
@@ -75,6 +76,7 @@ function jsonItem(
       cleanText(str(item.summary), LIMITS.summary) ??
       plainText(html ?? textContent, LIMITS.summary),
     contentHtml: contentHtml || null,
+    ...(sanitized?.html ? { contentText: sanitized.text } : {}),
     categories: cleanCategories(Array.isArray(item.tags) ? item.tags.map(str) : []),
     enclosures: uniqueEnclosures(
       attachments.map((a) => cleanEnclosure(str(a.url), str(a.mime_type), a.size_in_bytes, base)),

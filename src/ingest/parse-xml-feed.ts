@@ -13,7 +13,7 @@ import {
   textToHtml,
   uniqueEnclosures,
 } from './feed-fields.ts';
-import { sanitizeHtml } from './sanitize.ts';
+import { sanitizeHtmlWithText } from './sanitize.ts';
 import { repairXml } from './xml-repair.ts';
 import sax from 'sax';
 
@@ -240,6 +240,7 @@ function rssFeed(raw: Raw, baseUrl: string): ParsedFeed {
     const encoded = first('content:encoded', 'atom:content');
     const contentBase = url ?? itemBase;
     const html = encoded ?? description ?? (podcastText ? textToHtml(podcastText) : null);
+    const content = html ? sanitizeHtmlWithText(html.slice(0, LIMITS.content), contentBase) : null;
     return {
       guid: guid ? guid.slice(0, LIMITS.guid) : null,
       url,
@@ -253,7 +254,8 @@ function rssFeed(raw: Raw, baseUrl: string): ParsedFeed {
       author: rssItemAuthor(item) ?? channelAuthor,
       summary:
         plainText(description ?? encoded, LIMITS.summary) ?? cleanText(podcastText, LIMITS.summary),
-      contentHtml: html ? sanitizeHtml(html.slice(0, LIMITS.content), contentBase) || null : null,
+      contentHtml: content?.html || null,
+      ...(content?.html ? { contentText: content.text } : {}),
       categories: cleanCategories(
         [...nodes(item.category), ...nodes(item['dc:subject'])].map(text),
       ),
@@ -413,6 +415,9 @@ function atomFeed(raw: Raw, baseUrl: string, source: string): ParsedFeed {
         : null;
     const htmlNode = content ? contentNode : summaryNode;
     const html = content ?? summary;
+    const sanitized = html
+      ? sanitizeHtmlWithText(html.slice(0, LIMITS.content), contentBase(htmlNode))
+      : null;
     const published = parseDate(text(child(entry, 'published')) ?? text(child(entry, 'issued')));
     const updated = parseDate(text(child(entry, 'updated')) ?? text(child(entry, 'modified')));
     return {
@@ -424,9 +429,8 @@ function atomFeed(raw: Raw, baseUrl: string, source: string): ParsedFeed {
       updated,
       author: atomAuthor(entry) ?? feedAuthor,
       summary: plainText(summary ?? content, LIMITS.summary),
-      contentHtml: html
-        ? sanitizeHtml(html.slice(0, LIMITS.content), contentBase(htmlNode)) || null
-        : null,
+      contentHtml: sanitized?.html || null,
+      ...(sanitized?.html ? { contentText: sanitized.text } : {}),
       categories: cleanCategories(
         nodes(entry.category).map((c) => attr(c, 'term') ?? attr(c, 'label') ?? text(c)),
       ),

@@ -1,5 +1,6 @@
 import { BoundedHtmlParser } from './bounded-html.ts';
 import { escapeXml } from '../shared/escape-xml.ts';
+import { SanitizedText } from './sanitized-text.ts';
 
 /**
  * Allowlist HTML sanitiser for member content (runs on Node and Workers: htmlparser2 is pure JS).
@@ -143,6 +144,22 @@ const MAX_DEPTH = 64;
  * (≤ 2 px, known tracker hosts) are dropped. The result is well-formed: every tag is closed.
  */
 export function sanitizeHtml(html: string, baseUrl: string | null): string {
+  return sanitize(html, baseUrl, null);
+}
+
+/**
+ * sanitizeHtml, with the plain text htmlToText(html, { blocks: '\n' }) would read from the
+ * result, collected on the way (sanitized-text.ts): one HTML parse where there were two.
+ */
+export function sanitizeHtmlWithText(
+  html: string,
+  baseUrl: string | null,
+): { html: string; text: string } {
+  const text = new SanitizedText();
+  return { html: sanitize(html, baseUrl, text), text: text.result() };
+}
+
+function sanitize(html: string, baseUrl: string | null, text: SanitizedText | null): string {
   let out = '';
   const open: string[] = [];
   /** >0 while inside a dropped-with-content element (counts nesting of the same kinds). */
@@ -160,6 +177,7 @@ export function sanitizeHtml(html: string, baseUrl: string | null): string {
           const iframe = renderIframe(attribs, baseUrl);
           if (iframe) {
             out += iframe;
+            text?.open('iframe');
             allowedIframeOpen = true;
           }
           dropping++;
@@ -174,10 +192,13 @@ export function sanitizeHtml(html: string, baseUrl: string | null): string {
         const attributes = cleanAttributes(name, attribs, allowed, baseUrl);
         if (attributes === null) return; // e.g. a tracking pixel
         out += `<${name}${attributes}>`;
+        text?.open(name);
         if (!VOID.has(name)) open.push(name);
       },
-      ontext(text) {
-        if (dropping === 0) out += escapeXml(text, { quotes: false });
+      ontext(written) {
+        if (dropping > 0) return;
+        out += escapeXml(written, { quotes: false });
+        text?.text(written);
       },
       onclosetag(name) {
         // htmlparser2 closes every element it opened (void ones immediately), so counts stay balanced.
@@ -185,6 +206,7 @@ export function sanitizeHtml(html: string, baseUrl: string | null): string {
           if (DROP_WITH_CONTENT.has(name)) dropping--;
           if (dropping === 0 && name === 'iframe' && allowedIframeOpen) {
             out += '</iframe>';
+            text?.close('iframe');
             allowedIframeOpen = false;
           }
           return;
@@ -192,7 +214,7 @@ export function sanitizeHtml(html: string, baseUrl: string | null): string {
         if (VOID.has(name)) return;
         const at = open.lastIndexOf(name);
         if (at === -1) return;
-        while (open.length > at) out += `</${open.pop()}>`;
+        while (open.length > at) closeTag(open.pop()!);
       },
     },
     {
@@ -204,9 +226,17 @@ export function sanitizeHtml(html: string, baseUrl: string | null): string {
   );
   parser.write(html);
   parser.end();
-  if (allowedIframeOpen) out += '</iframe>';
-  while (open.length) out += `</${open.pop()}>`;
+  if (allowedIframeOpen) {
+    out += '</iframe>';
+    text?.close('iframe');
+  }
+  while (open.length) closeTag(open.pop()!);
   return out;
+
+  function closeTag(name: string): void {
+    out += `</${name}>`;
+    text?.close(name);
+  }
 }
 
 function cleanAttributes(

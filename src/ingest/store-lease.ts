@@ -10,6 +10,9 @@
  * Taking it is one upsert that only overwrites an expired lease (RETURNING says whether it
  * did), releasing it one delete: two small writes per document, no migration, the same SQL on
  * SQLite and D1. A holder that dies mid-store leaves a lease that expires after LEASE_MS.
+ *
+ * Waiting polls the row, which on D1 costs a subrequest per poll: Workers order their stores
+ * through a Durable Object instead (deps.storeTurns, workers/cloudflare/store-turns.ts).
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
@@ -25,6 +28,11 @@ const FIRST_PAUSE_MS = 5;
 const MAX_PAUSE_MS = 100;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Runs `store` in its turn: through deps.storeTurns where the runtime has one, else the lease. */
+export function storeInTurn<T>(deps: Deps, store: () => Promise<T>): Promise<T> {
+  return deps.storeTurns ? deps.storeTurns.run(store) : withStoreLease(deps, store);
+}
 
 /**
  * Runs `store` holding the database's store lease (see module doc); callers are already

@@ -16,6 +16,12 @@ export interface ParsedItem {
   author: string | null;
   summary: string | null;
   contentHtml: string | null;
+  /**
+   * The plain text of contentHtml as htmlToText(contentHtml, { blocks: '\n' }) reads it, when
+   * the reader collected it while sanitising (sanitizeHtmlWithText): deduplication's text
+   * without a second HTML parse.
+   */
+  contentText?: string;
   categories: string[];
   enclosures: Enclosure[];
 }

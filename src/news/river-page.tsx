@@ -1,10 +1,12 @@
 /** GET /: the latest news of the whole federation, with filters and paging (no JavaScript). */
+import { MessagePage, shellOf } from '../web/message-page.tsx';
 import { Hono } from 'hono';
 import type { HubEnv } from '../http.ts';
 import { Layout, type Alternate } from '../web/layout.tsx';
 import { defineMessages } from '../web/i18n.ts';
 import { Story } from './story.tsx';
-import { pageContext, hrefWith, type PageContext } from '../web/page-context.ts';
+import { pageContext, type PageContext } from '../web/page-context.ts';
+import { hubHref } from '../web/links.ts';
 import { listRiver, type RiverPage } from './river.ts';
 import { listDirectory, type DirectoryEntry } from '../federation/directory.ts';
 import { foldText } from '../ingest/dedupe/text.ts';
@@ -135,9 +137,7 @@ function FilterForm({ p, q, dir }: { p: PageContext; q: RiverQuery; dir: Directo
         <input type="search" name="q" value={q.q ?? ''} />
       </label>
       <button type="submit">{m.apply}</button>
-      {isFiltered(q) ? (
-        <a href={hrefWith('/', new URLSearchParams(), p.langParam)}>{m.reset}</a>
-      ) : null}
+      {isFiltered(q) ? <a href={hubHref('/', p.langParam)}>{m.reset}</a> : null}
     </form>
   );
 }
@@ -150,9 +150,9 @@ function Pager({ p, q, page }: { p: PageContext; q: RiverQuery; page: RiverPage 
   if (page.next) next.set('before', formatCursor(page.next));
   return (
     <nav aria-label={m.paging} class="pager">
-      {q.before ? <a href={hrefWith('/', base, p.langParam)}>← {m.newest}</a> : null}
+      {q.before ? <a href={hubHref('/', p.langParam, base)}>← {m.newest}</a> : null}
       {page.next ? (
-        <a href={hrefWith('/', next, p.langParam)} rel="next">
+        <a href={hubHref('/', p.langParam, next)} rel="next">
           {m.older} →
         </a>
       ) : null}
@@ -171,19 +171,9 @@ export const riverPage = new Hono<HubEnv>().get('/', async (c) => {
     if (!(e instanceof RiverQueryError)) throw e;
     const empty = parseRiverQuery(new URLSearchParams(), PAGE_SIZE);
     return c.html(
-      <Layout
-        lang={p.lang}
-        hubTitle={p.hub.title}
-        title={m.badQuery}
-        path={p.path}
-        langParam={p.langParam}
-      >
-        <h1>{m.badQuery}</h1>
-        <p role="alert" class="bad">
-          {e.message}
-        </p>
+      <MessagePage {...shellOf(p)} title={m.badQuery} text={e.message} status="bad">
         <FilterForm p={p} q={empty} dir={dir} />
-      </Layout>,
+      </MessagePage>,
       400,
     );
   }
@@ -207,7 +197,13 @@ export const riverPage = new Hono<HubEnv>().get('/', async (c) => {
         <ul class="river">
           {page.items.map((item) => (
             <li>
-              <Story item={item} lang={p.lang} timeZone={p.hub.timezone} names={names} />
+              <Story
+                item={item}
+                lang={p.lang}
+                timeZone={p.hub.timezone}
+                names={names}
+                langParam={p.langParam}
+              />
             </li>
           ))}
         </ul>

@@ -1,3 +1,4 @@
+import { hubHref } from '../web/links.ts';
 import type { RiverItem } from './river.ts';
 import { defineMessages, formatDateTime, type Lang } from '../web/i18n.ts';
 
@@ -27,10 +28,12 @@ export interface StoryProps {
   names: Map<string, { name: string }>;
   /** Heading level inside the page. */
   level?: 2 | 3;
+  /** `lang=xx` when the reader chose a language by URL: links to the hub's pages keep it. */
+  langParam: string;
 }
 
-/** One story of the river: title link, date, summary, every network that published it and its links. */
-export function Story({ item, lang, timeZone, names, level = 2 }: StoryProps) {
+/** One story of the river: title link, date, summary, every network that published it, links. */
+export function Story({ item, lang, timeZone, names, level = 2, langParam }: StoryProps) {
   const m = t(lang);
   const href = safeHref(item.url) ?? safeHref(item.links[0]);
   const title = href ? <a href={href}>{item.title}</a> : item.title;
@@ -49,7 +52,9 @@ export function Story({ item, lang, timeZone, names, level = 2 }: StoryProps) {
       <p class="provenance">
         {m.by}{' '}
         {item.networks.map((slug, i) => {
-          const hub = <a href={`/networks/${slug}`}>{names.get(slug)?.name ?? slug}</a>;
+          const hub = (
+            <a href={hubHref(`/networks/${slug}`, langParam)}>{names.get(slug)?.name ?? slug}</a>
+          );
           // A member that is itself a hub: the networks it names, "Animacoop, via Hub Occitanie".
           const origins = (item.origins ?? []).filter((o) => o.via === slug);
           return (

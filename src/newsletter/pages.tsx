@@ -1,4 +1,5 @@
 /** The newsletter's pages (hono/jsx, no JavaScript needed). No page ever shows an address. */
+import { hubHref } from '../web/links.ts';
 import type { EmailProblem } from './subscription/lifecycle.ts';
 import { Layout } from '../web/layout.tsx';
 import { defineMessages, type Lang } from '../web/i18n.ts';
@@ -49,7 +50,8 @@ export const t = defineMessages({
     managePrefs: 'Gérer mes préférences',
     badConfirm: 'Lien de confirmation invalide',
     badConfirmText:
-      'Ce lien est inconnu, déjà utilisé ou expiré (48 heures). Vous pouvez recommencer l’inscription.',
+      'Ce lien est inconnu, déjà utilisé ou expiré (48 heures). Vous pouvez recommencer ' +
+      'l’inscription.',
     badLink: 'Lien invalide',
     badLinkText: 'Ce lien de gestion n’est pas valide. Utilisez celui de votre dernière lettre.',
     unsubscribeTitle: 'Se désabonner',
@@ -260,7 +262,7 @@ export function SubscribePage(
           {p.error}
         </p>
       )}
-      <form method="post" action="/newsletter/subscribe">
+      <form method="post" action={hubHref('/newsletter/subscribe', p.langParam ?? '')}>
         <p>
           <label>
             {m.email}
@@ -295,35 +297,8 @@ export function SubscribePage(
         <p class="muted">{m.privacy}</p>
       </form>
       <p>
-        <a href="/newsletter/archive">{m.archive}</a>
+        <a href={hubHref('/newsletter/archive', p.langParam ?? '')}>{m.archive}</a>
       </p>
-    </Layout>
-  );
-}
-
-export function MessagePage(
-  p: Page & {
-    title: string;
-    text: string;
-    link?: { href: string; label: string };
-    status?: 'ok' | 'bad';
-  },
-) {
-  return (
-    <Layout
-      lang={p.lang}
-      hubTitle={p.hubTitle}
-      title={p.title}
-      path={p.path}
-      langParam={p.langParam}
-    >
-      <h1>{p.title}</h1>
-      <p class={p.status ?? ''}>{p.text}</p>
-      {p.link && (
-        <p>
-          <a href={p.link.href}>{p.link.label}</a>
-        </p>
-      )}
     </Layout>
   );
 }
@@ -340,14 +315,16 @@ export function UnsubscribePage(p: Page & { token: string }) {
     >
       <h1>{m.unsubscribeTitle}</h1>
       {/* A button, not an action on GET: link scanners that open every link must not unsubscribe anyone. */}
-      <form method="post" action={`/newsletter/unsubscribe/${p.token}`}>
+      <form method="post" action={hubHref(`/newsletter/unsubscribe/${p.token}`, p.langParam ?? '')}>
         <p>{m.unsubscribeText}</p>
         <p>
           <button type="submit">{m.unsubscribeButton}</button>
         </p>
       </form>
       <p>
-        <a href={`/newsletter/preferences/${p.token}`}>{m.managePrefs}</a>
+        <a href={hubHref(`/newsletter/preferences/${p.token}`, p.langParam ?? '')}>
+          {m.managePrefs}
+        </a>
       </p>
     </Layout>
   );
@@ -381,7 +358,7 @@ export function PreferencesPage(
       )}
       {p.status === 'bounced' && <p class="bad">{m.bounced}</p>}
       {p.status === 'unsubscribed' && <p class="bad">{m.stateUnsubscribed}</p>}
-      <form method="post" action={`/newsletter/preferences/${p.token}`}>
+      <form method="post" action={hubHref(`/newsletter/preferences/${p.token}`, p.langParam ?? '')}>
         <ChoiceFields
           lang={p.lang}
           options={p.options}
@@ -395,7 +372,9 @@ export function PreferencesPage(
       </form>
       {p.status === 'active' && (
         <p>
-          <a href={`/newsletter/unsubscribe/${p.token}`}>{m.unsubscribeTitle}</a>
+          <a href={hubHref(`/newsletter/unsubscribe/${p.token}`, p.langParam ?? '')}>
+            {m.unsubscribeTitle}
+          </a>
         </p>
       )}
     </Layout>
@@ -422,7 +401,8 @@ export function ArchivePage(p: Page & { timezone: string; issues: ArchiveEntry[]
     >
       <h1>{m.archive}</h1>
       <p>
-        <a href="/newsletter">{m.title}</a> · <a href="/newsletter/archive.xml">RSS</a>
+        <a href={hubHref('/newsletter', p.langParam ?? '')}>{m.title}</a> ·{' '}
+        <a href="/newsletter/archive.xml">RSS</a>
       </p>
       {p.issues.length === 0 ? (
         <p>{m.archiveEmpty}</p>
@@ -430,7 +410,7 @@ export function ArchivePage(p: Page & { timezone: string; issues: ArchiveEntry[]
         <ul class="river">
           {p.issues.map((i) => (
             <li>
-              <a href={`/newsletter/archive/${i.id}`}>
+              <a href={hubHref(`/newsletter/archive/${i.id}`, p.langParam ?? '')}>
                 {m.issueOf(formatDay(i.date, p.lang, p.timezone))}
               </a>{' '}
               <span class="muted">
@@ -465,7 +445,7 @@ export function IssuePage(
     >
       <h1>{m.issueOf(formatDay(p.date, p.lang, p.timezone))}</h1>
       <p>
-        <a href="/newsletter/archive">{m.archive}</a>
+        <a href={hubHref('/newsletter/archive', p.langParam ?? '')}>{m.archive}</a>
       </p>
       {p.content.groups.length > 0 && <h2>{m.news}</h2>}
       {p.content.groups.map((g) => (
@@ -492,7 +472,7 @@ export function IssuePage(
       ))}
       {(p.content.moreStories ?? 0) > 0 && (
         <p>
-          <a href="/">{m.moreStories(p.content.moreStories!)}</a>
+          <a href={hubHref('/', p.langParam ?? '')}>{m.moreStories(p.content.moreStories!)}</a>
         </p>
       )}
       {p.content.events.length > 0 && (
@@ -501,7 +481,11 @@ export function IssuePage(
           <ul class="river">
             {p.content.events.map((e) => (
               <li>
-                <a href={safe(e.url) ?? `/events/${encodeURIComponent(e.id)}`}>
+                <a
+                  href={
+                    safe(e.url) ?? hubHref(`/events/${encodeURIComponent(e.id)}`, p.langParam ?? '')
+                  }
+                >
                   <strong>{e.title}</strong>
                 </a>
                 <p>

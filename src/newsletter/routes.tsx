@@ -2,6 +2,8 @@
  * /newsletter routes: subscription (double opt-in), confirmation, preferences and
  * unsubscribe by signed link (POST = RFC 8058 one-click), public archive and its RSS.
  */
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { MessagePage } from '../web/message-page.tsx';
 import { Hono, type Context } from 'hono';
 import { readRequestCapped } from '../shared/read-capped.ts';
 import { and, desc, eq, gt, or } from 'drizzle-orm';
@@ -22,7 +24,6 @@ import {
 import {
   ArchivePage,
   IssuePage,
-  MessagePage,
   PreferencesPage,
   SubscribePage,
   UnsubscribePage,
@@ -201,39 +202,41 @@ newsletterRoutes.get('/newsletter/confirm/:token', async (c) => {
   const m = t(x.lang);
   const r = await confirmSubscription(x.deps, c.req.param('token'));
   if (!r.ok)
-    return c.html(
-      <MessagePage
-        {...x.page}
-        title={m.badConfirm}
-        text={m.badConfirmText}
-        status="bad"
-        link={{ href: '/newsletter', label: m.title }}
-      />,
+    return answer(
+      c,
+      x,
+      { title: m.badConfirm, text: m.badConfirmText, status: 'bad' },
       r.reason === 'expired' ? 410 : 404,
     );
-  return c.html(
-    <MessagePage
-      {...x.page}
-      title={m.confirmed}
-      text={m.confirmedText}
-      status="ok"
-      link={{ href: `/newsletter/preferences/${r.token}`, label: m.managePrefs }}
-    />,
-  );
+  return answer(c, x, { title: m.confirmed, text: m.confirmedText, status: 'ok', token: r.token });
 });
 
-function badLink(c: Context<HubEnv>, x: Awaited<ReturnType<typeof context>>) {
+/** What every newsletter route starts from. */
+type NewsletterContext = Awaited<ReturnType<typeof context>>;
+
+/**
+ * A token route's one-message answer: with the subscriber's token it leads to their
+ * preferences, without it back to the subscription page.
+ */
+function answer(
+  c: Context<HubEnv>,
+  x: NewsletterContext,
+  o: { title: string; text: string; status?: 'ok' | 'bad'; token?: string },
+  code: ContentfulStatusCode = 200,
+) {
   const m = t(x.lang);
+  const link = o.token
+    ? { href: `/newsletter/preferences/${o.token}`, label: m.managePrefs }
+    : { href: '/newsletter', label: m.title };
   return c.html(
-    <MessagePage
-      {...x.page}
-      title={m.badLink}
-      text={m.badLinkText}
-      status="bad"
-      link={{ href: '/newsletter', label: m.title }}
-    />,
-    404,
+    <MessagePage {...x.page} title={o.title} text={o.text} status={o.status} link={link} />,
+    code,
   );
+}
+
+function badLink(c: Context<HubEnv>, x: NewsletterContext) {
+  const m = t(x.lang);
+  return answer(c, x, { title: m.badLink, text: m.badLinkText, status: 'bad' }, 404);
 }
 
 newsletterRoutes.get('/newsletter/unsubscribe/:token', async (c) => {
@@ -242,14 +245,8 @@ newsletterRoutes.get('/newsletter/unsubscribe/:token', async (c) => {
   if (!s) return badLink(c, x);
   if (s.status === 'unsubscribed') {
     const m = t(x.lang);
-    return c.html(
-      <MessagePage
-        {...x.page}
-        title={m.unsubscribed}
-        text={m.unsubscribedText}
-        link={{ href: `/newsletter/preferences/${c.req.param('token')}`, label: m.managePrefs }}
-      />,
-    );
+    const token = c.req.param('token');
+    return answer(c, x, { title: m.unsubscribed, text: m.unsubscribedText, token });
   }
   return c.html(<UnsubscribePage {...x.page} token={c.req.param('token')} />);
 });
@@ -261,15 +258,8 @@ newsletterRoutes.post('/newsletter/unsubscribe/:token', async (c) => {
   if (!s) return badLink(c, x);
   await unsubscribe(x.deps, s);
   const m = t(x.lang);
-  return c.html(
-    <MessagePage
-      {...x.page}
-      title={m.unsubscribed}
-      text={m.unsubscribedText}
-      status="ok"
-      link={{ href: `/newsletter/preferences/${c.req.param('token')}`, label: m.managePrefs }}
-    />,
-  );
+  const token = c.req.param('token');
+  return answer(c, x, { title: m.unsubscribed, text: m.unsubscribedText, status: 'ok', token });
 });
 
 newsletterRoutes.get('/newsletter/preferences/:token', async (c) => {

@@ -7,7 +7,7 @@
 import { BoundedHtmlParser } from '../ingest/bounded-html.ts';
 
 /** Elements whose edges separate words: `<p>a</p><p>b</p>` is "a b", `<b>a</b>b` is "ab". */
-const BLOCKS = new Set([
+export const BLOCKS: ReadonlySet<string> = new Set([
   'p',
   'br',
   'div',
@@ -63,10 +63,15 @@ export function htmlToText(
   if (!html) return '';
   const lines = options.blocks === '\n';
   const max = options.maxChars ?? Infinity;
-  const text = (/[<&]/.test(html) ? collect(html, lines ? '\n' : ' ', max) : html).replace(
-    CONTROLS,
-    '',
-  );
+  return finishText(/[<&]/.test(html) ? collect(html, lines ? '\n' : ' ', max) : html, lines);
+}
+
+/**
+ * The text collected from HTML (or the HTML when it had no markup) made plain: control
+ * characters dropped, whitespace collapsed, one line per block when `lines`, trimmed.
+ */
+export function finishText(collected: string, lines: boolean): string {
+  const text = collected.replace(CONTROLS, '');
   return lines
     ? text
         .replace(/[ \t\u00a0]+/g, ' ')

@@ -4,7 +4,7 @@
  */
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { HubContext } from '../http.ts';
-import { Layout } from './layout.tsx';
+import { MessagePage, shellOf } from './message-page.tsx';
 import { defineMessages } from './i18n.ts';
 import { pageContext } from './page-context.ts';
 
@@ -39,21 +39,13 @@ export async function errorPage(
   const title = status === 404 ? m.notFound : m.badRequest;
   const text = status === 404 ? m.notFoundText(path) : (message ?? m.badRequest);
   return c.html(
-    <Layout
-      lang={x.lang}
-      hubTitle={x.hub.title}
+    <MessagePage
+      {...shellOf(x)}
       title={title}
-      path={x.path}
-      langParam={x.langParam}
-    >
-      <h1>{title}</h1>
-      <p class="notice bad" role="alert">
-        {text}
-      </p>
-      <p>
-        <a href={x.langParam ? `/?${x.langParam}` : '/'}>{m.home}</a>
-      </p>
-    </Layout>,
+      text={text}
+      status="bad"
+      link={{ href: '/', label: m.home }}
+    />,
     status,
   );
 }

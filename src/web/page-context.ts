@@ -29,11 +29,3 @@ export async function pageContext(c: HubContext): Promise<PageContext> {
     langParam: explicit === 'fr' || explicit === 'en' ? `lang=${explicit}` : '',
   };
 }
-
-/** `path` with `params` and the reader's explicit language. */
-export function hrefWith(path: string, params: URLSearchParams, langParam: string): string {
-  const p = new URLSearchParams(params);
-  if (langParam) p.set('lang', langParam.slice(5));
-  const q = p.toString();
-  return q ? `${path}?${q}` : path;
-}

@@ -44,7 +44,7 @@ describe('intercoop CLI: sync then pull', () => {
     expect(first.stdout).toMatch(
       /✓ animacoop\s+http:\/\/127\.0\.0\.1:\d+\/animacoop\/feed\.xml\n\s+3 nouveau/,
     );
-    expect(first.stdout).toMatch(/✗ reseau-en-panne .*error500\.xml\n\s+ERREUR http_error: .*500/);
+    expect(first.stdout).toMatch(/✗ reseau-en-panne .*error500\.xml\n\s+ERREUR http_error : .*500/);
     expect(first.stdout).toMatch(
       /17 source\(s\) en [\d.]+ s : 16 relevée\(s\), 0 inchangée\(s\), 1 en erreur/,
     );

@@ -53,7 +53,7 @@ describe('provenance, explanation and split (Node, real SQLite)', () => {
     expect(prov.links).toEqual(['https://habitat-coop.example/forum']);
 
     const lines: string[] = [];
-    expect(await itemsCommand(deps, ['show', itemId], (l) => lines.push(l))).toBe(0);
+    expect(await itemsCommand(deps, ['show', itemId], 'fr', (l) => lines.push(l))).toBe(0);
     expect(lines.join('\n')).toContain(
       'canonical_url — même URL canonique — same canonical URL https://habitat-coop.example/forum',
     );
@@ -111,12 +111,13 @@ describe('provenance, explanation and split (Node, real SQLite)', () => {
     expect(left!.title).toBe('Forum « Habiter autrement »');
 
     const shown: string[] = [];
-    await itemsCommand(deps, ['show', split.to_item_id], (l) => shown.push(l));
-    expect(shown.join('\n')).toMatch(/split #\d+: .*kept apart on later pulls/);
+    await itemsCommand(deps, ['show', split.to_item_id], 'fr', (l) => shown.push(l));
+    expect(shown.join('\n')).toMatch(/séparation #\d+ : .*gardée à part aux relèves suivantes/);
     expect(
       await itemsCommand(
         deps,
         ['split', 'x'],
+        'fr',
         () => {},
         () => {},
       ),
@@ -149,9 +150,9 @@ describe('provenance, explanation and split (Node, real SQLite)', () => {
     const expires = Date.now() + 400;
     await holdStoreLease(deps, expires, 'other-process');
     const lines: string[] = [];
-    expect(await itemsCommand(deps, ['split', String(relayEntry.id)], (l) => lines.push(l))).toBe(
-      0,
-    );
+    expect(
+      await itemsCommand(deps, ['split', String(relayEntry.id)], 'fr', (l) => lines.push(l)),
+    ).toBe(0);
     expect(Date.now()).toBeGreaterThanOrEqual(expires);
     const [moved] = await deps.db.orm.select().from(entries).where(eq(entries.id, relayEntry.id));
     expect(moved!.itemId).not.toBe(relayEntry.itemId);

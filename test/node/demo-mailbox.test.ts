@@ -41,7 +41,7 @@ describe('the demo shows it all: mail caught in /demo/mailbox, newsletter, conso
   });
 
   it('prints how to sign in to the console and how to point the CLI at its database', () => {
-    const banner = demoBanner(base, hub.demo, true);
+    const banner = demoBanner(base, hub.demo, true, 'fr');
     expect(banner).toContain(`Console des coordinateurs : ${base}/admin`);
     expect(banner).toContain(`jeton d'administration : ${hub.demo.config.adminToken}`);
     expect(hub.demo.config.adminToken).toMatch(/^demo-/);

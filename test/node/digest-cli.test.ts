@@ -52,32 +52,55 @@ describe('intercoop digest [--dry-run] [--to EMAIL]', () => {
       ]);
       const lines: string[] = [];
       const out = (l: string) => lines.push(l);
-      expect(await digestCommand(deps, ['--dry-run'], undefined, out, out)).toBe(0);
+      expect(await digestCommand(deps, ['--dry-run'], 'fr', undefined, out, out)).toBe(0);
+      expect(lines.pop()).toBe(
+        '2 abonné(s) dû(s) ; 1 recevrai(en)t une lettre, 1 n’ont rien de nouveau. ' +
+          'Rien n’a été envoyé.',
+      );
+      expect(await digestCommand(deps, ['--dry-run'], 'en', undefined, out, out)).toBe(0);
       expect(lines.pop()).toBe(
         '2 subscriber(s) due; 1 would get a digest, 1 have nothing new. Nothing sent.',
       );
       expect(await deps.db.orm.select().from(digests)).toHaveLength(0);
 
       expect(
-        await digestCommand(deps, ['--to', 'me@example.org', '--dry-run'], undefined, out, out),
+        await digestCommand(
+          deps,
+          ['--to', 'me@example.org', '--dry-run'],
+          'fr',
+          undefined,
+          out,
+          out,
+        ),
       ).toBe(0);
       expect(lines.pop()).toMatch(
-        /^Subject: \[Aperçu\] Intercoop — la lettre du [\s\S]*Portes ouvertes/,
+        /^Objet : \[Aperçu\] Intercoop — la lettre du [\s\S]*Portes ouvertes/,
       );
       expect(sink.received).toHaveLength(0);
 
-      expect(await digestCommand(deps, ['--to', 'Me@Example.org'], undefined, out, out)).toBe(0);
+      expect(await digestCommand(deps, ['--to', 'Me@Example.org'], 'fr', undefined, out, out)).toBe(
+        0,
+      );
       expect(sink.received.map((r) => r.to)).toEqual(['me@example.org']);
       expect(await deps.db.orm.select().from(deliveries)).toHaveLength(0); // a preview is not recorded
 
-      expect(await digestCommand(deps, ['--to'], undefined, out, out)).toBe(2);
-      expect(await digestCommand(deps, ['--nope'], undefined, out, out)).toBe(2);
-      expect(await digestCommand(deps, ['--to', 'not-an-address'], undefined, out, out)).toBe(2);
-
-      expect(await digestCommand(deps, [], undefined, out, out)).toBe(0);
-      expect(lines.pop()).toMatch(
-        /^Digest #1 \(new\): 1 sent, 1 empty or inactive, 0 to retry, 0 failed for good\.$/,
+      expect(lines.pop()).toBe('Aperçu envoyé à me@example.org.');
+      expect(await digestCommand(deps, ['--to'], 'fr', undefined, out, out)).toBe(2);
+      expect(lines.pop()).toBe('Usage : intercoop digest [--dry-run] [--to EMAIL] [--takeover]');
+      expect(await digestCommand(deps, ['--nope'], 'en', undefined, out, out)).toBe(2);
+      expect(lines.pop()).toBe('Usage: intercoop digest [--dry-run] [--to EMAIL] [--takeover]');
+      expect(await digestCommand(deps, ['--to', 'not-an-address'], 'fr', undefined, out, out)).toBe(
+        2,
       );
+      expect(lines.pop()).toBe('Ce n’est pas une adresse électronique : not-an-address');
+
+      expect(await digestCommand(deps, [], 'fr', undefined, out, out)).toBe(0);
+      expect(lines.pop()).toBe(
+        'Lettre n° 1 (nouvelle) : 1 envoyée(s), 1 vide(s) ou inactive(s), 0 à réessayer, ' +
+          '0 en échec définitif.',
+      );
+      expect(await digestCommand(deps, [], 'en', undefined, out, out)).toBe(0);
+      expect(lines.pop()).toBe('No subscriber is due: nothing to send.');
     } finally {
       await deps.mailer?.close?.();
       await sink.close();

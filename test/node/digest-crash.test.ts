@@ -100,7 +100,7 @@ describe('digest run killed mid-way (child process, real SMTP server)', () => {
       const second = runCli(env, ['--takeover']);
       const resumed = await second.done;
       expect(resumed.code, resumed.out).toBe(0);
-      expect(resumed.out).toContain(`${SUBSCRIBERS - KILL_AFTER} sent`);
+      expect(resumed.out).toContain(`${SUBSCRIBERS - KILL_AFTER} envoyée(s)`);
 
       for (let i = 1; i <= SUBSCRIBERS; i++)
         expect(sink.countFor(`s${i}@example.org`), `s${i}`).toBe(1);
@@ -111,7 +111,7 @@ describe('digest run killed mid-way (child process, real SMTP server)', () => {
 
       // A third run has nothing left to do.
       const third = await runCli(env, []).done;
-      expect(third.out).toContain('No subscriber is due');
+      expect(third.out).toContain('Aucun abonné n’est dû');
       expect(sink.received).toHaveLength(SUBSCRIBERS);
     } finally {
       await sink.close();

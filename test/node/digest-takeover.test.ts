@@ -94,12 +94,19 @@ describe('stale claims: serve takes them over; the CLI points to --takeover', ()
     try {
       const lines: string[] = [];
       const out = (l: string) => lines.push(l);
-      expect(await digestCommand(deps, [], undefined, out, out)).toBe(0);
+      expect(await digestCommand(deps, [], 'fr', undefined, out, out)).toBe(0);
       expect(sink.countFor('fresh@example.org')).toBe(0);
       expect(lines.join('\n')).toMatch(
+        /1 d’entre eux sont réservés par une autre exécution, .*10 minutes .*`intercoop digest --takeover`/,
+      );
+      // The same run's words in English, for LANG=en*.
+      const english: string[] = [];
+      const en = (l: string) => english.push(l);
+      expect(await digestCommand(deps, [], 'en', undefined, en, en)).toBe(0);
+      expect(english.join('\n')).toMatch(
         /1 of them are claimed by another run, or by one that crashed: .*10 minutes old .*`intercoop digest --takeover`/,
       );
-      expect(await digestCommand(deps, ['--takeover'], undefined, out, out)).toBe(0);
+      expect(await digestCommand(deps, ['--takeover'], 'fr', undefined, out, out)).toBe(0);
       expect(sink.countFor('fresh@example.org')).toBe(1);
       const [row] = await deps.db.orm.select().from(deliveries).where(eq(deliveries.state, 'sent'));
       expect(row).toBeTruthy();

@@ -246,7 +246,7 @@ describe('intercoop networks sync | import | list', () => {
 
   it('sync: a missing file exits 1 with a readable message', async () => {
     const c = capture();
-    expect(await networksCommand(deps, ['sync'], c.o, c.e)).toBe(1);
+    expect(await networksCommand(deps, ['sync'], 'fr', c.o, c.e)).toBe(1);
     expect(c.err.join('\n')).toContain(`Fichier de la fédération introuvable : ${file}`);
   });
 
@@ -256,7 +256,7 @@ describe('intercoop networks sync | import | list', () => {
       'hub:\n  timezone: Lune/Mer\nnetworks:\n  - slug: Bad\n    name: X\n    site: https://x.example/\n  - slug: ok\n    name: Ok\n',
     );
     const c = capture();
-    expect(await networksCommand(deps, ['sync'], c.o, c.e)).toBe(1);
+    expect(await networksCommand(deps, ['sync'], 'fr', c.o, c.e)).toBe(1);
     const text = c.err.join('\n');
     expect(text).toContain('hub.timezone (ligne 2) : fuseau horaire inconnu « Lune/Mer »');
     expect(text).toContain(
@@ -281,12 +281,12 @@ describe('intercoop networks sync | import | list', () => {
     );
 
     const dry = capture();
-    expect(await networksCommand(deps, ['import', opml, '--dry-run'], dry.o, dry.e)).toBe(0);
+    expect(await networksCommand(deps, ['import', opml, '--dry-run'], 'fr', dry.o, dry.e)).toBe(0);
     expect(dry.out.join('\n')).toContain('slug: reseau-etoile');
     expect(readFileSync(file, 'utf8')).not.toContain('etoile');
 
     const c = capture();
-    expect(await networksCommand(deps, ['import', opml], c.o, c.e)).toBe(0);
+    expect(await networksCommand(deps, ['import', opml], 'fr', c.o, c.e)).toBe(0);
     const written = readFileSync(file, 'utf8');
     expect(written).toContain('# Nos membres');
     expect(written).toContain('- slug: animacoop # depuis 2019');
@@ -294,14 +294,14 @@ describe('intercoop networks sync | import | list', () => {
     expect(written).toContain('agendas: [https://etoile.example.org/agenda.ics]');
     expect(c.out.join('\n')).toContain('+ reseau-etoile (Réseau Étoile)');
     expect(c.out.join('\n')).toContain('+ flux https://animacoop.net/feed.xml → animacoop');
-    expect(c.out.join('\n')).toContain('Ensuite / next: intercoop networks sync');
+    expect(c.out.join('\n')).toContain('Ensuite : intercoop networks sync');
 
     const s = capture();
-    expect(await networksCommand(deps, ['sync'], s.o, s.e)).toBe(0);
+    expect(await networksCommand(deps, ['sync'], 'fr', s.o, s.e)).toBe(0);
     expect(s.out.join('\n')).toContain('réseaux : 2 ajouté(s)');
     expect(s.out.join('\n')).toContain('sources : 3 ajoutée(s)');
     const s2 = capture();
-    expect(await networksCommand(deps, ['sync'], s2.o, s2.e)).toBe(0);
+    expect(await networksCommand(deps, ['sync'], 'fr', s2.o, s2.e)).toBe(0);
     expect(s2.out.join('\n')).toContain('inchangé depuis la dernière synchronisation');
 
     await deps.db.orm
@@ -314,7 +314,7 @@ describe('intercoop networks sync | import | list', () => {
       })
       .where(eq(sources.url, 'https://etoile.example.org/rss'));
     const l = capture();
-    expect(await networksCommand(deps, ['list'], l.o, l.e)).toBe(0);
+    expect(await networksCommand(deps, ['list'], 'fr', l.o, l.e)).toBe(0);
     const table = l.out.join('\n');
     expect(table).toMatch(/^\s+TYPE\s+STATUT\s+SANTÉ\s+DERNIER SUCCÈS\s+URL\s+ERREURS$/m);
     expect(table).toContain('animacoop  ·  Animacoop');
@@ -331,14 +331,14 @@ describe('intercoop networks sync | import | list', () => {
     const html = join(dir, 'page.html');
     writeFileSync(html, '<!doctype html><html><body>Bonjour</body></html>');
     const c = capture();
-    expect(await networksCommand(deps, ['import', html], c.o, c.e)).toBe(1);
+    expect(await networksCommand(deps, ['import', html], 'fr', c.o, c.e)).toBe(1);
     expect(c.err.join('\n')).toContain('Ce n’est pas un fichier OPML');
     const missing = capture();
     expect(
-      await networksCommand(deps, ['import', join(dir, 'absent.opml')], missing.o, missing.e),
+      await networksCommand(deps, ['import', join(dir, 'absent.opml')], 'fr', missing.o, missing.e),
     ).toBe(1);
     const u = capture();
-    expect(await networksCommand(deps, ['frobnicate'], u.o, u.e)).toBe(2);
-    expect(u.err[0]).toMatch(/^Usage: intercoop networks/);
+    expect(await networksCommand(deps, ['frobnicate'], 'fr', u.o, u.e)).toBe(2);
+    expect(u.err[0]).toMatch(/^Usage : intercoop networks sync/);
   });
 });

@@ -54,7 +54,7 @@ describe('one federation, two views: the file and the console', () => {
     writeFileSync(file, FILE);
     expect(await syncFederationFile(deps)).toBe(true);
     const c = capture();
-    expect(await networksCommand(deps, ['export'], c.o, c.e)).toBe(0);
+    expect(await networksCommand(deps, ['export'], 'fr', c.o, c.e)).toBe(0);
     const yaml = c.out.join('\n');
     expect(yaml).toContain('coordinators: [ coord@example.org, autre@example.org ]');
     const again = parseNetworksFile(yaml);
@@ -68,7 +68,7 @@ describe('one federation, two views: the file and the console', () => {
     expect(api.headers.get('content-type')).toBe('text/yaml; charset=utf-8');
     expect(parseNetworksFile(await api.text()).networks).toEqual(original.networks);
     const out = join(deps.dir, 'exported.yaml');
-    expect(await networksCommand(deps, ['export', out], c.o, c.e)).toBe(0);
+    expect(await networksCommand(deps, ['export', out], 'fr', c.o, c.e)).toBe(0);
     expect((await exportFederation(deps)).networks).toEqual(original.networks);
   });
 
@@ -80,7 +80,7 @@ describe('one federation, two views: the file and the console', () => {
     expect(await syncFederationFile(deps)).toBe(true);
     expect(await nameOf('animacoop')).toBe('Animacoop (console)');
     const s = capture();
-    expect(await networksCommand(deps, ['sync'], s.o, s.e)).toBe(0);
+    expect(await networksCommand(deps, ['sync'], 'fr', s.o, s.e)).toBe(0);
     expect(s.out.join('\n')).toContain('inchangé depuis la dernière synchronisation');
     expect(await nameOf('animacoop')).toBe('Animacoop (console)');
 
@@ -119,10 +119,10 @@ describe('one federation, two views: the file and the console', () => {
   it('`networks sync` warns that the file replaces console edits; --force applies an unchanged file', async () => {
     await updateNetwork(deps, 'site-seul', (n) => ({ ...n, territory: 'Bretagne' }));
     const s = capture();
-    expect(await networksCommand(deps, ['sync'], s.o, s.e)).toBe(0);
+    expect(await networksCommand(deps, ['sync'], 'fr', s.o, s.e)).toBe(0);
     expect(s.out.join('\n')).toContain('inchangé');
     const f = capture();
-    expect(await networksCommand(deps, ['sync', '--force'], f.o, f.e)).toBe(0);
+    expect(await networksCommand(deps, ['sync', '--force'], 'fr', f.o, f.e)).toBe(0);
     expect(f.err.join('\n')).toContain(
       'le fichier remplace les modifications faites dans la console',
     );
@@ -140,7 +140,7 @@ describe('one federation, two views: the file and the console', () => {
     expect(r.status).toBe(200);
     writeFileSync(file, body);
     const s = capture();
-    expect(await networksCommand(deps, ['sync'], s.o, s.e)).toBe(0);
+    expect(await networksCommand(deps, ['sync'], 'fr', s.o, s.e)).toBe(0);
     expect(s.out.join('\n')).toContain('inchangé');
   });
 });

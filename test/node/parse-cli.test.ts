@@ -98,7 +98,7 @@ describe.concurrent('intercoop parse', { timeout: 90_000 }, () => {
     expect(bomb.code).toBe(1);
     expect(bomb.stderr).toMatch(/ENTITY/);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/no such file/);
+    expect(missing.stderr).toMatch(/fichier absent ou illisible/);
   });
 
   it('prints a calendar as events', async () => {

@@ -86,8 +86,8 @@ networks:
     expect(summary.failed).toBe(1);
     const write = (s: string) => void cli.push(s);
     const stream = { write } as never;
-    await pullCommand(deps, [], stream, stream);
-    await networksCommand(deps, ['list'], write, write);
+    await pullCommand(deps, [], 'fr', stream, stream);
+    await networksCommand(deps, ['list'], 'fr', write, write);
   });
   afterAll(async () => {
     await server?.close();

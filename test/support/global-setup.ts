@@ -3,6 +3,7 @@ import { startFixtureServer } from './fixture-server.ts';
 import { pullBehaviours } from './pull-behaviours.ts';
 import { fetchBehaviours } from './fetch-behaviours.ts';
 import { mailApiBehaviours } from './mail-api.ts';
+import { federationBehaviours } from './federation-feeds.ts';
 import { startDemoFederation } from '../../workers/node/demo/server.ts';
 import { startUpstreamHub } from './upstream-hub.ts';
 
@@ -24,6 +25,7 @@ export default async function setup(project: TestProject) {
   for (const [path, handler] of pullBehaviours()) server.route(path, handler);
   for (const [path, handler] of fetchBehaviours(server.base)) server.route(path, handler);
   for (const [path, handler] of mailApiBehaviours()) server.route(path, handler);
+  for (const [path, handler] of federationBehaviours()) server.route(path, handler);
   project.provide('fixtureBase', server.base);
   const demoNow = new Date();
   demoNow.setUTCHours(0, 0, 0, 0);

@@ -9,7 +9,8 @@ import type { Deps } from '../../src/deps.ts';
 import { entries } from '../../src/db/schema/index.ts';
 import type { SourceRow } from '../../src/db/schema/sources.ts';
 import { storeFeedItems } from '../../src/ingest/store-feed.ts';
-import { recentMerges } from '../../src/ingest/dedupe/recent-merges.ts';
+import { recentMerges } from '../../src/admin/merges-query.ts';
+import { mergeReasonWords } from '../../src/ingest/dedupe/merge-reasons.ts';
 import { addSource, manualClock, parsedItem } from './store-fixtures.ts';
 import { prng } from '../../bench/prng.ts';
 
@@ -275,21 +276,22 @@ export async function runNewsDedupScenarios(base: Deps): Promise<void> {
   expect(await item(b, 'rs-602')).not.toBe(gareItem);
 
   // The console's list of recent merges: newest first, each reason in words.
-  const merges = await recentMerges(deps.db, 100);
-  const byGuidTitle = (title: string) => merges.find((m) => m.title === title);
-  expect(merges.every((m, i) => i === 0 || merges[i - 1]!.at >= m.at)).toBe(true);
+  const merges = await recentMerges(deps, 100);
+  const byGuidTitle = (title: string) => merges.find((m) => m.entryTitle === title);
+  expect(merges.every((m, i) => i === 0 || merges[i - 1]!.entryId > m.entryId)).toBe(true);
   expect(byGuidTitle('Un lieu partagé ouvre près de la gare (mis à jour)')).toMatchObject({
-    kind: 'story',
-    network: 'tiers-lieux-nord',
-    targetId: gareItem,
+    networkSlug: 'tiers-lieux-nord',
+    itemId: gareItem,
     reason: 'canonical_url',
-    words: 'même URL canonique',
   });
+  expect(mergeReasonWords('canonical_url')).toBe('même URL canonique');
   expect(byGuidTitle("À lire : l'ancienne école devient un tiers-lieu")).toMatchObject({
     reason: 'excerpt',
-    words: 'extrait relayé',
-    targetId: ecoleItem,
+    itemId: ecoleItem,
   });
-  expect(byGuidTitle('Près de la gare, un lieu partagé')?.words).toBe('texte quasi identique');
-  expect(merges.some((m) => m.title === 'Le moulin rouvre')).toBe(false);
+  expect(mergeReasonWords('excerpt')).toBe('extrait relayé');
+  expect(mergeReasonWords(byGuidTitle('Près de la gare, un lieu partagé')!.reason)).toBe(
+    'texte quasi identique',
+  );
+  expect(merges.some((m) => m.entryTitle === 'Le moulin rouvre')).toBe(false);
 }

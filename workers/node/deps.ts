@@ -13,6 +13,7 @@ import {
 import { feedReaderPool } from './feed-reader-pool.ts';
 import { readFederationFile } from './federation-file.ts';
 import { nodeClientAddress } from './client-address.ts';
+import type { Lang } from '../../src/web/i18n.ts';
 
 /** One core stays with the main thread (SQLite, HTTP); readers take the others, up to 2. */
 function defaultParseThreads(): number {
@@ -49,10 +50,6 @@ function lazyGuardedFetch(): typeof fetch {
 }
 
 /**
- * Node's log: JSON lines on stderr, whatever the level. stdout belongs to the command's
- * output (a summary, `pull --json`, `parse`), which scripts read; `serve` has none.
- */
-/**
  * The process's environment: the one place the hub reads process.env (settings are parsed from
  * it once, by env.ts; test/unit/runtime-boundary.test.ts keeps every other module from it).
  */
@@ -60,6 +57,20 @@ export function processEnv(): Record<string, string | undefined> {
   return process.env;
 }
 
+/**
+ * The command line's language, by the POSIX order: the first of LC_ALL, LC_MESSAGES and LANG
+ * that is set decides. English for `en*` (en_US.UTF-8, en_GB, en); French otherwise, `C` and
+ * unset included, since the federation speaks French first.
+ */
+export function cliLang(env: Record<string, string | undefined> = processEnv()): Lang {
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^en(?:[_.@-]|$)/i.test(locale) ? 'en' : 'fr';
+}
+
+/**
+ * Node's log: JSON lines on stderr, whatever the level. stdout belongs to the command's
+ * output (a summary, `pull --json`, `parse`), which scripts read; `serve` has none.
+ */
 export const stderrLogger: Logger = jsonLogger((_level, line) => {
   process.stderr.write(`${line}\n`);
 });

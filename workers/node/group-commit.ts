@@ -3,7 +3,7 @@
  * transaction, committed once no store has followed for IDLE_MS, or once it has been open for
  * MAX_OPEN_MS.
  *
- * Why: a story's dedup keys (item_bands) are random, so every stored document dirtied one page
+ * Why: a story's dedup keys (item_keys) are random, so every stored document dirtied one page
  * of that index per key, and every commit wrote each of those pages to the WAL (then the
  * checkpoint wrote them again): 16 pages per item at 500 sources. Twenty documents in one
  * commit share most of those pages: 6 pages per item.

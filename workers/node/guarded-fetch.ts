@@ -34,7 +34,8 @@ export function guardedFetch(
           if (blocked) {
             const refusal = Object.assign(
               new Error(
-                `adresse privée ou locale refusée (${blocked.address} : ${isBlocked(blocked.address)}) — HUB_ALLOW_PRIVATE_HOSTS=1 pour l'autoriser`,
+                `adresse privée ou locale refusée (${blocked.address} : ` +
+                  `${isBlocked(blocked.address)}) — HUB_ALLOW_PRIVATE_HOSTS=1 pour l'autoriser`,
               ),
               { code: BLOCKED_CODE },
             );

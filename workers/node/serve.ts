@@ -21,13 +21,15 @@ export function startServer(
       if (err.code === 'EADDRINUSE')
         reject(
           new ConfigError(
-            `Le port ${port} est déjà utilisé : choisissez-en un autre avec HUB_PORT (port ${port} already in use: set HUB_PORT)`,
+            `Le port ${port} est déjà utilisé : choisissez-en un autre avec HUB_PORT (port ` +
+              `${port} already in use: set HUB_PORT)`,
           ),
         );
       else if (err.code === 'EACCES')
         reject(
           new ConfigError(
-            `Le port ${port} n’est pas autorisé : choisissez-en un autre avec HUB_PORT (port ${port} not allowed: set HUB_PORT)`,
+            `Le port ${port} n’est pas autorisé : choisissez-en un autre avec HUB_PORT (port ` +
+              `${port} not allowed: set HUB_PORT)`,
           ),
         );
       else reject(err);

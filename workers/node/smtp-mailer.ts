@@ -23,7 +23,8 @@ export interface DkimSettings {
 }
 
 const SIGNED_HEADERS =
-  'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:List-Unsubscribe:List-Unsubscribe-Post:List-Id';
+  'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-' +
+  'Encoding:List-Unsubscribe:List-Unsubscribe-Post:List-Id';
 
 /** SMTP replies that refuse the hub's login: authentication required, too weak, or failed. */
 const AUTH_CODES = new Set([530, 534, 535, 538]);

@@ -64,6 +64,16 @@ export function openSqlite(
     }
     return stmt;
   };
+  // Reads through `rows`: their own statements, in raw mode (rows as arrays).
+  const readers = new Map<string, BetterSqlite3.Statement>();
+  const readerFor = (sql: string) => {
+    let stmt = readers.get(sql);
+    if (!stmt) {
+      if (readers.size >= PREPARED_CACHE) readers.delete(readers.keys().next().value!);
+      readers.set(sql, (stmt = raw.prepare(sql).raw(true)));
+    }
+    return stmt;
+  };
   const batch = raw.transaction((statements: Statement[]) => {
     for (const s of statements) {
       const { sql, params } = (
@@ -86,6 +96,7 @@ export function openSqlite(
     async batch(statements) {
       if (statements.length) batch(statements);
     },
+    rows: async (sql, params) => readerFor(sql).all(...params) as unknown[][],
     commitGroup: group,
     async ping() {
       try {

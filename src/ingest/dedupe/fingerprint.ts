@@ -1,8 +1,17 @@
 /** What dedup knows of one entry: title key, serial marks, MinHash signature and band keys. */
 import { htmlToText } from '../../shared/html-to-text.ts';
-import { looksLikeRelay, serialMarks, stripBodyRelay, titleKey, words } from './text.ts';
-import { BANDS, bandKeys, minhash, shingleHashes, signatureToHex } from './minhash.ts';
+import { looksLikeRelay, serialMarksOfKey, stripBodyRelay, titleKey, words } from './text.ts';
+import {
+  BANDS,
+  bandKeys,
+  minhash,
+  minhashValues,
+  shingleHashes,
+  shingleValues,
+  signatureToHex,
+} from './minhash.ts';
 import { fnv1a32 } from '../../shared/hash.ts';
+import { foldWords, hashWordRun, type FoldedWords } from './folded-words.ts';
 
 export interface Fingerprint {
   titleKey: string;
@@ -44,32 +53,74 @@ export function bodyText(contentHtml: string | null, summary: string | null): st
   return stripBodyRelay(htmlToText(contentHtml ?? summary ?? ''));
 }
 
-/** Fingerprint of an entry from its title and sanitised HTML (summary when there is no content). */
+/** Words a body is shingled on at most, so huge posts stay cheap (words()'s cap). */
+const WORDS_CAP = 3000;
+
+/**
+ * Fingerprint of an entry from its title and sanitised HTML (summary when there is no content).
+ * `contentText`: the content's text as htmlToText(contentHtml, { blocks: '\n' }) gives it, when
+ * the reader has it already (ParsedItem.contentText).
+ */
 export function fingerprint(
   title: string,
   contentHtml: string | null,
   summary: string | null,
+  contentText?: string | null,
 ): Fingerprint {
-  const rawText = htmlToText(contentHtml ?? summary ?? '', { blocks: '\n' });
+  const rawText =
+    contentHtml && typeof contentText === 'string'
+      ? contentText
+      : htmlToText(contentHtml ?? summary ?? '', { blocks: '\n' });
   const body = stripBodyRelay(rawText);
   const key = titleKey(title);
+  const folded = foldWords(body, WORDS_CAP, PROBE_WITHIN_CHARS);
+  const common = {
+    titleKey: key,
+    marks: serialMarksOfKey(key),
+    relay: looksLikeRelay(title, rawText),
+    textLength: body.length,
+    text: body,
+  };
+  return { ...common, ...(folded ? textPrints(folded, key, body) : textPrintsByWords(key, body)) };
+}
+
+type TextPrints = Pick<Fingerprint, 'minhash' | 'shingleCount' | 'leadKey' | 'leadProbes'>;
+
+/** Signature, lead key and probes from one folding pass over the body (see folded-words.ts). */
+function textPrints(w: FoldedWords, key: string, body: string): TextPrints {
   // The body alone when it says enough, so a rewritten title does not dilute the text's
   // similarity and a teaser stays contained in its full text; tiny bodies lean on the title.
-  const bodyWords = words(body);
+  const withTitle = w.count >= BODY_ALONE_WORDS ? null : words(`${key} ${body}`);
+  const shingles = withTitle
+    ? shingleValues(Int32Array.from(withTitle, fnv1a32), withTitle.length)
+    : shingleValues(w.hash, w.count);
+  const lead = (p: number) => (hashWordRun(w, p, p + LEAD_WORDS) >>> 0).toString(16);
+  const probes: string[] = [];
+  if (w.count <= EXCERPT_MAX_WORDS) {
+    for (const p of w.sentenceStarts) {
+      if (p > PROBE_WITHIN_WORDS || probes.length >= MAX_PROBES) break;
+      if (p + LEAD_WORDS <= w.count) probes.push(lead(p));
+    }
+  }
+  return {
+    minhash: signatureToHex(minhashValues(shingles)),
+    shingleCount: shingles.length,
+    leadKey: w.count >= LEAD_WORDS ? lead(0) : '',
+    leadProbes: probes.join(' '),
+  };
+}
+
+/** The same values through words() and sentenceStarts(), for texts foldWords leaves (scripts). */
+function textPrintsByWords(key: string, body: string): TextPrints {
+  const bodyWords = words(body, WORDS_CAP);
   const shingles = shingleHashes(
     bodyWords.length >= BODY_ALONE_WORDS ? bodyWords : words(`${key} ${body}`),
   );
-  const leadKey = bodyWords.length >= LEAD_WORDS ? leadHash(bodyWords.slice(0, LEAD_WORDS)) : '';
   return {
-    titleKey: key,
-    marks: serialMarks(title),
     minhash: signatureToHex(minhash(shingles)),
     shingleCount: shingles.size,
-    relay: looksLikeRelay(title, rawText),
-    textLength: body.length,
-    leadKey,
+    leadKey: bodyWords.length >= LEAD_WORDS ? leadHash(bodyWords.slice(0, LEAD_WORDS)) : '',
     leadProbes: leadProbes(body, bodyWords).join(' '),
-    text: body,
   };
 }
 

@@ -35,46 +35,120 @@ const B = Uint32Array.from({ length: MINHASH_SIZE }, (_, i) =>
 
 /** Distinct shingle hashes of a word list (the words themselves when fewer than 3). */
 export function shingleHashes(words: string[]): Set<number> {
-  const wordHashes = words.map(fnv1a32);
+  const shingles = shingleValues(Int32Array.from(words, fnv1a32), words.length);
   const out = new Set<number>();
-  if (wordHashes.length < SHINGLE) {
-    for (const h of wordHashes) out.add(h);
-    return out;
-  }
-  for (let i = 0; i + SHINGLE <= wordHashes.length; i++) {
-    out.add(
-      mix32(
-        Math.imul(wordHashes[i]!, 31) ^
-          Math.imul(wordHashes[i + 1]!, 0x01000193) ^
-          mix32(wordHashes[i + 2]!),
-      ),
+  for (let i = 0; i < shingles.length; i++) out.add(shingles[i]! >>> 0);
+  return out;
+}
+
+/**
+ * The distinct shingle hashes of `count` word hashes (fnv1a32 of each word), as int32 values:
+ * the same set shingleHashes gives, without a Set (an open-addressing table reused between
+ * calls keeps it free of allocations but the result).
+ */
+export function shingleValues(wordHashes: Int32Array, count: number): Int32Array {
+  if (count < SHINGLE) return distinct(wordHashes, count);
+  const all = new Int32Array(count - SHINGLE + 1);
+  for (let i = 0; i + SHINGLE <= count; i++) {
+    all[i] = mix32(
+      Math.imul(wordHashes[i]!, 31) ^
+        Math.imul(wordHashes[i + 1]!, 0x01000193) ^
+        mix32(wordHashes[i + 2]!),
     );
   }
-  return out;
+  return distinct(all, all.length);
+}
+
+let table = new Int32Array(1024);
+let stamps = new Uint32Array(1024);
+let stamp = 0;
+
+/** The distinct values among the first `count` of `values`, in first-seen order. */
+function distinct(values: Int32Array, count: number): Int32Array {
+  let size = table.length;
+  if (size < count * 2) {
+    while (size < count * 2) size *= 2;
+    table = new Int32Array(size);
+    stamps = new Uint32Array(size);
+    stamp = 0;
+  }
+  if (++stamp === 0xffffffff) {
+    stamps.fill(0);
+    stamp = 1;
+  }
+  const mask = size - 1;
+  const out = new Int32Array(count);
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const v = values[i]!;
+    let slot = mix32(v) & mask;
+    while (stamps[slot] === stamp && table[slot] !== v) slot = (slot + 1) & mask;
+    if (stamps[slot] === stamp) continue;
+    stamps[slot] = stamp;
+    table[slot] = v;
+    out[n++] = v;
+  }
+  return n === count ? out : out.subarray(0, n);
 }
 
 /** The MinHash signature of a shingle set (all 0xffffffff when empty). */
 export function minhash(shingles: Set<number>): Uint32Array {
+  return minhashValues(Int32Array.from(shingles));
+}
+
+/**
+ * The MinHash signature of shingle hashes given as int32 values (duplicates change nothing).
+ * Four hash functions per pass over the values: a quarter of the loads and loop overhead.
+ */
+export function minhashValues(values: Int32Array): Uint32Array {
   const sig = new Uint32Array(MINHASH_SIZE).fill(0xffffffff);
-  // Int32 values keep Math.imul on its fast path (hashes above 2³¹ would be heap numbers).
-  const values = Int32Array.from(shingles);
-  for (let i = 0; i < MINHASH_SIZE; i++) {
-    const a = A[i]! | 0;
-    const b = B[i]! | 0;
-    let min = 0xffffffff;
-    for (let j = 0; j < values.length; j++) {
-      const v = (Math.imul(a, values[j]!) + b) >>> 0;
-      if (v < min) min = v;
+  const n = values.length;
+  if (n === 0) return sig;
+  for (let i = 0; i < MINHASH_SIZE; i += 4) {
+    // Int32 values keep Math.imul on its fast path (hashes above 2³¹ would be heap numbers);
+    // the minimum is taken on values biased by 2³¹, which orders int32s as unsigned.
+    const a0 = A[i]! | 0;
+    const a1 = A[i + 1]! | 0;
+    const a2 = A[i + 2]! | 0;
+    const a3 = A[i + 3]! | 0;
+    const b0 = (B[i]! ^ 0x80000000) | 0;
+    const b1 = (B[i + 1]! ^ 0x80000000) | 0;
+    const b2 = (B[i + 2]! ^ 0x80000000) | 0;
+    const b3 = (B[i + 3]! ^ 0x80000000) | 0;
+    let m0 = 0x7fffffff;
+    let m1 = 0x7fffffff;
+    let m2 = 0x7fffffff;
+    let m3 = 0x7fffffff;
+    for (let j = 0; j < n; j++) {
+      const v = values[j]!;
+      const h0 = (Math.imul(a0, v) + b0) | 0;
+      const h1 = (Math.imul(a1, v) + b1) | 0;
+      const h2 = (Math.imul(a2, v) + b2) | 0;
+      const h3 = (Math.imul(a3, v) + b3) | 0;
+      if (h0 < m0) m0 = h0;
+      if (h1 < m1) m1 = h1;
+      if (h2 < m2) m2 = h2;
+      if (h3 < m3) m3 = h3;
     }
-    sig[i] = min;
+    sig[i] = m0 ^ 0x80000000;
+    sig[i + 1] = m1 ^ 0x80000000;
+    sig[i + 2] = m2 ^ 0x80000000;
+    sig[i + 3] = m3 ^ 0x80000000;
   }
   return sig;
 }
 
+const HEX_DIGITS = new Uint8Array([...'0123456789abcdef'].map((c) => c.charCodeAt(0)));
+
+/** The signature as 8 hex digits per value (what entries store). */
 export function signatureToHex(sig: Uint32Array): string {
-  let out = '';
-  for (const v of sig) out += v.toString(16).padStart(8, '0');
-  return out;
+  const codes = new Array<number>(sig.length * 8);
+  let k = 0;
+  for (let i = 0; i < sig.length; i++) {
+    const v = sig[i]!;
+    for (let shift = 28; shift >= 0; shift -= 4) codes[k++] = HEX_DIGITS[(v >>> shift) & 15]!;
+  }
+  return String.fromCharCode(...codes);
 }
 
 export function signatureFromHex(hex: string): Uint32Array | null {

@@ -80,7 +80,8 @@ function foldSlow(text: string): string {
  * string dominated fingerprinting. Same result by construction (and tested against foldSlow).
  */
 const OUTSIDE_TABLE = /[^\u0000-\u024f\u2000-\u206f\u20ac]/;
-const CHAR_FOLD: string[] = [];
+/** Each table character's fold (see foldSlow); undefined outside the table. */
+export const CHAR_FOLD: string[] = [];
 for (const [from, to] of [
   [0x0, 0x24f],
   [0x2000, 0x206f],
@@ -235,20 +236,47 @@ function romanValue(s: string): number {
  * string. Two titles whose marks differ are different episodes, never merged.
  */
 export function serialMarks(title: string | null | undefined): string {
-  const key = titleKey(title);
+  return serialMarksOfKey(titleKey(title));
+}
+
+/** serialMarks of a title whose titleKey is known (fingerprint computes it anyway). */
+export function serialMarksOfKey(key: string): string {
   if (!key) return '';
   const marks: string[] = [];
   for (const token of key.split(' ')) {
-    const num = /^(\d+)(er|re|e|eme|nd|st|th|rd)?$/.exec(token);
+    // Most words are none of these: a digit, a known word or only roman letters is needed.
+    const digits = hasDigit(token);
+    if (!digits && !MAYBE_MARK.has(token) && !(token in ORDINALS) && !onlyRomanLetters(token))
+      continue;
+    const num = digits ? /^(\d+)(er|re|e|eme|nd|st|th|rd)?$/.exec(token) : null;
     if (num) marks.push(String(Number(num[1])));
-    else if (/\d/.test(token))
-      marks.push(...(token.match(/\d+/g) ?? []).map((d) => String(Number(d))));
+    else if (digits) marks.push(...(token.match(/\d+/g) ?? []).map((d) => String(Number(d))));
     else if (MONTH_NUMBER.has(token)) marks.push(`m${MONTH_NUMBER.get(token)}`);
     else if (WEEKDAYS.has(token)) marks.push(`d:${token.slice(0, 3)}`);
     else if (token in ORDINALS) marks.push(String(ORDINALS[token]));
     else if (ROMAN.test(token)) marks.push(String(romanValue(token)));
   }
   return marks.sort().join(' ');
+}
+
+const MAYBE_MARK = new Set([...MONTH_NUMBER.keys(), ...WEEKDAYS]);
+
+function hasDigit(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  // Like /\d/ without the u flag: ASCII digits only.
+  return false;
+}
+
+/** Whether a token is made of i, v, x, l, c only (ROMAN decides the rest). */
+function onlyRomanLetters(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token[i];
+    if (c !== 'i' && c !== 'v' && c !== 'x' && c !== 'l' && c !== 'c') return false;
+  }
+  return token.length > 0;
 }
 
 /** Words of a text for shingling: folded, relay marks stripped, capped so huge posts stay cheap. */

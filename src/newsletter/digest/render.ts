@@ -131,24 +131,37 @@ export function renderDigest(
   const text: string[] = [`${ctx.hubTitle} — ${day}`, '', m.intro(content.storyCount), ''];
   const A = 'color:#0b57a4;text-decoration:underline';
   html.push(
-    `<!doctype html><html lang="${ctx.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark"><meta name="supported-color-schemes" content="light dark"><title>${esc(subject)}</title>`,
-    '<style>@media (prefers-color-scheme:dark){.bg{background:#121212!important}.card{background:#1e1e1e!important}.fg,.fg td,.fg p{color:#eeeeee!important}.muted{color:#bbbbbb!important}.accent{color:#f0a6d4!important}a{color:#8cc4ff!important}}</style></head>',
+    `<!doctype html><html lang="${ctx.lang}"><head><meta charset="utf-8"><meta name="viewport" ` +
+      'content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light ' +
+      `dark"><meta name="supported-color-schemes" content="light dark"><title>${esc(subject)}` +
+      '</title>',
+    '<style>@media (prefers-color-scheme:dark){.bg{background:#121212!important}' +
+      '.card{background:#1e1e1e!important}.fg,.fg td,.fg p{color:#eeeeee!important}' +
+      '.muted{color:#bbbbbb!important}.accent{color:#f0a6d4!important}a{color:#8cc4ff!important}' +
+      '}</style></head>',
     '<body class="bg" style="margin:0;padding:0;background:#f4f4f4">',
     '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" ' +
       'border="0" class="bg" style="background:#f4f4f4"><tr><td align="center" ' +
       'style="padding:16px 8px">',
     '<table role="presentation" width="600" cellpadding="0" cellspacing="0" ' +
-      'border="0" class="card fg" style="max-width:600px;width:100%;background:#ffffff;color:#1a1a1a;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5">',
-    `<tr><td style="padding:20px 24px 8px 24px"><h1 class="accent" style="margin:0;font-size:24px;color:#7a1f5c">${esc(ctx.hubTitle)}</h1><p class="muted" style="margin:4px 0 0 0;color:#555555">${esc(day)}</p><p style="margin:12px 0 0 0">${esc(m.intro(content.storyCount))}</p></td></tr>`,
+      'border="0" class="card fg" style="max-width:600px;width:100%;background:#ffffff;' +
+      'color:#1a1a1a;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5">',
+    '<tr><td style="padding:20px 24px 8px 24px"><h1 class="accent" style="margin:0;' +
+      `font-size:24px;color:#7a1f5c">${esc(ctx.hubTitle)}</h1><p class="muted" ` +
+      `style="margin:4px 0 0 0;color:#555555">${esc(day)}</p><p style="margin:12px 0 0 0">` +
+      `${esc(m.intro(content.storyCount))}</p></td></tr>`,
   );
   if (content.groups.length) {
     html.push(
-      `<tr><td style="padding:16px 24px 0 24px"><h2 style="margin:0;font-size:20px">${esc(m.news)}</h2></td></tr>`,
+      '<tr><td style="padding:16px 24px 0 24px"><h2 style="margin:0;font-size:20px">' +
+        `${esc(m.news)}</h2></td></tr>`,
     );
     text.push(`== ${m.news} ==`, '');
     for (const g of content.groups) {
       html.push(
-        `<tr><td style="padding:12px 24px 0 24px"><h3 class="accent" style="margin:0;font-size:17px;color:#7a1f5c;border-bottom:1px solid #dddddd;padding-bottom:4px">${esc(g.title)}</h3></td></tr>`,
+        '<tr><td style="padding:12px 24px 0 24px"><h3 class="accent" style="margin:0;' +
+          'font-size:17px;color:#7a1f5c;border-bottom:1px solid #dddddd;padding-bottom:4px">' +
+          `${esc(g.title)}</h3></td></tr>`,
       );
       text.push(`-- ${g.title} --`);
       for (const s of g.stories) {
@@ -161,7 +174,8 @@ export function renderDigest(
           `<tr><td style="padding:8px 24px 0 24px"><p style="margin:0">${title}</p>`,
           s.summary ? `<p style="margin:2px 0 0 0">${esc(s.summary)}</p>` : '',
           others.length
-            ? `<p class="muted" style="margin:2px 0 0 0;font-size:14px;color:#555555">${esc(m.alsoIn)} ${esc(others.join(', '))}</p>`
+            ? '<p class="muted" style="margin:2px 0 0 0;font-size:14px;color:#555555">' +
+                `${esc(m.alsoIn)} ${esc(others.join(', '))}</p>`
             : '',
           '</td></tr>',
         );
@@ -178,13 +192,15 @@ export function renderDigest(
     // The cap is said, with where to read the rest: the river filtered the same way.
     const moreUrl = ctx.moreUrl ?? `${ctx.baseUrl}/`;
     html.push(
-      `<tr><td style="padding:12px 24px 0 24px"><p style="margin:0"><a href="${esc(moreUrl)}" style="${A};font-weight:bold">${esc(m.more(more))}</a></p></td></tr>`,
+      `<tr><td style="padding:12px 24px 0 24px"><p style="margin:0"><a href="${esc(moreUrl)}" ` +
+        `style="${A};font-weight:bold">${esc(m.more(more))}</a></p></td></tr>`,
     );
     text.push(`… ${m.more(more)}${m.colon}${moreUrl}`, '');
   }
   if (content.events.length) {
     html.push(
-      `<tr><td style="padding:20px 24px 0 24px"><h2 style="margin:0;font-size:20px">${esc(m.events)}</h2></td></tr>`,
+      '<tr><td style="padding:20px 24px 0 24px"><h2 style="margin:0;font-size:20px">' +
+        `${esc(m.events)}</h2></td></tr>`,
     );
     text.push(`== ${m.events} ==`, '');
     for (const e of content.events) {
@@ -194,10 +210,12 @@ export function renderDigest(
         .filter(Boolean)
         .join(' · ');
       html.push(
-        `<tr><td style="padding:8px 24px 0 24px"><p style="margin:0"><a href="${esc(url)}" style="${A};font-weight:bold">${esc(e.title)}</a></p>`,
+        `<tr><td style="padding:8px 24px 0 24px"><p style="margin:0"><a href="${esc(url)}" ` +
+          `style="${A};font-weight:bold">${esc(e.title)}</a></p>`,
         `<p style="margin:2px 0 0 0">${esc(when)}</p>`,
         where
-          ? `<p class="muted" style="margin:2px 0 0 0;font-size:14px;color:#555555">${esc(where)}</p>`
+          ? `<p class="muted" style="margin:2px 0 0 0;font-size:14px;color:#555555">${esc(where)}` +
+              '</p>'
           : '',
         '</td></tr>',
       );
@@ -220,9 +238,11 @@ export function renderDigest(
   footer.push(`<a href="${esc(archive)}" style="${A}">${esc(m.archive)}</a>`);
   footerText.push(`${m.archive}${m.colon}${archive}`);
   html.push(
-    `<tr><td class="muted" style="padding:24px;font-size:14px;color:#555555;border-top:1px solid #dddddd">`,
+    '<tr><td class="muted" style="padding:24px;font-size:14px;color:#555555;border-top:1px solid ' +
+      '#dddddd">',
     ctx.unsubscribeUrl ? `<p style="margin:0 0 8px 0">${esc(m.why(ctx.hubTitle))}</p>` : '',
-    `<p style="margin:0">${footer.join(' · ')}</p></td></tr></table></td></tr></table></body></html>`,
+    `<p style="margin:0">${footer.join(' · ')}</p></td></tr></table></td></tr></table></body>` +
+      '</html>',
   );
   text.push('--', ...(ctx.unsubscribeUrl ? [m.why(ctx.hubTitle)] : []), ...footerText, '');
   return { subject, html: html.join(''), text: text.join('\n') };

@@ -19,7 +19,8 @@ export function confirmationEmail(p: {
     ? [
         'Bonjour,',
         '',
-        `Pour recevoir la lettre d’information ${p.hubTitle}, confirmez votre inscription en ouvrant ce lien (valable 48 heures) :`,
+        `Pour recevoir la lettre d’information ${p.hubTitle}, confirmez votre inscription en ` +
+          'ouvrant ce lien (valable 48 heures) :',
         p.link,
         '',
         'Si vous n’avez rien demandé, ignorez ce message : rien ne vous sera envoyé.',
@@ -27,12 +28,17 @@ export function confirmationEmail(p: {
     : [
         'Hello,',
         '',
-        `To receive the ${p.hubTitle} newsletter, confirm your subscription by opening this link (valid for 48 hours):`,
+        `To receive the ${p.hubTitle} newsletter, confirm your subscription by opening this ` +
+          'link (valid for 48 hours):',
         p.link,
         '',
         'If you did not ask for it, ignore this message: nothing will be sent to you.',
       ];
-  const html = `<!doctype html><html lang="${p.lang}"><head><meta charset="utf-8"><meta name="color-scheme" content="light dark"></head><body style="font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5">${lines
+  const head =
+    `<!doctype html><html lang="${p.lang}"><head><meta charset="utf-8">` +
+    '<meta name="color-scheme" content="light dark"></head>' +
+    '<body style="font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5">';
+  const html = `${head}${lines
     .map((l) =>
       l === p.link
         ? `<p><a href="${escapeXml(l)}">${escapeXml(l)}</a></p>`

@@ -78,7 +78,11 @@ export function mutate(doc: Uint8Array, other: Uint8Array, random: () => number)
         // A range repeated many times: nesting, long lines, thousands of properties.
         const piece = out.subarray(at, at + len);
         const times = 1 + int(piece.length ? Math.floor(200_000 / piece.length) : 1);
-        out = concat(out.subarray(0, at), ...Array(times).fill(piece), out.subarray(at));
+        // One repeated block, not `times` spread arguments (200,000 of them overflow the stack).
+        const repeated = new Uint8Array(Math.min(piece.length * times, MAX_BYTES));
+        for (let k = 0; k < repeated.length; k += piece.length)
+          repeated.set(piece.subarray(0, repeated.length - k), k);
+        out = concat(out.subarray(0, at), repeated, out.subarray(at));
         break;
       }
       case 3: {

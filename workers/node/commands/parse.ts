@@ -8,6 +8,19 @@ import { feedToParseOutput } from '../../../src/ingest/parse-feed-output.ts';
 import { IngestError, type ParseOutput } from '../../../src/ingest/types.ts';
 import { isCalendar } from '../../../src/agenda/store-calendar.ts';
 import { calendarToParseOutput } from '../../../src/agenda/parse-calendar-output.ts';
+import { defineMessages, type Lang } from '../../../src/web/i18n.ts';
+import { usageLine } from '../cli-usage.ts';
+
+const messages = defineMessages({
+  fr: {
+    cannotRead: (target: string, why: string) => `Lecture impossible de ${target} : ${why}`,
+    noFile: 'fichier absent ou illisible (donnez le chemin d’un fichier ou une URL http(s)://)',
+  },
+  en: {
+    cannotRead: (target: string, why: string) => `Cannot read ${target}: ${why}`,
+    noFile: 'no such file or not readable (give a file path or an http(s):// URL)',
+  },
+});
 
 /** What the hub's fetcher returns for one URL, as far as `parse` needs it. */
 export interface FetchedDocument {
@@ -32,10 +45,12 @@ export async function parseCommand(
   deps: Deps,
   args: string[],
   fetcher: DocumentFetcher | null,
+  lang: Lang,
 ): Promise<number> {
+  const t = messages(lang);
   const [target, ...rest] = args;
   if (!target || rest.length) {
-    console.error('Usage: intercoop parse FILE_OR_URL');
+    console.error(usageLine('parse', lang));
     return 2;
   }
   try {
@@ -44,16 +59,13 @@ export async function parseCommand(
     return 0;
   } catch (err) {
     if (err instanceof IngestError) {
-      console.error(
-        `Cannot read ${target}: ${err.message} (${err.kind}${err.status ? `, HTTP ${err.status}` : ''})`,
-      );
+      const status = err.status ? `, HTTP ${err.status}` : '';
+      console.error(t.cannotRead(target, `${err.message} (${err.kind}${status})`));
       return 1;
     }
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
-      console.error(
-        `Cannot read ${target}: no such file or not readable (give a file path or an http(s):// URL)`,
-      );
+      console.error(t.cannotRead(target, t.noFile));
       return 1;
     }
     throw err;

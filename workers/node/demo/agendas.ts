@@ -115,7 +115,8 @@ export function renderAgenda(
       uid: `permanence-cooperative@${domain}`,
       summary: 'Permanence coopérative en ligne',
       description:
-        'Chaque mardi, une heure pour poser vos questions sur l’animation de projets coopératifs.\nLien de visio envoyé à l’inscription.',
+        'Chaque mardi, une heure pour poser vos questions sur l’animation de projets ' +
+        'coopératifs.\nLien de visio envoyé à l’inscription.',
       location: 'En ligne',
       url: `${siteUrl}agenda/permanence`,
       lines: [
@@ -132,7 +133,8 @@ export function renderAgenda(
       uid: `forum-ess-nantes@${domain}`,
       summary: 'Forum régional de l’ESS',
       description:
-        'Tables rondes, ateliers et rencontres entre structures de l’économie sociale et solidaire.',
+        'Tables rondes, ateliers et rencontres entre structures de l’économie sociale et ' +
+        'solidaire.',
       location: 'Cité des congrès, 5 rue de Valmy, 44000 Nantes',
       url: `${siteUrl}forum-ess-nantes`,
       lines: [`DTSTART;VALUE=DATE:${day}`, `DTEND;VALUE=DATE:${next}`],
@@ -145,7 +147,8 @@ export function renderAgenda(
       uid: `rencontres-mednum@${domain}`,
       summary: 'Rencontres régionales de la médiation numérique',
       description:
-        'Une journée pour les conseillers numériques, les élus et les associations : retours d’expérience et ateliers.',
+        'Une journée pour les conseillers numériques, les élus et les associations : retours ' +
+        'd’expérience et ateliers.',
       location: 'Hôtel de Région, 22 boulevard du Maréchal-Juin, 31400 Toulouse',
       url: `${siteUrl}rencontres`,
       lines: [`DTSTART;TZID=Europe/Paris:${day}T093000`, `DTEND;TZID=Europe/Paris:${day}T170000`],

@@ -89,7 +89,8 @@ export function buildDemoFederation(base: string, now: Date = new Date()): DemoF
         url: `${articleUrl(from.slug, article.slug)}?${query}`,
         html:
           article.body.map((p) => `<p>${escapeHtml(p)}</p>`).join('') +
-          `<p><em>Article relayé depuis <a href="${siteOf(from.slug)}">${escapeHtml(from.name)}</a>.</em></p>`,
+          `<p><em>Article relayé depuis <a href="${siteOf(from.slug)}">${escapeHtml(from.name)}` +
+          '</a>.</em></p>',
         published: daysBefore(now, relay.daysAgo),
         tags: [...article.tags, 'relais'],
         author: `${spec.name} (relais)`,
@@ -216,7 +217,8 @@ ${s.tags.map((t) => `      <category>${escapeXml(t)}</category>`).join('\n')}
     )
     .join('');
   return `<?xml version="1.0" encoding="${encoding}"?>
-<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom">
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" \
+xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom">
   <channel>
     <title>${escapeXml(spec.name)}</title>
     <link>${site}</link>
@@ -231,7 +233,9 @@ ${s.tags.map((t) => `      <category>${escapeXml(t)}</category>`).join('\n')}
 
 function rdf(spec: DemoNetworkSpec, site: string, stories: Story[]): string {
   return `<?xml version="1.0" encoding="utf-8"?>
-<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" \
+xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/" \
+xmlns:content="http://purl.org/rss/1.0/modules/content/">
   <channel rdf:about="${site}">
     <title>${escapeXml(spec.name)}</title>
     <link>${site}</link>
@@ -333,10 +337,12 @@ function homePage(spec: DemoNetworkSpec, stories: Story[], feedFile: string): st
       : 'application/rss+xml';
   return page(
     spec.name,
-    `<link rel="alternate" type="${type}" title="${escapeHtml(`Actualités — ${spec.name}`)}" href="${feedFile}">`,
-    `<h1>${escapeHtml(spec.name)}</h1><p>${escapeHtml(spec.territory)} · ${spec.tags.map((t) => escapeHtml(t)).join(', ')}</p><ul>${stories
-      .map((s) => `<li><a href="${escapeHtml(s.url)}">${escapeHtml(s.title)}</a></li>`)
-      .join('')}</ul>`,
+    `<link rel="alternate" type="${type}" title="${escapeHtml(`Actualités — ${spec.name}`)}" ` +
+      `href="${feedFile}">`,
+    `<h1>${escapeHtml(spec.name)}</h1><p>${escapeHtml(spec.territory)} · ` +
+      `${spec.tags.map((t) => escapeHtml(t)).join(', ')}</p><ul>${stories
+        .map((s) => `<li><a href="${escapeHtml(s.url)}">${escapeHtml(s.title)}</a></li>`)
+        .join('')}</ul>`,
   );
 }
 
@@ -344,12 +350,16 @@ function articlePage(spec: DemoNetworkSpec, story: Story): string {
   return page(
     story.title,
     '',
-    `<p><a href="../">${escapeHtml(spec.name)}</a></p><h1>${escapeHtml(story.title)}</h1><p>${escapeHtml(story.author)}</p>${story.html}`,
+    `<p><a href="../">${escapeHtml(spec.name)}</a></p><h1>${escapeHtml(story.title)}</h1><p>` +
+      `${escapeHtml(story.author)}</p>${story.html}`,
   );
 }
 
 function page(title: string, head: string, body: string): string {
-  return `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>${head}</head><body>${body}</body></html>`;
+  return (
+    `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(title)}` +
+    `</title>${head}</head><body>${body}</body></html>`
+  );
 }
 
 function html(text: string): DemoFile {
