@@ -5,6 +5,11 @@
  * An entry is keyed by (source_id, guid_hash); its content_hash covers the normalised fields, so
  * a re-pull of an unchanged feed only reads. Reads are a handful of chunked queries per
  * document; writes go in one `deps.db.batch` (one transaction on SQLite, one D1 batch).
+ *
+ * The steps, in order: sort the document's items into unchanged, edited and new
+ * (sortItems); keep the new ones the retention and the flood quota allow (keepStorable);
+ * give each new entry its item (assignItems); write the edits (editEntries); derive the items
+ * their entries make (deriveItems); write it all in one batch.
  */
 import { eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
@@ -17,7 +22,7 @@ import type { SourceRow } from '../db/schema/sources.ts';
 import type { ParsedItem, StoreResult } from './types.ts';
 import { prepareItems, type PreparedItem } from './dedupe/prepare.ts';
 import { fingerprint, indexKeys, type Fingerprint } from './dedupe/fingerprint.ts';
-import { Matcher, type MatchDecision } from './dedupe/matcher.ts';
+import { Matcher, type MatchDecision, type MatchInput } from './dedupe/matcher.ts';
 import { entriesOfItems, knownEntries } from './dedupe/lookup.ts';
 import { deriveItem, itemDiffers, type EntrySource } from './dedupe/best-item.ts';
 import { newItemId } from './dedupe/item-id.ts';
@@ -66,29 +71,69 @@ export async function storePreparedItems(
   options: StoreOptions = {},
 ): Promise<StoreResult> {
   const now = deps.clock.now().getTime();
-  const orm = deps.db.orm;
   const result: StoreResult = { new: 0, updated: 0, unchanged: 0 };
   const dedupe = options.dedupe !== false;
-
-  // 1. Normalised by prepareItems, one entry per guid.
+  // Normalised by prepareItems, one entry per guid.
   const prepared = new Map(preparedItems.map((p) => [p.guidHash, p]));
   if (!prepared.size) return result;
 
-  // 2. What this source already has under these guids: content hashes from a covering index,
-  // then the few rows an edit needs.
+  const { fresh, edited } = await sortItems(deps, source, prepared, dedupe, now, result);
+  keepStorable(deps, fresh, prepared.size, now, result);
+  if (!fresh.length && !edited.length) return result;
+
+  const store = new DocumentStore(source, now);
+  await store.assignItems(deps, fresh, dedupe);
+  store.editEntries(deps, edited, dedupe);
+  const itemWrites = await store.deriveItems(deps);
+  result.new += fresh.length;
+  result.updated += edited.length;
+  await deps.db.batch([
+    ...bulkInserts(deps.db, items, itemWrites.inserts),
+    ...bulkInserts(deps.db, entries, store.newEntryRows),
+    ...store.entryUpdates,
+    ...itemWrites.updates,
+    ...insertKeys(deps.db, store.keyRows),
+  ]);
+  return result;
+}
+
+/** A new or edited item of the document, with its fingerprint and index keys. */
+interface Change {
+  p: PreparedItem;
+  fp: Fingerprint;
+  keys: string[];
+}
+interface Fresh extends Change {
+  publishedAt: number;
+}
+interface Edited extends Change {
+  old: Pick<EntryRow, 'id' | 'itemId' | 'contentHash' | 'firstSeenAt' | 'publishedAt'>;
+}
+
+/**
+ * The document's items sorted: unchanged ones (same content hash as stored) only counted,
+ * edited ones with the stored fields an edit keeps, new ones with their publication. What the
+ * source has under these guids comes from a covering index; the few edited rows are read.
+ */
+async function sortItems(
+  deps: Deps,
+  source: SourceRow,
+  prepared: Map<string, PreparedItem>,
+  dedupe: boolean,
+  now: number,
+  result: StoreResult,
+): Promise<{ fresh: Fresh[]; edited: Edited[] }> {
   const known = new Map<string, { id: number; contentHash: string }>();
   for (const r of await knownEntries(deps.db, source.id, [...prepared.keys()]))
     known.set(r.guidHash, r);
-  const changedIds = [...prepared.values()].flatMap((p) => {
+  const changedIds: number[] = [];
+  for (const p of prepared.values()) {
     const k = known.get(p.guidHash);
-    return k && k.contentHash !== p.contentHash ? [k.id] : [];
-  });
-  const existing = new Map<
-    string,
-    Pick<EntryRow, 'id' | 'itemId' | 'contentHash' | 'firstSeenAt' | 'publishedAt'>
-  >();
+    if (k && k.contentHash !== p.contentHash) changedIds.push(k.id);
+  }
+  const existing = new Map<string, Edited['old']>();
   for (const part of chunks(changedIds, IN_LIST)) {
-    const rows = await orm
+    const rows = await deps.db.orm
       .select({
         id: entries.id,
         guidHash: entries.guidHash,
@@ -102,14 +147,8 @@ export async function storePreparedItems(
     for (const { guidHash, ...r } of rows) existing.set(guidHash, r);
   }
 
-  const fresh: Array<{ p: PreparedItem; fp: Fingerprint; keys: string[]; publishedAt: number }> =
-    [];
-  const edited: Array<{
-    p: PreparedItem;
-    fp: Fingerprint;
-    keys: string[];
-    old: NonNullable<ReturnType<typeof existing.get>>;
-  }> = [];
+  const fresh: Fresh[] = [];
+  const edited: Edited[] = [];
   let handled = 0;
   for (const p of prepared.values()) {
     if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
@@ -120,213 +159,210 @@ export async function storePreparedItems(
     }
     const old = existing.get(p.guidHash);
     const fp = dedupe ? (p.fp ?? fingerprint(p.title, p.contentHtml, p.summary)) : NO_FINGERPRINT;
-    if (old) edited.push({ p, fp, keys: indexKeys(fp), old });
-    else
-      fresh.push({ p, fp, keys: indexKeys(fp), publishedAt: publicationFor(p.rawPublished, now) });
+    const keys = indexKeys(fp);
+    if (old) edited.push({ p, fp, keys, old });
+    else fresh.push({ p, fp, keys, publishedAt: publicationFor(p.rawPublished, now) });
   }
-  // Stories older than the retention are not stored again (they would be pruned again).
+  return { fresh, edited };
+}
+
+/**
+ * Drops, in place, the new items not to store: stories older than the retention (they would
+ * be pruned again), and beyond the flood quota, the oldest: one source adds at most
+ * maxNewPerPull entries per pull, the cut is reported (and recorded on the source as a
+ * truncation). The others come in later pulls, if the feed still lists them.
+ */
+function keepStorable(
+  deps: Deps,
+  fresh: Fresh[],
+  listed: number,
+  now: number,
+  result: StoreResult,
+): void {
   const cutoff = retentionCutoff(deps, now);
   if (cutoff !== null) {
     const recent = fresh.filter((f) => f.publishedAt >= cutoff);
     result.unchanged += fresh.length - recent.length;
     fresh.splice(0, fresh.length, ...recent);
   }
-  // Flood quota: one source adds at most maxNewPerPull entries per pull, the newest; the cut is
-  // reported (and recorded on the source as a truncation). The others come in later pulls, if
-  // the feed still lists them.
   const quota = deps.config.maxNewPerPull;
   if (fresh.length > quota) {
     fresh.sort((a, b) => b.publishedAt - a.publishedAt);
     const dropped = fresh.length - quota;
     fresh.length = quota;
-    result.truncated = { kept: prepared.size - dropped, total: prepared.size };
+    result.truncated = { kept: listed - dropped, total: listed };
     result.warning =
       `plafond de nouveautés atteint : ${quota} nouvelles entrées gardées (les plus récentes) ` +
       `sur ${quota + dropped} ; les autres viendront aux récupérations suivantes si le flux les ` +
       'garde (HUB_MAX_NEW_PER_PULL)';
   }
-  if (!fresh.length && !edited.length) return result;
+}
 
-  // 3. Assign every new entry to an item.
-  const inputs = fresh.map(({ p, fp, keys, publishedAt }) => ({
-    sourceId: source.id,
+/**
+ * The entry fields a document gives, written alike when an entry is inserted and when an edit
+ * updates it: the one place that says what an entry stores of its document.
+ */
+function documentFields(p: PreparedItem, fp: Fingerprint, publishedAt: number, updatedAt: number) {
+  return {
     guid: p.guid,
-    guidHash: p.guidHash,
+    url: p.url,
     canonicalUrl: p.canonicalUrl,
+    title: p.title,
+    summary: p.summary,
+    contentHtml: p.contentHtml,
+    author: p.author,
+    categories: p.categories,
+    enclosures: p.enclosures,
+    publishedAt,
+    updatedAt,
+    contentHash: p.contentHash,
     titleKey: fp.titleKey,
-    marks: fp.marks,
-    leadKey: fp.leadKey,
-    leadProbes: fp.leadProbes,
     minhash: fp.minhash,
     shingleCount: fp.shingleCount,
-    publishedAt,
-    indexKeys: keys,
-    text: fp.text ?? '',
-  }));
-  const matcher = await Matcher.load(deps.db, source.id, dedupe ? inputs : []);
-  const createdItems = new Set<string>();
-  const touchedItems = new Set<string>();
-  const newEntryRows: NewEntry[] = [];
-  const bandRows: KeyRow[] = [];
-  const addBands = (keys: string[], itemId: string, publishedAt: number) => {
-    for (const key of matcher.missingKeys(itemId, keys))
-      bandRows.push({ key: keyNumber(key), itemId, publishedAt });
+    serialMarks: fp.marks,
+    textLength: fp.textLength,
+    relay: fp.relay,
+    leadKey: fp.leadKey,
+    leadProbes: fp.leadProbes,
   };
+}
 
-  fresh.forEach(({ p, fp, keys, publishedAt }, i) => {
-    const decision: MatchDecision | null = dedupe ? matcher.match(inputs[i]!) : null;
-    const itemId = decision?.itemId ?? newItemId();
-    if (decision) touchedItems.add(itemId);
-    else createdItems.add(itemId);
-    newEntryRows.push({
-      sourceId: source.id,
-      networkSlug: source.networkSlug,
-      itemId,
-      guidHash: p.guidHash,
-      guid: p.guid,
-      url: p.url,
-      canonicalUrl: p.canonicalUrl,
-      title: p.title,
-      summary: p.summary,
-      contentHtml: p.contentHtml,
-      author: p.author,
-      categories: p.categories,
-      enclosures: p.enclosures,
-      publishedAt,
-      updatedAt: p.rawUpdated ?? publishedAt,
-      firstSeenAt: now,
-      contentHash: p.contentHash,
-      mergeReason: decision?.reason ?? 'first',
-      mergeDetail: decision?.detail ?? null,
-      titleKey: fp.titleKey,
-      minhash: fp.minhash,
-      shingleCount: fp.shingleCount,
-      serialMarks: fp.marks,
-      textLength: fp.textLength,
-      relay: fp.relay,
-      leadKey: fp.leadKey,
-      leadProbes: fp.leadProbes,
-    });
-    if (dedupe) {
-      addBands(keys, itemId, publishedAt);
-      matcher.addEntry(
-        {
-          id: null,
-          itemId,
-          sourceId: source.id,
-          networkSlug: source.networkSlug,
-          guid: p.guid,
-          guidHash: p.guidHash,
-          canonicalUrl: p.canonicalUrl,
-          titleKey: fp.titleKey,
-          leadKey: fp.leadKey,
-          leadProbes: fp.leadProbes,
-          marks: fp.marks,
-          minhash: fp.minhash,
-          shingleCount: fp.shingleCount,
-          publishedAt,
-        },
-        keys,
-      );
-    }
-    result.new++;
-  });
+/** The writes of one document, gathered by the steps after sortItems. */
+class DocumentStore {
+  readonly newEntryRows: NewEntry[] = [];
+  /** The new entries as deriveItems reads them (with their plain and search texts). */
+  private newEntrySources: EntrySource[] = [];
+  readonly entryUpdates: Statement[] = [];
+  /** Edited entries as they will be, by id. */
+  private editedRows = new Map<number, EntrySource>();
+  readonly keyRows: KeyRow[] = [];
+  private createdItems = new Set<string>();
+  private touchedItems = new Set<string>();
+  private matcher: Matcher | null = null;
 
-  // 4. Edited entries: new content, same entry, same item.
-  const statements: Statement[] = [];
-  const editedRows = new Map<number, EntrySource>();
-  for (const { p, fp, keys, old } of edited) {
-    const publishedAt =
-      p.rawPublished === null || p.rawPublished > old.firstSeenAt
-        ? old.publishedAt
-        : p.rawPublished;
-    const values = {
-      guid: p.guid,
-      url: p.url,
-      canonicalUrl: p.canonicalUrl,
-      title: p.title,
-      summary: p.summary,
-      contentHtml: p.contentHtml,
-      author: p.author,
-      categories: p.categories,
-      enclosures: p.enclosures,
-      publishedAt,
-      updatedAt: p.rawUpdated ?? now,
-      contentHash: p.contentHash,
-      titleKey: fp.titleKey,
-      minhash: fp.minhash,
-      shingleCount: fp.shingleCount,
-      serialMarks: fp.marks,
-      textLength: fp.textLength,
-      relay: fp.relay,
-      leadKey: fp.leadKey,
-      leadProbes: fp.leadProbes,
-    };
-    statements.push(orm.update(entries).set(values).where(eq(entries.id, old.id)));
-    editedRows.set(old.id, {
-      sourceId: source.id,
-      firstSeenAt: old.firstSeenAt,
-      ...values,
-      bodyText: fp.text,
-      searchText: p.searchText,
-    });
-    touchedItems.add(old.itemId);
-    if (dedupe) addBands(keys, old.itemId, publishedAt);
-    result.updated++;
+  constructor(
+    private source: SourceRow,
+    private now: number,
+  ) {}
+
+  /** Index keys of `itemId` it does not have yet (the matcher knows those it has). */
+  private addKeys(keys: string[], itemId: string, publishedAt: number): void {
+    const missing = this.matcher ? this.matcher.missingKeys(itemId, keys) : keys;
+    for (const key of missing) this.keyRows.push({ key: keyNumber(key), itemId, publishedAt });
   }
 
-  // 5. Items: insert the new ones; re-derive the touched ones from all their entries and write
-  // them when the result differs from what their entries gave before this call (which is what
-  // is stored: items are only ever written through deriveItem), so no read of items is needed.
-  const before = new Map<string, EntrySource[]>();
-  const after = new Map<string, EntrySource[]>();
-  const push = (map: Map<string, EntrySource[]>, itemId: string, e: EntrySource) => {
-    const list = map.get(itemId);
-    if (list) list.push(e);
-    else map.set(itemId, [e]);
-  };
-  const touched = [...touchedItems].filter((id) => !createdItems.has(id));
-  const addStored = (row: EntryRow) => {
-    push(before, row.itemId, row);
-    push(after, row.itemId, editedRows.get(row.id) ?? row);
-  };
-  // Joined and edited items are a few per document: their entries are read whole here (the
-  // matcher only read what matching needs).
-  for (const row of await entriesOfItems(deps.db, touched)) addStored(row);
-  newEntryRows.forEach((row, i) =>
-    push(after, row.itemId, {
-      ...(row as EntrySource),
-      bodyText: fresh[i]!.fp.text,
-      searchText: fresh[i]!.p.searchText,
-    }),
-  );
+  /** Every new entry joins the item dedup finds for it, or makes a new one. */
+  async assignItems(deps: Deps, fresh: Fresh[], dedupe: boolean): Promise<void> {
+    const { source, now } = this;
+    const inputs: MatchInput[] = fresh.map(({ p, fp, keys, publishedAt }) => ({
+      sourceId: source.id,
+      guid: p.guid,
+      guidHash: p.guidHash,
+      canonicalUrl: p.canonicalUrl,
+      titleKey: fp.titleKey,
+      marks: fp.marks,
+      leadKey: fp.leadKey,
+      leadProbes: fp.leadProbes,
+      minhash: fp.minhash,
+      shingleCount: fp.shingleCount,
+      publishedAt,
+      indexKeys: keys,
+      text: fp.text ?? '',
+    }));
+    const matcher = await Matcher.load(deps.db, source.id, dedupe ? inputs : []);
+    this.matcher = matcher;
+    fresh.forEach(({ p, fp, keys, publishedAt }, i) => {
+      const input = inputs[i]!;
+      const decision: MatchDecision | null = dedupe ? matcher.match(input) : null;
+      const itemId = decision?.itemId ?? newItemId();
+      if (decision) this.touchedItems.add(itemId);
+      else this.createdItems.add(itemId);
+      const row: NewEntry = {
+        sourceId: source.id,
+        networkSlug: source.networkSlug,
+        itemId,
+        guidHash: p.guidHash,
+        firstSeenAt: now,
+        mergeReason: decision?.reason ?? 'first',
+        mergeDetail: decision?.detail ?? null,
+        ...documentFields(p, fp, publishedAt, p.rawUpdated ?? publishedAt),
+      };
+      this.newEntryRows.push(row);
+      this.newEntrySources.push({
+        ...(row as EntrySource),
+        bodyText: fp.text,
+        searchText: p.searchText,
+      });
+      if (dedupe) {
+        this.addKeys(keys, itemId, publishedAt);
+        matcher.addEntry({ ...input, id: null, itemId, networkSlug: source.networkSlug }, keys);
+      }
+    });
+  }
 
-  const newItemRows: ItemRow[] = [];
-  for (const itemId of createdItems)
-    newItemRows.push({ ...deriveItem(itemId, after.get(itemId)!), updatedAt: now });
-  const itemUpdates: Statement[] = [];
-  for (const itemId of touched) {
-    const entriesAfter = after.get(itemId) ?? [];
-    const previous = before.get(itemId);
-    if (
-      !previous ||
-      itemDiffers(deriveItem(itemId, previous, false), deriveItem(itemId, entriesAfter, false))
-    ) {
+  /** Edited entries: new content, same entry, same item. */
+  editEntries(deps: Deps, edited: Edited[], dedupe: boolean): void {
+    for (const { p, fp, keys, old } of edited) {
+      const publishedAt =
+        p.rawPublished === null || p.rawPublished > old.firstSeenAt
+          ? old.publishedAt
+          : p.rawPublished;
+      const values = documentFields(p, fp, publishedAt, p.rawUpdated ?? this.now);
+      this.entryUpdates.push(deps.db.orm.update(entries).set(values).where(eq(entries.id, old.id)));
+      this.editedRows.set(old.id, {
+        sourceId: this.source.id,
+        firstSeenAt: old.firstSeenAt,
+        ...values,
+        bodyText: fp.text,
+        searchText: p.searchText,
+      });
+      this.touchedItems.add(old.itemId);
+      if (dedupe) this.addKeys(keys, old.itemId, publishedAt);
+    }
+  }
+
+  /**
+   * Items: the new ones derived from their entries; the touched ones re-derived from all their
+   * entries and written when the result differs from what their entries gave before this
+   * document (which is what is stored: items are only ever written through deriveItem), so no
+   * read of items is needed. Joined and edited items are a few per document: their entries are
+   * read whole here (the matcher only read what matching needs).
+   */
+  async deriveItems(deps: Deps): Promise<{ inserts: ItemRow[]; updates: Statement[] }> {
+    const before = new Map<string, EntrySource[]>();
+    const after = new Map<string, EntrySource[]>();
+    const push = (map: Map<string, EntrySource[]>, itemId: string, e: EntrySource) => {
+      const list = map.get(itemId);
+      if (list) list.push(e);
+      else map.set(itemId, [e]);
+    };
+    const touched = [...this.touchedItems].filter((id) => !this.createdItems.has(id));
+    for (const row of await entriesOfItems(deps.db, touched)) {
+      push(before, row.itemId, row);
+      push(after, row.itemId, this.editedRows.get(row.id) ?? row);
+    }
+    this.newEntryRows.forEach((row, i) => push(after, row.itemId!, this.newEntrySources[i]!));
+
+    const inserts: ItemRow[] = [];
+    for (const itemId of this.createdItems)
+      inserts.push({ ...deriveItem(itemId, after.get(itemId)!), updatedAt: this.now });
+    const updates: Statement[] = [];
+    for (const itemId of touched) {
+      const entriesAfter = after.get(itemId) ?? [];
+      const previous = before.get(itemId);
+      if (
+        previous &&
+        !itemDiffers(deriveItem(itemId, previous, false), deriveItem(itemId, entriesAfter, false))
+      )
+        continue;
       const { id: _id, ...changes } = deriveItem(itemId, entriesAfter);
-      itemUpdates.push(
-        orm
+      updates.push(
+        deps.db.orm
           .update(items)
-          .set({ ...changes, updatedAt: now })
+          .set({ ...changes, updatedAt: this.now })
           .where(eq(items.id, itemId)),
       );
     }
+    return { inserts, updates };
   }
-
-  const writes: Statement[] = [];
-  writes.push(...bulkInserts(deps.db, items, newItemRows));
-  writes.push(...bulkInserts(deps.db, entries, newEntryRows));
-  writes.push(...statements, ...itemUpdates);
-  writes.push(...insertKeys(deps.db, bandRows));
-  await deps.db.batch(writes);
-  return result;
 }
