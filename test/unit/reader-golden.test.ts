@@ -76,12 +76,13 @@ const SHAPES: Array<[string, string | null]> = [
   ['251 mots', `<p>${repeat('Texte.', 10)} ${repeat('mot', 241)}</p>`],
   ['Sept mots seulement', '<p>Un deux trois quatre cinq six sept.</p>'],
   ['Deux', '<p>Deux mots</p>'],
+  ['Indices H₂O ⁰ ₣ ₤ ₫ €', `<p>${repeat('Formule H₂O à 10 ₤, x⁰ ₫ ₣ €.', 12)}</p>`],
 ];
 
 /** Texts of random characters from a pool of edge cases (fixed seed: the same every run). */
 function randomTexts(count: number): Array<[string, string]> {
   const pool = [
-    ...'aàâäéèêëîïôöùûüçœæÿÀÉÈÊÇŒÆ ’«»—–…,.;:!?"“”\n0123456789ßĳǅ\u00a0\u2009€²½-_/()[]',
+    ...'aàâäéèêëîïôöùûüçœæÿÀÉÈÊÇŒÆ ’«»—–…,.;:!?"“”\n0123456789ßĳǅ\u00a0\u2009€²½-_/()[]₂⁰₣',
     'relayé depuis ',
     'Relais : ',
     '<p>',

@@ -6,18 +6,7 @@
  * reader thread's time. Covers the texts foldText folds character by character (Latin
  * scripts and their punctuation); for others it returns null and callers take the general path.
  */
-import { CHAR_FOLD } from './text.ts';
-
-/** How a table character folds: a letter's code, SEPARATOR, or MULTI (CHAR_FOLD has it). */
-const SEPARATOR = -1;
-const MULTI = -2;
-const FOLD_CODE = new Int32Array(0x20ad).fill(MULTI);
-for (let code = 0; code < FOLD_CODE.length; code++) {
-  const folded = CHAR_FOLD[code];
-  if (folded === undefined) continue;
-  if (folded === ' ') FOLD_CODE[code] = SEPARATOR;
-  else if (folded.length === 1) FOLD_CODE[code] = folded.charCodeAt(0);
-}
+import { CHAR_FOLD, FOLD_CODE, FOLD_SEPARATOR, outsideFoldTable } from './text.ts';
 
 /** Characters sentenceStarts splits on (fingerprint.ts): they are all separators when folded. */
 const SENTENCE_END = new Uint8Array(0x20ad);
@@ -52,11 +41,11 @@ export function foldWords(text: string, cap: number, startsWithin: number): Fold
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const code = text.charCodeAt(i);
-    if (code >= 0x20ad || (code > 0x24f && code < 0x2000)) return null;
+    if (outsideFoldTable(code)) return null;
     const fold = FOLD_CODE[code]!;
     if (fold >= 0) {
       if (!w.letter(fold, i)) break;
-    } else if (fold === SEPARATOR) {
+    } else if (fold === FOLD_SEPARATOR) {
       w.endWord();
       if (SENTENCE_END[code] === 1) w.sentenceEnded = true;
     } else if (!w.several(CHAR_FOLD[code]!, i)) break;
