@@ -23,6 +23,15 @@ interface Figures {
   threads: number;
 }
 
+/** The Node flags `intercoop` runs with (its shebang line): the bench measures the same process. */
+function intercoopNodeFlags(): string[] {
+  const shebang = readFileSync(join(root, 'bin/intercoop.js'), 'utf8').split('\n', 1)[0]!;
+  return shebang
+    .replace(/^#!\S*env\s+(-S\s+)?node\s*/, '')
+    .split(/\s+/)
+    .filter(Boolean);
+}
+
 function figures(pid: number): Figures {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
@@ -34,7 +43,7 @@ async function serve(yaml: string, port: number): Promise<{ child: ChildProcess;
   writeFileSync(join(dir, 'networks.yaml'), yaml);
   const child = spawn(
     process.execPath,
-    ['--max-semi-space-size=8', join(root, 'bin/intercoop.js'), 'serve'],
+    [...intercoopNodeFlags(), join(root, 'bin/intercoop.js'), 'serve'],
     {
       cwd: dir,
       env: {

@@ -48,6 +48,11 @@ export async function bundle(entry) {
       format: 'esm',
       target: 'node20',
       packages: 'external',
+      // A dynamic import() becomes a file of its own, loaded when first called: features a
+      // process rarely or never uses (the SMTP mailer, the other commands) stay out of its
+      // memory (~300 KB of source each time, kept for the life of `serve`, and what they import).
+      splitting: true,
+      chunkNames: 'chunk-[hash]',
       // No keepNames: it wraps every closure in a defineProperty call, ~5 % of a cold pull.
       // Stack traces keep the names anyway (nothing is minified); no code reads fn.name.
       outdir: dir,

@@ -16,7 +16,6 @@ import { embedRoutes } from './embed/routes.tsx';
 import { adminPullRoutes } from './ingest/admin-pulls.ts';
 import { adminFederationRoutes } from './federation/admin-federation.ts';
 import { answerBeforeRouting } from './publish/fast-path.ts';
-import { commitNow } from './db/client.ts';
 import { consoleRoutes } from './admin/routes.ts';
 import { errorPage, wantsJson } from './web/error-page.tsx';
 import { mailboxRoutes } from './demo/mailbox-routes.tsx';
@@ -33,10 +32,10 @@ export function createApp(deps: Deps): Hono<HubEnv> {
   const app = new Hono<HubEnv>();
   app.use('*', async (c, next) => {
     c.set('deps', deps);
-    await next();
     // A request that changes something is answered once the change is committed: a write made
     // while a pull's group commit holds the transaction would otherwise wait for it (SQLite).
-    if (!SAFE_METHODS.has(c.req.method)) commitNow(deps.db);
+    if (SAFE_METHODS.has(c.req.method)) await next();
+    else await deps.db.durably(next);
   });
 
   // CSP, nosniff, Referrer-Policy, HSTS on every answer; a route may relax its own CSP.

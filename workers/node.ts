@@ -2,17 +2,15 @@ import { ConfigError } from '../src/env.ts';
 import { cliLang, nodeDeps, processEnv } from './node/deps.ts';
 import { commandHelp, isCommand, unknownCommand, usage } from './node/cli-usage.ts';
 import { startServer } from './node/serve.ts';
-import { itemsCommand } from './node/items-cli.ts';
-import { digestCommand } from './node/commands/digest.ts';
-import { parseCommand } from './node/commands/parse.ts';
 import { scheduleDigests } from './node/digest-schedule.ts';
 import { schedulePulls } from './node/pull-schedule.ts';
 import { syncFederationFile } from './node/federation-file.ts';
-import { pullCommand } from './node/commands/pull.ts';
-import { demoCommand } from './node/commands/demo.ts';
-import { networksCommand } from './node/commands/networks.ts';
-import { fetchForParse } from './node/commands/parse-fetcher.ts';
 import type { NodeDeps } from './node/deps.ts';
+
+// The other commands are imported when run: `serve` stays up for months and keeps in memory
+// every module it loaded (the demo's content, the parse command's output code), and a
+// one-shot command loads only its own. bin/bundle.js writes each dynamic import() to a file
+// of its own.
 
 /** Node entry point: the `intercoop` command line. Returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -35,20 +33,35 @@ export async function main(argv: string[]): Promise<number> {
         return await new Promise<number>(() => {});
       }
       case 'items':
-        return await withDeps((deps) => itemsCommand(deps, args, lang));
+        return await withDeps(async (deps) =>
+          (await import('./node/items-cli.ts')).itemsCommand(deps, args, lang),
+        );
       case 'parse':
         // Reading one document stores nothing: an in-memory database, no ./data/ created.
-        return await withDeps((deps) => parseCommand(deps, args, fetchForParse, lang), {
-          HUB_DB: ':memory:',
-        });
+        return await withDeps(
+          async (deps) => {
+            const [{ parseCommand }, { fetchForParse }] = await Promise.all([
+              import('./node/commands/parse.ts'),
+              import('./node/commands/parse-fetcher.ts'),
+            ]);
+            return parseCommand(deps, args, fetchForParse, lang);
+          },
+          { HUB_DB: ':memory:' },
+        );
       case 'digest':
-        return await withDeps((deps) => digestCommand(deps, args, lang));
+        return await withDeps(async (deps) =>
+          (await import('./node/commands/digest.ts')).digestCommand(deps, args, lang),
+        );
       case 'pull':
-        return await withDeps((deps) => pullCommand(deps, args, lang));
+        return await withDeps(async (deps) =>
+          (await import('./node/commands/pull.ts')).pullCommand(deps, args, lang),
+        );
       case 'networks':
-        return await withDeps((deps) => networksCommand(deps, args, lang));
+        return await withDeps(async (deps) =>
+          (await import('./node/commands/networks.ts')).networksCommand(deps, args, lang),
+        );
       case 'demo':
-        return await demoCommand(args, lang);
+        return await (await import('./node/commands/demo.ts')).demoCommand(args, lang);
       case undefined:
       case 'help':
       case '--help':

@@ -20,6 +20,13 @@ export type Statement = BatchItem<'sqlite'>;
 export interface Database {
   orm: HubOrm;
   batch(statements: Statement[]): Promise<void>;
+  /**
+   * A read's rows as arrays of column values, in the order the SQL selects them. The SQL text
+   * runs unchanged on SQLite and D1 (`?` parameters, at most D1's 100): the store's hot reads
+   * (lookup.ts), many per pull, skip drizzle's query building and row mapping, which cost more
+   * than SQLite's own work there.
+   */
+  rows(sql: string, params: unknown[]): Promise<unknown[][]>;
   /** Readiness probe for /healthz. */
   ping(): Promise<boolean>;
   /**
@@ -34,10 +41,20 @@ export interface Database {
    */
   rawStatement?(sql: string, params: unknown[]): Statement;
   /**
-   * Group commit (SQLite, workers/node/group-commit.ts): stores that follow each other closely
-   * share one transaction. Absent on D1, where every batch commits by itself.
+   * The write seam of a store: `work`'s writes, grouped where the runtime groups them. On a
+   * SQLite file, stores that follow each other closely share one transaction (group commit,
+   * workers/node/group-commit.ts); `committed` settles when the transaction holding these
+   * writes commits or fails, and whoever reports the work as saved awaits it first. On D1
+   * every batch commits by itself: `committed` is settled on return. Serialising stores and
+   * taking the store turn are the caller's (ingest/store-lease.ts).
    */
-  commitGroup?: CommitGroup;
+  store<T>(work: () => Promise<T>): Promise<{ value: T; committed: Promise<void> }>;
+  /**
+   * `work`'s writes committed before it returns, with whatever a group commit held (a write
+   * made between two stores of a pull joins their transaction): before something leaves the
+   * hub (an email), before a request is answered, when a pull knows no store follows.
+   */
+  durably<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export interface CommitGroup {
@@ -49,25 +66,26 @@ export interface CommitGroup {
   run<T>(work: () => Promise<T>): Promise<{ value: T; committed: Promise<void> }>;
   /** Commits the shared transaction now: the caller knows that no store follows. */
   flush(): void;
+  /** Commits the shared transaction now, settling when it is committed (or failed). */
+  commitHeld(): Promise<void>;
 }
 
-/**
- * Commits now whatever a group commit holds, the caller's own writes included: for writes that
- * must be durable before something leaves the hub (an email), since a write made between two
- * stores of a pull joins their transaction. Nothing to do where every write commits by itself.
- */
-export function commitNow(db: Database): void {
-  db.commitGroup?.flush();
-}
+/** Database.store and Database.durably where every batch commits by itself (D1). */
+export const committedOnReturn: Pick<Database, 'store' | 'durably'> = {
+  store: async (work) => ({ value: await work(), committed: Promise.resolve() }),
+  durably: (work) => work(),
+};
 
-/** Runs `work` in the database's commit group where it has one; elsewhere it is committed on return. */
-export function sharedCommit<T>(
-  db: Database,
-  work: () => Promise<T>,
-): Promise<{ value: T; committed: Promise<void> }> {
-  return db.commitGroup
-    ? db.commitGroup.run(work)
-    : work().then((value) => ({ value, committed: Promise.resolve() }));
+/** Database.store and Database.durably over a group commit (SQLite). */
+export function groupedWrites(group: CommitGroup): Pick<Database, 'store' | 'durably'> {
+  return {
+    store: (work) => group.run(work),
+    async durably(work) {
+      const value = await work();
+      await group.commitHeld();
+      return value;
+    },
+  };
 }
 
 /** D1's cap on bound parameters per statement, the lowest of the runtimes. */

@@ -7,7 +7,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { items } from './schema/items.ts';
-import { commitNow, sharedCommit } from './client.ts';
 import { settings } from './schema/networks.ts';
 import { foldText } from '../ingest/dedupe/text.ts';
 import { categoryKeys } from '../filter-grammar.ts';
@@ -58,7 +57,6 @@ export async function refoldSearchText(deps: Deps, limit = REFOLD_BATCH): Promis
  * write lock between timers rather than in SQLite's busy wait), committed before returning.
  */
 async function write(deps: Deps, work: () => Promise<void>): Promise<void> {
-  const { committed } = await sharedCommit(deps.db, work);
-  commitNow(deps.db);
+  const { committed } = await deps.db.durably(() => deps.db.store(work));
   await committed;
 }

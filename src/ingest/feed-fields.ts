@@ -1,6 +1,7 @@
 import type { Enclosure } from './types.ts';
 import { escapeXml } from '../shared/escape-xml.ts';
 import { htmlToText } from '../shared/html-to-text.ts';
+import { collapseText } from '../shared/collapse-text.ts';
 
 /**
  * Field-level helpers shared by the XML and JSON feed readers: every value a member feed gives
@@ -67,10 +68,7 @@ export function cleanText(text: string | null | undefined, max: number): string 
 
 /** Whitespace collapsed; control characters (never text, often pasted in) removed. */
 function collapse(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return collapseText(text, false);
 }
 
 /** Cuts at a word boundary and marks the cut with an ellipsis; null for empty text. */

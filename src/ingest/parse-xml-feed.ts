@@ -15,6 +15,7 @@ import {
 } from './feed-fields.ts';
 import { sanitizeHtmlWithText } from './sanitize.ts';
 import { repairXml } from './xml-repair.ts';
+import { scanXmlTags } from './xml-tag-scan.ts';
 import sax from 'sax';
 
 /** An xml2js node: attributes under `$`, text under `_`, children as arrays. */
@@ -194,21 +195,19 @@ function rejectOverlongDeclarations(body: string): void {
   }
 }
 
-/** Counts element depth with one linear scan (no parser, no recursion). */
+/** Counts element depth with one linear scan (no parser, no recursion, no backtracking). */
 function rejectDeepNesting(body: string): void {
   rejectOverlongDeclarations(body);
   let depth = 0;
-  const tags = /<(\/?)([A-Za-z_][^\s/>]*)[^>]*?(\/?)>|<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g;
-  for (let m = tags.exec(body); m; m = tags.exec(body)) {
-    if (!m[2]) continue;
-    if (m[1]) depth--;
-    else if (!m[3] && ++depth > MAX_DEPTH) {
+  scanXmlTags(body, false, (tag) => {
+    if (tag.closing) depth--;
+    else if (!tag.selfClosing && ++depth > MAX_DEPTH) {
       throw new IngestError(
         'parse_error',
         `Le XML est imbriqué sur plus de ${MAX_DEPTH} niveaux : refusé.`,
       );
     }
-  }
+  });
 }
 
 function rssFeed(raw: Raw, baseUrl: string): ParsedFeed {

@@ -12,7 +12,6 @@ import type { Deps } from '../deps.ts';
 import { pulls, sources, type SourceRow } from '../db/schema/sources.ts';
 import { refreshInTurn } from './refresh.ts';
 import { hostKey, runLimited } from './limiter.ts';
-import { commitNow } from '../db/client.ts';
 import { refoldSearchText } from '../db/search-refold.ts';
 import { chunks, IN_LIST } from './dedupe/chunk.ts';
 import type { PullSummary, SourceReport } from './types.ts';
@@ -134,8 +133,9 @@ export async function pullSources(
       );
     },
   );
-  // No store follows: the last ones need not wait for a group commit's idle delay.
-  commitNow(deps.db);
+  // No store follows: what the last ones wrote is committed now, not after a group commit's
+  // idle delay.
+  await deps.db.durably(async () => undefined);
   await Promise.all(recorded);
   // Stories stored before search folding get folded a slice per pull (see search-refold.ts).
   await refoldSearchText(deps).catch((e) =>

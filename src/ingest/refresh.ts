@@ -21,7 +21,6 @@ import { inlineFeedReader } from './feed-reader.ts';
 import { yieldToEventLoop } from './yield.ts';
 import { serialized } from './serialize.ts';
 import { storeInTurn } from './store-lease.ts';
-import { sharedCommit } from '../db/client.ts';
 import {
   calendarReadOptions,
   isCalendar,
@@ -307,12 +306,12 @@ async function withHistory(
   return { ...first, result, committed: Promise.all(commits).then(() => undefined) };
 }
 
-/** A store in its turn (store-lease.ts), in the database's group commit when it has one. */
+/** A store in its turn (store-lease.ts), through the database's write seam (Database.store). */
 function storeTurn<T>(
   deps: Deps,
   store: () => Promise<T>,
 ): Promise<{ value: T; committed: Promise<void> }> {
-  return stage('storage_error', () => sharedCommit(deps.db, () => storeInTurn(deps, store)));
+  return stage('storage_error', () => deps.db.store(() => storeInTurn(deps, store)));
 }
 
 /** Runs a stage, labelling unexpected failures with the stage's kind. */

@@ -7,7 +7,7 @@
 import { and, eq, gte, inArray, lt, notExists, or, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { Statement } from '../db/client.ts';
-import { entries, itemBands, items } from '../db/schema/items.ts';
+import { entries, itemKeys, items } from '../db/schema/items.ts';
 import { settings } from '../db/schema/networks.ts';
 
 /** Pruning scans the dedup keys: once a day is enough. */
@@ -47,8 +47,8 @@ export async function pruneOldStories(deps: Deps, options: { force?: boolean } =
     // Keys published before the cut-off only ever matched stories that old (the candidate
     // window is 30 days); an old story's keys may be later if an edit moved its date back.
     orm
-      .delete(itemBands)
-      .where(or(lt(itemBands.publishedAt, cutoff), inArray(itemBands.itemId, oldIds))),
+      .delete(itemKeys)
+      .where(or(lt(itemKeys.publishedAt, cutoff), inArray(itemKeys.itemId, oldIds))),
     orm.delete(entries).where(inArray(entries.itemId, oldIds)),
     // Their entries gone, the old stories are those published before the cut-off left bare.
     orm

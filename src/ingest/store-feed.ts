@@ -11,7 +11,8 @@ import type { Deps } from '../deps.ts';
 import type { Statement } from '../db/client.ts';
 import { bulkInserts } from '../db/bulk-insert.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from './yield.ts';
-import { entries, itemBands, items, type EntryRow, type ItemRow } from '../db/schema/items.ts';
+import { entries, items, type EntryRow, type ItemRow } from '../db/schema/items.ts';
+import { insertKeys, keyNumber, type KeyRow } from '../db/item-keys.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { ParsedItem, StoreResult } from './types.ts';
 import { prepareItems, type PreparedItem } from './dedupe/prepare.ts';
@@ -166,10 +167,10 @@ export async function storePreparedItems(
   const createdItems = new Set<string>();
   const touchedItems = new Set<string>();
   const newEntryRows: NewEntry[] = [];
-  const bandRows: Array<{ bandKey: string; itemId: string; publishedAt: number }> = [];
+  const bandRows: KeyRow[] = [];
   const addBands = (keys: string[], itemId: string, publishedAt: number) => {
-    for (const bandKey of matcher.missingKeys(itemId, keys))
-      bandRows.push({ bandKey, itemId, publishedAt });
+    for (const key of matcher.missingKeys(itemId, keys))
+      bandRows.push({ key: keyNumber(key), itemId, publishedAt });
   };
 
   fresh.forEach(({ p, fp, keys, publishedAt }, i) => {
@@ -262,7 +263,13 @@ export async function storePreparedItems(
       leadProbes: fp.leadProbes,
     };
     statements.push(orm.update(entries).set(values).where(eq(entries.id, old.id)));
-    editedRows.set(old.id, { sourceId: source.id, firstSeenAt: old.firstSeenAt, ...values });
+    editedRows.set(old.id, {
+      sourceId: source.id,
+      firstSeenAt: old.firstSeenAt,
+      ...values,
+      bodyText: fp.text,
+      searchText: p.searchText,
+    });
     touchedItems.add(old.itemId);
     if (dedupe) addBands(keys, old.itemId, publishedAt);
     result.updated++;
@@ -287,7 +294,11 @@ export async function storePreparedItems(
   // matcher only read what matching needs).
   for (const row of await entriesOfItems(deps.db, touched)) addStored(row);
   newEntryRows.forEach((row, i) =>
-    push(after, row.itemId, { ...(row as EntrySource), bodyText: fresh[i]!.fp.text }),
+    push(after, row.itemId, {
+      ...(row as EntrySource),
+      bodyText: fresh[i]!.fp.text,
+      searchText: fresh[i]!.p.searchText,
+    }),
   );
 
   const newItemRows: ItemRow[] = [];
@@ -315,7 +326,7 @@ export async function storePreparedItems(
   writes.push(...bulkInserts(deps.db, items, newItemRows));
   writes.push(...bulkInserts(deps.db, entries, newEntryRows));
   writes.push(...statements, ...itemUpdates);
-  writes.push(...bulkInserts(deps.db, itemBands, bandRows));
+  writes.push(...insertKeys(deps.db, bandRows));
   await deps.db.batch(writes);
   return result;
 }

@@ -4,6 +4,7 @@
  * pass over the text. What was repaired is returned in words a coordinator can act on: the
  * source records it as a warning, not an error, and every item is kept.
  */
+import { scanXmlTags } from './xml-tag-scan.ts';
 
 /** Elements whose text is HTML (or text a person wrote) in RSS, RDF and Atom. */
 const HTML_ELEMENTS = [
@@ -160,30 +161,27 @@ const SIBLINGS = new Set(['item', 'entry']);
  */
 function closeOpenElements(text: string): { text: string; added: number } {
   const open: string[] = [];
-  const tags =
-    /<(\/?)([A-Za-z_][^\s/>]*)[^>]*?(\/?)>|<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<!--[\s\S]*?(?:-->|$)/g;
   let out = '';
   let copied = 0;
   let added = 0;
-  for (let m = tags.exec(text); m; m = tags.exec(text)) {
-    const name = m[2];
-    if (!name) continue;
-    if (!m[1]) {
-      if (SIBLINGS.has(name) && !m[3]) {
+  scanXmlTags(text, true, (tag) => {
+    const { name } = tag;
+    if (!tag.closing) {
+      if (SIBLINGS.has(name) && !tag.selfClosing) {
         const at = open.lastIndexOf(name);
         if (at !== -1) {
           const closes = open.splice(at).reverse();
-          out += `${text.slice(copied, m.index)}${closes.map((n) => `</${n}>`).join('')}`;
-          copied = m.index;
+          out += `${text.slice(copied, tag.index)}${closes.map((n) => `</${n}>`).join('')}`;
+          copied = tag.index;
           added += closes.length;
         }
       }
-      if (!m[3] && open.length < 1024) open.push(name);
-      continue;
+      if (!tag.selfClosing && open.length < 1024) open.push(name);
+      return;
     }
     const at = open.lastIndexOf(name);
     if (at !== -1) open.length = at;
-  }
+  });
   if (copied) text = out + text.slice(copied);
   if (!open.length) return { text, added };
   // A CDATA section cut short is ended where it stops; else an unfinished tag is dropped.

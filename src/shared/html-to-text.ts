@@ -5,6 +5,7 @@
  * read a member's text alike.
  */
 import { BoundedHtmlParser } from '../ingest/bounded-html.ts';
+import { collapseText } from './collapse-text.ts';
 
 /** Elements whose edges separate words: `<p>a</p><p>b</p>` is "a b", `<b>a</b>b` is "ab". */
 export const BLOCKS: ReadonlySet<string> = new Set([
@@ -34,9 +35,6 @@ export const BLOCKS: ReadonlySet<string> = new Set([
   'hr',
   'img',
 ]);
-
-/** Control characters: never text, often pasted in (tab, line ends and form feeds are spaces). */
-const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f]/g;
 
 export interface HtmlToTextOptions {
   /**
@@ -71,13 +69,7 @@ export function htmlToText(
  * characters dropped, whitespace collapsed, one line per block when `lines`, trimmed.
  */
 export function finishText(collected: string, lines: boolean): string {
-  const text = collected.replace(CONTROLS, '');
-  return lines
-    ? text
-        .replace(/[ \t\u00a0]+/g, ' ')
-        .replace(/ *\n\s*/g, '\n')
-        .trim()
-    : text.replace(/\s+/g, ' ').trim();
+  return collapseText(collected, lines);
 }
 
 function collect(html: string, separator: string, max: number): string {

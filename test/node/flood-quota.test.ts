@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { createApp } from '../../src/app.ts';
-import { entries, items, itemBands } from '../../src/db/schema/items.ts';
+import { entries, items, itemKeys } from '../../src/db/schema/items.ts';
 import { parseNetworksFile } from '../../src/federation/networks-file.ts';
 import { syncFederation } from '../../src/federation/sync.ts';
 import { pull } from '../../src/ingest/pull.ts';
@@ -159,7 +159,7 @@ describe('retention (HUB_RETENTION_MONTHS)', () => {
       const left = await deps.db.orm.select({ title: items.title }).from(items);
       expect(left.map((r) => r.title)).toEqual(['Rencontre de novembre']);
       expect(await deps.db.orm.select().from(entries)).toHaveLength(1);
-      const bands = await deps.db.orm.select().from(itemBands);
+      const bands = await deps.db.orm.select().from(itemKeys);
       expect(bands.every((b) => b.publishedAt >= Date.UTC(2026, 5, 1))).toBe(true);
       // Once a day: a second tick the same day does nothing.
       expect(await pruneOldStories(deps)).toBe(0);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import BetterSqlite3 from 'better-sqlite3';
 import { count, eq } from 'drizzle-orm';
 import { openSqlite } from '../../workers/node/sqlite.ts';
-import { commitNow } from '../../src/db/client.ts';
+import type { CommitGroup } from '../../src/db/client.ts';
 import { groupCommit, IDLE_MS } from '../../workers/node/group-commit.ts';
 import { pull } from '../../src/ingest/pull.ts';
 import { entries, sources, subscribers } from '../../src/db/schema/index.ts';
@@ -86,7 +86,7 @@ describe('group commit', () => {
     const first = await db.commitGroup!.run(async () => insert.run(1));
     const second = await db.commitGroup!.run(async () => {
       insert.run(2);
-      commitNow(db);
+      await db.durably(async () => undefined);
       expect(seen(), 'the flush took 1 and what 2 had written').toEqual([1, 2]);
       insert.run(3);
     });
@@ -223,13 +223,17 @@ describe('group commit', () => {
   }, 30_000);
 });
 
+/** The SQLite file's group commit behind Node deps' Database.store. */
+const groupOf = (deps: { db: object }) =>
+  (deps.db as unknown as { commitGroup: CommitGroup }).commitGroup;
+
 describe('a pull whose group commit is lost', () => {
   it('reports a storage_error and keeps no validators, so the next pull fetches the document again and stores it', async () => {
     const server = await startFixtureServer();
     const deps = makeNodeDeps();
     opened.push({ close: () => void server.close() }, { close: () => void deps.close() });
     const source = await addSource(deps, 'reseau', `${server.base}/parse/rss2.xml`);
-    const group = deps.db.commitGroup!;
+    const group = groupOf(deps);
     const run = group.run.bind(group);
     const raw = (deps.db as unknown as { raw: BetterSqlite3.Database }).raw;
     // The store goes through, then SQLite drops the transaction (as on a full disk).
@@ -269,9 +273,7 @@ describe('writes an email or a person relies on, made while a pull holds a group
     opened.push({ close: () => void sink.close() }, { close: () => void deps.close() }, other);
     const holdGroup = async () => {
       let finish!: () => void;
-      const store = deps.db.commitGroup!.run(
-        () => new Promise<void>((resolve) => (finish = resolve)),
-      );
+      const store = groupOf(deps).run(() => new Promise<void>((resolve) => (finish = resolve)));
       return async () => (finish(), await (await store).committed);
     };
     return { sink, deps, other, holdGroup };

@@ -13,10 +13,35 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { migrationsFolder, openSqlite } from '../../workers/node/sqlite.ts';
 import * as schema from '../../src/db/schema/index.ts';
+import { keyNumber } from '../../src/db/item-keys.ts';
+import { fingerprint, indexKeys } from '../../src/ingest/dedupe/fingerprint.ts';
 
 const released = new URL('../fixtures/released-db/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'hub-migrations-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * Dedup index keys as the release stored them (strings): every kind, hashes with leading
+ * zeros (toString(16) drops them), band numbers, title lengths; one row twice.
+ */
+const releasedKeys = [
+  ...indexKeys(
+    fingerprint(
+      'Fête des coopératives de Bretagne à Rennes',
+      '<p>La fête annuelle des coopératives revient à Rennes samedi. Au programme : ateliers, ' +
+        'marché paysan, concerts. Les réseaux de la région tiennent des stands.</p>',
+      null,
+    ),
+  ),
+  'b0:0',
+  'b7:ffffffff',
+  'b3:a',
+  'l:1f',
+  'l:00000001',
+  't:3:7',
+  't:ffffffff:123',
+  'b7:ffffffff',
+];
 
 /** A database file as the release left it: its migrations applied, a little of everything stored. */
 function releasedDatabase(path: string): void {
@@ -42,6 +67,10 @@ function releasedDatabase(path: string): void {
       VALUES ('evt1', 7, 'uid-1@animacoop', 'Assemblée', ${t}, 'Europe/Paris', ${t}, ${t});
     INSERT INTO settings (key, value) VALUES ('hub', '{"title":"Intercoop"}');
   `);
+  const band = raw.prepare(
+    'INSERT INTO item_bands (band_key, item_id, published_at) VALUES (?, ?, ?)',
+  );
+  for (const key of releasedKeys) band.run(key, 'itm1', t);
   raw.close();
 }
 
@@ -92,6 +121,14 @@ describe('migrations from the released schema (Node, SQLite file)', () => {
       expect(subscriber).toMatchObject({ email: 'ana@example.org', status: 'active' });
       const [event] = await db.orm.select().from(schema.events);
       expect(event).toMatchObject({ id: 'evt1', title: 'Assemblée', timezone: 'Europe/Paris' });
+      // The dedup index: each string key became the integer the store now writes for it.
+      const keys = await db.orm.select().from(schema.itemKeys);
+      expect(keys.map((k) => k.key).sort((a, b) => a - b)).toEqual(
+        [...new Set(releasedKeys)].map(keyNumber).sort((a, b) => a - b),
+      );
+      expect(new Set(keys.map((k) => `${k.itemId} ${k.publishedAt}`))).toEqual(
+        new Set([`itm1 ${1_790_000_000_000}`]),
+      );
       expect(await db.orm.select().from(schema.settings)).toEqual([
         { key: 'hub', value: '{"title":"Intercoop"}' },
       ]);

@@ -6,7 +6,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { workerDeps, type Env } from '../../workers/cloudflare.ts';
-import { entries, itemBands, items } from '../../src/db/schema/index.ts';
+import { entries, itemKeys, items } from '../../src/db/schema/index.ts';
 import { storeFeedItems } from '../../src/ingest/store-feed.ts';
 import { pruneOldStories } from '../../src/ingest/retention.ts';
 import { addSource, manualClock, parsedItem } from '../support/store-fixtures.ts';
@@ -60,7 +60,7 @@ describe('flood quota and retention in workerd with D1', () => {
     const left = await deps.db.orm.select({ guid: entries.guid }).from(entries);
     expect(left.map((e) => e.guid)).toContain('g-500');
     expect(left).toHaveLength(after.length);
-    const bands = await deps.db.orm.select().from(itemBands);
+    const bands = await deps.db.orm.select().from(itemKeys);
     expect(bands.every((b) => b.publishedAt >= Date.UTC(2026, 8, 1))).toBe(true);
     const again = await storeFeedItems(deps, src, doc);
     expect(again.new).toBe(0);

@@ -48,21 +48,50 @@ describe('store turns through the Durable Object (workerd)', () => {
     ]);
   });
 
-  it('an invocation keeps its turn between stores and gives it back when idle; the other waits for it', async () => {
+  it('an invocation keeps its turn between its stores and gives it back when idle; the other waits for it', async () => {
     const log: Array<[string, number, number]> = [];
     const count = newSubrequestCount();
     const a = durableStoreTurns(namespace(), count);
     const b = durableStoreTurns(namespace());
-    await a.run(timed(log, 'a1', 10));
-    const waiting = b.run(timed(log, 'b1', 10));
-    // a's next store, IDLE_MS / 2 later, still holds the turn: b waits behind it.
-    await sleep(IDLE_MS / 2);
+    let started!: () => void;
+    const a1Started = new Promise<void>((resolve) => (started = resolve));
+    let finish!: () => void;
+    const a1Finishes = new Promise<void>((resolve) => (finish = resolve));
+    const a1 = a.run(async () => {
+      const start = Date.now();
+      started();
+      await a1Finishes;
+      log.push(['a1', start, Date.now()]);
+    });
+    await a1Started;
+    // a holds the turn: b asks and waits; a's second store comes in a's turn, before b's.
+    const b1 = b.run(timed(log, 'b1', 10));
+    await sleep(20);
     await a.run(timed(log, 'a2', 10));
-    await waiting;
+    finish();
+    await Promise.all([a1, b1]);
+    await b.release();
+    expect(log.map(([name]) => name)).toEqual(['a2', 'a1', 'b1']);
+    // b got the turn only once a had been idle for IDLE_MS, and a asked the object once.
+    expect(log[2]![1] - log[1]![2]).toBeGreaterThanOrEqual(IDLE_MS - 5);
+    expect(count.durableObject).toBe(1);
+  });
+
+  it('while another document of the invocation waits (`more`), the turn is kept past the idle delay', async () => {
+    const log: Array<[string, number, number]> = [];
+    const count = newSubrequestCount();
+    let waiting = true;
+    const a = durableStoreTurns(namespace(), count, () => waiting);
+    const b = durableStoreTurns(namespace());
+    await a.run(timed(log, 'a1', 10));
+    const b1 = b.run(timed(log, 'b1', 10));
+    // Reading the next document takes longer than the idle delay: a keeps the turn.
+    await sleep(IDLE_MS * 2);
+    waiting = false;
+    await a.run(timed(log, 'a2', 10));
+    await b1;
     await b.release();
     expect(log.map(([name]) => name)).toEqual(['a1', 'a2', 'b1']);
-    // b got the turn only once a had been idle for IDLE_MS.
-    expect(log[2]![1] - log[1]![2]).toBeGreaterThanOrEqual(IDLE_MS - 5);
     expect(count.durableObject).toBe(1);
   });
 

@@ -4,8 +4,8 @@ import { loadConfig, type Config } from '../../src/env.ts';
 import { jsonLogger, leveledLogger, systemClock, type Deps, type Logger } from '../../src/deps.ts';
 import { openSqlite } from './sqlite.ts';
 import { memoryResponseCache } from '../../src/publish/cache.ts';
-import { smtpMailer } from './smtp-mailer.ts';
-import { guardedFetch } from './guarded-fetch.ts';
+import type { Mailer } from '../../src/deps.ts';
+import type { Database } from '../../src/db/client.ts';
 import {
   inProcessDispatcher,
   type InProcessDispatcher,
@@ -18,6 +18,35 @@ import type { Lang } from '../../src/web/i18n.ts';
 /** One core stays with the main thread (SQLite, HTTP); readers take the others, up to 2. */
 function defaultParseThreads(): number {
   return Math.min(2, Math.max(0, availableParallelism() - 1));
+}
+
+/**
+ * The SMTP mailer, loaded with the first message: nodemailer holds ~3 MB of heap, and a hub
+ * sends mail rarely (digests, confirmations), most processes (a pull, serve between digests)
+ * never. bin/bundle.js puts a dynamic import() in a file of its own, loaded when first called.
+ */
+function lazySmtpMailer(url: string, from: string, db: Database): Mailer {
+  let loaded: Promise<Mailer> | undefined;
+  const mailer = () =>
+    (loaded ??= import('./smtp-mailer.ts').then((m) => m.smtpMailer(url, from, db)));
+  return {
+    send: async (message) => (await mailer()).send(message),
+    async close() {
+      if (loaded) await (await loaded).close?.();
+    },
+  };
+}
+
+/**
+ * The guarded fetch (guarded-fetch.ts), loaded with the first fetch: its HTTP client (undici's
+ * package, ~3 MB of heap) is not needed by a hub that has nothing to pull yet.
+ */
+function lazyGuardedFetch(): typeof fetch {
+  let loaded: Promise<typeof fetch> | undefined;
+  return async (input, init) => {
+    loaded ??= import('./guarded-fetch.ts').then((m) => m.guardedFetch());
+    return (await loaded)(input, init);
+  };
 }
 
 /**
@@ -69,7 +98,7 @@ export function nodeDeps(
     db,
     clock: systemClock,
     // With private hosts refused, every connection's own DNS answer is checked too (rebinding).
-    fetch: config.allowPrivateHosts ? globalThis.fetch : guardedFetch(),
+    fetch: config.allowPrivateHosts ? globalThis.fetch : lazyGuardedFetch(),
     resolver: {
       async lookup(host) {
         const found = await lookup(host, { all: true, verbatim: true });
@@ -78,7 +107,9 @@ export function nodeDeps(
     },
     // loadConfig refuses HUB_SMTP_URL without HUB_MAIL_FROM.
     mailer:
-      config.smtpUrl && config.mailFrom ? smtpMailer(config.smtpUrl, config.mailFrom, db) : null,
+      config.smtpUrl && config.mailFrom
+        ? lazySmtpMailer(config.smtpUrl, config.mailFrom, db)
+        : null,
     // Scheduled pulls run here, one run at a time (Workers use a Queue instead).
     dispatcher: inProcessDispatcher(() => deps),
     clientAddress: nodeClientAddress(config.trustProxy),

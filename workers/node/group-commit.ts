@@ -3,7 +3,7 @@
  * transaction, committed once no store has followed for IDLE_MS, or once it has been open for
  * MAX_OPEN_MS.
  *
- * Why: a story's dedup keys (item_bands) are random, so every stored document dirtied one page
+ * Why: a story's dedup keys (item_keys) are random, so every stored document dirtied one page
  * of that index per key, and every commit wrote each of those pages to the WAL (then the
  * checkpoint wrote them again): 16 pages per item at 500 sources. Twenty documents in one
  * commit share most of those pages: 6 pages per item.
@@ -14,7 +14,7 @@
  * not reported yet, and the next pull fetches them again. Other writes made on the connection
  * while the transaction is open (between two stores) join it and commit with it; those that
  * come before an email leaves (a digest delivery's state, a subscription request) or before a
- * request is answered (src/app.ts) commit it at once (commitNow in src/db/client.ts).
+ * request is answered (src/app.ts) commit it at once (Database.durably in src/db/client.ts).
  *
  * Two connections to one file in one process (tests that play two processes) never group:
  * one would hold the write lock across awaits while SQLite's busy wait of the other blocks
@@ -155,6 +155,12 @@ export function groupCommit(
       }
     },
     flush: commit,
+    commitHeld() {
+      if (!open) return Promise.resolve();
+      const done = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
+      commit();
+      return done;
+    },
     close() {
       commit();
       if (!file) return;

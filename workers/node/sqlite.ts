@@ -5,7 +5,13 @@ import BetterSqlite3 from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from '../../src/db/schema/index.ts';
-import type { Database, HubOrm, Statement } from '../../src/db/client.ts';
+import {
+  groupedWrites,
+  type CommitGroup,
+  type Database,
+  type HubOrm,
+  type Statement,
+} from '../../src/db/client.ts';
 import { checkpointInBackground, INLINE_FRAMES } from './checkpointer.ts';
 import { groupCommit } from './group-commit.ts';
 
@@ -32,7 +38,7 @@ export const migrationsFolder = findMigrations(dirname(fileURLToPath(import.meta
  */
 export function openSqlite(
   path: string,
-): Database & { close(): void; raw: BetterSqlite3.Database } {
+): Database & { close(): void; raw: BetterSqlite3.Database; commitGroup: CommitGroup } {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const raw = new BetterSqlite3(path);
   raw.pragma('journal_mode = WAL');
@@ -64,6 +70,16 @@ export function openSqlite(
     }
     return stmt;
   };
+  // Reads through `rows`: their own statements, in raw mode (rows as arrays).
+  const readers = new Map<string, BetterSqlite3.Statement>();
+  const readerFor = (sql: string) => {
+    let stmt = readers.get(sql);
+    if (!stmt) {
+      if (readers.size >= PREPARED_CACHE) readers.delete(readers.keys().next().value!);
+      readers.set(sql, (stmt = raw.prepare(sql).raw(true)));
+    }
+    return stmt;
+  };
   const batch = raw.transaction((statements: Statement[]) => {
     for (const s of statements) {
       const { sql, params } = (
@@ -86,6 +102,8 @@ export function openSqlite(
     async batch(statements) {
       if (statements.length) batch(statements);
     },
+    rows: async (sql, params) => readerFor(sql).all(...params) as unknown[][],
+    ...groupedWrites(group),
     commitGroup: group,
     async ping() {
       try {

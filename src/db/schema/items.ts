@@ -1,5 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  sqliteTable,
+  text,
+  integer,
+  index,
+  primaryKey,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 import { sources } from './sources.ts';
 
 export interface Enclosure {
@@ -116,25 +123,27 @@ export const entries = sqliteTable(
 );
 
 /**
- * The near-duplicate index: LSH band keys (and the normalised-title bucket) of every entry,
- * pointing at the entry's item. Looking candidates up by key keeps matching near-linear in
- * the number of new entries. Rows are only candidate generators: every candidate is checked
- * against the entries' real signatures, so a stale row (after an edit or a split) is harmless.
+ * The near-duplicate index: LSH band keys (and the normalised-title and lead buckets) of every
+ * entry, pointing at the entry's item. Looking candidates up by key keeps matching near-linear
+ * in the number of new entries. Rows are only candidate generators: every candidate is checked
+ * against the entries' real signatures, so a stale row (after an edit, a split or a pruned
+ * item: hence no foreign key) is harmless.
+ *
+ * Keys are random, so every new story writes ~12 rows at random places of this index: it is
+ * the store's largest write. Hence its shape: the key as an integer (db/item-keys.ts, one to one
+ * with the string keys of dedupe/fingerprint.ts), and the rows are the primary key itself
+ * (WITHOUT ROWID, in the migration: drizzle cannot say it), one B-tree instead of a table and
+ * its index.
  */
-export const itemBands = sqliteTable(
-  'item_bands',
+export const itemKeys = sqliteTable(
+  'item_keys',
   {
-    bandKey: text('band_key').notNull(),
-    itemId: text('item_id')
-      .notNull()
-      .references(() => items.id),
+    key: integer('key').notNull(),
     /** Publication of the entry that produced the key: candidates are restricted to a window. */
     publishedAt: integer('published_at').notNull(),
+    itemId: text('item_id').notNull(),
   },
-  // One covering index and no primary key: the table is written for every new story, so each
-  // extra index would cost random page writes. The store skips keys an item already has;
-  // an occasional duplicate row is harmless.
-  (t) => [index('item_bands_lookup').on(t.bandKey, t.publishedAt, t.itemId)],
+  (t) => [primaryKey({ columns: [t.key, t.publishedAt, t.itemId] })],
 );
 
 /**

@@ -4,7 +4,8 @@
  * enclosures. Pure: the store writes the result only when it differs from what is stored.
  */
 import type { EntryRow, ItemRow, Enclosure } from '../../db/schema/items.ts';
-import { foldText, looksLikeRelay, stripBodyRelay } from './text.ts';
+import { looksLikeRelay, stripBodyRelay } from './text.ts';
+import { searchTextOf } from './search-text.ts';
 import { htmlToText } from '../../shared/html-to-text.ts';
 import { categoryKeys } from '../../filter-grammar.ts';
 import { withoutTracking } from '../canonical-url.ts';
@@ -28,9 +29,9 @@ export type EntrySource = Pick<
   Partial<Pick<EntryRow, 'textLength' | 'relay'>> & {
     /** Plain text without relay marks, when the store already computed it (fingerprint). */
     bodyText?: string;
+    /** Its search text (searchTextOf), when computed with its fingerprint. */
+    searchText?: string;
   };
-
-const SEARCH_TEXT_CAP = 20_000;
 
 interface Ranked {
   entry: EntrySource;
@@ -108,10 +109,8 @@ export function deriveItem(
     enclosures: unionEnclosures(ranked.map((r) => r.entry.enclosures)),
     publishedAt: Math.min(...entries.map((x) => x.publishedAt)),
     firstSeenAt: Math.min(...entries.map((x) => x.firstSeenAt)),
-    // Folded as the q= filter folds its words (src/filter-grammar.ts), so SQL's LIKE finds
-    // "numérique" for q=numerique on SQLite and D1 alike.
     searchText: withSearchText
-      ? foldText(`${e.title}\n${e.bodyText ?? bodyText(e).text}`.slice(0, SEARCH_TEXT_CAP))
+      ? (e.searchText ?? searchTextOf(e.title, e.bodyText ?? bodyText(e).text))
       : '',
     categoryKeys: categoryKeys(categories),
   };

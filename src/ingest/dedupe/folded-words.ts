@@ -6,18 +6,7 @@
  * reader thread's time. Covers the texts foldText folds character by character (Latin
  * scripts and their punctuation); for others it returns null and callers take the general path.
  */
-import { CHAR_FOLD } from './text.ts';
-
-/** How a table character folds: a letter's code, SEPARATOR, or MULTI (CHAR_FOLD has it). */
-const SEPARATOR = -1;
-const MULTI = -2;
-const FOLD_CODE = new Int32Array(0x20ad).fill(MULTI);
-for (let code = 0; code < FOLD_CODE.length; code++) {
-  const folded = CHAR_FOLD[code];
-  if (folded === undefined) continue;
-  if (folded === ' ') FOLD_CODE[code] = SEPARATOR;
-  else if (folded.length === 1) FOLD_CODE[code] = folded.charCodeAt(0);
-}
+import { CHAR_FOLD, FOLD_CODE, FOLD_SEPARATOR, outsideFoldTable } from './text.ts';
 
 /** Characters sentenceStarts splits on (fingerprint.ts): they are all separators when folded. */
 const SENTENCE_END = new Uint8Array(0x20ad);
@@ -43,25 +32,37 @@ export interface FoldedWords {
   sentenceStarts: number[];
 }
 
+// The arrays of the last call, reused by the next: most texts fit the ones a previous text grew,
+// so folding allocates nothing but its result object.
+let scratchChars: Uint16Array = new Uint16Array(4096);
+let scratchStart: Int32Array = new Int32Array(1024);
+let scratchEnd: Int32Array = new Int32Array(1024);
+let scratchHash: Int32Array = new Int32Array(1024);
+
 /**
  * The first `cap` words of `text` as words(text, cap) cuts them, or null when the text has a
- * character outside foldText's table (its folding then depends on context).
+ * character outside foldText's table (its folding then depends on context). The arrays are
+ * reused by the next call: read them before folding another text.
  */
 export function foldWords(text: string, cap: number, startsWithin: number): FoldedWords | null {
   const w = new WordsBuilder(text.length, cap, startsWithin);
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const code = text.charCodeAt(i);
-    if (code >= 0x20ad || (code > 0x24f && code < 0x2000)) return null;
+    if (outsideFoldTable(code)) return null;
     const fold = FOLD_CODE[code]!;
     if (fold >= 0) {
       if (!w.letter(fold, i)) break;
-    } else if (fold === SEPARATOR) {
+    } else if (fold === FOLD_SEPARATOR) {
       w.endWord();
       if (SENTENCE_END[code] === 1) w.sentenceEnded = true;
     } else if (!w.several(CHAR_FOLD[code]!, i)) break;
   }
   w.endWord();
+  scratchChars = w.chars;
+  scratchStart = w.start;
+  scratchEnd = w.end;
+  scratchHash = w.hash;
   return w;
 }
 
@@ -83,11 +84,13 @@ class WordsBuilder implements FoldedWords {
     private readonly cap: number,
     private readonly startsWithin: number,
   ) {
-    this.chars = new Uint16Array(Math.min(textLength, cap * 16) + 16);
+    const chars = Math.min(textLength, cap * 16) + 16;
+    this.chars = scratchChars.length >= chars ? scratchChars : new Uint16Array(chars);
     const words = Math.min(cap, (textLength >> 1) + 2);
-    this.start = new Int32Array(words);
-    this.end = new Int32Array(words);
-    this.hash = new Int32Array(words);
+    const enough = scratchStart.length >= words;
+    this.start = enough ? scratchStart : new Int32Array(words);
+    this.end = enough ? scratchEnd : new Int32Array(words);
+    this.hash = enough ? scratchHash : new Int32Array(words);
   }
 
   /** Appends a folded letter or digit from source index `at`; false once `cap` words are read. */

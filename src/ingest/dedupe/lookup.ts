@@ -1,6 +1,6 @@
 /**
  * The candidate lookup: every stored entry of the items that new entries could join — items
- * sharing a distinctive guid or a story URL with them, items sharing an index key (item_bands)
+ * sharing a distinctive guid or a story URL with them, items sharing an index key (item_keys)
  * within the candidate window, and the source's split entries (pins).
  *
  * Only what matching reads comes back, not the texts: candidates outnumber the items finally
@@ -9,11 +9,14 @@
  *
  * The queries have a fixed shape (lists bound as JSON, or a few values per execution with the
  * unused slots bound to NULL, which matches nothing) so they are prepared once per database
- * and reused: building drizzle SQL anew for every stored document cost more than running it.
+ * and reused; they are plain SQL read as arrays (Database.rows), the same on SQLite and D1:
+ * building drizzle SQL and mapping its rows for every stored document cost more than running
+ * it.
  */
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
+import { entries, type EntryRow } from '../../db/schema/items.ts';
 import type { Database } from '../../db/client.ts';
-import { entries, itemBands, type EntryRow } from '../../db/schema/items.ts';
+import { keyNumber } from '../../db/item-keys.ts';
 import { MAX_INDEX_KEYS } from './fingerprint.ts';
 
 /**
@@ -32,60 +35,28 @@ export interface LookupInput {
   publishedAt: number;
 }
 
-/** The columns matching reads (KnownEntry, its index keys, pins). */
-const candidateColumns = {
-  id: entries.id,
-  itemId: entries.itemId,
-  sourceId: entries.sourceId,
-  networkSlug: entries.networkSlug,
-  guid: entries.guid,
-  guidHash: entries.guidHash,
-  canonicalUrl: entries.canonicalUrl,
-  titleKey: entries.titleKey,
-  leadKey: entries.leadKey,
-  leadProbes: entries.leadProbes,
-  serialMarks: entries.serialMarks,
-  minhash: entries.minhash,
-  shingleCount: entries.shingleCount,
-  publishedAt: entries.publishedAt,
-  splitFromItemId: entries.splitFromItemId,
-};
-
-/** A stored entry as the matcher sees it. */
-export type CandidateRow = Pick<EntryRow, keyof typeof candidateColumns>;
-
-const slots = (prefix: string, n: number) =>
-  Array.from({ length: n }, (_, i) => sql.placeholder(`${prefix}${i}`));
-
-/** A statement prepared once per database, on first use. */
-function perDatabase<S>(prepare: (db: Database) => S): (db: Database) => S {
-  const made = new WeakMap<Database, S>();
-  return (db) => {
-    let statement = made.get(db);
-    if (!statement) made.set(db, (statement = prepare(db)));
-    return statement;
-  };
+/** A stored entry as the matcher sees it (what matching reads, its index keys, its pin). */
+export interface CandidateRow {
+  id: number;
+  itemId: string;
+  sourceId: number;
+  networkSlug: string;
+  guid: string | null;
+  guidHash: string;
+  canonicalUrl: string | null;
+  titleKey: string;
+  leadKey: string;
+  leadProbes: string;
+  /** entries.serial_marks. */
+  marks: string;
+  minhash: string;
+  shingleCount: number;
+  publishedAt: number;
+  splitFromItemId: string | null;
 }
 
-/**
- * Runs a statement whose slots `${prefix}0…` take `per` values of `list` at a time, the unused
- * ones bound to NULL (which matches nothing), with the `fixed` values in every execution.
- */
-async function allInSlots<R>(
-  statement: { all(values: Record<string, unknown>): R[] | Promise<R[]> },
-  list: string[],
-  prefix: string,
-  per: number,
-  fixed: Record<string, unknown> = {},
-): Promise<R[]> {
-  const found: R[] = [];
-  for (let start = 0; start < list.length; start += per) {
-    const values: Record<string, unknown> = { ...fixed };
-    for (let i = 0; i < per; i++) values[`${prefix}${i}`] = list[start + i] ?? null;
-    found.push(...(await statement.all(values)));
-  }
-  return found;
-}
+/** `?, ?, …` for n parameters. */
+const slots = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 /**
  * Inputs per execution of the candidate query: its lists are bound as three JSON values (one
@@ -95,28 +66,46 @@ async function allInSlots<R>(
  */
 const INPUTS_PER_QUERY = 500;
 
-const candidatesQuery = perDatabase((db) => {
-  const orm = db.orm;
-  const values = (name: string) => sql`select value from json_each(${sql.placeholder(name)})`;
-  // Keys come as [key, from, to]: each key with its group's window (see lookupCandidates).
-  const field = (i: number) => sql.raw(`json_extract(k.value, '$[${i}]')`);
-  const candidates = sql.join(
-    [
-      sql`select ${entries.itemId} from ${entries} where ${entries.guidHash} in (${values('guids')}) and ${isNotNull(entries.guid)}`,
-      sql`select ${entries.itemId} from ${entries} where ${entries.canonicalUrl} in (${values('urls')})`,
-      sql`select ${entries.itemId} from ${entries} where ${entries.sourceId} = ${sql.placeholder('source')} and ${entries.splitFromItemId} is not null`,
-      // CROSS JOIN keeps the keys outside: each one is a probe of item_bands_lookup.
-      sql`select ${itemBands.itemId} from json_each(${sql.placeholder('keys')}) k cross join ${itemBands} where ${itemBands.bandKey} = ${field(0)} and ${itemBands.publishedAt} between ${field(1)} and ${field(2)}`,
-    ],
-    sql` union `,
-  );
-  return orm
-    .select(candidateColumns)
-    .from(entries)
-    .where(sql`${entries.itemId} in (${candidates})`)
-    .orderBy(entries.itemId, entries.id)
-    .prepare();
-});
+/**
+ * The entries of every item sharing with an input a distinctive guid, a story URL or an index
+ * key within its window, and the source's split entries (pins). Parameters: the guid hashes
+ * and the URLs as JSON lists, the source, the keys as a JSON list of [key, from, to].
+ */
+const CANDIDATES_SQL = `select id, item_id, source_id, network_slug, guid, guid_hash, canonical_url,
+  title_key, lead_key, lead_probes, serial_marks, minhash, shingle_count, published_at,
+  split_from_item_id
+from entries where item_id in (
+  select item_id from entries
+    where guid_hash in (select value from json_each(?)) and guid is not null
+  union select item_id from entries where canonical_url in (select value from json_each(?))
+  union select item_id from entries where source_id = ? and split_from_item_id is not null
+  union select item_keys.item_id from json_each(?) k cross join item_keys
+    where item_keys.key = json_extract(k.value, '$[0]')
+      and item_keys.published_at
+        between json_extract(k.value, '$[1]') and json_extract(k.value, '$[2]')
+)
+order by item_id, id`;
+// CROSS JOIN keeps the keys outside: each one is a probe of item_keys' primary key.
+
+function candidateOf(r: unknown[]): CandidateRow {
+  return {
+    id: r[0] as number,
+    itemId: r[1] as string,
+    sourceId: r[2] as number,
+    networkSlug: r[3] as string,
+    guid: r[4] as string | null,
+    guidHash: r[5] as string,
+    canonicalUrl: r[6] as string | null,
+    titleKey: r[7] as string,
+    leadKey: r[8] as string,
+    leadProbes: r[9] as string,
+    marks: r[10] as string,
+    minhash: r[11] as string,
+    shingleCount: r[12] as number,
+    publishedAt: r[13] as number,
+    splitFromItemId: r[14] as string | null,
+  };
+}
 
 /**
  * Stored entries of every candidate item. Each index key is looked up within the candidate
@@ -129,31 +118,29 @@ export async function lookupCandidates(
   inputs: LookupInput[],
   windowMs: number,
 ): Promise<CandidateRow[]> {
-  const statement = candidatesQuery(db);
   const found: CandidateRow[] = [];
   for (let from = 0; from < inputs.length; from += INPUTS_PER_QUERY) {
     const guids: string[] = [];
     const urls: string[] = [];
-    const keys: Array<[string, number, number]> = [];
+    const keys: Array<[number, number, number]> = [];
     const part = inputs.slice(from, from + INPUTS_PER_QUERY);
     for (let start = 0; start < part.length; start += PER_QUERY) {
       const group = part.slice(start, start + PER_QUERY);
-      const low = Math.min(...group.map((i) => i.publishedAt)) - windowMs;
-      const high = Math.max(...group.map((i) => i.publishedAt)) + windowMs;
+      let low = Number.POSITIVE_INFINITY;
+      let high = Number.NEGATIVE_INFINITY;
+      for (const input of group) {
+        low = Math.min(low, input.publishedAt - windowMs);
+        high = Math.max(high, input.publishedAt + windowMs);
+      }
       for (const input of group) {
         if (input.guidHash !== null) guids.push(input.guidHash);
         if (input.canonicalUrl !== null) urls.push(input.canonicalUrl);
-        for (const key of input.indexKeys.slice(0, KEYS_PER_INPUT)) keys.push([key, low, high]);
+        for (const key of input.indexKeys.slice(0, KEYS_PER_INPUT))
+          keys.push([keyNumber(key), low, high]);
       }
     }
-    found.push(
-      ...(await statement.all({
-        source: sourceId,
-        guids: JSON.stringify(guids),
-        urls: JSON.stringify(urls),
-        keys: JSON.stringify(keys),
-      })),
-    );
+    const params = [JSON.stringify(guids), JSON.stringify(urls), sourceId, JSON.stringify(keys)];
+    for (const r of await db.rows(CANDIDATES_SQL, params)) found.push(candidateOf(r));
   }
   return found;
 }
@@ -165,7 +152,7 @@ const entriesOfQuery = perDatabase((db) =>
   db.orm
     .select()
     .from(entries)
-    .where(inArray(entries.itemId, slots('i', ITEMS_PER_QUERY)))
+    .where(inArray(entries.itemId, placeholders('i', ITEMS_PER_QUERY)))
     .prepare(),
 );
 
@@ -173,8 +160,15 @@ const entriesOfQuery = perDatabase((db) =>
  * Every stored entry, whole, of the given items: those a document joins or edits, a few per
  * document (prepared once, like the candidate lookup: small documents are many).
  */
-export function entriesOfItems(db: Database, itemIds: string[]): Promise<EntryRow[]> {
-  return allInSlots<EntryRow>(entriesOfQuery(db), itemIds, 'i', ITEMS_PER_QUERY);
+export async function entriesOfItems(db: Database, itemIds: string[]): Promise<EntryRow[]> {
+  const statement = entriesOfQuery(db);
+  const found: EntryRow[] = [];
+  for (let start = 0; start < itemIds.length; start += ITEMS_PER_QUERY) {
+    const values: Record<string, unknown> = {};
+    for (let i = 0; i < ITEMS_PER_QUERY; i++) values[`i${i}`] = itemIds[start + i] ?? null;
+    found.push(...(await statement.all(values)));
+  }
+  return found;
 }
 
 /**
@@ -183,27 +177,37 @@ export function entriesOfItems(db: Database, itemIds: string[]): Promise<EntryRo
  */
 const GUIDS_PER_QUERY = 64;
 
-const knownQuery = perDatabase((db) =>
-  db.orm
-    .select({ id: entries.id, guidHash: entries.guidHash, contentHash: entries.contentHash })
-    .from(entries)
-    .where(
-      and(
-        eq(entries.sourceId, sql.placeholder('source')),
-        inArray(entries.guidHash, slots('h', GUIDS_PER_QUERY)),
-      ),
-    )
-    .prepare(),
-);
+const KNOWN_SQL = `select id, guid_hash, content_hash from entries
+where source_id = ? and guid_hash in (${slots(GUIDS_PER_QUERY)})`;
 
 /**
  * What a source already has under these guids (id and content hash, from a covering index):
- * asked for every stored document, so prepared once rather than built and prepared each time.
+ * asked for every stored document, so in plain SQL prepared once.
  */
-export function knownEntries(
+export async function knownEntries(
   db: Database,
   sourceId: number,
   guidHashes: string[],
 ): Promise<Array<{ id: number; guidHash: string; contentHash: string }>> {
-  return allInSlots(knownQuery(db), guidHashes, 'h', GUIDS_PER_QUERY, { source: sourceId });
+  const found: Array<{ id: number; guidHash: string; contentHash: string }> = [];
+  for (let start = 0; start < guidHashes.length; start += GUIDS_PER_QUERY) {
+    const params: unknown[] = [sourceId];
+    for (let i = 0; i < GUIDS_PER_QUERY; i++) params.push(guidHashes[start + i] ?? null);
+    for (const r of await db.rows(KNOWN_SQL, params))
+      found.push({ id: r[0] as number, guidHash: r[1] as string, contentHash: r[2] as string });
+  }
+  return found;
 }
+
+/** A statement prepared once per database, on first use. */
+function perDatabase<S>(prepare: (db: Database) => S): (db: Database) => S {
+  const made = new WeakMap<Database, S>();
+  return (db) => {
+    let statement = made.get(db);
+    if (!statement) made.set(db, (statement = prepare(db)));
+    return statement;
+  };
+}
+
+const placeholders = (prefix: string, n: number) =>
+  Array.from({ length: n }, (_, i) => sql.placeholder(`${prefix}${i}`));

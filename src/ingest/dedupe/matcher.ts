@@ -1,12 +1,10 @@
 /**
  * Finds the item a new entry belongs to, in this order: an admin's split pin, the same guid
  * from another source, the same canonical URL, then a near-duplicate found through the band
- * index (item_bands). All lookups for one stored document are made up front, a few chunked
+ * index (item_keys). All lookups for one stored document are made up front, a few chunked
  * queries whatever the number of items; entries created by the same call are matched in memory.
  */
-import { inArray } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { entries } from '../../db/schema/items.ts';
 import { lookupCandidates, type CandidateRow } from './lookup.ts';
 import { isStoryUrl } from '../canonical-url.ts';
 import { bodyText, indexKeys } from './fingerprint.ts';
@@ -116,7 +114,7 @@ export class Matcher {
   /**
    * Loads every item the new entries could match, with all of their entries, in one query per
    * chunk of inputs: items sharing a distinctive guid or a story URL with an input, and items
-   * sharing an index key within the candidate window (item_bands).
+   * sharing an index key within the candidate window (item_keys).
    */
   static async load(db: Database, sourceId: number, inputs: MatchInput[]): Promise<Matcher> {
     const found = inputs.length
@@ -148,7 +146,7 @@ export class Matcher {
     for (const row of found) {
       if (seen.has(row.id)) continue;
       seen.add(row.id);
-      matcher.addEntry({ ...row, marks: row.serialMarks }, indexKeys(row));
+      matcher.addEntry(row, indexKeys(row));
     }
     await matcher.loadExcerptTexts(db, inputs, found);
     return matcher;
@@ -205,15 +203,17 @@ export class Matcher {
         ...probesOf(r).flatMap((k) => inputsFor(`p:${k}`)),
       ];
       // Copies close enough to merge without their texts need no read.
-      const row = { ...r, marks: r.serialMarks };
-      if (pairs.some((i) => !compareEntries(i, row).duplicate)) ids.add(r.id);
+      if (pairs.some((i) => !compareEntries(i, r).duplicate)) ids.add(r.id);
     }
-    for (const part of chunks([...ids], IN_LIST))
-      for (const r of await db.orm
-        .select({ id: entries.id, contentHtml: entries.contentHtml, summary: entries.summary })
-        .from(entries)
-        .where(inArray(entries.id, part)))
-        this.texts.set(r.id, bodyText(r.contentHtml, r.summary));
+    for (const part of chunks([...ids], IN_LIST)) {
+      const ids = part.map(() => '?').join(', ');
+      const sql = `select id, content_html, summary from entries where id in (${ids})`;
+      for (const [id, contentHtml, summary] of await db.rows(sql, part))
+        this.texts.set(
+          id as number,
+          bodyText(contentHtml as string | null, summary as string | null),
+        );
+    }
   }
 
   /** This document's own new entries by exact text: a story listed twice in one feed. */

@@ -4,6 +4,7 @@ import { canonicalItemUrl } from '../canonical-url.ts';
 import { htmlToText } from '../../shared/html-to-text.ts';
 import { sha256Hex } from '../../shared/hash.ts';
 import { fingerprint, type Fingerprint } from './fingerprint.ts';
+import { searchTextOf } from './search-text.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from '../yield.ts';
 
 export interface PreparedEntry {
@@ -80,9 +81,13 @@ export function prepareEntry(item: ParsedItem): PreparedEntry | null {
   };
 }
 
-/** An entry ready to store; `fp` when its fingerprint was computed ahead (off the main thread). */
+/**
+ * An entry ready to store; `fp` and `searchText` (search-text.ts) when computed ahead (off
+ * the main thread), so the store does not fold the text again.
+ */
 export interface PreparedItem extends PreparedEntry {
   fp?: Fingerprint;
+  searchText?: string;
 }
 
 /**
@@ -101,8 +106,10 @@ export async function prepareItems(
     if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
     const p: PreparedItem | null = prepareEntry(item);
     if (!p || prepared.has(p.guidHash)) continue;
-    if (options.fingerprints)
+    if (options.fingerprints) {
       p.fp = fingerprint(p.title, p.contentHtml, p.summary, p.contentHtml && item.contentText);
+      p.searchText = searchTextOf(p.title, p.fp.text ?? '');
+    }
     prepared.set(p.guidHash, p);
   }
   return [...prepared.values()];

@@ -5,8 +5,8 @@
 import { mergeReasonWords } from './merge-reasons.ts';
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../../deps.ts';
-import { insertGroups } from '../../db/client.ts';
-import { entries, entrySplits, itemBands, items } from '../../db/schema/items.ts';
+import { insertKeys, keyNumber } from '../../db/item-keys.ts';
+import { entries, entrySplits, items } from '../../db/schema/items.ts';
 import { deriveItem } from './best-item.ts';
 import { indexKeys } from './fingerprint.ts';
 import { newItemId } from './item-id.ts';
@@ -56,8 +56,8 @@ async function split(deps: Deps, entryId: number): Promise<SplitResult> {
   const previous = `${entry.mergeReason}${entry.mergeDetail ? ` — ${entry.mergeDetail}` : ''}`;
   const moved = { ...entry, itemId: toItemId };
   const { id: _id, ...remaining } = deriveItem(fromItemId, rest);
-  const bands = indexKeys(entry).map((bandKey) => ({
-    bandKey,
+  const bands = indexKeys(entry).map((key) => ({
+    key: keyNumber(key),
     itemId: toItemId,
     publishedAt: entry.publishedAt,
   }));
@@ -85,7 +85,7 @@ async function split(deps: Deps, entryId: number): Promise<SplitResult> {
       toItemId,
       createdAt: now,
     }),
-    ...insertGroups(deps.db, itemBands, bands).map((part) => orm.insert(itemBands).values(part)),
+    ...insertKeys(deps.db, bands),
   ]);
   return { entryId, fromItemId, toItemId };
 }

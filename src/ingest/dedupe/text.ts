@@ -79,7 +79,6 @@ function foldSlow(text: string): string {
  * characters' folds, separators merged: one pass over the text, where normalising the whole
  * string dominated fingerprinting. Same result by construction (and tested against foldSlow).
  */
-const OUTSIDE_TABLE = /[^\u0000-\u024f\u2000-\u206f\u20ac]/;
 /** Each table character's fold (see foldSlow); undefined outside the table. */
 export const CHAR_FOLD: string[] = [];
 for (const [from, to] of [
@@ -90,23 +89,69 @@ for (const [from, to] of [
   for (let code = from; code <= to; code++) CHAR_FOLD[code] = foldSlow(String.fromCharCode(code));
 }
 
+/** How a table character folds: a letter's code, FOLD_SEPARATOR, or FOLD_MULTI (see CHAR_FOLD). */
+export const FOLD_SEPARATOR = -1;
+export const FOLD_MULTI = -2;
+/** Indexed by code up to U+20AC; FOLD_MULTI outside the table too (callers check the range). */
+export const FOLD_CODE = new Int32Array(0x20ad).fill(FOLD_MULTI);
+for (let code = 0; code < FOLD_CODE.length; code++) {
+  const folded = CHAR_FOLD[code];
+  if (folded === undefined) continue;
+  if (folded === ' ') FOLD_CODE[code] = FOLD_SEPARATOR;
+  else if (folded.length === 1) FOLD_CODE[code] = folded.charCodeAt(0);
+}
+
+/** Whether a UTF-16 code unit is outside the table: [^\u0000-\u024f\u2000-\u206f\u20ac]. */
+export function outsideFoldTable(code: number): boolean {
+  return code >= 0x20ad || (code > 0x24f && code < 0x2000) || (code > 0x206f && code < 0x20ac);
+}
+
+let foldBuffer = new Uint16Array(4096);
+
 /** Lowercase, accents and ligatures folded, anything not a letter or digit turned into a space. */
 export function foldText(text: string): string {
-  if (OUTSIDE_TABLE.test(text)) return foldSlow(text).trim();
-  let out = '';
+  const n = text.length;
+  // At most 3 characters for one (ligatures, fractions), plus the spaces between words.
+  if (foldBuffer.length < n * 3 + 2) foldBuffer = new Uint16Array(n * 3 + 2);
+  const buf = foldBuffer;
+  let length = 0;
   let space = false;
-  for (let i = 0; i < text.length; i++) {
-    const folded = CHAR_FOLD[text.charCodeAt(i)]!;
+  for (let i = 0; i < n; i++) {
+    const code = text.charCodeAt(i);
+    if (outsideFoldTable(code)) return foldSlow(text).trim();
+    const fold = FOLD_CODE[code]!;
+    if (fold === FOLD_SEPARATOR) {
+      space = true;
+      continue;
+    }
+    if (fold >= 0) {
+      if (space && length) buf[length++] = 32;
+      space = false;
+      buf[length++] = fold;
+      continue;
+    }
+    const folded = CHAR_FOLD[code]!;
     for (let j = 0; j < folded.length; j++) {
-      const c = folded[j]!;
-      if (c === ' ') space = true;
+      const c = folded.charCodeAt(j);
+      if (c === 32) space = true;
       else {
-        if (space && out) out += ' ';
+        if (space && length) buf[length++] = 32;
         space = false;
-        out += c;
+        buf[length++] = c;
       }
     }
   }
+  return codesToString(buf, length);
+}
+
+/** The string of the first `length` code units of `codes`, in chunks the stack can take. */
+export function codesToString(codes: Uint16Array, length: number): string {
+  let out = '';
+  for (let at = 0; at < length; at += 8192)
+    out += String.fromCharCode.apply(
+      null,
+      codes.subarray(at, Math.min(length, at + 8192)) as never,
+    );
   return out;
 }
 
@@ -244,22 +289,29 @@ export function serialMarksOfKey(key: string): string {
   if (!key) return '';
   const marks: string[] = [];
   for (const token of key.split(' ')) {
-    // Most words are none of these: a digit, a known word or only roman letters is needed.
-    const digits = hasDigit(token);
-    if (!digits && !MAYBE_MARK.has(token) && !(token in ORDINALS) && !onlyRomanLetters(token))
+    if (hasDigit(token)) {
+      const num = /^(\d+)(er|re|e|eme|nd|st|th|rd)?$/.exec(token);
+      if (num) marks.push(String(Number(num[1])));
+      else marks.push(...(token.match(/\d+/g) ?? []).map((d) => String(Number(d))));
       continue;
-    const num = digits ? /^(\d+)(er|re|e|eme|nd|st|th|rd)?$/.exec(token) : null;
-    if (num) marks.push(String(Number(num[1])));
-    else if (digits) marks.push(...(token.match(/\d+/g) ?? []).map((d) => String(Number(d))));
-    else if (MONTH_NUMBER.has(token)) marks.push(`m${MONTH_NUMBER.get(token)}`);
-    else if (WEEKDAYS.has(token)) marks.push(`d:${token.slice(0, 3)}`);
-    else if (token in ORDINALS) marks.push(String(ORDINALS[token]));
-    else if (ROMAN.test(token)) marks.push(String(romanValue(token)));
+    }
+    const word = MARK_WORDS.get(token);
+    if (word !== undefined) marks.push(word);
+    else if (onlyRomanLetters(token) && ROMAN.test(token)) marks.push(String(romanValue(token)));
   }
   return marks.sort().join(' ');
 }
 
-const MAYBE_MARK = new Set([...MONTH_NUMBER.keys(), ...WEEKDAYS]);
+/**
+ * The mark of each word that is one: months, weekdays, ordinals (and what `in ORDINALS` found
+ * on Object.prototype, lower-case words only: "constructor"), months first as they were tested.
+ */
+const MARK_WORDS = new Map<string, string>([
+  ['constructor', String(ORDINALS.constructor)],
+  ...Object.entries(ORDINALS).map(([w, n]): [string, string] => [w, String(n)]),
+  ...[...WEEKDAYS].map((w): [string, string] => [w, `d:${w.slice(0, 3)}`]),
+  ...[...MONTH_NUMBER].map(([w, n]): [string, string] => [w, `m${n}`]),
+]);
 
 function hasDigit(token: string): boolean {
   for (let i = 0; i < token.length; i++) {

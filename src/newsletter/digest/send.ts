@@ -21,7 +21,7 @@ import {
   type DigestRow,
   type SubscriberRow,
 } from '../../db/schema/index.ts';
-import { commitNow, insertGroups } from '../../db/client.ts';
+import { insertGroups } from '../../db/client.ts';
 import { readHubSettings, type HubSettings } from '../../db/hub-settings.ts';
 import type { Deps, MailMessage, SendResult } from '../../deps.ts';
 import {
@@ -360,21 +360,22 @@ async function deliverOne(
     return;
   }
   // The claim: only one runner moves the row from the state it read.
-  const claimed = await deps.db.orm
-    .update(deliveries)
-    .set({ state: 'sending', claimedAt: now, attempts: delivery.attempts + 1 })
-    .where(
-      and(
-        eq(deliveries.id, delivery.id),
-        eq(deliveries.state, delivery.state),
-        eq(deliveries.attempts, delivery.attempts),
-      ),
-    )
-    .returning({ id: deliveries.id });
-  if (!claimed.length) return;
   // Claim and state are durable before and after the SMTP transaction, even when a pull's
   // group commit holds the connection's transaction (the ledger's promise above).
-  commitNow(deps.db);
+  const claimed = await deps.db.durably(() =>
+    deps.db.orm
+      .update(deliveries)
+      .set({ state: 'sending', claimedAt: now, attempts: delivery.attempts + 1 })
+      .where(
+        and(
+          eq(deliveries.id, delivery.id),
+          eq(deliveries.state, delivery.state),
+          eq(deliveries.attempts, delivery.attempts),
+        ),
+      )
+      .returning({ id: deliveries.id }),
+  );
+  if (!claimed.length) return;
   let result: SendResult;
   try {
     const message = await digestMessage(
@@ -392,27 +393,29 @@ async function deliverOne(
     result = { ok: false, failure: 'temporary', error: String((err as Error)?.message ?? err) };
   }
   if (result.ok) {
-    await deps.db.batch([
-      deps.db.orm
-        .update(deliveries)
-        .set({ state: 'sent', sentAt: deps.clock.now().getTime(), lastError: null })
-        .where(eq(deliveries.id, delivery.id)),
-      deps.db.orm
-        .update(subscribers)
-        .set({ lastDigestAt: digest.windowEnd })
-        .where(eq(subscribers.id, subscriber.id)),
-    ]);
-    commitNow(deps.db);
+    await deps.db.durably(() =>
+      deps.db.batch([
+        deps.db.orm
+          .update(deliveries)
+          .set({ state: 'sent', sentAt: deps.clock.now().getTime(), lastError: null })
+          .where(eq(deliveries.id, delivery.id)),
+        deps.db.orm
+          .update(subscribers)
+          .set({ lastDigestAt: digest.windowEnd })
+          .where(eq(subscribers.id, subscriber.id)),
+      ]),
+    );
     summary.sent++;
   } else if (result.failure === 'configuration') {
     // The hub's fault, not this subscriber's: the row goes back as it was (no attempt counted)
     // and the run stops, since every other message would be refused the same way.
-    await setDelivery({
-      state: delivery.state === 'failed_temp' ? 'failed_temp' : 'pending',
-      attempts: delivery.attempts,
-      claimedAt: null,
-    });
-    commitNow(deps.db);
+    await deps.db.durably(() =>
+      setDelivery({
+        state: delivery.state === 'failed_temp' ? 'failed_temp' : 'pending',
+        attempts: delivery.attempts,
+        claimedAt: null,
+      }),
+    );
     summary.configurationError ??= result.error;
   } else if (result.failure === 'recipient') {
     await deps.db.batch([

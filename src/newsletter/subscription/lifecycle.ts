@@ -11,7 +11,6 @@ import {
 } from '../../db/schema/index.ts';
 import type { Deps } from '../../deps.ts';
 import { readHubSettings } from '../../db/hub-settings.ts';
-import { commitNow } from '../../db/client.ts';
 import { randomToken, sha256 } from '../crypto.ts';
 import { newsletterSecret } from './secret.ts';
 import { manageToken, tokenSubscriberId, verifyManageToken } from './tokens.ts';
@@ -116,17 +115,19 @@ export async function requestSubscription(
   if (await hitRateLimit(deps, secret, `email:${mailboxKey(email)}`, ADDRESS_LIMIT, now))
     return { ok: false, reason: 'rate_limited' };
   const token = randomToken();
-  await deps.db.orm.insert(pendingSubscriptions).values({
-    tokenHash: await sha256(token),
-    email,
-    lang: req.lang,
-    frequency: req.frequency,
-    choices: req.choices,
-    createdAt: now,
-    expiresAt: now + CONFIRM_TTL_MS,
-  });
+  const tokenHash = await sha256(token);
   // The link must work once the email is out.
-  commitNow(deps.db);
+  await deps.db.durably(() =>
+    deps.db.orm.insert(pendingSubscriptions).values({
+      tokenHash,
+      email,
+      lang: req.lang,
+      frequency: req.frequency,
+      choices: req.choices,
+      createdAt: now,
+      expiresAt: now + CONFIRM_TTL_MS,
+    }),
+  );
   const hub = await readHubSettings(deps.db, deps.config.baseUrl);
   const message = confirmationEmail({
     to: email,
@@ -169,30 +170,31 @@ export async function confirmSubscription(deps: Deps, token: string): Promise<Co
     choices: pending.choices,
     updatedAt: now,
   };
-  await deps.db.batch([
-    deps.db.orm
-      .insert(subscribers)
-      .values({
-        email: pending.email,
-        ...values,
-        tokenSalt: randomToken(12),
-        confirmedAt: now,
-        status: 'active',
-      })
-      .onConflictDoUpdate({
-        target: subscribers.email,
-        set: {
-          ...values,
-          status: 'active',
-          unsubscribedAt: null,
-          bouncedAt: null,
-          bounceReason: null,
-        },
-      }),
-    deps.db.orm.delete(pendingSubscriptions).where(eq(pendingSubscriptions.tokenHash, hash)),
-  ]);
   // A link followed (GET) that changes something: committed before the page says "confirmed".
-  commitNow(deps.db);
+  await deps.db.durably(() =>
+    deps.db.batch([
+      deps.db.orm
+        .insert(subscribers)
+        .values({
+          email: pending.email,
+          ...values,
+          tokenSalt: randomToken(12),
+          confirmedAt: now,
+          status: 'active',
+        })
+        .onConflictDoUpdate({
+          target: subscribers.email,
+          set: {
+            ...values,
+            status: 'active',
+            unsubscribedAt: null,
+            bouncedAt: null,
+            bounceReason: null,
+          },
+        }),
+      deps.db.orm.delete(pendingSubscriptions).where(eq(pendingSubscriptions.tokenHash, hash)),
+    ]),
+  );
   const [subscriber] = await deps.db.orm
     .select()
     .from(subscribers)

@@ -1,0 +1,115 @@
+/**
+ * Collected text made plain in one pass: control characters dropped, whitespace collapsed (one
+ * line per block when `lines`), trimmed. The same result as the chain of replacements it
+ * replaces (test/unit/collapse-text.test.ts compares them), which copied the text of
+ * every item four times; here runs of ordinary characters are copied as slices.
+ */
+
+/** [\u0000-\u0008\u000e-\u001f\u007f]: never text (tab, line ends and form feeds are spaces). */
+function isControl(c: number): boolean {
+  return c <= 0x08 || (c >= 0x0e && c <= 0x1f) || c === 0x7f;
+}
+
+/** JavaScript's \s (and what trim() removes). */
+export function isJsSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** [ \t\u00a0]: the blanks a line keeps as one space. */
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0xa0;
+}
+
+/**
+ * `lines`: text.replace(CONTROLS, '').replace(/[ \t\u00a0]+/g, ' ').replace(/ *\n\s*\/g, '\n')
+ * .trim(); else text.replace(CONTROLS, '').replace(/\s+/g, ' ').trim().
+ */
+export function collapseText(text: string, lines: boolean): string {
+  return (lines ? plainLines(text) : plainLine(text)).trim();
+}
+
+function plainLines(text: string): string {
+  const n = text.length;
+  let out = '';
+  let run = 0; // start of the ordinary characters not yet copied
+  let space = false; // a run of blanks read, written before the next character
+  let newline = false; // after a line end: whitespace is dropped
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x20 && c !== 0x7f && c !== 0xa0 && !newline && !space) continue;
+    // One space between two ordinary characters stays as it is.
+    if (c === 0x20 && !newline && !space && i + 1 < n && ordinary(text.charCodeAt(i + 1))) {
+      i++;
+      continue;
+    }
+    if (run < i) out += text.slice(run, i);
+    run = i + 1;
+    if (isControl(c)) continue;
+    if (newline && isJsSpace(c)) continue;
+    if (isBlank(c)) {
+      space = true;
+      continue;
+    }
+    if (c === 0x0a) {
+      space = false;
+      newline = true;
+      out += '\n';
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    newline = false;
+    run = i;
+  }
+  if (run < n) out += text.slice(run, n);
+  return out;
+}
+
+/** Neither a control, a blank nor a line end: kept as it is after a single space. */
+function ordinary(c: number): boolean {
+  return c > 0x20 ? c !== 0x7f && c !== 0xa0 : c === 0x0b || c === 0x0c || c === 0x0d;
+}
+
+function plainLine(text: string): string {
+  const n = text.length;
+  let out = '';
+  let run = 0;
+  let space = false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x20 && c !== 0x7f && !space && (c < 0xa0 || !isJsSpace(c))) continue;
+    if (c === 0x20 && !space && i + 1 < n && solid(text.charCodeAt(i + 1))) {
+      i++;
+      continue;
+    }
+    if (run < i) out += text.slice(run, i);
+    run = i + 1;
+    if (isControl(c)) continue;
+    if (isJsSpace(c)) {
+      space = true;
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    run = i;
+  }
+  if (run < n) out += text.slice(run, n);
+  return out;
+}
+
+/** Neither a control nor whitespace. */
+function solid(c: number): boolean {
+  return !isControl(c) && !isJsSpace(c);
+}
