@@ -32,9 +32,17 @@ export interface FoldedWords {
   sentenceStarts: number[];
 }
 
+// The arrays of the last call, reused by the next: most texts fit the ones a previous text grew,
+// so folding allocates nothing but its result object.
+let scratchChars: Uint16Array = new Uint16Array(4096);
+let scratchStart: Int32Array = new Int32Array(1024);
+let scratchEnd: Int32Array = new Int32Array(1024);
+let scratchHash: Int32Array = new Int32Array(1024);
+
 /**
  * The first `cap` words of `text` as words(text, cap) cuts them, or null when the text has a
- * character outside foldText's table (its folding then depends on context).
+ * character outside foldText's table (its folding then depends on context). The arrays are
+ * reused by the next call: read them before folding another text.
  */
 export function foldWords(text: string, cap: number, startsWithin: number): FoldedWords | null {
   const w = new WordsBuilder(text.length, cap, startsWithin);
@@ -51,6 +59,10 @@ export function foldWords(text: string, cap: number, startsWithin: number): Fold
     } else if (!w.several(CHAR_FOLD[code]!, i)) break;
   }
   w.endWord();
+  scratchChars = w.chars;
+  scratchStart = w.start;
+  scratchEnd = w.end;
+  scratchHash = w.hash;
   return w;
 }
 
@@ -72,11 +84,13 @@ class WordsBuilder implements FoldedWords {
     private readonly cap: number,
     private readonly startsWithin: number,
   ) {
-    this.chars = new Uint16Array(Math.min(textLength, cap * 16) + 16);
+    const chars = Math.min(textLength, cap * 16) + 16;
+    this.chars = scratchChars.length >= chars ? scratchChars : new Uint16Array(chars);
     const words = Math.min(cap, (textLength >> 1) + 2);
-    this.start = new Int32Array(words);
-    this.end = new Int32Array(words);
-    this.hash = new Int32Array(words);
+    const enough = scratchStart.length >= words;
+    this.start = enough ? scratchStart : new Int32Array(words);
+    this.end = enough ? scratchEnd : new Int32Array(words);
+    this.hash = enough ? scratchHash : new Int32Array(words);
   }
 
   /** Appends a folded letter or digit from source index `at`; false once `cap` words are read. */
