@@ -19,8 +19,12 @@ export function escapeXml(text: string, options?: { quotes: false }): string {
  * What XML 1.0 forbids and a member's text may carry: C0 controls but tab, LF and CR, U+FFFE,
  * U+FFFF, lone surrogates. A reader meeting one stops reading the document.
  */
-const INVALID_XML =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML = new RegExp(
+  String.raw`[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]` +
+    String.raw`|[\uD800-\uDBFF](?![\uDC00-\uDFFF])` + // a high surrogate alone
+    String.raw`|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]`, // a low surrogate alone
+  'g',
+);
 
 /** The text without the characters an XML document may not hold. */
 export function withoutInvalidXml(text: string): string {
