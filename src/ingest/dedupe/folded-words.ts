@@ -18,6 +18,10 @@ const FNV_PRIME = 0x01000193;
 export interface FoldedWords {
   /** Words read (at most the cap). */
   count: number;
+  /** Whether the whole text was read (the cap was not reached): `chars` is foldText(text). */
+  complete: boolean;
+  /** Code units used in `chars`. */
+  length: number;
   /** Folded characters: the words joined by one space, as foldText gives them. */
   chars: Uint16Array;
   /** Where word i starts and ends in `chars`. */
@@ -52,11 +56,17 @@ export function foldWords(text: string, cap: number, startsWithin: number): Fold
     if (outsideFoldTable(code)) return null;
     const fold = FOLD_CODE[code]!;
     if (fold >= 0) {
-      if (!w.letter(fold, i)) break;
+      if (!w.letter(fold, i)) {
+        w.complete = false;
+        break;
+      }
     } else if (fold === FOLD_SEPARATOR) {
       w.endWord();
       if (SENTENCE_END[code] === 1) w.sentenceEnded = true;
-    } else if (!w.several(CHAR_FOLD[code]!, i)) break;
+    } else if (!w.several(CHAR_FOLD[code]!, i)) {
+      w.complete = false;
+      break;
+    }
   }
   w.endWord();
   scratchChars = w.chars;
@@ -75,7 +85,8 @@ class WordsBuilder implements FoldedWords {
   hash: Int32Array;
   sentenceStarts: number[] = [];
   sentenceEnded = false;
-  private length = 0;
+  complete = true;
+  length = 0;
   private inWord = false;
   private h = 0;
 
