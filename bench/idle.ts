@@ -12,24 +12,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { federationYaml } from './ingest/federation.ts';
 import { argValue, feedUrl, spawnFederation } from './ingest/server.ts';
+import { intercoopProcess } from './intercoop-process.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
 const sources = argValue(argv, 'sources', 100);
 const waitS = argValue(argv, 'wait', 40);
+const intercoop = intercoopProcess();
 
 interface Figures {
   rssMb: number;
   threads: number;
-}
-
-/** The Node flags `intercoop` runs with (its shebang line): the bench measures the same process. */
-function intercoopNodeFlags(): string[] {
-  const shebang = readFileSync(join(root, 'bin/intercoop.js'), 'utf8').split('\n', 1)[0]!;
-  return shebang
-    .replace(/^#!\S*env\s+(-S\s+)?node\s*/, '')
-    .split(/\s+/)
-    .filter(Boolean);
 }
 
 function figures(pid: number): Figures {
@@ -43,11 +36,12 @@ async function serve(yaml: string, port: number): Promise<{ child: ChildProcess;
   writeFileSync(join(dir, 'networks.yaml'), yaml);
   const child = spawn(
     process.execPath,
-    [...intercoopNodeFlags(), join(root, 'bin/intercoop.js'), 'serve'],
+    [...intercoop.nodeFlags, join(root, 'bin/intercoop.js'), 'serve'],
     {
       cwd: dir,
       env: {
         ...process.env,
+        ...intercoop.env,
         HUB_DB: join(dir, 'hub.sqlite'),
         HUB_PORT: String(port),
         HUB_ALLOW_PRIVATE_HOSTS: '1',

@@ -18,6 +18,7 @@ import { inProcessDispatcher } from '../src/ingest/in-process-dispatcher.ts';
 import { consumePullBatch, queueDispatcher, type PullMessage } from './cloudflare/pull-queue.ts';
 import { pullCronWarning } from './cloudflare/pull-cron-check.ts';
 import { durableStoreTurns } from './cloudflare/store-turns.ts';
+import { waitingBehind } from '../src/ingest/serialize.ts';
 import {
   countedD1,
   countedFetch,
@@ -141,8 +142,13 @@ export default {
 /** One queue invocation's pull, with the subrequests it made (counted at their seams). */
 export async function consumeQueueBatch(env: Env, batch: MessageBatch<PullMessage>) {
   const subrequests = newSubrequestCount();
-  const turns = env.STORE_TURNS ? durableStoreTurns(env.STORE_TURNS, subrequests) : undefined;
-  const deps = { ...workerDeps(env, subrequests), ...(turns ? { storeTurns: turns } : {}) };
+  const base = workerDeps(env, subrequests);
+  // The turn is kept while another fetched document waits to be read and stored (the pull
+  // stores one document at a time per database: serialize.ts).
+  const turns = env.STORE_TURNS
+    ? durableStoreTurns(env.STORE_TURNS, subrequests, () => waitingBehind(base.db) > 0)
+    : undefined;
+  const deps = { ...base, ...(turns ? { storeTurns: turns } : {}) };
   try {
     const summaries = await consumePullBatch(deps, batch);
     return { deps, summaries, subrequests };

@@ -5,6 +5,7 @@ import { startServer } from './node/serve.ts';
 import { scheduleDigests } from './node/digest-schedule.ts';
 import { schedulePulls } from './node/pull-schedule.ts';
 import { syncFederationFile } from './node/federation-file.ts';
+import { releaseMemoryWhenIdle } from './node/idle-memory.ts';
 import type { NodeDeps } from './node/deps.ts';
 
 // The other commands are imported when run: `serve` stays up for months and keeps in memory
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
         const { port } = await startServer(deps);
         schedulePulls(deps);
         await scheduleDigests(deps);
+        releaseMemoryWhenIdle();
         console.log(`Intercoop Hub: http://127.0.0.1:${port}/`);
         return await new Promise<number>(() => {});
       }

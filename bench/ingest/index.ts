@@ -12,23 +12,15 @@
  * ≥ 2,500 items/s; the all-304 pull ≤ 1 s; peak RSS ≤ 128 MB during the pull.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { bundle } from '../../bin/bundle.js';
 import { argValue, spawnFederation } from './server.ts';
+import { intercoopProcess } from '../intercoop-process.ts';
 import type { HubFigures, PhaseFigures } from './hub.ts';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-
-/** The Node flags `intercoop` runs with (its shebang line): the bench measures the same process. */
-function intercoopNodeFlags(): string[] {
-  const shebang = readFileSync(here('../../bin/intercoop.js'), 'utf8').split('\n', 1)[0]!;
-  return shebang
-    .replace(/^#!\S*env\s+(-S\s+)?node\s*/, '')
-    .split(/\s+/)
-    .filter(Boolean);
-}
 
 function firstMessage<T>(proc: ChildProcess, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -38,6 +30,8 @@ function firstMessage<T>(proc: ChildProcess, what: string): Promise<T> {
     );
   });
 }
+
+const intercoop = intercoopProcess();
 
 async function runSize(sources: number, argv: string[]): Promise<HubFigures> {
   const items = argValue(argv, 'items', 50);
@@ -69,7 +63,9 @@ async function runSize(sources: number, argv: string[]): Promise<HubFigures> {
     if (profile.length) mkdirSync(profileDir, { recursive: true });
     // The hub runs as `intercoop` does: bundled, plain JavaScript, no TypeScript loader resident.
     const hub = fork(fileURLToPath(await bundle('bench/ingest/hub.ts')), hubArgs, {
-      execArgv: [...intercoopNodeFlags(), ...profile],
+      // Started as `intercoop` starts (its shebang): same Node flags, same malloc settings.
+      execArgv: [...intercoop.nodeFlags, ...profile],
+      env: { ...process.env, ...intercoop.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const figures = await firstMessage<HubFigures>(hub, 'the hub');

@@ -389,6 +389,13 @@ async function main(): Promise<void> {
         console.log(
           `${label.padEnd(10)} total ${spread(p.batches, 'total', 10)}  ·  D1 ${spread(p.batches, 'd1', 10)}  ·  fetch ${spread(p.batches, 'fetch', 10)}  ·  store turns ${spread(p.batches, 'durable_object', 10)}  (${p.batches.length} invocations)`,
         );
+      const worst = Math.max(
+        0,
+        ...cold.batches.filter((b) => b.messages === 10).map((b) => b.total),
+      );
+      console.log(
+        `target (issue 19): ≤ 40 subrequests per 10-source invocation on a first pull: ${worst || '–'} at most — ${worst && worst <= 40 ? 'met' : 'NOT met'}`,
+      );
       // What decides the plan (README, "Which Workers plan"): the Free plan allows 10 ms of CPU
       // per invocation, Paid 30 s by default.
       for (const [label, p] of [

@@ -11,14 +11,17 @@ const t = defineMessages({
   fr: {
     title: 'Fichier de la fédération',
     rule1:
-      'La fédération a deux vues : le fichier networks.yaml (gardé dans git par les coordinateurs) ' +
+      'La fédération a deux vues : le fichier ' +
+      'networks.yaml (gardé dans git par les coordinateurs) ' +
       'et cette console. Les modifications faites ici vivent dans la base de données.',
     rule2:
-      'Le fichier est relu au démarrage du hub et par « intercoop networks sync », mais seulement ' +
+      'Le fichier est relu au démarrage du hub et par ' +
+      '« intercoop networks sync », mais seulement ' +
       's’il a changé depuis sa dernière lecture. S’il a changé, c’est lui qui l’emporte : ' +
       'il remplace les modifications faites dans la console.',
     rule3:
-      'Pour garder les modifications de la console, téléchargez l’export et mettez-le à la place de ' +
+      'Pour garder les modifications de la console, ' +
+      'téléchargez l’export et mettez-le à la place de ' +
       'networks.yaml (même format ; aussi « intercoop networks export » et ' +
       'GET /api/admin/networks?format=yaml).',
     upToDate: 'Aucune modification faite dans la console depuis la dernière lecture du fichier.',
@@ -27,14 +30,17 @@ const t = defineMessages({
   en: {
     title: 'Federation file',
     rule1:
-      'The federation has two views: the networks.yaml file (kept in git by the coordinators) and ' +
+      'The federation has two views: the networks.yaml ' +
+      'file (kept in git by the coordinators) and ' +
       'this console. Edits made here live in the database.',
     rule2:
-      'The file is read again when the hub starts and by “intercoop networks sync”, but only if it ' +
+      'The file is read again when the hub starts and ' +
+      'by “intercoop networks sync”, but only if it ' +
       'changed since it was last read. If it changed, the file wins: it replaces the edits made ' +
       'in the console.',
     rule3:
-      'To keep the console’s edits, download the export and put it in place of networks.yaml (same ' +
+      'To keep the console’s edits, download the export ' +
+      'and put it in place of networks.yaml (same ' +
       'format; also “intercoop networks export” and GET /api/admin/networks?format=yaml).',
     upToDate: 'No edit made in the console since the file was last read.',
     download: 'Download networks.yaml (export)',

@@ -7,7 +7,8 @@ export const loginText = defineMessages({
   fr: {
     title: 'Connexion à la console',
     intro:
-      'La console sert aux coordinateurs de la fédération : réseaux, propositions, fusions, lettre.',
+      'La console sert aux coordinateurs de la fédération : réseaux, propositions, ' +
+      'fusions, lettre.',
     token: 'Jeton d’administration',
     tokenHelp: 'La valeur du réglage HUB_ADMIN_TOKEN.',
     tokenOff: 'La connexion par jeton est désactivée : définissez HUB_ADMIN_TOKEN pour l’activer.',
@@ -25,7 +26,8 @@ export const loginText = defineMessages({
     wrongToken: 'Jeton incorrect.',
     tooMany: 'Trop de tentatives : réessayez dans une heure.',
     linkSent:
-      'Si cette adresse est celle d’un coordinateur, un lien de connexion vient de lui être envoyé. ' +
+      'Si cette adresse est celle d’un coordinateur, ' +
+      'un lien de connexion vient de lui être envoyé. ' +
       'Il est valable 15 minutes.',
     badEmail: 'Adresse électronique invalide.',
     linkTitle: 'Lien de connexion',
@@ -56,16 +58,19 @@ export const loginText = defineMessages({
     send: 'Send the link',
     mailOff: 'Email is not configured: sign-in links are unavailable.',
     noCoordinators:
-      'No coordinator is declared (hub.coordinators in networks.yaml): sign-in links are unavailable.',
+      'No coordinator is declared (hub.coordinators in ' +
+      'networks.yaml): sign-in links are unavailable.',
     wrongToken: 'Wrong token.',
     tooMany: 'Too many attempts: try again in an hour.',
     linkSent:
-      'If this address is a coordinator’s, a sign-in link was just sent to it. It is valid for 15 minutes.',
+      'If this address is a coordinator’s, a sign-in link ' +
+      'was just sent to it. It is valid for 15 minutes.',
     badEmail: 'Invalid email address.',
     linkTitle: 'Sign-in link',
     linkIntro: 'This link works once: press the button to open your session.',
     linkBad:
-      'This sign-in link is no longer valid (already used or older than 15 minutes). Ask for a new one.',
+      'This sign-in link is no longer valid (already ' +
+      'used or older than 15 minutes). Ask for a new one.',
     askAgain: 'Ask for a new link',
     signedOut: 'You are signed out.',
     mailSubject: (hub: string) => `Your sign-in link to the ${hub} console`,

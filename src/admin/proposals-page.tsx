@@ -26,11 +26,13 @@ export const prt = defineMessages({
     already: 'Cette proposition a déjà été traitée.',
     approvedSubject: (hub: string) => `Votre réseau rejoint ${hub}`,
     approvedBody: (name: string, hub: string, url: string) =>
-      `Bonjour,\n\nLa proposition de « ${name} » a été acceptée : le réseau fait maintenant partie de ${hub}.\n` +
+      `Bonjour,\n\nLa proposition de « ${name} » a été ` +
+      `acceptée : le réseau fait maintenant partie de ${hub}.\n` +
       `Ses actualités et son agenda y paraîtront à chaque relève : ${url}\n\nMerci !`,
     declinedSubject: (hub: string) => `Votre proposition à ${hub}`,
     declinedBody: (name: string, hub: string) =>
-      `Bonjour,\n\nLes coordinateurs de ${hub} n’ont pas retenu la proposition de « ${name} » pour l’instant.\n` +
+      `Bonjour,\n\nLes coordinateurs de ${hub} n’ont pas ` +
+      `retenu la proposition de « ${name} » pour l’instant.\n` +
       'N’hésitez pas à leur écrire pour en savoir plus.',
   },
   en: {

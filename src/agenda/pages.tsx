@@ -134,7 +134,10 @@ function timeText(o: Occurrence, lang: Lang, tz: string): string {
   const t = (d: Date) => formatDateTime(d, lang, tz, { timeStyle: 'short' });
   if (!o.end) return t(o.start);
   if (localDate(o.end.getTime(), tz) !== localDate(o.start.getTime(), tz))
-    return `${t(o.start)} – ${formatDateTime(o.end, lang, tz, { dateStyle: 'long', timeStyle: 'short' })}`;
+    return (
+      `${t(o.start)} – ` +
+      `${formatDateTime(o.end, lang, tz, { dateStyle: 'long', timeStyle: 'short' })}`
+    );
   return `${t(o.start)} – ${t(o.end)}`;
 }
 

@@ -26,8 +26,9 @@ export function embedSnippet(
   const scriptSrc = `${baseUrl}/embed/${kind}.js${query ? `?${query}` : ''}`;
   const height = embedHeight(rows);
   // hono's html tag escapes what it interpolates (attribute-safe).
+  const attributes = html`src="${src}" title="${title}" width="100%" height="${height}"`;
   const iframe = String(
-    html`<iframe src="${src}" title="${title}" width="100%" height="${height}" style="border:0;max-width:40rem" loading="lazy"></iframe>`,
+    html`<iframe ${attributes} style="border:0;max-width:40rem" loading="lazy"></iframe>`,
   );
   const script = String(html`<script src="${scriptSrc}" async></script>`);
   return { src, iframe, script };

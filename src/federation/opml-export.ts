@@ -44,7 +44,8 @@ export function renderOpml(input: OpmlInput): string {
       if (s.kind === 'calendar') {
         if (isHttp(s.fetchUrl))
           lines.push(
-            `      <outline type="link" text="${esc(`${n.name} — ${agenda}`)}" url="${esc(s.fetchUrl)}"/>`,
+            `      <outline type="link" text="${esc(`${n.name} — ${agenda}`)}` +
+              `" url="${esc(s.fetchUrl)}"/>`,
           );
         continue;
       }
@@ -53,7 +54,8 @@ export function renderOpml(input: OpmlInput): string {
       if (!isHttp(s.fetchUrl)) continue;
       const text = esc(s.title ?? n.name);
       lines.push(
-        `      <outline type="rss" text="${text}" title="${text}" xmlUrl="${esc(s.fetchUrl)}"${htmlUrl}/>`,
+        `      <outline type="rss" text="${text}" ` +
+          `title="${text}" xmlUrl="${esc(s.fetchUrl)}"${htmlUrl}/>`,
       );
     }
     lines.push('    </outline>');

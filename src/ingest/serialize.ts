@@ -6,13 +6,26 @@
  * processes and Workers invocations, store-lease.ts does the same).
  */
 const tails = new WeakMap<object, Promise<unknown>>();
+/** Runs handed to `serialized` and not finished yet, the one running included. */
+const unfinished = new WeakMap<object, number>();
 
 export function serialized<T>(key: object, run: () => Promise<T>): Promise<T> {
   const previous = tails.get(key) ?? Promise.resolve();
-  const next = previous.then(run, run);
+  unfinished.set(key, (unfinished.get(key) ?? 0) + 1);
+  const next = previous.then(run, run).finally(() => {
+    unfinished.set(key, (unfinished.get(key) ?? 1) - 1);
+  });
   tails.set(
     key,
     next.catch(() => undefined),
   );
   return next;
+}
+
+/**
+ * Runs waiting behind the current one, asked from inside it: a store turn held across
+ * processes (workers/cloudflare/store-turns.ts) is kept while another document is waiting.
+ */
+export function waitingBehind(key: object): number {
+  return Math.max(0, (unfinished.get(key) ?? 0) - 1);
 }

@@ -47,7 +47,8 @@ export async function storyConditions(deps: Deps, f: Filters): Promise<SQL[] | n
     // The story's own categories (folded keys, see categoryKeys) or a tag of a network that
     // published it.
     const keys = JSON.stringify([...new Set(f.tags.map(foldText))]);
-    const own = sql`exists (select 1 from json_each(${keys}) k where ${items.categoryKeys} like '%|' || k.value || '|%')`;
+    const own = sql`exists (select 1 from json_each(${keys}) k
+      where ${items.categoryKeys} like '%|' || k.value || '|%')`;
     where.push(tagNetworks.size ? sql`(${own} or ${publishedBy(tagNetworks)})` : own);
   }
   // Both sides folded (search_text is stored folded): accents and case ignored on SQLite

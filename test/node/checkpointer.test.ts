@@ -1,7 +1,8 @@
 /**
- * WAL checkpoints run in a thread (workers/node/checkpointer.ts): the database file takes the
- * pages written through the hub's connection although that connection, whose own threshold is
- * far (BACKSTOP_FRAMES), never checkpointed them itself.
+ * WAL checkpoints run in a thread (workers/node/checkpointer.ts) during bursts of stores: the
+ * database file takes the pages written through the hub's connection although that connection,
+ * whose own threshold is then far (BACKSTOP_FRAMES), never checkpointed them itself. Without a
+ * burst there is no thread: opening a file starts none.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, statSync } from 'node:fs';
@@ -26,14 +27,20 @@ describe('background WAL checkpoints', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'hub-ckpt-')), 'hub.sqlite');
     const db = openSqlite(path);
     opened.push(db);
-    expect(db.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_FRAMES);
+    // Opened, nothing stored yet: no thread, the connection checkpoints by itself.
+    expect(checkpointThreadRunning()).toBe(false);
+    expect(db.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(INLINE_FRAMES);
     const before = statSync(path).size;
-    // ~8 MB in 2,000 pages: far below the connection's own threshold.
+    // ~8 MB in 2,000 pages, stored as a pull stores (a group commit): far below the
+    // connection's own threshold.
     db.raw.exec('create table filler (x blob)');
     const insert = db.raw.prepare('insert into filler values (randomblob(4000))');
-    db.raw.transaction(() => {
+    const { committed } = await db.commitGroup!.run(async () => {
       for (let i = 0; i < 2000; i++) insert.run();
-    })();
+    });
+    await committed;
+    expect(checkpointThreadRunning()).toBe(true);
+    expect(db.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_FRAMES);
     expect(statSync(`${path}-wal`).size).toBeGreaterThan(8_000_000);
     await vi.waitFor(() => expect(statSync(path).size).toBeGreaterThan(before + 8_000_000), {
       timeout: 50 * CHECKPOINT_EVERY_MS,
@@ -61,8 +68,9 @@ describe('background WAL checkpoints', () => {
     try {
       const db = openSqlite(join(mkdtempSync(join(tmpdir(), 'hub-ckpt-')), 'hub.sqlite'));
       opened.push(db);
-      expect(checkpointThreadRunning()).toBe(true);
       db.raw.exec('create table t (x)');
+      await (await db.commitGroup!.run(async () => {})).committed;
+      expect(checkpointThreadRunning()).toBe(true);
       await vi.waitFor(() => expect(checkpointThreadRunning()).toBe(false), {
         timeout: 5000,
         interval: 20,
@@ -85,6 +93,7 @@ describe('background WAL checkpoints', () => {
   it('a thread that stops hands the checkpoints back to the connections', async () => {
     const db = openSqlite(join(mkdtempSync(join(tmpdir(), 'hub-ckpt-')), 'hub.sqlite'));
     opened.push(db);
+    await (await db.commitGroup!.run(async () => {})).committed;
     expect(db.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_FRAMES);
     // A file the thread cannot open makes it throw: as a thread whose better-sqlite3 is broken would.
     const pragmas: string[] = [];

@@ -128,7 +128,8 @@ describe('the CLI language: LC_ALL, then LC_MESSAGES, then LANG', () => {
 });
 
 describe('every command speaks French by default, English with LANG=en_US.UTF-8', {
-  timeout: 240_000,
+  // 52 runs of the binary: about 100 s on an idle machine, more under a full suite.
+  timeout: 480_000,
 }, () => {
   it('each command, each message kind (help, usage, errors, summaries)', async () => {
     const runs = await pooled(

@@ -16,7 +16,13 @@ import { buildCorpus } from '../../bench/dedup-corpus.ts';
 import { renderSource } from '../../bench/ingest/federation.ts';
 import { readFeed } from '../../src/ingest/feed-reader.ts';
 import { prepareEntry } from '../../src/ingest/dedupe/prepare.ts';
-import { fingerprint, indexKeys, sentenceStarts } from '../../src/ingest/dedupe/fingerprint.ts';
+import {
+  fingerprint,
+  fingerprintAndFold,
+  indexKeys,
+  sentenceStarts,
+} from '../../src/ingest/dedupe/fingerprint.ts';
+import { searchTextOf } from '../../src/ingest/dedupe/search-text.ts';
 import { foldText, serialMarks, titleKey, words } from '../../src/ingest/dedupe/text.ts';
 import { htmlToText } from '../../src/shared/html-to-text.ts';
 import type { ParsedItem } from '../../src/ingest/types.ts';
@@ -172,5 +178,20 @@ describe('reader golden values', () => {
     const golden = JSON.parse(readFileSync(GOLDEN, 'utf8')) as Record<string, unknown>;
     expect(Object.keys(values).sort()).toEqual(Object.keys(golden).sort());
     for (const key of Object.keys(golden)) expect(values[key], key).toEqual(golden[key]);
+  }, 60_000);
+
+  it('makes the search text from the fingerprint’s fold as from the text itself', () => {
+    const items = [...shapeItems(), ...buildCorpus(30, 5).map((e) => e.item)];
+    let shared = 0;
+    for (const item of items) {
+      const p = prepareEntry(item);
+      if (!p) continue;
+      const { fp, foldedBody } = fingerprintAndFold(p.title, p.contentHtml, p.summary);
+      if (foldedBody !== null) shared++;
+      const body = fp.text ?? '';
+      expect(searchTextOf(p.title, body, foldedBody), p.title).toBe(searchTextOf(p.title, body));
+    }
+    // Many texts fold character by character (the random ones often hold ₂ ⁰ ₣, which do not).
+    expect(shared).toBeGreaterThan(items.length / 3);
   }, 60_000);
 });

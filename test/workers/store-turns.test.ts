@@ -53,16 +53,45 @@ describe('store turns through the Durable Object (workerd)', () => {
     const count = newSubrequestCount();
     const a = durableStoreTurns(namespace(), count);
     const b = durableStoreTurns(namespace());
-    // a asks first, b next, then a again: a's second store comes in a's turn, before b's.
-    const a1 = a.run(timed(log, 'a1', 60));
+    let started!: () => void;
+    const a1Started = new Promise<void>((resolve) => (started = resolve));
+    let finish!: () => void;
+    const a1Finishes = new Promise<void>((resolve) => (finish = resolve));
+    const a1 = a.run(async () => {
+      const start = Date.now();
+      started();
+      await a1Finishes;
+      log.push(['a1', start, Date.now()]);
+    });
+    await a1Started;
+    // a holds the turn: b asks and waits; a's second store comes in a's turn, before b's.
     const b1 = b.run(timed(log, 'b1', 10));
-    const a2 = a.run(timed(log, 'a2', 10));
-    await Promise.all([a1, a2, b1]);
+    await sleep(20);
+    await a.run(timed(log, 'a2', 10));
+    finish();
+    await Promise.all([a1, b1]);
     await b.release();
-    const at = Object.fromEntries(log.map(([name, start, end]) => [name, { start, end }]));
-    const aDone = Math.max(at.a1!.end, at.a2!.end);
+    expect(log.map(([name]) => name)).toEqual(['a2', 'a1', 'b1']);
     // b got the turn only once a had been idle for IDLE_MS, and a asked the object once.
-    expect(at.b1!.start - aDone).toBeGreaterThanOrEqual(IDLE_MS - 5);
+    expect(log[2]![1] - log[1]![2]).toBeGreaterThanOrEqual(IDLE_MS - 5);
+    expect(count.durableObject).toBe(1);
+  });
+
+  it('while another document of the invocation waits (`more`), the turn is kept past the idle delay', async () => {
+    const log: Array<[string, number, number]> = [];
+    const count = newSubrequestCount();
+    let waiting = true;
+    const a = durableStoreTurns(namespace(), count, () => waiting);
+    const b = durableStoreTurns(namespace());
+    await a.run(timed(log, 'a1', 10));
+    const b1 = b.run(timed(log, 'b1', 10));
+    // Reading the next document takes longer than the idle delay: a keeps the turn.
+    await sleep(IDLE_MS * 2);
+    waiting = false;
+    await a.run(timed(log, 'a2', 10));
+    await b1;
+    await b.release();
+    expect(log.map(([name]) => name)).toEqual(['a1', 'a2', 'b1']);
     expect(count.durableObject).toBe(1);
   });
 

@@ -48,13 +48,15 @@ export const IDLE_MS = 100;
  * StoreTurns through the hub's store-turn object, for one invocation. Its stores follow each
  * other (a pull reads the next document while one is stored), so the turn is kept between
  * them: one call to the object per burst of stores, not per document — each call is a
- * subrequest. The turn goes back once no store came for IDLE_MS, or at `release()`.
+ * subrequest. The turn goes back once no store came for IDLE_MS, or at `release()`; with
+ * `more` (another document of the invocation is waiting for its turn), not while it says so.
  * The store's value and error stay here (only completion crosses the RPC boundary), so an
  * IngestError keeps its kind.
  */
 export function durableStoreTurns(
   namespace: DurableObjectNamespace,
   count?: SubrequestCount,
+  more?: () => boolean,
 ): StoreTurns & { release(): Promise<void> } {
   let turn: { granted: Promise<void>; give: () => void; over: Promise<void> } | null = null;
   let running = 0;
@@ -99,7 +101,7 @@ export function durableStoreTurns(
         await turn.granted;
         return await store();
       } finally {
-        if (--running === 0) idle = setTimeout(() => void release(), IDLE_MS);
+        if (--running === 0 && !more?.()) idle = setTimeout(() => void release(), IDLE_MS);
       }
     },
     release,

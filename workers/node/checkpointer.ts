@@ -10,10 +10,12 @@
  * the file after). The committing connection keeps a far autocheckpoint as a backstop, for when
  * the thread falls behind or is gone.
  *
- * One thread per process, whatever the number of files; it stops with the last file closed,
- * and when the files have had no writes for IDLE_MS (serve between pulls: ~12 MB for nothing).
- * The next burst of stores wakes it (wakeCheckpoints, from the group commit); single writes in
- * between are checkpointed by their connection, as without the thread.
+ * One thread per process, whatever the number of files. It starts with the first burst of
+ * stores (wakeCheckpoints, from the group commit), not when a file opens: a thread holds a V8
+ * isolate of its own (~10 MB), which a command that writes little (`networks list`, `parse`,
+ * `serve` until its first pull) would hold for nothing. It stops with the last file closed, and
+ * when the files have had no writes for IDLE_MS (serve between pulls). Single writes outside a
+ * burst are checkpointed by their connection, as without the thread.
  */
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
@@ -137,10 +139,9 @@ export function checkpointInBackground(path: string, connection: WalConnection):
     if (opened) thread.postMessage({ open: path });
     connection.pragma(`wal_autocheckpoint = ${BACKSTOP_FRAMES}`);
   } else {
-    // Every file the process has open, this one included, in a thread started now (a new
-    // file is a new attempt, even after a thread that failed).
+    // The next burst of stores starts the thread (a new file is a new attempt, even after a
+    // thread that failed); until then the connection checkpoints by itself.
     failed = false;
-    wakeCheckpoints();
   }
   return () => {
     if (!connections.delete(connection) || connections.size) return;

@@ -1,6 +1,13 @@
 /** What dedup knows of one entry: title key, serial marks, MinHash signature and band keys. */
 import { htmlToText } from '../../shared/html-to-text.ts';
-import { looksLikeRelay, serialMarksOfKey, stripBodyRelay, titleKey, words } from './text.ts';
+import {
+  codesToString,
+  looksLikeRelay,
+  serialMarksOfKey,
+  stripBodyRelay,
+  titleKey,
+  words,
+} from './text.ts';
 import {
   BANDS,
   bandKeys,
@@ -67,6 +74,19 @@ export function fingerprint(
   summary: string | null,
   contentText?: string | null,
 ): Fingerprint {
+  return fingerprintAndFold(title, contentHtml, summary, contentText).fp;
+}
+
+/**
+ * fingerprint, with foldText(fp.text) when the one folding pass read the whole body (else
+ * null): the item's search text is made of it (search-text.ts).
+ */
+export function fingerprintAndFold(
+  title: string,
+  contentHtml: string | null,
+  summary: string | null,
+  contentText?: string | null,
+): { fp: Fingerprint; foldedBody: string | null } {
   const rawText =
     contentHtml && typeof contentText === 'string'
       ? contentText
@@ -81,7 +101,11 @@ export function fingerprint(
     textLength: body.length,
     text: body,
   };
-  return { ...common, ...(folded ? textPrints(folded, key, body) : textPrintsByWords(key, body)) };
+  const prints = folded ? textPrints(folded, key, body) : textPrintsByWords(key, body);
+  return {
+    fp: { ...common, ...prints },
+    foldedBody: folded?.complete ? codesToString(folded.chars, folded.length) : null,
+  };
 }
 
 type TextPrints = Pick<Fingerprint, 'minhash' | 'shingleCount' | 'leadKey' | 'leadProbes'>;

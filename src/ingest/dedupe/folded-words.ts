@@ -18,6 +18,10 @@ const FNV_PRIME = 0x01000193;
 export interface FoldedWords {
   /** Words read (at most the cap). */
   count: number;
+  /** Whether the whole text was read (the cap was not reached): `chars` is foldText(text). */
+  complete: boolean;
+  /** Code units used in `chars`. */
+  length: number;
   /** Folded characters: the words joined by one space, as foldText gives them. */
   chars: Uint16Array;
   /** Where word i starts and ends in `chars`. */
@@ -32,9 +36,17 @@ export interface FoldedWords {
   sentenceStarts: number[];
 }
 
+// The arrays of the last call, reused by the next: most texts fit the ones a previous text grew,
+// so folding allocates nothing but its result object.
+let scratchChars: Uint16Array = new Uint16Array(4096);
+let scratchStart: Int32Array = new Int32Array(1024);
+let scratchEnd: Int32Array = new Int32Array(1024);
+let scratchHash: Int32Array = new Int32Array(1024);
+
 /**
  * The first `cap` words of `text` as words(text, cap) cuts them, or null when the text has a
- * character outside foldText's table (its folding then depends on context).
+ * character outside foldText's table (its folding then depends on context). The arrays are
+ * reused by the next call: read them before folding another text.
  */
 export function foldWords(text: string, cap: number, startsWithin: number): FoldedWords | null {
   const w = new WordsBuilder(text.length, cap, startsWithin);
@@ -44,13 +56,23 @@ export function foldWords(text: string, cap: number, startsWithin: number): Fold
     if (outsideFoldTable(code)) return null;
     const fold = FOLD_CODE[code]!;
     if (fold >= 0) {
-      if (!w.letter(fold, i)) break;
+      if (!w.letter(fold, i)) {
+        w.complete = false;
+        break;
+      }
     } else if (fold === FOLD_SEPARATOR) {
       w.endWord();
       if (SENTENCE_END[code] === 1) w.sentenceEnded = true;
-    } else if (!w.several(CHAR_FOLD[code]!, i)) break;
+    } else if (!w.several(CHAR_FOLD[code]!, i)) {
+      w.complete = false;
+      break;
+    }
   }
   w.endWord();
+  scratchChars = w.chars;
+  scratchStart = w.start;
+  scratchEnd = w.end;
+  scratchHash = w.hash;
   return w;
 }
 
@@ -63,7 +85,8 @@ class WordsBuilder implements FoldedWords {
   hash: Int32Array;
   sentenceStarts: number[] = [];
   sentenceEnded = false;
-  private length = 0;
+  complete = true;
+  length = 0;
   private inWord = false;
   private h = 0;
 
@@ -72,11 +95,13 @@ class WordsBuilder implements FoldedWords {
     private readonly cap: number,
     private readonly startsWithin: number,
   ) {
-    this.chars = new Uint16Array(Math.min(textLength, cap * 16) + 16);
+    const chars = Math.min(textLength, cap * 16) + 16;
+    this.chars = scratchChars.length >= chars ? scratchChars : new Uint16Array(chars);
     const words = Math.min(cap, (textLength >> 1) + 2);
-    this.start = new Int32Array(words);
-    this.end = new Int32Array(words);
-    this.hash = new Int32Array(words);
+    const enough = scratchStart.length >= words;
+    this.start = enough ? scratchStart : new Int32Array(words);
+    this.end = enough ? scratchEnd : new Int32Array(words);
+    this.hash = enough ? scratchHash : new Int32Array(words);
   }
 
   /** Appends a folded letter or digit from source index `at`; false once `cap` words are read. */

@@ -48,7 +48,8 @@ export function shingleHashes(words: string[]): Set<number> {
  */
 export function shingleValues(wordHashes: Int32Array, count: number): Int32Array {
   if (count < SHINGLE) return distinct(wordHashes, count);
-  const all = new Int32Array(count - SHINGLE + 1);
+  if (allShingles.length < count) allShingles = new Int32Array(count * 2);
+  const all = allShingles;
   for (let i = 0; i + SHINGLE <= count; i++) {
     all[i] = mix32(
       Math.imul(wordHashes[i]!, 31) ^
@@ -56,8 +57,11 @@ export function shingleValues(wordHashes: Int32Array, count: number): Int32Array
         mix32(wordHashes[i + 2]!),
     );
   }
-  return distinct(all, all.length);
+  return distinct(all, count - SHINGLE + 1);
 }
+
+/** Every shingle of the current text before deduplication (reused from call to call). */
+let allShingles = new Int32Array(1024);
 
 let table = new Int32Array(1024);
 let stamps = new Uint32Array(1024);

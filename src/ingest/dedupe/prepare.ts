@@ -3,7 +3,7 @@ import type { ParsedItem, Enclosure } from '../types.ts';
 import { canonicalItemUrl } from '../canonical-url.ts';
 import { htmlToText } from '../../shared/html-to-text.ts';
 import { sha256Hex } from '../../shared/hash.ts';
-import { fingerprint, type Fingerprint } from './fingerprint.ts';
+import { fingerprintAndFold, type Fingerprint } from './fingerprint.ts';
 import { searchTextOf } from './search-text.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from '../yield.ts';
 
@@ -107,8 +107,14 @@ export async function prepareItems(
     const p: PreparedItem | null = prepareEntry(item);
     if (!p || prepared.has(p.guidHash)) continue;
     if (options.fingerprints) {
-      p.fp = fingerprint(p.title, p.contentHtml, p.summary, p.contentHtml && item.contentText);
-      p.searchText = searchTextOf(p.title, p.fp.text ?? '');
+      const { fp, foldedBody } = fingerprintAndFold(
+        p.title,
+        p.contentHtml,
+        p.summary,
+        p.contentHtml && item.contentText,
+      );
+      p.fp = fp;
+      p.searchText = searchTextOf(p.title, fp.text ?? '', foldedBody);
     }
     prepared.set(p.guidHash, p);
   }

@@ -289,22 +289,29 @@ export function serialMarksOfKey(key: string): string {
   if (!key) return '';
   const marks: string[] = [];
   for (const token of key.split(' ')) {
-    // Most words are none of these: a digit, a known word or only roman letters is needed.
-    const digits = hasDigit(token);
-    if (!digits && !MAYBE_MARK.has(token) && !(token in ORDINALS) && !onlyRomanLetters(token))
+    if (hasDigit(token)) {
+      const num = /^(\d+)(er|re|e|eme|nd|st|th|rd)?$/.exec(token);
+      if (num) marks.push(String(Number(num[1])));
+      else marks.push(...(token.match(/\d+/g) ?? []).map((d) => String(Number(d))));
       continue;
-    const num = digits ? /^(\d+)(er|re|e|eme|nd|st|th|rd)?$/.exec(token) : null;
-    if (num) marks.push(String(Number(num[1])));
-    else if (digits) marks.push(...(token.match(/\d+/g) ?? []).map((d) => String(Number(d))));
-    else if (MONTH_NUMBER.has(token)) marks.push(`m${MONTH_NUMBER.get(token)}`);
-    else if (WEEKDAYS.has(token)) marks.push(`d:${token.slice(0, 3)}`);
-    else if (token in ORDINALS) marks.push(String(ORDINALS[token]));
-    else if (ROMAN.test(token)) marks.push(String(romanValue(token)));
+    }
+    const word = MARK_WORDS.get(token);
+    if (word !== undefined) marks.push(word);
+    else if (onlyRomanLetters(token) && ROMAN.test(token)) marks.push(String(romanValue(token)));
   }
   return marks.sort().join(' ');
 }
 
-const MAYBE_MARK = new Set([...MONTH_NUMBER.keys(), ...WEEKDAYS]);
+/**
+ * The mark of each word that is one: months, weekdays, ordinals (and what `in ORDINALS` found
+ * on Object.prototype, lower-case words only: "constructor"), months first as they were tested.
+ */
+const MARK_WORDS = new Map<string, string>([
+  ['constructor', String(ORDINALS.constructor)],
+  ...Object.entries(ORDINALS).map(([w, n]): [string, string] => [w, String(n)]),
+  ...[...WEEKDAYS].map((w): [string, string] => [w, `d:${w.slice(0, 3)}`]),
+  ...[...MONTH_NUMBER].map(([w, n]): [string, string] => [w, `m${n}`]),
+]);
 
 function hasDigit(token: string): boolean {
   for (let i = 0; i < token.length; i++) {

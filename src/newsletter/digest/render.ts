@@ -90,7 +90,10 @@ export function formatEventTime(
   timeZone: string,
 ): string {
   if (e.allDay)
-    return `${formatDateTime(e.start, lang, e.timezone || timeZone, DAY)} (${messages[lang].allDay})`;
+    return (
+      `${formatDateTime(e.start, lang, e.timezone || timeZone, DAY)} ` +
+      `(${messages[lang].allDay})`
+    );
   const when = formatDateTime(e.start, lang, timeZone, DAY_TIME);
   if (!e.timezone || e.timezone === timeZone || e.timezone === 'UTC') return when;
   const sameDay = localDate(e.start, e.timezone) === localDate(e.start, timeZone);

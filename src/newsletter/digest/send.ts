@@ -171,7 +171,8 @@ export function dueAt(at: number) {
     eq(s.status, 'active'),
     lte(s.confirmedAt, at),
     // Not while an earlier digest still has a delivery for them in flight (retries): one at a time.
-    sql`not exists (select 1 from ${deliveries} where ${deliveries.subscriberId} = ${s.id} and ${deliveries.state} in ('pending', 'sending', 'failed_temp'))`,
+    sql`not exists (select 1 from ${deliveries} where ${deliveries.subscriberId} = ${s.id}
+      and ${deliveries.state} in ('pending', 'sending', 'failed_temp'))`,
     or(
       isNull(s.lastDigestAt),
       and(eq(s.frequency, 'daily'), lte(s.lastDigestAt, since('daily'))),

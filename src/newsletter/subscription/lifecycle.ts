@@ -43,8 +43,11 @@ export type RequestOutcome =
   | { ok: false; reason: 'invalid_email'; problem: EmailProblem }
   | { ok: false; reason: 'rate_limited' | 'mail_unavailable' };
 
-const EMAIL =
-  /^[^\s@<>()",;:\\[\]]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+/** One DNS label: letters, digits and inner hyphens, 63 characters at most. */
+const LABEL = String.raw`[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?`;
+const EMAIL = new RegExp(
+  String.raw`^[^\s@<>()",;:\\[\]]{1,64}@` + LABEL + String.raw`(?:\.` + LABEL + ')+$',
+);
 /** C0/C1 controls (NUL, CR, LF…), format characters (zero-width, bidi) and line separators. */
 const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 /** `%` and `!` route a message through another host (user%host@relay, host!user@relay). */
