@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { readFeed } from '../../src/ingest/feed-reader.ts';
+import { loadFeedParsers } from '../../src/ingest/parse-feed.ts';
 import { parseCalendar } from '../../src/agenda/parse-calendar.ts';
 import { IngestError } from '../../src/ingest/types.ts';
 import type { ReadReply, ReadRequest } from './feed-reader-protocol.ts';
@@ -13,6 +14,9 @@ const port = parentPort;
 if (!port)
   throw new Error('feed-reader-worker.ts runs as a worker thread (see feed-reader-pool.ts)');
 
+// This thread's job is parsing: the parsers the serving thread loads only on use, it loads first
+// (documents the pool sends meanwhile wait in the port's queue until the listener is attached).
+await loadFeedParsers();
 port.on('message', async (request: ReadRequest) => {
   const { id } = request;
   let reply: ReadReply;
