@@ -137,6 +137,10 @@ export async function pullSources(
   // idle delay.
   await deps.db.durably(async () => undefined);
   await Promise.all(recorded);
+  // Reports arrive as stores commit; the summary lists them in the sources' order, so
+  // `pull --json` and the pull report read the same from one run to the next.
+  const position = new Map(rows.map((s, i) => [s.id, i]));
+  reports.sort((a, b) => (position.get(a.sourceId) ?? 0) - (position.get(b.sourceId) ?? 0));
   // Stories stored before search folding get folded a slice per pull (see search-refold.ts).
   await refoldSearchText(deps).catch((e) =>
     deps.log.warn('search refold failed', { error: String(e) }),
