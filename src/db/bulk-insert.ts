@@ -16,17 +16,23 @@ const MAX_JSON_CHARS = 500_000;
 
 type Columns = Array<[string, SQLiteColumn]>;
 
+export interface BulkOptions {
+  /** A row whose key is already stored is skipped (`insert or ignore`), not an error. */
+  ignoreConflicts?: boolean;
+}
+
 /** Inserts `rows` into `table` in as few statements as the database takes (see above). */
 export function bulkInserts<T extends SQLiteTable>(
   db: Database,
   table: T,
   rows: Array<T['$inferInsert']>,
+  options: BulkOptions = {},
 ): Statement[] {
   if (!rows.length) return [];
   const columns = Object.entries(getTableColumns(table)) as Columns;
   return db.rawStatement
-    ? valuesInserts(db, table, columns, rows)
-    : jsonEachInserts(db, table, columns, rows);
+    ? valuesInserts(db, table, columns, rows, options)
+    : jsonEachInserts(db, table, columns, rows, options);
 }
 
 function jsonEachInserts<T extends SQLiteTable>(
@@ -34,6 +40,7 @@ function jsonEachInserts<T extends SQLiteTable>(
   table: T,
   columns: Columns,
   rows: Array<T['$inferInsert']>,
+  { ignoreConflicts }: BulkOptions,
 ): Statement[] {
   // insert … select lists every column of the table in this order: one JSON slot each.
   const select = sql.join(
@@ -46,10 +53,14 @@ function jsonEachInserts<T extends SQLiteTable>(
   const flush = () => {
     if (!batch.length) return;
     const json = `[${batch.join(',')}]`;
+    const insert = db.orm.insert(table);
     statements.push(
-      db.orm
-        .insert(table)
-        .select(sql`select ${select} from json_each(${json})`) as unknown as Statement,
+      (ignoreConflicts
+        ? // `where true`: SQLite reads an upsert after INSERT … SELECT only when the SELECT has one.
+          insert
+            .select(sql`select ${select} from json_each(${json}) where true`)
+            .onConflictDoNothing()
+        : insert.select(sql`select ${select} from json_each(${json})`)) as unknown as Statement,
     );
     batch = [];
     size = 0;
@@ -73,15 +84,17 @@ function valuesInserts<T extends SQLiteTable>(
   table: T,
   columns: Columns,
   rows: Array<T['$inferInsert']>,
+  { ignoreConflicts }: BulkOptions,
 ): Statement[] {
   const perStatement = rowsPerInsert(columns.length, db);
   const name = getTableName(table);
-  const head = `insert into "${name}" (${columns.map(([, c]) => `"${c.name}"`).join(', ')}) values `;
+  const verb = ignoreConflicts ? 'insert or ignore into' : 'insert into';
+  const head = `${verb} "${name}" (${columns.map(([, c]) => `"${c.name}"`).join(', ')}) values `;
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const statements: Statement[] = [];
   for (let start = 0; start < rows.length; start += perStatement) {
     const part = rows.slice(start, start + perStatement);
-    const key = `${name}:${part.length}`;
+    const key = `${verb}:${name}:${part.length}`;
     let text = valuesSql.get(key);
     if (!text)
       valuesSql.set(
