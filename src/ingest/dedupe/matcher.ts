@@ -37,22 +37,12 @@ export interface MatchInput {
   text: string;
 }
 
-/** An entry already in an item (stored, or created earlier in the same call: id null). */
-export interface KnownEntry {
+/**
+ * An entry already in an item (stored, or created earlier in the same call: id null): what
+ * matching reads of a stored candidate, without its split pin.
+ */
+export interface KnownEntry extends Omit<CandidateRow, 'id' | 'splitFromItemId'> {
   id: number | null;
-  itemId: string;
-  sourceId: number;
-  networkSlug: string;
-  guid: string | null;
-  guidHash: string;
-  canonicalUrl: string | null;
-  titleKey: string;
-  leadKey: string;
-  leadProbes: string;
-  marks: string;
-  minhash: string;
-  shingleCount: number;
-  publishedAt: number;
 }
 
 /** An admin split: entries like this one (same source and guid, URL or title) stay out of `fromItemId`. */
