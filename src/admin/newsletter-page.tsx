@@ -63,11 +63,9 @@ const COLUMNS = {
   en: ['Edition', 'Stories', 'Events', 'Sent', 'Failed', 'Bounced', 'Pending'],
 };
 
-export interface Options {
-  networks: { slug: string; name: string }[];
-  tags: string[];
-  territories: string[];
-}
+import type { Options } from '../newsletter/pages.tsx';
+
+export type { Options };
 
 function Choices(p: { x: AdminContext; options: Options }) {
   const m = lt(p.x.lang);

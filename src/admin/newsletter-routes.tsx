@@ -6,31 +6,18 @@
  * - GET  /admin/newsletter/subscribers.csv  every subscriber (the admin API's CSV)
  */
 import { Hono } from 'hono';
-import { eq } from 'drizzle-orm';
 import type { HubContext, HubEnv } from '../http.ts';
-import { networks } from '../db/schema/index.ts';
 import type { DigestChoices } from '../db/schema/newsletter.ts';
 import { previewMessage } from '../newsletter/digest/preview.ts';
 import { agendaEvents } from '../newsletter/digest/load-events.ts';
 import { checkEmail } from '../newsletter/subscription/lifecycle.ts';
 import { subscribersCsv } from '../newsletter/admin-subscribers.ts';
+import { choiceOptions } from '../newsletter/choice-options.ts';
 import { adminContext, postedForm, field, type AdminContext } from './context.ts';
 import { lt, NewsletterPage, type Options } from './newsletter-page.tsx';
 import { followCounts, lastRuns } from './newsletter-stats.ts';
 
 export const newsletterConsoleRoutes = new Hono<HubEnv>();
-
-async function options(c: HubContext): Promise<Options> {
-  const rows = await c.get('deps').db.orm.select().from(networks).where(eq(networks.active, true));
-  const coll = (a: string, b: string) => a.localeCompare(b, 'fr');
-  return {
-    networks: rows
-      .map((r) => ({ slug: r.slug, name: r.name }))
-      .sort((a, b) => coll(a.name, b.name)),
-    tags: [...new Set(rows.flatMap((r) => r.tags))].sort(coll),
-    territories: [...new Set(rows.flatMap((r) => (r.territory ? [r.territory] : [])))].sort(coll),
-  };
-}
 
 /** Choices from repeated values, kept only when they name something that exists. */
 function choicesFrom(get: (name: string) => string[], opts: Options): DigestChoices {
@@ -50,7 +37,7 @@ async function page(c: HubContext, x: AdminContext, notice?: { tone: 'ok' | 'bad
   return (
     <NewsletterPage
       x={x}
-      options={await options(c)}
+      options={await choiceOptions(c.get('deps').db)}
       runs={await lastRuns(x.deps)}
       counts={await followCounts(x.deps)}
       notice={notice}
@@ -65,7 +52,7 @@ newsletterConsoleRoutes.get('/admin/newsletter', async (c) => {
 
 newsletterConsoleRoutes.get('/admin/newsletter/preview', async (c) => {
   const x = await adminContext(c);
-  const choices = choicesFrom((n) => c.req.queries(n) ?? [], await options(c));
+  const choices = choicesFrom((n) => c.req.queries(n) ?? [], await choiceOptions(c.get('deps').db));
   const message = await previewMessage(x.deps, 'apercu@hub', agendaEvents, choices);
   if (!message) return c.html(await page(c, x, { tone: 'bad', text: lt(x.lang).empty }), 404);
   return c.html(message.html);
@@ -79,7 +66,10 @@ newsletterConsoleRoutes.post('/admin/newsletter/test', async (c) => {
   if (!('email' in checked))
     return c.html(await page(c, x, { tone: 'bad', text: m.badEmail }), 400);
   if (!x.deps.mailer) return c.html(await page(c, x, { tone: 'bad', text: m.noMailer }), 503);
-  const choices = choicesFrom((n) => form.getAll(n).map(String), await options(c));
+  const choices = choicesFrom(
+    (n) => form.getAll(n).map(String),
+    await choiceOptions(c.get('deps').db),
+  );
   const message = await previewMessage(x.deps, checked.email, agendaEvents, choices);
   if (!message) return c.html(await page(c, x, { tone: 'bad', text: m.empty }), 404);
   const sent = await x.deps.mailer.send(message);

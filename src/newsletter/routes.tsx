@@ -31,6 +31,7 @@ import {
   type Options,
 } from './pages.tsx';
 import { archiveRss } from './digest/archive-rss.ts';
+import { choiceOptions } from './choice-options.ts';
 import { serveDocument } from '../publish/conditional.ts';
 
 export const newsletterRoutes = new Hono<HubEnv>();
@@ -94,21 +95,6 @@ async function context(c: Context<HubEnv>) {
   };
 }
 
-/** Networks, tags and territories people can choose from (active networks only). */
-async function options(c: Context<HubEnv>): Promise<Options> {
-  const rows = await c.get('deps').db.orm.select().from(networks).where(eq(networks.active, true));
-  const coll = (a: string, b: string) => a.localeCompare(b, 'fr');
-  return {
-    networks: rows
-      .map((r) => ({ slug: r.slug, name: r.name }))
-      .sort((a, b) => coll(a.name, b.name)),
-    tags: [...new Set(rows.flatMap((r) => r.tags))].sort(coll),
-    territories: [...new Set(rows.map((r) => r.territory).filter((x): x is string => !!x))].sort(
-      coll,
-    ),
-  };
-}
-
 /** Choices from a posted form, kept only when they name something that exists. */
 function readChoices(
   form: FormData,
@@ -142,7 +128,7 @@ async function formData(c: Context<HubEnv>): Promise<FormData> {
 
 newsletterRoutes.get('/newsletter', async (c) => {
   const x = await context(c);
-  return c.html(<SubscribePage {...x.page} options={await options(c)} />);
+  return c.html(<SubscribePage {...x.page} options={await choiceOptions(c.get('deps').db)} />);
 });
 
 newsletterRoutes.post('/newsletter/subscribe', async (c) => {
@@ -169,7 +155,7 @@ newsletterRoutes.post('/newsletter/subscribe', async (c) => {
     );
   // A filled honeypot gets the same answer as a person, and nothing happens.
   if (String(form.get('website') ?? '').trim()) return done();
-  const opts = await options(c);
+  const opts = await choiceOptions(c.get('deps').db);
   const { choices, frequency, lang } = readChoices(form, opts);
   const outcome = await requestSubscription(x.deps, {
     email: String(form.get('email') ?? ''),
@@ -270,7 +256,7 @@ newsletterRoutes.get('/newsletter/preferences/:token', async (c) => {
     <PreferencesPage
       {...x.page}
       token={c.req.param('token')}
-      options={await options(c)}
+      options={await choiceOptions(c.get('deps').db)}
       choices={s.choices}
       frequency={s.frequency}
       mailLang={s.lang}
@@ -283,7 +269,7 @@ newsletterRoutes.post('/newsletter/preferences/:token', async (c) => {
   const x = await context(c);
   const s = await subscriberByToken(x.deps, c.req.param('token'));
   if (!s) return badLink(c, x);
-  const opts = await options(c);
+  const opts = await choiceOptions(c.get('deps').db);
   const r = readChoices(await formData(c), opts);
   const prefs = { choices: r.choices, frequency: r.frequency, lang: r.lang ?? s.lang };
   await updatePreferences(x.deps, s, prefs);
