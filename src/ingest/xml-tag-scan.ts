@@ -6,6 +6,7 @@
  * by npm run fuzz. Here each '<' costs a lookup of the next '>' (remembered, so the text after
  * the last '>' is not searched again) and the name's characters.
  */
+import { isJsSpace } from '../shared/collapse-text.ts';
 
 export interface XmlTag {
   /** Where the tag's '<' is. */
@@ -76,18 +77,5 @@ function isNameStart(c: number): boolean {
 
 /** [\s/>]: JavaScript's whitespace, '/' or '>'. */
 function endsName(c: number): boolean {
-  if (c === 0x2f || c === 0x3e) return true;
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  if (c < 0xa0) return false;
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
+  return c === 0x2f || c === 0x3e || isJsSpace(c);
 }
