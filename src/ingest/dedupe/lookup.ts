@@ -35,12 +35,9 @@ export interface LookupInput {
   publishedAt: number;
 }
 
-/** A stored entry as the matcher sees it (what matching reads, its index keys, its pin). */
-export interface CandidateRow {
-  id: number;
-  itemId: string;
+/** What matching compares of an entry, new or stored: where it comes from and its fingerprint. */
+export interface MatchFields {
   sourceId: number;
-  networkSlug: string;
   guid: string | null;
   guidHash: string;
   canonicalUrl: string | null;
@@ -52,6 +49,13 @@ export interface CandidateRow {
   minhash: string;
   shingleCount: number;
   publishedAt: number;
+}
+
+/** A stored entry as the matcher sees it (what matching reads, its item and network, its pin). */
+export interface CandidateRow extends MatchFields {
+  id: number;
+  itemId: string;
+  networkSlug: string;
   splitFromItemId: string | null;
 }
 

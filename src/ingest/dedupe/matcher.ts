@@ -5,7 +5,7 @@
  * queries whatever the number of items; entries created by the same call are matched in memory.
  */
 import type { Database } from '../../db/client.ts';
-import { lookupCandidates, type CandidateRow } from './lookup.ts';
+import { lookupCandidates, type CandidateRow, type MatchFields } from './lookup.ts';
 import { isStoryUrl } from '../canonical-url.ts';
 import { bodyText, indexKeys } from './fingerprint.ts';
 import { excerptOf } from './excerpt.ts';
@@ -20,18 +20,7 @@ import {
 } from './similarity.ts';
 
 /** A new entry as the matcher sees it. */
-export interface MatchInput {
-  sourceId: number;
-  guid: string | null;
-  guidHash: string;
-  canonicalUrl: string | null;
-  titleKey: string;
-  leadKey: string;
-  leadProbes: string;
-  marks: string;
-  minhash: string;
-  shingleCount: number;
-  publishedAt: number;
+export interface MatchInput extends MatchFields {
   indexKeys: string[];
   /** Plain text without relay marks (fingerprint's body): excerpts are checked on it. */
   text: string;
