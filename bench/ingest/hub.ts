@@ -43,6 +43,8 @@ export interface HubFigures {
   warm: PhaseFigures;
   storedEntries: number;
   storedItems: number;
+  /** The database file after both pulls (page_count × page_size, WAL checkpointed or not). */
+  dbBytes: number;
 }
 
 /** Samples RSS every 50 ms; the peak since the last reset. */
@@ -133,6 +135,10 @@ export async function runHub(
     sampler.stop();
     const [e] = await deps.db.orm.select({ n: count() }).from(entries);
     const [it] = await deps.db.orm.select({ n: count() }).from(items);
+    const [size] = await deps.db.rows(
+      'select page_count * page_size from pragma_page_count(), pragma_page_size()',
+      [],
+    );
     return {
       sources,
       items: itemsPerFeed,
@@ -141,6 +147,7 @@ export async function runHub(
       warm,
       storedEntries: e!.n,
       storedItems: it!.n,
+      dbBytes: Number(size?.[0] ?? 0),
     };
   } finally {
     await deps.close();
