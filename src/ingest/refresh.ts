@@ -9,9 +9,9 @@
  * 304 later.
  */
 import { publicUrl } from '../public-url.ts';
-import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import { sources, type SourceRow } from '../db/schema/sources.ts';
+import type { SourceRow } from '../db/schema/sources.ts';
+import { recordSource, type SourceUpdate } from './source-record.ts';
 import { fetchDocument } from './fetch.ts';
 import { decodeBody } from './decode.ts';
 import { discoverFeeds } from './discover.ts';
@@ -37,8 +37,6 @@ import {
   type SourceReport,
   type StoreResult,
 } from './types.ts';
-
-type SourceUpdate = Partial<typeof sources.$inferInsert>;
 
 /** What one document gave: counts and the title to remember when the source has none. */
 interface Stored {
@@ -154,16 +152,20 @@ export async function refreshInTurn(
       };
     }
     if (outcome.status === 'not_modified') {
-      await update(deps, source.id, health);
-      return {
-        report: Promise.resolve(
-          report({
-            outcome: 'not_modified',
-            httpStatus: outcome.httpStatus,
-            nextFetchAt: health.nextFetchAt!,
-          }),
-        ),
+      // Through the store seam: the records of an all-304 pull share a few transactions (a
+      // group commit on SQLite) instead of committing one by one. Reported once committed.
+      const { committed } = await stage('storage_error', () =>
+        deps.db.store(() => update(deps, source.id, health)),
+      );
+      const notModified = async () => {
+        await stage('storage_error', () => committed);
+        return report({
+          outcome: 'not_modified',
+          httpStatus: outcome.httpStatus,
+          nextFetchAt: health.nextFetchAt!,
+        });
       };
+      return { report: notModified().catch(failed) };
     }
     const stored = await readDocument(deps, source, outcome);
     // Not `outcome` itself in the closure below: it holds the body until the commit.
@@ -343,7 +345,5 @@ function calendarName(text: string): string | null {
 
 /** Records the source's new state; a database refusal is a storage error, not the member's. */
 async function update(deps: Deps, id: number, values: SourceUpdate): Promise<void> {
-  await stage('storage_error', async () => {
-    await deps.db.orm.update(sources).set(values).where(eq(sources.id, id));
-  });
+  await stage('storage_error', () => recordSource(deps.db, id, values));
 }

@@ -18,11 +18,11 @@ import { bulkInserts } from '../db/bulk-insert.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from './yield.ts';
 import { entries, items, texts, type EntryRow, type ItemRow } from '../db/schema/items.ts';
 import { textKey, type StoryText } from '../db/texts.ts';
-import { insertKeys, keyNumber, type KeyRow } from '../db/item-keys.ts';
+import { insertKeys, type KeyRow } from '../db/item-keys.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { ParsedItem, StoreResult } from './types.ts';
 import { prepareItems, type PreparedItem } from './dedupe/prepare.ts';
-import { fingerprint, indexKeys, type Fingerprint } from './dedupe/fingerprint.ts';
+import { fingerprint, indexKeyNumbers, type Fingerprint } from './dedupe/fingerprint.ts';
 import { Matcher, type MatchDecision, type MatchInput } from './dedupe/matcher.ts';
 import { entriesOfItems, knownEntries } from './dedupe/lookup.ts';
 import { deriveItem, itemDiffers, type EntrySource } from './dedupe/best-item.ts';
@@ -103,7 +103,8 @@ export async function storePreparedItems(
 interface Change {
   p: PreparedItem;
   fp: Fingerprint;
-  keys: string[];
+  /** As stored in item_keys (indexKeyNumbers). */
+  keys: number[];
 }
 interface Fresh extends Change {
   publishedAt: number;
@@ -161,7 +162,7 @@ async function sortItems(
     }
     const old = existing.get(p.guidHash);
     const fp = dedupe ? (p.fp ?? fingerprint(p.title, p.contentHtml, p.summary)) : NO_FINGERPRINT;
-    const keys = indexKeys(fp);
+    const keys = indexKeyNumbers(fp);
     if (old) edited.push({ p, fp, keys, old });
     else fresh.push({ p, fp, keys, publishedAt: publicationFor(p.rawPublished, now) });
   }
@@ -257,9 +258,9 @@ class DocumentStore {
   ) {}
 
   /** Index keys of `itemId` it does not have yet (the matcher knows those it has). */
-  private addKeys(keys: string[], itemId: string, publishedAt: number): void {
+  private addKeys(keys: number[], itemId: string, publishedAt: number): void {
     const missing = this.matcher ? this.matcher.missingKeys(itemId, keys) : keys;
-    for (const key of missing) this.keyRows.push({ key: keyNumber(key), itemId, publishedAt });
+    for (const key of missing) this.keyRows.push({ key, itemId, publishedAt });
   }
 
   /** The key of an entry's text, its row to write if this document has not written it yet. */

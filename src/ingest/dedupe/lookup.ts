@@ -17,7 +17,6 @@ import { inArray, sql } from 'drizzle-orm';
 import { entries, texts, type EntryRow } from '../../db/schema/items.ts';
 import { entryWithText, textOfEntry, type StoryText } from '../../db/texts.ts';
 import type { Database } from '../../db/client.ts';
-import { keyNumber } from '../../db/item-keys.ts';
 import { MAX_INDEX_KEYS } from './fingerprint.ts';
 
 /**
@@ -32,7 +31,8 @@ export interface LookupInput {
   guidHash: string | null;
   /** Story URL, or null. */
   canonicalUrl: string | null;
-  indexKeys: string[];
+  /** As stored in item_keys (fingerprint.ts indexKeyNumbers). */
+  indexKeys: number[];
   publishedAt: number;
 }
 
@@ -140,8 +140,7 @@ export async function lookupCandidates(
       for (const input of group) {
         if (input.guidHash !== null) guids.push(input.guidHash);
         if (input.canonicalUrl !== null) urls.push(input.canonicalUrl);
-        for (const key of input.indexKeys.slice(0, KEYS_PER_INPUT))
-          keys.push([keyNumber(key), low, high]);
+        for (const key of input.indexKeys.slice(0, KEYS_PER_INPUT)) keys.push([key, low, high]);
       }
     }
     const params = [JSON.stringify(guids), JSON.stringify(urls), sourceId, JSON.stringify(keys)];

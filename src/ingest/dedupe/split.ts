@@ -5,11 +5,11 @@
 import { mergeReasonWords } from './merge-reasons.ts';
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../../deps.ts';
-import { insertKeys, keyNumber } from '../../db/item-keys.ts';
+import { insertKeys } from '../../db/item-keys.ts';
 import { entries, entrySplits, items, texts } from '../../db/schema/items.ts';
 import { entryWithText, textOfEntry } from '../../db/texts.ts';
 import { deriveItem } from './best-item.ts';
-import { indexKeys } from './fingerprint.ts';
+import { indexKeyNumbers } from './fingerprint.ts';
 import { newItemId } from './item-id.ts';
 import { serialized } from '../serialize.ts';
 import { storeInTurn } from '../store-lease.ts';
@@ -58,8 +58,8 @@ async function split(deps: Deps, entryId: number): Promise<SplitResult> {
   const previous = `${entry.mergeReason}${entry.mergeDetail ? ` — ${entry.mergeDetail}` : ''}`;
   const moved = { ...entry, itemId: toItemId };
   const { id: _id, ...remaining } = deriveItem(fromItemId, rest);
-  const bands = indexKeys(entry).map((key) => ({
-    key: keyNumber(key),
+  const bands = indexKeyNumbers(entry).map((key) => ({
+    key,
     itemId: toItemId,
     publishedAt: entry.publishedAt,
   }));
