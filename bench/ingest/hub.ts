@@ -46,6 +46,8 @@ export interface HubFigures {
   warmRuns: PhaseFigures[];
   storedEntries: number;
   storedItems: number;
+  /** The database file after both pulls (page_count × page_size, WAL checkpointed or not). */
+  dbBytes: number;
 }
 
 /** Samples RSS every 50 ms; the peak since the last reset. */
@@ -141,6 +143,10 @@ export async function runHub(
     sampler.stop();
     const [e] = await deps.db.orm.select({ n: count() }).from(entries);
     const [it] = await deps.db.orm.select({ n: count() }).from(items);
+    const [size] = await deps.db.rows(
+      'select page_count * page_size from pragma_page_count(), pragma_page_size()',
+      [],
+    );
     return {
       sources,
       items: itemsPerFeed,
@@ -150,6 +156,7 @@ export async function runHub(
       warmRuns,
       storedEntries: e!.n,
       storedItems: it!.n,
+      dbBytes: Number(size?.[0] ?? 0),
     };
   } finally {
     await deps.close();

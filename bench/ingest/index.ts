@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   for (const r of results) {
     const expected = r.sources * r.items;
     console.log(
-      `${r.sources} sources: ${r.storedEntries} entries stored (expected ${expected}) in ${r.storedItems} stories (relays merged: ${r.storedEntries - r.storedItems}); idle RSS before the pull ${mb(r.baselineRss)}`,
+      `${r.sources} sources: ${r.storedEntries} entries stored (expected ${expected}) in ${r.storedItems} stories (relays merged: ${r.storedEntries - r.storedItems}); idle RSS before the pull ${mb(r.baselineRss)}; database ${mb(r.dbBytes)}`,
     );
     for (const e of [...r.cold.errors, ...r.warm.errors]) console.log(`  error: ${e}`);
   }

@@ -187,7 +187,8 @@ export class Matcher {
     }
     for (const part of chunks([...ids], IN_LIST)) {
       const ids = part.map(() => '?').join(', ');
-      const sql = `select id, content_html, summary from entries where id in (${ids})`;
+      const sql = `select e.id, t.content_html, t.summary from entries e
+        left join texts t on t.key = e.text_key where e.id in (${ids})`;
       for (const [id, contentHtml, summary] of await db.rows(sql, part))
         this.texts.set(
           id as number,
