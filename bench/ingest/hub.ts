@@ -42,9 +42,14 @@ export interface HubFigures {
   items: number;
   baselineRss: number;
   cold: PhaseFigures;
+  /** The first all-304 pull. */
   warm: PhaseFigures;
+  /** Every all-304 pull (`--warm N` runs N of them after the cold one). */
+  warmRuns: PhaseFigures[];
   storedEntries: number;
   storedItems: number;
+  /** The database file after both pulls (page_count × page_size, WAL checkpointed or not). */
+  dbBytes: number;
 }
 
 /**
@@ -118,6 +123,7 @@ export async function runHub(
   itemsPerFeed: number,
   env: Record<string, string> = {},
   pragmas: string[] = [],
+  options: { warmRuns?: number; profileWarmTo?: string } = {},
 ): Promise<HubFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'hub-bench-ingest-'));
   const config = loadConfig({
@@ -166,23 +172,53 @@ export async function runHub(
       };
     };
     const cold = await phase();
-    const warm = await phase();
+    const warmRuns: PhaseFigures[] = [];
+    const profiler = options.profileWarmTo ? await startProfile() : null;
+    for (let i = 0; i < (options.warmRuns ?? 1); i++) warmRuns.push(await phase());
+    if (profiler) await profiler.stop(options.profileWarmTo!);
+    const warm = warmRuns[0]!;
     sampler.stop();
     const [e] = await deps.db.orm.select({ n: count() }).from(entries);
     const [it] = await deps.db.orm.select({ n: count() }).from(items);
+    const [size] = await deps.db.rows(
+      'select page_count * page_size from pragma_page_count(), pragma_page_size()',
+      [],
+    );
     return {
       sources,
       items: itemsPerFeed,
       baselineRss,
       cold,
       warm,
+      warmRuns,
       storedEntries: e!.n,
       storedItems: it!.n,
+      dbBytes: Number(size?.[0] ?? 0),
     };
   } finally {
     await deps.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A CPU profile of the main thread over the all-304 pulls alone (--profile-304): --cpu-prof
+ * covers the whole process, whose cold pull drowns the few hundred milliseconds of a 304 pull.
+ */
+async function startProfile() {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return {
+    async stop(file: string) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 if (process.argv.includes('--ports')) {
@@ -194,7 +230,11 @@ if (process.argv.includes('--ports')) {
   const threads = argv.indexOf('--parse-threads');
   if (threads !== -1) env.HUB_PARSE_THREADS = argv[threads + 1]!;
   const pragmas = argv.flatMap((a, i) => (a === '--sqlite-pragma' ? [argv[i + 1]!] : []));
-  runHub(ports, argValue(argv, 'sources', 1000), argValue(argv, 'items', 50), env, pragmas).then(
+  const profile = argv.indexOf('--profile-304');
+  runHub(ports, argValue(argv, 'sources', 1000), argValue(argv, 'items', 50), env, pragmas, {
+    warmRuns: argValue(argv, 'warm', 1),
+    profileWarmTo: profile === -1 ? undefined : argv[profile + 1],
+  }).then(
     (figures) => {
       if (process.send) process.send(figures, () => process.exit(0));
       else {

@@ -9,15 +9,15 @@
  * 304 later.
  */
 import { publicUrl } from '../public-url.ts';
-import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import { sources, type SourceRow } from '../db/schema/sources.ts';
+import type { SourceRow } from '../db/schema/sources.ts';
+import { recordSource, type SourceUpdate } from './source-record.ts';
 import { fetchDocument } from './fetch.ts';
 import { decodeBody } from './decode.ts';
 import { discoverFeeds } from './discover.ts';
 import { isHtmlPage } from './parse-feed.ts';
 import { storePreparedItems } from './store-feed.ts';
-import { inlineFeedReader } from './feed-reader.ts';
+import { inlineFeedReader, type ReadFeed } from './feed-reader.ts';
 import { yieldToEventLoop } from './yield.ts';
 import { serialized } from './serialize.ts';
 import { storeInTurn } from './store-lease.ts';
@@ -37,8 +37,6 @@ import {
   type SourceReport,
   type StoreResult,
 } from './types.ts';
-
-type SourceUpdate = Partial<typeof sources.$inferInsert>;
 
 /** What one document gave: counts and the title to remember when the source has none. */
 interface Stored {
@@ -154,16 +152,20 @@ export async function refreshInTurn(
       };
     }
     if (outcome.status === 'not_modified') {
-      await update(deps, source.id, health);
-      return {
-        report: Promise.resolve(
-          report({
-            outcome: 'not_modified',
-            httpStatus: outcome.httpStatus,
-            nextFetchAt: health.nextFetchAt!,
-          }),
-        ),
+      // Through the store seam: the records of an all-304 pull share a few transactions (a
+      // group commit on SQLite) instead of committing one by one. Reported once committed.
+      const { committed } = await stage('storage_error', () =>
+        deps.db.store(() => update(deps, source.id, health)),
+      );
+      const notModified = async () => {
+        await stage('storage_error', () => committed);
+        return report({
+          outcome: 'not_modified',
+          httpStatus: outcome.httpStatus,
+          nextFetchAt: health.nextFetchAt!,
+        });
       };
+      return { report: notModified().catch(failed) };
     }
     const stored = await readDocument(deps, source, outcome);
     // Not `outcome` itself in the closure below: it holds the body until the commit.
@@ -207,10 +209,21 @@ async function readDocument(
   outcome: FetchOutcome & { status: 'ok' },
   hops = 0,
 ): Promise<Stored> {
-  const text = decodeBody(outcome.body, outcome.contentType);
+  const reader = deps.feedReader ?? inlineFeedReader;
   const validators = { etag: outcome.etag, lastModified: outcome.lastModified };
+  // Stories' relative links are resolved against the feed's address without its user-info: a
+  // private feed's password would otherwise be copied into every link (WHATWG resolution).
+  const base = publicUrl(outcome.url);
+  // Off the main thread, the bytes are decoded where the feed is read (FeedReader.readBytes):
+  // a calendar or an HTML page comes back as text for the steps below.
+  const read =
+    reader.readBytes && source.kind !== 'calendar'
+      ? await reader.readBytes(outcome.body, outcome.contentType, base, { htmlIsText: hops === 0 })
+      : null;
+  if (read?.kind === 'feed')
+    return storeFeed(deps, source, read.feed, read.upstream, validators, hops);
+  const text = read?.kind === 'text' ? read.text : decodeBody(outcome.body, outcome.contentType);
   if (source.kind === 'calendar' || isCalendar(text)) {
-    const reader = deps.feedReader ?? inlineFeedReader;
     // Off the main thread (Node), a calendar is read before its turn, within the read budget.
     const readAhead = reader.offThread
       ? await reader.readCalendar(text, await calendarReadOptions(deps))
@@ -245,15 +258,28 @@ async function readDocument(
     const stored = await readDocument(deps, source, next, hops + 1);
     return { ...stored, title: stored.title ?? wanted.title, discoveredUrl: wanted.url };
   }
-  const reader = deps.feedReader ?? inlineFeedReader;
-  // Stories' relative links are resolved against the feed's address without its user-info: a
-  // private feed's password would otherwise be copied into every link (WHATWG resolution).
-  const base = publicUrl(outcome.url);
   // Read off the main thread: before this document's turn, while another one is stored.
   const readAhead = reader.offThread ? await reader.read(text, base) : null;
-  const upstream: Upstream | null = readUpstream(text);
+  return storeFeed(deps, source, readAhead, readUpstream(text), validators, hops, () =>
+    reader.read(text, base),
+  );
+}
+
+/**
+ * Stores a feed document in its turn: `feed` read ahead (off the main thread), else read by
+ * `readInTurn` once the turn has come (in line).
+ */
+async function storeFeed(
+  deps: Deps,
+  source: SourceRow,
+  readAhead: ReadFeed | null,
+  upstream: Upstream | null,
+  validators: Stored['validators'],
+  hops: number,
+  readInTurn?: () => Promise<ReadFeed>,
+): Promise<Stored> {
   const first = serialized(deps.db, async (): Promise<Stored> => {
-    const feed = readAhead ?? (await reader.read(text, base));
+    const feed = readAhead ?? (await readInTurn!());
     // Reading and storing are each a long synchronous stretch: let waiting requests in between.
     await yieldToEventLoop();
     const { value: result, committed } = await storeTurn(deps, async () => {
@@ -343,7 +369,5 @@ function calendarName(text: string): string | null {
 
 /** Records the source's new state; a database refusal is a storage error, not the member's. */
 async function update(deps: Deps, id: number, values: SourceUpdate): Promise<void> {
-  await stage('storage_error', async () => {
-    await deps.db.orm.update(sources).set(values).where(eq(sources.id, id));
-  });
+  await stage('storage_error', () => recordSource(deps.db, id, values));
 }

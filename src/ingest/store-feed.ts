@@ -16,12 +16,13 @@ import type { Deps } from '../deps.ts';
 import type { Statement } from '../db/client.ts';
 import { bulkInserts } from '../db/bulk-insert.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from './yield.ts';
-import { entries, items, type EntryRow, type ItemRow } from '../db/schema/items.ts';
-import { insertKeys, keyNumber, type KeyRow } from '../db/item-keys.ts';
+import { entries, items, texts, type EntryRow, type ItemRow } from '../db/schema/items.ts';
+import { textKey, type StoryText } from '../db/texts.ts';
+import { insertKeys, type KeyRow } from '../db/item-keys.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { ParsedItem, StoreResult } from './types.ts';
 import { prepareItems, type PreparedItem } from './dedupe/prepare.ts';
-import { fingerprint, indexKeys, type Fingerprint } from './dedupe/fingerprint.ts';
+import { fingerprint, indexKeyNumbers, type Fingerprint } from './dedupe/fingerprint.ts';
 import { Matcher, type MatchDecision, type MatchInput } from './dedupe/matcher.ts';
 import { entriesOfItems, knownEntries } from './dedupe/lookup.ts';
 import { deriveItem, itemDiffers, type EntrySource } from './dedupe/best-item.ts';
@@ -88,6 +89,7 @@ export async function storePreparedItems(
   result.new += fresh.length;
   result.updated += edited.length;
   await deps.db.batch([
+    ...bulkInserts(deps.db, texts, store.textRows, { ignoreConflicts: true }),
     ...bulkInserts(deps.db, items, itemWrites.inserts),
     ...bulkInserts(deps.db, entries, store.newEntryRows),
     ...store.entryUpdates,
@@ -101,7 +103,8 @@ export async function storePreparedItems(
 interface Change {
   p: PreparedItem;
   fp: Fingerprint;
-  keys: string[];
+  /** As stored in item_keys (indexKeyNumbers). */
+  keys: number[];
 }
 interface Fresh extends Change {
   publishedAt: number;
@@ -159,7 +162,7 @@ async function sortItems(
     }
     const old = existing.get(p.guidHash);
     const fp = dedupe ? (p.fp ?? fingerprint(p.title, p.contentHtml, p.summary)) : NO_FINGERPRINT;
-    const keys = indexKeys(fp);
+    const keys = indexKeyNumbers(fp);
     if (old) edited.push({ p, fp, keys, old });
     else fresh.push({ p, fp, keys, publishedAt: publicationFor(p.rawPublished, now) });
   }
@@ -200,16 +203,22 @@ function keepStorable(
 
 /**
  * The entry fields a document gives, written alike when an entry is inserted and when an edit
- * updates it: the one place that says what an entry stores of its document.
+ * updates it: the one place that says what an entry stores of its document (its text is a row
+ * of `texts`, written by DocumentStore.addText).
  */
-function documentFields(p: PreparedItem, fp: Fingerprint, publishedAt: number, updatedAt: number) {
+function documentFields(
+  p: PreparedItem,
+  fp: Fingerprint,
+  key: string | null,
+  publishedAt: number,
+  updatedAt: number,
+) {
   return {
     guid: p.guid,
     url: p.url,
     canonicalUrl: p.canonicalUrl,
     title: p.title,
-    summary: p.summary,
-    contentHtml: p.contentHtml,
+    textKey: key,
     author: p.author,
     categories: p.categories,
     enclosures: p.enclosures,
@@ -236,6 +245,9 @@ class DocumentStore {
   /** Edited entries as they will be, by id. */
   private editedRows = new Map<number, EntrySource>();
   readonly keyRows: KeyRow[] = [];
+  /** Texts of new and edited entries, once each (the database skips those it has). */
+  readonly textRows: Array<StoryText & { key: string }> = [];
+  private textKeys = new Set<string>();
   private createdItems = new Set<string>();
   private touchedItems = new Set<string>();
   private matcher: Matcher | null = null;
@@ -246,9 +258,19 @@ class DocumentStore {
   ) {}
 
   /** Index keys of `itemId` it does not have yet (the matcher knows those it has). */
-  private addKeys(keys: string[], itemId: string, publishedAt: number): void {
+  private addKeys(keys: number[], itemId: string, publishedAt: number): void {
     const missing = this.matcher ? this.matcher.missingKeys(itemId, keys) : keys;
-    for (const key of missing) this.keyRows.push({ key: keyNumber(key), itemId, publishedAt });
+    for (const key of missing) this.keyRows.push({ key, itemId, publishedAt });
+  }
+
+  /** The key of an entry's text, its row to write if this document has not written it yet. */
+  private addText({ summary, contentHtml }: StoryText): string | null {
+    const key = textKey(summary, contentHtml);
+    if (key !== null && !this.textKeys.has(key)) {
+      this.textKeys.add(key);
+      this.textRows.push({ key, summary, contentHtml });
+    }
+    return key;
   }
 
   /** Every new entry joins the item dedup finds for it, or makes a new one. */
@@ -277,7 +299,14 @@ class DocumentStore {
       const itemId = decision?.itemId ?? newItemId();
       if (decision) this.touchedItems.add(itemId);
       else this.createdItems.add(itemId);
-      const row: NewEntry = {
+      const fields = documentFields(
+        p,
+        fp,
+        this.addText(p),
+        publishedAt,
+        p.rawUpdated ?? publishedAt,
+      );
+      this.newEntryRows.push({
         sourceId: source.id,
         networkSlug: source.networkSlug,
         itemId,
@@ -285,11 +314,14 @@ class DocumentStore {
         firstSeenAt: now,
         mergeReason: decision?.reason ?? 'first',
         mergeDetail: decision?.detail ?? null,
-        ...documentFields(p, fp, publishedAt, p.rawUpdated ?? publishedAt),
-      };
-      this.newEntryRows.push(row);
+        ...fields,
+      });
       this.newEntrySources.push({
-        ...(row as EntrySource),
+        ...fields,
+        sourceId: source.id,
+        firstSeenAt: now,
+        summary: p.summary,
+        contentHtml: p.contentHtml,
         bodyText: fp.text,
         searchText: p.searchText,
       });
@@ -307,12 +339,15 @@ class DocumentStore {
         p.rawPublished === null || p.rawPublished > old.firstSeenAt
           ? old.publishedAt
           : p.rawPublished;
-      const values = documentFields(p, fp, publishedAt, p.rawUpdated ?? this.now);
+      const key = this.addText(p);
+      const values = documentFields(p, fp, key, publishedAt, p.rawUpdated ?? this.now);
       this.entryUpdates.push(deps.db.orm.update(entries).set(values).where(eq(entries.id, old.id)));
       this.editedRows.set(old.id, {
         sourceId: this.source.id,
         firstSeenAt: old.firstSeenAt,
         ...values,
+        summary: p.summary,
+        contentHtml: p.contentHtml,
         bodyText: fp.text,
         searchText: p.searchText,
       });

@@ -14,9 +14,9 @@
  * it.
  */
 import { inArray, sql } from 'drizzle-orm';
-import { entries, type EntryRow } from '../../db/schema/items.ts';
+import { entries, texts, type EntryRow } from '../../db/schema/items.ts';
+import { entryWithText, textOfEntry, type StoryText } from '../../db/texts.ts';
 import type { Database } from '../../db/client.ts';
-import { keyNumber } from '../../db/item-keys.ts';
 import { MAX_INDEX_KEYS } from './fingerprint.ts';
 
 /**
@@ -31,7 +31,8 @@ export interface LookupInput {
   guidHash: string | null;
   /** Story URL, or null. */
   canonicalUrl: string | null;
-  indexKeys: string[];
+  /** As stored in item_keys (fingerprint.ts indexKeyNumbers). */
+  indexKeys: number[];
   publishedAt: number;
 }
 
@@ -139,8 +140,7 @@ export async function lookupCandidates(
       for (const input of group) {
         if (input.guidHash !== null) guids.push(input.guidHash);
         if (input.canonicalUrl !== null) urls.push(input.canonicalUrl);
-        for (const key of input.indexKeys.slice(0, KEYS_PER_INPUT))
-          keys.push([keyNumber(key), low, high]);
+        for (const key of input.indexKeys.slice(0, KEYS_PER_INPUT)) keys.push([key, low, high]);
       }
     }
     const params = [JSON.stringify(guids), JSON.stringify(urls), sourceId, JSON.stringify(keys)];
@@ -154,19 +154,24 @@ const ITEMS_PER_QUERY = 16;
 
 const entriesOfQuery = perDatabase((db) =>
   db.orm
-    .select()
+    .select(entryWithText)
     .from(entries)
+    .leftJoin(texts, textOfEntry)
     .where(inArray(entries.itemId, placeholders('i', ITEMS_PER_QUERY)))
     .prepare(),
 );
 
 /**
- * Every stored entry, whole, of the given items: those a document joins or edits, a few per
- * document (prepared once, like the candidate lookup: small documents are many).
+ * Every stored entry, whole and with its text, of the given items: those a document joins or
+ * edits, a few per document (prepared once, like the candidate lookup: small documents are
+ * many).
  */
-export async function entriesOfItems(db: Database, itemIds: string[]): Promise<EntryRow[]> {
+export async function entriesOfItems(
+  db: Database,
+  itemIds: string[],
+): Promise<Array<EntryRow & StoryText>> {
   const statement = entriesOfQuery(db);
-  const found: EntryRow[] = [];
+  const found: Array<EntryRow & StoryText> = [];
   for (let start = 0; start < itemIds.length; start += ITEMS_PER_QUERY) {
     const values: Record<string, unknown> = {};
     for (let i = 0; i < ITEMS_PER_QUERY; i++) values[`i${i}`] = itemIds[start + i] ?? null;

@@ -7,7 +7,7 @@
 import type { Database } from '../../db/client.ts';
 import { lookupCandidates, type CandidateRow, type MatchFields } from './lookup.ts';
 import { isStoryUrl } from '../canonical-url.ts';
-import { bodyText, indexKeys } from './fingerprint.ts';
+import { bodyText, indexKeyNumbers } from './fingerprint.ts';
 import { excerptOf } from './excerpt.ts';
 import { mergeReasonWords } from './merge-reasons.ts';
 import { chunks, IN_LIST } from './chunk.ts';
@@ -21,7 +21,8 @@ import {
 
 /** A new entry as the matcher sees it. */
 export interface MatchInput extends MatchFields {
-  indexKeys: string[];
+  /** As stored in item_keys (indexKeyNumbers). */
+  indexKeys: number[];
   /** Plain text without relay marks (fingerprint's body): excerpts are checked on it. */
   text: string;
 }
@@ -80,7 +81,7 @@ function describe(e: KnownEntry): string {
 
 export class Matcher {
   private byItem = new Map<string, KnownEntry[]>();
-  private byBand = new Map<string, Set<string>>();
+  private byBand = new Map<number, Set<string>>();
   private byGuidHash = new Map<string, KnownEntry[]>();
   private byCanonical = new Map<string, KnownEntry[]>();
 
@@ -125,7 +126,7 @@ export class Matcher {
     for (const row of found) {
       if (seen.has(row.id)) continue;
       seen.add(row.id);
-      matcher.addEntry(row, indexKeys(row));
+      matcher.addEntry(row, indexKeyNumbers(row));
     }
     await matcher.loadExcerptTexts(db, inputs, found);
     return matcher;
@@ -186,7 +187,8 @@ export class Matcher {
     }
     for (const part of chunks([...ids], IN_LIST)) {
       const ids = part.map(() => '?').join(', ');
-      const sql = `select id, content_html, summary from entries where id in (${ids})`;
+      const sql = `select e.id, t.content_html, t.summary from entries e
+        left join texts t on t.key = e.text_key where e.id in (${ids})`;
       for (const [id, contentHtml, summary] of await db.rows(sql, part))
         this.texts.set(
           id as number,
@@ -198,9 +200,9 @@ export class Matcher {
   /** This document's own new entries by exact text: a story listed twice in one feed. */
   private ownByText = new Map<string, KnownEntry>();
 
-  private itemKeys = new Map<string, Set<string>>();
+  private itemKeys = new Map<string, Set<number>>();
 
-  private addBand(key: string, itemId: string, searchable: boolean): void {
+  private addBand(key: number, itemId: string, searchable: boolean): void {
     if (searchable) {
       let set = this.byBand.get(key);
       if (!set) this.byBand.set(key, (set = new Set()));
@@ -212,13 +214,13 @@ export class Matcher {
   }
 
   /** The index keys an item does not have yet (those are the only ones worth writing). */
-  missingKeys(itemId: string, keys: string[]): string[] {
+  missingKeys(itemId: string, keys: number[]): number[] {
     const known = this.itemKeys.get(itemId);
     return known ? keys.filter((k) => !known.has(k)) : keys;
   }
 
   /** Registers an entry (stored or just created) so later entries can match it. */
-  addEntry(entry: KnownEntry, indexKeys: string[]): void {
+  addEntry(entry: KnownEntry, indexKeys: number[]): void {
     const list = this.byItem.get(entry.itemId);
     if (list) list.push(entry);
     else this.byItem.set(entry.itemId, [entry]);
