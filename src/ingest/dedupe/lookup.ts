@@ -9,8 +9,7 @@
  *
  * The queries have a fixed shape (lists bound as JSON, or a few values per execution with the
  * unused slots bound to NULL, which matches nothing) so they are prepared once per database
- * and reused (on SQLite, the index keys are probed first as plain values, in statements of a
- * few sizes: keyProbes); they are plain SQL read as arrays (Database.rows), the same on SQLite and D1:
+ * and reused; they are plain SQL read as arrays (Database.rows), the same on SQLite and D1:
  * building drizzle SQL and mapping its rows for every stored document cost more than running
  * it.
  */
@@ -93,63 +92,6 @@ from entries where item_id in (
 order by item_id, id`;
 // CROSS JOIN keeps the keys outside: each one is a probe of item_keys' primary key.
 
-/**
- * The same, with the items the index keys found (probed first, keyProbes) as a JSON list: on
- * SQLite, where unpacking ~1,000 keys from JSON with json_extract cost twice the probes.
- */
-const CANDIDATES_OF_ITEMS_SQL = `select id, item_id, source_id, network_slug, guid, guid_hash,
-  canonical_url, title_key, lead_key, lead_probes, serial_marks, minhash, shingle_count,
-  published_at, split_from_item_id
-from entries where item_id in (
-  select item_id from entries
-    where guid_hash in (select value from json_each(?)) and guid is not null
-  union select item_id from entries where canonical_url in (select value from json_each(?))
-  union select item_id from entries where source_id = ? and split_from_item_id is not null
-  union select value from json_each(?)
-)
-order by item_id, id`;
-
-/**
- * Keys per probe statement when they are bound as plain values (three each): within SQLite's
- * Database.maxParams. D1's 100 parameters would make that a statement per 33 keys: there the
- * keys travel as one JSON value (CANDIDATES_SQL).
- */
-const KEYS_PER_PROBE = 1024;
-/**
- * Probe statements are sized in steps of this many keys (unused rows bound to NULL, which
- * matches nothing): a few SQL texts, each prepared once, serve every document.
- */
-const KEY_STEP = 128;
-
-const probeSql = new Map<number, string>();
-
-/** The probe of item_keys for `n` keys, each a row (key, from, to) of bound values. */
-function keyProbeSql(n: number): string {
-  let text = probeSql.get(n);
-  if (!text) {
-    const rows = Array.from({ length: n }, () => '(?, ?, ?)').join(', ');
-    text = `with k(key, low, high) as (values ${rows})
-select distinct item_keys.item_id from k cross join item_keys
-where item_keys.key = k.key and item_keys.published_at between k.low and k.high`;
-    probeSql.set(n, text);
-  }
-  return text;
-}
-
-/** The items holding any of `keys` ([key, from, to]) within its window, probed as plain values. */
-async function keyProbes(db: Database, keys: Array<[number, number, number]>): Promise<string[]> {
-  const items = new Set<string>();
-  for (let start = 0; start < keys.length; start += KEYS_PER_PROBE) {
-    const part = keys.slice(start, start + KEYS_PER_PROBE);
-    const size = Math.ceil(part.length / KEY_STEP) * KEY_STEP;
-    const params: unknown[] = [];
-    for (const [key, low, high] of part) params.push(key, low, high);
-    while (params.length < size * 3) params.push(null);
-    for (const [itemId] of await db.rows(keyProbeSql(size), params)) items.add(itemId as string);
-  }
-  return [...items];
-}
-
 function candidateOf(r: unknown[]): CandidateRow {
   return {
     id: r[0] as number,
@@ -201,15 +143,8 @@ export async function lookupCandidates(
         for (const key of input.indexKeys.slice(0, KEYS_PER_INPUT)) keys.push([key, low, high]);
       }
     }
-    const lists = [JSON.stringify(guids), JSON.stringify(urls), sourceId];
-    const rows =
-      (db.maxParams ?? 100) >= KEYS_PER_PROBE * 3
-        ? await db.rows(CANDIDATES_OF_ITEMS_SQL, [
-            ...lists,
-            JSON.stringify(await keyProbes(db, keys)),
-          ])
-        : await db.rows(CANDIDATES_SQL, [...lists, JSON.stringify(keys)]);
-    for (const r of rows) found.push(candidateOf(r));
+    const params = [JSON.stringify(guids), JSON.stringify(urls), sourceId, JSON.stringify(keys)];
+    for (const r of await db.rows(CANDIDATES_SQL, params)) found.push(candidateOf(r));
   }
   return found;
 }
