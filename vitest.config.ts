@@ -37,6 +37,9 @@ export default defineConfig({
                 HUB_ADMIN_TOKEN: 'test-admin-token',
                 HUB_LOG_LEVEL: 'warn',
               },
+              // A second D1, left empty by the set-up: migration tests apply the SQL files in
+              // steps there, with data made by an earlier schema in between.
+              d1Databases: ['MIGRATION_DB'],
             },
           })),
         ],

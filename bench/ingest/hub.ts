@@ -32,6 +32,8 @@ export interface PhaseFigures {
   peakRss: number;
   /** The kernel's peak (VmHWM, reset before the phase when /proc allows), bytes; null elsewhere. */
   hwm: number | null;
+  /** Where the memory was at the sampler's peak (Linux: RssFile/RssAnon from /proc), bytes. */
+  atPeak: PeakShares;
   errors: string[];
 }
 
@@ -40,15 +42,53 @@ export interface HubFigures {
   items: number;
   baselineRss: number;
   cold: PhaseFigures;
+  /** The first all-304 pull. */
   warm: PhaseFigures;
+  /** Every all-304 pull (`--warm N` runs N of them after the cold one). */
+  warmRuns: PhaseFigures[];
   storedEntries: number;
   storedItems: number;
+  /** The database file after both pulls (page_count × page_size, WAL checkpointed or not). */
+  dbBytes: number;
 }
 
-/** Samples RSS every 50 ms; the peak since the last reset. */
+/**
+ * Where RSS was at its peak: mapped files (Node's own code and data, the libraries) apart from
+ * anonymous memory, and in the latter the main thread's V8 heap apart from the rest (the
+ * reading and checkpoint threads' heaps, SQLite's caches, malloc).
+ */
+export interface PeakShares {
+  files: number | null;
+  mainHeap: number;
+  otherAnon: number | null;
+}
+
+function shares(rss: number): PeakShares {
+  const heap = process.memoryUsage().heapTotal;
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)![1]) * 1024;
+    return {
+      files: kb('RssFile') + kb('RssShmem'),
+      mainHeap: heap,
+      otherAnon: kb('RssAnon') - heap,
+    };
+  } catch {
+    return { files: null, mainHeap: heap, otherAnon: rss - heap };
+  }
+}
+
+/** Samples RSS every 50 ms; the peak since the last reset, and its shares. */
 function rssSampler() {
   let peak = 0;
-  const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
+  let atPeak: PeakShares = { files: null, mainHeap: 0, otherAnon: null };
+  const sample = () => {
+    const rss = process.memoryUsage().rss;
+    if (rss > peak) {
+      peak = rss;
+      atPeak = shares(rss);
+    }
+  };
   const timer = setInterval(sample, 50);
   timer.unref();
   return {
@@ -63,6 +103,7 @@ function rssSampler() {
       }
     },
     peak: () => (sample(), peak),
+    atPeak: () => atPeak,
     stop: () => clearInterval(timer),
   };
 }
@@ -82,6 +123,7 @@ export async function runHub(
   itemsPerFeed: number,
   env: Record<string, string> = {},
   pragmas: string[] = [],
+  options: { warmRuns?: number; profileWarmTo?: string } = {},
 ): Promise<HubFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'hub-bench-ingest-'));
   const config = loadConfig({
@@ -125,27 +167,58 @@ export async function runHub(
         cpuMs,
         peakRss: sampler.peak(),
         hwm: kernelPeak(),
+        atPeak: sampler.atPeak(),
         errors,
       };
     };
     const cold = await phase();
-    const warm = await phase();
+    const warmRuns: PhaseFigures[] = [];
+    const profiler = options.profileWarmTo ? await startProfile() : null;
+    for (let i = 0; i < (options.warmRuns ?? 1); i++) warmRuns.push(await phase());
+    if (profiler) await profiler.stop(options.profileWarmTo!);
+    const warm = warmRuns[0]!;
     sampler.stop();
     const [e] = await deps.db.orm.select({ n: count() }).from(entries);
     const [it] = await deps.db.orm.select({ n: count() }).from(items);
+    const [size] = await deps.db.rows(
+      'select page_count * page_size from pragma_page_count(), pragma_page_size()',
+      [],
+    );
     return {
       sources,
       items: itemsPerFeed,
       baselineRss,
       cold,
       warm,
+      warmRuns,
       storedEntries: e!.n,
       storedItems: it!.n,
+      dbBytes: Number(size?.[0] ?? 0),
     };
   } finally {
     await deps.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A CPU profile of the main thread over the all-304 pulls alone (--profile-304): --cpu-prof
+ * covers the whole process, whose cold pull drowns the few hundred milliseconds of a 304 pull.
+ */
+async function startProfile() {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return {
+    async stop(file: string) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 if (process.argv.includes('--ports')) {
@@ -157,7 +230,11 @@ if (process.argv.includes('--ports')) {
   const threads = argv.indexOf('--parse-threads');
   if (threads !== -1) env.HUB_PARSE_THREADS = argv[threads + 1]!;
   const pragmas = argv.flatMap((a, i) => (a === '--sqlite-pragma' ? [argv[i + 1]!] : []));
-  runHub(ports, argValue(argv, 'sources', 1000), argValue(argv, 'items', 50), env, pragmas).then(
+  const profile = argv.indexOf('--profile-304');
+  runHub(ports, argValue(argv, 'sources', 1000), argValue(argv, 'items', 50), env, pragmas, {
+    warmRuns: argValue(argv, 'warm', 1),
+    profileWarmTo: profile === -1 ? undefined : argv[profile + 1],
+  }).then(
     (figures) => {
       if (process.send) process.send(figures, () => process.exit(0));
       else {

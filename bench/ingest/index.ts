@@ -5,8 +5,11 @@
  * whether memory stays flat in the number of sources; `--sources N` runs one size.
  *
  *   npm run bench:ingest -- [--sources 1000] [--items 50] [--hosts 50] [--concurrency 8] [--parse-threads N] [--gzip] [--profile] [--sqlite-pragma 'cache_size=-131072' …]
+ *     [--warm N] [--profile-304]
  *
  * --profile writes a V8 CPU profile of each hub run to bench/out/ (open in Chrome DevTools).
+ * --warm N runs N all-304 pulls after the cold one (one row each); --profile-304 writes a
+ * profile of the main thread over those alone (bench/out/ingest-profile-…/warm.cpuprofile).
  * Targets (issue 19, 2 cores, 1,000 sources × 50 items): hub CPU ≤ 0.45 ms per stored item,
  * dedup and storage included (every thread of the hub process: user + sys); cold pull
  * ≥ 2,500 items/s; the all-304 pull ≤ 1 s; peak RSS ≤ 128 MB during the pull.
@@ -54,12 +57,16 @@ async function runSize(sources: number, argv: string[]): Promise<HubFigures> {
       '--items',
       String(items),
     ];
-    for (const flag of ['--concurrency', '--parse-threads'])
+    for (const flag of ['--concurrency', '--parse-threads', '--warm'])
       if (argv.includes(flag)) hubArgs.push(flag, argv[argv.indexOf(flag) + 1]!);
     argv.forEach((a, i) => a === '--sqlite-pragma' && hubArgs.push(a, argv[i + 1]!));
     // One directory per run: tsx's loader thread writes a profile of its own next to the main one.
     const profileDir = here(`../out/ingest-profile-${sources}-${Date.now()}`);
     const profile = argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+    if (argv.includes('--profile-304')) {
+      mkdirSync(profileDir, { recursive: true });
+      hubArgs.push('--profile-304', `${profileDir}/warm.cpuprofile`);
+    }
     if (profile.length) mkdirSync(profileDir, { recursive: true });
     // The hub runs as `intercoop` does: bundled, plain JavaScript, no TypeScript loader resident.
     const hub = fork(fileURLToPath(await bundle('bench/ingest/hub.ts')), hubArgs, {
@@ -110,13 +117,18 @@ async function main(): Promise<void> {
   );
   for (const r of results) {
     console.log(line(`${r.sources} sources, cold`, r.cold, true));
-    console.log(line(`${r.sources} sources, 304`, r.warm, false));
+    for (const w of r.warmRuns) console.log(line(`${r.sources} sources, 304`, w, false));
   }
   console.log('');
   for (const r of results) {
     const expected = r.sources * r.items;
     console.log(
-      `${r.sources} sources: ${r.storedEntries} entries stored (expected ${expected}) in ${r.storedItems} stories (relays merged: ${r.storedEntries - r.storedItems}); idle RSS before the pull ${mb(r.baselineRss)}`,
+      `${r.sources} sources: ${r.storedEntries} entries stored (expected ${expected}) in ${r.storedItems} stories (relays merged: ${r.storedEntries - r.storedItems}); idle RSS before the pull ${mb(r.baselineRss)}; database ${mb(r.dbBytes)}`,
+    );
+    const at = r.cold.atPeak;
+    console.log(
+      `  at the cold pull's peak: mapped files (Node's code, libraries) ${mb(at.files)}, ` +
+        `main V8 heap ${mb(at.mainHeap)}, other anonymous (threads, SQLite, malloc) ${mb(at.otherAnon)}`,
     );
     for (const e of [...r.cold.errors, ...r.warm.errors]) console.log(`  error: ${e}`);
   }

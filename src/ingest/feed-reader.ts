@@ -4,8 +4,11 @@
  * stores the previous document (Node: workers/node/feed-reader-pool.ts); the default reads in
  * line, as Workers do.
  */
-import { parseFeed } from './parse-feed.ts';
+import { isHtmlPage, parseFeed } from './parse-feed.ts';
+import { decodeBody } from './decode.ts';
+import { readUpstream, type Upstream } from './upstream.ts';
 import {
+  looksLikeCalendar,
   parseCalendar,
   type ParseCalendarOptions,
   type ParsedCalendar,
@@ -20,6 +23,15 @@ export interface ReadFeed {
   items: PreparedItem[];
 }
 
+/**
+ * A fetched document read from its bytes (FeedReader.readBytes): a feed, read, with what it
+ * says of an upstream hub; or the decoded text of what is not read as a feed here (a calendar,
+ * an HTML page whose feed is to be discovered), for the caller to go on with.
+ */
+export type DocumentRead =
+  | { kind: 'feed'; feed: ReadFeed; upstream: Upstream | null }
+  | { kind: 'text'; text: string };
+
 export interface FeedReader {
   /**
    * True when reading happens off the main thread: refresh then reads before taking its turn
@@ -33,6 +45,35 @@ export interface FeedReader {
    * READ_BUDGET_MS is stopped and rejected as 'read_timeout' (ingest/read-budget.ts).
    */
   readCalendar(text: string, options: ParseCalendarOptions): Promise<ParsedCalendar>;
+  /**
+   * Off the main thread: decodes the fetched bytes where they are read (readDocumentBytes).
+   * Sending a document's bytes to a thread costs a small fraction of sending its decoded text,
+   * and decoding leaves the main thread too. Absent: the caller decodes and calls `read`.
+   */
+  readBytes?(
+    body: Uint8Array,
+    contentType: string | null,
+    url: string,
+    options: { htmlIsText: boolean },
+  ): Promise<DocumentRead>;
+}
+
+/**
+ * Decodes a fetched body (decode.ts) and reads it when it is a feed. A calendar, and an HTML
+ * page when `htmlIsText` (the first hop, whose page may link to its feed), come back as text.
+ * Throws IngestError like decodeBody and parseFeed.
+ */
+export async function readDocumentBytes(
+  body: Uint8Array,
+  contentType: string | null,
+  url: string,
+  options: { htmlIsText: boolean; fingerprints?: boolean },
+): Promise<DocumentRead> {
+  const text = decodeBody(body, contentType);
+  if (looksLikeCalendar(text) || (options.htmlIsText && isHtmlPage(text)))
+    return { kind: 'text', text };
+  const feed = await readFeed(text, url, { fingerprints: options.fingerprints });
+  return { kind: 'feed', feed, upstream: readUpstream(text) };
 }
 
 /**

@@ -30,12 +30,21 @@ export async function fetchDocument(deps: Deps, req: FetchRequest): Promise<Fetc
       controller.abort();
     }, timeoutMs);
   });
+  let finished = false;
   try {
-    return await Promise.race([exchange(deps, req, maxBytes, controller.signal), deadline]);
+    const outcome = await Promise.race([
+      exchange(deps, req, maxBytes, controller.signal),
+      deadline,
+    ]);
+    // A 304 has no body and an accepted document's was read to its end: nothing is left open.
+    // Aborting anyway cost more than the 304 itself (an AbortError built, undici's listeners
+    // run), once per source of an all-304 pull.
+    finished = outcome.status === 'not_modified' || outcome.status === 'ok';
+    return outcome;
   } finally {
     clearTimeout(timer);
-    // Whatever is still open (a body left unread after an error) is released.
-    controller.abort();
+    // Whatever is still open (a body left unread after an error or a redirect) is released.
+    if (!finished) controller.abort();
   }
 }
 

@@ -9,16 +9,15 @@
  * or lost store must not turn into a 304 later.
  */
 import { publicUrl } from '../public-url.ts';
-import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import { sources, type SourceRow } from '../db/schema/sources.ts';
+import type { SourceRow } from '../db/schema/sources.ts';
+import { recordSource, recordStatement, type SourceUpdate } from './source-record.ts';
 import { fetchDocument } from './fetch.ts';
 import { decodeBody } from './decode.ts';
 import { discoverFeeds } from './discover.ts';
 import { isHtmlPage } from './parse-feed.ts';
 import { inlineFeedReader, type ReadFeed } from './feed-reader.ts';
 import { StoreBatcher, type Lane } from './store-batch.ts';
-import type { Statement } from '../db/client.ts';
 import { yieldToEventLoop } from './yield.ts';
 import { serialized } from './serialize.ts';
 import { storeInTurn } from './store-lease.ts';
@@ -38,8 +37,6 @@ import {
   type SourceReport,
   type StoreResult,
 } from './types.ts';
-
-type SourceUpdate = Partial<typeof sources.$inferInsert>;
 
 /** A calendar, stored as it was read: counts and the title to remember. */
 interface StoredCalendar {
@@ -158,7 +155,7 @@ async function refreshThrough(
     value: () => SourceReport,
     onError: (err: unknown) => Promise<SourceReport> = failedLater,
   ): Promise<{ report: Promise<SourceReport> }> => {
-    const handed = lane.record(source, [recordStatement(deps, source.id, values)]);
+    const handed = lane.record(source, recordStatement(deps.db, source.id, values));
     await handed.accepted;
     return {
       report: handed.stored
@@ -305,8 +302,8 @@ async function refreshThrough(
       items: feed.items,
       alongside: (result) => [
         ...alongsideUpstream(),
-        recordStatement(
-          deps,
+        ...recordStatement(
+          deps.db,
           source.id,
           recordOf(result, validators, warningOf(result), title, discoveredUrl),
         ),
@@ -335,10 +332,22 @@ async function readDocument(
   outcome: FetchOutcome & { status: 'ok' },
   hops = 0,
 ): Promise<ReadDocument | StoredCalendar> {
-  const text = decodeBody(outcome.body, outcome.contentType);
+  const reader = deps.feedReader ?? inlineFeedReader;
   const validators = { etag: outcome.etag, lastModified: outcome.lastModified };
+  // Stories' relative links are resolved against the feed's address without its user-info: a
+  // private feed's password would otherwise be copied into every link (WHATWG resolution).
+  const base = publicUrl(outcome.url);
+  // Off the main thread, the bytes are decoded where the feed is read (FeedReader.readBytes):
+  // a calendar or an HTML page comes back as text for the steps below.
+  const bytesRead =
+    reader.readBytes && source.kind !== 'calendar'
+      ? await reader.readBytes(outcome.body, outcome.contentType, base, { htmlIsText: hops === 0 })
+      : null;
+  if (bytesRead?.kind === 'feed')
+    return { kind: 'feed', feed: bytesRead.feed, upstream: bytesRead.upstream, validators };
+  const text =
+    bytesRead?.kind === 'text' ? bytesRead.text : decodeBody(outcome.body, outcome.contentType);
   if (source.kind === 'calendar' || isCalendar(text)) {
-    const reader = deps.feedReader ?? inlineFeedReader;
     // Off the main thread (Node), a calendar is read before its turn, within the read budget.
     const readAhead = reader.offThread
       ? await reader.readCalendar(text, await calendarReadOptions(deps))
@@ -375,10 +384,7 @@ async function readDocument(
       ? { ...read, linkTitle: wanted.title, discoveredUrl: wanted.url }
       : { ...read, title: read.title ?? wanted.title };
   }
-  const reader = deps.feedReader ?? inlineFeedReader;
-  // Stories' relative links are resolved against the feed's address without its user-info: a
-  // private feed's password would otherwise be copied into every link (WHATWG resolution).
-  const feed = await reader.read(text, publicUrl(outcome.url));
+  const feed = await reader.read(text, base);
   // Reading and storing are each a long synchronous stretch: let waiting requests in between.
   await yieldToEventLoop();
   return { kind: 'feed', feed, upstream: readUpstream(text), validators };
@@ -466,14 +472,7 @@ function calendarName(text: string): string | null {
   return m ? m[1]!.trim().replace(/\\([,;\\])/g, '$1') : null;
 }
 
-/** The statement recording a source's new state. */
-function recordStatement(deps: Deps, id: number, values: SourceUpdate): Statement {
-  return deps.db.orm.update(sources).set(values).where(eq(sources.id, id));
-}
-
 /** Records the source's new state; a database refusal is a storage error, not the member's. */
 async function update(deps: Deps, id: number, values: SourceUpdate): Promise<void> {
-  await stage('storage_error', async () => {
-    await recordStatement(deps, id, values);
-  });
+  await stage('storage_error', () => recordSource(deps.db, id, values));
 }

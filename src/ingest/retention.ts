@@ -2,13 +2,16 @@
  * Retention (HUB_RETENTION_MONTHS, off by default): stories older than N months are pruned, and
  * a feed that still lists them does not store them again (it would re-add what was pruned at
  * every pull). A story is old when every entry of it was published before the cut-off. Once a
- * day, at the scheduled pull's tick; one transaction (one D1 batch).
+ * day, at the scheduled pull's tick; one transaction (one D1 batch). The same daily upkeep,
+ * retention or not, deletes the texts nothing points to any more (pruned stories' and the
+ * former texts of edited entries: db/texts.ts).
  */
 import { and, eq, gte, inArray, lt, notExists, or, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { Statement } from '../db/client.ts';
 import { entries, itemKeys, items } from '../db/schema/items.ts';
 import { settings } from '../db/schema/networks.ts';
+import { deleteOrphanTexts } from '../db/texts.ts';
 
 /** Pruning scans the dedup keys: once a day is enough. */
 const PRUNE_EVERY_MS = 24 * 3600_000;
@@ -23,14 +26,24 @@ export function retentionCutoff(deps: Deps, now: number): number | null {
   return d.getTime();
 }
 
-/** Deletes old stories with their entries and dedup keys; returns how many stories went. */
+/**
+ * Deletes old stories with their entries, dedup keys and texts, and the texts nothing points
+ * to; returns how many stories went.
+ */
 export async function pruneOldStories(deps: Deps, options: { force?: boolean } = {}) {
   const now = deps.clock.now().getTime();
   const cutoff = retentionCutoff(deps, now);
-  if (cutoff === null) return 0;
   const orm = deps.db.orm;
   const [last] = await orm.select().from(settings).where(eq(settings.key, LAST_PRUNE));
   if (!options.force && last && now - Number(last.value) < PRUNE_EVERY_MS) return 0;
+  const done = orm
+    .insert(settings)
+    .values({ key: LAST_PRUNE, value: String(now) })
+    .onConflictDoUpdate({ target: settings.key, set: { value: String(now) } });
+  if (cutoff === null) {
+    await deps.db.batch([deleteOrphanTexts(orm), done]);
+    return 0;
+  }
   // Old: published before the cut-off, and no entry of it published since. Every statement
   // selects them with SQL (no bound list: D1 takes 100 parameters per statement).
   const recentEntry = orm
@@ -59,10 +72,8 @@ export async function pruneOldStories(deps: Deps, options: { force?: boolean } =
           notExists(orm.select({ one: sql`1` }).from(entries).where(eq(entries.itemId, items.id))),
         ),
       ),
-    orm
-      .insert(settings)
-      .values({ key: LAST_PRUNE, value: String(now) })
-      .onConflictDoUpdate({ target: settings.key, set: { value: String(now) } }),
+    deleteOrphanTexts(orm),
+    done,
   ];
   await deps.db.batch(writes);
   if (count) deps.log.info('old stories pruned', { stories: count, cutoff });

@@ -28,12 +28,13 @@ import type { Deps } from '../deps.ts';
 import type { Database, Statement } from '../db/client.ts';
 import { bulkInserts } from '../db/bulk-insert.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from './yield.ts';
-import { entries, items, type EntryRow, type ItemRow } from '../db/schema/items.ts';
-import { insertKeys, keyNumber, type KeyRow } from '../db/item-keys.ts';
+import { entries, items, texts, type EntryRow, type ItemRow } from '../db/schema/items.ts';
+import { textKey, type StoryText } from '../db/texts.ts';
+import { insertKeys, type KeyRow } from '../db/item-keys.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { ParsedItem, StoreResult } from './types.ts';
 import { prepareItems, type PreparedItem } from './dedupe/prepare.ts';
-import { bodyText, fingerprint, indexKeys, type Fingerprint } from './dedupe/fingerprint.ts';
+import { bodyText, fingerprint, indexKeyNumbers, type Fingerprint } from './dedupe/fingerprint.ts';
 import {
   Matcher,
   excerptSuspects,
@@ -132,6 +133,7 @@ export async function storeDocuments(
     await store.match(deps, documents, sorted);
     const itemWrites = await store.deriveItems(deps);
     statements.push(
+      ...bulkInserts(deps.db, texts, store.textRows, { ignoreConflicts: true }),
       ...bulkInserts(deps.db, items, itemWrites.inserts),
       ...bulkInserts(deps.db, entries, store.newEntryRows),
       ...store.entryUpdates,
@@ -152,7 +154,8 @@ export async function storeDocuments(
 interface Change {
   p: PreparedItem;
   fp: Fingerprint;
-  keys: string[];
+  /** As stored in item_keys (indexKeyNumbers). */
+  keys: number[];
 }
 interface Fresh extends Change {
   publishedAt: number;
@@ -225,7 +228,7 @@ async function sortItems(
       }
       const old = existing.get(`${source.id} ${p.guidHash}`);
       const fp = dedupe ? (p.fp ?? fingerprint(p.title, p.contentHtml, p.summary)) : NO_FINGERPRINT;
-      const keys = indexKeys(fp);
+      const keys = indexKeyNumbers(fp);
       if (old) edited.push({ p, fp, keys, old });
       else fresh.push({ p, fp, keys, publishedAt: publicationFor(p.rawPublished, now) });
     }
@@ -268,16 +271,22 @@ function keepStorable(
 
 /**
  * The entry fields a document gives, written alike when an entry is inserted and when an edit
- * updates it: the one place that says what an entry stores of its document.
+ * updates it: the one place that says what an entry stores of its document (its text is a row
+ * of `texts`, written by BatchStore.addText).
  */
-function documentFields(p: PreparedItem, fp: Fingerprint, publishedAt: number, updatedAt: number) {
+function documentFields(
+  p: PreparedItem,
+  fp: Fingerprint,
+  key: string | null,
+  publishedAt: number,
+  updatedAt: number,
+) {
   return {
     guid: p.guid,
     url: p.url,
     canonicalUrl: p.canonicalUrl,
     title: p.title,
-    summary: p.summary,
-    contentHtml: p.contentHtml,
+    textKey: key,
     author: p.author,
     categories: p.categories,
     enclosures: p.enclosures,
@@ -309,6 +318,9 @@ class BatchStore {
   /** Edited entries as they will be, by id. */
   private editedRows = new Map<number, EntrySource>();
   readonly keyRows: KeyRow[] = [];
+  /** Texts of new and edited entries, once each (the database skips those it has). */
+  readonly textRows: Array<StoryText & { key: string }> = [];
+  private textKeys = new Set<string>();
   private createdItems = new Set<string>();
   private touchedItems = new Set<string>();
   /** Stored candidates and the batch's own entries, by id and by item: what lookups find. */
@@ -448,15 +460,25 @@ class BatchStore {
   }
 
   /** Index keys of `itemId` it does not have yet (the matcher knows those it has). */
-  private addKeys(matcher: Matcher | null, keys: string[], itemId: string, at: number): void {
+  private addKeys(matcher: Matcher | null, keys: number[], itemId: string, at: number): void {
     const missing = matcher ? matcher.missingKeys(itemId, keys) : keys;
     for (const key of missing) {
-      const row = { key: keyNumber(key), itemId, publishedAt: at };
+      const row = { key, itemId, publishedAt: at };
       this.keyRows.push(row);
       const list = this.writtenKeys.get(row.key);
       if (list) list.push(row);
       else this.writtenKeys.set(row.key, [row]);
     }
+  }
+
+  /** The key of an entry's text, its row to write if the batch has not written it yet. */
+  private addText({ summary, contentHtml }: StoryText): string | null {
+    const key = textKey(summary, contentHtml);
+    if (key !== null && !this.textKeys.has(key)) {
+      this.textKeys.add(key);
+      this.textRows.push({ key, summary, contentHtml });
+    }
+    return key;
   }
 
   /** An entry the batch writes, as later documents' lookups find it. */
@@ -480,6 +502,13 @@ class BatchStore {
       const itemId = decision?.itemId ?? newItemId();
       if (decision) this.touchedItems.add(itemId);
       else this.createdItems.add(itemId);
+      const fields = documentFields(
+        p,
+        fp,
+        this.addText(p),
+        publishedAt,
+        p.rawUpdated ?? publishedAt,
+      );
       const row: NewEntry = {
         id: this.nextId++,
         sourceId: source.id,
@@ -489,11 +518,15 @@ class BatchStore {
         firstSeenAt: now,
         mergeReason: decision?.reason ?? 'first',
         mergeDetail: decision?.detail ?? null,
-        ...documentFields(p, fp, publishedAt, p.rawUpdated ?? publishedAt),
+        ...fields,
       };
       this.newEntryRows.push(row);
       this.newEntrySources.push({
-        ...(row as EntrySource),
+        ...fields,
+        sourceId: source.id,
+        firstSeenAt: now,
+        summary: p.summary,
+        contentHtml: p.contentHtml,
         bodyText: fp.text,
         searchText: p.searchText,
       });
@@ -520,12 +553,15 @@ class BatchStore {
         p.rawPublished === null || p.rawPublished > old.firstSeenAt
           ? old.publishedAt
           : p.rawPublished;
-      const values = documentFields(p, fp, publishedAt, p.rawUpdated ?? this.now);
+      const key = this.addText(p);
+      const values = documentFields(p, fp, key, publishedAt, p.rawUpdated ?? this.now);
       this.entryUpdates.push(deps.db.orm.update(entries).set(values).where(eq(entries.id, old.id)));
       this.editedRows.set(old.id, {
         sourceId: source.id,
         firstSeenAt: old.firstSeenAt,
         ...values,
+        summary: p.summary,
+        contentHtml: p.contentHtml,
         bodyText: fp.text,
         searchText: p.searchText,
       });

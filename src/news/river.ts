@@ -4,14 +4,15 @@
  */
 import { and, desc, eq, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import { items, type ItemRow } from '../db/schema/items.ts';
+import { items, texts } from '../db/schema/items.ts';
+import { itemWithText, textOfItem, type ItemWithText } from '../db/texts.ts';
 import { foldText } from '../ingest/dedupe/text.ts';
 import { resolveNetworks, searchWords, type Filters } from '../filter-grammar.ts';
 import { filterNetworks } from '../federation/directory.ts';
 import { itemProvenance, type Provenance } from './stories.ts';
 import type { RiverCursor, RiverQuery } from './filters.ts';
 
-export interface RiverItem extends Omit<ItemRow, 'searchText' | 'categoryKeys'>, Provenance {}
+export interface RiverItem extends Omit<ItemWithText, 'searchText' | 'categoryKeys'>, Provenance {}
 
 export interface RiverPage {
   items: RiverItem[];
@@ -69,22 +70,11 @@ export async function listRiver(deps: Deps, q: RiverQuery): Promise<RiverPage> {
       )!,
     );
   }
+  const { searchText: _s, categoryKeys: _c, ...columns } = itemWithText;
   const rows = await deps.db.orm
-    .select({
-      id: items.id,
-      canonicalUrl: items.canonicalUrl,
-      url: items.url,
-      title: items.title,
-      summary: items.summary,
-      contentHtml: items.contentHtml,
-      author: items.author,
-      categories: items.categories,
-      enclosures: items.enclosures,
-      publishedAt: items.publishedAt,
-      updatedAt: items.updatedAt,
-      firstSeenAt: items.firstSeenAt,
-    })
+    .select(columns)
     .from(items)
+    .leftJoin(texts, textOfItem)
     .where(and(...conditions))
     .orderBy(desc(items.publishedAt), desc(items.id))
     .limit(q.limit + 1);

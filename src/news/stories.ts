@@ -8,10 +8,11 @@ import {
   entries,
   entrySplits,
   items,
+  texts,
   type EntryRow,
   type EntrySplitRow,
-  type ItemRow,
 } from '../db/schema/items.ts';
+import { itemWithText, textOfItem, type ItemWithText } from '../db/texts.ts';
 import { upstreamEntries, upstreamNetworks } from '../db/schema/upstream.ts';
 import { canonicalUrl, withoutTracking } from '../ingest/canonical-url.ts';
 import { chunks, IN_LIST } from '../ingest/dedupe/chunk.ts';
@@ -121,7 +122,7 @@ async function nameOrigins(
 
 /** A story with each of its entries and why it joined: what `intercoop items show` prints. */
 export interface ItemExplanation {
-  item: ItemRow;
+  item: ItemWithText;
   entries: Array<
     Pick<
       EntryRow,
@@ -143,7 +144,11 @@ export interface ItemExplanation {
 
 export async function explainItem(deps: Deps, itemId: string): Promise<ItemExplanation | null> {
   const orm = deps.db.orm;
-  const [item] = await orm.select().from(items).where(eq(items.id, itemId));
+  const [item] = await orm
+    .select(itemWithText)
+    .from(items)
+    .leftJoin(texts, textOfItem)
+    .where(eq(items.id, itemId));
   if (!item) return null;
   const rows = await orm
     .select({

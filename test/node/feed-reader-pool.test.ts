@@ -6,6 +6,8 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { inlineFeedReader, readFeed } from '../../src/ingest/feed-reader.ts';
 import { IngestError } from '../../src/ingest/types.ts';
+import { decodeBody } from '../../src/ingest/decode.ts';
+import { readUpstream } from '../../src/ingest/upstream.ts';
 import { storePreparedItems } from '../../src/ingest/store-feed.ts';
 import { entries, items } from '../../src/db/schema/index.ts';
 import { feedReaderPool } from '../../workers/node/feed-reader-pool.ts';
@@ -169,6 +171,67 @@ describe('feed reader threads', () => {
     } finally {
       await broken.close();
     }
+  });
+
+  // refresh.ts sends a fetched body's bytes (readBytes): decoded on the thread, as in line.
+  it('reads fetched bytes as decoding then reading in line would, whatever their shape', async () => {
+    const utf8 = new TextEncoder().encode(doc(2).text);
+    // windows-1252 declared by the document only (€ is 0x80, é is 0xe9).
+    const latin = Uint8Array.from(
+      '<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel><title>Caf\xe9 \x80</title><item><title>Entr\xe9e</title><link>https://x.example/e</link></item></channel></rss>',
+      (c) => c.charCodeAt(0),
+    );
+    // A body that is a slice of a larger buffer (a network chunk): only its own bytes count.
+    const framed = new Uint8Array(utf8.length + 20).fill(0x41);
+    framed.set(utf8, 10);
+    const slice = framed.subarray(10, 10 + utf8.length);
+    const cases: Array<[Uint8Array, string | null]> = [
+      [utf8, 'application/rss+xml; charset=utf-8'],
+      [latin, 'text/xml'],
+      [slice, 'application/rss+xml'],
+    ];
+    for (const [bytes, type] of cases) {
+      const read = await pool.readBytes!(bytes, type, 'https://x.example/f.xml', {
+        htmlIsText: true,
+      });
+      const text = decodeBody(bytes, type);
+      expect(read).toEqual({
+        kind: 'feed',
+        feed: await readFeed(text, 'https://x.example/f.xml', { fingerprints: true }),
+        upstream: readUpstream(text),
+      });
+    }
+    const latinRead = await pool.readBytes!(latin, null, 'https://x.example/l.xml', {
+      htmlIsText: true,
+    });
+    expect(latinRead.kind === 'feed' && latinRead.feed.title).toBe('Café €');
+    // What is not read as a feed there comes back as text: a calendar, a first hop's page.
+    const page = '<!doctype html><html><head><link rel="alternate" href="/f.xml"></head></html>';
+    const ics = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n';
+    for (const text of [page, ics]) {
+      const bytes = new TextEncoder().encode(text);
+      expect(
+        await pool.readBytes!(bytes, 'text/html', 'https://x.example/', { htmlIsText: true }),
+      ).toEqual({ kind: 'text', text });
+    }
+    // A page past the first hop is read as a feed, and fails as one.
+    const later = pool.readBytes!(
+      new TextEncoder().encode(page),
+      'text/html',
+      'https://x.example/',
+      {
+        htmlIsText: false,
+      },
+    );
+    expect((await rejection(later)).kind).toBe('not_a_feed');
+    // Binary bytes fail to decode, with the kind decoding gives.
+    const binary = Uint8Array.from([0x3c, 0x72, 0, 0, 0x73, 0x3e]);
+    const err = await rejection(
+      pool.readBytes!(binary, null, 'https://x.example/b', { htmlIsText: true }),
+    );
+    expect(err.kind).toBe('decode_error');
+    // The caller's bytes are left as they were.
+    expect(decodeBody(utf8, null)).toBe(doc(2).text);
   });
 
   it('a closed pool refuses new documents', async () => {

@@ -158,6 +158,30 @@ describe('group commit', () => {
     }
   });
 
+  // Records that do not take the store turn (a 304's validators and health, refresh.ts) call
+  // the group at once, several before the first one's BEGIN has settled.
+  for (const locked of [false, true])
+    it(`writes started together join one transaction${locked ? ' while BEGIN waits for another process' : ''}`, async () => {
+      const { path, db, insert, seen } = files();
+      const holder = new BetterSqlite3(path);
+      opened.push(holder);
+      if (locked) {
+        holder.exec('BEGIN IMMEDIATE');
+        setTimeout(() => holder.exec('COMMIT'), 100);
+      }
+      const runs = await Promise.all(
+        [1, 2, 3].map((k) => db.commitGroup!.run(async () => insert.run(k))),
+      );
+      expect(seen(), 'none committed alone').toEqual([]);
+      let settled = 0;
+      for (const r of runs) void r.committed.then(() => settled++);
+      await sleep(0);
+      expect(settled, 'none reported committed before the transaction commits').toBe(0);
+      db.commitGroup!.flush();
+      await Promise.all(runs.map((r) => r.committed));
+      expect(seen()).toEqual([1, 2, 3]);
+    });
+
   it('two connections to one file in one process do not group: each store is committed when it returns', async () => {
     const { path, db, insert, seen } = files();
     const second = openSqlite(path);

@@ -13,7 +13,10 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { migrationsFolder, openSqlite } from '../../workers/node/sqlite.ts';
 import * as schema from '../../src/db/schema/index.ts';
+import { eq } from 'drizzle-orm';
 import { keyNumber } from '../../src/db/item-keys.ts';
+import { textOfEntry, textOfItem } from '../../src/db/texts.ts';
+import { texts } from '../../src/db/schema/index.ts';
 import { fingerprint, indexKeys } from '../../src/ingest/dedupe/fingerprint.ts';
 
 const released = new URL('../fixtures/released-db/', import.meta.url).pathname;
@@ -43,6 +46,33 @@ const releasedKeys = [
   'b7:ffffffff',
 ];
 
+/**
+ * Stories and entries with their texts as the release stored them (columns of both tables):
+ * a story whose best entry is its second, one with a summary only, one with neither, one
+ * whose text no entry of it has, relays with the same text in different stories, texts with
+ * non-ASCII characters and quotes.
+ */
+const releasedTexts = {
+  items: [
+    ['itm1', null, '<p>La fête annuelle des coopératives revient à Rennes samedi.</p>'],
+    ['itm2', "Résumé seul, « guillemets » et 'apostrophes'", null],
+    ['itm3', null, null],
+    ['itm4', 'Un résumé', '<p>Texte que le magasin a gardé mais aucune entrée.</p>'],
+    ['itm5', 'Relais', '<p>Même texte relayé</p>'],
+    ['itm6', 'Relais', '<p>Même texte relayé</p>'],
+  ],
+  // [id, item, guid hash, summary, content]
+  entries: [
+    [1, 'itm1', 'g1', null, '<p>Relais court</p>'],
+    [2, 'itm1', 'g2', null, '<p>La fête annuelle des coopératives revient à Rennes samedi.</p>'],
+    [3, 'itm2', 'g3', "Résumé seul, « guillemets » et 'apostrophes'", null],
+    [4, 'itm3', 'g4', null, null],
+    [5, 'itm4', 'g5', 'Un autre résumé', '<p>Texte de l’entrée</p>'],
+    [6, 'itm5', 'g6', 'Relais', '<p>Même texte relayé</p>'],
+    [7, 'itm6', 'g7', 'Relais', '<p>Même texte relayé</p>'],
+  ],
+} as const;
+
 /** A database file as the release left it: its migrations applied, a little of everything stored. */
 function releasedDatabase(path: string): void {
   const raw = new BetterSqlite3(path);
@@ -54,12 +84,6 @@ function releasedDatabase(path: string): void {
     INSERT INTO sources (id, network_slug, kind, url, fetch_url, etag, created_at)
       VALUES (7, 'animacoop', 'feed', 'https://animacoop.example/feed.xml',
               'https://animacoop.example/feed.xml', '"v1"', ${t});
-    INSERT INTO items (id, title, url, published_at, updated_at, first_seen_at, search_text)
-      VALUES ('itm1', 'Fête des coops', 'https://animacoop.example/fete', ${t}, ${t}, ${t},
-              'fete des coops');
-    INSERT INTO entries (source_id, network_slug, item_id, guid_hash, title, published_at,
-                         updated_at, first_seen_at, content_hash)
-      VALUES (7, 'animacoop', 'itm1', 'g1', 'Fête des coops', ${t}, ${t}, ${t}, 'h1');
     INSERT INTO subscribers (email, choices, token_salt, confirmed_at, updated_at)
       VALUES ('ana@example.org', '{"networks":["animacoop"]}', 'salt', ${t}, ${t});
     INSERT INTO events (id, primary_source_id, uid, title, start, timezone, first_seen_at,
@@ -67,6 +91,19 @@ function releasedDatabase(path: string): void {
       VALUES ('evt1', 7, 'uid-1@animacoop', 'Assemblée', ${t}, 'Europe/Paris', ${t}, ${t});
     INSERT INTO settings (key, value) VALUES ('hub', '{"title":"Intercoop"}');
   `);
+  const item = raw.prepare(
+    `INSERT INTO items (id, title, url, summary, content_html, published_at, updated_at,
+                        first_seen_at, search_text)
+     VALUES (?, 'Fête des coops', 'https://animacoop.example/fete', ?, ?, ${t}, ${t}, ${t},
+             'fete des coops')`,
+  );
+  for (const row of releasedTexts.items) item.run(...row);
+  const entry = raw.prepare(
+    `INSERT INTO entries (id, source_id, network_slug, item_id, guid_hash, title, summary,
+                          content_html, published_at, updated_at, first_seen_at, content_hash)
+     VALUES (?, 7, 'animacoop', ?, ?, 'Fête des coops', ?, ?, ${t}, ${t}, ${t}, 'h1')`,
+  );
+  for (const row of releasedTexts.entries) entry.run(...row);
   const band = raw.prepare(
     'INSERT INTO item_bands (band_key, item_id, published_at) VALUES (?, ?, ?)',
   );
@@ -113,10 +150,43 @@ describe('migrations from the released schema (Node, SQLite file)', () => {
       expect(network).toMatchObject({ slug: 'animacoop', name: 'Animacoop', tags: ['formation'] });
       const [source] = await db.orm.select().from(schema.sources);
       expect(source).toMatchObject({ id: 7, networkSlug: 'animacoop', etag: '"v1"' });
-      const [item] = await db.orm.select().from(schema.items);
+      const [item] = await db.orm.select().from(schema.items).where(eq(schema.items.id, 'itm1'));
       expect(item).toMatchObject({ id: 'itm1', title: 'Fête des coops' });
-      const [entry] = await db.orm.select().from(schema.entries);
+      const [entry] = await db.orm.select().from(schema.entries).where(eq(schema.entries.id, 1));
       expect(entry).toMatchObject({ itemId: 'itm1', sourceId: 7, guidHash: 'g1' });
+      // Every story and entry keeps its summary and content, now rows of `texts`.
+      const itemTexts = await db.orm
+        .select({ id: schema.items.id, summary: texts.summary, content: texts.contentHtml })
+        .from(schema.items)
+        .leftJoin(texts, textOfItem)
+        .orderBy(schema.items.id);
+      expect(itemTexts.map((r) => [r.id, r.summary, r.content])).toEqual(releasedTexts.items);
+      const entryTexts = await db.orm
+        .select({
+          id: schema.entries.id,
+          itemId: schema.entries.itemId,
+          guidHash: schema.entries.guidHash,
+          summary: texts.summary,
+          content: texts.contentHtml,
+        })
+        .from(schema.entries)
+        .leftJoin(texts, textOfEntry)
+        .orderBy(schema.entries.id);
+      expect(entryTexts.map((r) => Object.values(r))).toEqual(releasedTexts.entries);
+      // A story shares its best entry's row; a text is stored once per entry at most, and
+      // the story whose text no entry has keeps its own.
+      const textKeys = Object.fromEntries(
+        (await db.orm.select().from(schema.items)).map((i) => [i.id, i.textKey]),
+      );
+      expect(textKeys).toEqual({
+        itm1: 'entry:2',
+        itm2: 'entry:3',
+        itm3: null,
+        itm4: 'item:itm4',
+        itm5: 'entry:6',
+        itm6: 'entry:7',
+      });
+      expect(await db.orm.select({ key: texts.key }).from(texts)).toHaveLength(7);
       const [subscriber] = await db.orm.select().from(schema.subscribers);
       expect(subscriber).toMatchObject({ email: 'ana@example.org', status: 'active' });
       const [event] = await db.orm.select().from(schema.events);

@@ -1,7 +1,8 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type BetterSqlite3 from 'better-sqlite3';
-import { entries, items } from '../../src/db/schema/index.ts';
+import { entries, items, texts } from '../../src/db/schema/index.ts';
+import { itemWithText, textOfItem } from '../../src/db/texts.ts';
 import { storeFeedItems } from '../../src/ingest/store-feed.ts';
 import type { SourceRow } from '../../src/db/schema/sources.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
@@ -93,7 +94,11 @@ describe('storeFeedItems (Node, real SQLite)', () => {
     const rows = await deps.db.orm.select().from(entries).where(eq(entries.guid, guid));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.id).toBe(first!.id);
-    const [item] = await deps.db.orm.select().from(items).where(eq(items.id, first!.itemId));
+    const [item] = await deps.db.orm
+      .select(itemWithText)
+      .from(items)
+      .leftJoin(texts, textOfItem)
+      .where(eq(items.id, first!.itemId));
     expect(item!.title).toBe('Version 2 du billet');
     expect(item!.contentHtml).toContain('Ajout.');
     expect(item!.updatedAt).toBe(clock.now().getTime());

@@ -6,7 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../../src/deps.ts';
-import { entries, items, networks, pulls, settings, sources } from '../../src/db/schema/index.ts';
+import {
+  entries,
+  items,
+  networks,
+  pulls,
+  settings,
+  sources,
+  texts,
+} from '../../src/db/schema/index.ts';
+import { entryWithText, textOfEntry } from '../../src/db/texts.ts';
 import type { SourceRow } from '../../src/db/schema/sources.ts';
 import { pull } from '../../src/ingest/pull.ts';
 import { BACKOFF_BASE_MS } from '../../src/ingest/backoff.ts';
@@ -226,8 +235,9 @@ export function pullSuite(
       expect(by.get(good.id)).toMatchObject({ outcome: 'ok', new: 2 });
       expect(by.get(nested.id)).toMatchObject({ outcome: 'ok', new: 9 });
       const stored = await deps.db.orm
-        .select()
+        .select(entryWithText)
         .from(entries)
+        .leftJoin(texts, textOfEntry)
         .where(eq(entries.sourceId, nested.id));
       for (const entry of stored) {
         expect(entry.contentHtml).toMatch(/texte \d/);

@@ -19,9 +19,11 @@ import { prepareEntry } from '../../src/ingest/dedupe/prepare.ts';
 import {
   fingerprint,
   fingerprintAndFold,
+  indexKeyNumbers,
   indexKeys,
   sentenceStarts,
 } from '../../src/ingest/dedupe/fingerprint.ts';
+import { keyNumber } from '../../src/db/item-keys.ts';
 import { searchTextOf } from '../../src/ingest/dedupe/search-text.ts';
 import { foldText, serialMarks, titleKey, words } from '../../src/ingest/dedupe/text.ts';
 import { htmlToText } from '../../src/shared/html-to-text.ts';
@@ -179,6 +181,28 @@ describe('reader golden values', () => {
     expect(Object.keys(values).sort()).toEqual(Object.keys(golden).sort());
     for (const key of Object.keys(golden)) expect(values[key], key).toEqual(golden[key]);
   }, 60_000);
+
+  // The store writes and looks up indexKeyNumbers; the golden values are indexKeys' strings.
+  it('gives the stored integers of the golden index keys, in their order', () => {
+    const items = [...shapeItems(), ...buildCorpus(60, 11).map((e) => e.item)];
+    let checked = 0;
+    for (const item of items) {
+      const p = prepareEntry(item);
+      if (!p) continue;
+      const fp = fingerprint(p.title, p.contentHtml, p.summary);
+      expect(indexKeyNumbers(fp), p.title).toEqual(indexKeys(fp).map(keyNumber));
+      checked += indexKeys(fp).length;
+    }
+    expect(checked).toBeGreaterThan(items.length * 8);
+    // Stored rows of every shape: no text (no bands), a short signature, a long title.
+    const bare = { titleKey: 'un deux trois quatre', shingleCount: 0, leadKey: '', leadProbes: '' };
+    for (const fp of [
+      { ...bare, minhash: '' },
+      { ...bare, shingleCount: 3, minhash: 'ab12'.repeat(20), leadKey: 'ff', leadProbes: 'ff 1a' },
+      { ...bare, titleKey: repeat('mot', 400), minhash: '' },
+    ])
+      expect(indexKeyNumbers(fp)).toEqual(indexKeys(fp).map(keyNumber));
+  });
 
   it('makes the search text from the fingerprint’s fold as from the text itself', () => {
     const items = [...shapeItems(), ...buildCorpus(30, 5).map((e) => e.item)];

@@ -12,7 +12,13 @@
  * document fails as 'read_timeout' ("Lecture trop longue"), and a new thread takes its place.
  */
 import { Worker } from 'node:worker_threads';
-import { readFeed, type FeedReader, type ReadFeed } from '../../src/ingest/feed-reader.ts';
+import {
+  readDocumentBytes,
+  readFeed,
+  type DocumentRead,
+  type FeedReader,
+  type ReadFeed,
+} from '../../src/ingest/feed-reader.ts';
 import { parseCalendar, type ParsedCalendar } from '../../src/agenda/parse-calendar.ts';
 import { FEED_READ_BUDGET_MS, READ_BUDGET_MS, readTooLong } from '../../src/ingest/read-budget.ts';
 import { IngestError } from '../../src/ingest/types.ts';
@@ -25,10 +31,12 @@ const THREAD_HEAP_MB = 384;
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Request = WithoutId<ReadRequest>;
 
+type Read = ReadFeed | ParsedCalendar | DocumentRead;
+
 interface Task {
   id: number;
   request: Request;
-  resolve(value: ReadFeed | ParsedCalendar): void;
+  resolve(value: Read): void;
   reject(err: Error): void;
 }
 
@@ -72,8 +80,10 @@ export interface FeedReaderPoolOptions {
 export const IDLE_MS = 30_000;
 
 /** Reads a request on this thread (the fallback when threads cannot start). */
-function readHere(request: Request): Promise<ReadFeed | ParsedCalendar> {
+function readHere(request: Request): Promise<Read> {
   if (request.kind === 'feed') return readFeed(request.text, request.url);
+  if (request.kind === 'document')
+    return readDocumentBytes(request.body, request.contentType, request.url, request);
   return Promise.resolve().then(() =>
     parseCalendar(request.text, { ...request.options, now: new Date(request.options.now) }),
   );
@@ -138,6 +148,7 @@ export function feedReaderPool(
       thread.timer = null;
       if ('feed' in reply) task.resolve(reply.feed);
       else if ('calendar' in reply) task.resolve(reply.calendar);
+      else if ('document' in reply) task.resolve(reply.document);
       else
         task.reject(
           new IngestError(
@@ -199,7 +210,7 @@ export function feedReaderPool(
   };
 
   const enqueue = (request: Request) =>
-    new Promise<ReadFeed | ParsedCalendar>((resolve, reject) => {
+    new Promise<Read>((resolve, reject) => {
       queue.push({ id: nextId++, request, resolve, reject });
       dispatch();
     });
@@ -230,6 +241,15 @@ export function feedReaderPool(
       if (closed) return Promise.reject(new Error('feed reader pool closed'));
       if (inline) return readFeed(text, url);
       return enqueue({ kind: 'feed', text, url }) as Promise<ReadFeed>;
+    },
+    readBytes(body, contentType, url, { htmlIsText }) {
+      if (closed) return Promise.reject(new Error('feed reader pool closed'));
+      // A message carries a view's whole buffer: a body that is a slice of a larger one (a
+      // network chunk) goes as a copy of its own bytes.
+      const bytes = body.byteLength === body.buffer.byteLength ? body : body.slice();
+      const request: Request = { kind: 'document', body: bytes, contentType, url, htmlIsText };
+      if (inline) return readHere(request) as Promise<DocumentRead>;
+      return enqueue(request) as Promise<DocumentRead>;
     },
     readCalendar(text, calendarOptions) {
       if (closed) return Promise.reject(new Error('feed reader pool closed'));

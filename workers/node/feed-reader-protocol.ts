@@ -1,6 +1,6 @@
 /** Messages between the feed reader pool and its threads (feed-reader-pool.ts, feed-reader-worker.ts). */
 import type { ErrorKind } from '../../src/ingest/types.ts';
-import type { ReadFeed } from '../../src/ingest/feed-reader.ts';
+import type { DocumentRead, ReadFeed } from '../../src/ingest/feed-reader.ts';
 import type { ParsedCalendar } from '../../src/agenda/parse-calendar.ts';
 
 /** Calendar reading options as plain data (`now` as epoch ms). */
@@ -15,12 +15,22 @@ export interface CalendarRequestOptions {
 
 export type ReadRequest =
   | { id: number; kind: 'feed'; text: string; url: string }
-  | { id: number; kind: 'calendar'; text: string; options: CalendarRequestOptions };
+  | { id: number; kind: 'calendar'; text: string; options: CalendarRequestOptions }
+  /** A fetched body as bytes, decoded on the thread (FeedReader.readBytes). */
+  | {
+      id: number;
+      kind: 'document';
+      body: Uint8Array;
+      contentType: string | null;
+      url: string;
+      htmlIsText: boolean;
+    };
 
 export type ReadReply =
   /** Sent once, when the thread's script has loaded. */
   | { ready: true }
   | { id: number; feed: ReadFeed }
   | { id: number; calendar: ParsedCalendar }
+  | { id: number; document: DocumentRead }
   /** An IngestError (kind set) or anything else thrown (kind absent), as plain data. */
   | { id: number; error: { kind?: ErrorKind; message: string } };

@@ -4,7 +4,7 @@
  * calendars (agenda/parse-calendar.ts). The pool terminates it if a read runs past its budget.
  */
 import { parentPort } from 'node:worker_threads';
-import { readFeed } from '../../src/ingest/feed-reader.ts';
+import { readDocumentBytes, readFeed } from '../../src/ingest/feed-reader.ts';
 import { loadFeedParsers } from '../../src/ingest/parse-feed.ts';
 import { parseCalendar } from '../../src/agenda/parse-calendar.ts';
 import { IngestError } from '../../src/ingest/types.ts';
@@ -30,7 +30,15 @@ port.on('message', async (request: ReadRequest) => {
               now: new Date(request.options.now),
             }),
           }
-        : { id, feed: await readFeed(request.text, request.url, { fingerprints: true }) };
+        : request.kind === 'document'
+          ? {
+              id,
+              document: await readDocumentBytes(request.body, request.contentType, request.url, {
+                htmlIsText: request.htmlIsText,
+                fingerprints: true,
+              }),
+            }
+          : { id, feed: await readFeed(request.text, request.url, { fingerprints: true }) };
   } catch (err) {
     reply = {
       id,

@@ -57,6 +57,8 @@ export function groupCommit(
   const alone = () => file === null || openPerFile.get(file) === 1;
 
   let open = false;
+  /** Set while BEGIN waits for another process's lock: stores that come meanwhile wait too. */
+  let opening: Promise<void> | undefined;
   let openedAt = 0;
   let running = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -121,15 +123,23 @@ export function groupCommit(
     async run<T>(work: () => Promise<T>) {
       // Another transaction of this connection (none spans an await today) or another
       // connection to the file in this process: the work commits as it goes.
-      if (!alone() || (!open && raw.inTransaction)) {
+      if (!alone() || (!open && !opening && raw.inTransaction)) {
         commit();
         return { value: await work(), committed: Promise.resolve() };
       }
       if (!open) {
-        await begin();
-        wakeCheckpoints();
-        open = true;
-        openedAt = Date.now();
+        // Records that do not take the store turn (a source's 304) may come while another
+        // one's BEGIN is under way: they join the same transaction rather than begin again.
+        opening ??= begin()
+          .then(() => {
+            wakeCheckpoints();
+            open = true;
+            openedAt = Date.now();
+          })
+          .finally(() => {
+            opening = undefined;
+          });
+        await opening;
       }
       clearTimeout(timer);
       running++;

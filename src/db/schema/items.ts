@@ -27,8 +27,6 @@ export const items = sqliteTable(
     canonicalUrl: text('canonical_url'),
     url: text('url'),
     title: text('title').notNull(),
-    summary: text('summary'),
-    contentHtml: text('content_html'),
     author: text('author'),
     categories: text('categories', { mode: 'json' }).$type<string[]>().notNull().default([]),
     enclosures: text('enclosures', { mode: 'json' }).$type<Enclosure[]>().notNull().default([]),
@@ -43,9 +41,29 @@ export const items = sqliteTable(
      * filter. Null on rows stored before search folding: src/db/search-refold.ts folds those.
      */
     categoryKeys: text('category_keys'),
+    /**
+     * Its summary and content: the best entry's row of `texts` (that entry's text_key), null
+     * when that entry has neither.
+     */
+    textKey: text('text_key'),
   },
   (t) => [index('items_published').on(t.publishedAt), index('items_canonical').on(t.canonicalUrl)],
 );
+
+/**
+ * The summaries and contents of entries and stories, each stored once: a story shows its best
+ * entry's row, and relays that copy a text word for word share one. Rows are found by a key
+ * of their content (db/texts.ts), so storing a text is an `insert or ignore`, with no read.
+ * Keeping these long columns out of `entries` and `items` keeps their rows within one page:
+ * the dedup step reads entries in bulk, and a wide text before the dedup columns made every
+ * such read walk the text's overflow pages. Rows no entry or story points to any more (an
+ * edited text, a pruned story) are deleted at the daily upkeep (ingest/retention.ts).
+ */
+export const texts = sqliteTable('texts', {
+  key: text('key').primaryKey(),
+  summary: text('summary'),
+  contentHtml: text('content_html'),
+});
 
 /**
  * One item as one source published it (Miniflux's "entry"). Several entries can point to
@@ -68,8 +86,6 @@ export const entries = sqliteTable(
     url: text('url'),
     canonicalUrl: text('canonical_url'),
     title: text('title').notNull(),
-    summary: text('summary'),
-    contentHtml: text('content_html'),
     author: text('author'),
     categories: text('categories', { mode: 'json' }).$type<string[]>().notNull().default([]),
     enclosures: text('enclosures', { mode: 'json' }).$type<Enclosure[]>().notNull().default([]),
@@ -105,6 +121,8 @@ export const entries = sqliteTable(
     relay: integer('relay', { mode: 'boolean' }).notNull().default(false),
     /** Set when an admin split this entry out of that item: it never joins it again (see entry_splits). */
     splitFromItemId: text('split_from_item_id'),
+    /** Its summary and content: a row of `texts`, null when the source gave neither. */
+    textKey: text('text_key'),
   },
   (t) => [
     uniqueIndex('entries_source_guid').on(t.sourceId, t.guidHash),
@@ -169,5 +187,6 @@ export const entrySplits = sqliteTable(
 );
 
 export type ItemRow = typeof items.$inferSelect;
+export type TextRow = typeof texts.$inferSelect;
 export type EntrySplitRow = typeof entrySplits.$inferSelect;
 export type EntryRow = typeof entries.$inferSelect;

@@ -4,27 +4,32 @@
  * enclosures. Pure: the store writes the result only when it differs from what is stored.
  */
 import type { EntryRow, ItemRow, Enclosure } from '../../db/schema/items.ts';
+import type { StoryText } from '../../db/texts.ts';
 import { looksLikeRelay, stripBodyRelay } from './text.ts';
 import { searchTextOf } from './search-text.ts';
 import { htmlToText } from '../../shared/html-to-text.ts';
 import { categoryKeys } from '../../filter-grammar.ts';
 import { withoutTracking } from '../canonical-url.ts';
 
-/** The entry fields the item is derived from. */
+/**
+ * The entry fields the item is derived from: the item takes its best entry's text key, and the
+ * text itself is read only to measure it (when textLength and relay are absent) or to fold
+ * its search text (when searchText is absent).
+ */
 export type EntrySource = Pick<
   EntryRow,
   | 'sourceId'
   | 'url'
   | 'canonicalUrl'
   | 'title'
-  | 'summary'
-  | 'contentHtml'
+  | 'textKey'
   | 'author'
   | 'categories'
   | 'enclosures'
   | 'publishedAt'
   | 'firstSeenAt'
 > &
+  StoryText &
   /** Stored with the entry by the store; measured from the text when absent. */
   Partial<Pick<EntryRow, 'textLength' | 'relay'>> & {
     /** Plain text without relay marks, when the store already computed it (fingerprint). */
@@ -102,8 +107,6 @@ export function deriveItem(
     canonicalUrl: e.canonicalUrl,
     url: e.url ? withoutTracking(e.url) : null,
     title: e.title,
-    summary: e.summary,
-    contentHtml: e.contentHtml,
     author: e.author,
     categories,
     enclosures: unionEnclosures(ranked.map((r) => r.entry.enclosures)),
@@ -113,6 +116,7 @@ export function deriveItem(
       ? (e.searchText ?? searchTextOf(e.title, e.bodyText ?? bodyText(e).text))
       : '',
     categoryKeys: categoryKeys(categories),
+    textKey: e.textKey,
   };
 }
 

@@ -10,6 +10,7 @@ import {
 } from './text.ts';
 import {
   BANDS,
+  bandKeyNumbers,
   bandKeys,
   minhash,
   minhashValues,
@@ -19,6 +20,7 @@ import {
 } from './minhash.ts';
 import { fnv1a32 } from '../../shared/hash.ts';
 import { foldWords, hashWordRun, type FoldedWords } from './folded-words.ts';
+import { keyNumber, LEAD_KIND, MAX_TITLE_LENGTH, TITLE_KIND } from './key-number.ts';
 
 export interface Fingerprint {
   titleKey: string;
@@ -195,6 +197,34 @@ export function indexKeys(
   if (fp.leadKey) keys.push(`l:${fp.leadKey}`);
   for (const probe of fp.leadProbes ? fp.leadProbes.split(' ') : [])
     if (probe !== fp.leadKey) keys.push(`l:${probe}`);
+  return keys;
+}
+
+const LOW = 2 ** 32;
+
+/**
+ * indexKeys as the integers stored in item_keys (db/item-keys.ts keyNumber of each, in the same
+ * order), without the strings: the store, the matcher and the lookup use these. The reader
+ * golden test holds the two to the same values.
+ */
+export function indexKeyNumbers(
+  fp: Pick<Fingerprint, 'titleKey' | 'minhash' | 'shingleCount' | 'leadKey' | 'leadProbes'>,
+): number[] {
+  const keys: number[] = [];
+  // A signature of another length (none is stored) has no band keys worth finding.
+  if (fp.shingleCount > 0) {
+    if (fp.minhash.length >= BANDS * 32) bandKeyNumbers(fp.minhash, keys);
+    else for (const k of bandKeys(fp.minhash)) keys.push(keyNumber(k));
+  }
+  const title = fp.titleKey;
+  let words = 1;
+  for (let i = title.indexOf(' '); i !== -1; i = title.indexOf(' ', i + 1)) words++;
+  if (words >= SPECIFIC_TITLE_WORDS)
+    keys.push((TITLE_KIND + Math.min(title.length, MAX_TITLE_LENGTH)) * LOW + fnv1a32(title));
+  if (fp.leadKey) keys.push(LEAD_KIND * LOW + parseInt(fp.leadKey, 16));
+  if (fp.leadProbes)
+    for (const probe of fp.leadProbes.split(' '))
+      if (probe !== fp.leadKey) keys.push(LEAD_KIND * LOW + parseInt(probe, 16));
   return keys;
 }
 

@@ -16,9 +16,9 @@
  * it.
  */
 import { sql } from 'drizzle-orm';
-import { entries, type EntryRow } from '../../db/schema/items.ts';
+import { entries, texts, type EntryRow } from '../../db/schema/items.ts';
+import { entryWithText, textOfEntry, type StoryText } from '../../db/texts.ts';
 import type { Database } from '../../db/client.ts';
-import { keyNumber } from '../../db/item-keys.ts';
 import { MAX_INDEX_KEYS } from './fingerprint.ts';
 import { chunks } from './chunk.ts';
 
@@ -34,7 +34,8 @@ export interface LookupInput {
   guidHash: string | null;
   /** Story URL, or null. */
   canonicalUrl: string | null;
-  indexKeys: string[];
+  /** As stored in item_keys (fingerprint.ts indexKeyNumbers). */
+  indexKeys: number[];
   publishedAt: number;
 }
 
@@ -138,8 +139,7 @@ export function keyProbes(
       high = Math.max(high, input.publishedAt + windowMs);
     }
     for (const input of group)
-      for (const key of input.indexKeys.slice(0, KEYS_PER_INPUT))
-        probes.push([keyNumber(key), low, high]);
+      for (const key of input.indexKeys.slice(0, KEYS_PER_INPUT)) probes.push([key, low, high]);
   }
   return probes;
 }
@@ -222,16 +222,20 @@ export async function lookupCandidates(
 }
 
 /**
- * Every stored entry, whole, of the given items: those a batch joins or edits, a few per
- * document, in one query (the ids bound as one JSON list).
+ * Every stored entry, whole and with its text, of the given items: those a batch joins or
+ * edits, a few per document, in one query (the ids bound as one JSON list).
  */
-export async function entriesOfItems(db: Database, itemIds: string[]): Promise<EntryRow[]> {
-  const found: EntryRow[] = [];
+export async function entriesOfItems(
+  db: Database,
+  itemIds: string[],
+): Promise<Array<EntryRow & StoryText>> {
+  const found: Array<EntryRow & StoryText> = [];
   for (const part of chunks(itemIds, ITEMS_PER_QUERY)) {
     found.push(
       ...(await db.orm
-        .select()
+        .select(entryWithText)
         .from(entries)
+        .leftJoin(texts, textOfEntry)
         .where(sql`${entries.itemId} in (select value from json_each(${JSON.stringify(part)}))`)
         .orderBy(entries.id)),
     );

@@ -7,7 +7,7 @@
 import type { Database } from '../../db/client.ts';
 import type { CandidateRow, LookupInput, MatchFields } from './lookup.ts';
 import { isStoryUrl } from '../canonical-url.ts';
-import { bodyText, indexKeys } from './fingerprint.ts';
+import { bodyText, indexKeyNumbers } from './fingerprint.ts';
 import { excerptOf } from './excerpt.ts';
 import { mergeReasonWords } from './merge-reasons.ts';
 import { chunks, IN_LIST } from './chunk.ts';
@@ -21,7 +21,8 @@ import {
 
 /** A new entry as the matcher sees it. */
 export interface MatchInput extends MatchFields {
-  indexKeys: string[];
+  /** As stored in item_keys (indexKeyNumbers). */
+  indexKeys: number[];
   /** Plain text without relay marks (fingerprint's body): excerpts are checked on it. */
   text: string;
 }
@@ -130,7 +131,8 @@ export async function readExcerptTexts(db: Database, ids: number[]): Promise<Map
   const texts = new Map<number, string>();
   for (const part of chunks(ids, IN_LIST)) {
     const slots = part.map(() => '?').join(', ');
-    const sql = `select id, content_html, summary from entries where id in (${slots})`;
+    const sql = `select e.id, t.content_html, t.summary from entries e
+      left join texts t on t.key = e.text_key where e.id in (${slots})`;
     for (const [id, contentHtml, summary] of await db.rows(sql, part))
       texts.set(id as number, bodyText(contentHtml as string | null, summary as string | null));
   }
@@ -145,7 +147,7 @@ function describe(e: KnownEntry): string {
 
 export class Matcher {
   private byItem = new Map<string, KnownEntry[]>();
-  private byBand = new Map<string, Set<string>>();
+  private byBand = new Map<number, Set<string>>();
   private byGuidHash = new Map<string, KnownEntry[]>();
   private byCanonical = new Map<string, KnownEntry[]>();
 
@@ -195,7 +197,7 @@ export class Matcher {
     for (const row of found) {
       if (seen.has(row.id)) continue;
       seen.add(row.id);
-      matcher.addEntry(row, indexKeys(row));
+      matcher.addEntry(row, indexKeyNumbers(row));
     }
     const suspects = excerptSuspects(inputs, found, sourceId);
     if (suspects.length) matcher.texts = await textsOf(suspects);
@@ -208,9 +210,9 @@ export class Matcher {
   /** This document's own new entries by exact text: a story listed twice in one feed. */
   private ownByText = new Map<string, KnownEntry>();
 
-  private itemKeys = new Map<string, Set<string>>();
+  private itemKeys = new Map<string, Set<number>>();
 
-  private addBand(key: string, itemId: string, searchable: boolean): void {
+  private addBand(key: number, itemId: string, searchable: boolean): void {
     if (searchable) {
       let set = this.byBand.get(key);
       if (!set) this.byBand.set(key, (set = new Set()));
@@ -222,13 +224,13 @@ export class Matcher {
   }
 
   /** The index keys an item does not have yet (those are the only ones worth writing). */
-  missingKeys(itemId: string, keys: string[]): string[] {
+  missingKeys(itemId: string, keys: number[]): number[] {
     const known = this.itemKeys.get(itemId);
     return known ? keys.filter((k) => !known.has(k)) : keys;
   }
 
   /** Registers an entry (stored or just created) so later entries can match it. */
-  addEntry(entry: KnownEntry, indexKeys: string[]): void {
+  addEntry(entry: KnownEntry, indexKeys: number[]): void {
     const list = this.byItem.get(entry.itemId);
     if (list) list.push(entry);
     else this.byItem.set(entry.itemId, [entry]);

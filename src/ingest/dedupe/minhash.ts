@@ -170,6 +170,22 @@ export function bandKeys(hex: string): string[] {
   return keys;
 }
 
+/**
+ * The band keys' stored integers (db/item-keys.ts keyNumber of each bandKeys string: band n
+ * in the high bits, the hash in the low 32), without building the strings: fnv1a32 runs over
+ * each band's 32 hex digits where they are. The store computes them for every new entry and
+ * every candidate it loads.
+ */
+export function bandKeyNumbers(hex: string, out: number[]): void {
+  const width = ROWS * 8;
+  for (let b = 0; b < BANDS; b++) {
+    let h = 0x811c9dc5;
+    for (let i = b * width, end = i + width; i < end; i++)
+      h = Math.imul(h ^ hex.charCodeAt(i), 0x01000193);
+    out.push(b * 2 ** 32 + (h >>> 0));
+  }
+}
+
 /** Estimated Jaccard similarity: the share of equal positions. */
 export function estimateJaccard(a: Uint32Array, b: Uint32Array): number {
   let same = 0;

@@ -5,10 +5,11 @@
 import { mergeReasonWords } from './merge-reasons.ts';
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../../deps.ts';
-import { insertKeys, keyNumber } from '../../db/item-keys.ts';
-import { entries, entrySplits, items } from '../../db/schema/items.ts';
+import { insertKeys } from '../../db/item-keys.ts';
+import { entries, entrySplits, items, texts } from '../../db/schema/items.ts';
+import { entryWithText, textOfEntry } from '../../db/texts.ts';
 import { deriveItem } from './best-item.ts';
-import { indexKeys } from './fingerprint.ts';
+import { indexKeyNumbers } from './fingerprint.ts';
 import { newItemId } from './item-id.ts';
 import { serialized } from '../serialize.ts';
 import { storeInTurn } from '../store-lease.ts';
@@ -41,9 +42,10 @@ export function splitEntry(deps: Deps, entryId: number): Promise<SplitResult> {
 async function split(deps: Deps, entryId: number): Promise<SplitResult> {
   const orm = deps.db.orm;
   const now = deps.clock.now().getTime();
-  const [entry] = await orm.select().from(entries).where(eq(entries.id, entryId));
+  const withText = () => orm.select(entryWithText).from(entries).leftJoin(texts, textOfEntry);
+  const [entry] = await withText().where(eq(entries.id, entryId));
   if (!entry) throw new SplitError('not_found', `No entry #${entryId}.`);
-  const siblings = await orm.select().from(entries).where(eq(entries.itemId, entry.itemId));
+  const siblings = await withText().where(eq(entries.itemId, entry.itemId));
   const rest = siblings.filter((e) => e.id !== entry.id);
   if (!rest.length)
     throw new SplitError(
@@ -56,8 +58,8 @@ async function split(deps: Deps, entryId: number): Promise<SplitResult> {
   const previous = `${entry.mergeReason}${entry.mergeDetail ? ` — ${entry.mergeDetail}` : ''}`;
   const moved = { ...entry, itemId: toItemId };
   const { id: _id, ...remaining } = deriveItem(fromItemId, rest);
-  const bands = indexKeys(entry).map((key) => ({
-    key: keyNumber(key),
+  const bands = indexKeyNumbers(entry).map((key) => ({
+    key,
     itemId: toItemId,
     publishedAt: entry.publishedAt,
   }));

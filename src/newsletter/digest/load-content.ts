@@ -1,6 +1,7 @@
 /** Reads what a digest is made of: new stories (with their networks) and the networks' descriptions. */
 import { and, desc, gt, lte, sql } from 'drizzle-orm';
-import { items, networks, type DigestChoices } from '../../db/schema/index.ts';
+import { items, networks, texts, type DigestChoices } from '../../db/schema/index.ts';
+import { textOfItem } from '../../db/texts.ts';
 import { storyConditions } from '../../news/river.ts';
 import { filterParams } from '../../filter-grammar.ts';
 import { itemProvenance } from '../../news/stories.ts';
@@ -48,14 +49,15 @@ export async function loadStories(
       id: items.id,
       title: items.title,
       url: items.url,
-      summary: items.summary,
-      contentHtml: items.contentHtml,
+      summary: texts.summary,
+      contentHtml: texts.contentHtml,
       categories: items.categories,
       publishedAt: items.publishedAt,
       // Counted before LIMIT: what the cap leaves out is said, not dropped silently.
       total: sql<number>`count(*) over ()`,
     })
     .from(items)
+    .leftJoin(texts, textOfItem)
     .where(and(gt(items.firstSeenAt, since), lte(items.firstSeenAt, until), ...conditions))
     .orderBy(desc(items.publishedAt), desc(items.id))
     .limit(limit);

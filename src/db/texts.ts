@@ -1,0 +1,89 @@
+/**
+ * Reading and writing `texts` (src/db/schema/items.ts).
+ *
+ * The key of a summary and content in `texts` (src/db/schema/items.ts): 128 bits of their
+ * SHA-256 in base64url, 22 characters. Equal texts get equal keys, so a text is written with
+ * `insert or ignore` and no read, and relays that copy a text word for word share its row.
+ * Keys carried over from before (drizzle/0011_texts_stored_once.sql) are 'entry:<id>' or
+ * 'item:<id>': a ':' never appears in base64url, so the two kinds cannot meet.
+ */
+import { createHash } from 'node:crypto';
+import { and, eq, getTableColumns, isNotNull, notInArray } from 'drizzle-orm';
+import type { Database } from './client.ts';
+import { entries, items, texts, type ItemRow } from './schema/items.ts';
+
+export interface StoryText {
+  summary: string | null;
+  contentHtml: string | null;
+}
+
+/** The key of a summary and content, null when there is neither (no row is stored then). */
+export function textKey(summary: string | null, contentHtml: string | null): string | null {
+  if (summary === null && contentHtml === null) return null;
+  // The summary's length first: no summary/content pair reads as another's.
+  return createHash('sha256')
+    .update(summary === null ? '-' : `${summary.length}:`)
+    .update(summary ?? '')
+    .update(contentHtml === null ? '-' : ':')
+    .update(contentHtml ?? '')
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+/** An entry's columns and its text, for a select from entries left-joined with its text. */
+export const entryWithText = {
+  ...getTableColumns(entries),
+  summary: texts.summary,
+  contentHtml: texts.contentHtml,
+};
+
+/** Joins an entry's or a story's text (left: a row without one has a null key). */
+export const textOfEntry = eq(texts.key, entries.textKey);
+export const textOfItem = eq(texts.key, items.textKey);
+
+/**
+ * Deletes the texts no entry or story points to any more: those of pruned stories, and the
+ * former texts of edited entries (nothing reads them). Two scans of narrow columns, meant for
+ * a daily upkeep, not for every store: an index on entries' keys would cost every stored entry
+ * one more random write.
+ */
+export function deleteOrphanTexts(orm: Database['orm']) {
+  return orm
+    .delete(texts)
+    .where(
+      and(
+        notInArray(
+          texts.key,
+          orm.select({ key: entries.textKey }).from(entries).where(isNotNull(entries.textKey)),
+        ),
+        notInArray(
+          texts.key,
+          orm.select({ key: items.textKey }).from(items).where(isNotNull(items.textKey)),
+        ),
+      ),
+    );
+}
+
+/**
+ * A story's columns and its text, in the order its row had them when the text was one of its
+ * columns (what the admin API's JSON shows), for a select from items left-joined with its text.
+ */
+export const itemWithText = {
+  id: items.id,
+  canonicalUrl: items.canonicalUrl,
+  url: items.url,
+  title: items.title,
+  summary: texts.summary,
+  contentHtml: texts.contentHtml,
+  author: items.author,
+  categories: items.categories,
+  enclosures: items.enclosures,
+  publishedAt: items.publishedAt,
+  updatedAt: items.updatedAt,
+  firstSeenAt: items.firstSeenAt,
+  searchText: items.searchText,
+  categoryKeys: items.categoryKeys,
+};
+
+/** A story as readers see it: its row with its text instead of the text's key. */
+export type ItemWithText = Omit<ItemRow, 'textKey'> & StoryText;

@@ -1,0 +1,82 @@
+/**
+ * drizzle/0011_texts_stored_once.sql on D1: a database holding stories and entries made by the
+ * schema before it keeps every story's and entry's text once migrated (the same file as on
+ * SQLite, test/node/migrations.test.ts).
+ */
+import { applyD1Migrations, env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+
+const MOVE = '0011_texts_stored_once.sql';
+
+describe('the texts migration on D1', () => {
+  it('moves summaries and contents to texts, every story and entry keeping its own', async () => {
+    const db = env.MIGRATION_DB;
+    const all = env.TEST_MIGRATIONS;
+    const at = all.findIndex((m: { name: string }) => m.name === MOVE);
+    expect(at).toBeGreaterThan(0);
+    await applyD1Migrations(db, all.slice(0, at));
+    const t = 1_790_000_000_000;
+    await db.batch([
+      db.prepare(
+        `INSERT INTO networks (slug, name, site, created_at, updated_at)
+         VALUES ('animacoop', 'Animacoop', 'https://animacoop.example/', ${t}, ${t})`,
+      ),
+      db.prepare(
+        `INSERT INTO sources (id, network_slug, kind, url, fetch_url, created_at)
+         VALUES (7, 'animacoop', 'feed', 'https://a.example/feed', 'https://a.example/feed', ${t})`,
+      ),
+      ...items.map(([id, summary, content]) =>
+        db
+          .prepare(
+            `INSERT INTO items (id, title, summary, content_html, published_at, updated_at,
+                                first_seen_at)
+             VALUES (?, 'Titre', ?, ?, ${t}, ${t}, ${t})`,
+          )
+          .bind(id, summary, content),
+      ),
+      ...entries.map(([id, itemId, summary, content]) =>
+        db
+          .prepare(
+            `INSERT INTO entries (id, source_id, network_slug, item_id, guid_hash, title, summary,
+                                  content_html, published_at, updated_at, first_seen_at,
+                                  content_hash)
+             VALUES (?, 7, 'animacoop', ?, 'g' || ?, 'Titre', ?, ?, ${t}, ${t}, ${t}, 'h')`,
+          )
+          .bind(id, itemId, id, summary, content),
+      ),
+    ]);
+    await applyD1Migrations(db, all);
+    const itemTexts = await db
+      .prepare(
+        `SELECT i.id, t.summary, t.content_html FROM items i
+         LEFT JOIN texts t ON t.key = i.text_key ORDER BY i.id`,
+      )
+      .raw();
+    expect(itemTexts).toEqual(items);
+    const entryTexts = await db
+      .prepare(
+        `SELECT e.id, e.item_id, t.summary, t.content_html FROM entries e
+         LEFT JOIN texts t ON t.key = e.text_key ORDER BY e.id`,
+      )
+      .raw();
+    expect(entryTexts).toEqual(entries);
+    const columns = await db.prepare(`SELECT name FROM pragma_table_info('entries')`).raw();
+    expect(columns.flat()).not.toContain('content_html');
+  });
+});
+
+/** [id, summary, content]: best entry second, summary only, no text, a text no entry has. */
+const items = [
+  ['itm1', null, '<p>La fête revient à Rennes samedi.</p>'],
+  ['itm2', 'Résumé « seul »', null],
+  ['itm3', null, null],
+  ['itm4', 'Un résumé', '<p>Texte que seul le récit a gardé.</p>'],
+];
+/** [id, item, summary, content]. */
+const entries = [
+  [1, 'itm1', null, '<p>Relais court</p>'],
+  [2, 'itm1', null, '<p>La fête revient à Rennes samedi.</p>'],
+  [3, 'itm2', 'Résumé « seul »', null],
+  [4, 'itm3', null, null],
+  [5, 'itm4', 'Un autre résumé', '<p>Texte de l’entrée</p>'],
+];
