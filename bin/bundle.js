@@ -2,19 +2,23 @@
 // running process: the entry is bundled with esbuild (~50 ms) into node_modules/.cache and
 // Node runs plain JavaScript. A TypeScript loader (tsx) would stay resident in its own thread,
 // about 50 MB of RSS for the life of `serve`; the bundle costs none.
+// esbuild runs as its own program (its command line), not through its JavaScript API: a module
+// once imported stays loaded for the life of the process, and the API's module, with the
+// service process it talks to, left `serve` ~5 MB larger at rest (bench:idle, issue 19).
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
   statSync,
-  writeFileSync,
 } from 'node:fs';
-import { basename, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as esbuild from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -25,6 +29,33 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const THREADS = { 'feed-reader-worker': 'workers/node/feed-reader-worker.ts' };
 
 /**
+ * esbuild's program, installed by its package for this platform. On Windows the package's
+ * bin/esbuild is a Node script that starts the real one.
+ */
+function esbuildCommand() {
+  const bin = join(dirname(createRequire(import.meta.url).resolve('esbuild/package.json')), 'bin');
+  return process.platform === 'win32'
+    ? { file: process.execPath, args: [join(bin, 'esbuild')] }
+    : { file: join(bin, 'esbuild'), args: [] };
+}
+
+/** Runs esbuild's command line; rejects with what it printed on failure. */
+function runEsbuild(args) {
+  const { file, args: before } = esbuildCommand();
+  return new Promise((resolve, reject) => {
+    execFile(
+      file,
+      [...before, ...args],
+      { cwd: root, maxBuffer: 16 << 20 },
+      (err, _out, errOut) => {
+        if (err) reject(new Error(`esbuild: ${String(errOut || err.message).trim()}`));
+        else resolve();
+      },
+    );
+  });
+}
+
+/**
  * Bundles `entry` (a path from the project root) and returns the file URL of its bundle.
  * Packages stay external (resolved from the project's node_modules). The bundles go to a
  * folder named after a hash of their text, so commands started together never read files
@@ -33,55 +64,47 @@ const THREADS = { 'feed-reader-worker': 'workers/node/feed-reader-worker.ts' };
 export async function bundle(entry) {
   const main = basename(entry).replace(/\.[cm]?[jt]sx?$/, '');
   const dir = join(root, 'node_modules', '.cache', 'intercoop');
+  // Written aside first: the folder's name is the hash of what esbuild writes.
+  const tmp = join(dir, `build-${process.pid}-${Date.now()}.tmp`);
+  mkdirSync(tmp, { recursive: true });
   try {
-    const result = await esbuild.build({
-      entryPoints: {
-        [main]: join(root, entry),
-        ...Object.fromEntries(
-          Object.entries(THREADS).map(([name, path]) => [name, join(root, path)]),
-        ),
-      },
-      absWorkingDir: root,
-      tsconfig: join(root, 'tsconfig.json'),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
+    const entries = { [main]: entry, ...THREADS };
+    await runEsbuild([
+      ...Object.entries(entries).map(([name, path]) => `${name}=${join(root, path)}`),
+      `--tsconfig=${join(root, 'tsconfig.json')}`,
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      '--target=node20',
+      '--packages=external',
       // A dynamic import() becomes a file of its own, loaded when first called: features a
       // process rarely or never uses (the SMTP mailer, the other commands) stay out of its
       // memory (~300 KB of source each time, kept for the life of `serve`, and what they import).
-      splitting: true,
-      chunkNames: 'chunk-[hash]',
-      // No keepNames: it wraps every closure in a defineProperty call, ~5 % of a cold pull.
+      '--splitting',
+      '--chunk-names=chunk-[hash]',
+      // No --keep-names: it wraps every closure in a defineProperty call, ~5 % of a cold pull.
       // Stack traces keep the names anyway (nothing is minified); no code reads fn.name.
-      outdir: dir,
-      outExtension: { '.js': '.mjs' },
-      write: false,
-      logLevel: 'silent',
-    });
+      `--outdir=${tmp}`,
+      '--out-extension:.js=.mjs',
+      '--log-level=error',
+    ]);
     const hash = createHash('sha256');
-    for (const file of result.outputFiles) hash.update(file.path).update(file.contents);
+    for (const name of readdirSync(tmp).sort())
+      hash.update(name).update(readFileSync(join(tmp, name)));
     const prefix = `${entry.replace(/[^a-z0-9]+/gi, '-')}-`;
     const target = join(dir, `${prefix}${hash.digest('hex').slice(0, 16)}`);
     if (!existsSync(target)) {
-      const tmp = `${target}.${process.pid}.tmp`;
-      mkdirSync(tmp, { recursive: true });
-      for (const file of result.outputFiles)
-        writeFileSync(join(tmp, basename(file.path)), file.contents);
       try {
         renameSync(tmp, target);
       } catch (err) {
         // Another command wrote the same folder first: same content, keep theirs.
-        rmSync(tmp, { recursive: true, force: true });
         if (!existsSync(target)) throw err;
       }
       forgetOldBundles(dir, prefix, target);
     }
     return pathToFileURL(join(target, `${main}.mjs`)).href;
   } finally {
-    // esbuild's service process is not needed any more.
-    await esbuild.stop();
+    rmSync(tmp, { recursive: true, force: true });
   }
 }
 
@@ -90,7 +113,8 @@ function forgetOldBundles(dir, prefix, keep) {
   const hourAgo = Date.now() - 3_600_000;
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    if (!name.startsWith(prefix) || path === keep) continue;
+    // build-*.tmp: a build whose command was killed before it could remove it.
+    if (!(name.startsWith(prefix) || name.startsWith('build-')) || path === keep) continue;
     try {
       if (statSync(path).mtimeMs < hourAgo) rmSync(path, { recursive: true, force: true });
     } catch {

@@ -32,6 +32,8 @@ export interface PhaseFigures {
   peakRss: number;
   /** The kernel's peak (VmHWM, reset before the phase when /proc allows), bytes; null elsewhere. */
   hwm: number | null;
+  /** Where the memory was at the sampler's peak (Linux: RssFile/RssAnon from /proc), bytes. */
+  atPeak: PeakShares;
   errors: string[];
 }
 
@@ -50,10 +52,43 @@ export interface HubFigures {
   dbBytes: number;
 }
 
-/** Samples RSS every 50 ms; the peak since the last reset. */
+/**
+ * Where RSS was at its peak: mapped files (Node's own code and data, the libraries) apart from
+ * anonymous memory, and in the latter the main thread's V8 heap apart from the rest (the
+ * reading and checkpoint threads' heaps, SQLite's caches, malloc).
+ */
+export interface PeakShares {
+  files: number | null;
+  mainHeap: number;
+  otherAnon: number | null;
+}
+
+function shares(rss: number): PeakShares {
+  const heap = process.memoryUsage().heapTotal;
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)![1]) * 1024;
+    return {
+      files: kb('RssFile') + kb('RssShmem'),
+      mainHeap: heap,
+      otherAnon: kb('RssAnon') - heap,
+    };
+  } catch {
+    return { files: null, mainHeap: heap, otherAnon: rss - heap };
+  }
+}
+
+/** Samples RSS every 50 ms; the peak since the last reset, and its shares. */
 function rssSampler() {
   let peak = 0;
-  const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
+  let atPeak: PeakShares = { files: null, mainHeap: 0, otherAnon: null };
+  const sample = () => {
+    const rss = process.memoryUsage().rss;
+    if (rss > peak) {
+      peak = rss;
+      atPeak = shares(rss);
+    }
+  };
   const timer = setInterval(sample, 50);
   timer.unref();
   return {
@@ -68,6 +103,7 @@ function rssSampler() {
       }
     },
     peak: () => (sample(), peak),
+    atPeak: () => atPeak,
     stop: () => clearInterval(timer),
   };
 }
@@ -131,6 +167,7 @@ export async function runHub(
         cpuMs,
         peakRss: sampler.peak(),
         hwm: kernelPeak(),
+        atPeak: sampler.atPeak(),
         errors,
       };
     };

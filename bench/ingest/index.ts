@@ -125,6 +125,11 @@ async function main(): Promise<void> {
     console.log(
       `${r.sources} sources: ${r.storedEntries} entries stored (expected ${expected}) in ${r.storedItems} stories (relays merged: ${r.storedEntries - r.storedItems}); idle RSS before the pull ${mb(r.baselineRss)}; database ${mb(r.dbBytes)}`,
     );
+    const at = r.cold.atPeak;
+    console.log(
+      `  at the cold pull's peak: mapped files (Node's code, libraries) ${mb(at.files)}, ` +
+        `main V8 heap ${mb(at.mainHeap)}, other anonymous (threads, SQLite, malloc) ${mb(at.otherAnon)}`,
+    );
     for (const e of [...r.cold.errors, ...r.warm.errors]) console.log(`  error: ${e}`);
   }
   const big = results.find((r) => r.sources === 1000) ?? results[results.length - 1]!;
