@@ -1,48 +1,83 @@
-import { z } from 'zod';
 import { checkCronSetting, CronError } from './cron.ts';
 
 /**
  * Settings, read once from the runtime's environment (process.env on Node, `[vars]` on
  * Workers). Nothing else in the hub reads the environment: everything gets a Config.
+ *
+ * Checked by hand rather than with a schema library: a handful of strings and numbers, and
+ * zod kept ~6 MB resident in `serve` for it, out of the 70 MB it may hold at rest (issue 19).
  */
-const flag = z
-  .string()
-  .optional()
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
 
-const schema = z.object({
-  HUB_DB: z.string().default('./data/hub.sqlite'),
-  HUB_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
-  HUB_NETWORKS: z.string().default('./networks.yaml'),
-  HUB_BASE_URL: z.string().url().optional(),
-  HUB_ADMIN_TOKEN: z.string().min(1).optional(),
-  HUB_PULL_CRON: z.string().default('*/30 * * * *'),
-  HUB_DIGEST_CRON: z.string().default('0 8 * * 1'),
-  HUB_ALLOW_PRIVATE_HOSTS: flag,
-  HUB_SMTP_URL: z.string().optional(),
-  HUB_MAIL_FROM: z.string().optional(),
-  HUB_FETCH_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
-  HUB_FETCH_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(5 * 1024 * 1024),
-  HUB_FETCH_CONCURRENCY: z.coerce.number().int().positive().default(8),
-  HUB_FETCH_PER_HOST: z.coerce.number().int().positive().default(2),
-  HUB_PARSE_THREADS: z.coerce.number().int().min(0).max(16).optional(),
-  HUB_SECRET: z.string().optional(),
-  HUB_MAIL_API_URL: z.string().url().default('https://api.resend.com/emails'),
-  HUB_MAIL_API_KEY: z.string().min(1).optional(),
-  HUB_LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
-  // CSP frame-ancestors sources: `*`, 'self', schemes, or origins, separated by spaces.
-  HUB_EMBED_ANCESTORS: z
-    .string()
-    .regex(/^[^;,\s][^;,]*$/, 'a list of origins separated by spaces (no ; or ,)')
-    .default('*'),
-  HUB_TRUST_PROXY: z.coerce.number().int().min(0).max(16).default(0),
-  HUB_MAX_NEW_PER_PULL: z.coerce.number().int().min(1).default(300),
-  HUB_RETENTION_MONTHS: z.coerce.number().int().min(0).max(1200).default(0),
-});
+/** A setting's value refused: why, in a few words (the caller names the setting). */
+class BadValue extends Error {}
+
+/** Reads settings from their string forms; each reader returns its default when unset. */
+function reader(values: Record<string, string>) {
+  const read = <T>(name: string, parse: (v: string) => T, fallback: T): T => {
+    const v = values[name];
+    if (v === undefined) return fallback;
+    try {
+      return parse(v);
+    } catch (err) {
+      if (err instanceof BadValue) throw new ConfigError(`Invalid setting ${name}: ${err.message}`);
+      throw err;
+    }
+  };
+  return {
+    text: <D extends string | undefined>(name: string, fallback: D) =>
+      read<string | D>(name, (v) => v, fallback),
+    /** A whole number within [min, max] (decimal, or anything Number() reads as one). */
+    whole: <D extends number | undefined>(name: string, min: number, max: number, fallback: D) =>
+      read<number | D>(
+        name,
+        (v) => {
+          const n = Number(v);
+          if (!Number.isInteger(n) || n < min || n > max)
+            throw new BadValue(
+              `expected a whole number ${max === Infinity ? `>= ${min}` : `from ${min} to ${max}`}` +
+                `, got "${v}"`,
+            );
+          return n;
+        },
+        fallback,
+      ),
+    flag: (name: string) => read(name, (v) => v === '1' || v === 'true' || v === 'yes', false),
+    url: <D extends string | undefined>(name: string, fallback: D) =>
+      read<string | D>(
+        name,
+        (v) => {
+          try {
+            new URL(v);
+          } catch {
+            throw new BadValue(`expected an absolute URL, got "${v}"`);
+          }
+          return v;
+        },
+        fallback,
+      ),
+    oneOf: <T extends string>(name: string, options: readonly T[], fallback: T) =>
+      read<T>(
+        name,
+        (v) => {
+          if (!(options as readonly string[]).includes(v))
+            throw new BadValue(`expected one of ${options.join(', ')}, got "${v}"`);
+          return v as T;
+        },
+        fallback,
+      ),
+    matching: (name: string, pattern: RegExp, what: string, fallback: string) =>
+      read(
+        name,
+        (v) => {
+          if (!pattern.test(v)) throw new BadValue(`${what}, got "${v}"`);
+          return v;
+        },
+        fallback,
+      ),
+  };
+}
+
+const LOG_LEVELS = ['info', 'warn', 'error', 'silent'] as const;
 
 export interface Config {
   dbPath: string;
@@ -91,12 +126,38 @@ export function loadConfig(raw: Record<string, unknown>): Config {
       .filter(([k, v]) => k.startsWith('HUB_') && v !== undefined && v !== '')
       .map(([k, v]) => [k, String(v)]),
   );
-  const parsed = schema.safeParse(strings);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`Invalid setting ${issue.path.join('.')}: ${issue.message}`);
-  }
-  const e = parsed.data;
+  const r = reader(strings);
+  const e = {
+    HUB_DB: r.text('HUB_DB', './data/hub.sqlite'),
+    HUB_PORT: r.whole('HUB_PORT', 0, 65535, 8787),
+    HUB_NETWORKS: r.text('HUB_NETWORKS', './networks.yaml'),
+    HUB_BASE_URL: r.url('HUB_BASE_URL', undefined),
+    HUB_ADMIN_TOKEN: r.text('HUB_ADMIN_TOKEN', undefined),
+    HUB_PULL_CRON: r.text('HUB_PULL_CRON', '*/30 * * * *'),
+    HUB_DIGEST_CRON: r.text('HUB_DIGEST_CRON', '0 8 * * 1'),
+    HUB_ALLOW_PRIVATE_HOSTS: r.flag('HUB_ALLOW_PRIVATE_HOSTS'),
+    HUB_SMTP_URL: r.text('HUB_SMTP_URL', undefined),
+    HUB_MAIL_FROM: r.text('HUB_MAIL_FROM', undefined),
+    HUB_FETCH_TIMEOUT_MS: r.whole('HUB_FETCH_TIMEOUT_MS', 1, Infinity, 15_000),
+    HUB_FETCH_MAX_BYTES: r.whole('HUB_FETCH_MAX_BYTES', 1, Infinity, 5 * 1024 * 1024),
+    HUB_FETCH_CONCURRENCY: r.whole('HUB_FETCH_CONCURRENCY', 1, Infinity, 8),
+    HUB_FETCH_PER_HOST: r.whole('HUB_FETCH_PER_HOST', 1, Infinity, 2),
+    HUB_PARSE_THREADS: r.whole('HUB_PARSE_THREADS', 0, 16, undefined),
+    HUB_SECRET: r.text('HUB_SECRET', undefined),
+    HUB_MAIL_API_URL: r.url('HUB_MAIL_API_URL', 'https://api.resend.com/emails'),
+    HUB_MAIL_API_KEY: r.text('HUB_MAIL_API_KEY', undefined),
+    HUB_LOG_LEVEL: r.oneOf('HUB_LOG_LEVEL', LOG_LEVELS, 'info'),
+    // CSP frame-ancestors sources: `*`, 'self', schemes, or origins, separated by spaces.
+    HUB_EMBED_ANCESTORS: r.matching(
+      'HUB_EMBED_ANCESTORS',
+      /^[^;,\s][^;,]*$/,
+      'a list of origins separated by spaces (no ; or ,)',
+      '*',
+    ),
+    HUB_TRUST_PROXY: r.whole('HUB_TRUST_PROXY', 0, 16, 0),
+    HUB_MAX_NEW_PER_PULL: r.whole('HUB_MAX_NEW_PER_PULL', 1, Infinity, 300),
+    HUB_RETENTION_MONTHS: r.whole('HUB_RETENTION_MONTHS', 0, 1200, 0),
+  };
   // One cron dialect on both runtimes (src/cron.ts), checked here: at start-up on Node, on
   // every invocation on Workers.
   for (const [name, expr] of [

@@ -3,7 +3,6 @@
  * Pure: no I/O. Every problem is collected, not just the first, each with its path and, when
  * the YAML says where, its line, so a coordinator can fix the whole file in one go.
  */
-import { z } from 'zod';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { defaultHubSettings, type HubSettings } from '../db/hub-settings.ts';
 import { withMaskedCredentials } from '../public-url.ts';
@@ -85,33 +84,82 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
+/**
+ * The checks below are plain functions rather than a schema library's: zod kept ~6 MB resident
+ * in `serve` for this file and the settings (issue 19: idle memory). Each check returns the
+ * value read, or FAIL after recording why at its path; the messages are the coordinator's.
+ */
+type Path = (string | number)[];
+interface Issue {
+  path: Path;
+  message: string;
+}
+const FAIL = Symbol('invalid');
+type Check<T> = (value: unknown, path: Path, issues: Issue[]) => T | typeof FAIL;
+
+const fail = (issues: Issue[], path: Path, message: string): typeof FAIL => {
+  issues.push({ path, message });
+  return FAIL;
+};
+
 // YAML writes an empty key (`feeds:`) as null: read it as absent.
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === null ? undefined : v), schema.optional());
+const optional =
+  <T>(check: Check<T>): Check<T | undefined> =>
+  (v, path, issues) =>
+    v === null || v === undefined ? undefined : check(v, path, issues);
+
 // A single value where a list is expected (`tags: formation`) is read as a one-item list.
-const listOf = <T extends z.ZodType>(item: T) =>
-  z.preprocess(
-    (v) => (typeof v === 'string' ? [v] : v),
-    z.array(item, { error: 'une liste est attendue' }),
-  );
+const listOf =
+  <T>(item: Check<T>): Check<T[]> =>
+  (v, path, issues) => {
+    const list = typeof v === 'string' ? [v] : v;
+    if (!Array.isArray(list)) return fail(issues, path, 'une liste est attendue');
+    const out: T[] = [];
+    let ok = true;
+    list.forEach((x, i) => {
+      const r = item(x, [...path, i], issues);
+      if (r === FAIL) ok = false;
+      else out.push(r);
+    });
+    return ok ? out : FAIL;
+  };
+
+/** A block of named fields, each checked (every problem recorded); unknown keys are left out. */
+const block =
+  <S extends Record<string, Check<unknown>>>(
+    fields: S,
+    error: string,
+  ): Check<{ [K in keyof S]: Exclude<ReturnType<S[K]>, typeof FAIL> }> =>
+  (v, path, issues) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(issues, path, error);
+    const out: Record<string, unknown> = {};
+    let ok = true;
+    for (const [key, check] of Object.entries(fields)) {
+      const r = check((v as Record<string, unknown>)[key], [...path, key], issues);
+      if (r === FAIL) ok = false;
+      else if (r !== undefined) out[key] = r;
+    }
+    return ok ? (out as { [K in keyof S]: Exclude<ReturnType<S[K]>, typeof FAIL> }) : FAIL;
+  };
+
+/** A string, trimmed; `wrongType` when the value is something else (present). */
+const string =
+  (wrongType: string, missing = wrongType): Check<string> =>
+  (v, path, issues) =>
+    typeof v === 'string' ? v.trim() : fail(issues, path, v == null ? missing : wrongType);
 
 // YAML reads `name: 2024` or `tags: [2024]` as numbers; a coordinator meant text.
 const numberAsText = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : v);
 
-const text = z.preprocess(
-  numberAsText,
-  z
-    .string({ error: (iss) => (iss.input == null ? 'champ obligatoire' : 'un texte est attendu') })
-    .trim()
-    .min(1, 'ne doit pas être vide'),
-);
+const text: Check<string> = (v, path, issues) => {
+  const t = string('un texte est attendu', 'champ obligatoire')(numberAsText(v), path, issues);
+  return t === '' ? fail(issues, path, 'ne doit pas être vide') : t;
+};
 
-const httpUrl = z
-  .string({
-    error: (iss) => (iss.input == null ? 'champ obligatoire' : 'une adresse (texte) est attendue'),
-  })
-  .trim()
-  .refine(isHttpUrl, { error: (iss) => urlProblem(String(iss.input)) });
+const httpUrl: Check<string> = (v, path, issues) => {
+  const t = string('une adresse (texte) est attendue', 'champ obligatoire')(v, path, issues);
+  return t === FAIL || isHttpUrl(t) ? t : fail(issues, path, urlProblem(t));
+};
 
 /**
  * Why an address is refused, quoted with its password masked (the message is shown and logged).
@@ -147,58 +195,56 @@ function schemeHint(value: string): string {
     : '';
 }
 
-const agendaUrl = z.preprocess(
-  (v) => (typeof v === 'string' ? webcalToHttps(v.trim()) : v),
-  httpUrl,
-);
+const agendaUrl: Check<string> = (v, path, issues) =>
+  httpUrl(typeof v === 'string' ? webcalToHttps(v.trim()) : v, path, issues);
 
-const hubSchema = z.object(
+const language: Check<'fr' | 'en'> = (v, path, issues) =>
+  v === 'fr' || v === 'en' ? v : fail(issues, path, `langue « ${String(v)} » inconnue : fr ou en`);
+
+const timezone: Check<string> = (v, path, issues) => {
+  const t = string('un fuseau horaire (texte) est attendu')(v, path, issues);
+  return t === FAIL || isValidTimeZone(t)
+    ? t
+    : fail(issues, path, `fuseau horaire inconnu « ${t} » (exemple : Europe/Paris)`);
+};
+
+const email: Check<string> = (v, path, issues) => {
+  const t = string('une adresse électronique (texte) est attendue')(v, path, issues);
+  if (t === FAIL) return t;
+  const address = t.toLowerCase();
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)
+    ? address
+    : fail(issues, path, `adresse électronique invalide « ${address} »`);
+};
+
+const slug: Check<string> = (v, path, issues) => {
+  const s = numberAsText(v);
+  if (typeof s !== 'string')
+    return fail(issues, path, s == null ? 'champ obligatoire' : 'un texte est attendu');
+  return SLUG_PATTERN.test(s)
+    ? s
+    : fail(
+        issues,
+        path,
+        `identifiant invalide « ${s} » : lettres minuscules sans accents, ` +
+          'chiffres et tirets (a-z, 0-9, -), 64 caractères au plus',
+      );
+};
+
+const hubBlock = block(
   {
     title: optional(text),
     base_url: optional(httpUrl),
-    language: optional(
-      z.enum(['fr', 'en'], {
-        error: (iss) => `langue « ${String(iss.input)} » inconnue : fr ou en`,
-      }),
-    ),
-    timezone: optional(
-      z
-        .string({ error: 'un fuseau horaire (texte) est attendu' })
-        .trim()
-        .refine(isValidTimeZone, {
-          error: (iss) =>
-            `fuseau horaire inconnu « ${String(iss.input)} » (exemple : Europe/Paris)`,
-        }),
-    ),
-    coordinators: optional(
-      listOf(
-        z
-          .string({ error: 'une adresse électronique (texte) est attendue' })
-          .trim()
-          .toLowerCase()
-          .refine((v) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), {
-            error: (iss) => `adresse électronique invalide « ${String(iss.input)} »`,
-          }),
-      ),
-    ),
+    language: optional(language),
+    timezone: optional(timezone),
+    coordinators: optional(listOf(email)),
   },
-  { error: 'un bloc (clé: valeur) est attendu' },
+  'un bloc (clé: valeur) est attendu',
 );
 
-const networkSchema = z.object(
+const networkBlock = block(
   {
-    slug: z.preprocess(
-      numberAsText,
-      z
-        .string({
-          error: (iss) => (iss.input == null ? 'champ obligatoire' : 'un texte est attendu'),
-        })
-        .refine((s) => SLUG_PATTERN.test(s), {
-          error: (iss) =>
-            `identifiant invalide « ${String(iss.input)} » : lettres minuscules sans accents, ` +
-            'chiffres et tirets (a-z, 0-9, -), 64 caractères au plus',
-        }),
-    ),
+    slug,
     name: text,
     site: optional(httpUrl),
     territory: optional(text),
@@ -207,18 +253,20 @@ const networkSchema = z.object(
     feeds: optional(listOf(httpUrl)),
     agendas: optional(listOf(agendaUrl)),
   },
-  { error: 'un réseau doit être un bloc (slug, name, site, feeds…)' },
+  'un réseau doit être un bloc (slug, name, site, feeds…)',
 );
 
-const networksSchema = z.preprocess(
-  (v) => (v === null ? [] : v),
-  z.array(z.unknown(), {
-    error: (iss) =>
-      iss.input === undefined
-        ? 'la liste des réseaux (networks:) est obligatoire'
-        : 'une liste de réseaux est attendue',
-  }),
-);
+const networkList: Check<unknown[]> = (v, path, issues) => {
+  if (v === null) return [];
+  if (Array.isArray(v)) return v;
+  return fail(
+    issues,
+    path,
+    v === undefined
+      ? 'la liste des réseaux (networks:) est obligatoire'
+      : 'une liste de réseaux est attendue',
+  );
+};
 
 const KNOWN = {
   root: new Set(['hub', 'networks']),
@@ -284,44 +332,40 @@ export function parseNetworksFile(source: string): Federation {
 
   // The hub block and each network are checked apart so that one bad value hides no other problem.
   const hub: HubSettings = { ...defaultHubSettings };
-  const hubParsed = optional(hubSchema).safeParse(top.hub);
-  if (!hubParsed.success)
-    for (const issue of hubParsed.error.issues)
-      at(['hub', ...(issue.path as (string | number)[])], issue.message);
-  else if (hubParsed.data) {
+  const issues: Issue[] = [];
+  const report = (prefix: Path) => {
+    for (const issue of issues.splice(0)) at([...prefix, ...issue.path], issue.message);
+  };
+  const h = optional(hubBlock)(top.hub, [], issues);
+  report(['hub']);
+  if (h && h !== FAIL) {
     unknownKeys(top.hub as Record<string, unknown>, KNOWN.hub, ['hub'], warn);
-    const h = hubParsed.data;
     if (h.title) hub.title = h.title;
     if (h.base_url) hub.baseUrl = h.base_url.replace(/\/+$/, '');
     if (h.language) hub.language = h.language;
     if (h.timezone) hub.timezone = h.timezone;
     if (h.coordinators?.length) hub.coordinators = [...new Set(h.coordinators)];
   }
-  if (hubParsed.success && !hubParsed.data?.base_url)
+  if (h !== FAIL && !h?.base_url)
     warn(
       ['hub'],
       'pas de base_url : les liens du hub utiliseront HUB_BASE_URL ou ' +
         `${defaultHubSettings.baseUrl}`,
     );
 
-  const list = networksSchema.safeParse(top.networks);
-  if (!list.success) {
-    for (const issue of list.error.issues)
-      at(['networks', ...(issue.path as (string | number)[])], issue.message);
+  const list = networkList(top.networks, [], issues);
+  if (list === FAIL) {
+    report(['networks']);
     throw new FederationFileError(problems);
   }
 
   const networks: NetworkDeclaration[] = [];
   const slugLines = new Map<string, number>();
-  list.data.forEach((value, i) => {
-    const parsed = networkSchema.safeParse(value);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues)
-        at(['networks', i, ...(issue.path as (string | number)[])], issue.message);
-      return;
-    }
+  list.forEach((value, i) => {
+    const n = networkBlock(value, [], issues);
+    report(['networks', i]);
+    if (n === FAIL) return;
     unknownKeys(value as Record<string, unknown>, KNOWN.network, ['networks', i], warn);
-    const n = parsed.data;
     const feeds = n.feeds ?? [];
     const agendas = n.agendas ?? [];
     if (!n.site && !feeds.length && !agendas.length) {

@@ -14,6 +14,8 @@ import {
   type ParsedCalendar,
 } from '../agenda/parse-calendar.ts';
 import { prepareItems, type PreparedItem } from './dedupe/prepare.ts';
+import { htmlToText } from '../shared/html-to-text.ts';
+import { stripBodyRelay } from './dedupe/text.ts';
 
 /** A read feed document: what the source learns (its title) and what the store takes. */
 export interface ReadFeed {
@@ -91,6 +93,41 @@ export async function readFeed(
     warning: feed.warning ?? null,
     items: await prepareItems(feed.items, options),
   };
+}
+
+/**
+ * A feed read on a thread, as it is sent to the main thread: each fingerprint without its plain
+ * text (Fingerprint.text), about a third of what a read document weighs. The main thread needs
+ * it only for an excerpt check, rare; the search text made of it travels already made.
+ * withPlainText puts it back, computed on first use.
+ */
+export function withoutPlainText(feed: ReadFeed): ReadFeed {
+  for (const item of feed.items) if (item.fp) item.fp.text = undefined;
+  return feed;
+}
+
+/**
+ * The items' fingerprint texts back, each computed when first read: the text fingerprintAndFold
+ * made, from the sanitised HTML the item carries (its text as htmlToText reads it back, which
+ * the sanitiser's own text equals: sanitized-text.ts), relay marks stripped.
+ */
+export function withPlainText(feed: ReadFeed): ReadFeed {
+  for (const item of feed.items) {
+    const fp = item.fp;
+    if (!fp || fp.text !== undefined) continue;
+    Object.defineProperty(fp, 'text', {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const text = stripBodyRelay(
+          htmlToText(item.contentHtml ?? item.summary ?? '', { blocks: '\n' }),
+        );
+        Object.defineProperty(fp, 'text', { value: text, enumerable: true, writable: true });
+        return text;
+      },
+    });
+  }
+  return feed;
 }
 
 export const inlineFeedReader: FeedReader = {

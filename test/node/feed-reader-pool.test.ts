@@ -4,6 +4,7 @@
  * ending with the same rows whichever way the items were read.
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
 import { inlineFeedReader, readFeed } from '../../src/ingest/feed-reader.ts';
 import { IngestError } from '../../src/ingest/types.ts';
 import { decodeBody } from '../../src/ingest/decode.ts';
@@ -51,6 +52,25 @@ describe('feed reader threads', () => {
         inline.items,
       );
     }
+  });
+
+  // A thread sends fingerprints without their plain text; the pool computes it back on use.
+  it('gives back each fingerprint’s plain text, for every parse fixture', async () => {
+    const dir = new URL('../fixtures/parse/', import.meta.url);
+    let texts = 0;
+    for (const name of readdirSync(dir).sort()) {
+      if (!/\.(xml|json|rdf)$/.test(name)) continue;
+      const text = readFileSync(new URL(name, dir), 'utf8');
+      const url = `https://exemple.org/${name}`;
+      const inline = await readFeed(text, url, { fingerprints: true }).catch(() => null);
+      if (!inline) continue;
+      const threaded = await pool.read(text, url);
+      threaded.items.forEach((item, i) => {
+        expect(item.fp!.text, `${name} #${i}`).toBe(inline.items[i]!.fp!.text);
+        if (item.fp!.text) texts++;
+      });
+    }
+    expect(texts).toBeGreaterThan(20);
   });
 
   it('stops threads that have had nothing to read for a while, and starts them again', async () => {

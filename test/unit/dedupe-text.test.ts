@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { htmlToText } from '../../src/shared/html-to-text.ts';
 import {
+  codesToString,
   looksLikeRelay,
   serialMarks,
   stripBodyRelay,
@@ -59,6 +60,27 @@ describe('title normalisation', () => {
     expect(stripBodyRelay('Relayé depuis Animacoop : Le texte.')).toBe('Le texte.');
     expect(looksLikeRelay('Titre', text)).toBe(true);
     expect(looksLikeRelay('Titre', 'Le texte.')).toBe(false);
+  });
+});
+
+describe('codesToString', () => {
+  // Long ASCII texts take a native path (bytes decoded); others fromCharCode: the same strings.
+  it('gives the code units as a string, whatever their length and range', () => {
+    const texts = [
+      '',
+      'court',
+      'a b c '.repeat(200),
+      `${'mot '.repeat(300)}é`,
+      `${'x'.repeat(700)}\u2019${'y'.repeat(10)}`,
+      `${'z'.repeat(600)}\ud83c\udf89 \ud800 fin`,
+      'long '.repeat(5000),
+    ];
+    for (const text of texts) {
+      const units = new Uint16Array(text.length + 8).fill(0x41);
+      for (let i = 0; i < text.length; i++) units[i] = text.charCodeAt(i);
+      expect(codesToString(units, text.length)).toBe(text);
+      expect(codesToString(units, Math.max(0, text.length - 3))).toBe(text.slice(0, -3));
+    }
   });
 });
 

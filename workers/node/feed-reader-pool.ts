@@ -15,6 +15,7 @@ import { Worker } from 'node:worker_threads';
 import {
   readDocumentBytes,
   readFeed,
+  withPlainText,
   type DocumentRead,
   type FeedReader,
   type ReadFeed,
@@ -146,10 +147,13 @@ export function feedReaderPool(
       thread.task = null;
       if (thread.timer) clearTimeout(thread.timer);
       thread.timer = null;
-      if ('feed' in reply) task.resolve(reply.feed);
+      // Feeds come without their fingerprints' plain texts, computed here if asked for.
+      if ('feed' in reply) task.resolve(withPlainText(reply.feed));
       else if ('calendar' in reply) task.resolve(reply.calendar);
-      else if ('document' in reply) task.resolve(reply.document);
-      else
+      else if ('document' in reply) {
+        if (reply.document.kind === 'feed') withPlainText(reply.document.feed);
+        task.resolve(reply.document);
+      } else
         task.reject(
           new IngestError(
             reply.error.kind ?? 'parse_error',

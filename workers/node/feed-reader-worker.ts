@@ -4,7 +4,12 @@
  * calendars (agenda/parse-calendar.ts). The pool terminates it if a read runs past its budget.
  */
 import { parentPort } from 'node:worker_threads';
-import { readDocumentBytes, readFeed } from '../../src/ingest/feed-reader.ts';
+import {
+  readDocumentBytes,
+  readFeed,
+  withoutPlainText,
+  type DocumentRead,
+} from '../../src/ingest/feed-reader.ts';
 import { loadFeedParsers } from '../../src/ingest/parse-feed.ts';
 import { parseCalendar } from '../../src/agenda/parse-calendar.ts';
 import { IngestError } from '../../src/ingest/types.ts';
@@ -33,12 +38,19 @@ port.on('message', async (request: ReadRequest) => {
         : request.kind === 'document'
           ? {
               id,
-              document: await readDocumentBytes(request.body, request.contentType, request.url, {
-                htmlIsText: request.htmlIsText,
-                fingerprints: true,
-              }),
+              document: lighter(
+                await readDocumentBytes(request.body, request.contentType, request.url, {
+                  htmlIsText: request.htmlIsText,
+                  fingerprints: true,
+                }),
+              ),
             }
-          : { id, feed: await readFeed(request.text, request.url, { fingerprints: true }) };
+          : {
+              id,
+              feed: withoutPlainText(
+                await readFeed(request.text, request.url, { fingerprints: true }),
+              ),
+            };
   } catch (err) {
     reply = {
       id,
@@ -50,5 +62,11 @@ port.on('message', async (request: ReadRequest) => {
   }
   port.postMessage(reply);
 });
+/** A read feed goes without its fingerprints' plain texts (feed-reader.ts withoutPlainText). */
+function lighter(read: DocumentRead): DocumentRead {
+  if (read.kind === 'feed') withoutPlainText(read.feed);
+  return read;
+}
+
 // Loaded: from now on a death is a document's doing, not a broken install (feed-reader-pool.ts).
 port.postMessage({ ready: true } satisfies ReadReply);

@@ -144,8 +144,27 @@ export function foldText(text: string): string {
   return codesToString(buf, length);
 }
 
+/** Bytes of the last ASCII text codesToString converted, reused by the next. */
+let asciiBytes = new Uint8Array(4096);
+const asciiDecoder = new TextDecoder();
+/** Shorter texts convert as fast by fromCharCode. */
+const ASCII_PATH_FROM = 512;
+
 /** The string of the first `length` code units of `codes`, in chunks the stack can take. */
 export function codesToString(codes: Uint16Array, length: number): string {
+  // Folded text is mostly plain ASCII (accents are folded away): copied to bytes and decoded
+  // natively it converts about twice as fast as through fromCharCode's argument lists.
+  if (length >= ASCII_PATH_FROM) {
+    if (asciiBytes.length < length) asciiBytes = new Uint8Array(length * 2);
+    const bytes = asciiBytes;
+    let high = 0;
+    for (let i = 0; i < length; i++) {
+      const c = codes[i]!;
+      high |= c;
+      bytes[i] = c;
+    }
+    if (high < 0x80) return asciiDecoder.decode(bytes.subarray(0, length));
+  }
   let out = '';
   for (let at = 0; at < length; at += 8192)
     out += String.fromCharCode.apply(
