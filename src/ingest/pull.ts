@@ -11,6 +11,7 @@ import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { pulls, sources, type SourceRow } from '../db/schema/sources.ts';
 import { refreshInTurn } from './refresh.ts';
+import { StoreBatcher } from './store-batch.ts';
 import { hostKey, runLimited } from './limiter.ts';
 import { refoldSearchText } from '../db/search-refold.ts';
 import { chunks, IN_LIST } from './dedupe/chunk.ts';
@@ -118,13 +119,16 @@ export async function pullSources(
         .returning({ id: pulls.id });
   const reports: SourceReport[] = [];
   const recorded: Array<Promise<void>> = [];
+  // The documents read meanwhile are stored together (store-batch.ts).
+  const batcher = new StoreBatcher(deps);
   await runLimited(
     rows,
     (s) => hostKey(s.fetchUrl),
     { concurrency: deps.config.fetch.concurrency, perKey: deps.config.fetch.perHost },
     async (source) => {
-      // The source's turn ends once its document is stored; its report comes with the commit.
-      const { report } = await refreshInTurn(deps, source);
+      // The source's turn ends once its document is handed to the store batch; its report
+      // comes with the commit.
+      const { report } = await refreshInTurn(deps, source, batcher);
       recorded.push(
         report.then((r) => {
           reports.push(r);
@@ -135,6 +139,7 @@ export async function pullSources(
   );
   // No store follows: what the last ones wrote is committed now, not after a group commit's
   // idle delay.
+  await batcher.idle();
   await deps.db.durably(async () => undefined);
   await Promise.all(recorded);
   // Reports arrive as stores commit; the summary lists them in the sources' order, so

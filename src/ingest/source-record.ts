@@ -6,8 +6,8 @@
  * per set of columns and runs through `Database.rows` (prepared once, kept by text, on SQLite;
  * the same statement on D1). Column names and value mapping still come from the schema.
  */
-import { getTableColumns } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import { eq, getTableColumns } from 'drizzle-orm';
+import type { Database, Statement } from '../db/client.ts';
 import { sources } from '../db/schema/sources.ts';
 
 export type SourceUpdate = Partial<typeof sources.$inferInsert>;
@@ -18,16 +18,33 @@ const texts = new Map<string, string>();
 
 /** Sets `values` (undefined fields left alone, as drizzle's `set` does) on source `id`. */
 export async function recordSource(db: Database, id: number, values: SourceUpdate): Promise<void> {
+  const update = updateOf(id, values);
+  // `returning` makes it a statement that gives rows, which `rows` runs on both runtimes.
+  if (update) await db.rows(`${update.text} returning "id"`, update.params);
+}
+
+/**
+ * The same update as a statement for `Database.batch`, written with a batch of stored
+ * documents (store-batch.ts): as SQL text where the database takes it (SQLite), else built by
+ * drizzle (D1 batches take drizzle queries).
+ */
+export function recordStatement(db: Database, id: number, values: SourceUpdate): Statement[] {
+  const update = updateOf(id, values);
+  if (!update) return [];
+  if (db.rawStatement) return [db.rawStatement(update.text, update.params)];
+  return [db.orm.update(sources).set(values).where(eq(sources.id, id))];
+}
+
+function updateOf(id: number, values: SourceUpdate): { text: string; params: unknown[] } | null {
   const keys = (Object.keys(values) as Array<keyof SourceUpdate>).filter(
     (k) => values[k] !== undefined,
   );
-  if (!keys.length) return;
+  if (!keys.length) return null;
   const shape = keys.join(',');
   let text = texts.get(shape);
   if (!text) {
     const set = keys.map((k) => `"${columns[k].name}" = ?`).join(', ');
-    // `returning` makes it a statement that gives rows, which `rows` runs on both runtimes.
-    text = `update "sources" set ${set} where "id" = ? returning "id"`;
+    text = `update "sources" set ${set} where "id" = ?`;
     texts.set(shape, text);
   }
   const params: unknown[] = keys.map((k) => {
@@ -35,5 +52,5 @@ export async function recordSource(db: Database, id: number, values: SourceUpdat
     return v === null ? null : columns[k].mapToDriverValue(v);
   });
   params.push(id);
-  await db.rows(text, params);
+  return { text, params };
 }

@@ -1,19 +1,31 @@
 /**
- * Stores one feed document's items for a source: new entries join an existing story (dedup)
- * or create one, edited entries update their story, unchanged ones cost no write at all.
+ * Stores feed documents' items, a batch of documents at once: new entries join an existing
+ * story (dedup) or create one, edited entries update their story, unchanged ones cost no
+ * write at all.
  *
  * An entry is keyed by (source_id, guid_hash); its content_hash covers the normalised fields, so
- * a re-pull of an unchanged feed only reads. Reads are a handful of chunked queries per
- * document; writes go in one `deps.db.batch` (one transaction on SQLite, one D1 batch).
+ * a re-pull of an unchanged feed only reads. A batch reads in a handful of queries whatever
+ * its number of documents (known entries, then candidates, then the entries of the stories it
+ * joins), matches in memory and writes in one `deps.db.batch` (one transaction on SQLite, one
+ * D1 batch): on Workers each query is a subrequest, which Cloudflare caps per invocation, and a
+ * queue batch of ten sources is stored as one batch (see store-batch.ts).
  *
- * The steps, in order: sort the document's items into unchanged, edited and new
+ * Documents of a batch are matched one after the other, in order, each seeing what the ones
+ * before it wrote as a lookup after their writes would have found it (BatchStore): a story
+ * relayed by two sources of one batch is one story, with the same merge reasons and details
+ * as when each document was stored alone. For that, the batch numbers its new entries itself,
+ * after the highest id given so far (read with the known entries): the store's turn
+ * (store-lease.ts) makes it the only writer of entries meanwhile.
+ *
+ * The steps, in order: sort each document's items into unchanged, edited and new
  * (sortItems); keep the new ones the retention and the flood quota allow (keepStorable);
- * give each new entry its item (assignItems); write the edits (editEntries); derive the items
- * their entries make (deriveItems); write it all in one batch.
+ * give each new entry its item and write the edits, document by document (BatchStore.match);
+ * derive the items their entries make (deriveItems); write it all in one batch, with what each
+ * document adds to it (StoreDocument.alongside: the source's record, an upstream's networks).
  */
 import { eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import type { Statement } from '../db/client.ts';
+import type { Database, Statement } from '../db/client.ts';
 import { bulkInserts } from '../db/bulk-insert.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from './yield.ts';
 import { entries, items, texts, type EntryRow, type ItemRow } from '../db/schema/items.ts';
@@ -22,9 +34,24 @@ import { insertKeys, type KeyRow } from '../db/item-keys.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { ParsedItem, StoreResult } from './types.ts';
 import { prepareItems, type PreparedItem } from './dedupe/prepare.ts';
-import { fingerprint, indexKeyNumbers, type Fingerprint } from './dedupe/fingerprint.ts';
-import { Matcher, type MatchDecision, type MatchInput } from './dedupe/matcher.ts';
-import { entriesOfItems, knownEntries } from './dedupe/lookup.ts';
+import { bodyText, fingerprint, indexKeyNumbers, type Fingerprint } from './dedupe/fingerprint.ts';
+import {
+  Matcher,
+  excerptSuspects,
+  readExcerptTexts,
+  type MatchDecision,
+  type MatchInput,
+} from './dedupe/matcher.ts';
+import {
+  entriesOfItems,
+  keyProbes,
+  knownEntries,
+  lookupCandidates,
+  type CandidateRow,
+  type FoundRow,
+  type LookupInput,
+} from './dedupe/lookup.ts';
+import { CANDIDATE_WINDOW_MS } from './dedupe/similarity.ts';
 import { deriveItem, itemDiffers, type EntrySource } from './dedupe/best-item.ts';
 import { newItemId } from './dedupe/item-id.ts';
 import { chunks, IN_LIST } from './dedupe/chunk.ts';
@@ -33,6 +60,17 @@ import { retentionCutoff } from './retention.ts';
 export interface StoreOptions {
   /** false: every new entry makes its own item (the baseline of bench/dedup). Default true. */
   dedupe?: boolean;
+}
+
+/** One document of a batch: its source's items, and what to write with them. */
+export interface StoreDocument {
+  source: SourceRow;
+  items: PreparedItem[];
+  /**
+   * Statements written in the batch's transaction once the document's result is known (the
+   * source's new state, an upstream hub's networks): committed with its items or not at all.
+   */
+  alongside?: (result: StoreResult) => Statement[];
 }
 
 type NewEntry = typeof entries.$inferInsert;
@@ -68,38 +106,51 @@ export async function storeFeedItems(
 export async function storePreparedItems(
   deps: Deps,
   source: SourceRow,
-  preparedItems: PreparedItem[],
+  items: PreparedItem[],
   options: StoreOptions = {},
 ): Promise<StoreResult> {
-  const now = deps.clock.now().getTime();
-  const result: StoreResult = { new: 0, updated: 0, unchanged: 0 };
-  const dedupe = options.dedupe !== false;
-  // Normalised by prepareItems, one entry per guid.
-  const prepared = new Map(preparedItems.map((p) => [p.guidHash, p]));
-  if (!prepared.size) return result;
-
-  const { fresh, edited } = await sortItems(deps, source, prepared, dedupe, now, result);
-  keepStorable(deps, fresh, prepared.size, now, result);
-  if (!fresh.length && !edited.length) return result;
-
-  const store = new DocumentStore(source, now);
-  await store.assignItems(deps, fresh, dedupe);
-  store.editEntries(deps, edited, dedupe);
-  const itemWrites = await store.deriveItems(deps);
-  result.new += fresh.length;
-  result.updated += edited.length;
-  await deps.db.batch([
-    ...bulkInserts(deps.db, texts, store.textRows, { ignoreConflicts: true }),
-    ...bulkInserts(deps.db, items, itemWrites.inserts),
-    ...bulkInserts(deps.db, entries, store.newEntryRows),
-    ...store.entryUpdates,
-    ...itemWrites.updates,
-    ...insertKeys(deps.db, store.keyRows),
-  ]);
-  return result;
+  const [result] = await storeDocuments(deps, [{ source, items }], options);
+  return result!;
 }
 
-/** A new or edited item of the document, with its fingerprint and index keys. */
+/** Stores a batch of documents (see module doc); their results, in their order. */
+export async function storeDocuments(
+  deps: Deps,
+  documents: StoreDocument[],
+  options: StoreOptions = {},
+): Promise<StoreResult[]> {
+  const now = deps.clock.now().getTime();
+  const dedupe = options.dedupe !== false;
+  const results: StoreResult[] = documents.map(() => ({ new: 0, updated: 0, unchanged: 0 }));
+  // Normalised by prepareItems, one entry per guid.
+  const prepared = documents.map((d) => new Map(d.items.map((p) => [p.guidHash, p])));
+
+  const { sorted, lastId } = await sortItems(deps, documents, prepared, dedupe, now, results);
+  sorted.forEach(({ fresh }, i) => keepStorable(deps, fresh, prepared[i]!.size, now, results[i]!));
+  const statements: Statement[] = [];
+  if (sorted.some(({ fresh, edited }) => fresh.length || edited.length)) {
+    const store = new BatchStore(now, lastId, dedupe);
+    await store.match(deps, documents, sorted);
+    const itemWrites = await store.deriveItems(deps);
+    statements.push(
+      ...bulkInserts(deps.db, texts, store.textRows, { ignoreConflicts: true }),
+      ...bulkInserts(deps.db, items, itemWrites.inserts),
+      ...bulkInserts(deps.db, entries, store.newEntryRows),
+      ...store.entryUpdates,
+      ...itemWrites.updates,
+      ...insertKeys(deps.db, store.keyRows),
+    );
+  }
+  sorted.forEach(({ fresh, edited }, i) => {
+    results[i]!.new += fresh.length;
+    results[i]!.updated += edited.length;
+  });
+  documents.forEach((d, i) => statements.push(...(d.alongside?.(results[i]!) ?? [])));
+  await deps.db.batch(statements);
+  return results;
+}
+
+/** A new or edited item of a document, with its fingerprint and index keys. */
 interface Change {
   p: PreparedItem;
   fp: Fingerprint;
@@ -112,33 +163,46 @@ interface Fresh extends Change {
 interface Edited extends Change {
   old: Pick<EntryRow, 'id' | 'itemId' | 'contentHash' | 'firstSeenAt' | 'publishedAt'>;
 }
+interface Sorted {
+  fresh: Fresh[];
+  edited: Edited[];
+}
 
 /**
- * The document's items sorted: unchanged ones (same content hash as stored) only counted,
+ * Each document's items sorted: unchanged ones (same content hash as stored) only counted,
  * edited ones with the stored fields an edit keeps, new ones with their publication. What the
- * source has under these guids comes from a covering index; the few edited rows are read.
+ * sources have under these guids comes from a covering index, for the whole batch in one
+ * query, which also gives the last entry id; the few edited rows are read.
  */
 async function sortItems(
   deps: Deps,
-  source: SourceRow,
-  prepared: Map<string, PreparedItem>,
+  documents: StoreDocument[],
+  prepared: Array<Map<string, PreparedItem>>,
   dedupe: boolean,
   now: number,
-  result: StoreResult,
-): Promise<{ fresh: Fresh[]; edited: Edited[] }> {
+  results: StoreResult[],
+): Promise<{ sorted: Sorted[]; lastId: number }> {
+  const pairs: Array<[number, string]> = [];
+  documents.forEach(({ source }, i) => {
+    for (const guidHash of prepared[i]!.keys()) pairs.push([source.id, guidHash]);
+  });
+  if (!pairs.length) return { sorted: documents.map(() => ({ fresh: [], edited: [] })), lastId: 0 };
+  const { known: rows, lastId } = await knownEntries(deps.db, pairs);
   const known = new Map<string, { id: number; contentHash: string }>();
-  for (const r of await knownEntries(deps.db, source.id, [...prepared.keys()]))
-    known.set(r.guidHash, r);
+  for (const r of rows) known.set(`${r.sourceId} ${r.guidHash}`, r);
   const changedIds: number[] = [];
-  for (const p of prepared.values()) {
-    const k = known.get(p.guidHash);
-    if (k && k.contentHash !== p.contentHash) changedIds.push(k.id);
-  }
+  documents.forEach(({ source }, i) => {
+    for (const p of prepared[i]!.values()) {
+      const k = known.get(`${source.id} ${p.guidHash}`);
+      if (k && k.contentHash !== p.contentHash) changedIds.push(k.id);
+    }
+  });
   const existing = new Map<string, Edited['old']>();
   for (const part of chunks(changedIds, IN_LIST)) {
     const rows = await deps.db.orm
       .select({
         id: entries.id,
+        sourceId: entries.sourceId,
         guidHash: entries.guidHash,
         itemId: entries.itemId,
         contentHash: entries.contentHash,
@@ -147,26 +211,30 @@ async function sortItems(
       })
       .from(entries)
       .where(inArray(entries.id, part));
-    for (const { guidHash, ...r } of rows) existing.set(guidHash, r);
+    for (const { sourceId, guidHash, ...r } of rows) existing.set(`${sourceId} ${guidHash}`, r);
   }
 
-  const fresh: Fresh[] = [];
-  const edited: Edited[] = [];
+  const sorted: Sorted[] = [];
   let handled = 0;
-  for (const p of prepared.values()) {
-    if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
-    const k = known.get(p.guidHash);
-    if (k && k.contentHash === p.contentHash) {
-      result.unchanged++;
-      continue;
+  for (const [i, { source }] of documents.entries()) {
+    const fresh: Fresh[] = [];
+    const edited: Edited[] = [];
+    for (const p of prepared[i]!.values()) {
+      if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
+      const k = known.get(`${source.id} ${p.guidHash}`);
+      if (k && k.contentHash === p.contentHash) {
+        results[i]!.unchanged++;
+        continue;
+      }
+      const old = existing.get(`${source.id} ${p.guidHash}`);
+      const fp = dedupe ? (p.fp ?? fingerprint(p.title, p.contentHtml, p.summary)) : NO_FINGERPRINT;
+      const keys = indexKeyNumbers(fp);
+      if (old) edited.push({ p, fp, keys, old });
+      else fresh.push({ p, fp, keys, publishedAt: publicationFor(p.rawPublished, now) });
     }
-    const old = existing.get(p.guidHash);
-    const fp = dedupe ? (p.fp ?? fingerprint(p.title, p.contentHtml, p.summary)) : NO_FINGERPRINT;
-    const keys = indexKeyNumbers(fp);
-    if (old) edited.push({ p, fp, keys, old });
-    else fresh.push({ p, fp, keys, publishedAt: publicationFor(p.rawPublished, now) });
+    sorted.push({ fresh, edited });
   }
-  return { fresh, edited };
+  return { sorted, lastId };
 }
 
 /**
@@ -204,7 +272,7 @@ function keepStorable(
 /**
  * The entry fields a document gives, written alike when an entry is inserted and when an edit
  * updates it: the one place that says what an entry stores of its document (its text is a row
- * of `texts`, written by DocumentStore.addText).
+ * of `texts`, written by BatchStore.addText).
  */
 function documentFields(
   p: PreparedItem,
@@ -236,8 +304,13 @@ function documentFields(
   };
 }
 
-/** The writes of one document, gathered by the steps after sortItems. */
-class DocumentStore {
+/**
+ * The writes of a batch, gathered document by document. Each document is matched against the
+ * candidates its own lookup found and what the documents before it wrote, as the lookup would
+ * find it once written (`written`: their new and edited entries, their index keys), so that
+ * storing ten documents as one batch decides as storing them one after the other would.
+ */
+class BatchStore {
   readonly newEntryRows: NewEntry[] = [];
   /** The new entries as deriveItems reads them (with their plain and search texts). */
   private newEntrySources: EntrySource[] = [];
@@ -250,20 +323,155 @@ class DocumentStore {
   private textKeys = new Set<string>();
   private createdItems = new Set<string>();
   private touchedItems = new Set<string>();
-  private matcher: Matcher | null = null;
+  /** Stored candidates and the batch's own entries, by id and by item: what lookups find. */
+  private entriesById = new Map<number, CandidateRow>();
+  private entriesByItem = new Map<string, CandidateRow[]>();
+  /** Entries written or edited by earlier documents of the batch. */
+  private written: CandidateRow[] = [];
+  /** Index keys written by earlier documents of the batch, by stored key. */
+  private writtenKeys = new Map<number, Array<{ itemId: string; publishedAt: number }>>();
+  /** Body texts for excerpt checks: read from the database, or the batch's own entries'. */
+  private texts = new Map<number, string | (() => string)>();
+  private nextId: number;
 
   constructor(
-    private source: SourceRow,
     private now: number,
-  ) {}
-
-  /** Index keys of `itemId` it does not have yet (the matcher knows those it has). */
-  private addKeys(keys: number[], itemId: string, publishedAt: number): void {
-    const missing = this.matcher ? this.matcher.missingKeys(itemId, keys) : keys;
-    for (const key of missing) this.keyRows.push({ key, itemId, publishedAt });
+    lastId: number,
+    private dedupe: boolean,
+  ) {
+    this.nextId = lastId + 1;
   }
 
-  /** The key of an entry's text, its row to write if this document has not written it yet. */
+  private remember(row: CandidateRow): void {
+    const previous = this.entriesById.get(row.id);
+    this.entriesById.set(row.id, row);
+    const list = this.entriesByItem.get(row.itemId);
+    if (!list) this.entriesByItem.set(row.itemId, [row]);
+    else if (previous) list[list.indexOf(previous)] = row;
+    else list.push(row);
+  }
+
+  /** Texts of these entries (excerpt checks), reading those the batch has not got. */
+  private async textsOf(db: Database, ids: number[]): Promise<Map<number, string>> {
+    const missing = ids.filter((id) => !this.texts.has(id));
+    if (missing.length)
+      for (const [id, text] of await readExcerptTexts(db, missing)) this.texts.set(id, text);
+    const out = new Map<number, string>();
+    for (const id of ids) {
+      let text = this.texts.get(id);
+      if (typeof text === 'function') this.texts.set(id, (text = text()));
+      if (text !== undefined) out.set(id, text);
+    }
+    return out;
+  }
+
+  /**
+   * Every new entry joins the item dedup finds for it, or makes a new one; edited entries get
+   * their new content. Document by document, in order (see class doc).
+   */
+  async match(deps: Deps, documents: StoreDocument[], sorted: Sorted[]): Promise<void> {
+    const inputs = sorted.map(({ fresh }, i) =>
+      fresh.map(
+        ({ p, fp, keys, publishedAt }): MatchInput => ({
+          sourceId: documents[i]!.source.id,
+          guid: p.guid,
+          guidHash: p.guidHash,
+          canonicalUrl: p.canonicalUrl,
+          titleKey: fp.titleKey,
+          marks: fp.marks,
+          leadKey: fp.leadKey,
+          leadProbes: fp.leadProbes,
+          minhash: fp.minhash,
+          shingleCount: fp.shingleCount,
+          publishedAt,
+          indexKeys: keys,
+          text: fp.text ?? '',
+        }),
+      ),
+    );
+    const lookups = inputs.map((list) => (this.dedupe ? Matcher.lookupOf(list) : []));
+    const lastLookup = lookups.findLastIndex((l) => l.length > 0);
+    // A later document's lookup may find the items of entries edited before it: their entries
+    // come with the candidates.
+    const editedItems = sorted
+      .slice(0, Math.max(0, lastLookup))
+      .flatMap(({ edited }) => edited.map((e) => e.old.itemId));
+    const found: FoundRow[] =
+      lastLookup >= 0
+        ? await lookupCandidates(
+            deps.db,
+            documents.map(({ source }, i) => ({ sourceId: source.id, inputs: lookups[i]! })),
+            CANDIDATE_WINDOW_MS,
+            editedItems,
+          )
+        : [];
+    const foundBy = documents.map((): CandidateRow[] => []);
+    for (const { row, docs } of found) {
+      this.remember(row);
+      for (const d of docs) foundBy[d]!.push(row);
+    }
+    // The texts each document's excerpt checks need of what its lookup found, in one read.
+    const suspects = new Set<number>();
+    foundBy.forEach((rows, i) => {
+      if (rows.length)
+        for (const id of excerptSuspects(inputs[i]!, rows, documents[i]!.source.id))
+          suspects.add(id);
+    });
+    if (suspects.size) await this.textsOf(deps.db, [...suspects]);
+
+    for (const [i, { source }] of documents.entries()) {
+      const { fresh, edited } = sorted[i]!;
+      let matcher: Matcher | null = null;
+      if (this.dedupe && fresh.length) {
+        const candidates = this.candidatesOf(foundBy[i]!, lookups[i]!);
+        matcher = await Matcher.build(candidates, source.id, inputs[i]!, (ids) =>
+          this.textsOf(deps.db, ids),
+        );
+      }
+      this.assignItems(source, fresh, inputs[i]!, matcher);
+      this.editEntries(deps, source, edited, matcher);
+    }
+  }
+
+  /**
+   * A document's candidates: every entry of the items its lookup found, and of the items it
+   * would find among what earlier documents of the batch wrote, ordered as the lookup orders
+   * them (by item, then id).
+   */
+  private candidatesOf(found: CandidateRow[], lookup: LookupInput[]): CandidateRow[] {
+    const itemIds = new Set(found.map((r) => r.itemId));
+    if (this.written.length) {
+      const guids = new Set(lookup.flatMap((l) => (l.guidHash === null ? [] : [l.guidHash])));
+      const urls = new Set(
+        lookup.flatMap((l) => (l.canonicalUrl === null ? [] : [l.canonicalUrl])),
+      );
+      for (const row of this.written) {
+        if ((row.guid !== null && guids.has(row.guidHash)) || urls.has(row.canonicalUrl ?? ''))
+          itemIds.add(row.itemId);
+      }
+      for (const [key, from, to] of keyProbes(lookup, CANDIDATE_WINDOW_MS))
+        for (const k of this.writtenKeys.get(key) ?? [])
+          if (k.publishedAt >= from && k.publishedAt <= to) itemIds.add(k.itemId);
+    }
+    const ordered = [...itemIds].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return ordered.flatMap((itemId) =>
+      (this.entriesByItem.get(itemId) ?? []).slice().sort((a, b) => a.id - b.id),
+    );
+  }
+
+  /** Index keys of `itemId` it does not have yet (the matcher knows those it has). */
+  private addKeys(matcher: Matcher | null, keys: number[], itemId: string, at: number): void {
+    const missing = matcher ? matcher.missingKeys(itemId, keys) : keys;
+    for (const key of missing) {
+      const row = { key, itemId, publishedAt: at };
+      this.keyRows.push(row);
+      const list = this.writtenKeys.get(row.key);
+      if (list) list.push(row);
+      else this.writtenKeys.set(row.key, [row]);
+    }
+  }
+
+  /** The key of an entry's text, its row to write if the batch has not written it yet. */
   private addText({ summary, contentHtml }: StoryText): string | null {
     const key = textKey(summary, contentHtml);
     if (key !== null && !this.textKeys.has(key)) {
@@ -273,29 +481,24 @@ class DocumentStore {
     return key;
   }
 
-  /** Every new entry joins the item dedup finds for it, or makes a new one. */
-  async assignItems(deps: Deps, fresh: Fresh[], dedupe: boolean): Promise<void> {
-    const { source, now } = this;
-    const inputs: MatchInput[] = fresh.map(({ p, fp, keys, publishedAt }) => ({
-      sourceId: source.id,
-      guid: p.guid,
-      guidHash: p.guidHash,
-      canonicalUrl: p.canonicalUrl,
-      titleKey: fp.titleKey,
-      marks: fp.marks,
-      leadKey: fp.leadKey,
-      leadProbes: fp.leadProbes,
-      minhash: fp.minhash,
-      shingleCount: fp.shingleCount,
-      publishedAt,
-      indexKeys: keys,
-      text: fp.text ?? '',
-    }));
-    const matcher = await Matcher.load(deps.db, source.id, dedupe ? inputs : []);
-    this.matcher = matcher;
+  /** An entry the batch writes, as later documents' lookups find it. */
+  private wrote(row: CandidateRow, text: () => string): void {
+    this.remember(row);
+    this.written.push(row);
+    this.texts.set(row.id, text);
+  }
+
+  /** A document's new entries: each joins the item dedup finds for it, or makes a new one. */
+  private assignItems(
+    source: SourceRow,
+    fresh: Fresh[],
+    inputs: MatchInput[],
+    matcher: Matcher | null,
+  ): void {
+    const { now } = this;
     fresh.forEach(({ p, fp, keys, publishedAt }, i) => {
       const input = inputs[i]!;
-      const decision: MatchDecision | null = dedupe ? matcher.match(input) : null;
+      const decision: MatchDecision | null = matcher ? matcher.match(input) : null;
       const itemId = decision?.itemId ?? newItemId();
       if (decision) this.touchedItems.add(itemId);
       else this.createdItems.add(itemId);
@@ -306,7 +509,8 @@ class DocumentStore {
         publishedAt,
         p.rawUpdated ?? publishedAt,
       );
-      this.newEntryRows.push({
+      const row: NewEntry = {
+        id: this.nextId++,
         sourceId: source.id,
         networkSlug: source.networkSlug,
         itemId,
@@ -315,7 +519,8 @@ class DocumentStore {
         mergeReason: decision?.reason ?? 'first',
         mergeDetail: decision?.detail ?? null,
         ...fields,
-      });
+      };
+      this.newEntryRows.push(row);
       this.newEntrySources.push({
         ...fields,
         sourceId: source.id,
@@ -325,15 +530,24 @@ class DocumentStore {
         bodyText: fp.text,
         searchText: p.searchText,
       });
-      if (dedupe) {
-        this.addKeys(keys, itemId, publishedAt);
-        matcher.addEntry({ ...input, id: null, itemId, networkSlug: source.networkSlug }, keys);
+      if (this.dedupe) {
+        this.addKeys(matcher, keys, itemId, publishedAt);
+        matcher?.addEntry({ ...input, id: null, itemId, networkSlug: source.networkSlug }, keys);
+        this.wrote(
+          { ...input, id: row.id!, itemId, networkSlug: source.networkSlug, splitFromItemId: null },
+          () => bodyText(p.contentHtml, p.summary),
+        );
       }
     });
   }
 
-  /** Edited entries: new content, same entry, same item. */
-  editEntries(deps: Deps, edited: Edited[], dedupe: boolean): void {
+  /** A document's edited entries: new content, same entry, same item. */
+  private editEntries(
+    deps: Deps,
+    source: SourceRow,
+    edited: Edited[],
+    matcher: Matcher | null,
+  ): void {
     for (const { p, fp, keys, old } of edited) {
       const publishedAt =
         p.rawPublished === null || p.rawPublished > old.firstSeenAt
@@ -343,7 +557,7 @@ class DocumentStore {
       const values = documentFields(p, fp, key, publishedAt, p.rawUpdated ?? this.now);
       this.entryUpdates.push(deps.db.orm.update(entries).set(values).where(eq(entries.id, old.id)));
       this.editedRows.set(old.id, {
-        sourceId: this.source.id,
+        sourceId: source.id,
         firstSeenAt: old.firstSeenAt,
         ...values,
         summary: p.summary,
@@ -352,16 +566,40 @@ class DocumentStore {
         searchText: p.searchText,
       });
       this.touchedItems.add(old.itemId);
-      if (dedupe) this.addKeys(keys, old.itemId, publishedAt);
+      if (this.dedupe) {
+        this.addKeys(matcher, keys, old.itemId, publishedAt);
+        const stored = this.entriesById.get(old.id);
+        this.wrote(
+          {
+            id: old.id,
+            itemId: old.itemId,
+            sourceId: source.id,
+            networkSlug: source.networkSlug,
+            guid: p.guid,
+            guidHash: p.guidHash,
+            canonicalUrl: p.canonicalUrl,
+            titleKey: fp.titleKey,
+            leadKey: fp.leadKey,
+            leadProbes: fp.leadProbes,
+            marks: fp.marks,
+            minhash: fp.minhash,
+            shingleCount: fp.shingleCount,
+            publishedAt,
+            splitFromItemId: stored?.splitFromItemId ?? null,
+          },
+          () => bodyText(p.contentHtml, p.summary),
+        );
+      }
     }
   }
 
   /**
    * Items: the new ones derived from their entries; the touched ones re-derived from all their
    * entries and written when the result differs from what their entries gave before this
-   * document (which is what is stored: items are only ever written through deriveItem), so no
+   * batch (which is what is stored: items are only ever written through deriveItem), so no
    * read of items is needed. Joined and edited items are a few per document: their entries are
-   * read whole here (the matcher only read what matching needs).
+   * read whole here, for the whole batch in one query (the matcher only read what matching
+   * needs).
    */
   async deriveItems(deps: Deps): Promise<{ inserts: ItemRow[]; updates: Statement[] }> {
     const before = new Map<string, EntrySource[]>();
@@ -372,7 +610,7 @@ class DocumentStore {
       else map.set(itemId, [e]);
     };
     const touched = [...this.touchedItems].filter((id) => !this.createdItems.has(id));
-    for (const row of await entriesOfItems(deps.db, touched)) {
+    for (const row of touched.length ? await entriesOfItems(deps.db, touched) : []) {
       push(before, row.itemId, row);
       push(after, row.itemId, this.editedRows.get(row.id) ?? row);
     }

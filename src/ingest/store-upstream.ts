@@ -1,7 +1,7 @@
 /**
  * Stores what another hub's feed says of its networks (see upstream.ts): which upstream
- * networks published each story of this document, and the networks' names. Runs in the same
- * store turn as the document's items, so both commit together.
+ * networks published each story of this document, and the networks' names. Written in the
+ * same batch as the document's items (store-batch.ts), so both commit together.
  */
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
@@ -16,11 +16,12 @@ const NETWORK_ROWS = 20;
 /** 3 values a story row. */
 const STORY_ROWS = 33;
 
-export async function storeUpstream(
+/** The statements writing what `upstream` says, for the batch that stores its document. */
+export function upstreamStatements(
   deps: Deps,
   source: Pick<SourceRow, 'id'>,
   upstream: Upstream,
-): Promise<void> {
+): Statement[] {
   const orm = deps.db.orm;
   const statements: Statement[] = [];
   const networkRows = upstream.networks.map((n) => ({ sourceId: source.id, ...n }));
@@ -54,5 +55,5 @@ export async function storeUpstream(
           set: { networks: sql`excluded.networks` },
         }),
     );
-  if (statements.length) await deps.db.batch(statements);
+  return statements;
 }

@@ -7,17 +7,20 @@
  * joined several times over (2.8 rows per new item at 1,000 sources), and whole rows made
  * reading them a large part of storing. The store reads the few joined items' entries in full.
  *
- * The queries have a fixed shape (lists bound as JSON, or a few values per execution with the
- * unused slots bound to NULL, which matches nothing) so they are prepared once per database
- * and reused; they are plain SQL read as arrays (Database.rows), the same on SQLite and D1:
+ * The lookups serve a batch of documents at once (store-feed.ts): on D1 each query is a
+ * subrequest, which Cloudflare caps per invocation, so a queue batch of ten sources reads its
+ * known entries in one query and its candidates in one, not ten of each. Lists are bound as
+ * JSON values (one bound parameter each: D1 takes 100 per statement), and the queries have a
+ * fixed text; they are plain SQL read as arrays (Database.rows), the same on SQLite and D1:
  * building drizzle SQL and mapping its rows for every stored document cost more than running
  * it.
  */
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { entries, texts, type EntryRow } from '../../db/schema/items.ts';
 import { entryWithText, textOfEntry, type StoryText } from '../../db/texts.ts';
 import type { Database } from '../../db/client.ts';
 import { MAX_INDEX_KEYS } from './fingerprint.ts';
+import { chunks } from './chunk.ts';
 
 /**
  * Inputs sharing one candidate window (the query was once run per four inputs, and its
@@ -60,37 +63,42 @@ export interface CandidateRow extends MatchFields {
   splitFromItemId: string | null;
 }
 
-/** `?, ?, …` for n parameters. */
-const slots = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+/**
+ * Inputs per execution of the candidate query: its lists are bound as JSON values (one bound
+ * parameter each, whatever their length), so a batch of usual documents is one query — on D1
+ * one subrequest rather than one per document — and a 10,000-item document ten, each value
+ * well under D1's 2 MB.
+ */
+const INPUTS_PER_QUERY = 1000;
 
 /**
- * Inputs per execution of the candidate query: its lists are bound as three JSON values (one
- * bound parameter each, whatever their length), so a usual document is one query — on D1 one
- * subrequest rather than one per four inputs — and a 10,000-item one twenty, each value well
- * under D1's 2 MB. A multiple of PER_QUERY.
+ * For each document of a batch (its tag), the items sharing with one of its inputs a
+ * distinctive guid, a story URL or an index key within its window, and its source's split
+ * entries (pins); then every entry of those items, once, with the tags that wanted it
+ * (comma-separated). Parameters, JSON lists: [guid hash, tag], [url, tag], [source, tag],
+ * [key, from, to, tag], and item ids wanted by no document (tag -1: see lookupCandidates).
  */
-const INPUTS_PER_QUERY = 500;
-
-/**
- * The entries of every item sharing with an input a distinctive guid, a story URL or an index
- * key within its window, and the source's split entries (pins). Parameters: the guid hashes
- * and the URLs as JSON lists, the source, the keys as a JSON list of [key, from, to].
- */
-const CANDIDATES_SQL = `select id, item_id, source_id, network_slug, guid, guid_hash, canonical_url,
-  title_key, lead_key, lead_probes, serial_marks, minhash, shingle_count, published_at,
-  split_from_item_id
-from entries where item_id in (
-  select item_id from entries
-    where guid_hash in (select value from json_each(?)) and guid is not null
-  union select item_id from entries where canonical_url in (select value from json_each(?))
-  union select item_id from entries where source_id = ? and split_from_item_id is not null
-  union select item_keys.item_id from json_each(?) k cross join item_keys
+const CANDIDATES_SQL = `with wanted(tag, item_id) as (
+  select json_extract(g.value, '$[1]'), e.item_id from json_each(?) g cross join entries e
+    where e.guid_hash = json_extract(g.value, '$[0]') and e.guid is not null
+  union select json_extract(u.value, '$[1]'), e.item_id from json_each(?) u cross join entries e
+    where e.canonical_url = json_extract(u.value, '$[0]')
+  union select json_extract(s.value, '$[1]'), e.item_id from json_each(?) s cross join entries e
+    where e.source_id = json_extract(s.value, '$[0]') and e.split_from_item_id is not null
+  union select json_extract(k.value, '$[3]'), item_keys.item_id
+    from json_each(?) k cross join item_keys
     where item_keys.key = json_extract(k.value, '$[0]')
       and item_keys.published_at
         between json_extract(k.value, '$[1]') and json_extract(k.value, '$[2]')
+  union select -1, i.value from json_each(?) i
 )
-order by item_id, id`;
-// CROSS JOIN keeps the keys outside: each one is a probe of item_keys' primary key.
+select e.id, e.item_id, e.source_id, e.network_slug, e.guid, e.guid_hash, e.canonical_url,
+  e.title_key, e.lead_key, e.lead_probes, e.serial_marks, e.minhash, e.shingle_count,
+  e.published_at, e.split_from_item_id, w.tags
+from (select item_id, group_concat(tag) as tags from wanted group by item_id) w
+cross join entries e on e.item_id = w.item_id
+order by e.item_id, e.id`;
+// CROSS JOIN keeps the lists outside: each value is a probe of an index.
 
 function candidateOf(r: unknown[]): CandidateRow {
   return {
@@ -113,110 +121,173 @@ function candidateOf(r: unknown[]): CandidateRow {
 }
 
 /**
- * Stored entries of every candidate item. Each index key is looked up within the candidate
- * window of its group of PER_QUERY inputs (the earliest one's publication − window to the
- * latest one's + window), as when each group was a query of its own.
+ * The index keys the lookup probes for these inputs: each input's keys (as stored numbers)
+ * with the candidate window of its group of PER_QUERY inputs — the earliest one's publication
+ * − window to the latest one's + window.
+ */
+export function keyProbes(
+  inputs: LookupInput[],
+  windowMs: number,
+): Array<[key: number, from: number, to: number]> {
+  const probes: Array<[number, number, number]> = [];
+  for (let start = 0; start < inputs.length; start += PER_QUERY) {
+    const group = inputs.slice(start, start + PER_QUERY);
+    let low = Number.POSITIVE_INFINITY;
+    let high = Number.NEGATIVE_INFINITY;
+    for (const input of group) {
+      low = Math.min(low, input.publishedAt - windowMs);
+      high = Math.max(high, input.publishedAt + windowMs);
+    }
+    for (const input of group)
+      for (const key of input.indexKeys.slice(0, KEYS_PER_INPUT)) probes.push([key, low, high]);
+  }
+  return probes;
+}
+
+/** One document's lookup: its source and its inputs. */
+export interface LookupDocument {
+  sourceId: number;
+  inputs: LookupInput[];
+}
+
+/** A stored entry found by the lookup, with the documents (their indexes) that wanted it. */
+export interface FoundRow {
+  row: CandidateRow;
+  /** Indexes of the documents whose lookup found it (none: only an `alsoItems` item). */
+  docs: number[];
+}
+
+/**
+ * Stored entries of every candidate item of each document of a batch, each entry once. Each
+ * index key is looked up within the candidate window of its group of inputs (keyProbes), as
+ * when each group was a query of its own. `alsoItems`: items whose entries are wanted whatever
+ * matches (those whose entries a document edits: a later document of the batch may find them).
  */
 export async function lookupCandidates(
   db: Database,
-  sourceId: number,
-  inputs: LookupInput[],
+  documents: LookupDocument[],
   windowMs: number,
-): Promise<CandidateRow[]> {
-  const found: CandidateRow[] = [];
-  for (let from = 0; from < inputs.length; from += INPUTS_PER_QUERY) {
-    const guids: string[] = [];
-    const urls: string[] = [];
-    const keys: Array<[number, number, number]> = [];
-    const part = inputs.slice(from, from + INPUTS_PER_QUERY);
-    for (let start = 0; start < part.length; start += PER_QUERY) {
-      const group = part.slice(start, start + PER_QUERY);
-      let low = Number.POSITIVE_INFINITY;
-      let high = Number.NEGATIVE_INFINITY;
-      for (const input of group) {
-        low = Math.min(low, input.publishedAt - windowMs);
-        high = Math.max(high, input.publishedAt + windowMs);
+  alsoItems: string[] = [],
+): Promise<FoundRow[]> {
+  type Lists = {
+    guids: Array<[string, number]>;
+    urls: Array<[string, number]>;
+    splits: Array<[number, number]>;
+    keys: Array<[number, number, number, number]>;
+    inputs: number;
+  };
+  const empty = (): Lists => ({ guids: [], urls: [], splits: [], keys: [], inputs: 0 });
+  const queries: Lists[] = [];
+  let lists = empty();
+  documents.forEach(({ sourceId, inputs }, tag) => {
+    if (!inputs.length) return;
+    lists.splits.push([sourceId, tag]);
+    for (let start = 0; start < inputs.length; start += PER_QUERY) {
+      if (lists.inputs >= INPUTS_PER_QUERY) {
+        queries.push(lists);
+        lists = empty();
+        lists.splits.push([sourceId, tag]);
       }
+      const group = inputs.slice(start, start + PER_QUERY);
       for (const input of group) {
-        if (input.guidHash !== null) guids.push(input.guidHash);
-        if (input.canonicalUrl !== null) urls.push(input.canonicalUrl);
-        for (const key of input.indexKeys.slice(0, KEYS_PER_INPUT)) keys.push([key, low, high]);
+        if (input.guidHash !== null) lists.guids.push([input.guidHash, tag]);
+        if (input.canonicalUrl !== null) lists.urls.push([input.canonicalUrl, tag]);
       }
+      for (const [key, low, high] of keyProbes(group, windowMs))
+        lists.keys.push([key, low, high, tag]);
+      lists.inputs += group.length;
     }
-    const params = [JSON.stringify(guids), JSON.stringify(urls), sourceId, JSON.stringify(keys)];
-    for (const r of await db.rows(CANDIDATES_SQL, params)) found.push(candidateOf(r));
+  });
+  if (lists.inputs || alsoItems.length) queries.push(lists);
+  const found = new Map<number, FoundRow>();
+  for (const [i, q] of queries.entries()) {
+    const params = [
+      JSON.stringify(q.guids),
+      JSON.stringify(q.urls),
+      JSON.stringify(q.splits),
+      JSON.stringify(q.keys),
+      JSON.stringify(i === queries.length - 1 ? alsoItems : []),
+    ];
+    for (const r of await db.rows(CANDIDATES_SQL, params)) {
+      const docs = String(r[15])
+        .split(',')
+        .map(Number)
+        .filter((tag) => tag >= 0);
+      const seen = found.get(r[0] as number);
+      if (seen) seen.docs.push(...docs.filter((d) => !seen.docs.includes(d)));
+      else found.set(r[0] as number, { row: candidateOf(r), docs });
+    }
   }
-  return found;
+  return [...found.values()];
 }
 
-/** Item ids per execution of the entries-of-items query (unused slots bound to NULL). */
-const ITEMS_PER_QUERY = 16;
-
-const entriesOfQuery = perDatabase((db) =>
-  db.orm
-    .select(entryWithText)
-    .from(entries)
-    .leftJoin(texts, textOfEntry)
-    .where(inArray(entries.itemId, placeholders('i', ITEMS_PER_QUERY)))
-    .prepare(),
-);
-
 /**
- * Every stored entry, whole and with its text, of the given items: those a document joins or
- * edits, a few per document (prepared once, like the candidate lookup: small documents are
- * many).
+ * Every stored entry, whole and with its text, of the given items: those a batch joins or
+ * edits, a few per document, in one query (the ids bound as one JSON list).
  */
 export async function entriesOfItems(
   db: Database,
   itemIds: string[],
 ): Promise<Array<EntryRow & StoryText>> {
-  const statement = entriesOfQuery(db);
   const found: Array<EntryRow & StoryText> = [];
-  for (let start = 0; start < itemIds.length; start += ITEMS_PER_QUERY) {
-    const values: Record<string, unknown> = {};
-    for (let i = 0; i < ITEMS_PER_QUERY; i++) values[`i${i}`] = itemIds[start + i] ?? null;
-    found.push(...(await statement.all(values)));
+  for (const part of chunks(itemIds, ITEMS_PER_QUERY)) {
+    found.push(
+      ...(await db.orm
+        .select(entryWithText)
+        .from(entries)
+        .leftJoin(texts, textOfEntry)
+        .where(sql`${entries.itemId} in (select value from json_each(${JSON.stringify(part)}))`)
+        .orderBy(entries.id)),
+    );
   }
   return found;
 }
 
-/**
- * Guid hashes per execution of the known-entries query: a usual feed in one, within D1's 100
- * parameters; unused slots are bound to NULL.
- */
-const GUIDS_PER_QUERY = 64;
+/** Item ids per entries-of-items query: JSON well under D1's 2 MB per value. */
+const ITEMS_PER_QUERY = 5000;
 
-const KNOWN_SQL = `select id, guid_hash, content_hash from entries
-where source_id = ? and guid_hash in (${slots(GUIDS_PER_QUERY)})`;
+/** Known-entry pairs per query (JSON, one bound value). */
+const PAIRS_PER_QUERY = 5000;
 
 /**
- * What a source already has under these guids (id and content hash, from a covering index):
- * asked for every stored document, so in plain SQL prepared once.
+ * What each source already has under these guids (id and content hash, from a covering
+ * index), for every document of a batch in one query; the first query also says the highest
+ * entry id ever given (sqlite_sequence, or the table's, whichever is higher), from which the
+ * batch numbers its new entries (see store-feed.ts).
  */
+const KNOWN_SQL = `select e.id, e.source_id, e.guid_hash, e.content_hash
+from json_each(?) j cross join entries e
+where e.source_id = json_extract(j.value, '$[0]') and e.guid_hash = json_extract(j.value, '$[1]')`;
+const KNOWN_AND_LAST_ID_SQL = `${KNOWN_SQL}
+union all select max(coalesce((select max(id) from entries), 0),
+  coalesce((select seq from sqlite_sequence where name = 'entries'), 0)), null, null, null`;
+
+export interface StoredGuid {
+  id: number;
+  sourceId: number;
+  guidHash: string;
+  contentHash: string;
+}
+
+/** Known entries of (source, guid hash) pairs, and the last entry id given (see KNOWN_SQL). */
 export async function knownEntries(
   db: Database,
-  sourceId: number,
-  guidHashes: string[],
-): Promise<Array<{ id: number; guidHash: string; contentHash: string }>> {
-  const found: Array<{ id: number; guidHash: string; contentHash: string }> = [];
-  for (let start = 0; start < guidHashes.length; start += GUIDS_PER_QUERY) {
-    const params: unknown[] = [sourceId];
-    for (let i = 0; i < GUIDS_PER_QUERY; i++) params.push(guidHashes[start + i] ?? null);
-    for (const r of await db.rows(KNOWN_SQL, params))
-      found.push({ id: r[0] as number, guidHash: r[1] as string, contentHash: r[2] as string });
+  pairs: Array<[number, string]>,
+): Promise<{ known: StoredGuid[]; lastId: number }> {
+  const known: StoredGuid[] = [];
+  let lastId = 0;
+  for (let start = 0; start === 0 || start < pairs.length; start += PAIRS_PER_QUERY) {
+    const part = JSON.stringify(pairs.slice(start, start + PAIRS_PER_QUERY));
+    for (const r of await db.rows(start === 0 ? KNOWN_AND_LAST_ID_SQL : KNOWN_SQL, [part])) {
+      if (r[1] === null) lastId = Number(r[0]);
+      else
+        known.push({
+          id: r[0] as number,
+          sourceId: r[1] as number,
+          guidHash: r[2] as string,
+          contentHash: r[3] as string,
+        });
+    }
   }
-  return found;
+  return { known, lastId };
 }
-
-/** A statement prepared once per database, on first use. */
-function perDatabase<S>(prepare: (db: Database) => S): (db: Database) => S {
-  const made = new WeakMap<Database, S>();
-  return (db) => {
-    let statement = made.get(db);
-    if (!statement) made.set(db, (statement = prepare(db)));
-    return statement;
-  };
-}
-
-const placeholders = (prefix: string, n: number) =>
-  Array.from({ length: n }, (_, i) => sql.placeholder(`${prefix}${i}`));

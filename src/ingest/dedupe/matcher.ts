@@ -5,7 +5,7 @@
  * queries whatever the number of items; entries created by the same call are matched in memory.
  */
 import type { Database } from '../../db/client.ts';
-import { lookupCandidates, type CandidateRow, type MatchFields } from './lookup.ts';
+import type { CandidateRow, LookupInput, MatchFields } from './lookup.ts';
 import { isStoryUrl } from '../canonical-url.ts';
 import { bodyText, indexKeyNumbers } from './fingerprint.ts';
 import { excerptOf } from './excerpt.ts';
@@ -73,6 +73,72 @@ function distinctiveGuid(guid: string | null): guid is string {
   return !!guid && guid.length >= 12 && !/^\d+$/.test(guid);
 }
 
+/**
+ * The stored entries whose texts an excerpt check of these new entries needs: entries of other
+ * sources whose opening a short new entry may quote (their lead key is one of its probes or
+ * its own lead), and short stored entries that may quote a new one (one of their probes is its
+ * lead). Lead keys are eight words in a row, so these are a few rows, not every candidate.
+ */
+export function excerptSuspects(
+  inputs: MatchInput[],
+  found: CandidateRow[],
+  sourceId: number,
+): number[] {
+  // Lead key → the new entries that may quote it, or be quoted through it. Excerpt relays
+  // are short; and an opening shared by many entries is a template, not a story's (reading
+  // and comparing them all made a feed of look-alike posts quadratic).
+  const byLead = new Map<string, MatchInput[]>();
+  const add = (key: string, input: MatchInput) => {
+    const list = byLead.get(key);
+    if (list) list.push(input);
+    else byLead.set(key, [input]);
+  };
+  for (const i of inputs) {
+    if (i.shingleCount <= EXCERPT_MAX_SHINGLES) {
+      for (const k of probesOf(i)) add(`q:${k}`, i);
+      if (i.leadKey) add(`q:${i.leadKey}`, i);
+    }
+    if (i.leadKey) add(`p:${i.leadKey}`, i);
+  }
+  const rowsByLead = new Map<string, Set<number>>();
+  for (const r of found) {
+    if (!r.leadKey) continue;
+    const set = rowsByLead.get(r.leadKey);
+    if (set) set.add(r.id);
+    else rowsByLead.set(r.leadKey, new Set([r.id]));
+  }
+  const inputsFor = (key: string) => {
+    const list = byLead.get(key) ?? [];
+    return list.length > MAX_SHARED_LEAD ? [] : list;
+  };
+  const ids = new Set<number>();
+  for (const r of found) {
+    if (r.sourceId === sourceId || ids.has(r.id)) continue;
+    const pairs = [
+      ...(r.leadKey && rowsByLead.get(r.leadKey)!.size <= MAX_SHARED_LEAD
+        ? inputsFor(`q:${r.leadKey}`)
+        : []),
+      ...probesOf(r).flatMap((k) => inputsFor(`p:${k}`)),
+    ];
+    // Copies close enough to merge without their texts need no read.
+    if (pairs.some((i) => !compareEntries(i, r).duplicate)) ids.add(r.id);
+  }
+  return [...ids];
+}
+
+/** Body texts (as excerpt checks compare them) of stored entries, by id. */
+export async function readExcerptTexts(db: Database, ids: number[]): Promise<Map<number, string>> {
+  const texts = new Map<number, string>();
+  for (const part of chunks(ids, IN_LIST)) {
+    const slots = part.map(() => '?').join(', ');
+    const sql = `select e.id, t.content_html, t.summary from entries e
+      left join texts t on t.key = e.text_key where e.id in (${slots})`;
+    for (const [id, contentHtml, summary] of await db.rows(sql, part))
+      texts.set(id as number, bodyText(contentHtml as string | null, summary as string | null));
+  }
+  return texts;
+}
+
 function describe(e: KnownEntry): string {
   return e.id === null
     ? `a new entry of ${e.networkSlug} in this pull`
@@ -92,24 +158,29 @@ export class Matcher {
   ) {}
 
   /**
-   * Loads every item the new entries could match, with all of their entries, in one query per
-   * chunk of inputs: items sharing a distinctive guid or a story URL with an input, and items
-   * sharing an index key within the candidate window (item_keys).
+   * The lookup of a document's new entries (lookup.ts): distinctive guids and story URLs only
+   * (others merge nothing), index keys within the candidate window.
    */
-  static async load(db: Database, sourceId: number, inputs: MatchInput[]): Promise<Matcher> {
-    const found = inputs.length
-      ? await lookupCandidates(
-          db,
-          sourceId,
-          inputs.map((i) => ({
-            guidHash: distinctiveGuid(i.guid) ? i.guidHash : null,
-            canonicalUrl: isStoryUrl(i.canonicalUrl) ? i.canonicalUrl : null,
-            indexKeys: i.indexKeys,
-            publishedAt: i.publishedAt,
-          })),
-          CANDIDATE_WINDOW_MS,
-        )
-      : [];
+  static lookupOf(inputs: MatchInput[]): LookupInput[] {
+    return inputs.map((i) => ({
+      guidHash: distinctiveGuid(i.guid) ? i.guidHash : null,
+      canonicalUrl: isStoryUrl(i.canonicalUrl) ? i.canonicalUrl : null,
+      indexKeys: i.indexKeys,
+      publishedAt: i.publishedAt,
+    }));
+  }
+
+  /**
+   * A matcher over `found`, every entry of the items the new entries could match (lookup.ts,
+   * and in a batch the entries earlier documents wrote), ordered by item then id. `textsOf`
+   * gives the body texts of the stored entries an excerpt check needs (excerptSuspects).
+   */
+  static async build(
+    found: CandidateRow[],
+    sourceId: number,
+    inputs: MatchInput[],
+    textsOf: (ids: number[]) => Promise<Map<number, string>>,
+  ): Promise<Matcher> {
     const pins: Pin[] = found
       .filter((r) => r.sourceId === sourceId && r.splitFromItemId)
       .map((r) => ({
@@ -128,74 +199,13 @@ export class Matcher {
       seen.add(row.id);
       matcher.addEntry(row, indexKeyNumbers(row));
     }
-    await matcher.loadExcerptTexts(db, inputs, found);
+    const suspects = excerptSuspects(inputs, found, sourceId);
+    if (suspects.length) matcher.texts = await textsOf(suspects);
     return matcher;
   }
 
-  /** Body texts of stored entries, read only for excerpt suspects (see loadExcerptTexts). */
+  /** Body texts of stored entries, given only for excerpt suspects (see excerptSuspects). */
   private texts = new Map<number, string>();
-
-  /**
-   * Reads the texts an excerpt check needs: stored entries of other sources whose opening a
-   * short new entry may quote (their lead key is one of its probes or its own lead), and short
-   * stored entries that may quote a new one (one of their probes is its lead). Lead keys are
-   * eight words in a row, so these are a few rows, not every candidate.
-   */
-  private async loadExcerptTexts(
-    db: Database,
-    inputs: MatchInput[],
-    found: CandidateRow[],
-  ): Promise<void> {
-    // Lead key → the new entries that may quote it, or be quoted through it. Excerpt relays
-    // are short; and an opening shared by many entries is a template, not a story's (reading
-    // and comparing them all made a feed of look-alike posts quadratic).
-    const byLead = new Map<string, MatchInput[]>();
-    const add = (key: string, input: MatchInput) => {
-      const list = byLead.get(key);
-      if (list) list.push(input);
-      else byLead.set(key, [input]);
-    };
-    for (const i of inputs) {
-      if (i.shingleCount <= EXCERPT_MAX_SHINGLES) {
-        for (const k of probesOf(i)) add(`q:${k}`, i);
-        if (i.leadKey) add(`q:${i.leadKey}`, i);
-      }
-      if (i.leadKey) add(`p:${i.leadKey}`, i);
-    }
-    const rowsByLead = new Map<string, Set<number>>();
-    for (const r of found) {
-      if (!r.leadKey) continue;
-      const set = rowsByLead.get(r.leadKey);
-      if (set) set.add(r.id);
-      else rowsByLead.set(r.leadKey, new Set([r.id]));
-    }
-    const inputsFor = (key: string) => {
-      const list = byLead.get(key) ?? [];
-      return list.length > MAX_SHARED_LEAD ? [] : list;
-    };
-    const ids = new Set<number>();
-    for (const r of found) {
-      if (r.sourceId === this.sourceId || ids.has(r.id)) continue;
-      const pairs = [
-        ...(r.leadKey && rowsByLead.get(r.leadKey)!.size <= MAX_SHARED_LEAD
-          ? inputsFor(`q:${r.leadKey}`)
-          : []),
-        ...probesOf(r).flatMap((k) => inputsFor(`p:${k}`)),
-      ];
-      // Copies close enough to merge without their texts need no read.
-      if (pairs.some((i) => !compareEntries(i, r).duplicate)) ids.add(r.id);
-    }
-    for (const part of chunks([...ids], IN_LIST)) {
-      const ids = part.map(() => '?').join(', ');
-      const sql = `select e.id, t.content_html, t.summary from entries e
-        left join texts t on t.key = e.text_key where e.id in (${ids})`;
-      for (const [id, contentHtml, summary] of await db.rows(sql, part))
-        this.texts.set(
-          id as number,
-          bodyText(contentHtml as string | null, summary as string | null),
-        );
-    }
-  }
 
   /** This document's own new entries by exact text: a story listed twice in one feed. */
   private ownByText = new Map<string, KnownEntry>();

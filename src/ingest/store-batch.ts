@@ -1,0 +1,235 @@
+/**
+ * The store step of a pull, a batch of documents at a time. Each source of the pull fetches
+ * and reads its document, then hands it here with the record of its new state; the documents
+ * handed meanwhile are stored together (store-feed.ts storeDocuments: a few reads and one
+ * write for the whole batch, in one store turn), their sources' records written in the same
+ * transaction. A source with nothing to store (304, an error) hands its record alone: it goes
+ * with the next batch's write.
+ *
+ * Why batches: on Workers every D1 query is a subrequest, which Cloudflare caps per
+ * invocation; a queue invocation pulls ten sources, and storing them one by one cost about
+ * five queries each. Node takes the same path: fewer, larger reads and writes cost it less.
+ *
+ * When a batch goes: once no source of the pull is still fetching or reading (all have handed
+ * theirs), or once MAX_DOCUMENTS documents (MAX_ITEMS items) wait; one batch is stored at a
+ * time per batcher, and all stores of a database are ordered (serialized, store turns). A
+ * source's hand-off is accepted at once while the batch has room, so the pull starts its next
+ * source; when it is full, the hand-off waits until the batch is taken (a pull keeps at most
+ * a couple of batches of read documents in memory).
+ *
+ * A batch whose store fails is stored again one document at a time, so that the document at
+ * fault gets its own recorded error and the others go on.
+ */
+import type { Deps } from '../deps.ts';
+import type { Statement } from '../db/client.ts';
+import { storeDocuments, type StoreDocument } from './store-feed.ts';
+import { serialized } from './serialize.ts';
+import { storeInTurn } from './store-lease.ts';
+import { IngestError, type StoreResult } from './types.ts';
+
+/** Documents per batch: a Workers queue batch (wrangler.toml max_batch_size). */
+export const MAX_DOCUMENTS = 10;
+/** Items per batch, so that a few huge feeds do not make one huge batch. */
+export const MAX_ITEMS = 5000;
+
+/** What a hand-off gives back. */
+export interface Handed<T> {
+  /** Settles when the batch has room for it (the source may go on with other work). */
+  accepted: Promise<void>;
+  /** Settles once stored; `committed` once the transaction holding it has committed. */
+  stored: Promise<{ value: T; committed: Promise<void> }>;
+}
+
+interface Job {
+  document: StoreDocument;
+  /** The source hands nothing after this one. */
+  last: boolean;
+  accept: () => void;
+  resolve: (stored: { value: StoreResult; committed: Promise<void> }) => void;
+  reject: (err: unknown) => void;
+}
+
+/** A source's way into the batcher: working until its last hand-off. */
+export interface Lane {
+  /** A document to store, with what to write along with it (StoreDocument.alongside). */
+  store(document: StoreDocument, last: boolean): Handed<StoreResult>;
+  /** Statements to write with the next batch (the source's record): always its last hand-off. */
+  record(source: StoreDocument['source'], statements: Statement[]): Handed<StoreResult>;
+  /** The source hands nothing more (whatever happened): the batch need not wait for it. */
+  end(): void;
+}
+
+export class StoreBatcher {
+  /** Sources that have begun and not made their last hand-off. */
+  private working = 0;
+  private pending: Job[] = [];
+  private running: Promise<void> | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private deps: Deps) {}
+
+  /** A source begins: the batcher waits for its hand-off before storing a partial batch. */
+  lane(): Lane {
+    this.working++;
+    let open = true;
+    const hand = (document: StoreDocument, last: boolean): Handed<StoreResult> => {
+      if (!open) throw new Error('a lane hands nothing after its last hand-off');
+      open = !last;
+      return this.hand(document, last);
+    };
+    return {
+      store: hand,
+      record: (source, statements) =>
+        hand({ source, items: [], alongside: () => statements }, true),
+      end: () => {
+        if (!open) return;
+        open = false;
+        this.working--;
+        this.schedule();
+      },
+    };
+  }
+
+  /** Settles once every document handed so far is stored. */
+  idle(): Promise<void> {
+    if (!this.running && !this.pending.length) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private hand(document: StoreDocument, last: boolean): Handed<StoreResult> {
+    let accept!: () => void;
+    const accepted = new Promise<void>((resolve) => (accept = resolve));
+    let resolve!: Job['resolve'];
+    let reject!: Job['reject'];
+    const stored = new Promise<{ value: StoreResult; committed: Promise<void> }>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const full = this.full();
+    this.pending.push({ document, last, accept, resolve, reject });
+    this.working--;
+    if (!full) accept();
+    this.schedule();
+    return { accepted, stored };
+  }
+
+  private full(): boolean {
+    let documents = 0;
+    let items = 0;
+    for (const job of this.pending) {
+      if (job.document.items.length) documents++;
+      items += job.document.items.length;
+    }
+    return documents >= MAX_DOCUMENTS || items >= MAX_ITEMS;
+  }
+
+  /**
+   * Looks at the batch after the current turn of the event loop: a source that has just
+   * handed its document lets the pull start the next one, which is working by then.
+   */
+  private schedule(): void {
+    if (this.timer || this.running) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, 0);
+  }
+
+  private flush(): void {
+    if (this.running) return;
+    if (!this.pending.length) {
+      for (const wake of this.idleWaiters.splice(0)) wake();
+      return;
+    }
+    // More documents are coming and the batch has room: wait for them.
+    if (this.working > 0 && !this.full()) return;
+    const batch: Job[] = [];
+    let documents = 0;
+    let items = 0;
+    while (this.pending.length) {
+      const size = this.pending[0]!.document.items.length;
+      if (batch.length && size && (documents >= MAX_DOCUMENTS || items + size > MAX_ITEMS)) break;
+      const job = this.pending.shift()!;
+      if (size) documents++;
+      items += size;
+      batch.push(job);
+    }
+    for (const job of batch) job.accept();
+    if (!this.full()) for (const job of this.pending) job.accept();
+    this.running = this.store(batch).finally(() => {
+      this.running = null;
+      this.flush();
+    });
+  }
+
+  /** Stores a batch; when it fails, each of its documents alone (see module doc). */
+  private async store(batch: Job[]): Promise<void> {
+    try {
+      const { value, committed } = await this.write(batch.map((j) => j.document));
+      this.settle(batch, (job, i) => job.resolve({ value: value[i]!, committed }));
+    } catch (err) {
+      if (batch.length === 1 || !documentsFault(err))
+        return this.settle(batch, (job) => job.reject(storageError(err)));
+      for (const job of batch) {
+        try {
+          const { value, committed } = await this.write([job.document]);
+          this.settle([job], (j) => j.resolve({ value: value[0]!, committed }));
+        } catch (alone) {
+          this.settle([job], (j) => j.reject(storageError(alone)));
+        }
+      }
+    }
+  }
+
+  /** A source whose hand-off was not its last is working again once it is stored. */
+  private settle(jobs: Job[], each: (job: Job, i: number) => void): void {
+    jobs.forEach((job, i) => {
+      if (!job.last) this.working++;
+      each(job, i);
+    });
+  }
+
+  /**
+   * One write: in a store turn when there are items (dedup reads what is stored), else the
+   * records alone, which need no turn.
+   */
+  private async write(
+    documents: StoreDocument[],
+  ): Promise<{ value: StoreResult[]; committed: Promise<void> }> {
+    const { deps } = this;
+    const items = documents.some((d) => d.items.length);
+    const { value, committed } = await serialized(deps.db, () =>
+      deps.db.store(() =>
+        items
+          ? storeInTurn(deps, () => storeDocuments(deps, documents))
+          : storeDocuments(deps, documents),
+      ),
+    );
+    // Handled by every source, each reporting it: never an unhandled rejection meanwhile.
+    committed.catch(() => undefined);
+    return { value, committed: committed.catch((err) => Promise.reject(storageError(err))) };
+  }
+}
+
+/**
+ * Whether a failed write may be one document's doing (a value too big, a constraint it
+ * breaks) rather than the database's (locked, full, unreachable): only then are the batch's
+ * documents stored again one by one. A database refusing every write is not asked again per
+ * document: each would wait out the lock anew (SQLite), or spend subrequests (D1).
+ */
+function documentsFault(err: unknown): boolean {
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  return /constraint|too ?big|too large|too many|mismatch|malformed|datatype/i.test(
+    `${String(code ?? '')} ${String(message ?? err)}`,
+  );
+}
+
+/** A database failure as the pull reports it: a storage error of the source. */
+function storageError(err: unknown): IngestError {
+  if (err instanceof IngestError) return err;
+  return new IngestError(
+    'storage_error',
+    `Enregistrement impossible : ${(err as Error)?.message ?? String(err)}`,
+  );
+}
