@@ -3,6 +3,7 @@
  * does — a summary's end and a content's start cannot trade characters, a missing part is
  * not an empty one.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { textKey } from '../../src/db/texts.ts';
 
@@ -31,6 +32,15 @@ describe('textKey', () => {
     ];
     const keys = pairs.map(([s, c]) => textKey(s, c));
     expect(new Set(keys).size).toBe(pairs.length);
+  });
+
+  it('is the first 22 characters of the SHA-256 of the length-prefixed parts (createHash too)', () => {
+    // Stored keys must not change: rows already written are found by them.
+    const digest = createHash('sha256').update('6:Résumé:<p>x</p>').digest('base64url');
+    expect(textKey('Résumé', '<p>x</p>')).toBe(digest.slice(0, 22));
+    expect(textKey(null, 'y')).toBe(
+      createHash('sha256').update('-:y').digest('base64url').slice(0, 22),
+    );
   });
 
   it('is null when there is neither summary nor content', () => {
