@@ -385,7 +385,7 @@ class BatchStore {
           shingleCount: fp.shingleCount,
           publishedAt,
           indexKeys: keys,
-          text: fp.text ?? '',
+          text: () => fp.text ?? '',
         }),
       ),
     );
@@ -527,7 +527,8 @@ class BatchStore {
         firstSeenAt: now,
         summary: p.summary,
         contentHtml: p.contentHtml,
-        bodyText: fp.text,
+        // Read only without a search text; a text read on a thread is computed on first use.
+        bodyText: p.searchText === undefined ? fp.text : undefined,
         searchText: p.searchText,
       });
       if (this.dedupe) {
@@ -562,7 +563,8 @@ class BatchStore {
         ...values,
         summary: p.summary,
         contentHtml: p.contentHtml,
-        bodyText: fp.text,
+        // Read only without a search text; a text read on a thread is computed on first use.
+        bodyText: p.searchText === undefined ? fp.text : undefined,
         searchText: p.searchText,
       });
       this.touchedItems.add(old.itemId);
