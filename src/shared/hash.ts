@@ -1,5 +1,14 @@
 /** Hashes that run the same on Node and Workers (node:crypto is there with nodejs_compat). */
-import { createHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
+
+/**
+ * crypto.hash, the one-shot digest (Node ≥ 20.12): about twice as fast as createHash's object
+ * and stream for an entry's small strings (two per entry, 5 % of a reading thread). Runtimes
+ * without it (workerd's node:crypto) take createHash: the same digest.
+ */
+const oneShot:
+  | ((algorithm: string, data: string, encoding: 'hex' | 'base64url') => string)
+  | undefined = typeof nodeCrypto.hash === 'function' ? nodeCrypto.hash : undefined;
 
 /**
  * Hex SHA-256 of a string. The store hashes two strings per entry: through crypto.subtle each
@@ -8,7 +17,16 @@ import { createHash } from 'node:crypto';
  * document. node:crypto's hash is native and synchronous on both runtimes.
  */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot
+    ? oneShot('sha256', text, 'hex')
+    : nodeCrypto.createHash('sha256').update(text).digest('hex');
+}
+
+/** SHA-256 of a string in base64url (43 characters), one-shot where the runtime has it. */
+export function sha256Base64url(text: string): string {
+  return oneShot
+    ? oneShot('sha256', text, 'base64url')
+    : nodeCrypto.createHash('sha256').update(text).digest('base64url');
 }
 
 /** FNV-1a over a string's UTF-16 code units, from `basis`, multiplying by `prime`. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { newItemId } from '../../src/ingest/dedupe/item-id.ts';
 import { sha256Hex } from '../../src/shared/hash.ts';
 
@@ -10,6 +11,14 @@ async function subtle(text: string): Promise<string> {
 }
 
 describe('sha256Hex', () => {
+  // Node takes crypto.hash; workerd's node:crypto has createHash only: both give one digest,
+  // lone surrogates (feeds carry them) included.
+  it('gives createHash’s digest, the path of runtimes without crypto.hash', () => {
+    const samples = ['', 'abc', 'é’«»œ€😀', 'a\ud800b', '\udfff', 'x\ud83c', '<p>'.repeat(3000)];
+    for (const s of samples)
+      expect(sha256Hex(s)).toBe(createHash('sha256').update(s).digest('hex'));
+  });
+
   it('matches the FIPS 180-2 examples', async () => {
     expect(await sha256Hex('')).toBe(
       'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
