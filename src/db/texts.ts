@@ -7,7 +7,7 @@
  * Keys carried over from before (drizzle/0011_texts_stored_once.sql) are 'entry:<id>' or
  * 'item:<id>': a ':' never appears in base64url, so the two kinds cannot meet.
  */
-import { createHash } from 'node:crypto';
+import { sha256Base64url } from '../shared/hash.ts';
 import { and, eq, getTableColumns, isNotNull, notInArray } from 'drizzle-orm';
 import type { Database } from './client.ts';
 import { entries, items, texts, type ItemRow } from './schema/items.ts';
@@ -20,14 +20,12 @@ export interface StoryText {
 /** The key of a summary and content, null when there is neither (no row is stored then). */
 export function textKey(summary: string | null, contentHtml: string | null): string | null {
   if (summary === null && contentHtml === null) return null;
-  // The summary's length first: no summary/content pair reads as another's.
-  return createHash('sha256')
-    .update(summary === null ? '-' : `${summary.length}:`)
-    .update(summary ?? '')
-    .update(contentHtml === null ? '-' : ':')
-    .update(contentHtml ?? '')
-    .digest('base64url')
-    .slice(0, 22);
+  // The summary's length first: no summary/content pair reads as another's. One string, one
+  // digest: four updates of a hash object cost a third more (on the store's thread, for new
+  // and edited entries only).
+  const s = summary === null ? '-' : `${summary.length}:${summary}`;
+  const c = contentHtml === null ? '-' : `:${contentHtml}`;
+  return sha256Base64url(s + c).slice(0, 22);
 }
 
 /** An entry's columns and its text, for a select from entries left-joined with its text. */

@@ -6,8 +6,9 @@ import * as nodeCrypto from 'node:crypto';
  * and stream for an entry's small strings (two per entry, 5 % of a reading thread). Runtimes
  * without it (workerd's node:crypto) take createHash: the same digest.
  */
-const oneShot: ((algorithm: string, data: string, encoding: 'hex') => string) | undefined =
-  typeof nodeCrypto.hash === 'function' ? nodeCrypto.hash : undefined;
+const oneShot:
+  | ((algorithm: string, data: string, encoding: 'hex' | 'base64url') => string)
+  | undefined = typeof nodeCrypto.hash === 'function' ? nodeCrypto.hash : undefined;
 
 /**
  * Hex SHA-256 of a string. The store hashes two strings per entry: through crypto.subtle each
@@ -19,6 +20,13 @@ export function sha256Hex(text: string): string {
   return oneShot
     ? oneShot('sha256', text, 'hex')
     : nodeCrypto.createHash('sha256').update(text).digest('hex');
+}
+
+/** SHA-256 of a string in base64url (43 characters), one-shot where the runtime has it. */
+export function sha256Base64url(text: string): string {
+  return oneShot
+    ? oneShot('sha256', text, 'base64url')
+    : nodeCrypto.createHash('sha256').update(text).digest('base64url');
 }
 
 /** FNV-1a over a string's UTF-16 code units, from `basis`, multiplying by `prime`. */
