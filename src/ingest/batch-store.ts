@@ -175,7 +175,7 @@ export class BatchStore {
           shingleCount: fp.shingleCount,
           publishedAt,
           indexKeys: keys,
-          text: fp.text ?? '',
+          text: () => fp.text ?? '',
         }),
       ),
     );
@@ -317,7 +317,8 @@ export class BatchStore {
         firstSeenAt: now,
         summary: p.summary,
         contentHtml: p.contentHtml,
-        bodyText: fp.text,
+        // Read only without a search text; a text read on a thread is computed on first use.
+        bodyText: p.searchText === undefined ? fp.text : undefined,
         searchText: p.searchText,
       });
       if (this.dedupe) {
@@ -352,7 +353,8 @@ export class BatchStore {
         ...values,
         summary: p.summary,
         contentHtml: p.contentHtml,
-        bodyText: fp.text,
+        // Read only without a search text; a text read on a thread is computed on first use.
+        bodyText: p.searchText === undefined ? fp.text : undefined,
         searchText: p.searchText,
       });
       this.touchedItems.add(old.itemId);
