@@ -23,7 +23,7 @@ const ITEMS = 50;
  * Issue 19's target is 40 for a first pull (the Free plan allows 50). Measured: 206 with the
  * lease row, 196 through the store-turn object, 76 with one candidate query per document
  * (thirteen before), 58–67 with the turn kept between an invocation's stores, 20–21 with the
- * batch stored as one (store-batch.ts: 10 fetches, one store turn, known entries, candidates,
+ * batch stored as one (store-batcher.ts: 10 fetches, one store turn, known entries, candidates,
  * the joined stories' entries and one write for the ten documents and their sources' records);
  * see the README's "Which Workers plan". All 304: 25 before, 16 with the ten records in one
  * write.
