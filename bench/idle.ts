@@ -22,13 +22,23 @@ const intercoop = intercoopProcess();
 
 interface Figures {
   rssMb: number;
+  /** Mapped files: the node binary's and the libraries' pages (RssFile + RssShmem). */
+  filesMb: number;
+  /** Anonymous memory: V8's heaps, malloc (SQLite included), stacks. */
+  anonMb: number;
   threads: number;
 }
 
 function figures(pid: number): Figures {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rssMb: Math.round(kb('VmRSS') / 1024), threads: kb('Threads') };
+  const mb = (n: number) => Math.round(n / 1024);
+  return {
+    rssMb: mb(kb('VmRSS')),
+    filesMb: mb(kb('RssFile') + kb('RssShmem')),
+    anonMb: mb(kb('RssAnon')),
+    threads: kb('Threads'),
+  };
 }
 
 async function serve(yaml: string, port: number): Promise<{ child: ChildProcess; dir: string }> {
@@ -79,7 +89,8 @@ async function measure(label: string, yaml: string, port: number): Promise<void>
     const idle = figures(child.pid!);
     console.log(
       `${label.padEnd(34)} just after start-up: ${afterStart.rssMb} MB, ${afterStart.threads} threads` +
-        ` · ${waitS} s later: ${idle.rssMb} MB, ${idle.threads} threads`,
+        ` · ${waitS} s later: ${idle.rssMb} MB, ${idle.threads} threads` +
+        ` (mapped files ${idle.filesMb} MB, anonymous ${idle.anonMb} MB)`,
     );
   } finally {
     child.kill('SIGTERM');

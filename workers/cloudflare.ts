@@ -143,8 +143,8 @@ export default {
 export async function consumeQueueBatch(env: Env, batch: MessageBatch<PullMessage>) {
   const subrequests = newSubrequestCount();
   const base = workerDeps(env, subrequests);
-  // The turn is kept while another fetched document waits to be read and stored (the pull
-  // stores one document at a time per database: serialize.ts).
+  // The turn is kept while another store of the invocation waits for it (its batch is one
+  // store; an upstream hub's history pages or a calendar are more: serialize.ts).
   const turns = env.STORE_TURNS
     ? durableStoreTurns(env.STORE_TURNS, subrequests, () => waitingBehind(base.db) > 0)
     : undefined;

@@ -11,7 +11,7 @@ import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { pulls, sources, type SourceRow } from '../db/schema/sources.ts';
 import { refreshInTurn } from './refresh.ts';
-import { StoreBatcher } from './store-batch.ts';
+import { StoreBatcher } from './store-batcher.ts';
 import { hostKey, runLimited } from './limiter.ts';
 import { refoldSearchText } from '../db/search-refold.ts';
 import { chunks, IN_LIST } from './dedupe/chunk.ts';
@@ -119,7 +119,7 @@ export async function pullSources(
         .returning({ id: pulls.id });
   const reports: SourceReport[] = [];
   const recorded: Array<Promise<void>> = [];
-  // The documents read meanwhile are stored together (store-batch.ts).
+  // The documents read meanwhile are stored together (store-batcher.ts).
   const batcher = new StoreBatcher(deps);
   await runLimited(
     rows,

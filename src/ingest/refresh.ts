@@ -5,7 +5,7 @@
  *
  * Never throws for a member's fault: every failure becomes a recorded error on that source
  * and a report, so one broken feed never stops the others. Validators (ETag, Last-Modified)
- * are saved with the items, in the same transaction (store-batch.ts), or after them: a failed
+ * are saved with the items, in the same transaction (store-batcher.ts), or after them: a failed
  * or lost store must not turn into a 304 later.
  */
 import { publicUrl } from '../public-url.ts';
@@ -17,7 +17,7 @@ import { decodeBody } from './decode.ts';
 import { discoverFeeds } from './discover.ts';
 import { isHtmlPage } from './parse-feed.ts';
 import { inlineFeedReader, type ReadFeed } from './feed-reader.ts';
-import { StoreBatcher, type Lane } from './store-batch.ts';
+import { StoreBatcher, type Lane } from './store-batcher.ts';
 import { yieldToEventLoop } from './yield.ts';
 import { serialized } from './serialize.ts';
 import { storeInTurn } from './store-lease.ts';
@@ -48,7 +48,7 @@ interface StoredCalendar {
   committed: Promise<void>;
 }
 
-/** A feed document read, to be stored with the pull's batch (store-batch.ts). */
+/** A feed document read, to be stored with the pull's batch (store-batcher.ts). */
 interface ReadDocument {
   kind: 'feed';
   feed: ReadFeed;

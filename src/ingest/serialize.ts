@@ -1,9 +1,9 @@
 /**
- * One document parsed and stored at a time per database, while fetches go on concurrently.
- * On one thread this costs no throughput (the work was never parallel), and it keeps a single
- * parsed document in memory instead of one per fetch in flight; it also means a story relayed
- * by two sources fetched together is always seen by the second one's dedup lookup (between
- * processes and Workers invocations, store-lease.ts does the same).
+ * One store at a time per database (a batch of documents, store-batcher.ts; a calendar), while
+ * fetches go on concurrently. On one thread this costs no throughput (the work was never
+ * parallel); it also means a story relayed by two sources stored one after the other is always
+ * seen by the second one's dedup lookup (between processes and Workers invocations,
+ * store-lease.ts does the same).
  */
 const tails = new WeakMap<object, Promise<unknown>>();
 /** Runs handed to `serialized` and not finished yet, the one running included. */

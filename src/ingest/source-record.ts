@@ -25,7 +25,7 @@ export async function recordSource(db: Database, id: number, values: SourceUpdat
 
 /**
  * The same update as a statement for `Database.batch`, written with a batch of stored
- * documents (store-batch.ts): as SQL text where the database takes it (SQLite), else built by
+ * documents (store-batcher.ts): as SQL text where the database takes it (SQLite), else built by
  * drizzle (D1 batches take drizzle queries).
  */
 export function recordStatement(db: Database, id: number, values: SourceUpdate): Statement[] {

@@ -8,14 +8,13 @@
  * its number of documents (known entries, then candidates, then the entries of the stories it
  * joins), matches in memory and writes in one `deps.db.batch` (one transaction on SQLite, one
  * D1 batch): on Workers each query is a subrequest, which Cloudflare caps per invocation, and a
- * queue batch of ten sources is stored as one batch (see store-batch.ts).
+ * queue batch of ten sources is stored as one batch (see store-batcher.ts).
  *
  * Documents of a batch are matched one after the other, in order, each seeing what the ones
- * before it wrote as a lookup after their writes would have found it (BatchStore): a story
- * relayed by two sources of one batch is one story, with the same merge reasons and details
- * as when each document was stored alone. For that, the batch numbers its new entries itself,
- * after the highest id given so far (read with the known entries): the store's turn
- * (store-lease.ts) makes it the only writer of entries meanwhile.
+ * before it wrote (batch-store.ts): a story relayed by two sources of one batch is one story,
+ * with the same merge reasons and details as when each document is stored alone. For that, the
+ * batch numbers its new entries itself, after the highest id given so far (read with the known
+ * entries): the store's turn (store-lease.ts) makes it the only writer of entries meanwhile.
  *
  * The steps, in order: sort each document's items into unchanged, edited and new
  * (sortItems); keep the new ones the retention and the flood quota allow (keepStorable);
@@ -23,39 +22,21 @@
  * derive the items their entries make (deriveItems); write it all in one batch, with what each
  * document adds to it (StoreDocument.alongside: the source's record, an upstream's networks).
  */
-import { eq, inArray } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import type { Database, Statement } from '../db/client.ts';
+import type { Statement } from '../db/client.ts';
 import { bulkInserts } from '../db/bulk-insert.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from './yield.ts';
-import { entries, items, texts, type EntryRow, type ItemRow } from '../db/schema/items.ts';
-import { textKey, type StoryText } from '../db/texts.ts';
-import { insertKeys, type KeyRow } from '../db/item-keys.ts';
+import { entries, items, texts } from '../db/schema/items.ts';
+import { insertKeys } from '../db/item-keys.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { ParsedItem, StoreResult } from './types.ts';
 import { prepareItems, type PreparedItem } from './dedupe/prepare.ts';
-import { bodyText, fingerprint, indexKeyNumbers, type Fingerprint } from './dedupe/fingerprint.ts';
-import {
-  Matcher,
-  excerptSuspects,
-  readExcerptTexts,
-  type MatchDecision,
-  type MatchInput,
-} from './dedupe/matcher.ts';
-import {
-  entriesOfItems,
-  keyProbes,
-  knownEntries,
-  lookupCandidates,
-  type CandidateRow,
-  type FoundRow,
-  type LookupInput,
-} from './dedupe/lookup.ts';
-import { CANDIDATE_WINDOW_MS } from './dedupe/similarity.ts';
-import { deriveItem, itemDiffers, type EntrySource } from './dedupe/best-item.ts';
-import { newItemId } from './dedupe/item-id.ts';
+import { fingerprint, indexKeyNumbers, type Fingerprint } from './dedupe/fingerprint.ts';
+import { knownEntries } from './dedupe/lookup.ts';
 import { chunks, IN_LIST } from './dedupe/chunk.ts';
 import { retentionCutoff } from './retention.ts';
+import { BatchStore, type Edited, type Fresh, type Sorted } from './batch-store.ts';
 
 export interface StoreOptions {
   /** false: every new entry makes its own item (the baseline of bench/dedup). Default true. */
@@ -72,8 +53,6 @@ export interface StoreDocument {
    */
   alongside?: (result: StoreResult) => Statement[];
 }
-
-type NewEntry = typeof entries.$inferInsert;
 
 /** What an entry stored without dedup carries: nothing to index. */
 const NO_FINGERPRINT: Fingerprint = {
@@ -148,24 +127,6 @@ export async function storeDocuments(
   documents.forEach((d, i) => statements.push(...(d.alongside?.(results[i]!) ?? [])));
   await deps.db.batch(statements);
   return results;
-}
-
-/** A new or edited item of a document, with its fingerprint and index keys. */
-interface Change {
-  p: PreparedItem;
-  fp: Fingerprint;
-  /** As stored in item_keys (indexKeyNumbers). */
-  keys: number[];
-}
-interface Fresh extends Change {
-  publishedAt: number;
-}
-interface Edited extends Change {
-  old: Pick<EntryRow, 'id' | 'itemId' | 'contentHash' | 'firstSeenAt' | 'publishedAt'>;
-}
-interface Sorted {
-  fresh: Fresh[];
-  edited: Edited[];
 }
 
 /**
@@ -266,376 +227,5 @@ function keepStorable(
       `plafond de nouveautés atteint : ${quota} nouvelles entrées gardées (les plus récentes) ` +
       `sur ${quota + dropped} ; les autres viendront aux récupérations suivantes si le flux les ` +
       'garde (HUB_MAX_NEW_PER_PULL)';
-  }
-}
-
-/**
- * The entry fields a document gives, written alike when an entry is inserted and when an edit
- * updates it: the one place that says what an entry stores of its document (its text is a row
- * of `texts`, written by BatchStore.addText).
- */
-function documentFields(
-  p: PreparedItem,
-  fp: Fingerprint,
-  key: string | null,
-  publishedAt: number,
-  updatedAt: number,
-) {
-  return {
-    guid: p.guid,
-    url: p.url,
-    canonicalUrl: p.canonicalUrl,
-    title: p.title,
-    textKey: key,
-    author: p.author,
-    categories: p.categories,
-    enclosures: p.enclosures,
-    publishedAt,
-    updatedAt,
-    contentHash: p.contentHash,
-    titleKey: fp.titleKey,
-    minhash: fp.minhash,
-    shingleCount: fp.shingleCount,
-    serialMarks: fp.marks,
-    textLength: fp.textLength,
-    relay: fp.relay,
-    leadKey: fp.leadKey,
-    leadProbes: fp.leadProbes,
-  };
-}
-
-/**
- * The writes of a batch, gathered document by document. Each document is matched against the
- * candidates its own lookup found and what the documents before it wrote, as the lookup would
- * find it once written (`written`: their new and edited entries, their index keys), so that
- * storing ten documents as one batch decides as storing them one after the other would.
- */
-class BatchStore {
-  readonly newEntryRows: NewEntry[] = [];
-  /** The new entries as deriveItems reads them (with their plain and search texts). */
-  private newEntrySources: EntrySource[] = [];
-  readonly entryUpdates: Statement[] = [];
-  /** Edited entries as they will be, by id. */
-  private editedRows = new Map<number, EntrySource>();
-  readonly keyRows: KeyRow[] = [];
-  /** Texts of new and edited entries, once each (the database skips those it has). */
-  readonly textRows: Array<StoryText & { key: string }> = [];
-  private textKeys = new Set<string>();
-  private createdItems = new Set<string>();
-  private touchedItems = new Set<string>();
-  /** Stored candidates and the batch's own entries, by id and by item: what lookups find. */
-  private entriesById = new Map<number, CandidateRow>();
-  private entriesByItem = new Map<string, CandidateRow[]>();
-  /** Entries written or edited by earlier documents of the batch. */
-  private written: CandidateRow[] = [];
-  /** Index keys written by earlier documents of the batch, by stored key. */
-  private writtenKeys = new Map<number, Array<{ itemId: string; publishedAt: number }>>();
-  /** Body texts for excerpt checks: read from the database, or the batch's own entries'. */
-  private texts = new Map<number, string | (() => string)>();
-  private nextId: number;
-
-  constructor(
-    private now: number,
-    lastId: number,
-    private dedupe: boolean,
-  ) {
-    this.nextId = lastId + 1;
-  }
-
-  private remember(row: CandidateRow): void {
-    const previous = this.entriesById.get(row.id);
-    this.entriesById.set(row.id, row);
-    const list = this.entriesByItem.get(row.itemId);
-    if (!list) this.entriesByItem.set(row.itemId, [row]);
-    else if (previous) list[list.indexOf(previous)] = row;
-    else list.push(row);
-  }
-
-  /** Texts of these entries (excerpt checks), reading those the batch has not got. */
-  private async textsOf(db: Database, ids: number[]): Promise<Map<number, string>> {
-    const missing = ids.filter((id) => !this.texts.has(id));
-    if (missing.length)
-      for (const [id, text] of await readExcerptTexts(db, missing)) this.texts.set(id, text);
-    const out = new Map<number, string>();
-    for (const id of ids) {
-      let text = this.texts.get(id);
-      if (typeof text === 'function') this.texts.set(id, (text = text()));
-      if (text !== undefined) out.set(id, text);
-    }
-    return out;
-  }
-
-  /**
-   * Every new entry joins the item dedup finds for it, or makes a new one; edited entries get
-   * their new content. Document by document, in order (see class doc).
-   */
-  async match(deps: Deps, documents: StoreDocument[], sorted: Sorted[]): Promise<void> {
-    const inputs = sorted.map(({ fresh }, i) =>
-      fresh.map(
-        ({ p, fp, keys, publishedAt }): MatchInput => ({
-          sourceId: documents[i]!.source.id,
-          guid: p.guid,
-          guidHash: p.guidHash,
-          canonicalUrl: p.canonicalUrl,
-          titleKey: fp.titleKey,
-          marks: fp.marks,
-          leadKey: fp.leadKey,
-          leadProbes: fp.leadProbes,
-          minhash: fp.minhash,
-          shingleCount: fp.shingleCount,
-          publishedAt,
-          indexKeys: keys,
-          text: fp.text ?? '',
-        }),
-      ),
-    );
-    const lookups = inputs.map((list) => (this.dedupe ? Matcher.lookupOf(list) : []));
-    const lastLookup = lookups.findLastIndex((l) => l.length > 0);
-    // A later document's lookup may find the items of entries edited before it: their entries
-    // come with the candidates.
-    const editedItems = sorted
-      .slice(0, Math.max(0, lastLookup))
-      .flatMap(({ edited }) => edited.map((e) => e.old.itemId));
-    const found: FoundRow[] =
-      lastLookup >= 0
-        ? await lookupCandidates(
-            deps.db,
-            documents.map(({ source }, i) => ({ sourceId: source.id, inputs: lookups[i]! })),
-            CANDIDATE_WINDOW_MS,
-            editedItems,
-          )
-        : [];
-    const foundBy = documents.map((): CandidateRow[] => []);
-    for (const { row, docs } of found) {
-      this.remember(row);
-      for (const d of docs) foundBy[d]!.push(row);
-    }
-    // The texts each document's excerpt checks need of what its lookup found, in one read.
-    const suspects = new Set<number>();
-    foundBy.forEach((rows, i) => {
-      if (rows.length)
-        for (const id of excerptSuspects(inputs[i]!, rows, documents[i]!.source.id))
-          suspects.add(id);
-    });
-    if (suspects.size) await this.textsOf(deps.db, [...suspects]);
-
-    for (const [i, { source }] of documents.entries()) {
-      const { fresh, edited } = sorted[i]!;
-      let matcher: Matcher | null = null;
-      if (this.dedupe && fresh.length) {
-        const candidates = this.candidatesOf(foundBy[i]!, lookups[i]!);
-        matcher = await Matcher.build(candidates, source.id, inputs[i]!, (ids) =>
-          this.textsOf(deps.db, ids),
-        );
-      }
-      this.assignItems(source, fresh, inputs[i]!, matcher);
-      this.editEntries(deps, source, edited, matcher);
-    }
-  }
-
-  /**
-   * A document's candidates: every entry of the items its lookup found, and of the items it
-   * would find among what earlier documents of the batch wrote, ordered as the lookup orders
-   * them (by item, then id).
-   */
-  private candidatesOf(found: CandidateRow[], lookup: LookupInput[]): CandidateRow[] {
-    const itemIds = new Set(found.map((r) => r.itemId));
-    if (this.written.length) {
-      const guids = new Set(lookup.flatMap((l) => (l.guidHash === null ? [] : [l.guidHash])));
-      const urls = new Set(
-        lookup.flatMap((l) => (l.canonicalUrl === null ? [] : [l.canonicalUrl])),
-      );
-      for (const row of this.written) {
-        if ((row.guid !== null && guids.has(row.guidHash)) || urls.has(row.canonicalUrl ?? ''))
-          itemIds.add(row.itemId);
-      }
-      for (const [key, from, to] of keyProbes(lookup, CANDIDATE_WINDOW_MS))
-        for (const k of this.writtenKeys.get(key) ?? [])
-          if (k.publishedAt >= from && k.publishedAt <= to) itemIds.add(k.itemId);
-    }
-    const ordered = [...itemIds].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return ordered.flatMap((itemId) =>
-      (this.entriesByItem.get(itemId) ?? []).slice().sort((a, b) => a.id - b.id),
-    );
-  }
-
-  /** Index keys of `itemId` it does not have yet (the matcher knows those it has). */
-  private addKeys(matcher: Matcher | null, keys: number[], itemId: string, at: number): void {
-    const missing = matcher ? matcher.missingKeys(itemId, keys) : keys;
-    for (const key of missing) {
-      const row = { key, itemId, publishedAt: at };
-      this.keyRows.push(row);
-      const list = this.writtenKeys.get(row.key);
-      if (list) list.push(row);
-      else this.writtenKeys.set(row.key, [row]);
-    }
-  }
-
-  /** The key of an entry's text, its row to write if the batch has not written it yet. */
-  private addText({ summary, contentHtml }: StoryText): string | null {
-    const key = textKey(summary, contentHtml);
-    if (key !== null && !this.textKeys.has(key)) {
-      this.textKeys.add(key);
-      this.textRows.push({ key, summary, contentHtml });
-    }
-    return key;
-  }
-
-  /** An entry the batch writes, as later documents' lookups find it. */
-  private wrote(row: CandidateRow, text: () => string): void {
-    this.remember(row);
-    this.written.push(row);
-    this.texts.set(row.id, text);
-  }
-
-  /** A document's new entries: each joins the item dedup finds for it, or makes a new one. */
-  private assignItems(
-    source: SourceRow,
-    fresh: Fresh[],
-    inputs: MatchInput[],
-    matcher: Matcher | null,
-  ): void {
-    const { now } = this;
-    fresh.forEach(({ p, fp, keys, publishedAt }, i) => {
-      const input = inputs[i]!;
-      const decision: MatchDecision | null = matcher ? matcher.match(input) : null;
-      const itemId = decision?.itemId ?? newItemId();
-      if (decision) this.touchedItems.add(itemId);
-      else this.createdItems.add(itemId);
-      const fields = documentFields(
-        p,
-        fp,
-        this.addText(p),
-        publishedAt,
-        p.rawUpdated ?? publishedAt,
-      );
-      const row: NewEntry = {
-        id: this.nextId++,
-        sourceId: source.id,
-        networkSlug: source.networkSlug,
-        itemId,
-        guidHash: p.guidHash,
-        firstSeenAt: now,
-        mergeReason: decision?.reason ?? 'first',
-        mergeDetail: decision?.detail ?? null,
-        ...fields,
-      };
-      this.newEntryRows.push(row);
-      this.newEntrySources.push({
-        ...fields,
-        sourceId: source.id,
-        firstSeenAt: now,
-        summary: p.summary,
-        contentHtml: p.contentHtml,
-        bodyText: fp.text,
-        searchText: p.searchText,
-      });
-      if (this.dedupe) {
-        this.addKeys(matcher, keys, itemId, publishedAt);
-        matcher?.addEntry({ ...input, id: null, itemId, networkSlug: source.networkSlug }, keys);
-        this.wrote(
-          { ...input, id: row.id!, itemId, networkSlug: source.networkSlug, splitFromItemId: null },
-          () => bodyText(p.contentHtml, p.summary),
-        );
-      }
-    });
-  }
-
-  /** A document's edited entries: new content, same entry, same item. */
-  private editEntries(
-    deps: Deps,
-    source: SourceRow,
-    edited: Edited[],
-    matcher: Matcher | null,
-  ): void {
-    for (const { p, fp, keys, old } of edited) {
-      const publishedAt =
-        p.rawPublished === null || p.rawPublished > old.firstSeenAt
-          ? old.publishedAt
-          : p.rawPublished;
-      const key = this.addText(p);
-      const values = documentFields(p, fp, key, publishedAt, p.rawUpdated ?? this.now);
-      this.entryUpdates.push(deps.db.orm.update(entries).set(values).where(eq(entries.id, old.id)));
-      this.editedRows.set(old.id, {
-        sourceId: source.id,
-        firstSeenAt: old.firstSeenAt,
-        ...values,
-        summary: p.summary,
-        contentHtml: p.contentHtml,
-        bodyText: fp.text,
-        searchText: p.searchText,
-      });
-      this.touchedItems.add(old.itemId);
-      if (this.dedupe) {
-        this.addKeys(matcher, keys, old.itemId, publishedAt);
-        const stored = this.entriesById.get(old.id);
-        this.wrote(
-          {
-            id: old.id,
-            itemId: old.itemId,
-            sourceId: source.id,
-            networkSlug: source.networkSlug,
-            guid: p.guid,
-            guidHash: p.guidHash,
-            canonicalUrl: p.canonicalUrl,
-            titleKey: fp.titleKey,
-            leadKey: fp.leadKey,
-            leadProbes: fp.leadProbes,
-            marks: fp.marks,
-            minhash: fp.minhash,
-            shingleCount: fp.shingleCount,
-            publishedAt,
-            splitFromItemId: stored?.splitFromItemId ?? null,
-          },
-          () => bodyText(p.contentHtml, p.summary),
-        );
-      }
-    }
-  }
-
-  /**
-   * Items: the new ones derived from their entries; the touched ones re-derived from all their
-   * entries and written when the result differs from what their entries gave before this
-   * batch (which is what is stored: items are only ever written through deriveItem), so no
-   * read of items is needed. Joined and edited items are a few per document: their entries are
-   * read whole here, for the whole batch in one query (the matcher only read what matching
-   * needs).
-   */
-  async deriveItems(deps: Deps): Promise<{ inserts: ItemRow[]; updates: Statement[] }> {
-    const before = new Map<string, EntrySource[]>();
-    const after = new Map<string, EntrySource[]>();
-    const push = (map: Map<string, EntrySource[]>, itemId: string, e: EntrySource) => {
-      const list = map.get(itemId);
-      if (list) list.push(e);
-      else map.set(itemId, [e]);
-    };
-    const touched = [...this.touchedItems].filter((id) => !this.createdItems.has(id));
-    for (const row of touched.length ? await entriesOfItems(deps.db, touched) : []) {
-      push(before, row.itemId, row);
-      push(after, row.itemId, this.editedRows.get(row.id) ?? row);
-    }
-    this.newEntryRows.forEach((row, i) => push(after, row.itemId!, this.newEntrySources[i]!));
-
-    const inserts: ItemRow[] = [];
-    for (const itemId of this.createdItems)
-      inserts.push({ ...deriveItem(itemId, after.get(itemId)!), updatedAt: this.now });
-    const updates: Statement[] = [];
-    for (const itemId of touched) {
-      const entriesAfter = after.get(itemId) ?? [];
-      const previous = before.get(itemId);
-      if (
-        previous &&
-        !itemDiffers(deriveItem(itemId, previous, false), deriveItem(itemId, entriesAfter, false))
-      )
-        continue;
-      const { id: _id, ...changes } = deriveItem(itemId, entriesAfter);
-      updates.push(
-        deps.db.orm
-          .update(items)
-          .set({ ...changes, updatedAt: this.now })
-          .where(eq(items.id, itemId)),
-      );
-    }
-    return { inserts, updates };
   }
 }

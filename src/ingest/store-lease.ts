@@ -1,5 +1,6 @@
 /**
- * One document stored at a time per database, across processes and Workers invocations.
+ * One store (a batch of documents, store-batcher.ts) at a time per database, across processes
+ * and Workers invocations.
  *
  * Dedup reads what is stored, decides, then writes. Two stores interleaving (two queue
  * consumers on D1, `intercoop serve`'s schedule and a CLI `pull` on one SQLite file) each

@@ -1,7 +1,7 @@
 /**
  * Stores what another hub's feed says of its networks (see upstream.ts): which upstream
  * networks published each story of this document, and the networks' names. Written in the
- * same batch as the document's items (store-batch.ts), so both commit together.
+ * same batch as the document's items (store-batcher.ts), so both commit together.
  */
 import { sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';

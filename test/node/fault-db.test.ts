@@ -257,7 +257,7 @@ describe('the database locked by another process during a pull', () => {
 describe('the pulling process killed mid-pull (SIGKILL)', () => {
   const deps = makeNodeDeps();
   let server: Fixture;
-  // More members than a store batch holds (store-batch.ts MAX_DOCUMENTS): the first batch's
+  // More members than a store batch holds (store-batcher.ts MAX_DOCUMENTS): the first batch's
   // sources report together, the kill lands while the next ones are fetched.
   const N = 24;
 

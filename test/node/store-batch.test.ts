@@ -5,9 +5,11 @@
  * documents are bench:dedup's labelled corpus (near-duplicates, excerpt relays, reposts,
  * serial titles, templates), pulled day by day as feeds of their latest stories, so a pull
  * re-reads unchanged entries and edits some, and relays of one day meet in one batch.
+ * And a document the database refuses fails alone: the others of its batch are stored.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
+import BetterSqlite3 from 'better-sqlite3';
 import { entries, items, networks, sources } from '../../src/db/schema/index.ts';
 import type { SourceRow } from '../../src/db/schema/sources.ts';
 import type { ParsedItem } from '../../src/ingest/types.ts';
@@ -15,6 +17,8 @@ import { prepareItems } from '../../src/ingest/dedupe/prepare.ts';
 import { storeDocuments, storeFeedItems } from '../../src/ingest/store-feed.ts';
 import { buildCorpus } from '../../bench/dedup-corpus.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
+import { startFixtureServer } from '../support/fixture-server.ts';
+import { pull } from '../../src/ingest/pull.ts';
 import type { NodeDeps } from '../../workers/node/deps.ts';
 
 const DAY = 86_400_000;
@@ -134,4 +138,72 @@ describe('a batch of documents stored as one (storeDocuments, Node, real SQLite)
     expect(b.entries).toEqual(a.entries);
     expect(b.stories).toEqual(a.stories);
   }, 120_000);
+});
+
+/** An RSS feed of `n` stories of member `i`, with `extra` items first. */
+function rss(i: number, n: number, extra = ''): string {
+  const items = Array.from(
+    { length: n },
+    (_, k) =>
+      `<item><title>Nouvelle ${k} du réseau ${i}</title><guid>https://m${i}.example/${k}</guid>` +
+      `<link>https://m${i}.example/${k}</link><pubDate>Mon, 0${1 + (k % 9)} Nov 2026 10:00:00 GMT</pubDate>` +
+      `<description>Le réseau ${i} raconte sa nouvelle numéro ${k}, avec des mots à lui.</description></item>`,
+  ).join('');
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>Réseau ${i}</title>${extra}${items}</channel></rss>`;
+}
+
+describe('a document the database refuses, in a batch (pull, Node, real SQLite and HTTP)', () => {
+  it('fails alone with a recorded storage error; the other documents of its batch are stored', async () => {
+    const server = await startFixtureServer();
+    const deps = makeNodeDeps();
+    opened.push(deps);
+    try {
+      const poisoned =
+        '<item><title>Une nouvelle refusée</title><guid>refusee-par-la-base</guid>' +
+        '<description>La base refuse cette entrée.</description></item>';
+      const urls = [0, 1, 2, 3].map((i) => {
+        server.route(`/batch/${i}.xml`, (_req, res) => {
+          res
+            .writeHead(200, { 'content-type': 'application/rss+xml', etag: `"m${i}"` })
+            .end(rss(i, 5, i === 2 ? poisoned : ''));
+        });
+        return `${server.base}/batch/${i}.xml`;
+      });
+      for (const [i, url] of urls.entries()) {
+        await deps.db.orm
+          .insert(networks)
+          .values({ slug: `m${i}`, name: `m${i}`, createdAt: 0, updatedAt: 0 });
+        await deps.db.orm
+          .insert(sources)
+          .values({ networkSlug: `m${i}`, kind: 'feed', url, fetchUrl: url, createdAt: 0 });
+      }
+      // The database refuses one entry, as it would a value past its limits: a constraint.
+      const raw = new BetterSqlite3(deps.config.dbPath);
+      raw.exec(`create trigger refuse_one before insert on entries
+        when new.guid = 'refusee-par-la-base'
+        begin select raise(abort, 'CHECK constraint failed: refusee'); end`);
+      raw.close();
+
+      const summary = await pull(deps, { trigger: 'test', all: true });
+      const byUrl = new Map(summary.reports.map((r) => [r.url, r]));
+      expect(byUrl.get(urls[2]!)).toMatchObject({ outcome: 'error', errorKind: 'storage_error' });
+      expect(byUrl.get(urls[2]!)!.error).toMatch(/refusee/);
+      for (const i of [0, 1, 3])
+        expect(byUrl.get(urls[i]!)).toMatchObject({ outcome: 'ok', new: 5 });
+      const rows = await deps.db.orm.select().from(sources).orderBy(asc(sources.id));
+      expect(rows.map((r) => [r.lastErrorKind, r.etag])).toEqual([
+        [null, '"m0"'],
+        [null, '"m1"'],
+        // Its validators are not saved: the next pull fetches it again.
+        ['storage_error', null],
+        [null, '"m3"'],
+      ]);
+      for (const [i, row] of rows.entries()) {
+        const stored = await deps.db.orm.select().from(entries).where(eq(entries.sourceId, row.id));
+        expect(stored.length, `member ${i}`).toBe(i === 2 ? 0 : 5);
+      }
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 });

@@ -23,8 +23,12 @@ import {
 export interface MatchInput extends MatchFields {
   /** As stored in item_keys (indexKeyNumbers). */
   indexKeys: number[];
-  /** Plain text without relay marks (fingerprint's body): excerpts are checked on it. */
-  text: string;
+  /**
+   * Plain text without relay marks (fingerprint's body): excerpts are checked on it. Asked for
+   * only by an excerpt check: a text read on a thread is computed back on first use (feed-reader.ts
+   * withPlainText).
+   */
+  text: () => string;
 }
 
 /**
@@ -258,16 +262,18 @@ export class Matcher {
   /** Whether `e` and stored `x` are an excerpt relay and its story (either way round). */
   private excerpt(e: MatchInput, x: KnownEntry): string | null {
     const text = x.id === null ? undefined : this.texts.get(x.id);
-    if (text === undefined || !e.text) return null;
+    if (text === undefined) return null;
     // Only the pairs the texts were read for: one opens where the other quotes.
     const quotes = (a: { leadKey: string; leadProbes: string }, lead: string) =>
       !!lead && (a.leadKey === lead || probesOf(a).includes(lead));
     if (!quotes(e, x.leadKey) && !quotes(x, e.leadKey)) return null;
     if (Math.abs(e.publishedAt - x.publishedAt) > CANDIDATE_WINDOW_MS) return null;
-    const mine = { titleKey: e.titleKey, marks: e.marks, text: e.text };
+    const own = e.text();
+    if (!own) return null;
+    const mine = { titleKey: e.titleKey, marks: e.marks, text: own };
     const theirs = { titleKey: x.titleKey, marks: x.marks, text };
     // The shorter one quotes the longer one's opening.
-    const [relay, story] = e.text.length <= text.length ? [mine, theirs] : [theirs, mine];
+    const [relay, story] = own.length <= text.length ? [mine, theirs] : [theirs, mine];
     const verdict = excerptOf(relay, story);
     return verdict.excerpt ? `${verdict.detail}; matched ${describe(x)}` : null;
   }
