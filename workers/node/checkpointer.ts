@@ -19,6 +19,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
+import { threadsFollowTheirOwnHeapLimits } from './thread-heap-limits.ts';
 
 export const CHECKPOINT_EVERY_MS = 100;
 /** Frames (pages) after which the committing connection checkpoints itself: ~80 MB of log. */
@@ -74,8 +75,11 @@ let failed = false;
 const files = new Map<string, Set<WalConnection>>();
 
 function startThread(): Worker {
+  threadsFollowTheirOwnHeapLimits();
   const worker = new Worker(THREAD, {
     eval: true,
+    // It runs a pragma every CHECKPOINT_EVERY_MS: a few kB of objects at a time.
+    resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 2 },
     workerData: {
       sqlite: createRequire(import.meta.url).resolve('better-sqlite3'),
       everyMs: CHECKPOINT_EVERY_MS,

@@ -24,6 +24,7 @@ import { parseCalendar, type ParsedCalendar } from '../../src/agenda/parse-calen
 import { FEED_READ_BUDGET_MS, READ_BUDGET_MS, readTooLong } from '../../src/ingest/read-budget.ts';
 import { IngestError } from '../../src/ingest/types.ts';
 import type { ReadReply, ReadRequest } from './feed-reader-protocol.ts';
+import { threadsFollowTheirOwnHeapLimits } from './thread-heap-limits.ts';
 
 /** Above what the largest document the fetcher accepts (HUB_FETCH_MAX_BYTES) needs, by far. */
 const THREAD_HEAP_MB = 384;
@@ -127,6 +128,7 @@ export function feedReaderPool(
   const spawn = (): Thread => {
     // A small young generation is collected more often: the thread's RSS stays ~20 MB lower.
     const resourceLimits = { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 8 };
+    threadsFollowTheirOwnHeapLimits();
     const thread: Thread = {
       worker: new Worker(script, { resourceLimits }),
       task: null,
