@@ -187,6 +187,14 @@ describe('migrations from the released schema (Node, SQLite file)', () => {
         itm6: 'entry:7',
       });
       expect(await db.orm.select({ key: texts.key }).from(texts)).toHaveLength(7);
+      // entries and items were rebuilt: the entries' foreign key names items again, and the
+      // stories kept their rowids (feeds' ETags read the largest).
+      const references = db.raw.pragma('foreign_key_list(entries)') as Array<{ table: string }>;
+      expect(references.map((r) => r.table).sort()).toEqual(['items', 'sources']);
+      expect(db.raw.prepare('SELECT rowid, id FROM items ORDER BY rowid').raw(true).all()).toEqual(
+        releasedTexts.items.map(([id], i) => [i + 1, id]),
+      );
+      expect(db.raw.pragma('foreign_key_check')).toEqual([]);
       const [subscriber] = await db.orm.select().from(schema.subscribers);
       expect(subscriber).toMatchObject({ email: 'ana@example.org', status: 'active' });
       const [event] = await db.orm.select().from(schema.events);

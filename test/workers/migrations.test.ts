@@ -62,6 +62,22 @@ describe('the texts migration on D1', () => {
     expect(entryTexts).toEqual(entries);
     const columns = await db.prepare(`SELECT name FROM pragma_table_info('entries')`).raw();
     expect(columns.flat()).not.toContain('content_html');
+    // Rebuilt tables: the entries' foreign key names items again, stories keep their rowids.
+    const references = await db
+      .prepare(`SELECT "table" FROM pragma_foreign_key_list('entries') ORDER BY "table"`)
+      .raw();
+    expect(references.flat()).toEqual(['items', 'sources']);
+    const rowids = await db.prepare('SELECT rowid, id FROM items ORDER BY rowid').raw();
+    expect(rowids).toEqual(items.map(([id], i) => [i + 1, id]));
+    await expect(
+      db
+        .prepare(
+          `INSERT INTO entries (source_id, network_slug, item_id, guid_hash, title, published_at,
+                                updated_at, first_seen_at, content_hash)
+           VALUES (7, 'animacoop', 'no-such-item', 'gx', 'T', 1, 1, 1, 'h')`,
+        )
+        .run(),
+    ).rejects.toThrow(/FOREIGN KEY/);
   });
 });
 
