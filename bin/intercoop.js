@@ -16,6 +16,8 @@
 //   250 sources held ~30 MB of live objects but 83 MB of old space before: its peak RSS went from
 //   ~280 to ~215 MB at the same CPU time. Live data stays far below the limit (the documents are
 //   read on threads with limits of their own, feed-reader-pool.ts).
+// Both heap flags are for the main thread: V8 would apply them to every thread over its own
+// resourceLimits, so workers/node/thread-heap-limits.ts clears them before a thread starts.
 import { bundle } from './bundle.js';
 
 // `intercoop networks list | head`: a closed pipe ends the command quietly, as for any Unix tool.
