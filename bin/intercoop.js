@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=8 --max-old-space-size=512
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=8 --max-old-space-size=512 --liftoff-only
 // The `intercoop` command. The hub is written in TypeScript; bin/bundle.js turns it into one
 // JavaScript file on each start, so a clone works with `npm install` alone.
 // Settings (the npm scripts and the benchmarks pass the same ones, bench/intercoop-process.ts):
@@ -16,6 +16,12 @@
 //   250 sources held ~30 MB of live objects but 83 MB of old space before: its peak RSS went from
 //   ~280 to ~215 MB at the same CPU time. Live data stays far below the limit (the documents are
 //   read on threads with limits of their own, feed-reader-pool.ts).
+// --liftoff-only: WebAssembly stays in V8's baseline compiler. The only WebAssembly the hub
+//   runs is the HTTP parser of fetch (undici's llhttp); optimising its big state machine with
+//   TurboFan allocated ~30 MB of compiler memory at a pull's first fetches (V8's
+//   peak_malloced_memory; 7 MB with the flag) and its CPU. With the flag, a cold pull's peak RSS
+//   is ~5 MB lower and its CPU ~1.5 s lower of ~17 s (bench:ingest, 250 sources, shared
+//   machine); 1,500 fetches of 200 KB take the same CPU with or without it.
 // Both heap flags are for the main thread: V8 would apply them to every thread over its own
 // resourceLimits, so workers/node/thread-heap-limits.ts clears them before a thread starts.
 import { bundle } from './bundle.js';
