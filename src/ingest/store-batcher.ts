@@ -11,7 +11,9 @@
  * five queries each. Node takes the same path: fewer, larger reads and writes cost it less.
  *
  * When a batch goes: once no source of the pull is still fetching or reading (all have handed
- * theirs), or once MAX_DOCUMENTS documents (MAX_ITEMS items) wait; one batch is stored at a
+ * theirs), or once MAX_DOCUMENTS documents (MAX_ITEMS items) wait, or, where the database
+ * says so (Database.storesWhenFree: SQLite), as soon as no batch is being stored, with the
+ * documents handed meanwhile; one batch is stored at a
  * time per batcher, and all stores of a database are ordered (serialized, store turns). A
  * source's hand-off is accepted at once while the batch has room, so the pull starts its next
  * source; when it is full, the hand-off waits until the batch is taken (a pull keeps at most
@@ -143,7 +145,7 @@ export class StoreBatcher {
       return;
     }
     // More documents are coming and the batch has room: wait for them.
-    if (this.working > 0 && !this.full()) return;
+    if (!this.deps.db.storesWhenFree && this.working > 0 && !this.full()) return;
     const batch: Job[] = [];
     let documents = 0;
     let items = 0;

@@ -104,6 +104,44 @@ describe('feed reader threads', () => {
     }
   });
 
+  it('a document sent ahead to a thread stopped past its budget is read on a new thread', async () => {
+    const strict = feedReaderPool(1, { feedBudgetMs: 100 });
+    try {
+      const big = doc(0, 3000);
+      const small = doc(1, 3);
+      // Both asked at once: the small one goes to the thread ahead, while it reads the big one.
+      const first = strict.read(big.text, big.url);
+      const second = strict.read(small.text, small.url);
+      expect((await rejection(first)).kind).toBe('read_timeout');
+      expect((await second).items.length).toBe(3);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('goes on reading the next document while the main thread is busy', async () => {
+    const one = feedReaderPool(1);
+    try {
+      await one.read(doc(9, 3).text, doc(9, 3).url); // the thread is up
+      const next = doc(2, 1500);
+      let t = performance.now();
+      await one.read(next.text, next.url);
+      const alone = performance.now() - t;
+      const first = one.read(doc(3, 3).text, doc(3, 3).url);
+      const second = one.read(next.text, next.url);
+      // The main thread storing a batch: no reply is handled meanwhile.
+      const until = performance.now() + 2 * alone + 300;
+      while (performance.now() < until);
+      t = performance.now();
+      await first;
+      await second;
+      // Sent ahead, the second document was read during the wait: its answer is already there.
+      expect(performance.now() - t).toBeLessThan(alone / 2);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('reads many documents at once, each answer to its own request', async () => {
     const docs = Array.from({ length: 24 }, (_, i) => doc(i, 5 + (i % 7)));
     const read = await Promise.all(docs.map((d) => pool.read(d.text, d.url)));

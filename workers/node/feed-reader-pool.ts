@@ -45,6 +45,11 @@ interface Task {
 interface Thread {
   worker: Worker;
   task: Task | null;
+  /**
+   * The document it reads after `task`, sent ahead: the thread starts it as soon as it is done
+   * with `task`, even while the main thread is busy storing (its reply waits in the port).
+   */
+  next: Task | null;
   /** Stops the thread when its task runs past the budget. */
   timer: ReturnType<typeof setTimeout> | null;
   /** Stops the thread once it has had nothing to read for a while. */
@@ -135,6 +140,7 @@ export function feedReaderPool(
     const thread: Thread = {
       worker: new Worker(script, { resourceLimits }),
       task: null,
+      next: null,
       timer: null,
       idleTimer: null,
       ready: false,
@@ -149,9 +155,12 @@ export function feedReaderPool(
       }
       const task = thread.task;
       if (!task || task.id !== reply.id) return;
-      thread.task = null;
+      thread.task = thread.next;
+      thread.next = null;
       if (thread.timer) clearTimeout(thread.timer);
       thread.timer = null;
+      // The next document is being read already: its budget runs from now.
+      if (thread.task && thread.ready) startTimer(thread);
       // Feeds come without their fingerprints' plain texts, computed here if asked for.
       if ('feed' in reply) task.resolve(withPlainText(reply.feed));
       else if ('calendar' in reply) task.resolve(reply.calendar);
@@ -173,6 +182,7 @@ export function feedReaderPool(
       threads.splice(i, 1);
       const task = thread.task;
       thread.task = null;
+      requeueNext(thread);
       if (thread.timer) clearTimeout(thread.timer);
       if (!thread.ready && !documentsFault && !inline) {
         inline = true;
@@ -207,10 +217,17 @@ export function feedReaderPool(
     threads.splice(i, 1);
     const task = thread.task;
     thread.task = null;
+    requeueNext(thread);
     thread.timer = null;
     void thread.worker.terminate();
     task.reject(readTooLong(budgetOf(task)));
     dispatch();
+  };
+
+  /** A document sent ahead to a thread that stops goes back first in line, for another. */
+  const requeueNext = (thread: Thread) => {
+    if (thread.next) queue.unshift(thread.next);
+    thread.next = null;
   };
 
   const startTimer = (thread: Thread) => {
@@ -236,6 +253,15 @@ export function feedReaderPool(
       idle.worker.ref(); // work pending: the process waits for it
       if (idle.ready) startTimer(idle);
       idle.worker.postMessage({ id: task.id, ...task.request } as ReadRequest);
+    }
+    // Every thread busy: each gets its next document ahead (one), so that it goes on reading
+    // while the main thread stores rather than waiting for the store's end to be sent one.
+    for (const thread of threads) {
+      if (!queue.length || closed) break;
+      if (!thread.task || thread.next || !thread.ready) continue;
+      const task = queue.shift()!;
+      thread.next = task;
+      thread.worker.postMessage({ id: task.id, ...task.request } as ReadRequest);
     }
     for (const t of threads)
       if (!t.task) {

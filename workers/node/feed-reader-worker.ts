@@ -22,7 +22,7 @@ if (!port)
 // This thread's job is parsing: the parsers the serving thread loads only on use, it loads first
 // (documents the pool sends meanwhile wait in the port's queue until the listener is attached).
 await loadFeedParsers();
-port.on('message', async (request: ReadRequest) => {
+const read = async (request: ReadRequest): Promise<void> => {
   const { id } = request;
   let reply: ReadReply;
   try {
@@ -61,11 +61,18 @@ port.on('message', async (request: ReadRequest) => {
     };
   }
   port.postMessage(reply);
+};
+
+// One document at a time, in the order sent: the pool sends the next one ahead (and times each
+// read from the previous one's reply), so reads must not interleave at their awaits.
+let reading: Promise<void> = Promise.resolve();
+port.on('message', (request: ReadRequest) => {
+  reading = reading.then(() => read(request));
 });
 /** A read feed goes without its fingerprints' plain texts (feed-reader.ts withoutPlainText). */
-function lighter(read: DocumentRead): DocumentRead {
-  if (read.kind === 'feed') withoutPlainText(read.feed);
-  return read;
+function lighter(document: DocumentRead): DocumentRead {
+  if (document.kind === 'feed') withoutPlainText(document.feed);
+  return document;
 }
 
 // Loaded: from now on a death is a document's doing, not a broken install (feed-reader-pool.ts).

@@ -97,6 +97,9 @@ export function openSqlite(
     raw,
     // SQLite allows 32,766; a few thousand keeps statements small enough to prepare quickly.
     maxParams: 4000,
+    // Queries are cheap here and stores share transactions: a pull's store need not wait for
+    // a full batch (store-batcher.ts).
+    storesWhenFree: true,
     // batch() only asks a statement for its SQL and values.
     rawStatement: (sql, params) => ({ toSQL: () => ({ sql, params }) }) as unknown as Statement,
     async batch(statements) {
