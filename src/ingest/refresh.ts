@@ -32,7 +32,7 @@ import { upstreamStatements } from './store-upstream.ts';
 import { followRedirect, nextFetchAfterError, nextFetchAfterSuccess } from './backoff.ts';
 import {
   IngestError,
-  type ErrorKind,
+  storageError,
   type FetchOutcome,
   type SourceReport,
   type StoreResult,
@@ -158,9 +158,7 @@ async function refreshThrough(
     const handed = lane.record(source, recordStatement(deps.db, source.id, values));
     await handed.accepted;
     return {
-      report: handed.stored
-        .then((s) => stage('storage_error', () => s.committed))
-        .then(value, onError),
+      report: handed.stored.then((s) => storing(() => s.committed)).then(value, onError),
     };
   };
   /** A failure before the source's last hand-off: its record goes with the batch. */
@@ -260,7 +258,7 @@ async function refreshThrough(
     const calendar = read;
     lane.end();
     const recorded = async () => {
-      await stage('storage_error', () => calendar.committed);
+      await storing(() => calendar.committed);
       await update(
         deps,
         source.id,
@@ -285,7 +283,7 @@ async function refreshThrough(
     try {
       const stored = await withHistory(deps, source, lane, read, upstream.next);
       // Validators only once the pages are committed (a lost store must not become a 304).
-      await stage('storage_error', () => stored.committed);
+      await storing(() => stored.committed);
       result = stored.result;
     } catch (err) {
       return failedNow(err);
@@ -315,7 +313,7 @@ async function refreshThrough(
   return {
     report: handed.stored
       .then(async ({ value: result, committed }) => {
-        await stage('storage_error', () => committed);
+        await storing(() => committed);
         return reportOf(result, warningOf(result), discoveredUrl);
       })
       .catch(failedLater),
@@ -442,19 +440,15 @@ function storeTurn<T>(
   deps: Deps,
   store: () => Promise<T>,
 ): Promise<{ value: T; committed: Promise<void> }> {
-  return stage('storage_error', () => deps.db.store(() => storeInTurn(deps, store)));
+  return storing(() => deps.db.store(() => storeInTurn(deps, store)));
 }
 
-/** Runs a stage, labelling unexpected failures with the stage's kind. */
-async function stage<T>(kind: ErrorKind, run: () => Promise<T>): Promise<T> {
+/** Runs a storing step, reporting an unexpected failure as a storage error. */
+async function storing<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof IngestError) throw err;
-    throw new IngestError(
-      kind,
-      `Enregistrement impossible : ${(err as Error)?.message ?? String(err)}`,
-    );
+    throw storageError(err);
   }
 }
 
@@ -474,5 +468,5 @@ function calendarName(text: string): string | null {
 
 /** Records the source's new state; a database refusal is a storage error, not the member's. */
 async function update(deps: Deps, id: number, values: SourceUpdate): Promise<void> {
-  await stage('storage_error', () => recordSource(deps.db, id, values));
+  await storing(() => recordSource(deps.db, id, values));
 }

@@ -27,7 +27,7 @@ import type { Statement } from '../db/client.ts';
 import { storeDocuments, type StoreDocument } from './store-feed.ts';
 import { serialized } from './serialize.ts';
 import { storeInTurn } from './store-lease.ts';
-import { IngestError, type StoreResult } from './types.ts';
+import { storageError, type StoreResult } from './types.ts';
 
 /** Documents per batch: a Workers queue batch (wrangler.toml max_batch_size). */
 export const MAX_DOCUMENTS = 10;
@@ -224,14 +224,5 @@ function documentsFault(err: unknown): boolean {
   const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
   return /constraint|too ?big|too large|too many|mismatch|malformed|datatype/i.test(
     `${String(code ?? '')} ${String(message ?? err)}`,
-  );
-}
-
-/** A database failure as the pull reports it: a storage error of the source. */
-function storageError(err: unknown): IngestError {
-  if (err instanceof IngestError) return err;
-  return new IngestError(
-    'storage_error',
-    `Enregistrement impossible : ${(err as Error)?.message ?? String(err)}`,
   );
 }

@@ -70,6 +70,15 @@ export class IngestError extends Error {
   }
 }
 
+/** A database failure as a source's report gives it: a storage error (IngestErrors pass as they are). */
+export function storageError(err: unknown): IngestError {
+  if (err instanceof IngestError) return err;
+  return new IngestError(
+    'storage_error',
+    `Enregistrement impossible : ${(err as Error)?.message ?? String(err)}`,
+  );
+}
+
 /**
  * A document read only in part because it exceeded a cap: `kept` of its `total` events or
  * items were stored (always the same ones for the same document: the nearest in time first).
