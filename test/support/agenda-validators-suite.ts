@@ -105,7 +105,7 @@ export function clockValidatorScenarios(name: string, makeDeps: () => Promise<De
   let today: Map<string, Seen>;
 
   // First, while the store is empty (workerd's D1 is shared by the file's tests).
-  it(`${name}: an empty directory and archive keep their ETag too`, async () => {
+  it(`${name}: an empty directory, archive and feed keep their body and ETag too`, async () => {
     const deps = await makeDeps();
     const own = manualClock(T0);
     deps.clock = own;
@@ -121,6 +121,17 @@ export function clockValidatorScenarios(name: string, makeDeps: () => Promise<De
         headers: { 'if-none-match': first.headers.get('etag')! },
       });
       expect(again.status, path).toBe(304);
+    }
+    // The feeds' ETag is the store version's: rendered again for it (no cache here, as after an
+    // eviction or the edge's TTL), an empty feed is the same document, not dated by the clock.
+    const uncached = createApp({ ...deps, responseCache: undefined });
+    for (const path of ['/feed.atom', '/feed.xml', '/feed.json?tag=introuvable']) {
+      const first = await uncached.request(`https://hub.example.org${path}`);
+      const body = await first.text();
+      own.advance(61_000);
+      const later = await uncached.request(`https://hub.example.org${path}`);
+      expect(later.headers.get('etag'), path).toBe(first.headers.get('etag'));
+      expect(await later.text(), path).toBe(body);
     }
   });
 
