@@ -28,6 +28,11 @@ export interface PhaseFigures {
   newEntries: number;
   /** CPU time of the hub process over the phase, all its threads (user + system), ms. */
   cpuMs: number;
+  /**
+   * CPU time of its main thread alone (storing, dedup, fetching), ms; null where /proc has no
+   * per-thread figures.
+   */
+  mainCpuMs: number | null;
   /** Highest process.memoryUsage().rss seen by the 50 ms sampler, bytes. */
   peakRss: number;
   /** The kernel's peak (VmHWM, reset before the phase when /proc allows), bytes; null elsewhere. */
@@ -117,6 +122,16 @@ function kernelPeak(): number | null {
   }
 }
 
+/** CPU time the main thread has used, ms (Linux: /proc's schedstat, in ns), or null. */
+function mainThreadCpuMs(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8');
+    return Number(stat.split(' ')[0]) / 1e6;
+  } catch {
+    return null;
+  }
+}
+
 export async function runHub(
   ports: number[],
   sources: number,
@@ -146,10 +161,13 @@ export async function runHub(
       sampler.reset();
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
+      const main0 = mainThreadCpuMs();
       const summary = await pull(deps, { trigger: 'bench', all: true });
       const ms = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
       const cpuMs = (cpu.user + cpu.system) / 1000;
+      const main1 = mainThreadCpuMs();
+      const mainCpuMs = main0 === null || main1 === null ? null : main1 - main0;
       const errors = [
         ...new Set(
           summary.reports
@@ -165,6 +183,7 @@ export async function runHub(
         failed: summary.failed,
         newEntries: summary.newItems,
         cpuMs,
+        mainCpuMs,
         peakRss: sampler.peak(),
         hwm: kernelPeak(),
         atPeak: sampler.atPeak(),

@@ -96,6 +96,7 @@ function line(label: string, p: PhaseFigures, items: boolean): string {
     (items ? `${(p.newEntries / s).toFixed(0)}` : '–').padStart(9),
     `${(p.sources / s).toFixed(0)}`.padStart(9),
     `${(p.cpuMs / 1000).toFixed(1)} s`.padStart(9),
+    (p.mainCpuMs === null ? '–' : `${(p.mainCpuMs / 1000).toFixed(1)} s`).padStart(9),
     mb(p.peakRss).padStart(9),
     mb(p.hwm).padStart(9),
     `${p.ok}/${p.notModified}/${p.failed}`.padStart(14),
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
   for (const n of sizes) results.push(await runSize(n, argv));
 
   console.log(
-    `${'run'.padEnd(22)} ${'wall'.padStart(9)} ${'items/s'.padStart(9)} ${'src/s'.padStart(9)} ${'hub CPU'.padStart(9)} ${'peak RSS'.padStart(9)} ${'VmHWM'.padStart(9)} ${'ok/304/err'.padStart(14)}`,
+    `${'run'.padEnd(22)} ${'wall'.padStart(9)} ${'items/s'.padStart(9)} ${'src/s'.padStart(9)} ${'hub CPU'.padStart(9)} ${'main CPU'.padStart(9)} ${'peak RSS'.padStart(9)} ${'VmHWM'.padStart(9)} ${'ok/304/err'.padStart(14)}`,
   );
   for (const r of results) {
     console.log(line(`${r.sources} sources, cold`, r.cold, true));
