@@ -59,6 +59,8 @@ export interface ParsedEvent {
   /** IANA zone the times are shown in (the TZID, X-WR-TIMEZONE or the hub's zone). */
   timezone: string;
   rrule: string | null;
+  /** A series (RRULE or RDATE): its occurrences past the window come in as the window moves. */
+  recurring: boolean;
   occurrences: ParsedOccurrence[];
   /** jCal of the master and its overrides with zones normalised to IANA, DTSTAMP removed: republished as is. */
   components: unknown[];
@@ -84,8 +86,19 @@ export interface ParseCalendarOptions {
   maxOccurrencesPerEvent?: number;
 }
 
-export const DEFAULT_PAST_MS = 31 * 24 * 3600_000;
-export const DEFAULT_AHEAD_MS = 366 * 24 * 3600_000;
+/**
+ * How far from the pull's time occurrences are expanded and stored: wider than the range the
+ * agenda says it keeps (window.ts: 31 days before today's midnight to 366 days after it), so
+ * that what is stored covers what is claimed all day long:
+ * - back: the stored expansion starts 33 days before the last time it was written, at most
+ *   now; the kept range starts 31 calendar days before today's midnight, which is at most 24
+ *   (25 on a DST day) hours before now, ±1 hour of DST in between: 33 days covers it.
+ * - ahead: a series is re-expanded once its end falls a day short of this (store-calendar.ts's
+ *   roll), so after a pull it reaches at least 367 days past that pull; the kept range ends
+ *   at most 366 days and an hour (DST) past now: covered as long as pulls come within 23 hours.
+ */
+export const DEFAULT_PAST_MS = 33 * 24 * 3600_000;
+export const DEFAULT_AHEAD_MS = 368 * 24 * 3600_000;
 const MAX_TEXT = 20_000;
 const MAX_ERRORS = 1000;
 
@@ -365,6 +378,7 @@ function readEvent(u: Unit, ctx: ReadContext): ParsedEvent {
     allDay: dtstart.date,
     timezone: zone,
     rrule: rrules.length ? recurText(rrules[0]![3]) : null,
+    recurring,
     occurrences,
     components: [master, ...overrides].map((c) => normaliseComponent(c, zone)),
   };

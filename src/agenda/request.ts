@@ -12,8 +12,8 @@ import {
   type Filters,
 } from '../filter-grammar.ts';
 import type { OccurrenceCursor } from './query.ts';
-import { DEFAULT_AHEAD_MS, DEFAULT_PAST_MS } from './parse-calendar.ts';
 import { zonedToUtc } from './timezones.ts';
+import { defaultWindow, keptRange } from './window.ts';
 
 export { FilterError as AgendaQueryError };
 const AgendaQueryError = FilterError;
@@ -25,8 +25,8 @@ export interface AgendaRequest extends Filters {
   /** The window asked for (or the default one). */
   requested: { from: Date; to: Date };
   /**
-   * The range the hub keeps occurrences for: a month back, a year ahead (parse-calendar.ts).
-   * A window reaching out of it is shortened, and the answer says so.
+   * The range the hub keeps occurrences for: a month back, a year ahead, on day boundaries
+   * (window.ts). A window reaching out of it is shortened, and the answer says so.
    */
   kept: { from: Date; to: Date };
   /** `limit=` (/agenda.json's page size), null when not given. */
@@ -66,30 +66,34 @@ function parseDate(name: string, value: string, zone: string, endOfDay: boolean)
   );
 }
 
-/** Parses the filters of an agenda URL; default range: from now (or `defaultPastMs` before) to a year ahead. */
+/**
+ * Parses the filters of an agenda URL. Without from=, the window is today's (from midnight in
+ * the hub's zone, `defaultPastDays` earlier) to a year ahead (window.ts): the same all day, so
+ * the documents made from it keep their ETag until their data changes or the day turns.
+ */
 export function parseAgendaRequest(
   url: URL,
   zone: string,
   now: Date,
-  defaultPastMs = 0,
+  defaultPastDays = 0,
 ): AgendaRequest {
   const filters = parseFilters(url.searchParams);
   const fromRaw = (url.searchParams.get('from') ?? '').trim();
   const toRaw = (url.searchParams.get('to') ?? '').trim();
-  const from = fromRaw
-    ? parseDate('from', fromRaw, zone, false)
-    : new Date(now.getTime() - defaultPastMs);
-  const to = toRaw ? parseDate('to', toRaw, zone, true) : new Date(from.getTime() + 366 * DAY);
+  const byDefault = defaultWindow(now, zone, defaultPastDays);
+  const from = fromRaw ? parseDate('from', fromRaw, zone, false) : byDefault.from;
+  const to = toRaw
+    ? parseDate('to', toRaw, zone, true)
+    : fromRaw
+      ? new Date(from.getTime() + 366 * DAY)
+      : byDefault.to;
   if (to.getTime() <= from.getTime()) throw new AgendaQueryError('to= must come after from=');
   if (to.getTime() - from.getTime() > MAX_RANGE_MS)
     throw new AgendaQueryError('from= and to= may be at most three years apart');
   const params = appendFilters(new URLSearchParams(), filters);
   if (fromRaw) params.set('from', fromRaw);
   if (toRaw) params.set('to', toRaw);
-  const kept = {
-    from: new Date(now.getTime() - DEFAULT_PAST_MS),
-    to: new Date(now.getTime() + DEFAULT_AHEAD_MS),
-  };
+  const kept = keptRange(now, zone);
   // Answered within the kept range; a window wholly outside it answers nothing (from = to).
   const windowFrom = new Date(
     Math.min(Math.max(from.getTime(), kept.from.getTime()), kept.to.getTime()),

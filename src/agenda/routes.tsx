@@ -10,13 +10,12 @@ import { pageOccurrences, getEvent, type Occurrence } from './query.ts';
 import { AgendaQueryError, formatAfter, parseAgendaRequest } from './request.ts';
 import { agendaIcs, agendaJson, eventsIcs, windowNotice } from './calendar-feeds.ts';
 import { withValidators } from '../publish/conditional.ts';
+import { KEPT_PAST_DAYS } from './window.ts';
 import { AgendaPage, EventNotFound, EventPage, type NetworkOption } from './pages.tsx';
 
 export const agendaRoutes = new Hono<HubEnv>();
 
 const PAGE_LIMIT = 300;
-/** Subscribers keep a month of history in /agenda.ics. */
-const DAY = 24 * 3600_000;
 
 async function networkOptions(c: HubContext): Promise<NetworkOption[]> {
   return c
@@ -95,8 +94,13 @@ agendaRoutes.get('/agenda.ics', async (c) => {
   const deps = c.get('deps');
   const hub = await readHubSettings(deps.db, deps.config.baseUrl);
   try {
-    // Subscribers keep a month of history.
-    const r = parseAgendaRequest(new URL(c.req.url), hub.timezone, deps.clock.now(), 31 * DAY);
+    // Subscribers keep a month of history: the whole kept range by default.
+    const r = parseAgendaRequest(
+      new URL(c.req.url),
+      hub.timezone,
+      deps.clock.now(),
+      KEPT_PAST_DAYS,
+    );
     const { body, lastModified } = await agendaIcs(deps, hub, r, `${hub.title} — agenda`);
     return withValidators(c.req.raw, body, 'text/calendar; charset=utf-8', lastModified, {
       'content-disposition': 'inline; filename="agenda.ics"',

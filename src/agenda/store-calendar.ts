@@ -2,7 +2,8 @@
  * Stores one calendar document of a source: events created, updated, relays merged into the
  * event they repeat, events the source dropped marked cancelled (kept, never deleted).
  * Change detection hashes the meaningful fields (DTSTAMP ignored): a re-pull of an unchanged
- * calendar writes nothing, except rolling recurring series forward once a day.
+ * calendar writes nothing, except rolling forward once a day what the moving window brings in
+ * (series, and events announced beyond the window when first read).
  */
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
@@ -22,6 +23,7 @@ import { foldText } from '../ingest/dedupe/text.ts';
 import { IngestError, type StoreResult } from '../ingest/types.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from '../ingest/yield.ts';
 import {
+  DEFAULT_AHEAD_MS,
   looksLikeCalendar,
   parseCalendar,
   type ParsedCalendar,
@@ -36,7 +38,7 @@ export function isCalendar(text: string): boolean {
   return looksLikeCalendar(text);
 }
 
-/** Window and caps; the defaults suit production (12 months ahead, 1 month back). */
+/** Window and caps; the defaults suit production (a year ahead, a month back, with margins). */
 export type StoreCalendarOptions = Pick<
   ParseCalendarOptions,
   'pastMs' | 'aheadMs' | 'maxEvents' | 'maxOccurrencesPerEvent'
@@ -130,7 +132,8 @@ export async function storeParsedCalendar(
       errors: parsed.errors.slice(0, 10),
       count: parsed.errors.length,
     });
-  const windowEnd = now + (options.aheadMs ?? 366 * 24 * 3600_000);
+  // Where parseCalendar stopped expanding: the same default.
+  const windowEnd = now + (options.aheadMs ?? DEFAULT_AHEAD_MS);
   const orm = deps.db.orm;
 
   const known = new Map<string, EventSourceRow>();
@@ -180,8 +183,11 @@ export async function storeParsedCalendar(
       const owns = event.primarySourceId === source.id || primaryGone;
       if (mine.contentHash === hash && !mine.removed) {
         result.unchanged++;
-        // Roll a recurring series forward (the window moves), without counting it as a change.
-        if (owns && ev.rrule && event.expandedUntil < windowEnd - ROLL_EVERY_MS) {
+        // Roll forward as the window moves, without counting it as a change, what may have
+        // occurrences past the stored expansion: a series (RRULE or RDATE alone), or an event
+        // announced beyond the window when first read (stored then without its occurrence).
+        const pastStored = ev.recurring || ev.start >= event.expandedUntil;
+        if (owns && pastStored && event.expandedUntil < windowEnd - ROLL_EVERY_MS) {
           pending.push(
             orm.delete(eventOccurrences).where(eq(eventOccurrences.eventId, event.id)),
             ...occurrenceInserts(deps, event.id, ev),

@@ -14,9 +14,12 @@ import { listRiver } from '../news/river.ts';
 import { listDirectory } from '../federation/directory.ts';
 import { pickLang, type Lang } from '../web/i18n.ts';
 import { parseRiverQuery, RiverQueryError } from '../news/filters.ts';
-import { serveCached } from '../publish/conditional.ts';
+import { serveCached, type Rendered } from '../publish/conditional.ts';
+import type { Deps } from '../deps.ts';
 import { listOccurrences } from '../agenda/query.ts';
 import { AgendaQueryError, parseAgendaRequest } from '../agenda/request.ts';
+import { localDate } from '../agenda/timezones.ts';
+import { windowMovesAt } from '../agenda/window.ts';
 import { EmbedQueryError, parseEmbedOptions, type EmbedOptions } from './request.ts';
 import { AgendaRows, EmbedBody, EmbedPage, embedMessages, NewsRows } from './pages.tsx';
 import { embedCss } from './style.ts';
@@ -29,6 +32,11 @@ interface Widget {
   lang: Lang;
   hub: HubSettings;
   options: EmbedOptions;
+  /**
+   * The agenda's window (window.ts): its day goes in the cache key, and the rendering is not
+   * reused past `movesAt` (the next midnight), though the store did not change.
+   */
+  window?: { day: string; movesAt: number };
   /** The widget's content, its heading and its link to the hub. */
   render(): Promise<{ heading: string; more: string; moreHref: string; rows: Child }>;
 }
@@ -68,11 +76,16 @@ async function widget(c: HubContext, kind: EmbedKind): Promise<Widget> {
     };
   }
   const filterUrl = new URL(`${url.origin}${url.pathname}?${options.filters}`);
-  const r = parseAgendaRequest(filterUrl, hub.timezone, deps.clock.now());
+  const now = deps.clock.now();
+  const r = parseAgendaRequest(filterUrl, hub.timezone, now);
   return {
     lang,
     hub,
     options,
+    window: {
+      day: localDate(r.from.getTime(), hub.timezone),
+      movesAt: windowMovesAt(now, hub.timezone),
+    },
     render: async () => ({
       heading: m.agenda,
       more: m.allAgenda,
@@ -104,6 +117,29 @@ function withHeaders(res: Response, headers: Record<string, string>): Response {
   return out;
 }
 
+/** One widget's document: a page to frame, or a script that inserts the same content. */
+async function renderWidget(deps: Deps, w: Widget, script: boolean): Promise<Rendered> {
+  const content = await w.render();
+  const frame = { lang: w.lang, theme: w.options.theme, hubTitle: w.hub.title, ...content };
+  const body = (
+    <EmbedBody {...frame} heading={content.heading} more={content.more}>
+      {content.rows}
+    </EmbedBody>
+  );
+  const text = script
+    ? embedScript(`<style>${embedCss(w.options.theme)}</style>${await body}`)
+    : `${await (
+        <EmbedPage frame={frame} title={`${content.heading} · ${w.hub.title}`}>
+          {body}
+        </EmbedPage>
+      )}`;
+  return {
+    body: text,
+    contentType: script ? 'text/javascript; charset=utf-8' : 'text/html; charset=utf-8',
+    lastModified: deps.clock.now().getTime(),
+  };
+}
+
 /** Serves one widget as a page (`script` false) or as a script, cached like the feeds. */
 async function serveWidget(c: HubContext, kind: EmbedKind, script: boolean): Promise<Response> {
   const deps = c.get('deps');
@@ -117,28 +153,17 @@ async function serveWidget(c: HubContext, kind: EmbedKind, script: boolean): Pro
   // One cached copy per language and theme as well as per filter.
   const key = new URL(c.req.url);
   key.searchParams.set('lang', w.lang);
+  // The agenda shows today's events: a new day is a new rendering, whatever the store says.
+  if (w.window) key.searchParams.set('day', w.window.day);
   key.searchParams.sort();
-  const res = await serveCached(deps, c.req.raw, key.toString(), async () => {
-    const content = await w.render();
-    const frame = { lang: w.lang, theme: w.options.theme, hubTitle: w.hub.title, ...content };
-    const body = (
-      <EmbedBody {...frame} heading={content.heading} more={content.more}>
-        {content.rows}
-      </EmbedBody>
-    );
-    const text = script
-      ? embedScript(`<style>${embedCss(w.options.theme)}</style>${await body}`)
-      : `${await (
-          <EmbedPage frame={frame} title={`${content.heading} · ${w.hub.title}`}>
-            {body}
-          </EmbedPage>
-        )}`;
-    return {
-      body: text,
-      contentType: script ? 'text/javascript; charset=utf-8' : 'text/html; charset=utf-8',
-      lastModified: deps.clock.now().getTime(),
-    };
-  });
+  const expires = w.window ? { expiresAt: w.window.movesAt } : {};
+  const res = await serveCached(
+    deps,
+    c.req.raw,
+    key.toString(),
+    () => renderWidget(deps, w, script),
+    expires,
+  );
   if (!res) return c.json({ error: 'not_found', message: 'Nothing to embed' }, 404);
   // The pages' policy (web/security-headers.ts) but for who may frame a widget: HUB_EMBED_ANCESTORS.
   // A widget has no form to post.

@@ -41,20 +41,26 @@ export async function getDirectoryEntry(deps: Deps, slug: string): Promise<Direc
   return { ...publicNetwork(n), sources: srcs.map(publicSource) };
 }
 
-/** Names and sites of all networks, for labelling provenance. */
+/** Names, sites and last change of all networks, for labelling provenance and dating a feed. */
 export async function networkLabels(
   deps: Deps,
-): Promise<Map<string, { name: string; site: string | null; territory: string | null }>> {
+): Promise<
+  Map<string, { name: string; site: string | null; territory: string | null; updatedAt: number }>
+> {
   const rows = await deps.db.orm
     .select({
       slug: networks.slug,
       name: networks.name,
       site: networks.site,
       territory: networks.territory,
+      updatedAt: networks.updatedAt,
     })
     .from(networks);
   return new Map(
-    rows.map((r) => [r.slug, { name: r.name, site: publicUrl(r.site), territory: r.territory }]),
+    rows.map((r) => [
+      r.slug,
+      { name: r.name, site: publicUrl(r.site), territory: r.territory, updatedAt: r.updatedAt },
+    ]),
   );
 }
 

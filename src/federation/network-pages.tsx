@@ -248,7 +248,7 @@ export const networkPages = new Hono<HubEnv>()
         </section>
         <UpcomingEvents
           slug={n.slug}
-          occurrences={await upcomingEvents(p.deps, n.slug)}
+          occurrences={await upcomingEvents(p.deps, n.slug, p.hub.timezone)}
           lang={p.lang}
           timeZone={p.hub.timezone}
           langParam={p.langParam}

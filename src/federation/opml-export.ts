@@ -14,7 +14,8 @@ function isHttp(url: string | null): url is string {
 export interface OpmlInput {
   title: string;
   baseUrl: string;
-  created: Date;
+  /** The newest change of the directory; null when it is empty (no date rather than now). */
+  created: Date | null;
   networks: DirectoryEntry[];
   lang: 'fr' | 'en';
 }
@@ -27,7 +28,7 @@ export function renderOpml(input: OpmlInput): string {
     '<opml version="2.0">',
     '  <head>',
     `    <title>${esc(input.title)}</title>`,
-    `    <dateCreated>${input.created.toUTCString()}</dateCreated>`,
+    ...(input.created ? [`    <dateCreated>${input.created.toUTCString()}</dateCreated>`] : []),
     `    <ownerName>${esc(input.title)}</ownerName>`,
     `    <docs>http://opml.org/spec2.opml</docs>`,
     '  </head>',

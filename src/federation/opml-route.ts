@@ -10,16 +10,17 @@ export const opmlRoutes = new Hono<HubEnv>().get('/networks.opml', async (c) => 
   const deps = c.get('deps');
   const hub = await readHubSettings(deps.db, deps.config.baseUrl);
   const networks = await listDirectory(deps);
-  const lastModified =
-    Math.max(
-      0,
-      ...networks.map((n) => n.updatedAt),
-      ...networks.flatMap((n) => n.sources.map((s) => s.createdAt)),
-    ) || deps.clock.now().getTime();
+  // From the data alone, never the clock: the body (and its ETag) stays until the directory
+  // changes, an empty one included.
+  const lastModified = Math.max(
+    0,
+    ...networks.map((n) => n.updatedAt),
+    ...networks.flatMap((n) => n.sources.map((s) => s.createdAt)),
+  );
   const body = renderOpml({
     title: hub.title,
     baseUrl: hub.baseUrl,
-    created: new Date(lastModified),
+    created: lastModified ? new Date(lastModified) : null,
     networks,
     lang: hub.language,
   });

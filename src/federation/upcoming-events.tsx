@@ -4,11 +4,11 @@
  */
 import type { Deps } from '../deps.ts';
 import { listOccurrences, type Occurrence } from '../agenda/query.ts';
+import { defaultWindow } from '../agenda/window.ts';
 import { defineMessages, formatDateTime, type Lang } from '../web/i18n.ts';
 import { hubHref } from '../web/links.ts';
 
 const UPCOMING = 5;
-const YEAR_MS = 366 * 24 * 3600_000;
 
 const t = defineMessages({
   fr: {
@@ -25,12 +25,11 @@ const t = defineMessages({
   },
 });
 
-export function upcomingEvents(deps: Deps, slug: string): Promise<Occurrence[]> {
-  const from = deps.clock.now();
+/** The agenda's default window (today's events onwards), as the agenda widget beside it shows. */
+export function upcomingEvents(deps: Deps, slug: string, zone: string): Promise<Occurrence[]> {
   return listOccurrences(deps, {
     networks: [slug],
-    from,
-    to: new Date(from.getTime() + YEAR_MS),
+    ...defaultWindow(deps.clock.now(), zone),
     limit: UPCOMING,
   });
 }

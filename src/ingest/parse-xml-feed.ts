@@ -45,6 +45,23 @@ class RawFeedParser extends Parser<Raw, Node> {
 }
 
 /**
+ * Turns sax's position counting on or off for the document `parser` reads next; false when the
+ * parser is not built as expected. sax counts the line and column of every character, a tenth of
+ * reading a feed, for error messages only; nothing else it reports depends on them in strict
+ * mode (in the tolerant mode, the text kept from an unencoded "<" does). This reaches into
+ * rss-parser (its xml2js parser, `xmlParser`) and xml2js (its sax parser, `saxParser`), built
+ * anew for each document: both are pinned by package-lock.json, rss-parser and sax exactly in
+ * package.json, and test/unit/parse-positions.test.ts fails if the fields move.
+ */
+export function countPositions(parser: Parser<Raw, Node>, on: boolean): boolean {
+  const sax = (parser as unknown as { xmlParser?: { saxParser?: { trackPosition?: unknown } } })
+    .xmlParser?.saxParser;
+  if (typeof sax?.trackPosition !== 'boolean') return false;
+  sax.trackPosition = on;
+  return true;
+}
+
+/**
  * Deeper than this is not a feed but an attack on the parser (feeds nest 5–10 levels, XHTML
  * content a few more).
  */
@@ -113,8 +130,22 @@ export async function parseXmlFeed(text: string, baseUrl: string): Promise<Parse
   return feed;
 }
 
-/** rss-parser over the text: strict XML, or sax's tolerant mode (names case-folded back). */
+/**
+ * rss-parser over the text: strict XML, or sax's tolerant mode (names case-folded back).
+ * Strict XML is read first without sax counting lines and columns (countPositions): a document
+ * it refuses is read again with them, for an error message that says where it breaks.
+ */
 async function readRaw(text: string, strict: boolean): Promise<Raw> {
+  if (strict) {
+    const quick = new RawFeedParser({ defaultRSS: 2 });
+    if (countPositions(quick, false)) {
+      try {
+        return (await quick.parseString(text)) as unknown as Raw;
+      } catch {
+        // Read again below, positions counted.
+      }
+    }
+  }
   const parser = strict
     ? new RawFeedParser({ defaultRSS: 2 })
     : new RawFeedParser({
@@ -476,7 +507,7 @@ function atomTitle(node: Node | null, xhtmlMarkup: string | null): string | null
  * entry xml2js gave (entries never nest). Index -1 is the feed's own head.
  */
 function xhtmlSource(source: string): (entryIndex: number, element: string) => string | null {
-  if (!/type\s*=\s*["']xhtml["']/.test(source)) return () => null;
+  if (!source.includes('xhtml') || !/type\s*=\s*["']xhtml["']/.test(source)) return () => null;
   const starts: number[] = [];
   const entryTag = /<(?:[A-Za-z_][\w.-]*:)?entry[\s>]/g;
   for (let m = entryTag.exec(source); m; m = entryTag.exec(source)) starts.push(m.index);
@@ -519,8 +550,15 @@ function nodes(value: unknown): Node[] {
     : [];
 }
 
+/** nodes(node[name])[0] ?? null, without the arrays (an item looks up ~30 children). */
 function child(node: Node, name: string): Node | null {
-  return nodes(node[name])[0] ?? null;
+  const value = node[name];
+  if (!Array.isArray(value)) return null;
+  for (const v of value) {
+    if (typeof v === 'string') return { _: v } as Node;
+    if (v) return v as Node;
+  }
+  return null;
 }
 
 function text(node: Node | null): string | null {

@@ -36,8 +36,9 @@ const HUB_CATEGORY = /(?:scheme|domain)=["']https?:\/\/[^"'\s]+\/networks\/?["']
 export function readUpstream(text: string): Upstream | null {
   const head = text.trimStart().slice(0, 1);
   if (head === '{') return text.includes('"_hub"') ? readJson(text) : null;
-  // Only a document with a network category in a hub's scheme is parsed again (cheap test).
-  return HUB_CATEGORY.test(text) ? readXml(text) : null;
+  // Only a document with a network category in a hub's scheme is parsed again (cheap test; the
+  // plain search first rules out, in native code, the feeds that never write "/networks").
+  return text.includes('/networks') && HUB_CATEGORY.test(text) ? readXml(text) : null;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);

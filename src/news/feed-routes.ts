@@ -63,9 +63,11 @@ async function serveFeed(
             page.items.map((i) => i.networks[0]).filter((n): n is string => !!n),
           )
         : new Map<string, number>();
+    // From the data alone, never the clock: an empty feed rendered again for the same store
+    // version (its ETag) is the same document, dated by the directory's newest change.
     const lastModified =
       Math.max(network?.updatedAt ?? 0, ...page.items.map((i) => i.updatedAt), 0) ||
-      deps.clock.now().getTime();
+      Math.max(0, ...[...labels.values()].map((n) => n.updatedAt));
     const body = renderFeed(format, {
       hub,
       title: network ? `${hub.title} — ${network.name}` : hub.title,

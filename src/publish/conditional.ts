@@ -131,13 +131,16 @@ async function gzip(body: string): Promise<Uint8Array<ArrayBuffer>> {
  * Serves a republished document with caching and conditional GET. `key` is the absolute URL
  * in a canonical form (same query, same key); `render` runs only when no cached copy fits.
  * With the in-memory cache (Node) a gzip copy is kept too, for readers that accept it (on
- * Workers, Cloudflare compresses at the edge).
+ * Workers, Cloudflare compresses at the edge). A document that also depends on the day (the
+ * agenda widget) puts its day in `key` and says in `expiresAt` when the next day begins: the
+ * answers made before routing (fast-path.ts) stop reusing this one then.
  */
 export async function serveCached(
   deps: Deps,
   req: Request,
   key: string,
   render: () => Promise<Rendered | null>,
+  options: { expiresAt?: number } = {},
 ): Promise<Response | null> {
   const cache = deps.responseCache ?? null;
   if (cache?.mode === 'ttl') {
@@ -149,7 +152,8 @@ export async function serveCached(
   const gz = cache?.mode === 'versioned' && acceptsGzip(req.headers.get('accept-encoding'));
   // One ETag per representation (RFC 9110 §8.8.3): the gzip copy has its own.
   const etag = gz ? `"${tag}-gz"` : `"${tag}"`;
-  if (cache?.mode === 'versioned') rememberValidator(deps, req.url, { version, tag, key });
+  if (cache?.mode === 'versioned')
+    rememberValidator(deps, req.url, { version, tag, key, expiresAt: options.expiresAt });
   // The ETag is known before rendering: a reader who has this version costs no rendering.
   const unchanged = versionNotModified(req, tag, gz);
   if (unchanged) return unchanged;

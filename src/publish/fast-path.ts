@@ -37,6 +37,8 @@ export function answerBeforeRouting(deps: Deps, req: Request): Response | null {
   if (req.method !== 'GET') return null;
   const known = knownValidator(deps, req.url);
   if (!known || known.version !== trustedVersion(deps)) return null;
+  // An answer the day made (the agenda widget) is routed again once the day has turned.
+  if (known.expiresAt !== undefined && deps.clock.now().getTime() >= known.expiresAt) return null;
   const gz = takesGzip(req.headers.get('accept-encoding'));
   if (req.headers.get('if-none-match') !== null) {
     const notModified = versionNotModified(req, known.tag, gz);

@@ -13,6 +13,8 @@ export interface Validator {
   tag: string;
   /** The canonical cache key of the URL (same filters, same key). */
   key: string;
+  /** When the clock alone makes this answer stale (epoch ms, the deps clock); none for feeds. */
+  expiresAt?: number | undefined;
 }
 
 /** Any query makes a new URL: bounded, least recently stored dropped first. */
@@ -24,7 +26,12 @@ export function rememberValidator(deps: Deps, url: string, validator: Validator)
   let byUrl = validators.get(deps);
   if (!byUrl) validators.set(deps, (byUrl = new Map()));
   const known = byUrl.get(url);
-  if (known?.version === validator.version && known.key === validator.key) return;
+  if (
+    known?.version === validator.version &&
+    known.key === validator.key &&
+    known.expiresAt === validator.expiresAt
+  )
+    return;
   byUrl.delete(url);
   byUrl.set(url, validator);
   if (byUrl.size > MAX_URLS) byUrl.delete(byUrl.keys().next().value!);

@@ -110,6 +110,21 @@ describe('decodeBody', () => {
     }
   });
 
+  it('reads U+FFFD written in valid UTF-8 as UTF-8, and bytes invalid in UTF-8 as windows-1252', () => {
+    // The lenient decoder answers for texts without U+FFFD; a U+FFFD may be the document's own.
+    expect(decodeBody(utf8(`<rss>${ESS} \uFFFD</rss>`), null)).toBe(`<rss>${ESS} \uFFFD</rss>`);
+    const mixed = Uint8Array.from([...utf8('<rss>\uFFFD '), 0xe9, ...utf8('t\u00e9</rss>')]);
+    expect(decodeBody(mixed, 'text/xml; charset=utf-8')).toBe('<rss>ï¿½ étÃ©</rss>');
+  });
+
+  it('keeps a text with a few control characters, refuses one made of them', () => {
+    const few = `<rss>a\u0001b\u000bc${'d'.repeat(200)}</rss>`;
+    expect(decodeBody(utf8(few), null)).toBe(few);
+    const many = `<rss>${'\u0001a'.repeat(100)}</rss>`;
+    expect(() => decodeBody(utf8(many), null)).toThrow(/caractères de contrôle/);
+    expect(() => decodeBody(utf8(`<rss>\u0000</rss>`), null)).toThrow(/octets NUL/);
+  });
+
   it('decodes the whole windows-1252 high range with its own table', () => {
     const all = Uint8Array.from({ length: 256 }, (_, i) => i);
     const text = decodeWindows1252(all);

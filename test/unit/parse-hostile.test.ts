@@ -30,6 +30,18 @@ describe('hostile documents', () => {
     expect(ms).toBeLessThan(100);
   });
 
+  it('finds entity declarations whatever the DOCTYPE’s case, after CDATA sections too', async () => {
+    for (const doctype of ['<!DOCTYPE', '<!doctype', '<!DocType']) {
+      for (const before of ['', '<![CDATA[x]]><!-- c --><!x>']) {
+        const doc = `<?xml version="1.0"?>${before}${doctype} rss [<!ENTITY a "b">]><rss/>`;
+        await expect(parseFeed(doc, BASE)).rejects.toMatchObject({
+          kind: 'parse_error',
+          message: expect.stringMatching(/ENTITY/),
+        });
+      }
+    }
+  });
+
   it('refuses an overlong <!…> declaration at once (sax re-reads it at each character)', async () => {
     for (const head of ['<!DOCT', '<?xml version="1.0"?><rss version="2.0"><!X']) {
       const doc = `${head}${'T'.repeat(100_000)}<channel><title>t</title></channel></rss>`;
