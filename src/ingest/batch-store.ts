@@ -18,7 +18,7 @@ import { textKey, type StoryText } from '../db/texts.ts';
 import type { KeyRow } from '../db/item-keys.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { PreparedItem } from './dedupe/prepare.ts';
-import { bodyText, type Fingerprint } from './dedupe/fingerprint.ts';
+import { bodyText, indexKeyNumbers, type Fingerprint } from './dedupe/fingerprint.ts';
 import {
   Matcher,
   excerptSuspects,
@@ -27,6 +27,7 @@ import {
   type MatchInput,
 } from './dedupe/matcher.ts';
 import {
+  candidateRow,
   entriesOfItems,
   keyProbes,
   lookupCandidates,
@@ -62,37 +63,63 @@ export interface Sorted {
 /**
  * The entry fields a document gives, written alike when an entry is inserted and when an edit
  * updates it: the one place that says what an entry stores of its document (its text is a row
- * of `texts`, written by BatchStore.addText).
+ * of `texts`, written by BatchStore.addText). Set on `into`, after the fields it has: an
+ * object spread into another one took the slow path of copying properties one by one in V8,
+ * for every new entry twice.
  */
-function documentFields(
+function documentFields<T extends object>(
+  into: T,
   p: PreparedItem,
   fp: Fingerprint,
   key: string | null,
   publishedAt: number,
   updatedAt: number,
 ) {
-  return {
-    guid: p.guid,
-    url: p.url,
-    canonicalUrl: p.canonicalUrl,
-    title: p.title,
-    textKey: key,
-    author: p.author,
-    categories: p.categories,
-    enclosures: p.enclosures,
-    publishedAt,
-    updatedAt,
-    contentHash: p.contentHash,
-    titleKey: fp.titleKey,
-    minhash: fp.minhash,
-    shingleCount: fp.shingleCount,
-    serialMarks: fp.marks,
-    textLength: fp.textLength,
-    relay: fp.relay,
-    leadKey: fp.leadKey,
-    leadProbes: fp.leadProbes,
-  };
+  const o = into as T & DocumentFields;
+  o.guid = p.guid;
+  o.url = p.url;
+  o.canonicalUrl = p.canonicalUrl;
+  o.title = p.title;
+  o.textKey = key;
+  o.author = p.author;
+  o.categories = p.categories;
+  o.enclosures = p.enclosures;
+  o.publishedAt = publishedAt;
+  o.updatedAt = updatedAt;
+  o.contentHash = p.contentHash;
+  o.titleKey = fp.titleKey;
+  o.minhash = fp.minhash;
+  o.shingleCount = fp.shingleCount;
+  o.serialMarks = fp.marks;
+  o.textLength = fp.textLength;
+  o.relay = fp.relay;
+  o.leadKey = fp.leadKey;
+  o.leadProbes = fp.leadProbes;
+  return o;
 }
+
+type DocumentFields = Pick<
+  EntryRow,
+  | 'guid'
+  | 'url'
+  | 'canonicalUrl'
+  | 'title'
+  | 'textKey'
+  | 'author'
+  | 'categories'
+  | 'enclosures'
+  | 'publishedAt'
+  | 'updatedAt'
+  | 'contentHash'
+  | 'titleKey'
+  | 'minhash'
+  | 'shingleCount'
+  | 'serialMarks'
+  | 'textLength'
+  | 'relay'
+  | 'leadKey'
+  | 'leadProbes'
+>;
 
 /**
  * The writes of a batch, gathered document by document. Each document is matched against the
@@ -120,6 +147,11 @@ export class BatchStore {
   private written: CandidateRow[] = [];
   /** Index keys written by earlier documents of the batch, by stored key. */
   private writtenKeys = new Map<number, Array<{ itemId: string; publishedAt: number }>>();
+  /**
+   * Index keys of the entries matchers see, once each: a candidate is given to the matcher of
+   * every document whose lookup finds it, and the batch's own entries come with theirs.
+   */
+  private rowKeys = new WeakMap<CandidateRow, number[]>();
   /** Body texts for excerpt checks: read from the database, or the batch's own entries'. */
   private texts = new Map<number, string | (() => string)>();
   private nextId: number;
@@ -139,6 +171,12 @@ export class BatchStore {
     if (!list) this.entriesByItem.set(row.itemId, [row]);
     else if (previous) list[list.indexOf(previous)] = row;
     else list.push(row);
+  }
+
+  private keysOf(row: CandidateRow): number[] {
+    let keys = this.rowKeys.get(row);
+    if (!keys) this.rowKeys.set(row, (keys = indexKeyNumbers(row)));
+    return keys;
   }
 
   /** Texts of these entries (excerpt checks), reading those the batch has not got. */
@@ -214,8 +252,12 @@ export class BatchStore {
       let matcher: Matcher | null = null;
       if (this.dedupe && fresh.length) {
         const candidates = this.candidatesOf(foundBy[i]!, lookups[i]!);
-        matcher = await Matcher.build(candidates, source.id, inputs[i]!, (ids) =>
-          this.textsOf(deps.db, ids),
+        matcher = await Matcher.build(
+          candidates,
+          source.id,
+          inputs[i]!,
+          (ids) => this.textsOf(deps.db, ids),
+          (row) => this.keysOf(row),
         );
       }
       this.assignItems(source, fresh, inputs[i]!, matcher);
@@ -272,7 +314,8 @@ export class BatchStore {
   }
 
   /** An entry the batch writes, as later documents' lookups find it. */
-  private wrote(row: CandidateRow, text: () => string): void {
+  private wrote(row: CandidateRow, keys: number[], text: () => string): void {
+    this.rowKeys.set(row, keys);
     this.remember(row);
     this.written.push(row);
     this.texts.set(row.id, text);
@@ -292,41 +335,49 @@ export class BatchStore {
       const itemId = decision?.itemId ?? newItemId();
       if (decision) this.touchedItems.add(itemId);
       else this.createdItems.add(itemId);
-      const fields = documentFields(
+      const key = this.addText(p);
+      const updatedAt = p.rawUpdated ?? publishedAt;
+      const row: NewEntry = documentFields(
+        {
+          id: this.nextId++,
+          sourceId: source.id,
+          networkSlug: source.networkSlug,
+          itemId,
+          guidHash: p.guidHash,
+          firstSeenAt: now,
+          mergeReason: decision?.reason ?? 'first',
+          mergeDetail: decision?.detail ?? null,
+        },
         p,
         fp,
-        this.addText(p),
+        key,
         publishedAt,
-        p.rawUpdated ?? publishedAt,
+        updatedAt,
       );
-      const row: NewEntry = {
-        id: this.nextId++,
-        sourceId: source.id,
-        networkSlug: source.networkSlug,
-        itemId,
-        guidHash: p.guidHash,
-        firstSeenAt: now,
-        mergeReason: decision?.reason ?? 'first',
-        mergeDetail: decision?.detail ?? null,
-        ...fields,
-      };
       this.newEntryRows.push(row);
-      this.newEntrySources.push({
-        ...fields,
-        sourceId: source.id,
-        firstSeenAt: now,
-        summary: p.summary,
-        contentHtml: p.contentHtml,
-        // Read only without a search text; a text read on a thread is computed on first use.
-        bodyText: p.searchText === undefined ? fp.text : undefined,
-        searchText: p.searchText,
-      });
+      this.newEntrySources.push(
+        documentFields(
+          {
+            sourceId: source.id,
+            firstSeenAt: now,
+            summary: p.summary,
+            contentHtml: p.contentHtml,
+            // Read only without a search text; a text read on a thread is computed on first use.
+            bodyText: p.searchText === undefined ? fp.text : undefined,
+            searchText: p.searchText,
+          },
+          p,
+          fp,
+          key,
+          publishedAt,
+          updatedAt,
+        ),
+      );
       if (this.dedupe) {
         this.addKeys(matcher, keys, itemId, publishedAt);
-        matcher?.addEntry({ ...input, id: null, itemId, networkSlug: source.networkSlug }, keys);
-        this.wrote(
-          { ...input, id: row.id!, itemId, networkSlug: source.networkSlug, splitFromItemId: null },
-          () => bodyText(p.contentHtml, p.summary),
+        matcher?.addEntry(candidateRow(null, itemId, source.networkSlug, null, input), keys);
+        this.wrote(candidateRow(row.id!, itemId, source.networkSlug, null, input), keys, () =>
+          bodyText(p.contentHtml, p.summary),
         );
       }
     });
@@ -345,7 +396,7 @@ export class BatchStore {
           ? old.publishedAt
           : p.rawPublished;
       const key = this.addText(p);
-      const values = documentFields(p, fp, key, publishedAt, p.rawUpdated ?? this.now);
+      const values = documentFields({}, p, fp, key, publishedAt, p.rawUpdated ?? this.now);
       this.entryUpdates.push(deps.db.orm.update(entries).set(values).where(eq(entries.id, old.id)));
       this.editedRows.set(old.id, {
         sourceId: source.id,
@@ -362,11 +413,8 @@ export class BatchStore {
         this.addKeys(matcher, keys, old.itemId, publishedAt);
         const stored = this.entriesById.get(old.id);
         this.wrote(
-          {
-            id: old.id,
-            itemId: old.itemId,
+          candidateRow(old.id, old.itemId, source.networkSlug, stored?.splitFromItemId ?? null, {
             sourceId: source.id,
-            networkSlug: source.networkSlug,
             guid: p.guid,
             guidHash: p.guidHash,
             canonicalUrl: p.canonicalUrl,
@@ -377,8 +425,8 @@ export class BatchStore {
             minhash: fp.minhash,
             shingleCount: fp.shingleCount,
             publishedAt,
-            splitFromItemId: stored?.splitFromItemId ?? null,
-          },
+          }),
+          keys,
           () => bodyText(p.contentHtml, p.summary),
         );
       }

@@ -11,13 +11,17 @@
  * five queries each. Node takes the same path: fewer, larger reads and writes cost it less.
  *
  * When a batch goes: once no source of the pull is still fetching or reading (all have handed
- * theirs), or once MAX_DOCUMENTS documents (MAX_ITEMS items) wait, or, where the database
- * says so (Database.storesWhenFree: SQLite), as soon as no batch is being stored, with the
- * documents handed meanwhile; one batch is stored at a
+ * theirs), or once MAX_DOCUMENTS documents (MAX_ITEMS items, MAX_BYTES bytes) wait, or, where
+ * the database says so (Database.storesWhenFree: SQLite), as soon as no batch is being stored,
+ * with the documents handed meanwhile; one batch is stored at a
  * time per batcher, and all stores of a database are ordered (serialized, store turns). A
  * source's hand-off is accepted at once while the batch has room, so the pull starts its next
- * source; when it is full, the hand-off waits until the batch is taken (a pull keeps at most
- * a couple of batches of read documents in memory).
+ * source; when it is full, the hand-off waits until the batch is taken. And a source waits
+ * before fetching and before reading while the documents waiting for a batch and those being
+ * read reach MAX_BYTES (Lane.room): the store behind, reading pauses rather than hold documents
+ * (~3 times the size of their bytes), so a pull holds about two batches of read documents, one
+ * being stored and one waiting, a batch being at most MAX_DOCUMENTS documents, MAX_ITEMS items
+ * or MAX_BYTES bytes.
  *
  * A batch whose store fails is stored again one document at a time, so that the document at
  * fault gets its own recorded error and the others go on.
@@ -33,6 +37,34 @@ import { storageError, type StoreResult } from './types.ts';
 export const MAX_DOCUMENTS = 10;
 /** Items per batch, so that a few huge feeds do not make one huge batch. */
 export const MAX_ITEMS = 5000;
+/**
+ * Bytes of read documents (documentBytes) per batch, and waiting for one. Counts alone let big
+ * feeds pile up: ten documents of a few MB each (HUB_FETCH_MAX_BYTES is 5 MB) waiting while
+ * ten more are stored, and every source of the pull holding one more it could not hand over.
+ * A bench:ingest document (50 stories, 125 KB fetched) is ~0.4 MB: ten still make a batch.
+ */
+export const MAX_BYTES = 4 * 1024 * 1024;
+
+/** Bytes a read item holds besides the texts counted: fields, fingerprint, objects. */
+const ITEM_OVERHEAD = 200;
+
+/**
+ * What a read document holds in memory, roughly: its items' texts at two bytes a character
+ * (V8 keeps Latin-1 text at one, which leaves room for what is not counted) and a fixed share
+ * per item. A bench:ingest document, 50 stories, measures 374 KB on the heap and counts 376.
+ */
+export function documentBytes(document: StoreDocument): number {
+  let chars = 0;
+  for (const item of document.items)
+    chars +=
+      (item.title?.length ?? 0) +
+      (item.summary?.length ?? 0) +
+      (item.contentHtml?.length ?? 0) +
+      (item.searchText?.length ?? 0) +
+      (item.url?.length ?? 0) +
+      (item.guid?.length ?? 0);
+  return 2 * chars + ITEM_OVERHEAD * document.items.length;
+}
 
 /** What a hand-off gives back. */
 export interface Handed<T> {
@@ -44,6 +76,8 @@ export interface Handed<T> {
 
 interface Job {
   document: StoreDocument;
+  /** documentBytes(document), counted once. */
+  bytes: number;
   /** The source hands nothing after this one. */
   last: boolean;
   accept: () => void;
@@ -59,6 +93,13 @@ export interface Lane {
   record(source: StoreDocument['source'], statements: Statement[]): Handed<StoreResult>;
   /** The source hands nothing more (whatever happened): the batch need not wait for it. */
   end(): void;
+  /**
+   * Settles once the documents waiting to be stored, with those being read, leave room for
+   * `bytes` more (documentBytes, estimated), which are then counted for this source until its
+   * next hand-off. A source waits here before fetching (0) and before reading (its fetched
+   * bytes' worth) while the store is behind, rather than read a document only to hold it.
+   */
+  room(bytes?: number): Promise<void>;
 }
 
 export class StoreBatcher {
@@ -68,6 +109,9 @@ export class StoreBatcher {
   private running: Promise<void> | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private idleWaiters: Array<() => void> = [];
+  /** Bytes of documents being read, counted ahead of their hand-off (Lane.room). */
+  private reading = 0;
+  private roomWaiters: Array<{ bytes: number; admit: () => void }> = [];
 
   constructor(private deps: Deps) {}
 
@@ -75,20 +119,44 @@ export class StoreBatcher {
   lane(): Lane {
     this.working++;
     let open = true;
+    /** What this source counts in `reading` (Lane.room), until its next hand-off. */
+    let counted = 0;
+    const uncount = () => {
+      this.reading -= counted;
+      counted = 0;
+    };
     const hand = (document: StoreDocument, last: boolean): Handed<StoreResult> => {
       if (!open) throw new Error('a lane hands nothing after its last hand-off');
       open = !last;
-      return this.hand(document, last);
+      uncount();
+      const handed = this.hand(document, last);
+      this.admit();
+      return handed;
     };
     return {
       store: hand,
       record: (source, statements) =>
         hand({ source, items: [], alongside: () => statements }, true),
       end: () => {
+        uncount();
+        this.admit();
         if (!open) return;
         open = false;
         this.working--;
         this.schedule();
+      },
+      room: (bytes = 0) => {
+        uncount();
+        return new Promise<void>((resolve) => {
+          this.roomWaiters.push({
+            bytes,
+            admit: () => {
+              counted = bytes;
+              resolve();
+            },
+          });
+          this.admit();
+        });
       },
     };
   }
@@ -109,21 +177,38 @@ export class StoreBatcher {
       reject = rej;
     });
     const full = this.full();
-    this.pending.push({ document, last, accept, resolve, reject });
+    this.pending.push({ document, bytes: documentBytes(document), last, accept, resolve, reject });
     this.working--;
     if (!full) accept();
     this.schedule();
     return { accepted, stored };
   }
 
+  /**
+   * Lets waiting sources go on, in order, while the documents waiting to be stored and those
+   * being read are under MAX_BYTES (a document larger than that is read when none are).
+   */
+  private admit(): void {
+    let bytes = this.reading;
+    for (const job of this.pending) bytes += job.bytes;
+    while (this.roomWaiters.length && bytes < MAX_BYTES) {
+      const waiter = this.roomWaiters.shift()!;
+      this.reading += waiter.bytes;
+      bytes += waiter.bytes;
+      waiter.admit();
+    }
+  }
+
   private full(): boolean {
     let documents = 0;
     let items = 0;
+    let bytes = 0;
     for (const job of this.pending) {
       if (job.document.items.length) documents++;
       items += job.document.items.length;
+      bytes += job.bytes;
     }
-    return documents >= MAX_DOCUMENTS || items >= MAX_ITEMS;
+    return documents >= MAX_DOCUMENTS || items >= MAX_ITEMS || bytes >= MAX_BYTES;
   }
 
   /**
@@ -149,16 +234,25 @@ export class StoreBatcher {
     const batch: Job[] = [];
     let documents = 0;
     let items = 0;
+    let bytes = 0;
     while (this.pending.length) {
-      const size = this.pending[0]!.document.items.length;
-      if (batch.length && size && (documents >= MAX_DOCUMENTS || items + size > MAX_ITEMS)) break;
+      const next = this.pending[0]!;
+      const size = next.document.items.length;
+      if (
+        batch.length &&
+        size &&
+        (documents >= MAX_DOCUMENTS || items + size > MAX_ITEMS || bytes + next.bytes > MAX_BYTES)
+      )
+        break;
       const job = this.pending.shift()!;
       if (size) documents++;
       items += size;
+      bytes += job.bytes;
       batch.push(job);
     }
     for (const job of batch) job.accept();
     if (!this.full()) for (const job of this.pending) job.accept();
+    this.admit();
     this.running = this.store(batch).finally(() => {
       this.running = null;
       this.flush();

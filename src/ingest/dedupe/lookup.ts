@@ -73,23 +73,32 @@ const INPUTS_PER_QUERY = 1000;
 
 /**
  * For each document of a batch (its tag), the items sharing with one of its inputs a
- * distinctive guid, a story URL or an index key within its window, and its source's split
- * entries (pins); then every entry of those items, once, with the tags that wanted it
- * (comma-separated). Parameters, JSON lists: [guid hash, tag], [url, tag], [source, tag],
- * [key, from, to, tag], and item ids wanted by no document (tag -1: see lookupCandidates).
+ * distinctive guid or a story URL, and its source's split entries (pins), and the items with
+ * one of the batch's index keys published within the batch's window (`hits`); then every
+ * entry of those items, once, with the tags that wanted it (comma-separated), and the hits
+ * themselves (id null: key, publication, item), from which lookupCandidates tells which
+ * document's probes each one answers (a key is wanted within its own group's window).
+ *
+ * The keys come as one sorted list of distinct numbers with one window for all: probing
+ * [key, from, to, tag] lists cost a JSON value to parse and four json_extract per probe, half
+ * of a probe's cost (a cold pull probes ~11 keys per new item, nearly all absent), and the
+ * query took ~9 % of the main thread. Parameters: the keys (JSON list), the window's bounds,
+ * then JSON lists [guid hash, tag], [url, tag], [source, tag], and item ids wanted by no
+ * document (tag -1: see lookupCandidates). `hits` is read twice, hence materialized.
  */
-const CANDIDATES_SQL = `with wanted(tag, item_id) as (
+const CANDIDATES_SQL = `with hits(key, published_at, item_id) as materialized (
+  select k.value, item_keys.published_at, item_keys.item_id
+    from json_each(?) k cross join item_keys
+    where item_keys.key = k.value and item_keys.published_at between ? and ?
+),
+wanted(tag, item_id) as (
   select json_extract(g.value, '$[1]'), e.item_id from json_each(?) g cross join entries e
     where e.guid_hash = json_extract(g.value, '$[0]') and e.guid is not null
   union select json_extract(u.value, '$[1]'), e.item_id from json_each(?) u cross join entries e
     where e.canonical_url = json_extract(u.value, '$[0]')
   union select json_extract(s.value, '$[1]'), e.item_id from json_each(?) s cross join entries e
     where e.source_id = json_extract(s.value, '$[0]') and e.split_from_item_id is not null
-  union select json_extract(k.value, '$[3]'), item_keys.item_id
-    from json_each(?) k cross join item_keys
-    where item_keys.key = json_extract(k.value, '$[0]')
-      and item_keys.published_at
-        between json_extract(k.value, '$[1]') and json_extract(k.value, '$[2]')
+  union select -2, item_id from hits
   union select -1, i.value from json_each(?) i
 )
 select e.id, e.item_id, e.source_id, e.network_slug, e.guid, e.guid_hash, e.canonical_url,
@@ -97,15 +106,47 @@ select e.id, e.item_id, e.source_id, e.network_slug, e.guid, e.guid_hash, e.cano
   e.published_at, e.split_from_item_id, w.tags
 from (select item_id, group_concat(tag) as tags from wanted group by item_id) w
 cross join entries e on e.item_id = w.item_id
-order by e.item_id, e.id`;
+union all select null, item_id, key, published_at, null, null, null, null, null, null, null,
+  null, null, null, null, null from hits
+order by 2, 1`;
 // CROSS JOIN keeps the lists outside: each value is a probe of an index.
 
-function candidateOf(r: unknown[]): CandidateRow {
+/**
+ * A candidate (or an entry the batch writes, or one the matcher registers: id null) with its
+ * fields always in this order. Stored rows, new entries and edited ones all pass through the
+ * same matching functions: built each their own way (object spreads, literals in other
+ * orders), they were objects of several shapes, which V8 read through slow generic lookups
+ * and for which it threw away and recompiled those functions.
+ */
+export function candidateRow<Id extends number | null>(
+  id: Id,
+  itemId: string,
+  networkSlug: string,
+  splitFromItemId: string | null,
+  f: MatchFields,
+): Omit<CandidateRow, 'id'> & { id: Id } {
   return {
-    id: r[0] as number,
-    itemId: r[1] as string,
+    id,
+    itemId,
+    sourceId: f.sourceId,
+    networkSlug,
+    guid: f.guid,
+    guidHash: f.guidHash,
+    canonicalUrl: f.canonicalUrl,
+    titleKey: f.titleKey,
+    leadKey: f.leadKey,
+    leadProbes: f.leadProbes,
+    marks: f.marks,
+    minhash: f.minhash,
+    shingleCount: f.shingleCount,
+    publishedAt: f.publishedAt,
+    splitFromItemId,
+  };
+}
+
+function candidateOf(r: unknown[]): CandidateRow {
+  return candidateRow(r[0] as number, r[1] as string, r[3] as string, r[14] as string | null, {
     sourceId: r[2] as number,
-    networkSlug: r[3] as string,
     guid: r[4] as string | null,
     guidHash: r[5] as string,
     canonicalUrl: r[6] as string | null,
@@ -116,8 +157,7 @@ function candidateOf(r: unknown[]): CandidateRow {
     minhash: r[11] as string,
     shingleCount: r[12] as number,
     publishedAt: r[13] as number,
-    splitFromItemId: r[14] as string | null,
-  };
+  });
 }
 
 /**
@@ -153,7 +193,10 @@ export interface LookupDocument {
 /** A stored entry found by the lookup, with the documents (their indexes) that wanted it. */
 export interface FoundRow {
   row: CandidateRow;
-  /** Indexes of the documents whose lookup found it (none: only an `alsoItems` item). */
+  /**
+   * Indexes of the documents whose lookup found it (none: only an `alsoItems` item, or one
+   * whose key is within the batch's window but no probe's own).
+   */
   docs: number[];
 }
 
@@ -173,10 +216,11 @@ export async function lookupCandidates(
     guids: Array<[string, number]>;
     urls: Array<[string, number]>;
     splits: Array<[number, number]>;
-    keys: Array<[number, number, number, number]>;
+    /** Index key → its probes' windows and documents. */
+    probes: Map<number, Array<[from: number, to: number, tag: number]>>;
     inputs: number;
   };
-  const empty = (): Lists => ({ guids: [], urls: [], splits: [], keys: [], inputs: 0 });
+  const empty = (): Lists => ({ guids: [], urls: [], splits: [], probes: new Map(), inputs: 0 });
   const queries: Lists[] = [];
   let lists = empty();
   documents.forEach(({ sourceId, inputs }, tag) => {
@@ -193,26 +237,57 @@ export async function lookupCandidates(
         if (input.guidHash !== null) lists.guids.push([input.guidHash, tag]);
         if (input.canonicalUrl !== null) lists.urls.push([input.canonicalUrl, tag]);
       }
-      for (const [key, low, high] of keyProbes(group, windowMs))
-        lists.keys.push([key, low, high, tag]);
+      for (const [key, low, high] of keyProbes(group, windowMs)) {
+        const list = lists.probes.get(key);
+        if (list) list.push([low, high, tag]);
+        else lists.probes.set(key, [[low, high, tag]]);
+      }
       lists.inputs += group.length;
     }
   });
   if (lists.inputs || alsoItems.length) queries.push(lists);
   const found = new Map<number, FoundRow>();
   for (const [i, q] of queries.entries()) {
+    // The batch's window: every probe's own window within it (none: no key to probe).
+    let low = Number.POSITIVE_INFINITY;
+    let high = Number.NEGATIVE_INFINITY;
+    for (const probes of q.probes.values())
+      for (const [from, to] of probes) {
+        low = Math.min(low, from);
+        high = Math.max(high, to);
+      }
+    if (!q.probes.size) [low, high] = [0, -1];
     const params = [
+      // Sorted (a typed array sorts numbers without a comparator): SQLite walks the index in
+      // order.
+      JSON.stringify(Array.from(Float64Array.from(q.probes.keys()).sort())),
+      low,
+      high,
       JSON.stringify(q.guids),
       JSON.stringify(q.urls),
       JSON.stringify(q.splits),
-      JSON.stringify(q.keys),
       JSON.stringify(i === queries.length - 1 ? alsoItems : []),
     ];
-    for (const r of await db.rows(CANDIDATES_SQL, params)) {
+    const rows = await db.rows(CANDIDATES_SQL, params);
+    // The documents each hit answers: those whose probe of its key covers its publication.
+    const hitDocs = new Map<string, Set<number>>();
+    for (const r of rows) {
+      if (r[0] !== null) continue;
+      for (const [from, to, tag] of q.probes.get(r[2] as number) ?? []) {
+        const at = r[3] as number;
+        if (at < from || at > to) continue;
+        const docs = hitDocs.get(r[1] as string);
+        if (docs) docs.add(tag);
+        else hitDocs.set(r[1] as string, new Set([tag]));
+      }
+    }
+    for (const r of rows) {
+      if (r[0] === null) continue;
       const docs = String(r[15])
         .split(',')
         .map(Number)
         .filter((tag) => tag >= 0);
+      for (const tag of hitDocs.get(r[1] as string) ?? []) if (!docs.includes(tag)) docs.push(tag);
       const seen = found.get(r[0] as number);
       if (seen) seen.docs.push(...docs.filter((d) => !seen.docs.includes(d)));
       else found.set(r[0] as number, { row: candidateOf(r), docs });

@@ -177,13 +177,15 @@ export class Matcher {
   /**
    * A matcher over `found`, every entry of the items the new entries could match (lookup.ts,
    * and in a batch the entries earlier documents wrote), ordered by item then id. `textsOf`
-   * gives the body texts of the stored entries an excerpt check needs (excerptSuspects).
+   * gives the body texts of the stored entries an excerpt check needs (excerptSuspects);
+   * `keysOf` an entry's index keys (a batch computes them once for all its documents).
    */
   static async build(
     found: CandidateRow[],
     sourceId: number,
     inputs: MatchInput[],
     textsOf: (ids: number[]) => Promise<Map<number, string>>,
+    keysOf: (row: CandidateRow) => number[] = indexKeyNumbers,
   ): Promise<Matcher> {
     const pins: Pin[] = found
       .filter((r) => r.sourceId === sourceId && r.splitFromItemId)
@@ -201,7 +203,7 @@ export class Matcher {
     for (const row of found) {
       if (seen.has(row.id)) continue;
       seen.add(row.id);
-      matcher.addEntry(row, indexKeyNumbers(row));
+      matcher.addEntry(row, keysOf(row));
     }
     const suspects = excerptSuspects(inputs, found, sourceId);
     if (suspects.length) matcher.texts = await textsOf(suspects);

@@ -1,0 +1,90 @@
+/**
+ * The candidate lookup of a batch (dedupe/lookup.ts lookupCandidates): one query finds, for
+ * every document of the batch, the stored stories sharing an index key with one of its inputs
+ * published within that input's window (the window of its group of inputs). The query reads
+ * every key of the batch within the batch's whole window; which document each stored key
+ * answers is decided after, so a key near one document's date must not be given to another
+ * document of the batch whose own window does not reach it.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { asc } from 'drizzle-orm';
+import { entries, itemKeys } from '../../src/db/schema/index.ts';
+import { storeFeedItems } from '../../src/ingest/store-feed.ts';
+import { lookupCandidates, type LookupInput } from '../../src/ingest/dedupe/lookup.ts';
+import { CANDIDATE_WINDOW_MS } from '../../src/ingest/dedupe/similarity.ts';
+import { makeNodeDeps } from '../support/node-deps.ts';
+import { addSource, manualClock, parsedItem } from '../support/store-fixtures.ts';
+
+const DAY = 86_400_000;
+const T0 = Date.parse('2026-03-01T10:00:00Z');
+
+describe('the candidate lookup of a batch (Node, real SQLite)', () => {
+  const deps = makeNodeDeps();
+  deps.clock = manualClock('2026-06-01T12:00:00Z');
+  afterAll(() => deps.close());
+
+  it('gives each document the stories whose keys fall within its own window, in one query', async () => {
+    const source = await addSource(deps, 'animacoop');
+    const story = (n: number, title: string, words: string) =>
+      parsedItem({
+        guid: `https://animacoop.example/${n}`,
+        url: `https://animacoop.example/${n}`,
+        title,
+        contentHtml: `<p>${words}</p>`,
+        published: new Date(T0 + n * DAY),
+      });
+    // Story A on day 0, story B on day 40: two texts with nothing in common.
+    await storeFeedItems(deps, source, [
+      story(
+        0,
+        'Atelier de réparation de vélos au local',
+        'Chaque samedi matin des bénévoles '.repeat(8),
+      ),
+      story(
+        40,
+        'Assemblée générale de la coopérative',
+        'Les comptes de l’année et le budget '.repeat(8),
+      ),
+    ]);
+    const stored = await deps.db.orm.select().from(entries).orderBy(asc(entries.publishedAt));
+    const [a, b] = stored;
+    const keyOf = async (itemId: string) =>
+      (await deps.db.orm.select().from(itemKeys)).find((k) => k.itemId === itemId)!.key;
+    const kA = await keyOf(a!.itemId);
+    const kB = await keyOf(b!.itemId);
+    const input = (indexKeys: number[], day: number): LookupInput => ({
+      guidHash: null,
+      canonicalUrl: null,
+      indexKeys,
+      publishedAt: T0 + day * DAY,
+    });
+    const found = await lookupCandidates(
+      deps.db,
+      [
+        // Day 1: A (day 0) is within 30 days, B (day 40) is not.
+        { sourceId: 99, inputs: [input([kA, kB], 1)] },
+        // Day 41: B is, A is not.
+        { sourceId: 99, inputs: [input([kA, kB], 41)] },
+        // One group of two inputs shares one window (day -50 to day 60): B through the first.
+        { sourceId: 99, inputs: [input([kB], -20), input([1], 30)] },
+        // Day 100: neither.
+        { sourceId: 99, inputs: [input([kA, kB], 100)] },
+      ],
+      CANDIDATE_WINDOW_MS,
+    );
+    const docsOf = (id: number) =>
+      found
+        .find((f) => f.row.id === id)
+        ?.docs.slice()
+        .sort();
+    expect(docsOf(a!.id)).toEqual([0]);
+    expect(docsOf(b!.id)).toEqual([1, 2]);
+    expect(found.find((f) => f.row.id === a!.id)!.row).toMatchObject({
+      itemId: a!.itemId,
+      sourceId: source.id,
+      titleKey: a!.titleKey,
+      minhash: a!.minhash,
+      publishedAt: a!.publishedAt,
+    });
+  });
+});
