@@ -154,14 +154,17 @@ async function storeFeedWithHistory(
   const { validators } = read;
   const readWarning = read.feed.warning;
   let result: StoreResult;
+  let historyWarning: string | null;
   try {
     const stored = await storeWithHistory(run.deps, run.source, run.lane, read, next);
     await storing(() => stored.committed);
     result = stored.result;
+    historyWarning = stored.warning;
   } catch (err) {
     return recordFailureNow(run, err);
   }
-  const warning = warningOf(readWarning, result);
+  const warning =
+    [warningOf(readWarning, result), historyWarning].filter(Boolean).join(' ; ') || null;
   return handRecord(
     run,
     stateAfterDocument(run.source, run.health, { result, validators, warning, title }),

@@ -6,6 +6,7 @@ import { mailApiBehaviours } from './mail-api.ts';
 import { federationBehaviours } from './federation-feeds.ts';
 import { startDemoFederation } from '../../workers/node/demo/server.ts';
 import { startUpstreamHub } from './upstream-hub.ts';
+import { historyBehaviours } from './history-pages.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,6 +27,7 @@ export default async function setup(project: TestProject) {
   for (const [path, handler] of fetchBehaviours(server.base)) server.route(path, handler);
   for (const [path, handler] of mailApiBehaviours()) server.route(path, handler);
   for (const [path, handler] of federationBehaviours()) server.route(path, handler);
+  for (const [path, handler] of historyBehaviours(server.base)) server.route(path, handler);
   project.provide('fixtureBase', server.base);
   const demoNow = new Date();
   demoNow.setUTCHours(0, 0, 0, 0);

@@ -1,15 +1,20 @@
 /**
  * Another hub's feed, pulled for the first time: its older pages too (bounded), so a new
  * downstream hub starts with the upstream history rather than one page of it.
+ *
+ * History is a bonus, as in feed readers following RFC 5005 archives: a page that cannot be
+ * fetched (timeout, refused, 5xx, too big, gone) or that is no feed (an HTML page, a calendar,
+ * a document no reader can read) ends it; the pages before it stay stored, the source's pull
+ * is a success, and the source carries a warning saying where and why the history stopped.
  */
 import type { Deps } from '../../deps.ts';
 import type { SourceRow } from '../../db/schema/sources.ts';
+import { publicUrl } from '../../public-url.ts';
 import { fetchDocument } from '../fetch.ts';
 import type { Lane } from '../store-batcher.ts';
 import { upstreamStatements } from '../store-upstream.ts';
-import type { FetchOutcome, StoreResult } from '../types.ts';
+import { IngestError, type FetchOutcome, type StoreResult } from '../types.ts';
 import { readDocument, type FeedDocument } from './read-document.ts';
-import { storeCalendarInTurn } from './storing.ts';
 
 /** Pages of an upstream hub's history read on a first pull, after its first page. */
 export const HISTORY_PAGES = 20;
@@ -23,9 +28,18 @@ export function historyToRead(source: SourceRow, read: FeedDocument): string | n
   return next && !read.discoveredUrl && source.lastSuccessAt === null ? next : null;
 }
 
+/** The pages stored, summed; when all are committed; why the history stopped early, if it did. */
+export interface HistoryStored {
+  result: StoreResult;
+  committed: Promise<void>;
+  /** French first, English second; null when the history was read to its end or its bound. */
+  warning: string | null;
+}
+
 /**
  * Stores an upstream hub's first page, then follows its history, page after page, each stored
- * with the pull's next batch; the sum of their results, and when all are committed.
+ * with the pull's next batch. Throws only when storing fails (the database's fault): a history
+ * page that fails ends the history with a warning.
  */
 export async function storeWithHistory(
   deps: Deps,
@@ -33,9 +47,10 @@ export async function storeWithHistory(
   lane: Lane,
   first: FeedDocument,
   next: string,
-): Promise<{ result: StoreResult; committed: Promise<void> }> {
-  const storePage = (page: FeedDocument) =>
-    lane.store(
+): Promise<HistoryStored> {
+  const commits: Promise<void>[] = [];
+  const storePage = async (page: FeedDocument) => {
+    const { value, committed } = await lane.store(
       {
         source,
         items: page.feed.items,
@@ -43,28 +58,60 @@ export async function storeWithHistory(
       },
       false,
     ).stored;
-  const stored = await storePage(first);
-  const result = { ...stored.value };
-  const commits = [stored.committed];
+    // Awaited together at the end; handled now, so a commit failing while a later page is being
+    // fetched is never an unhandled rejection.
+    committed.catch(() => undefined);
+    commits.push(committed);
+    return value;
+  };
+  const result = { ...(await storePage(first)) };
   const seen = new Set([source.fetchUrl]);
+  let warning: string | null = null;
   let url: string | null = next;
   for (let page = 0; url && page < HISTORY_PAGES && !seen.has(url); page++) {
     seen.add(url);
-    const outcome: FetchOutcome = await fetchDocument(deps, { url });
-    // History is a bonus: a page that fails ends it, the first page stays stored.
-    if (outcome.status !== 'ok') break;
-    const read = await readDocument(deps, source, outcome, 1);
-    if (read.kind !== 'feed') {
-      // A calendar is stored as one wherever the source serves it, then the history ends.
-      await storeCalendarInTurn(deps, source, read);
+    const read = await readHistoryPage(deps, source, url);
+    if (read instanceof IngestError) {
+      // Page 1 is the feed's own address; its history starts at page 2.
+      warning = historyStopped(page + 2, url, read);
       break;
     }
-    const { value, committed } = await storePage(read);
+    const value = await storePage(read);
     result.new += value.new;
     result.updated += value.updated;
     result.unchanged += value.unchanged;
-    commits.push(committed);
     url = read.upstream?.next ?? null;
   }
-  return { result, committed: Promise.all(commits).then(() => undefined) };
+  return { result, committed: Promise.all(commits).then(() => undefined), warning };
+}
+
+/** A history page read as a feed, or why it cannot be one (never thrown: history is a bonus). */
+async function readHistoryPage(
+  deps: Deps,
+  source: SourceRow,
+  url: string,
+): Promise<FeedDocument | IngestError> {
+  try {
+    const fetched: FetchOutcome = await fetchDocument(deps, { url });
+    if (fetched.status !== 'ok')
+      return new IngestError('http_error', `HTTP ${fetched.httpStatus}`, fetched.httpStatus);
+    // hops = 1: an HTML page is not followed to the feed it links to, it is no history page.
+    const read = await readDocument(deps, source, fetched, 1);
+    if (read.kind === 'feed') return read;
+    return new IngestError('not_a_feed', 'un agenda (iCalendar), pas une page du flux');
+  } catch (err) {
+    if (err instanceof IngestError) return err;
+    return new IngestError('parse_error', (err as Error)?.message ?? String(err));
+  }
+}
+
+/** The source's warning: where the history stopped and why (the reason is the fetch's, French). */
+function historyStopped(page: number, url: string, why: IngestError): string {
+  const at = publicUrl(url);
+  const reason = why.message.slice(0, 300);
+  return (
+    `historique du hub interrompu à la page ${page} (${at}) : ${reason} ; ` +
+    'les pages plus anciennes ne sont pas relevées' +
+    ` / hub history stopped at page ${page} (${why.kind}); older pages are not read`
+  );
 }
