@@ -20,12 +20,13 @@ export { keyNumber } from '../ingest/dedupe/key-number.ts';
 export interface KeyRow {
   key: number;
   publishedAt: number;
-  itemId: string;
+  /** The entry that brings the key to its story. */
+  entryId: number;
 }
 
 /**
- * Statements inserting `rows` into item_keys; a row already there (same key, time and item) is
- * skipped.
+ * Statements inserting `rows` into item_keys; a row already there (same key, time and entry)
+ * is skipped.
  */
 export function insertKeys(db: Database, rows: KeyRow[]): Statement[] {
   return bulkInserts(db, itemKeys, rows, { ignoreConflicts: true });

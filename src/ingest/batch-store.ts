@@ -291,15 +291,24 @@ export class BatchStore {
     );
   }
 
-  /** Index keys of `itemId` it does not have yet (the matcher knows those it has). */
-  private addKeys(matcher: Matcher | null, keys: number[], itemId: string, at: number): void {
+  /**
+   * Index keys of `itemId` it does not have yet (the matcher knows those it has), written for
+   * the entry that brings them (`entryId`, of that item).
+   */
+  private addKeys(
+    matcher: Matcher | null,
+    keys: number[],
+    itemId: string,
+    entryId: number,
+    at: number,
+  ): void {
     const missing = matcher ? matcher.missingKeys(itemId, keys) : keys;
     for (const key of missing) {
-      const row = { key, itemId, publishedAt: at };
-      this.keyRows.push(row);
-      const list = this.writtenKeys.get(row.key);
-      if (list) list.push(row);
-      else this.writtenKeys.set(row.key, [row]);
+      this.keyRows.push({ key, entryId, publishedAt: at });
+      const written = { itemId, publishedAt: at };
+      const list = this.writtenKeys.get(key);
+      if (list) list.push(written);
+      else this.writtenKeys.set(key, [written]);
     }
   }
 
@@ -374,7 +383,7 @@ export class BatchStore {
         ),
       );
       if (this.dedupe) {
-        this.addKeys(matcher, keys, itemId, publishedAt);
+        this.addKeys(matcher, keys, itemId, row.id!, publishedAt);
         matcher?.addEntry(candidateRow(null, itemId, source.networkSlug, null, input), keys);
         this.wrote(candidateRow(row.id!, itemId, source.networkSlug, null, input), keys, () =>
           bodyText(p.contentHtml, p.summary),
@@ -410,7 +419,7 @@ export class BatchStore {
       });
       this.touchedItems.add(old.itemId);
       if (this.dedupe) {
-        this.addKeys(matcher, keys, old.itemId, publishedAt);
+        this.addKeys(matcher, keys, old.itemId, old.id, publishedAt);
         const stored = this.entriesById.get(old.id);
         this.wrote(
           candidateRow(old.id, old.itemId, source.networkSlug, stored?.splitFromItemId ?? null, {

@@ -1,6 +1,6 @@
 import type { Enclosure } from './types.ts';
 import { escapeXml } from '../shared/escape-xml.ts';
-import { htmlToText } from '../shared/html-to-text.ts';
+import { HtmlTextCollector, finishText, htmlToText } from '../shared/html-to-text.ts';
 import { collapseText } from '../shared/collapse-text.ts';
 
 /**
@@ -27,6 +27,33 @@ export function plainText(html: string | null | undefined, max: number): string 
   if (!html || !/[<&]/.test(html)) return cleanText(html, max);
   // Only `max` characters survive: reading far beyond that is wasted work on long articles.
   return bounded(htmlToText(html, { maxChars: max * 4 }), max);
+}
+
+/**
+ * plainText(html, max) read along a parse of the same HTML made for another purpose (the
+ * sanitiser's, which feeds `collector`): an item whose summary and content are one HTML (an RSS
+ * description alone, an Atom content alone) has it parsed once, not twice. Null when plainText
+ * would not parse `html` whole (no markup, or longer than it reads): the caller calls plainText.
+ */
+export function plainTextAlong(
+  html: string | null | undefined,
+  max: number,
+): { collector: HtmlTextCollector; text: () => string | null } | null {
+  if (!html || !/[<&]/.test(html)) return null;
+  const collector = new HtmlTextCollector(' ', max * 4);
+  if (html.length > collector.budget) return null;
+  return { collector, text: () => bounded(finishText(collector.collected, false), max) };
+}
+
+/**
+ * plainText(asHtml, max) where asHtml is textToHtml(text): for a text of at most `max`
+ * characters, the text made plain (cleanText), without parsing back the HTML just written. The
+ * same for any such text (test/unit/summary-along.test.ts): the paragraphs and line breaks
+ * textToHtml writes read back as spaces where the text had white space, its escapes as the
+ * characters escaped, and a text that short is read whole.
+ */
+export function plainTextOfText(text: string, asHtml: string, max: number): string | null {
+  return text.length <= max ? cleanText(text, max) : plainText(asHtml, max);
 }
 
 /**

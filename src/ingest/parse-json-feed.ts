@@ -6,6 +6,7 @@ import {
   cleanText,
   parseDate,
   plainText,
+  plainTextAlong,
   titleText,
   resolveUrl,
   textToHtml,
@@ -54,7 +55,12 @@ function jsonItem(
   const base = url ?? feedBase;
   const html = str(item.content_html);
   const textContent = str(item.content_text);
-  const sanitized = html ? sanitizeHtmlWithText(html.slice(0, LIMITS.content), base) : null;
+  const ownSummary = cleanText(str(item.summary), LIMITS.summary);
+  // Without a summary of its own, the item's is read from its HTML: in the same parse.
+  const along = ownSummary === null ? plainTextAlong(html, LIMITS.summary) : null;
+  const sanitized = html
+    ? sanitizeHtmlWithText(html.slice(0, LIMITS.content), base, along?.collector)
+    : null;
   const contentHtml = sanitized
     ? sanitized.html
     : textContent
@@ -72,9 +78,7 @@ function jsonItem(
     published: published ?? updated,
     updated,
     author: authorName(item) ?? feedAuthor,
-    summary:
-      cleanText(str(item.summary), LIMITS.summary) ??
-      plainText(html ?? textContent, LIMITS.summary),
+    summary: ownSummary ?? (along ? along.text() : plainText(html ?? textContent, LIMITS.summary)),
     contentHtml: contentHtml || null,
     ...(sanitized?.html ? { contentText: sanitized.text } : {}),
     categories: cleanCategories(Array.isArray(item.tags) ? item.tags.map(str) : []),

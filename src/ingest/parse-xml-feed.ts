@@ -7,6 +7,8 @@ import {
   cleanText,
   parseDate,
   plainText,
+  plainTextAlong,
+  plainTextOfText,
   titleText,
   resolveBase,
   resolveUrl,
@@ -270,7 +272,12 @@ function rssFeed(raw: Raw, baseUrl: string): ParsedFeed {
     const encoded = first('content:encoded', 'atom:content');
     const contentBase = url ?? itemBase;
     const html = encoded ?? description ?? (podcastText ? textToHtml(podcastText) : null);
-    const content = html ? sanitizeHtmlWithText(html.slice(0, LIMITS.content), contentBase) : null;
+    const summaryHtml = description ?? encoded;
+    // The summary's HTML is the content's (a description alone): one parse reads both.
+    const along = summaryHtml === html ? plainTextAlong(html, LIMITS.summary) : null;
+    const content = html
+      ? sanitizeHtmlWithText(html.slice(0, LIMITS.content), contentBase, along?.collector)
+      : null;
     return {
       guid: guid ? guid.slice(0, LIMITS.guid) : null,
       url,
@@ -283,7 +290,8 @@ function rssFeed(raw: Raw, baseUrl: string): ParsedFeed {
       // Never the channel's managingEditor or webMaster address: nobody gave it as the author.
       author: rssItemAuthor(item) ?? channelAuthor,
       summary:
-        plainText(description ?? encoded, LIMITS.summary) ?? cleanText(podcastText, LIMITS.summary),
+        (along ? along.text() : plainText(summaryHtml, LIMITS.summary)) ??
+        cleanText(podcastText, LIMITS.summary),
       contentHtml: content?.html || null,
       ...(content?.html ? { contentText: content.text } : {}),
       categories: cleanCategories(
@@ -438,6 +446,8 @@ function atomFeed(raw: Raw, baseUrl: string, source: string): ParsedFeed {
       contentNode && !attr(contentNode, 'src') ? atomHtml(contentNode, markup('content')) : null;
     // YouTube and PeerTube put an entry's text in <media:group><media:description>.
     const mediaText = mediaDescription(entry);
+    // The summary as plain text when it is written so (read without writing it as HTML first).
+    const summaryText = summaryNode ? atomText(summaryNode) : mediaText;
     const summary = summaryNode
       ? atomHtml(summaryNode, markup('summary'))
       : mediaText
@@ -445,8 +455,11 @@ function atomFeed(raw: Raw, baseUrl: string, source: string): ParsedFeed {
         : null;
     const htmlNode = content ? contentNode : summaryNode;
     const html = content ?? summary;
+    const summaryHtml = summary ?? content;
+    // The summary's HTML is the content's (one of them alone): one parse reads both.
+    const along = summaryHtml === html ? plainTextAlong(html, LIMITS.summary) : null;
     const sanitized = html
-      ? sanitizeHtmlWithText(html.slice(0, LIMITS.content), contentBase(htmlNode))
+      ? sanitizeHtmlWithText(html.slice(0, LIMITS.content), contentBase(htmlNode), along?.collector)
       : null;
     const published = parseDate(text(child(entry, 'published')) ?? text(child(entry, 'issued')));
     const updated = parseDate(text(child(entry, 'updated')) ?? text(child(entry, 'modified')));
@@ -458,7 +471,12 @@ function atomFeed(raw: Raw, baseUrl: string, source: string): ParsedFeed {
       published: published ?? updated,
       updated,
       author: atomAuthor(entry) ?? feedAuthor,
-      summary: plainText(summary ?? content, LIMITS.summary),
+      summary:
+        summaryText !== null && summary !== null
+          ? plainTextOfText(summaryText, summary, LIMITS.summary)
+          : along
+            ? along.text()
+            : plainText(summaryHtml, LIMITS.summary),
       contentHtml: sanitized?.html || null,
       ...(sanitized?.html ? { contentText: sanitized.text } : {}),
       categories: cleanCategories(
@@ -490,6 +508,12 @@ function atomHtml(node: Node, xhtmlMarkup: string | null): string | null {
   const value = text(node);
   if (value === null) return null;
   return type === 'html' || type === 'text/html' ? value : textToHtml(value);
+}
+
+/** An Atom text construct's text when it is plain text (atomHtml escapes it), else null. */
+function atomText(node: Node): string | null {
+  const type = attr(node, 'type') ?? 'text';
+  return type === 'xhtml' || type === 'html' || type === 'text/html' ? null : text(node);
 }
 
 function atomTitle(node: Node | null, xhtmlMarkup: string | null): string | null {

@@ -61,7 +61,15 @@ export async function pruneOldStories(deps: Deps, options: { force?: boolean } =
     // window is 30 days); an old story's keys may be later if an edit moved its date back.
     orm
       .delete(itemKeys)
-      .where(or(lt(itemKeys.publishedAt, cutoff), inArray(itemKeys.itemId, oldIds))),
+      .where(
+        or(
+          lt(itemKeys.publishedAt, cutoff),
+          inArray(
+            itemKeys.entryId,
+            orm.select({ id: entries.id }).from(entries).where(inArray(entries.itemId, oldIds)),
+          ),
+        ),
+      ),
     orm.delete(entries).where(inArray(entries.itemId, oldIds)),
     // Their entries gone, the old stories are those published before the cut-off left bare.
     orm

@@ -1,6 +1,7 @@
 import { BoundedHtmlParser } from './bounded-html.ts';
 import { escapeXml } from '../shared/escape-xml.ts';
 import { SanitizedText } from './sanitized-text.ts';
+import type { HtmlTextCollector } from '../shared/html-to-text.ts';
 
 /**
  * Allowlist HTML sanitiser for member content (runs on Node and Workers: htmlparser2 is pure JS).
@@ -150,16 +151,24 @@ export function sanitizeHtml(html: string, baseUrl: string | null): string {
 /**
  * sanitizeHtml, with the plain text htmlToText(html, { blocks: '\n' }) would read from the
  * result, collected on the way (sanitized-text.ts): one HTML parse where there were two.
+ * `source`, when given, is fed the parse's events: what htmlToText collects from the HTML
+ * itself (feed-fields.ts plainTextAlong), read in the same parse.
  */
 export function sanitizeHtmlWithText(
   html: string,
   baseUrl: string | null,
+  source?: HtmlTextCollector,
 ): { html: string; text: string } {
   const text = new SanitizedText();
-  return { html: sanitize(html, baseUrl, text), text: text.result() };
+  return { html: sanitize(html, baseUrl, text, source ?? null), text: text.result() };
 }
 
-function sanitize(html: string, baseUrl: string | null, text: SanitizedText | null): string {
+function sanitize(
+  html: string,
+  baseUrl: string | null,
+  text: SanitizedText | null,
+  source: HtmlTextCollector | null = null,
+): string {
   let out = '';
   const open: string[] = [];
   /** >0 while inside a dropped-with-content element (counts nesting of the same kinds). */
@@ -169,6 +178,7 @@ function sanitize(html: string, baseUrl: string | null, text: SanitizedText | nu
   const parser = new BoundedHtmlParser(
     {
       onopentag(name, attribs) {
+        source?.onopentag(name);
         if (dropping > 0) {
           if (DROP_WITH_CONTENT.has(name)) dropping++;
           return;
@@ -196,11 +206,13 @@ function sanitize(html: string, baseUrl: string | null, text: SanitizedText | nu
         if (!VOID.has(name)) open.push(name);
       },
       ontext(written) {
+        source?.ontext(written);
         if (dropping > 0) return;
         out += escapeXml(written, { quotes: false });
         text?.text(written);
       },
       onclosetag(name) {
+        source?.onclosetag(name);
         // htmlparser2 closes every element it opened (void ones immediately), so counts stay balanced.
         if (dropping > 0) {
           if (DROP_WITH_CONTENT.has(name)) dropping--;

@@ -73,26 +73,49 @@ export function finishText(collected: string, lines: boolean): string {
 }
 
 function collect(html: string, separator: string, max: number): string {
-  let out = '';
-  let skip = 0;
+  const text = new HtmlTextCollector(separator, max);
   const parser = new BoundedHtmlParser(
     {
-      onopentag(name) {
-        if (name === 'script' || name === 'style') skip++;
-        else if (BLOCKS.has(name)) out += separator;
-      },
-      onclosetag(name) {
-        if (name === 'script' || name === 'style') skip = Math.max(0, skip - 1);
-        else if (BLOCKS.has(name)) out += separator;
-      },
-      ontext(text) {
-        if (skip === 0 && out.length < max) out += text;
-      },
+      onopentag: (name) => text.onopentag(name),
+      onclosetag: (name) => text.onclosetag(name),
+      ontext: (written) => text.ontext(written),
     },
     { decodeEntities: true },
   );
-  const budget = max * 10;
-  parser.write(html.length > budget ? html.slice(0, budget) : html);
+  parser.write(html.length > text.budget ? html.slice(0, text.budget) : html);
   parser.end();
-  return out;
+  return text.collected;
+}
+
+/**
+ * What htmlToText collects from a parse's events (tags and decoded text): another parse of the
+ * same HTML with the same options (the sanitiser's) can feed it, and the HTML is read once.
+ */
+export class HtmlTextCollector {
+  /** The text and block separators collected so far (not yet made plain). */
+  collected = '';
+  /** Characters of HTML htmlToText reads at most (see HtmlToTextOptions.maxChars). */
+  readonly budget: number;
+  private skip = 0;
+
+  constructor(
+    private readonly separator: string,
+    private readonly max: number,
+  ) {
+    this.budget = max * 10;
+  }
+
+  onopentag(name: string): void {
+    if (name === 'script' || name === 'style') this.skip++;
+    else if (BLOCKS.has(name)) this.collected += this.separator;
+  }
+
+  onclosetag(name: string): void {
+    if (name === 'script' || name === 'style') this.skip = Math.max(0, this.skip - 1);
+    else if (BLOCKS.has(name)) this.collected += this.separator;
+  }
+
+  ontext(text: string): void {
+    if (this.skip === 0 && this.collected.length < this.max) this.collected += text;
+  }
 }

@@ -48,10 +48,10 @@ describe('the candidate lookup of a batch (Node, real SQLite)', () => {
     ]);
     const stored = await deps.db.orm.select().from(entries).orderBy(asc(entries.publishedAt));
     const [a, b] = stored;
-    const keyOf = async (itemId: string) =>
-      (await deps.db.orm.select().from(itemKeys)).find((k) => k.itemId === itemId)!.key;
-    const kA = await keyOf(a!.itemId);
-    const kB = await keyOf(b!.itemId);
+    const keyOf = async (entryId: number) =>
+      (await deps.db.orm.select().from(itemKeys)).find((k) => k.entryId === entryId)!.key;
+    const kA = await keyOf(a!.id);
+    const kB = await keyOf(b!.id);
     const input = (indexKeys: number[], day: number): LookupInput => ({
       guidHash: null,
       canonicalUrl: null,

@@ -5,6 +5,8 @@ import { entries, items } from '../../src/db/schema/index.ts';
 import { itemProvenance } from '../../src/news/stories.ts';
 import { storeFeedItems } from '../../src/ingest/store-feed.ts';
 import { itemsCommand } from '../../workers/node/items-cli.ts';
+import { splitEntry } from '../../src/ingest/dedupe/split.ts';
+import { indexKeyNumbers } from '../../src/ingest/dedupe/fingerprint.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import {
   addSource,
@@ -122,6 +124,55 @@ describe('provenance, explanation and split (Node, real SQLite)', () => {
         () => {},
       ),
     ).toBe(2);
+  });
+
+  it("a split of a story's first entry leaves the story every index key it had", async () => {
+    const a = await addSource(deps, 'habitat-coop-2');
+    const b = await addSource(deps, 'relais-ess-2');
+    // A story of its own (not the first test's text): its index rows point at its first entry.
+    const own =
+      '<p>Une épicerie associative ouvre ses portes dans le quartier de la gare, avec des ' +
+      'produits locaux vendus à prix coûtant aux adhérents et un atelier cuisine le jeudi.</p>';
+    const story = (guid: string, url: string, html: string) =>
+      parsedItem({
+        guid,
+        url,
+        title: 'Forum « Habiter ensemble »',
+        contentHtml: html,
+        published: new Date('2026-04-03T09:00:00Z'),
+      });
+    await storeFeedItems(deps, a, [
+      story('https://habitat-coop.example/ensemble', 'https://habitat-coop.example/ensemble', own),
+    ]);
+    await storeFeedItems(deps, b, [
+      story(
+        'relais-ess-ensemble',
+        'https://habitat-coop.example/ensemble?utm_source=lettre',
+        `<p>Relayé depuis Habitat Coop</p>${own}`,
+      ),
+    ]);
+    const [first, relay] = await deps.db.orm
+      .select()
+      .from(entries)
+      .where(eq(entries.title, 'Forum « Habiter ensemble »'))
+      .orderBy(entries.id);
+    expect(relay!.itemId).toBe(first!.itemId);
+    // The keys a lookup finds a story by: index rows through the entry they point at.
+    const keysOf = async (itemId: string) =>
+      (
+        await deps.db.rows(
+          `select distinct k.key from item_keys k join entries e on e.id = k.entry_id
+           where e.item_id = ? order by k.key`,
+          [itemId],
+        )
+      ).map((r) => r[0]);
+    const before = await keysOf(first!.itemId);
+    expect(before.length).toBeGreaterThan(0);
+    const split = await splitEntry(deps, first!.id);
+    expect(await keysOf(first!.itemId)).toEqual(before);
+    expect(await keysOf(split.toItemId)).toEqual(
+      [...new Set(indexKeyNumbers(first!))].sort((x, y) => x - y),
+    );
   });
 
   it('a split waits while another process holds the store lease, then goes through', async () => {

@@ -204,8 +204,9 @@ describe('migrations from the released schema (Node, SQLite file)', () => {
       expect(keys.map((k) => k.key).sort((a, b) => a - b)).toEqual(
         [...new Set(releasedKeys)].map(keyNumber).sort((a, b) => a - b),
       );
-      expect(new Set(keys.map((k) => `${k.itemId} ${k.publishedAt}`))).toEqual(
-        new Set([`itm1 ${1_790_000_000_000}`]),
+      // Each key points at its story's first entry (0012: itm1's entries are #1 and #2).
+      expect(new Set(keys.map((k) => `${k.entryId} ${k.publishedAt}`))).toEqual(
+        new Set([`1 ${1_790_000_000_000}`]),
       );
       expect(await db.orm.select().from(schema.settings)).toEqual([
         { key: 'hub', value: '{"title":"Intercoop"}' },

@@ -1,7 +1,8 @@
 /**
  * drizzle/0011_texts_stored_once.sql on D1: a database holding stories and entries made by the
  * schema before it keeps every story's and entry's text once migrated (the same file as on
- * SQLite, test/node/migrations.test.ts).
+ * SQLite, test/node/migrations.test.ts); and 0012_item_keys_by_entry.sql: its dedup keys point
+ * at their story's first entry.
  */
 import { applyD1Migrations, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +45,12 @@ describe('the texts migration on D1', () => {
           )
           .bind(id, itemId, id, summary, content),
       ),
+      // The dedup index as 0009 made it, by story (0012 moves it to entries).
+      ...keys.map(([key, itemId]) =>
+        db
+          .prepare(`INSERT INTO item_keys (key, published_at, item_id) VALUES (?, ${t}, ?)`)
+          .bind(key, itemId),
+      ),
     ]);
     await applyD1Migrations(db, all);
     const itemTexts = await db
@@ -78,8 +85,25 @@ describe('the texts migration on D1', () => {
         )
         .run(),
     ).rejects.toThrow(/FOREIGN KEY/);
+    // Each key points at its story's first entry; a story without entries had nothing to find.
+    const keyRows = await db
+      .prepare('SELECT key, published_at, entry_id FROM item_keys ORDER BY key')
+      .raw();
+    expect(keyRows).toEqual([
+      [4294967297, t, 1],
+      [8589934594, t, 1],
+      [274877906947, t, 3],
+    ]);
   });
 });
+
+/** [key, story]: two keys of itm1, one of itm2, one of a story whose entries are gone. */
+const keys = [
+  [4294967297, 'itm1'],
+  [8589934594, 'itm1'],
+  [274877906947, 'itm2'],
+  [279172874244, 'gone'],
+] as const;
 
 /** [id, summary, content]: best entry second, summary only, no text, a text no entry has. */
 const items = [

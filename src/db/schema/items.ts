@@ -142,16 +142,18 @@ export const entries = sqliteTable(
 
 /**
  * The near-duplicate index: LSH band keys (and the normalised-title and lead buckets) of every
- * entry, pointing at the entry's item. Looking candidates up by key keeps matching near-linear
- * in the number of new entries. Rows are only candidate generators: every candidate is checked
- * against the entries' real signatures, so a stale row (after an edit, a split or a pruned
- * item: hence no foreign key) is harmless.
+ * story, each pointing at the entry that brought it (the lookup reaches the story through the
+ * entry). Looking candidates up by key keeps matching near-linear in the number of new
+ * entries. Rows are only candidate generators: every candidate is checked against the
+ * entries' real signatures, so a stale row (after an edit, a split or a pruned story: hence no
+ * foreign key) is harmless; entry ids are never given twice (AUTOINCREMENT).
  *
- * Keys are random, so every new story writes ~12 rows at random places of this index: it is
+ * Keys are random, so every new story writes ~11 rows at random places of this index: it is
  * the store's largest write. Hence its shape: the key as an integer (db/item-keys.ts, one to one
- * with the string keys of dedupe/fingerprint.ts), and the rows are the primary key itself
- * (WITHOUT ROWID, in the migration: drizzle cannot say it), one B-tree instead of a table and
- * its index.
+ * with the string keys of dedupe/fingerprint.ts), the entry as its integer id rather than the
+ * story's 16-character one (rows of ~22 bytes, not ~36: 40 % fewer pages to write), and the
+ * rows are the primary key itself (WITHOUT ROWID, in the migration: drizzle cannot say it), one
+ * B-tree instead of a table and its index.
  */
 export const itemKeys = sqliteTable(
   'item_keys',
@@ -159,9 +161,10 @@ export const itemKeys = sqliteTable(
     key: integer('key').notNull(),
     /** Publication of the entry that produced the key: candidates are restricted to a window. */
     publishedAt: integer('published_at').notNull(),
-    itemId: text('item_id').notNull(),
+    /** The entry that brought the key to its story (entries.id). */
+    entryId: integer('entry_id').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.key, t.publishedAt, t.itemId] })],
+  (t) => [primaryKey({ columns: [t.key, t.publishedAt, t.entryId] })],
 );
 
 /**

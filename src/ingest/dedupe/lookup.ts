@@ -74,7 +74,8 @@ const INPUTS_PER_QUERY = 1000;
 /**
  * For each document of a batch (its tag), the items sharing with one of its inputs a
  * distinctive guid or a story URL, and its source's split entries (pins), and the items with
- * one of the batch's index keys published within the batch's window (`hits`); then every
+ * one of the batch's index keys published within the batch's window (`hits`, each key row
+ * pointing at an entry of its item); then every
  * entry of those items, once, with the tags that wanted it (comma-separated), and the hits
  * themselves (id null: key, publication, item), from which lookupCandidates tells which
  * document's probes each one answers (a key is wanted within its own group's window).
@@ -87,9 +88,10 @@ const INPUTS_PER_QUERY = 1000;
  * document (tag -1: see lookupCandidates). `hits` is read twice, hence materialized.
  */
 const CANDIDATES_SQL = `with hits(key, published_at, item_id) as materialized (
-  select k.value, item_keys.published_at, item_keys.item_id
-    from json_each(?) k cross join item_keys
+  select k.value, item_keys.published_at, x.item_id
+    from json_each(?) k cross join item_keys cross join entries x
     where item_keys.key = k.value and item_keys.published_at between ? and ?
+      and x.id = item_keys.entry_id
 ),
 wanted(tag, item_id) as (
   select json_extract(g.value, '$[1]'), e.item_id from json_each(?) g cross join entries e

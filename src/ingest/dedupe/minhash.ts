@@ -143,16 +143,23 @@ export function minhashValues(values: Int32Array): Uint32Array {
 }
 
 const HEX_DIGITS = new Uint8Array([...'0123456789abcdef'].map((c) => c.charCodeAt(0)));
+/** The digits of the last signature written, reused by the next. */
+let hexBytes = new Uint8Array(MINHASH_SIZE * 8);
+const asciiDecoder = new TextDecoder();
 
-/** The signature as 8 hex digits per value (what entries store). */
+/**
+ * The signature as 8 hex digits per value (what entries store). Written as bytes and decoded:
+ * half the time of fromCharCode over 512 arguments, without their 4 KB array.
+ */
 export function signatureToHex(sig: Uint32Array): string {
-  const codes = new Array<number>(sig.length * 8);
+  if (hexBytes.length < sig.length * 8) hexBytes = new Uint8Array(sig.length * 8);
+  const bytes = hexBytes;
   let k = 0;
   for (let i = 0; i < sig.length; i++) {
     const v = sig[i]!;
-    for (let shift = 28; shift >= 0; shift -= 4) codes[k++] = HEX_DIGITS[(v >>> shift) & 15]!;
+    for (let shift = 28; shift >= 0; shift -= 4) bytes[k++] = HEX_DIGITS[(v >>> shift) & 15]!;
   }
-  return String.fromCharCode(...codes);
+  return asciiDecoder.decode(bytes.subarray(0, k));
 }
 
 export function signatureFromHex(hex: string): Uint32Array | null {

@@ -3,10 +3,10 @@
  * A pin in entry_splits keeps it apart on later pulls (see Matcher).
  */
 import { mergeReasonWords } from './merge-reasons.ts';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Deps } from '../../deps.ts';
 import { insertKeys } from '../../db/item-keys.ts';
-import { entries, entrySplits, items, texts } from '../../db/schema/items.ts';
+import { entries, entrySplits, itemKeys, items, texts } from '../../db/schema/items.ts';
 import { entryWithText, textOfEntry } from '../../db/texts.ts';
 import { deriveItem } from './best-item.ts';
 import { indexKeyNumbers } from './fingerprint.ts';
@@ -60,9 +60,26 @@ async function split(deps: Deps, entryId: number): Promise<SplitResult> {
   const { id: _id, ...remaining } = deriveItem(fromItemId, rest);
   const bands = indexKeyNumbers(entry).map((key) => ({
     key,
-    itemId: toItemId,
+    entryId: entry.id,
     publishedAt: entry.publishedAt,
   }));
+  // Index rows point at an entry (item_keys): those of the old story that pointed at the
+  // moved entry now point at the first entry left, so that they keep finding the old story;
+  // the moved entry then gets its own keys, which find the new one.
+  const [first] = rest;
+  const keysLeft = orm
+    .insert(itemKeys)
+    .select(
+      orm
+        .select({
+          key: itemKeys.key,
+          publishedAt: itemKeys.publishedAt,
+          entryId: sql`${first!.id}`.as('entry_id'),
+        })
+        .from(itemKeys)
+        .where(eq(itemKeys.entryId, entry.id)),
+    )
+    .onConflictDoNothing();
   await deps.db.batch([
     orm.insert(items).values({ ...deriveItem(toItemId, [moved]), updatedAt: now }),
     orm
@@ -87,6 +104,8 @@ async function split(deps: Deps, entryId: number): Promise<SplitResult> {
       toItemId,
       createdAt: now,
     }),
+    keysLeft,
+    orm.delete(itemKeys).where(eq(itemKeys.entryId, entry.id)),
     ...insertKeys(deps.db, bands),
   ]);
   return { entryId, fromItemId, toItemId };
