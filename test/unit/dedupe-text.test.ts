@@ -9,7 +9,12 @@ import {
   titleKey,
 } from '../../src/ingest/dedupe/text.ts';
 import { fingerprint } from '../../src/ingest/dedupe/fingerprint.ts';
-import { compareEntries, marksConflict } from '../../src/ingest/dedupe/similarity.ts';
+import {
+  compareEntries,
+  marksConflict,
+  signaturesKept,
+  SIGNATURES_KEPT,
+} from '../../src/ingest/dedupe/similarity.ts';
 
 describe('title normalisation', () => {
   it('folds typography, case, accents and trailing punctuation', () => {
@@ -113,6 +118,23 @@ describe('near-duplicate decision', () => {
   const at = (title: string, html: string, day = 1) => ({
     ...fingerprint(title, html, null),
     publishedAt: Date.UTC(2026, 2, day),
+  });
+
+  it('keeps a bounded number of parsed signatures, and decides the same once they are dropped', () => {
+    const relay = () =>
+      compareEntries(
+        at('Accompagnement des projets culturels', `<p>${story}</p>`),
+        at('[Relais] Accompagnement des projets culturels', `<p>${story}</p>`, 2),
+      );
+    const before = relay();
+    // Many distinct stories compared, as a long-running serve does pull after pull.
+    for (let i = 0; i < 3 * SIGNATURES_KEPT; i++)
+      compareEntries(
+        at(`Nouvelle ${i}`, `<p>Rencontre numéro ${i} du réseau. ${other}</p>`),
+        at(`Nouvelle ${i} bis`, `<p>${story} Session ${i}.</p>`),
+      );
+    expect(signaturesKept()).toBeLessThanOrEqual(SIGNATURES_KEPT);
+    expect(relay()).toEqual(before);
   });
 
   it('merges a relay with typographic title variants and a relay prefix', () => {
