@@ -23,7 +23,7 @@ import {
   warningOf,
 } from './refresh/source-state.ts';
 import { readDocument, type CalendarDocument, type FeedDocument } from './refresh/read-document.ts';
-import { historyToRead, storeWithHistory } from './refresh/history.ts';
+import { historyToRead, storeWithHistory, type HistoryStart } from './refresh/history.ts';
 import { storeCalendarInTurn, storing, writeSourceState } from './refresh/storing.ts';
 import { handRecord, recordFailureLater, recordFailureNow } from './refresh/record.ts';
 import type { Answered, Refresh, Reported } from './refresh/run.ts';
@@ -60,10 +60,12 @@ async function refreshSource(run: Refresh): Promise<Reported> {
   await run.lane.room();
   let fetched: FetchOutcome;
   try {
+    // A history to resume (refresh/history.ts) is read with the feed: a 304 would put it off.
+    const conditional = !source.historyResume;
     fetched = await fetchDocument(deps, {
       url: source.fetchUrl,
-      etag: source.etag,
-      lastModified: source.lastModified,
+      etag: conditional ? source.etag : null,
+      lastModified: conditional ? source.lastModified : null,
     });
   } catch (err) {
     return recordFailureNow(run, err);
@@ -148,18 +150,20 @@ async function storeFeed(run: Answered, read: FeedDocument): Promise<Reported> {
 async function storeFeedWithHistory(
   run: Answered,
   read: FeedDocument,
-  next: string,
+  start: HistoryStart,
 ): Promise<Reported> {
   const title = read.feed.title ?? read.linkTitle ?? null;
   const { validators } = read;
   const readWarning = read.feed.warning;
   let result: StoreResult;
   let historyWarning: string | null;
+  let historyResume: HistoryStart | null;
   try {
-    const stored = await storeWithHistory(run.deps, run.source, run.lane, read, next);
+    const stored = await storeWithHistory(run.deps, run.source, run.lane, read, start);
     await storing(() => stored.committed);
     result = stored.result;
     historyWarning = stored.warning;
+    historyResume = stored.resume;
   } catch (err) {
     return recordFailureNow(run, err);
   }
@@ -167,7 +171,10 @@ async function storeFeedWithHistory(
     [warningOf(readWarning, result), historyWarning].filter(Boolean).join(' ; ') || null;
   return handRecord(
     run,
-    stateAfterDocument(run.source, run.health, { result, validators, warning, title }),
+    {
+      ...stateAfterDocument(run.source, run.health, { result, validators, warning, title }),
+      historyResume,
+    },
     () => storedReport(run, result, warning),
   );
 }

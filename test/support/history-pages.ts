@@ -101,7 +101,22 @@ export function historyRoutes(
   ];
 }
 
-/** Every shape's routes, for the shared fixture server (test/support/global-setup.ts). */
+/**
+ * Every shape's routes, for the shared fixture server (test/support/global-setup.ts), and
+ * `flaky`: a page 2 that answers 503 once, then is a good page.
+ */
 export function historyBehaviours(base: string): [string, FixtureHandler][] {
-  return Object.keys(HISTORY_SHAPES).flatMap((shape) => historyRoutes(base, shape));
+  let asked = 0;
+  const { older } = historyStories('flaky');
+  return [
+    ...Object.keys(HISTORY_SHAPES).flatMap((shape) => historyRoutes(base, shape)),
+    ...historyRoutes(base, 'flaky'),
+    [
+      '/_history/flaky/page2',
+      (_req, res) => {
+        if (asked++ === 0) return void res.writeHead(503).end();
+        res.writeHead(200, { 'content-type': 'application/feed+json' }).end(hubPage(older, null));
+      },
+    ],
+  ];
 }

@@ -60,3 +60,35 @@ describe('a hub’s history page that fails, pulled on a Queue (workerd)', () =>
     ).toEqual([]);
   });
 });
+
+describe('a hub’s history stopped by a 503, resumed at the next pull (workerd)', () => {
+  it('the first pull stores page 1 and says it will retry; the second reads the rest', async () => {
+    const deps = workerDeps(env as unknown as Env);
+    deps.log = { info() {}, warn() {}, error() {} };
+    const { id } = await addSource(deps, 'h-flaky', `${base}/_history/flaky/feed.json`);
+    const batch = (n: number) =>
+      createMessageBatch<PullMessage>('intercoop-pulls', [
+        { id: `flaky-${n}`, timestamp: new Date(), attempts: 1, body: { sourceId: id } },
+      ]);
+    const titles = async () =>
+      (
+        await deps.db.orm
+          .select({ title: entries.title })
+          .from(entries)
+          .where(eq(entries.sourceId, id))
+      )
+        .map((s) => s.title)
+        .sort();
+    const { first, older } = historyStories('flaky');
+
+    const once = await consumeQueueBatch(env as unknown as Env, batch(1));
+    expect(once.summaries[0]!.reports[0]!.warning).toContain('retried on the next pull (1 of 3)');
+    expect(await titles()).toEqual([...first].sort());
+
+    const twice = await consumeQueueBatch(env as unknown as Env, batch(2));
+    expect(twice.summaries[0]!.reports[0]).toMatchObject({ outcome: 'ok', warning: null });
+    expect(await titles()).toEqual([...first, ...older].sort());
+    const [row] = await deps.db.orm.select().from(sources).where(eq(sources.id, id));
+    expect(row).toMatchObject({ historyResume: null, lastWarning: null });
+  });
+});

@@ -49,6 +49,16 @@ export const sources = sqliteTable(
      * source shows it as a warning, not an error. Null when the document was well-formed.
      */
     lastWarning: text('last_warning'),
+    /**
+     * Another hub's feed whose history (ingest/refresh/history.ts) stopped on a failure that may
+     * pass (timeout, connection, 5xx): the page to resume from at the next pull, its number, and
+     * which retry that pull makes (1 to HISTORY_RETRIES). Null when there is nothing to resume.
+     */
+    historyResume: text('history_resume', { mode: 'json' }).$type<{
+      url: string;
+      page: number;
+      tries: number;
+    }>(),
     lastFetchAt: integer('last_fetch_at'),
     lastSuccessAt: integer('last_success_at'),
     nextFetchAt: integer('next_fetch_at').notNull().default(0),

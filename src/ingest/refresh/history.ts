@@ -6,6 +6,9 @@
  * fetched (timeout, refused, 5xx, too big, gone) or that is no feed (an HTML page, a calendar,
  * a document no reader can read) ends it; the pages before it stay stored, the source's pull
  * is a success, and the source carries a warning saying where and why the history stopped.
+ * A failure that may pass (a timeout, a connection, a 5xx) is tried again from that page at
+ * the source's next pulls, HISTORY_RETRIES times at most, within the same HISTORY_PAGES; one
+ * that will not (a 4xx, too big, no feed) is not.
  */
 import type { Deps } from '../../deps.ts';
 import type { SourceRow } from '../../db/schema/sources.ts';
@@ -19,13 +22,25 @@ import { readDocument, type FeedDocument } from './read-document.ts';
 /** Pages of an upstream hub's history read on a first pull, after its first page. */
 export const HISTORY_PAGES = 20;
 
+/** Later pulls that resume a history stopped by a failure that may pass, at most. */
+export const HISTORY_RETRIES = 3;
+
+/**
+ * Where a history is read from: a page's address, its number (the feed is page 1), and which
+ * retry reads it (0 on the first pull).
+ */
+export type HistoryStart = NonNullable<SourceRow['historyResume']>;
+
 /**
  * Where the history of a hub's feed goes on, when it is to be read now: on the source's first
- * success, and not for a feed an HTML page led to (that page is no hub's).
+ * success, or where a failure that may pass stopped it (SourceRow.historyResume); not for a
+ * feed an HTML page led to (that page is no hub's).
  */
-export function historyToRead(source: SourceRow, read: FeedDocument): string | null {
+export function historyToRead(source: SourceRow, read: FeedDocument): HistoryStart | null {
+  if (read.discoveredUrl) return null;
   const next = read.upstream?.next;
-  return next && !read.discoveredUrl && source.lastSuccessAt === null ? next : null;
+  if (next && source.lastSuccessAt === null) return { url: next, page: 2, tries: 0 };
+  return source.historyResume ?? null;
 }
 
 /** The pages stored, summed; when all are committed; why the history stopped early, if it did. */
@@ -34,6 +49,8 @@ export interface HistoryStored {
   committed: Promise<void>;
   /** French first, English second; null when the history was read to its end or its bound. */
   warning: string | null;
+  /** Where the next pull resumes the history, when a failure that may pass stopped it. */
+  resume: HistoryStart | null;
 }
 
 /**
@@ -46,7 +63,7 @@ export async function storeWithHistory(
   source: SourceRow,
   lane: Lane,
   first: FeedDocument,
-  next: string,
+  start: HistoryStart,
 ): Promise<HistoryStored> {
   const commits: Promise<void>[] = [];
   const storePage = async (page: FeedDocument) => {
@@ -67,13 +84,17 @@ export async function storeWithHistory(
   const result = { ...(await storePage(first)) };
   const seen = new Set([source.fetchUrl]);
   let warning: string | null = null;
-  let url: string | null = next;
-  for (let page = 0; url && page < HISTORY_PAGES && !seen.has(url); page++) {
+  let resume: HistoryStart | null = null;
+  let url: string | null = start.url;
+  // Page 1 is the feed's own address; its history is pages 2 to HISTORY_PAGES + 1.
+  for (let page = start.page; url && page <= HISTORY_PAGES + 1 && !seen.has(url); page++) {
     seen.add(url);
     const read = await readHistoryPage(deps, source, url);
     if (read instanceof IngestError) {
-      // Page 1 is the feed's own address; its history starts at page 2.
-      warning = historyStopped(page + 2, url, read);
+      // The next pull is retry number tries + 1 (a first pull is retry 0), within the bound.
+      const tries = start.tries + 1;
+      resume = mayPass(read) && tries <= HISTORY_RETRIES ? { url, page, tries } : null;
+      warning = historyStopped(page, url, read, resume);
       break;
     }
     const value = await storePage(read);
@@ -82,7 +103,13 @@ export async function storeWithHistory(
     result.unchanged += value.unchanged;
     url = read.upstream?.next ?? null;
   }
-  return { result, committed: Promise.all(commits).then(() => undefined), warning };
+  return { result, committed: Promise.all(commits).then(() => undefined), warning, resume };
+}
+
+/** A failure a later pull may not meet: the server slow, unreachable or failing for now. */
+function mayPass(err: IngestError): boolean {
+  if (err.kind === 'timeout' || err.kind === 'network' || err.kind === 'dns') return true;
+  return err.kind === 'http_error' && (err.status === 429 || (err.status ?? 0) >= 500);
 }
 
 /** A history page read as a feed, or why it cannot be one (never thrown: history is a bonus). */
@@ -106,12 +133,22 @@ async function readHistoryPage(
 }
 
 /** The source's warning: where the history stopped and why (the reason is the fetch's, French). */
-function historyStopped(page: number, url: string, why: IngestError): string {
+function historyStopped(
+  page: number,
+  url: string,
+  why: IngestError,
+  resume: HistoryStart | null,
+): string {
   const at = publicUrl(url);
   const reason = why.message.slice(0, 300);
+  const [fr, en] = resume
+    ? [
+        `nouvel essai à la prochaine récupération (${resume.tries} sur ${HISTORY_RETRIES})`,
+        `retried on the next pull (${resume.tries} of ${HISTORY_RETRIES})`,
+      ]
+    : ['les pages plus anciennes ne sont pas relevées', 'older pages are not read'];
   return (
-    `historique du hub interrompu à la page ${page} (${at}) : ${reason} ; ` +
-    'les pages plus anciennes ne sont pas relevées' +
-    ` / hub history stopped at page ${page} (${why.kind}); older pages are not read`
+    `historique du hub interrompu à la page ${page} (${at}) : ${reason} ; ${fr}` +
+    ` / hub history stopped at page ${page} (${why.kind}); ${en}`
   );
 }

@@ -94,6 +94,9 @@ export function stateAfterDocument(
     lastWarning: warning?.slice(0, 1000) ?? null,
     ...(discoveredUrl ? { fetchUrl: discoveredUrl, redirectUrl: null, redirectCount: 0 } : {}),
     ...(!source.title && title ? { title: title.slice(0, 300) } : {}),
+    // A history left to resume that this document does not go on with (no longer a hub's feed):
+    // dropped, or every later pull would be read in full for it.
+    ...(source.historyResume ? { historyResume: null } : {}),
   };
 }
 
