@@ -91,28 +91,55 @@ async function federationProcess(
   return { urlOf: (i) => feedUrl(ports, i), close: () => void child.kill() };
 }
 
-/** Holds BEGIN EXCLUSIVE on the file from another process for `ms`; resolves once the lock is held. */
-function lockFromAnotherProcess(
-  dbPath: string,
-  ms: number,
-): Promise<{ child: ChildProcess; released: Promise<void> }> {
+/**
+ * Another process that holds BEGIN EXCLUSIVE on the file when told to, and releases it when
+ * told to; resolves once that process is up.
+ */
+function lockFromAnotherProcess(dbPath: string): Promise<LockHolder> {
+  // Loaded before it is told to lock, and told when to release: a loaded machine's slow process
+  // start or pipe cannot move the lock before the pull, or its release before the pull's wait.
   const code = `
     const db = new (require('better-sqlite3'))(process.argv[1]);
-    db.exec('BEGIN EXCLUSIVE');
-    process.stdout.write('locked\\n');
-    setTimeout(() => { db.exec('COMMIT'); db.close(); process.stdout.write('released\\n'); process.exit(0); }, Number(process.argv[2]));
+    process.stdout.write('ready\\n');
+    require('node:readline').createInterface({ input: process.stdin }).on('line', (line) => {
+      if (line === 'lock') { db.exec('BEGIN EXCLUSIVE'); process.stdout.write('locked\\n'); }
+      else setTimeout(() => {
+        db.exec('COMMIT'); db.close(); process.stdout.write('released\\n'); process.exit(0);
+      }, Number(line));
+    });
   `;
-  const child = spawn(process.execPath, ['-e', code, dbPath, String(ms)], {
+  const child = spawn(process.execPath, ['-e', code, dbPath], {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   const released = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      if (d.toString().includes('locked')) resolve({ child, released });
+  const said = (word: string) =>
+    new Promise<void>((resolve, reject) => {
+      const listen = (d: Buffer) => {
+        if (!d.toString().includes(word)) return;
+        child.stdout!.off('data', listen);
+        resolve();
+      };
+      child.stdout!.on('data', listen);
+      child.once('exit', (code) =>
+        reject(new Error(`lock holder exited (${code}) before ${word}`)),
+      );
     });
-    child.on('exit', (code) => reject(new Error(`lock holder exited (${code}) before locking`)));
-  });
+  return said('ready').then(() => ({
+    child,
+    released,
+    lock: () => (child.stdin!.write('lock\n'), said('locked')),
+    releaseIn: (ms: number) => void child.stdin!.write(`${ms}\n`),
+  }));
+}
+
+interface LockHolder {
+  child: ChildProcess;
+  released: Promise<void>;
+  /** Takes the write lock; resolves once it is held. */
+  lock(): Promise<void>;
+  /** Releases it `ms` after this call (later on a loaded machine, never sooner). */
+  releaseIn(ms: number): void;
 }
 
 describe('the database locked by another process during a pull', () => {
@@ -159,8 +186,10 @@ describe('the database locked by another process during a pull', () => {
 
   it('locked for less than the busy timeout: the pull waits and completes', async () => {
     const before = await snapshot(deps);
-    const lock = await lockFromAnotherProcess(deps.config.dbPath, 1500);
+    const lock = await lockFromAnotherProcess(deps.config.dbPath);
+    await lock.lock();
     const started = Date.now();
+    lock.releaseIn(1500);
     const summary = await pull(deps, { trigger: 'test', network: 'anciens', all: true });
     expect(Date.now() - started, 'the pull waited for the lock').toBeGreaterThanOrEqual(1000);
     await lock.released;
@@ -172,14 +201,17 @@ describe('the database locked by another process during a pull', () => {
   it('locked mid-pull for longer than the busy timeout: a recorded storage_error, nothing lost, the next pull completes', async () => {
     const before = await snapshot(deps);
     const finishedAt: number[] = [];
+    const lock = await lockFromAnotherProcess(deps.config.dbPath);
     const pulling = pull(deps, {
       trigger: 'test',
       network: 'nouveaux',
       all: true,
       onProgress: () => finishedAt.push(Date.now()),
     });
-    const lock = await lockFromAnotherProcess(deps.config.dbPath, 7_000);
+    await lock.lock();
     const lockedAt = Date.now();
+    // Held past the busy timeout (5 s) of stores that start waiting up to 4 s after it.
+    lock.releaseIn(9_000);
     const summary = await pulling;
     await lock.released;
     expect(
@@ -226,7 +258,10 @@ describe('the database locked by another process during a pull', () => {
 
   it('locked before the pull starts, for longer than the busy timeout: the run fails cleanly, nothing lost, the next one completes', async () => {
     const before = await snapshot(deps);
-    const lock = await lockFromAnotherProcess(deps.config.dbPath, 6_000);
+    const lock = await lockFromAnotherProcess(deps.config.dbPath);
+    await lock.lock();
+    // Past the busy timeout (5 s) of a pull that starts waiting up to 2 s from now.
+    lock.releaseIn(7_000);
     // Either the run itself cannot start (it must record itself first) and says the database is
     // locked, or it runs and records a storage_error on what it could not store.
     const outcome = await pull(deps, { trigger: 'test', all: true }).then(
@@ -476,5 +511,7 @@ describe('two processes pulling one file at once (serve’s schedule and a CLI p
       (id) => new Map(stored.filter((e) => e.sourceId === id).map((e) => [e.guidHash, e.itemId])),
     );
     expect([...a!].filter(([guid, item]) => b!.get(guid) !== item)).toEqual([]);
-  });
+    // Two processes that each start tsx and read 1,000 stories: ~10 s alone, far more on a
+    // loaded 2-core machine.
+  }, 120_000);
 });
