@@ -216,7 +216,9 @@ export async function runHub(
     };
   } finally {
     await deps.close();
-    rmSync(dir, { recursive: true, force: true });
+    // HUB_BENCH_KEEP_DB=1 keeps the database for a look afterwards (sqlite3, dbstat).
+    if (process.env.HUB_BENCH_KEEP_DB) console.error(`database kept: ${join(dir, 'hub.sqlite')}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
