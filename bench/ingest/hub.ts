@@ -6,7 +6,7 @@
  *
  *   node --import tsx bench/ingest/hub.ts --ports 41000,41001 --sources 1000 --items 50
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { count } from 'drizzle-orm';
@@ -39,6 +39,14 @@ export interface PhaseFigures {
   hwm: number | null;
   /** Where the memory was at the sampler's peak (Linux: RssFile/RssAnon from /proc), bytes. */
   atPeak: PeakShares;
+  /**
+   * CPU time by thread over the phase (Linux: /proc's per-thread stat), ms: `main`; `helpers`,
+   * the threads there before it (V8's platform workers, which run TurboFan's concurrent
+   * compiles and GC tasks for every isolate, and libuv's pool); `new thread N`, each thread
+   * started during it (the reading thread, the checkpoint thread), most CPU first. Threads that
+   * ended during the phase are missing. Null where /proc has no per-thread figures.
+   */
+  threadCpuMs: Record<string, number> | null;
   errors: string[];
 }
 
@@ -122,6 +130,48 @@ function kernelPeak(): number | null {
   }
 }
 
+/** CPU time of each live thread of this process, ms, by thread id (Linux: /proc's stat). */
+function threadCpu(): Map<number, number> | null {
+  try {
+    const out = new Map<number, number>();
+    for (const tid of readdirSync('/proc/self/task')) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      } catch {
+        continue; // ended meanwhile
+      }
+      // utime and stime (fields 14 and 15 of proc(5)) in clock ticks (USER_HZ, 100 on Linux),
+      // counted here from the state, field 3, after the name in parentheses.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(tid), (Number(fields[11]) + Number(fields[12])) * 10);
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A phase's CPU by thread: the main thread; the threads already there before it (Node 20 names
+ * none of them: V8's platform workers, which run TurboFan's concurrent compiles and GC helper
+ * tasks for every isolate, and libuv's pool); and each thread started during it (the reading
+ * threads, the checkpoint thread), by its CPU.
+ */
+function threadCpuSince(before: Map<number, number> | null): Record<string, number> | null {
+  const after = threadCpu();
+  if (!before || !after) return null;
+  const sums: Record<string, number> = { main: 0, helpers: 0 };
+  const started: number[] = [];
+  for (const [tid, ms] of after) {
+    if (tid === process.pid) sums.main = ms - before.get(tid)!;
+    else if (before.has(tid)) sums.helpers! += ms - before.get(tid)!;
+    else started.push(ms);
+  }
+  started.sort((a, b) => b - a).forEach((ms, i) => (sums[`new thread ${i + 1}`] = ms));
+  return sums;
+}
+
 /** CPU time the main thread has used, ms (Linux: /proc's schedstat, in ns), or null. */
 function mainThreadCpuMs(): number | null {
   try {
@@ -162,6 +212,7 @@ export async function runHub(
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
       const main0 = mainThreadCpuMs();
+      const threads0 = threadCpu();
       const summary = await pull(deps, { trigger: 'bench', all: true });
       const ms = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
@@ -187,6 +238,7 @@ export async function runHub(
         peakRss: sampler.peak(),
         hwm: kernelPeak(),
         atPeak: sampler.atPeak(),
+        threadCpuMs: threadCpuSince(threads0),
         errors,
       };
     };

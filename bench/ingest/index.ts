@@ -5,7 +5,7 @@
  * whether memory stays flat in the number of sources; `--sources N` runs one size.
  *
  *   npm run bench:ingest -- [--sources 1000] [--items 50] [--hosts 50] [--concurrency 8] [--parse-threads N] [--gzip] [--profile] [--sqlite-pragma 'cache_size=-131072' …]
- *     [--warm N] [--profile-304]
+ *     [--warm N] [--profile-304] [--node-flag --trace-deopt …]
  *
  * --profile writes a V8 CPU profile of each hub run to bench/out/ (open in Chrome DevTools).
  * --warm N runs N all-304 pulls after the cold one (one row each); --profile-304 writes a
@@ -68,10 +68,12 @@ async function runSize(sources: number, argv: string[]): Promise<HubFigures> {
       hubArgs.push('--profile-304', `${profileDir}/warm.cpuprofile`);
     }
     if (profile.length) mkdirSync(profileDir, { recursive: true });
+    // Experiment knob (--node-flag --trace-deopt, repeatable): more flags for the hub's Node.
+    const nodeFlags = argv.flatMap((a, i) => (a === '--node-flag' ? [argv[i + 1]!] : []));
     // The hub runs as `intercoop` does: bundled, plain JavaScript, no TypeScript loader resident.
     const hub = fork(fileURLToPath(await bundle('bench/ingest/hub.ts')), hubArgs, {
       // Started as `intercoop` starts (its shebang): same Node flags, same malloc settings.
-      execArgv: [...intercoop.nodeFlags, ...profile],
+      execArgv: [...intercoop.nodeFlags, ...profile, ...nodeFlags],
       env: { ...process.env, ...intercoop.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -131,6 +133,15 @@ async function main(): Promise<void> {
       `  at the cold pull's peak: mapped files (Node's code, libraries) ${mb(at.files)}, ` +
         `main V8 heap ${mb(at.mainHeap)}, other anonymous (threads, SQLite, malloc) ${mb(at.otherAnon)}`,
     );
+    const threads = r.cold.threadCpuMs;
+    if (threads)
+      console.log(
+        `  cold pull's CPU by thread: ${Object.entries(threads)
+          .filter(([, ms]) => ms > 0)
+          .sort(([, a], [, b]) => b - a)
+          .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`)
+          .join(', ')}`,
+      );
     for (const e of [...r.cold.errors, ...r.warm.errors]) console.log(`  error: ${e}`);
   }
   const big = results.find((r) => r.sources === 1000) ?? results[results.length - 1]!;
