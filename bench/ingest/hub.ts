@@ -188,7 +188,7 @@ export async function runHub(
   itemsPerFeed: number,
   env: Record<string, string> = {},
   pragmas: string[] = [],
-  options: { warmRuns?: number; profileWarmTo?: string } = {},
+  options: { warmRuns?: number; profileWarmTo?: string; promotedTo?: string } = {},
 ): Promise<HubFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'hub-bench-ingest-'));
   const config = loadConfig({
@@ -242,7 +242,9 @@ export async function runHub(
         errors,
       };
     };
+    const sampling = options.promotedTo ? await startPromotedSampling() : null;
     const cold = await phase();
+    if (sampling) await sampling.stop(options.promotedTo!);
     const warmRuns: PhaseFigures[] = [];
     const profiler = options.profileWarmTo ? await startProfile() : null;
     for (let i = 0; i < (options.warmRuns ?? 1); i++) warmRuns.push(await phase());
@@ -268,7 +270,9 @@ export async function runHub(
     };
   } finally {
     await deps.close();
-    rmSync(dir, { recursive: true, force: true });
+    // HUB_BENCH_KEEP_DB=1 keeps the database for a look afterwards (sqlite3, dbstat).
+    if (process.env.HUB_BENCH_KEEP_DB) console.error(`database kept: ${join(dir, 'hub.sqlite')}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -292,6 +296,32 @@ async function startProfile() {
   };
 }
 
+/**
+ * Where the main thread allocates what lives through young-generation collections and dies in
+ * the old generation (--sample-promoted): V8's sampling heap profiler over the cold pull, with
+ * the objects a scavenge collects left out and those a mark-compact collects kept. Such objects
+ * are what fills the old generation between mark-compacts (the main V8 heap at the pull's peak,
+ * and the mark-compacts' CPU). Opens in Chrome DevTools (Memory, allocation sampling).
+ */
+async function startPromotedSampling() {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 16384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: false,
+  } as never);
+  return {
+    async stop(file: string) {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 if (process.argv.includes('--ports')) {
   const argv = process.argv.slice(2);
   const ports = argv[argv.indexOf('--ports') + 1]!.split(',').map(Number);
@@ -305,6 +335,9 @@ if (process.argv.includes('--ports')) {
   runHub(ports, argValue(argv, 'sources', 1000), argValue(argv, 'items', 50), env, pragmas, {
     warmRuns: argValue(argv, 'warm', 1),
     profileWarmTo: profile === -1 ? undefined : argv[profile + 1],
+    promotedTo: argv.includes('--sample-promoted')
+      ? argv[argv.indexOf('--sample-promoted') + 1]
+      : undefined,
   }).then(
     (figures) => {
       if (process.send) process.send(figures, () => process.exit(0));
