@@ -197,7 +197,8 @@ function sanitize(
           dropping++;
           return;
         }
-        const allowed = TAGS[name];
+        // Own keys only: `constructor` is not an allowed tag (Object.prototype's would be found).
+        const allowed = Object.hasOwn(TAGS, name) ? TAGS[name] : undefined;
         if (!allowed || open.length >= MAX_DEPTH) return;
         const attributes = cleanAttributes(name, attribs, allowed, baseUrl);
         if (attributes === null) return; // e.g. a tracking pixel
@@ -282,8 +283,14 @@ function cleanAttributes(
 function renderIframe(attribs: Record<string, string>, baseUrl: string | null): string | null {
   const src = attribs.src ? safeUrl(attribs.src, baseUrl, false) : null;
   if (!src) return null;
-  const url = new URL(src);
-  const path = IFRAME_HOSTS[url.hostname];
+  let url: URL;
+  try {
+    url = new URL(src);
+  } catch {
+    return null; // a relative reference (kept when there is no base) is no embed player
+  }
+  // Own keys only: a host named `constructor` or `__proto__` is none of the players.
+  const path = Object.hasOwn(IFRAME_HOSTS, url.hostname) ? IFRAME_HOSTS[url.hostname] : undefined;
   if (url.protocol !== 'https:' || !path || !path.test(url.pathname)) return null;
   const size = ['width', 'height']
     .filter((n) => attribs[n] && /^\s*\d{1,5}\s*$/.test(attribs[n]!))
