@@ -6,7 +6,7 @@
  *
  *   node --import tsx bench/ingest/hub.ts --ports 41000,41001 --sources 1000 --items 50
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { count } from 'drizzle-orm';
@@ -39,6 +39,14 @@ export interface PhaseFigures {
   hwm: number | null;
   /** Where the memory was at the sampler's peak (Linux: RssFile/RssAnon from /proc), bytes. */
   atPeak: PeakShares;
+  /**
+   * CPU time by thread over the phase (Linux: /proc's per-thread stat), ms: `main`; `helpers`,
+   * the threads there before it (V8's platform workers, which run TurboFan's concurrent
+   * compiles and GC tasks for every isolate, and libuv's pool); `new thread N`, each thread
+   * started during it (the reading thread, the checkpoint thread), most CPU first. Threads that
+   * ended during the phase are missing. Null where /proc has no per-thread figures.
+   */
+  threadCpuMs: Record<string, number> | null;
   errors: string[];
 }
 
@@ -122,6 +130,48 @@ function kernelPeak(): number | null {
   }
 }
 
+/** CPU time of each live thread of this process, ms, by thread id (Linux: /proc's stat). */
+function threadCpu(): Map<number, number> | null {
+  try {
+    const out = new Map<number, number>();
+    for (const tid of readdirSync('/proc/self/task')) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      } catch {
+        continue; // ended meanwhile
+      }
+      // utime and stime (fields 14 and 15 of proc(5)) in clock ticks (USER_HZ, 100 on Linux),
+      // counted here from the state, field 3, after the name in parentheses.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(tid), (Number(fields[11]) + Number(fields[12])) * 10);
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A phase's CPU by thread: the main thread; the threads already there before it (Node 20 names
+ * none of them: V8's platform workers, which run TurboFan's concurrent compiles and GC helper
+ * tasks for every isolate, and libuv's pool); and each thread started during it (the reading
+ * threads, the checkpoint thread), by its CPU.
+ */
+function threadCpuSince(before: Map<number, number> | null): Record<string, number> | null {
+  const after = threadCpu();
+  if (!before || !after) return null;
+  const sums: Record<string, number> = { main: 0, helpers: 0 };
+  const started: number[] = [];
+  for (const [tid, ms] of after) {
+    if (tid === process.pid) sums.main = ms - before.get(tid)!;
+    else if (before.has(tid)) sums.helpers! += ms - before.get(tid)!;
+    else started.push(ms);
+  }
+  started.sort((a, b) => b - a).forEach((ms, i) => (sums[`new thread ${i + 1}`] = ms));
+  return sums;
+}
+
 /** CPU time the main thread has used, ms (Linux: /proc's schedstat, in ns), or null. */
 function mainThreadCpuMs(): number | null {
   try {
@@ -138,7 +188,7 @@ export async function runHub(
   itemsPerFeed: number,
   env: Record<string, string> = {},
   pragmas: string[] = [],
-  options: { warmRuns?: number; profileWarmTo?: string } = {},
+  options: { warmRuns?: number; profileWarmTo?: string; promotedTo?: string } = {},
 ): Promise<HubFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'hub-bench-ingest-'));
   const config = loadConfig({
@@ -162,6 +212,7 @@ export async function runHub(
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
       const main0 = mainThreadCpuMs();
+      const threads0 = threadCpu();
       const summary = await pull(deps, { trigger: 'bench', all: true });
       const ms = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
@@ -187,10 +238,13 @@ export async function runHub(
         peakRss: sampler.peak(),
         hwm: kernelPeak(),
         atPeak: sampler.atPeak(),
+        threadCpuMs: threadCpuSince(threads0),
         errors,
       };
     };
+    const sampling = options.promotedTo ? await startPromotedSampling() : null;
     const cold = await phase();
+    if (sampling) await sampling.stop(options.promotedTo!);
     const warmRuns: PhaseFigures[] = [];
     const profiler = options.profileWarmTo ? await startProfile() : null;
     for (let i = 0; i < (options.warmRuns ?? 1); i++) warmRuns.push(await phase());
@@ -216,7 +270,9 @@ export async function runHub(
     };
   } finally {
     await deps.close();
-    rmSync(dir, { recursive: true, force: true });
+    // HUB_BENCH_KEEP_DB=1 keeps the database for a look afterwards (sqlite3, dbstat).
+    if (process.env.HUB_BENCH_KEEP_DB) console.error(`database kept: ${join(dir, 'hub.sqlite')}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -240,6 +296,32 @@ async function startProfile() {
   };
 }
 
+/**
+ * Where the main thread allocates what lives through young-generation collections and dies in
+ * the old generation (--sample-promoted): V8's sampling heap profiler over the cold pull, with
+ * the objects a scavenge collects left out and those a mark-compact collects kept. Such objects
+ * are what fills the old generation between mark-compacts (the main V8 heap at the pull's peak,
+ * and the mark-compacts' CPU). Opens in Chrome DevTools (Memory, allocation sampling).
+ */
+async function startPromotedSampling() {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 16384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: false,
+  } as never);
+  return {
+    async stop(file: string) {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 if (process.argv.includes('--ports')) {
   const argv = process.argv.slice(2);
   const ports = argv[argv.indexOf('--ports') + 1]!.split(',').map(Number);
@@ -253,6 +335,9 @@ if (process.argv.includes('--ports')) {
   runHub(ports, argValue(argv, 'sources', 1000), argValue(argv, 'items', 50), env, pragmas, {
     warmRuns: argValue(argv, 'warm', 1),
     profileWarmTo: profile === -1 ? undefined : argv[profile + 1],
+    promotedTo: argv.includes('--sample-promoted')
+      ? argv[argv.indexOf('--sample-promoted') + 1]
+      : undefined,
   }).then(
     (figures) => {
       if (process.send) process.send(figures, () => process.exit(0));

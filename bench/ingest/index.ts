@@ -5,11 +5,13 @@
  * whether memory stays flat in the number of sources; `--sources N` runs one size.
  *
  *   npm run bench:ingest -- [--sources 1000] [--items 50] [--hosts 50] [--concurrency 8] [--parse-threads N] [--gzip] [--profile] [--sqlite-pragma 'cache_size=-131072' …]
- *     [--warm N] [--profile-304]
+ *     [--warm N] [--profile-304] [--sample-promoted] [--node-flag --trace-deopt …]
  *
  * --profile writes a V8 CPU profile of each hub run to bench/out/ (open in Chrome DevTools).
  * --warm N runs N all-304 pulls after the cold one (one row each); --profile-304 writes a
  * profile of the main thread over those alone (bench/out/ingest-profile-…/warm.cpuprofile).
+ * --sample-promoted samples where the main thread allocates, over the cold pull, what outlives
+ * young-generation collections and dies in the old generation (…/promoted.heapprofile).
  * Targets (issue 19, 2 cores, 1,000 sources × 50 items): hub CPU ≤ 0.45 ms per stored item,
  * dedup and storage included (every thread of the hub process: user + sys); cold pull
  * ≥ 2,500 items/s; the all-304 pull ≤ 1 s; peak RSS ≤ 128 MB during the pull.
@@ -67,11 +69,17 @@ async function runSize(sources: number, argv: string[]): Promise<HubFigures> {
       mkdirSync(profileDir, { recursive: true });
       hubArgs.push('--profile-304', `${profileDir}/warm.cpuprofile`);
     }
+    if (argv.includes('--sample-promoted')) {
+      mkdirSync(profileDir, { recursive: true });
+      hubArgs.push('--sample-promoted', `${profileDir}/promoted.heapprofile`);
+    }
     if (profile.length) mkdirSync(profileDir, { recursive: true });
+    // Experiment knob (--node-flag --trace-deopt, repeatable): more flags for the hub's Node.
+    const nodeFlags = argv.flatMap((a, i) => (a === '--node-flag' ? [argv[i + 1]!] : []));
     // The hub runs as `intercoop` does: bundled, plain JavaScript, no TypeScript loader resident.
     const hub = fork(fileURLToPath(await bundle('bench/ingest/hub.ts')), hubArgs, {
       // Started as `intercoop` starts (its shebang): same Node flags, same malloc settings.
-      execArgv: [...intercoop.nodeFlags, ...profile],
+      execArgv: [...intercoop.nodeFlags, ...profile, ...nodeFlags],
       env: { ...process.env, ...intercoop.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -131,6 +139,15 @@ async function main(): Promise<void> {
       `  at the cold pull's peak: mapped files (Node's code, libraries) ${mb(at.files)}, ` +
         `main V8 heap ${mb(at.mainHeap)}, other anonymous (threads, SQLite, malloc) ${mb(at.otherAnon)}`,
     );
+    const threads = r.cold.threadCpuMs;
+    if (threads)
+      console.log(
+        `  cold pull's CPU by thread: ${Object.entries(threads)
+          .filter(([, ms]) => ms > 0)
+          .sort(([, a], [, b]) => b - a)
+          .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`)
+          .join(', ')}`,
+      );
     for (const e of [...r.cold.errors, ...r.warm.errors]) console.log(`  error: ${e}`);
   }
   const big = results.find((r) => r.sources === 1000) ?? results[results.length - 1]!;

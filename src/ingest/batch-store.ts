@@ -303,9 +303,10 @@ export class BatchStore {
     at: number,
   ): void {
     const missing = matcher ? matcher.missingKeys(itemId, keys) : keys;
+    // One object for all the entry's keys: they share item and time.
+    const written = { itemId, publishedAt: at };
     for (const key of missing) {
       this.keyRows.push({ key, entryId, publishedAt: at });
-      const written = { itemId, publishedAt: at };
       const list = this.writtenKeys.get(key);
       if (list) list.push(written);
       else this.writtenKeys.set(key, [written]);

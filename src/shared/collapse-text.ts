@@ -40,6 +40,15 @@ export function collapseText(text: string, lines: boolean): string {
   return (lines ? plainLines(text) : plainLine(text)).trim();
 }
 
+/**
+ * Words (ordinary characters) each after a single space, from `lastIndex`: what the loops below
+ * go past without a change, read by one native match where nothing is pending (a text is
+ * mostly that). `lines`: [ \t\u00a0] are the blanks (\v \f \r are left to the loop, which keeps
+ * them); else any white space.
+ */
+const LINE_WORDS = /[^\u0000-\u0020\u007f\u00a0]*(?: [^\u0000-\u0020\u007f\u00a0]+)*/y;
+const WORDS = /[^\u0000-\u0020\u007f\s]*(?: [^\u0000-\u0020\u007f\s]+)*/y;
+
 function plainLines(text: string): string {
   const n = text.length;
   let out = '';
@@ -47,6 +56,12 @@ function plainLines(text: string): string {
   let space = false; // a run of blanks read, written before the next character
   let newline = false; // after a line end: whitespace is dropped
   for (let i = 0; i < n; i++) {
+    if (!newline && !space) {
+      LINE_WORDS.lastIndex = i;
+      LINE_WORDS.test(text);
+      i = LINE_WORDS.lastIndex;
+      if (i >= n) break;
+    }
     const c = text.charCodeAt(i);
     if (c > 0x20 && c !== 0x7f && c !== 0xa0 && !newline && !space) continue;
     // One space between two ordinary characters stays as it is.
@@ -88,6 +103,12 @@ function plainLine(text: string): string {
   let run = 0;
   let space = false;
   for (let i = 0; i < n; i++) {
+    if (!space) {
+      WORDS.lastIndex = i;
+      WORDS.test(text);
+      i = WORDS.lastIndex;
+      if (i >= n) break;
+    }
     const c = text.charCodeAt(i);
     if (c > 0x20 && c !== 0x7f && !space && (c < 0xa0 || !isJsSpace(c))) continue;
     if (c === 0x20 && !space && i + 1 < n && solid(text.charCodeAt(i + 1))) {

@@ -195,6 +195,11 @@ describe('migrations from the released schema (Node, SQLite file)', () => {
         releasedTexts.items.map(([id], i) => [i + 1, id]),
       );
       expect(db.raw.pragma('foreign_key_check')).toEqual([]);
+      // 0014: no index on the stories' canonical_url any more.
+      const itemIndexes = db.raw.pragma('index_list(items)') as Array<{ name: string }>;
+      expect(itemIndexes.map((i) => i.name).filter((n) => !n.startsWith('sqlite_'))).toEqual([
+        'items_published',
+      ]);
       const [subscriber] = await db.orm.select().from(schema.subscribers);
       expect(subscriber).toMatchObject({ email: 'ana@example.org', status: 'active' });
       const [event] = await db.orm.select().from(schema.events);

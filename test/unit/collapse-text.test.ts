@@ -46,7 +46,8 @@ describe('collapseText', () => {
     const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     for (let n = 0; n < 20_000; n++) {
       const text = Array.from(
-        { length: Math.floor(rand() * 24) },
+        // Some long texts: runs of words read in one match (collapse-text.ts WORDS).
+        { length: Math.floor(rand() * (n % 10 === 0 ? 400 : 24)) },
         () => POOL[Math.floor(rand() * POOL.length)],
       ).join('');
       for (const lines of [true, false])

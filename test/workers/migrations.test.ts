@@ -2,7 +2,7 @@
  * drizzle/0011_texts_stored_once.sql on D1: a database holding stories and entries made by the
  * schema before it keeps every story's and entry's text once migrated (the same file as on
  * SQLite, test/node/migrations.test.ts); and 0012_item_keys_by_entry.sql: its dedup keys point
- * at their story's first entry.
+ * at their story's first entry; 0014_drop_items_canonical.sql drops an index, rows kept.
  */
 import { applyD1Migrations, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
@@ -94,6 +94,12 @@ describe('the texts migration on D1', () => {
       [8589934594, t, 1],
       [274877906947, t, 3],
     ]);
+    // 0014: the stories' canonical_url index is gone, the stories are all there.
+    const itemIndexes = await db
+      .prepare(`SELECT name FROM pragma_index_list('items') WHERE origin = 'c' ORDER BY name`)
+      .raw();
+    expect(itemIndexes.flat()).toEqual(['items_published']);
+    expect(await db.prepare('SELECT count(*) FROM items').raw()).toEqual([[items.length]]);
   });
 });
 

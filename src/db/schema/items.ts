@@ -47,7 +47,10 @@ export const items = sqliteTable(
      */
     textKey: text('text_key'),
   },
-  (t) => [index('items_published').on(t.publishedAt), index('items_canonical').on(t.canonicalUrl)],
+  // No index on canonical_url: stories are found by their entries' URLs (entries_canonical);
+  // one on the stories' own was read by no query and cost every new story a write at a random
+  // place (drizzle/0014_drop_items_canonical.sql).
+  (t) => [index('items_published').on(t.publishedAt)],
 );
 
 /**

@@ -151,7 +151,16 @@ function describe(e: KnownEntry): string {
 
 export class Matcher {
   private byItem = new Map<string, KnownEntry[]>();
-  private byBand = new Map<number, Set<string>>();
+  /**
+   * Index key → the items having it, in the order they came. An array: most keys have one
+   * item, and a Set per key (~140 bytes, against ~60 for an array of one) was ~20 MB of a
+   * 250-source pull's garbage that outlived young-generation collections (bench:ingest
+   * --sample-promoted). An item's entries come one after another (found rows are ordered by
+   * item), so an item is listed again only when a later entry joins it; `match` skips what it
+   * has seen, as it did with the Set, and checking the whole list would be quadratic in keys
+   * that many items share.
+   */
+  private byBand = new Map<number, string[]>();
   private byGuidHash = new Map<string, KnownEntry[]>();
   private byCanonical = new Map<string, KnownEntry[]>();
 
@@ -220,9 +229,9 @@ export class Matcher {
 
   private addBand(key: number, itemId: string, searchable: boolean): void {
     if (searchable) {
-      let set = this.byBand.get(key);
-      if (!set) this.byBand.set(key, (set = new Set()));
-      set.add(itemId);
+      const items = this.byBand.get(key);
+      if (!items) this.byBand.set(key, [itemId]);
+      else if (items[items.length - 1] !== itemId) items.push(itemId);
     }
     let keys = this.itemKeys.get(itemId);
     if (!keys) this.itemKeys.set(itemId, (keys = new Set()));
