@@ -1,7 +1,6 @@
 /** What dedup knows of one entry: title key, serial marks, MinHash signature and band keys. */
 import { htmlToText } from '../../shared/html-to-text.ts';
 import {
-  codesToString,
   foldText,
   looksLikeRelay,
   serialMarksOfKey,
@@ -20,7 +19,7 @@ import {
   signatureToHex,
 } from './minhash.ts';
 import { fnv1a32, hex32 } from '../../shared/hash.ts';
-import { foldWords, hashWordRun, type FoldedWords } from './folded-words.ts';
+import { foldedText, foldWords, hashWordRun, type FoldedWords } from './folded-words.ts';
 import { keyNumber, LEAD_KIND, MAX_TITLE_LENGTH, TITLE_KIND } from './key-number.ts';
 
 export interface Fingerprint {
@@ -116,7 +115,7 @@ export function fingerprintAndFold(
   };
   return {
     fp,
-    foldedBody: folded?.complete ? codesToString(folded.chars, folded.length) : null,
+    foldedBody: folded?.complete ? foldedText(folded) : null,
     foldedTitle: stripped === title ? key : null,
   };
 }
