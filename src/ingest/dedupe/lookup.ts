@@ -87,7 +87,7 @@ const INPUTS_PER_QUERY = 1000;
  * then JSON lists [guid hash, tag], [url, tag], [source, tag], and item ids wanted by no
  * document (tag -1: see lookupCandidates). `hits` is read twice, hence materialized.
  */
-const CANDIDATES_SQL = `with hits(key, published_at, item_id) as materialized (
+export const CANDIDATES_SQL = `with hits(key, published_at, item_id) as materialized (
   select k.value, item_keys.published_at, x.item_id
     from json_each(?) k cross join item_keys cross join entries x
     where item_keys.key = k.value and item_keys.published_at between ? and ?
@@ -95,7 +95,8 @@ const CANDIDATES_SQL = `with hits(key, published_at, item_id) as materialized (
 ),
 wanted(tag, item_id) as (
   select json_extract(g.value, '$[1]'), e.item_id from json_each(?) g cross join entries e
-    where e.guid_hash = json_extract(g.value, '$[0]') and e.guid is not null
+    where substr(e.guid_hash, 1, 12) = substr(json_extract(g.value, '$[0]'), 1, 12)
+      and e.guid_hash = json_extract(g.value, '$[0]') and e.guid is not null
   union all
   select json_extract(u.value, '$[1]'), e.item_id from json_each(?) u cross join entries e
     where e.canonical_url = json_extract(u.value, '$[0]')
