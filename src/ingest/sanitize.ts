@@ -1,6 +1,7 @@
 import { BoundedHtmlParser } from './bounded-html.ts';
 import { escapeXml } from '../shared/escape-xml.ts';
 import { SanitizedText } from './sanitized-text.ts';
+import { urlAgainst } from './url-against.ts';
 import type { HtmlTextCollector } from '../shared/html-to-text.ts';
 
 /**
@@ -317,7 +318,7 @@ export function safeUrl(raw: string, baseUrl: string | null, allowMailto: boolea
   if (!cleaned) return null;
   let url: URL;
   try {
-    url = baseUrl ? new URL(cleaned, baseUrl) : new URL(cleaned);
+    url = baseUrl ? urlAgainst(cleaned, baseUrl) : new URL(cleaned);
   } catch {
     // No base: keep a plain relative reference (no scheme before the first / ? #).
     return !baseUrl && !/^[^/?#]*:/.test(cleaned) ? cleaned : null;
