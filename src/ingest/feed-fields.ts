@@ -2,6 +2,7 @@ import type { Enclosure } from './types.ts';
 import { escapeXml } from '../shared/escape-xml.ts';
 import { HtmlTextCollector, finishText, htmlToText } from '../shared/html-to-text.ts';
 import { collapseText } from '../shared/collapse-text.ts';
+import { urlAgainst } from './url-against.ts';
 
 /**
  * Field-level helpers shared by the XML and JSON feed readers: every value a member feed gives
@@ -123,7 +124,7 @@ export function resolveUrl(value: string | null | undefined, base: string | null
   const raw = value?.trim();
   if (!raw || raw.length > LIMITS.url) return null;
   try {
-    const url = base ? new URL(raw, base) : new URL(raw);
+    const url = base ? urlAgainst(raw, base) : new URL(raw);
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
   } catch {
     return null;

@@ -17,7 +17,7 @@ import {
 } from './feed-fields.ts';
 import { sanitizeHtmlWithText } from './sanitize.ts';
 import { repairXml } from './xml-repair.ts';
-import { scanXmlTags } from './xml-tag-scan.ts';
+import { xmlNestsDeeperThan } from './xml-tag-scan.ts';
 import sax from 'sax';
 
 /** An xml2js node: attributes under `$`, text under `_`, children as arrays. */
@@ -191,13 +191,23 @@ const TEXT_ELEMENTS = [
 
 /** Whether an element meant to hold escaped HTML holds elements instead: its text was lost. */
 function hasRawHtml(raw: Raw): boolean {
-  return [raw.channel, ...raw.items].some((node) =>
-    TEXT_ELEMENTS.some((name) =>
-      nodes(node[name]).some(
-        (n) => attr(n, 'type') !== 'xhtml' && Object.keys(n).some((k) => k !== '$' && k !== '_'),
-      ),
-    ),
-  );
+  if (holdsElements(raw.channel)) return true;
+  for (const item of raw.items) if (holdsElements(item)) return true;
+  return false;
+}
+
+/** Whether one of the node's TEXT_ELEMENTS (not XHTML) has a child element: loops, no copies. */
+function holdsElements(node: Node): boolean {
+  for (const name of TEXT_ELEMENTS) {
+    const list = node[name];
+    if (!Array.isArray(list)) continue;
+    for (const n of list) {
+      // A string is text alone (nodes() reads it as { _: text }).
+      if (!n || typeof n !== 'object' || attr(n as Node, 'type') === 'xhtml') continue;
+      for (const key of Object.keys(n)) if (key !== '$' && key !== '_') return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -231,16 +241,12 @@ function rejectOverlongDeclarations(body: string): void {
 /** Counts element depth with one linear scan (no parser, no recursion, no backtracking). */
 function rejectDeepNesting(body: string): void {
   rejectOverlongDeclarations(body);
-  let depth = 0;
-  scanXmlTags(body, false, (tag) => {
-    if (tag.closing) depth--;
-    else if (!tag.selfClosing && ++depth > MAX_DEPTH) {
-      throw new IngestError(
-        'parse_error',
-        `Le XML est imbriqué sur plus de ${MAX_DEPTH} niveaux : refusé.`,
-      );
-    }
-  });
+  if (xmlNestsDeeperThan(body, MAX_DEPTH)) {
+    throw new IngestError(
+      'parse_error',
+      `Le XML est imbriqué sur plus de ${MAX_DEPTH} niveaux : refusé.`,
+    );
+  }
 }
 
 function rssFeed(raw: Raw, baseUrl: string): ParsedFeed {
@@ -319,6 +325,8 @@ function rssFeed(raw: Raw, baseUrl: string): ParsedFeed {
  * video or an episode rather than its torrent or its cover.
  */
 function rssEnclosures(item: Node, base: string | null): Enclosure[] {
+  // Most items have none of these: no lists to build.
+  if (!MEDIA_ELEMENTS.some((name) => Array.isArray(item[name]))) return [];
   const media = [item, ...nodes(item['media:group'])].flatMap((n) =>
     nodes(n['media:content']).map((e) =>
       cleanEnclosure(attr(e, 'url'), attr(e, 'type') ?? mediaType(e), attr(e, 'fileSize'), base),
@@ -339,6 +347,15 @@ function rssEnclosures(item: Node, base: string | null): Enclosure[] {
   ].map((url) => cleanEnclosure(url, imageType(url), null, base));
   return uniqueEnclosures([...all.filter(playable), ...all.filter((e) => !playable(e)), ...images]);
 }
+
+/** The elements rssEnclosures reads its media from. */
+const MEDIA_ELEMENTS = [
+  'enclosure',
+  'media:group',
+  'media:content',
+  'itunes:image',
+  'media:thumbnail',
+];
 
 /** Media RSS's medium="video" without a type: the container from the file's extension. */
 function mediaType(node: Node): string | null {

@@ -1,6 +1,7 @@
 import { BoundedHtmlParser } from './bounded-html.ts';
 import { escapeXml } from '../shared/escape-xml.ts';
 import { SanitizedText } from './sanitized-text.ts';
+import { urlAgainst } from './url-against.ts';
 import type { HtmlTextCollector } from '../shared/html-to-text.ts';
 
 /**
@@ -197,7 +198,8 @@ function sanitize(
           dropping++;
           return;
         }
-        const allowed = TAGS[name];
+        // Own keys only: `constructor` is not an allowed tag (Object.prototype's would be found).
+        const allowed = Object.hasOwn(TAGS, name) ? TAGS[name] : undefined;
         if (!allowed || open.length >= MAX_DEPTH) return;
         const attributes = cleanAttributes(name, attribs, allowed, baseUrl);
         if (attributes === null) return; // e.g. a tracking pixel
@@ -257,29 +259,39 @@ function cleanAttributes(
   allowed: readonly string[],
   baseUrl: string | null,
 ): string | null {
-  const kept: Array<[string, string]> = [];
+  // Written as they are kept, in the tag's order: no list of pairs to map and join.
+  let out = '';
+  let src: string | null = null;
+  let href = false;
+  let controls = false;
   for (const [name, raw] of Object.entries(attribs)) {
     if (!allowed.includes(name) && !GLOBAL_ATTRIBUTES.includes(name)) continue;
     let value: string | null = raw;
     if (URL_ATTRIBUTES.has(name)) value = safeUrl(raw, baseUrl, tag === 'a' && name === 'href');
     else if (NUMERIC_ATTRIBUTES.has(name)) value = /^\s*\d{1,5}\s*$/.test(raw) ? raw.trim() : null;
-    if (value !== null) kept.push([name, value]);
+    if (value === null) continue;
+    out += ` ${name}="${escapeXml(value)}"`;
+    if (name === 'src') src ??= value;
+    else if (name === 'href') href = true;
+    else if (name === 'controls') controls = true;
   }
-  if (tag === 'img') {
-    const src = kept.find(([n]) => n === 'src')?.[1];
-    if (!src || isTrackingPixel(src, attribs)) return null;
-  }
-  if ((tag === 'audio' || tag === 'video') && !kept.some(([n]) => n === 'controls'))
-    kept.push(['controls', '']);
-  if (tag === 'a' && kept.some(([n]) => n === 'href')) kept.push(['rel', 'noopener noreferrer']);
-  return kept.map(([n, v]) => ` ${n}="${escapeXml(v)}"`).join('');
+  if (tag === 'img' && (!src || isTrackingPixel(src, attribs))) return null;
+  if ((tag === 'audio' || tag === 'video') && !controls) out += ' controls=""';
+  if (tag === 'a' && href) out += ' rel="noopener noreferrer"';
+  return out;
 }
 
 function renderIframe(attribs: Record<string, string>, baseUrl: string | null): string | null {
   const src = attribs.src ? safeUrl(attribs.src, baseUrl, false) : null;
   if (!src) return null;
-  const url = new URL(src);
-  const path = IFRAME_HOSTS[url.hostname];
+  let url: URL;
+  try {
+    url = new URL(src);
+  } catch {
+    return null; // a relative reference (kept when there is no base) is no embed player
+  }
+  // Own keys only: a host named `constructor` or `__proto__` is none of the players.
+  const path = Object.hasOwn(IFRAME_HOSTS, url.hostname) ? IFRAME_HOSTS[url.hostname] : undefined;
   if (url.protocol !== 'https:' || !path || !path.test(url.pathname)) return null;
   const size = ['width', 'height']
     .filter((n) => attribs[n] && /^\s*\d{1,5}\s*$/.test(attribs[n]!))
@@ -306,7 +318,7 @@ export function safeUrl(raw: string, baseUrl: string | null, allowMailto: boolea
   if (!cleaned) return null;
   let url: URL;
   try {
-    url = baseUrl ? new URL(cleaned, baseUrl) : new URL(cleaned);
+    url = baseUrl ? urlAgainst(cleaned, baseUrl) : new URL(cleaned);
   } catch {
     // No base: keep a plain relative reference (no scheme before the first / ? #).
     return !baseUrl && !/^[^/?#]*:/.test(cleaned) ? cleaned : null;

@@ -28,6 +28,48 @@ export function scanXmlTags(
   unclosedRunsToEnd: boolean,
   onTag: (tag: XmlTag) => void,
 ): void {
+  scan(text, unclosedRunsToEnd, (at, nameStart, nameEnd, gt, closing) => {
+    onTag({
+      index: at,
+      end: gt + 1,
+      closing,
+      name: text.slice(nameStart, nameEnd),
+      selfClosing: isSelfClosing(text, nameEnd, gt),
+    });
+    return false;
+  });
+}
+
+/**
+ * Whether elements nest deeper than `max` (start tags not self-closing count one level, end
+ * tags take one off), by the tags scanXmlTags finds: the same count without a tag object and
+ * its name per tag, for every document read.
+ */
+export function xmlNestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let deeper = false;
+  scan(text, false, (_at, _nameStart, nameEnd, gt, closing) => {
+    if (closing) depth--;
+    else if (!isSelfClosing(text, nameEnd, gt) && ++depth > max) deeper = true;
+    return deeper;
+  });
+  return deeper;
+}
+
+/** Written `<name … />`. */
+function isSelfClosing(text: string, nameEnd: number, gt: number): boolean {
+  return text.charCodeAt(gt - 1) === 0x2f && gt - 1 >= nameEnd;
+}
+
+/**
+ * The scan: `onTag` gets each tag's '<', its name's bounds, its '>' and whether it is an end
+ * tag, and stops the scan by returning true.
+ */
+function scan(
+  text: string,
+  unclosedRunsToEnd: boolean,
+  onTag: (at: number, nameStart: number, nameEnd: number, gt: number, closing: boolean) => boolean,
+): void {
   const lastGt = text.lastIndexOf('>');
   // Searches that found nothing: later ones from further on would find nothing either.
   let noCdataEnd = false;
@@ -59,13 +101,7 @@ export function scanXmlTags(
     const gt = text.indexOf('>', nameStart);
     let nameEnd = nameStart + 1;
     while (nameEnd < gt && !endsName(text.charCodeAt(nameEnd))) nameEnd++;
-    onTag({
-      index: at,
-      end: gt + 1,
-      closing,
-      name: text.slice(nameStart, nameEnd),
-      selfClosing: text.charCodeAt(gt - 1) === 0x2f && gt - 1 >= nameEnd,
-    });
+    if (onTag(at, nameStart, nameEnd, gt, closing)) return;
     at = text.indexOf('<', gt + 1);
   }
 }

@@ -54,3 +54,22 @@ export function shortHash(text: string): string {
   const hex = (n: number) => n.toString(16).padStart(8, '0');
   return (hex(fnv1a32(text)) + hex(fnv1a32b(text))).slice(0, 14);
 }
+
+/** Hex digits of each byte, padded to two (HEX_BYTE) or not (HEX_LEAD: a number's first byte). */
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+const HEX_LEAD = Array.from({ length: 256 }, (_, b) => b.toString(16));
+
+/**
+ * (n >>> 0).toString(16) for a 32-bit integer, from byte tables: Number's toString with a
+ * radix is a runtime call, about ten times slower, and fingerprints make several per entry.
+ */
+export function hex32(n: number): string {
+  const b3 = n >>> 24;
+  const b2 = (n >>> 16) & 255;
+  const b1 = (n >>> 8) & 255;
+  const b0 = n & 255;
+  if (b3) return HEX_LEAD[b3]! + HEX_BYTE[b2]! + HEX_BYTE[b1]! + HEX_BYTE[b0]!;
+  if (b2) return HEX_LEAD[b2]! + HEX_BYTE[b1]! + HEX_BYTE[b0]!;
+  if (b1) return HEX_LEAD[b1]! + HEX_BYTE[b0]!;
+  return HEX_LEAD[b0]!;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { newItemId } from '../../src/ingest/dedupe/item-id.ts';
-import { sha256Hex } from '../../src/shared/hash.ts';
+import { hex32, sha256Hex } from '../../src/shared/hash.ts';
 
 async function subtle(text: string): Promise<string> {
   const digest = new Uint8Array(
@@ -58,5 +58,20 @@ describe('newItemId', () => {
     const inOrder = times.map((t) => newItemId(t));
     expect([...inOrder].sort()).toEqual(inOrder);
     expect(newItemId(Date.UTC(2026, 10, 30, 12)).slice(0, 8)).toBe(ids[0]!.slice(0, 8));
+  });
+});
+
+describe('hex32', () => {
+  // Lead keys are stored as these digits: the table path must write what toString(16) wrote.
+  it('writes (n >>> 0).toString(16) for every byte length, signed or not', () => {
+    const samples = [0, 1, 0xf, 0x10, 0xff, 0x100, 0xfff, 0x1000, 0xffff, 0x10000, 0xffffff];
+    samples.push(0x1000000, 0x7fffffff, -1, -0x80000000, 0x80000000, 0xffffffff, 0x0a0b0c0d);
+    let seed = 7;
+    for (let i = 0; i < 20_000; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) | 0;
+      // Every byte length, and bytes of zero inside.
+      samples.push(seed >>> (8 * (i % 4)), seed & 0xff00ff00, seed & 0x00ff00ff);
+    }
+    expect(samples.map(hex32)).toEqual(samples.map((n) => (n >>> 0).toString(16)));
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Parser } from 'htmlparser2';
 import { sanitizeHtml, safeUrl } from '../../src/ingest/sanitize.ts';
+import { parseFeed } from '../../src/ingest/parse-feed.ts';
 
 const BASE = 'https://reseau.example.org/actus/article.html';
 const clean = (html: string) => sanitizeHtml(html, BASE);
@@ -227,5 +228,41 @@ describe('sanitizeHtml: well-formed output', () => {
     const out = clean(deep);
     expect(out).toContain('fond');
     expect(out.split('<div>').length - 1).toBeLessThanOrEqual(64);
+  });
+});
+
+describe('sanitizeHtml: names that are also Object.prototype keys', () => {
+  // Allowed tags and embed hosts were looked up in plain objects: `constructor` found
+  // Object.prototype's, kept an unknown tag or threw (and with it the whole feed's read).
+  it('drops a <constructor> element like any unknown tag, with or without attributes', () => {
+    for (const html of [
+      '<constructor>x</constructor>',
+      '<constructor title="a" lang="fr">x</constructor>',
+      '<CONSTRUCTOR href="https://exemple.org/">x</CONSTRUCTOR>',
+      '<p><constructor src="a.png"><b>x</b></constructor></p>',
+    ])
+      expect(clean(html), html).toBe(html.startsWith('<p>') ? '<p><b>x</b></p>' : 'x');
+  });
+
+  it('refuses iframes from hosts named constructor or __proto__, and relative ones', () => {
+    for (const host of ['constructor', '__proto__', 'hasOwnProperty', 'toString'])
+      expect(clean(`<iframe src="https://${host}/embed/x"></iframe>a`), host).toBe('a');
+    expect(sanitizeHtml('<iframe src="/embed/x"></iframe>a', null)).toBe('a');
+    expect(sanitizeHtml('<iframe src="//www.youtube.com/embed/x"></iframe>a', null)).toBe('a');
+  });
+
+  it('reads a feed whose item holds such markup, every item kept', async () => {
+    const feed = await parseFeed(
+      '<rss version="2.0"><channel><title>T</title>' +
+        '<item><title>Un</title><description>&lt;constructor title="x"&gt;texte&lt;/constructor&gt;' +
+        '&lt;iframe src="https://constructor/embed/v"&gt;&lt;/iframe&gt;</description></item>' +
+        '<item><title>Deux</title><description>&lt;p&gt;b&lt;/p&gt;</description></item>' +
+        '</channel></rss>',
+      'https://exemple.org/flux',
+    );
+    expect(feed.items.map((i) => [i.title, i.contentHtml])).toEqual([
+      ['Un', 'texte'],
+      ['Deux', '<p>b</p>'],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scanXmlTags, type XmlTag } from '../../src/ingest/xml-tag-scan.ts';
+import { scanXmlTags, xmlNestsDeeperThan, type XmlTag } from '../../src/ingest/xml-tag-scan.ts';
 
 /** The regexes the scanner replaces (quadratic on unclosed runs), as the reference. */
 const REFERENCE = {
@@ -90,5 +90,28 @@ describe('scanXmlTags', () => {
       for (const toEnd of [false, true]) scanned(text, toEnd);
       expect(performance.now() - started, run).toBeLessThan(1000);
     }
+  });
+
+  it('says a text nests deeper than a bound as counting its tags says', () => {
+    let seed = 9;
+    const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    let deeper = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const text = Array.from(
+        { length: Math.floor(rand() * 30) },
+        () => PIECES[Math.floor(rand() * PIECES.length)],
+      ).join('');
+      for (const max of [0, 1, 2, 4]) {
+        let depth = 0;
+        let over = false;
+        for (const tag of scanned(text, false)) {
+          if (tag.closing) depth--;
+          else if (!tag.selfClosing && ++depth > max) over = true;
+        }
+        expect(xmlNestsDeeperThan(text, max), `${JSON.stringify(text)} ${max}`).toBe(over);
+        if (over) deeper++;
+      }
+    }
+    expect(deeper).toBeGreaterThan(10_000);
   });
 });

@@ -1,11 +1,11 @@
 /** What dedup knows of one entry: title key, serial marks, MinHash signature and band keys. */
 import { htmlToText } from '../../shared/html-to-text.ts';
 import {
-  codesToString,
+  foldText,
   looksLikeRelay,
   serialMarksOfKey,
   stripBodyRelay,
-  titleKey,
+  stripTitleRelay,
   words,
 } from './text.ts';
 import {
@@ -18,8 +18,8 @@ import {
   shingleValues,
   signatureToHex,
 } from './minhash.ts';
-import { fnv1a32 } from '../../shared/hash.ts';
-import { foldWords, hashWordRun, type FoldedWords } from './folded-words.ts';
+import { fnv1a32, hex32 } from '../../shared/hash.ts';
+import { foldedText, foldWords, hashWordRun, type FoldedWords } from './folded-words.ts';
 import { keyNumber, LEAD_KIND, MAX_TITLE_LENGTH, TITLE_KIND } from './key-number.ts';
 
 export interface Fingerprint {
@@ -81,20 +81,23 @@ export function fingerprint(
 
 /**
  * fingerprint, with foldText(fp.text) when the one folding pass read the whole body (else
- * null): the item's search text is made of it (search-text.ts).
+ * null) and foldText(title) when the title key is it (no relay mark stripped, else null):
+ * the item's search text is made of them (search-text.ts).
  */
 export function fingerprintAndFold(
   title: string,
   contentHtml: string | null,
   summary: string | null,
   contentText?: string | null,
-): { fp: Fingerprint; foldedBody: string | null } {
+): { fp: Fingerprint; foldedBody: string | null; foldedTitle: string | null } {
   const rawText =
     contentHtml && typeof contentText === 'string'
       ? contentText
       : htmlToText(contentHtml ?? summary ?? '', { blocks: '\n' });
   const body = stripBodyRelay(rawText);
-  const key = titleKey(title);
+  // titleKey(title), keeping whether it folded the title itself.
+  const stripped = title ? stripTitleRelay(title) : '';
+  const key = stripped ? foldText(stripped) : '';
   const folded = foldWords(body, WORDS_CAP, PROBE_WITHIN_CHARS);
   const prints = folded ? textPrints(folded, key, body) : textPrintsByWords(key, body);
   // One literal, fields in their usual order: spreading two objects into a third took half of
@@ -112,7 +115,8 @@ export function fingerprintAndFold(
   };
   return {
     fp,
-    foldedBody: folded?.complete ? codesToString(folded.chars, folded.length) : null,
+    foldedBody: folded?.complete ? foldedText(folded) : null,
+    foldedTitle: stripped === title ? key : null,
   };
 }
 
@@ -126,7 +130,7 @@ function textPrints(w: FoldedWords, key: string, body: string): TextPrints {
   const shingles = withTitle
     ? shingleValues(Int32Array.from(withTitle, fnv1a32), withTitle.length)
     : shingleValues(w.hash, w.count);
-  const lead = (p: number) => (hashWordRun(w, p, p + LEAD_WORDS) >>> 0).toString(16);
+  const lead = (p: number) => hex32(hashWordRun(w, p, p + LEAD_WORDS));
   const probes: string[] = [];
   if (w.count <= EXCERPT_MAX_WORDS) {
     for (const p of w.sentenceStarts) {
@@ -157,7 +161,7 @@ function textPrintsByWords(key: string, body: string): TextPrints {
 }
 
 function leadHash(words: string[]): string {
-  return fnv1a32(words.join(' ')).toString(16);
+  return hex32(fnv1a32(words.join(' ')));
 }
 
 /**

@@ -44,52 +44,78 @@ export function shingleHashes(words: string[]): Set<number> {
 /**
  * The distinct shingle hashes of `count` word hashes (fnv1a32 of each word), as int32 values:
  * the same set shingleHashes gives, without a Set (an open-addressing table reused between
- * calls keeps it free of allocations but the result).
+ * calls keeps it free of allocations but the result). Each shingle goes into the table as it
+ * is made, at the slot its own bits give (it is mixed already).
  */
 export function shingleValues(wordHashes: Int32Array, count: number): Int32Array {
   if (count < SHINGLE) return distinct(wordHashes, count);
-  if (allShingles.length < count) allShingles = new Int32Array(count * 2);
-  const all = allShingles;
-  for (let i = 0; i + SHINGLE <= count; i++) {
-    all[i] = mix32(
+  const shingles = count - SHINGLE + 1;
+  const mask = startDistinct(shingles);
+  const slots = table;
+  const mark = stamp;
+  const out = new Int32Array(shingles);
+  let n = 0;
+  for (let i = 0; i < shingles; i++) {
+    const v = mix32i(
       Math.imul(wordHashes[i]!, 31) ^
         Math.imul(wordHashes[i + 1]!, 0x01000193) ^
-        mix32(wordHashes[i + 2]!),
+        mix32i(wordHashes[i + 2]!),
     );
+    let slot = (v & mask) << 1;
+    while (slots[slot] === mark && slots[slot + 1] !== v) slot = (slot + 2) & ((mask << 1) | 1);
+    if (slots[slot] === mark) continue;
+    slots[slot] = mark;
+    slots[slot + 1] = v;
+    out[n++] = v;
   }
-  return distinct(all, count - SHINGLE + 1);
+  return n === shingles ? out : out.subarray(0, n);
 }
 
-/** Every shingle of the current text before deduplication (reused from call to call). */
-let allShingles = new Int32Array(1024);
+/** mix32 as an int32 (what the Int32Arrays hold). */
+function mix32i(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  return x ^ (x >>> 16);
+}
 
-let table = new Int32Array(1024);
-let stamps = new Uint32Array(1024);
+/**
+ * Open addressing for distinct values, reused from call to call: slot s is [2s] = the stamp
+ * of the call that filled it (older stamps mean empty: nothing to clear), [2s + 1] = its value.
+ */
+let table = new Int32Array(2048);
 let stamp = 0;
+
+/** A new stamp, the table grown to at least twice `count` slots; gives the slot mask. */
+function startDistinct(count: number): number {
+  let size = table.length >> 1;
+  if (size < count * 2) {
+    while (size < count * 2) size *= 2;
+    table = new Int32Array(size * 2);
+    stamp = 0;
+  }
+  if (++stamp === 0x7fffffff) {
+    table.fill(0);
+    stamp = 1;
+  }
+  return size - 1;
+}
 
 /** The distinct values among the first `count` of `values`, in first-seen order. */
 function distinct(values: Int32Array, count: number): Int32Array {
-  let size = table.length;
-  if (size < count * 2) {
-    while (size < count * 2) size *= 2;
-    table = new Int32Array(size);
-    stamps = new Uint32Array(size);
-    stamp = 0;
-  }
-  if (++stamp === 0xffffffff) {
-    stamps.fill(0);
-    stamp = 1;
-  }
-  const mask = size - 1;
+  const mask = startDistinct(count);
+  const slots = table;
+  const mark = stamp;
   const out = new Int32Array(count);
   let n = 0;
   for (let i = 0; i < count; i++) {
     const v = values[i]!;
-    let slot = mix32(v) & mask;
-    while (stamps[slot] === stamp && table[slot] !== v) slot = (slot + 1) & mask;
-    if (stamps[slot] === stamp) continue;
-    stamps[slot] = stamp;
-    table[slot] = v;
+    let slot = (mix32i(v) & mask) << 1;
+    while (slots[slot] === mark && slots[slot + 1] !== v) slot = (slot + 2) & ((mask << 1) | 1);
+    if (slots[slot] === mark) continue;
+    slots[slot] = mark;
+    slots[slot + 1] = v;
     out[n++] = v;
   }
   return n === count ? out : out.subarray(0, n);
@@ -100,44 +126,73 @@ export function minhash(shingles: Set<number>): Uint32Array {
   return minhashValues(Int32Array.from(shingles));
 }
 
+/** A[i] and B[i] ^ 2³¹ as int32s (see minhashValues). */
+const A32 = Int32Array.from(A, (a) => a | 0);
+const B32 = Int32Array.from(B, (b) => (b ^ 0x80000000) | 0);
+
 /**
  * The MinHash signature of shingle hashes given as int32 values (duplicates change nothing).
- * Four hash functions per pass over the values: a quarter of the loads and loop overhead.
+ * Eight hash functions per pass over the values: an eighth of the loads and loop overhead
+ * (eight minima and a value still fit x64's registers; four passes of sixteen would not).
  */
 export function minhashValues(values: Int32Array): Uint32Array {
   const sig = new Uint32Array(MINHASH_SIZE).fill(0xffffffff);
   const n = values.length;
   if (n === 0) return sig;
-  for (let i = 0; i < MINHASH_SIZE; i += 4) {
+  for (let i = 0; i < MINHASH_SIZE; i += 8) {
     // Int32 values keep Math.imul on its fast path (hashes above 2³¹ would be heap numbers);
     // the minimum is taken on values biased by 2³¹, which orders int32s as unsigned.
-    const a0 = A[i]! | 0;
-    const a1 = A[i + 1]! | 0;
-    const a2 = A[i + 2]! | 0;
-    const a3 = A[i + 3]! | 0;
-    const b0 = (B[i]! ^ 0x80000000) | 0;
-    const b1 = (B[i + 1]! ^ 0x80000000) | 0;
-    const b2 = (B[i + 2]! ^ 0x80000000) | 0;
-    const b3 = (B[i + 3]! ^ 0x80000000) | 0;
+    const a0 = A32[i]!;
+    const a1 = A32[i + 1]!;
+    const a2 = A32[i + 2]!;
+    const a3 = A32[i + 3]!;
+    const a4 = A32[i + 4]!;
+    const a5 = A32[i + 5]!;
+    const a6 = A32[i + 6]!;
+    const a7 = A32[i + 7]!;
+    const b0 = B32[i]!;
+    const b1 = B32[i + 1]!;
+    const b2 = B32[i + 2]!;
+    const b3 = B32[i + 3]!;
+    const b4 = B32[i + 4]!;
+    const b5 = B32[i + 5]!;
+    const b6 = B32[i + 6]!;
+    const b7 = B32[i + 7]!;
     let m0 = 0x7fffffff;
     let m1 = 0x7fffffff;
     let m2 = 0x7fffffff;
     let m3 = 0x7fffffff;
+    let m4 = 0x7fffffff;
+    let m5 = 0x7fffffff;
+    let m6 = 0x7fffffff;
+    let m7 = 0x7fffffff;
     for (let j = 0; j < n; j++) {
       const v = values[j]!;
       const h0 = (Math.imul(a0, v) + b0) | 0;
       const h1 = (Math.imul(a1, v) + b1) | 0;
       const h2 = (Math.imul(a2, v) + b2) | 0;
       const h3 = (Math.imul(a3, v) + b3) | 0;
+      const h4 = (Math.imul(a4, v) + b4) | 0;
+      const h5 = (Math.imul(a5, v) + b5) | 0;
+      const h6 = (Math.imul(a6, v) + b6) | 0;
+      const h7 = (Math.imul(a7, v) + b7) | 0;
       if (h0 < m0) m0 = h0;
       if (h1 < m1) m1 = h1;
       if (h2 < m2) m2 = h2;
       if (h3 < m3) m3 = h3;
+      if (h4 < m4) m4 = h4;
+      if (h5 < m5) m5 = h5;
+      if (h6 < m6) m6 = h6;
+      if (h7 < m7) m7 = h7;
     }
     sig[i] = m0 ^ 0x80000000;
     sig[i + 1] = m1 ^ 0x80000000;
     sig[i + 2] = m2 ^ 0x80000000;
     sig[i + 3] = m3 ^ 0x80000000;
+    sig[i + 4] = m4 ^ 0x80000000;
+    sig[i + 5] = m5 ^ 0x80000000;
+    sig[i + 6] = m6 ^ 0x80000000;
+    sig[i + 7] = m7 ^ 0x80000000;
   }
   return sig;
 }

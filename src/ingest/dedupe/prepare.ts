@@ -107,14 +107,14 @@ export async function prepareItems(
     const p: PreparedItem | null = prepareEntry(item);
     if (!p || prepared.has(p.guidHash)) continue;
     if (options.fingerprints) {
-      const { fp, foldedBody } = fingerprintAndFold(
+      const { fp, foldedBody, foldedTitle } = fingerprintAndFold(
         p.title,
         p.contentHtml,
         p.summary,
         p.contentHtml && item.contentText,
       );
       p.fp = fp;
-      p.searchText = searchTextOf(p.title, fp.text ?? '', foldedBody);
+      p.searchText = searchTextOf(p.title, fp.text ?? '', foldedBody, foldedTitle);
     }
     prepared.set(p.guidHash, p);
   }

@@ -12,15 +12,21 @@ const SEARCH_TEXT_CAP = 20_000;
  * `body`: the entry's plain text without relay marks (Fingerprint.text). `foldedBody`:
  * foldText(body) when the caller has it (fingerprinting folds the body, folded-words.ts):
  * when title and body fit under the cap and fold character by character, the search text is
- * their folds joined, and the body is not folded again.
+ * their folds joined, and the body is not folded again. `knownFoldedTitle`: foldText(title)
+ * when the caller has it (fingerprinting folds the title for its key).
  */
-export function searchTextOf(title: string, body: string, foldedBody?: string | null): string {
+export function searchTextOf(
+  title: string,
+  body: string,
+  foldedBody?: string | null,
+  knownFoldedTitle?: string | null,
+): string {
   if (
     typeof foldedBody === 'string' &&
     title.length + 1 + body.length <= SEARCH_TEXT_CAP &&
     foldsAlone(title)
   ) {
-    const foldedTitle = foldText(title);
+    const foldedTitle = knownFoldedTitle ?? foldText(title);
     return foldedTitle && foldedBody ? `${foldedTitle} ${foldedBody}` : foldedTitle || foldedBody;
   }
   return foldText(`${title}\n${body}`.slice(0, SEARCH_TEXT_CAP));

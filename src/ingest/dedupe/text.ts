@@ -120,6 +120,26 @@ export function outsideFoldTable(code: number): boolean {
   return code >= 0x20ad || (code > 0x24f && code < 0x2000) || (code > 0x206f && code < 0x20ac);
 }
 
+/** FOLD_KIND of the characters outside the table. */
+export const FOLD_OUTSIDE = -3;
+/** FOLD_KIND of a separator that ends a sentence, a quote or a line (see sentenceStarts). */
+export const FOLD_SENTENCE_END = -4;
+/**
+ * FOLD_CODE over the whole BMP, one load per character where the folding loops tested the
+ * ranges, then FOLD_CODE, then the sentence ends: a letter's code (all below 0x8000),
+ * FOLD_SEPARATOR, FOLD_SENTENCE_END, FOLD_MULTI, or FOLD_OUTSIDE where outsideFoldTable is
+ * true. 128 KB per thread.
+ */
+export const FOLD_KIND = new Int16Array(0x10000).fill(FOLD_OUTSIDE);
+for (let code = 0; code < FOLD_KIND.length; code++) {
+  if (outsideFoldTable(code)) continue;
+  if (FOLD_CODE[code]! > 0x7fff) throw new Error(`fold of ${code} does not fit FOLD_KIND`);
+  FOLD_KIND[code] = FOLD_CODE[code]!;
+}
+// Only where they are separators, as foldWords read the sentence ends before.
+for (const c of '.!?…:;«»"“”\n')
+  if (FOLD_KIND[c.charCodeAt(0)] === FOLD_SEPARATOR) FOLD_KIND[c.charCodeAt(0)] = FOLD_SENTENCE_END;
+
 let foldBuffer = new Uint16Array(4096);
 
 /** Lowercase, accents and ligatures folded, anything not a letter or digit turned into a space. */
@@ -132,18 +152,18 @@ export function foldText(text: string): string {
   let space = false;
   for (let i = 0; i < n; i++) {
     const code = text.charCodeAt(i);
-    if (outsideFoldTable(code)) return foldSlow(text).trim();
-    const fold = FOLD_CODE[code]!;
-    if (fold === FOLD_SEPARATOR) {
-      space = true;
-      continue;
-    }
+    const fold = FOLD_KIND[code]!;
     if (fold >= 0) {
       if (space && length) buf[length++] = 32;
       space = false;
       buf[length++] = fold;
       continue;
     }
+    if (fold === FOLD_SEPARATOR || fold === FOLD_SENTENCE_END) {
+      space = true;
+      continue;
+    }
+    if (fold === FOLD_OUTSIDE) return foldSlow(text).trim();
     const folded = CHAR_FOLD[code]!;
     for (let j = 0; j < folded.length; j++) {
       const c = folded.charCodeAt(j);
@@ -317,22 +337,63 @@ export function serialMarks(title: string | null | undefined): string {
   return serialMarksOfKey(titleKey(title));
 }
 
-/** serialMarks of a title whose titleKey is known (fingerprint computes it anyway). */
+/**
+ * serialMarks of a title whose titleKey is known (fingerprint computes it anyway). One scan of
+ * the key's code units: a word becomes a string only when it can be a mark (a digit, roman
+ * letters only, or the length and first and last letters of a mark word), where splitting
+ * the key and looking every word up took most of the time.
+ */
 export function serialMarksOfKey(key: string): string {
   if (!key) return '';
-  const marks: string[] = [];
-  for (const token of key.split(' ')) {
-    if (hasDigit(token)) {
-      const num = /^(\d+)(er|re|e|eme|nd|st|th|rd)?$/.exec(token);
-      if (num) marks.push(String(Number(num[1])));
-      else marks.push(...(token.match(/\d+/g) ?? []).map((d) => String(Number(d))));
+  let marks: string[] | null = null;
+  const n = key.length;
+  let from = 0;
+  let digit = false;
+  let digits = 0;
+  let value = 0;
+  let roman = true;
+  // The words are what key.split(' ') gives (empty ones have no mark).
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? key.charCodeAt(i) : 32;
+    if (c !== 32) {
+      // Like /\d/ without the u flag: ASCII digits only.
+      if (c >= 48 && c <= 57) {
+        digit = true;
+        digits++;
+        value = value * 10 + (c - 48);
+      } else if (c !== 105 && c !== 118 && c !== 120 && c !== 108 && c !== 99) roman = false;
       continue;
     }
-    const word = MARK_WORDS.get(token);
-    if (word !== undefined) marks.push(word);
-    else if (onlyRomanLetters(token) && ROMAN.test(token)) marks.push(String(romanValue(token)));
+    const length = i - from;
+    if (length > 0) {
+      // A number alone, short enough to be exact: String(Number(word)) without the word.
+      if (digits === length && length <= 15) (marks ??= []).push(String(value));
+      else if (digit) (marks ??= []).push(...digitMarks(key.slice(from, i)));
+      else {
+        const mark =
+          markWordAt(key, from, length) ?? (roman ? romanMark(key.slice(from, i)) : null);
+        if (mark !== null) (marks ??= []).push(mark);
+      }
+    }
+    from = i + 1;
+    digit = false;
+    digits = 0;
+    value = 0;
+    roman = true;
   }
-  return marks.sort().join(' ');
+  return marks ? marks.sort().join(' ') : '';
+}
+
+/** The marks of a word holding a digit: its number ("12e" → 12), else each of its numbers. */
+function digitMarks(token: string): string[] {
+  const num = /^(\d+)(er|re|e|eme|nd|st|th|rd)?$/.exec(token);
+  if (num) return [String(Number(num[1]))];
+  return (token.match(/\d+/g) ?? []).map((d) => String(Number(d)));
+}
+
+/** The value of a word of roman letters (i, v, x, l, c) when ROMAN reads it as a numeral. */
+function romanMark(token: string): string | null {
+  return ROMAN.test(token) ? String(romanValue(token)) : null;
 }
 
 /**
@@ -346,22 +407,30 @@ const MARK_WORDS = new Map<string, string>([
   ...[...MONTH_NUMBER].map(([w, n]): [string, string] => [w, `m${n}`]),
 ]);
 
-function hasDigit(token: string): boolean {
-  for (let i = 0; i < token.length; i++) {
-    const c = token.charCodeAt(i);
-    if (c >= 48 && c <= 57) return true;
-  }
-  // Like /\d/ without the u flag: ASCII digits only.
-  return false;
+/**
+ * For each word length, bit (c - 97) set when a mark word of that length starts (MARK_FIRST)
+ * or ends (MARK_LAST) with letter c: most words of a title are ruled out without a string.
+ */
+const MARK_FIRST = new Uint32Array(16);
+const MARK_LAST = new Uint32Array(16);
+for (const word of MARK_WORDS.keys()) {
+  const first = word.charCodeAt(0) - 97;
+  const last = word.charCodeAt(word.length - 1) - 97;
+  // Every mark word is lowercase ASCII and shorter than 16: the filter relies on it.
+  if (word.length >= 16 || first < 0 || first > 25 || last < 0 || last > 25)
+    throw new Error(`mark word ${word} outside the filter`);
+  MARK_FIRST[word.length]! |= 1 << first;
+  MARK_LAST[word.length]! |= 1 << last;
 }
 
-/** Whether a token is made of i, v, x, l, c only (ROMAN decides the rest). */
-function onlyRomanLetters(token: string): boolean {
-  for (let i = 0; i < token.length; i++) {
-    const c = token[i];
-    if (c !== 'i' && c !== 'v' && c !== 'x' && c !== 'l' && c !== 'c') return false;
-  }
-  return token.length > 0;
+/** MARK_WORDS.get(key.slice(from, from + length)), without the slice for most words. */
+function markWordAt(key: string, from: number, length: number): string | null {
+  if (length >= 16) return null;
+  const first = key.charCodeAt(from) - 97;
+  const last = key.charCodeAt(from + length - 1) - 97;
+  if (first < 0 || first > 25 || last < 0 || last > 25) return null;
+  if (((MARK_FIRST[length]! >>> first) & (MARK_LAST[length]! >>> last) & 1) === 0) return null;
+  return MARK_WORDS.get(key.slice(from, from + length)) ?? null;
 }
 
 /** Words of a text for shingling: folded, relay marks stripped, capped so huge posts stay cheap. */
