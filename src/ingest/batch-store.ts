@@ -22,6 +22,7 @@ import { bodyText, indexKeyNumbers, type Fingerprint } from './dedupe/fingerprin
 import {
   Matcher,
   excerptSuspects,
+  pushTo,
   readExcerptTexts,
   type MatchDecision,
   type MatchInput,
@@ -67,6 +68,10 @@ export interface Sorted {
  * object spread into another one took the slow path of copying properties one by one in V8,
  * for every new entry twice.
  */
+/** Item ids in order, as `<` compares them; entries by id. */
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
+
 function documentFields<T extends object>(
   into: T,
   p: PreparedItem,
@@ -198,10 +203,14 @@ export class BatchStore {
    * their new content. Document by document, in order (see class doc).
    */
   async match(deps: Deps, documents: StoreDocument[], sorted: Sorted[]): Promise<void> {
-    const inputs = sorted.map(({ fresh }, i) =>
-      fresh.map(
-        ({ p, fp, keys, publishedAt }): MatchInput => ({
-          sourceId: documents[i]!.source.id,
+    // Loops, not callbacks made at each call: see pushTo (dedupe/matcher.ts).
+    const inputs: MatchInput[][] = [];
+    for (let d = 0; d < sorted.length; d++) {
+      const sourceId = documents[d]!.source.id;
+      const list: MatchInput[] = [];
+      for (const { p, fp, keys, publishedAt } of sorted[d]!.fresh)
+        list.push({
+          sourceId,
           guid: p.guid,
           guidHash: p.guidHash,
           canonicalUrl: p.canonicalUrl,
@@ -214,9 +223,9 @@ export class BatchStore {
           publishedAt,
           indexKeys: keys,
           text: () => fp.text ?? '',
-        }),
-      ),
-    );
+        });
+      inputs.push(list);
+    }
     const lookups = inputs.map((list) => (this.dedupe ? Matcher.lookupOf(list) : []));
     const lastLookup = lookups.findLastIndex((l) => l.length > 0);
     // A later document's lookup may find the items of entries edited before it: their entries
@@ -271,12 +280,16 @@ export class BatchStore {
    * them (by item, then id).
    */
   private candidatesOf(found: CandidateRow[], lookup: LookupInput[]): CandidateRow[] {
-    const itemIds = new Set(found.map((r) => r.itemId));
+    // Loops and module functions, not callbacks made at each call: see pushTo (matcher.ts).
+    const itemIds = new Set<string>();
+    for (const r of found) itemIds.add(r.itemId);
     if (this.written.length) {
-      const guids = new Set(lookup.flatMap((l) => (l.guidHash === null ? [] : [l.guidHash])));
-      const urls = new Set(
-        lookup.flatMap((l) => (l.canonicalUrl === null ? [] : [l.canonicalUrl])),
-      );
+      const guids = new Set<string>();
+      const urls = new Set<string>();
+      for (const l of lookup) {
+        if (l.guidHash !== null) guids.add(l.guidHash);
+        if (l.canonicalUrl !== null) urls.add(l.canonicalUrl);
+      }
       for (const row of this.written) {
         if ((row.guid !== null && guids.has(row.guidHash)) || urls.has(row.canonicalUrl ?? ''))
           itemIds.add(row.itemId);
@@ -285,10 +298,10 @@ export class BatchStore {
         for (const k of this.writtenKeys.get(key) ?? [])
           if (k.publishedAt >= from && k.publishedAt <= to) itemIds.add(k.itemId);
     }
-    const ordered = [...itemIds].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return ordered.flatMap((itemId) =>
-      (this.entriesByItem.get(itemId) ?? []).slice().sort((a, b) => a.id - b.id),
-    );
+    const candidates: CandidateRow[] = [];
+    for (const itemId of [...itemIds].sort(byCodeUnits))
+      candidates.push(...(this.entriesByItem.get(itemId) ?? []).slice().sort(byId));
+    return candidates;
   }
 
   /**
@@ -339,7 +352,9 @@ export class BatchStore {
     matcher: Matcher | null,
   ): void {
     const { now } = this;
-    fresh.forEach(({ p, fp, keys, publishedAt }, i) => {
+    // A loop, not a callback made at each call: see pushTo (dedupe/matcher.ts).
+    for (let i = 0; i < fresh.length; i++) {
+      const { p, fp, keys, publishedAt } = fresh[i]!;
       const input = inputs[i]!;
       const decision: MatchDecision | null = matcher ? matcher.match(input) : null;
       const itemId = decision?.itemId ?? newItemId();
@@ -390,7 +405,7 @@ export class BatchStore {
           bodyText(p.contentHtml, p.summary),
         );
       }
-    });
+    }
   }
 
   /** A document's edited entries: new content, same entry, same item. */
@@ -454,17 +469,13 @@ export class BatchStore {
   async deriveItems(deps: Deps): Promise<{ inserts: ItemRow[]; updates: Statement[] }> {
     const before = new Map<string, EntrySource[]>();
     const after = new Map<string, EntrySource[]>();
-    const push = (map: Map<string, EntrySource[]>, itemId: string, e: EntrySource) => {
-      const list = map.get(itemId);
-      if (list) list.push(e);
-      else map.set(itemId, [e]);
-    };
     const touched = [...this.touchedItems].filter((id) => !this.createdItems.has(id));
     for (const row of touched.length ? await entriesOfItems(deps.db, touched) : []) {
-      push(before, row.itemId, row);
-      push(after, row.itemId, this.editedRows.get(row.id) ?? row);
+      pushTo(before, row.itemId, row);
+      pushTo(after, row.itemId, this.editedRows.get(row.id) ?? row);
     }
-    this.newEntryRows.forEach((row, i) => push(after, row.itemId!, this.newEntrySources[i]!));
+    for (let i = 0; i < this.newEntryRows.length; i++)
+      pushTo(after, this.newEntryRows[i]!.itemId!, this.newEntrySources[i]!);
 
     const inserts: ItemRow[] = [];
     for (const itemId of this.createdItems)

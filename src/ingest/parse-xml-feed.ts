@@ -249,63 +249,75 @@ function rejectDeepNesting(body: string): void {
   }
 }
 
+/**
+ * The first of these elements the item has with some text: RSS's own element, then Dublin
+ * Core, iTunes, Atom, Media RSS.
+ */
+function firstText(item: Node, ...names: string[]): string | null {
+  for (const name of names) {
+    const value = text(child(item, name));
+    if (value?.trim()) return value;
+  }
+  return null;
+}
+
+/**
+ * An RSS item. A module function, not the callback made by each rssFeed call: V8 keeps a
+ * function's optimised code only while a closure that runs it lives, so a callback made anew
+ * for each document lost its code at each full collection of the reading thread and was
+ * compiled again (see pushTo in dedupe/matcher.ts).
+ */
+function rssItem(item: Node, linkBase: string | null, channelAuthor: string | null): ParsedItem {
+  const itemBase = resolveBase(attr(item, 'xml:base'), linkBase);
+  const guidNode = child(item, 'guid');
+  const guid = text(guidNode)?.trim() || attr(item, 'rdf:about')?.trim() || null;
+  const permalink = guidNode && attr(guidNode, 'isPermaLink') !== 'false' ? guid : null;
+  const url =
+    resolveUrl(text(child(item, 'link')), itemBase) ??
+    atomLink(item, itemBase) ??
+    resolveUrl(permalink, itemBase);
+  const description = firstText(item, 'description', 'dc:description', 'atom:summary');
+  const podcastText =
+    firstText(item, 'itunes:summary', 'itunes:subtitle') ?? mediaDescription(item);
+  const encoded = firstText(item, 'content:encoded', 'atom:content');
+  const contentBase = url ?? itemBase;
+  const html = encoded ?? description ?? (podcastText ? textToHtml(podcastText) : null);
+  const summaryHtml = description ?? encoded;
+  // The summary's HTML is the content's (a description alone): one parse reads both.
+  const along = summaryHtml === html ? plainTextAlong(html, LIMITS.summary) : null;
+  const content = html
+    ? sanitizeHtmlWithText(html.slice(0, LIMITS.content), contentBase, along?.collector)
+    : null;
+  return {
+    guid: guid ? guid.slice(0, LIMITS.guid) : null,
+    url,
+    title: titleText(
+      firstText(item, 'title', 'dc:title', 'itunes:title', 'atom:title', 'media:title'),
+      LIMITS.title,
+    ),
+    published: parseDate(firstText(item, 'pubDate', 'dc:date', 'atom:published', 'dcterms:issued')),
+    updated: parseDate(firstText(item, 'atom:updated', 'dcterms:modified')),
+    // Never the channel's managingEditor or webMaster address: nobody gave it as the author.
+    author: rssItemAuthor(item) ?? channelAuthor,
+    summary:
+      (along ? along.text() : plainText(summaryHtml, LIMITS.summary)) ??
+      cleanText(podcastText, LIMITS.summary),
+    contentHtml: content?.html || null,
+    ...(content?.html ? { contentText: content.text } : {}),
+    categories: cleanCategories([...nodes(item.category), ...nodes(item['dc:subject'])].map(text)),
+    enclosures: rssEnclosures(item, contentBase),
+  };
+}
+
 function rssFeed(raw: Raw, baseUrl: string): ParsedFeed {
   const { channel } = raw;
   const feedBase = resolveBase(attr(channel, 'xml:base'), baseUrl);
   const link = resolveUrl(text(child(channel, 'link')), feedBase) ?? atomLink(channel, feedBase);
   const linkBase = link ?? feedBase;
   const channelAuthor = rssChannelAuthor(channel);
-  const items = raw.items.slice(0, LIMITS.items).map((item): ParsedItem => {
-    const itemBase = resolveBase(attr(item, 'xml:base'), linkBase);
-    const guidNode = child(item, 'guid');
-    const guid = text(guidNode)?.trim() || attr(item, 'rdf:about')?.trim() || null;
-    const permalink = guidNode && attr(guidNode, 'isPermaLink') !== 'false' ? guid : null;
-    const url =
-      resolveUrl(text(child(item, 'link')), itemBase) ??
-      atomLink(item, itemBase) ??
-      resolveUrl(permalink, itemBase);
-    // The first of each list the item has: RSS's own element, then Dublin Core, iTunes, Atom,
-    // Media RSS.
-    const first = (...names: string[]) => {
-      for (const name of names) {
-        const value = text(child(item, name));
-        if (value?.trim()) return value;
-      }
-      return null;
-    };
-    const description = first('description', 'dc:description', 'atom:summary');
-    const podcastText = first('itunes:summary', 'itunes:subtitle') ?? mediaDescription(item);
-    const encoded = first('content:encoded', 'atom:content');
-    const contentBase = url ?? itemBase;
-    const html = encoded ?? description ?? (podcastText ? textToHtml(podcastText) : null);
-    const summaryHtml = description ?? encoded;
-    // The summary's HTML is the content's (a description alone): one parse reads both.
-    const along = summaryHtml === html ? plainTextAlong(html, LIMITS.summary) : null;
-    const content = html
-      ? sanitizeHtmlWithText(html.slice(0, LIMITS.content), contentBase, along?.collector)
-      : null;
-    return {
-      guid: guid ? guid.slice(0, LIMITS.guid) : null,
-      url,
-      title: titleText(
-        first('title', 'dc:title', 'itunes:title', 'atom:title', 'media:title'),
-        LIMITS.title,
-      ),
-      published: parseDate(first('pubDate', 'dc:date', 'atom:published', 'dcterms:issued')),
-      updated: parseDate(first('atom:updated', 'dcterms:modified')),
-      // Never the channel's managingEditor or webMaster address: nobody gave it as the author.
-      author: rssItemAuthor(item) ?? channelAuthor,
-      summary:
-        (along ? along.text() : plainText(summaryHtml, LIMITS.summary)) ??
-        cleanText(podcastText, LIMITS.summary),
-      contentHtml: content?.html || null,
-      ...(content?.html ? { contentText: content.text } : {}),
-      categories: cleanCategories(
-        [...nodes(item.category), ...nodes(item['dc:subject'])].map(text),
-      ),
-      enclosures: rssEnclosures(item, contentBase),
-    };
-  });
+  const items = raw.items
+    .slice(0, LIMITS.items)
+    .map((item) => rssItem(item, linkBase, channelAuthor));
   return {
     kind: 'feed',
     format: raw.format,
@@ -440,75 +452,84 @@ export function personName(value: string, addressAllowed: boolean): string | nul
   return v || null;
 }
 
+/** An Atom entry (the index-th). A module function, not a callback: see rssItem. */
+function atomEntry(
+  entry: Node,
+  index: number,
+  feedBase: string | null,
+  xhtml: (index: number, name: string) => string | null,
+  feedAuthor: string | null,
+): ParsedItem {
+  const entryBase = resolveBase(attr(entry, 'xml:base'), feedBase);
+  const markup = (name: string) => xhtml(index, name);
+  const url = alternateLink(entry, entryBase);
+  const contentNode = child(entry, 'content');
+  const summaryNode = child(entry, 'summary');
+  const hasOwnBase = attr(entry, 'xml:base') !== null;
+  const contentBase = (node: Node | null) =>
+    node && attr(node, 'xml:base') !== null
+      ? resolveBase(attr(node, 'xml:base'), entryBase)
+      : hasOwnBase
+        ? entryBase
+        : (url ?? entryBase);
+  const content =
+    contentNode && !attr(contentNode, 'src') ? atomHtml(contentNode, markup('content')) : null;
+  // YouTube and PeerTube put an entry's text in <media:group><media:description>.
+  const mediaText = mediaDescription(entry);
+  // The summary as plain text when it is written so (read without writing it as HTML first).
+  const summaryText = summaryNode ? atomText(summaryNode) : mediaText;
+  const summary = summaryNode
+    ? atomHtml(summaryNode, markup('summary'))
+    : mediaText
+      ? textToHtml(mediaText)
+      : null;
+  const htmlNode = content ? contentNode : summaryNode;
+  const html = content ?? summary;
+  const summaryHtml = summary ?? content;
+  // The summary's HTML is the content's (one of them alone): one parse reads both.
+  const along = summaryHtml === html ? plainTextAlong(html, LIMITS.summary) : null;
+  const sanitized = html
+    ? sanitizeHtmlWithText(html.slice(0, LIMITS.content), contentBase(htmlNode), along?.collector)
+    : null;
+  const published = parseDate(text(child(entry, 'published')) ?? text(child(entry, 'issued')));
+  const updated = parseDate(text(child(entry, 'updated')) ?? text(child(entry, 'modified')));
+  return {
+    guid: text(child(entry, 'id'))?.trim().slice(0, LIMITS.guid) || null,
+    url,
+    title: atomTitle(child(entry, 'title'), markup('title')),
+    // Atom requires <updated> and makes <published> optional: updated is then the best estimate.
+    published: published ?? updated,
+    updated,
+    author: atomAuthor(entry) ?? feedAuthor,
+    summary:
+      summaryText !== null && summary !== null
+        ? plainTextOfText(summaryText, summary, LIMITS.summary)
+        : along
+          ? along.text()
+          : plainText(summaryHtml, LIMITS.summary),
+    contentHtml: sanitized?.html || null,
+    ...(sanitized?.html ? { contentText: sanitized.text } : {}),
+    categories: cleanCategories(
+      nodes(entry.category).map((c) => attr(c, 'term') ?? attr(c, 'label') ?? text(c)),
+    ),
+    enclosures: uniqueEnclosures([
+      ...nodes(entry.link)
+        .filter((l) => attr(l, 'rel') === 'enclosure')
+        .map((l) => cleanEnclosure(attr(l, 'href'), attr(l, 'type'), attr(l, 'length'), entryBase)),
+      ...rssEnclosures(entry, entryBase),
+    ]),
+  };
+}
+
 function atomFeed(raw: Raw, baseUrl: string, source: string): ParsedFeed {
   const feed = raw.channel;
   const xhtml = xhtmlSource(source);
   const feedBase = resolveBase(attr(feed, 'xml:base'), baseUrl);
   const link = alternateLink(feed, feedBase);
   const feedAuthor = atomAuthor(feed);
-  const items = raw.items.slice(0, LIMITS.items).map((entry, index): ParsedItem => {
-    const entryBase = resolveBase(attr(entry, 'xml:base'), feedBase);
-    const markup = (name: string) => xhtml(index, name);
-    const url = alternateLink(entry, entryBase);
-    const contentNode = child(entry, 'content');
-    const summaryNode = child(entry, 'summary');
-    const hasOwnBase = attr(entry, 'xml:base') !== null;
-    const contentBase = (node: Node | null) =>
-      node && attr(node, 'xml:base') !== null
-        ? resolveBase(attr(node, 'xml:base'), entryBase)
-        : hasOwnBase
-          ? entryBase
-          : (url ?? entryBase);
-    const content =
-      contentNode && !attr(contentNode, 'src') ? atomHtml(contentNode, markup('content')) : null;
-    // YouTube and PeerTube put an entry's text in <media:group><media:description>.
-    const mediaText = mediaDescription(entry);
-    // The summary as plain text when it is written so (read without writing it as HTML first).
-    const summaryText = summaryNode ? atomText(summaryNode) : mediaText;
-    const summary = summaryNode
-      ? atomHtml(summaryNode, markup('summary'))
-      : mediaText
-        ? textToHtml(mediaText)
-        : null;
-    const htmlNode = content ? contentNode : summaryNode;
-    const html = content ?? summary;
-    const summaryHtml = summary ?? content;
-    // The summary's HTML is the content's (one of them alone): one parse reads both.
-    const along = summaryHtml === html ? plainTextAlong(html, LIMITS.summary) : null;
-    const sanitized = html
-      ? sanitizeHtmlWithText(html.slice(0, LIMITS.content), contentBase(htmlNode), along?.collector)
-      : null;
-    const published = parseDate(text(child(entry, 'published')) ?? text(child(entry, 'issued')));
-    const updated = parseDate(text(child(entry, 'updated')) ?? text(child(entry, 'modified')));
-    return {
-      guid: text(child(entry, 'id'))?.trim().slice(0, LIMITS.guid) || null,
-      url,
-      title: atomTitle(child(entry, 'title'), markup('title')),
-      // Atom requires <updated> and makes <published> optional: updated is then the best estimate.
-      published: published ?? updated,
-      updated,
-      author: atomAuthor(entry) ?? feedAuthor,
-      summary:
-        summaryText !== null && summary !== null
-          ? plainTextOfText(summaryText, summary, LIMITS.summary)
-          : along
-            ? along.text()
-            : plainText(summaryHtml, LIMITS.summary),
-      contentHtml: sanitized?.html || null,
-      ...(sanitized?.html ? { contentText: sanitized.text } : {}),
-      categories: cleanCategories(
-        nodes(entry.category).map((c) => attr(c, 'term') ?? attr(c, 'label') ?? text(c)),
-      ),
-      enclosures: uniqueEnclosures([
-        ...nodes(entry.link)
-          .filter((l) => attr(l, 'rel') === 'enclosure')
-          .map((l) =>
-            cleanEnclosure(attr(l, 'href'), attr(l, 'type'), attr(l, 'length'), entryBase),
-          ),
-        ...rssEnclosures(entry, entryBase),
-      ]),
-    };
-  });
+  const items = raw.items
+    .slice(0, LIMITS.items)
+    .map((entry, index) => atomEntry(entry, index, feedBase, xhtml, feedAuthor));
   return {
     kind: 'feed',
     format: 'atom',

@@ -102,7 +102,13 @@ export async function storeDocuments(
   const dedupe = options.dedupe !== false;
   const results: StoreResult[] = documents.map(() => ({ new: 0, updated: 0, unchanged: 0 }));
   // Normalised by prepareItems, one entry per guid.
-  const prepared = documents.map((d) => new Map(d.items.map((p) => [p.guidHash, p])));
+  // A loop, not callbacks made at each call: see pushTo (dedupe/matcher.ts).
+  const prepared: Array<Map<string, PreparedItem>> = [];
+  for (const d of documents) {
+    const byGuid = new Map<string, PreparedItem>();
+    for (const p of d.items) byGuid.set(p.guidHash, p);
+    prepared.push(byGuid);
+  }
 
   const { sorted, lastId } = await sortItems(deps, documents, prepared, dedupe, now, results);
   sorted.forEach(({ fresh }, i) => keepStorable(deps, fresh, prepared[i]!.size, now, results[i]!));

@@ -10,7 +10,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { asc } from 'drizzle-orm';
 import { entries, itemKeys } from '../../src/db/schema/index.ts';
 import { storeFeedItems } from '../../src/ingest/store-feed.ts';
-import { lookupCandidates, type LookupInput } from '../../src/ingest/dedupe/lookup.ts';
+import {
+  CANDIDATES_SQL,
+  lookupCandidates,
+  type LookupInput,
+} from '../../src/ingest/dedupe/lookup.ts';
 import { CANDIDATE_WINDOW_MS } from '../../src/ingest/dedupe/similarity.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import { addSource, manualClock, parsedItem } from '../support/store-fixtures.ts';
@@ -86,5 +90,34 @@ describe('the candidate lookup of a batch (Node, real SQLite)', () => {
       minhash: a!.minhash,
       publishedAt: a!.publishedAt,
     });
+  });
+
+  it('finds a guid by its whole hash through the index of its first 12 digits', async () => {
+    const [a, b] = await deps.db.orm.select().from(entries).orderBy(asc(entries.publishedAt));
+    const byGuid = (guidHash: string) => ({
+      sourceId: 99,
+      inputs: [{ guidHash, canonicalUrl: null, indexKeys: [], publishedAt: a!.publishedAt }],
+    });
+    // The same first 12 digits as A's hash, then others: another guid.
+    const lookalike = a!.guidHash.slice(0, 12) + (a!.guidHash[12] === '0' ? '1' : '0').repeat(52);
+    const found = await lookupCandidates(
+      deps.db,
+      [byGuid(a!.guidHash), byGuid(lookalike), byGuid(b!.guidHash)],
+      CANDIDATE_WINDOW_MS,
+    );
+    // Found in item order (ids that begin with their time, then random): compared by entry.
+    const byEntry = found.map((f) => [f.row.id, f.docs]).sort((x, y) => +x[0]! - +y[0]!);
+    expect(byEntry).toEqual([
+      [a!.id, [0]],
+      [b!.id, [2]],
+    ]);
+    // Through the narrow index (drizzle/0015_entries_guid_prefix.sql), not a scan.
+    const plan = await deps.db.rows(`EXPLAIN QUERY PLAN ${CANDIDATES_SQL}`, [
+      ...['[]', 0, 0],
+      ...['[]', '[]', '[]', '[]'],
+    ]);
+    expect(plan.map((step) => step[3])).toContain(
+      'SEARCH e USING INDEX entries_guid_prefix (<expr>=?)',
+    );
   });
 });

@@ -195,6 +195,10 @@ describe('migrations from the released schema (Node, SQLite file)', () => {
         releasedTexts.items.map(([id], i) => [i + 1, id]),
       );
       expect(db.raw.pragma('foreign_key_check')).toEqual([]);
+      // 0015: guids indexed by the first 12 digits of their hash.
+      const entryIndexes = db.raw.pragma('index_list(entries)') as Array<{ name: string }>;
+      expect(entryIndexes.map((i) => i.name)).toContain('entries_guid_prefix');
+      expect(entryIndexes.map((i) => i.name)).not.toContain('entries_guid');
       // 0014: no index on the stories' canonical_url any more.
       const itemIndexes = db.raw.pragma('index_list(items)') as Array<{ name: string }>;
       expect(itemIndexes.map((i) => i.name).filter((n) => !n.startsWith('sqlite_'))).toEqual([

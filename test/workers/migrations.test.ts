@@ -2,7 +2,8 @@
  * drizzle/0011_texts_stored_once.sql on D1: a database holding stories and entries made by the
  * schema before it keeps every story's and entry's text once migrated (the same file as on
  * SQLite, test/node/migrations.test.ts); and 0012_item_keys_by_entry.sql: its dedup keys point
- * at their story's first entry; 0014_drop_items_canonical.sql drops an index, rows kept.
+ * at their story's first entry; 0014_drop_items_canonical.sql and
+ * 0015_entries_guid_prefix.sql change indexes, rows kept.
  */
 import { applyD1Migrations, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
@@ -100,6 +101,17 @@ describe('the texts migration on D1', () => {
       .raw();
     expect(itemIndexes.flat()).toEqual(['items_published']);
     expect(await db.prepare('SELECT count(*) FROM items').raw()).toEqual([[items.length]]);
+    // 0015: guids are indexed by the first 12 digits of their hash; the guid lookup still
+    // finds an entry by its whole hash, through that index.
+    const [[hash]] = await db.prepare('SELECT guid_hash FROM entries WHERE id = 3').raw();
+    const found = await db
+      .prepare(
+        `SELECT id FROM entries INDEXED BY entries_guid_prefix
+         WHERE substr(guid_hash, 1, 12) = substr(?, 1, 12) AND guid_hash = ?`,
+      )
+      .bind(hash, hash)
+      .raw();
+    expect(found).toEqual([[3]]);
   });
 });
 

@@ -87,7 +87,7 @@ const INPUTS_PER_QUERY = 1000;
  * then JSON lists [guid hash, tag], [url, tag], [source, tag], and item ids wanted by no
  * document (tag -1: see lookupCandidates). `hits` is read twice, hence materialized.
  */
-const CANDIDATES_SQL = `with hits(key, published_at, item_id) as materialized (
+export const CANDIDATES_SQL = `with hits(key, published_at, item_id) as materialized (
   select k.value, item_keys.published_at, x.item_id
     from json_each(?) k cross join item_keys cross join entries x
     where item_keys.key = k.value and item_keys.published_at between ? and ?
@@ -95,7 +95,8 @@ const CANDIDATES_SQL = `with hits(key, published_at, item_id) as materialized (
 ),
 wanted(tag, item_id) as (
   select json_extract(g.value, '$[1]'), e.item_id from json_each(?) g cross join entries e
-    where e.guid_hash = json_extract(g.value, '$[0]') and e.guid is not null
+    where substr(e.guid_hash, 1, 12) = substr(json_extract(g.value, '$[0]'), 1, 12)
+      and e.guid_hash = json_extract(g.value, '$[0]') and e.guid is not null
   union all
   select json_extract(u.value, '$[1]'), e.item_id from json_each(?) u cross join entries e
     where e.canonical_url = json_extract(u.value, '$[0]')
@@ -208,6 +209,54 @@ export interface FoundRow {
   docs: number[];
 }
 
+/** One candidate query's lists (see CANDIDATES_SQL). */
+interface Lists {
+  guids: Array<[string, number]>;
+  urls: Array<[string, number]>;
+  splits: Array<[number, number]>;
+  /** Index key → its probes' windows and documents. */
+  probes: Map<number, Array<[from: number, to: number, tag: number]>>;
+  inputs: number;
+}
+
+const emptyLists = (): Lists => ({ guids: [], urls: [], splits: [], probes: new Map(), inputs: 0 });
+
+/**
+ * Adds a document's inputs (its tag) to the lists, starting new lists in `queries` as they
+ * fill; returns the lists being filled. A module function, not a callback made at each call:
+ * see pushTo (matcher.ts).
+ */
+function addProbes(
+  queries: Lists[],
+  current: Lists,
+  sourceId: number,
+  inputs: LookupInput[],
+  tag: number,
+  windowMs: number,
+): Lists {
+  let lists = current;
+  lists.splits.push([sourceId, tag]);
+  for (let start = 0; start < inputs.length; start += PER_QUERY) {
+    if (lists.inputs >= INPUTS_PER_QUERY) {
+      queries.push(lists);
+      lists = emptyLists();
+      lists.splits.push([sourceId, tag]);
+    }
+    const group = inputs.slice(start, start + PER_QUERY);
+    for (const input of group) {
+      if (input.guidHash !== null) lists.guids.push([input.guidHash, tag]);
+      if (input.canonicalUrl !== null) lists.urls.push([input.canonicalUrl, tag]);
+    }
+    for (const [key, low, high] of keyProbes(group, windowMs)) {
+      const list = lists.probes.get(key);
+      if (list) list.push([low, high, tag]);
+      else lists.probes.set(key, [[low, high, tag]]);
+    }
+    lists.inputs += group.length;
+  }
+  return lists;
+}
+
 /**
  * Stored entries of every candidate item of each document of a batch, each entry once. Each
  * index key is looked up within the candidate window of its group of inputs (keyProbes), as
@@ -220,39 +269,12 @@ export async function lookupCandidates(
   windowMs: number,
   alsoItems: string[] = [],
 ): Promise<FoundRow[]> {
-  type Lists = {
-    guids: Array<[string, number]>;
-    urls: Array<[string, number]>;
-    splits: Array<[number, number]>;
-    /** Index key → its probes' windows and documents. */
-    probes: Map<number, Array<[from: number, to: number, tag: number]>>;
-    inputs: number;
-  };
-  const empty = (): Lists => ({ guids: [], urls: [], splits: [], probes: new Map(), inputs: 0 });
   const queries: Lists[] = [];
-  let lists = empty();
-  documents.forEach(({ sourceId, inputs }, tag) => {
-    if (!inputs.length) return;
-    lists.splits.push([sourceId, tag]);
-    for (let start = 0; start < inputs.length; start += PER_QUERY) {
-      if (lists.inputs >= INPUTS_PER_QUERY) {
-        queries.push(lists);
-        lists = empty();
-        lists.splits.push([sourceId, tag]);
-      }
-      const group = inputs.slice(start, start + PER_QUERY);
-      for (const input of group) {
-        if (input.guidHash !== null) lists.guids.push([input.guidHash, tag]);
-        if (input.canonicalUrl !== null) lists.urls.push([input.canonicalUrl, tag]);
-      }
-      for (const [key, low, high] of keyProbes(group, windowMs)) {
-        const list = lists.probes.get(key);
-        if (list) list.push([low, high, tag]);
-        else lists.probes.set(key, [[low, high, tag]]);
-      }
-      lists.inputs += group.length;
-    }
-  });
+  let lists = emptyLists();
+  for (let tag = 0; tag < documents.length; tag++) {
+    const { sourceId, inputs } = documents[tag]!;
+    if (inputs.length) lists = addProbes(queries, lists, sourceId, inputs, tag, windowMs);
+  }
   if (lists.inputs || alsoItems.length) queries.push(lists);
   const found = new Map<number, FoundRow>();
   for (const [i, q] of queries.entries()) {
@@ -350,10 +372,11 @@ where e.item_id in (select value from json_each(?))
 order by e.id`;
     const decode = (r: unknown[]) => {
       const row: Record<string, unknown> = {};
-      columns.forEach(([key, , column], i) => {
+      for (let i = 0; i < columns.length; i++) {
+        const [key, , column] = columns[i]!;
         const value = r[i];
         row[key] = value === null ? null : column.mapFromDriverValue(value);
-      });
+      }
       return row as unknown as EntryRow & StoryText;
     };
     return (built = { sql, decode });

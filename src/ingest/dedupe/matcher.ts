@@ -92,17 +92,12 @@ export function excerptSuspects(
   // are short; and an opening shared by many entries is a template, not a story's (reading
   // and comparing them all made a feed of look-alike posts quadratic).
   const byLead = new Map<string, MatchInput[]>();
-  const add = (key: string, input: MatchInput) => {
-    const list = byLead.get(key);
-    if (list) list.push(input);
-    else byLead.set(key, [input]);
-  };
   for (const i of inputs) {
     if (i.shingleCount <= EXCERPT_MAX_SHINGLES) {
-      for (const k of probesOf(i)) add(`q:${k}`, i);
-      if (i.leadKey) add(`q:${i.leadKey}`, i);
+      for (const k of probesOf(i)) pushTo(byLead, `q:${k}`, i);
+      if (i.leadKey) pushTo(byLead, `q:${i.leadKey}`, i);
     }
-    if (i.leadKey) add(`p:${i.leadKey}`, i);
+    if (i.leadKey) pushTo(byLead, `p:${i.leadKey}`, i);
   }
   const rowsByLead = new Map<string, Set<number>>();
   for (const r of found) {
@@ -111,23 +106,44 @@ export function excerptSuspects(
     if (set) set.add(r.id);
     else rowsByLead.set(r.leadKey, new Set([r.id]));
   }
-  const inputsFor = (key: string) => {
-    const list = byLead.get(key) ?? [];
-    return list.length > MAX_SHARED_LEAD ? [] : list;
-  };
   const ids = new Set<number>();
   for (const r of found) {
     if (r.sourceId === sourceId || ids.has(r.id)) continue;
-    const pairs = [
-      ...(r.leadKey && rowsByLead.get(r.leadKey)!.size <= MAX_SHARED_LEAD
-        ? inputsFor(`q:${r.leadKey}`)
-        : []),
-      ...probesOf(r).flatMap((k) => inputsFor(`p:${k}`)),
-    ];
+    const pairs: MatchInput[] = [];
+    if (r.leadKey && rowsByLead.get(r.leadKey)!.size <= MAX_SHARED_LEAD)
+      pairs.push(...leadInputs(byLead, `q:${r.leadKey}`));
+    for (const k of probesOf(r)) pairs.push(...leadInputs(byLead, `p:${k}`));
     // Copies close enough to merge without their texts need no read.
-    if (pairs.some((i) => !compareEntries(i, r).duplicate)) ids.add(r.id);
+    for (const i of pairs)
+      if (!compareEntries(i, r).duplicate) {
+        ids.add(r.id);
+        break;
+      }
   }
   return [...ids];
+}
+
+/** The new entries under a lead key, none when a template shares it (MAX_SHARED_LEAD). */
+function leadInputs(byLead: Map<string, MatchInput[]>, key: string): MatchInput[] {
+  const list = byLead.get(key) ?? [];
+  return list.length > MAX_SHARED_LEAD ? [] : list;
+}
+
+/**
+ * Appends `value` to `key`'s list.
+ *
+ * Why module functions, methods and loops here rather than closures made at each call (a local
+ * helper, an arrow given to forEach, map, flatMap or some): V8 keeps a function's optimised code
+ * only while a closure that runs it lives. A closure made anew for each document or batch dies
+ * with it, so after each mark-compact (about every second on a pull's main thread) the next one
+ * was interpreted, warmed up and compiled again: 10 to 27 compiles of one arrow in a pull, and
+ * at 500 sources 1,026 TurboFan compiles for ~500 functions (bench:ingest --node-flag
+ * --trace-opt), the compiler threads' CPU growing with the pull.
+ */
+export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** Body texts (as excerpt checks compare them) of stored entries, by id. */
@@ -175,12 +191,15 @@ export class Matcher {
    * (others merge nothing), index keys within the candidate window.
    */
   static lookupOf(inputs: MatchInput[]): LookupInput[] {
-    return inputs.map((i) => ({
-      guidHash: distinctiveGuid(i.guid) ? i.guidHash : null,
-      canonicalUrl: isStoryUrl(i.canonicalUrl) ? i.canonicalUrl : null,
-      indexKeys: i.indexKeys,
-      publishedAt: i.publishedAt,
-    }));
+    const lookup: LookupInput[] = [];
+    for (const i of inputs)
+      lookup.push({
+        guidHash: distinctiveGuid(i.guid) ? i.guidHash : null,
+        canonicalUrl: isStoryUrl(i.canonicalUrl) ? i.canonicalUrl : null,
+        indexKeys: i.indexKeys,
+        publishedAt: i.publishedAt,
+      });
+    return lookup;
   }
 
   /**
@@ -289,6 +308,25 @@ export class Matcher {
     return verdict.excerpt ? `${verdict.detail}; matched ${describe(x)}` : null;
   }
 
+  /**
+   * Whether `e` may join the item: not split from it by an admin, and no episode of a series
+   * it holds conflicts with e's (an item holding an episode never takes another, even through a
+   * third entry that resembles both). A method, not a closure made by each match: see pushTo.
+   */
+  private allowed(itemId: string, forbidden: Set<string>, e: MatchInput): boolean {
+    if (forbidden.has(itemId)) return false;
+    if (!e.marks) return true;
+    for (const x of this.byItem.get(itemId) ?? [])
+      if (marksConflict(x.marks, e.marks)) return false;
+    return true;
+  }
+
+  /** Whether the item has an entry of this source. */
+  private hasSource(itemId: string, sourceId: number): boolean {
+    for (const x of this.byItem.get(itemId) ?? []) if (x.sourceId === sourceId) return true;
+    return false;
+  }
+
   /** The item this entry joins, or null for a new story. */
   match(e: MatchInput): MatchDecision | null {
     const forbidden = new Set<string>();
@@ -303,20 +341,13 @@ export class Matcher {
         pinned ??= pin;
       }
     }
-    // An item holding an episode of a series never takes another episode, even through a
-    // third entry that resembles both.
-    const allowed = (itemId: string) =>
-      !forbidden.has(itemId) &&
-      !(e.marks && (this.byItem.get(itemId) ?? []).some((x) => marksConflict(x.marks, e.marks)));
-    const hasSource = (itemId: string) =>
-      (this.byItem.get(itemId) ?? []).some((x) => x.sourceId === e.sourceId);
 
     if (distinctiveGuid(e.guid)) {
       const hit = (this.byGuidHash.get(e.guidHash) ?? []).find(
         (x) =>
           x.guid === e.guid &&
           x.sourceId !== e.sourceId &&
-          allowed(x.itemId) &&
+          this.allowed(x.itemId, forbidden, e) &&
           !marksConflict(x.marks, e.marks),
       );
       if (hit) return decision(hit.itemId, 'guid', `same guid "${e.guid}" as ${describe(hit)}`);
@@ -326,7 +357,7 @@ export class Matcher {
       // guid): a feed linking every post to one listing page has other titles and texts.
       const hit = (this.byCanonical.get(e.canonicalUrl) ?? []).find(
         (x) =>
-          allowed(x.itemId) &&
+          this.allowed(x.itemId, forbidden, e) &&
           !marksConflict(x.marks, e.marks) &&
           (x.sourceId !== e.sourceId ||
             titleTokenSimilarity(x.titleKey, e.titleKey) >= 0.5 ||
@@ -340,7 +371,7 @@ export class Matcher {
         );
     }
     const twin = this.ownByText.get(e.minhash);
-    if (twin && e.shingleCount >= REPOST_MIN_SHINGLES && allowed(twin.itemId))
+    if (twin && e.shingleCount >= REPOST_MIN_SHINGLES && this.allowed(twin.itemId, forbidden, e))
       return decision(
         twin.itemId,
         'near_duplicate',
@@ -369,9 +400,9 @@ export class Matcher {
       for (const itemId of this.byBand.get(key) ?? []) {
         if (seen.has(itemId)) continue;
         seen.add(itemId);
-        if (!allowed(itemId)) continue;
+        if (!this.allowed(itemId, forbidden, e)) continue;
         const list = this.byItem.get(itemId) ?? [];
-        if (hasSource(itemId)) {
+        if (this.hasSource(itemId, e.sourceId)) {
           // A story of this network: only the same text posted again joins it.
           for (const x of list) {
             if (x.sourceId !== e.sourceId) continue;
