@@ -4,15 +4,32 @@
  * back when idle or released, a failed store ends its turn and keeps its error, and waiting
  * costs one call to the object, never a D1 query.
  */
-import { env } from 'cloudflare:test';
+import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { DurableObjectNamespace } from '@cloudflare/workers-types';
-import { durableStoreTurns, IDLE_MS } from '../../workers/cloudflare/store-turns.ts';
+import {
+  durableStoreTurns,
+  IDLE_MS,
+  type StoreTurnObject,
+} from '../../workers/cloudflare/store-turns.ts';
 import { newSubrequestCount } from '../../workers/cloudflare/subrequests.ts';
 import { IngestError } from '../../src/ingest/types.ts';
 
 const namespace = () => (env as unknown as { STORE_TURNS: DurableObjectNamespace }).STORE_TURNS;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const storeObject = () =>
+  namespace().get(namespace().idFromName('store')) as unknown as Parameters<
+    typeof runInDurableObject
+  >[0];
+
+/** Turns asked of the hub's object and not over yet (read inside the object). */
+const pending = () =>
+  runInDurableObject(storeObject(), (object) => (object as unknown as StoreTurnObject).pending());
+
+/** Waits until `n` turns are at the object: an event, not a delay that load can outrun. */
+async function untilPending(n: number) {
+  while ((await pending()) < n) await sleep(1);
+}
 
 /** A store that notes when it ran. */
 function timed(log: Array<[string, number, number]>, name: string, ms: number) {
@@ -26,26 +43,40 @@ function timed(log: Array<[string, number, number]>, name: string, ms: number) {
 
 describe('store turns through the Durable Object (workerd)', () => {
   it('stores of three invocations run one at a time, in the order they asked', async () => {
-    const log: Array<[string, number, number]> = [];
+    const log: string[] = [];
+    let running = 0;
+    let most = 0;
+    const store = (name: string, work: () => Promise<unknown>) => async () => {
+      most = Math.max(most, ++running);
+      await work();
+      log.push(name);
+      running--;
+      return name;
+    };
+    let open!: () => void;
+    const s0Holds = new Promise<void>((resolve) => (open = resolve));
     const counts = [newSubrequestCount(), newSubrequestCount(), newSubrequestCount()];
     const turns = counts.map((c) => durableStoreTurns(namespace(), c));
-    const done = Promise.all(
-      turns.map(async (t, i) => {
-        await sleep(i * 20);
-        const value = await t.run(timed(log, `s${i}`, 150));
-        await t.release();
-        return value;
-      }),
-    );
-    expect(await done).toEqual(['s0', 's1', 's2']);
-    expect(log.map(([name]) => name)).toEqual(['s0', 's1', 's2']);
-    for (let i = 1; i < log.length; i++) expect(log[i]![1]).toBeGreaterThanOrEqual(log[i - 1]![2]);
+    // s0 keeps the turn until s1 and s2 both wait for it. Each invocation asks only once the
+    // one before is known to be at the object: calls through separate stubs are not promised
+    // to arrive in the order they were sent, so a fixed delay between them races the machine.
+    const runs: Promise<string>[] = [];
+    for (const [i, t] of turns.entries()) {
+      const work = i === 0 ? () => s0Holds : () => sleep(10);
+      runs.push(t.run(store(`s${i}`, work)).finally(() => t.release()));
+      await untilPending(i + 1);
+    }
+    open();
+    expect(await Promise.all(runs)).toEqual(['s0', 's1', 's2']);
+    expect(log).toEqual(['s0', 's1', 's2']);
+    expect(most).toBe(1);
     // Waiting is one call to the object each, whatever the wait: nothing polls D1.
     expect(counts).toEqual([
       { fetch: 0, d1: 0, durableObject: 1 },
       { fetch: 0, d1: 0, durableObject: 1 },
       { fetch: 0, d1: 0, durableObject: 1 },
     ]);
+    expect(await pending()).toBe(0);
   });
 
   it('an invocation keeps its turn between its stores and gives it back when idle; the other waits for it', async () => {
@@ -66,7 +97,7 @@ describe('store turns through the Durable Object (workerd)', () => {
     await a1Started;
     // a holds the turn: b asks and waits; a's second store comes in a's turn, before b's.
     const b1 = b.run(timed(log, 'b1', 10));
-    await sleep(20);
+    await untilPending(2);
     await a.run(timed(log, 'a2', 10));
     finish();
     await Promise.all([a1, b1]);
@@ -85,6 +116,7 @@ describe('store turns through the Durable Object (workerd)', () => {
     const b = durableStoreTurns(namespace());
     await a.run(timed(log, 'a1', 10));
     const b1 = b.run(timed(log, 'b1', 10));
+    await untilPending(2);
     // Reading the next document takes longer than the idle delay: a keeps the turn.
     await sleep(IDLE_MS * 2);
     waiting = false;

@@ -20,12 +20,27 @@ import type { SubrequestCount } from './subrequests.ts';
 /** The object's class (wrangler.toml: durable_objects binding STORE_TURNS, sqlite migration). */
 export class StoreTurnObject extends DurableObject {
   private tail: Promise<unknown> = Promise.resolve();
+  private open = 0;
 
-  /** Runs `store` once every store handed over before it is done; resolves when it is. */
+  /**
+   * Runs `store` once every store handed over before it is done; resolves when it is. Turns go
+   * in the order the calls reach the object (calls through separate stubs, as separate
+   * invocations make, may reach it in another order than they were sent).
+   */
   async inTurn(store: () => Promise<void>): Promise<void> {
+    this.open++;
     const turn = this.tail.then(() => withDeadline(store(), LEASE_MS));
     this.tail = turn.catch(() => undefined);
-    await turn;
+    try {
+      await turn;
+    } finally {
+      this.open--;
+    }
+  }
+
+  /** Turns asked and not over yet, the one held included: how busy the store step is. */
+  pending(): number {
+    return this.open;
   }
 }
 
