@@ -76,7 +76,15 @@ describe('pull schedule (croner → in-process dispatcher)', () => {
         parseNetworksFile(demoNetworksYaml(federation, 'https://hub.test')),
       );
       const schedule = schedulePulls(deps);
-      await new Promise((r) => setTimeout(r, 50));
+      // The start-up tick runs on its own: wait until it has leased every source (an event),
+      // not a fixed 50 ms that a loaded machine may not give it. Bounded: if it never leases
+      // them, the tick below finds them due and the test fails.
+      const now = clock.now().getTime();
+      for (let i = 0; i < 500; i++) {
+        const active = await deps.db.orm.select().from(sources).where(eq(sources.status, 'active'));
+        if (active.every((s) => s.nextFetchAt > now)) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
       // In flight, sources are leased; once pulled, not due before MIN_REFETCH_MS: a tick now finds nothing.
       expect(await dispatchDuePulls(deps)).toBe(0);
       await deps.dispatcher.idle();
