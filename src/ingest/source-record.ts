@@ -36,9 +36,10 @@ export function recordStatement(db: Database, id: number, values: SourceUpdate):
 }
 
 function updateOf(id: number, values: SourceUpdate): { text: string; params: unknown[] } | null {
-  const keys = (Object.keys(values) as Array<keyof SourceUpdate>).filter(
-    (k) => values[k] !== undefined,
-  );
+  // Loops, not callbacks made at each call: see pushTo (dedupe/matcher.ts).
+  const keys: Array<keyof SourceUpdate> = [];
+  for (const k of Object.keys(values) as Array<keyof SourceUpdate>)
+    if (values[k] !== undefined) keys.push(k);
   if (!keys.length) return null;
   const shape = keys.join(',');
   let text = texts.get(shape);
@@ -47,10 +48,11 @@ function updateOf(id: number, values: SourceUpdate): { text: string; params: unk
     text = `update "sources" set ${set} where "id" = ?`;
     texts.set(shape, text);
   }
-  const params: unknown[] = keys.map((k) => {
+  const params: unknown[] = [];
+  for (const k of keys) {
     const v = values[k];
-    return v === null ? null : columns[k].mapToDriverValue(v);
-  });
+    params.push(v === null ? null : columns[k].mapToDriverValue(v));
+  }
   params.push(id);
   return { text, params };
 }

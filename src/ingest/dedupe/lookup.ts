@@ -209,6 +209,9 @@ export interface FoundRow {
   docs: number[];
 }
 
+/** A document's tag (CANDIDATES_SQL: -1 and -2 are no document's). */
+const isDocumentTag = (tag: number) => tag >= 0;
+
 /** One candidate query's lists (see CANDIDATES_SQL). */
 interface Lists {
   guids: Array<[string, number]>;
@@ -312,10 +315,7 @@ export async function lookupCandidates(
       }
     }
     for (const r of rows.filter((r) => r[0] !== null).sort(byItemThenId)) {
-      const docs = String(r[15])
-        .split(',')
-        .map(Number)
-        .filter((tag) => tag >= 0);
+      const docs = String(r[15]).split(',').map(Number).filter(isDocumentTag);
       for (const tag of hitDocs.get(r[1] as string) ?? []) if (!docs.includes(tag)) docs.push(tag);
       const seen = found.get(r[0] as number);
       if (seen) seen.docs.push(...docs.filter((d) => !seen.docs.includes(d)));

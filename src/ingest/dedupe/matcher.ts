@@ -260,7 +260,11 @@ export class Matcher {
   /** The index keys an item does not have yet (those are the only ones worth writing). */
   missingKeys(itemId: string, keys: number[]): number[] {
     const known = this.itemKeys.get(itemId);
-    return known ? keys.filter((k) => !known.has(k)) : keys;
+    if (!known) return keys;
+    // A loop, not a callback made at each call: see pushTo.
+    const missing: number[] = [];
+    for (const k of keys) if (!known.has(k)) missing.push(k);
+    return missing;
   }
 
   /** Registers an entry (stored or just created) so later entries can match it. */

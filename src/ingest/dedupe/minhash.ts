@@ -7,6 +7,7 @@
  * per entry; bench:dedup measures a recall of 1.0 with them.
  */
 import { fnv1a32 } from '../../shared/hash.ts';
+import { loadSimdMinhash } from './minhash-simd.ts';
 
 export const MINHASH_SIZE = 64;
 export const BANDS = 8;
@@ -130,6 +131,9 @@ export function minhash(shingles: Set<number>): Uint32Array {
 const A32 = Int32Array.from(A, (a) => a | 0);
 const B32 = Int32Array.from(B, (b) => (b ^ 0x80000000) | 0);
 
+/** The same loop in WebAssembly SIMD, where the runtime compiles it (minhash-simd.ts). */
+const simd = loadSimdMinhash(A32, B32);
+
 /**
  * The MinHash signature of shingle hashes given as int32 values (duplicates change nothing).
  * Eight hash functions per pass over the values: an eighth of the loads and loop overhead
@@ -139,6 +143,16 @@ export function minhashValues(values: Int32Array): Uint32Array {
   const sig = new Uint32Array(MINHASH_SIZE).fill(0xffffffff);
   const n = values.length;
   if (n === 0) return sig;
+  if (simd && n <= simd.capacity) {
+    simd.run(values, sig);
+    return sig;
+  }
+  return minhashValuesJs(values, sig);
+}
+
+/** minhashValues in JavaScript (runtimes without the WebAssembly module, huge texts). */
+export function minhashValuesJs(values: Int32Array, sig: Uint32Array): Uint32Array {
+  const n = values.length;
   for (let i = 0; i < MINHASH_SIZE; i += 8) {
     // Int32 values keep Math.imul on its fast path (hashes above 2³¹ would be heap numbers);
     // the minimum is taken on values biased by 2³¹, which orders int32s as unsigned.
