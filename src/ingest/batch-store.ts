@@ -320,9 +320,7 @@ export class BatchStore {
     const written = { itemId, publishedAt: at };
     for (const key of missing) {
       this.keyRows.push({ key, entryId, publishedAt: at });
-      const list = this.writtenKeys.get(key);
-      if (list) list.push(written);
-      else this.writtenKeys.set(key, [written]);
+      pushTo(this.writtenKeys, key, written);
     }
   }
 

@@ -100,10 +100,15 @@ export function withoutTracking(raw: string): string {
 /** True for feed-proxy links whose real target is not in the URL. */
 export function isFeedProxyUrl(url: string): boolean {
   try {
-    return FEED_PROXY_HOSTS.test(new URL(url).hostname.toLowerCase());
+    return isFeedProxy(new URL(url));
   } catch {
     return false;
   }
+}
+
+/** isFeedProxyUrl of a URL already parsed. */
+function isFeedProxy(url: URL): boolean {
+  return FEED_PROXY_HOSTS.test(url.hostname.toLowerCase());
 }
 
 /** Follows redirectors that carry their target in the URL (at most a few hops). */
@@ -201,7 +206,7 @@ export function canonicalItemUrl(item: { url: string | null; guid: string | null
   const link = item.url ? parsed(item.url) : null;
   if (
     link &&
-    FEED_PROXY_HOSTS.test(link.hostname.toLowerCase()) &&
+    isFeedProxy(link) &&
     item.guid &&
     /^https?:\/\//i.test(item.guid) &&
     !isFeedProxyUrl(item.guid)

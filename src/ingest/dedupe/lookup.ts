@@ -21,6 +21,8 @@ import type { StoryText } from '../../db/texts.ts';
 import type { Database } from '../../db/client.ts';
 import { MAX_INDEX_KEYS } from './fingerprint.ts';
 import { chunks } from './chunk.ts';
+// A value import from matcher.ts, which imports only types from here: no cycle at run time.
+import { pushTo } from './matcher.ts';
 
 /**
  * Inputs sharing one candidate window (the query was once run per four inputs, and its
@@ -250,11 +252,8 @@ function addProbes(
       if (input.guidHash !== null) lists.guids.push([input.guidHash, tag]);
       if (input.canonicalUrl !== null) lists.urls.push([input.canonicalUrl, tag]);
     }
-    for (const [key, low, high] of keyProbes(group, windowMs)) {
-      const list = lists.probes.get(key);
-      if (list) list.push([low, high, tag]);
-      else lists.probes.set(key, [[low, high, tag]]);
-    }
+    for (const [key, low, high] of keyProbes(group, windowMs))
+      pushTo(lists.probes, key, [low, high, tag]);
     lists.inputs += group.length;
   }
   return lists;

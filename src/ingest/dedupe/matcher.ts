@@ -269,17 +269,9 @@ export class Matcher {
 
   /** Registers an entry (stored or just created) so later entries can match it. */
   addEntry(entry: KnownEntry, indexKeys: number[]): void {
-    const list = this.byItem.get(entry.itemId);
-    if (list) list.push(entry);
-    else this.byItem.set(entry.itemId, [entry]);
-    const g = this.byGuidHash.get(entry.guidHash);
-    if (g) g.push(entry);
-    else this.byGuidHash.set(entry.guidHash, [entry]);
-    if (entry.canonicalUrl) {
-      const c = this.byCanonical.get(entry.canonicalUrl);
-      if (c) c.push(entry);
-      else this.byCanonical.set(entry.canonicalUrl, [entry]);
-    }
+    pushTo(this.byItem, entry.itemId, entry);
+    pushTo(this.byGuidHash, entry.guidHash, entry);
+    if (entry.canonicalUrl) pushTo(this.byCanonical, entry.canonicalUrl, entry);
     // A near-duplicate never comes from the source itself, so this document's own new entries
     // are not worth finding through the bands: indexing them made a long feed of look-alike
     // titles quadratic (10,000 minutes of meetings: 15 s of matching → see bench/ingest).

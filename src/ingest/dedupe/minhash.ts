@@ -16,12 +16,16 @@ const SHINGLE = 3;
 
 /** Murmur3's finaliser: spreads bits so xor-seeded variants act as independent hashes. */
 function mix32(x: number): number {
+  return mix32i(x) >>> 0;
+}
+
+/** mix32 as an int32 (what the Int32Arrays hold). */
+function mix32i(x: number): number {
   x ^= x >>> 16;
   x = Math.imul(x, 0x85ebca6b);
   x ^= x >>> 13;
   x = Math.imul(x, 0xc2b2ae35);
-  x ^= x >>> 16;
-  return x >>> 0;
+  return x ^ (x >>> 16);
 }
 
 // Hash i of a (pre-mixed) shingle x is A[i]·x + B[i] mod 2³² with A[i] odd: a permutation of
@@ -70,15 +74,6 @@ export function shingleValues(wordHashes: Int32Array, count: number): Int32Array
     out[n++] = v;
   }
   return n === shingles ? out : out.subarray(0, n);
-}
-
-/** mix32 as an int32 (what the Int32Arrays hold). */
-function mix32i(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  return x ^ (x >>> 16);
 }
 
 /**
