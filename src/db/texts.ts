@@ -8,8 +8,7 @@
  * 'item:<id>': a ':' never appears in base64url, so the two kinds cannot meet.
  */
 import { sha256Base64url } from '../shared/hash.ts';
-import { and, eq, getTableColumns, isNotNull, notInArray } from 'drizzle-orm';
-import type { Database } from './client.ts';
+import { eq, getTableColumns } from 'drizzle-orm';
 import { entries, items, texts, type ItemRow } from './schema/items.ts';
 
 export interface StoryText {
@@ -38,29 +37,6 @@ export const entryWithText = {
 /** Joins an entry's or a story's text (left: a row without one has a null key). */
 export const textOfEntry = eq(texts.key, entries.textKey);
 export const textOfItem = eq(texts.key, items.textKey);
-
-/**
- * Deletes the texts no entry or story points to any more: those of pruned stories, and the
- * former texts of edited entries (nothing reads them). Two scans of narrow columns, meant for
- * a daily upkeep, not for every store: an index on entries' keys would cost every stored entry
- * one more random write.
- */
-export function deleteOrphanTexts(orm: Database['orm']) {
-  return orm
-    .delete(texts)
-    .where(
-      and(
-        notInArray(
-          texts.key,
-          orm.select({ key: entries.textKey }).from(entries).where(isNotNull(entries.textKey)),
-        ),
-        notInArray(
-          texts.key,
-          orm.select({ key: items.textKey }).from(items).where(isNotNull(items.textKey)),
-        ),
-      ),
-    );
-}
 
 /**
  * A story's columns and its text, in the order its row had them when the text was one of its
