@@ -8,7 +8,10 @@
  * it wrote, as that lookup would find it once written: their new and edited entries (with
  * their texts, for excerpt checks) and their index keys. So storing ten documents as one batch
  * decides as storing them one after the other would, with the same merge reasons and details:
- * the batch numbers its new entries itself, after the last id given (store-feed.ts).
+ * the batch numbers its new entries itself, after the last id given (store-feed.ts). One
+ * exception, at a bound only: whether an index key is boilerplate (held by more than
+ * MAX_STORIES_PER_KEY stories, dedupe/lookup.ts) is counted in the database as of the batch's
+ * start, over the batch's window, so the batch's own new stories count from the next batch on.
  */
 import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
@@ -33,7 +36,7 @@ import {
   keyProbes,
   lookupCandidates,
   type CandidateRow,
-  type FoundRow,
+  type Candidates,
   type LookupInput,
 } from './dedupe/lookup.ts';
 import { CANDIDATE_WINDOW_MS } from './dedupe/similarity.ts';
@@ -233,7 +236,7 @@ export class BatchStore {
     const editedItems = sorted
       .slice(0, Math.max(0, lastLookup))
       .flatMap(({ edited }) => edited.map((e) => e.old.itemId));
-    const found: FoundRow[] =
+    const { found, hotKeys }: Candidates =
       lastLookup >= 0
         ? await lookupCandidates(
             deps.db,
@@ -241,7 +244,7 @@ export class BatchStore {
             CANDIDATE_WINDOW_MS,
             editedItems,
           )
-        : [];
+        : { found: [], hotKeys: new Set() };
     const foundBy = documents.map((): CandidateRow[] => []);
     for (const { row, docs } of found) {
       this.remember(row);
@@ -260,7 +263,7 @@ export class BatchStore {
       const { fresh, edited } = sorted[i]!;
       let matcher: Matcher | null = null;
       if (this.dedupe && fresh.length) {
-        const candidates = this.candidatesOf(foundBy[i]!, lookups[i]!);
+        const candidates = this.candidatesOf(foundBy[i]!, lookups[i]!, hotKeys);
         matcher = await Matcher.build(
           candidates,
           source.id,
@@ -277,9 +280,14 @@ export class BatchStore {
   /**
    * A document's candidates: every entry of the items its lookup found, and of the items it
    * would find among what earlier documents of the batch wrote, ordered as the lookup orders
-   * them (by item, then id).
+   * them (by item, then id). A key the lookup found held by too many stories (`hotKeys`:
+   * MAX_STORIES_PER_KEY, lookup.ts) brings none from the batch either.
    */
-  private candidatesOf(found: CandidateRow[], lookup: LookupInput[]): CandidateRow[] {
+  private candidatesOf(
+    found: CandidateRow[],
+    lookup: LookupInput[],
+    hotKeys: Set<number>,
+  ): CandidateRow[] {
     // Loops and module functions, not callbacks made at each call: see pushTo (matcher.ts).
     const itemIds = new Set<string>();
     for (const r of found) itemIds.add(r.itemId);
@@ -294,9 +302,11 @@ export class BatchStore {
         if ((row.guid !== null && guids.has(row.guidHash)) || urls.has(row.canonicalUrl ?? ''))
           itemIds.add(row.itemId);
       }
-      for (const [key, from, to] of keyProbes(lookup, CANDIDATE_WINDOW_MS))
+      for (const [key, from, to] of keyProbes(lookup, CANDIDATE_WINDOW_MS)) {
+        if (hotKeys.has(key)) continue;
         for (const k of this.writtenKeys.get(key) ?? [])
           if (k.publishedAt >= from && k.publishedAt <= to) itemIds.add(k.itemId);
+      }
     }
     const candidates: CandidateRow[] = [];
     for (const itemId of [...itemIds].sort(byCodeUnits))

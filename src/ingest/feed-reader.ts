@@ -5,7 +5,7 @@
  * line, as Workers do.
  */
 import { isHtmlPage, parseFeed } from './parse-feed.ts';
-import { decodeBody } from './decode.ts';
+import { decodeBody, type Utf8Decoder } from './decode.ts';
 import { readUpstream, type Upstream } from './upstream.ts';
 import {
   looksLikeCalendar,
@@ -63,15 +63,16 @@ export interface FeedReader {
 /**
  * Decodes a fetched body (decode.ts) and reads it when it is a feed. A calendar, and an HTML
  * page when `htmlIsText` (the first hop, whose page may link to its feed), come back as text.
+ * `utf8`: the runtime's decoder of valid UTF-8, when it has a faster one (decode.ts).
  * Throws IngestError like decodeBody and parseFeed.
  */
 export async function readDocumentBytes(
   body: Uint8Array,
   contentType: string | null,
   url: string,
-  options: { htmlIsText: boolean; fingerprints?: boolean },
+  options: { htmlIsText: boolean; fingerprints?: boolean; utf8?: Utf8Decoder },
 ): Promise<DocumentRead> {
-  const text = decodeBody(body, contentType);
+  const text = decodeBody(body, contentType, options.utf8);
   if (looksLikeCalendar(text) || (options.htmlIsText && isHtmlPage(text)))
     return { kind: 'text', text };
   const feed = await readFeed(text, url, { fingerprints: options.fingerprints });

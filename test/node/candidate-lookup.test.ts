@@ -62,7 +62,7 @@ describe('the candidate lookup of a batch (Node, real SQLite)', () => {
       indexKeys,
       publishedAt: T0 + day * DAY,
     });
-    const found = await lookupCandidates(
+    const { found } = await lookupCandidates(
       deps.db,
       [
         // Day 1: A (day 0) is within 30 days, B (day 40) is not.
@@ -100,7 +100,7 @@ describe('the candidate lookup of a batch (Node, real SQLite)', () => {
     });
     // The same first 12 digits as A's hash, then others: another guid.
     const lookalike = a!.guidHash.slice(0, 12) + (a!.guidHash[12] === '0' ? '1' : '0').repeat(52);
-    const found = await lookupCandidates(
+    const { found } = await lookupCandidates(
       deps.db,
       [byGuid(a!.guidHash), byGuid(lookalike), byGuid(b!.guidHash)],
       CANDIDATE_WINDOW_MS,
@@ -113,7 +113,7 @@ describe('the candidate lookup of a batch (Node, real SQLite)', () => {
     ]);
     // Through the narrow index (drizzle/0015_entries_guid_prefix.sql), not a scan.
     const plan = await deps.db.rows(`EXPLAIN QUERY PLAN ${CANDIDATES_SQL}`, [
-      ...['[]', 0, 0],
+      ...[0, 0, '[]', 0, 0],
       ...['[]', '[]', '[]', '[]'],
     ]);
     expect(plan.map((step) => step[3])).toContain(

@@ -25,6 +25,7 @@ import { FEED_READ_BUDGET_MS, READ_BUDGET_MS, readTooLong } from '../../src/inge
 import { IngestError } from '../../src/ingest/types.ts';
 import type { ReadReply, ReadRequest } from './feed-reader-protocol.ts';
 import { threadsFollowTheirOwnHeapLimits } from './thread-heap-limits.ts';
+import { nodeUtf8Decoder } from './utf8-decoder.ts';
 
 /** Above what the largest document the fetcher accepts (HUB_FETCH_MAX_BYTES) needs, by far. */
 const THREAD_HEAP_MB = 384;
@@ -90,7 +91,10 @@ export const IDLE_MS = 30_000;
 function readHere(request: Request): Promise<Read> {
   if (request.kind === 'feed') return readFeed(request.text, request.url);
   if (request.kind === 'document')
-    return readDocumentBytes(request.body, request.contentType, request.url, request);
+    return readDocumentBytes(request.body, request.contentType, request.url, {
+      htmlIsText: request.htmlIsText,
+      utf8: nodeUtf8Decoder,
+    });
   return Promise.resolve().then(() =>
     parseCalendar(request.text, { ...request.options, now: new Date(request.options.now) }),
   );

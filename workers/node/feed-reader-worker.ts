@@ -14,6 +14,7 @@ import { loadFeedParsers } from '../../src/ingest/parse-feed.ts';
 import { parseCalendar } from '../../src/agenda/parse-calendar.ts';
 import { IngestError } from '../../src/ingest/types.ts';
 import type { ReadReply, ReadRequest } from './feed-reader-protocol.ts';
+import { nodeUtf8Decoder } from './utf8-decoder.ts';
 
 const port = parentPort;
 if (!port)
@@ -42,6 +43,7 @@ const read = async (request: ReadRequest): Promise<void> => {
                 await readDocumentBytes(request.body, request.contentType, request.url, {
                   htmlIsText: request.htmlIsText,
                   fingerprints: true,
+                  utf8: nodeUtf8Decoder,
                 }),
               ),
             }

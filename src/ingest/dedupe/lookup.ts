@@ -74,25 +74,66 @@ export interface CandidateRow extends MatchFields {
 const INPUTS_PER_QUERY = 1000;
 
 /**
+ * An index key held by more stories than this within the lookup's window is boilerplate, not a
+ * story's print: it brings no candidates. Bench feeds that reuse sentences, and real members'
+ * newsletter footers, "Lire la suite" summaries and recurring headings, give a few keys to
+ * hundreds of stories, and every new entry probing one brought back every entry of all of them
+ * (at 1,000 bench sources one band key was held by 247 stories, candidate entries per new item
+ * grew from 0.9 at 250 sources to 3.2 at 1,000, and the lookup took a quarter of storing), only for the
+ * matcher to reject them. Stories sharing a key are distinct stories by construction (an
+ * entry that joins a story writes none of the keys the story has already), so a key past
+ * this bound has been judged "not the same story" over and over.
+ *
+ * What it can cost: a duplicate whose only link to its story is such a key. A true copy links
+ * through several: at the near-duplicate thresholds (Jaccard ≥ 0.8) two texts share on
+ * average 3.3 of the 8 bands of 4 rows and at least two with probability 0.90 (at least one:
+ * 0.98), and a relay keeps its title's bucket and its lead's. A key shared because of a
+ * footer is a band whose four minima fall in the footer, while the copy's own words give the
+ * others. Nor does a key of 33 stories point at one of them: a teaser matched on "same title,
+ * same opening words" against 33 look-alikes would pick the closest in time, a guess. Lead
+ * keys are already held to 4 look-alikes for excerpt checks (MAX_SHARED_LEAD, matcher.ts).
+ * The distribution at 1,000 bench sources (538,127 keys in the window): 98.7 % held by one
+ * story, 5,143 by two, 1,244 by 3-4, 547 by 5-8, 187 by 9-16, 39 by 17-32, 26 by more (8 by
+ * over 64). 32 leaves every key a story and its relays could plausibly share, and bounds what
+ * one probe costs: SQLite counts at most 33 rows of a key before giving up on it.
+ *
+ * Stories are counted as the key's rows in item_keys within the batch's window (one row per
+ * story and key; a stale row after an edit or a split counts too), as of the batch's start:
+ * the batch's own new stories count from the next batch on.
+ */
+export const MAX_STORIES_PER_KEY = 32;
+
+/**
  * For each document of a batch (its tag), the items sharing with one of its inputs a
  * distinctive guid or a story URL, and its source's split entries (pins), and the items with
  * one of the batch's index keys published within the batch's window (`hits`, each key row
- * pointing at an entry of its item); then every
- * entry of those items, once, with the tags that wanted it (comma-separated), and the hits
+ * pointing at an entry of its item) unless more than MAX_STORIES_PER_KEY stories have the key
+ * there (`probed`: how many, counted up to one more than the bound); then every
+ * entry of those items, once, with the tags that wanted it (comma-separated), the hits
  * themselves (id null: key, publication, item), from which lookupCandidates tells which
- * document's probes each one answers (a key is wanted within its own group's window).
+ * document's probes each one answers (a key is wanted within its own group's window), and the
+ * keys over the bound (id and item null: key).
  *
  * The keys come as one sorted list of distinct numbers with one window for all: probing
  * [key, from, to, tag] lists cost a JSON value to parse and four json_extract per probe, half
  * of a probe's cost (a cold pull probes ~11 keys per new item, nearly all absent), and the
- * query took ~9 % of the main thread. Parameters: the keys (JSON list), the window's bounds,
- * then JSON lists [guid hash, tag], [url, tag], [source, tag], and item ids wanted by no
- * document (tag -1: see lookupCandidates). `hits` is read twice, hence materialized.
+ * query took ~9 % of the main thread. Parameters: the window's bounds, the keys (JSON list),
+ * the window's bounds again, then JSON lists [guid hash, tag], [url, tag], [source, tag], and
+ * item ids wanted by no document (tag -1: see lookupCandidates). `hits` is read twice, hence
+ * materialized; so is `probed`, so that a key's count is made once (hits then seek only the
+ * keys that are there: most probed keys are absent).
  */
-export const CANDIDATES_SQL = `with hits(key, published_at, item_id) as materialized (
-  select k.value, item_keys.published_at, x.item_id
-    from json_each(?) k cross join item_keys cross join entries x
-    where item_keys.key = k.value and item_keys.published_at between ? and ?
+export const CANDIDATES_SQL = `with probed(key, stories) as materialized (
+  select k.value, (select count(*) from (select 1 from item_keys c
+      where c.key = k.value and c.published_at between ? and ?
+      limit ${MAX_STORIES_PER_KEY + 1}))
+    from json_each(?) k
+),
+hits(key, published_at, item_id) as materialized (
+  select p.key, item_keys.published_at, x.item_id
+    from probed p cross join item_keys cross join entries x
+    where p.stories between 1 and ${MAX_STORIES_PER_KEY}
+      and item_keys.key = p.key and item_keys.published_at between ? and ?
       and x.id = item_keys.entry_id
 ),
 wanted(tag, item_id) as (
@@ -114,14 +155,15 @@ select e.id, e.item_id, e.source_id, e.network_slug, e.guid, e.guid_hash, e.cano
 from (select item_id, group_concat(distinct tag) as tags from wanted group by item_id) w
 cross join entries e on e.item_id = w.item_id
 union all select null, item_id, key, published_at, null, null, null, null, null, null, null,
-  null, null, null, null, null from hits`;
+  null, null, null, null, null from hits
+union all select null, null, key, null, null, null, null, null, null, null, null,
+  null, null, null, null, null from probed where stories > ${MAX_STORIES_PER_KEY}`;
 // CROSS JOIN keeps the lists outside: each value is a probe of an index. `wanted` is a UNION
 // ALL, each item's tags made distinct by group_concat: a UNION kept a temporary index of its
 // rows to drop repeats that the GROUP BY meets anyway. No ORDER BY: it copied every row into a
 // sorter, minhash and all; lookupCandidates sorts the entries (by item, then id) itself.
 // Together 14 % fewer instructions for the query at 1,000 sources, where hot index keys bring
 // several candidates per new item.
-
 /**
  * A candidate (or an entry the batch writes, or one the matcher registers: id null) with its
  * fields always in this order. Stored rows, new entries and edited ones all pass through the
@@ -259,18 +301,29 @@ function addProbes(
   return lists;
 }
 
+/** What the lookup found, and the keys it did not follow. */
+export interface Candidates {
+  found: FoundRow[];
+  /**
+   * Probed keys held by more than MAX_STORIES_PER_KEY stories within the batch's window: they
+   * brought nothing, and must bring nothing from the batch's own new entries either.
+   */
+  hotKeys: Set<number>;
+}
+
 /**
  * Stored entries of every candidate item of each document of a batch, each entry once. Each
  * index key is looked up within the candidate window of its group of inputs (keyProbes), as
- * when each group was a query of its own. `alsoItems`: items whose entries are wanted whatever
- * matches (those whose entries a document edits: a later document of the batch may find them).
+ * when each group was a query of its own, unless it is boilerplate (MAX_STORIES_PER_KEY).
+ * `alsoItems`: items whose entries are wanted whatever matches (those whose entries a document
+ * edits: a later document of the batch may find them).
  */
 export async function lookupCandidates(
   db: Database,
   documents: LookupDocument[],
   windowMs: number,
   alsoItems: string[] = [],
-): Promise<FoundRow[]> {
+): Promise<Candidates> {
   const queries: Lists[] = [];
   let lists = emptyLists();
   for (let tag = 0; tag < documents.length; tag++) {
@@ -279,6 +332,7 @@ export async function lookupCandidates(
   }
   if (lists.inputs || alsoItems.length) queries.push(lists);
   const found = new Map<number, FoundRow>();
+  const hotKeys = new Set<number>();
   for (const [i, q] of queries.entries()) {
     // The batch's window: every probe's own window within it (none: no key to probe).
     let low = Number.POSITIVE_INFINITY;
@@ -290,6 +344,8 @@ export async function lookupCandidates(
       }
     if (!q.probes.size) [low, high] = [0, -1];
     const params = [
+      low,
+      high,
       // Sorted (a typed array sorts numbers without a comparator): SQLite walks the index in
       // order.
       JSON.stringify(Array.from(Float64Array.from(q.probes.keys()).sort())),
@@ -305,6 +361,10 @@ export async function lookupCandidates(
     const hitDocs = new Map<string, Set<number>>();
     for (const r of rows) {
       if (r[0] !== null) continue;
+      if (r[1] === null) {
+        hotKeys.add(r[2] as number);
+        continue;
+      }
       for (const [from, to, tag] of q.probes.get(r[2] as number) ?? []) {
         const at = r[3] as number;
         if (at < from || at > to) continue;
@@ -321,7 +381,7 @@ export async function lookupCandidates(
       else found.set(r[0] as number, { row: candidateOf(r), docs });
     }
   }
-  return [...found.values()];
+  return { found: [...found.values()], hotKeys };
 }
 
 /** Entry rows of CANDIDATES_SQL in the order matching reads them: by item, then id. */

@@ -1,0 +1,19 @@
+import { afterAll, describe, it } from 'vitest';
+import { makeNodeDeps } from '../support/node-deps.ts';
+import {
+  runBoilerplateScenarios,
+  runCopiesThroughHotKeysScenarios,
+} from '../support/hot-keys-scenarios.ts';
+
+describe('dedup index keys held by many stories (Node, real SQLite)', () => {
+  const deps = makeNodeDeps();
+  afterAll(() => deps.close());
+
+  it('boilerplate shared past the bound (short summary, recurring title, footer) brings no candidates', async () => {
+    await runBoilerplateScenarios(deps);
+  });
+
+  it('a copy of a story whose boilerplate keys are past the bound still joins it', async () => {
+    await runCopiesThroughHotKeysScenarios(deps);
+  });
+});

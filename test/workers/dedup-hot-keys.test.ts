@@ -1,0 +1,17 @@
+import { env } from 'cloudflare:test';
+import { describe, it } from 'vitest';
+import { workerDeps, type Env } from '../../workers/cloudflare.ts';
+import {
+  runBoilerplateScenarios,
+  runCopiesThroughHotKeysScenarios,
+} from '../support/hot-keys-scenarios.ts';
+
+describe('dedup index keys held by many stories in workerd with D1', () => {
+  it('boilerplate shared past the bound (short summary, recurring title, footer) brings no candidates', async () => {
+    await runBoilerplateScenarios(workerDeps(env as unknown as Env));
+  });
+
+  it('a copy of a story whose boilerplate keys are past the bound still joins it', async () => {
+    await runCopiesThroughHotKeysScenarios(workerDeps(env as unknown as Env));
+  });
+});
