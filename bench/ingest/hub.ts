@@ -15,6 +15,7 @@ import { silentLogger } from '../../src/deps.ts';
 import { nodeDeps } from '../../workers/node/deps.ts';
 import { pull } from '../../src/ingest/pull.ts';
 import { entries, items } from '../../src/db/schema/index.ts';
+import { commitFigures } from '../../workers/node/group-commit.ts';
 import { federationYaml } from './federation.ts';
 import { argValue, feedUrl } from './server.ts';
 import { loadFederation } from './load-federation.ts';
@@ -47,7 +48,23 @@ export interface PhaseFigures {
    * ended during the phase are missing. Null where /proc has no per-thread figures.
    */
   threadCpuMs: Record<string, number> | null;
+  /** What the phase wrote to SQLite (Writes). */
+  writes: Writes;
   errors: string[];
+}
+
+/**
+ * A phase's writes: WAL pages the main thread wrote (its bytes written, from /proc's per-thread
+ * io, over a frame's size: the checkpoint thread writes the database file from its own thread),
+ * null where /proc has no per-thread figures; and its group commits (commitFigures).
+ */
+export interface Writes {
+  walPages: number | null;
+  commits: number;
+  /** Time spent in COMMIT, ms. */
+  commitMs: number;
+  /** Longest time the write lock was held, BEGIN to end of COMMIT, ms. */
+  longestHeldMs: number;
 }
 
 export interface HubFigures {
@@ -172,6 +189,16 @@ function threadCpuSince(before: Map<number, number> | null): Record<string, numb
   return sums;
 }
 
+/** Bytes the main thread has written (Linux: /proc's per-thread io), or null. */
+function mainThreadWritten(): number | null {
+  try {
+    const io = readFileSync(`/proc/self/task/${process.pid}/io`, 'utf8');
+    return Number(/wchar: (\d+)/.exec(io)![1]);
+  } catch {
+    return null;
+  }
+}
+
 /** CPU time the main thread has used, ms (Linux: /proc's schedstat, in ns), or null. */
 function mainThreadCpuMs(): number | null {
   try {
@@ -205,6 +232,9 @@ export async function runHub(
       deps,
       federationYaml(sources, (i) => feedUrl(ports, i)),
     );
+    const [pageSize] = await deps.db.rows('select page_size from pragma_page_size()', []);
+    // A WAL frame: a 24-byte header, then the page.
+    const frameBytes = Number(pageSize?.[0] ?? 4096) + 24;
     const sampler = rssSampler();
     const baselineRss = process.memoryUsage().rss;
     const phase = async (): Promise<PhaseFigures> => {
@@ -213,12 +243,25 @@ export async function runHub(
       const cpu0 = process.cpuUsage();
       const main0 = mainThreadCpuMs();
       const threads0 = threadCpu();
+      const written0 = mainThreadWritten();
+      const commits0 = { ...commitFigures };
+      commitFigures.longestHeldMs = 0;
       const summary = await pull(deps, { trigger: 'bench', all: true });
       const ms = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
       const cpuMs = (cpu.user + cpu.system) / 1000;
       const main1 = mainThreadCpuMs();
       const mainCpuMs = main0 === null || main1 === null ? null : main1 - main0;
+      const written1 = mainThreadWritten();
+      const writes: Writes = {
+        walPages:
+          written0 === null || written1 === null
+            ? null
+            : Math.round((written1 - written0) / frameBytes),
+        commits: commitFigures.commits - commits0.commits,
+        commitMs: commitFigures.commitMs - commits0.commitMs,
+        longestHeldMs: commitFigures.longestHeldMs,
+      };
       const errors = [
         ...new Set(
           summary.reports
@@ -239,6 +282,7 @@ export async function runHub(
         hwm: kernelPeak(),
         atPeak: sampler.atPeak(),
         threadCpuMs: threadCpuSince(threads0),
+        writes,
         errors,
       };
     };

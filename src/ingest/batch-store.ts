@@ -334,9 +334,12 @@ export class BatchStore {
     }
   }
 
-  /** The key of an entry's text, its row to write if the batch has not written it yet. */
-  private addText({ summary, contentHtml }: StoryText): string | null {
-    const key = textKey(summary, contentHtml);
+  /**
+   * The key of an entry's text (computed ahead by a reading thread, else here), its row to
+   * write if the batch has not written it yet.
+   */
+  private addText({ summary, contentHtml, textKey: ahead }: PreparedItem): string | null {
+    const key = ahead !== undefined ? ahead : textKey(summary, contentHtml);
     if (key !== null && !this.textKeys.has(key)) {
       this.textKeys.add(key);
       this.textRows.push({ key, summary, contentHtml });

@@ -25,21 +25,19 @@ export class BoundedHtmlParser extends Parser {
 
   constructor(handler: Partial<Handler>, options?: ParserOptions) {
     const open = { depth: 0 };
-    super(
-      {
-        ...handler,
-        onopentagname(name) {
-          open.depth++;
-          handler.onopentagname?.(name);
-        },
-        onclosetag(name, isImplied) {
-          open.depth--;
-          handler.onclosetag?.(name, isImplied);
-        },
-      },
-      // Runs of text read in one loop (text-skipping-tokenizer.ts): the same events, sooner.
-      { Tokenizer: TextSkippingTokenizer, ...options },
-    );
+    // The handler's callbacks with these two wrapped. Copied, then set: a literal spreading the
+    // handler before defining them cost ~2 us per parser (one per item read), ten times this.
+    const counting: Partial<Handler> = Object.assign({}, handler);
+    counting.onopentagname = (name) => {
+      open.depth++;
+      handler.onopentagname?.(name);
+    };
+    counting.onclosetag = (name, isImplied) => {
+      open.depth--;
+      handler.onclosetag?.(name, isImplied);
+    };
+    // Runs of text read in one loop (text-skipping-tokenizer.ts): the same events, sooner.
+    super(counting, { Tokenizer: TextSkippingTokenizer, ...options });
     this.open = open;
   }
 

@@ -14,6 +14,7 @@ import { refreshInTurn } from './refresh.ts';
 import { StoreBatcher } from './store-batcher.ts';
 import { hostKey, runLimited } from './limiter.ts';
 import { refoldSearchText } from '../db/search-refold.ts';
+import { repairStoredCredentials } from '../db/credentials-repair.ts';
 import { chunks, IN_LIST } from './dedupe/chunk.ts';
 import type { PullSummary, SourceReport } from './types.ts';
 
@@ -146,9 +147,13 @@ export async function pullSources(
   // `pull --json` and the pull report read the same from one run to the next.
   const position = new Map(rows.map((s, i) => [s.id, i]));
   reports.sort((a, b) => (position.get(a.sourceId) ?? 0) - (position.get(b.sourceId) ?? 0));
-  // Stories stored before search folding get folded a slice per pull (see search-refold.ts).
+  // Stories stored before search folding get folded a slice per pull (see search-refold.ts),
+  // and stored links that kept a private feed's password repaired (db/credentials-repair.ts).
   await refoldSearchText(deps).catch((e) =>
     deps.log.warn('search refold failed', { error: String(e) }),
+  );
+  await repairStoredCredentials(deps).catch((e) =>
+    deps.log.warn('stored links repair failed', { error: String(e) }),
   );
   const summary: PullSummary = {
     pullId: run!.id,

@@ -29,7 +29,7 @@ const d1Deps = (days = 0) => {
 };
 
 describe('retention prune in bounded steps (workerd, D1)', () => {
-  it('prunes a large archive with the default limits: many steps, exactly the old rows', async () => {
+  it('prunes a large archive with the default limits: exactly the old rows', async () => {
     const deps = d1Deps();
     const archive = await writeArchive(deps, 'archives-d1', { old: 3_000, recent: 400 });
     expect(await pruneOldStories(deps, { force: true })).toBe(
@@ -40,7 +40,7 @@ describe('retention prune in bounded steps (workerd, D1)', () => {
     expect(Object.keys(await pruneMarks(deps))).toEqual(['retention_pruned_at']);
   });
 
-  it('small steps in one run lose no story, stories of one publication time included', async () => {
+  it('small steps in one run lose no story, those of one publication time included', async () => {
     const deps = d1Deps();
     const archive = await writeArchive(deps, 'egaux-d1', { old: 200, recent: 30 });
     const limits = { stories: 7, keyRows: 97, texts: 11, steps: 10_000 };
@@ -50,14 +50,14 @@ describe('retention prune in bounded steps (workerd, D1)', () => {
     await expectOnlyKept(deps, archive);
   });
 
-  it('one step per run: each run bounded, readable between runs, the last one finishes', async () => {
+  it('one step per run: each bounded, readable between runs, the last one finishes', async () => {
     // The previous tests marked their day done: this prune comes a day later.
     const deps = d1Deps(1);
     const archive = await writeArchive(deps, 'pas-a-pas-d1', { old: 300, recent: 40 });
     await pruneOneStepPerRun(deps, archive);
   });
 
-  it('a run failing between steps leaves a readable archive, and the next run finishes', async () => {
+  it('a run failing between steps leaves a readable archive, the next one finishes', async () => {
     const deps = d1Deps(2);
     const archive = await writeArchive(deps, 'reprise-d1', { old: 400, recent: 40 });
     await pruneFailsThenResumes(deps, archive);

@@ -34,6 +34,13 @@ export const IDLE_MS = 100;
 /** Other processes wait on the write lock at most this long (plus the store running then). */
 export const MAX_OPEN_MS = 500;
 
+/**
+ * What this process's group commits did (bench/ingest prints it): how many, the CPU-bound time
+ * their COMMITs took, and how long the write lock was held from BEGIN to the end of COMMIT (the
+ * wait another process's writer may see).
+ */
+export const commitFigures = { commits: 0, commitMs: 0, heldMs: 0, longestHeldMs: 0 };
+
 /** Connections of this process per file. */
 const openPerFile = new Map<string, number>();
 
@@ -60,6 +67,8 @@ export function groupCommit(
   /** Set while BEGIN waits for another process's lock: stores that come meanwhile wait too. */
   let opening: Promise<void> | undefined;
   let openedAt = 0;
+  /** performance.now() at BEGIN, for commitFigures. */
+  let heldSince = 0;
   let running = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let waiters: Waiter[] = [];
@@ -87,7 +96,13 @@ export function groupCommit(
     open = false;
     if (!raw.inTransaction) return settle(lostTransaction());
     try {
+      const t0 = performance.now();
       raw.exec('COMMIT');
+      const t1 = performance.now();
+      commitFigures.commits++;
+      commitFigures.commitMs += t1 - t0;
+      commitFigures.heldMs += t1 - heldSince;
+      commitFigures.longestHeldMs = Math.max(commitFigures.longestHeldMs, t1 - heldSince);
       settle();
     } catch (err) {
       if (raw.inTransaction) raw.exec('ROLLBACK');
@@ -135,6 +150,7 @@ export function groupCommit(
             wakeCheckpoints();
             open = true;
             openedAt = Date.now();
+            heldSince = performance.now();
           })
           .finally(() => {
             opening = undefined;
