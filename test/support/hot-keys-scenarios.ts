@@ -40,7 +40,9 @@ function words(seed: number, count: number): string {
 const SHORT_SUMMARY =
   'Lire la suite de cet article sur le site de notre réseau, avec les photos et les liens utiles.';
 const RECURRING_TITLE = 'Permanence du jardin partagé ce samedi matin';
-const FOOTER = `<p>Vous recevez cette lettre parce que vous êtes adhérent du réseau. ${words(7, 300)}</p>`;
+/** A newsletter's footer: a long text every issue ends with. */
+const FOOTER_OPENING = 'Vous recevez cette lettre parce que vous êtes adhérent du réseau.';
+const FOOTER = `<p>${FOOTER_OPENING} ${words(7, 300)}</p>`;
 
 interface Shape {
   name: string;
