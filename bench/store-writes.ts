@@ -8,7 +8,7 @@
  *
  *   npm run bench:store-writes -- --db /tmp/hub-bench-ingest-…/hub.sqlite
  *     [--batches 40] [--per-commit 2] [--sources-per-batch 10] [--runs 3] [--by-table]
- *     [--pragma 'cache_spill=8000' …] [--sql 'drop index …' …]
+ *     [--pragma 'cache_spill=8000' …] [--sql 'drop index …' …] [--build-only]
  *
  * New stories are copies of stored ones, ten sources' entries a batch (a pull's batch of
  * documents), each with a new id, guid, story and text key: their rows land where new stories'
@@ -17,7 +17,8 @@
  * main-thread CPU to build the statements, to run them (the connection's batch: SQLite's work
  * and binding the values), and to COMMIT (writing the WAL), and WAL pages per new story.
  * --by-table times each table's inserts apart (each in a savepoint of its own); --pragma and
- * --sql try a setting or a schema change on the copy. The machine's other work shows in the
+ * --sql try a setting or a schema change on the copy; --build-only times building the statements
+ * alone. The machine's other work shows in the
  * times (a few runs tell), not in the WAL pages, which are exact.
  */
 import {
@@ -33,7 +34,7 @@ import { join } from 'node:path';
 import { inArray } from 'drizzle-orm';
 import { openSqlite } from '../workers/node/sqlite.ts';
 import { bulkInserts } from '../src/db/bulk-insert.ts';
-import { insertKeys, type KeyRow } from '../src/db/item-keys.ts';
+import { insertKeyValues } from '../src/db/item-keys.ts';
 import { entries, items, texts } from '../src/db/schema/items.ts';
 import type { Statement } from '../src/db/client.ts';
 import { newItemId } from '../src/ingest/dedupe/item-id.ts';
@@ -82,7 +83,8 @@ interface Batch {
   texts: Array<typeof texts.$inferInsert>;
   items: Array<typeof items.$inferInsert>;
   entries: Array<typeof entries.$inferInsert>;
-  keys: KeyRow[];
+  /** item_keys rows, flat (insertKeyValues). */
+  keys: number[];
 }
 
 async function run(index: number): Promise<void> {
@@ -149,13 +151,26 @@ async function run(index: number): Promise<void> {
           textKey: key,
           firstSeenAt: now,
         });
-        for (const k of keysOf.get(r.id) ?? [])
-          batch.keys.push({ key: k.key, publishedAt: k.publishedAt, entryId: id });
+        for (const k of keysOf.get(r.id) ?? []) batch.keys.push(k.key, k.publishedAt, id);
       }
       batches.push(batch);
     }
     const stories = batches.reduce((n, b) => n + b.entries.length, 0);
-    const keys = batches.reduce((n, b) => n + b.keys.length, 0);
+    const keys = batches.reduce((n, b) => n + b.keys.length / 3, 0);
+    if (argv.includes('--build-only')) {
+      // The statements alone, five times over: what building them costs, apart from SQLite.
+      const t0 = cpuMs();
+      for (let k = 0; k < 5; k++)
+        for (const batch of batches) {
+          bulkInserts(db, texts, batch.texts, { ignoreConflicts: true });
+          bulkInserts(db, items, batch.items);
+          bulkInserts(db, entries, batch.entries);
+          insertKeyValues(db, batch.keys);
+        }
+      console.log(`build only: ${(((cpuMs() - t0) / 5 / stories) * 1000).toFixed(2)} µs per story`);
+      db.close();
+      return;
+    }
     // PERF_CTL=path: perf record --control=fifo:path -D -1 sees the timed part alone.
     const perf = process.env.PERF_CTL;
     if (perf) writeFileSync(perf, 'enable\n');
@@ -174,7 +189,7 @@ async function run(index: number): Promise<void> {
           ['texts', bulkInserts(db, texts, batch.texts, { ignoreConflicts: true })],
           ['items', bulkInserts(db, items, batch.items)],
           ['entries', bulkInserts(db, entries, batch.entries)],
-          ['item_keys', insertKeys(db, batch.keys)],
+          ['item_keys', insertKeyValues(db, batch.keys)],
         ];
         const t1 = cpuMs();
         if (BY_TABLE)

@@ -12,7 +12,7 @@ import type { Deps } from '../deps.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import { recordStatement } from './source-record.ts';
 import { fetchDocument } from './fetch.ts';
-import { StoreBatcher } from './store-batcher.ts';
+import { READ_BYTES_PER_BYTE, StoreBatcher } from './store-batcher.ts';
 import { upstreamStatements } from './store-upstream.ts';
 import type { FetchOutcome, StoreResult } from './types.ts';
 import {
@@ -27,9 +27,6 @@ import { historyToRead, storeWithHistory, type HistoryStart } from './refresh/hi
 import { storeCalendarInTurn, storing, writeSourceState } from './refresh/storing.ts';
 import { handRecord, recordFailureLater, recordFailureNow } from './refresh/record.ts';
 import type { Answered, Refresh, Reported } from './refresh/run.ts';
-
-/** Heap bytes of a read feed per byte fetched: 374 KB for a bench:ingest feed of 125 KB. */
-const READ_BYTES_PER_BYTE = 3;
 
 /**
  * Refreshes a source in two steps. It resolves once the document is fetched, read and handed

@@ -45,6 +45,12 @@ export const MAX_ITEMS = 5000;
  */
 export const MAX_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Heap bytes of a read feed per byte fetched: 374 KB for a bench:ingest feed of 125 KB. What a
+ * source asks Lane.room for before reading a fetched document.
+ */
+export const READ_BYTES_PER_BYTE = 3;
+
 /** Bytes a read item holds besides the texts counted: fields, fingerprint, objects. */
 const ITEM_OVERHEAD = 200;
 

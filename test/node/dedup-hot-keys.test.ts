@@ -1,6 +1,7 @@
 import { afterAll, describe, it } from 'vitest';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import {
+  runBatchThroughHotKeysScenarios,
   runBoilerplateScenarios,
   runCopiesThroughHotKeysScenarios,
 } from '../support/hot-keys-scenarios.ts';
@@ -15,5 +16,9 @@ describe('dedup index keys held by many stories (Node, real SQLite)', () => {
 
   it('a copy of a story whose boilerplate keys are past the bound still joins it', async () => {
     await runCopiesThroughHotKeysScenarios(deps);
+  });
+
+  it('a batch takes no candidates from its own new entries through such a key', async () => {
+    await runBatchThroughHotKeysScenarios(deps);
   });
 });

@@ -10,7 +10,9 @@ import { IngestError } from '../../src/ingest/types.ts';
 import { decodeBody } from '../../src/ingest/decode.ts';
 import { readUpstream } from '../../src/ingest/upstream.ts';
 import { storePreparedItems } from '../../src/ingest/store-feed.ts';
-import { entries, items } from '../../src/db/schema/index.ts';
+import { eq } from 'drizzle-orm';
+import { entries, items, texts } from '../../src/db/schema/index.ts';
+import { textKey } from '../../src/db/text-key.ts';
 import { feedReaderPool } from '../../workers/node/feed-reader-pool.ts';
 import { renderSource } from '../../bench/ingest/federation.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
@@ -46,11 +48,15 @@ describe('feed reader threads', () => {
       expect(threaded.items.every((item) => item.fp && item.fp.minhash.length > 0)).toBe(true);
       const inline = await inlineFeedReader.read(text, url);
       expect(inline.items.every((item) => item.fp === undefined)).toBe(true);
-      // The search text is computed ahead with the fingerprint (search-text.ts), else by the store.
+      // The search text and the text's key are computed ahead with the fingerprint
+      // (search-text.ts, db/text-key.ts), else by the store.
       expect(threaded.items.every((item) => typeof item.searchText === 'string')).toBe(true);
-      expect(threaded.items.map(({ fp: _fp, searchText: _searchText, ...rest }) => rest)).toEqual(
-        inline.items,
-      );
+      for (const item of threaded.items)
+        expect(item.textKey).toBe(textKey(item.summary, item.contentHtml));
+      expect(threaded.items.some((item) => item.textKey === null)).toBe(false);
+      expect(
+        threaded.items.map(({ fp: _fp, searchText: _searchText, textKey: _key, ...rest }) => rest),
+      ).toEqual(inline.items);
     }
   });
 
@@ -332,6 +338,27 @@ describe('feed reader threads', () => {
     await closing.read(doc(7).text, doc(7).url);
     await closing.close();
     await expect(closing.read(doc(7).text, doc(7).url)).rejects.toThrow(/closed/);
+  });
+
+  it('the store files a text under the key its thread computed, without hashing it again', async () => {
+    const deps = makeNodeDeps();
+    try {
+      const source = await addSource(deps, 'reseau-a');
+      const feed = await pool.read(doc(0).text, doc(0).url);
+      // A key no hash gives: the store must take it as the thread sent it.
+      const first = feed.items[0]!;
+      first.textKey = 'computed-on-the-thread';
+      await storePreparedItems(deps, source, feed.items);
+      const [entry] = await deps.db.orm
+        .select({ textKey: entries.textKey })
+        .from(entries)
+        .where(eq(entries.guidHash, first.guidHash));
+      expect(entry!.textKey).toBe('computed-on-the-thread');
+      const [row] = await deps.db.orm.select().from(texts).where(eq(texts.key, entry!.textKey!));
+      expect(row).toMatchObject({ summary: first.summary, contentHtml: first.contentHtml });
+    } finally {
+      await deps.close();
+    }
   });
 
   it('the store ends with the same rows whether items were read on a thread or in line', async () => {

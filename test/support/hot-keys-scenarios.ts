@@ -11,7 +11,8 @@ import { eq, inArray } from 'drizzle-orm';
 import type { Deps } from '../../src/deps.ts';
 import { entries } from '../../src/db/schema/index.ts';
 import type { SourceRow } from '../../src/db/schema/sources.ts';
-import { storeFeedItems } from '../../src/ingest/store-feed.ts';
+import { storeDocuments, storeFeedItems } from '../../src/ingest/store-feed.ts';
+import { prepareItems } from '../../src/ingest/dedupe/prepare.ts';
 import { fingerprint, indexKeyNumbers } from '../../src/ingest/dedupe/fingerprint.ts';
 import { lookupCandidates, MAX_STORIES_PER_KEY } from '../../src/ingest/dedupe/lookup.ts';
 import { CANDIDATE_WINDOW_MS } from '../../src/ingest/dedupe/similarity.ts';
@@ -39,7 +40,9 @@ function words(seed: number, count: number): string {
 const SHORT_SUMMARY =
   'Lire la suite de cet article sur le site de notre réseau, avec les photos et les liens utiles.';
 const RECURRING_TITLE = 'Permanence du jardin partagé ce samedi matin';
-const FOOTER = `<p>Vous recevez cette lettre parce que vous êtes adhérent du réseau. ${words(7, 300)}</p>`;
+/** A newsletter's footer: a long text every issue ends with. */
+const FOOTER_OPENING = 'Vous recevez cette lettre parce que vous êtes adhérent du réseau.';
+const FOOTER = `<p>${FOOTER_OPENING} ${words(7, 300)}</p>`;
 
 interface Shape {
   name: string;
@@ -206,4 +209,47 @@ export async function runCopiesThroughHotKeysScenarios(base: Deps): Promise<void
     expect(copy!.itemId, shape.name).toBe(original!.itemId);
     expect(copy!.mergeReason, shape.name).toBe('near_duplicate');
   }
+}
+
+/**
+ * A batch decides as storing its documents one after the other would: a key the store holds
+ * past the bound brings nothing from the batch's own new entries either. Two stories whose
+ * only shared keys are such a key (a short title without a bucket, the same boilerplate
+ * summary: "same title, overlapping text" would merge them) stay apart both ways.
+ */
+export async function runBatchThroughHotKeysScenarios(base: Deps): Promise<void> {
+  const deps: Deps = {
+    ...base,
+    clock: manualClock('2026-06-03T12:00:00Z'),
+    log: { info() {}, warn() {}, error() {} },
+  };
+  const [shape] = SHAPES;
+  const sources: SourceRow[] = [];
+  for (let i = 0; i < 6; i++) sources.push(await addSource(deps, `lot-${i}`));
+  await storeStories(deps, sources, shape!, 0, MAX_STORIES_PER_KEY + 12);
+  const item = (source: SourceRow) =>
+    parsedItem({
+      guid: `https://${source.networkSlug}.example/lettre`,
+      url: `https://${source.networkSlug}.example/lettre`,
+      // Three words: too generic for a title bucket.
+      title: 'Notre lettre mensuelle',
+      contentHtml: `<p>${SHORT_SUMMARY}</p>`,
+      published: new Date(T0 + DAY),
+    });
+  const itemOf = async (source: SourceRow) => {
+    const [row] = await deps.db.orm.select().from(entries).where(eq(entries.sourceId, source.id));
+    return row!.itemId;
+  };
+  const apart: Record<string, boolean> = {};
+  const [a, b] = [await addSource(deps, 'lot-suite-a'), await addSource(deps, 'lot-suite-b')];
+  await storeFeedItems(deps, a, [item(a)]);
+  await storeFeedItems(deps, b, [item(b)]);
+  apart['one after the other'] = (await itemOf(a)) !== (await itemOf(b));
+  const [c, d] = [await addSource(deps, 'lot-ensemble-c'), await addSource(deps, 'lot-ensemble-d')];
+  await storeDocuments(deps, [
+    { source: c, items: await prepareItems([item(c)]) },
+    { source: d, items: await prepareItems([item(d)]) },
+  ]);
+  apart['in one batch'] = (await itemOf(c)) !== (await itemOf(d));
+  expect(apart).toEqual({ 'one after the other': true, 'in one batch': true });
 }

@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 import { describe, it } from 'vitest';
 import { workerDeps, type Env } from '../../workers/cloudflare.ts';
 import {
+  runBatchThroughHotKeysScenarios,
   runBoilerplateScenarios,
   runCopiesThroughHotKeysScenarios,
 } from '../support/hot-keys-scenarios.ts';
@@ -13,5 +14,9 @@ describe('dedup index keys held by many stories in workerd with D1', () => {
 
   it('a copy of a story whose boilerplate keys are past the bound still joins it', async () => {
     await runCopiesThroughHotKeysScenarios(workerDeps(env as unknown as Env));
+  });
+
+  it('a batch takes no candidates from its own new entries through such a key', async () => {
+    await runBatchThroughHotKeysScenarios(workerDeps(env as unknown as Env));
   });
 });

@@ -78,11 +78,11 @@ const INPUTS_PER_QUERY = 1000;
  * story's print: it brings no candidates. Bench feeds that reuse sentences, and real members'
  * newsletter footers, "Lire la suite" summaries and recurring headings, give a few keys to
  * hundreds of stories, and every new entry probing one brought back every entry of all of them
- * (at 1,000 bench sources one band key was held by 247 stories, candidate entries per new item
- * grew from 0.9 at 250 sources to 3.2 at 1,000, and the lookup took a quarter of storing), only for the
- * matcher to reject them. Stories sharing a key are distinct stories by construction (an
- * entry that joins a story writes none of the keys the story has already), so a key past
- * this bound has been judged "not the same story" over and over.
+ * (at 1,000 bench sources one band key was held by 247 stories, candidate entries per new
+ * item grew from 0.9 at 250 sources to 3.2 at 1,000, and the lookup took a quarter of
+ * storing), only for the matcher to reject them. Stories sharing a key are distinct stories
+ * by construction (an entry that joins a story writes none of the keys the story has
+ * already), so a key past this bound stands for many stories dedup kept apart.
  *
  * What it can cost: a duplicate whose only link to its story is such a key. A true copy links
  * through several: at the near-duplicate thresholds (Jaccard ≥ 0.8) two texts share on

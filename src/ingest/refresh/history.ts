@@ -14,7 +14,7 @@ import type { Deps } from '../../deps.ts';
 import type { SourceRow } from '../../db/schema/sources.ts';
 import { publicUrl } from '../../public-url.ts';
 import { fetchDocument } from '../fetch.ts';
-import type { Lane } from '../store-batcher.ts';
+import { READ_BYTES_PER_BYTE, type Lane } from '../store-batcher.ts';
 import { upstreamStatements } from '../store-upstream.ts';
 import { IngestError, type FetchOutcome, type StoreResult } from '../types.ts';
 import { readDocument, type FeedDocument } from './read-document.ts';
@@ -89,7 +89,7 @@ export async function storeWithHistory(
   // Page 1 is the feed's own address; its history is pages 2 to HISTORY_PAGES + 1.
   for (let page = start.page; url && page <= HISTORY_PAGES + 1 && !seen.has(url); page++) {
     seen.add(url);
-    const read = await readHistoryPage(deps, source, url);
+    const read = await readHistoryPage(deps, source, lane, url);
     if (read instanceof IngestError) {
       // The next pull is retry number tries + 1 (a first pull is retry 0), within the bound.
       const tries = start.tries + 1;
@@ -116,12 +116,19 @@ function mayPass(err: IngestError): boolean {
 async function readHistoryPage(
   deps: Deps,
   source: SourceRow,
+  lane: Lane,
   url: string,
 ): Promise<FeedDocument | IngestError> {
   try {
+    // The store behind, a page waits like any document of the pull (store-batcher.ts, Lane.room):
+    // before it is fetched and before it is read, rather than be read only to be held. A page is
+    // stored before the next is asked for, but without this each page was fetched and read
+    // whatever the pull's other sources already held: one more document past the bound.
+    await lane.room();
     const fetched: FetchOutcome = await fetchDocument(deps, { url });
     if (fetched.status !== 'ok')
       return new IngestError('http_error', `HTTP ${fetched.httpStatus}`, fetched.httpStatus);
+    await lane.room(READ_BYTES_PER_BYTE * fetched.body.byteLength);
     // hops = 1: an HTML page is not followed to the feed it links to, it is no history page.
     const read = await readDocument(deps, source, fetched, 1);
     if (read.kind === 'feed') return read;
