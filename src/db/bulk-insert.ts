@@ -21,6 +21,12 @@ export interface BulkOptions {
   ignoreConflicts?: boolean;
 }
 
+/**
+ * The bound values of `count` rows, from row `start` on, one row after the other, each in the
+ * table's column order.
+ */
+type RowValues = (start: number, count: number) => unknown[];
+
 /** Inserts `rows` into `table` in as few statements as the database takes (see above). */
 export function bulkInserts<T extends SQLiteTable>(
   db: Database,
@@ -30,16 +36,45 @@ export function bulkInserts<T extends SQLiteTable>(
 ): Statement[] {
   if (!rows.length) return [];
   const columns = Object.entries(getTableColumns(table)) as Columns;
+  const values: RowValues = (start, count) => {
+    const out: unknown[] = [];
+    for (let r = start; r < start + count; r++)
+      for (const [key, column] of columns)
+        out.push(driverValue(column, (rows[r] as Record<string, unknown>)[key]));
+    return out;
+  };
   return db.rawStatement
-    ? valuesInserts(db, table, columns, rows, options)
-    : jsonEachInserts(db, table, columns, rows, options);
+    ? valuesInserts(db, table, columns, rows.length, values, options)
+    : jsonEachInserts(db, table, columns, rows.length, values, options);
 }
 
-function jsonEachInserts<T extends SQLiteTable>(
+/**
+ * bulkInserts for rows given as the values they bind, every column of `table` in its order, one
+ * row after the other in one flat list: no object per row for a table of numbers written by
+ * the tens of thousands (item_keys), and nothing to convert.
+ */
+export function bulkInsertValues(
   db: Database,
-  table: T,
+  table: SQLiteTable,
+  flat: ReadonlyArray<string | number | null>,
+  options: BulkOptions = {},
+): Statement[] {
+  const columns = Object.entries(getTableColumns(table)) as Columns;
+  const width = columns.length;
+  if (flat.length % width) throw new Error(`${flat.length} values for rows of ${width}`);
+  if (!flat.length) return [];
+  const values: RowValues = (start, count) => flat.slice(start * width, (start + count) * width);
+  return db.rawStatement
+    ? valuesInserts(db, table, columns, flat.length / width, values, options)
+    : jsonEachInserts(db, table, columns, flat.length / width, values, options);
+}
+
+function jsonEachInserts(
+  db: Database,
+  table: SQLiteTable,
   columns: Columns,
-  rows: Array<T['$inferInsert']>,
+  count: number,
+  values: RowValues,
   { ignoreConflicts }: BulkOptions,
 ): Statement[] {
   // insert … select lists every column of the table in this order: one JSON slot each.
@@ -65,10 +100,8 @@ function jsonEachInserts<T extends SQLiteTable>(
     batch = [];
     size = 0;
   };
-  for (const row of rows) {
-    const encoded = JSON.stringify(
-      columns.map(([key, column]) => driverValue(column, (row as Record<string, unknown>)[key])),
-    );
+  for (let r = 0; r < count; r++) {
+    const encoded = JSON.stringify(values(r, 1));
     if (size + encoded.length > MAX_JSON_CHARS) flush();
     batch.push(encoded);
     size += encoded.length + 1;
@@ -79,11 +112,12 @@ function jsonEachInserts<T extends SQLiteTable>(
 
 const valuesSql = new Map<string, string>();
 
-function valuesInserts<T extends SQLiteTable>(
+function valuesInserts(
   db: Database,
-  table: T,
+  table: SQLiteTable,
   columns: Columns,
-  rows: Array<T['$inferInsert']>,
+  count: number,
+  values: RowValues,
   { ignoreConflicts }: BulkOptions,
 ): Statement[] {
   const perStatement = rowsPerInsert(columns.length, db);
@@ -92,21 +126,14 @@ function valuesInserts<T extends SQLiteTable>(
   const head = `${verb} "${name}" (${columns.map(([, c]) => `"${c.name}"`).join(', ')}) values `;
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const statements: Statement[] = [];
-  for (let start = 0; start < rows.length; ) {
-    const part = rows.slice(start, start + statementRows(rows.length - start, perStatement));
-    start += part.length;
-    const key = `${verb}:${name}:${part.length}`;
+  for (let start = 0; start < count; ) {
+    const rows = statementRows(count - start, perStatement);
+    const key = `${verb}:${name}:${rows}`;
     let text = valuesSql.get(key);
     if (!text)
-      valuesSql.set(
-        key,
-        (text = head + Array.from({ length: part.length }, () => tuple).join(', ')),
-      );
-    const params: unknown[] = [];
-    for (const row of part)
-      for (const [key, column] of columns)
-        params.push(driverValue(column, (row as Record<string, unknown>)[key]));
-    statements.push(db.rawStatement!(text, params));
+      valuesSql.set(key, (text = head + Array.from({ length: rows }, () => tuple).join(', ')));
+    statements.push(db.rawStatement!(text, values(start, rows)));
+    start += rows;
   }
   return statements;
 }

@@ -11,7 +11,7 @@
  * The conversion itself is dedupe/key-number.ts (the reading thread loads it without the
  * schema).
  */
-import { bulkInserts } from './bulk-insert.ts';
+import { bulkInsertValues, bulkInserts } from './bulk-insert.ts';
 import type { Database, Statement } from './client.ts';
 import { itemKeys } from './schema/items.ts';
 
@@ -30,4 +30,15 @@ export interface KeyRow {
  */
 export function insertKeys(db: Database, rows: KeyRow[]): Statement[] {
   return bulkInserts(db, itemKeys, rows, { ignoreConflicts: true });
+}
+
+/**
+ * Statements inserting rows given as one flat list of numbers, each row's key, publication and
+ * entry after each other (item_keys' column order); a row already there is skipped. A cold pull
+ * writes ~11 rows per new story: as objects, each with its numbers boxed, they were among the
+ * store's largest garbage that lives through young-generation collections (they wait for their
+ * batch's write), and each value went through the query builder's column mapping.
+ */
+export function insertKeyValues(db: Database, flat: number[]): Statement[] {
+  return bulkInsertValues(db, itemKeys, flat, { ignoreConflicts: true });
 }

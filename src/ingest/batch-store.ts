@@ -18,7 +18,6 @@ import type { Deps } from '../deps.ts';
 import type { Database, Statement } from '../db/client.ts';
 import { entries, items, type EntryRow, type ItemRow } from '../db/schema/items.ts';
 import { textKey, type StoryText } from '../db/texts.ts';
-import type { KeyRow } from '../db/item-keys.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { PreparedItem } from './dedupe/prepare.ts';
 import { bodyText, indexKeyNumbers, type Fingerprint } from './dedupe/fingerprint.ts';
@@ -142,7 +141,8 @@ export class BatchStore {
   readonly entryUpdates: Statement[] = [];
   /** Edited entries as they will be, by id. */
   private editedRows = new Map<number, EntrySource>();
-  readonly keyRows: KeyRow[] = [];
+  /** item_keys rows to write, flat: key, publication, entry (insertKeyValues). */
+  readonly keyValues: number[] = [];
   /** Texts of new and edited entries, once each (the database skips those it has). */
   readonly textRows: Array<StoryText & { key: string }> = [];
   private textKeys = new Set<string>();
@@ -329,7 +329,7 @@ export class BatchStore {
     // One object for all the entry's keys: they share item and time.
     const written = { itemId, publishedAt: at };
     for (const key of missing) {
-      this.keyRows.push({ key, entryId, publishedAt: at });
+      this.keyValues.push(key, at, entryId);
       pushTo(this.writtenKeys, key, written);
     }
   }

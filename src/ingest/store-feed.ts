@@ -28,7 +28,7 @@ import type { Statement } from '../db/client.ts';
 import { bulkInserts } from '../db/bulk-insert.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from './yield.ts';
 import { entries, items, texts } from '../db/schema/items.ts';
-import { insertKeys } from '../db/item-keys.ts';
+import { insertKeyValues } from '../db/item-keys.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { ParsedItem, StoreResult } from './types.ts';
 import { prepareItems, type PreparedItem } from './dedupe/prepare.ts';
@@ -123,7 +123,7 @@ export async function storeDocuments(
       ...bulkInserts(deps.db, entries, store.newEntryRows),
       ...store.entryUpdates,
       ...itemWrites.updates,
-      ...insertKeys(deps.db, store.keyRows),
+      ...insertKeyValues(deps.db, store.keyValues),
     );
   }
   sorted.forEach(({ fresh, edited }, i) => {
