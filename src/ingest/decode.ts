@@ -175,11 +175,15 @@ export function decodeWindows1252(bytes: Uint8Array): string {
   return parts.join('');
 }
 
+/**
+ * The first `max` bytes as text, each byte past ASCII read as "?". One string made of their codes
+ * (a string added to 1,024 times took ~30 us per document).
+ */
 function asciiHead(bytes: Uint8Array, max: number): string {
-  let out = '';
-  const end = Math.min(bytes.length, max);
-  for (let i = 0; i < end; i++) out += String.fromCharCode(bytes[i]! < 0x80 ? bytes[i]! : 0x3f);
-  return out;
+  // A copy (a Buffer's slice() would be a view of the document itself).
+  const codes = new Uint8Array(bytes.subarray(0, max));
+  for (let i = 0; i < codes.length; i++) if (codes[i]! >= 0x80) codes[i] = 0x3f;
+  return String.fromCharCode.apply(null, codes as unknown as number[]);
 }
 
 /** A NUL or a C0 control other than tab and line ends (what finish counts). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeBody, decodeWindows1252 } from '../../src/ingest/decode.ts';
+import { charsetFromDocument, decodeBody, decodeWindows1252 } from '../../src/ingest/decode.ts';
 import { IngestError } from '../../src/ingest/types.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -43,6 +43,18 @@ describe('decodeBody', () => {
   it('reads the XML declaration when HTTP says nothing', () => {
     const doc = `<?xml version="1.0" encoding="ISO-8859-1"?><rss>${ESS}</rss>`;
     expect(decodeBody(latin1(doc), 'application/xml')).toBe(doc);
+  });
+
+  it('reads the declaration past non-ASCII bytes and leaves the bytes as they were', () => {
+    // Non-ASCII before the declaration's end; the bytes as a Node Buffer, whose slice() is a view.
+    const doc = `<?xml version="1.0" encoding="ISO-8859-1" ?><!-- ${ESS} --><rss>${ESS}</rss>`;
+    const bytes = Buffer.from(latin1(doc));
+    const copy = Uint8Array.from(bytes);
+    expect(charsetFromDocument(Buffer.from(latin1(`<!-- é --><meta charset="koi8-r">`)))).toBe(
+      'koi8-r',
+    );
+    expect(decodeBody(bytes, null)).toBe(doc);
+    expect(bytes).toEqual(Buffer.from(copy));
   });
 
   it('reads <meta charset> in an HTML page', () => {
