@@ -14,7 +14,14 @@ export default defineConfig({
     globalSetup: ['./test/support/global-setup.ts'],
     projects: [
       {
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
+        // 30 s as for the other projects: a guard against a hang, not a speed goal (the
+        // linear-time checks compare CPU times: test/support/linear-work.ts).
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
       },
       {
         test: {

@@ -61,7 +61,7 @@ export interface PhaseFigures {
 export interface Writes {
   walPages: number | null;
   commits: number;
-  /** Time spent in COMMIT, ms. */
+  /** Time spent in COMMIT, ms (wall time: a loaded machine adds the time the thread waits). */
   commitMs: number;
   /** Longest time the write lock was held, BEGIN to end of COMMIT, ms. */
   longestHeldMs: number;
@@ -113,8 +113,8 @@ function rssSampler() {
   let peak = 0;
   let atPeak: PeakShares = { files: null, mainHeap: 0, otherAnon: null };
   const sample = () => {
-    // rss() alone: memoryUsage() also sums V8's heap spaces, 130 ms of a 1,000-source pull's
-    // main thread at 20 samples a second, counted in the figures it measures.
+    // rss() alone: memoryUsage() also sums V8's heap spaces (13 against 8 µs a call here; CPU
+    // profiles show more under the sampler's timer, which is not what the calls cost).
     const rss = process.memoryUsage.rss();
     if (rss > peak) {
       peak = rss;

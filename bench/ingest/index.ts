@@ -153,7 +153,7 @@ async function main(): Promise<void> {
       `  cold pull's writes: ${w.walPages === null ? '–' : w.walPages} WAL pages` +
         ` (${w.walPages === null ? '–' : (w.walPages / Math.max(1, r.cold.newEntries)).toFixed(2)} per new entry),` +
         ` ${w.commits} commits (${(r.cold.newEntries / Math.max(1, w.commits)).toFixed(0)} entries each),` +
-        ` COMMIT ${(w.commitMs / 1000).toFixed(2)} s, write lock held ${w.longestHeldMs.toFixed(0)} ms at most`,
+        ` COMMIT ${(w.commitMs / 1000).toFixed(2)} s (wall time: more on a loaded machine), write lock held ${w.longestHeldMs.toFixed(0)} ms at most`,
     );
     for (const e of [...r.cold.errors, ...r.warm.errors]) console.log(`  error: ${e}`);
   }

@@ -76,9 +76,10 @@ describe('recurrence expansion agrees with python-dateutil (recurring_ical_event
   });
 
   it.each(HANG_EXAMPLES.map((e) => [e.name, e] as const))('once hanging: %s', (_, e) => {
-    const started = performance.now();
+    // A rule that loops again is stopped by the expansion budget, which says so in the
+    // calendar's errors (hub() expects none), or, looping outside it, by the test's timeout:
+    // no bound in milliseconds, which a busy machine would miss.
     const mine = hub(e);
-    expect(performance.now() - started).toBeLessThan(1000);
     const iso = (list: number[]) => list.map((t) => new Date(t).toISOString());
     expect(iso(mine)).toEqual(iso(oracle(e)));
     expect(iso(mine)).toEqual(iso(dateutil(e)));

@@ -113,8 +113,8 @@ describe('the candidate lookup of a batch (Node, real SQLite)', () => {
     ]);
     // Through the narrow index (drizzle/0015_entries_guid_prefix.sql), not a scan.
     const plan = await deps.db.rows(`EXPLAIN QUERY PLAN ${CANDIDATES_SQL}`, [
-      ...[0, 0, '[]', 0, 0],
-      ...['[]', '[]', '[]', '[]'],
+      ...[0, 0, 33, '[]', 32, 0, 0],
+      ...['[]', '[]', '[]', '[]', 32],
     ]);
     expect(plan.map((step) => step[3])).toContain(
       'SEARCH e USING INDEX entries_guid_prefix (<expr>=?)',

@@ -1,6 +1,7 @@
 import { afterAll, describe, it } from 'vitest';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import {
+  runArchiveScenarios,
   runBatchThroughHotKeysScenarios,
   runBoilerplateScenarios,
   runCopiesThroughHotKeysScenarios,
@@ -20,5 +21,9 @@ describe('dedup index keys held by many stories (Node, real SQLite)', () => {
 
   it('a batch takes no candidates from its own new entries through such a key', async () => {
     await runBatchThroughHotKeysScenarios(deps);
+  });
+
+  it('a batch reaching back over years counts a key per candidate window, not in all', async () => {
+    await runArchiveScenarios(deps);
   });
 });

@@ -215,7 +215,8 @@ describe('feed reader threads', () => {
       (_, i) =>
         `<item><title>n${i}</title><link>https://x.example/n/${i}</link><description><![CDATA[${'<b>'.repeat(170_000)}fin]]></description></item>`,
     ).join('');
-    const started = performance.now();
+    // htmlparser2 alone took about 20 s per item of this document: the test's timeout (30 s)
+    // guards against that (the linear time itself is checked in test/unit/bounded-html.test.ts).
     const [hostile, other] = await Promise.all([
       pool.read(
         `<?xml version="1.0"?><rss version="2.0"><channel><title>n</title>${nested}</channel></rss>`,
@@ -223,8 +224,6 @@ describe('feed reader threads', () => {
       ),
       pool.read(doc(12).text, doc(12).url),
     ]);
-    // htmlparser2 alone took about 20 s per item of this document.
-    expect(performance.now() - started).toBeLessThan(15_000);
     expect(
       hostile.items.map((i) => i.contentHtml?.endsWith('fin</b>'.concat('</b>'.repeat(63)))),
     ).toEqual(Array(9).fill(true));

@@ -277,10 +277,8 @@ describe('fetchDocument: hostile sizes and speeds', () => {
   it('a declared 50 MB answer is refused at once, without downloading it', async () => {
     bigWritten = 0;
     const rss = process.memoryUsage().rss;
-    const t0 = performance.now();
     const err = await failure(deps, { url: `${base}/50mb-declared`, maxBytes: 10 * 1024 * 1024 });
     expect(err).toMatchObject({ kind: 'too_large', message: 'réponse trop volumineuse (> 10 Mo)' });
-    expect(performance.now() - t0).toBeLessThan(2000);
     await new Promise((r) => setTimeout(r, 100));
     // Refused on its Content-Length: less than the cap ever left the server (socket buffers only).
     expect(bigWritten).toBeLessThan(10 * 1024 * 1024);
@@ -290,10 +288,8 @@ describe('fetchDocument: hostile sizes and speeds', () => {
   it('a 50 MB chunked answer without Content-Length is cut at the cap while streaming', async () => {
     bigWritten = 0;
     const rss = process.memoryUsage().rss;
-    const t0 = performance.now();
     const err = await failure(deps, { url: `${base}/50mb-chunked`, maxBytes: 1024 * 1024 });
     expect(err).toMatchObject({ kind: 'too_large', message: 'réponse trop volumineuse (> 1 Mo)' });
-    expect(performance.now() - t0).toBeLessThan(3000);
     await new Promise((r) => setTimeout(r, 100));
     // The server could only push what the socket buffers took after the cap: far from 50 MB.
     expect(bigWritten).toBeGreaterThan(1024 * 1024);
@@ -303,29 +299,28 @@ describe('fetchDocument: hostile sizes and speeds', () => {
 
   it('a gzip bomb (50 KB on the wire, 50 MB inflated) is cut at the cap', async () => {
     const rss = process.memoryUsage().rss;
-    const t0 = performance.now();
     const err = await failure(deps, { url: `${base}/gzip-bomb`, maxBytes: 2 * 1024 * 1024 });
-    expect(err.kind).toBe('too_large');
-    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(err).toMatchObject({ kind: 'too_large', message: 'réponse trop volumineuse (> 2 Mo)' });
     expect(process.memoryUsage().rss - rss).toBeLessThan(30 * 1024 * 1024);
   });
 
   it('a server trickling 1 byte / 200 ms hits the deadline of the whole exchange', async () => {
+    // The trickle never ends: a deadline per read (reset by each byte) would never fire, and the
+    // test's timeout (30 s) would fail it. Not before the deadline: timers never fire early.
     const t0 = performance.now();
     const err = await failure(deps, { url: `${base}/trickle`, timeoutMs: 1000 });
-    const elapsed = performance.now() - t0;
     expect(err).toMatchObject({ kind: 'timeout', message: 'délai dépassé (1 s)' });
-    expect(elapsed).toBeGreaterThanOrEqual(950);
-    expect(elapsed).toBeLessThan(2000);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(950);
   });
 
   it('a server that never answers hits the deadline too (config default when the request has none)', async () => {
     const d = makeNodeDeps({ HUB_FETCH_TIMEOUT_MS: '600' });
     try {
+      // The message names the deadline that fired: the configured one, not the default (15 s).
       const t0 = performance.now();
       const err = await failure(d, { url: `${base}/silent` });
       expect(err).toMatchObject({ kind: 'timeout', message: 'délai dépassé (0,6 s)' });
-      expect(performance.now() - t0).toBeLessThan(1500);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(550);
     } finally {
       await d.close();
     }

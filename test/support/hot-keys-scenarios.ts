@@ -253,3 +253,65 @@ export async function runBatchThroughHotKeysScenarios(base: Deps): Promise<void>
   apart['in one batch'] = (await itemOf(c)) !== (await itemOf(d));
   expect(apart).toEqual({ 'one after the other': true, 'in one batch': true });
 }
+
+/**
+ * A batch reaching back over years (a first pull of archives) counts a key's stories per
+ * candidate window, not over all those years: a monthly newsletter's footer, held by one or
+ * two issues near any date, is not boilerplate there though 44 issues hold it in all.
+ */
+export async function runArchiveScenarios(base: Deps): Promise<void> {
+  const deps: Deps = {
+    ...base,
+    clock: manualClock('2026-06-03T12:00:00Z'),
+    log: { info() {}, warn() {}, error() {} },
+  };
+  // Its own footer: the other scenarios' stories share this database.
+  const footer = `<p>${FOOTER_OPENING} ${words(8, 300)}</p>`;
+  const shape: Shape = {
+    name: 'monthly newsletter',
+    story: (n) => ({
+      title: `Lettre mensuelle n° ${n} des archives`,
+      html: `<p>${words(4000 + n, 6)}.</p>${footer}`,
+    }),
+  };
+  const MONTH = 30 * DAY;
+  const issues = MAX_STORIES_PER_KEY + 12;
+  const source = await addSource(deps, 'archives-mensuelles');
+  const items = [];
+  for (let n = 0; n < issues; n++) {
+    const { title, html } = shape.story(n);
+    items.push(
+      parsedItem({
+        guid: `https://archives-mensuelles.example/lettres/${n}`,
+        url: `https://archives-mensuelles.example/lettres/${n}`,
+        title,
+        contentHtml: html,
+        published: new Date(T0 - (issues - 1 - n) * MONTH),
+      }),
+    );
+  }
+  await storeFeedItems(deps, source, items);
+  const input = (n: number, at: number) => {
+    const { title, html } = shape.story(n);
+    return {
+      sourceId: source.id,
+      inputs: [
+        {
+          guidHash: null,
+          canonicalUrl: null,
+          indexKeys: indexKeyNumbers(fingerprint(title, html, null)),
+          publishedAt: at,
+        },
+      ],
+    };
+  };
+  // Two documents of one batch, the latest issue's date and the first one's.
+  const { found, hotKeys } = await lookupCandidates(
+    deps.db,
+    [input(issues, T0 + DAY), input(issues + 1, T0 - issues * MONTH)],
+    CANDIDATE_WINDOW_MS,
+  );
+  const near = new Set(found.filter((f) => f.docs.includes(0)).map((f) => f.row.itemId));
+  // Within 30 days of the new issue's date: the latest stored one, through the footer.
+  expect({ hot: hotKeys.size, near: near.size }).toEqual({ hot: 0, near: 1 });
+}

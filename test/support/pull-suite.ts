@@ -184,10 +184,9 @@ export function pullSuite(
       };
       const good = await source(deps, slug, `${base}/_pull/stable/${t}`);
       const truncated = await source(deps, slug, `${base}/parse/truncated.xml`);
-      const started = Date.now();
+      // Bounded by the per-source timeout, not by the slowest member's whims: without it the
+      // trickle would hold the pull for ever, and the test's timeout would fail it.
       const summary = await pull(deps, { trigger: 'test', network: slug, all: true });
-      // Bounded by the per-source timeout, not by the slowest member's whims.
-      expect(Date.now() - started).toBeLessThan(10_000);
       const by = new Map(summary.reports.map((r) => [r.sourceId, r]));
       expect(by.get(good.id)).toMatchObject({ outcome: 'ok', new: 2, warning: null });
       // Malformed but readable: its items are stored and the source says what is wrong.
@@ -227,10 +226,9 @@ export function pullSuite(
       const slug = `nested-${t}`;
       const nested = await source(deps, slug, `${base}/_pull/nested/${t}`);
       const good = await source(deps, slug, `${base}/_pull/stable/${t}`);
-      const started = Date.now();
+      // htmlparser2 alone took about 20 s per item: minutes for this document, which the
+      // test's timeout (30 s) catches; the linear time itself: test/unit/bounded-html.test.ts.
       const summary = await pull(deps, { trigger: 'test', network: slug, all: true });
-      // htmlparser2 alone took about 20 s per item: minutes for this document.
-      expect(Date.now() - started).toBeLessThan(15_000);
       const by = new Map(summary.reports.map((r) => [r.sourceId, r]));
       expect(by.get(good.id)).toMatchObject({ outcome: 'ok', new: 2 });
       expect(by.get(nested.id)).toMatchObject({ outcome: 'ok', new: 9 });

@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 import { describe, it } from 'vitest';
 import { workerDeps, type Env } from '../../workers/cloudflare.ts';
 import {
+  runArchiveScenarios,
   runBatchThroughHotKeysScenarios,
   runBoilerplateScenarios,
   runCopiesThroughHotKeysScenarios,
@@ -18,5 +19,9 @@ describe('dedup index keys held by many stories in workerd with D1', () => {
 
   it('a batch takes no candidates from its own new entries through such a key', async () => {
     await runBatchThroughHotKeysScenarios(workerDeps(env as unknown as Env));
+  });
+
+  it('a batch reaching back over years counts a key per candidate window, not in all', async () => {
+    await runArchiveScenarios(workerDeps(env as unknown as Env));
   });
 });

@@ -60,13 +60,13 @@ describe('fetchDocument in workerd', () => {
       kind: 'too_large',
       message: 'réponse trop volumineuse (> 100 octets)',
     });
-    const t0 = Date.now();
+    // Cut while streaming: reading all 50 MB first would not change the outcome, only the
+    // time, so the hang guard is the test's timeout, not a bound in milliseconds.
     const err = await failure(deps(), {
       url: `${base}/_fetch/chunked/${50 * 1024 * 1024}`,
       maxBytes: 1024 * 1024,
     });
     expect(err).toMatchObject({ kind: 'too_large', message: 'réponse trop volumineuse (> 1 Mo)' });
-    expect(Date.now() - t0).toBeLessThan(5000);
     // Just under the cap is fine.
     expect(
       ok(
@@ -79,12 +79,11 @@ describe('fetchDocument in workerd', () => {
   });
 
   it('a trickling server hits the deadline of the whole exchange', async () => {
-    const t0 = Date.now();
+    // A deadline per read would not fire while bytes keep coming: the test's timeout would.
     expect(await failure(deps(), { url: `${base}/_fetch/trickle`, timeoutMs: 800 })).toMatchObject({
       kind: 'timeout',
       message: 'délai dépassé (0,8 s)',
     });
-    expect(Date.now() - t0).toBeLessThan(3000);
   });
 
   it('redirects: 301 → 308 permanent, 301 → 302 not, loops refused', async () => {
@@ -117,6 +116,10 @@ describe('fetchDocument in workerd', () => {
   });
 
   it('a refused port and an unknown name are network errors with the host named', async () => {
+    // workerd prints "uncaught exception … Uncaught (in promise) … Network connection lost" for
+    // each connection refused here (the first try and its retry): its own log, printed even when
+    // the fetch's rejection is caught, as fetchDocument does (a bare `await fetch(…)` in a
+    // try/catch prints it too). Not a request left open by a test.
     expect(await failure(deps(), { url: 'http://127.0.0.1:1/feed.xml' })).toMatchObject({
       kind: 'network',
       message: 'connexion interrompue par 127.0.0.1:1',

@@ -123,12 +123,14 @@ describe('parse in workerd', () => {
     }
   });
 
-  it('refuses HTML pages and entity bombs quickly', async () => {
+  it('refuses HTML pages and entity bombs', async () => {
     await expect(fetchFeed('page.html')).rejects.toMatchObject({ kind: 'not_a_feed' });
-    const start = Date.now();
-    await expect(fetchFeed('billion-laughs.xml')).rejects.toMatchObject({ kind: 'parse_error' });
+    // Refused on the declarations: an expansion would not end within the test's timeout.
+    await expect(fetchFeed('billion-laughs.xml')).rejects.toMatchObject({
+      kind: 'parse_error',
+      message: expect.stringMatching(/ENTITY/),
+    });
     await expect(fetchFeed('xxe.xml')).rejects.toMatchObject({ kind: 'parse_error' });
-    expect(Date.now() - start).toBeLessThan(2000);
   });
 
   it('reads a 10,000-item feed', async () => {

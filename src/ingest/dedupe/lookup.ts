@@ -99,16 +99,33 @@ const INPUTS_PER_QUERY = 1000;
  *
  * Stories are counted as the key's rows in item_keys within the batch's window (one row per
  * story and key; a stale row after an edit or a split counts too), as of the batch's start:
- * the batch's own new stories count from the next batch on.
+ * the batch's own new stories count from the next batch on. That window is one entry's
+ * candidate window (60 days) widened by the spread of the batch's publication dates: see
+ * storiesBound for a batch that reaches further back.
  */
 export const MAX_STORIES_PER_KEY = 32;
+
+/** The most candidate windows' worth of stories a key may hold (storiesBound). */
+const MAX_WINDOWS = 16;
+
+/**
+ * The bound for a lookup over [low, high]: MAX_STORIES_PER_KEY for each candidate window's
+ * span (one entry's: 2 × windowMs) that the lookup's window covers, up to MAX_WINDOWS. A
+ * first pull's batch reaches back over its feeds' archives, months or years: counted over all
+ * of it, a monthly newsletter's footer or a yearly event's title would pass 32 though only one
+ * or two stories hold it near any given entry; per window, the bound is the same density.
+ */
+export function storiesBound(low: number, high: number, windowMs: number): number {
+  const windows = Math.min(MAX_WINDOWS, Math.max(1, (high - low) / (2 * windowMs)));
+  return Math.ceil(MAX_STORIES_PER_KEY * windows);
+}
 
 /**
  * For each document of a batch (its tag), the items sharing with one of its inputs a
  * distinctive guid or a story URL, and its source's split entries (pins), and the items with
  * one of the batch's index keys published within the batch's window (`hits`, each key row
- * pointing at an entry of its item) unless more than MAX_STORIES_PER_KEY stories have the key
- * there (`probed`: how many, counted up to one more than the bound); then every
+ * pointing at an entry of its item) unless more stories than the bound (storiesBound) have
+ * the key there (`probed`: how many, counted up to one more than the bound); then every
  * entry of those items, once, with the tags that wanted it (comma-separated), the hits
  * themselves (id null: key, publication, item), from which lookupCandidates tells which
  * document's probes each one answers (a key is wanted within its own group's window), and the
@@ -117,22 +134,23 @@ export const MAX_STORIES_PER_KEY = 32;
  * The keys come as one sorted list of distinct numbers with one window for all: probing
  * [key, from, to, tag] lists cost a JSON value to parse and four json_extract per probe, half
  * of a probe's cost (a cold pull probes ~11 keys per new item, nearly all absent), and the
- * query took ~9 % of the main thread. Parameters: the window's bounds, the keys (JSON list),
- * the window's bounds again, then JSON lists [guid hash, tag], [url, tag], [source, tag], and
- * item ids wanted by no document (tag -1: see lookupCandidates). `hits` is read twice, hence
- * materialized; so is `probed`, so that a key's count is made once (hits then seek only the
- * keys that are there: most probed keys are absent).
+ * query took ~9 % of the main thread. Parameters: the window's bounds, the bound + 1, the
+ * keys (JSON list), the bound, the window's bounds again, then JSON lists [guid hash, tag],
+ * [url, tag], [source, tag], item ids wanted by no document (tag -1: see lookupCandidates),
+ * and the bound once more. `hits` is read twice, hence materialized; so is `probed`, so that
+ * a key's count is made once (hits then seek only the keys that are there: most probed keys
+ * are absent).
  */
 export const CANDIDATES_SQL = `with probed(key, stories) as materialized (
   select k.value, (select count(*) from (select 1 from item_keys c
       where c.key = k.value and c.published_at between ? and ?
-      limit ${MAX_STORIES_PER_KEY + 1}))
+      limit ?))
     from json_each(?) k
 ),
 hits(key, published_at, item_id) as materialized (
   select p.key, item_keys.published_at, x.item_id
     from probed p cross join item_keys cross join entries x
-    where p.stories between 1 and ${MAX_STORIES_PER_KEY}
+    where p.stories between 1 and ?
       and item_keys.key = p.key and item_keys.published_at between ? and ?
       and x.id = item_keys.entry_id
 ),
@@ -157,7 +175,7 @@ cross join entries e on e.item_id = w.item_id
 union all select null, item_id, key, published_at, null, null, null, null, null, null, null,
   null, null, null, null, null from hits
 union all select null, null, key, null, null, null, null, null, null, null, null,
-  null, null, null, null, null from probed where stories > ${MAX_STORIES_PER_KEY}`;
+  null, null, null, null, null from probed where stories > ?`;
 // CROSS JOIN keeps the lists outside: each value is a probe of an index. `wanted` is a UNION
 // ALL, each item's tags made distinct by group_concat: a UNION kept a temporary index of its
 // rows to drop repeats that the GROUP BY meets anyway. No ORDER BY: it copied every row into a
@@ -305,7 +323,7 @@ function addProbes(
 export interface Candidates {
   found: FoundRow[];
   /**
-   * Probed keys held by more than MAX_STORIES_PER_KEY stories within the batch's window: they
+   * Probed keys held by more stories than the bound within the batch's window: they
    * brought nothing, and must bring nothing from the batch's own new entries either.
    */
   hotKeys: Set<number>;
@@ -343,18 +361,22 @@ export async function lookupCandidates(
         high = Math.max(high, to);
       }
     if (!q.probes.size) [low, high] = [0, -1];
+    const bound = storiesBound(low, high, windowMs);
     const params = [
       low,
       high,
+      bound + 1,
       // Sorted (a typed array sorts numbers without a comparator): SQLite walks the index in
       // order.
       JSON.stringify(Array.from(Float64Array.from(q.probes.keys()).sort())),
+      bound,
       low,
       high,
       JSON.stringify(q.guids),
       JSON.stringify(q.urls),
       JSON.stringify(q.splits),
       JSON.stringify(i === queries.length - 1 ? alsoItems : []),
+      bound,
     ];
     const rows = await db.rows(CANDIDATES_SQL, params);
     // The documents each hit answers: those whose probe of its key covers its publication.
