@@ -34,11 +34,12 @@ const PARSE_FIXTURES = new URL('../fixtures/parse/', import.meta.url);
 
 /**
  * Long strings as a digest, so the file stays small and a difference still shows. A prepared
- * item's searchText came after the capture: it is the store's field (search-text.ts, the
- * filter tests check it), not a reading value.
+ * item's searchText and textKey came after the capture: they are the store's fields, computed
+ * ahead on a reading thread (search-text.ts, checked by the filter tests; db/text-key.ts, whose
+ * key the thread's items carry is checked by feed-reader-pool.test.ts), not reading values.
  */
 function compact(key: string, value: unknown): unknown {
-  if (key === 'searchText') return undefined;
+  if (key === 'searchText' || key === 'textKey') return undefined;
   if (typeof value === 'string' && value.length > 120)
     return `#${createHash('sha256').update(value).digest('hex').slice(0, 20)}:${value.length}`;
   return value;
