@@ -10,9 +10,8 @@
  * Usage: node --import tsx bench/fold-identity.ts [--against REV (main)] [--quick] (a tenth;
  * the full run takes 10-15 min on a loaded 2-core machine)
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { filesUnder, unpackOldRevision } from './old-revision.ts';
 import * as NT from '../src/ingest/dedupe/text.ts';
 import * as NF from '../src/ingest/dedupe/fingerprint.ts';
 import * as NM from '../src/ingest/dedupe/minhash.ts';
@@ -28,15 +27,7 @@ import { buildCorpus } from './dedup-corpus.ts';
 import { prng } from './prng.ts';
 import type { ParsedItem } from '../src/ingest/types.ts';
 
-const argv = process.argv;
-const against = argv.includes('--against') ? argv[argv.indexOf('--against') + 1]! : 'main';
-// The old src/ unpacked under bench/out/ (its imports find the repository's node_modules).
-const oldRoot = join('bench', 'out', `fold-identity-${against.replace(/[^\w.-]/g, '_')}`);
-rmSync(oldRoot, { recursive: true, force: true });
-mkdirSync(oldRoot, { recursive: true });
-execFileSync('sh', ['-c', `git archive "$0" src | tar -x -C "$1"`, against, oldRoot]);
-const load = <T>(path: string): Promise<T> =>
-  import(new URL(`../${oldRoot}/src/${path}`, import.meta.url).href) as Promise<T>;
+const { quick, load, remove } = unpackOldRevision('fold-identity');
 const OT = await load<typeof NT>('ingest/dedupe/text.ts');
 const OF = await load<typeof NF>('ingest/dedupe/fingerprint.ts');
 const OM = await load<typeof NM>('ingest/dedupe/minhash.ts');
@@ -46,7 +37,6 @@ const OP = await load<typeof NP>('ingest/dedupe/prepare.ts');
 const OU = await load<typeof NU>('ingest/canonical-url.ts');
 const OR = await load<typeof NR>('ingest/feed-reader.ts');
 
-const quick = process.argv.includes('--quick');
 let diffs = 0;
 let checks = 0;
 const shown = new Map<string, number>();
@@ -274,16 +264,6 @@ function randomText(rand: () => number, size: number): string {
   return Array.from({ length: size }, () => pool[Math.floor(rand() * pool.length)]!).join('');
 }
 
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
-    else out.push(p);
-  }
-  return out;
-}
-
 async function main(): Promise<void> {
   const t0 = Date.now();
   const rand = prng(21);
@@ -463,6 +443,7 @@ async function main(): Promise<void> {
     `\n${diffs === 0 ? 'OK' : 'FAIL'}: ${checks} checks, ${diffs} differences, ${((Date.now() - t0) / 1000).toFixed(0)} s`,
   );
   for (const [k, v] of shown) console.log(`  ${k}: ${v}`);
+  remove();
   process.exitCode = diffs ? 1 : 0;
 }
 

@@ -12,9 +12,8 @@
  * is also compared without the runtime's UTF-8 decoder (the Workers path).
  * Usage: node --import tsx bench/read-identity.ts [--against REV (main)] [--quick]
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { filesUnder, unpackOldRevision } from './old-revision.ts';
 import * as NR from '../src/ingest/feed-reader.ts';
 import * as ND from '../src/ingest/decode.ts';
 import * as NP from '../src/ingest/parse-feed.ts';
@@ -22,16 +21,7 @@ import { nodeUtf8Decoder } from '../workers/node/utf8-decoder.ts';
 import { renderSource } from './ingest/federation.ts';
 import { prng } from './prng.ts';
 
-const argv = process.argv;
-const against = argv.includes('--against') ? argv[argv.indexOf('--against') + 1]! : 'main';
-const quick = argv.includes('--quick');
-// The old src/ unpacked under bench/out/ (its imports find the repository's node_modules).
-const oldRoot = join('bench', 'out', `read-identity-${against.replace(/[^\w.-]/g, '_')}`);
-rmSync(oldRoot, { recursive: true, force: true });
-mkdirSync(oldRoot, { recursive: true });
-execFileSync('sh', ['-c', `git archive "$0" src | tar -x -C "$1"`, against, oldRoot]);
-const load = <T>(path: string): Promise<T> =>
-  import(new URL(`../${oldRoot}/src/${path}`, import.meta.url).href) as Promise<T>;
+const { against, quick, load, remove } = unpackOldRevision('read-identity');
 const OR = await load<typeof NR>('ingest/feed-reader.ts');
 const OD = await load<typeof ND>('ingest/decode.ts');
 const OP = await load<typeof NP>('ingest/parse-feed.ts');
@@ -133,16 +123,6 @@ function compareUtf8(bytes: Uint8Array): void {
   checks++;
   if (got === expected) return;
   same('nodeUtf8Decoder', String(expected), String(got), Array.from(bytes).join(','));
-}
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
-    else out.push(p);
-  }
-  return out;
 }
 
 /** Invalid or edge UTF-8 put into documents. */
@@ -269,7 +249,7 @@ async function main(): Promise<void> {
     `read-identity against ${against}: ${checks} checks, ${diffs} differences, ` +
       `${Math.round((Date.now() - t0) / 1000)} s`,
   );
-  rmSync(oldRoot, { recursive: true, force: true });
+  remove();
   process.exit(diffs ? 1 : 0);
 }
 

@@ -18,15 +18,7 @@ import { lookupCandidates, MAX_STORIES_PER_KEY } from '../../src/ingest/dedupe/l
 import { CANDIDATE_WINDOW_MS } from '../../src/ingest/dedupe/similarity.ts';
 import { addSource, manualClock, parsedItem } from './store-fixtures.ts';
 import { prng } from '../../bench/prng.ts';
-
-const VOCABULARY = (
-  'coopérative habitants quartier atelier réparation épicerie salle réunion associations ' +
-  'territoire projet salariés fédération financements commune banque souscripteurs ' +
-  'inauguration visites repas concert activités jardin verger moulin école halle ferme ' +
-  'bénévoles formation gouvernance énergie mobilité emploi insertion culture marché ' +
-  'producteurs circuits saison chantier bâtiment rénovation chauffage solidarité accueil ' +
-  'jeunes familles élus conseil budget rapport vote adhérents réseau partenaires région'
-).split(' ');
+import { VOCABULARY } from './news-dedup-scenarios.ts';
 
 /** `count` words drawn from the vocabulary with seed `seed`: different seeds, different texts. */
 function words(seed: number, count: number): string {

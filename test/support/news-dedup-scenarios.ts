@@ -16,7 +16,8 @@ import { prng } from '../../bench/prng.ts';
 
 const at = (iso: string) => new Date(iso);
 
-const VOCABULARY = (
+/** Words of the federation's stories, for generated texts (also hot-keys-scenarios.ts). */
+export const VOCABULARY = (
   'coopérative habitants quartier atelier réparation épicerie salle réunion associations ' +
   'territoire projet salariés fédération financements commune banque souscripteurs ' +
   'inauguration visites repas concert activités jardin verger moulin école halle ferme ' +
