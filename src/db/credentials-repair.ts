@@ -81,6 +81,14 @@ export async function repairStoredCredentials(
     .from(settings)
     .where(inArray(settings.key, [DONE, AT]));
   if (marks.some((m) => m.key === DONE)) return null;
+  // Only a source declared with user-info ever had links resolved against it, and a source's
+  // row keeps its declared URL for good (a new URL is a new row; removed sources stay, marked
+  // so): a hub without one, such as every hub created since the fix, has nothing to repair,
+  // and would otherwise read its whole store a slice per pull for nothing.
+  if (!(await anySourceWithUserInfo(deps))) {
+    await write(deps, [doneMark(deps), deps.db.orm.delete(settings).where(eq(settings.key, AT))]);
+    return 0;
+  }
   const at = marks
     .find((m) => m.key === AT)
     ?.value.split(':')
@@ -126,16 +134,27 @@ export async function repairStoredCredentials(
     deps,
     table < TABLES.length
       ? [savePosition(deps, table, after)]
-      : [
-          orm
-            .insert(settings)
-            .values({ key: DONE, value: String(deps.clock.now().getTime()) })
-            .onConflictDoNothing(),
-          orm.delete(settings).where(eq(settings.key, AT)),
-        ],
+      : [doneMark(deps), orm.delete(settings).where(eq(settings.key, AT))],
   );
   if (rewritten) deps.log.info('stored links repaired', { rows: rewritten });
   return rewritten;
+}
+
+/** Whether a source's address (declared, fetched or redirected to) has user-info. */
+async function anySourceWithUserInfo(deps: Deps): Promise<boolean> {
+  const [row] = await deps.db.rows(
+    `select 1 from sources where url like '%://%@%' or fetch_url like '%://%@%'
+      or redirect_url like '%://%@%' limit 1`,
+    [],
+  );
+  return row !== undefined;
+}
+
+function doneMark(deps: Deps): Statement {
+  return deps.db.orm
+    .insert(settings)
+    .values({ key: DONE, value: String(deps.clock.now().getTime()) })
+    .onConflictDoNothing();
 }
 
 function savePosition(deps: Deps, table: number, after: number): Statement {

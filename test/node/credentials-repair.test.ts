@@ -7,6 +7,7 @@ import { makeNodeDeps } from '../support/node-deps.ts';
 import {
   pullRepairsStoredLinks,
   repairGoesOnSliceBySlice,
+  repairSkipsHubWithoutPrivateFeeds,
 } from '../support/credentials-scenarios.ts';
 
 const withDeps = async (test: (deps: ReturnType<typeof makeNodeDeps>) => Promise<void>) => {
@@ -24,4 +25,7 @@ describe('stored links with a private feed’s password (Node, SQLite file)', ()
 
   it('the repair goes slice by slice, resuming where it stopped, and marks itself done', () =>
     withDeps((deps) => repairGoesOnSliceBySlice(deps, 'tranches')));
+
+  it('a hub without private feeds marks it done at once, reading none of its rows', () =>
+    withDeps((deps) => repairSkipsHubWithoutPrivateFeeds(deps, 'public')));
 });

@@ -263,3 +263,29 @@ export async function repairGoesOnSliceBySlice(deps: Deps, slug: string) {
     .where(like(settings.key, 'credentials-%'));
   expect(marks.map((m) => m.key)).toEqual(['credentials-repaired']);
 }
+
+/**
+ * A hub none of whose sources was ever declared with user-info (a new hub, or one without
+ * private feeds) marks the repair done at once, without going through its stored rows.
+ */
+export async function repairSkipsHubWithoutPrivateFeeds(deps: Deps, slug: string) {
+  await forgetRepair(deps);
+  const url = `https://${slug}.example/feed.xml`;
+  for (const { text } of feeds(slug)) {
+    const source = await addSource(deps, slug, url.replace('feed', `feed-${text.length}`));
+    await storeFeedItems(deps, source, (await parseFeed(text, url)).items);
+  }
+  const stored = await deps.db.orm
+    .select({ id: entries.id })
+    .from(entries)
+    .where(eq(entries.networkSlug, slug));
+  expect(stored).toHaveLength(3);
+  // Slices of one row, one per run: going through the rows would take several runs.
+  expect(await repairStoredCredentials(deps, { rows: 1, steps: 1 })).toBe(0);
+  const marks = await deps.db.orm
+    .select({ key: settings.key })
+    .from(settings)
+    .where(like(settings.key, 'credentials-%'));
+  expect(marks.map((m) => m.key)).toEqual(['credentials-repaired']);
+  expect(await repairStoredCredentials(deps, { rows: 1, steps: 1 })).toBeNull();
+}
