@@ -76,8 +76,14 @@ describe('stale claims: serve takes them over; the CLI points to --takeover', ()
       const deadline = Date.now() + 10_000;
       while (sink.countFor('stale@example.org') === 0 && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 100));
+      // The delivery is marked sent once the server has accepted the message: the sink can
+      // hold it a moment before the row says so (under load, CI saw the row still 'sending').
+      let [row] = await deps.db.orm.select().from(deliveries);
+      while (row?.state === 'sending' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        [row] = await deps.db.orm.select().from(deliveries);
+      }
       expect(sink.countFor('stale@example.org')).toBe(1);
-      const [row] = await deps.db.orm.select().from(deliveries);
       expect(row).toMatchObject({ state: 'sent', attempts: 2 });
       // The re-send carries the crashed attempt's Message-ID.
       const got = sink.received.find((r) => r.to === 'stale@example.org')!;
