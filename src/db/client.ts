@@ -97,6 +97,16 @@ export function groupedWrites(group: CommitGroup): Pick<Database, 'store' | 'dur
   };
 }
 
+/**
+ * Writes outside a pull's stores (a repair, a refold) as the stores do on SQLite (the group
+ * commit, which waits for another process's write lock between timers rather than in SQLite's
+ * busy wait), committed before returning; on D1 the work's own batches.
+ */
+export async function writeDurably(db: Database, work: () => Promise<unknown>): Promise<void> {
+  const { committed } = await db.durably(() => db.store(work));
+  await committed;
+}
+
 /** D1's cap on bound parameters per statement, the lowest of the runtimes. */
 export const D1_MAX_PARAMS = 100;
 

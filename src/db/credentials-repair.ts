@@ -23,7 +23,7 @@ import { and, eq, getTableName, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Deps } from '../deps.ts';
 import { withoutCredentials } from '../public-url.ts';
-import type { Statement } from './client.ts';
+import { writeDurably, type Statement } from './client.ts';
 import { entries, items, texts } from './schema/items.ts';
 import { settings } from './schema/networks.ts';
 import { digests } from './schema/newsletter.ts';
@@ -86,7 +86,7 @@ export async function repairStoredCredentials(
   // so): a hub without one, such as every hub created since the fix, has nothing to repair,
   // and would otherwise read its whole store a slice per pull for nothing.
   if (!(await anySourceWithUserInfo(deps))) {
-    await write(deps, [doneMark(deps), deps.db.orm.delete(settings).where(eq(settings.key, AT))]);
+    await write(deps, done(deps));
     return 0;
   }
   const at = marks
@@ -130,12 +130,7 @@ export async function repairStoredCredentials(
     if (writes.length) await write(deps, [...writes, savePosition(deps, table, after)]);
   }
   while (table < TABLES.length && after >= lasts[table]!) [table, after] = [table + 1, 0];
-  await write(
-    deps,
-    table < TABLES.length
-      ? [savePosition(deps, table, after)]
-      : [doneMark(deps), orm.delete(settings).where(eq(settings.key, AT))],
-  );
+  await write(deps, table < TABLES.length ? [savePosition(deps, table, after)] : done(deps));
   if (rewritten) deps.log.info('stored links repaired', { rows: rewritten });
   return rewritten;
 }
@@ -150,11 +145,20 @@ async function anySourceWithUserInfo(deps: Deps): Promise<boolean> {
   return row !== undefined;
 }
 
-function doneMark(deps: Deps): Statement {
-  return deps.db.orm
-    .insert(settings)
-    .values({ key: DONE, value: String(deps.clock.now().getTime()) })
-    .onConflictDoNothing();
+/** The mark that the repair is done, and its position gone. */
+function done(deps: Deps): Statement[] {
+  return [
+    deps.db.orm
+      .insert(settings)
+      .values({ key: DONE, value: String(deps.clock.now().getTime()) })
+      .onConflictDoNothing(),
+    deps.db.orm.delete(settings).where(eq(settings.key, AT)),
+  ];
+}
+
+/** Statements in one batch, written as every write outside a store (db/client.ts). */
+function write(deps: Deps, statements: Statement[]): Promise<void> {
+  return writeDurably(deps.db, () => deps.db.batch(statements));
 }
 
 function savePosition(deps: Deps, table: number, after: number): Statement {
@@ -171,14 +175,4 @@ async function lastRowids(deps: Deps): Promise<number[]> {
     `(select coalesce(max(rowid), 0) from "${getTableName(table)}")`;
   const [row] = await deps.db.rows(`select ${TABLES.map((t) => last(t.table)).join(', ')}`, []);
   return (row ?? []).map(Number);
-}
-
-/**
- * Writes as the stores do on SQLite (the group commit, which waits for another process's write
- * lock between timers rather than in SQLite's busy wait), committed before returning; on D1 one
- * batch (search-refold.ts does the same).
- */
-async function write(deps: Deps, statements: Statement[]): Promise<void> {
-  const { committed } = await deps.db.durably(() => deps.db.store(() => deps.db.batch(statements)));
-  await committed;
 }

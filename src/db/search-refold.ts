@@ -8,6 +8,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { items } from './schema/items.ts';
 import { settings } from './schema/networks.ts';
+import { writeDurably } from './client.ts';
 import { foldText } from '../ingest/dedupe/text.ts';
 import { categoryKeys } from '../filter-grammar.ts';
 
@@ -28,7 +29,7 @@ export async function refoldSearchText(deps: Deps, limit = REFOLD_BATCH): Promis
     .limit(limit);
   if (!rows.length) {
     // Every story written from now on is folded by the store itself.
-    await write(deps, () =>
+    await writeDurably(deps.db, () =>
       deps.db.orm
         .insert(settings)
         .values({ key: DONE_KEY, value: String(deps.clock.now().getTime()) })
@@ -37,7 +38,7 @@ export async function refoldSearchText(deps: Deps, limit = REFOLD_BATCH): Promis
     );
     return 0;
   }
-  await write(deps, () =>
+  await writeDurably(deps.db, () =>
     deps.db.batch(
       rows.map((r) =>
         deps.db.orm
@@ -50,13 +51,4 @@ export async function refoldSearchText(deps: Deps, limit = REFOLD_BATCH): Promis
     ),
   );
   return rows.length;
-}
-
-/**
- * Writes as the stores do on SQLite (the group commit, which waits for another process's
- * write lock between timers rather than in SQLite's busy wait), committed before returning.
- */
-async function write(deps: Deps, work: () => Promise<void>): Promise<void> {
-  const { committed } = await deps.db.durably(() => deps.db.store(work));
-  await committed;
 }
