@@ -7,6 +7,7 @@ import { textKey } from '../../db/text-key.ts';
 import { fingerprintAndFold, type Fingerprint } from './fingerprint.ts';
 import { searchTextOf } from './search-text.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from '../yield.ts';
+import type { TextValue } from '../../db/text-value.ts';
 
 export interface PreparedEntry {
   /** sha-256 of the guid, else of the canonical URL, else of title + date. */
@@ -86,9 +87,15 @@ export function prepareEntry(item: ParsedItem): PreparedEntry | null {
  * An entry ready to store; `fp`, `searchText` (search-text.ts) and `textKey` (db/text-key.ts)
  * when computed ahead (off the main thread), so the store does not fold or hash the text again.
  */
-export interface PreparedItem extends PreparedEntry {
+export interface PreparedItem extends Omit<PreparedEntry, 'summary' | 'contentHtml'> {
+  /**
+   * Its texts as prepareEntry made them, or their UTF-8 bytes when read on another thread
+   * (db/text-value.ts): read them through textOf.
+   */
+  summary: TextValue | null;
+  contentHtml: TextValue | null;
   fp?: Fingerprint;
-  searchText?: string;
+  searchText?: TextValue;
   /**
    * The key of its summary and content in `texts`: hashing them was the store thread's only
    * SHA-256 of a text (0.5 s of a 1,000-source cold pull's main thread, bench:ingest --profile).
@@ -110,18 +117,19 @@ export async function prepareItems(
   let handled = 0;
   for (const item of parsed) {
     if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
-    const p: PreparedItem | null = prepareEntry(item);
+    const p = prepareEntry(item);
     if (!p || prepared.has(p.guidHash)) continue;
     if (options.fingerprints) {
+      const ahead = p as PreparedEntry & PreparedItem;
       const { fp, foldedBody, foldedTitle } = fingerprintAndFold(
         p.title,
         p.contentHtml,
         p.summary,
         p.contentHtml && item.contentText,
       );
-      p.fp = fp;
-      p.searchText = searchTextOf(p.title, fp.text ?? '', foldedBody, foldedTitle);
-      p.textKey = textKey(p.summary, p.contentHtml);
+      ahead.fp = fp;
+      ahead.searchText = searchTextOf(p.title, fp.text ?? '', foldedBody, foldedTitle);
+      ahead.textKey = textKey(p.summary, p.contentHtml);
     }
     prepared.set(p.guidHash, p);
   }
