@@ -14,6 +14,7 @@ import {
 } from '../../src/db/client.ts';
 import { checkpointInBackground, INLINE_FRAMES } from './checkpointer.ts';
 import { groupCommit } from './group-commit.ts';
+import { indexKeysOf } from './index-keys.ts';
 
 /** Distinct SQL texts kept prepared (the store and the pull use a few dozen). */
 const PREPARED_CACHE = 256;
@@ -130,6 +131,7 @@ export function openSqlite(
     rows: async (sql, params) => readerFor(sql).all(...params) as unknown[][],
     ...groupedWrites(group),
     commitGroup: group,
+    indexKeys: indexKeysOf(raw),
     async ping() {
       try {
         raw.prepare('select 1').get();

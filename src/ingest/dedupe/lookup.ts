@@ -362,23 +362,32 @@ export async function lookupCandidates(
       }
     if (!q.probes.size) [low, high] = [0, -1];
     const bound = storiesBound(low, high, windowMs);
-    const params = [
+    // Sorted (a typed array sorts numbers without a comparator): SQLite walks the index in
+    // order.
+    const keys = Float64Array.from(q.probes.keys()).sort();
+    const also = i === queries.length - 1 ? alsoItems : [];
+    const params = (probed: ArrayLike<number>) => [
       low,
       high,
       bound + 1,
-      // Sorted (a typed array sorts numbers without a comparator): SQLite walks the index in
-      // order.
-      JSON.stringify(Array.from(Float64Array.from(q.probes.keys()).sort())),
+      JSON.stringify(Array.from(probed)),
       bound,
       low,
       high,
       JSON.stringify(q.guids),
       JSON.stringify(q.urls),
       JSON.stringify(q.splits),
-      JSON.stringify(i === queries.length - 1 ? alsoItems : []),
+      JSON.stringify(also),
       bound,
     ];
-    const rows = await db.rows(CANDIDATES_SQL, params);
+    // Keys the table cannot hold bring nothing: where the runtime knows them without asking
+    // (Database.indexKeys), they are not probed.
+    const { indexKeys } = db;
+    const rows = indexKeys
+      ? await indexKeys.reading((filter) =>
+          db.rows(CANDIDATES_SQL, params(keys.filter((key) => filter.mayHold(key)))),
+        )
+      : await db.rows(CANDIDATES_SQL, params(keys));
     // The documents each hit answers: those whose probe of its key covers its publication.
     const hitDocs = new Map<string, Set<number>>();
     for (const r of rows) {
