@@ -19,6 +19,7 @@ import { getTableColumns, type Column } from 'drizzle-orm';
 import { entries, texts, type EntryRow } from '../../db/schema/items.ts';
 import type { StoryText } from '../../db/texts.ts';
 import type { Database } from '../../db/client.ts';
+import type { KeyFilter } from '../../db/key-filter.ts';
 import { MAX_INDEX_KEYS } from './fingerprint.ts';
 import { chunks } from './chunk.ts';
 // A value import from matcher.ts, which imports only types from here: no cycle at run time.
@@ -384,9 +385,7 @@ export async function lookupCandidates(
     // (Database.indexKeys), they are not probed.
     const { indexKeys } = db;
     const rows = indexKeys
-      ? await indexKeys.reading((filter) =>
-          db.rows(CANDIDATES_SQL, params(keys.filter((key) => filter.mayHold(key)))),
-        )
+      ? await indexKeys.reading((filter) => db.rows(CANDIDATES_SQL, params(held(keys, filter))))
       : await db.rows(CANDIDATES_SQL, params(keys));
     // The documents each hit answers: those whose probe of its key covers its publication.
     const hitDocs = new Map<string, Set<number>>();
@@ -413,6 +412,13 @@ export async function lookupCandidates(
     }
   }
   return { found: [...found.values()], hotKeys };
+}
+
+/** The keys among `keys` that the filter says the table may hold, in order. */
+function held(keys: Float64Array, filter: KeyFilter): number[] {
+  const kept: number[] = [];
+  for (let i = 0; i < keys.length; i++) if (filter.mayHold(keys[i]!)) kept.push(keys[i]!);
+  return kept;
 }
 
 /** Entry rows of CANDIDATES_SQL in the order matching reads them: by item, then id. */
