@@ -13,9 +13,9 @@
  * MAX_STORIES_PER_KEY stories, dedupe/lookup.ts) is counted in the database as of the batch's
  * start, over the batch's window, so the batch's own new stories count from the next batch on.
  */
-import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { Database, Statement } from '../db/client.ts';
+import { rowUpdateStatement } from '../db/row-update.ts';
 import { entries, items, type EntryRow, type ItemRow } from '../db/schema/items.ts';
 import { textKey, type StoryText } from '../db/texts.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
@@ -433,7 +433,7 @@ export class BatchStore {
           : p.rawPublished;
       const key = this.addText(p);
       const values = documentFields({}, p, fp, key, publishedAt, p.rawUpdated ?? this.now);
-      this.entryUpdates.push(deps.db.orm.update(entries).set(values).where(eq(entries.id, old.id)));
+      this.entryUpdates.push(...rowUpdateStatement(deps.db, entries, 'id', old.id, values));
       this.editedRows.set(old.id, {
         sourceId: source.id,
         firstSeenAt: old.firstSeenAt,
@@ -500,13 +500,10 @@ export class BatchStore {
         !itemDiffers(deriveItem(itemId, previous, false), deriveItem(itemId, entriesAfter, false))
       )
         continue;
-      const { id: _id, ...changes } = deriveItem(itemId, entriesAfter);
-      updates.push(
-        deps.db.orm
-          .update(items)
-          .set({ ...changes, updatedAt: this.now })
-          .where(eq(items.id, itemId)),
-      );
+      // Every field of the item is set but its id, the key (rowUpdate).
+      const item = deriveItem(itemId, entriesAfter) as ItemRow;
+      item.updatedAt = this.now;
+      updates.push(...rowUpdateStatement(deps.db, items, 'id', itemId, item));
     }
     return { inserts, updates };
   }
