@@ -16,6 +16,7 @@ import { nodeDeps } from '../../workers/node/deps.ts';
 import { pull } from '../../src/ingest/pull.ts';
 import { entries, items } from '../../src/db/schema/index.ts';
 import { commitFigures } from '../../workers/node/group-commit.ts';
+import { indexKeyFigures } from '../../workers/node/index-keys.ts';
 import { federationYaml } from './federation.ts';
 import { argValue, feedUrl } from './server.ts';
 import { loadFederation } from './load-federation.ts';
@@ -50,6 +51,11 @@ export interface PhaseFigures {
   threadCpuMs: Record<string, number> | null;
   /** What the phase wrote to SQLite (Writes). */
   writes: Writes;
+  /**
+   * The candidate lookup's key filter (workers/node/index-keys.ts): builds from the table in
+   * the phase, their time, the filter's size at the end.
+   */
+  keyFilter: { builds: number; buildMs: number; bytes: number };
   errors: string[];
 }
 
@@ -247,6 +253,7 @@ export async function runHub(
       const threads0 = threadCpu();
       const written0 = mainThreadWritten();
       const commits0 = { ...commitFigures };
+      const filter0 = { ...indexKeyFigures };
       commitFigures.longestHeldMs = 0;
       const summary = await pull(deps, { trigger: 'bench', all: true });
       const ms = performance.now() - t0;
@@ -285,6 +292,11 @@ export async function runHub(
         atPeak: sampler.atPeak(),
         threadCpuMs: threadCpuSince(threads0),
         writes,
+        keyFilter: {
+          builds: indexKeyFigures.builds - filter0.builds,
+          buildMs: indexKeyFigures.buildMs - filter0.buildMs,
+          bytes: indexKeyFigures.bytes,
+        },
         errors,
       };
     };

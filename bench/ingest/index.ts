@@ -155,6 +155,11 @@ async function main(): Promise<void> {
         ` ${w.commits} commits (${(r.cold.newEntries / Math.max(1, w.commits)).toFixed(0)} entries each),` +
         ` COMMIT ${(w.commitMs / 1000).toFixed(2)} s (wall time: more on a loaded machine), write lock held ${w.longestHeldMs.toFixed(0)} ms at most`,
     );
+    const f = r.cold.keyFilter;
+    console.log(
+      `  cold pull's key filter: built ${f.builds} time(s) from the table in ${f.buildMs.toFixed(0)} ms,` +
+        ` ${(f.bytes / 1024).toFixed(0)} KB at the end`,
+    );
     for (const e of [...r.cold.errors, ...r.warm.errors]) console.log(`  error: ${e}`);
   }
   const big = results.find((r) => r.sources === 1000) ?? results[results.length - 1]!;

@@ -1,3 +1,4 @@
+import type { KeyFilter } from './key-filter.ts';
 import { is, SQL } from 'drizzle-orm';
 import type { BaseSQLiteDatabase, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { BatchItem } from 'drizzle-orm/batch';
@@ -64,6 +65,31 @@ export interface Database {
    * hub (an email), before a request is answered, when a pull knows no store follows.
    */
   durably<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Which dedup index keys item_keys may hold, known without asking the database: the
+   * candidate lookup (ingest/dedupe/lookup.ts) leaves the others out of its probes, most of
+   * a cold pull's. On a SQLite file (Node), a filter kept in memory by this connection
+   * (workers/node/index-keys.ts). Absent (D1, which keeps nothing between invocations): every
+   * key is probed.
+   */
+  indexKeys?: IndexKeys;
+}
+
+/** Database.indexKeys: see there, and db/key-filter.ts. */
+export interface IndexKeys {
+  /**
+   * Runs `read` with a filter that leaves out no key item_keys holds as `read`'s queries see
+   * the table (a key it leaves out is a duplicate missed): brought up to date with what other
+   * connections committed, and `read` run again should one commit while it runs. `read` only
+   * reads.
+   */
+  reading<T>(read: (filter: KeyFilter) => Promise<T>): Promise<T>;
+  /**
+   * A key this connection writes to item_keys: every write of a key goes through
+   * db/item-keys.ts, which tells it here (a write that then rolls back leaves a key too many,
+   * which costs a probe, not a duplicate).
+   */
+  written(key: number): void;
 }
 
 export interface CommitGroup {

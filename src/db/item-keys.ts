@@ -10,6 +10,10 @@
  * writes ~12 random rows into. drizzle/0009_item_keys.sql converts stored keys the same way.
  * The conversion itself is dedupe/key-number.ts (the reading thread loads it without the
  * schema).
+ *
+ * Every write of a key goes through this module (a split copies rows of keys already there):
+ * it tells Database.indexKeys, the filter the candidate lookup asks first, which must know
+ * every key the table holds.
  */
 import { bulkInsertValues, bulkInserts } from './bulk-insert.ts';
 import type { Database, Statement } from './client.ts';
@@ -29,6 +33,7 @@ export interface KeyRow {
  * is skipped.
  */
 export function insertKeys(db: Database, rows: KeyRow[]): Statement[] {
+  if (db.indexKeys) for (const row of rows) db.indexKeys.written(row.key);
   return bulkInserts(db, itemKeys, rows, { ignoreConflicts: true });
 }
 
@@ -40,5 +45,6 @@ export function insertKeys(db: Database, rows: KeyRow[]): Statement[] {
  * batch's write), and each value went through the query builder's column mapping.
  */
 export function insertKeyValues(db: Database, flat: number[]): Statement[] {
+  if (db.indexKeys) for (let i = 0; i < flat.length; i += 3) db.indexKeys.written(flat[i]!);
   return bulkInsertValues(db, itemKeys, flat, { ignoreConflicts: true });
 }

@@ -9,6 +9,7 @@
  * it is needed (textOf).
  */
 import { sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 /** A text as a string, or as its UTF-8 bytes (well-formed: see workers/node/packed-texts.ts). */
 export type TextValue = string | Uint8Array;
@@ -22,6 +23,15 @@ export function textOf(value: TextValue | null): string | null;
 export function textOf(value: TextValue | undefined): string | undefined;
 export function textOf(value: TextValue | null | undefined): string | null | undefined {
   return value instanceof Uint8Array ? utf8.decode(value) : value;
+}
+
+/**
+ * The placeholder of a column's value in SQL text: a text column's value may be bytes, read as
+ * the text they encode (a string stays as it is, which a column of TEXT affinity would store
+ * alike; a number becomes its text there too).
+ */
+export function placeholder(column: SQLiteColumn): string {
+  return column.getSQLType().startsWith('text') ? 'cast(? as text)' : '?';
 }
 
 /**

@@ -13,13 +13,13 @@
  * MAX_STORIES_PER_KEY stories, dedupe/lookup.ts) is counted in the database as of the batch's
  * start, over the batch's window, so the batch's own new stories count from the next batch on.
  */
-import { eq } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { Database, Statement } from '../db/client.ts';
+import { rowUpdateStatement } from '../db/row-update.ts';
 import { entries, items, type EntryRow } from '../db/schema/items.ts';
 import type { InsertRow } from '../db/bulk-insert.ts';
 import { textKey } from '../db/texts.ts';
-import { textOf, textParam, type TextValue } from '../db/text-value.ts';
+import { textOf, type TextValue } from '../db/text-value.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { PreparedItem } from './dedupe/prepare.ts';
 import { plainTextOf } from './feed-reader.ts';
@@ -443,7 +443,7 @@ export class BatchStore {
           : p.rawPublished;
       const key = this.addText(p);
       const values = documentFields({}, p, fp, key, publishedAt, p.rawUpdated ?? this.now);
-      this.entryUpdates.push(deps.db.orm.update(entries).set(values).where(eq(entries.id, old.id)));
+      this.entryUpdates.push(...rowUpdateStatement(deps.db, entries, 'id', old.id, values));
       this.editedRows.set(old.id, {
         sourceId: source.id,
         firstSeenAt: old.firstSeenAt,
@@ -512,13 +512,11 @@ export class BatchStore {
         !itemDiffers(deriveItem(itemId, previous, false), deriveItem(itemId, entriesAfter, false))
       )
         continue;
-      const { id: _id, searchText, ...changes } = deriveItem(itemId, entriesAfter);
-      updates.push(
-        deps.db.orm
-          .update(items)
-          .set({ ...changes, searchText: textParam(searchText), updatedAt: this.now })
-          .where(eq(items.id, itemId)),
-      );
+      // Every field of the item is set but its id, the key (rowUpdate); its search text may be
+      // bytes, which rowUpdate binds as text.
+      const item: Partial<InsertRow<typeof items>> = deriveItem(itemId, entriesAfter);
+      item.updatedAt = this.now;
+      updates.push(...rowUpdateStatement(deps.db, items, 'id', itemId, item));
     }
     return { inserts, updates };
   }

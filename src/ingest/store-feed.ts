@@ -150,21 +150,24 @@ async function sortItems(
   now: number,
   results: StoreResult[],
 ): Promise<{ sorted: Sorted[]; lastId: number }> {
+  // Loops, not callbacks made at each call: see pushTo (dedupe/matcher.ts).
   const pairs: Array<[number, string]> = [];
-  documents.forEach(({ source }, i) => {
-    for (const guidHash of prepared[i]!.keys()) pairs.push([source.id, guidHash]);
-  });
+  for (let i = 0; i < documents.length; i++) {
+    const sourceId = documents[i]!.source.id;
+    for (const guidHash of prepared[i]!.keys()) pairs.push([sourceId, guidHash]);
+  }
   if (!pairs.length) return { sorted: documents.map(() => ({ fresh: [], edited: [] })), lastId: 0 };
   const { known: rows, lastId } = await knownEntries(deps.db, pairs);
   const known = new Map<string, { id: number; contentHash: string }>();
   for (const r of rows) known.set(`${r.sourceId} ${r.guidHash}`, r);
   const changedIds: number[] = [];
-  documents.forEach(({ source }, i) => {
+  for (let i = 0; i < documents.length; i++) {
+    const sourceId = documents[i]!.source.id;
     for (const p of prepared[i]!.values()) {
-      const k = known.get(`${source.id} ${p.guidHash}`);
+      const k = known.get(`${sourceId} ${p.guidHash}`);
       if (k && k.contentHash !== p.contentHash) changedIds.push(k.id);
     }
-  });
+  }
   const existing = new Map<string, Edited['old']>();
   for (const part of chunks(changedIds, IN_LIST)) {
     const rows = await deps.db.orm

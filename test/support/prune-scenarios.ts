@@ -15,6 +15,7 @@ import { expect } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { bulkInserts } from '../../src/db/bulk-insert.ts';
 import type { Statement } from '../../src/db/client.ts';
+import { insertKeys } from '../../src/db/item-keys.ts';
 import { entries, itemKeys, items, settings, texts } from '../../src/db/schema/index.ts';
 import type { Deps } from '../../src/deps.ts';
 import { pruneOldStories, type PruneLimits } from '../../src/ingest/retention.ts';
@@ -150,7 +151,8 @@ export async function writeArchive(
     ...bulkInserts(deps.db, texts, textRows),
     ...bulkInserts(deps.db, items, rows.items),
     ...bulkInserts(deps.db, entries, rows.entries),
-    ...bulkInserts(deps.db, itemKeys, rows.keys),
+    // Through db/item-keys.ts, as every write of a key (the lookup's filter hears of it).
+    ...insertKeys(deps.db, rows.keys),
   ];
   for (let i = 0; i < statements.length; i += 50) await deps.db.batch(statements.slice(i, i + 50));
   return {

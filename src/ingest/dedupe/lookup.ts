@@ -19,6 +19,7 @@ import { getTableColumns, type Column } from 'drizzle-orm';
 import { entries, texts, type EntryRow } from '../../db/schema/items.ts';
 import type { StoryText } from '../../db/texts.ts';
 import type { Database } from '../../db/client.ts';
+import type { KeyFilter } from '../../db/key-filter.ts';
 import { MAX_INDEX_KEYS } from './fingerprint.ts';
 import { chunks } from './chunk.ts';
 // A value import from matcher.ts, which imports only types from here: no cycle at run time.
@@ -362,23 +363,30 @@ export async function lookupCandidates(
       }
     if (!q.probes.size) [low, high] = [0, -1];
     const bound = storiesBound(low, high, windowMs);
-    const params = [
+    // Sorted (a typed array sorts numbers without a comparator): SQLite walks the index in
+    // order.
+    const keys = Float64Array.from(q.probes.keys()).sort();
+    const also = i === queries.length - 1 ? alsoItems : [];
+    const params = (probed: ArrayLike<number>) => [
       low,
       high,
       bound + 1,
-      // Sorted (a typed array sorts numbers without a comparator): SQLite walks the index in
-      // order.
-      JSON.stringify(Array.from(Float64Array.from(q.probes.keys()).sort())),
+      JSON.stringify(Array.from(probed)),
       bound,
       low,
       high,
       JSON.stringify(q.guids),
       JSON.stringify(q.urls),
       JSON.stringify(q.splits),
-      JSON.stringify(i === queries.length - 1 ? alsoItems : []),
+      JSON.stringify(also),
       bound,
     ];
-    const rows = await db.rows(CANDIDATES_SQL, params);
+    // Keys the table cannot hold bring nothing: where the runtime knows them without asking
+    // (Database.indexKeys), they are not probed.
+    const { indexKeys } = db;
+    const rows = indexKeys
+      ? await indexKeys.reading((filter) => db.rows(CANDIDATES_SQL, params(held(keys, filter))))
+      : await db.rows(CANDIDATES_SQL, params(keys));
     // The documents each hit answers: those whose probe of its key covers its publication.
     const hitDocs = new Map<string, Set<number>>();
     for (const r of rows) {
@@ -404,6 +412,13 @@ export async function lookupCandidates(
     }
   }
   return { found: [...found.values()], hotKeys };
+}
+
+/** The keys among `keys` that the filter says the table may hold, in order. */
+function held(keys: Float64Array, filter: KeyFilter): number[] {
+  const kept: number[] = [];
+  for (let i = 0; i < keys.length; i++) if (filter.mayHold(keys[i]!)) kept.push(keys[i]!);
+  return kept;
 }
 
 /** Entry rows of CANDIDATES_SQL in the order matching reads them: by item, then id. */

@@ -3,7 +3,7 @@ import type { ParsedItem, Enclosure } from '../types.ts';
 import { canonicalItemUrl } from '../canonical-url.ts';
 import { htmlToText } from '../../shared/html-to-text.ts';
 import { sha256Hex } from '../../shared/hash.ts';
-import { textKey } from '../../db/text-key.ts';
+import { entryHashes } from './entry-hashes.ts';
 import { fingerprintAndFold, type Fingerprint } from './fingerprint.ts';
 import { searchTextOf } from './search-text.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from '../yield.ts';
@@ -47,6 +47,17 @@ function fallbackTitle(item: ParsedItem, url: string | null): string {
 
 /** Null when the item has nothing to identify or show it (no guid, link, title or text). */
 export function prepareEntry(item: ParsedItem): PreparedEntry | null {
+  return prepare(item, false)?.entry ?? null;
+}
+
+/**
+ * prepareEntry; with `withTextKey`, the item's textKey too (db/text-key.ts), hashed from the
+ * same encoding of its texts as the content hash (entry-hashes.ts).
+ */
+function prepare(
+  item: ParsedItem,
+  withTextKey: boolean,
+): { entry: ReadItem; textKey: string | null | undefined } | null {
   const guid = clean(item.guid);
   const url = clean(item.url);
   const canonical = canonicalItemUrl({ url, guid });
@@ -76,11 +87,13 @@ export function prepareEntry(item: ParsedItem): PreparedEntry | null {
     rawPublished,
     rawUpdated,
   };
-  return {
+  const hashes = entryHashes(fields, withTextKey);
+  const entry: ReadItem = {
     guidHash: sha256Hex(identity),
-    contentHash: sha256Hex(JSON.stringify(fields)),
+    contentHash: hashes.contentHash,
     ...fields,
   };
+  return { entry, textKey: hashes.textKey };
 }
 
 /**
@@ -103,6 +116,9 @@ export interface PreparedItem extends Omit<PreparedEntry, 'summary' | 'contentHt
   textKey?: string | null;
 }
 
+/** An item as prepared here, its texts strings. */
+type ReadItem = PreparedEntry & PreparedItem;
+
 /**
  * A document's items, normalised; a document listing one guid twice keeps the first.
  * `fingerprints`: compute every item's dedup fingerprint now. The store otherwise computes
@@ -117,19 +133,19 @@ export async function prepareItems(
   let handled = 0;
   for (const item of parsed) {
     if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
-    const p = prepareEntry(item);
-    if (!p || prepared.has(p.guidHash)) continue;
+    const read = prepare(item, options.fingerprints === true);
+    if (!read || prepared.has(read.entry.guidHash)) continue;
+    const p = read.entry;
     if (options.fingerprints) {
-      const ahead = p as PreparedEntry & PreparedItem;
       const { fp, foldedBody, foldedTitle } = fingerprintAndFold(
         p.title,
         p.contentHtml,
         p.summary,
         p.contentHtml && item.contentText,
       );
-      ahead.fp = fp;
-      ahead.searchText = searchTextOf(p.title, fp.text ?? '', foldedBody, foldedTitle);
-      ahead.textKey = textKey(p.summary, p.contentHtml);
+      p.fp = fp;
+      p.searchText = searchTextOf(p.title, fp.text ?? '', foldedBody, foldedTitle);
+      p.textKey = read.textKey;
     }
     prepared.set(p.guidHash, p);
   }

@@ -1,0 +1,136 @@
+/**
+ * The candidate lookup's key filter on a SQLite file (workers/node/index-keys.ts over
+ * db/key-filter.ts): keys it leaves out are not probed, so it must never leave out a key
+ * item_keys holds, whoever wrote it — this connection since the filter was built, or another
+ * connection (another process's pull) between two of this one's stores, even between the
+ * filter's check and the lookup's read.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { entries, itemKeys } from '../../src/db/schema/index.ts';
+import { KeyFilter } from '../../src/db/key-filter.ts';
+import { insertKeyValues } from '../../src/db/item-keys.ts';
+import { storeFeedItems } from '../../src/ingest/store-feed.ts';
+import { makeNodeDeps } from '../support/node-deps.ts';
+import { addSource, parsedItem } from '../support/store-fixtures.ts';
+import type { Deps } from '../../src/deps.ts';
+
+const T0 = Date.parse('2026-05-20T10:00:00Z');
+const HOUR = 3_600_000;
+
+/** A key as item_keys stores them: a kind in the high bits, a 32-bit hash in the low ones. */
+const randomKey = (next: () => number) => (next() % 80) * 2 ** 32 + (next() >>> 0);
+
+function numbers(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+describe('KeyFilter', () => {
+  it('holds every key it was given through its growth, and few others', () => {
+    const filter = new KeyFilter();
+    const next = numbers(7);
+    const given = Array.from({ length: 300_000 }, () => randomKey(next));
+    // Band, lead and title kinds over the same hash: distinct keys.
+    given.push(5 * 2 ** 32 + 12345, 64 * 2 ** 32 + 12345, 70 * 2 ** 32 + 12345, 12345);
+    for (const key of given) filter.add(key);
+    expect(given.every((key) => filter.mayHold(key))).toBe(true);
+    const others = Array.from({ length: 100_000 }, () => randomKey(next));
+    const wrong = others.filter((key) => filter.mayHold(key)).length;
+    expect(wrong / others.length).toBeLessThan(0.03);
+    // Grown by layers from 64 Ki keys (80 KB): about 1.25 bytes per key it can hold.
+    expect(filter.bytes).toBeLessThan(600_000);
+    expect(new KeyFilter().mayHold(given[0]!)).toBe(false);
+  });
+});
+
+describe('the key filter of a SQLite connection (Node)', () => {
+  const here = makeNodeDeps();
+  // Another connection to the same file, as another process (a pull from the command line)
+  // would open it.
+  const there = makeNodeDeps({ HUB_DB: here.config.dbPath });
+  afterAll(async () => {
+    await there.close();
+    await here.close();
+  });
+
+  const story = (host: string, n: number, title: string, words: string) =>
+    parsedItem({
+      guid: `https://${host}/${n}`,
+      url: `https://${host}/${n}`,
+      title,
+      contentHtml: `<p>${words}</p>`,
+      published: new Date(T0 + n * HOUR),
+    });
+  const itemOf = async (deps: Deps, guid: string) =>
+    (await deps.db.orm.select().from(entries).where(eq(entries.guid, guid)))[0]!.itemId;
+
+  it('finds a story another connection stored between two stores of this one', async () => {
+    const [a, b, c] = [
+      await addSource(here, 'animacoop'),
+      await addSource(here, 'tierslieux'),
+      await addSource(here, 'coopaname'),
+    ];
+    // This connection stores a story: its lookup builds the filter from the table.
+    await storeFeedItems(here, a, [
+      story(
+        'animacoop.example',
+        1,
+        'Atelier vélo au local',
+        'Chaque samedi des bénévoles '.repeat(8),
+      ),
+    ]);
+    // The other one stores another story, then this one a relay of it (another address).
+    const words = 'Les comptes de l’année, le budget prévisionnel et les élections du bureau. ';
+    await storeFeedItems(there, b, [
+      story('tierslieux.example', 2, 'Assemblée générale de la coopérative', words.repeat(4)),
+    ]);
+    await storeFeedItems(here, c, [
+      story('coopaname.example', 3, 'Assemblée générale de la coopérative', words.repeat(4)),
+    ]);
+    expect(await itemOf(here, 'https://coopaname.example/3')).toBe(
+      await itemOf(here, 'https://tierslieux.example/2'),
+    );
+  });
+
+  it('finds a story this connection stored after the filter was built', async () => {
+    const a = await addSource(here, 'habitat');
+    const b = await addSource(here, 'enercoop');
+    const words = 'Un chantier participatif pour isoler la salle commune avant l’hiver. ';
+    await storeFeedItems(here, a, [
+      story('habitat.example', 4, 'Chantier participatif à la salle commune', words.repeat(4)),
+    ]);
+    await storeFeedItems(here, b, [
+      story('enercoop.example', 5, 'Chantier participatif à la salle commune', words.repeat(4)),
+    ]);
+    expect(await itemOf(here, 'https://enercoop.example/5')).toBe(
+      await itemOf(here, 'https://habitat.example/4'),
+    );
+  });
+
+  it('reads again when another connection commits between its check and its read', async () => {
+    const indexKeys = here.db.indexKeys!;
+    const [entry] = await here.db.orm.select().from(entries).limit(1);
+    const key = 99 * 2 ** 32 + 0xdeadbeef;
+    const seen: boolean[] = [];
+    await indexKeys.reading(async (filter) => {
+      seen.push(filter.mayHold(key));
+      // The first time: another connection commits the key now, as another process could
+      // between the filter's check and this read.
+      if (seen.length === 1)
+        await there.db.batch(insertKeyValues(there.db, [key, entry!.publishedAt, entry!.id]));
+    });
+    expect(seen).toEqual([false, true]);
+    // Written here, the key is known at the next lookup, without a rebuild.
+    const own = 98 * 2 ** 32 + 0xfeedbeef;
+    await here.db.batch(insertKeyValues(here.db, [own, entry!.publishedAt, entry!.id]));
+    expect(await indexKeys.reading(async (filter) => filter.mayHold(own))).toBe(true);
+    const stored = await here.db.orm.select().from(itemKeys).where(eq(itemKeys.key, own));
+    expect(stored).toHaveLength(1);
+  });
+});
