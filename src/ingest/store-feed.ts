@@ -29,6 +29,7 @@ import { bulkInserts } from '../db/bulk-insert.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from './yield.ts';
 import { entries, items, texts } from '../db/schema/items.ts';
 import { insertKeyValues } from '../db/item-keys.ts';
+import { textOf } from '../db/text-value.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { ParsedItem, StoreResult } from './types.ts';
 import { prepareItems, type PreparedItem } from './dedupe/prepare.ts';
@@ -149,21 +150,24 @@ async function sortItems(
   now: number,
   results: StoreResult[],
 ): Promise<{ sorted: Sorted[]; lastId: number }> {
+  // Loops, not callbacks made at each call: see pushTo (dedupe/matcher.ts).
   const pairs: Array<[number, string]> = [];
-  documents.forEach(({ source }, i) => {
-    for (const guidHash of prepared[i]!.keys()) pairs.push([source.id, guidHash]);
-  });
+  for (let i = 0; i < documents.length; i++) {
+    const sourceId = documents[i]!.source.id;
+    for (const guidHash of prepared[i]!.keys()) pairs.push([sourceId, guidHash]);
+  }
   if (!pairs.length) return { sorted: documents.map(() => ({ fresh: [], edited: [] })), lastId: 0 };
   const { known: rows, lastId } = await knownEntries(deps.db, pairs);
   const known = new Map<string, { id: number; contentHash: string }>();
   for (const r of rows) known.set(`${r.sourceId} ${r.guidHash}`, r);
   const changedIds: number[] = [];
-  documents.forEach(({ source }, i) => {
+  for (let i = 0; i < documents.length; i++) {
+    const sourceId = documents[i]!.source.id;
     for (const p of prepared[i]!.values()) {
-      const k = known.get(`${source.id} ${p.guidHash}`);
+      const k = known.get(`${sourceId} ${p.guidHash}`);
       if (k && k.contentHash !== p.contentHash) changedIds.push(k.id);
     }
-  });
+  }
   const existing = new Map<string, Edited['old']>();
   for (const part of chunks(changedIds, IN_LIST)) {
     const rows = await deps.db.orm
@@ -194,7 +198,9 @@ async function sortItems(
         continue;
       }
       const old = existing.get(`${source.id} ${p.guidHash}`);
-      const fp = dedupe ? (p.fp ?? fingerprint(p.title, p.contentHtml, p.summary)) : NO_FINGERPRINT;
+      const fp = dedupe
+        ? (p.fp ?? fingerprint(p.title, textOf(p.contentHtml), textOf(p.summary)))
+        : NO_FINGERPRINT;
       const keys = indexKeyNumbers(fp);
       if (old) edited.push({ p, fp, keys, old });
       else fresh.push({ p, fp, keys, publishedAt: publicationFor(p.rawPublished, now) });
