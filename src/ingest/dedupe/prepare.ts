@@ -7,6 +7,7 @@ import { entryHashes } from './entry-hashes.ts';
 import { fingerprintAndFold, type Fingerprint } from './fingerprint.ts';
 import { searchTextOf } from './search-text.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from '../yield.ts';
+import type { TextValue } from '../../db/text-value.ts';
 
 export interface PreparedEntry {
   /** sha-256 of the guid, else of the canonical URL, else of title + date. */
@@ -63,7 +64,7 @@ export function prepareEntry(item: ParsedItem): PreparedEntry | null {
 function prepare(
   item: ParsedItem,
   withTextKey: boolean,
-): { entry: PreparedItem; textKey: string | null | undefined } | null {
+): { entry: ReadItem; textKey: string | null | undefined } | null {
   const guid = clean(item.guid);
   const url = clean(item.url);
   const canonical = canonicalItemUrl({ url, guid });
@@ -81,7 +82,7 @@ function prepare(
   const categories = [...new Set(item.categories.map((c) => c.trim()).filter(Boolean))];
   const enclosures = item.enclosures.filter((e) => e && typeof e.url === 'string' && e.url);
   // One literal, its hash filled in after: a second object spread into it cost a copy per item.
-  const entry: PreparedItem = {
+  const entry: ReadItem = {
     guidHash: sha256Hex(identity),
     contentHash: '',
     guid,
@@ -105,15 +106,24 @@ function prepare(
  * An entry ready to store; `fp`, `searchText` (search-text.ts) and `textKey` (db/text-key.ts)
  * when computed ahead (off the main thread), so the store does not fold or hash the text again.
  */
-export interface PreparedItem extends PreparedEntry {
+export interface PreparedItem extends Omit<PreparedEntry, 'summary' | 'contentHtml'> {
+  /**
+   * Its texts as prepareEntry made them, or their UTF-8 bytes when read on another thread
+   * (db/text-value.ts): read them through textOf.
+   */
+  summary: TextValue | null;
+  contentHtml: TextValue | null;
   fp?: Fingerprint;
-  searchText?: string;
+  searchText?: TextValue;
   /**
    * The key of its summary and content in `texts`: hashing them was the store thread's only
    * SHA-256 of a text (0.5 s of a 1,000-source cold pull's main thread, bench:ingest --profile).
    */
   textKey?: string | null;
 }
+
+/** An item as prepared here, its texts strings. */
+type ReadItem = PreparedEntry & PreparedItem;
 
 /**
  * A document's items, normalised; a document listing one guid twice keeps the first.
