@@ -6,11 +6,14 @@
  * their garbage). As text, the SQLite connection keeps the statement prepared (sqlite.ts).
  * Column names and value mapping still come from the schema, as drizzle's `set` takes them:
  * undefined fields are left alone, null is bound as null, others through the column's
- * mapToDriverValue (JSON columns, booleans).
+ * mapToDriverValue (JSON columns, booleans). A text column takes a string or its UTF-8 bytes
+ * (text-value.ts), bound as the TEXT they encode, as bulk inserts do (bulk-insert.ts).
  */
 import { eq, getTableColumns, getTableName } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Database, Statement } from './client.ts';
+import type { InsertRow } from './bulk-insert.ts';
+import { placeholder, textParam } from './text-value.ts';
 
 export interface RowUpdate {
   text: string;
@@ -47,7 +50,7 @@ export function rowUpdate<T extends SQLiteTable>(
   table: T,
   key: keyof T['$inferSelect'] & string,
   id: unknown,
-  values: Partial<T['$inferInsert']>,
+  values: Partial<InsertRow<T>>,
 ): RowUpdate | null {
   const t = tableUpdates(table);
   const set = values as Record<string, unknown>;
@@ -67,7 +70,7 @@ export function rowUpdate<T extends SQLiteTable>(
     const assignments: string[] = [];
     for (const field of t.fields)
       if (set[field] !== undefined && field !== key)
-        assignments.push(`"${t.columns[field]!.name}" = ?`);
+        assignments.push(`"${t.columns[field]!.name}" = ${placeholder(t.columns[field]!)}`);
     text = `update "${t.name}" set ${assignments.join(', ')} where "${t.columns[key]!.name}" = ?`;
     t.texts.set(shape, text);
   }
@@ -83,7 +86,7 @@ export function rowUpdateStatement<T extends SQLiteTable>(
   table: T,
   key: keyof T['$inferSelect'] & string,
   id: unknown,
-  values: Partial<T['$inferInsert']>,
+  values: Partial<InsertRow<T>>,
 ): Statement[] {
   if (db.rawStatement) {
     const update = rowUpdate(table, key, id, values);
@@ -91,6 +94,7 @@ export function rowUpdateStatement<T extends SQLiteTable>(
   }
   const set: Record<string, unknown> = { ...values };
   delete set[key];
+  for (const field in set) if (set[field] instanceof Uint8Array) set[field] = textParam(set[field]);
   if (!Object.values(set).some((v) => v !== undefined)) return [];
   const column = getTableColumns(table)[key] as SQLiteColumn;
   return [db.orm.update(table).set(set).where(eq(column, id)) as unknown as Statement];

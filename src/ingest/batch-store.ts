@@ -16,10 +16,13 @@
 import type { Deps } from '../deps.ts';
 import type { Database, Statement } from '../db/client.ts';
 import { rowUpdateStatement } from '../db/row-update.ts';
-import { entries, items, type EntryRow, type ItemRow } from '../db/schema/items.ts';
-import { textKey, type StoryText } from '../db/texts.ts';
+import { entries, items, type EntryRow } from '../db/schema/items.ts';
+import type { InsertRow } from '../db/bulk-insert.ts';
+import { textKey } from '../db/texts.ts';
+import { textOf, type TextValue } from '../db/text-value.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { PreparedItem } from './dedupe/prepare.ts';
+import { plainTextOf } from './feed-reader.ts';
 import { bodyText, indexKeyNumbers, type Fingerprint } from './dedupe/fingerprint.ts';
 import {
   Matcher,
@@ -143,8 +146,15 @@ export class BatchStore {
   private editedRows = new Map<number, EntrySource>();
   /** item_keys rows to write, flat: key, publication, entry (insertKeyValues). */
   readonly keyValues: number[] = [];
-  /** Texts of new and edited entries, once each (the database skips those it has). */
-  readonly textRows: Array<StoryText & { key: string }> = [];
+  /**
+   * Texts of new and edited entries, once each (the database skips those it has): as read,
+   * bytes included (db/text-value.ts), bound as they are.
+   */
+  readonly textRows: Array<{
+    key: string;
+    summary: TextValue | null;
+    contentHtml: TextValue | null;
+  }> = [];
   private textKeys = new Set<string>();
   private createdItems = new Set<string>();
   private touchedItems = new Set<string>();
@@ -225,7 +235,7 @@ export class BatchStore {
           shingleCount: fp.shingleCount,
           publishedAt,
           indexKeys: keys,
-          text: () => fp.text ?? '',
+          text: () => plainTextOf(p, fp),
         });
       inputs.push(list);
     }
@@ -339,7 +349,7 @@ export class BatchStore {
    * write if the batch has not written it yet.
    */
   private addText({ summary, contentHtml, textKey: ahead }: PreparedItem): string | null {
-    const key = ahead !== undefined ? ahead : textKey(summary, contentHtml);
+    const key = ahead !== undefined ? ahead : textKey(textOf(summary), textOf(contentHtml));
     if (key !== null && !this.textKeys.has(key)) {
       this.textKeys.add(key);
       this.textRows.push({ key, summary, contentHtml });
@@ -398,7 +408,7 @@ export class BatchStore {
             firstSeenAt: now,
             summary: p.summary,
             contentHtml: p.contentHtml,
-            // Read only without a search text; a text read on a thread is computed on first use.
+            // Read only without a search text (an item read on a thread has one).
             bodyText: p.searchText === undefined ? fp.text : undefined,
             searchText: p.searchText,
           },
@@ -413,7 +423,7 @@ export class BatchStore {
         this.addKeys(matcher, keys, itemId, row.id!, publishedAt);
         matcher?.addEntry(candidateRow(null, itemId, source.networkSlug, null, input), keys);
         this.wrote(candidateRow(row.id!, itemId, source.networkSlug, null, input), keys, () =>
-          bodyText(p.contentHtml, p.summary),
+          bodyText(textOf(p.contentHtml), textOf(p.summary)),
         );
       }
     }
@@ -440,7 +450,7 @@ export class BatchStore {
         ...values,
         summary: p.summary,
         contentHtml: p.contentHtml,
-        // Read only without a search text; a text read on a thread is computed on first use.
+        // Read only without a search text (an item read on a thread has one).
         bodyText: p.searchText === undefined ? fp.text : undefined,
         searchText: p.searchText,
       });
@@ -463,7 +473,7 @@ export class BatchStore {
             publishedAt,
           }),
           keys,
-          () => bodyText(p.contentHtml, p.summary),
+          () => bodyText(textOf(p.contentHtml), textOf(p.summary)),
         );
       }
     }
@@ -477,7 +487,9 @@ export class BatchStore {
    * read whole here, for the whole batch in one query (the matcher only read what matching
    * needs).
    */
-  async deriveItems(deps: Deps): Promise<{ inserts: ItemRow[]; updates: Statement[] }> {
+  async deriveItems(
+    deps: Deps,
+  ): Promise<{ inserts: Array<InsertRow<typeof items>>; updates: Statement[] }> {
     const before = new Map<string, EntrySource[]>();
     const after = new Map<string, EntrySource[]>();
     const touched = [...this.touchedItems].filter((id) => !this.createdItems.has(id));
@@ -490,11 +502,11 @@ export class BatchStore {
 
     // The derived object itself, its time set: a spread into a new literal copied it field by
     // field, for every new story.
-    const inserts: ItemRow[] = [];
+    const inserts: Array<InsertRow<typeof items>> = [];
     for (const itemId of this.createdItems) {
-      const item = deriveItem(itemId, after.get(itemId)!) as ItemRow;
+      const item: Partial<InsertRow<typeof items>> = deriveItem(itemId, after.get(itemId)!);
       item.updatedAt = this.now;
-      inserts.push(item);
+      inserts.push(item as InsertRow<typeof items>);
     }
     const updates: Statement[] = [];
     for (const itemId of touched) {
@@ -505,8 +517,9 @@ export class BatchStore {
         !itemDiffers(deriveItem(itemId, previous, false), deriveItem(itemId, entriesAfter, false))
       )
         continue;
-      // Every field of the item is set but its id, the key (rowUpdate).
-      const item = deriveItem(itemId, entriesAfter) as ItemRow;
+      // Every field of the item is set but its id, the key (rowUpdate); its search text may be
+      // bytes, which rowUpdate binds as text.
+      const item: Partial<InsertRow<typeof items>> = deriveItem(itemId, entriesAfter);
       item.updatedAt = this.now;
       updates.push(...rowUpdateStatement(deps.db, items, 'id', itemId, item));
     }

@@ -16,6 +16,8 @@ import {
 import { prepareItems, type PreparedItem } from './dedupe/prepare.ts';
 import { htmlToText } from '../shared/html-to-text.ts';
 import { stripBodyRelay } from './dedupe/text.ts';
+import type { Fingerprint } from './dedupe/fingerprint.ts';
+import { textOf } from '../db/text-value.ts';
 
 /** A read feed document: what the source learns (its title) and what the store takes. */
 export interface ReadFeed {
@@ -100,7 +102,7 @@ export async function readFeed(
  * A feed read on a thread, as it is sent to the main thread: each fingerprint without its plain
  * text (Fingerprint.text), about a third of what a read document weighs. The main thread needs
  * it only for an excerpt check, rare; the search text made of it travels already made.
- * withPlainText puts it back, computed on first use.
+ * plainTextOf computes it back when asked.
  */
 export function withoutPlainText(feed: ReadFeed): ReadFeed {
   for (const item of feed.items) if (item.fp) item.fp.text = undefined;
@@ -108,27 +110,20 @@ export function withoutPlainText(feed: ReadFeed): ReadFeed {
 }
 
 /**
- * The items' fingerprint texts back, each computed when first read: the text fingerprintAndFold
- * made, from the sanitised HTML the item carries (its text as htmlToText reads it back, which
- * the sanitiser's own text equals: sanitized-text.ts), relay marks stripped.
+ * An item's fingerprint text (`fp`, its fingerprint as the store uses it): as computed, or for
+ * an item read on a thread (withoutPlainText), computed back once, from the sanitised HTML the
+ * item carries (its text as htmlToText reads it back, which the sanitiser's own text equals:
+ * sanitized-text.ts), relay marks stripped, the text fingerprintAndFold made. A function of
+ * the module rather than a getter set on each item: a closure and an accessor per read item
+ * made every one of them outlive the storing thread's young collections.
  */
-export function withPlainText(feed: ReadFeed): ReadFeed {
-  for (const item of feed.items) {
-    const fp = item.fp;
-    if (!fp || fp.text !== undefined) continue;
-    Object.defineProperty(fp, 'text', {
-      configurable: true,
-      enumerable: true,
-      get() {
-        const text = stripBodyRelay(
-          htmlToText(item.contentHtml ?? item.summary ?? '', { blocks: '\n' }),
-        );
-        Object.defineProperty(fp, 'text', { value: text, enumerable: true, writable: true });
-        return text;
-      },
-    });
-  }
-  return feed;
+export function plainTextOf(item: PreparedItem, fp: Fingerprint): string {
+  if (fp.text !== undefined) return fp.text;
+  const text = stripBodyRelay(
+    htmlToText(textOf(item.contentHtml ?? item.summary) ?? '', { blocks: '\n' }),
+  );
+  if (fp === item.fp) fp.text = text;
+  return text;
 }
 
 export const inlineFeedReader: FeedReader = {

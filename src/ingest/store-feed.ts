@@ -29,6 +29,7 @@ import { bulkInserts } from '../db/bulk-insert.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from './yield.ts';
 import { entries, items, texts } from '../db/schema/items.ts';
 import { insertKeyValues } from '../db/item-keys.ts';
+import { textOf } from '../db/text-value.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { ParsedItem, StoreResult } from './types.ts';
 import { prepareItems, type PreparedItem } from './dedupe/prepare.ts';
@@ -197,7 +198,9 @@ async function sortItems(
         continue;
       }
       const old = existing.get(`${source.id} ${p.guidHash}`);
-      const fp = dedupe ? (p.fp ?? fingerprint(p.title, p.contentHtml, p.summary)) : NO_FINGERPRINT;
+      const fp = dedupe
+        ? (p.fp ?? fingerprint(p.title, textOf(p.contentHtml), textOf(p.summary)))
+        : NO_FINGERPRINT;
       const keys = indexKeyNumbers(fp);
       if (old) edited.push({ p, fp, keys, old });
       else fresh.push({ p, fp, keys, publishedAt: publicationFor(p.rawPublished, now) });

@@ -7,7 +7,7 @@ import * as nodeCrypto from 'node:crypto';
  * without it (workerd's node:crypto) take createHash: the same digest.
  */
 const oneShot:
-  | ((algorithm: string, data: string, encoding: 'hex' | 'base64url') => string)
+  | ((algorithm: string, data: string | Uint8Array, encoding: 'hex' | 'base64url') => string)
   | undefined = typeof nodeCrypto.hash === 'function' ? nodeCrypto.hash : undefined;
 
 /**
@@ -27,6 +27,23 @@ export function sha256Base64url(text: string): string {
   return oneShot
     ? oneShot('sha256', text, 'base64url')
     : nodeCrypto.createHash('sha256').update(text).digest('base64url');
+}
+
+/**
+ * sha256Hex of bytes: of a string's UTF-8 bytes, the string's digest. For callers that encode a
+ * text once for several digests (dedupe/entry-hashes.ts).
+ */
+export function sha256BytesHex(bytes: Uint8Array): string {
+  return oneShot
+    ? oneShot('sha256', bytes, 'hex')
+    : nodeCrypto.createHash('sha256').update(bytes).digest('hex');
+}
+
+/** sha256Base64url of bytes (see sha256BytesHex). */
+export function sha256BytesBase64url(bytes: Uint8Array): string {
+  return oneShot
+    ? oneShot('sha256', bytes, 'base64url')
+    : nodeCrypto.createHash('sha256').update(bytes).digest('base64url');
 }
 
 /** FNV-1a over a string's UTF-16 code units, from `basis`, multiplying by `prime`. */

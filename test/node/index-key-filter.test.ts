@@ -11,6 +11,8 @@ import { entries, itemKeys } from '../../src/db/schema/index.ts';
 import { KeyFilter } from '../../src/db/key-filter.ts';
 import { insertKeyValues } from '../../src/db/item-keys.ts';
 import { storeFeedItems } from '../../src/ingest/store-feed.ts';
+import { lookupCandidates, MAX_STORIES_PER_KEY } from '../../src/ingest/dedupe/lookup.ts';
+import { CANDIDATE_WINDOW_MS } from '../../src/ingest/dedupe/similarity.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import { addSource, parsedItem } from '../support/store-fixtures.ts';
 import type { Deps } from '../../src/deps.ts';
@@ -132,5 +134,58 @@ describe('the key filter of a SQLite connection (Node)', () => {
     expect(await indexKeys.reading(async (filter) => filter.mayHold(own))).toBe(true);
     const stored = await here.db.orm.select().from(itemKeys).where(eq(itemKeys.key, own));
     expect(stored).toHaveLength(1);
+  });
+
+  it("counts the boilerplate bound over the batch's whole window, keys left out included", async () => {
+    const source = await addSource(here, 'scic');
+    const day = 86_400_000;
+    const at = Date.parse('2026-09-01T10:00:00Z');
+    // More stories than one window's bound hold one key, within a few days of each other.
+    const n = MAX_STORIES_PER_KEY + 8;
+    await storeFeedItems(
+      here,
+      source,
+      Array.from({ length: n }, (_, i) =>
+        parsedItem({
+          guid: `https://scic.example/${i}`,
+          url: `https://scic.example/${i}`,
+          title: `Numéro ${i} de la lettre ${'abcdefghijklmnopqrstuvwxyz'[i % 26]}${i}`,
+          contentHtml: `<p>${`Sujet ${i} ${'xyz'.repeat(i % 7)} `.repeat(12)}</p>`,
+          published: new Date(at - (i % 5) * day),
+        }),
+      ),
+    );
+    const stored = await here.db.orm.select().from(entries).where(eq(entries.sourceId, source.id));
+    const key = 97 * 2 ** 32 + 0xc0ffee;
+    await here.db.batch(
+      insertKeyValues(
+        here.db,
+        stored.flatMap((e) => [key, e.publishedAt, e.id]),
+      ),
+    );
+    const absent = 96 * 2 ** 32 + 0xabad1dea;
+    const input = (keys: number[], publishedAt: number) => ({
+      sourceId: 999,
+      inputs: [{ guidHash: null, canonicalUrl: null, indexKeys: keys, publishedAt }],
+    });
+    // A document months older than the other, whose only key the table does not hold: the
+    // filter leaves it out, but its window still widens the batch's, and with it the bound.
+    const documents = [input([absent], at - 200 * day), input([key], at)];
+    const withFilter = await lookupCandidates(here.db, documents, CANDIDATE_WINDOW_MS);
+    const withoutFilter = await lookupCandidates(
+      { ...here.db, indexKeys: undefined },
+      documents,
+      CANDIDATE_WINDOW_MS,
+    );
+    const seen = ({ found, hotKeys }: Awaited<ReturnType<typeof lookupCandidates>>) => ({
+      found: found.map((f) => [f.row.id, f.docs]),
+      hotKeys: [...hotKeys],
+    });
+    expect(seen(withFilter)).toEqual(seen(withoutFilter));
+    expect(withFilter.hotKeys.size).toBe(0);
+    expect(withFilter.found.filter((f) => f.docs.includes(1))).toHaveLength(n);
+    // The other document alone: one window, the key is boilerplate there.
+    const alone = await lookupCandidates(here.db, [documents[1]!], CANDIDATE_WINDOW_MS);
+    expect([...alone.hotKeys]).toEqual([key]);
   });
 });

@@ -15,7 +15,6 @@ import { Worker } from 'node:worker_threads';
 import {
   readDocumentBytes,
   readFeed,
-  withPlainText,
   type DocumentRead,
   type FeedReader,
   type ReadFeed,
@@ -165,13 +164,12 @@ export function feedReaderPool(
       thread.timer = null;
       // The next document is being read already: its budget runs from now.
       if (thread.task && thread.ready) startTimer(thread);
-      // Feeds come without their fingerprints' plain texts, computed here if asked for.
-      if ('feed' in reply) task.resolve(withPlainText(reply.feed));
+      // Feeds come without their fingerprints' plain texts (computed back if asked for:
+      // feed-reader.ts plainTextOf), their large texts as bytes (packed-texts.ts).
+      if ('feed' in reply) task.resolve(reply.feed);
       else if ('calendar' in reply) task.resolve(reply.calendar);
-      else if ('document' in reply) {
-        if (reply.document.kind === 'feed') withPlainText(reply.document.feed);
-        task.resolve(reply.document);
-      } else
+      else if ('document' in reply) task.resolve(reply.document);
+      else
         task.reject(
           new IngestError(
             reply.error.kind ?? 'parse_error',

@@ -9,12 +9,14 @@ import {
   readFeed,
   withoutPlainText,
   type DocumentRead,
+  type ReadFeed,
 } from '../../src/ingest/feed-reader.ts';
 import { loadFeedParsers } from '../../src/ingest/parse-feed.ts';
 import { parseCalendar } from '../../src/agenda/parse-calendar.ts';
 import { IngestError } from '../../src/ingest/types.ts';
 import type { ReadReply, ReadRequest } from './feed-reader-protocol.ts';
 import { nodeUtf8Decoder } from './utf8-decoder.ts';
+import { packTexts } from './packed-texts.ts';
 
 const port = parentPort;
 if (!port)
@@ -26,6 +28,15 @@ await loadFeedParsers();
 const read = async (request: ReadRequest): Promise<void> => {
   const { id } = request;
   let reply: ReadReply;
+  // The buffer of a read feed's texts (packed-texts.ts), moved to the main thread with the reply.
+  const transfer: ArrayBuffer[] = [];
+  /** A read feed, lighter: without its fingerprints' plain texts, its large texts packed. */
+  const lighter = (feed: ReadFeed): ReadFeed => {
+    withoutPlainText(feed);
+    const packed = packTexts(feed.items);
+    if (packed) transfer.push(packed);
+    return feed;
+  };
   try {
     reply =
       request.kind === 'calendar'
@@ -39,21 +50,21 @@ const read = async (request: ReadRequest): Promise<void> => {
         : request.kind === 'document'
           ? {
               id,
-              document: lighter(
+              document: lighterDocument(
                 await readDocumentBytes(request.body, request.contentType, request.url, {
                   htmlIsText: request.htmlIsText,
                   fingerprints: true,
                   utf8: nodeUtf8Decoder,
                 }),
+                lighter,
               ),
             }
           : {
               id,
-              feed: withoutPlainText(
-                await readFeed(request.text, request.url, { fingerprints: true }),
-              ),
+              feed: lighter(await readFeed(request.text, request.url, { fingerprints: true })),
             };
   } catch (err) {
+    transfer.length = 0;
     reply = {
       id,
       error:
@@ -62,7 +73,7 @@ const read = async (request: ReadRequest): Promise<void> => {
           : { message: (err as Error)?.message ?? String(err) },
     };
   }
-  port.postMessage(reply);
+  port.postMessage(reply, transfer);
 };
 
 // One document at a time, in the order sent: the pool sends the next one ahead (and times each
@@ -71,9 +82,12 @@ let reading: Promise<void> = Promise.resolve();
 port.on('message', (request: ReadRequest) => {
   reading = reading.then(() => read(request));
 });
-/** A read feed goes without its fingerprints' plain texts (feed-reader.ts withoutPlainText). */
-function lighter(document: DocumentRead): DocumentRead {
-  if (document.kind === 'feed') withoutPlainText(document.feed);
+/** A read document's feed made lighter (a text comes back as it is). */
+function lighterDocument(
+  document: DocumentRead,
+  lighter: (feed: ReadFeed) => ReadFeed,
+): DocumentRead {
+  if (document.kind === 'feed') lighter(document.feed);
   return document;
 }
 

@@ -4,7 +4,7 @@
  * enclosures. Pure: the store writes the result only when it differs from what is stored.
  */
 import type { EntryRow, ItemRow, Enclosure } from '../../db/schema/items.ts';
-import type { StoryText } from '../../db/texts.ts';
+import { textOf, type TextValue } from '../../db/text-value.ts';
 import { looksLikeRelay, stripBodyRelay } from './text.ts';
 import { searchTextOf } from './search-text.ts';
 import { htmlToText } from '../../shared/html-to-text.ts';
@@ -29,13 +29,15 @@ export type EntrySource = Pick<
   | 'publishedAt'
   | 'firstSeenAt'
 > &
-  StoryText &
   /** Stored with the entry by the store; measured from the text when absent. */
   Partial<Pick<EntryRow, 'textLength' | 'relay'>> & {
+    /** As stored, or as read: bytes when read on another thread (db/text-value.ts). */
+    summary: TextValue | null;
+    contentHtml: TextValue | null;
     /** Plain text without relay marks, when the store already computed it (fingerprint). */
     bodyText?: string;
     /** Its search text (searchTextOf), when computed with its fingerprint. */
-    searchText?: string;
+    searchText?: TextValue;
   };
 
 interface Ranked {
@@ -46,7 +48,7 @@ interface Ranked {
 
 /** Plain text without relay marks, as "best content" measures it. */
 function bodyText(entry: EntrySource): { relay: boolean; text: string } {
-  const raw = htmlToText(entry.contentHtml ?? entry.summary ?? '', { blocks: '\n' });
+  const raw = htmlToText(textOf(entry.contentHtml ?? entry.summary) ?? '', { blocks: '\n' });
   return { relay: looksLikeRelay(entry.title, raw), text: stripBodyRelay(raw) };
 }
 
@@ -89,14 +91,16 @@ function unionEnclosures(lists: Enclosure[][]): Enclosure[] {
 }
 
 /**
+ * An item row without updatedAt; its search text as its best entry has it (bytes, when read
+ * on another thread: bound as they are, db/text-value.ts).
+ */
+export type DerivedItem = Omit<ItemRow, 'updatedAt' | 'searchText'> & { searchText: TextValue };
+
+/**
  * Item row (without updatedAt) derived from at least one entry. `searchText` is computed only
  * when asked (it needs the best entry's text), so comparing two derivations stays cheap.
  */
-export function deriveItem(
-  id: string,
-  entries: EntrySource[],
-  withSearchText = true,
-): Omit<ItemRow, 'updatedAt'> {
+export function deriveItem(id: string, entries: EntrySource[], withSearchText = true): DerivedItem {
   if (!entries.length) throw new Error(`item ${id} has no entries`);
   const ranked = entries.map(rank).sort(compareRanked);
   const best = ranked[0]!;
@@ -121,10 +125,7 @@ export function deriveItem(
 }
 
 /** Whether two derived items differ (updatedAt aside; searchText follows from title and content). */
-export function itemDiffers(
-  stored: Omit<ItemRow, 'updatedAt'>,
-  derived: Omit<ItemRow, 'updatedAt'>,
-): boolean {
+export function itemDiffers(stored: DerivedItem, derived: DerivedItem): boolean {
   for (const key of Object.keys(derived) as Array<keyof typeof derived>) {
     if (key === 'searchText') continue;
     const a = stored[key];

@@ -3,10 +3,11 @@ import type { ParsedItem, Enclosure } from '../types.ts';
 import { canonicalItemUrl } from '../canonical-url.ts';
 import { htmlToText } from '../../shared/html-to-text.ts';
 import { sha256Hex } from '../../shared/hash.ts';
-import { textKey } from '../../db/text-key.ts';
+import { entryHashes } from './entry-hashes.ts';
 import { fingerprintAndFold, type Fingerprint } from './fingerprint.ts';
 import { searchTextOf } from './search-text.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from '../yield.ts';
+import type { TextValue } from '../../db/text-value.ts';
 
 export interface PreparedEntry {
   /** sha-256 of the guid, else of the canonical URL, else of title + date. */
@@ -46,6 +47,17 @@ function fallbackTitle(item: ParsedItem, url: string | null): string {
 
 /** Null when the item has nothing to identify or show it (no guid, link, title or text). */
 export function prepareEntry(item: ParsedItem): PreparedEntry | null {
+  return prepare(item, false)?.entry ?? null;
+}
+
+/**
+ * prepareEntry; with `withTextKey`, the item's textKey too (db/text-key.ts), hashed from the
+ * same encoding of its texts as the content hash (entry-hashes.ts).
+ */
+function prepare(
+  item: ParsedItem,
+  withTextKey: boolean,
+): { entry: ReadItem; textKey: string | null | undefined } | null {
   const guid = clean(item.guid);
   const url = clean(item.url);
   const canonical = canonicalItemUrl({ url, guid });
@@ -75,26 +87,37 @@ export function prepareEntry(item: ParsedItem): PreparedEntry | null {
     rawPublished,
     rawUpdated,
   };
-  return {
+  const hashes = entryHashes(fields, withTextKey);
+  const entry: ReadItem = {
     guidHash: sha256Hex(identity),
-    contentHash: sha256Hex(JSON.stringify(fields)),
+    contentHash: hashes.contentHash,
     ...fields,
   };
+  return { entry, textKey: hashes.textKey };
 }
 
 /**
  * An entry ready to store; `fp`, `searchText` (search-text.ts) and `textKey` (db/text-key.ts)
  * when computed ahead (off the main thread), so the store does not fold or hash the text again.
  */
-export interface PreparedItem extends PreparedEntry {
+export interface PreparedItem extends Omit<PreparedEntry, 'summary' | 'contentHtml'> {
+  /**
+   * Its texts as prepareEntry made them, or their UTF-8 bytes when read on another thread
+   * (db/text-value.ts): read them through textOf.
+   */
+  summary: TextValue | null;
+  contentHtml: TextValue | null;
   fp?: Fingerprint;
-  searchText?: string;
+  searchText?: TextValue;
   /**
    * The key of its summary and content in `texts`: hashing them was the store thread's only
    * SHA-256 of a text (0.5 s of a 1,000-source cold pull's main thread, bench:ingest --profile).
    */
   textKey?: string | null;
 }
+
+/** An item as prepared here, its texts strings. */
+type ReadItem = PreparedEntry & PreparedItem;
 
 /**
  * A document's items, normalised; a document listing one guid twice keeps the first.
@@ -110,8 +133,9 @@ export async function prepareItems(
   let handled = 0;
   for (const item of parsed) {
     if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
-    const p: PreparedItem | null = prepareEntry(item);
-    if (!p || prepared.has(p.guidHash)) continue;
+    const read = prepare(item, options.fingerprints === true);
+    if (!read || prepared.has(read.entry.guidHash)) continue;
+    const p = read.entry;
     if (options.fingerprints) {
       const { fp, foldedBody, foldedTitle } = fingerprintAndFold(
         p.title,
@@ -121,7 +145,7 @@ export async function prepareItems(
       );
       p.fp = fp;
       p.searchText = searchTextOf(p.title, fp.text ?? '', foldedBody, foldedTitle);
-      p.textKey = textKey(p.summary, p.contentHtml);
+      p.textKey = read.textKey;
     }
     prepared.set(p.guidHash, p);
   }

@@ -8,6 +8,7 @@ import type { Deps } from '../../deps.ts';
 import { insertKeys } from '../../db/item-keys.ts';
 import { entries, entrySplits, itemKeys, items, texts } from '../../db/schema/items.ts';
 import { entryWithText, textOfEntry } from '../../db/texts.ts';
+import { textParam } from '../../db/text-value.ts';
 import { deriveItem } from './best-item.ts';
 import { indexKeyNumbers } from './fingerprint.ts';
 import { newItemId } from './item-id.ts';
@@ -57,7 +58,8 @@ async function split(deps: Deps, entryId: number): Promise<SplitResult> {
   const toItemId = newItemId();
   const previous = `${entry.mergeReason}${entry.mergeDetail ? ` — ${entry.mergeDetail}` : ''}`;
   const moved = { ...entry, itemId: toItemId };
-  const { id: _id, ...remaining } = deriveItem(fromItemId, rest);
+  const { id: _id, searchText: remainingText, ...remaining } = deriveItem(fromItemId, rest);
+  const movedItem = deriveItem(toItemId, [moved]);
   const bands = indexKeyNumbers(entry).map((key) => ({
     key,
     entryId: entry.id,
@@ -81,7 +83,11 @@ async function split(deps: Deps, entryId: number): Promise<SplitResult> {
     )
     .onConflictDoNothing();
   await deps.db.batch([
-    orm.insert(items).values({ ...deriveItem(toItemId, [moved]), updatedAt: now }),
+    orm.insert(items).values({
+      ...movedItem,
+      searchText: textParam(movedItem.searchText),
+      updatedAt: now,
+    }),
     orm
       .update(entries)
       .set({
@@ -93,7 +99,7 @@ async function split(deps: Deps, entryId: number): Promise<SplitResult> {
       .where(eq(entries.id, entry.id)),
     orm
       .update(items)
-      .set({ ...remaining, updatedAt: now })
+      .set({ ...remaining, searchText: textParam(remainingText), updatedAt: now })
       .where(eq(items.id, fromItemId)),
     orm.insert(entrySplits).values({
       sourceId: entry.sourceId,

@@ -1,0 +1,211 @@
+/**
+ * An entry's content hash (the SHA-256 of JSON.stringify of its fields) and text key
+ * (db/text-key.ts, the SHA-256 of its length-prefixed summary and content), both hashed from
+ * one UTF-8 encoding of the summary and the content, without building either string.
+ *
+ * Building them cost more than hashing: JSON.stringify of an item's fields (two-byte strings
+ * as soon as a text holds a "’") took about 19 us for 2 KB of text, then each hash converted
+ * its string to UTF-8 again (7 us each); the digests themselves take about 1 us. Here the
+ * texts are encoded once (TextEncoder, native) and JSON's escapes are written byte by byte:
+ * the characters JSON.stringify escapes in a well-formed string (quote, backslash, controls)
+ * are ASCII, which UTF-8 writes as themselves and never inside another character's bytes.
+ * A lone surrogate is what UTF-8 cannot hold (the encoder writes U+FFFD for it, JSON.stringify
+ * an escape): a text whose bytes hold U+FFFD takes the string path, so the bytes hashed are
+ * always the very ones of JSON.stringify and textKey.
+ */
+import { sha256BytesBase64url, sha256BytesHex, sha256Hex } from '../../shared/hash.ts';
+import { textKey } from '../../db/text-key.ts';
+import type { Enclosure } from '../types.ts';
+
+/** The fields an entry's content hash covers, in the order JSON.stringify writes them. */
+export interface HashedFields {
+  guid: string | null;
+  url: string | null;
+  canonicalUrl: string | null;
+  title: string;
+  summary: string | null;
+  contentHtml: string | null;
+  author: string | null;
+  categories: string[];
+  enclosures: Enclosure[];
+  rawPublished: number | null;
+  rawUpdated: number | null;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * One buffer, reused from call to call: the raw texts ([prefix][summary][:][content], textKey's
+ * input) from 0, the JSON bytes after them. One buffer lets the escaping copy runs of bytes
+ * with copyWithin (no view to make per run); the Int32Array reads four bytes at a time. A
+ * buffer grown past KEPT_BYTES for a huge text is let go after it.
+ */
+let bytes = new Uint8Array(65536);
+let words = new Int32Array(bytes.buffer);
+const KEPT_BYTES = 1 << 20;
+
+/** What JSON.stringify writes after a backslash for the controls it names (0: \u00XX). */
+const SHORT_ESCAPE = new Uint8Array(32);
+SHORT_ESCAPE[0x08] = 0x62; // b
+SHORT_ESCAPE[0x09] = 0x74; // t
+SHORT_ESCAPE[0x0a] = 0x6e; // n
+SHORT_ESCAPE[0x0c] = 0x66; // f
+SHORT_ESCAPE[0x0d] = 0x72; // r
+const HEX = new Uint8Array([...'0123456789abcdef'].map((c) => c.charCodeAt(0)));
+
+/**
+ * sha256Hex(JSON.stringify(fields)) and, when `withTextKey`, textKey(summary, contentHtml)
+ * (else undefined).
+ */
+export function entryHashes(
+  fields: HashedFields,
+  withTextKey: boolean,
+): { contentHash: string; textKey: string | null | undefined } {
+  const { summary, contentHtml } = fields;
+  // JSON.stringify(fields): the small fields as it writes them, the texts escaped below.
+  const head =
+    `{"guid":${JSON.stringify(fields.guid)},"url":${JSON.stringify(fields.url)}` +
+    `,"canonicalUrl":${JSON.stringify(fields.canonicalUrl)},"title":${JSON.stringify(fields.title)}` +
+    ',"summary":';
+  const tail =
+    `,"author":${JSON.stringify(fields.author)},"categories":${JSON.stringify(fields.categories)}` +
+    `,"enclosures":${JSON.stringify(fields.enclosures)}` +
+    `,"rawPublished":${JSON.stringify(fields.rawPublished)}` +
+    `,"rawUpdated":${JSON.stringify(fields.rawUpdated)}}`;
+  // A field left undefined is a key JSON.stringify leaves out (a text holding the word merely
+  // takes the string path too).
+  if (head.includes('undefined') || tail.includes('undefined'))
+    return stringHashes(fields, withTextKey);
+  // textKey's input: `${summary.length}:${summary}` or '-', then `:${contentHtml}` or '-'.
+  const prefix = summary === null ? '-' : `${summary.length}:`;
+  const textUnits = (summary?.length ?? 0) + (contentHtml?.length ?? 0);
+  // UTF-8 takes at most 3 bytes per UTF-16 unit; JSON at most 6 per text byte (\u00XX).
+  const jsonFrom = (prefix.length + 1 + 3 * textUnits + 4) & ~3;
+  const size = jsonFrom + 3 * (head.length + tail.length) + 32 + 18 * textUnits;
+  if (bytes.length < size) {
+    bytes = new Uint8Array((size + 3) & ~3);
+    words = new Int32Array(bytes.buffer);
+  }
+  const buf = bytes;
+  let at = encoder.encodeInto(prefix, buf).written;
+  const summaryFrom = at;
+  if (summary !== null) at += encoder.encodeInto(summary, buf.subarray(at)).written;
+  const summaryTo = at;
+  buf[at++] = contentHtml === null ? 0x2d : 0x3a; // '-' or ':'
+  const contentFrom = at;
+  if (contentHtml !== null) at += encoder.encodeInto(contentHtml, buf.subarray(at)).written;
+  const contentTo = at;
+
+  let j = jsonFrom + encoder.encodeInto(head, buf.subarray(jsonFrom)).written;
+  j = summary === null ? writeNull(buf, j) : writeEscaped(buf, words, summaryFrom, summaryTo, j);
+  if (j !== -1) {
+    j += encoder.encodeInto(',"contentHtml":', buf.subarray(j)).written;
+    j =
+      contentHtml === null
+        ? writeNull(buf, j)
+        : writeEscaped(buf, words, contentFrom, contentTo, j);
+  }
+  // U+FFFD's bytes: what the encoder writes for a lone surrogate, which JSON.stringify escapes.
+  if (j === -1) return stringHashes(fields, withTextKey);
+  j += encoder.encodeInto(tail, buf.subarray(j)).written;
+  const contentHash = sha256BytesHex(buf.subarray(jsonFrom, j));
+  const key =
+    withTextKey && (summary !== null || contentHtml !== null)
+      ? sha256BytesBase64url(buf.subarray(0, contentTo)).slice(0, 22)
+      : withTextKey
+        ? null
+        : undefined;
+  if (bytes.length > KEPT_BYTES) {
+    bytes = new Uint8Array(65536);
+    words = new Int32Array(bytes.buffer);
+  }
+  return { contentHash, textKey: key };
+}
+
+/** The same hashes from the strings themselves. */
+function stringHashes(
+  fields: HashedFields,
+  withTextKey: boolean,
+): { contentHash: string; textKey: string | null | undefined } {
+  return {
+    contentHash: sha256Hex(JSON.stringify(fields)),
+    textKey: withTextKey ? textKey(fields.summary, fields.contentHtml) : undefined,
+  };
+}
+
+function writeNull(out: Uint8Array, at: number): number {
+  out[at] = 0x6e; // n
+  out[at + 1] = 0x75; // u
+  out[at + 2] = 0x6c; // l
+  out[at + 3] = 0x6c; // l
+  return at + 4;
+}
+
+/**
+ * Whether none of a word's four bytes is one writeEscaped looks at: below 0x20, '"', '\\' or
+ * 0xef (U+FFFD's first byte). Exact tests for a byte under n and a zero byte over the word at
+ * once (Bit Twiddling Hacks, "determine if a word has a byte less than n").
+ */
+function plainWord(w: number): boolean {
+  const quote = w ^ 0x22222222;
+  const backslash = w ^ 0x5c5c5c5c;
+  const ef = w ^ 0xefefefef;
+  return (
+    ((((w - 0x20202020) & ~w) |
+      ((quote - 0x01010101) & ~quote) |
+      ((backslash - 0x01010101) & ~backslash) |
+      ((ef - 0x01010101) & ~ef)) &
+      0x80808080) ===
+    0
+  );
+}
+
+/**
+ * The UTF-8 bytes [from, to) of `buf` as a JSON string (quoted, escaped) at `at` of `buf`, past
+ * `to`; the end, or -1 when the text holds U+FFFD's bytes (maybe a lone surrogate's). Runs of
+ * bytes JSON writes as they are are copied at once; `words` views the same buffer.
+ */
+function writeEscaped(
+  buf: Uint8Array,
+  words: Int32Array,
+  from: number,
+  to: number,
+  at: number,
+): number {
+  buf[at++] = 0x22;
+  let run = from;
+  let i = from;
+  while (i < to) {
+    if ((i & 3) === 0) {
+      while (i + 4 <= to && plainWord(words[i >> 2]!)) i += 4;
+      if (i >= to) break;
+    }
+    const b = buf[i]!;
+    if (b >= 0x20 && b !== 0x22 && b !== 0x5c && b !== 0xef) {
+      i++;
+      continue;
+    }
+    if (b === 0xef) {
+      if (i + 2 < to && buf[i + 1] === 0xbf && buf[i + 2] === 0xbd) return -1;
+      i++;
+      continue;
+    }
+    buf.copyWithin(at, run, i);
+    at += i - run;
+    buf[at++] = 0x5c;
+    if (b >= 0x20) buf[at++] = b;
+    else if (SHORT_ESCAPE[b]) buf[at++] = SHORT_ESCAPE[b]!;
+    else {
+      buf[at++] = 0x75; // u
+      buf[at++] = 0x30;
+      buf[at++] = 0x30;
+      buf[at++] = HEX[b >> 4]!;
+      buf[at++] = HEX[b & 15]!;
+    }
+    run = ++i;
+  }
+  buf.copyWithin(at, run, to);
+  at += to - run;
+  buf[at++] = 0x22;
+  return at;
+}
