@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { entryHashes } from '../../src/ingest/dedupe/entry-hashes.ts';
-import { entryHashCases, stringDigests } from '../support/entry-hash-cases.ts';
+import { entryHashCases, hashedFields, stringDigests } from '../support/entry-hash-cases.ts';
 
 describe('entryHashes', () => {
   it('gives the digests of JSON.stringify and textKey for every shape of text', () => {
@@ -17,6 +17,22 @@ describe('entryHashes', () => {
         contentHash: expected.contentHash,
         textKey: undefined,
       });
+    }
+  });
+
+  it('hashes the entry fields alone, in their order, from an object that has more', () => {
+    for (const [summary, contentHtml] of [
+      ['s', '<p>c</p>'],
+      ['lone \ud800', null],
+    ] as const) {
+      const fields = hashedFields(summary, contentHtml);
+      const entry = { guidHash: 'g', contentHash: '', ...fields, extra: 1 };
+      expect(entryHashes(entry, true)).toEqual(stringDigests(fields));
+      // A field left undefined: the string path, which leaves the key out as before.
+      const missing = { ...fields, author: undefined } as unknown as typeof fields;
+      expect(
+        entryHashes({ ...entry, author: undefined } as unknown as typeof fields, true),
+      ).toEqual(stringDigests(missing));
     }
   });
 });

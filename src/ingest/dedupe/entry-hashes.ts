@@ -55,7 +55,8 @@ const HEX = new Uint8Array([...'0123456789abcdef'].map((c) => c.charCodeAt(0)));
 
 /**
  * sha256Hex(JSON.stringify(fields)) and, when `withTextKey`, textKey(summary, contentHtml)
- * (else undefined).
+ * (else undefined). `fields` may carry other properties (a prepared entry): only those of
+ * HashedFields are hashed, in its order.
  */
 export function entryHashes(
   fields: HashedFields,
@@ -87,7 +88,7 @@ export function entryHashes(
     words = new Int32Array(bytes.buffer);
   }
   const buf = bytes;
-  let at = encoder.encodeInto(prefix, buf).written;
+  let at = writeText(buf, 0, prefix);
   const summaryFrom = at;
   if (summary !== null) at += encoder.encodeInto(summary, buf.subarray(at)).written;
   const summaryTo = at;
@@ -96,10 +97,10 @@ export function entryHashes(
   if (contentHtml !== null) at += encoder.encodeInto(contentHtml, buf.subarray(at)).written;
   const contentTo = at;
 
-  let j = jsonFrom + encoder.encodeInto(head, buf.subarray(jsonFrom)).written;
+  let j = writeText(buf, jsonFrom, head);
   j = summary === null ? writeNull(buf, j) : writeEscaped(buf, words, summaryFrom, summaryTo, j);
   if (j !== -1) {
-    j += encoder.encodeInto(',"contentHtml":', buf.subarray(j)).written;
+    j = writeText(buf, j, ',"contentHtml":');
     j =
       contentHtml === null
         ? writeNull(buf, j)
@@ -107,7 +108,7 @@ export function entryHashes(
   }
   // U+FFFD's bytes: what the encoder writes for a lone surrogate, which JSON.stringify escapes.
   if (j === -1) return stringHashes(fields, withTextKey);
-  j += encoder.encodeInto(tail, buf.subarray(j)).written;
+  j = writeText(buf, j, tail);
   const contentHash = sha256BytesHex(buf.subarray(jsonFrom, j));
   const key =
     withTextKey && (summary !== null || contentHtml !== null)
@@ -122,15 +123,46 @@ export function entryHashes(
   return { contentHash, textKey: key };
 }
 
-/** The same hashes from the strings themselves. */
+/** The same hashes from the strings themselves (of these fields alone, in this order). */
 function stringHashes(
-  fields: HashedFields,
+  f: HashedFields,
   withTextKey: boolean,
 ): { contentHash: string; textKey: string | null | undefined } {
+  const fields: HashedFields = {
+    guid: f.guid,
+    url: f.url,
+    canonicalUrl: f.canonicalUrl,
+    title: f.title,
+    summary: f.summary,
+    contentHtml: f.contentHtml,
+    author: f.author,
+    categories: f.categories,
+    enclosures: f.enclosures,
+    rawPublished: f.rawPublished,
+    rawUpdated: f.rawUpdated,
+  };
   return {
     contentHash: sha256Hex(JSON.stringify(fields)),
-    textKey: withTextKey ? textKey(fields.summary, fields.contentHtml) : undefined,
+    textKey: withTextKey ? textKey(f.summary, f.contentHtml) : undefined,
   };
+}
+
+/**
+ * `text`'s UTF-8 bytes at `at` of `buf`; gives their end. Short ASCII text (the small fields'
+ * JSON, mostly) is copied here: calling the encoder costs more than that.
+ */
+function writeText(buf: Uint8Array, at: number, text: string): number {
+  const n = text.length;
+  if (n <= 256) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[at + i] = c;
+    }
+    if (i === n) return at + n;
+  }
+  return at + encoder.encodeInto(text, buf.subarray(at)).written;
 }
 
 function writeNull(out: Uint8Array, at: number): number {

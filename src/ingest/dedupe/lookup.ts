@@ -375,7 +375,42 @@ export interface Candidates {
  * `alsoItems`: items whose entries are wanted whatever matches (those whose entries a document
  * edits: a later document of the batch may find them).
  */
+const __g = globalThis as any;
+function __cpuNs(): number {
+  __g.__fs ??= __g.process.getBuiltinModule('node:fs');
+  return Number(__g.__fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]);
+}
+if (!__g.__lookupStats) {
+  __g.__lookupStats = { ns: 0, calls: 0, sqlNs: 0, rows: 0 };
+  __g.process.on('exit', () =>
+    __g.process.stderr.write(
+      `LOOKUP-CPU ${(__g.__lookupStats.ns / 1e6).toFixed(0)} ms in ${__g.__lookupStats.calls} lookups, of which rows() ${(__g.__lookupStats.sqlNs / 1e6).toFixed(0)} ms, ${__g.__lookupStats.rows} rows\n`,
+    ),
+  );
+}
 export async function lookupCandidates(
+  ...args: Parameters<typeof lookupCandidatesInner>
+): ReturnType<typeof lookupCandidatesInner> {
+  const t0 = __cpuNs();
+  const db = args[0];
+  args[0] = {
+    ...db,
+    rows: async (sql: string, p: unknown[]) => {
+      const t = __cpuNs();
+      const r = await db.rows(sql, p);
+      __g.__lookupStats.sqlNs += __cpuNs() - t;
+      __g.__lookupStats.rows += r.length;
+      return r;
+    },
+  };
+  try {
+    return await lookupCandidatesInner(...args);
+  } finally {
+    __g.__lookupStats.ns += __cpuNs() - t0;
+    __g.__lookupStats.calls++;
+  }
+}
+async function lookupCandidatesInner(
   db: Database,
   documents: LookupDocument[],
   windowMs: number,

@@ -33,6 +33,13 @@ function clean(value: string | null | undefined): string | null {
   return v ? v : null;
 }
 
+/** White space runs as one space: title.replace(/\s+/g, ' '), without the copy when it is so. */
+function singleSpaced(title: string | null): string | null {
+  return title !== null && OTHER_WHITE_SPACE.test(title) ? title.replace(/\s+/g, ' ') : title;
+}
+/** What replace(/\s+/g, ' ') changes: white space other than a space, or two in a row. */
+const OTHER_WHITE_SPACE = /[^\S ]|\s\s/;
+
 function time(date: Date | null): number | null {
   const t = date?.getTime();
   return t === undefined || !Number.isFinite(t) ? null : t;
@@ -63,7 +70,7 @@ function prepare(
   const canonical = canonicalItemUrl({ url, guid });
   const rawPublished = time(item.published);
   const rawUpdated = time(item.updated);
-  const title = clean(item.title)?.replace(/\s+/g, ' ') ?? null;
+  const title = singleSpaced(clean(item.title));
   const summary = clean(item.summary);
   const contentHtml = clean(item.contentHtml);
   let identity: string;
@@ -74,7 +81,10 @@ function prepare(
   else return null;
   const categories = [...new Set(item.categories.map((c) => c.trim()).filter(Boolean))];
   const enclosures = item.enclosures.filter((e) => e && typeof e.url === 'string' && e.url);
-  const fields = {
+  // One literal, its hash filled in after: a second object spread into it cost a copy per item.
+  const entry: ReadItem = {
+    guidHash: sha256Hex(identity),
+    contentHash: '',
     guid,
     url,
     canonicalUrl: canonical,
@@ -87,12 +97,8 @@ function prepare(
     rawPublished,
     rawUpdated,
   };
-  const hashes = entryHashes(fields, withTextKey);
-  const entry: ReadItem = {
-    guidHash: sha256Hex(identity),
-    contentHash: hashes.contentHash,
-    ...fields,
-  };
+  const hashes = entryHashes(entry, withTextKey);
+  entry.contentHash = hashes.contentHash;
   return { entry, textKey: hashes.textKey };
 }
 
