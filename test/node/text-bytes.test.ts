@@ -26,6 +26,8 @@ function jsonFeed(): string {
     // A character no UTF-8 encodes: SQLite stores what the string gives, as before.
     { id: 'e', title: 'Seul', content_html: `<p>${long(3)} \ud800 ${long(4)}</p>` },
     { id: 'f', title: 'Résumé seul', summary: long(5) },
+    // U+FFFD itself is well-formed: it travels as bytes like any other character.
+    { id: 'g', title: 'Remplacé', content_html: `<p>${long(6)} \uFFFD ${long(7)}</p>` },
   ].map((item) => ({
     ...item,
     url: `https://m.example/${item.id}`,
@@ -92,12 +94,13 @@ describe('texts as bytes', () => {
     expect(typeof lone).toBe('string');
     expect(lone).toContain('\ud800');
     expect(byId.get('c')!.contentHtml).toBeNull();
+    expect(byId.get('g')!.contentHtml).toBeInstanceOf(Uint8Array);
     const fromThread = await stored(threaded);
     const inLine = await stored(await inlineFeedReader.read(text, url));
     expect(fromThread).toEqual(inLine);
-    expect(fromThread.texts.length).toBe(6);
+    expect(fromThread.texts.length).toBe(7);
     expect(fromThread.texts.flatMap((r) => [r[1], r[3]])).not.toContain('blob');
-    expect(fromThread.items.map((r) => r[1])).toEqual(Array(6).fill('text'));
+    expect(fromThread.items.map((r) => r[1])).toEqual(Array(7).fill('text'));
   });
 
   it('a document of thousands of items: one buffer, every text stored as read in line', async () => {

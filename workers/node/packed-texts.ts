@@ -9,7 +9,6 @@
  * only what it must read as text, rarely.
  */
 import type { PreparedItem } from '../../src/ingest/dedupe/prepare.ts';
-import type { TextValue } from '../../src/db/text-value.ts';
 
 /**
  * Shorter texts stay strings: a view costs the main thread's heap about as much as a string of
@@ -17,54 +16,78 @@ import type { TextValue } from '../../src/db/text-value.ts';
  */
 const MIN_PACKED_CHARS = 64;
 
-/**
- * Whether a text travels as bytes. Not one with a lone surrogate (a character reference to
- * one, say): encoding would make it U+FFFD, where SQLite stores the string's own bytes.
- */
-function packable(text: TextValue | null | undefined): text is string {
-  return (
-    typeof text === 'string' &&
-    text.length >= MIN_PACKED_CHARS &&
-    (text as string & { isWellFormed(): boolean }).isWellFormed()
-  );
-}
-
 /** The texts of an item that may be packed, in the order they are packed. */
 const FIELDS = ['summary', 'contentHtml', 'searchText'] as const;
 
+const encoder = new TextEncoder();
+
+/**
+ * Where a document's texts are encoded first, reused from one document to the next (a fresh
+ * buffer of the exact size is what travels); one grown past KEPT_BYTES for a huge document is
+ * let go after it.
+ */
+let scratch = new Uint8Array(1 << 20);
+const KEPT_BYTES = 4 << 20;
+
 /**
  * Replaces, in place, the items' large texts by views of one buffer holding their UTF-8 bytes;
- * the buffer to transfer, or null when no text is packed.
+ * the buffer to transfer, or null when no text is packed. Not a text with a lone surrogate (a
+ * character reference to one, say): the encoder writes U+FFFD for it, where SQLite stores the
+ * string's own bytes; such a text stays a string.
+ *
+ * Each text is encoded once, into `scratch` (encodeInto: one pass, where measuring the UTF-8
+ * length first, then writing, took twice as long on the bench's texts, most of them two-byte
+ * strings for a "’"), then the whole is copied into the buffer that travels.
  */
 export function packTexts(items: PreparedItem[]): ArrayBuffer | null {
-  // Each text is looked at once (a check of a text the parser built in pieces flattens it):
-  // the byte lengths of those packed, 0 for those left as strings.
-  const lengths = new Uint32Array(items.length * FIELDS.length);
-  let total = 0;
-  for (let i = 0, n = 0; i < items.length; i++) {
-    const item = items[i]!;
-    for (const field of FIELDS) {
-      const text = item[field];
-      if (packable(text)) total += lengths[n] = Buffer.byteLength(text, 'utf8');
-      n++;
-    }
-  }
-  if (!total) return null;
-  // A buffer of its own (Buffer.allocUnsafe may give a slice of a shared pool, which would go
-  // whole and leave this thread's other buffers detached).
-  const buffer = new ArrayBuffer(total);
-  const bytes = Buffer.from(buffer);
+  // Byte offsets of each text in `scratch`: [start, end), end 0 for a text left as it is.
+  const ends = new Uint32Array(items.length * FIELDS.length);
   let at = 0;
   for (let i = 0, n = 0; i < items.length; i++) {
     const item = items[i]!;
     for (const field of FIELDS) {
-      const length = lengths[n++]!;
-      // An empty text is never packed (packable): 0 means left as it is.
-      if (!length) continue;
-      bytes.write(item[field] as string, at, length, 'utf8');
-      item[field] = new Uint8Array(buffer, at, length);
-      at += length;
+      const text = item[field];
+      n++;
+      if (typeof text !== 'string' || text.length < MIN_PACKED_CHARS) continue;
+      // UTF-8 takes at most 3 bytes per UTF-16 unit.
+      if (scratch.length < at + 3 * text.length) {
+        const grown = new Uint8Array(Math.max(2 * scratch.length, at + 3 * text.length));
+        grown.set(scratch.subarray(0, at));
+        scratch = grown;
+      }
+      const written = encoder.encodeInto(text, scratch.subarray(at)).written;
+      // U+FFFD's bytes: a replaced lone surrogate, or the character itself (then kept).
+      if (holdsReplacement(scratch, at, at + written) && !isWellFormed(text)) continue;
+      at += written;
+      ends[n - 1] = at;
+    }
+  }
+  if (!at) return null;
+  const buffer = new ArrayBuffer(at);
+  new Uint8Array(buffer).set(scratch.subarray(0, at));
+  if (scratch.length > KEPT_BYTES) scratch = new Uint8Array(1 << 20);
+  let start = 0;
+  for (let i = 0, n = 0; i < items.length; i++) {
+    const item = items[i]!;
+    for (const field of FIELDS) {
+      const end = ends[n++]!;
+      if (!end) continue;
+      item[field] = new Uint8Array(buffer, start, end - start);
+      start = end;
     }
   }
   return buffer;
+}
+
+/** Whether bytes [from, to) of `bytes` hold U+FFFD (EF BF BD). */
+function holdsReplacement(bytes: Uint8Array, from: number, to: number): boolean {
+  // A view of the text alone: indexOf would otherwise go on through what follows it.
+  const text = bytes.subarray(from, to);
+  for (let i = text.indexOf(0xef); i !== -1 && i + 2 < text.length; i = text.indexOf(0xef, i + 1))
+    if (text[i + 1] === 0xbf && text[i + 2] === 0xbd) return true;
+  return false;
+}
+
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
 }
