@@ -142,6 +142,26 @@ describe('the key filter of a SQLite connection (Node)', () => {
     expect(stored).toHaveLength(1);
   });
 
+  it('reads again when another lookup rebuilt the filter while this one awaited', async () => {
+    const indexKeys = here.db.indexKeys!;
+    const [entry] = await here.db.orm.select().from(entries).limit(1);
+    const key = 95 * 2 ** 32 + 0x5eed;
+    let resume!: () => void;
+    const paused = new Promise<void>((resolve) => (resume = resolve));
+    const seen: boolean[] = [];
+    const first = indexKeys.reading(async (filter) => {
+      // The first time, this lookup waits (between two of its queries) while another
+      // connection commits the key and another lookup of this one rebuilds the filter.
+      if (!seen.length) await paused;
+      seen.push(filter!.mayHold(key));
+    });
+    await there.db.batch(insertKeyValues(there.db, [key, entry!.publishedAt, entry!.id]));
+    expect(await indexKeys.reading(async (filter) => filter!.mayHold(key))).toBe(true);
+    resume();
+    await first;
+    expect(seen).toEqual([false, true]);
+  });
+
   it("counts the boilerplate bound over the batch's whole window, keys left out included", async () => {
     const source = await addSource(here, 'scic');
     const day = 86_400_000;

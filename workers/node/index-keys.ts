@@ -98,8 +98,11 @@ export function indexKeysOf(raw: BetterSqlite3.Database): IndexKeys {
         for (const key of pending) filter!.add(key);
         pending = [];
         indexKeyFigures.bytes = filter!.bytes;
+        // The version this read's filter stands for, kept here: another lookup of this
+        // connection may rebuild the filter while this one awaits its queries.
+        const at = builtAt;
         const value = await read(filter!);
-        if (version.get() === builtAt) return value;
+        if (version.get() === at) return value;
       }
     },
     written(key) {
