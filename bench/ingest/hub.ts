@@ -53,9 +53,10 @@ export interface PhaseFigures {
   writes: Writes;
   /**
    * The candidate lookup's key filter (workers/node/index-keys.ts): builds from the table in
-   * the phase, their time, the filter's size at the end.
+   * the phase, their time, the filter's size at the end, lookups made without it (another
+   * process committing).
    */
-  keyFilter: { builds: number; buildMs: number; bytes: number };
+  keyFilter: { builds: number; buildMs: number; bytes: number; unfiltered: number };
   errors: string[];
 }
 
@@ -296,6 +297,7 @@ export async function runHub(
           builds: indexKeyFigures.builds - filter0.builds,
           buildMs: indexKeyFigures.buildMs - filter0.buildMs,
           bytes: indexKeyFigures.bytes,
+          unfiltered: indexKeyFigures.unfiltered - filter0.unfiltered,
         },
         errors,
       };

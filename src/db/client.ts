@@ -81,9 +81,9 @@ export interface IndexKeys {
    * Runs `read` with a filter that leaves out no key item_keys holds as `read`'s queries see
    * the table (a key it leaves out is a duplicate missed): brought up to date with what other
    * connections committed, and `read` run again should one commit while it runs. `read` only
-   * reads.
+   * reads. Null: no filter for now (other connections keep writing): every key is probed.
    */
-  reading<T>(read: (filter: KeyFilter) => Promise<T>): Promise<T>;
+  reading<T>(read: (filter: KeyFilter | null) => Promise<T>): Promise<T>;
   /**
    * A key this connection writes to item_keys: every write of a key goes through
    * db/item-keys.ts, which tells it here (a write that then rolls back leaves a key too many,

@@ -500,9 +500,14 @@ export class BatchStore {
     for (let i = 0; i < this.newEntryRows.length; i++)
       pushTo(after, this.newEntryRows[i]!.itemId!, this.newEntrySources[i]!);
 
+    // The derived object itself, its time set: a spread into a new literal copied it field by
+    // field, for every new story.
     const inserts: Array<InsertRow<typeof items>> = [];
-    for (const itemId of this.createdItems)
-      inserts.push({ ...deriveItem(itemId, after.get(itemId)!), updatedAt: this.now });
+    for (const itemId of this.createdItems) {
+      const item: Partial<InsertRow<typeof items>> = deriveItem(itemId, after.get(itemId)!);
+      item.updatedAt = this.now;
+      inserts.push(item as InsertRow<typeof items>);
+    }
     const updates: Statement[] = [];
     for (const itemId of touched) {
       const entriesAfter = after.get(itemId) ?? [];

@@ -5,7 +5,7 @@
  * connection (another process's pull) between two of this one's stores, even between the
  * filter's check and the lookup's read.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { entries, itemKeys } from '../../src/db/schema/index.ts';
 import { KeyFilter } from '../../src/db/key-filter.ts';
@@ -14,6 +14,7 @@ import { storeFeedItems } from '../../src/ingest/store-feed.ts';
 import { lookupCandidates, MAX_STORIES_PER_KEY } from '../../src/ingest/dedupe/lookup.ts';
 import { CANDIDATE_WINDOW_MS } from '../../src/ingest/dedupe/similarity.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
+import { indexKeyFigures, setRebuildSpacing } from '../../workers/node/index-keys.ts';
 import { addSource, parsedItem } from '../support/store-fixtures.ts';
 import type { Deps } from '../../src/deps.ts';
 
@@ -56,7 +57,10 @@ describe('the key filter of a SQLite connection (Node)', () => {
   // Another connection to the same file, as another process (a pull from the command line)
   // would open it.
   const there = makeNodeDeps({ HUB_DB: here.config.dbPath });
+  // Rebuilt at each commit of the other connection, however close (see the last test).
+  beforeAll(() => setRebuildSpacing({ factor: 0, minMs: 0 }));
   afterAll(async () => {
+    setRebuildSpacing(null);
     await there.close();
     await here.close();
   });
@@ -92,12 +96,14 @@ describe('the key filter of a SQLite connection (Node)', () => {
     await storeFeedItems(there, b, [
       story('tierslieux.example', 2, 'Assemblée générale de la coopérative', words.repeat(4)),
     ]);
+    const builds = indexKeyFigures.builds;
     await storeFeedItems(here, c, [
       story('coopaname.example', 3, 'Assemblée générale de la coopérative', words.repeat(4)),
     ]);
     expect(await itemOf(here, 'https://coopaname.example/3')).toBe(
       await itemOf(here, 'https://tierslieux.example/2'),
     );
+    expect(indexKeyFigures.builds).toBe(builds + 1);
   });
 
   it('finds a story this connection stored after the filter was built', async () => {
@@ -121,7 +127,7 @@ describe('the key filter of a SQLite connection (Node)', () => {
     const key = 99 * 2 ** 32 + 0xdeadbeef;
     const seen: boolean[] = [];
     await indexKeys.reading(async (filter) => {
-      seen.push(filter.mayHold(key));
+      seen.push(filter!.mayHold(key));
       // The first time: another connection commits the key now, as another process could
       // between the filter's check and this read.
       if (seen.length === 1)
@@ -131,9 +137,29 @@ describe('the key filter of a SQLite connection (Node)', () => {
     // Written here, the key is known at the next lookup, without a rebuild.
     const own = 98 * 2 ** 32 + 0xfeedbeef;
     await here.db.batch(insertKeyValues(here.db, [own, entry!.publishedAt, entry!.id]));
-    expect(await indexKeys.reading(async (filter) => filter.mayHold(own))).toBe(true);
+    expect(await indexKeys.reading(async (filter) => filter!.mayHold(own))).toBe(true);
     const stored = await here.db.orm.select().from(itemKeys).where(eq(itemKeys.key, own));
     expect(stored).toHaveLength(1);
+  });
+
+  it('reads again when another lookup rebuilt the filter while this one awaited', async () => {
+    const indexKeys = here.db.indexKeys!;
+    const [entry] = await here.db.orm.select().from(entries).limit(1);
+    const key = 95 * 2 ** 32 + 0x5eed;
+    let resume!: () => void;
+    const paused = new Promise<void>((resolve) => (resume = resolve));
+    const seen: boolean[] = [];
+    const first = indexKeys.reading(async (filter) => {
+      // The first time, this lookup waits (between two of its queries) while another
+      // connection commits the key and another lookup of this one rebuilds the filter.
+      if (!seen.length) await paused;
+      seen.push(filter!.mayHold(key));
+    });
+    await there.db.batch(insertKeyValues(there.db, [key, entry!.publishedAt, entry!.id]));
+    expect(await indexKeys.reading(async (filter) => filter!.mayHold(key))).toBe(true);
+    resume();
+    await first;
+    expect(seen).toEqual([false, true]);
   });
 
   it("counts the boilerplate bound over the batch's whole window, keys left out included", async () => {
@@ -187,5 +213,28 @@ describe('the key filter of a SQLite connection (Node)', () => {
     // The other document alone: one window, the key is boilerplate there.
     const alone = await lookupCandidates(here.db, [documents[1]!], CANDIDATE_WINDOW_MS);
     expect([...alone.hotKeys]).toEqual([key]);
+  });
+
+  it('probes every key, rather than rebuild, while another connection keeps committing', async () => {
+    setRebuildSpacing({ factor: 10, minMs: 60_000 });
+    try {
+      const a = await addSource(here, 'railcoop');
+      const b = await addSource(here, 'lilo');
+      const words = 'Une ligne de train coopérative entre Bordeaux et Lyon rouvre au printemps. ';
+      const title = 'Réouverture de la ligne Bordeaux Lyon';
+      const [builds, unfiltered] = [indexKeyFigures.builds, indexKeyFigures.unfiltered];
+      // Built less than a minute ago (the tests above): the other connection's story is found
+      // without a rebuild, every key probed.
+      await storeFeedItems(there, a, [story('railcoop.example', 6, title, words.repeat(4))]);
+      await storeFeedItems(here, b, [story('lilo.example', 7, title, words.repeat(4))]);
+      expect(await itemOf(here, 'https://lilo.example/7')).toBe(
+        await itemOf(here, 'https://railcoop.example/6'),
+      );
+      expect(indexKeyFigures.builds).toBe(builds);
+      expect(indexKeyFigures.unfiltered).toBeGreaterThan(unfiltered);
+      expect(await here.db.indexKeys!.reading(async (filter) => filter)).toBeNull();
+    } finally {
+      setRebuildSpacing({ factor: 0, minMs: 0 });
+    }
   });
 });

@@ -73,6 +73,31 @@ export function entryHashCases(): HashedFields[] {
     ).join('');
   for (let n = 0; n < 400; n++)
     cases.push(hashedFields(rnd() < 0.2 ? null : text(), rnd() < 0.2 ? null : text()));
+  // The small fields, written without JSON.stringify when nothing in them is escaped.
+  for (const s of [
+    ...ESCAPED_TEXTS,
+    'Économie ’sociale’ € 😀 ＡＢＣ',
+    'ASCII seul',
+    '\u07ff\u0800\uffff',
+  ]) {
+    const f = hashedFields('s', 'c');
+    f.title = s;
+    f.author = s;
+    f.guid = s;
+    f.url = `https://example.org/${s}`;
+    f.canonicalUrl = s;
+    f.categories = [s, 'x', s];
+    cases.push(f);
+  }
+  const bare = hashedFields('s', 'c');
+  bare.categories = [];
+  bare.enclosures = [];
+  bare.author = null;
+  bare.url = null;
+  bare.canonicalUrl = null;
+  bare.rawPublished = -1.5;
+  bare.rawUpdated = 0;
+  cases.push(bare);
   const long = `<p>${'Le « réseau » "coopératif".\n'.repeat(40_000)}</p>`;
   cases.push(hashedFields(long.slice(0, 500), long), hashedFields('court', '<p>court</p>'));
   const odd = hashedFields('s', 'c');
@@ -82,5 +107,6 @@ export function entryHashCases(): HashedFields[] {
   cases.push(odd);
   // A field left undefined is a key JSON.stringify leaves out.
   cases.push({ ...hashedFields('s', 'c'), author: undefined } as unknown as HashedFields);
+  cases.push({ ...hashedFields('s', 'c'), categories: ['a', 1, null] } as unknown as HashedFields);
   return cases;
 }

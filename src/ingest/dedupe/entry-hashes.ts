@@ -63,26 +63,42 @@ export function entryHashes(
   withTextKey: boolean,
 ): { contentHash: string; textKey: string | null | undefined } {
   const { summary, contentHtml } = fields;
-  // JSON.stringify(fields): the small fields as it writes them, the texts escaped below.
-  const head =
-    `{"guid":${JSON.stringify(fields.guid)},"url":${JSON.stringify(fields.url)}` +
-    `,"canonicalUrl":${JSON.stringify(fields.canonicalUrl)},"title":${JSON.stringify(fields.title)}` +
-    ',"summary":';
-  const tail =
-    `,"author":${JSON.stringify(fields.author)},"categories":${JSON.stringify(fields.categories)}` +
-    `,"enclosures":${JSON.stringify(fields.enclosures)}` +
-    `,"rawPublished":${JSON.stringify(fields.rawPublished)}` +
-    `,"rawUpdated":${JSON.stringify(fields.rawUpdated)}}`;
-  // A field left undefined is a key JSON.stringify leaves out (a text holding the word merely
-  // takes the string path too).
-  if (head.includes('undefined') || tail.includes('undefined'))
+  // A field left undefined is a key JSON.stringify leaves out.
+  if (
+    fields.guid === undefined ||
+    fields.url === undefined ||
+    fields.canonicalUrl === undefined ||
+    fields.title === undefined ||
+    summary === undefined ||
+    contentHtml === undefined ||
+    fields.author === undefined ||
+    fields.categories === undefined ||
+    fields.enclosures === undefined ||
+    fields.rawPublished === undefined ||
+    fields.rawUpdated === undefined ||
+    // Categories are strings (prepareEntry trims them): anything else, JSON.stringify writes.
+    !fields.categories.every((c) => typeof c === 'string')
+  )
     return stringHashes(fields, withTextKey);
+  // JSON.stringify(fields): the small fields written as it writes them (writeJson), the texts
+  // escaped below. Enclosures, rare, are stringified.
+  const enclosures = fields.enclosures.length ? JSON.stringify(fields.enclosures) : '[]';
+  let smallUnits =
+    (fields.guid?.length ?? 0) +
+    (fields.url?.length ?? 0) +
+    (fields.canonicalUrl?.length ?? 0) +
+    fields.title.length +
+    (fields.author?.length ?? 0) +
+    enclosures.length +
+    fields.categories.length;
+  for (const c of fields.categories) smallUnits += c.length;
   // textKey's input: `${summary.length}:${summary}` or '-', then `:${contentHtml}` or '-'.
   const prefix = summary === null ? '-' : `${summary.length}:`;
   const textUnits = (summary?.length ?? 0) + (contentHtml?.length ?? 0);
   // UTF-8 takes at most 3 bytes per UTF-16 unit; JSON at most 6 per text byte (\u00XX).
   const jsonFrom = (prefix.length + 1 + 3 * textUnits + 4) & ~3;
-  const size = jsonFrom + 3 * (head.length + tail.length) + 32 + 18 * textUnits;
+  // A small field's unit takes at most 6 bytes (\u00XX); the keys and numbers, under 256.
+  const size = jsonFrom + 6 * smallUnits + 256 + 18 * textUnits;
   if (bytes.length < size) {
     bytes = new Uint8Array((size + 3) & ~3);
     words = new Int32Array(bytes.buffer);
@@ -97,7 +113,12 @@ export function entryHashes(
   if (contentHtml !== null) at += encoder.encodeInto(contentHtml, buf.subarray(at)).written;
   const contentTo = at;
 
-  let j = writeText(buf, jsonFrom, head);
+  let j = writeText(buf, jsonFrom, '{"guid":');
+  j = writeJson(buf, j, fields.guid);
+  j = writeJson(buf, writeText(buf, j, ',"url":'), fields.url);
+  j = writeJson(buf, writeText(buf, j, ',"canonicalUrl":'), fields.canonicalUrl);
+  j = writeJson(buf, writeText(buf, j, ',"title":'), fields.title);
+  j = writeText(buf, j, ',"summary":');
   j = summary === null ? writeNull(buf, j) : writeEscaped(buf, words, summaryFrom, summaryTo, j);
   if (j !== -1) {
     j = writeText(buf, j, ',"contentHtml":');
@@ -108,7 +129,17 @@ export function entryHashes(
   }
   // U+FFFD's bytes: what the encoder writes for a lone surrogate, which JSON.stringify escapes.
   if (j === -1) return stringHashes(fields, withTextKey);
-  j = writeText(buf, j, tail);
+  j = writeJson(buf, writeText(buf, j, ',"author":'), fields.author);
+  j = writeText(buf, j, ',"categories":[');
+  for (let i = 0; i < fields.categories.length; i++) {
+    if (i > 0) buf[j++] = 0x2c; // ','
+    j = writeJson(buf, j, fields.categories[i]!);
+  }
+  j = writeText(buf, j, '],"enclosures":');
+  j = writeText(buf, j, enclosures);
+  j = writeJson(buf, writeText(buf, j, ',"rawPublished":'), fields.rawPublished);
+  j = writeJson(buf, writeText(buf, j, ',"rawUpdated":'), fields.rawUpdated);
+  buf[j++] = 0x7d; // '}'
   const contentHash = sha256BytesHex(buf.subarray(jsonFrom, j));
   const key =
     withTextKey && (summary !== null || contentHtml !== null)
@@ -145,6 +176,54 @@ function stringHashes(
     contentHash: sha256Hex(JSON.stringify(fields)),
     textKey: withTextKey ? textKey(f.summary, f.contentHtml) : undefined,
   };
+}
+
+/**
+ * JSON.stringify(value)'s UTF-8 bytes at `at` of `buf` (value defined); gives their end. A
+ * string is written here (writeQuoted) unless JSON escapes some of it.
+ */
+function writeJson(buf: Uint8Array, at: number, value: unknown): number {
+  if (value === null) return writeNull(buf, at);
+  if (typeof value === 'string') {
+    const end = writeQuoted(buf, at, value);
+    if (end !== -1) return end;
+  }
+  return writeText(buf, at, JSON.stringify(value));
+}
+
+/**
+ * `"text"` in UTF-8 at `at` of `buf`, as JSON.stringify(text) would give it when nothing in it
+ * is escaped; -1 when something is (a quote, a backslash, a control, a lone surrogate).
+ */
+function writeQuoted(buf: Uint8Array, at: number, text: string): number {
+  buf[at++] = 0x22;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      if (c < 0x20 || c === 0x22 || c === 0x5c) return -1;
+      buf[at++] = c;
+    } else if (c < 0x800) {
+      buf[at++] = 0xc0 | (c >> 6);
+      buf[at++] = 0x80 | (c & 63);
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      // A pair gives one character of four bytes; a lone surrogate is escaped by JSON.
+      const d = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+      if (c > 0xdbff || d < 0xdc00 || d > 0xdfff) return -1;
+      const code = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+      buf[at++] = 0xf0 | (code >> 18);
+      buf[at++] = 0x80 | ((code >> 12) & 63);
+      buf[at++] = 0x80 | ((code >> 6) & 63);
+      buf[at++] = 0x80 | (code & 63);
+      i++;
+    } else {
+      buf[at++] = 0xe0 | (c >> 12);
+      buf[at++] = 0x80 | ((c >> 6) & 63);
+      buf[at++] = 0x80 | (c & 63);
+    }
+  }
+  buf[at++] = 0x22;
+  return at;
 }
 
 /**
