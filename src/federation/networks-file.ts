@@ -75,7 +75,21 @@ export function webcalToHttps(value: string): string {
   return value.replace(/^webcals?:\/\//i, 'https://');
 }
 
+/**
+ * The IANA zones the runtime lists, read once. Building an Intl.DateTimeFormat loads the
+ * locale's calendar and pattern data from ICU, ~6 MB of Node's binary that stays resident in
+ * every `pull` and `serve` that reads networks.json (issue 19: memory); the list costs 0.4 MB.
+ */
+let listedZones: Set<string> | undefined;
+
+/**
+ * A zone the runtime lists is valid; anything else (names ICU lists under another, such as
+ * Asia/Kolkata; UTC; other spellings) gets the formatter's answer, so the verdict is the
+ * formatter's in every case.
+ */
 export function isValidTimeZone(tz: string): boolean {
+  listedZones ??= new Set(Intl.supportedValuesOf('timeZone'));
+  if (listedZones.has(tz)) return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
     return true;

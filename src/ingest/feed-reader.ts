@@ -25,6 +25,13 @@ export interface ReadFeed {
   /** What the recovering pass repaired in a malformed document (ParsedFeed.warning), else null. */
   warning: string | null;
   items: PreparedItem[];
+  /**
+   * Set by a reader that lends the items memory of its own (Node: the buffer of the texts read
+   * on a thread, workers/node/packed-texts.ts): frees it at once, where the runtime would
+   * otherwise keep it until its next full collection. Called once the items are stored (or
+   * failed for good: StoreDocument.release); their texts read empty afterwards.
+   */
+  release?: () => void;
 }
 
 /**

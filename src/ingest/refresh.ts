@@ -115,6 +115,7 @@ async function storeFeed(run: Answered, read: FeedDocument): Promise<Reported> {
     {
       source,
       items: feed.items,
+      release: feed.release,
       alongside: (result) => [
         ...(upstream ? upstreamStatements(deps, source, upstream) : []),
         ...recordStatement(

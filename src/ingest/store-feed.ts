@@ -53,6 +53,8 @@ export interface StoreDocument {
    * source's new state, an upstream hub's networks): committed with its items or not at all.
    */
   alongside?: (result: StoreResult) => Statement[];
+  /** Frees what the items' texts hold once they are stored or failed for good (ReadFeed.release). */
+  release?: () => void;
 }
 
 /** What an entry stored without dedup carries: nothing to index. */

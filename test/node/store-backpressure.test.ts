@@ -110,9 +110,11 @@ describe('back-pressure in a pull of big feeds', async () => {
       return {
         ...inner,
         store(document, last) {
+          // Counted as handed: once stored, its texts are freed (StoreDocument.release).
+          const bytes = documentBytes(document);
           const handed = inner.store(document, last);
           void handed.stored.then(
-            () => (held -= documentBytes(document)),
+            () => (held -= bytes),
             () => undefined,
           );
           return handed;

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { inlineFeedReader, type ReadFeed } from '../../src/ingest/feed-reader.ts';
-import { storePreparedItems } from '../../src/ingest/store-feed.ts';
+import { StoreBatcher } from '../../src/ingest/store-batcher.ts';
 import { feedReaderPool } from '../../workers/node/feed-reader-pool.ts';
 import { renderSource } from '../../bench/ingest/federation.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
@@ -36,13 +36,34 @@ function jsonFeed(): string {
   return JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'T', items });
 }
 
-/** Every column of the texts, stories and entries a source's items made, by guid hash. */
+/**
+ * Every column of the texts, stories and entries a source's items made, by guid hash; stored
+ * as a pull stores them (store-batcher.ts), which frees the texts' buffer once they are stored.
+ */
 async function stored(read: ReadFeed) {
   // Every item of a big document stored at once (the flood quota keeps 300 per pull).
   const deps = makeNodeDeps({ HUB_MAX_NEW_PER_PULL: '5000' });
   try {
     const source = await addSource(deps, 'reseau-a');
-    await storePreparedItems(deps, source, read.items);
+    const { release, items } = read;
+    let released = 0;
+    const handed = new StoreBatcher(deps).lane().store(
+      {
+        source,
+        items,
+        release: release && (() => (released++, release())),
+      },
+      true,
+    );
+    const { committed } = await handed.stored;
+    await committed;
+    if (release) {
+      expect(released).toBe(1);
+      // The texts' memory is freed: their views are empty.
+      const views = items.filter((i) => i.contentHtml instanceof Uint8Array);
+      expect(views.length).toBeGreaterThan(0);
+      expect(views.every((i) => (i.contentHtml as Uint8Array).length === 0)).toBe(true);
+    }
     const rows = (sql: string) => deps.db.rows(sql, []);
     return {
       texts: await rows(
@@ -81,6 +102,7 @@ describe('texts as bytes', () => {
     const text = jsonFeed();
     const url = 'https://m.example/feed.json';
     const threaded = await pool.read(text, url);
+    expect(threaded.release).toBeTypeOf('function');
     const byId = new Map(threaded.items.map((i) => [i.guid, i]));
     const a = byId.get('a')!;
     expect(a.contentHtml).toBeInstanceOf(Uint8Array);

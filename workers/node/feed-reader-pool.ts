@@ -25,6 +25,7 @@ import { IngestError } from '../../src/ingest/types.ts';
 import type { ReadReply, ReadRequest } from './feed-reader-protocol.ts';
 import { threadsFollowTheirOwnHeapLimits } from './thread-heap-limits.ts';
 import { nodeUtf8Decoder } from './utf8-decoder.ts';
+import { releaseTexts } from './packed-texts.ts';
 
 /** Above what the largest document the fetcher accepts (HUB_FETCH_MAX_BYTES) needs, by far. */
 const THREAD_HEAP_MB = 384;
@@ -85,6 +86,12 @@ export interface FeedReaderPoolOptions {
  * would hold them for nothing. Restarting one costs ~50 ms at the next pull.
  */
 export const IDLE_MS = 30_000;
+
+/** A feed whose texts are views of `packed`, freed once they are stored (ReadFeed.release). */
+function lending(feed: ReadFeed, packed: ArrayBuffer | undefined): ReadFeed {
+  if (packed) feed.release = () => releaseTexts(packed);
+  return feed;
+}
 
 /** Reads a request on this thread (the fallback when threads cannot start). */
 function readHere(request: Request): Promise<Read> {
@@ -166,10 +173,12 @@ export function feedReaderPool(
       if (thread.task && thread.ready) startTimer(thread);
       // Feeds come without their fingerprints' plain texts (computed back if asked for:
       // feed-reader.ts plainTextOf), their large texts as bytes (packed-texts.ts).
-      if ('feed' in reply) task.resolve(reply.feed);
+      if ('feed' in reply) task.resolve(lending(reply.feed, reply.packed));
       else if ('calendar' in reply) task.resolve(reply.calendar);
-      else if ('document' in reply) task.resolve(reply.document);
-      else
+      else if ('document' in reply) {
+        if (reply.document.kind === 'feed') lending(reply.document.feed, reply.packed);
+        task.resolve(reply.document);
+      } else
         task.reject(
           new IngestError(
             reply.error.kind ?? 'parse_error',

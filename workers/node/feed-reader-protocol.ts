@@ -29,8 +29,9 @@ export type ReadRequest =
 export type ReadReply =
   /** Sent once, when the thread's script has loaded. */
   | { ready: true }
-  | { id: number; feed: ReadFeed }
+  /** `packed`: the buffer of the feed's texts, transferred (packed-texts.ts). */
+  | { id: number; feed: ReadFeed; packed?: ArrayBuffer }
   | { id: number; calendar: ParsedCalendar }
-  | { id: number; document: DocumentRead }
+  | { id: number; document: DocumentRead; packed?: ArrayBuffer }
   /** An IngestError (kind set) or anything else thrown (kind absent), as plain data. */
   | { id: number; error: { kind?: ErrorKind; message: string } };

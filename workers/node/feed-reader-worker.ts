@@ -73,6 +73,8 @@ const read = async (request: ReadRequest): Promise<void> => {
           : { message: (err as Error)?.message ?? String(err) },
     };
   }
+  // The buffer goes with the reply, for the pool to free once the items are stored.
+  if (transfer.length && ('feed' in reply || 'document' in reply)) reply.packed = transfer[0];
   port.postMessage(reply, transfer);
 };
 

@@ -91,3 +91,13 @@ function holdsReplacement(bytes: Uint8Array, from: number, to: number): boolean 
 function isWellFormed(text: string): boolean {
   return (text as string & { isWellFormed(): boolean }).isWellFormed();
 }
+
+/**
+ * Frees a buffer of texts at once: transferred to a copy nobody keeps, it leaves its memory to
+ * that copy, young, which the next young collection frees (as held, the buffer had outlived
+ * several: its memory waited for a full collection, ~8 MB of a 1,000-source pull's peak RSS).
+ * Its views, the items' texts, are empty afterwards.
+ */
+export function releaseTexts(buffer: ArrayBuffer): void {
+  if (buffer.byteLength) structuredClone(buffer, { transfer: [buffer] });
+}

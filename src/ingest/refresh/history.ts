@@ -71,6 +71,7 @@ export async function storeWithHistory(
       {
         source,
         items: page.feed.items,
+        release: page.feed.release,
         alongside: () => (page.upstream ? upstreamStatements(deps, source, page.upstream) : []),
       },
       false,

@@ -1,0 +1,4 @@
+import { describe } from 'vitest';
+import { timeZoneCheckScenarios } from '../support/time-zone-check-suite.ts';
+
+describe('networks.json time zone check (workerd)', () => timeZoneCheckScenarios());
