@@ -7,7 +7,7 @@
  * the largest item of the main thread). Asked first, the filter leaves out the keys it has
  * never seen; SQLite probes the rest as before, so the lookup finds the same rows. It is not
  * an index: a "maybe" is always checked, and it holds no story, time or entry that could be
- * out of date. Its one duty is never to leave out a key the table holds: see IndexKeyFilter
+ * out of date. Its one duty is never to leave out a key the table holds: see IndexKeys
  * (db/client.ts) for how a runtime keeps it so.
  *
  * Size: 10 bits per key (1.25 bytes; ~0.8 % false "maybe" when full). It grows as keys are

@@ -26,7 +26,7 @@ export interface MatchInput extends MatchFields {
   /**
    * Plain text without relay marks (fingerprint's body): excerpts are checked on it. Asked for
    * only by an excerpt check: a text read on a thread is computed back on first use (feed-reader.ts
-   * withPlainText).
+   * plainTextOf).
    */
   text: () => string;
 }
