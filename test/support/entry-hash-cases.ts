@@ -110,3 +110,21 @@ export function entryHashCases(): HashedFields[] {
   cases.push({ ...hashedFields('s', 'c'), categories: ['a', 1, null] } as unknown as HashedFields);
   return cases;
 }
+
+/**
+ * What both runtimes check (Node: crypto.hash; workerd: createHash over the bytes): for every
+ * case, entryHashes gives the strings' digests, and no text key unless asked.
+ */
+export function expectStringDigestsForEveryCase(
+  entryHashes: (f: HashedFields, withTextKey: boolean) => unknown,
+  expect: (value: unknown) => { toEqual(expected: unknown): void },
+): void {
+  for (const f of entryHashCases()) {
+    const expected = stringDigests(f);
+    expect(entryHashes(f, true)).toEqual(expected);
+    expect(entryHashes(f, false)).toEqual({
+      contentHash: expected.contentHash,
+      textKey: undefined,
+    });
+  }
+}

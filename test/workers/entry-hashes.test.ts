@@ -4,17 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { entryHashes } from '../../src/ingest/dedupe/entry-hashes.ts';
-import { entryHashCases, stringDigests } from '../support/entry-hash-cases.ts';
+import { expectStringDigestsForEveryCase } from '../support/entry-hash-cases.ts';
 
 describe('entryHashes on workerd', () => {
   it('gives the digests of JSON.stringify and textKey for every shape of text', () => {
-    for (const f of entryHashCases()) {
-      const expected = stringDigests(f);
-      expect(entryHashes(f, true)).toEqual(expected);
-      expect(entryHashes(f, false)).toEqual({
-        contentHash: expected.contentHash,
-        textKey: undefined,
-      });
-    }
+    expectStringDigestsForEveryCase(entryHashes, expect);
   });
 });

@@ -28,6 +28,7 @@ export interface HashedFields {
   author: string | null;
   categories: string[];
   enclosures: Enclosure[];
+  /** As the feed gives them (ms), before first-seen defaults and clamping. */
   rawPublished: number | null;
   rawUpdated: number | null;
 }

@@ -1,29 +1,18 @@
 /** Turns a parsed item into the normalised fields an entry stores, with its identity and content hashes. */
-import type { ParsedItem, Enclosure } from '../types.ts';
+import type { ParsedItem } from '../types.ts';
 import { canonicalItemUrl } from '../canonical-url.ts';
 import { htmlToText } from '../../shared/html-to-text.ts';
 import { sha256Hex } from '../../shared/hash.ts';
-import { entryHashes } from './entry-hashes.ts';
+import { entryHashes, type HashedFields } from './entry-hashes.ts';
 import { fingerprintAndFold, type Fingerprint } from './fingerprint.ts';
 import { searchTextOf } from './search-text.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from '../yield.ts';
 import type { TextValue } from '../../db/text-value.ts';
 
-export interface PreparedEntry {
+/** An entry's normalised fields (HashedFields: what its content hash covers) and its hashes. */
+export interface PreparedEntry extends HashedFields {
   /** sha-256 of the guid, else of the canonical URL, else of title + date. */
   guidHash: string;
-  guid: string | null;
-  url: string | null;
-  canonicalUrl: string | null;
-  title: string;
-  summary: string | null;
-  contentHtml: string | null;
-  author: string | null;
-  categories: string[];
-  enclosures: Enclosure[];
-  /** As the feed gives them (ms), before first-seen defaults and clamping. */
-  rawPublished: number | null;
-  rawUpdated: number | null;
   /** sha-256 over the normalised fields: equal hashes mean nothing to write. */
   contentHash: string;
 }
