@@ -203,7 +203,8 @@ async function sortItems(
       const fp = dedupe
         ? (p.fp ?? fingerprint(p.title, textOf(p.contentHtml), textOf(p.summary)))
         : NO_FINGERPRINT;
-      const keys = indexKeyNumbers(fp);
+      // A fingerprint computed ahead comes with its key numbers (prepareItems).
+      const keys = dedupe && p.fp && p.keyNumbers ? p.keyNumbers : indexKeyNumbers(fp);
       if (old) edited.push({ p, fp, keys, old });
       else fresh.push({ p, fp, keys, publishedAt: publicationFor(p.rawPublished, now) });
     }

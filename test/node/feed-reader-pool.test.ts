@@ -19,6 +19,7 @@ import { storePreparedItems } from '../../src/ingest/store-feed.ts';
 import { eq } from 'drizzle-orm';
 import { entries, items, texts } from '../../src/db/schema/index.ts';
 import { textKey } from '../../src/db/text-key.ts';
+import { indexKeyNumbers } from '../../src/ingest/dedupe/fingerprint.ts';
 import { feedReaderPool } from '../../workers/node/feed-reader-pool.ts';
 import { renderSource } from '../../bench/ingest/federation.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
@@ -81,8 +82,16 @@ describe('feed reader threads', () => {
       for (const item of threaded.items)
         expect(item.textKey).toBe(textKey(textOf(item.summary), textOf(item.contentHtml)));
       expect(threaded.items.some((item) => item.textKey === null)).toBe(false);
+      // And so are its index key numbers, which the store would compute again otherwise.
+      for (const item of threaded.items) {
+        expect(item.keyNumbers).toEqual(indexKeyNumbers(item.fp!));
+        expect(item.keyNumbers!.length).toBeGreaterThan(0);
+      }
+      expect(inline.items.every((item) => item.keyNumbers === undefined)).toBe(true);
       expect(
-        threaded.items.map(({ fp: _fp, searchText: _searchText, textKey: _key, ...rest }) => rest),
+        threaded.items.map(
+          ({ fp: _fp, keyNumbers: _n, searchText: _searchText, textKey: _key, ...rest }) => rest,
+        ),
       ).toEqual(inline.items);
     }
   });
