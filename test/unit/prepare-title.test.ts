@@ -7,20 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { prepareEntry } from '../../src/ingest/dedupe/prepare.ts';
 import type { ParsedItem } from '../../src/ingest/types.ts';
+import { parsedItem } from '../support/store-fixtures.ts';
 
 function item(title: string): ParsedItem {
-  return {
-    guid: 'g',
-    url: null,
-    title,
-    published: null,
-    updated: null,
-    author: null,
-    summary: null,
-    contentHtml: null,
-    categories: [],
-    enclosures: [],
-  };
+  return parsedItem({ guid: 'g', title });
 }
 
 describe('prepareEntry titles', () => {

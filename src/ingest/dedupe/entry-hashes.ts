@@ -13,7 +13,7 @@
  * an escape): a text whose bytes hold U+FFFD takes the string path, so the bytes hashed are
  * always the very ones of JSON.stringify and textKey.
  */
-import { sha256BytesBase64url, sha256BytesHex, sha256Hex } from '../../shared/hash.ts';
+import { sha256Base64url, sha256Hex } from '../../shared/hash.ts';
 import { textKey } from '../../db/text-key.ts';
 import type { Enclosure } from '../types.ts';
 
@@ -141,10 +141,10 @@ export function entryHashes(
   j = writeJson(buf, writeText(buf, j, ',"rawPublished":'), fields.rawPublished);
   j = writeJson(buf, writeText(buf, j, ',"rawUpdated":'), fields.rawUpdated);
   buf[j++] = 0x7d; // '}'
-  const contentHash = sha256BytesHex(buf.subarray(jsonFrom, j));
+  const contentHash = sha256Hex(buf.subarray(jsonFrom, j));
   const key =
     withTextKey && (summary !== null || contentHtml !== null)
-      ? sha256BytesBase64url(buf.subarray(0, contentTo)).slice(0, 22)
+      ? sha256Base64url(buf.subarray(0, contentTo)).slice(0, 22)
       : withTextKey
         ? null
         : undefined;

@@ -249,17 +249,32 @@ export function keyProbes(
 ): Array<[key: number, from: number, to: number]> {
   const probes: Array<[number, number, number]> = [];
   for (let start = 0; start < inputs.length; start += PER_QUERY) {
-    const group = inputs.slice(start, start + PER_QUERY);
-    let low = Number.POSITIVE_INFINITY;
-    let high = Number.NEGATIVE_INFINITY;
-    for (const input of group) {
-      low = Math.min(low, input.publishedAt - windowMs);
-      high = Math.max(high, input.publishedAt + windowMs);
-    }
-    for (const input of group)
-      for (const key of input.indexKeys.slice(0, KEYS_PER_INPUT)) probes.push([key, low, high]);
+    const end = Math.min(inputs.length, start + PER_QUERY);
+    const [low, high] = groupWindow(inputs, start, end, windowMs);
+    for (let i = start; i < end; i++)
+      for (const key of inputs[i]!.indexKeys.slice(0, KEYS_PER_INPUT))
+        probes.push([key, low, high]);
   }
   return probes;
+}
+
+/**
+ * The candidate window of inputs[start..end), one group of PER_QUERY inputs: the earliest
+ * one's publication − window to the latest one's + window.
+ */
+function groupWindow(
+  inputs: LookupInput[],
+  start: number,
+  end: number,
+  windowMs: number,
+): [low: number, high: number] {
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (let i = start; i < end; i++) {
+    low = Math.min(low, inputs[i]!.publishedAt - windowMs);
+    high = Math.max(high, inputs[i]!.publishedAt + windowMs);
+  }
+  return [low, high];
 }
 
 /** One document's lookup: its source and its inputs. */
@@ -331,18 +346,15 @@ function addProbes(
       lists.splits.push([sourceId, tag]);
     }
     const end = Math.min(inputs.length, start + PER_QUERY);
-    let low = Number.POSITIVE_INFINITY;
-    let high = Number.NEGATIVE_INFINITY;
     let keys = 0;
     for (let i = start; i < end; i++) {
       const input = inputs[i]!;
       if (input.guidHash !== null) lists.guids.push([input.guidHash, tag]);
       if (input.canonicalUrl !== null) lists.urls.push([input.canonicalUrl, tag]);
-      low = Math.min(low, input.publishedAt - windowMs);
-      high = Math.max(high, input.publishedAt + windowMs);
       keys += Math.min(input.indexKeys.length, KEYS_PER_INPUT);
     }
     if (keys) {
+      const [low, high] = groupWindow(inputs, start, end, windowMs);
       lists.low = Math.min(lists.low, low);
       lists.high = Math.max(lists.high, high);
       for (let i = start; i < end; i++) {
