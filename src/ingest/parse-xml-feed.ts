@@ -18,6 +18,7 @@ import {
 import { sanitizeHtmlWithText } from './sanitize.ts';
 import { repairXml } from './xml-repair.ts';
 import { xmlNestsDeeperThan } from './xml-tag-scan.ts';
+import { checkMasks, maskXmlTexts, restoreXmlTexts, type MaskedXml } from './xml-text-masks.ts';
 import sax from 'sax';
 
 /** An xml2js node: attributes under `$`, text under `_`, children as arrays. */
@@ -30,10 +31,20 @@ type Raw = { format: ParsedFeed['format']; channel: Node; items: Node[] };
  * only one enclosure, ignores xml:base and throws on an invalid Atom date.
  */
 class RawFeedParser extends Parser<Raw, Node> {
+  /**
+   * The document read is `masked.text` (readMasked): its texts go back in the tree first,
+   * checked against what `sax` (the sax parser that read it, replaced since) counted.
+   */
+  masked: { masked: MaskedXml; sax: object } | null = null;
+  /** Whether they went back as they should (restoreXmlTexts). */
+  restored = false;
+
   buildAtomFeed(xml: { feed: Node }): Raw {
+    this.restore(xml);
     return { format: 'atom', channel: xml.feed, items: nodes(xml.feed.entry) };
   }
   buildRSS2(xml: { rss: Node }): Raw {
+    this.restore(xml);
     const channel = nodes(xml.rss.channel)[0] ?? {};
     return { format: 'rss', channel, items: nodes(channel.item) };
   }
@@ -41,9 +52,22 @@ class RawFeedParser extends Parser<Raw, Node> {
     return this.buildRSS2(xml);
   }
   buildRSS1(xml: { 'rdf:RDF': Node }): Raw {
+    this.restore(xml);
     const rdf = xml['rdf:RDF'];
     return { format: 'rdf', channel: nodes(rdf.channel)[0] ?? {}, items: nodes(rdf.item) };
   }
+  private restore(xml: unknown): void {
+    if (!this.masked) return;
+    const { masked, sax } = this.masked;
+    this.masked = null;
+    this.restored = restoreXmlTexts(xml, masked, sax);
+  }
+}
+
+/** xml2js's sax parser (saxParser) under rss-parser's (xmlParser): see countPositions. */
+function saxOf(parser: Parser<Raw, Node>): { trackPosition?: unknown } | undefined {
+  return (parser as unknown as { xmlParser?: { saxParser?: { trackPosition?: unknown } } })
+    .xmlParser?.saxParser;
 }
 
 /**
@@ -56,8 +80,7 @@ class RawFeedParser extends Parser<Raw, Node> {
  * package.json, and test/unit/parse-positions.test.ts fails if the fields move.
  */
 export function countPositions(parser: Parser<Raw, Node>, on: boolean): boolean {
-  const sax = (parser as unknown as { xmlParser?: { saxParser?: { trackPosition?: unknown } } })
-    .xmlParser?.saxParser;
+  const sax = saxOf(parser);
   if (typeof sax?.trackPosition !== 'boolean') return false;
   sax.trackPosition = on;
   return true;
@@ -134,13 +157,20 @@ export async function parseXmlFeed(text: string, baseUrl: string): Promise<Parse
 
 /**
  * rss-parser over the text: strict XML, or sax's tolerant mode (names case-folded back).
- * Strict XML is read first without sax counting lines and columns (countPositions): a document
- * it refuses is read again with them, for an error message that says where it breaks.
+ * Strict XML is read first with its long texts masked (readMasked), then as it is, without sax
+ * counting lines and columns (countPositions): a document it refuses is read again with them,
+ * for an error message that says where it breaks.
  */
 async function readRaw(text: string, strict: boolean): Promise<Raw> {
   if (strict) {
+    const masked = maskXmlTexts(text);
+    const read = masked ? await readMasked(masked) : null;
+    if (read && read !== REFUSED) return read;
+    // Refused masked: read again with positions counted, as a refused document is (one the
+    // mask's scan misread, its check cannot tell, is read as it is there too).
     const quick = new RawFeedParser({ defaultRSS: 2 });
-    if (countPositions(quick, false)) {
+    if (read !== REFUSED && countPositions(quick, false)) {
+      keepCompiled(quick);
       try {
         return (await quick.parseString(text)) as unknown as Raw;
       } catch {
@@ -171,6 +201,41 @@ async function readRaw(text: string, strict: boolean): Promise<Raw> {
       `XML invalide : ${message}${at ? ` (ligne ${Number(at[1]) + 1}, colonne ${at[2]})` : ''}`,
     );
   }
+}
+
+/** readMasked's answer when sax refused the masked document. */
+const REFUSED = 'refused';
+
+/**
+ * Strict XML read with its long texts masked (xml-text-masks.ts), sax not counting positions:
+ * the document's tree, its texts put back; REFUSED when sax refused it; null when the masks
+ * could not be used or checked (the document is then read as it is).
+ */
+async function readMasked(masked: MaskedXml): Promise<Raw | typeof REFUSED | null> {
+  const parser = new RawFeedParser({ defaultRSS: 2 });
+  const sax = saxOf(parser);
+  if (!sax || !countPositions(parser, false) || !checkMasks(sax)) return null;
+  parser.masked = { masked, sax };
+  keepCompiled(parser);
+  let raw: Raw;
+  try {
+    raw = (await parser.parseString(masked.text)) as unknown as Raw;
+  } catch {
+    return REFUSED;
+  }
+  return parser.restored ? raw : null;
+}
+
+/**
+ * The sax parser of the last document read, kept until the next one: its handlers are the
+ * closures xml2js makes for each document, and V8 keeps their optimised code only while a
+ * closure that runs it lives (see rssItem). Let go, each full collection of the reading thread
+ * dropped their code and TurboFan compiled them again (4-5 times each in a 250-source
+ * bench:ingest pull, --trace-opt; twice at most with it kept).
+ */
+let compiledKeeper: unknown = null;
+function keepCompiled(parser: Parser<Raw, Node>): void {
+  compiledKeeper = saxOf(parser) ?? compiledKeeper;
 }
 
 function buildFeed(raw: Raw, baseUrl: string, text: string, warning: string | null): ParsedFeed {
