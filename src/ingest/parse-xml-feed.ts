@@ -18,7 +18,7 @@ import {
 import { sanitizeHtmlWithText } from './sanitize.ts';
 import { repairXml } from './xml-repair.ts';
 import { xmlNestsDeeperThan } from './xml-tag-scan.ts';
-import { checkMasks, maskXmlTexts, restoreXmlTexts, type MaskedXml } from './xml-text-masks.ts';
+import { allUnmasked, maskXmlTexts, unmaskTexts, type MaskedXml } from './xml-text-masks.ts';
 import sax from 'sax';
 
 /** An xml2js node: attributes under `$`, text under `_`, children as arrays. */
@@ -31,20 +31,10 @@ type Raw = { format: ParsedFeed['format']; channel: Node; items: Node[] };
  * only one enclosure, ignores xml:base and throws on an invalid Atom date.
  */
 class RawFeedParser extends Parser<Raw, Node> {
-  /**
-   * The document read is `masked.text` (readMasked): its texts go back in the tree first,
-   * checked against what `sax` (the sax parser that read it, replaced since) counted.
-   */
-  masked: { masked: MaskedXml; sax: object } | null = null;
-  /** Whether they went back as they should (restoreXmlTexts). */
-  restored = false;
-
   buildAtomFeed(xml: { feed: Node }): Raw {
-    this.restore(xml);
     return { format: 'atom', channel: xml.feed, items: nodes(xml.feed.entry) };
   }
   buildRSS2(xml: { rss: Node }): Raw {
-    this.restore(xml);
     const channel = nodes(xml.rss.channel)[0] ?? {};
     return { format: 'rss', channel, items: nodes(channel.item) };
   }
@@ -52,15 +42,8 @@ class RawFeedParser extends Parser<Raw, Node> {
     return this.buildRSS2(xml);
   }
   buildRSS1(xml: { 'rdf:RDF': Node }): Raw {
-    this.restore(xml);
     const rdf = xml['rdf:RDF'];
     return { format: 'rdf', channel: nodes(rdf.channel)[0] ?? {}, items: nodes(rdf.item) };
-  }
-  private restore(xml: unknown): void {
-    if (!this.masked) return;
-    const { masked, sax } = this.masked;
-    this.masked = null;
-    this.restored = restoreXmlTexts(xml, masked, sax);
   }
 }
 
@@ -208,14 +191,14 @@ const REFUSED = 'refused';
 
 /**
  * Strict XML read with its long texts masked (xml-text-masks.ts), sax not counting positions:
- * the document's tree, its texts put back; REFUSED when sax refused it; null when the masks
- * could not be used or checked (the document is then read as it is).
+ * the document's tree (its texts put back as sax gives them to xml2js); REFUSED when sax
+ * refused it; null when the masks could not be used or checked (the document is then read as
+ * it is).
  */
 async function readMasked(masked: MaskedXml): Promise<Raw | typeof REFUSED | null> {
   const parser = new RawFeedParser({ defaultRSS: 2 });
   const sax = saxOf(parser);
-  if (!sax || !countPositions(parser, false) || !checkMasks(sax)) return null;
-  parser.masked = { masked, sax };
+  if (!sax || !countPositions(parser, false) || !unmaskTexts(sax, masked)) return null;
   keepCompiled(parser);
   let raw: Raw;
   try {
@@ -223,7 +206,7 @@ async function readMasked(masked: MaskedXml): Promise<Raw | typeof REFUSED | nul
   } catch {
     return REFUSED;
   }
-  return parser.restored ? raw : null;
+  return allUnmasked(sax, masked) ? raw : null;
 }
 
 /**
