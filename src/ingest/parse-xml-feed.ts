@@ -19,17 +19,25 @@ import { sanitizeHtmlWithText } from './sanitize.ts';
 import { repairXml } from './xml-repair.ts';
 import { xmlNestsDeeperThan } from './xml-tag-scan.ts';
 import sax from 'sax';
+import { XmlTreeReader } from './xml-tree.ts';
 
 /** An xml2js node: attributes under `$`, text under `_`, children as arrays. */
 type Node = { $?: Record<string, string>; _?: string } & { [child: string]: unknown };
 type Raw = { format: ParsedFeed['format']; channel: Node; items: Node[] };
 
 /**
- * rss-parser recognises the format (RSS 0.9x/1.0/2.0, Atom) and runs xml2js (sax, strict, no DTD
- * processing); its builders are replaced so that we read the raw elements ourselves: it keeps
- * only one enclosure, ignores xml:base and throws on an invalid Atom date.
+ * rss-parser recognises the format (RSS 0.9x/1.0/2.0, Atom) from the tree xml2js would build
+ * (sax, strict, no DTD processing), which xml-tree.ts builds with handlers every document shares;
+ * its builders are replaced so that we read the raw elements ourselves: it keeps only one
+ * enclosure, ignores xml:base and throws on an invalid Atom date. One parser per mode serves
+ * every document: a document is read whole within parseString, which nothing else interrupts.
  */
 class RawFeedParser extends Parser<Raw, Node> {
+  constructor(strict: boolean, rename: ((name: string) => string) | null) {
+    super({ defaultRSS: 2 });
+    // rss-parser's xml2js parser, replaced (rss-parser calls xmlParser.parseString alone).
+    (this as unknown as { xmlParser: XmlTreeReader }).xmlParser = new XmlTreeReader(strict, rename);
+  }
   buildAtomFeed(xml: { feed: Node }): Raw {
     return { format: 'atom', channel: xml.feed, items: nodes(xml.feed.entry) };
   }
@@ -51,8 +59,8 @@ class RawFeedParser extends Parser<Raw, Node> {
  * parser is not built as expected. sax counts the line and column of every character, a tenth of
  * reading a feed, for error messages only; nothing else it reports depends on them in strict
  * mode (in the tolerant mode, the text kept from an unencoded "<" does). This reaches into
- * rss-parser (its xml2js parser, `xmlParser`) and xml2js (its sax parser, `saxParser`), built
- * anew for each document: both are pinned by package-lock.json, rss-parser and sax exactly in
+ * rss-parser (its xml2js parser, `xmlParser`, here an XmlTreeReader) and its sax parser
+ * (`saxParser`), the one for the next document: rss-parser and sax are pinned exactly in
  * package.json, and test/unit/parse-positions.test.ts fails if the fields move.
  */
 export function countPositions(parser: Parser<Raw, Node>, on: boolean): boolean {
@@ -138,26 +146,14 @@ export async function parseXmlFeed(text: string, baseUrl: string): Promise<Parse
  * it refuses is read again with them, for an error message that says where it breaks.
  */
 async function readRaw(text: string, strict: boolean): Promise<Raw> {
-  if (strict) {
-    const quick = new RawFeedParser({ defaultRSS: 2 });
-    if (countPositions(quick, false)) {
-      try {
-        return (await quick.parseString(text)) as unknown as Raw;
-      } catch {
-        // Read again below, positions counted.
-      }
+  const parser = strict ? strictParser : tolerantParser;
+  if (strict && countPositions(parser, false)) {
+    try {
+      return (await parser.parseString(text)) as unknown as Raw;
+    } catch {
+      // Read again below, positions counted (the next document's sax parser counts them).
     }
   }
-  const parser = strict
-    ? new RawFeedParser({ defaultRSS: 2 })
-    : new RawFeedParser({
-        defaultRSS: 2,
-        xml2js: {
-          strict: false,
-          tagNameProcessors: [restoreCase],
-          attrNameProcessors: [restoreCase],
-        },
-      });
   try {
     return (await parser.parseString(text)) as unknown as Raw;
   } catch (err) {
@@ -172,6 +168,9 @@ async function readRaw(text: string, strict: boolean): Promise<Raw> {
     );
   }
 }
+
+const strictParser = new RawFeedParser(true, null);
+const tolerantParser = new RawFeedParser(false, restoreCase);
 
 function buildFeed(raw: Raw, baseUrl: string, text: string, warning: string | null): ParsedFeed {
   const feed = raw.format === 'atom' ? atomFeed(raw, baseUrl, text) : rssFeed(raw, baseUrl);
