@@ -18,6 +18,7 @@ import {
 import { sanitizeHtmlWithText } from './sanitize.ts';
 import { repairXml } from './xml-repair.ts';
 import { xmlNestsDeeperThan } from './xml-tag-scan.ts';
+import { checkMasks, maskXmlTexts, restoreXmlTexts, type MaskedXml } from './xml-text-masks.ts';
 import sax from 'sax';
 import { XmlTreeReader } from './xml-tree.ts';
 
@@ -30,7 +31,8 @@ type Raw = { format: ParsedFeed['format']; channel: Node; items: Node[] };
  * (sax, strict, no DTD processing), which xml-tree.ts builds with handlers every document shares;
  * its builders are replaced so that we read the raw elements ourselves: it keeps only one
  * enclosure, ignores xml:base and throws on an invalid Atom date. One parser per mode serves
- * every document: a document is read whole within parseString, which nothing else interrupts.
+ * every document (strictParser, tolerantParser): a document is read whole within parseString,
+ * which nothing else interrupts.
  */
 class RawFeedParser extends Parser<Raw, Node> {
   constructor(strict: boolean, rename: ((name: string) => string) | null) {
@@ -38,10 +40,20 @@ class RawFeedParser extends Parser<Raw, Node> {
     // rss-parser's xml2js parser, replaced (rss-parser calls xmlParser.parseString alone).
     (this as unknown as { xmlParser: XmlTreeReader }).xmlParser = new XmlTreeReader(strict, rename);
   }
+  /**
+   * The document read is `masked.text` (readMasked): its texts go back in the tree first,
+   * checked against what `sax` (the sax parser that read it, replaced since) counted.
+   */
+  masked: { masked: MaskedXml; sax: object } | null = null;
+  /** Whether they went back as they should (restoreXmlTexts). */
+  restored = false;
+
   buildAtomFeed(xml: { feed: Node }): Raw {
+    this.restore(xml);
     return { format: 'atom', channel: xml.feed, items: nodes(xml.feed.entry) };
   }
   buildRSS2(xml: { rss: Node }): Raw {
+    this.restore(xml);
     const channel = nodes(xml.rss.channel)[0] ?? {};
     return { format: 'rss', channel, items: nodes(channel.item) };
   }
@@ -49,9 +61,22 @@ class RawFeedParser extends Parser<Raw, Node> {
     return this.buildRSS2(xml);
   }
   buildRSS1(xml: { 'rdf:RDF': Node }): Raw {
+    this.restore(xml);
     const rdf = xml['rdf:RDF'];
     return { format: 'rdf', channel: nodes(rdf.channel)[0] ?? {}, items: nodes(rdf.item) };
   }
+  private restore(xml: unknown): void {
+    if (!this.masked) return;
+    const { masked, sax } = this.masked;
+    this.masked = null;
+    this.restored = restoreXmlTexts(xml, masked, sax);
+  }
+}
+
+/** The sax parser (saxParser) of rss-parser's XML reader (xmlParser): see countPositions. */
+function saxOf(parser: Parser<Raw, Node>): { trackPosition?: unknown } | undefined {
+  return (parser as unknown as { xmlParser?: { saxParser?: { trackPosition?: unknown } } })
+    .xmlParser?.saxParser;
 }
 
 /**
@@ -59,13 +84,12 @@ class RawFeedParser extends Parser<Raw, Node> {
  * parser is not built as expected. sax counts the line and column of every character, a tenth of
  * reading a feed, for error messages only; nothing else it reports depends on them in strict
  * mode (in the tolerant mode, the text kept from an unencoded "<" does). This reaches into
- * rss-parser (its xml2js parser, `xmlParser`, here an XmlTreeReader) and its sax parser
- * (`saxParser`), the one for the next document: rss-parser and sax are pinned exactly in
- * package.json, and test/unit/parse-positions.test.ts fails if the fields move.
+ * rss-parser (its XML reader, `xmlParser`, here an XmlTreeReader) and the reader's sax parser for
+ * the next document (`saxParser`): rss-parser and sax are pinned exactly in package.json, and
+ * test/unit/parse-positions.test.ts fails if the fields move.
  */
 export function countPositions(parser: Parser<Raw, Node>, on: boolean): boolean {
-  const sax = (parser as unknown as { xmlParser?: { saxParser?: { trackPosition?: unknown } } })
-    .xmlParser?.saxParser;
+  const sax = saxOf(parser);
   if (typeof sax?.trackPosition !== 'boolean') return false;
   sax.trackPosition = on;
   return true;
@@ -142,18 +166,26 @@ export async function parseXmlFeed(text: string, baseUrl: string): Promise<Parse
 
 /**
  * rss-parser over the text: strict XML, or sax's tolerant mode (names case-folded back).
- * Strict XML is read first without sax counting lines and columns (countPositions): a document
- * it refuses is read again with them, for an error message that says where it breaks.
+ * Strict XML is read first with its long texts masked (readMasked), then as it is, without sax
+ * counting lines and columns (countPositions): a document it refuses is read again with them,
+ * for an error message that says where it breaks.
  */
 async function readRaw(text: string, strict: boolean): Promise<Raw> {
-  const parser = strict ? strictParser : tolerantParser;
-  if (strict && countPositions(parser, false)) {
-    try {
-      return (await parser.parseString(text)) as unknown as Raw;
-    } catch {
-      // Read again below, positions counted (the next document's sax parser counts them).
+  if (strict) {
+    const masked = maskXmlTexts(text);
+    const read = masked ? await readMasked(masked) : null;
+    if (read && read !== REFUSED) return read;
+    // Refused masked: read again with positions counted, as a refused document is (one the
+    // mask's scan misread, its check cannot tell, is read as it is there too).
+    if (read !== REFUSED && countPositions(strictParser, false)) {
+      try {
+        return (await strictParser.parseString(text)) as unknown as Raw;
+      } catch {
+        // Read again below, positions counted (the next document's sax parser counts them).
+      }
     }
   }
+  const parser = strict ? strictParser : tolerantParser;
   try {
     return (await parser.parseString(text)) as unknown as Raw;
   } catch (err) {
@@ -167,6 +199,33 @@ async function readRaw(text: string, strict: boolean): Promise<Raw> {
       `XML invalide : ${message}${at ? ` (ligne ${Number(at[1]) + 1}, colonne ${at[2]})` : ''}`,
     );
   }
+}
+
+/** readMasked's answer when sax refused the masked document. */
+const REFUSED = 'refused';
+
+/**
+ * Strict XML read with its long texts masked (xml-text-masks.ts), sax not counting positions:
+ * the document's tree, its texts put back; REFUSED when sax refused it; null when the masks
+ * could not be used or checked (the document is then read as it is).
+ */
+async function readMasked(masked: MaskedXml): Promise<Raw | typeof REFUSED | null> {
+  const parser = strictParser;
+  const sax = saxOf(parser);
+  if (!sax || !countPositions(parser, false) || !checkMasks(sax)) return null;
+  parser.masked = { masked, sax };
+  parser.restored = false;
+  let raw: Raw;
+  try {
+    raw = (await parser.parseString(masked.text)) as unknown as Raw;
+  } catch {
+    return REFUSED;
+  } finally {
+    // The parser serves the next document: nothing of this one stays set (restore clears it
+    // when a builder ran).
+    parser.masked = null;
+  }
+  return parser.restored ? raw : null;
 }
 
 const strictParser = new RawFeedParser(true, null);
