@@ -18,7 +18,7 @@ import {
 import { sanitizeHtmlWithText } from './sanitize.ts';
 import { repairXml } from './xml-repair.ts';
 import { xmlNestsDeeperThan } from './xml-tag-scan.ts';
-import { checkMasks, maskXmlTexts, restoreXmlTexts, type MaskedXml } from './xml-text-masks.ts';
+import { allUnmasked, maskXmlTexts, unmaskTexts, type MaskedXml } from './xml-text-masks.ts';
 import sax from 'sax';
 import { XmlTreeReader } from './xml-tree.ts';
 
@@ -40,20 +40,10 @@ class RawFeedParser extends Parser<Raw, Node> {
     // rss-parser's xml2js parser, replaced (rss-parser calls xmlParser.parseString alone).
     (this as unknown as { xmlParser: XmlTreeReader }).xmlParser = new XmlTreeReader(strict, rename);
   }
-  /**
-   * The document read is `masked.text` (readMasked): its texts go back in the tree first,
-   * checked against what `sax` (the sax parser that read it, replaced since) counted.
-   */
-  masked: { masked: MaskedXml; sax: object } | null = null;
-  /** Whether they went back as they should (restoreXmlTexts). */
-  restored = false;
-
   buildAtomFeed(xml: { feed: Node }): Raw {
-    this.restore(xml);
     return { format: 'atom', channel: xml.feed, items: nodes(xml.feed.entry) };
   }
   buildRSS2(xml: { rss: Node }): Raw {
-    this.restore(xml);
     const channel = nodes(xml.rss.channel)[0] ?? {};
     return { format: 'rss', channel, items: nodes(channel.item) };
   }
@@ -61,15 +51,8 @@ class RawFeedParser extends Parser<Raw, Node> {
     return this.buildRSS2(xml);
   }
   buildRSS1(xml: { 'rdf:RDF': Node }): Raw {
-    this.restore(xml);
     const rdf = xml['rdf:RDF'];
     return { format: 'rdf', channel: nodes(rdf.channel)[0] ?? {}, items: nodes(rdf.item) };
-  }
-  private restore(xml: unknown): void {
-    if (!this.masked) return;
-    const { masked, sax } = this.masked;
-    this.masked = null;
-    this.restored = restoreXmlTexts(xml, masked, sax);
   }
 }
 
@@ -206,26 +189,21 @@ const REFUSED = 'refused';
 
 /**
  * Strict XML read with its long texts masked (xml-text-masks.ts), sax not counting positions:
- * the document's tree, its texts put back; REFUSED when sax refused it; null when the masks
- * could not be used or checked (the document is then read as it is).
+ * the document's tree (its texts put back as sax gives them to xml2js); REFUSED when sax
+ * refused it; null when the masks could not be used or checked (the document is then read as
+ * it is).
  */
 async function readMasked(masked: MaskedXml): Promise<Raw | typeof REFUSED | null> {
   const parser = strictParser;
   const sax = saxOf(parser);
-  if (!sax || !countPositions(parser, false) || !checkMasks(sax)) return null;
-  parser.masked = { masked, sax };
-  parser.restored = false;
+  if (!sax || !countPositions(parser, false) || !unmaskTexts(sax, masked)) return null;
   let raw: Raw;
   try {
     raw = (await parser.parseString(masked.text)) as unknown as Raw;
   } catch {
     return REFUSED;
-  } finally {
-    // The parser serves the next document: nothing of this one stays set (restore clears it
-    // when a builder ran).
-    parser.masked = null;
   }
-  return parser.restored ? raw : null;
+  return allUnmasked(sax, masked) ? raw : null;
 }
 
 const strictParser = new RawFeedParser(true, null);

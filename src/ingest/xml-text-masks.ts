@@ -1,6 +1,6 @@
 /**
- * A feed's long texts handed to sax as two-character placeholders, put back in the tree xml2js
- * builds (parse-xml-feed.ts readRaw). sax reads a document one character at a time, each read a
+ * A feed's long texts handed to sax as two-character placeholders, put back in what sax gives
+ * xml2js to build its tree (parse-xml-feed.ts readRaw). sax reads a document one character at a time, each read a
  * function call, and an escaped character ("&lt;") several, with a string built per entity:
  * most of a feed's characters are its texts (content in CDATA, or HTML escaped as Atom writes
  * it), so sax and xml2js spent about 40 % less on a bench:ingest feed with them masked. They
@@ -12,13 +12,14 @@
  * entities XML predefines (sax gives the text with them decoded). Runs of white space are left
  * (xml2js drops a text of white space alone), and so are short runs (not worth a placeholder).
  *
+ * The texts go back in sax's text and CDATA events, before xml2js takes them (unmaskTexts).
  * The scan here does not check the document: a malformed one may fool it. What makes the
- * placeholders safe is checked where the document is read (MaskCheck): each text placeholder
- * reached sax as text, each CDATA one as CDATA, and each one came out in the tree once.
- * sax is then in the same state as it would have been at the start of each masked run (what
- * comes before is the same), reads the run as text or CDATA and ends it in the same state, with
- * the same characters as what the tree got back: the document reads as if nothing was masked.
- * Anything else, and the caller reads the document itself.
+ * placeholders safe is checked as the document is read (allUnmasked): each text placeholder
+ * reached sax as text, each CDATA one as CDATA, once each. sax is then in the same state as it
+ * would have been at the start of each masked run (what comes before is the same), reads the
+ * run as text or CDATA and ends it in the same state, the event giving the same characters as
+ * the run would have: the events, so the tree, are the document's. Anything else, and the
+ * caller reads the document itself.
  */
 
 /** Starts a text placeholder; a CDATA one. Noncharacters: a feed practically never has them. */
@@ -48,7 +49,7 @@ const NOT_SPACE = /\S/;
  * already). A scan from markup to markup that trusts the document: a "<" opens markup, a tag
  * ends at the next ">", a comment at "-->", a processing instruction at "?>", a CDATA section
  * at "]]>". Where that is wrong (a ">" in an attribute's value), what it masks does not reach
- * sax as text and the check fails (restoreXmlTexts): the document is then read as it is.
+ * sax as text and the check fails (allUnmasked): the document is then read as it is.
  */
 export function maskXmlTexts(xml: string): MaskedXml | null {
   if (xml.includes(TEXT_MARK) || xml.includes(CDATA_MARK)) return null;
@@ -144,15 +145,14 @@ const PREDEFINED: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /**
- * What sax gave xml2js for a masked document, counted on its way (installed on the sax parser
- * xml2js reads with: checkMasks), then what came out in the tree (restoreXmlTexts).
+ * A masked document's sax parser, as unmaskTexts sets it up: its handlers are the module's
+ * (unmaskedText, unmaskedCdata), xml2js's kept here.
  */
-interface MaskCheck {
-  /** Placeholders seen in text events (TEXT_MARK) and CDATA events (CDATA_MARK). */
+interface Unmasking {
+  maskValues: string[];
+  /** Placeholders put back from text events (TEXT_MARK) and from CDATA events (CDATA_MARK). */
   maskTexts: number;
   maskCdata: number;
-  /** A placeholder seen in the other kind of event. */
-  maskMisplaced: boolean;
   /** xml2js's own handlers. */
   maskOntext: (text: string) => unknown;
   maskOncdata: (text: string) => unknown;
@@ -162,98 +162,62 @@ interface MaskCheck {
 type SaxParser = { ontext?: unknown; oncdata?: unknown };
 
 /**
- * Counts the placeholders in the events of `sax` (xml2js's sax parser, built for one document)
- * before xml2js's handlers take them; false when the parser is not built as expected. Module
- * functions as the handlers, not closures: see rssItem in parse-xml-feed.ts.
+ * Puts the masked texts back in the events of `parser` (xml2js's sax parser, built for one
+ * document) before xml2js's handlers take them, counting them; false when the parser is not
+ * built as expected. xml2js then builds the document's own tree: it only appends what a text
+ * or CDATA event gives to the text of the element open (and marks CDATA), so an event given
+ * as sax would have given it reading the document makes the same tree. Module functions as
+ * the handlers, not closures: see rssItem in parse-xml-feed.ts.
  */
-export function checkMasks(parser: object): boolean {
+export function unmaskTexts(parser: object, masked: MaskedXml): boolean {
   const sax = parser as SaxParser;
   if (typeof sax.ontext !== 'function' || typeof sax.oncdata !== 'function') return false;
-  const check = sax as unknown as MaskCheck & SaxParser;
-  check.maskTexts = 0;
-  check.maskCdata = 0;
-  check.maskMisplaced = false;
-  check.maskOntext = sax.ontext as MaskCheck['maskOntext'];
-  check.maskOncdata = sax.oncdata as MaskCheck['maskOncdata'];
-  sax.ontext = countedText;
-  sax.oncdata = countedCdata;
+  const unmasking = parser as Unmasking;
+  unmasking.maskValues = masked.values;
+  unmasking.maskTexts = 0;
+  unmasking.maskCdata = 0;
+  unmasking.maskOntext = sax.ontext as Unmasking['maskOntext'];
+  unmasking.maskOncdata = sax.oncdata as Unmasking['maskOncdata'];
+  sax.ontext = unmaskedText;
+  sax.oncdata = unmaskedCdata;
   return true;
 }
 
+/**
+ * Whether each placeholder came back, from the kind of event it was meant for (the tree built
+ * is then the document's): each is in the document once, and one in another kind of event (or
+ * none) is left as it is, uncounted. `parser`: the one unmaskTexts set up.
+ */
+export function allUnmasked(parser: object, masked: MaskedXml): boolean {
+  const unmasking = parser as Partial<Unmasking>;
+  return unmasking.maskTexts === masked.texts && unmasking.maskCdata === masked.cdata;
+}
+
 /** sax calls its handlers as its methods: `this` is the parser. */
-function countedText(this: MaskCheck, text: string): unknown {
-  this.maskTexts += count(text, TEXT_MARK);
-  if (text.includes(CDATA_MARK)) this.maskMisplaced = true;
-  return this.maskOntext(text);
+function unmaskedText(this: Unmasking, text: string): unknown {
+  return this.maskOntext(unmask(this, text, TEXT_MARK));
 }
 
-function countedCdata(this: MaskCheck, text: string): unknown {
-  this.maskCdata += count(text, CDATA_MARK);
-  if (text.includes(TEXT_MARK)) this.maskMisplaced = true;
-  return this.maskOncdata(text);
+function unmaskedCdata(this: Unmasking, text: string): unknown {
+  return this.maskOncdata(unmask(this, text, CDATA_MARK));
 }
 
-function count(text: string, mark: string): number {
-  let n = 0;
-  for (let at = text.indexOf(mark); at !== -1; at = text.indexOf(mark, at + 2)) n++;
-  return n;
-}
-
-/**
- * Puts the masked texts back in xml2js's tree `root` (in place); false when the placeholders
- * did not all reach sax as they were meant to and come out once each (the tree is then not
- * the document's: read the document itself). `sax`: the parser checkMasks counted on.
- */
-export function restoreXmlTexts(root: unknown, masked: MaskedXml, sax: object): boolean {
-  const check = sax as Partial<MaskCheck>;
-  if (
-    check.maskMisplaced !== false ||
-    check.maskTexts !== masked.texts ||
-    check.maskCdata !== masked.cdata
-  )
-    return false;
-  const restored = { count: 0 };
-  restoreIn(root, masked.values, restored);
-  return restored.count === masked.values.length;
-}
-
-/**
- * Restores the texts of a node (an element's object: its text under `_`, its children's lists
- * under their names; or an element's text alone, a string). Attributes (`$`) are left: a
- * placeholder seen in a text or CDATA event is not in one.
- */
-function restoreIn(node: unknown, values: string[], restored: { count: number }): unknown {
-  if (typeof node === 'string') return restoreString(node, values, restored);
-  if (Array.isArray(node)) {
-    for (let i = 0; i < node.length; i++) node[i] = restoreIn(node[i], values, restored);
-    return node;
-  }
-  if (node && typeof node === 'object') {
-    const object = node as Record<string, unknown>;
-    for (const key in object)
-      if (key !== '$') object[key] = restoreIn(object[key], values, restored);
-  }
-  return node;
-}
-
-function restoreString(text: string, values: string[], restored: { count: number }): string {
-  let at = nextMark(text, 0);
+/** `text` with its `mark` placeholders replaced by their values, counted. */
+function unmask(unmasking: Unmasking, text: string, mark: string): string {
+  let at = text.indexOf(mark);
   if (at === -1) return text;
   let out = '';
   let copied = 0;
   while (at !== -1) {
-    const value = values[text.charCodeAt(at + 1) - FIRST_NUMBER];
-    // Not a placeholder (the document holds no mark, so this does not happen): fail the check.
-    restored.count = value === undefined ? Number.NaN : restored.count + 1;
-    out += text.slice(copied, at) + value;
-    copied = at + 2;
-    at = nextMark(text, copied);
+    const value = unmasking.maskValues[text.charCodeAt(at + 1) - FIRST_NUMBER];
+    // Always one (the document held no mark before): else left, and the count falls short.
+    if (value !== undefined) {
+      out += text.slice(copied, at) + value;
+      copied = at + 2;
+      if (mark === TEXT_MARK) unmasking.maskTexts++;
+      else unmasking.maskCdata++;
+    }
+    at = text.indexOf(mark, at + 1);
   }
   return out + text.slice(copied);
-}
-
-function nextMark(text: string, from: number): number {
-  const t = text.indexOf(TEXT_MARK, from);
-  const c = text.indexOf(CDATA_MARK, from);
-  return t === -1 ? c : c === -1 ? t : Math.min(t, c);
 }
