@@ -5,13 +5,15 @@
  * whether memory stays flat in the number of sources; `--sources N` runs one size.
  *
  *   npm run bench:ingest -- [--sources 1000] [--items 50] [--hosts 50] [--concurrency 8] [--parse-threads N] [--gzip] [--profile] [--sqlite-pragma 'cache_size=-131072' …]
- *     [--warm N] [--profile-304] [--sample-promoted] [--node-flag --trace-deopt …]
+ *     [--warm N] [--profile-304] [--sample-promoted] [--node-flag --trace-deopt …] [--now MS]
  *
  * --profile writes a V8 CPU profile of each hub run to bench/out/ (open in Chrome DevTools).
  * --warm N runs N all-304 pulls after the cold one (one row each); --profile-304 writes a
  * profile of the main thread over those alone (bench/out/ingest-profile-…/warm.cpuprofile).
  * --sample-promoted samples where the main thread allocates, over the cold pull, what outlives
  * young-generation collections and dies in the old generation (…/promoted.heapprofile).
+ * --now MS fixes the time the feeds' dates count from: two runs with HUB_BENCH_KEEP_DB=1 then
+ * store the same stories (but for the federation's ports), to compare their databases.
  * Targets (issue 19, 2 cores, 1,000 sources × 50 items): hub CPU ≤ 0.45 ms per stored item,
  * dedup and storage included (every thread of the hub process: user + sys); cold pull
  * ≥ 2,500 items/s; the all-304 pull ≤ 1 s; peak RSS ≤ 128 MB during the pull.
@@ -49,6 +51,8 @@ async function runSize(sources: number, argv: string[]): Promise<HubFigures> {
     '--hosts',
     String(hosts),
     ...(argv.includes('--gzip') ? ['--gzip'] : []),
+    // A fixed time for the feeds' dates: two runs then store the same stories (ports aside).
+    ...(argv.includes('--now') ? ['--now', argv[argv.indexOf('--now') + 1]!] : []),
   ]);
   try {
     const hubArgs = [
@@ -154,6 +158,11 @@ async function main(): Promise<void> {
         ` (${w.walPages === null ? '–' : (w.walPages / Math.max(1, r.cold.newEntries)).toFixed(2)} per new entry),` +
         ` ${w.commits} commits (${(r.cold.newEntries / Math.max(1, w.commits)).toFixed(0)} entries each),` +
         ` COMMIT ${(w.commitMs / 1000).toFixed(2)} s (wall time: more on a loaded machine), write lock held ${w.longestHeldMs.toFixed(0)} ms at most`,
+    );
+    console.log(
+      `  cold pull's main-thread CPU in SQLite writes: ${w.batches} batches ` +
+        `${(w.batchCpuMs / 1000).toFixed(2)} s (${((w.batchCpuMs / Math.max(1, r.cold.newEntries)) * 1000).toFixed(0)} µs per new entry), ` +
+        `COMMIT ${(w.commitCpuMs / 1000).toFixed(2)} s`,
     );
     const f = r.cold.keyFilter;
     console.log(

@@ -47,6 +47,12 @@ import { newItemId } from './dedupe/item-id.ts';
 import type { StoreDocument } from './store-feed.ts';
 
 type NewEntry = typeof entries.$inferInsert;
+/**
+ * A new entry's row, with what deriveItems reads of it besides its columns (its texts): one
+ * object where a row and an EntrySource copying 21 of its fields were two, each kept until the
+ * batch was written. bulkInserts writes a table's columns alone.
+ */
+type NewEntryRow = NewEntry & EntrySource;
 
 /** A new or edited item of a document, with its fingerprint and index keys. */
 export interface Change {
@@ -138,9 +144,8 @@ type DocumentFields = Pick<
  * storing ten documents as one batch decides as storing them one after the other would.
  */
 export class BatchStore {
-  readonly newEntryRows: NewEntry[] = [];
-  /** The new entries as deriveItems reads them (with their plain and search texts). */
-  private newEntrySources: EntrySource[] = [];
+  /** The new entries, as written and as deriveItems reads them (NewEntryRow). */
+  readonly newEntryRows: NewEntryRow[] = [];
   readonly entryUpdates: Statement[] = [];
   /** Edited entries as they will be, by id. */
   private editedRows = new Map<number, EntrySource>();
@@ -383,7 +388,7 @@ export class BatchStore {
       else this.createdItems.add(itemId);
       const key = this.addText(p);
       const updatedAt = p.rawUpdated ?? publishedAt;
-      const row: NewEntry = documentFields(
+      const row: NewEntryRow = documentFields(
         {
           id: this.nextId++,
           sourceId: source.id,
@@ -393,6 +398,11 @@ export class BatchStore {
           firstSeenAt: now,
           mergeReason: decision?.reason ?? 'first',
           mergeDetail: decision?.detail ?? null,
+          summary: p.summary,
+          contentHtml: p.contentHtml,
+          // Read only without a search text (an item read on a thread has one).
+          bodyText: p.searchText === undefined ? fp.text : undefined,
+          searchText: p.searchText,
         },
         p,
         fp,
@@ -401,24 +411,6 @@ export class BatchStore {
         updatedAt,
       );
       this.newEntryRows.push(row);
-      this.newEntrySources.push(
-        documentFields(
-          {
-            sourceId: source.id,
-            firstSeenAt: now,
-            summary: p.summary,
-            contentHtml: p.contentHtml,
-            // Read only without a search text (an item read on a thread has one).
-            bodyText: p.searchText === undefined ? fp.text : undefined,
-            searchText: p.searchText,
-          },
-          p,
-          fp,
-          key,
-          publishedAt,
-          updatedAt,
-        ),
-      );
       if (this.dedupe) {
         this.addKeys(matcher, keys, itemId, row.id!, publishedAt);
         matcher?.addEntry(candidateRow(null, itemId, source.networkSlug, null, input), keys);
@@ -497,8 +489,7 @@ export class BatchStore {
       pushTo(before, row.itemId, row);
       pushTo(after, row.itemId, this.editedRows.get(row.id) ?? row);
     }
-    for (let i = 0; i < this.newEntryRows.length; i++)
-      pushTo(after, this.newEntryRows[i]!.itemId!, this.newEntrySources[i]!);
+    for (const row of this.newEntryRows) pushTo(after, row.itemId, row);
 
     // The derived object itself, its time set: a spread into a new literal copied it field by
     // field, for every new story.

@@ -20,17 +20,26 @@ import { repairXml } from './xml-repair.ts';
 import { xmlNestsDeeperThan } from './xml-tag-scan.ts';
 import { allUnmasked, maskXmlTexts, unmaskTexts, type MaskedXml } from './xml-text-masks.ts';
 import sax from 'sax';
+import { XmlTreeReader } from './xml-tree.ts';
 
 /** An xml2js node: attributes under `$`, text under `_`, children as arrays. */
 type Node = { $?: Record<string, string>; _?: string } & { [child: string]: unknown };
 type Raw = { format: ParsedFeed['format']; channel: Node; items: Node[] };
 
 /**
- * rss-parser recognises the format (RSS 0.9x/1.0/2.0, Atom) and runs xml2js (sax, strict, no DTD
- * processing); its builders are replaced so that we read the raw elements ourselves: it keeps
- * only one enclosure, ignores xml:base and throws on an invalid Atom date.
+ * rss-parser recognises the format (RSS 0.9x/1.0/2.0, Atom) from the tree xml2js would build
+ * (sax, strict, no DTD processing), which xml-tree.ts builds with handlers every document shares;
+ * its builders are replaced so that we read the raw elements ourselves: it keeps only one
+ * enclosure, ignores xml:base and throws on an invalid Atom date. One parser per mode serves
+ * every document (strictParser, tolerantParser): a document is read whole within parseString,
+ * which nothing else interrupts.
  */
 class RawFeedParser extends Parser<Raw, Node> {
+  constructor(strict: boolean, rename: ((name: string) => string) | null) {
+    super({ defaultRSS: 2 });
+    // rss-parser's xml2js parser, replaced (rss-parser calls xmlParser.parseString alone).
+    (this as unknown as { xmlParser: XmlTreeReader }).xmlParser = new XmlTreeReader(strict, rename);
+  }
   buildAtomFeed(xml: { feed: Node }): Raw {
     return { format: 'atom', channel: xml.feed, items: nodes(xml.feed.entry) };
   }
@@ -47,7 +56,7 @@ class RawFeedParser extends Parser<Raw, Node> {
   }
 }
 
-/** xml2js's sax parser (saxParser) under rss-parser's (xmlParser): see countPositions. */
+/** The sax parser (saxParser) of rss-parser's XML reader (xmlParser): see countPositions. */
 function saxOf(parser: Parser<Raw, Node>): { trackPosition?: unknown } | undefined {
   return (parser as unknown as { xmlParser?: { saxParser?: { trackPosition?: unknown } } })
     .xmlParser?.saxParser;
@@ -58,9 +67,9 @@ function saxOf(parser: Parser<Raw, Node>): { trackPosition?: unknown } | undefin
  * parser is not built as expected. sax counts the line and column of every character, a tenth of
  * reading a feed, for error messages only; nothing else it reports depends on them in strict
  * mode (in the tolerant mode, the text kept from an unencoded "<" does). This reaches into
- * rss-parser (its xml2js parser, `xmlParser`) and xml2js (its sax parser, `saxParser`), built
- * anew for each document: both are pinned by package-lock.json, rss-parser and sax exactly in
- * package.json, and test/unit/parse-positions.test.ts fails if the fields move.
+ * rss-parser (its XML reader, `xmlParser`, here an XmlTreeReader) and the reader's sax parser for
+ * the next document (`saxParser`): rss-parser and sax are pinned exactly in package.json, and
+ * test/unit/parse-positions.test.ts fails if the fields move.
  */
 export function countPositions(parser: Parser<Raw, Node>, on: boolean): boolean {
   const sax = saxOf(parser);
@@ -151,26 +160,15 @@ async function readRaw(text: string, strict: boolean): Promise<Raw> {
     if (read && read !== REFUSED) return read;
     // Refused masked: read again with positions counted, as a refused document is (one the
     // mask's scan misread, its check cannot tell, is read as it is there too).
-    const quick = new RawFeedParser({ defaultRSS: 2 });
-    if (read !== REFUSED && countPositions(quick, false)) {
-      keepCompiled(quick);
+    if (read !== REFUSED && countPositions(strictParser, false)) {
       try {
-        return (await quick.parseString(text)) as unknown as Raw;
+        return (await strictParser.parseString(text)) as unknown as Raw;
       } catch {
-        // Read again below, positions counted.
+        // Read again below, positions counted (the next document's sax parser counts them).
       }
     }
   }
-  const parser = strict
-    ? new RawFeedParser({ defaultRSS: 2 })
-    : new RawFeedParser({
-        defaultRSS: 2,
-        xml2js: {
-          strict: false,
-          tagNameProcessors: [restoreCase],
-          attrNameProcessors: [restoreCase],
-        },
-      });
+  const parser = strict ? strictParser : tolerantParser;
   try {
     return (await parser.parseString(text)) as unknown as Raw;
   } catch (err) {
@@ -196,10 +194,9 @@ const REFUSED = 'refused';
  * it is).
  */
 async function readMasked(masked: MaskedXml): Promise<Raw | typeof REFUSED | null> {
-  const parser = new RawFeedParser({ defaultRSS: 2 });
+  const parser = strictParser;
   const sax = saxOf(parser);
   if (!sax || !countPositions(parser, false) || !unmaskTexts(sax, masked)) return null;
-  keepCompiled(parser);
   let raw: Raw;
   try {
     raw = (await parser.parseString(masked.text)) as unknown as Raw;
@@ -209,17 +206,8 @@ async function readMasked(masked: MaskedXml): Promise<Raw | typeof REFUSED | nul
   return allUnmasked(sax, masked) ? raw : null;
 }
 
-/**
- * The sax parser of the last document read, kept until the next one: its handlers are the
- * closures xml2js makes for each document, and V8 keeps their optimised code only while a
- * closure that runs it lives (see rssItem). Let go, each full collection of the reading thread
- * dropped their code and TurboFan compiled them again (4-5 times each in a 250-source
- * bench:ingest pull, --trace-opt; twice at most with it kept).
- */
-let compiledKeeper: unknown = null;
-function keepCompiled(parser: Parser<Raw, Node>): void {
-  compiledKeeper = saxOf(parser) ?? compiledKeeper;
-}
+const strictParser = new RawFeedParser(true, null);
+const tolerantParser = new RawFeedParser(false, restoreCase);
 
 function buildFeed(raw: Raw, baseUrl: string, text: string, warning: string | null): ParsedFeed {
   const feed = raw.format === 'atom' ? atomFeed(raw, baseUrl, text) : rssFeed(raw, baseUrl);

@@ -7,8 +7,9 @@
  * document of the batch whose own window does not reach it.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { entries, itemKeys } from '../../src/db/schema/index.ts';
+import { insertKeys } from '../../src/db/item-keys.ts';
 import { storeFeedItems } from '../../src/ingest/store-feed.ts';
 import {
   CANDIDATES_SQL,
@@ -119,5 +120,91 @@ describe('the candidate lookup of a batch (Node, real SQLite)', () => {
     expect(plan.map((step) => step[3])).toContain(
       'SEARCH e USING INDEX entries_guid_prefix (<expr>=?)',
     );
+  });
+
+  it('gives every entry of each item found, once, the documents that found it by any way', async () => {
+    const here = makeNodeDeps();
+    here.clock = manualClock('2026-06-01T12:00:00Z');
+    try {
+      const [s1, s2] = [await addSource(here, 'tiers-lieu'), await addSource(here, 'repair')];
+      const text = 'Le café associatif ouvre un atelier couture le mardi soir pour tous '.repeat(6);
+      const item = (n: number, words: string) =>
+        parsedItem({
+          guid: `https://tiers-lieu.example/billet-${n}`,
+          url: `https://tiers-lieu.example/billet-${n}`,
+          title: `Billet numéro ${n} du tiers-lieu`,
+          contentHtml: `<p>${words}</p>`,
+          published: new Date(T0 + n * DAY),
+        });
+      // Story A (day 0) with two entries: the second source relays it under the same guid.
+      await storeFeedItems(here, s1, [item(0, text), item(3, 'Un tout autre sujet '.repeat(12))]);
+      await storeFeedItems(here, s2, [item(0, text)]);
+      const all = await here.db.orm.select().from(entries).orderBy(asc(entries.id));
+      const [a1, b, a2] = all;
+      expect(a2!.itemId).toBe(a1!.itemId);
+      // B is one of s1's split entries (a pin): s1's documents find it.
+      await here.db.orm
+        .update(entries)
+        .set({ splitFromItemId: 'ailleurs' })
+        .where(eq(entries.id, b!.id));
+      // Keys of A's first entry (the relay wrote none); and two at fractional publications a
+      // quarter of a millisecond inside document 5's window (B) and outside it (A).
+      const keys = await here.db.orm.select().from(itemKeys).where(eq(itemKeys.entryId, a1!.id));
+      const kA = keys[0]!.key;
+      const edge = T0 + 40 * DAY + CANDIDATE_WINDOW_MS;
+      await here.db.batch(
+        insertKeys(here.db, [
+          { key: 7, publishedAt: edge - 0.25, entryId: b!.id },
+          { key: 8, publishedAt: edge + 0.25, entryId: a1!.id },
+        ]),
+      );
+      const input = (over: Partial<LookupInput>): LookupInput => ({
+        guidHash: null,
+        canonicalUrl: null,
+        indexKeys: [],
+        publishedAt: T0,
+        ...over,
+      });
+      const { found } = await lookupCandidates(
+        here.db,
+        [
+          // 0: A by its guid.
+          { sourceId: 99, inputs: [input({ guidHash: a1!.guidHash })] },
+          // 1: A by a key of its first entry, B by its URL.
+          { sourceId: 99, inputs: [input({ indexKeys: [kA], canonicalUrl: b!.canonicalUrl })] },
+          // 2: A by its URL and by the key: two ways, each entry once.
+          { sourceId: 99, inputs: [input({ canonicalUrl: a1!.canonicalUrl, indexKeys: [kA] })] },
+          // 3: A's key, but 100 days later: not within its window.
+          { sourceId: 99, inputs: [input({ indexKeys: [kA], publishedAt: T0 + 100 * DAY })] },
+          // 4: s1's split entries.
+          { sourceId: s1.id, inputs: [input({})] },
+          // 5: keys 7 (B, within its window by 0.25 ms) and 8 (A, outside it by 0.25 ms).
+          { sourceId: 99, inputs: [input({ indexKeys: [7, 8], publishedAt: T0 + 40 * DAY })] },
+          // 6: widens the batch's window past both.
+          { sourceId: 99, inputs: [input({ indexKeys: [9], publishedAt: T0 + 45 * DAY })] },
+        ],
+        CANDIDATE_WINDOW_MS,
+      );
+      const byEntry = found
+        .map((f) => [f.row.id, f.docs.slice().sort()])
+        .sort((x, y) => +x[0]! - +y[0]!);
+      expect(byEntry).toEqual([
+        [a1!.id, [0, 1, 2]],
+        [b!.id, [1, 4, 5]],
+        [a2!.id, [0, 1, 2]],
+      ]);
+      // Candidates come by item, then id.
+      expect(found.map((f) => f.row.id)).toEqual(
+        a1!.itemId < b!.itemId ? [a1!.id, a2!.id, b!.id] : [b!.id, a1!.id, a2!.id],
+      );
+    } finally {
+      here.close();
+    }
+  });
+
+  it('binds no bare LIMIT parameter: SQLite would prepare the query again at every run', () => {
+    // SQLite plans a LIMIT with the value bound to a bare parameter, so rebinding it (every
+    // run) discards the prepared statement; `? + 0` is evaluated when the query runs.
+    expect(CANDIDATES_SQL).not.toMatch(/\b(limit|offset)\s+\?\d*(?!\s*\+)/i);
   });
 });

@@ -128,67 +128,82 @@ export function storiesBound(low: number, high: number, windowMs: number): numbe
 }
 
 /**
- * For each document of a batch (its tag), the items sharing with one of its inputs a
- * distinctive guid or a story URL, and its source's split entries (pins), and the items with
- * one of the batch's index keys published within the batch's window (`hits`, each key row
- * pointing at an entry of its item) unless more stories than the bound (storiesBound) have
- * the key there (`probed`: how many, counted up to one more than the bound); then every
- * entry of those items, once, with the tags that wanted it (comma-separated), the hits
- * themselves (id null: key, publication, item), from which lookupCandidates tells which
- * document's probes each one answers (a key is wanted within its own group's window), and the
- * keys over the bound (id and item null: key).
+ * For a batch of documents, the items sharing with one of its inputs a distinctive guid or a
+ * story URL, its sources' split entries (pins), the items asked for (`alsoItems`), and the
+ * items with one of the batch's index keys published within the batch's window (`hits`, each
+ * key row pointing at an entry of its item) unless more stories than the bound (storiesBound)
+ * have the key there (`probed`: how many, counted up to one more than the bound); then every
+ * entry of those items, and the keys over the bound (id and item null: key).
+ *
+ * Which document wanted each item is told by lookupCandidates from what each row carries:
+ * - `places` (column 15): what found its item through the lists, as list places ('g3': the
+ *   fourth guid hash, 'u', 's': URLs, sources), comma-separated, or null;
+ * - `pairs` (column 16), on the row of an entry key rows point at: those rows' keys and
+ *   publications, space-separated (a key is wanted within its own group's window: the
+ *   documents are those whose probe of the key covers the publication), null on the others.
+ * An entry may come twice (its item found through the lists and a key, or through two of its
+ * entries' keys): lookupCandidates keeps it once. The hits are not rows of their own: a row
+ * per hit, mostly empty cells, cost as much to hand to JavaScript as reading the candidates,
+ * and their entries were read twice (for their item, then as candidates), now once, in entry
+ * order, each item's other entries right after it.
  *
  * The keys come as one sorted list of distinct numbers with one window for all: probing
  * [key, from, to, tag] lists cost a JSON value to parse and four json_extract per probe, half
  * of a probe's cost (a cold pull probes ~11 keys per new item, nearly all absent), and the
- * query took ~9 % of the main thread. Parameters: the window's bounds, the bound + 1, the
- * keys (JSON list), the bound, the window's bounds again, then JSON lists [guid hash, tag],
- * [url, tag], [source, tag], item ids wanted by no document (tag -1: see lookupCandidates),
- * and the bound once more. `hits` is read twice, hence materialized; so is `probed`, so that
- * a key's count is made once (hits then seek only the keys that are there: most probed keys
- * are absent).
+ * query took ~9 % of the main thread; guid hashes, URLs and sources likewise come as flat
+ * lists of distinct values. Parameters: the window's bounds, the bound + 1, the keys (JSON
+ * list), the bound, the window's bounds again, then JSON lists of guid hashes, URLs, sources
+ * and item ids wanted by no document (alsoItems), and the bound once more. `probed` is
+ * materialized so that a key's count is made once (hits then seek only the keys that are
+ * there: most probed keys are absent); `hits` too, grouped by entry.
  */
 export const CANDIDATES_SQL = `with probed(key, stories) as materialized (
   select k.value, (select count(*) from (select 1 from item_keys c
       where c.key = k.value and c.published_at between ? and ?
-      limit ?))
+      limit ? + 0))
     from json_each(?) k
 ),
-hits(key, published_at, item_id) as materialized (
-  select p.key, item_keys.published_at, x.item_id
-    from probed p cross join item_keys cross join entries x
+hits(entry_id, pairs) as materialized (
+  select item_keys.entry_id, group_concat(p.key || ' ' || quote(item_keys.published_at), ' ')
+    from probed p cross join item_keys
     where p.stories between 1 and ?
       and item_keys.key = p.key and item_keys.published_at between ? and ?
-      and x.id = item_keys.entry_id
+    group by item_keys.entry_id
 ),
-wanted(tag, item_id) as (
-  select json_extract(g.value, '$[1]'), e.item_id from json_each(?) g cross join entries e
-    where substr(e.guid_hash, 1, 12) = substr(json_extract(g.value, '$[0]'), 1, 12)
-      and e.guid_hash = json_extract(g.value, '$[0]') and e.guid is not null
+listed(item_id, place) as (
+  select e.item_id, 'g' || g.key from json_each(?) g cross join entries e
+    where substr(e.guid_hash, 1, 12) = substr(g.value, 1, 12)
+      and e.guid_hash = g.value and e.guid is not null
   union all
-  select json_extract(u.value, '$[1]'), e.item_id from json_each(?) u cross join entries e
-    where e.canonical_url = json_extract(u.value, '$[0]')
+  select e.item_id, 'u' || u.key from json_each(?) u cross join entries e
+    where e.canonical_url = u.value
   union all
-  select json_extract(s.value, '$[1]'), e.item_id from json_each(?) s cross join entries e
-    where e.source_id = json_extract(s.value, '$[0]') and e.split_from_item_id is not null
-  union all select -2, item_id from hits
-  union all select -1, i.value from json_each(?) i
+  select e.item_id, 's' || s.key from json_each(?) s cross join entries e
+    where e.source_id = s.value and e.split_from_item_id is not null
+  union all select i.value, null from json_each(?) i
 )
 select e.id, e.item_id, e.source_id, e.network_slug, e.guid, e.guid_hash, e.canonical_url,
   e.title_key, e.lead_key, e.lead_probes, e.serial_marks, e.minhash, e.shingle_count,
-  e.published_at, e.split_from_item_id, w.tags
-from (select item_id, group_concat(distinct tag) as tags from wanted group by item_id) w
+  e.published_at, e.split_from_item_id, w.places, null
+from (select item_id, group_concat(place) as places from listed group by item_id) w
 cross join entries e on e.item_id = w.item_id
-union all select null, item_id, key, published_at, null, null, null, null, null, null, null,
-  null, null, null, null, null from hits
+union all
+select e.id, e.item_id, e.source_id, e.network_slug, e.guid, e.guid_hash, e.canonical_url,
+  e.title_key, e.lead_key, e.lead_probes, e.serial_marks, e.minhash, e.shingle_count,
+  e.published_at, e.split_from_item_id, null, iif(e.id = x.id, h.pairs, null)
+from hits h cross join entries x on x.id = h.entry_id cross join entries e on e.item_id = x.item_id
 union all select null, null, key, null, null, null, null, null, null, null, null,
-  null, null, null, null, null from probed where stories > ?`;
-// CROSS JOIN keeps the lists outside: each value is a probe of an index. `wanted` is a UNION
-// ALL, each item's tags made distinct by group_concat: a UNION kept a temporary index of its
-// rows to drop repeats that the GROUP BY meets anyway. No ORDER BY: it copied every row into a
-// sorter, minhash and all; lookupCandidates sorts the entries (by item, then id) itself.
-// Together 14 % fewer instructions for the query at 1,000 sources, where hot index keys bring
-// several candidates per new item.
+  null, null, null, null, null, null from probed where stories > ?`;
+// `limit ? + 0`, not `limit ?`: SQLite (3.53) reads a bare parameter's value when it plans a
+// LIMIT, so binding it again (every run: better-sqlite3 binds every parameter) made it throw
+// the prepared plan away and parse and plan the whole query anew at each lookup, ~0.2 ms, 650
+// times in a 1,000-source pull. An expression is evaluated when the query runs.
+// CROSS JOIN keeps the lists outside: each value is a probe of an index. No ORDER BY: it
+// copied every row into a sorter, minhash and all; lookupCandidates sorts the entries (by
+// item, then id) itself. A hit's publication is written by quote(), which gives a REAL's
+// exact value on every SQLite version (20 digits when 15 do not give it back; a plain text
+// conversion may keep 15): the window test in lookupCandidates reads back the number SQLite
+// compared.
 /**
  * A candidate (or an entry the batch writes, or one the matcher registers: id null) with its
  * fields always in this order. Stored rows, new entries and edited ones all pass through the
@@ -293,14 +308,12 @@ export interface FoundRow {
   docs: number[];
 }
 
-/** A document's tag (CANDIDATES_SQL: -1 and -2 are no document's). */
-const isDocumentTag = (tag: number) => tag >= 0;
-
 /** One candidate query's lists (see CANDIDATES_SQL). */
 interface Lists {
-  guids: Array<[string, number]>;
-  urls: Array<[string, number]>;
-  splits: Array<[number, number]>;
+  /** Distinct guid hashes, URLs, sources → the documents that look them up. */
+  guids: Map<string, number[]>;
+  urls: Map<string, number[]>;
+  splits: Map<number, number[]>;
   /** Index key → its probes' windows and documents (only keys the table may hold). */
   probes: Map<number, Array<[from: number, to: number, tag: number]>>;
   /**
@@ -313,9 +326,9 @@ interface Lists {
 }
 
 const emptyLists = (): Lists => ({
-  guids: [],
-  urls: [],
-  splits: [],
+  guids: new Map(),
+  urls: new Map(),
+  splits: new Map(),
   probes: new Map(),
   low: Number.POSITIVE_INFINITY,
   high: Number.NEGATIVE_INFINITY,
@@ -338,19 +351,19 @@ function addProbes(
   filter: KeyFilter | null,
 ): Lists {
   let lists = current;
-  lists.splits.push([sourceId, tag]);
+  addTag(lists.splits, sourceId, tag);
   for (let start = 0; start < inputs.length; start += PER_QUERY) {
     if (lists.inputs >= INPUTS_PER_QUERY) {
       queries.push(lists);
       lists = emptyLists();
-      lists.splits.push([sourceId, tag]);
+      addTag(lists.splits, sourceId, tag);
     }
     const end = Math.min(inputs.length, start + PER_QUERY);
     let keys = 0;
     for (let i = start; i < end; i++) {
       const input = inputs[i]!;
-      if (input.guidHash !== null) lists.guids.push([input.guidHash, tag]);
-      if (input.canonicalUrl !== null) lists.urls.push([input.canonicalUrl, tag]);
+      if (input.guidHash !== null) addTag(lists.guids, input.guidHash, tag);
+      if (input.canonicalUrl !== null) addTag(lists.urls, input.canonicalUrl, tag);
       keys += Math.min(input.indexKeys.length, KEYS_PER_INPUT);
     }
     if (keys) {
@@ -368,6 +381,13 @@ function addProbes(
     lists.inputs += end - start;
   }
   return lists;
+}
+
+/** Adds a document (its tag) to those of a list's value, once. */
+function addTag<K>(list: Map<K, number[]>, value: K, tag: number): void {
+  const tags = list.get(value);
+  if (!tags) list.set(value, [tag]);
+  else if (!tags.includes(tag)) tags.push(tag);
 }
 
 /** What the lookup found, and the keys it did not follow. */
@@ -422,6 +442,9 @@ async function lookup(
     // No key to probe at all: an empty window.
     const [low, high] = q.low <= q.high ? [q.low, q.high] : [0, -1];
     const bound = storiesBound(low, high, windowMs);
+    const guidTags = [...q.guids.values()];
+    const urlTags = [...q.urls.values()];
+    const splitTags = [...q.splits.values()];
     const params = [
       low,
       high,
@@ -432,35 +455,44 @@ async function lookup(
       bound,
       low,
       high,
-      JSON.stringify(q.guids),
-      JSON.stringify(q.urls),
-      JSON.stringify(q.splits),
+      JSON.stringify([...q.guids.keys()]),
+      JSON.stringify([...q.urls.keys()]),
+      JSON.stringify([...q.splits.keys()]),
       JSON.stringify(i === queries.length - 1 ? alsoItems : []),
       bound,
     ];
     const rows = await db.rows(CANDIDATES_SQL, params);
-    // The documents each hit answers: those whose probe of its key covers its publication.
-    const hitDocs = new Map<string, Set<number>>();
+    // The documents that wanted each item: those whose list value found one of its entries,
+    // and those whose probe of a key covers a hit on one of its entries.
+    const itemDocs = new Map<string, number[]>();
+    const entryRows: unknown[][] = [];
     for (const r of rows) {
-      if (r[0] !== null) continue;
-      if (r[1] === null) {
+      if (r[0] === null) {
         hotKeys.add(r[2] as number);
         continue;
       }
-      for (const [from, to, tag] of q.probes.get(r[2] as number) ?? []) {
-        const at = r[3] as number;
-        if (at < from || at > to) continue;
-        const docs = hitDocs.get(r[1] as string);
-        if (docs) docs.add(tag);
-        else hitDocs.set(r[1] as string, new Set([tag]));
+      entryRows.push(r);
+      const itemId = r[1] as string;
+      if (r[15] !== null)
+        for (const place of (r[15] as string).split(',')) {
+          const at = Number(place.slice(1));
+          const list = place[0] === 'g' ? guidTags : place[0] === 'u' ? urlTags : splitTags;
+          for (const tag of list[at]!) addTag(itemDocs, itemId, tag);
+        }
+      if (r[16] !== null) {
+        const pairs = (r[16] as string).split(' ');
+        for (let p = 0; p < pairs.length; p += 2) {
+          const at = Number(pairs[p + 1]);
+          for (const [from, to, tag] of q.probes.get(Number(pairs[p])) ?? [])
+            if (at >= from && at <= to) addTag(itemDocs, itemId, tag);
+        }
       }
     }
-    for (const r of rows.filter((r) => r[0] !== null).sort(byItemThenId)) {
-      const docs = String(r[15]).split(',').map(Number).filter(isDocumentTag);
-      for (const tag of hitDocs.get(r[1] as string) ?? []) if (!docs.includes(tag)) docs.push(tag);
+    for (const r of entryRows.sort(byItemThenId)) {
+      const docs = itemDocs.get(r[1] as string) ?? [];
       const seen = found.get(r[0] as number);
-      if (seen) seen.docs.push(...docs.filter((d) => !seen.docs.includes(d)));
-      else found.set(r[0] as number, { row: candidateOf(r), docs });
+      if (!seen) found.set(r[0] as number, { row: candidateOf(r), docs: docs.slice() });
+      else for (const d of docs) if (!seen.docs.includes(d)) seen.docs.push(d);
     }
   }
   return { found: [...found.values()], hotKeys };
