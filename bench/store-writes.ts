@@ -32,6 +32,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inArray } from 'drizzle-orm';
+import type { Database } from 'better-sqlite3';
 import { openSqlite } from '../workers/node/sqlite.ts';
 import { bulkInserts } from '../src/db/bulk-insert.ts';
 import { insertKeyValues } from '../src/db/item-keys.ts';
@@ -55,6 +56,28 @@ const SOURCES_PER_BATCH = arg('sources-per-batch', 10);
 const RUNS = arg('runs', 3);
 /** --by-table: each table's inserts in a batch of their own, timed apart. */
 const BY_TABLE = argv.includes('--by-table');
+
+/**
+ * --wal-by-table: the WAL frames each commit wrote, by the table or index their page belongs to
+ * (dbstat), spilled pages written again counted each time.
+ */
+const WAL_BY_TABLE = argv.includes('--wal-by-table');
+
+function countWalFrames(raw: Database, path: string, into: Map<string, number>): void {
+  const pageSize = Number(raw.pragma('page_size', { simple: true }));
+  const wal = readFileSync(`${path}-wal`);
+  const owner = new Map<number, string>();
+  for (const [page, name] of raw
+    .prepare('select pageno, name from dbstat')
+    .raw()
+    .iterate() as Iterable<[number, string]>)
+    owner.set(page, name);
+  // A 32-byte header, then frames: a 24-byte header (the page number first) and the page.
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
+    const name = owner.get(wal.readUInt32BE(at)) ?? '(free list)';
+    into.set(name, (into.get(name) ?? 0) + 1);
+  }
+}
 
 /** Main-thread CPU, ms (Linux: /proc's schedstat, ns). */
 function cpuMs(): number {
@@ -178,6 +201,9 @@ async function run(index: number): Promise<void> {
     let build = 0;
     let write = 0;
     const byTable = new Map<string, number>();
+    const walByTree = new Map<string, number>();
+    // Each commit's frames alone in the WAL: the checkpoint after it truncates the file.
+    if (WAL_BY_TABLE) db.raw.pragma('wal_checkpoint(TRUNCATE)');
     let commit = 0;
     let bytes = 0;
     for (let b = 0; b < batches.length; b += PER_COMMIT) {
@@ -208,7 +234,11 @@ async function run(index: number): Promise<void> {
       db.raw.exec('COMMIT');
       commit += cpuMs() - t3;
       bytes += written() - w0;
-      db.raw.pragma('wal_checkpoint(RESTART)');
+      // The checkpoint is outside the figures, and outside perf's samples too.
+      if (perf) writeFileSync(perf, 'disable\n');
+      if (WAL_BY_TABLE) countWalFrames(db.raw, path, walByTree);
+      db.raw.pragma(WAL_BY_TABLE ? 'wal_checkpoint(TRUNCATE)' : 'wal_checkpoint(RESTART)');
+      if (perf) writeFileSync(perf, 'enable\n');
     }
     if (perf) writeFileSync(perf, 'disable\n');
     const pageSize = Number(db.raw.pragma('page_size', { simple: true }));
@@ -224,6 +254,13 @@ async function run(index: number): Promise<void> {
     if (BY_TABLE)
       console.log(
         `  write by table: ${[...byTable].map(([t, ms]) => `${t} ${per(ms)}`).join(', ')}`,
+      );
+    if (WAL_BY_TABLE)
+      console.log(
+        `  WAL pages per story by table or index: ${[...walByTree]
+          .sort((a, b) => b[1] - a[1])
+          .map(([t, n]) => `${t} ${(n / stories).toFixed(2)}`)
+          .join(', ')}`,
       );
     db.close();
   } finally {

@@ -16,6 +16,7 @@ import { nodeDeps } from '../../workers/node/deps.ts';
 import { pull } from '../../src/ingest/pull.ts';
 import { entries, items } from '../../src/db/schema/index.ts';
 import { commitFigures } from '../../workers/node/group-commit.ts';
+import { batchFigures } from '../../workers/node/sqlite.ts';
 import { indexKeyFigures } from '../../workers/node/index-keys.ts';
 import { federationYaml } from './federation.ts';
 import { argValue, feedUrl } from './server.ts';
@@ -72,6 +73,11 @@ export interface Writes {
   commitMs: number;
   /** Longest time the write lock was held, BEGIN to end of COMMIT, ms. */
   longestHeldMs: number;
+  /** The main thread's CPU in COMMIT, ms (0 where /proc has no per-thread figures). */
+  commitCpuMs: number;
+  /** The store's batches (db.batch: SQLite's writes and binding their values): how many, CPU. */
+  batches: number;
+  batchCpuMs: number;
 }
 
 export interface HubFigures {
@@ -233,6 +239,8 @@ export async function runHub(
     ...env,
   });
   const deps = nodeDeps({ config, log: silentLogger });
+  // The main thread's CPU in the store's batches and COMMITs (a few µs of clock reads each).
+  batchFigures.timed = commitFigures.timed = true;
   // Experiment knob (--sqlite-pragma 'cache_size=-131072', repeatable): the hub's own settings unless asked.
   for (const p of pragmas)
     (deps.db as unknown as { raw: { pragma(s: string): unknown } }).raw.pragma(p);
@@ -254,6 +262,7 @@ export async function runHub(
       const threads0 = threadCpu();
       const written0 = mainThreadWritten();
       const commits0 = { ...commitFigures };
+      const batches0 = { ...batchFigures };
       const filter0 = { ...indexKeyFigures };
       commitFigures.longestHeldMs = 0;
       const summary = await pull(deps, { trigger: 'bench', all: true });
@@ -271,6 +280,9 @@ export async function runHub(
         commits: commitFigures.commits - commits0.commits,
         commitMs: commitFigures.commitMs - commits0.commitMs,
         longestHeldMs: commitFigures.longestHeldMs,
+        commitCpuMs: commitFigures.cpuMs - commits0.cpuMs,
+        batches: batchFigures.batches - batches0.batches,
+        batchCpuMs: batchFigures.cpuMs - batches0.cpuMs,
       };
       const errors = [
         ...new Set(

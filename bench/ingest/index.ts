@@ -159,6 +159,11 @@ async function main(): Promise<void> {
         ` ${w.commits} commits (${(r.cold.newEntries / Math.max(1, w.commits)).toFixed(0)} entries each),` +
         ` COMMIT ${(w.commitMs / 1000).toFixed(2)} s (wall time: more on a loaded machine), write lock held ${w.longestHeldMs.toFixed(0)} ms at most`,
     );
+    console.log(
+      `  cold pull's main-thread CPU in SQLite writes: ${w.batches} batches ` +
+        `${(w.batchCpuMs / 1000).toFixed(2)} s (${((w.batchCpuMs / Math.max(1, r.cold.newEntries)) * 1000).toFixed(0)} µs per new entry), ` +
+        `COMMIT ${(w.commitCpuMs / 1000).toFixed(2)} s`,
+    );
     const f = r.cold.keyFilter;
     console.log(
       `  cold pull's key filter: built ${f.builds} time(s) from the table in ${f.buildMs.toFixed(0)} ms,` +

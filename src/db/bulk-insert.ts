@@ -23,6 +23,11 @@ type Columns = Array<[string, SQLiteColumn]>;
 export interface BulkOptions {
   /** A row whose key is already stored is skipped (`insert or ignore`), not an error. */
   ignoreConflicts?: boolean;
+  /**
+   * No row's values can make these inserts fail (rows of numbers, `ignoreConflicts`, no
+   * foreign key): they may run after the batch's guard (Database.rawStatement's `afterGuard`).
+   */
+  afterGuard?: boolean;
 }
 
 /**
@@ -163,7 +168,7 @@ function valuesInserts(
   columns: Columns,
   count: number,
   values: RowValues,
-  { ignoreConflicts }: BulkOptions,
+  { ignoreConflicts, afterGuard }: BulkOptions,
 ): Statement[] {
   const perStatement = rowsPerInsert(columns.length, db);
   const name = getTableName(table);
@@ -179,7 +184,7 @@ function valuesInserts(
       const tuple = `(${columns.map(([, c]) => placeholder(c)).join(', ')})`;
       valuesSql.set(key, (text = head + Array.from({ length: rows }, () => tuple).join(', ')));
     }
-    statements.push(db.rawStatement!(text, values.values(start, rows)));
+    statements.push(db.rawStatement!(text, values.values(start, rows), afterGuard));
     start += rows;
   }
   return statements;

@@ -20,6 +20,11 @@ export type Statement = BatchItem<'sqlite'>;
  */
 export interface Database {
   orm: HubOrm;
+  /**
+   * `statements` as one atomic write: they all take effect or none does. A statement made
+   * `afterGuard` (rawStatement) may run after the others, outside what rolls the batch back
+   * alone (see rawStatement).
+   */
   batch(statements: Statement[]): Promise<void>;
   /**
    * A read's rows as arrays of column values, in the order the SQL selects them. The SQL text
@@ -48,8 +53,16 @@ export interface Database {
    * A statement from SQL text and its values, for bulk inserts (db/bulk-insert.ts). SQLite
    * only: there, plain multi-row VALUES read about twice as fast as JSON unpacked by SQL, and
    * its parameter cap allows a hundred rows per statement. D1 batches take drizzle queries.
+   *
+   * `afterGuard`: a statement no row's values can make fail (an `insert or ignore` of numbers
+   * into a table without foreign keys). Inside a pull's open transaction, SQLite stores a batch
+   * in a SAVEPOINT, so that a failing document rolls back alone, and copies each page the
+   * batch touches first to the savepoint's journal; such statements run after the savepoint is
+   * released, in the same transaction, and their pages are not copied: the dedup index's
+   * random rows were 60 % of those copies. Should one fail anyway (disk full, I/O), the whole
+   * transaction rolls back, as SQLite itself does then (workers/node/sqlite.ts).
    */
-  rawStatement?(sql: string, params: unknown[]): Statement;
+  rawStatement?(sql: string, params: unknown[], afterGuard?: boolean): Statement;
   /**
    * The write seam of a store: `work`'s writes, grouped where the runtime groups them. On a
    * SQLite file, stores that follow each other closely share one transaction (group commit,

@@ -21,6 +21,13 @@ import { itemKeys } from './schema/items.ts';
 
 export { keyNumber } from '../ingest/dedupe/key-number.ts';
 
+/**
+ * Rows already there are skipped, and nothing else can make them fail (three integers, no
+ * foreign key: a stale row is harmless, see the schema): on SQLite they are written after the
+ * batch's savepoint, which copied every page they touch first (Database.rawStatement).
+ */
+const KEY_INSERTS = { ignoreConflicts: true, afterGuard: true } as const;
+
 export interface KeyRow {
   key: number;
   publishedAt: number;
@@ -34,7 +41,7 @@ export interface KeyRow {
  */
 export function insertKeys(db: Database, rows: KeyRow[]): Statement[] {
   if (db.indexKeys) for (const row of rows) db.indexKeys.written(row.key);
-  return bulkInserts(db, itemKeys, rows, { ignoreConflicts: true });
+  return bulkInserts(db, itemKeys, rows, KEY_INSERTS);
 }
 
 /**
@@ -46,5 +53,5 @@ export function insertKeys(db: Database, rows: KeyRow[]): Statement[] {
  */
 export function insertKeyValues(db: Database, flat: number[]): Statement[] {
   if (db.indexKeys) for (let i = 0; i < flat.length; i += 3) db.indexKeys.written(flat[i]!);
-  return bulkInsertValues(db, itemKeys, flat, { ignoreConflicts: true });
+  return bulkInsertValues(db, itemKeys, flat, KEY_INSERTS);
 }

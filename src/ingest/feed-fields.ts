@@ -1,7 +1,7 @@
 import type { Enclosure } from './types.ts';
 import { escapeXml } from '../shared/escape-xml.ts';
 import { HtmlTextCollector, finishText, htmlToText } from '../shared/html-to-text.ts';
-import { collapseText } from '../shared/collapse-text.ts';
+import { collapseText, isJsSpace } from '../shared/collapse-text.ts';
 import { urlAgainst } from './url-against.ts';
 
 /**
@@ -142,7 +142,7 @@ export function resolveBase(value: string | null | undefined, base: string | nul
 }
 
 /** North-American and European zone abbreviations V8's Date parser does not all know. */
-const ZONES: Record<string, string> = {
+export const ZONES: Record<string, string> = {
   UT: '+0000',
   UTC: '+0000',
   GMT: '+0000',
@@ -174,16 +174,58 @@ const zoneOffset = (zone: string) => ZONES[zone] ?? zone;
 
 /** RFC 822 / RFC 3339 / W3CDTF date, or null when missing or unreadable (never an Invalid Date). */
 export function parseDate(value: string | null | undefined): Date | null {
-  let raw = value?.trim();
+  const raw = value?.trim();
   if (!raw || raw.length > 100) return null;
-  // "Lun, 02 Nov 2026 10:00:00 CET": drop a leading weekday in any language, map zone names.
-  raw = raw.replace(/^[^\d,]{2,12},\s*/, '').replace(/\b([A-Z]{1,4})$/, zoneOffset);
-  const date = new Date(raw);
+  const date = new Date(dateText(raw));
   const time = date.getTime();
   if (Number.isNaN(time)) return null;
   // Year 0 or 275760 are parse accidents, not publication dates.
   const year = date.getUTCFullYear();
   return year >= 1970 && year <= 2200 ? date : null;
+}
+
+/**
+ * A date as Date reads it: "Lun, 02 Nov 2026 10:00:00 CET" without its leading weekday, in any
+ * language, and with its zone name as an offset, that is
+ * raw.replace(/^[^\d,]{2,12},\s{0,}/, '').replace(/\b([A-Z]{1,4})$/, zoneOffset), written out:
+ * the two regular expressions took half of parseDate's time (an item has one or two dates).
+ */
+export function dateText(raw: string): string {
+  let text = raw;
+  // The weekday: 2 to 12 characters, no digit, up to the first comma, then white space.
+  const comma = text.indexOf(',');
+  if (comma >= 2 && comma <= 12 && !hasAsciiDigit(text, comma)) {
+    let from = comma + 1;
+    while (from < text.length && isJsSpace(text.charCodeAt(from))) from++;
+    text = text.slice(from);
+  }
+  // The zone: 1 to 4 capital letters at the end, after a word boundary (not after a letter,
+  // digit or "_", so not after a fifth capital letter).
+  let start = text.length;
+  while (start > 0 && text.length - start < 4 && isCapital(text.charCodeAt(start - 1))) start--;
+  if (start === text.length || (start > 0 && isWordCharacter(text.charCodeAt(start - 1))))
+    return text;
+  return text.slice(0, start) + zoneOffset(text.slice(start));
+}
+
+/** Whether text[0, end) holds 0-9 (\d without the u flag). */
+function hasAsciiDigit(text: string, end: number): boolean {
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) return true;
+  }
+  return false;
+}
+
+function isCapital(c: number): boolean {
+  return c >= 0x41 && c <= 0x5a;
+}
+
+/** \w without the u and i flags: what \b tells apart. */
+function isWordCharacter(c: number): boolean {
+  return (
+    (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f
+  );
 }
 
 /** Trimmed, de-duplicated (case-insensitively) categories, bounded in number and length. */

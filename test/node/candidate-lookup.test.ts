@@ -201,4 +201,10 @@ describe('the candidate lookup of a batch (Node, real SQLite)', () => {
       here.close();
     }
   });
+
+  it('binds no bare LIMIT parameter: SQLite would prepare the query again at every run', () => {
+    // SQLite plans a LIMIT with the value bound to a bare parameter, so rebinding it (every
+    // run) discards the prepared statement; `? + 0` is evaluated when the query runs.
+    expect(CANDIDATES_SQL).not.toMatch(/\b(limit|offset)\s+\?\d*(?!\s*\+)/i);
+  });
 });

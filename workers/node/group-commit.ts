@@ -21,6 +21,7 @@
  * the thread that would commit it.
  */
 import { wakeCheckpoints } from './checkpointer.ts';
+import { threadCpuMs } from './thread-cpu.ts';
 import { resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CommitGroup } from '../../src/db/client.ts';
@@ -37,9 +38,17 @@ export const MAX_OPEN_MS = 500;
 /**
  * What this process's group commits did (bench/ingest prints it): how many, the CPU-bound time
  * their COMMITs took, and how long the write lock was held from BEGIN to the end of COMMIT (the
- * wait another process's writer may see).
+ * wait another process's writer may see); once a benchmark sets `timed`, the main thread's CPU
+ * in them (`cpuMs`: the wall time grows with the machine's load, the CPU time much less).
  */
-export const commitFigures = { commits: 0, commitMs: 0, heldMs: 0, longestHeldMs: 0 };
+export const commitFigures = {
+  commits: 0,
+  commitMs: 0,
+  heldMs: 0,
+  longestHeldMs: 0,
+  timed: false,
+  cpuMs: 0,
+};
 
 /** Connections of this process per file. */
 const openPerFile = new Map<string, number>();
@@ -97,7 +106,9 @@ export function groupCommit(
     if (!raw.inTransaction) return settle(lostTransaction());
     try {
       const t0 = performance.now();
+      const cpu0 = commitFigures.timed ? threadCpuMs() : 0;
       raw.exec('COMMIT');
+      if (commitFigures.timed) commitFigures.cpuMs += threadCpuMs() - cpu0;
       const t1 = performance.now();
       commitFigures.commits++;
       commitFigures.commitMs += t1 - t0;

@@ -15,6 +15,14 @@ import {
 import { checkpointInBackground, INLINE_FRAMES } from './checkpointer.ts';
 import { groupCommit } from './group-commit.ts';
 import { indexKeysOf } from './index-keys.ts';
+import { threadCpuMs } from './thread-cpu.ts';
+
+/**
+ * The main thread's CPU in the store's batches (SQLite's work and binding the values), counted
+ * only once a benchmark sets `timed` (bench/ingest prints it): reading the thread's clock
+ * costs a few microseconds a batch.
+ */
+export const batchFigures = { timed: false, batches: 0, cpuMs: 0 };
 
 /** Distinct SQL texts kept prepared (the store and the pull use a few dozen). */
 const PREPARED_CACHE = 256;
@@ -42,6 +50,8 @@ class RawStatement {
   constructor(
     private sql: string,
     private params: unknown[],
+    /** Runs after the batch's savepoint (Database.rawStatement, `afterGuard`). */
+    readonly afterGuard = false,
   ) {}
 
   toSQL(): { sql: string; params: unknown[] } {
@@ -103,16 +113,39 @@ export function openSqlite(
     }
     return stmt;
   };
-  const batch = raw.transaction((statements: Statement[]) => {
-    for (const s of statements) {
-      const { sql, params } = (
-        s as unknown as { toSQL(): { sql: string; params: unknown[] } }
-      ).toSQL();
-      const stmt = statementFor(sql);
-      if (stmt.reader) stmt.all(...params);
-      else stmt.run(...params);
-    }
+  const run = (s: Statement) => {
+    const { sql, params } = (
+      s as unknown as { toSQL(): { sql: string; params: unknown[] } }
+    ).toSQL();
+    const stmt = statementFor(sql);
+    if (stmt.reader) stmt.all(...params);
+    else stmt.run(...params);
+  };
+  // Inside an open transaction (the group commit's) better-sqlite3 makes this a SAVEPOINT: a
+  // failing batch rolls back alone. Outside one, BEGIN … COMMIT.
+  const guarded = raw.transaction((statements: Statement[]) => {
+    for (const s of statements) run(s);
   });
+  /**
+   * A batch inside the group's transaction: its statements in a savepoint, then those made
+   * `afterGuard` (Database.rawStatement) once it is released, so that SQLite does not copy each
+   * page they touch to the savepoint's journal first. Should one of those fail anyway, the
+   * batch's other writes are in the transaction already and a retry would write them again:
+   * the whole transaction is rolled back, as SQLite itself does on a full disk (the group
+   * commit then reports its documents lost, group-commit.ts).
+   */
+  const batchInTransaction = (statements: Statement[]) => {
+    const first: Statement[] = [];
+    const after: Statement[] = [];
+    for (const s of statements) (s instanceof RawStatement && s.afterGuard ? after : first).push(s);
+    if (first.length) guarded(first);
+    try {
+      for (const s of after) run(s);
+    } catch (err) {
+      if (raw.inTransaction) raw.exec('ROLLBACK');
+      throw err;
+    }
+  };
   const stopCheckpoints = path === ':memory:' ? () => {} : checkpointInBackground(path, raw);
   const group = groupCommit(raw, path);
   return {
@@ -124,9 +157,21 @@ export function openSqlite(
     // a full batch (store-batcher.ts).
     storesWhenFree: true,
     // batch() only asks a statement for its SQL and values.
-    rawStatement: (sql, params) => new RawStatement(sql, params) as unknown as Statement,
+    rawStatement: (sql, params, afterGuard) =>
+      new RawStatement(sql, params, afterGuard) as unknown as Statement,
     async batch(statements) {
-      if (statements.length) batch(statements);
+      if (!statements.length) return;
+      const t0 = batchFigures.timed ? threadCpuMs() : 0;
+      // Outside a transaction, BEGIN … COMMIT has no savepoint to spare: all in it.
+      try {
+        if (raw.inTransaction) batchInTransaction(statements);
+        else guarded(statements);
+      } finally {
+        if (batchFigures.timed) {
+          batchFigures.batches++;
+          batchFigures.cpuMs += threadCpuMs() - t0;
+        }
+      }
     },
     rows: async (sql, params) => readerFor(sql).all(...params) as unknown[][],
     ...groupedWrites(group),

@@ -160,7 +160,7 @@ export function storiesBound(low: number, high: number, windowMs: number): numbe
 export const CANDIDATES_SQL = `with probed(key, stories) as materialized (
   select k.value, (select count(*) from (select 1 from item_keys c
       where c.key = k.value and c.published_at between ? and ?
-      limit ?))
+      limit ? + 0))
     from json_each(?) k
 ),
 hits(entry_id, pairs) as materialized (
@@ -194,6 +194,10 @@ select e.id, e.item_id, e.source_id, e.network_slug, e.guid, e.guid_hash, e.cano
 from hits h cross join entries x on x.id = h.entry_id cross join entries e on e.item_id = x.item_id
 union all select null, null, key, null, null, null, null, null, null, null, null,
   null, null, null, null, null, null from probed where stories > ?`;
+// `limit ? + 0`, not `limit ?`: SQLite (3.53) reads a bare parameter's value when it plans a
+// LIMIT, so binding it again (every run: better-sqlite3 binds every parameter) made it throw
+// the prepared plan away and parse and plan the whole query anew at each lookup, ~0.2 ms, 650
+// times in a 1,000-source pull. An expression is evaluated when the query runs.
 // CROSS JOIN keeps the lists outside: each value is a probe of an index. No ORDER BY: it
 // copied every row into a sorter, minhash and all; lookupCandidates sorts the entries (by
 // item, then id) itself. A hit's publication is written by quote(), which gives a REAL's
