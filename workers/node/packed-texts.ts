@@ -8,6 +8,7 @@
  * the bytes as they are (SQLite reads them as the TEXT the string would have been) and decodes
  * only what it must read as text, rarely.
  */
+import { Buffer } from 'node:buffer';
 import type { PreparedItem } from '../../src/ingest/dedupe/prepare.ts';
 
 /**
@@ -81,12 +82,12 @@ export function packTexts(items: PreparedItem[]): ArrayBuffer | null {
 
 /** Whether bytes [from, to) of `bytes` hold U+FFFD (EF BF BD). */
 function holdsReplacement(bytes: Uint8Array, from: number, to: number): boolean {
-  // A view of the text alone: indexOf would otherwise go on through what follows it.
-  const text = bytes.subarray(from, to);
-  for (let i = text.indexOf(0xef); i !== -1 && i + 2 < text.length; i = text.indexOf(0xef, i + 1))
-    if (text[i + 1] === 0xbf && text[i + 2] === 0xbd) return true;
-  return false;
+  // Node's Buffer search (memchr and memcmp), on a view of the text alone: a Uint8Array's
+  // indexOf reads a byte at a time, ~25x as long (2 % of a reading thread, --cpu-prof).
+  return Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).indexOf(REPLACEMENT) !== -1;
 }
+
+const REPLACEMENT = new Uint8Array([0xef, 0xbf, 0xbd]);
 
 function isWellFormed(text: string): boolean {
   return (text as string & { isWellFormed(): boolean }).isWellFormed();
