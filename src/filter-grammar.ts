@@ -172,6 +172,16 @@ export function filterMatcher(
  * text never holds '|'), so `LIKE '%|economie sociale|%'` matches one whole category.
  */
 export function categoryKeys(categories: readonly string[]): string {
-  const keys = [...new Set(categories.map(foldText).filter(Boolean))];
+  // Each folded category once, in order, empty ones left out: a loop rather than map and filter,
+  // whose arrays changed hidden class once optimised (see deriveItem, dedupe/best-item.ts).
+  const seen = new Set<string>();
+  const keys: string[] = [];
+  for (const category of categories) {
+    const key = foldText(category);
+    if (key && !seen.has(key)) {
+      seen.add(key);
+      keys.push(key);
+    }
+  }
   return keys.length ? `|${keys.join('|')}|` : '';
 }

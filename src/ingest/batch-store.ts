@@ -244,23 +244,30 @@ export class BatchStore {
         });
       inputs.push(list);
     }
-    const lookups = inputs.map((list) => (this.dedupe ? Matcher.lookupOf(list) : []));
-    const lastLookup = lookups.findLastIndex((l) => l.length > 0);
+    // Arrays built by loops, not map: an array map made had another hidden class once the code
+    // making it was optimised, and the code reading it was compiled again (see deriveItem).
+    const lookups: LookupInput[][] = [];
+    let lastLookup = -1;
+    for (let d = 0; d < inputs.length; d++) {
+      const lookup = this.dedupe ? Matcher.lookupOf(inputs[d]!) : [];
+      if (lookup.length > 0) lastLookup = d;
+      lookups.push(lookup);
+    }
     // A later document's lookup may find the items of entries edited before it: their entries
     // come with the candidates.
-    const editedItems = sorted
-      .slice(0, Math.max(0, lastLookup))
-      .flatMap(({ edited }) => edited.map((e) => e.old.itemId));
+    const editedItems: string[] = [];
+    for (let d = 0; d < lastLookup; d++)
+      for (const e of sorted[d]!.edited) editedItems.push(e.old.itemId);
+    const lookupDocuments: Array<{ sourceId: number; inputs: LookupInput[] }> = [];
+    const foundBy: CandidateRow[][] = [];
+    for (let d = 0; d < documents.length; d++) {
+      lookupDocuments.push({ sourceId: documents[d]!.source.id, inputs: lookups[d]! });
+      foundBy.push([]);
+    }
     const { found, hotKeys }: Candidates =
       lastLookup >= 0
-        ? await lookupCandidates(
-            deps.db,
-            documents.map(({ source }, i) => ({ sourceId: source.id, inputs: lookups[i]! })),
-            CANDIDATE_WINDOW_MS,
-            editedItems,
-          )
+        ? await lookupCandidates(deps.db, lookupDocuments, CANDIDATE_WINDOW_MS, editedItems)
         : { found: [], hotKeys: new Set() };
-    const foundBy = documents.map((): CandidateRow[] => []);
     for (const { row, docs } of found) {
       this.remember(row);
       for (const d of docs) foundBy[d]!.push(row);

@@ -104,18 +104,21 @@ export async function storeDocuments(
 ): Promise<StoreResult[]> {
   const now = deps.clock.now().getTime();
   const dedupe = options.dedupe !== false;
-  const results: StoreResult[] = documents.map(() => ({ new: 0, updated: 0, unchanged: 0 }));
   // Normalised by prepareItems, one entry per guid.
-  // A loop, not callbacks made at each call: see pushTo (dedupe/matcher.ts).
+  // Loops, not callbacks made at each call (see pushTo, dedupe/matcher.ts), nor arrays made by
+  // map, whose hidden class changed once optimised (see deriveItem, dedupe/best-item.ts).
+  const results: StoreResult[] = [];
   const prepared: Array<Map<string, PreparedItem>> = [];
   for (const d of documents) {
+    results.push({ new: 0, updated: 0, unchanged: 0 });
     const byGuid = new Map<string, PreparedItem>();
     for (const p of d.items) byGuid.set(p.guidHash, p);
     prepared.push(byGuid);
   }
 
   const { sorted, lastId } = await sortItems(deps, documents, prepared, dedupe, now, results);
-  sorted.forEach(({ fresh }, i) => keepStorable(deps, fresh, prepared[i]!.size, now, results[i]!));
+  for (let i = 0; i < sorted.length; i++)
+    keepStorable(deps, sorted[i]!.fresh, prepared[i]!.size, now, results[i]!);
   const statements: Statement[] = [];
   if (sorted.some(({ fresh, edited }) => fresh.length || edited.length)) {
     const store = new BatchStore(now, lastId, dedupe);
@@ -130,11 +133,12 @@ export async function storeDocuments(
       ...insertKeyValues(deps.db, store.keyValues),
     );
   }
-  sorted.forEach(({ fresh, edited }, i) => {
-    results[i]!.new += fresh.length;
-    results[i]!.updated += edited.length;
-  });
-  documents.forEach((d, i) => statements.push(...(d.alongside?.(results[i]!) ?? [])));
+  for (let i = 0; i < sorted.length; i++) {
+    results[i]!.new += sorted[i]!.fresh.length;
+    results[i]!.updated += sorted[i]!.edited.length;
+  }
+  for (let i = 0; i < documents.length; i++)
+    statements.push(...(documents[i]!.alongside?.(results[i]!) ?? []));
   await deps.db.batch(statements);
   return results;
 }
@@ -159,7 +163,11 @@ async function sortItems(
     const sourceId = documents[i]!.source.id;
     for (const guidHash of prepared[i]!.keys()) pairs.push([sourceId, guidHash]);
   }
-  if (!pairs.length) return { sorted: documents.map(() => ({ fresh: [], edited: [] })), lastId: 0 };
+  if (!pairs.length) {
+    const sorted: Sorted[] = [];
+    for (let i = 0; i < documents.length; i++) sorted.push({ fresh: [], edited: [] });
+    return { sorted, lastId: 0 };
+  }
   const { known: rows, lastId } = await knownEntries(deps.db, pairs);
   const known = new Map<string, { id: number; contentHash: string }>();
   for (const r of rows) known.set(`${r.sourceId} ${r.guidHash}`, r);

@@ -102,10 +102,26 @@ export type DerivedItem = Omit<ItemRow, 'updatedAt' | 'searchText'> & { searchTe
  */
 export function deriveItem(id: string, entries: EntrySource[], withSearchText = true): DerivedItem {
   if (!entries.length) throw new Error(`item ${id} has no entries`);
-  const ranked = entries.map(rank).sort(compareRanked);
-  const best = ranked[0]!;
-  const e = best.entry;
-  const categories = unionCategories(ranked.map((r) => r.entry.categories));
+  // Arrays built by loops, not map: an array map made had another hidden class once the code
+  // making it was optimised, and the optimised code reading it was thrown away and compiled
+  // again (--trace-deopt: "wrong map").
+  const ranked: Ranked[] = [];
+  let publishedAt = Number.POSITIVE_INFINITY;
+  let firstSeenAt = Number.POSITIVE_INFINITY;
+  for (const entry of entries) {
+    ranked.push(rank(entry));
+    publishedAt = Math.min(publishedAt, entry.publishedAt);
+    firstSeenAt = Math.min(firstSeenAt, entry.firstSeenAt);
+  }
+  ranked.sort(compareRanked);
+  const e = ranked[0]!.entry;
+  const categoryLists: string[][] = [];
+  const enclosureLists: Enclosure[][] = [];
+  for (const r of ranked) {
+    categoryLists.push(r.entry.categories);
+    enclosureLists.push(r.entry.enclosures);
+  }
+  const categories = unionCategories(categoryLists);
   return {
     id,
     canonicalUrl: e.canonicalUrl,
@@ -113,9 +129,9 @@ export function deriveItem(id: string, entries: EntrySource[], withSearchText = 
     title: e.title,
     author: e.author,
     categories,
-    enclosures: unionEnclosures(ranked.map((r) => r.entry.enclosures)),
-    publishedAt: Math.min(...entries.map((x) => x.publishedAt)),
-    firstSeenAt: Math.min(...entries.map((x) => x.firstSeenAt)),
+    enclosures: unionEnclosures(enclosureLists),
+    publishedAt,
+    firstSeenAt,
     searchText: withSearchText
       ? (e.searchText ?? searchTextOf(e.title, e.bodyText ?? bodyText(e).text))
       : '',
