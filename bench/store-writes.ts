@@ -36,6 +36,7 @@ import type { Database } from 'better-sqlite3';
 import { openSqlite } from '../workers/node/sqlite.ts';
 import { bulkInserts } from '../src/db/bulk-insert.ts';
 import { insertKeyValues } from '../src/db/item-keys.ts';
+import { insertTexts } from '../src/db/texts.ts';
 import { entries, items, texts } from '../src/db/schema/items.ts';
 import type { Statement } from '../src/db/client.ts';
 import { newItemId } from '../src/ingest/dedupe/item-id.ts';
@@ -185,7 +186,7 @@ async function run(index: number): Promise<void> {
       const t0 = cpuMs();
       for (let k = 0; k < 5; k++)
         for (const batch of batches) {
-          bulkInserts(db, texts, batch.texts, { ignoreConflicts: true });
+          insertTexts(db, batch.texts);
           bulkInserts(db, items, batch.items);
           bulkInserts(db, entries, batch.entries);
           insertKeyValues(db, batch.keys);
@@ -212,7 +213,7 @@ async function run(index: number): Promise<void> {
       for (const batch of batches.slice(b, b + PER_COMMIT)) {
         const t0 = cpuMs();
         const statements: Array<[string, Statement[]]> = [
-          ['texts', bulkInserts(db, texts, batch.texts, { ignoreConflicts: true })],
+          ['texts', insertTexts(db, batch.texts)],
           ['items', bulkInserts(db, items, batch.items)],
           ['entries', bulkInserts(db, entries, batch.entries)],
           ['item_keys', insertKeyValues(db, batch.keys)],

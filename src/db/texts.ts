@@ -3,6 +3,8 @@
  * summary and content (text-key.ts).
  */
 import { eq, getTableColumns } from 'drizzle-orm';
+import { bulkInserts, type InsertRow } from './bulk-insert.ts';
+import type { Database, Statement } from './client.ts';
 import { entries, items, texts, type ItemRow } from './schema/items.ts';
 
 export { textKey } from './text-key.ts';
@@ -10,6 +12,16 @@ export { textKey } from './text-key.ts';
 export interface StoryText {
   summary: string | null;
   contentHtml: string | null;
+}
+
+/**
+ * Statements storing these texts; a key already stored is skipped. Nothing else can make them
+ * fail (a key and two texts, a string or its bytes, no foreign key), so on SQLite they are
+ * written after the batch's savepoint, which copies every page it touches first
+ * (Database.rawStatement's `afterGuard`): the key index's pages are random.
+ */
+export function insertTexts(db: Database, rows: Array<InsertRow<typeof texts>>): Statement[] {
+  return bulkInserts(db, texts, rows, { ignoreConflicts: true, afterGuard: true });
 }
 
 /** An entry's columns and its text, for a select from entries left-joined with its text. */

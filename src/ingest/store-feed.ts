@@ -27,8 +27,9 @@ import type { Deps } from '../deps.ts';
 import type { Statement } from '../db/client.ts';
 import { bulkInserts } from '../db/bulk-insert.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from './yield.ts';
-import { entries, items, texts } from '../db/schema/items.ts';
+import { entries, items } from '../db/schema/items.ts';
 import { insertKeyValues } from '../db/item-keys.ts';
+import { insertTexts } from '../db/texts.ts';
 import { textOf } from '../db/text-value.ts';
 import type { SourceRow } from '../db/schema/sources.ts';
 import type { ParsedItem, StoreResult } from './types.ts';
@@ -124,7 +125,7 @@ export async function storeDocuments(
     await store.match(deps, documents, sorted);
     const itemWrites = await store.deriveItems(deps);
     statements.push(
-      ...bulkInserts(deps.db, texts, store.textRows, { ignoreConflicts: true }),
+      ...insertTexts(deps.db, store.textRows),
       ...bulkInserts(deps.db, items, itemWrites.inserts),
       ...bulkInserts(deps.db, entries, store.newEntryRows),
       ...store.entryUpdates,

@@ -1,13 +1,13 @@
 /**
  * A SQLite batch inside the group commit's transaction runs in a SAVEPOINT (a failing document
  * rolls back alone), except the statements made `afterGuard` (Database.rawStatement), the dedup
- * index's rows: they run once the savepoint is released, so SQLite does not copy the pages
+ * index's rows and the texts: they run once the savepoint is released, so SQLite does not copy the pages
  * they touch to its journal (workers/node/sqlite.ts). Checked here: they run after the batch's
  * other statements whatever their place in it; a failing guarded statement still rolls its
  * batch back alone, the after-guard rows unwritten; a failing after-guard statement rolls the
  * whole transaction back (earlier stores of the group reported lost), since the batch's other
  * writes were already in it; outside a transaction the batch is one transaction, all or
- * nothing; and the store's key inserts are made afterGuard on SQLite.
+ * nothing; and the store's key and text inserts are made afterGuard on SQLite.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { openSqlite } from '../../workers/node/sqlite.ts';
 import type { Statement } from '../../src/db/client.ts';
 import { insertKeyValues, insertKeys } from '../../src/db/item-keys.ts';
+import { insertTexts } from '../../src/db/texts.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -119,13 +120,17 @@ describe('SQLite batches: after-guard statements', () => {
     }
   });
 
-  it('are what the store’s key inserts are on SQLite', () => {
+  it('are what the store’s key and text inserts are on SQLite', () => {
     const db = open();
     try {
       const flagged = (statements: Statement[]) =>
         statements.map((s) => (s as unknown as { afterGuard: boolean }).afterGuard);
       expect(flagged(insertKeyValues(db, [1, 2, 3, 4, 5, 6]))).toEqual([true]);
       expect(flagged(insertKeys(db, [{ key: 1, publishedAt: 2, entryId: 3 }]))).toEqual([true]);
+      const bytes = new TextEncoder().encode('résumé');
+      expect(flagged(insertTexts(db, [{ key: 'k', summary: bytes, contentHtml: null }]))).toEqual([
+        true,
+      ]);
       // Other statements stay in the savepoint.
       expect(flagged([text(db, 'a')])).toEqual([false]);
     } finally {
