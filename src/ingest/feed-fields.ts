@@ -266,8 +266,13 @@ export function cleanEnclosure(
 
 /** Drops duplicate enclosure URLs and keeps at most LIMITS.enclosures. */
 export function uniqueEnclosures(list: Array<Enclosure | null>): Enclosure[] {
+  // A loop, not filter: see nodes (parse-xml-feed.ts).
   const seen = new Set<string>();
-  return list
-    .filter((e): e is Enclosure => !!e && !seen.has(e.url) && !!seen.add(e.url))
-    .slice(0, LIMITS.enclosures);
+  const out: Enclosure[] = [];
+  for (const e of list) {
+    if (!e || seen.has(e.url)) continue;
+    seen.add(e.url);
+    if (out.length < LIMITS.enclosures) out.push(e);
+  }
+  return out;
 }

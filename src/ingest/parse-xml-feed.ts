@@ -450,11 +450,13 @@ function atomLink(node: Node, base: string | null): string | null {
  * → "Jean Dupont"), then itunes:author, then an Atom author's name.
  */
 function rssItemAuthor(item: Node): string | null {
-  const creators = nodes(item['dc:creator'])
-    .map(text)
-    .filter((c) => c?.trim()) as string[];
-  if (creators.length)
-    return cleanText(creators.map((c) => personName(c, true) ?? c).join(', '), LIMITS.author);
+  // Loops, not map and filter: see nodes.
+  const creators: string[] = [];
+  for (const n of nodes(item['dc:creator'])) {
+    const c = text(n);
+    if (c?.trim()) creators.push(personName(c, true) ?? c);
+  }
+  if (creators.length) return cleanText(creators.join(', '), LIMITS.author);
   const author = text(child(item, 'author'));
   const named = author ? personName(author, true) : null;
   if (named) return cleanText(named, LIMITS.author);
@@ -657,9 +659,12 @@ function xhtmlSource(source: string): (entryIndex: number, element: string) => s
 }
 
 function atomAuthor(node: Node): string | null {
-  const names = nodes(node.author)
-    .map((a) => text(child(a, 'name')))
-    .filter(Boolean) as string[];
+  // A loop, not map and filter: see nodes.
+  const names: string[] = [];
+  for (const a of nodes(node.author)) {
+    const name = text(child(a, 'name'));
+    if (name) names.push(name);
+  }
   return names.length ? cleanText(names.join(', '), LIMITS.author) : null;
 }
 
@@ -671,10 +676,20 @@ function alternateLink(node: Node, base: string | null): string | null {
   return best ? resolveUrl(attr(best, 'href'), base) : null;
 }
 
+/**
+ * The nodes of an xml2js child list (a text alone as { _: text }), falsy ones left out. Built by
+ * a loop, not map and filter: their arrays got another hidden class once the code making them
+ * was optimised, and the optimised readers of the lists (atomEntry, rssItem) were thrown away
+ * and compiled again (--trace-deopt: "wrong map").
+ */
 function nodes(value: unknown): Node[] {
-  return Array.isArray(value)
-    ? value.map((v) => (typeof v === 'string' ? ({ _: v } as Node) : (v as Node))).filter(Boolean)
-    : [];
+  const out: Node[] = [];
+  if (!Array.isArray(value)) return out;
+  for (const v of value) {
+    const node = typeof v === 'string' ? ({ _: v } as Node) : (v as Node);
+    if (node) out.push(node);
+  }
+  return out;
 }
 
 /** nodes(node[name])[0] ?? null, without the arrays (an item looks up ~30 children). */

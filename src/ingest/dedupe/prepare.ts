@@ -68,8 +68,18 @@ function prepare(
   else if (title || summary || contentHtml)
     identity = `title:${title ?? ''}|${rawPublished ?? ''}|${title ? '' : (summary ?? contentHtml ?? '').slice(0, 500)}`;
   else return null;
-  const categories = [...new Set(item.categories.map((c) => c.trim()).filter(Boolean))];
-  const enclosures = item.enclosures.filter((e) => e && typeof e.url === 'string' && e.url);
+  // Loops, not map and filter: see nodes (parse-xml-feed.ts).
+  const seen = new Set<string>();
+  const categories: string[] = [];
+  for (const c of item.categories) {
+    const category = c.trim();
+    if (category && !seen.has(category)) {
+      seen.add(category);
+      categories.push(category);
+    }
+  }
+  const enclosures: ParsedItem['enclosures'] = [];
+  for (const e of item.enclosures) if (e && typeof e.url === 'string' && e.url) enclosures.push(e);
   // One literal, its hash filled in after: a second object spread into it cost a copy per item.
   const entry: ReadItem = {
     guidHash: sha256Hex(identity),
