@@ -18,17 +18,11 @@
  * documents found and the keys found too hot (the same digest from two revisions on one kept
  * database: the same candidates); --out writes them in full.
  */
-import {
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { copyDatabase, cpuMs, keptDatabase, numberOption } from './kept-database.ts';
 import { openSqlite } from '../workers/node/sqlite.ts';
 import { lookupCandidates, type LookupDocument } from '../src/ingest/dedupe/lookup.ts';
 import { Matcher, type MatchInput } from '../src/ingest/dedupe/matcher.ts';
@@ -36,28 +30,14 @@ import { indexKeyNumbers } from '../src/ingest/dedupe/fingerprint.ts';
 import { CANDIDATE_WINDOW_MS } from '../src/ingest/dedupe/similarity.ts';
 
 const argv = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : fallback;
-};
-const source = argv.includes('--db') ? argv[argv.indexOf('--db') + 1]! : '';
-if (!source || !existsSync(source)) {
-  console.error('usage: npm run bench:lookup -- --db PATH (a kept bench:ingest database)');
-  process.exit(2);
-}
+const arg = (name: string, fallback: number) => numberOption(argv, name, fallback);
+const source = keptDatabase(argv, 'bench:lookup');
 const ENTRIES = arg('entries', 2500);
 const PER_BATCH = arg('documents-per-batch', 10);
 const RUNS = arg('runs', 3);
 /** Each batch's lookup is run this many times, its least CPU counted: steadier on a busy machine. */
 const REPEAT = arg('repeat', 5);
 const out = argv.includes('--out') ? argv[argv.indexOf('--out') + 1]! : null;
-
-/** Main-thread CPU, ms (Linux: /proc's schedstat, ns). */
-function cpuMs(): number {
-  return (
-    Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6
-  );
-}
 
 interface Stored {
   id: number;
@@ -78,10 +58,7 @@ async function run(index: number): Promise<{ ms: number; digest: string; lines: 
   try {
     const path = join(dir, 'hub.sqlite');
     const original = join(dir, 'original.sqlite');
-    for (const to of [path, original]) {
-      copyFileSync(source, to);
-      if (existsSync(`${source}-wal`)) copyFileSync(`${source}-wal`, `${to}-wal`);
-    }
+    for (const to of [path, original]) copyDatabase(source, to);
     const db = openSqlite(path);
     db.raw.pragma('foreign_keys = OFF');
     db.raw.prepare('attach database ? as original').run(original);

@@ -21,16 +21,10 @@
  * alone. The machine's other work shows in the
  * times (a few runs tell), not in the WAL pages, which are exact.
  */
-import {
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { copyDatabase, cpuMs, keptDatabase, numberOption } from './kept-database.ts';
 import { inArray } from 'drizzle-orm';
 import type { Database } from 'better-sqlite3';
 import { openSqlite } from '../workers/node/sqlite.ts';
@@ -42,15 +36,8 @@ import type { Statement } from '../src/db/client.ts';
 import { newItemId } from '../src/ingest/dedupe/item-id.ts';
 
 const argv = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : fallback;
-};
-const source = argv.includes('--db') ? argv[argv.indexOf('--db') + 1]! : '';
-if (!source || !existsSync(source)) {
-  console.error('usage: npm run bench:store-writes -- --db PATH (a kept bench:ingest database)');
-  process.exit(2);
-}
+const arg = (name: string, fallback: number) => numberOption(argv, name, fallback);
+const source = keptDatabase(argv, 'bench:store-writes');
 const BATCHES = arg('batches', 40);
 const PER_COMMIT = arg('per-commit', 2);
 const SOURCES_PER_BATCH = arg('sources-per-batch', 10);
@@ -80,12 +67,6 @@ function countWalFrames(raw: Database, path: string, into: Map<string, number>):
   }
 }
 
-/** Main-thread CPU, ms (Linux: /proc's schedstat, ns). */
-function cpuMs(): number {
-  return (
-    Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6
-  );
-}
 /** Bytes the main thread wrote (Linux: /proc's per-thread io). */
 function written(): number {
   const io = readFileSync(`/proc/self/task/${process.pid}/io`, 'utf8');
@@ -115,8 +96,7 @@ async function run(index: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hub-bench-store-writes-'));
   try {
     const path = join(dir, 'hub.sqlite');
-    copyFileSync(source, path);
-    if (existsSync(`${source}-wal`)) copyFileSync(`${source}-wal`, `${path}-wal`);
+    copyDatabase(source, path);
     const db = openSqlite(path);
     // Checkpoints between commits, outside the figures (a thread makes them in a pull).
     db.raw.pragma('wal_autocheckpoint = 0');
