@@ -1,6 +1,7 @@
 /**
  * A feed's long texts handed to sax as two-character placeholders, put back in what sax gives
- * xml2js to build its tree (parse-xml-feed.ts readRaw). sax reads a document one character at a time, each read a
+ * the tree builder (xml-tree.ts: xml2js's tree) to build its tree (parse-xml-feed.ts readRaw).
+ * sax reads a document one character at a time, each read a
  * function call, and an escaped character ("&lt;") several, with a string built per entity:
  * most of a feed's characters are its texts (content in CDATA, or HTML escaped as Atom writes
  * it), so sax and xml2js spent about 40 % less on a bench:ingest feed with them masked. They
@@ -12,7 +13,8 @@
  * entities XML predefines (sax gives the text with them decoded). Runs of white space are left
  * (xml2js drops a text of white space alone), and so are short runs (not worth a placeholder).
  *
- * The texts go back in sax's text and CDATA events, before xml2js takes them (unmaskTexts).
+ * The texts go back in sax's text and CDATA events, before the tree builder takes them
+ * (unmaskTexts).
  * The scan here does not check the document: a malformed one may fool it. What makes the
  * placeholders safe is checked as the document is read (allUnmasked): each text placeholder
  * reached sax as text, each CDATA one as CDATA, once each. sax is then in the same state as it
@@ -146,14 +148,14 @@ const PREDEFINED: ReadonlyArray<readonly [string, string]> = [
 
 /**
  * A masked document's sax parser, as unmaskTexts sets it up: its handlers are the module's
- * (unmaskedText, unmaskedCdata), xml2js's kept here.
+ * (unmaskedText, unmaskedCdata), the tree builder's kept here.
  */
 interface Unmasking {
   maskValues: string[];
   /** Placeholders put back from text events (TEXT_MARK) and from CDATA events (CDATA_MARK). */
   maskTexts: number;
   maskCdata: number;
-  /** xml2js's own handlers. */
+  /** The tree builder's own handlers (xml-tree.ts). */
   maskOntext: (text: string) => unknown;
   maskOncdata: (text: string) => unknown;
 }
@@ -162,12 +164,12 @@ interface Unmasking {
 type SaxParser = { ontext?: unknown; oncdata?: unknown };
 
 /**
- * Puts the masked texts back in the events of `parser` (xml2js's sax parser, built for one
- * document) before xml2js's handlers take them, counting them; false when the parser is not
- * built as expected. xml2js then builds the document's own tree: it only appends what a text
- * or CDATA event gives to the text of the element open (and marks CDATA), so an event given
- * as sax would have given it reading the document makes the same tree. Module functions as
- * the handlers, not closures: see rssItem in parse-xml-feed.ts.
+ * Puts the masked texts back in the events of `parser` (the tree builder's sax parser, set for
+ * one document) before the builder's handlers take them, counting them; false when the parser
+ * is not set up as expected. The builder then makes the document's own tree: it only appends
+ * what a text or CDATA event gives to the text of the element open (and marks CDATA), so an
+ * event given as sax would have given it reading the document makes the same tree. Module
+ * functions as the handlers, not closures: see rssItem in parse-xml-feed.ts.
  */
 export function unmaskTexts(parser: object, masked: MaskedXml): boolean {
   const sax = parser as SaxParser;
