@@ -22,7 +22,8 @@ import { createRequire } from 'node:module';
 import { threadsFollowTheirOwnHeapLimits } from './thread-heap-limits.ts';
 
 export const CHECKPOINT_EVERY_MS = 100;
-/** Frames (pages) after which the committing connection checkpoints itself: ~80 MB of log. */
+/** Frames (pages) after which the committing connection checkpoints itself: ~160 MB of log with
+ * 8 KB pages (a file made before them: 4 KB pages, ~80 MB). */
 export const BACKSTOP_FRAMES = 20_000;
 /** The committing connection's own threshold without the thread (SQLite's default is 1,000). */
 export const INLINE_FRAMES = 4_000;
