@@ -1,9 +1,10 @@
 /**
  * What the benches that replay work on a kept bench:ingest database share
  * (`HUB_BENCH_KEEP_DB=1 npm run bench:ingest` keeps one): their options, the database's path,
- * a copy to work on (the kept file stays as it was) and the main thread's CPU time.
+ * and a copy to work on (the kept file stays as it was). They time the main thread with
+ * workers/node/thread-cpu.ts's threadCpuMs.
  */
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 
 /** `--name N` of the command line, or `fallback`. */
 export function numberOption(argv: string[], name: string, fallback: number): number {
@@ -25,11 +26,4 @@ export function keptDatabase(argv: string[], command: string): string {
 export function copyDatabase(from: string, to: string): void {
   copyFileSync(from, to);
   if (existsSync(`${from}-wal`)) copyFileSync(`${from}-wal`, `${to}-wal`);
-}
-
-/** Main-thread CPU, ms (Linux: /proc's schedstat, ns). */
-export function cpuMs(): number {
-  return (
-    Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6
-  );
 }

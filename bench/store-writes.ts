@@ -24,7 +24,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyDatabase, cpuMs, keptDatabase, numberOption } from './kept-database.ts';
+import { copyDatabase, keptDatabase, numberOption } from './kept-database.ts';
+import { threadCpuMs as cpuMs } from '../workers/node/thread-cpu.ts';
 import { inArray } from 'drizzle-orm';
 import type { Database } from 'better-sqlite3';
 import { openSqlite } from '../workers/node/sqlite.ts';
