@@ -180,11 +180,23 @@ export class Matcher {
   private byGuidHash = new Map<string, KnownEntry[]>();
   private byCanonical = new Map<string, KnownEntry[]>();
 
+  /**
+   * The index keys `match` will be asked about: those of the inputs given to build. A stored
+   * candidate has ~11 keys and shares one or two with the document (the one that found it);
+   * listing its others under byBand cost a map entry each that no match ever read (the
+   * largest share of building a matcher at 1,000 bench sources, where a cold pull's lookups
+   * find ~2 candidates per new entry, mostly strangers sharing a key by chance).
+   */
+  private wanted = new Set<number>();
+
   private constructor(
     private pins: Pin[],
     /** The source whose document is being stored. */
     private sourceId: number,
-  ) {}
+    inputs: MatchInput[],
+  ) {
+    for (const i of inputs) for (const k of i.indexKeys) this.wanted.add(k);
+  }
 
   /**
    * The lookup of a document's new entries (lookup.ts): distinctive guids and story URLs only
@@ -226,7 +238,7 @@ export class Matcher {
         fromItemId: r.splitFromItemId!,
         toItemId: r.itemId,
       }));
-    const matcher = new Matcher(pins, sourceId);
+    const matcher = new Matcher(pins, sourceId, inputs);
     const seen = new Set<number>();
     for (const row of found) {
       if (seen.has(row.id)) continue;
@@ -244,23 +256,32 @@ export class Matcher {
   /** This document's own new entries by exact text: a story listed twice in one feed. */
   private ownByText = new Map<string, KnownEntry>();
 
+  /**
+   * Each item's index keys: as the lists its entries came with until missingKeys asks about
+   * the item, then as one set. Only the items new entries join are asked about: a set per
+   * candidate item, filled key by key, was work for items no entry joins.
+   */
+  private itemKeyLists = new Map<string, number[][]>();
   private itemKeys = new Map<string, Set<number>>();
 
-  private addBand(key: number, itemId: string, searchable: boolean): void {
-    if (searchable) {
-      const items = this.byBand.get(key);
-      if (!items) this.byBand.set(key, [itemId]);
-      else if (items[items.length - 1] !== itemId) items.push(itemId);
-    }
-    let keys = this.itemKeys.get(itemId);
-    if (!keys) this.itemKeys.set(itemId, (keys = new Set()));
-    keys.add(key);
+  private addBand(key: number, itemId: string): void {
+    if (!this.wanted.has(key)) return;
+    const items = this.byBand.get(key);
+    if (!items) this.byBand.set(key, [itemId]);
+    else if (items[items.length - 1] !== itemId) items.push(itemId);
   }
 
   /** The index keys an item does not have yet (those are the only ones worth writing). */
   missingKeys(itemId: string, keys: number[]): number[] {
-    const known = this.itemKeys.get(itemId);
-    if (!known) return keys;
+    let known = this.itemKeys.get(itemId);
+    if (!known) {
+      const lists = this.itemKeyLists.get(itemId);
+      if (!lists) return keys;
+      known = new Set();
+      for (const list of lists) for (const k of list) known.add(k);
+      this.itemKeys.set(itemId, known);
+      this.itemKeyLists.delete(itemId);
+    }
     // A loop, not a callback made at each call: see pushTo.
     const missing: number[] = [];
     for (const k of keys) if (!known.has(k)) missing.push(k);
@@ -276,7 +297,10 @@ export class Matcher {
     // are not worth finding through the bands: indexing them made a long feed of look-alike
     // titles quadratic (10,000 minutes of meetings: 15 s of matching → see bench/ingest).
     const searchable = entry.id !== null || entry.sourceId !== this.sourceId;
-    for (const k of indexKeys) this.addBand(k, entry.itemId, searchable);
+    if (searchable) for (const k of indexKeys) this.addBand(k, entry.itemId);
+    const known = this.itemKeys.get(entry.itemId);
+    if (known) for (const k of indexKeys) known.add(k);
+    else pushTo(this.itemKeyLists, entry.itemId, indexKeys);
     if (
       !searchable &&
       entry.shingleCount >= REPOST_MIN_SHINGLES &&
@@ -393,6 +417,8 @@ export class Matcher {
     };
     const seen = new Set<string>();
     for (const key of e.indexKeys) {
+      // Only the inputs' keys are listed (`wanted`): another entry would miss candidates.
+      if (!this.wanted.has(key)) throw new Error('Matcher.match: an entry not given to build');
       for (const itemId of this.byBand.get(key) ?? []) {
         if (seen.has(itemId)) continue;
         seen.add(itemId);
