@@ -88,45 +88,64 @@ export function excerptSuspects(
   found: CandidateRow[],
   sourceId: number,
 ): number[] {
-  // Lead key → the new entries that may quote it, or be quoted through it. Excerpt relays
-  // are short; and an opening shared by many entries is a template, not a story's (reading
-  // and comparing them all made a feed of look-alike posts quadratic).
-  const byLead = new Map<string, MatchInput[]>();
+  // Lead key → the new entries that may quote it (`quoting`: short ones, through their probes
+  // and their own lead), and those that open with it (`opening`). Excerpt relays are short; and
+  // an opening shared by many entries is a template, not a story's (reading and comparing them
+  // all made a feed of look-alike posts quadratic). Two maps keyed by the lead itself: keys
+  // made by prefixing it ("q:…", "p:…") were a string built, flattened and hashed for each
+  // lookup, for every candidate of every document, twice per document (the batch store asks
+  // first, to read the texts of all its documents at once).
+  const quoting = new Map<string, MatchInput[]>();
+  const opening = new Map<string, MatchInput[]>();
   for (const i of inputs) {
     if (i.shingleCount <= EXCERPT_MAX_SHINGLES) {
-      for (const k of probesOf(i)) pushTo(byLead, `q:${k}`, i);
-      if (i.leadKey) pushTo(byLead, `q:${i.leadKey}`, i);
+      if (i.leadProbes) for (const k of i.leadProbes.split(' ')) pushTo(quoting, k, i);
+      if (i.leadKey) pushTo(quoting, i.leadKey, i);
     }
-    if (i.leadKey) pushTo(byLead, `p:${i.leadKey}`, i);
+    if (i.leadKey) pushTo(opening, i.leadKey, i);
   }
-  const rowsByLead = new Map<string, Set<number>>();
-  for (const r of found) {
-    if (!r.leadKey) continue;
-    const set = rowsByLead.get(r.leadKey);
-    if (set) set.add(r.id);
-    else rowsByLead.set(r.leadKey, new Set([r.id]));
-  }
+  if (!quoting.size && !opening.size) return [];
+  // Lead key → the candidates opening with it, for the leads new entries may quote: the first
+  // one's id, a set from the second on (most leads are one candidate's).
+  const rowsByLead = new Map<string, number | Set<number>>();
+  if (quoting.size)
+    for (const r of found) {
+      if (!r.leadKey || !quoting.has(r.leadKey)) continue;
+      const rows = rowsByLead.get(r.leadKey);
+      if (rows === undefined) rowsByLead.set(r.leadKey, r.id);
+      else if (typeof rows !== 'number') rows.add(r.id);
+      else if (rows !== r.id) rowsByLead.set(r.leadKey, new Set([rows, r.id]));
+    }
   const ids = new Set<number>();
   for (const r of found) {
     if (r.sourceId === sourceId || ids.has(r.id)) continue;
-    const pairs: MatchInput[] = [];
-    if (r.leadKey && rowsByLead.get(r.leadKey)!.size <= MAX_SHARED_LEAD)
-      pairs.push(...leadInputs(byLead, `q:${r.leadKey}`));
-    for (const k of probesOf(r)) pairs.push(...leadInputs(byLead, `p:${k}`));
-    // Copies close enough to merge without their texts need no read.
-    for (const i of pairs)
-      if (!compareEntries(i, r).duplicate) {
+    // The new entries paired with it, in this order: those that may quote its opening, then
+    // those whose opening it may quote; the first that is not a copy close enough to merge
+    // without the texts makes it a suspect.
+    const quotes = r.leadKey ? quoting.get(r.leadKey) : undefined;
+    if (quotes !== undefined && quotes.length <= MAX_SHARED_LEAD) {
+      const rows = rowsByLead.get(r.leadKey)!;
+      if ((typeof rows === 'number' || rows.size <= MAX_SHARED_LEAD) && notAllCopies(quotes, r)) {
         ids.add(r.id);
-        break;
+        continue;
+      }
+    }
+    if (r.leadProbes && opening.size)
+      for (const k of r.leadProbes.split(' ')) {
+        const opens = opening.get(k);
+        if (opens !== undefined && opens.length <= MAX_SHARED_LEAD && notAllCopies(opens, r)) {
+          ids.add(r.id);
+          break;
+        }
       }
   }
   return [...ids];
 }
 
-/** The new entries under a lead key, none when a template shares it (MAX_SHARED_LEAD). */
-function leadInputs(byLead: Map<string, MatchInput[]>, key: string): MatchInput[] {
-  const list = byLead.get(key) ?? [];
-  return list.length > MAX_SHARED_LEAD ? [] : list;
+/** Whether one of these new entries is not a copy of `r` close enough to merge without texts. */
+function notAllCopies(inputs: MatchInput[], r: CandidateRow): boolean {
+  for (const i of inputs) if (!compareEntries(i, r).duplicate) return true;
+  return false;
 }
 
 /**
