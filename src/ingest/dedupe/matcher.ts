@@ -69,15 +69,6 @@ const NO_ITEMS: readonly string[] = [];
 
 type NearReason = 'near_duplicate' | 'excerpt';
 
-/** Entries' lists of keys an item's known keys are read from before they become a Set. */
-const MAX_KEY_LISTS = 8;
-
-/** Whether one of the lists holds `key`. */
-function inAny(lists: number[][], key: number): boolean {
-  for (const list of lists) if (list.includes(key)) return true;
-  return false;
-}
-
 /** Texts with fewer shingles are too short to call a repost "the same text". */
 const REPOST_MIN_SHINGLES = 20;
 /** Short enough to be an excerpt relay (fingerprint.ts gives probes to texts this short). */
@@ -208,11 +199,23 @@ export class Matcher {
   private byGuidHash = new Map<string, KnownEntry[]>();
   private byCanonical = new Map<string, KnownEntry[]>();
 
+  /**
+   * The index keys `match` will be asked about: those of the inputs given to build. A stored
+   * candidate has ~11 keys and shares one or two with the document (the one that found it);
+   * listing its others under byBand cost a map entry each that no match ever read (the
+   * largest share of building a matcher at 1,000 bench sources, where a cold pull's lookups
+   * find ~2 candidates per new entry, mostly strangers sharing a key by chance).
+   */
+  private wanted = new Set<number>();
+
   private constructor(
     private pins: Pin[],
     /** The source whose document is being stored. */
     private sourceId: number,
-  ) {}
+    inputs: MatchInput[],
+  ) {
+    for (const i of inputs) for (const k of i.indexKeys) this.wanted.add(k);
+  }
 
   /**
    * The lookup of a document's new entries (lookup.ts): distinctive guids and story URLs only
@@ -254,7 +257,7 @@ export class Matcher {
         fromItemId: r.splitFromItemId!,
         toItemId: r.itemId,
       }));
-    const matcher = new Matcher(pins, sourceId);
+    const matcher = new Matcher(pins, sourceId, inputs);
     const seen = new Set<number>();
     for (const row of found) {
       if (seen.has(row.id)) continue;
@@ -273,42 +276,34 @@ export class Matcher {
   private ownByText = new Map<string, KnownEntry>();
 
   /**
-   * The index keys of each item's entries: the entries' own lists of keys, as given (a Set of
-   * every key, made for each candidate item, was a tenth of what matching allocated); past
-   * MAX_KEY_LISTS entries, a Set, so that an item of many entries is not read list by list.
+   * Each item's index keys: as the lists its entries came with until missingKeys asks about
+   * the item, then as one set. Only the items new entries join are asked about: a set per
+   * candidate item, filled key by key, was work for items no entry joins.
    */
-  private itemKeys = new Map<string, number[][] | Set<number>>();
+  private itemKeyLists = new Map<string, number[][]>();
+  private itemKeys = new Map<string, Set<number>>();
 
   private addBand(key: number, itemId: string): void {
+    if (!this.wanted.has(key)) return;
     const items = this.byBand.get(key);
     if (!items) this.byBand.set(key, [itemId]);
     else if (items[items.length - 1] !== itemId) items.push(itemId);
   }
 
-  private addItemKeys(itemId: string, keys: number[]): void {
-    const known = this.itemKeys.get(itemId);
-    if (!known) this.itemKeys.set(itemId, [keys]);
-    else if (Array.isArray(known) && known.length < MAX_KEY_LISTS) known.push(keys);
-    else {
-      let set: Set<number>;
-      if (Array.isArray(known)) {
-        set = new Set();
-        for (const list of known) for (const k of list) set.add(k);
-        this.itemKeys.set(itemId, set);
-      } else set = known;
-      for (const k of keys) set.add(k);
-    }
-  }
-
   /** The index keys an item does not have yet (those are the only ones worth writing). */
   missingKeys(itemId: string, keys: number[]): number[] {
-    const known = this.itemKeys.get(itemId);
-    if (!known) return keys;
+    let known = this.itemKeys.get(itemId);
+    if (!known) {
+      const lists = this.itemKeyLists.get(itemId);
+      if (!lists) return keys;
+      known = new Set();
+      for (const list of lists) for (const k of list) known.add(k);
+      this.itemKeys.set(itemId, known);
+      this.itemKeyLists.delete(itemId);
+    }
     // A loop, not a callback made at each call: see pushTo.
     const missing: number[] = [];
-    if (Array.isArray(known)) {
-      for (const k of keys) if (!inAny(known, k)) missing.push(k);
-    } else for (const k of keys) if (!known.has(k)) missing.push(k);
+    for (const k of keys) if (!known.has(k)) missing.push(k);
     return missing;
   }
 
@@ -322,7 +317,9 @@ export class Matcher {
     // titles quadratic (10,000 minutes of meetings: 15 s of matching → see bench/ingest).
     const searchable = entry.id !== null || entry.sourceId !== this.sourceId;
     if (searchable) for (const k of indexKeys) this.addBand(k, entry.itemId);
-    this.addItemKeys(entry.itemId, indexKeys);
+    const known = this.itemKeys.get(entry.itemId);
+    if (known) for (const k of indexKeys) known.add(k);
+    else pushTo(this.itemKeyLists, entry.itemId, indexKeys);
     if (
       !searchable &&
       entry.shingleCount >= REPOST_MIN_SHINGLES &&
@@ -456,6 +453,8 @@ export class Matcher {
     this.best = null;
     const stamp = ++this.stamp;
     for (const key of e.indexKeys) {
+      // Only the inputs' keys are listed (`wanted`): another entry would miss candidates.
+      if (!this.wanted.has(key)) throw new Error('Matcher.match: an entry not given to build');
       for (const itemId of this.byBand.get(key) ?? NO_ITEMS) {
         if (this.seenAt.get(itemId) === stamp) continue;
         this.seenAt.set(itemId, stamp);
