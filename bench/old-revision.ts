@@ -14,21 +14,31 @@ export interface OldRevision {
   quick: boolean;
   /** Imports a module of the old src/, by its path under src/. */
   load<T>(path: string): Promise<T>;
+  /** Imports a module of the old revision by its path in the repository (a folder unpacked). */
+  loadFile<T>(path: string): Promise<T>;
   /** Deletes the unpacked copy. */
   remove(): void;
 }
 
-export function unpackOldRevision(bench: string, argv = process.argv): OldRevision {
+/** `folders`: what of the revision is unpacked (src/ alone by default). */
+export function unpackOldRevision(
+  bench: string,
+  argv = process.argv,
+  folders = ['src'],
+): OldRevision {
   const against = argv.includes('--against') ? argv[argv.indexOf('--against') + 1]! : 'main';
   const root = join('bench', 'out', `${bench}-${against.replace(/[^\w.-]/g, '_')}`);
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
-  execFileSync('sh', ['-c', `git archive "$0" src | tar -x -C "$1"`, against, root]);
+  const unpack = 'to="$1"; shift; git archive "$0" "$@" | tar -x -C "$to"';
+  execFileSync('sh', ['-c', unpack, against, root, ...folders]);
   return {
     against,
     quick: argv.includes('--quick'),
     load: <T>(path: string) =>
       import(new URL(`../${root}/src/${path}`, import.meta.url).href) as Promise<T>,
+    loadFile: <T>(path: string) =>
+      import(new URL(`../${root}/${path}`, import.meta.url).href) as Promise<T>,
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
 }

@@ -199,6 +199,9 @@ describe('migrations from the released schema (Node, SQLite file)', () => {
       const entryIndexes = db.raw.pragma('index_list(entries)') as Array<{ name: string }>;
       expect(entryIndexes.map((i) => i.name)).toContain('entries_guid_prefix');
       expect(entryIndexes.map((i) => i.name)).not.toContain('entries_guid');
+      // 0016: entries by source, guid and content hash are gone; by source and guid stays.
+      expect(entryIndexes.map((i) => i.name)).not.toContain('entries_source_guid_content');
+      expect(entryIndexes.map((i) => i.name)).toContain('entries_source_guid');
       // 0014: no index on the stories' canonical_url any more.
       const itemIndexes = db.raw.pragma('index_list(items)') as Array<{ name: string }>;
       expect(itemIndexes.map((i) => i.name).filter((n) => !n.startsWith('sqlite_'))).toEqual([

@@ -12,6 +12,14 @@ describe('signatureToHex', () => {
       expect(hex).toBe(Array.from(sig, (v) => v.toString(16).padStart(8, '0')).join(''));
       expect(signatureFromHex(hex)).toEqual(sig);
     }
+    // Every byte value in every position of a value, and a signature longer than 64 values
+    // (the digits' buffer grows), then a short one again.
+    const bytes = Uint32Array.from({ length: 256 }, (_, b) => (b * 0x01010101) >>> 0);
+    const shifted = Uint32Array.from({ length: 256 }, (_, b) => (b << 24) | (b ^ 0x5a));
+    for (const sig of [bytes, shifted, sigs[2]!])
+      expect(signatureToHex(sig)).toBe(
+        Array.from(sig, (v) => v.toString(16).padStart(8, '0')).join(''),
+      );
     expect(signatureToHex(new Uint32Array(0))).toBe('');
     expect(signatureToHex(Uint32Array.of(0xab, 1))).toBe('000000ab00000001');
   });

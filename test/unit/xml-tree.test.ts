@@ -96,6 +96,14 @@ describe('the tree xml2js builds', () => {
       rss('<item><cdata>x</cdata><![CDATA[a]]></item>'),
       rss('<item><title>a</title><_>b</_></item>'),
       rss('<item><_>b</_>text</item>'),
+      // What decides between an object, its text alone and nothing (the keys an element has).
+      rss('<item><$>x</$><title>t</title></item><item a="1"><$>x</$></item>'),
+      rss('<item><__proto__>x</__proto__></item><item><constructor/></item>'),
+      rss('<item a="1"/><item a="1"> </item><item a="1">t</item><item>  <x/>  </item>'),
+      rss('<item><![CDATA[ ]]></item><item><![CDATA[]]></item><item> <![CDATA[a]]> </item>'),
+      rss('<item><cdata/><![CDATA[ ]]></item><item><![CDATA[ ]]><cdata/></item>'),
+      rss('<item><cdata a="1"/></item><item><![CDATA[x]]><![CDATA[y]]><cdata/><cdata/></item>'),
+      rss('<item><x/><x/>t<y a="b"/></item><item><x></x></item><item><x> </x></item>'),
     ]);
   });
 

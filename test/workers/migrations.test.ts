@@ -2,8 +2,8 @@
  * drizzle/0011_texts_stored_once.sql on D1: a database holding stories and entries made by the
  * schema before it keeps every story's and entry's text once migrated (the same file as on
  * SQLite, test/node/migrations.test.ts); and 0012_item_keys_by_entry.sql: its dedup keys point
- * at their story's first entry; 0014_drop_items_canonical.sql and
- * 0015_entries_guid_prefix.sql change indexes, rows kept.
+ * at their story's first entry; 0014_drop_items_canonical.sql, 0015_entries_guid_prefix.sql and
+ * 0016_drop_entries_source_guid_content.sql change indexes, rows kept.
  */
 import { applyD1Migrations, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
@@ -112,6 +112,14 @@ describe('the texts migration on D1', () => {
       .bind(hash, hash)
       .raw();
     expect(found).toEqual([[3]]);
+    // 0016: entries by source, guid and content hash are gone (the re-pull check goes through
+    // entries_source_guid), the entries are all there.
+    const entryIndexes = await db
+      .prepare(`SELECT name FROM pragma_index_list('entries') WHERE origin = 'c' ORDER BY name`)
+      .raw();
+    expect(entryIndexes.flat()).not.toContain('entries_source_guid_content');
+    expect(entryIndexes.flat()).toContain('entries_source_guid');
+    expect(await db.prepare('SELECT count(*) FROM entries').raw()).toEqual([[entries.length]]);
   });
 });
 

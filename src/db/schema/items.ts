@@ -128,10 +128,11 @@ export const entries = sqliteTable(
     textKey: text('text_key'),
   },
   (t) => [
+    // The re-pull check (is this guid known, is its content the same?) and the guarantee of one
+    // entry per guid and source. The check reads its content hash from the row: SQLite's planner
+    // took this unique index over a covering one on (source, guid hash, content hash), which no
+    // query read and every new entry wrote (drizzle/0016_drop_entries_source_guid_content.sql).
     uniqueIndex('entries_source_guid').on(t.sourceId, t.guidHash),
-    // Covers the re-pull check (is this guid known, is its content the same?) without reading
-    // the rows: unchanged feeds are the common case of every pull.
-    index('entries_source_guid_content').on(t.sourceId, t.guidHash, t.contentHash),
     index('entries_item').on(t.itemId),
     index('entries_canonical').on(t.canonicalUrl),
     // Distinctive guids shared across sources (the candidate lookup): the first 12 hex digits of

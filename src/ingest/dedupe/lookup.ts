@@ -568,7 +568,7 @@ const PAIRS_PER_QUERY = 5000;
  * entry id ever given (sqlite_sequence, or the table's, whichever is higher), from which the
  * batch numbers its new entries (see store-feed.ts).
  */
-const KNOWN_SQL = `select e.id, e.source_id, e.guid_hash, e.content_hash
+export const KNOWN_SQL = `select e.id, e.source_id, e.guid_hash, e.content_hash
 from json_each(?) j cross join entries e
 where e.source_id = json_extract(j.value, '$[0]') and e.guid_hash = json_extract(j.value, '$[1]')`;
 const KNOWN_AND_LAST_ID_SQL = `${KNOWN_SQL}
