@@ -79,18 +79,20 @@ class ObjectRows implements RowValues {
   ) {}
 
   values(start: number, count: number): unknown[] {
-    const out: unknown[] = [];
     const { rows } = this;
     const { columns, keys, plain } = this.shape;
+    // Made at its size, then filled: pushed, a statement's thousands of values grew it again
+    // and again, each larger copy garbage (bench:ingest --sample-promoted, young objects too).
+    const out: unknown[] = new Array(count * keys.length);
+    let at = 0;
     for (let r = start; r < start + count; r++) {
       const row = rows[r]!;
       for (let c = 0; c < keys.length; c++) {
         const v = row[keys[c]!];
-        out.push(
+        out[at++] =
           plain[c] && (typeof v === 'string' || typeof v === 'number')
             ? v
-            : driverValue(columns[c]![1], v),
-        );
+            : driverValue(columns[c]![1], v);
       }
     }
     return out;

@@ -88,6 +88,9 @@ export function isTrackingParam(name: string, value: string): boolean {
 export function withoutTracking(raw: string): string {
   try {
     const url = new URL(raw);
+    // Nothing to drop without "?" or "#" (most links): the URL as parsed. URLSearchParams and
+    // the hash setter, which serialises the URL again, took two thirds of the time.
+    if (!raw.includes('?') && !raw.includes('#')) return url.href;
     for (const [k, v] of [...url.searchParams.entries()])
       if (isTrackingParam(k, v)) url.searchParams.delete(k);
     url.hash = '';

@@ -91,4 +91,17 @@ describe('canonicalUrl', () => {
       'http://www.site.org/a/?id=2',
     );
   });
+
+  // withoutTracking gives a URL without "?" or "#" as parsed, without looking at parameters.
+  it.each([
+    ['https://Site.ORG:443/a/./b/../c', 'https://site.org/a/c'],
+    ['http://site.org', 'http://site.org/'],
+    ['https://site.org/a b', 'https://site.org/a%20b'],
+    ['https://site.org/a?', 'https://site.org/a?'],
+    ['https://site.org/a#', 'https://site.org/a'],
+    ['https://site.org/a?utm_source=x', 'https://site.org/a'],
+    ['pas une adresse', 'pas une adresse'],
+  ])('withoutTracking(%s) is %s', (raw, expected) => {
+    expect(withoutTracking(raw)).toBe(expected);
+  });
 });

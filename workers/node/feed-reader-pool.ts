@@ -87,10 +87,32 @@ export interface FeedReaderPoolOptions {
  */
 export const IDLE_MS = 30_000;
 
-/** A feed whose texts are views of `packed`, freed once they are stored (ReadFeed.release). */
-function lending(feed: ReadFeed, packed: ArrayBuffer | undefined): ReadFeed {
+/**
+ * A feed as the main thread keeps it: its texts views of `packed`, freed once they are stored
+ * (ReadFeed.release); its items' key numbers in arrays of doubles (doubleKeys).
+ */
+function received(feed: ReadFeed, packed: ArrayBuffer | undefined): ReadFeed {
   if (packed) feed.release = () => releaseTexts(packed);
+  const { items } = feed;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    if (item.keyNumbers) item.keyNumbers = doubleKeys(item.keyNumbers);
+  }
   return feed;
+}
+
+/**
+ * A copy of an item's index key numbers in the kind of array the main thread makes of them
+ * (indexKeyNumbers pushes them: packed, unboxed doubles), of their exact size (a slice of it).
+ * A message gives an array of numbers back holey, each number past 2³¹ an object of its own:
+ * 520 bytes for an item's 20 keys, against 216, held until its batch is written (long enough
+ * to be copied into the old generation), and a second kind of array for the matcher and the
+ * lookup to read beside the keys computed here from stored rows.
+ */
+function doubleKeys(keys: number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < keys.length; i++) out.push(keys[i]!);
+  return out.slice();
 }
 
 /** Reads a request on this thread (the fallback when threads cannot start). */
@@ -176,10 +198,10 @@ export function feedReaderPool(
       if (thread.task && thread.ready) startTimer(thread);
       // Feeds come without their fingerprints' plain texts (computed back if asked for:
       // feed-reader.ts plainTextOf), their large texts as bytes (packed-texts.ts).
-      if ('feed' in reply) task.resolve(lending(reply.feed, reply.packed));
+      if ('feed' in reply) task.resolve(received(reply.feed, reply.packed));
       else if ('calendar' in reply) task.resolve(reply.calendar);
       else if ('document' in reply) {
-        if (reply.document.kind === 'feed') lending(reply.document.feed, reply.packed);
+        if (reply.document.kind === 'feed') received(reply.document.feed, reply.packed);
         task.resolve(reply.document);
       } else
         task.reject(

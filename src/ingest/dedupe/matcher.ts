@@ -63,6 +63,12 @@ function decision(itemId: string, reason: MatchDecision['reason'], detail: strin
 
 const probesOf = (x: { leadProbes: string }) => (x.leadProbes ? x.leadProbes.split(' ') : []);
 
+/** What a lookup by a key nobody has gives: one empty list, never written to. */
+const NONE: readonly KnownEntry[] = [];
+const NO_ITEMS: readonly string[] = [];
+
+type NearReason = 'near_duplicate' | 'excerpt';
+
 /** Texts with fewer shingles are too short to call a repost "the same text". */
 const REPOST_MIN_SHINGLES = 20;
 /** Short enough to be an excerpt relay (fingerprint.ts gives probes to texts this short). */
@@ -88,46 +94,65 @@ export function excerptSuspects(
   found: CandidateRow[],
   sourceId: number,
 ): number[] {
-  // Lead key → the new entries that may quote it, or be quoted through it. Excerpt relays
-  // are short; and an opening shared by many entries is a template, not a story's (reading
-  // and comparing them all made a feed of look-alike posts quadratic).
-  const byLead = new Map<string, MatchInput[]>();
+  // Lead key → the new entries that may quote it (`quoting`), or be quoted through it
+  // (`quoted`). Excerpt relays are short; and an opening shared by many entries is a template,
+  // not a story's (reading and comparing them all made a feed of look-alike posts quadratic).
+  // Two maps, not one keyed by "q:" or "p:" and the key: a string made for each key.
+  const quoting = new Map<string, MatchInput[]>();
+  const quoted = new Map<string, MatchInput[]>();
   for (const i of inputs) {
     if (i.shingleCount <= EXCERPT_MAX_SHINGLES) {
-      for (const k of probesOf(i)) pushTo(byLead, `q:${k}`, i);
-      if (i.leadKey) pushTo(byLead, `q:${i.leadKey}`, i);
+      for (const k of probesOf(i)) pushTo(quoting, k, i);
+      if (i.leadKey) pushTo(quoting, i.leadKey, i);
     }
-    if (i.leadKey) pushTo(byLead, `p:${i.leadKey}`, i);
+    if (i.leadKey) pushTo(quoted, i.leadKey, i);
   }
-  const rowsByLead = new Map<string, Set<number>>();
-  for (const r of found) {
-    if (!r.leadKey) continue;
-    const set = rowsByLead.get(r.leadKey);
-    if (set) set.add(r.id);
-    else rowsByLead.set(r.leadKey, new Set([r.id]));
-  }
+  // Lead key → the candidates opening with it, counted only for the leads new entries may
+  // quote (a Set for every candidate's lead was most of this function's garbage): the first
+  // one's id, a set from the second on.
+  const rowsByLead = new Map<string, number | Set<number>>();
+  if (quoting.size)
+    for (const r of found) {
+      if (!r.leadKey || !quoting.has(r.leadKey)) continue;
+      const rows = rowsByLead.get(r.leadKey);
+      if (rows === undefined) rowsByLead.set(r.leadKey, r.id);
+      else if (typeof rows !== 'number') rows.add(r.id);
+      else if (rows !== r.id) rowsByLead.set(r.leadKey, new Set([rows, r.id]));
+    }
   const ids = new Set<number>();
   for (const r of found) {
     if (r.sourceId === sourceId || ids.has(r.id)) continue;
-    const pairs: MatchInput[] = [];
-    if (r.leadKey && rowsByLead.get(r.leadKey)!.size <= MAX_SHARED_LEAD)
-      pairs.push(...leadInputs(byLead, `q:${r.leadKey}`));
-    for (const k of probesOf(r)) pairs.push(...leadInputs(byLead, `p:${k}`));
+    const rows = r.leadKey ? rowsByLead.get(r.leadKey) : undefined;
     // Copies close enough to merge without their texts need no read.
-    for (const i of pairs)
-      if (!compareEntries(i, r).duplicate) {
-        ids.add(r.id);
-        break;
-      }
+    if (
+      (rows !== undefined &&
+        (typeof rows === 'number' || rows.size <= MAX_SHARED_LEAD) &&
+        needsText(leadInputs(quoting, r.leadKey), r)) ||
+      (quoted.size > 0 && probedNeedsText(quoted, r))
+    )
+      ids.add(r.id);
   }
   return [...ids];
 }
 
+/** Whether one of these new entries is not close enough to `r` to merge without texts. */
+function needsText(pairs: MatchInput[], r: CandidateRow): boolean {
+  for (const i of pairs) if (!compareEntries(i, r).duplicate) return true;
+  return false;
+}
+
+/** needsText of the new entries whose lead is one of r's probes, probe after probe. */
+function probedNeedsText(quoted: Map<string, MatchInput[]>, r: CandidateRow): boolean {
+  for (const k of probesOf(r)) if (needsText(leadInputs(quoted, k), r)) return true;
+  return false;
+}
+
 /** The new entries under a lead key, none when a template shares it (MAX_SHARED_LEAD). */
 function leadInputs(byLead: Map<string, MatchInput[]>, key: string): MatchInput[] {
-  const list = byLead.get(key) ?? [];
-  return list.length > MAX_SHARED_LEAD ? [] : list;
+  const list = byLead.get(key);
+  return !list || list.length > MAX_SHARED_LEAD ? NO_INPUTS : list;
 }
+const NO_INPUTS: MatchInput[] = [];
 
 /**
  * Appends `value` to `key`'s list.
@@ -333,23 +358,56 @@ export class Matcher {
    * it holds conflicts with e's (an item holding an episode never takes another, even through a
    * third entry that resembles both). A method, not a closure made by each match: see pushTo.
    */
-  private allowed(itemId: string, forbidden: Set<string>, e: MatchInput): boolean {
-    if (forbidden.has(itemId)) return false;
+  private allowed(itemId: string, forbidden: Set<string> | null, e: MatchInput): boolean {
+    if (forbidden?.has(itemId)) return false;
     if (!e.marks) return true;
-    for (const x of this.byItem.get(itemId) ?? [])
+    for (const x of this.byItem.get(itemId) ?? NONE)
       if (marksConflict(x.marks, e.marks)) return false;
     return true;
   }
 
   /** Whether the item has an entry of this source. */
   private hasSource(itemId: string, sourceId: number): boolean {
-    for (const x of this.byItem.get(itemId) ?? []) if (x.sourceId === sourceId) return true;
+    for (const x of this.byItem.get(itemId) ?? NONE) if (x.sourceId === sourceId) return true;
     return false;
+  }
+
+  /**
+   * The items `match` has looked at for the entry it matches: an item id is seen when its
+   * value is `stamp`, which each match moves on. One map for all the matches of a document,
+   * where a Set made by each match was most of what matching allocated, with the closures
+   * it made (bench:ingest --sample-promoted, young objects included).
+   */
+  private seenAt = new Map<string, number>();
+  private stamp = 0;
+
+  /** The best near-duplicate or excerpt candidate of the entry being matched (consider). */
+  private best: { itemId: string; score: number; reason: NearReason; detail: string } | null = null;
+
+  /**
+   * A candidate for `e`: kept when it scores above the best one so far. Among equally good
+   * candidates, the closest in time is the likeliest original. The detail, `prefix` + `what`
+   * (+ "; matched" and x when `matched`), is written only for one kept.
+   */
+  private consider(
+    e: MatchInput,
+    itemId: string,
+    x: KnownEntry,
+    value: number,
+    reason: NearReason,
+    prefix: string,
+    what: string,
+    matched: boolean,
+  ): void {
+    const score = value - (Math.abs(e.publishedAt - x.publishedAt) / CANDIDATE_WINDOW_MS) * 0.1;
+    if (this.best && score <= this.best.score) return;
+    const detail = matched ? `${prefix}${what}; matched ${describe(x)}` : `${prefix}${what}`;
+    this.best = { itemId, score, reason, detail };
   }
 
   /** The item this entry joins, or null for a new story. */
   match(e: MatchInput): MatchDecision | null {
-    const forbidden = new Set<string>();
+    let forbidden: Set<string> | null = null;
     let pinned: Pin | null = null;
     for (const pin of this.pins) {
       if (
@@ -357,38 +415,38 @@ export class Matcher {
         (pin.canonicalUrl && pin.canonicalUrl === e.canonicalUrl) ||
         (pin.titleKey && pin.titleKey === e.titleKey)
       ) {
-        forbidden.add(pin.fromItemId);
+        (forbidden ??= new Set()).add(pin.fromItemId);
         pinned ??= pin;
       }
     }
 
+    // Loops, not find with a closure made at each match: see pushTo.
     if (distinctiveGuid(e.guid)) {
-      const hit = (this.byGuidHash.get(e.guidHash) ?? []).find(
-        (x) =>
+      for (const x of this.byGuidHash.get(e.guidHash) ?? NONE)
+        if (
           x.guid === e.guid &&
           x.sourceId !== e.sourceId &&
           this.allowed(x.itemId, forbidden, e) &&
-          !marksConflict(x.marks, e.marks),
-      );
-      if (hit) return decision(hit.itemId, 'guid', `same guid "${e.guid}" as ${describe(hit)}`);
+          !marksConflict(x.marks, e.marks)
+        )
+          return decision(x.itemId, 'guid', `same guid "${e.guid}" as ${describe(x)}`);
     }
     if (isStoryUrl(e.canonicalUrl)) {
       // A network's own posts share a URL only when they are one story posted again (a new
       // guid): a feed linking every post to one listing page has other titles and texts.
-      const hit = (this.byCanonical.get(e.canonicalUrl) ?? []).find(
-        (x) =>
+      for (const x of this.byCanonical.get(e.canonicalUrl) ?? NONE)
+        if (
           this.allowed(x.itemId, forbidden, e) &&
           !marksConflict(x.marks, e.marks) &&
           (x.sourceId !== e.sourceId ||
             titleTokenSimilarity(x.titleKey, e.titleKey) >= 0.5 ||
-            sameTextRepost(e, x).duplicate),
-      );
-      if (hit)
-        return decision(
-          hit.itemId,
-          'canonical_url',
-          `${hit.sourceId === e.sourceId ? 'posted again by the same network, ' : ''}same canonical URL ${e.canonicalUrl} as ${describe(hit)}`,
-        );
+            sameTextRepost(e, x).duplicate)
+        )
+          return decision(
+            x.itemId,
+            'canonical_url',
+            `${x.sourceId === e.sourceId ? 'posted again by the same network, ' : ''}same canonical URL ${e.canonicalUrl} as ${describe(x)}`,
+          );
     }
     const twin = this.ownByText.get(e.minhash);
     if (twin && e.shingleCount >= REPOST_MIN_SHINGLES && this.allowed(twin.itemId, forbidden, e))
@@ -398,44 +456,31 @@ export class Matcher {
         `posted twice by the same network, same text as ${describe(twin)}`,
       );
 
-    let best: {
-      itemId: string;
-      score: number;
-      reason: 'near_duplicate' | 'excerpt';
-      detail: string;
-    } | null = null;
-    const consider = (
-      itemId: string,
-      x: KnownEntry,
-      value: number,
-      reason: 'near_duplicate' | 'excerpt',
-      detail: string,
-    ) => {
-      // Among equally good candidates, the closest in time is the likeliest original.
-      const score = value - (Math.abs(e.publishedAt - x.publishedAt) / CANDIDATE_WINDOW_MS) * 0.1;
-      if (!best || score > best.score) best = { itemId, score, reason, detail };
-    };
-    const seen = new Set<string>();
+    this.best = null;
+    const stamp = ++this.stamp;
     for (const key of e.indexKeys) {
       // Only the inputs' keys are listed (`wanted`): another entry would miss candidates.
       if (!this.wanted.has(key)) throw new Error('Matcher.match: an entry not given to build');
-      for (const itemId of this.byBand.get(key) ?? []) {
-        if (seen.has(itemId)) continue;
-        seen.add(itemId);
+      for (const itemId of this.byBand.get(key) ?? NO_ITEMS) {
+        if (this.seenAt.get(itemId) === stamp) continue;
+        this.seenAt.set(itemId, stamp);
         if (!this.allowed(itemId, forbidden, e)) continue;
-        const list = this.byItem.get(itemId) ?? [];
+        const list = this.byItem.get(itemId) ?? NONE;
         if (this.hasSource(itemId, e.sourceId)) {
           // A story of this network: only the same text posted again joins it.
           for (const x of list) {
             if (x.sourceId !== e.sourceId) continue;
             const verdict = sameTextRepost(e, x);
             if (verdict.duplicate)
-              consider(
+              this.consider(
+                e,
                 itemId,
                 x,
                 verdict.score,
                 'near_duplicate',
-                `posted again by the same network: ${verdict.detail}; matched ${describe(x)}`,
+                'posted again by the same network: ',
+                verdict.detail,
+                true,
               );
           }
           continue;
@@ -443,25 +488,16 @@ export class Matcher {
         for (const x of list) {
           const verdict = compareEntries(e, x);
           if (verdict.duplicate) {
-            consider(
-              itemId,
-              x,
-              verdict.score,
-              'near_duplicate',
-              `${verdict.detail}; matched ${describe(x)}`,
-            );
+            this.consider(e, itemId, x, verdict.score, 'near_duplicate', '', verdict.detail, true);
             continue;
           }
           const excerpt = this.excerpt(e, x);
-          if (excerpt) consider(itemId, x, EXCERPT_SCORE, 'excerpt', excerpt);
+          if (excerpt) this.consider(e, itemId, x, EXCERPT_SCORE, 'excerpt', '', excerpt, false);
         }
       }
     }
-    const chosen = best as {
-      itemId: string;
-      reason: 'near_duplicate' | 'excerpt';
-      detail: string;
-    } | null;
+    const chosen = this.best as { itemId: string; reason: NearReason; detail: string } | null;
+    this.best = null;
     if (chosen) return decision(chosen.itemId, chosen.reason, chosen.detail);
     if (pinned && this.byItem.has(pinned.toItemId)) {
       return decision(
