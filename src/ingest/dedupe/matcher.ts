@@ -107,22 +107,28 @@ export function excerptSuspects(
     }
     if (i.leadKey) pushTo(quoted, i.leadKey, i);
   }
-  const rowsByLead = new Map<string, Set<number>>();
-  for (const r of found) {
-    if (!r.leadKey) continue;
-    const set = rowsByLead.get(r.leadKey);
-    if (set) set.add(r.id);
-    else rowsByLead.set(r.leadKey, new Set([r.id]));
-  }
+  // Lead key → the candidates opening with it, counted only for the leads new entries may
+  // quote (a Set for every candidate's lead was most of this function's garbage): the first
+  // one's id, a set from the second on.
+  const rowsByLead = new Map<string, number | Set<number>>();
+  if (quoting.size)
+    for (const r of found) {
+      if (!r.leadKey || !quoting.has(r.leadKey)) continue;
+      const rows = rowsByLead.get(r.leadKey);
+      if (rows === undefined) rowsByLead.set(r.leadKey, r.id);
+      else if (typeof rows !== 'number') rows.add(r.id);
+      else if (rows !== r.id) rowsByLead.set(r.leadKey, new Set([rows, r.id]));
+    }
   const ids = new Set<number>();
   for (const r of found) {
     if (r.sourceId === sourceId || ids.has(r.id)) continue;
+    const rows = r.leadKey ? rowsByLead.get(r.leadKey) : undefined;
     // Copies close enough to merge without their texts need no read.
     if (
-      (r.leadKey &&
-        rowsByLead.get(r.leadKey)!.size <= MAX_SHARED_LEAD &&
+      (rows !== undefined &&
+        (typeof rows === 'number' || rows.size <= MAX_SHARED_LEAD) &&
         needsText(leadInputs(quoting, r.leadKey), r)) ||
-      probedNeedsText(quoted, r)
+      (quoted.size > 0 && probedNeedsText(quoted, r))
     )
       ids.add(r.id);
   }
