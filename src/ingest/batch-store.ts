@@ -168,8 +168,19 @@ export class BatchStore {
   private entriesByItem = new Map<string, CandidateRow[]>();
   /** Entries written or edited by earlier documents of the batch. */
   private written: CandidateRow[] = [];
-  /** Index keys written by earlier documents of the batch, by stored key. */
-  private writtenKeys = new Map<number, Array<{ itemId: string; publishedAt: number }>>();
+  /** The item of each row of keyValues (the key it gives the item), row by row. */
+  private rowItems: string[] = [];
+  /**
+   * Index keys written by earlier documents of the batch, for later documents' candidates
+   * (candidatesOf), indexed when one asks: the last row of keyValues with each key, and for
+   * each row the one before it with the same key (-1: none), up to row `indexedRows`. Most
+   * batches of a pull are one document, which never asks: a map of lists of objects filled
+   * for every key written was the largest share of what the store allocated (bench:ingest
+   * --sample-promoted, young objects included).
+   */
+  private lastRowOfKey = new Map<number, number>();
+  private rowBefore: number[] = [];
+  private indexedRows = 0;
   /**
    * Index keys of the entries matchers see, once each: a candidate is given to the matcher of
    * every document whose lookup finds it, and the batch's own entries come with theirs.
@@ -324,10 +335,14 @@ export class BatchStore {
         if ((row.guid !== null && guids.has(row.guidHash)) || urls.has(row.canonicalUrl ?? ''))
           itemIds.add(row.itemId);
       }
+      this.indexWrittenKeys();
+      const { keyValues, rowItems, rowBefore, lastRowOfKey } = this;
       for (const [key, from, to] of keyProbes(lookup, CANDIDATE_WINDOW_MS)) {
         if (hotKeys.has(key)) continue;
-        for (const k of this.writtenKeys.get(key) ?? [])
-          if (k.publishedAt >= from && k.publishedAt <= to) itemIds.add(k.itemId);
+        for (let row = lastRowOfKey.get(key) ?? -1; row !== -1; row = rowBefore[row]!) {
+          const publishedAt = keyValues[3 * row + 1]!;
+          if (publishedAt >= from && publishedAt <= to) itemIds.add(rowItems[row]!);
+        }
       }
     }
     const candidates: CandidateRow[] = [];
@@ -348,12 +363,22 @@ export class BatchStore {
     at: number,
   ): void {
     const missing = matcher ? matcher.missingKeys(itemId, keys) : keys;
-    // One object for all the entry's keys: they share item and time.
-    const written = { itemId, publishedAt: at };
     for (const key of missing) {
       this.keyValues.push(key, at, entryId);
-      pushTo(this.writtenKeys, key, written);
+      this.rowItems.push(itemId);
     }
+  }
+
+  /** Indexes by key the rows of keyValues written since the last call (see lastRowOfKey). */
+  private indexWrittenKeys(): void {
+    const { keyValues, rowBefore, lastRowOfKey } = this;
+    const rows = this.rowItems.length;
+    for (let row = this.indexedRows; row < rows; row++) {
+      const key = keyValues[3 * row]!;
+      rowBefore.push(lastRowOfKey.get(key) ?? -1);
+      lastRowOfKey.set(key, row);
+    }
+    this.indexedRows = rows;
   }
 
   /**

@@ -79,7 +79,7 @@ function unionCategories(lists: string[][]): string[] {
       }
     }
   }
-  return out.slice(0, 30);
+  return out.length > MAX_CATEGORIES ? out.slice(0, MAX_CATEGORIES) : out;
 }
 
 function unionEnclosures(lists: Enclosure[][]): Enclosure[] {
@@ -87,8 +87,12 @@ function unionEnclosures(lists: Enclosure[][]): Enclosure[] {
   const out: Enclosure[] = [];
   for (const list of lists)
     for (const e of list) if (!seen.has(e.url)) seen.add(e.url), out.push(e);
-  return out.slice(0, 20);
+  return out.length > MAX_ENCLOSURES ? out.slice(0, MAX_ENCLOSURES) : out;
 }
+
+/** An item keeps this many of its entries' categories and enclosures, the best entry's first. */
+const MAX_CATEGORIES = 30;
+const MAX_ENCLOSURES = 20;
 
 /**
  * An item row without updatedAt; its search text as its best entry has it (bytes, when read
