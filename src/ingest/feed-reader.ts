@@ -18,6 +18,7 @@ import { htmlToText } from '../shared/html-to-text.ts';
 import { stripBodyRelay } from './dedupe/text.ts';
 import type { Fingerprint } from './dedupe/fingerprint.ts';
 import { textOf } from '../db/text-value.ts';
+import type { KeptTextBytes } from './kept-text-bytes.ts';
 
 /** A read feed document: what the source learns (its title) and what the store takes. */
 export interface ReadFeed {
@@ -73,29 +74,39 @@ export interface FeedReader {
  * Decodes a fetched body (decode.ts) and reads it when it is a feed. A calendar, and an HTML
  * page when `htmlIsText` (the first hop, whose page may link to its feed), come back as text.
  * `utf8`: the runtime's decoder of valid UTF-8, when it has a faster one (decode.ts).
- * Throws IngestError like decodeBody and parseFeed.
+ * `keptTexts`: see readFeed. Throws IngestError like decodeBody and parseFeed.
  */
 export async function readDocumentBytes(
   body: Uint8Array,
   contentType: string | null,
   url: string,
-  options: { htmlIsText: boolean; fingerprints?: boolean; utf8?: Utf8Decoder },
+  options: {
+    htmlIsText: boolean;
+    fingerprints?: boolean;
+    utf8?: Utf8Decoder;
+    keptTexts?: KeptTextBytes;
+  },
 ): Promise<DocumentRead> {
   const text = decodeBody(body, contentType, options.utf8);
   if (looksLikeCalendar(text) || (options.htmlIsText && isHtmlPage(text)))
     return { kind: 'text', text };
-  const feed = await readFeed(text, url, { fingerprints: options.fingerprints });
+  const feed = await readFeed(text, url, {
+    fingerprints: options.fingerprints,
+    keptTexts: options.keptTexts,
+  });
   return { kind: 'feed', feed, upstream: readUpstream(text) };
 }
 
 /**
  * The read itself. `fingerprints` computes every item's dedup fingerprint ahead: worth it
  * off the main thread only (in line, the store computes them for new entries alone).
+ * `keptTexts` keeps the items' summaries and contents as UTF-8, as hashing them encoded them
+ * (prepareItems), for a reader that sends them as bytes.
  */
 export async function readFeed(
   text: string,
   url: string,
-  options: { fingerprints?: boolean } = {},
+  options: { fingerprints?: boolean; keptTexts?: KeptTextBytes } = {},
 ): Promise<ReadFeed> {
   const feed = await parseFeed(text, url);
   return {

@@ -17,6 +17,7 @@ import { IngestError } from '../../src/ingest/types.ts';
 import type { ReadReply, ReadRequest } from './feed-reader-protocol.ts';
 import { nodeUtf8Decoder } from './utf8-decoder.ts';
 import { packTexts } from './packed-texts.ts';
+import { KeptTextBytes } from '../../src/ingest/kept-text-bytes.ts';
 
 const port = parentPort;
 if (!port)
@@ -25,15 +26,18 @@ if (!port)
 // This thread's job is parsing: the parsers the serving thread loads only on use, it loads first
 // (documents the pool sends meanwhile wait in the port's queue until the listener is attached).
 await loadFeedParsers();
+/** The texts' UTF-8 as a document's hashing encoded them, for packTexts (one document at a time). */
+const keptTexts = new KeptTextBytes();
 const read = async (request: ReadRequest): Promise<void> => {
   const { id } = request;
+  keptTexts.reset();
   let reply: ReadReply;
   // The buffer of a read feed's texts (packed-texts.ts), moved to the main thread with the reply.
   const transfer: ArrayBuffer[] = [];
   /** A read feed, lighter: without its fingerprints' plain texts, its large texts packed. */
   const lighter = (feed: ReadFeed): ReadFeed => {
     withoutPlainText(feed);
-    const packed = packTexts(feed.items);
+    const packed = packTexts(feed.items, keptTexts);
     if (packed) transfer.push(packed);
     return feed;
   };
@@ -55,13 +59,16 @@ const read = async (request: ReadRequest): Promise<void> => {
                   htmlIsText: request.htmlIsText,
                   fingerprints: true,
                   utf8: nodeUtf8Decoder,
+                  keptTexts,
                 }),
                 lighter,
               ),
             }
           : {
               id,
-              feed: lighter(await readFeed(request.text, request.url, { fingerprints: true })),
+              feed: lighter(
+                await readFeed(request.text, request.url, { fingerprints: true, keptTexts }),
+              ),
             };
   } catch (err) {
     transfer.length = 0;

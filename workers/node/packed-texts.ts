@@ -10,6 +10,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { PreparedItem } from '../../src/ingest/dedupe/prepare.ts';
+import type { KeptTextBytes } from '../../src/ingest/kept-text-bytes.ts';
 
 /**
  * Shorter texts stay strings: a view costs the main thread's heap about as much as a string of
@@ -38,9 +39,12 @@ const KEPT_BYTES = 4 << 20;
  *
  * Each text is encoded once, into `scratch` (encodeInto: one pass, where measuring the UTF-8
  * length first, then writing, took twice as long on the bench's texts, most of them two-byte
- * strings for a "’"), then the whole is copied into the buffer that travels.
+ * strings for a "’"), then the whole is copied into the buffer that travels. A summary or
+ * content whose bytes `kept` has (its hashing encoded it, entry-hashes.ts) is copied from
+ * them instead: the bytes the encoder gives, and without U+FFFD (the hashing took the
+ * strings' path for a text holding its bytes).
  */
-export function packTexts(items: PreparedItem[]): ArrayBuffer | null {
+export function packTexts(items: PreparedItem[], kept?: KeptTextBytes): ArrayBuffer | null {
   // Byte offsets of each text in `scratch`: [start, end), end 0 for a text left as it is.
   const ends = new Uint32Array(items.length * FIELDS.length);
   let at = 0;
@@ -55,6 +59,13 @@ export function packTexts(items: PreparedItem[]): ArrayBuffer | null {
         const grown = new Uint8Array(Math.max(2 * scratch.length, at + 3 * text.length));
         grown.set(scratch.subarray(0, at));
         scratch = grown;
+      }
+      const bytes = kept && field !== 'searchText' ? kept.of(item, field) : null;
+      if (bytes) {
+        scratch.set(bytes, at);
+        at += bytes.length;
+        ends[n - 1] = at;
+        continue;
       }
       const written = encoder.encodeInto(text, scratch.subarray(at)).written;
       // U+FFFD's bytes: a replaced lone surrogate, or the character itself (then kept).

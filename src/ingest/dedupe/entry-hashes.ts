@@ -36,6 +36,20 @@ export interface HashedFields {
 const encoder = new TextEncoder();
 
 /**
+ * Where entryHashes left an entry's summary and content encoded as UTF-8, for a caller that
+ * sends them as bytes next (prepare.ts, TextBytes) and need not encode them again. `bytes` is
+ * entryHashes' own buffer, valid until its next call; null when the strings were hashed
+ * instead (a lone surrogate, a field left undefined), whose bytes are not kept.
+ */
+export interface EncodedTexts {
+  bytes: Uint8Array | null;
+  summaryFrom: number;
+  summaryTo: number;
+  contentFrom: number;
+  contentTo: number;
+}
+
+/**
  * One buffer, reused from call to call: the raw texts ([prefix][summary][:][content], textKey's
  * input) from 0, the JSON bytes after them. One buffer lets the escaping copy runs of bytes
  * with copyWithin (no view to make per run); the Int32Array reads four bytes at a time. A
@@ -57,13 +71,16 @@ const HEX = new Uint8Array([...'0123456789abcdef'].map((c) => c.charCodeAt(0)));
 /**
  * sha256Hex(JSON.stringify(fields)) and, when `withTextKey`, textKey(summary, contentHtml)
  * (else undefined). `fields` may carry other properties (a prepared entry): only those of
- * HashedFields are hashed, in its order.
+ * HashedFields are hashed, in its order. `encoded`, when given, is set to where the summary's
+ * and the content's UTF-8 were written.
  */
 export function entryHashes(
   fields: HashedFields,
   withTextKey: boolean,
+  encoded?: EncodedTexts,
 ): { contentHash: string; textKey: string | null | undefined } {
   const { summary, contentHtml } = fields;
+  if (encoded) encoded.bytes = null;
   // A field left undefined is a key JSON.stringify leaves out.
   if (
     fields.guid === undefined ||
@@ -142,6 +159,13 @@ export function entryHashes(
   j = writeJson(buf, writeText(buf, j, ',"rawUpdated":'), fields.rawUpdated);
   buf[j++] = 0x7d; // '}'
   const contentHash = sha256Hex(buf.subarray(jsonFrom, j));
+  if (encoded) {
+    encoded.bytes = buf;
+    encoded.summaryFrom = summaryFrom;
+    encoded.summaryTo = summaryTo;
+    encoded.contentFrom = contentFrom;
+    encoded.contentTo = contentTo;
+  }
   const key =
     withTextKey && (summary !== null || contentHtml !== null)
       ? sha256Base64url(buf.subarray(0, contentTo)).slice(0, 22)

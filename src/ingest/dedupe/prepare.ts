@@ -3,7 +3,8 @@ import type { ParsedItem } from '../types.ts';
 import { canonicalItemUrl } from '../canonical-url.ts';
 import { htmlToText } from '../../shared/html-to-text.ts';
 import { sha256Hex } from '../../shared/hash.ts';
-import { entryHashes, type HashedFields } from './entry-hashes.ts';
+import { entryHashes, type EncodedTexts, type HashedFields } from './entry-hashes.ts';
+import type { KeptTextBytes } from '../kept-text-bytes.ts';
 import { fingerprintAndFold, indexKeyNumbers, type Fingerprint } from './fingerprint.ts';
 import { searchTextOf } from './search-text.ts';
 import { ITEMS_PER_SLICE, yieldToEventLoop } from '../yield.ts';
@@ -48,11 +49,12 @@ export function prepareEntry(item: ParsedItem): PreparedEntry | null {
 
 /**
  * prepareEntry; with `withTextKey`, the item's textKey too (db/text-key.ts), hashed from the
- * same encoding of its texts as the content hash (entry-hashes.ts).
+ * same encoding of its texts as the content hash (entry-hashes.ts), which `encoded` is set to.
  */
 function prepare(
   item: ParsedItem,
   withTextKey: boolean,
+  encoded?: EncodedTexts,
 ): { entry: ReadItem; textKey: string | null | undefined } | null {
   const guid = clean(item.guid);
   const url = clean(item.url);
@@ -96,7 +98,7 @@ function prepare(
     rawPublished,
     rawUpdated,
   };
-  const hashes = entryHashes(entry, withTextKey);
+  const hashes = entryHashes(entry, withTextKey, encoded);
   entry.contentHash = hashes.contentHash;
   return { entry, textKey: hashes.textKey };
 }
@@ -129,23 +131,36 @@ export interface PreparedItem extends Omit<PreparedEntry, 'summary' | 'contentHt
 /** An item as prepared here, its texts strings. */
 type ReadItem = PreparedEntry & PreparedItem;
 
+/** Where prepare's hashing left the texts' UTF-8, for KeptTextBytes (reused). */
+const encoded: EncodedTexts = {
+  bytes: null,
+  summaryFrom: 0,
+  summaryTo: 0,
+  contentFrom: 0,
+  contentTo: 0,
+};
+
 /**
  * A document's items, normalised; a document listing one guid twice keeps the first.
  * `fingerprints`: compute every item's dedup fingerprint now. The store otherwise computes
  * them for new and edited entries only, which is less work in total: ahead is for a thread
- * that would be idle anyway (workers/node/feed-reader-pool.ts).
+ * that would be idle anyway (workers/node/feed-reader-pool.ts). `keptTexts`: keeps each
+ * item's summary and content as their hashing encoded them (reset by the caller).
  */
 export async function prepareItems(
   parsed: ParsedItem[],
-  options: { fingerprints?: boolean } = {},
+  options: { fingerprints?: boolean; keptTexts?: KeptTextBytes } = {},
 ): Promise<PreparedItem[]> {
   const prepared = new Map<string, PreparedItem>();
+  const kept = options.keptTexts;
   let handled = 0;
   for (const item of parsed) {
     if (++handled % ITEMS_PER_SLICE === 0) await yieldToEventLoop();
-    const read = prepare(item, options.fingerprints === true);
+    const read = prepare(item, options.fingerprints === true, kept ? encoded : undefined);
     if (!read || prepared.has(read.entry.guidHash)) continue;
     const p = read.entry;
+    // Before the next item's hashing writes over them.
+    if (kept) kept.keep(p, encoded);
     if (options.fingerprints) {
       const { fp, foldedBody, foldedTitle } = fingerprintAndFold(
         p.title,
