@@ -72,10 +72,14 @@ function unionCategories(lists: string[][]): string[] {
   const out: string[] = [];
   for (const list of lists) {
     for (const c of list) {
-      const key = c.trim().toLocaleLowerCase('fr');
+      const category = c.trim();
+      // French has no case mappings of its own (Unicode's SpecialCasing tailors only
+      // Lithuanian, Turkish and Azeri): toLocaleLowerCase('fr') is toLowerCase, which V8 runs
+      // without going through Intl (as feed-fields.ts cleanCategories does).
+      const key = category.toLowerCase();
       if (key && !seen.has(key)) {
         seen.add(key);
-        out.push(c.trim());
+        out.push(category);
       }
     }
   }
