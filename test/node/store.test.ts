@@ -4,10 +4,10 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { entries, items, texts } from '../../src/db/schema/index.ts';
 import { itemWithText, textOfItem } from '../../src/db/texts.ts';
 import { storeFeedItems } from '../../src/ingest/store-feed.ts';
-import { KNOWN_SQL, knownEntries } from '../../src/ingest/dedupe/lookup.ts';
 import type { SourceRow } from '../../src/db/schema/sources.ts';
 import { makeNodeDeps } from '../support/node-deps.ts';
 import { addSource, manualClock, parsedItem } from '../support/store-fixtures.ts';
+import { expectRepullCheckByUniqueIndex } from '../support/repull-check-scenario.ts';
 
 const body = (n: number) =>
   `<p>La coopérative ${n} ouvre un atelier de réparation de vélos chaque samedi matin dans le quartier, avec des bénévoles formés et des outils partagés entre les habitants qui le souhaitent.</p><p>Inscriptions auprès de l'accueil, participation libre et consciente.</p>`;
@@ -56,29 +56,7 @@ describe('storeFeedItems (Node, real SQLite)', () => {
   });
 
   it('the re-pull check reads a guid through the unique index of its source', async () => {
-    const doc = [1, 2, 3].map((n) =>
-      parsedItem({
-        guid: `https://animacoop.example/check/${n}`,
-        title: `Billet ${n}`,
-        contentHtml: body(n),
-      }),
-    );
-    await storeFeedItems(deps, a, doc);
-    const stored = await deps.db.orm
-      .select({ id: entries.id, guidHash: entries.guidHash, contentHash: entries.contentHash })
-      .from(entries)
-      .where(eq(entries.sourceId, a.id));
-    const pairs: Array<[number, string]> = stored.map((e) => [a.id, e.guidHash]);
-    const { known } = await knownEntries(deps.db, [...pairs, [a.id, 'f'.repeat(64)]]);
-    expect(known.sort((x, y) => x.id - y.id)).toEqual(
-      stored.map((e) => ({ ...e, sourceId: a.id })).sort((x, y) => x.id - y.id),
-    );
-    // One probe of entries_source_guid per pair (the content hash read from the row), never a
-    // scan: no other index has both columns since 0016.
-    const plan = await deps.db.rows(`EXPLAIN QUERY PLAN ${KNOWN_SQL}`, [JSON.stringify(pairs)]);
-    expect(plan.map((step) => step[3])).toContain(
-      'SEARCH e USING INDEX entries_source_guid (source_id=? AND guid_hash=?)',
-    );
+    await expectRepullCheckByUniqueIndex(deps, a);
   });
 
   it('clamps future-dated items to first seen', async () => {

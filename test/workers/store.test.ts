@@ -4,9 +4,9 @@ import { eq } from 'drizzle-orm';
 import { workerDeps, type Env } from '../../workers/cloudflare.ts';
 import { entries, items } from '../../src/db/schema/index.ts';
 import { storeFeedItems } from '../../src/ingest/store-feed.ts';
-import { KNOWN_SQL, knownEntries } from '../../src/ingest/dedupe/lookup.ts';
 import { itemProvenance } from '../../src/news/stories.ts';
 import { addSource, manualClock, parsedItem } from '../support/store-fixtures.ts';
+import { expectRepullCheckByUniqueIndex } from '../support/repull-check-scenario.ts';
 
 const text = (n: number) =>
   `<p>Le réseau ${n} organise une journée portes ouvertes dans ses ateliers partagés : menuiserie, couture, réparation d'appareils électroménagers et initiation à la soudure, avec un repas partagé à midi.</p>`;
@@ -102,27 +102,6 @@ describe('storeFeedItems in workerd with D1', () => {
     deps.log = { info() {}, warn() {}, error() {} };
     deps.clock = manualClock('2026-05-10T12:00:00Z');
     const a = await addSource(deps, 'verif-guid');
-    const doc = [1, 2, 3].map((n) =>
-      parsedItem({
-        guid: `https://verif.example/p/${n}`,
-        title: `Billet ${n}`,
-        contentHtml: text(n),
-      }),
-    );
-    await storeFeedItems(deps, a, doc);
-    const stored = await deps.db.orm
-      .select({ id: entries.id, guidHash: entries.guidHash, contentHash: entries.contentHash })
-      .from(entries)
-      .where(eq(entries.sourceId, a.id));
-    const pairs: Array<[number, string]> = stored.map((e) => [a.id, e.guidHash]);
-    const { known } = await knownEntries(deps.db, [...pairs, [a.id, 'f'.repeat(64)]]);
-    expect(known.sort((x, y) => x.id - y.id)).toEqual(
-      stored.map((e) => ({ ...e, sourceId: a.id })).sort((x, y) => x.id - y.id),
-    );
-    // D1's planner too probes entries_source_guid per pair (the content hash read from the row).
-    const plan = await deps.db.rows(`EXPLAIN QUERY PLAN ${KNOWN_SQL}`, [JSON.stringify(pairs)]);
-    expect(plan.map((step) => step[3])).toContain(
-      'SEARCH e USING INDEX entries_source_guid (source_id=? AND guid_hash=?)',
-    );
+    await expectRepullCheckByUniqueIndex(deps, a);
   });
 });
