@@ -10,6 +10,7 @@ import { searchTextOf } from './search-text.ts';
 import { htmlToText } from '../../shared/html-to-text.ts';
 import { categoryKeys } from '../../filter-grammar.ts';
 import { withoutTracking } from '../canonical-url.ts';
+import { LIMITS } from '../feed-fields.ts';
 
 /**
  * The entry fields the item is derived from: the item takes its best entry's text key, and the
@@ -67,6 +68,10 @@ function compareRanked(a: Ranked, b: Ranked): number {
   return a.entry.sourceId - b.entry.sourceId;
 }
 
+/**
+ * An item's categories: its entries', the best entry's first, as many as one feed item may
+ * carry (LIMITS; its enclosures likewise, unionEnclosures).
+ */
 function unionCategories(lists: string[][]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
@@ -83,7 +88,7 @@ function unionCategories(lists: string[][]): string[] {
       }
     }
   }
-  return out.length > MAX_CATEGORIES ? out.slice(0, MAX_CATEGORIES) : out;
+  return out.length > LIMITS.categories ? out.slice(0, LIMITS.categories) : out;
 }
 
 function unionEnclosures(lists: Enclosure[][]): Enclosure[] {
@@ -91,12 +96,8 @@ function unionEnclosures(lists: Enclosure[][]): Enclosure[] {
   const out: Enclosure[] = [];
   for (const list of lists)
     for (const e of list) if (!seen.has(e.url)) seen.add(e.url), out.push(e);
-  return out.length > MAX_ENCLOSURES ? out.slice(0, MAX_ENCLOSURES) : out;
+  return out.length > LIMITS.enclosures ? out.slice(0, LIMITS.enclosures) : out;
 }
-
-/** An item keeps this many of its entries' categories and enclosures, the best entry's first. */
-const MAX_CATEGORIES = 30;
-const MAX_ENCLOSURES = 20;
 
 /**
  * An item row without updatedAt; its search text as its best entry has it (bytes, when read
