@@ -8,14 +8,15 @@
  *
  *   npm run bench:ingest:pairs -- --against REV [--pairs 3] [--sources 1000] [--warm 2] [other bench:ingest options]
  *
- * The revision is unpacked with `git archive` under bench/out/ and runs with the working
+ * The revision is unpacked under bench/out/ (old-revision.ts) and runs with the working
  * tree's node_modules (hard links): a revision whose package-lock.json differs is run anyway,
  * with a warning, since its own packages may give other figures.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { argValue } from './ingest/server.ts';
+import { unpackOldRevision, type OldRevision } from './old-revision.ts';
 
 /** What one bench:ingest run printed for its largest size: the cold pull and the 304 pulls. */
 interface RunFigures {
@@ -61,24 +62,21 @@ function run(cwd: string, args: string[]): Promise<string> {
   });
 }
 
-/** The revision's tree under bench/out/, with the working tree's packages linked in. */
-function unpack(rev: string): string {
-  const dir = resolve('bench', 'out', `pairs-${rev.replace(/[^\w.-]/g, '_')}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  execFileSync('sh', ['-c', 'git archive "$0" | tar -x -C "$1"', rev, dir]);
+/** The revision's whole tree under bench/out/, with the working tree's packages linked in. */
+function unpack(argv: string[]): OldRevision {
+  const old = unpackOldRevision('pairs', argv, []);
   // A copy of hard links: the bundler writes its cache inside, apart from the working tree's.
-  execFileSync('cp', ['-al', resolve('node_modules'), join(dir, 'node_modules')]);
-  rmSync(join(dir, 'node_modules', '.cache'), { recursive: true, force: true });
+  execFileSync('cp', ['-al', resolve('node_modules'), join(old.root, 'node_modules')]);
+  rmSync(join(old.root, 'node_modules', '.cache'), { recursive: true, force: true });
   const lock = (root: string) =>
     existsSync(join(root, 'package-lock.json'))
       ? readFileSync(join(root, 'package-lock.json'), 'utf8')
       : '';
-  if (lock(dir) !== lock('.'))
+  if (lock(old.root) !== lock('.'))
     console.warn(
-      `note: ${rev}'s package-lock.json differs from the working tree's; it runs with the working tree's packages`,
+      `note: ${old.against}'s package-lock.json differs from the working tree's; it runs with the working tree's packages`,
     );
-  return dir;
+  return old;
 }
 
 const perItem = (r: RunFigures) => (r.cpuS * 1000) / Math.max(1, r.itemsPerS * r.wallS);
@@ -105,7 +103,7 @@ async function main(): Promise<void> {
     else passed.push(argv[i]!);
   }
   const benchArgs = passed.includes('--sources') ? passed : ['--sources', '1000', ...passed];
-  const old = unpack(rev);
+  const old = unpack(argv);
   const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
     encoding: 'utf8',
@@ -117,7 +115,7 @@ async function main(): Promise<void> {
   const ratios: number[] = [];
   try {
     for (let i = 1; i <= pairs; i++) {
-      const a = parseIngestOutput(await run(old, benchArgs));
+      const a = parseIngestOutput(await run(old.root, benchArgs));
       const b = parseIngestOutput(await run('.', benchArgs));
       const ratio = b.cpuS / a.cpuS;
       ratios.push(ratio);
@@ -127,7 +125,7 @@ async function main(): Promise<void> {
       console.log(`           hub CPU now / ${rev}: ${ratio.toFixed(3)}\n`);
     }
   } finally {
-    rmSync(old, { recursive: true, force: true });
+    old.remove();
   }
   const sorted = [...ratios].sort((x, y) => x - y);
   console.log(

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 export interface OldRevision {
   /** The revision compared with the working tree (`--against`, main by default). */
   against: string;
+  /** Where it is unpacked, from the repository's root. */
+  root: string;
   /** `--quick`: a smaller corpus. */
   quick: boolean;
   /** Imports a module of the old src/, by its path under src/. */
@@ -20,7 +22,7 @@ export interface OldRevision {
   remove(): void;
 }
 
-/** `folders`: what of the revision is unpacked (src/ alone by default). */
+/** `folders`: what of the revision is unpacked (src/ alone by default; none: all of it). */
 export function unpackOldRevision(
   bench: string,
   argv = process.argv,
@@ -34,6 +36,7 @@ export function unpackOldRevision(
   execFileSync('sh', ['-c', unpack, against, root, ...folders]);
   return {
     against,
+    root,
     quick: argv.includes('--quick'),
     load: <T>(path: string) =>
       import(new URL(`../${root}/src/${path}`, import.meta.url).href) as Promise<T>,
