@@ -6,6 +6,7 @@
  * One per reader, reused from one document to the next (`reset`).
  */
 import type { EncodedTexts } from './dedupe/entry-hashes.ts';
+import { withRoom } from '../shared/grown-bytes.ts';
 
 /** A buffer grown past this for a huge document is let go at the next reset. */
 const KEPT_BYTES = 4 << 20;
@@ -29,13 +30,7 @@ export class KeptTextBytes {
     if (!source) return;
     const summary = encoded.summaryTo - encoded.summaryFrom;
     const content = encoded.contentTo - encoded.contentFrom;
-    if (this.bytes.length < this.length + summary + content) {
-      const grown = new Uint8Array(
-        Math.max(2 * this.bytes.length, this.length + summary + content),
-      );
-      grown.set(this.bytes.subarray(0, this.length));
-      this.bytes = grown;
-    }
+    this.bytes = withRoom(this.bytes, this.length, this.length + summary + content);
     const at = this.length;
     this.bytes.set(source.subarray(encoded.summaryFrom, encoded.summaryTo), at);
     this.bytes.set(source.subarray(encoded.contentFrom, encoded.contentTo), at + summary);

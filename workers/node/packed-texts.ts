@@ -11,6 +11,7 @@
 import { Buffer } from 'node:buffer';
 import type { PreparedItem } from '../../src/ingest/dedupe/prepare.ts';
 import type { KeptTextBytes } from '../../src/ingest/kept-text-bytes.ts';
+import { withRoom } from '../../src/shared/grown-bytes.ts';
 
 /**
  * Shorter texts stay strings: a view costs the main thread's heap about as much as a string of
@@ -55,11 +56,7 @@ export function packTexts(items: PreparedItem[], kept?: KeptTextBytes): ArrayBuf
       n++;
       if (typeof text !== 'string' || text.length < MIN_PACKED_CHARS) continue;
       // UTF-8 takes at most 3 bytes per UTF-16 unit.
-      if (scratch.length < at + 3 * text.length) {
-        const grown = new Uint8Array(Math.max(2 * scratch.length, at + 3 * text.length));
-        grown.set(scratch.subarray(0, at));
-        scratch = grown;
-      }
+      scratch = withRoom(scratch, at, at + 3 * text.length);
       const bytes = kept && field !== 'searchText' ? kept.of(item, field) : null;
       if (bytes) {
         scratch.set(bytes, at);
