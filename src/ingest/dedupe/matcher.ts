@@ -63,9 +63,10 @@ function decision(itemId: string, reason: MatchDecision['reason'], detail: strin
 
 const probesOf = (x: { leadProbes: string }) => (x.leadProbes ? x.leadProbes.split(' ') : []);
 
-/** What a lookup by a key nobody has gives: one empty list, never written to. */
+/** What a lookup by a key nobody has gives: one empty list per kind, never written to. */
 const NONE: readonly KnownEntry[] = [];
 const NO_ITEMS: readonly string[] = [];
+const NO_INPUTS: readonly MatchInput[] = [];
 
 type NearReason = 'near_duplicate' | 'excerpt';
 
@@ -136,7 +137,7 @@ export function excerptSuspects(
 }
 
 /** Whether one of these new entries is not close enough to `r` to merge without texts. */
-function needsText(pairs: MatchInput[], r: CandidateRow): boolean {
+function needsText(pairs: readonly MatchInput[], r: CandidateRow): boolean {
   for (const i of pairs) if (!compareEntries(i, r).duplicate) return true;
   return false;
 }
@@ -148,11 +149,10 @@ function probedNeedsText(quoted: Map<string, MatchInput[]>, r: CandidateRow): bo
 }
 
 /** The new entries under a lead key, none when a template shares it (MAX_SHARED_LEAD). */
-function leadInputs(byLead: Map<string, MatchInput[]>, key: string): MatchInput[] {
+function leadInputs(byLead: Map<string, MatchInput[]>, key: string): readonly MatchInput[] {
   const list = byLead.get(key);
   return !list || list.length > MAX_SHARED_LEAD ? NO_INPUTS : list;
 }
-const NO_INPUTS: MatchInput[] = [];
 
 /**
  * Appends `value` to `key`'s list.
